@@ -1,0 +1,165 @@
+/**
+ * The one place where strategy and role become decisions. Pure: plain values in, a plain plan out.
+ * Components never branch on strategy names; they receive the numbers and switches decided here.
+ */
+import type { CapacityConfig, NatStrategy, Role, ServiceConfig, Strategy, WebConfig } from "./config";
+
+export interface Capacity {
+    readonly min: number;
+    readonly max: number;
+    readonly desired: number;
+}
+
+/** What the data tier runs in a region. */
+export type AuroraShape =
+    | "none" // no cluster (backup-restore standby before recovery)
+    | "restore" // a cluster restored from a recovery point (backup-restore promotion)
+    | "primary" // the global cluster's writer cluster, with readers
+    | "headless" // a secondary with no instances (pilot light)
+    | "secondary"; // a secondary with readers (warm standby, active-active)
+
+export interface RegionPlan {
+    readonly strategy: Strategy;
+    readonly role: Role;
+    readonly isHome: boolean;
+    /** Whether this region's web tier and services exist at all. */
+    readonly computeExists: boolean;
+    /** Whether this region takes user traffic now (DNS points at it). */
+    readonly serves: boolean;
+    readonly nat: NatStrategy;
+    readonly web: Capacity;
+    readonly services: Readonly<Record<string, Capacity>>;
+    readonly aurora: {
+        readonly shape: AuroraShape;
+        /** Instances in this region's cluster (writer included when primary). */
+        readonly instances: number;
+        /** Global write forwarding on the secondary (active-active). */
+        readonly writeForwarding: boolean;
+        /** Whether the GlobalCluster resource is created here (home stack only). */
+        readonly ownsGlobalCluster: boolean;
+    };
+    readonly dynamo: {
+        /** table: the base table (home); replica: a TableReplica; restore: tables restored from PITR; none. */
+        readonly shape: "table" | "replica" | "restore" | "none";
+    };
+    readonly backup: {
+        /** The backup plan runs where the primary writer is, and copies to every standby vault. */
+        readonly runsPlan: boolean;
+    };
+    readonly dns: {
+        readonly routing: "failover" | "latency";
+        /** PRIMARY/SECONDARY for failover routing. */
+        readonly failoverRole?: "PRIMARY" | "SECONDARY";
+    };
+}
+
+export interface StrategyInputs {
+    readonly strategy: Strategy;
+    readonly role: Role;
+    readonly isHome: boolean;
+    readonly web: WebConfig;
+    readonly services: readonly ServiceConfig[];
+    readonly capacity: CapacityConfig;
+    readonly natOverride?: NatStrategy;
+    /** Primary-shape readers from config. */
+    readonly auroraReaders: number;
+    /** Backup-restore: keep the restored data tier after failback (set by the failback runbook). */
+    readonly keepRestored: boolean;
+}
+
+const ZERO: Capacity = { min: 0, max: 0, desired: 0 };
+
+/** A warm standby runs `fraction` of primary, rounded up, at least 1. */
+export function scaleDown(c: Capacity, fraction: number): Capacity {
+    const f = (n: number) => Math.max(1, Math.ceil(n * fraction));
+    const desired = f(c.desired);
+    const min = Math.min(f(c.min), desired);
+    return { min, max: Math.max(c.max, desired), desired };
+}
+
+/** Pilot light: everything exists, nothing runs; the ASG and services keep their max so they can scale out. */
+function toZero(c: Capacity): Capacity {
+    return { min: 0, max: c.max, desired: 0 };
+}
+
+function applyOverride(c: Capacity, o: Partial<Capacity> | undefined): Capacity {
+    if (!o) return c;
+    const out = { min: o.min ?? c.min, max: o.max ?? c.max, desired: o.desired ?? c.desired };
+    return { ...out, max: Math.max(out.max, out.min, out.desired) };
+}
+
+export function planRegion(i: StrategyInputs): RegionPlan {
+    const primary = i.role === "primary";
+    const webFull: Capacity = { min: i.web.minSize, max: i.web.maxSize, desired: i.web.desiredCapacity };
+    const svcFull = (s: ServiceConfig): Capacity => ({ min: s.minCount, max: s.maxCount, desired: s.desiredCount });
+
+    // Standby compute shape per strategy.
+    const standbyCompute: Record<Strategy, (c: Capacity) => Capacity> = {
+        "backup-restore": () => ZERO,
+        "pilot-light": toZero,
+        "warm-standby": (c) => scaleDown(c, i.capacity.warmStandbyFraction),
+        "active-active": (c) => c,
+    };
+    const shape = primary ? (c: Capacity) => c : standbyCompute[i.strategy];
+    const computeExists = primary || i.strategy !== "backup-restore";
+    const ov = primary ? undefined : i.capacity.standby;
+    const web = computeExists ? applyOverride(shape(webFull), ov?.web) : ZERO;
+    const services: Record<string, Capacity> = {};
+    for (const s of i.services) services[s.name] = computeExists ? applyOverride(shape(svcFull(s)), ov?.services?.[s.name]) : ZERO;
+
+    // Outbound NAT: full redundancy wherever traffic is served; one gateway where compute only idles or runs
+    // scaled down; none where no compute exists.
+    const nat: NatStrategy = i.natOverride ?? (primary || i.strategy === "active-active"
+        ? "one-per-az"
+        : computeExists ? "single" : "none");
+
+    const primaryInstances = 1 + i.auroraReaders;
+    let aurora: RegionPlan["aurora"];
+    if (i.strategy === "backup-restore") {
+        // No replication: only the home stack has a live cluster; another region restores when it is promoted
+        // (and keeps the restored cluster while keepRestored is set, so a failback deletes nothing).
+        const restored = !i.isHome && (primary || i.keepRestored);
+        aurora = {
+            shape: i.isHome ? "primary" : restored ? "restore" : "none",
+            instances: i.isHome || restored ? primaryInstances : 0,
+            writeForwarding: false,
+            ownsGlobalCluster: i.isHome,
+        };
+    } else {
+        const standbyShape: Record<Exclude<Strategy, "backup-restore">, [AuroraShape, number]> = {
+            "pilot-light": ["headless", 0],
+            "warm-standby": ["secondary", 1],
+            "active-active": ["secondary", primaryInstances],
+        };
+        const [s, n] = primary ? ["primary" as AuroraShape, primaryInstances] : standbyShape[i.strategy];
+        aurora = {
+            shape: s,
+            instances: n,
+            writeForwarding: i.strategy === "active-active" && !primary,
+            ownsGlobalCluster: i.isHome,
+        };
+    }
+
+    const dynamoShape: RegionPlan["dynamo"]["shape"] = i.isHome
+        ? "table"
+        : i.strategy === "backup-restore"
+            ? (primary || i.keepRestored ? "restore" : "none")
+            : "replica";
+
+    return {
+        strategy: i.strategy,
+        role: i.role,
+        isHome: i.isHome,
+        computeExists,
+        serves: primary || i.strategy === "active-active",
+        nat,
+        web,
+        services,
+        aurora,
+        dynamo: { shape: dynamoShape },
+        backup: { runsPlan: primary },
+        dns: i.strategy === "active-active"
+            ? { routing: "latency" }
+            : { routing: "failover", failoverRole: primary ? "PRIMARY" : "SECONDARY" },
+    };
+}

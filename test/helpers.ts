@@ -1,0 +1,46 @@
+/** Test helpers: plan stacks in-process with the real program under the mock runtime, memoised per input. */
+import * as path from "path";
+import { ConfigError } from "../src/config";
+import { Override, ProjectFiles, loadProjectFiles, parseOverride } from "../src/configSource";
+import { PlannedResource, StackPlan, planStacks } from "../tools/planner";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+export const files: ProjectFiles = loadProjectFiles(PROJECT_DIR);
+export const STACKS = Object.keys(files.stacks);
+
+const cache = new Map<string, Promise<StackPlan[]>>();
+
+/** Plans every stack with `-c` style overrides, e.g. planAll("strategy=pilot-light", "primaryRegion=us-west-2"). */
+export function planAll(...overrides: string[]): Promise<StackPlan[]> {
+    const key = JSON.stringify(overrides);
+    if (!cache.has(key)) cache.set(key, planStacks({ files, overrides: overrides.map(parseOverride) }));
+    return cache.get(key)!;
+}
+
+export async function planOf(stack: string, ...overrides: string[]): Promise<StackPlan> {
+    const plans = await planAll(...overrides);
+    const p = plans.find((x) => x.stack === stack);
+    if (!p) throw new Error(`no stack ${stack}`);
+    return p;
+}
+
+export function ofType(plan: StackPlan, type: string): PlannedResource[] {
+    return plan.resources.filter((r) => r.type === type);
+}
+
+/** Expects `f` to throw a ConfigError and returns its problems. */
+export async function configProblems(f: () => unknown): Promise<readonly string[]> {
+    try {
+        await f();
+    } catch (e) {
+        if (e instanceof ConfigError) return e.problems;
+        throw e;
+    }
+    throw new Error("expected a ConfigError, but nothing was thrown");
+}
+
+export function overrides(...kv: string[]): Override[] {
+    return kv.map(parseOverride);
+}
+
+export const STRATEGIES = ["backup-restore", "pilot-light", "warm-standby", "active-active"] as const;

@@ -1,0 +1,185 @@
+/**
+ * A small, deterministic fake of AWS for the offline plan. It answers Pulumi's mock runtime:
+ * - `newResource`: the inputs plus the computed outputs a real provider would return (ids, ARNs, DNS
+ *   names, endpoints). Every computed value is a labelled placeholder: ids and ARNs carry the stack's region
+ *   and the placeholder account 123456789012, and hashes are derived from the resource's name, so the same
+ *   program always plans the same values.
+ * - `call`: the invokes the program makes (region, AZs, caller identity, SSM AMI parameters, ...), per region.
+ * An invoke it does not know is an error naming the token, never a silent empty answer.
+ */
+import { createHash } from "crypto";
+import type * as pulumi from "@pulumi/pulumi";
+
+export const PLACEHOLDER_ACCOUNT = "123456789012";
+
+/** Canonical hosted-zone ids of ALBs per region (source: AWS General Reference, Elastic Load Balancing endpoints). */
+const ALB_ZONE_IDS: Record<string, string> = {
+    "us-east-1": "Z35SXDOTRQ7X7K", "us-east-2": "Z3AADJGX6KTTL2", "us-west-1": "Z368ELLRRE2KJ0", "us-west-2": "Z1H1FL5HABSF5",
+    "eu-west-1": "Z32O12XQLNTSW2", "eu-central-1": "Z215JYRZR1TBD5", "ap-southeast-1": "Z1LMS91P8CMLE5",
+};
+
+export function hash(text: string, len = 17): string {
+    return createHash("sha256").update(text).digest("hex").slice(0, len);
+}
+
+export interface FakeAwsOptions {
+    readonly region: string;
+    /** Outputs of other stacks, by fully qualified stack name, for StackReference. */
+    readonly stackOutputs?: Readonly<Record<string, Record<string, unknown>>>;
+}
+
+type State = Record<string, unknown>;
+
+export class FakeAws implements pulumi.runtime.Mocks {
+    constructor(private readonly opts: FakeAwsOptions) {}
+
+    private arn(service: string, resource: string, region: string = this.opts.region): string {
+        return `arn:aws:${service}:${region}:${PLACEHOLDER_ACCOUNT}:${resource}`;
+    }
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
+        const { type, name, inputs } = args;
+        const region = typeof inputs.region === "string" ? inputs.region : this.opts.region;
+        const h = hash(`${region}/${type}/${name}`);
+        const s: State = { ...inputs };
+        let id = `${name}-${h.slice(0, 8)}`;
+        const autoname = (n?: unknown) => (typeof n === "string" ? n : `${name}-${h.slice(0, 7)}`);
+        const set = (o: State) => Object.assign(s, o);
+
+        switch (type) {
+            case "pulumi:pulumi:StackReference": {
+                const stackName = String(inputs.name);
+                const outputs = this.opts.stackOutputs?.[stackName];
+                if (!outputs) throw new Error(`offline plan: no outputs for stack reference "${stackName}"; plan that stack first`);
+                return { id: stackName, state: { name: stackName, outputs, secretOutputNames: [] } };
+            }
+            case "aws:ec2/vpc:Vpc": id = `vpc-${h}`; set({ arn: this.arn("ec2", `vpc/${id}`), defaultSecurityGroupId: `sg-${hash(id)}`, mainRouteTableId: `rtb-${hash(id)}` }); break;
+            case "aws:ec2/subnet:Subnet": id = `subnet-${h}`; set({ arn: this.arn("ec2", `subnet/${id}`) }); break;
+            case "aws:ec2/internetGateway:InternetGateway": id = `igw-${h}`; break;
+            case "aws:ec2/eip:Eip": id = `eipalloc-${h}`; set({ allocationId: id, publicIp: `198.51.100.${parseInt(h.slice(0, 2), 16) % 254 + 1}` }); break;
+            case "aws:ec2/natGateway:NatGateway": id = `nat-${h}`; break;
+            case "aws:ec2/routeTable:RouteTable": id = `rtb-${h}`; break;
+            case "aws:ec2/routeTableAssociation:RouteTableAssociation": id = `rtbassoc-${h}`; break;
+            case "aws:ec2/vpcEndpoint:VpcEndpoint": id = `vpce-${h}`; break;
+            case "aws:ec2/flowLog:FlowLog": id = `fl-${h}`; break;
+            case "aws:ec2/securityGroup:SecurityGroup":
+            case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":
+                id = `sg-${h}`; set({ arn: this.arn("ec2", `security-group/${id}`), name: autoname(inputs.name) }); break;
+            case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
+            case "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":
+                id = `sgr-${h}`; set({ securityGroupRuleId: id }); break;
+            case "aws:ec2/launchTemplate:LaunchTemplate": id = `lt-${h}`; set({ arn: this.arn("ec2", `launch-template/${id}`), latestVersion: 1, name: autoname(inputs.name) }); break;
+            case "aws:kms/key:Key": {
+                const keyId = inputs.multiRegion ? `mrk-${hash(name, 32)}` : `${hash(name, 8)}-${hash(name + "1", 4)}-${hash(name + "2", 4)}-${hash(name + "3", 4)}-${hash(name + "4", 12)}`;
+                id = keyId; set({ keyId, arn: this.arn("kms", `key/${keyId}`) }); break;
+            }
+            case "aws:kms/replicaKey:ReplicaKey": {
+                const keyId = String(inputs.primaryKeyArn ?? "").split("/").pop() || `mrk-${hash(name, 32)}`;
+                id = keyId; set({ keyId, arn: this.arn("kms", `key/${keyId}`) }); break;
+            }
+            case "aws:kms/alias:Alias": id = String(inputs.name); set({ arn: this.arn("kms", String(inputs.name)) }); break;
+            case "aws:cloudwatch/logGroup:LogGroup": { const n = autoname(inputs.name); id = n; set({ name: n, arn: this.arn("logs", `log-group:${n}`) }); break; }
+            case "aws:cloudwatch/metricAlarm:MetricAlarm": { const n = autoname(inputs.name); id = n; set({ name: n, arn: this.arn("cloudwatch", `alarm:${n}`) }); break; }
+            case "aws:iam/role:Role": { const n = autoname(inputs.name); id = n; set({ name: n, arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:role/${n}`, uniqueId: `AROA${h.toUpperCase()}` }); break; }
+            case "aws:iam/policy:Policy": { const n = autoname(inputs.name); set({ name: n, arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:policy/${n}` }); id = String(s.arn); break; }
+            case "aws:iam/instanceProfile:InstanceProfile": { const n = autoname(inputs.name); id = n; set({ name: n, arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:instance-profile/${n}` }); break; }
+            case "aws:iam/rolePolicy:RolePolicy": id = `${String(inputs.role)}:${autoname(inputs.name)}`; set({ name: autoname(inputs.name) }); break;
+            case "aws:s3/bucket:Bucket":
+            case "aws:s3/bucketV2:BucketV2": { const n = typeof inputs.bucket === "string" ? inputs.bucket : `${name}-${h.slice(0, 7)}`; id = n; set({ bucket: n, arn: `arn:aws:s3:::${n}`, bucketDomainName: `${n}.s3.amazonaws.com`, bucketRegionalDomainName: `${n}.s3.${region}.amazonaws.com` }); break; }
+            case "aws:lb/loadBalancer:LoadBalancer": {
+                const n = autoname(inputs.name).slice(0, 32);
+                const suffix = `app/${n}/${h.slice(0, 16)}`;
+                id = this.arn("elasticloadbalancing", `loadbalancer/${suffix}`);
+                set({ name: n, arn: id, arnSuffix: suffix, dnsName: `${n}-${parseInt(h.slice(0, 8), 16)}.${region}.elb.amazonaws.com`, zoneId: ALB_ZONE_IDS[region] ?? `Z${h.slice(0, 13).toUpperCase()}` });
+                break;
+            }
+            case "aws:lb/targetGroup:TargetGroup": {
+                const n = autoname(inputs.name).slice(0, 32);
+                const suffix = `targetgroup/${n}/${h.slice(0, 16)}`;
+                id = this.arn("elasticloadbalancing", suffix);
+                set({ name: n, arn: id, arnSuffix: suffix });
+                break;
+            }
+            case "aws:lb/listener:Listener": id = this.arn("elasticloadbalancing", `listener/app/${name}/${h.slice(0, 16)}`); set({ arn: id }); break;
+            case "aws:lb/listenerRule:ListenerRule": id = this.arn("elasticloadbalancing", `listener-rule/app/${name}/${h.slice(0, 16)}`); set({ arn: id }); break;
+            case "aws:acm/certificate:Certificate": {
+                id = this.arn("acm", `certificate/${h}`);
+                const domain = String(inputs.domainName ?? "example.com");
+                const names = [domain, ...((inputs.subjectAlternativeNames as string[] | undefined) ?? [])];
+                set({
+                    arn: id,
+                    domainValidationOptions: names.map((d) => ({ domainName: d, resourceRecordName: `_${hash(d, 32)}.${d}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${hash(d + "v", 32)}.acm-validations.aws.` })),
+                });
+                break;
+            }
+            case "aws:acm/certificateValidation:CertificateValidation": id = String(inputs.certificateArn); break;
+            case "aws:autoscaling/group:Group": { const n = autoname(inputs.name); id = n; set({ name: n, arn: this.arn("autoscaling", `autoScalingGroup:${h}:autoScalingGroupName/${n}`) }); break; }
+            case "aws:ecs/cluster:Cluster": { const n = autoname(inputs.name); id = this.arn("ecs", `cluster/${n}`); set({ name: n, arn: id }); break; }
+            case "aws:ecs/taskDefinition:TaskDefinition": id = this.arn("ecs", `task-definition/${String(inputs.family)}:1`); set({ arn: id, revision: 1, arnWithoutRevision: this.arn("ecs", `task-definition/${String(inputs.family)}`) }); break;
+            case "aws:ecs/service:Service": { const n = autoname(inputs.name); id = this.arn("ecs", `service/${n}`); set({ name: n }); break; }
+            case "aws:ecr/repository:Repository": { const n = autoname(inputs.name); id = n; set({ name: n, arn: this.arn("ecr", `repository/${n}`), registryId: PLACEHOLDER_ACCOUNT, repositoryUrl: `${PLACEHOLDER_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${n}` }); break; }
+            case "aws:ecr/replicationConfiguration:ReplicationConfiguration": id = PLACEHOLDER_ACCOUNT; set({ registryId: PLACEHOLDER_ACCOUNT }); break;
+            case "aws:appautoscaling/target:Target": id = `${String(inputs.serviceNamespace)}/${String(inputs.resourceId)}`; set({ arn: this.arn("application-autoscaling", `scalable-target/${h}`) }); break;
+            case "aws:appautoscaling/policy:Policy": id = autoname(inputs.name); set({ arn: this.arn("autoscaling", `scalingPolicy:${h}:resource/${id}`) }); break;
+            case "aws:autoscaling/policy:Policy": id = autoname(inputs.name); set({ arn: this.arn("autoscaling", `scalingPolicy:${h}:autoScalingGroupName/${id}`) }); break;
+            case "aws:rds/globalCluster:GlobalCluster": id = String(inputs.globalClusterIdentifier); set({ arn: `arn:aws:rds::${PLACEHOLDER_ACCOUNT}:global-cluster:${id}`, globalClusterResourceId: `cluster-${h}` }); break;
+            case "aws:rds/cluster:Cluster": {
+                id = String(inputs.clusterIdentifier ?? autoname());
+                const secret = inputs.manageMasterUserPassword ? [{ secretArn: this.arn("secretsmanager", `secret:rds!cluster-${h.slice(0, 12)}-${h.slice(12, 17)}`), secretStatus: "active", kmsKeyId: inputs.masterUserSecretKmsKeyId }] : [];
+                set({ arn: this.arn("rds", `cluster:${id}`), clusterIdentifier: id, clusterResourceId: `cluster-${h.toUpperCase()}`, endpoint: `${id}.cluster-${h.slice(0, 12)}.${region}.rds.amazonaws.com`, readerEndpoint: `${id}.cluster-ro-${h.slice(0, 12)}.${region}.rds.amazonaws.com`, port: 5432, masterUserSecrets: secret });
+                break;
+            }
+            case "aws:rds/clusterInstance:ClusterInstance": id = String(inputs.identifier ?? autoname()); set({ arn: this.arn("rds", `db:${id}`), identifier: id, endpoint: `${id}.${h.slice(0, 12)}.${region}.rds.amazonaws.com`, writer: false }); break;
+            case "aws:rds/subnetGroup:SubnetGroup": { const n = autoname(inputs.name); id = n; set({ name: n, arn: this.arn("rds", `subgrp:${n}`) }); break; }
+            case "aws:rds/clusterParameterGroup:ClusterParameterGroup": { const n = autoname(inputs.name); id = n; set({ name: n, arn: this.arn("rds", `cluster-pg:${n}`) }); break; }
+            case "aws:dynamodb/table:Table": { const n = String(inputs.name ?? autoname()); id = n; set({ arn: this.arn("dynamodb", `table/${n}`), streamArn: inputs.streamEnabled ? this.arn("dynamodb", `table/${n}/stream/2026-01-01T00:00:00.000`) : undefined, streamLabel: "2026-01-01T00:00:00.000" }); break; }
+            case "aws:dynamodb/tableReplica:TableReplica": { const g = String(inputs.globalTableArn ?? ""); const tn = g.split("/").pop() ?? name; id = `${tn}:${region}`; set({ arn: this.arn("dynamodb", `table/${tn}`) }); break; }
+            case "aws:backup/vault:Vault": { const n = autoname(inputs.name); id = n; set({ name: n, arn: this.arn("backup", `backup-vault:${n}`), recoveryPoints: 0 }); break; }
+            case "aws:backup/plan:Plan": id = hash(name, 36); set({ arn: this.arn("backup", `backup-plan:${id}`), version: hash(name + "v", 32) }); break;
+            case "aws:backup/selection:Selection": id = hash(name, 36); break;
+            case "aws:secretsmanager/secret:Secret": { const n = autoname(inputs.name); id = this.arn("secretsmanager", `secret:${n}-${h.slice(0, 6)}`); set({ arn: id, name: n }); break; }
+            case "aws:route53/healthCheck:HealthCheck": id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(12, 15)}-8${h.slice(15, 17)}0-${hash(name + "hc", 12)}`; set({ arn: `arn:aws:route53:::healthcheck/${id}` }); break;
+            case "aws:route53/record:Record": id = `${String(inputs.zoneId)}_${String(inputs.name)}_${String(inputs.type)}_${String(inputs.setIdentifier ?? "")}`; set({ fqdn: String(inputs.name) }); break;
+            case "aws:route53recoverycontrol/cluster:Cluster": id = `arn:aws:route53-recovery-control::${PLACEHOLDER_ACCOUNT}:cluster/${h}`; set({ arn: id, clusterEndpoints: ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1", "ap-southeast-2"].map((r) => ({ region: r, endpoint: `https://${h.slice(0, 8)}.route53-recovery-cluster.${r}.amazonaws.com/v1` })) }); break;
+            case "aws:route53recoverycontrol/controlPanel:ControlPanel": id = `arn:aws:route53-recovery-control::${PLACEHOLDER_ACCOUNT}:controlpanel/${h}`; set({ arn: id }); break;
+            case "aws:route53recoverycontrol/routingControl:RoutingControl": id = `arn:aws:route53-recovery-control::${PLACEHOLDER_ACCOUNT}:controlpanel/${h}/routingcontrol/${hash(name, 16)}`; set({ arn: id }); break;
+            case "aws:route53recoverycontrol/safetyRule:SafetyRule": id = `arn:aws:route53-recovery-control::${PLACEHOLDER_ACCOUNT}:controlpanel/${h}/safetyrule/${hash(name, 16)}`; set({ arn: id }); break;
+            default:
+                if (type.startsWith("aws:")) {
+                    const service = type.split(":")[1].split("/")[0];
+                    set({ arn: this.arn(service, `${name}/${h}`) });
+                }
+        }
+        if (type.startsWith("aws:") && s.tags && typeof s.tags === "object") s.tagsAll = s.tags;
+        return { id, state: s };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        const region = typeof args.inputs.region === "string" ? args.inputs.region : this.opts.region;
+        switch (args.token) {
+            case "aws:index/getRegion:getRegion":
+                return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+            case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+                const letters = ["a", "b", "c", "d"];
+                return { id: region, names: letters.map((l) => `${region}${l}`), zoneIds: letters.map((_, i) => `${region.replace(/-/g, "").slice(0, 4)}-az${i + 1}`), groupNames: [region] };
+            }
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return { id: PLACEHOLDER_ACCOUNT, accountId: PLACEHOLDER_ACCOUNT, arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:user/offline-plan`, userId: "AIDAOFFLINEPLAN" };
+            case "aws:index/getPartition:getPartition":
+                return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+            case "aws:ssm/getParameter:getParameter":
+                return { id: String(args.inputs.name), name: String(args.inputs.name), type: "String", value: `ami-${hash(`${region}/${String(args.inputs.name)}`)}`, version: 1, arn: `arn:aws:ssm:${region}::parameter${String(args.inputs.name)}` };
+            case "aws:elb/getServiceAccount:getServiceAccount":
+                return { id: `elb-${region}`, arn: `arn:aws:iam::${hash(region, 12).replace(/[a-f]/g, "7")}:root` };
+            case "aws:rds/getClusterSnapshot:getClusterSnapshot": {
+                const cluster = String(args.inputs.dbClusterIdentifier ?? "securecart");
+                const snap = `awsbackup:job-${hash(cluster + region, 8)}`;
+                return { id: snap, dbClusterSnapshotIdentifier: snap, dbClusterIdentifier: cluster, dbClusterSnapshotArn: `arn:aws:rds:${region}:${PLACEHOLDER_ACCOUNT}:cluster-snapshot:${snap}`, snapshotType: "awsbackup", status: "available", engine: "aurora-postgresql" };
+            }
+            case "aws:iam/getPolicyDocument:getPolicyDocument":
+                return { id: hash(JSON.stringify(args.inputs), 10), json: JSON.stringify({ Version: "2012-10-17", Statement: args.inputs.statements ?? [] }) };
+            default:
+                throw new Error(`offline plan: the fake AWS layer does not answer invoke "${args.token}"; add it to tools/fakeAws.ts`);
+        }
+    }
+}

@@ -1,0 +1,230 @@
+/**
+ * Runs the real program (src/main.ts) for one stack under Pulumi's own mock runtime and records every
+ * resource registration the way the engine would see it: type, name, parent, provider, dependencies,
+ * property dependencies, inputs, outputs and resource options.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, StackConfig } from "../src/config";
+import { Override, ProjectFiles, loadFromFiles, mergeConfig } from "../src/configSource";
+import { FakeAws, PLACEHOLDER_ACCOUNT } from "./fakeAws";
+
+// The runtime's internal settings hold the monitor; setMocks installs a MockMonitor there and we wrap it to
+// see the full RegisterResourceRequest (the public Mocks interface gets only type, name and inputs).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settings = require("@pulumi/pulumi/runtime/settings");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const state = require("@pulumi/pulumi/runtime/state");
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export const AWS_PROVIDER_VERSION = "7.48.0";
+
+export interface PlannedResource {
+    urn: string;
+    type: string;
+    name: string;
+    custom: boolean;
+    parent: string | null;
+    provider: string | null;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    inputs: Record<string, unknown>;
+    outputs: Record<string, unknown>;
+    protect: boolean;
+    retainOnDelete: boolean;
+    ignoreChanges: string[];
+    replaceOnChanges: string[];
+    deleteBeforeReplace: boolean;
+}
+
+export interface StackPlan {
+    project: string;
+    stack: string;
+    region: string;
+    role: string;
+    strategy: string;
+    config: Record<string, unknown>;
+    resources: PlannedResource[];
+    stackOutputs: Record<string, unknown>;
+    /** Added by later stages (policies, estimates). */
+    [extra: string]: unknown;
+}
+
+/** Converts a protobuf Struct's JS form into plain JSON: secrets → "[secret]", resource refs → URN, unknowns → "[unknown]". */
+export function plainValue(v: unknown): unknown {
+    if (v === UNKNOWN) return "[unknown]";
+    if (Array.isArray(v)) return v.map(plainValue);
+    if (v !== null && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        if (o[SIG_KEY] === SECRET_SIG) return "[secret]";
+        if (o[SIG_KEY] === RESOURCE_SIG) return o.urn;
+        const out: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(o)) if (x !== undefined) out[k] = plainValue(x);
+        return out;
+    }
+    return v;
+}
+
+class RecordingMonitor {
+    readonly records = new Map<string, PlannedResource>();
+    readonly order: string[] = [];
+    constructor(private readonly inner: any, private readonly region: string, private readonly stack: string, private readonly project: string) {}
+
+    private defaultProviderUrn(pkg: string): string {
+        return `urn:pulumi:${this.stack}::${this.project}::pulumi:providers:${pkg}::default_${AWS_PROVIDER_VERSION.replace(/\./g, "_")}`;
+    }
+
+    registerResource(req: any, callback: (err: any, resp?: any) => void): void {
+        this.inner.registerResource(req, (err: any, resp: any) => {
+            if (!err && resp) {
+                const urn: string = resp.getUrn();
+                const type: string = req.getType();
+                const custom: boolean = req.getCustom();
+                let provider: string | null = req.getProvider() || null;
+                if (custom && !provider && type.startsWith("aws:")) provider = this.ensureDefaultProvider("aws");
+                const propDeps: Record<string, string[]> = {};
+                req.getPropertydependenciesMap().forEach((v: any, k: string) => { propDeps[k] = v.getUrnsList(); });
+                this.records.set(urn, {
+                    urn,
+                    type,
+                    name: req.getName(),
+                    custom,
+                    parent: req.getParent() || null,
+                    provider: provider ? provider.split("::").slice(0, 4).join("::") : null,
+                    dependencies: req.getDependenciesList(),
+                    propertyDependencies: propDeps,
+                    inputs: plainValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                    outputs: plainValue(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                    protect: req.getProtect() === true,
+                    retainOnDelete: req.getRetainondelete() === true,
+                    ignoreChanges: req.getIgnorechangesList(),
+                    replaceOnChanges: req.getReplaceonchangesList(),
+                    deleteBeforeReplace: req.getDeletebeforereplace() === true,
+                });
+                this.order.push(urn);
+            }
+            callback(err, resp);
+        });
+    }
+
+    private ensureDefaultProvider(pkg: string): string {
+        const urn = this.defaultProviderUrn(pkg);
+        if (!this.records.has(urn)) {
+            // The engine creates a default provider from the stack's `aws:*` config; record it the same way.
+            const inputs = { region: this.region, version: AWS_PROVIDER_VERSION };
+            this.records.set(urn, {
+                urn, type: `pulumi:providers:${pkg}`, name: urn.split("::").pop() as string, custom: true, parent: null, provider: null,
+                dependencies: [], propertyDependencies: {}, inputs, outputs: inputs, protect: false, retainOnDelete: false,
+                ignoreChanges: [], replaceOnChanges: [], deleteBeforeReplace: false,
+            });
+            this.order.push(urn);
+        }
+        return `${urn}::04da6b54-80e4-46f7-96ec-b56ff0331ba9`;
+    }
+
+    registerResourceOutputs(req: any, callback: (err: any, resp?: any) => void): void {
+        const rec = this.records.get(req.getUrn());
+        if (rec) rec.outputs = plainValue(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        this.inner.registerResourceOutputs(req, callback);
+    }
+
+    invoke(req: any, cb: any) { return this.inner.invoke(req, cb); }
+    readResource(req: any, cb: any) { return this.inner.readResource(req, cb); }
+    supportsFeature(req: any, cb: any) { return this.inner.supportsFeature(req, cb); }
+    registerPackage(req: any, cb: any) { return this.inner.registerPackage(req, cb); }
+}
+
+/** Config values as the CLI hands them to a program: strings, with objects as JSON. */
+function asRuntimeConfig(raw: Record<string, unknown>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw)) out[k] = typeof v === "string" ? v : JSON.stringify(v);
+    return out;
+}
+
+export interface PlanOptions {
+    readonly files: ProjectFiles;
+    readonly overrides?: readonly Override[];
+    /** Per-stack overrides on top of `overrides` (the drill tool's per-stack changes). */
+    readonly perStack?: Readonly<Record<string, readonly Override[]>>;
+}
+
+/** Thrown when the program itself fails under the mock runtime (not a config mistake). */
+export class PlanError extends Error {}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Plans every requested stack (and, first, the home stack whose outputs other stacks reference).
+ * Runs are serialised: Pulumi's runtime state is process-global.
+ */
+export function planStacks(opts: PlanOptions, only?: readonly string[]): Promise<StackPlan[]> {
+    const run = queue.then(() => planStacksNow(opts, only));
+    queue = run.catch(() => undefined);
+    return run;
+}
+
+async function planStacksNow(opts: PlanOptions, only?: readonly string[]): Promise<StackPlan[]> {
+    const configs = loadFromFiles(opts.files, opts.overrides ?? [], undefined, opts.perStack ?? {});
+    const wanted = only && only.length ? only : configs.map((c) => c.stack);
+    for (const w of wanted) if (!configs.some((c) => c.stack === w)) throw new ConfigError([`--stack: got ${JSON.stringify(w)}; expected one of ${configs.map((c) => c.stack).join(", ")}`]);
+    // Home first: its outputs feed the other stacks' StackReferences.
+    const ordered = [...configs].sort((a, b) => Number(b.isHome) - Number(a.isHome));
+    const outputsByRef: Record<string, Record<string, unknown>> = {};
+    const plans = new Map<string, StackPlan>();
+    for (const cfg of ordered) {
+        const needed = wanted.includes(cfg.stack) || (cfg.isHome && wanted.some((w) => w !== cfg.stack));
+        if (!needed) continue;
+        const plan = await planOne(opts, cfg, outputsByRef);
+        outputsByRef[`${cfg.stackOrg}/${cfg.project}/${cfg.stack}`] = plan.stackOutputs;
+        plans.set(cfg.stack, plan);
+    }
+    return wanted.map((w) => plans.get(w) as StackPlan);
+}
+
+async function planOne(opts: PlanOptions, cfg: StackConfig, stackOutputs: Record<string, Record<string, unknown>>): Promise<StackPlan> {
+    const raw = mergeConfig(opts.files, cfg.stack, [...(opts.overrides ?? []), ...(opts.perStack?.[cfg.stack] ?? [])]);
+    await pulumi.runtime.setMocks(new FakeAws({ region: cfg.region, stackOutputs }), cfg.project, cfg.stack, false);
+    const store = state.getStore();
+    const recorder = new RecordingMonitor(store.settings.monitor, cfg.region, cfg.stack, cfg.project);
+    store.settings.monitor = recorder;
+    pulumi.runtime.setAllConfig(asRuntimeConfig(raw), []);
+    // Imported lazily so that importing the planner does not load the whole AWS SDK for Pulumi.
+    const { main } = await import("../src/main");
+    let outputs: Record<string, unknown>;
+    try {
+        const peerConfig: Record<string, Record<string, unknown>> = {};
+        for (const stack of Object.keys(opts.files.stacks)) {
+            peerConfig[stack] = mergeConfig(opts.files, stack, [...(opts.overrides ?? []), ...(opts.perStack?.[stack] ?? [])]);
+        }
+        outputs = (await pulumi.runtime.runInPulumiStack(() => main({ projectDir: opts.files.dir, peerConfig }))) as Record<string, unknown>;
+        await settings.waitForRPCs();
+    } catch (e) {
+        const msg = (e as Error).message ?? String(e);
+        if (e instanceof pulumi.RunError && msg.startsWith("invalid configuration")) throw new ConfigError(msg.split("\n").slice(1).map((l) => l.replace(/^\s+- /, "")));
+        throw new PlanError(`stack ${cfg.stack}: the program failed under the mock runtime: ${msg}`);
+    }
+    const resources = recorder.order.map((u) => recorder.records.get(u) as PlannedResource);
+    return {
+        project: cfg.project,
+        stack: cfg.stack,
+        region: cfg.region,
+        role: cfg.role,
+        strategy: cfg.strategy,
+        config: effectiveConfig(cfg),
+        resources,
+        stackOutputs: plainValue(outputs) as Record<string, unknown>,
+    };
+}
+
+/** The effective (validated, defaulted) config, keyed like the stack files. */
+export function effectiveConfig(cfg: StackConfig): Record<string, unknown> {
+    const out: Record<string, unknown> = { "aws:region": cfg.region };
+    const derived = new Set(["project", "stack", "region", "role", "homeRegion", "isHome", "rtoTargetSeconds", "rpoTargetSeconds"]);
+    for (const [k, v] of Object.entries(cfg)) if (!derived.has(k) && v !== undefined) out[`securecart:${k}`] = v;
+    return out;
+}
+
+export { PLACEHOLDER_ACCOUNT };
