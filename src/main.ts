@@ -42,6 +42,8 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
         natOverride: cfg.network.natStrategy,
         auroraReaders: cfg.database.readers,
         keepRestored: cfg.keepRestored,
+        failoverMode: cfg.failoverMode,
+        drill: cfg.drill,
     });
     const homeStack = stacks.find((s) => s.isHome);
     let home: { dataKeyArn: pulumi.Output<string> } | undefined;

@@ -50,7 +50,14 @@ export interface RegionPlan {
         readonly routing: "failover" | "latency";
         /** PRIMARY/SECONDARY for failover routing. */
         readonly failoverRole?: "PRIMARY" | "SECONDARY";
+        /**
+         * Why this region's health check is forced unhealthy, if it is: the outage drill, or the fence on
+         * an old primary after an unplanned failover (no traffic until an operator fails back on purpose).
+         */
+        readonly forcedUnhealthy?: "outage-drill" | "fenced-after-unplanned-failover";
     };
+    /** Whether this stack must move the Aurora writer to itself during `pulumi up`, and how. */
+    readonly writerMove?: "switchover" | "failover";
 }
 
 export interface StrategyInputs {
@@ -65,6 +72,10 @@ export interface StrategyInputs {
     readonly auroraReaders: number;
     /** Backup-restore: keep the restored data tier after failback (set by the failback runbook). */
     readonly keepRestored: boolean;
+    /** planned: managed switchover (RPO 0); unplanned: failover with data loss, old primary fenced. Default planned. */
+    readonly failoverMode?: "planned" | "unplanned";
+    /** The outage drill on this stack. Default none. */
+    readonly drill?: "none" | "outage";
 }
 
 const ZERO: Capacity = { min: 0, max: 0, desired: 0 };
@@ -158,8 +169,14 @@ export function planRegion(i: StrategyInputs): RegionPlan {
         aurora,
         dynamo: { shape: dynamoShape },
         backup: { runsPlan: primary },
-        dns: i.strategy === "active-active"
-            ? { routing: "latency" }
-            : { routing: "failover", failoverRole: primary ? "PRIMARY" : "SECONDARY" },
+        dns: {
+            ...(i.strategy === "active-active" ? { routing: "latency" as const } : { routing: "failover" as const, failoverRole: primary ? "PRIMARY" as const : "SECONDARY" as const }),
+            forcedUnhealthy: i.drill === "outage"
+                ? "outage-drill"
+                : i.failoverMode === "unplanned" && !primary ? "fenced-after-unplanned-failover" : undefined,
+        },
+        // The writer follows primaryRegion: the new primary's stack moves it (a no-op when it is already
+        // there). Backup-restore has no replication, so there is nothing to move; it restores instead.
+        writerMove: primary && i.strategy !== "backup-restore" ? (i.failoverMode === "unplanned" ? "failover" : "switchover") : undefined,
     };
 }
