@@ -132,7 +132,24 @@ class RecordingMonitor {
     }
 
     invoke(req: any, cb: any) { return this.inner.invoke(req, cb); }
-    readResource(req: any, cb: any) { return this.inner.readResource(req, cb); }
+    /** Reads (e.g. a StackReference) are recorded too: they are part of the stack, with the read's outputs. */
+    readResource(req: any, callback: (err: any, resp?: any) => void): void {
+        this.inner.readResource(req, (err: any, resp: any) => {
+            if (!err && resp) {
+                const urn: string = resp.getUrn();
+                this.records.set(urn, {
+                    urn, type: req.getType(), name: req.getName(), custom: true, parent: req.getParent() || null,
+                    provider: req.getProvider() ? String(req.getProvider()).split("::").slice(0, 4).join("::") : null,
+                    dependencies: req.getDependenciesList(), propertyDependencies: {},
+                    inputs: plainValue(req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                    outputs: plainValue(resp.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                    protect: false, retainOnDelete: false, ignoreChanges: [], replaceOnChanges: [], deleteBeforeReplace: false,
+                });
+                this.order.push(urn);
+            }
+            callback(err, resp);
+        });
+    }
     supportsFeature(req: any, cb: any) { return this.inner.supportsFeature(req, cb); }
     registerPackage(req: any, cb: any) { return this.inner.registerPackage(req, cb); }
 }
@@ -168,7 +185,8 @@ export function planStacks(opts: PlanOptions, only?: readonly string[]): Promise
 
 async function planStacksNow(opts: PlanOptions, only?: readonly string[]): Promise<StackPlan[]> {
     const configs = loadFromFiles(opts.files, opts.overrides ?? [], undefined, opts.perStack ?? {});
-    const wanted = only && only.length ? only : configs.map((c) => c.stack);
+    // Default order: the home stack first, then the others in file order (the order a first deployment takes).
+    const wanted = only && only.length ? only : [...configs].sort((a, b) => Number(b.isHome) - Number(a.isHome)).map((c) => c.stack);
     for (const w of wanted) if (!configs.some((c) => c.stack === w)) throw new ConfigError([`--stack: got ${JSON.stringify(w)}; expected one of ${configs.map((c) => c.stack).join(", ")}`]);
     // Home first: its outputs feed the other stacks' StackReferences.
     const ordered = [...configs].sort((a, b) => Number(b.isHome) - Number(a.isHome));
