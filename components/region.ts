@@ -1,12 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../src/config";
 import type { RegionPlan } from "../src/strategy";
+import { repositoryNames } from "../src/compute";
+import { Ecr } from "./ecr";
+import { FargateServices } from "./fargateService";
 import { Keys } from "./keys";
 import { Network } from "./network";
+import { SecurityGroups } from "./securityGroups";
+import { WebTier } from "./webTier";
 
 /** Outputs of the home stack that other stacks build on (read through a StackReference). */
 export interface HomeRefs {
     readonly dataKeyArn: pulumi.Input<string>;
+    /** Region → ARC routing control ARN (only with failoverControl: arc). */
+    readonly routingControlArns?: pulumi.Output<Record<string, string> | undefined>;
 }
 
 export interface RegionArgs {
@@ -41,6 +48,60 @@ export class Region extends pulumi.ComponentResource {
         }, p);
 
         // --- compute tier (issue 3): security groups, web tier, ECR, Fargate services -------------------
+        // Security groups and ECR exist in every region; the ALB, instances and services only where the plan
+        // says compute exists (not in a backup-restore standby). Sizes come from the plan alone.
+        const sgs = new SecurityGroups(`${name}-sg`, {
+            vpcId: network.vpcId,
+            vpcCidr: network.cidr,
+            appPorts: cfg.services.map((s) => s.port),
+            tags,
+        }, p);
+        const appSecurityGroupIds: pulumi.Output<string>[] = sgs.appSecurityGroupIds;
+        const ecr = cfg.isHome
+            ? new Ecr(`${name}-ecr`, {
+                repositories: repositoryNames(cfg.services),
+                replicaRegions: cfg.regions.filter((r) => r !== cfg.region),
+                kmsKeyArn: keys.dataKeyArn,
+                tags,
+            }, p)
+            : undefined;
+        let web: WebTier | undefined;
+        let services: FargateServices | undefined;
+        if (plan.computeExists) {
+            web = new WebTier(`${name}-web`, {
+                vpcId: network.vpcId,
+                publicSubnetIds: network.subnetIds.public,
+                appSubnetIds: network.subnetIds["private-app"],
+                albSecurityGroupId: sgs.albSecurityGroupId,
+                webSecurityGroupId: sgs.webSecurityGroupId,
+                domainName: cfg.dns.recordName,
+                zoneId: cfg.dns.zoneId,
+                healthPath: cfg.dns.healthPath,
+                instanceType: cfg.web.instanceType,
+                capacity: plan.web,
+                targetCpuPercent: cfg.web.targetCpuPercent,
+                healthCheckGraceSeconds: cfg.web.healthCheckGraceSeconds,
+                ebsKmsKeyArn: keys.dataKeyArn,
+                deletionProtection: plan.role === "primary",
+                tags,
+            }, p);
+            services = new FargateServices(`${name}-svc`, {
+                vpcId: network.vpcId,
+                appSubnetIds: network.subnetIds["private-app"],
+                appSecurityGroupId: sgs.appSecurityGroupId,
+                httpsListenerArn: web.httpsListenerArn,
+                services: cfg.services,
+                capacities: plan.services,
+                logsKmsKeyArn: keys.logsKeyArn,
+                targetCpuPercent: cfg.web.targetCpuPercent,
+                tags,
+            }, p);
+        }
+        // Undefined where no ALB exists (backup-restore standby): DNS must not point at this region then.
+        const albDnsName: pulumi.Output<string> | undefined = web?.albDnsName;
+        const albZoneId: pulumi.Output<string> | undefined = web?.albZoneId;
+        const albArnSuffix: pulumi.Output<string> | undefined = web?.albArnSuffix;
+
 
         // --- data tier (issue 4): Aurora global database, DynamoDB global tables, backups -------------
 
@@ -51,6 +112,12 @@ export class Region extends pulumi.ComponentResource {
             natGateways: network.natGatewayIds.length,
             dataKeyArn: keys.dataKeyArn,
             logsKeyArn: keys.logsKeyArn,
+            albDnsName,
+            albZoneId,
+            albArnSuffix,
+            appSecurityGroupIds,
+            ecsClusterName: services?.clusterName,
+            ecrRepositoryUrls: ecr?.repositoryUrls,
         };
         this.registerOutputs(this.outputs);
     }

@@ -3,7 +3,7 @@
  * index.ts calls this for `pulumi up`; the offline plan calls it under Pulumi's mock runtime.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Region } from "../components/region";
+import { HomeRefs, Region } from "../components/region";
 import { ConfigError, StackConfig } from "./config";
 import { readStackConfigs } from "./configSource";
 import { planRegion } from "./strategy";
@@ -46,10 +46,13 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
         drill: cfg.drill,
     });
     const homeStack = stacks.find((s) => s.isHome);
-    let home: { dataKeyArn: pulumi.Output<string> } | undefined;
+    let home: HomeRefs | undefined;
     if (!cfg.isHome && homeStack) {
         const ref = new pulumi.StackReference(stackReferenceName(cfg, homeStack.stack));
-        home = { dataKeyArn: ref.requireOutput("dataKeyArn") as pulumi.Output<string> };
+        home = {
+            dataKeyArn: ref.requireOutput("dataKeyArn") as pulumi.Output<string>,
+            routingControlArns: ref.getOutput("routingControlArns") as pulumi.Output<Record<string, string> | undefined>,
+        };
     }
     const region = new Region("securecart", { config: cfg, stacks, plan, home });
     return {
