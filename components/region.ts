@@ -112,12 +112,10 @@ export class Region extends pulumi.ComponentResource {
             natGateways: network.natGatewayIds.length,
             dataKeyArn: keys.dataKeyArn,
             logsKeyArn: keys.logsKeyArn,
-            albDnsName,
-            albZoneId,
-            albArnSuffix,
             appSecurityGroupIds,
-            ecsClusterName: services?.clusterName,
-            ecrRepositoryUrls: ecr?.repositoryUrls,
+            // Only where they exist: an undefined stack output is dropped with a warning.
+            ...(web && services ? { albDnsName, albZoneId, albArnSuffix, ecsClusterName: services.clusterName } : {}),
+            ...(ecr ? { ecrRepositoryUrls: ecr.repositoryUrls } : {}),
         };
         this.registerOutputs(this.outputs);
     }

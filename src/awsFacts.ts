@@ -56,3 +56,16 @@ export const AURORA_INSTANCE_FAMILIES: readonly string[] = ["r5", "r6g", "r6i", 
 
 /** Aurora PostgreSQL engine versions this project has been written against (source: Aurora PostgreSQL release notes). */
 export const AURORA_PG_VERSION_PATTERN = /^(1[3-7])\.\d+$/;
+
+/**
+ * Regions where Elastic Load Balancing delivers access logs as a regional ELB account (`aws.elb.getServiceAccount`)
+ * rather than only as the `logdelivery.elasticloadbalancing.amazonaws.com` service principal: the regions
+ * available before August 2022 (source: ELB user guide, "Enable access logs for your Application Load Balancer",
+ * step 2; the provider's ELB service-account table). Newer regions have no such account.
+ */
+export const ELB_ACCOUNT_PRINCIPAL_REGIONS: readonly string[] = [
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-south-1",
+    "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+    "ca-central-1", "eu-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1", "eu-north-1",
+    "me-south-1", "sa-east-1",
+];

@@ -94,7 +94,10 @@ const webSchema = z.strictObject({
 
 const serviceSchema = z.strictObject({
     name,
-    /** Full image reference. Default: a public unprivileged nginx image, so the stack deploys out of the box. */
+    /**
+     * Full image reference. Default (when neither image nor repository is set): DEFAULT_SERVICE_IMAGE, a public
+     * unprivileged nginx, so the stack deploys out of the box.
+     */
     image: z.string().min(1).optional(),
     /** ECR repository name in the home region (replicated to every region); used with `tag` instead of `image`. */
     repository: name.optional(),
@@ -169,6 +172,13 @@ const backupSchema = z.strictObject({
     retentionDays: int(1, 36500).default(35),
 });
 
+/**
+ * Image for services that name neither `image` nor `repository`: NGINX's unprivileged build (uid 101, port
+ * 8080, writes only under /tmp), from the ECR Public Gallery rather than Docker Hub, whose anonymous pull
+ * limit a NAT gateway's shared address soon hits.
+ */
+export const DEFAULT_SERVICE_IMAGE = "public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine";
+
 const DEFAULT_SERVICES = [
     { name: "catalog", cpu: 256, memory: 512, port: 8080, pathPrefix: "/catalog" },
     { name: "cart", cpu: 256, memory: 512, port: 8080, pathPrefix: "/cart" },
@@ -213,6 +223,16 @@ const nsSchema = z.strictObject({
 });
 
 type Ns = z.infer<typeof nsSchema>;
+
+/**
+ * The schema default of a `securecart:` key (undefined when it has none). A `-c` path into a key the stack
+ * files leave unset (`-c services[0].memory=3000`) edits this default instead of starting from nothing.
+ */
+export function defaultOf(shortKey: string): unknown {
+    const schema = (nsSchema.shape as Record<string, z.ZodType>)[shortKey];
+    const r = schema?.safeParse(undefined);
+    return r?.success ? r.data : undefined;
+}
 export type NetworkConfig = Ns["network"];
 export type ServiceConfig = Ns["services"][number];
 export type TableConfig = Ns["tables"][number];
@@ -373,6 +393,7 @@ export function parseStackConfig(project: string, stack: string, raw: RawConfig)
     if (problems.length > 0) throw new ConfigError(problems);
     return {
         ...ns,
+        services: ns.services.map((s) => (s.image === undefined && s.repository === undefined ? { ...s, image: DEFAULT_SERVICE_IMAGE } : s)),
         project,
         stack,
         region: regionName,
@@ -382,6 +403,16 @@ export function parseStackConfig(project: string, stack: string, raw: RawConfig)
         rtoTargetSeconds: ns.rtoTarget === undefined ? undefined : parseDuration(ns.rtoTarget),
         rpoTargetSeconds: ns.rpoTarget === undefined ? undefined : parseDuration(ns.rpoTarget),
     };
+}
+
+/** A standby capacity override must not contradict itself: min <= desired <= max among the values it sets. */
+function overrideProblems(key: string, o: { min?: number; max?: number; desired?: number } | undefined): string[] {
+    const p: string[] = [];
+    if (!o) return p;
+    if (o.min !== undefined && o.max !== undefined && o.min > o.max) p.push(`${key}.min: got ${o.min}, above max ${o.max}; expected min <= max`);
+    if (o.desired !== undefined && o.min !== undefined && o.desired < o.min) p.push(`${key}.desired: got ${o.desired}, below min ${o.min}; expected min <= desired`);
+    if (o.desired !== undefined && o.max !== undefined && o.desired > o.max) p.push(`${key}.desired: got ${o.desired}, above max ${o.max}; expected desired <= max`);
+    return p;
 }
 
 /** Rules that a schema cannot express; all within one stack. */
@@ -419,10 +450,9 @@ function semanticProblems(ns: Ns, regionName: string): string[] {
     });
     for (const [svc, o] of Object.entries(ns.capacity.standby.services ?? {})) {
         if (!seenNames.has(svc)) p.push(`${NS}:capacity.standby.services.${svc}: got an override for an unknown service; expected one of ${[...seenNames.keys()].join(", ")}`);
-        if (o.min !== undefined && o.max !== undefined && o.min > o.max) p.push(`${NS}:capacity.standby.services.${svc}.min: got ${o.min}, above max ${o.max}; expected min <= max`);
+        p.push(...overrideProblems(`${NS}:capacity.standby.services.${svc}`, o));
     }
-    const w = ns.capacity.standby.web;
-    if (w?.min !== undefined && w.max !== undefined && w.min > w.max) p.push(`${NS}:capacity.standby.web.min: got ${w.min}, above max ${w.max}; expected min <= max`);
+    p.push(...overrideProblems(`${NS}:capacity.standby.web`, ns.capacity.standby.web));
 
     const db = ns.database;
     if (!AURORA_PG_VERSION_PATTERN.test(db.engineVersion)) p.push(`${NS}:database.engineVersion: got "${db.engineVersion}"; expected a pinned Aurora PostgreSQL version major.minor such as 16.6 (13-17)`);

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { ConfigError, NS, RawConfig, StackConfig, parseStackConfig, projectProblems } from "./config";
+import { ConfigError, NS, RawConfig, StackConfig, defaultOf, parseStackConfig, projectProblems } from "./config";
 
 export interface ProjectFiles {
     readonly dir: string;
@@ -120,7 +120,12 @@ export function mergeConfig(files: ProjectFiles, stack: string, overrides: reado
     const own = files.stacks[stack];
     if (!own) throw new ConfigError([`--stack: got ${JSON.stringify(stack)}; expected one of ${Object.keys(files.stacks).join(", ")}`]);
     const merged: RawConfig = { ...files.projectConfig, ...own };
-    for (const o of overrides) merged[o.key] = setPath(decodeJson(merged[o.key]), o.path, o.value);
+    for (const o of overrides) {
+        let current = decodeJson(merged[o.key]);
+        // A path into an unset key edits the key's default (the defaulted services, tables, ...).
+        if (current === undefined && o.path.length > 0 && o.key.startsWith(`${NS}:`)) current = defaultOf(o.key.slice(NS.length + 1));
+        merged[o.key] = setPath(current, o.path, o.value);
+    }
     return merged;
 }
 

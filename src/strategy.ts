@@ -93,10 +93,16 @@ function toZero(c: Capacity): Capacity {
     return { min: 0, max: c.max, desired: 0 };
 }
 
-function applyOverride(c: Capacity, o: Partial<Capacity> | undefined): Capacity {
+/**
+ * A standby override wins for the bounds it names; what it leaves out follows them, so the result always
+ * holds min <= desired <= max (config rejects overrides whose own values contradict each other).
+ */
+export function applyOverride(c: Capacity, o: Partial<Capacity> | undefined): Capacity {
     if (!o) return c;
-    const out = { min: o.min ?? c.min, max: o.max ?? c.max, desired: o.desired ?? c.desired };
-    return { ...out, max: Math.max(out.max, out.min, out.desired) };
+    const max = o.max ?? Math.max(c.max, o.min ?? 0, o.desired ?? 0);
+    const min = o.min ?? Math.min(c.min, max, o.desired ?? max);
+    const desired = o.desired ?? Math.min(Math.max(c.desired, min), max);
+    return { min, max: Math.max(max, min, desired), desired };
 }
 
 export function planRegion(i: StrategyInputs): RegionPlan {

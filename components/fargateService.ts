@@ -1,0 +1,221 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { imageRef, listenerRules, writableVolumes } from "../src/compute";
+import type { ServiceConfig } from "../src/config";
+import type { Capacity } from "../src/strategy";
+
+export interface FargateServicesArgs {
+    readonly vpcId: pulumi.Input<string>;
+    /** Private subnets the tasks run in (no public IP). Required, at least 2 AZs. */
+    readonly appSubnetIds: pulumi.Input<string>[];
+    /** The app tier's security group (ingress from the ALB only). Required. */
+    readonly appSecurityGroupId: pulumi.Input<string>;
+    /** The ALB's HTTPS listener; one path rule per service is added to it. Required. */
+    readonly httpsListenerArn: pulumi.Input<string>;
+    /** The services, as validated by config (unique names and prefixes, valid Fargate sizes). Required. */
+    readonly services: readonly ServiceConfig[];
+    /** Task counts by service name, from the strategy plan. Required for every service. */
+    readonly capacities: Readonly<Record<string, Capacity>>;
+    /** KMS key ARN that encrypts the services' log groups (usable by CloudWatch Logs). Required. */
+    readonly logsKmsKeyArn: pulumi.Input<string>;
+    /** Days container logs are kept. Default 30. */
+    readonly logRetentionDays?: number;
+    /** Target-tracking average CPU percent of each service. Default 50. */
+    readonly targetCpuPercent?: number;
+    /** Tags applied to every taggable child. Default none. */
+    readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An ECS cluster (Container Insights on) and one Fargate service per configured service, each with:
+ * its own encrypted log group; a task definition that runs as a non-root user with a read-only root
+ * filesystem (writable paths on ephemeral volumes) and every Linux capability dropped; a separate execution
+ * role (pull its image, write its log group) and task role (no permissions until the service needs some);
+ * an IP target group reached by a path rule on the shared HTTPS listener; the deployment circuit breaker
+ * with rollback; and Application Auto Scaling target tracking on CPU.
+ *
+ * Counts come from the caller (the strategy plan). `desiredCount` is managed, not ignored: each `pulumi up`
+ * sets it, and the scalable target's min/max follow the plan too, so a config change (a failover, a drill)
+ * is what moves a region between idle and serving. Between two updates, target tracking may move the count
+ * within [min, max]; the next update resets it to the planned desired count.
+ */
+export class FargateServices extends pulumi.ComponentResource {
+    public readonly clusterName: pulumi.Output<string>;
+    public readonly clusterArn: pulumi.Output<string>;
+    public readonly serviceNames: Record<string, pulumi.Output<string>>;
+    /** Task role per service: grant a service's data access here (issue 4), nowhere else. */
+    public readonly taskRoleNames: Record<string, pulumi.Output<string>>;
+    public readonly taskRoleArns: Record<string, pulumi.Output<string>>;
+
+    constructor(name: string, args: FargateServicesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("securecart:compute:FargateServices", name, {}, opts);
+        const p = { parent: this };
+        const missing = args.services.filter((s) => args.capacities[s.name] === undefined).map((s) => s.name);
+        if (missing.length) throw new pulumi.ResourceError(`FargateServices ${name}: no capacity planned for ${missing.join(", ")}`, this);
+        if (args.appSubnetIds.length < 2) throw new pulumi.ResourceError(`FargateServices ${name}: appSubnetIds: got ${args.appSubnetIds.length}; expected at least 2 AZs`, this);
+
+        const baseTags = args.tags ?? {};
+        const tags = (n: string) => ({ ...baseTags, Name: n });
+        const account = aws.getCallerIdentityOutput({}, p).accountId;
+        const region = aws.getRegionOutput({}, p).region;
+
+        const cluster = new aws.ecs.Cluster(`${name}-cluster`, {
+            settings: [{ name: "containerInsights", value: "enabled" }],
+            tags: tags(`${name}-cluster`),
+        }, p);
+        this.clusterName = cluster.name;
+        this.clusterArn = cluster.arn;
+
+        const ecsTrust = pulumi.jsonStringify({
+            Version: "2012-10-17",
+            Statement: [{
+                Effect: "Allow",
+                Principal: { Service: "ecs-tasks.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "aws:SourceAccount": account } },
+            }],
+        });
+
+        const rules = new Map(listenerRules(args.services).map((r) => [r.service, r]));
+        this.serviceNames = {};
+        this.taskRoleNames = {};
+        this.taskRoleArns = {};
+        for (const s of args.services) {
+            const n = `${name}-${s.name}`;
+            const cap = args.capacities[s.name];
+            const rule = rules.get(s.name)!;
+
+            const logGroup = new aws.cloudwatch.LogGroup(`${n}-logs`, {
+                retentionInDays: args.logRetentionDays ?? 30,
+                kmsKeyId: args.logsKmsKeyArn,
+                tags: tags(`${n}-logs`),
+            }, p);
+
+            // Execution role: what the ECS agent needs to start the task, for this service only.
+            const execRole = new aws.iam.Role(`${n}-exec`, {
+                description: `SecureCart ${s.name}: pull its image and write its log group`,
+                assumeRolePolicy: ecsTrust,
+                tags: tags(`${n}-exec`),
+            }, p);
+            const pull = s.repository === undefined ? [] : [{
+                Sid: "PullOwnImage",
+                Effect: "Allow",
+                Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+                Resource: pulumi.interpolate`arn:aws:ecr:${region}:${account}:repository/${s.repository}`,
+            }, {
+                Sid: "EcrLogin",
+                Effect: "Allow",
+                Action: "ecr:GetAuthorizationToken",
+                Resource: "*",
+            }];
+            new aws.iam.RolePolicy(`${n}-exec-policy`, {
+                role: execRole.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [{
+                        Sid: "WriteOwnLogs",
+                        Effect: "Allow",
+                        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                        Resource: pulumi.interpolate`${logGroup.arn}:*`,
+                    }, ...pull],
+                }),
+            }, p);
+            // Task role: the application's own AWS identity. No permissions until a service needs some.
+            const taskRole = new aws.iam.Role(`${n}-task`, {
+                description: `SecureCart ${s.name}: the application's own permissions`,
+                assumeRolePolicy: ecsTrust,
+                tags: tags(`${n}-task`),
+            }, p);
+            this.taskRoleNames[s.name] = taskRole.name;
+            this.taskRoleArns[s.name] = taskRole.arn;
+
+            const tg = new aws.lb.TargetGroup(`${n}-tg`, {
+                vpcId: args.vpcId,
+                targetType: "ip",
+                protocol: "HTTP",
+                port: s.port,
+                deregistrationDelay: 30,
+                healthCheck: { enabled: true, path: s.healthPath, protocol: "HTTP", matcher: "200-399", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3, timeout: 5 },
+                tags: tags(`${n}-tg`),
+            }, p);
+            const listenerRule = new aws.lb.ListenerRule(`${n}-rule`, {
+                listenerArn: args.httpsListenerArn,
+                priority: rule.priority,
+                actions: [{ type: "forward", targetGroupArn: tg.arn }],
+                conditions: [{ pathPattern: { values: [...rule.pathPatterns] } }],
+                tags: tags(`${n}-rule`),
+            }, p);
+
+            const volumes = s.readonlyRootFilesystem ? writableVolumes(s.writablePaths) : [];
+            const containerDefinitions = pulumi.jsonStringify([{
+                name: s.name,
+                image: pulumi.all([account, region]).apply(([a, r]) => imageRef(s, a, r)),
+                essential: true,
+                user: s.user,
+                privileged: false,
+                readonlyRootFilesystem: s.readonlyRootFilesystem,
+                linuxParameters: { capabilities: { drop: ["ALL"] }, initProcessEnabled: true },
+                portMappings: [{ containerPort: s.port, protocol: "tcp" }],
+                mountPoints: volumes.map((v) => ({ sourceVolume: v.name, containerPath: v.path, readOnly: false })),
+                logConfiguration: {
+                    logDriver: "awslogs",
+                    options: { "awslogs-group": logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": s.name },
+                },
+            }]);
+            const taskDef = new aws.ecs.TaskDefinition(`${n}-task-def`, {
+                family: n,
+                networkMode: "awsvpc",
+                requiresCompatibilities: ["FARGATE"],
+                cpu: String(s.cpu),
+                memory: String(s.memory),
+                runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+                executionRoleArn: execRole.arn,
+                taskRoleArn: taskRole.arn,
+                containerDefinitions,
+                volumes: volumes.map((v) => ({ name: v.name })),
+                tags: tags(`${n}-task-def`),
+            }, p);
+
+            const service = new aws.ecs.Service(`${n}-service`, {
+                name: s.name,
+                cluster: cluster.arn,
+                taskDefinition: taskDef.arn,
+                launchType: "FARGATE",
+                desiredCount: cap.desired,
+                networkConfiguration: { subnets: args.appSubnetIds, securityGroups: [args.appSecurityGroupId], assignPublicIp: false },
+                loadBalancers: [{ targetGroupArn: tg.arn, containerName: s.name, containerPort: s.port }],
+                healthCheckGracePeriodSeconds: 60,
+                deploymentCircuitBreaker: { enable: true, rollback: true },
+                deploymentMinimumHealthyPercent: 100,
+                deploymentMaximumPercent: 200,
+                availabilityZoneRebalancing: "ENABLED",
+                propagateTags: "SERVICE",
+                enableEcsManagedTags: true,
+                tags: tags(`${n}-service`),
+            }, { parent: this, dependsOn: [listenerRule] }); // the target group must be attached to the ALB first
+            this.serviceNames[s.name] = service.name;
+
+            const target = new aws.appautoscaling.Target(`${n}-scaling-target`, {
+                serviceNamespace: "ecs",
+                scalableDimension: "ecs:service:DesiredCount",
+                resourceId: pulumi.interpolate`service/${cluster.name}/${service.name}`,
+                minCapacity: cap.min,
+                maxCapacity: cap.max,
+                tags: tags(`${n}-scaling-target`),
+            }, p);
+            new aws.appautoscaling.Policy(`${n}-cpu-target`, {
+                policyType: "TargetTrackingScaling",
+                serviceNamespace: target.serviceNamespace,
+                scalableDimension: target.scalableDimension,
+                resourceId: target.resourceId,
+                targetTrackingScalingPolicyConfiguration: {
+                    predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+                    targetValue: args.targetCpuPercent ?? 50,
+                    scaleInCooldown: 120,
+                    scaleOutCooldown: 60,
+                },
+            }, p);
+        }
+        this.registerOutputs({ clusterName: this.clusterName, clusterArn: this.clusterArn, serviceNames: this.serviceNames, taskRoleArns: this.taskRoleArns });
+    }
+}
