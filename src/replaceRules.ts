@@ -1,0 +1,332 @@
+/**
+ * Which input changes force a resource to be REPLACED (deleted and created again) rather than updated in
+ * place, for the resource types the drill rehearsal must judge.
+ *
+ * Source of every rule: the Terraform AWS provider's resource schema (`ForceNew: true`), which
+ * @pulumi/aws (a bridged provider) uses unchanged to decide replacements. Files are in
+ * github.com/hashicorp/terraform-provider-aws, `internal/service/<service>/<resource>.go`; each rule names
+ * its file. Property names here are Pulumi's (camelCase) spelling of the Terraform attribute.
+ *
+ * Two schema details change what a diff of program inputs means:
+ * - Optional + Computed (`computed: true` below): removing the property from the program keeps the live
+ *   value (no diff), but adding it when it was absent compares against a live value this offline tool
+ *   cannot see, so that case is treated as a replacement (the safe reading).
+ * - A schema `Default` (`default` below): an absent value equals the default.
+ *
+ * Since provider v6 (@pulumi/aws v7) almost every regional resource also has a top-level `region`
+ * (Optional + Computed, defaulting to the provider's region); "Changing the value of region will force
+ * resource replacement" (terraform-provider-aws website/docs/guides/enhanced-region-support.html.markdown).
+ */
+
+/** One replace-on-change input property. */
+export interface ReplaceProperty {
+    /** Pulumi input name (top level). */
+    readonly name: string;
+    /** Optional + Computed in the schema: removal keeps the live value; addition may replace. */
+    readonly computed?: boolean;
+    /** The schema default, when absent means this value. */
+    readonly default?: unknown;
+    /** Removing the value never replaces (a DiffSuppressFunc, e.g. snapshotIdentifier). */
+    readonly removalSuppressed?: boolean;
+}
+
+export interface ReplaceRule {
+    /** Pulumi type token. */
+    readonly type: string;
+    /** Terraform resource name, for reference. */
+    readonly terraform: string;
+    /** Where the rule was read: file in hashicorp/terraform-provider-aws. */
+    readonly source: string;
+    readonly properties: readonly ReplaceProperty[];
+    /** Notes on properties deliberately left out or specially handled. */
+    readonly note?: string;
+    /** false when the rule was recalled from the provider docs but its schema file was not re-read. Default true. */
+    readonly reread?: boolean;
+}
+
+const TF = "hashicorp/terraform-provider-aws";
+
+/**
+ * The stateful types: resources that hold data or identity that a replacement or deletion would lose
+ * (a database's volume, a table's items, a key's ciphertexts, a vault's recovery points, a bucket's
+ * objects, a secret's value). A drill must never replace or delete one.
+ */
+export const STATEFUL_TYPES: readonly string[] = [
+    "aws:rds/cluster:Cluster",
+    "aws:rds/clusterInstance:ClusterInstance",
+    "aws:rds/globalCluster:GlobalCluster",
+    "aws:dynamodb/table:Table",
+    "aws:dynamodb/tableReplica:TableReplica",
+    "aws:kms/key:Key",
+    "aws:kms/replicaKey:ReplicaKey",
+    "aws:backup/vault:Vault",
+    "aws:s3/bucket:Bucket",
+    "aws:s3/bucketV2:BucketV2",
+    "aws:secretsmanager/secret:Secret",
+];
+
+/**
+ * Stateful types whose DELETION is a warning, not a failure, with the reason. Replacing them still fails.
+ * Lead's decision (issue 5): an Aurora instance holds no data (the cluster volume does), and the
+ * pilot-light and warm-standby standby shapes require the instance count to follow the role on
+ * switchover and failback.
+ */
+export const DELETE_IS_WARNING: Readonly<Record<string, string>> = {
+    "aws:rds/clusterInstance:ClusterInstance":
+        "an Aurora instance holds no data (the cluster volume does); the standby shape sets the instance count by role",
+};
+
+export const STATEFUL_RULES: readonly ReplaceRule[] = [
+    {
+        type: "aws:rds/cluster:Cluster",
+        terraform: "aws_rds_cluster",
+        source: `${TF} internal/service/rds/cluster.go`,
+        properties: [
+            { name: "availabilityZones", computed: true },
+            { name: "clusterIdentifier", computed: true },
+            { name: "clusterIdentifierPrefix", computed: true },
+            { name: "clusterScalabilityType", computed: true },
+            { name: "databaseName", computed: true },
+            { name: "dbSubnetGroupName", computed: true },
+            { name: "dbSystemId", computed: true },
+            { name: "engine" },
+            { name: "engineMode", default: "provisioned" },
+            { name: "kmsKeyId", computed: true },
+            { name: "masterUsername", computed: true },
+            { name: "restoreToPointInTime" },
+            { name: "s3Import" },
+            { name: "snapshotIdentifier", removalSuppressed: true },
+            { name: "sourceRegion" },
+            { name: "storageEncrypted", computed: true },
+        ],
+        note: "storageType forces replacement only for non-Aurora engines (CustomizeDiff ForceNewIf); globalClusterIdentifier " +
+            "and replicationSourceIdentifier are updatable, but removing globalClusterIdentifier detaches a secondary.",
+    },
+    {
+        type: "aws:rds/clusterInstance:ClusterInstance",
+        terraform: "aws_rds_cluster_instance",
+        source: `${TF} internal/service/rds/cluster_instance.go`,
+        properties: [
+            { name: "availabilityZone", computed: true },
+            { name: "clusterIdentifier" },
+            { name: "customIamInstanceProfile" },
+            { name: "dbSubnetGroupName", computed: true },
+            { name: "engine" },
+            { name: "identifier", computed: true },
+            { name: "identifierPrefix", computed: true },
+        ],
+        note: "instanceClass and engineVersion are modified in place.",
+    },
+    {
+        type: "aws:rds/globalCluster:GlobalCluster",
+        terraform: "aws_rds_global_cluster",
+        source: `${TF} internal/service/rds/global_cluster.go`,
+        properties: [
+            { name: "databaseName" },
+            { name: "engine", computed: true },
+            { name: "globalClusterIdentifier" },
+            { name: "sourceDbClusterIdentifier", computed: true },
+            { name: "storageEncrypted", computed: true },
+        ],
+        note: "engineVersion is upgraded in place (ModifyGlobalCluster / ModifyDBCluster on members).",
+    },
+    {
+        type: "aws:dynamodb/table:Table",
+        terraform: "aws_dynamodb_table",
+        source: `${TF} internal/service/dynamodb/table.go`,
+        properties: [
+            { name: "hashKey", computed: true },
+            { name: "localSecondaryIndexes" },
+            { name: "name" },
+            { name: "rangeKey" },
+            { name: "restoreDateTime" },
+            { name: "restoreSourceName" },
+            { name: "restoreSourceTableArn" },
+            { name: "restoreToLatestTime" },
+            { name: "importTable" },
+        ],
+        note: "attributes, billing, GSIs, streams, TTL, PITR and SSE change in place; `replicas` is ignored by the owner " +
+            "when replicas are TableReplica resources in other stacks. restoreSourceTableArn and importTable (both ForceNew) " +
+            "were added to the schema after the version re-read; listed so the rule errs on the side of replacement.",
+    },
+    {
+        type: "aws:dynamodb/tableReplica:TableReplica",
+        terraform: "aws_dynamodb_table_replica",
+        source: `${TF} internal/service/dynamodb/table_replica.go`,
+        properties: [
+            { name: "globalTableArn" },
+            { name: "kmsKeyArn", computed: true },
+            { name: "tableClassOverride" },
+        ],
+    },
+    {
+        type: "aws:kms/key:Key",
+        terraform: "aws_kms_key",
+        source: `${TF} internal/service/kms/key.go`,
+        properties: [
+            { name: "customKeyStoreId" },
+            { name: "customerMasterKeySpec", default: "SYMMETRIC_DEFAULT" },
+            { name: "keyUsage", default: "ENCRYPT_DECRYPT" },
+            { name: "multiRegion", computed: true },
+            { name: "xksKeyId" },
+        ],
+        note: "policy, description, rotation and enablement change in place.",
+    },
+    {
+        type: "aws:kms/replicaKey:ReplicaKey",
+        terraform: "aws_kms_replica_key",
+        source: `${TF} internal/service/kms/replica_key.go`,
+        properties: [{ name: "primaryKeyArn" }],
+    },
+    {
+        type: "aws:backup/vault:Vault",
+        terraform: "aws_backup_vault",
+        source: `${TF} internal/service/backup/vault.go`,
+        properties: [{ name: "name" }, { name: "kmsKeyArn", computed: true }],
+    },
+    {
+        type: "aws:s3/bucket:Bucket",
+        terraform: "aws_s3_bucket",
+        source: `${TF} internal/service/s3/bucket.go`,
+        properties: [{ name: "bucket", computed: true }, { name: "bucketPrefix", computed: true }, { name: "objectLockEnabled", computed: true }],
+        note: "objectLockEnabled (ForceNew) postdates the schema version re-read; listed so the rule errs on the side of replacement.",
+    },
+    {
+        type: "aws:s3/bucketV2:BucketV2",
+        terraform: "aws_s3_bucket (BucketV2 is the same Terraform resource)",
+        source: `${TF} internal/service/s3/bucket.go`,
+        properties: [{ name: "bucket", computed: true }, { name: "bucketPrefix", computed: true }, { name: "objectLockEnabled", computed: true }],
+    },
+    {
+        type: "aws:secretsmanager/secret:Secret",
+        terraform: "aws_secretsmanager_secret",
+        source: `${TF} internal/service/secretsmanager/secret.go`,
+        properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }],
+        note: "kmsKeyId, description, policy and replicas change in place.",
+    },
+];
+
+/**
+ * Well-known replace-on-change properties of some non-stateful types, so the rehearsal can say "replace"
+ * rather than "update" where it matters for understanding a drill. They never decide the verdict (only
+ * stateful types do). Any other change of a type with no rule is reported as an update marked
+ * "unknown: treated as update". Rules marked `reread: false` were not re-read at their schema file.
+ */
+export const OTHER_RULES: readonly ReplaceRule[] = [
+    {
+        type: "aws:ec2/vpc:Vpc", terraform: "aws_vpc", reread: false, source: `${TF} internal/service/ec2/vpc_.go`,
+        properties: [{ name: "cidrBlock", computed: true }, { name: "instanceTenancy", default: "default" }],
+    },
+    {
+        type: "aws:ec2/subnet:Subnet", terraform: "aws_subnet", reread: false, source: `${TF} internal/service/ec2/vpc_subnet.go`,
+        properties: [{ name: "availabilityZone", computed: true }, { name: "availabilityZoneId", computed: true }, { name: "cidrBlock" }, { name: "vpcId" }],
+    },
+    {
+        type: "aws:ec2/securityGroup:SecurityGroup", terraform: "aws_security_group", reread: false, source: `${TF} internal/service/ec2/vpc_security_group.go`,
+        properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }, { name: "description", default: "Managed by Pulumi" }, { name: "vpcId", computed: true }],
+    },
+    {
+        type: "aws:route53/healthCheck:HealthCheck", terraform: "aws_route53_health_check", source: `${TF} internal/service/route53/health_check.go`,
+        properties: [{ name: "type" }, { name: "requestInterval" }, { name: "measureLatency", default: false }, { name: "referenceName" }, { name: "routingControlArn" }],
+        note: "invertHealthcheck (the outage drill) and failureThreshold change in place.",
+    },
+    {
+        type: "aws:lb/targetGroup:TargetGroup", terraform: "aws_lb_target_group", reread: false, source: `${TF} internal/service/elbv2/target_group.go`,
+        properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }, { name: "port" }, { name: "protocol" }, { name: "vpcId" }, { name: "targetType", default: "instance" }],
+    },
+    {
+        type: "aws:lb/loadBalancer:LoadBalancer", terraform: "aws_lb", reread: false, source: `${TF} internal/service/elbv2/load_balancer.go`,
+        properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }, { name: "internal", computed: true }, { name: "loadBalancerType", default: "application" }],
+    },
+    {
+        type: "aws:ecs/taskDefinition:TaskDefinition", terraform: "aws_ecs_task_definition", reread: false, source: `${TF} internal/service/ecs/task_definition.go`,
+        properties: ["containerDefinitions", "family", "cpu", "memory", "networkMode", "executionRoleArn", "taskRoleArn", "requiresCompatibilities", "volumes", "runtimePlatform", "ephemeralStorage"].map((name) => ({ name })),
+        note: "a task definition revision is immutable: every change registers a new revision.",
+    },
+    {
+        type: "aws:rds/subnetGroup:SubnetGroup", terraform: "aws_db_subnet_group", reread: false, source: `${TF} internal/service/rds/subnet_group.go`,
+        properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }],
+    },
+    {
+        type: "aws:cloudwatch/logGroup:LogGroup", terraform: "aws_cloudwatch_log_group", reread: false, source: `${TF} internal/service/logs/group.go`,
+        properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }],
+    },
+    {
+        type: "aws:iam/role:Role", terraform: "aws_iam_role", reread: false, source: `${TF} internal/service/iam/role.go`,
+        properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }, { name: "path", default: "/" }],
+    },
+];
+
+const BY_TYPE = new Map<string, ReplaceRule>([...STATEFUL_RULES, ...OTHER_RULES].map((r) => [r.type, r]));
+
+/** Global types with no `region` input (Route 53, IAM, ARC, ...): region never forces their replacement. */
+const NO_REGION_PREFIXES = ["aws:iam/", "aws:route53/", "aws:route53recoverycontrol/", "aws:cloudfront/", "aws:globalaccelerator/", "aws:organizations/"];
+
+export function isStateful(type: string): boolean {
+    return STATEFUL_TYPES.includes(type);
+}
+
+export function ruleFor(type: string): ReplaceRule | undefined {
+    return BY_TYPE.get(type);
+}
+
+/** Whether `type` takes the v6 per-resource `region` input. */
+export function isRegionAware(type: string): boolean {
+    return type.startsWith("aws:") && !NO_REGION_PREFIXES.some((p) => type.startsWith(p));
+}
+
+/** Why a property change replaces a resource. */
+export interface ReplaceReason {
+    readonly property: string;
+    readonly why: string;
+    readonly source: string;
+}
+
+const REGION_SOURCE = `${TF} website/docs/guides/enhanced-region-support.html.markdown`;
+
+/**
+ * Decides whether changing top-level input `property` of a resource of `type` from `before` to `after`
+ * replaces it. `before`/`after` are the program's inputs (undefined when absent). `stackRegion` is the
+ * region of the provider both sides use (for the `region` input's default).
+ * Returns undefined when the change is an in-place update (or no change at all).
+ */
+export function replaceReason(type: string, property: string, before: unknown, after: unknown, stackRegion: string): ReplaceReason | undefined {
+    if (property === "region" && isRegionAware(type)) {
+        const b = before ?? stackRegion;
+        const a = after ?? stackRegion;
+        return b === a ? undefined : { property, why: `region ${String(b)} → ${String(a)}: the resource moves region`, source: REGION_SOURCE };
+    }
+    const rule = ruleFor(type);
+    const prop = rule?.properties.find((p) => p.name === property);
+    if (!rule || !prop) return undefined;
+    const b = before === undefined && prop.default !== undefined ? prop.default : before;
+    const a = after === undefined && prop.default !== undefined ? prop.default : after;
+    if (deepEqual(b, a)) return undefined;
+    const source = rule.source;
+    if (a === undefined && (prop.computed || prop.removalSuppressed)) return undefined; // provider keeps the live value
+    if (b === undefined && prop.computed) {
+        return { property, why: `${property} is set where it was left to the provider (ForceNew, Optional+Computed): replaced unless the live value already equals ${show(a)}`, source };
+    }
+    return { property, why: `${property} ${show(b)} → ${show(a)} (ForceNew)`, source };
+}
+
+export function show(v: unknown): string {
+    if (v === undefined) return "(unset)";
+    const s = JSON.stringify(v);
+    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+    if (a === b) return true;
+    if (typeof a !== typeof b || a === null || b === null || typeof a !== "object") return false;
+    if (Array.isArray(a) !== Array.isArray(b)) return false;
+    if (Array.isArray(a)) {
+        const bb = b as unknown[];
+        return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
+    }
+    const ao = a as Record<string, unknown>;
+    const bo = b as Record<string, unknown>;
+    const keys = new Set([...Object.keys(ao), ...Object.keys(bo)]);
+    for (const k of keys) if (!deepEqual(ao[k], bo[k])) return false;
+    return true;
+}

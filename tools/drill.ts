@@ -1,0 +1,244 @@
+/**
+ * `npm run drill -- (--stack NAME | --all-stacks) [-c key=value]... [--base key=value]... [--json]`
+ *
+ * Offline rehearsal of a drill: plans every requested stack twice under Pulumi's mock runtime, as
+ * configured (plus `--base`) and with the changes (`-c`), and prints what `pulumi up` would create,
+ * update (with the changed properties), replace (with the property that forces it) and delete, stack by
+ * stack in runbook order. Its own verdict: any replacement or deletion of a stateful resource fails
+ * (exit 1), except the deletion of an Aurora instance, which is a warning (see src/replaceRules.ts).
+ *
+ * `-c key=value` and `--base key=value` apply to every stack, like a change to Pulumi.yaml (strategy,
+ * primaryRegion and failoverMode must agree across stacks). `-c STACK/key=value` applies to one stack
+ * only, e.g. `-c dr/drill=outage`. Exit codes: 0 pass, 1 verdict failed, 2 bad arguments or configuration.
+ */
+import * as path from "path";
+import { Override, ProjectFiles, loadProjectFiles, parseOverride } from "../src/configSource";
+import { UsageError, parseArgs, runCli } from "./cli";
+import { Finding, ResourceChange, StackDiff, describeChange, diffPlans } from "./diff";
+import { StackPlan, planStacks } from "./planner";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+export interface RehearsalOptions {
+    readonly files: ProjectFiles;
+    /** Where both sides start (`--base`), applied to every stack. Default none. */
+    readonly base?: readonly Override[];
+    /** The drill's changes (`-c`), applied to every stack. Default none. */
+    readonly changes?: readonly Override[];
+    /** `--base STACK/key=value`: per-stack base. Default none. */
+    readonly perStackBase?: Readonly<Record<string, readonly Override[]>>;
+    /** `-c STACK/key=value`: per-stack changes. Default none. */
+    readonly perStackChanges?: Readonly<Record<string, readonly Override[]>>;
+    /** Stacks to rehearse. Default: every stack. */
+    readonly stacks?: readonly string[];
+}
+
+/** One stack's place in the runbook. */
+export interface RunbookStep {
+    readonly stack: string;
+    readonly region: string;
+    readonly roleBefore: string;
+    readonly roleAfter: string;
+    readonly reason: string;
+}
+
+export interface Rehearsal {
+    readonly base: readonly string[];
+    readonly changes: readonly string[];
+    readonly order: readonly RunbookStep[];
+    /** One diff per stack, in runbook order. */
+    readonly stacks: readonly StackDiff[];
+    readonly failures: readonly Finding[];
+    readonly warnings: readonly Finding[];
+    readonly verdict: "pass" | "fail";
+}
+
+export function overrideText(o: Override, stack?: string): string {
+    const key = o.key.startsWith("securecart:") ? o.key.slice("securecart:".length) : o.key;
+    const p = o.path.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("");
+    return `${stack ? `${stack}/` : ""}${key}${p}=${typeof o.value === "string" ? o.value : JSON.stringify(o.value)}`;
+}
+
+function merge(a: Readonly<Record<string, readonly Override[]>> = {}, b: Readonly<Record<string, readonly Override[]>> = {}): Record<string, Override[]> {
+    const out: Record<string, Override[]> = {};
+    for (const [k, v] of Object.entries(a)) out[k] = [...v];
+    for (const [k, v] of Object.entries(b)) out[k] = [...(out[k] ?? []), ...v];
+    return out;
+}
+
+function cfg(plan: StackPlan, key: string): unknown {
+    return plan.config[`securecart:${key}`];
+}
+
+/**
+ * The runbook order: the stack that becomes primary goes first (it scales up and takes the writer before
+ * traffic moves to it), then stacks whose role is unchanged but whose configuration changes, then the
+ * stack that stops being primary (it shrinks only once the new primary serves), then untouched stacks.
+ */
+export function runbookOrder(before: readonly StackPlan[], after: readonly StackPlan[], diffs: readonly StackDiff[]): RunbookStep[] {
+    const steps = after.map((a) => {
+        const b = before.find((x) => x.stack === a.stack)!;
+        const changed = (diffs.find((d) => d.stack === a.stack)?.changes.length ?? 0) > 0;
+        const strategy = a.strategy;
+        const unplanned = cfg(a, "failoverMode") === "unplanned";
+        let rank: number;
+        let reason: string;
+        if (b.role !== "primary" && a.role === "primary") {
+            rank = 0;
+            reason = strategy === "backup-restore"
+                ? "becomes primary: apply FIRST. It restores its data tier from the latest recovery point and starts its compute at full capacity before its DNS record turns PRIMARY."
+                : `becomes primary: apply FIRST. It scales to full capacity, then its \`pulumi up\` moves the Aurora writer here (${unplanned ? "FailoverGlobalCluster with AllowDataLoss, calling only this region" : "managed switchover, RPO 0"}) before its DNS record takes traffic.`;
+        } else if (b.role === "primary" && a.role !== "primary") {
+            rank = 2;
+            reason = unplanned
+                ? "failed primary: apply LAST, only once its region is reachable again. It stays fenced (health check forced unhealthy, standby shape, no writes) until an operator fails back on purpose."
+                : `was primary: apply after the new primary serves. It shrinks to the ${strategy} standby shape and its record turns ${strategy === "active-active" ? "a latency record of a standby" : "SECONDARY"}.`;
+        } else if (changed) {
+            rank = 1;
+            reason = `role unchanged (${a.role}): configuration change only${cfg(a, "drill") === "outage" ? " (outage drill: its health check is forced unhealthy, nothing else changes)" : ""}.`;
+        } else {
+            rank = 3;
+            reason = `role unchanged (${a.role}): nothing to apply.`;
+        }
+        return { rank, step: { stack: a.stack, region: a.region, roleBefore: b.role, roleAfter: a.role, reason } };
+    });
+    return steps.sort((x, y) => x.rank - y.rank).map((s) => s.step);
+}
+
+/** Plans both sides and diffs them. Throws ConfigError (exit 2) when either side's configuration is invalid. */
+export async function rehearse(opts: RehearsalOptions): Promise<Rehearsal> {
+    const base = opts.base ?? [];
+    const changes = opts.changes ?? [];
+    const perBase = merge(opts.perStackBase);
+    const perAfter = merge(opts.perStackBase, opts.perStackChanges);
+    const only = opts.stacks ?? [];
+    const before = await planStacks({ files: opts.files, overrides: base, perStack: perBase }, only);
+    const after = await planStacks({ files: opts.files, overrides: [...base, ...changes], perStack: perAfter }, only);
+    const diffs = after.map((a) => diffPlans(before.find((b) => b.stack === a.stack)!, a));
+    const order = runbookOrder(before, after, diffs);
+    const stacks = order.map((s) => diffs.find((d) => d.stack === s.stack)!);
+    const findings = stacks.flatMap((d) => d.findings);
+    const failures = findings.filter((f) => f.level === "failure");
+    return {
+        base: [...base.map((o) => overrideText(o)), ...Object.entries(opts.perStackBase ?? {}).flatMap(([s, os]) => os.map((o) => overrideText(o, s)))],
+        changes: [...changes.map((o) => overrideText(o)), ...Object.entries(opts.perStackChanges ?? {}).flatMap(([s, os]) => os.map((o) => overrideText(o, s)))],
+        order,
+        stacks,
+        failures,
+        warnings: findings.filter((f) => f.level === "warning"),
+        verdict: failures.length ? "fail" : "pass",
+    };
+}
+
+const SYMBOL: Record<ResourceChange["op"], string> = { create: "+", update: "~", replace: "+-", delete: "-" };
+const GROUPS: ReadonlyArray<[ResourceChange["op"], string]> = [["create", "to create"], ["update", "to update"], ["replace", "to replace"], ["delete", "to delete"]];
+
+function renderStack(d: StackDiff, step: RunbookStep | undefined, index: number): string {
+    const lines: string[] = [];
+    const roles = d.before.role === d.after.role ? `role ${d.after.role}` : `role ${d.before.role} → ${d.after.role}`;
+    lines.push(`--- ${index}. stack ${d.stack} (${d.region}): ${roles}, strategy ${d.before.strategy === d.after.strategy ? d.after.strategy : `${d.before.strategy} → ${d.after.strategy}`} ---`);
+    if (step) lines.push(`    ${step.reason}`);
+    if (d.changes.length === 0) lines.push("    no changes");
+    for (const [op, title] of GROUPS) {
+        const rs = d.changes.filter((c) => c.op === op);
+        if (!rs.length) continue;
+        lines.push(`  ${title} (${rs.length}):`);
+        for (const r of rs) {
+            const tag = [r.stateful ? "STATEFUL" : "", r.unknownType ? "unknown: treated as update" : ""].filter(Boolean).join(", ");
+            lines.push(`    ${SYMBOL[op].padEnd(2)} ${r.type}  ${r.name}${tag ? `  [${tag}]` : ""}`);
+            if (op === "replace") for (const why of r.replaceReasons) lines.push(`         forced by ${why.property}: ${why.why} (source: ${why.source})`);
+            if (op === "update" || op === "replace") for (const c of r.changes) lines.push(`         ${describeChange(c)}`);
+            for (const m of r.masked ?? []) lines.push(`         IGNORED identity change ${m.property}: ${m.why}`);
+        }
+    }
+    return lines.join("\n");
+}
+
+export function renderRehearsal(r: Rehearsal): string {
+    const out: string[] = [];
+    out.push("=== Drill rehearsal (offline, Pulumi mock runtime: no AWS call is made) ===");
+    out.push(`base:    ${r.base.length ? r.base.join("  ") : "(the stack files as they are)"}`);
+    out.push(`changes: ${r.changes.length ? r.changes.join("  ") : "(none)"}`);
+    out.push("", "Runbook order (apply the stacks in this order):");
+    r.order.forEach((s, i) => out.push(`  ${i + 1}. ${s.stack} (${s.region}): ${s.roleBefore === s.roleAfter ? s.roleAfter : `${s.roleBefore} → ${s.roleAfter}`}. ${s.reason}`));
+    r.stacks.forEach((d, i) => out.push("", renderStack(d, r.order.find((s) => s.stack === d.stack), i + 1)));
+    out.push("");
+    for (const w of r.warnings) out.push(`WARNING [${w.stack}]: ${w.message}`);
+    if (r.verdict === "pass") {
+        out.push(`Verdict: PASS. No stateful resource is replaced or deleted${r.warnings.length ? ` (${r.warnings.length} warning(s) above)` : ""}.`);
+    } else {
+        for (const f of r.failures) out.push(`FAIL [${f.stack}]: ${f.message}`);
+        out.push(`Verdict: FAIL. ${r.failures.length} problem(s) with stateful resources (replaced, deleted, or identity changed); this drill must not be applied as is.`);
+    }
+    return out.join("\n");
+}
+
+/** The `--json` contract: the rehearsal as data. */
+export function rehearsalJson(r: Rehearsal): Record<string, unknown> {
+    return {
+        offline: true,
+        base: r.base,
+        changes: r.changes,
+        order: r.order,
+        stacks: r.stacks.map((d) => ({
+            stack: d.stack,
+            region: d.region,
+            before: d.before,
+            after: d.after,
+            ...Object.fromEntries(GROUPS.map(([op]) => [op, d.changes.filter((c) => c.op === op).map((c) => ({
+                urn: c.urn, type: c.type, name: c.name, stateful: c.stateful,
+                ...(op === "update" || op === "replace" ? { changes: c.changes.map((p) => ({ path: p.path, before: p.before, after: p.after })) } : {}),
+                ...(op === "replace" ? { forcedBy: c.replaceReasons } : {}),
+                ...(c.unknownType ? { note: "unknown: treated as update" } : {}),
+                ...(c.masked ? { ignoredIdentityChanges: c.masked } : {}),
+            }))])),
+        })),
+        failures: r.failures,
+        warnings: r.warnings,
+        verdict: r.verdict,
+    };
+}
+
+/**
+ * Pulls `-c STACK/key=value` and `--base STACK/key=value` (STACK a known stack) out of argv; the rest
+ * goes to the shared parser.
+ */
+export function splitStackScoped(argv: readonly string[], stacks: readonly string[]): { rest: string[]; base: Record<string, Override[]>; changes: Record<string, Override[]> } {
+    const rest: string[] = [];
+    const base: Record<string, Override[]> = {};
+    const changes: Record<string, Override[]> = {};
+    const scoped = (v: string | undefined) => {
+        const m = v === undefined ? null : /^([A-Za-z0-9_.-]+)\/(.+)$/.exec(v);
+        return m && stacks.includes(m[1]) ? { stack: m[1], text: m[2] } : undefined;
+    };
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        const eq = a.startsWith("--") ? a.indexOf("=") : -1;
+        const flag = eq > 0 ? a.slice(0, eq) : a;
+        if (flag !== "-c" && flag !== "--config" && flag !== "--base") { rest.push(a); continue; }
+        const value = eq > 0 ? a.slice(eq + 1) : argv[i + 1];
+        const s = scoped(value);
+        if (!s) { rest.push(a); continue; }
+        if (eq <= 0) i++;
+        const target = flag === "--base" ? base : changes;
+        (target[s.stack] ??= []).push(parseOverride(s.text));
+    }
+    return { rest, base, changes };
+}
+
+async function cli(): Promise<number> {
+    const files = loadProjectFiles(PROJECT_DIR);
+    const stackNames = Object.keys(files.stacks);
+    const { rest, base: perStackBase, changes: perStackChanges } = splitStackScoped(process.argv.slice(2), stackNames);
+    const args = parseArgs(rest, ["--json", "--all-stacks"]);
+    if (args.positionals.length) throw new UsageError(`unexpected argument(s): ${args.positionals.join(" ")}; changes go after -c, e.g. -c primaryRegion=us-west-2`);
+    const all = args.flags.has("--all-stacks");
+    if (all && args.stacks.length) throw new UsageError("give either --stack NAME or --all-stacks, not both");
+    if (!all && args.stacks.length === 0) throw new UsageError(`give --stack NAME (one of ${stackNames.join(", ")}) or --all-stacks`);
+    const r = await rehearse({ files, base: args.base, changes: args.overrides, perStackBase, perStackChanges, stacks: all ? [] : args.stacks });
+    process.stdout.write(args.flags.has("--json") ? `${JSON.stringify(rehearsalJson(r), null, 2)}\n` : `${renderRehearsal(r)}\n`);
+    return r.verdict === "pass" ? 0 : 1;
+}
+
+
+if (require.main === module) runCli(cli);
