@@ -1,10 +1,14 @@
 /**
- * `npm run plan -- [--stack NAME]... [-c key=value]... [--json]`
+ * `npm run plan -- [--stack NAME]... [-c key=value]... [--json] [--compare-strategies]`
  * Evaluates the real program for each stack under Pulumi's mock runtime. See README "Offline plan".
  */
 import * as path from "path";
-import { loadProjectFiles } from "../src/configSource";
-import { parseArgs, runCli } from "./cli";
+import { Override, loadProjectFiles, parseOverride } from "../src/configSource";
+import { STRATEGIES } from "../src/config";
+import type { ProjectEstimate } from "../src/estimates";
+import { CheckFailed, parseArgs, runCli } from "./cli";
+import { writeDiagrams } from "./diagram";
+import { CompareRow, compareRow, estimatePlans, estimatesJson, renderBasis, renderCompare, renderEstimates } from "./estimateReport";
 import { StackPlan, planStacks } from "./planner";
 import { OFFLINE_NOTICE, renderSummary, renderTree } from "./render";
 
@@ -25,19 +29,51 @@ export function toJson(plan: StackPlan): Record<string, unknown> {
 }
 
 async function cli(): Promise<number> {
-    const args = parseArgs(process.argv.slice(2), ["--json"]);
+    const args = parseArgs(process.argv.slice(2), ["--json", "--compare-strategies"]);
     const files = loadProjectFiles(PROJECT_DIR);
-    const plans = await planStacks({ files, overrides: args.overrides }, args.stacks);
+    if (args.flags.has("--compare-strategies")) return compareStrategies(files, args.overrides);
+    // Estimates need every stack of a pair, so every stack is planned; only the requested ones are printed.
+    const all = await planStacks({ files, overrides: args.overrides }, args.stacks.length ? [...new Set([...args.stacks, ...Object.keys(files.stacks)])] : undefined);
+    const plans = args.stacks.length ? args.stacks.map((s) => all.find((p) => p.stack === s) as StackPlan) : all;
+    const estimates = estimatePlans(all);
+    const estimateOf = (stack: string) => estimates.stacks.find((e) => e.stack === stack)!;
+    const diagrams = writeDiagrams(path.join(PROJECT_DIR, "plan-out"), estimates.stacks.map((e) => ({ facts: e.facts, role: e.role })), all[0]?.strategy ?? "", plans.map((p) => p.stack));
+    const failed = plans.flatMap((p) => estimateOf(p.stack).targets.filter((t) => !t.ok).map((t) => `stack ${p.stack}: ${t.message}`));
     if (args.flags.has("--json")) {
-        const docs = plans.map(toJson);
+        const docs = plans.map((p) => ({ ...toJson(p), estimates: estimatesJson(estimateOf(p.stack), estimates) }));
         process.stdout.write(`${JSON.stringify(docs.length === 1 && args.stacks.length === 1 ? docs[0] : docs, null, 2)}\n`);
-        return 0;
+    } else {
+        for (const plan of plans) {
+            process.stdout.write(`\n=== stack ${plan.stack} (${plan.region}): role ${plan.role}, strategy ${plan.strategy} ===\n`);
+            process.stdout.write(`${renderTree(plan)}\n\n${renderSummary(plan)}\n`);
+            process.stdout.write(`\n${renderEstimates(estimateOf(plan.stack), estimates)}\n`);
+        }
+        process.stdout.write(`\n${renderBasis(estimates, overridesOf(plans[0]))}\n`);
+        process.stdout.write(`\nTopology diagrams (Mermaid): ${diagrams.map((d) => path.relative(PROJECT_DIR, d)).join(", ")}\n`);
+        process.stdout.write(`\n${OFFLINE_NOTICE}\n`);
     }
-    for (const plan of plans) {
-        process.stdout.write(`\n=== stack ${plan.stack} (${plan.region}): role ${plan.role}, strategy ${plan.strategy} ===\n`);
-        process.stdout.write(`${renderTree(plan)}\n\n${renderSummary(plan)}\n`);
+    if (failed.length) throw new CheckFailed(`estimates exceed their targets:\n${failed.map((f) => `  - ${f}`).join("\n")}`);
+    return 0;
+}
+
+function overridesOf(plan: StackPlan | undefined): Record<string, number> {
+    return ((plan?.config["securecart:estimates"] ?? {}) as Record<string, number>);
+}
+
+/** `--compare-strategies`: plans the project under each strategy and prints one table, with the constants and prices behind it. */
+async function compareStrategies(files: ReturnType<typeof loadProjectFiles>, overrides: Override[]): Promise<number> {
+    const rows: CompareRow[] = [];
+    let last: ProjectEstimate | undefined;
+    let firstPlans: StackPlan[] = [];
+    for (const strategy of STRATEGIES) {
+        const plans = await planStacks({ files, overrides: [...overrides, parseOverride(`strategy=${strategy}`)] });
+        last = estimatePlans(plans);
+        if (!firstPlans.length) firstPlans = plans;
+        rows.push(compareRow(strategy, last));
     }
-    process.stdout.write(`\n${OFFLINE_NOTICE}\n`);
+    process.stdout.write(`DR strategies compared for this project (recovery of the primary into the standby; unplanned RTO and RPO are for an unplanned failover):\n\n${renderCompare(rows)}\n\n`);
+    if (last) process.stdout.write(`${renderBasis(last, overridesOf(firstPlans[0]))}\n\n`);
+    process.stdout.write(`Each figure follows from the planned resources' settings and the constants and prices above; run \`npm run plan -- -c strategy=<name>\` for a strategy's full timeline and cost lines.\n\n${OFFLINE_NOTICE}\n`);
     return 0;
 }
 

@@ -1,0 +1,218 @@
+/**
+ * Every constant the RTO, RPO and cost estimates rest on, in one place, each with where it comes from.
+ *
+ * Two kinds:
+ * - `time`: durations of recovery steps. Where AWS publishes a figure it is cited (see shared DR-FACTS);
+ *   where it publishes none, the value is marked as a project assumption and says so.
+ * - `usage`: traffic and storage volumes the monthly cost multiplies prices by. These are assumptions about
+ *   the workload, not facts about AWS: set them from your own bills.
+ *
+ * Every constant can be overridden per stack with `securecart:estimates` (a map of name → number), e.g.
+ * `-c estimates.auroraInstanceCreateSeconds=420`. Unknown names are a configuration error.
+ */
+
+export type ConstantKind = "time" | "usage";
+
+export interface ConstantSpec {
+    readonly value: number;
+    readonly unit: string;
+    readonly kind: ConstantKind;
+    /** What the number means. */
+    readonly what: string;
+    /** Where it comes from: a published figure (document and statement) or "assumption: ...". */
+    readonly source: string;
+}
+
+const AURORA_UG = "Aurora user guide, \"Using Amazon Aurora global databases\"";
+const R53_DG = "Route 53 developer guide";
+const ASSUMPTION = "project assumption (no published figure)";
+
+export const CONSTANTS = {
+    // --- recovery step durations --------------------------------------------------------------------------
+    auroraReplicationLagSeconds: {
+        value: 1, unit: "s", kind: "time",
+        what: "Aurora global database storage-level replication lag (unplanned failover loses about this much)",
+        source: `${AURORA_UG}: replication lag typically under 1 second`,
+    },
+    auroraSwitchoverSeconds: {
+        value: 60, unit: "s", kind: "time",
+        what: "managed switchover of the global writer to a live secondary (planned, RPO 0)",
+        source: `${AURORA_UG}: promoting a secondary region typically takes under a minute`,
+    },
+    auroraFailoverSeconds: {
+        value: 60, unit: "s", kind: "time",
+        what: "managed failover (FailoverGlobalCluster with AllowDataLoss) to a live secondary (unplanned)",
+        source: `${AURORA_UG}: promoting a secondary region typically takes under a minute; RTO in the order of minutes`,
+    },
+    auroraInstanceCreateSeconds: {
+        value: 600, unit: "s", kind: "time",
+        what: "creating the first DB instance in a headless secondary (or a restored cluster) before it can serve",
+        source: "Aurora user guide / DR-FACTS: instance creation commonly 5-10 minutes (upper end taken)",
+    },
+    auroraRestoreSeconds: {
+        value: 1800, unit: "s", kind: "time",
+        what: "restoring an Aurora cluster volume from a copied recovery point, before its first instance",
+        source: `${ASSUMPTION}: restore time grows with the volume size; measure it in a drill and override`,
+    },
+    dynamoReplicationLagSeconds: {
+        value: 1, unit: "s", kind: "time",
+        what: "DynamoDB global table (MREC) replication delay",
+        source: "DynamoDB developer guide: MREC changes typically replicated in 1 second or less (no latency SLA)",
+    },
+    dynamoRestoreSeconds: {
+        value: 1800, unit: "s", kind: "time",
+        what: "restoring a DynamoDB table from a copied recovery point (a restore creates a new table)",
+        source: `${ASSUMPTION}: restore time grows with the table size; measure it in a drill and override`,
+    },
+    backupCopySeconds: {
+        value: 3600, unit: "s", kind: "time",
+        what: "AWS Backup cross-region copy of a recovery point, from job start until usable in the standby vault",
+        source: `${ASSUMPTION}: AWS Backup publishes no copy duration; it grows with the recovery point size`,
+    },
+    aliasTtlSeconds: {
+        value: 60, unit: "s", kind: "time",
+        what: "TTL of an alias record to a load balancer",
+        source: `${R53_DG}: alias records to ELB take the target's fixed 60 s TTL`,
+    },
+    ec2LaunchSeconds: {
+        value: 60, unit: "s", kind: "time",
+        what: "EC2 Auto Scaling: from a capacity change until the instance is running",
+        source: `${ASSUMPTION}: AWS documents none ("launch plus boot plus grace; commonly several minutes")`,
+    },
+    ec2BootSeconds: {
+        value: 120, unit: "s", kind: "time",
+        what: "EC2: from running until the application answers (OS boot, user data)",
+        source: `${ASSUMPTION}: depends on the AMI and user data; measure and override`,
+    },
+    fargateTaskStartSeconds: {
+        value: 60, unit: "s", kind: "time",
+        what: "Fargate: from a desired-count change until the task is RUNNING",
+        source: "Amazon ECS developer guide / DR-FACTS: commonly 30-60 s, longer for large images (upper end taken)",
+    },
+    provisionSeconds: {
+        value: 1200, unit: "s", kind: "time",
+        what: "`pulumi up` creating tiers that do not exist in the recovery region (load balancer, compute, record)",
+        source: `${ASSUMPTION}: load balancer and certificate creation dominate; measure in a drill and override`,
+    },
+    manualDecisionSeconds: {
+        value: 300, unit: "s", kind: "time",
+        what: "detection when failover is an operator's decision (ARC routing controls): noticing, deciding, flipping",
+        source: `${ASSUMPTION}: ARC routing controls do not fail over by themselves`,
+    },
+    // --- workload volumes for the monthly cost ----------------------------------------------------------
+    hoursPerMonth: {
+        value: 730, unit: "h", kind: "usage",
+        what: "hours in a billing month",
+        source: "AWS pricing pages' convention (730 hours per month)",
+    },
+    natProcessedGbPerMonth: {
+        value: 100, unit: "GB", kind: "usage",
+        what: "data processed by the NAT gateways of a region that takes traffic",
+        source: "assumption about the workload: set from your bill",
+    },
+    albLcuPerHour: {
+        value: 1, unit: "LCU", kind: "usage",
+        what: "load balancer capacity units consumed per hour by a region that takes traffic",
+        source: "assumption about the workload: set from your bill",
+    },
+    auroraStorageGb: {
+        value: 100, unit: "GB", kind: "usage",
+        what: "Aurora cluster volume size (stored once in every region that holds a copy)",
+        source: "assumption about the workload: set from VolumeBytesUsed",
+    },
+    auroraIoMillionsPerMonth: {
+        value: 100, unit: "million I/O", kind: "usage",
+        what: "Aurora read and write I/O in the writer's region (Aurora Standard)",
+        source: "assumption about the workload: set from VolumeReadIOPs/VolumeWriteIOPs",
+    },
+    auroraReplicatedWriteIoMillionsPerMonth: {
+        value: 25, unit: "million I/O", kind: "usage",
+        what: "write I/O replicated to each secondary region of the global database",
+        source: "assumption about the workload: set from VolumeWriteIOPs",
+    },
+    dynamoWriteMillionsPerMonth: {
+        value: 10, unit: "million writes", kind: "usage",
+        what: "DynamoDB writes per month, per table, for the whole application (1 KB items)",
+        source: "assumption about the workload: set from ConsumedWriteCapacityUnits",
+    },
+    dynamoReadMillionsPerMonth: {
+        value: 50, unit: "million reads", kind: "usage",
+        what: "DynamoDB reads per month, per table, for the whole application (4 KB items, strongly consistent)",
+        source: "assumption about the workload: set from ConsumedReadCapacityUnits",
+    },
+    dynamoStorageGbPerTable: {
+        value: 5, unit: "GB", kind: "usage",
+        what: "DynamoDB table size (stored once in every region that holds a replica)",
+        source: "assumption about the workload: set from the table's size",
+    },
+    backupStorageGb: {
+        value: 200, unit: "GB", kind: "usage",
+        what: "recovery points held in each backup vault that receives them",
+        source: "assumption about the workload: set from the vault's stored size",
+    },
+    interRegionTransferGbPerMonth: {
+        value: 100, unit: "GB", kind: "usage",
+        what: "data sent from the primary to each standby region (replication and backup copies)",
+        source: "assumption about the workload: set from your bill's inter-region transfer",
+    },
+    logsIngestGbPerMonthPerGroup: {
+        value: 5, unit: "GB", kind: "usage",
+        what: "CloudWatch Logs ingested per log group per month",
+        source: "assumption about the workload: set from IncomingBytes",
+    },
+    ecrStorageGbPerRepository: {
+        value: 1, unit: "GB", kind: "usage",
+        what: "images stored per ECR repository",
+        source: "assumption about the workload",
+    },
+    s3StorageGbPerBucket: {
+        value: 10, unit: "GB", kind: "usage",
+        what: "objects stored per S3 bucket",
+        source: "assumption about the workload",
+    },
+} as const satisfies Record<string, ConstantSpec>;
+
+export type ConstantName = keyof typeof CONSTANTS;
+export const CONSTANT_NAMES = Object.keys(CONSTANTS) as ConstantName[];
+
+/** Resolved constants: a value per name, and which ones were overridden in config. */
+export interface Constants {
+    readonly values: Readonly<Record<ConstantName, number>>;
+    readonly overridden: ReadonlySet<ConstantName>;
+}
+
+export function isConstantName(name: string): name is ConstantName {
+    return Object.prototype.hasOwnProperty.call(CONSTANTS, name);
+}
+
+/** The constants with `overrides` (from `securecart:estimates`) applied. Unknown names throw: config validates them first. */
+export function resolveConstants(overrides: Readonly<Record<string, number>> = {}): Constants {
+    const values = {} as Record<ConstantName, number>;
+    const overridden = new Set<ConstantName>();
+    for (const n of CONSTANT_NAMES) values[n] = CONSTANTS[n].value;
+    for (const [k, v] of Object.entries(overrides)) {
+        if (!isConstantName(k)) throw new Error(`unknown estimate constant "${k}"; expected one of ${CONSTANT_NAMES.join(", ")}`);
+        values[k] = v;
+        overridden.add(k);
+    }
+    return { values, overridden };
+}
+
+/** Problems with `securecart:estimates` overrides, for config validation: each names key, value and what is allowed. */
+export function constantOverrideProblems(ns: string, overrides: Readonly<Record<string, number>>): string[] {
+    const p: string[] = [];
+    for (const [k, v] of Object.entries(overrides)) {
+        if (!isConstantName(k)) {
+            p.push(`${ns}:estimates.${k}: got ${JSON.stringify(v)} for an unknown estimate constant; expected one of ${CONSTANT_NAMES.join(", ")}`);
+        } else if (k === "hoursPerMonth" && (v < 1 || v > 744)) {
+            p.push(`${ns}:estimates.hoursPerMonth: got ${v}; expected 1-744`);
+        }
+    }
+    return p;
+}
+
+/** "name = value unit (overridden)": how an estimate cites a constant it rests on. */
+export function cite(c: Constants, name: ConstantName): string {
+    const spec = CONSTANTS[name];
+    return `${name} = ${c.values[name]} ${spec.unit}${c.overridden.has(name) ? " (overridden in config)" : ""}`;
+}

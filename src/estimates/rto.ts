@@ -1,0 +1,171 @@
+/**
+ * The RTO timeline for a stack pair (the primary fails or is switched away from; the standby takes over),
+ * for a planned switchover and an unplanned failover. Pure, from the two stacks' facts and the constants.
+ *
+ * Shape of the timeline:
+ *   detection  (in sequence, first; zero when planned)
+ *   then, overlapping: DNS | data promotion | capacity   (the longest of the three counts)
+ * Each step is itself a sequence of parts (e.g. create an instance in the headless secondary, then fail
+ * over). RTO ends when the standby serves all traffic at the primary's capacity with a writable database.
+ */
+import { Constants, cite } from "./constants";
+import { StackFacts } from "./facts";
+import { backupPath } from "./rpo";
+
+export type StepName = "detection" | "dns" | "data promotion" | "capacity";
+
+export interface Part {
+    readonly label: string;
+    readonly seconds: number;
+    readonly restsOn: string;
+}
+
+export interface Step {
+    readonly name: StepName;
+    /** Sum of its parts; null when it cannot be estimated (see `unknown`). */
+    readonly seconds: number | null;
+    readonly parts: readonly Part[];
+    /** Why the step could not be estimated. */
+    readonly unknown?: string;
+    /** Facts the step rests on that add no time (e.g. "standby already runs 3 >= 3 instances"). */
+    readonly notes: readonly string[];
+}
+
+export interface Timeline {
+    readonly kind: "planned" | "unplanned";
+    readonly seconds: number | null;
+    /** Phases run in sequence; the steps of one phase overlap. */
+    readonly phases: readonly (readonly Step[])[];
+    /** The step that contributes most, with its longest part. */
+    readonly dominant?: { readonly step: StepName; readonly seconds: number; readonly detail: string };
+}
+
+const step = (name: StepName, parts: Part[], notes: string[] = []): Step => ({ name, parts, notes, seconds: parts.reduce((a, p) => a + p.seconds, 0) });
+const unknownStep = (name: StepName, why: string): Step => ({ name, parts: [], notes: [], seconds: null, unknown: why });
+const part = (label: string, seconds: number, restsOn: string): Part => ({ label, seconds, restsOn });
+
+function detection(kind: Timeline["kind"], p: StackFacts, c: Constants): Step {
+    if (kind === "planned") return step("detection", [], ["planned switchover: nothing to detect"]);
+    const hc = p.healthChecks.find((h) => h.kind === "endpoint");
+    if (hc) {
+        return step("detection", [part(`health check ${hc.name}: ${hc.failureThreshold} failed checks at ${hc.intervalSeconds} s`, hc.intervalSeconds * hc.failureThreshold,
+            `requestInterval ${hc.intervalSeconds} s × failureThreshold ${hc.failureThreshold} on ${p.stack}'s ${hc.protocol ?? ""} health check (Route 53 developer guide: detection ≈ interval × threshold)`)]);
+    }
+    if (p.healthChecks.some((h) => h.kind === "recovery-control")) {
+        return step("detection", [part("operator flips the ARC routing control", c.values.manualDecisionSeconds,
+            `${p.stack}'s record follows an ARC routing control, which does not fail over by itself: ${cite(c, "manualDecisionSeconds")}`)]);
+    }
+    return unknownStep("detection", `no Route 53 health check planned in stack ${p.stack}: failure is not detected automatically`);
+}
+
+function dns(kind: Timeline["kind"], p: StackFacts, s: StackFacts, c: Constants): Step {
+    const own = s.records[0];
+    const ttlOf = (r: NonNullable<typeof own>, stack: string): Part | string => {
+        if (r.alias) return part("clients re-resolve the alias record", c.values.aliasTtlSeconds, `${stack}'s record is an alias: ${cite(c, "aliasTtlSeconds")} (fixed by the target)`);
+        if (r.ttlSeconds === undefined) return `${stack}'s record ${r.name} has no TTL`;
+        return part("clients re-resolve the record", r.ttlSeconds, `${stack}'s record ${r.name} has ttl ${r.ttlSeconds} s`);
+    };
+    if (own) {
+        if (kind === "planned" && own.routing === "latency") {
+            return step("dns", [], [`${s.stack} already answers through latency routing; a planned switchover moves only the writer`]);
+        }
+        const t = ttlOf(own, s.stack);
+        return typeof t === "string" ? unknownStep("dns", t) : step("dns", [t], [`${own.routing} routing${own.failoverRole ? ` (${s.stack} is ${own.failoverRole})` : ""}`]);
+    }
+    const theirs = p.records[0];
+    if (!theirs) return unknownStep("dns", `no Route 53 record planned in stack ${p.stack} or ${s.stack}`);
+    const t = ttlOf(theirs, p.stack);
+    if (typeof t === "string") return unknownStep("dns", t);
+    return step("dns", [part(`create ${s.stack}'s record with pulumi up`, c.values.provisionSeconds, `${s.stack} has no record yet: ${cite(c, "provisionSeconds")}`), t]);
+}
+
+function promotion(kind: Timeline["kind"], p: StackFacts, s: StackFacts, c: Constants): Step {
+    const parallel: Step[] = [];
+    const writer = p.aurora.find((a) => a.writer) ?? p.aurora[0];
+    if (writer) {
+        const move = kind === "planned"
+            ? part("Aurora managed switchover", c.values.auroraSwitchoverSeconds, cite(c, "auroraSwitchoverSeconds"))
+            : part("Aurora managed failover", c.values.auroraFailoverSeconds, cite(c, "auroraFailoverSeconds"));
+        const secondary = s.aurora.find((a) => a.global || a.restored);
+        if (secondary && secondary.instanceClasses.length > 0) {
+            parallel.push(step("data promotion", [move], [`${s.stack}'s Aurora secondary ${secondary.name} is live (${secondary.instanceClasses.length} instance(s))`]));
+        } else if (secondary) {
+            parallel.push(step("data promotion", [
+                part("create an instance in the headless Aurora secondary", c.values.auroraInstanceCreateSeconds, `${s.stack}'s Aurora secondary ${secondary.name} has no instances: ${cite(c, "auroraInstanceCreateSeconds")}`),
+                move,
+            ]));
+        } else {
+            const path = backupPath(p, s, writer.arn, `Aurora cluster ${writer.name}`);
+            if (path.intervalSeconds === null) parallel.push(unknownStep("data promotion", path.restsOn.join("; ")));
+            else parallel.push(step("data promotion", [
+                part("restore the Aurora cluster from the copied recovery point", c.values.auroraRestoreSeconds, `${s.stack} has no Aurora cluster: ${cite(c, "auroraRestoreSeconds")}`),
+                part("create its first instance", c.values.auroraInstanceCreateSeconds, cite(c, "auroraInstanceCreateSeconds")),
+            ], path.restsOn.slice()));
+        }
+    }
+    const unreplicated = p.tables.filter((t) => !t.inlineReplicaRegions.includes(s.region)
+        && !s.replicas.some((r) => (r.globalTableArn !== undefined && r.globalTableArn === t.arn) || (r.globalTableArn ?? "").endsWith(`/${t.name}`) || r.name.endsWith(t.name)));
+    if (p.tables.length > 0 && unreplicated.length === 0) {
+        parallel.push(step("data promotion", [], [`${s.stack} holds replicas of all ${p.tables.length} DynamoDB table(s): they already take writes`]));
+    }
+    for (const t of unreplicated) {
+        const path = backupPath(p, s, t.arn, `table ${t.name}`);
+        if (path.intervalSeconds === null) parallel.push(unknownStep("data promotion", path.restsOn.join("; ")));
+        else parallel.push(step("data promotion", [part(`restore table ${t.name} from the copied recovery point`, c.values.dynamoRestoreSeconds, cite(c, "dynamoRestoreSeconds"))]));
+    }
+    if (parallel.length === 0) return step("data promotion", [], [`no data store planned in stack ${p.stack}`]);
+    return longest("data promotion", parallel);
+}
+
+function capacity(p: StackFacts, s: StackFacts, c: Constants): Step {
+    const parallel: Step[] = [];
+    const want = p.web.reduce((a, w) => a + w.desired, 0);
+    if (want > 0) {
+        const have = s.web.reduce((a, w) => a + w.desired, 0);
+        const grace = (s.web[0] ?? p.web[0]).graceSeconds;
+        const launch = [
+            part("launch EC2 instances", c.values.ec2LaunchSeconds, cite(c, "ec2LaunchSeconds")),
+            part("boot", c.values.ec2BootSeconds, cite(c, "ec2BootSeconds")),
+            part("health-check grace", grace, `healthCheckGracePeriod ${grace} s on ${s.web.length ? s.stack : p.stack}'s Auto Scaling group`),
+        ];
+        if (s.web.length === 0) parallel.push(step("capacity", [part("create the web tier with pulumi up", c.values.provisionSeconds, `${s.stack} has no Auto Scaling group: ${cite(c, "provisionSeconds")}`), ...launch], [`web: 0 → ${want} instances`]));
+        else if (have >= want) parallel.push(step("capacity", [], [`web: ${s.stack} already runs ${have} >= ${want} instances`]));
+        else parallel.push(step("capacity", launch, [`web: ${have} → ${want} instances`]));
+    }
+    for (const svc of p.services) {
+        if (svc.desired === 0) continue;
+        const mine = s.services.find((x) => x.name === svc.name);
+        const start = part(`start ${svc.name} tasks`, c.values.fargateTaskStartSeconds, cite(c, "fargateTaskStartSeconds"));
+        if (!mine) parallel.push(step("capacity", [part("create the services with pulumi up", c.values.provisionSeconds, `${s.stack} has no ECS service ${svc.name}: ${cite(c, "provisionSeconds")}`), start], [`${svc.name}: 0 → ${svc.desired} tasks`]));
+        else if (mine.desired >= svc.desired) parallel.push(step("capacity", [], [`${svc.name}: ${s.stack} already runs ${mine.desired} >= ${svc.desired} tasks`]));
+        else parallel.push(step("capacity", [start], [`${svc.name}: ${mine.desired} → ${svc.desired} tasks`]));
+    }
+    if (parallel.length === 0) return step("capacity", [], [`no running compute planned in stack ${p.stack}`]);
+    return longest("capacity", parallel);
+}
+
+/** Overlapping sub-steps of one kind: the longest counts; the others' notes are kept. */
+function longest(name: StepName, steps: Step[]): Step {
+    const unknown = steps.find((x) => x.seconds === null);
+    const notes = steps.flatMap((x) => x.notes);
+    if (unknown) return { ...unknown, notes };
+    const top = steps.reduce((a, b) => ((b.seconds as number) > (a.seconds as number) ? b : a));
+    return { name, parts: top.parts, seconds: top.seconds, notes };
+}
+
+export function timeline(kind: Timeline["kind"], p: StackFacts, s: StackFacts, c: Constants): Timeline {
+    const phases: Step[][] = [[detection(kind, p, c)], [dns(kind, p, s, c), promotion(kind, p, s, c), capacity(p, s, c)]];
+    const known = phases.every((ph) => ph.every((x) => x.seconds !== null));
+    const phaseSeconds = phases.map((ph) => Math.max(0, ...ph.map((x) => x.seconds ?? 0)));
+    const seconds = known ? phaseSeconds.reduce((a, b) => a + b, 0) : null;
+    let dominant: Timeline["dominant"];
+    for (const ph of phases) {
+        for (const x of ph) {
+            if (x.seconds !== null && x.seconds > 0 && (!dominant || x.seconds > dominant.seconds)) {
+                const top = x.parts.reduce<Part | undefined>((a, b) => (!a || b.seconds > a.seconds ? b : a), undefined);
+                dominant = { step: x.name, seconds: x.seconds, detail: x.parts.map((q) => q.label).join(" → ") + (top ? `; longest part: ${top.label}` : "") };
+            }
+        }
+    }
+    return { kind, seconds, phases, dominant };
+}

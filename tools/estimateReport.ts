@@ -1,0 +1,164 @@
+/**
+ * The DR report of the offline plan: estimates per stack (RTO timelines, RPO by store, monthly cost with
+ * every line item), the check against `rtoTarget`/`rpoTarget`, the four-strategy comparison table, and the
+ * constants and prices every figure follows from. Rendering only; the figures come from src/estimates.
+ */
+import { parseDuration, formatDuration } from "../src/duration";
+import { CONSTANTS, CONSTANT_NAMES, ProjectEstimate, StackEstimate, StackInput, Step, Timeline, estimateProject } from "../src/estimates";
+import { PRICES } from "../src/prices";
+import type { StackPlan } from "./planner";
+
+/** Turns planned stacks into the estimator's inputs: resources, role, constant overrides and targets from config. */
+export function estimateInputs(plans: readonly StackPlan[]): StackInput[] {
+    return plans.map((p) => {
+        const cfg = p.config;
+        const dur = (k: string) => (typeof cfg[k] === "string" ? parseDuration(cfg[k] as string) : undefined);
+        return {
+            stack: p.stack,
+            region: p.region,
+            role: p.role === "primary" ? "primary" : "standby",
+            resources: p.resources,
+            constantOverrides: (cfg["securecart:estimates"] ?? {}) as Record<string, number>,
+            targets: { rtoTargetSeconds: dur("securecart:rtoTarget"), rpoTargetSeconds: dur("securecart:rpoTarget") },
+        };
+    });
+}
+
+export function estimatePlans(plans: readonly StackPlan[]): ProjectEstimate {
+    return estimateProject(estimateInputs(plans));
+}
+
+/** The `"estimates"` block of a stack's JSON. */
+export function estimatesJson(e: StackEstimate, project: ProjectEstimate): Record<string, unknown> {
+    return {
+        rpoSeconds: e.rpoSeconds,
+        rtoSeconds: e.rtoSeconds,
+        monthlyCostUsd: e.monthlyCostUsd,
+        breakdown: e.breakdown,
+        pair: e.pair ? { primary: e.pair.primary, standby: e.pair.standby } : null,
+        timeline: e.pair ? { planned: e.pair.rto.planned, unplanned: e.pair.rto.unplanned } : null,
+        rpoByStore: e.pair?.rpo.stores ?? [],
+        targets: e.targets,
+        unpriced: e.cost.unpriced,
+        priceSheet: project.priceSheet,
+    };
+}
+
+const secs = (n: number | null) => (n === null ? "unknown" : formatDuration(n));
+const usd = (n: number) => `$${n.toFixed(2)}`;
+
+function renderStep(s: Step, dominant: boolean): string[] {
+    const head = `${s.name.padEnd(15)} ${secs(s.seconds).padStart(8)}`;
+    if (s.seconds === null) return [`${head}  ${s.unknown}`];
+    const parts = s.parts.map((p) => `${p.label} (${formatDuration(p.seconds)})`).join(" → ");
+    const lines = [`${head}  ${parts || "nothing to do"}${dominant ? "   ← dominates" : ""}`];
+    for (const p of s.parts) lines.push(`${" ".repeat(26)}· ${p.restsOn}`);
+    for (const n of s.notes) lines.push(`${" ".repeat(26)}· ${n}`);
+    return lines;
+}
+
+function renderTimeline(tl: Timeline, title: string): string[] {
+    const out = [`  ${title}: ${secs(tl.seconds)}`];
+    tl.phases.forEach((phase, i) => {
+        if (i > 0) out.push("    then, overlapping (the longest counts):");
+        for (const s of phase) out.push(...renderStep(s, tl.dominant?.step === s.name).map((l) => `    ${i > 0 ? "  " : ""}${l}`));
+    });
+    return out;
+}
+
+/** The text block printed after a stack's resource summary. */
+export function renderEstimates(e: StackEstimate, project: ProjectEstimate): string {
+    const out: string[] = [];
+    const pair = e.pair;
+    out.push(`DR estimates for stack ${e.stack} (${e.role})${pair ? `: recovering ${pair.primary} into ${pair.standby}` : ""}`);
+    if (!pair) out.push("  no stack pair: the project has no primary and standby to estimate a recovery for");
+    else {
+        out.push(...renderTimeline(pair.rto.unplanned, "RTO, unplanned failover"));
+        out.push(...renderTimeline(pair.rto.planned, "RTO, planned switchover"));
+        out.push(`  RPO: ${secs(pair.rpo.unplannedSeconds)} unplanned, ${secs(pair.rpo.plannedSeconds)} planned${pair.rpo.dominant ? ` (worst store: ${pair.rpo.dominant})` : ""}`);
+        for (const s of pair.rpo.stores) {
+            out.push(`    ${s.store.padEnd(28)} ${secs(s.unplannedSeconds).padStart(8)}  ${s.mode}`);
+            for (const r of s.restsOn) out.push(`${" ".repeat(44)}· ${r}`);
+        }
+        if (pair.rpo.stores.length === 0) out.push(`    ${pair.rpo.restsOn.join("; ")}`);
+    }
+    for (const t of e.targets) out.push(`  ${t.ok ? "OK  " : "FAIL"} ${t.target}: ${t.message}`);
+    out.push(`  Monthly cost of stack ${e.stack} (${e.region}): ${usd(e.monthlyCostUsd)}  — ESTIMATE, price sheet of ${project.priceSheet.date}`);
+    const w = Math.max(...e.breakdown.map((l) => l.item.length), 10);
+    for (const l of e.breakdown) {
+        const price = l.unitPriceUsd === null ? "no price" : `× $${l.unitPriceUsd}`;
+        out.push(`    ${l.item.padEnd(w)} ${String(l.quantity).padStart(10)} ${l.unit.padEnd(18)} ${price.padEnd(12)} ${(l.monthlyUsd === null ? "-" : usd(l.monthlyUsd)).padStart(10)}   ${l.basis}`);
+    }
+    for (const u of e.cost.unpriced) out.push(`    not priced: ${u}`);
+    for (const t of e.cost.unknownTypes) out.push(`    not classified as billable or free: ${t}`);
+    return out.join("\n");
+}
+
+/** The constants and the price sheet every figure follows from. */
+export function renderBasis(project: ProjectEstimate, overrides: Readonly<Record<string, number>> = {}): string {
+    const out: string[] = ["Estimate constants (override with -c estimates.<name>=<number> or securecart:estimates in a stack file):"];
+    const w = Math.max(...CONSTANT_NAMES.map((n) => n.length));
+    for (const n of CONSTANT_NAMES) {
+        const spec = CONSTANTS[n];
+        const v = overrides[n] ?? spec.value;
+        out.push(`  ${n.padEnd(w)} ${String(v).padStart(6)} ${spec.unit.padEnd(16)} ${n in overrides ? "(overridden) " : ""}${spec.source}`);
+    }
+    out.push("");
+    out.push(`Price sheet (src/prices/prices.json), dated ${project.priceSheet.date}: ${project.priceSheet.label}`);
+    out.push(`  source: ${project.priceSheet.source}`);
+    const regions = Object.keys(PRICES.regions);
+    const rows: string[][] = [];
+    const first = PRICES.regions[regions[0]];
+    for (const key of Object.keys(first) as (keyof typeof first)[]) {
+        const cell = (r: string) => PRICES.regions[r][key];
+        if (typeof first[key] === "number") rows.push([key, PRICES.units[key] ?? "", ...regions.map((r) => `$${cell(r) as number}`)]);
+        else for (const sub of Object.keys(first[key] as Record<string, number>)) rows.push([`${key}[${sub}]`, PRICES.units[key] ?? "", ...regions.map((r) => { const v = (cell(r) as Record<string, number>)[sub]; return v === undefined ? "-" : `$${v}`; })]);
+    }
+    const w0 = Math.max(...rows.map((r) => r[0].length));
+    out.push(`  ${"price".padEnd(w0)} ${regions.map((r) => r.padStart(10)).join(" ")}  unit`);
+    for (const r of rows) out.push(`  ${r[0].padEnd(w0)} ${r.slice(2).map((c) => c.padStart(10)).join(" ")}  ${r[1]}`);
+    return out.join("\n");
+}
+
+export interface CompareRow {
+    readonly strategy: string;
+    readonly plannedRto: number | null;
+    readonly unplannedRto: number | null;
+    readonly rpo: number | null;
+    readonly standbyMonthlyUsd: number;
+    readonly primaryMonthlyUsd: number;
+    readonly standbyShare: number;
+    readonly resources: number;
+    readonly standbyResources: number;
+}
+
+export function compareRow(strategy: string, project: ProjectEstimate): CompareRow {
+    const primary = project.stacks.find((s) => s.role === "primary");
+    const standbys = project.stacks.filter((s) => s.role === "standby");
+    const pair = primary?.pair;
+    const standbyCost = standbys.reduce((a, s) => a + s.monthlyCostUsd, 0);
+    const primaryCost = primary?.monthlyCostUsd ?? 0;
+    return {
+        strategy,
+        plannedRto: pair?.rto.planned.seconds ?? null,
+        unplannedRto: pair?.rto.unplanned.seconds ?? null,
+        rpo: pair?.rpo.unplannedSeconds ?? null,
+        standbyMonthlyUsd: Math.round(standbyCost * 100) / 100,
+        primaryMonthlyUsd: primaryCost,
+        standbyShare: primaryCost > 0 ? standbyCost / primaryCost : 0,
+        resources: project.stacks.reduce((a, s) => a + s.resourceCount, 0),
+        standbyResources: standbys.reduce((a, s) => a + s.resourceCount, 0),
+    };
+}
+
+export function renderCompare(rows: readonly CompareRow[]): string {
+    const head = ["strategy", "planned RTO", "unplanned RTO", "RPO", "standby $/month", "standby % of primary", "resources (standby / all)"];
+    const body = rows.map((r) => [
+        r.strategy, secs(r.plannedRto), secs(r.unplannedRto), secs(r.rpo), usd(r.standbyMonthlyUsd), `${(r.standbyShare * 100).toFixed(1)}%`, `${r.standbyResources} / ${r.resources}`,
+    ]);
+    const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+    const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
+    return [line(head), `|${widths.map((w, i) => (i === 0 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`, ...body.map(line)].join("\n");
+}
+
+export { PRICES };
