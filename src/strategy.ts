@@ -48,13 +48,14 @@ export interface RegionPlan {
     };
     readonly dns: {
         readonly routing: "failover" | "latency";
-        /** PRIMARY/SECONDARY for failover routing. */
+        /** PRIMARY/SECONDARY failover record type: fixed per region (home PRIMARY), see forcedUnhealthy. */
         readonly failoverRole?: "PRIMARY" | "SECONDARY";
         /**
-         * Why this region's health check is forced unhealthy, if it is: the outage drill, or the fence on
-         * an old primary after an unplanned failover (no traffic until an operator fails back on purpose).
+         * Why this region's health check is forced unhealthy, if it is: the outage drill; the fence on an old
+         * primary after an unplanned failover (no traffic until an operator fails back on purpose); or a
+         * planned standby that holds the PRIMARY failover record.
          */
-        readonly forcedUnhealthy?: "outage-drill" | "fenced-after-unplanned-failover";
+        readonly forcedUnhealthy?: "outage-drill" | "fenced-after-unplanned-failover" | "standby-holds-primary-record";
     };
     /** Whether this stack must move the Aurora writer to itself during `pulumi up`, and how. */
     readonly writerMove?: "switchover" | "failover";
@@ -176,10 +177,18 @@ export function planRegion(i: StrategyInputs): RegionPlan {
         dynamo: { shape: dynamoShape },
         backup: { runsPlan: primary },
         dns: {
-            ...(i.strategy === "active-active" ? { routing: "latency" as const } : { routing: "failover" as const, failoverRole: primary ? "PRIMARY" as const : "SECONDARY" as const }),
+            ...(i.strategy === "active-active"
+                ? { routing: "latency" as const }
+                // Record types stay with the region (home PRIMARY, the other SECONDARY): Route 53 rejects a
+                // second PRIMARY (or SECONDARY) record for the same name, so two stacks cannot flip their types
+                // one `pulumi up` at a time. The primary role moves by health instead: a standby that holds the
+                // PRIMARY record has its health check forced unhealthy, so Route 53 answers with the other.
+                : { routing: "failover" as const, failoverRole: i.isHome ? "PRIMARY" as const : "SECONDARY" as const }),
             forcedUnhealthy: i.drill === "outage"
                 ? "outage-drill"
-                : i.failoverMode === "unplanned" && !primary ? "fenced-after-unplanned-failover" : undefined,
+                : !primary && i.failoverMode === "unplanned"
+                    ? "fenced-after-unplanned-failover"
+                    : !primary && i.isHome && i.strategy !== "active-active" ? "standby-holds-primary-record" : undefined,
         },
         // The writer follows primaryRegion: the new primary's stack moves it (a no-op when it is already
         // there). Backup-restore has no replication, so there is nothing to move; it restores instead.

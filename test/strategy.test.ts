@@ -29,6 +29,7 @@ describe("strategy: the standby table for every strategy", () => {
             assert.deepEqual([p.aurora.shape, p.aurora.instances], row.aurora);
             assert.equal(p.dynamo.shape, row.dynamo);
             assert.equal(p.dns.routing === "latency" ? "latency" : p.dns.failoverRole, row.dns);
+            assert.equal(p.dns.forcedUnhealthy, undefined, "a standby in its own region takes traffic only through failover");
             assert.equal(p.serves, row.serves);
             assert.equal(p.computeExists, row.compute);
             assert.equal(p.aurora.ownsGlobalCluster, false, "a standby never owns the global cluster");
@@ -84,6 +85,16 @@ describe("strategy: the standby table for every strategy", () => {
         assert.equal(planRegion(inputs({ strategy: "pilot-light", role: "primary", isHome: false, failoverMode: "unplanned" })).writerMove, "failover");
         assert.equal(planRegion(inputs({ strategy: "pilot-light", role: "standby", isHome: true })).writerMove, undefined);
         assert.equal(planRegion(inputs({ strategy: "backup-restore", role: "primary", isHome: false })).writerMove, undefined);
+    });
+
+    it("record types stay with the region; a demoted home region's PRIMARY record is forced unhealthy so traffic moves", () => {
+        const demoted = planRegion(inputs({ strategy: "pilot-light", role: "standby", isHome: true }));
+        assert.equal(demoted.dns.failoverRole, "PRIMARY");
+        assert.equal(demoted.dns.forcedUnhealthy, "standby-holds-primary-record");
+        const promoted = planRegion(inputs({ strategy: "pilot-light", role: "primary", isHome: false }));
+        assert.equal(promoted.dns.failoverRole, "SECONDARY");
+        assert.equal(promoted.dns.forcedUnhealthy, undefined);
+        assert.equal(planRegion(inputs({ strategy: "active-active", role: "standby", isHome: true })).dns.forcedUnhealthy, undefined);
     });
 
     it("unplanned failover fences the old primary; the outage drill forces a region unhealthy", () => {
