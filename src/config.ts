@@ -11,6 +11,7 @@ import { z } from "zod";
 import { AURORA_INSTANCE_FAMILIES, AURORA_PG_VERSION_PATTERN, FARGATE_CPU_MEMORY, KNOWN_REGIONS, describeFargatePairs } from "./awsFacts";
 import { Cidr, overlaps, parseCidr } from "./cidr";
 import { parseDuration } from "./duration";
+import { constantOverrideProblems } from "./estimates/constants";
 
 export const NS = "securecart";
 
@@ -481,6 +482,7 @@ function semanticProblems(ns: Ns, regionName: string): string[] {
         p.push(`${NS}:backup.intervalHours: got ${ns.backup.intervalHours}; expected a divisor of 24 from 1 to 24 (AWS Backup runs at most hourly)`);
     }
     if (ns.backup.retentionDays < db.backupRetentionDays) p.push(`${NS}:backup.retentionDays: got ${ns.backup.retentionDays}; expected at least database.backupRetentionDays (${db.backupRetentionDays})`);
+    p.push(...constantOverrideProblems(NS, ns.estimates));
     return p;
 }
 
