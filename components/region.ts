@@ -2,8 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../src/config";
 import type { RegionPlan } from "../src/strategy";
 import { repositoryNames } from "../src/compute";
+import { AuroraGlobal } from "./auroraGlobal";
+import { Backup } from "./backup";
 import { Ecr } from "./ecr";
 import { FargateServices } from "./fargateService";
+import { GlobalTable } from "./globalTable";
 import { Keys } from "./keys";
 import { Network } from "./network";
 import { SecurityGroups } from "./securityGroups";
@@ -14,6 +17,12 @@ export interface HomeRefs {
     readonly dataKeyArn: pulumi.Input<string>;
     /** Region → ARC routing control ARN (only with failoverControl: arc). */
     readonly routingControlArns?: pulumi.Output<Record<string, string> | undefined>;
+    /** Identifier of the Aurora GlobalCluster the home stack owns. */
+    readonly globalClusterIdentifier: pulumi.Input<string>;
+    /** Identifier of the home stack's Aurora cluster (the source of the copied snapshots a restore uses). */
+    readonly auroraClusterIdentifier: pulumi.Input<string>;
+    /** Config table name → ARN of the home stack's base table. */
+    readonly tableArns: pulumi.Input<Record<string, string>>;
 }
 
 export interface RegionArgs {
@@ -104,6 +113,74 @@ export class Region extends pulumi.ComponentResource {
 
 
         // --- data tier (issue 4): Aurora global database, DynamoDB global tables, backups -------------
+        // Ownership never follows the role: the home stack owns the GlobalCluster, the base tables and the
+        // primary data key; every other stack owns its member cluster, table replicas and replica key. Names are
+        // deterministic (securecart-global, securecart-<region>, securecart-<table>); the home stack's values
+        // come through its StackReference (args.home).
+        const otherRegions = cfg.regions.filter((r) => r !== cfg.region);
+        const aurora = new AuroraGlobal(`${name}-db`, {
+            shape: plan.aurora.shape,
+            instances: plan.aurora.instances,
+            writeForwarding: plan.aurora.writeForwarding,
+            ownsGlobalCluster: plan.aurora.ownsGlobalCluster,
+            globalClusterIdentifier: plan.aurora.ownsGlobalCluster ? "securecart-global" : args.home?.globalClusterIdentifier,
+            clusterIdentifier: `securecart-${cfg.region}`,
+            engineVersion: cfg.database.engineVersion,
+            instanceClass: cfg.database.instanceClass,
+            backupRetentionDays: cfg.database.backupRetentionDays,
+            databaseName: cfg.database.databaseName,
+            masterUsername: cfg.database.masterUsername,
+            credentials: plan.aurora.ownsGlobalCluster ? { replicaRegions: otherRegions } : undefined,
+            dataKeyArn: keys.dataKeyArn,
+            logsKmsKeyArn: keys.logsKeyArn,
+            vpcId: network.vpcId,
+            subnetIds: network.subnetIds["private-data"],
+            availabilityZones: network.azs,
+            allowedSecurityGroupIds: appSecurityGroupIds,
+            restore: plan.aurora.shape === "restore" && args.home
+                ? { snapshotIdentifier: cfg.database.restoreFromArn, sourceClusterIdentifier: args.home.auroraClusterIdentifier }
+                : undefined,
+            tags,
+        }, p);
+        const dynamoShape = plan.dynamo.shape;
+        const tables = dynamoShape === "none" ? [] : cfg.tables.map((t) => new GlobalTable(`${name}-table-${t.name}`, {
+            shape: dynamoShape,
+            tableName: `securecart-${t.name}`,
+            hashKey: t.hashKey,
+            rangeKey: t.rangeKey,
+            attributes: t.attributes,
+            billingMode: t.billingMode,
+            readCapacity: t.readCapacity,
+            writeCapacity: t.writeCapacity,
+            maxReadCapacity: t.maxReadCapacity,
+            maxWriteCapacity: t.maxWriteCapacity,
+            ttlAttribute: t.ttlAttribute,
+            kmsKeyArn: keys.dataKeyArn,
+            sourceTableArn: args.home ? pulumi.output(args.home.tableArns).apply((m) => m[t.name]) : undefined,
+            tags,
+        }, p));
+        const backup = new Backup(`${name}-backup`, {
+            kmsKeyArn: keys.dataKeyArn,
+            runsPlan: plan.backup.runsPlan,
+            intervalHours: cfg.backup.intervalHours,
+            retentionDays: cfg.backup.retentionDays,
+            copyToRegions: otherRegions,
+            auroraClusterArns: aurora.clusterArn ? [aurora.clusterArn] : [],
+            tableArns: tables.map((t) => t.tableArn),
+            tags,
+        }, p);
+        const dataOutputs: Record<string, pulumi.Input<unknown>> = {
+            tableArns: pulumi.output(Object.fromEntries(tables.map((t, i) => [cfg.tables[i].name, t.tableArn]))),
+            auroraSecurityGroupId: aurora.securityGroupId,
+            backupVaultName: backup.vaultName,
+            ...(aurora.globalClusterIdentifier ? { globalClusterIdentifier: aurora.globalClusterIdentifier } : {}),
+            ...(aurora.clusterIdentifier ? {
+                auroraClusterIdentifier: aurora.clusterIdentifier,
+                auroraEndpoint: aurora.endpoint,
+                auroraReaderEndpoint: aurora.readerEndpoint,
+            } : {}),
+            ...(aurora.secretArn ? { auroraSecretArn: aurora.secretArn } : {}),
+        };
 
         // --- DNS (issue 5): health checks, failover/latency records, ARC ------------------------------
 
@@ -116,6 +193,7 @@ export class Region extends pulumi.ComponentResource {
             // Only where they exist: an undefined stack output is dropped with a warning.
             ...(web && services ? { albDnsName, albZoneId, albArnSuffix, ecsClusterName: services.clusterName } : {}),
             ...(ecr ? { ecrRepositoryUrls: ecr.repositoryUrls } : {}),
+            ...dataOutputs,
         };
         this.registerOutputs(this.outputs);
     }

@@ -215,6 +215,13 @@ const nsSchema = z.strictObject({
     capacity: capacitySchema.default(() => capacitySchema.parse({})),
     database: databaseSchema.default(() => databaseSchema.parse({})),
     tables: z.array(tableSchema).default(() => DEFAULT_TABLES.map((t) => tableSchema.parse(t))),
+    /**
+     * DynamoDB global tables' consistency. Default MREC (multi-Region eventual consistency: asynchronous,
+     * typically under a second, last writer wins; any number of regions; replicas may live in other stacks as
+     * aws.dynamodb.TableReplica). MRSC (strong consistency, RPO 0) needs exactly three regions (or two plus a
+     * witness), an empty table, and every replica declared on the base table with consistencyMode STRONG,
+     * which the per-stack ownership of replicas cannot express: it is rejected.
+     */
     tableConsistency: z.enum(["MREC", "MRSC"]).default("MREC"),
     backup: backupSchema.default(() => backupSchema.parse({})),
     rtoTarget: duration.optional(),
@@ -477,6 +484,8 @@ function semanticProblems(ns: Ns, regionName: string): string[] {
     });
     if (ns.tableConsistency === "MRSC" && ns.regions.length !== 3) {
         p.push(`${NS}:tableConsistency: got "MRSC" with ${ns.regions.length} region(s); expected MREC until the project has exactly three regions (MRSC needs three)`);
+    } else if (ns.tableConsistency === "MRSC") {
+        p.push(`${NS}:tableConsistency: got "MRSC"; expected MREC: MRSC replicas must all be declared on the home stack's table (consistencyMode STRONG), but this project's replicas belong to each region's own stack (aws.dynamodb.TableReplica), so MRSC is not supported yet`);
     }
     if (ns.backup.intervalHours < 1 || ns.backup.intervalHours > 24 || 24 % ns.backup.intervalHours !== 0) {
         p.push(`${NS}:backup.intervalHours: got ${ns.backup.intervalHours}; expected a divisor of 24 from 1 to 24 (AWS Backup runs at most hourly)`);

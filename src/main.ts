@@ -52,6 +52,9 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
         home = {
             dataKeyArn: ref.requireOutput("dataKeyArn") as pulumi.Output<string>,
             routingControlArns: ref.getOutput("routingControlArns") as pulumi.Output<Record<string, string> | undefined>,
+            globalClusterIdentifier: ref.requireOutput("globalClusterIdentifier") as pulumi.Output<string>,
+            auroraClusterIdentifier: ref.requireOutput("auroraClusterIdentifier") as pulumi.Output<string>,
+            tableArns: ref.requireOutput("tableArns") as pulumi.Output<Record<string, string>>,
         };
     }
     const region = new Region("securecart", { config: cfg, stacks, plan, home });

@@ -174,7 +174,14 @@ export class FakeAws implements pulumi.runtime.Mocks {
             case "aws:rds/getClusterSnapshot:getClusterSnapshot": {
                 const cluster = String(args.inputs.dbClusterIdentifier ?? "securecart");
                 const snap = `awsbackup:job-${hash(cluster + region, 8)}`;
-                return { id: snap, dbClusterSnapshotIdentifier: snap, dbClusterIdentifier: cluster, dbClusterSnapshotArn: `arn:aws:rds:${region}:${PLACEHOLDER_ACCOUNT}:cluster-snapshot:${snap}`, snapshotType: "awsbackup", status: "available", engine: "aurora-postgresql" };
+                return { id: snap, dbClusterSnapshotIdentifier: snap, dbClusterIdentifier: cluster, dbClusterSnapshotArn: `arn:aws:rds:${region}:${PLACEHOLDER_ACCOUNT}:cluster-snapshot:${snap}`, snapshotType: String(args.inputs.snapshotType ?? "manual"), status: "available", engine: "aurora-postgresql" };
+            }
+            case "aws:secretsmanager/getRandomPassword:getRandomPassword":
+                // A labelled placeholder, never a usable password.
+                return { id: "random", randomPassword: `offline-placeholder-${hash(JSON.stringify(args.inputs), 12)}` };
+            case "aws:secretsmanager/getSecretVersion:getSecretVersion": {
+                const id = String(args.inputs.secretId ?? "");
+                return { id: `${id}|AWSCURRENT`, arn: id, secretId: id, versionId: hash(id, 32), versionStage: "AWSCURRENT", secretString: JSON.stringify({ username: "placeholder", password: `offline-placeholder-${hash(id, 12)}` }) };
             }
             case "aws:iam/getPolicyDocument:getPolicyDocument":
                 return { id: hash(JSON.stringify(args.inputs), 10), json: JSON.stringify({ Version: "2012-10-17", Statement: args.inputs.statements ?? [] }) };
