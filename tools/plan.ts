@@ -1,5 +1,5 @@
 /**
- * `npm run plan -- [--stack NAME]... [-c key=value]... [--json] [--compare-strategies]`
+ * `npm run plan -- [--stack NAME]... [-c key=value]... [--json] [--compare-strategies] [--policy-config FILE]`
  * Evaluates the real program for each stack under Pulumi's mock runtime. See README "Offline plan".
  */
 import * as path from "path";
@@ -10,6 +10,7 @@ import { CheckFailed, parseArgs, runCli } from "./cli";
 import { writeDiagrams } from "./diagram";
 import { CompareRow, compareRow, estimatePlans, estimatesJson, renderBasis, renderCompare, renderEstimates } from "./estimateReport";
 import { StackPlan, planStacks } from "./planner";
+import { failureMessage, policiesJson, renderPolicyReport, runPolicies } from "./policyReport";
 import { OFFLINE_NOTICE, renderSummary, renderTree } from "./render";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -29,7 +30,7 @@ export function toJson(plan: StackPlan): Record<string, unknown> {
 }
 
 async function cli(): Promise<number> {
-    const args = parseArgs(process.argv.slice(2), ["--json", "--compare-strategies"]);
+    const args = parseArgs(process.argv.slice(2), ["--json", "--compare-strategies"], ["--policy-config"]);
     const files = loadProjectFiles(PROJECT_DIR);
     if (args.flags.has("--compare-strategies")) return compareStrategies(files, args.overrides);
     // Estimates need every stack of a pair, so every stack is planned; only the requested ones are printed.
@@ -39,20 +40,26 @@ async function cli(): Promise<number> {
     const estimateOf = (stack: string) => estimates.stacks.find((e) => e.stack === stack)!;
     const diagrams = writeDiagrams(path.join(PROJECT_DIR, "plan-out"), estimates.stacks.map((e) => ({ facts: e.facts, role: e.role })), all[0]?.strategy ?? "", plans.map((p) => p.stack));
     const failed = plans.flatMap((p) => estimateOf(p.stack).targets.filter((t) => !t.ok).map((t) => `stack ${p.stack}: ${t.message}`));
+    // The policy pack, run the way the engine runs it (tools/policyRunner.ts), once for all printed stacks.
+    const policyReports = await runPolicies(plans, { policyConfigFile: args.values.get("--policy-config") });
+    const policiesOf = (stack: string) => policyReports.find((r) => r.stack === stack)!;
     if (args.flags.has("--json")) {
-        const docs = plans.map((p) => ({ ...toJson(p), estimates: estimatesJson(estimateOf(p.stack), estimates) }));
+        const docs = plans.map((p) => ({ ...toJson(p), estimates: estimatesJson(estimateOf(p.stack), estimates), policies: policiesJson(policiesOf(p.stack)) }));
         process.stdout.write(`${JSON.stringify(docs.length === 1 && args.stacks.length === 1 ? docs[0] : docs, null, 2)}\n`);
     } else {
         for (const plan of plans) {
             process.stdout.write(`\n=== stack ${plan.stack} (${plan.region}): role ${plan.role}, strategy ${plan.strategy} ===\n`);
             process.stdout.write(`${renderTree(plan)}\n\n${renderSummary(plan)}\n`);
             process.stdout.write(`\n${renderEstimates(estimateOf(plan.stack), estimates)}\n`);
+            process.stdout.write(`\n${renderPolicyReport(policiesOf(plan.stack))}\n`);
         }
         process.stdout.write(`\n${renderBasis(estimates, overridesOf(plans[0]))}\n`);
         process.stdout.write(`\nTopology diagrams (Mermaid): ${diagrams.map((d) => path.relative(PROJECT_DIR, d)).join(", ")}\n`);
         process.stdout.write(`\n${OFFLINE_NOTICE}\n`);
     }
-    if (failed.length) throw new CheckFailed(`estimates exceed their targets:\n${failed.map((f) => `  - ${f}`).join("\n")}`);
+    const policyFailure = failureMessage(policyReports);
+    const failures = [...(failed.length ? [`estimates exceed their targets:\n${failed.map((f) => `  - ${f}`).join("\n")}`] : []), ...(policyFailure ? [policyFailure] : [])];
+    if (failures.length) throw new CheckFailed(failures.join("\n"));
     return 0;
 }
 

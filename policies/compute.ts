@@ -1,0 +1,188 @@
+/** Compute policies: EC2 launch settings, the ALB's edge settings, and ECS tasks and services. */
+import * as ebs from "@pulumi/aws/ebs";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as ecs from "@pulumi/aws/ecs";
+import * as lb from "@pulumi/aws/lb";
+import { validateResourceOfType } from "@pulumi/policy";
+import { ResourcePolicy, asArray, configOf, isCmk, isTrue, nonEmpty } from "./lib";
+
+export const imdsv2Required: ResourcePolicy = {
+    name: "aws-ec2-imdsv2-required",
+    description: "Launch templates and instances require IMDSv2 session tokens (metadataOptions.httpTokens = required).",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Set metadataOptions: { httpTokens: \"required\", httpPutResponseHopLimit: 1 } (or disable the metadata endpoint).",
+    validateResource: [
+        validateResourceOfType(ec2.LaunchTemplate, (lt, _args, report) => {
+            const m = lt.metadataOptions;
+            if (m?.httpEndpoint !== "disabled" && m?.httpTokens !== "required") report(`Launch templates must require IMDSv2: metadataOptions.httpTokens must be "required" (got ${JSON.stringify(m?.httpTokens ?? null)}).`);
+        }),
+        validateResourceOfType(ec2.Instance, (i, _args, report) => {
+            const m = i.metadataOptions;
+            if (m?.httpEndpoint !== "disabled" && m?.httpTokens !== "required") report(`Instances must require IMDSv2: metadataOptions.httpTokens must be "required" (got ${JSON.stringify(m?.httpTokens ?? null)}).`);
+        }),
+    ],
+};
+
+function ebsProblem(where: string, encrypted: unknown, kmsKeyId: unknown): string | undefined {
+    if (!isTrue(encrypted)) return `${where} must be encrypted (encrypted is ${JSON.stringify(encrypted ?? null)})`;
+    if (!isCmk(kmsKeyId)) return `${where} must be encrypted under a customer-managed KMS key (kmsKeyId is ${JSON.stringify(kmsKeyId ?? null)})`;
+    return undefined;
+}
+
+export const ebsEncryptedCmk: ResourcePolicy = {
+    name: "aws-ebs-encrypted-cmk",
+    description: "EBS volumes (launch-template block devices, instance volumes, standalone volumes) are encrypted under a customer-managed KMS key.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Declare the root volume in blockDeviceMappings with ebs.encrypted \"true\" and ebs.kmsKeyId set to the region's data key.",
+    validateResource: [
+        validateResourceOfType(ec2.LaunchTemplate, (lt, _args, report) => {
+            const maps = asArray<NonNullable<typeof lt.blockDeviceMappings>[number]>(lt.blockDeviceMappings).filter((m) => m.ebs !== undefined);
+            if (maps.length === 0) {
+                report("Launch templates must declare their EBS root volume in blockDeviceMappings, encrypted under a customer-managed KMS key; without it the AMI's default (possibly unencrypted) applies.");
+                return;
+            }
+            for (const m of maps) {
+                const p = ebsProblem(`Block device ${m.deviceName ?? "(unnamed)"}`, m.ebs?.encrypted, m.ebs?.kmsKeyId);
+                if (p) report(`${p}.`);
+            }
+        }),
+        validateResourceOfType(ec2.Instance, (i, _args, report) => {
+            const root = i.rootBlockDevice;
+            const p = ebsProblem("The root block device", root?.encrypted, root?.kmsKeyId);
+            if (p) report(`${p}.`);
+            for (const d of asArray<NonNullable<typeof i.ebsBlockDevices>[number]>(i.ebsBlockDevices)) {
+                const q = ebsProblem(`EBS block device ${d.deviceName}`, d.encrypted, d.kmsKeyId);
+                if (q) report(`${q}.`);
+            }
+        }),
+        validateResourceOfType(ebs.Volume, (v, _args, report) => {
+            const p = ebsProblem("The volume", v.encrypted, v.kmsKeyId);
+            if (p) report(`${p}.`);
+        }),
+    ],
+};
+
+/** Elastic Load Balancing security policies that negotiate TLS 1.2 or later only (ELB user guide, "Security policies"). */
+export const TLS12_POLICY_PATTERN = /^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)(-|$)/;
+
+const tlsSchema = {
+    properties: {
+        extraAllowedPolicies: { type: "array" as const, items: { type: "string" as const }, default: [], description: "Further SSL policy names to accept (they must not allow TLS 1.0 or 1.1)." },
+    },
+};
+interface TlsConfig { extraAllowedPolicies: string[] }
+
+export const albTls12: ResourcePolicy = {
+    name: "aws-alb-tls-1-2-or-later",
+    description: "HTTPS and TLS listeners use an SSL policy that allows TLS 1.2 or later only.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Set sslPolicy to ELBSecurityPolicy-TLS13-1-2-2021-06 (TLS 1.3 and 1.2). Leaving it unset gives ELBSecurityPolicy-2016-08, which allows TLS 1.0.",
+    configSchema: tlsSchema,
+    validateResource: validateResourceOfType(lb.Listener, (l, args, report) => {
+        if (l.protocol !== "HTTPS" && l.protocol !== "TLS") return;
+        const { extraAllowedPolicies } = configOf<TlsConfig>(tlsSchema, args.getConfig());
+        const p = l.sslPolicy;
+        if (!nonEmpty(p)) report(`${l.protocol} listeners must set sslPolicy to a TLS 1.2+ policy; unset means ELBSecurityPolicy-2016-08, which allows TLS 1.0 and 1.1.`);
+        else if (!TLS12_POLICY_PATTERN.test(p) && !extraAllowedPolicies.includes(p)) report(`${l.protocol} listeners must use a TLS 1.2+ SSL policy such as ELBSecurityPolicy-TLS13-1-2-2021-06; "${p}" allows older protocols.`);
+    }),
+};
+
+export const albHttpRedirect: ResourcePolicy = {
+    name: "aws-alb-http-redirects-to-https",
+    description: "Plain HTTP listeners only redirect to HTTPS.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Give the HTTP listener a single default action { type: \"redirect\", redirect: { protocol: \"HTTPS\", port: \"443\", statusCode: \"HTTP_301\" } }.",
+    validateResource: validateResourceOfType(lb.Listener, (l, _args, report) => {
+        if (l.protocol !== "HTTP") return;
+        const actions = asArray<NonNullable<typeof l.defaultActions>[number]>(l.defaultActions);
+        const redirects = actions.length > 0 && actions.every((a) => a.type === "redirect" && a.redirect?.protocol === "HTTPS");
+        if (!redirects) report(`HTTP listeners must redirect to HTTPS; this one's default actions are ${actions.map((a) => a.type).join(", ") || "(none)"}.`);
+    }),
+};
+
+const isAlb = (type: unknown) => (type ?? "application") === "application";
+
+export const albAccessLogs: ResourcePolicy = {
+    name: "aws-alb-access-logs-enabled",
+    description: "Application load balancers write access logs to S3.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Set accessLogs: { bucket, enabled: true } with a bucket in the same region whose policy lets the region's ELB log-delivery principal write.",
+    validateResource: validateResourceOfType(lb.LoadBalancer, (lb, _args, report) => {
+        if (!isAlb(lb.loadBalancerType)) return;
+        if (lb.accessLogs?.enabled !== true || !nonEmpty(lb.accessLogs?.bucket)) report("Application load balancers must have access logs enabled (accessLogs.enabled true, with a bucket).");
+    }),
+};
+
+export const albDropInvalidHeaders: ResourcePolicy = {
+    name: "aws-alb-drop-invalid-header-fields",
+    description: "Application load balancers drop HTTP headers with invalid names instead of passing them to targets.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Set dropInvalidHeaderFields: true on the load balancer.",
+    validateResource: validateResourceOfType(lb.LoadBalancer, (lb, _args, report) => {
+        if (!isAlb(lb.loadBalancerType)) return;
+        if (lb.dropInvalidHeaderFields !== true) report("Application load balancers must drop invalid header fields (dropInvalidHeaderFields true).");
+    }),
+};
+
+/** The container definitions of a task definition; undefined when they are not valid JSON. */
+export function containersOf(json: unknown): Array<Record<string, unknown>> | undefined {
+    if (typeof json !== "string") return Array.isArray(json) ? (json as Array<Record<string, unknown>>) : undefined;
+    try {
+        const v = JSON.parse(json) as unknown;
+        return Array.isArray(v) ? (v as Array<Record<string, unknown>>) : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+export const ecsNotPrivileged: ResourcePolicy = {
+    name: "aws-ecs-task-not-privileged",
+    description: "No ECS container runs privileged.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Remove privileged: true from the container definition (Fargate rejects it anyway); grant specific Linux capabilities only if a workload needs them.",
+    validateResource: validateResourceOfType(ecs.TaskDefinition, (td, _args, report) => {
+        const cs = containersOf(td.containerDefinitions);
+        if (!cs) {
+            report("Task definitions must have containerDefinitions as a JSON array so they can be checked.");
+            return;
+        }
+        for (const c of cs) if (c.privileged === true) report(`Container "${String(c.name)}" must not run privileged.`);
+    }),
+};
+
+export const ecsLogging: ResourcePolicy = {
+    name: "aws-ecs-task-logging-configured",
+    description: "Every ECS container sends its logs somewhere (a logConfiguration with a log driver).",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Give each container a logConfiguration, e.g. { logDriver: \"awslogs\", options: { \"awslogs-group\", \"awslogs-region\", \"awslogs-stream-prefix\" } } with a KMS-encrypted log group.",
+    validateResource: validateResourceOfType(ecs.TaskDefinition, (td, _args, report) => {
+        const cs = containersOf(td.containerDefinitions);
+        if (!cs) {
+            report("Task definitions must have containerDefinitions as a JSON array so they can be checked.");
+            return;
+        }
+        for (const c of cs) {
+            const lc = c.logConfiguration as Record<string, unknown> | undefined;
+            if (!nonEmpty(lc?.logDriver)) report(`Container "${String(c.name)}" must configure logging (logConfiguration.logDriver).`);
+        }
+    }),
+};
+
+export const ecsNoPublicIp: ResourcePolicy = {
+    name: "aws-ecs-service-no-public-ip",
+    description: "ECS services do not give their tasks public IP addresses.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Set networkConfiguration.assignPublicIp to false and run tasks in private subnets behind the ALB (outbound through NAT or VPC endpoints).",
+    validateResource: validateResourceOfType(ecs.Service, (svc, _args, report) => {
+        if (isTrue(svc.networkConfiguration?.assignPublicIp)) report("ECS services must not assign public IPs to tasks (networkConfiguration.assignPublicIp must be false).");
+    }),
+};

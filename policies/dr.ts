@@ -1,0 +1,321 @@
+/**
+ * Disaster-recovery invariants of the topology as a whole. A stack sees only itself, so each policy reads
+ * the stack's strategy (`strategy` tag), role (`role` tag on the region's health check, else primaryRegion
+ * from config) and the strategy table (src/strategy.ts, the same pure function the program uses), and
+ * takes project facts it cannot see (regions, tables, engine version) from its config.
+ */
+import { PolicyConfigSchema, PolicyResource, StackValidationArgs } from "@pulumi/policy";
+import {
+    PROJECT_FACTS_SCHEMA, ProjectFacts, STATEFUL_TYPES, StackContext, StackPolicy, T, asArray, configOf, label, nonEmpty, ofType, refersTo,
+    stackContext, stackRegion,
+} from "./lib";
+import { routingOf } from "./dns";
+
+function factsSchema(extra: PolicyConfigSchema["properties"] = {}): PolicyConfigSchema {
+    return { properties: { ...PROJECT_FACTS_SCHEMA, ...extra } };
+}
+
+/** The stack's context, or `notApplicable` when the strategy or role cannot be told. */
+function requireContext(args: StackValidationArgs, facts: ProjectFacts): Required<Pick<StackContext, "strategy" | "role" | "plan" | "region">> & StackContext {
+    const ctx = stackContext(args.resources, facts);
+    if (!ctx.strategy) args.notApplicable("no AWS resource carries a `strategy` tag");
+    if (!ctx.role) args.notApplicable("the stack's role is unknown: no `role` tag and no primaryRegion in the policy config");
+    if (!ctx.region) args.notApplicable("the stack's region is unknown: no default AWS provider");
+    return ctx as Required<Pick<StackContext, "strategy" | "role" | "plan" | "region">> & StackContext;
+}
+
+function who(ctx: StackContext, start = false): string {
+    return `${start ? "The" : "the"} ${ctx.strategy} ${ctx.role} in ${ctx.region}`;
+}
+
+const instancesOf = (cluster: PolicyResource, resources: readonly PolicyResource[]) =>
+    ofType(resources, T.clusterInstance).filter((i) => refersTo(i, "clusterIdentifier", cluster));
+
+const tableArnName = (arn: unknown) => (typeof arn === "string" ? arn.split(":table/")[1] : undefined);
+const arnRegion = (arn: unknown) => (typeof arn === "string" ? arn.split(":")[3] : undefined);
+
+const tablesSchema = {
+    tables: { type: "array" as const, items: { type: "string" as const }, default: [], description: "Names of the project's DynamoDB tables (e.g. securecart-carts)." },
+};
+
+type StandbyConfig = ProjectFacts & { tables: string[] };
+const standbySchema = factsSchema(tablesSchema);
+
+export const standbyHasStrategyResources: StackPolicy = {
+    name: "dr-standby-has-strategy-resources",
+    description: "A standby region has everything its strategy requires per the strategy table: network, keys and a backup vault always; compute, a secondary Aurora cluster, table replicas and a health-checked record as the strategy says.",
+    severity: "critical",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Plan the standby stack with the project's strategy (securecart:strategy) and let the region composition build it; see the strategy table in the README. A missing piece means the region cannot take over in the strategy's RTO.",
+    configSchema: standbySchema,
+    validateStack: (args, report) => {
+        const facts = configOf<StandbyConfig>(standbySchema, args.getConfig());
+        const ctx = requireContext(args, facts);
+        if (ctx.role !== "standby") args.notApplicable("the stack holds the primary role");
+        const { plan } = ctx;
+        const rs = args.resources;
+        const need = (ok: boolean, what: string, why: string) => {
+            if (!ok) report(`${who(ctx, true)} must have ${what} (${why}).`);
+        };
+        need(ofType(rs, T.vpc).length > 0, "a VPC", "every region keeps its network so recovery never waits for it");
+        need(ofType(rs, T.backupVault).length > 0, "a backup vault", "every region receives copies of the primary's backups");
+        if (!ctx.isHome) need(ofType(rs, T.kmsReplicaKey).length > 0, "a replica of the multi-Region data key", "replicated and copied data is encrypted under it");
+
+        if (plan.computeExists) {
+            const lts = ofType(rs, T.launchTemplate);
+            const asgs = ofType(rs, T.asg);
+            need(lts.length > 0, "a launch template", "compute exists in this strategy's standby");
+            need(asgs.length > 0 && asgs.every((g) => (g.props.launchTemplate as Record<string, unknown> | undefined)?.id !== undefined || nonEmpty(g.props.launchConfiguration) || g.props.mixedInstancesPolicy !== undefined),
+                "an Auto Scaling group with a launch template", "the web tier must be launchable");
+            need(ofType(rs, T.loadBalancer).length > 0, "a load balancer", "compute exists in this strategy's standby");
+            need(ofType(rs, T.ecsCluster).length > 0, "an ECS cluster", "services exist in this strategy's standby");
+            const services = ofType(rs, T.ecsService);
+            need(services.length > 0 && services.every((s) => nonEmpty(s.props.taskDefinition)), "ECS services with task definitions", "services exist in this strategy's standby");
+            const records = ofType(rs, T.record).filter((r) => routingOf(r) === plan.dns.routing);
+            need(records.length > 0 && records.every((r) => nonEmpty(r.props.healthCheckId)), `a health-checked ${plan.dns.routing} record`, "Route 53 must be able to send traffic here");
+        }
+
+        const clusters = ofType(rs, T.rdsCluster);
+        const inGlobal = clusters.filter((c) => nonEmpty(c.props.globalClusterIdentifier));
+        switch (plan.aurora.shape) {
+            case "headless":
+                need(inGlobal.length > 0, "an Aurora secondary cluster in the global cluster (headless)", "pilot light replicates data live");
+                break;
+            case "secondary":
+                need(inGlobal.length > 0, "an Aurora secondary cluster in the global cluster", "this strategy replicates data live");
+                need(inGlobal.some((c) => instancesOf(c, rs).length > 0), "at least one instance in its Aurora secondary", "the standby serves reads and can be promoted in minutes");
+                break;
+            case "restore":
+                need(clusters.some((c) => nonEmpty(c.props.snapshotIdentifier) || c.props.restoreToPointInTime !== undefined), "an Aurora cluster restored from a recovery point", "backup-restore recovers from backups");
+                break;
+            default:
+                break;
+        }
+        switch (plan.dynamo.shape) {
+            case "replica":
+                need(ofType(rs, T.tableReplica).length > 0, "DynamoDB table replicas", "this strategy replicates tables live");
+                break;
+            case "restore":
+                need(ofType(rs, T.table).some((t) => nonEmpty(t.props.restoreSourceTableArn) || nonEmpty(t.props.restoreSourceName) || nonEmpty(t.props.restoreBackupArn)), "DynamoDB tables restored from a recovery point", "backup-restore recovers from backups");
+                break;
+            default:
+                break;
+        }
+    },
+};
+
+type CapacityConfig = ProjectFacts;
+const capacitySchema = factsSchema();
+
+interface Sized { readonly what: string; readonly desired: number; readonly min: number; readonly max: number; readonly launchable: boolean; readonly urn: string }
+
+function sizedCompute(rs: readonly PolicyResource[]): Sized[] {
+    const out: Sized[] = [];
+    for (const g of ofType(rs, T.asg)) {
+        const min = Number(g.props.minSize ?? 0);
+        const lt = g.props.launchTemplate as Record<string, unknown> | undefined;
+        out.push({
+            what: label(g), min, max: Number(g.props.maxSize ?? 0), desired: Number(g.props.desiredCapacity ?? min), urn: g.urn,
+            launchable: lt?.id !== undefined || lt?.name !== undefined || nonEmpty(g.props.launchConfiguration) || g.props.mixedInstancesPolicy !== undefined,
+        });
+    }
+    const targets = ofType(rs, T.scalableTarget).filter((t) => t.props.serviceNamespace === "ecs");
+    for (const s of ofType(rs, T.ecsService)) {
+        const name = String(s.props.name ?? s.name);
+        const target = targets.find((t) => refersTo(t, "resourceId", s) || String(t.props.resourceId ?? "").endsWith(`/${name}`));
+        const desired = Number(s.props.desiredCount ?? 0);
+        out.push({
+            what: label(s), desired, urn: s.urn,
+            min: target ? Number(target.props.minCapacity ?? 0) : desired,
+            max: target ? Number(target.props.maxCapacity ?? 0) : desired,
+            launchable: nonEmpty(s.props.taskDefinition),
+        });
+    }
+    return out;
+}
+
+export const capacityMatchesStrategy: StackPolicy = {
+    name: "dr-capacity-matches-strategy",
+    description: "Compute capacity matches the strategy table for the stack's role: a primary, warm standby or active-active region runs at least 1 of each tier; a pilot-light standby runs 0 but stays launchable (max >= 1).",
+    severity: "critical",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Size the tier from the strategy module (src/strategy.ts) instead of by hand; check securecart:capacity.standby overrides. A warm standby at zero is a pilot light with a warm-standby RTO promise.",
+    configSchema: capacitySchema,
+    validateStack: (args, report) => {
+        const facts = configOf<CapacityConfig>(capacitySchema, args.getConfig());
+        const ctx = requireContext(args, facts);
+        const { plan } = ctx;
+        if (!plan.computeExists) args.notApplicable(`${who(ctx)} runs no compute`);
+        const runs = plan.web.desired >= 1;
+        for (const c of sizedCompute(args.resources)) {
+            if (runs) {
+                if (c.desired < 1 || c.min < 1) report(`${c.what} must run at least 1 (desired ${c.desired}, min ${c.min}): ${who(ctx)} serves or stands warm.`, c.urn);
+            } else {
+                if (c.desired !== 0 || c.min !== 0) report(`${c.what} must be scaled to 0 (desired ${c.desired}, min ${c.min}): ${who(ctx)} keeps compute switched off.`, c.urn);
+                if (c.max < 1 || !c.launchable) report(`${c.what} must stay launchable (max >= 1 with a launch template or task definition; max is ${c.max}): ${who(ctx)} scales out on failover.`, c.urn);
+            }
+        }
+    },
+};
+
+const versionSchema = {
+    properties: {
+        engineVersion: { type: "string" as const, default: "", description: "The Aurora engine version every region must run (securecart:database.engineVersion); empty: only agreement within the stack is checked." },
+    },
+};
+interface VersionConfig { engineVersion: string }
+
+export const auroraVersionsConsistent: StackPolicy = {
+    name: "dr-aurora-engine-version-consistent",
+    description: "Every Aurora cluster and the global cluster run the same engine version as the rest of the global database (switchover and failover require it).",
+    severity: "critical",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Set one securecart:database.engineVersion for every stack, and upgrade the global cluster as a whole (global cluster first, then secondaries, per the Aurora user guide).",
+    configSchema: versionSchema,
+    validateStack: (args, report) => {
+        const { engineVersion } = configOf<VersionConfig>(versionSchema, args.getConfig());
+        const members = ofType(args.resources, T.globalCluster, T.rdsCluster);
+        if (members.length === 0) args.notApplicable("no Aurora cluster in the stack");
+        const versions = new Set(members.map((m) => String(m.props.engineVersion ?? "(unset)")));
+        const expected = nonEmpty(engineVersion) ? engineVersion : versions.size === 1 ? [...versions][0] : undefined;
+        for (const m of members) {
+            const v = String(m.props.engineVersion ?? "(unset)");
+            if (expected === undefined) report(`${label(m)} runs ${v}; every cluster of the global database must run the same engine version (found ${[...versions].join(", ")}).`, m.urn);
+            else if (v !== expected) report(`${label(m)} must run engine version ${expected}, the global database's; it runs ${v}.`, m.urn);
+        }
+    },
+};
+
+type TablesConfig = ProjectFacts & { tables: string[] };
+const globalTablesSchema = factsSchema(tablesSchema);
+
+export const globalTablesReplicated: StackPolicy = {
+    name: "dr-global-tables-replicated",
+    description: "Every global table has a replica in every standby region: a standby stack holds a TableReplica of each table, and the home stack's tables leave replicas to those stacks (ignoreChanges replicas) or list them all.",
+    severity: "critical",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Create an aws.dynamodb.TableReplica for each table in every standby stack (globalTableArn = the home table's ARN) and give the home table ignoreChanges: [\"replicas\"] so re-applying it never deletes them.",
+    configSchema: globalTablesSchema,
+    validateStack: (args, report) => {
+        const facts = configOf<TablesConfig>(globalTablesSchema, args.getConfig());
+        const ctx = requireContext(args, facts);
+        const rs = args.resources;
+        const home = facts.regions[0];
+        switch (ctx.plan.dynamo.shape) {
+            case "replica": {
+                const replicas = ofType(rs, T.tableReplica);
+                const names = facts.tables.length ? facts.tables : [];
+                if (names.length === 0 && replicas.length === 0) report(`${who(ctx, true)} must hold a replica of every global table; it holds none.`);
+                for (const name of names) {
+                    const mine = replicas.filter((r) => tableArnName(r.props.globalTableArn) === name);
+                    if (mine.length === 0) report(`${who(ctx, true)} must hold a replica of table ${name}; no TableReplica refers to it.`);
+                    for (const r of mine) {
+                        const src = arnRegion(r.props.globalTableArn);
+                        if (home && src !== home) report(`${label(r)} must replicate the home region's table (${home}); its globalTableArn is in ${src}.`, r.urn);
+                    }
+                }
+                break;
+            }
+            case "table": {
+                if (ctx.strategy === "backup-restore") break; // no live replicas in this strategy
+                const tables = ofType(rs, T.table);
+                for (const name of facts.tables) if (!tables.some((t) => t.props.name === name)) report(`The home stack must hold global table ${name}; it does not.`);
+                const standbys = facts.regions.filter((r) => r !== ctx.region);
+                for (const t of tables) {
+                    if (t.opts.ignoreChanges.includes("replicas")) continue;
+                    const listed = asArray<{ regionName?: string }>(t.props.replicas).map((r) => r.regionName);
+                    const missing = standbys.filter((r) => !listed.includes(r));
+                    if (standbys.length === 0 && listed.length === 0) report(`${label(t)} must either list its replicas or ignore changes to replicas (they live in the standby stacks).`, t.urn);
+                    else if (missing.length) report(`${label(t)} must have a replica in every standby region; missing ${missing.join(", ")} (or set ignoreChanges ["replicas"] when standby stacks own them).`, t.urn);
+                }
+                break;
+            }
+            default:
+                args.notApplicable(`${who(ctx)} holds no live tables (${ctx.plan.dynamo.shape})`);
+        }
+    },
+};
+
+const backupsSchema = factsSchema();
+
+export const backupsCopiedToStandbys: StackPolicy = {
+    name: "dr-backups-copied-to-standby-regions",
+    description: "The primary's backup plans copy every rule's recovery points to a vault in every standby region.",
+    severity: "critical",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Give every rule of the backup plan a copyAction per standby region (destinationVaultArn arn:aws:backup:<region>:<account>:backup-vault:<name>). Without it a regional disaster takes the backups with it.",
+    configSchema: backupsSchema,
+    validateStack: (args, report) => {
+        const facts = configOf<ProjectFacts>(backupsSchema, args.getConfig());
+        const ctx = requireContext(args, facts);
+        if (!ctx.plan.backup.runsPlan) args.notApplicable(`${who(ctx)} does not run the backup plan`);
+        const plans = ofType(args.resources, T.backupPlan);
+        if (plans.length === 0) report(`${who(ctx, true)} must run a backup plan with copies to every standby region; it has none.`);
+        const standbys = facts.regions.filter((r) => r !== ctx.region);
+        for (const p of plans) {
+            for (const rule of asArray<Record<string, unknown>>(p.props.rules)) {
+                const dests = asArray<Record<string, unknown>>(rule.copyActions).map((c) => arnRegion(c.destinationVaultArn));
+                const missing = standbys.length ? standbys.filter((r) => !dests.includes(r)) : dests.some((d) => d !== ctx.region) ? [] : ["(any other region)"];
+                if (missing.length) report(`Rule "${String(rule.ruleName)}" of ${label(p)} must copy to a vault in every standby region; missing ${missing.join(", ")}.`, p.urn);
+            }
+        }
+    },
+};
+
+export const statefulProtected: StackPolicy = {
+    name: "dr-stateful-resources-protected",
+    description: "Every stateful resource (databases, tables, replicas, keys, vaults, buckets, secrets) has the Pulumi protect option, so no update or drill can delete it.",
+    severity: "critical",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Create the resource with { protect: true, retainOnDelete: true }. The analyzer protocol carries `protect` only; deletion protection on the resource itself is checked by aws-rds-deletion-protection and aws-dynamodb-deletion-protection.",
+    validateStack: (args, report) => {
+        for (const r of ofType(args.resources, ...STATEFUL_TYPES)) {
+            if (r.opts.protect !== true) report(`${label(r)} is stateful and must be protected (resource option protect: true).`, r.urn);
+        }
+    },
+};
+
+interface RegionExemption { type: string; region: string; when?: Record<string, string>; reason?: string }
+const regionSchema = {
+    properties: {
+        exemptions: {
+            type: "array" as const,
+            items: { type: "object" as const },
+            default: [
+                { type: "aws:cloudwatch/metricAlarm:MetricAlarm", region: "us-east-1", when: { namespace: "AWS/Route53" }, reason: "Route 53 publishes health-check metrics in us-east-1 only" },
+                { type: "aws:route53recoverycontrol/", region: "us-west-2", reason: "the ARC recovery-control configuration API is served from us-west-2 only" },
+            ],
+            description: "Resources allowed outside the stack's region: a type (or type prefix), the region, optional property values that must match, and why.",
+        },
+    },
+};
+interface RegionConfig { exemptions: RegionExemption[] }
+
+function exempt(r: PolicyResource, region: string, exemptions: readonly RegionExemption[]): boolean {
+    return exemptions.some((e) => r.type.startsWith(e.type) && e.region === region
+        && Object.entries(e.when ?? {}).every(([k, v]) => r.props[k] === v));
+}
+
+export const resourcesInStackRegion: StackPolicy = {
+    name: "dr-resources-in-stack-region",
+    description: "No resource is created outside the stack's region, whether through another provider or a per-resource `region`, except the listed global-service exemptions; a region's stack must not depend on another region being up.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Create the resource in the stack of the region it belongs to, through the default provider. If a service only exists in one region (e.g. Route 53 health-check metrics in us-east-1), add an exemption to this policy's config.",
+    configSchema: regionSchema,
+    validateStack: (args, report) => {
+        const region = stackRegion(args.resources);
+        if (!region) args.notApplicable("the stack has no default AWS provider");
+        const { exemptions } = configOf<RegionConfig>(regionSchema, args.getConfig());
+        for (const r of args.resources) {
+            if (!r.type.startsWith("aws:")) continue;
+            const viaProvider = r.provider?.props.region;
+            const own = r.props.region;
+            for (const [where, reg] of [["its provider", viaProvider], ["its region input", own]] as const) {
+                if (nonEmpty(reg) && reg !== region && !exempt(r, reg, exemptions)) {
+                    report(`${label(r)} must be created in the stack's region ${region}; ${where} puts it in ${reg}.`, r.urn);
+                }
+            }
+        }
+    },
+};

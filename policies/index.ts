@@ -1,0 +1,68 @@
+/**
+ * The SecureCart policy pack. This file only constructs the pack: constructing it starts the analyzer's gRPC
+ * server (the Pulumi engine, or tools/policyRunner.ts, talks to it), so nothing else may import this file.
+ * Every policy lives in a plain module, one per area, and is listed here explicitly.
+ */
+import { PolicyPack } from "@pulumi/policy";
+import { albAccessLogs, albDropInvalidHeaders, albHttpRedirect, albTls12, ebsEncryptedCmk, ecsLogging, ecsNoPublicIp, ecsNotPrivileged, imdsv2Required } from "./compute";
+import { rdsBackupRetention, rdsDeletionProtection, rdsEncryptedCmk, rdsEngineVersionPinned, rdsNotPublic } from "./database";
+import { detectionWithinRto, routingRecordTtl, routingRecordsHealthChecked } from "./dns";
+import {
+    auroraVersionsConsistent, backupsCopiedToStandbys, capacityMatchesStrategy, globalTablesReplicated, resourcesInStackRegion, standbyHasStrategyResources,
+    statefulProtected,
+} from "./dr";
+import { dynamoDeletionProtection, dynamoEncryptedCmk, dynamoPitr } from "./dynamodb";
+import { noAdminPortsFromInternet, noPublicIngress, vpcFlowLogs } from "./network";
+import { backupVaultEncrypted, kmsRotation, logGroupEncrypted, requiredTags, s3Encrypted, secretsEncrypted } from "./security";
+import { drEstimatesWithinTargets } from "./targets";
+
+new PolicyPack("securecart-policies", {
+    description: "SecureCart: security baseline for every resource, and disaster-recovery invariants for each region's stack.",
+    enforcementLevel: "mandatory",
+    policies: [
+        // network
+        noAdminPortsFromInternet,
+        noPublicIngress,
+        vpcFlowLogs,
+        // compute
+        imdsv2Required,
+        ebsEncryptedCmk,
+        albTls12,
+        albHttpRedirect,
+        albAccessLogs,
+        albDropInvalidHeaders,
+        ecsNotPrivileged,
+        ecsLogging,
+        ecsNoPublicIp,
+        // database
+        rdsEncryptedCmk,
+        rdsNotPublic,
+        rdsBackupRetention,
+        rdsDeletionProtection,
+        rdsEngineVersionPinned,
+        // dynamodb
+        dynamoEncryptedCmk,
+        dynamoPitr,
+        dynamoDeletionProtection,
+        // security
+        kmsRotation,
+        logGroupEncrypted,
+        backupVaultEncrypted,
+        secretsEncrypted,
+        s3Encrypted,
+        requiredTags,
+        // dns
+        routingRecordsHealthChecked,
+        routingRecordTtl,
+        detectionWithinRto,
+        // dr
+        standbyHasStrategyResources,
+        capacityMatchesStrategy,
+        auroraVersionsConsistent,
+        globalTablesReplicated,
+        backupsCopiedToStandbys,
+        statefulProtected,
+        resourcesInStackRegion,
+        drEstimatesWithinTargets,
+    ],
+});

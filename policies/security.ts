@@ -1,0 +1,162 @@
+/** Security policies that span services: KMS keys, encryption of logs, vaults, secrets and buckets, tags. */
+import * as backup from "@pulumi/aws/backup";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as kms from "@pulumi/aws/kms";
+import * as rds from "@pulumi/aws/rds";
+import * as secretsmanager from "@pulumi/aws/secretsmanager";
+import { PolicyResource, validateResourceOfType } from "@pulumi/policy";
+import { ResourcePolicy, StackPolicy, T, asArray, isCmk, label, nonEmpty, ofType, tagsOf, configOf } from "./lib";
+
+export const kmsRotation: ResourcePolicy = {
+    name: "aws-kms-key-rotation-enabled",
+    description: "Symmetric customer-managed KMS keys rotate their key material automatically.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Set enableKeyRotation: true on the key (multi-Region replicas follow their primary's rotation).",
+    validateResource: validateResourceOfType(kms.Key, (k, _args, report) => {
+        const spec = k.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
+        const usage = k.keyUsage ?? "ENCRYPT_DECRYPT";
+        if (spec !== "SYMMETRIC_DEFAULT" || usage !== "ENCRYPT_DECRYPT") return; // AWS rotates only symmetric encryption keys
+        if (k.enableKeyRotation !== true) report("Symmetric KMS keys must have automatic rotation on (enableKeyRotation true).");
+    }),
+};
+
+export const logGroupEncrypted: ResourcePolicy = {
+    name: "aws-cloudwatch-log-group-encrypted-cmk",
+    description: "CloudWatch log groups are encrypted under a customer-managed KMS key.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Set kmsKeyId to the region's logs key; its key policy must let logs.<region>.amazonaws.com use it for this account's log groups.",
+    validateResource: validateResourceOfType(cloudwatch.LogGroup, (g, _args, report) => {
+        if (!isCmk(g.kmsKeyId)) report("CloudWatch log groups must be encrypted under a customer-managed KMS key (kmsKeyId).");
+    }),
+};
+
+export const backupVaultEncrypted: ResourcePolicy = {
+    name: "aws-backup-vault-encrypted-cmk",
+    description: "AWS Backup vaults encrypt recovery points under a customer-managed KMS key.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Set kmsKeyArn on the vault to the region's data key (copies into a vault are re-encrypted under that vault's key).",
+    validateResource: validateResourceOfType(backup.Vault, (v, _args, report) => {
+        if (!isCmk(v.kmsKeyArn)) report("Backup vaults must be encrypted under a customer-managed KMS key (kmsKeyArn); the default is the AWS-managed aws/backup key.");
+    }),
+};
+
+export const secretsEncrypted: ResourcePolicy = {
+    name: "aws-secrets-encrypted-cmk",
+    description: "Secrets (and their replicas, and RDS-managed master secrets) are encrypted under a customer-managed KMS key.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Set kmsKeyId on the secret and on each replica (the replica region's key); with manageMasterUserPassword set masterUserSecretKmsKeyId.",
+    validateResource: [
+        validateResourceOfType(secretsmanager.Secret, (s, _args, report) => {
+            if (!isCmk(s.kmsKeyId)) report("Secrets must be encrypted under a customer-managed KMS key (kmsKeyId); the default is aws/secretsmanager.");
+            for (const r of asArray<{ region?: string; kmsKeyId?: string }>(s.replicas)) {
+                if (!isCmk(r.kmsKeyId)) report(`The ${r.region ?? "(unnamed)"} replica of the secret must be encrypted under a customer-managed KMS key (kmsKeyId).`);
+            }
+        }),
+        validateResourceOfType(rds.Cluster, (c, _args, report) => {
+            if (c.manageMasterUserPassword === true && !isCmk(c.masterUserSecretKmsKeyId)) report("A cluster whose master password RDS manages must encrypt that secret under a customer-managed KMS key (masterUserSecretKmsKeyId).");
+        }),
+    ],
+};
+
+type Sse = { algorithm?: string; key?: string };
+
+/** The default encryption a bucket gets: from its SSE configuration resources, or the (deprecated) inline block. */
+function bucketEncryption(b: PolicyResource, resources: readonly PolicyResource[]): Sse[] {
+    const out: Sse[] = [];
+    const fromRule = (rule: Record<string, unknown> | undefined) => {
+        const d = rule?.applyServerSideEncryptionByDefault as Record<string, unknown> | undefined;
+        if (d) out.push({ algorithm: d.sseAlgorithm as string | undefined, key: d.kmsMasterKeyId as string | undefined });
+    };
+    for (const c of ofType(resources, T.bucketSse, T.bucketSseV2)) {
+        if (c.props.bucket === b.props.bucket || c.propertyDependencies.bucket?.some((d) => d.urn === b.urn)) {
+            for (const rule of asArray<Record<string, unknown>>(c.props.rules)) fromRule(rule);
+        }
+    }
+    const inline = b.props.serverSideEncryptionConfiguration as Record<string, unknown> | undefined;
+    if (inline) fromRule(inline.rule as Record<string, unknown> | undefined);
+    return out;
+}
+
+/** Whether a load balancer writes its access logs to `b` (ALB access logs support SSE-S3 only). */
+function isAlbLogBucket(b: PolicyResource, resources: readonly PolicyResource[]): boolean {
+    return ofType(resources, T.loadBalancer).some((lb) => {
+        const logs = lb.props.accessLogs as Record<string, unknown> | undefined;
+        return (logs?.bucket !== undefined && logs.bucket === b.props.bucket) || (lb.propertyDependencies.accessLogs ?? []).some((d) => d.urn === b.urn);
+    });
+}
+
+export const s3Encrypted: StackPolicy = {
+    name: "aws-s3-bucket-encrypted-cmk",
+    description: "S3 buckets declare default encryption under a customer-managed KMS key; an ALB access-log bucket uses SSE-S3, the only encryption ALB log delivery supports.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms and kmsMasterKeyId set (bucketKeyEnabled true). For an ALB access-log bucket use AES256 (Elastic Load Balancing user guide: access-log buckets support SSE-S3 only).",
+    validateStack: (args, report) => {
+        for (const b of ofType(args.resources, T.bucket, T.bucketV2)) {
+            const sse = bucketEncryption(b, args.resources);
+            if (isAlbLogBucket(b, args.resources)) {
+                if (!sse.some((s) => s.algorithm === "AES256")) report(`${label(b)} receives ALB access logs and must declare SSE-S3 (AES256) default encryption, the only one log delivery supports.`, b.urn);
+            } else if (!sse.some((s) => (s.algorithm === "aws:kms" || s.algorithm === "aws:kms:dsse") && isCmk(s.key))) {
+                report(`${label(b)} must declare default encryption under a customer-managed KMS key (sseAlgorithm aws:kms with kmsMasterKeyId); found ${sse.map((s) => s.algorithm).join(", ") || "none"}.`, b.urn);
+            }
+        }
+    },
+};
+
+/**
+ * The taggable AWS types this pack checks for required tags even when a resource has no `tags` at all
+ * (a resource of any other type is checked when it has tags). test/policies.test.ts holds the list against
+ * the provider's own types: each has a `tags` input, and every taggable type the program plans is here.
+ */
+export const TAGGABLE_TYPES: readonly string[] = [
+    "aws:acm/certificate:Certificate", "aws:appautoscaling/target:Target", "aws:autoscaling/group:Group",
+    "aws:backup/plan:Plan", "aws:backup/vault:Vault", "aws:cloudwatch/logGroup:LogGroup", "aws:cloudwatch/metricAlarm:MetricAlarm",
+    "aws:dynamodb/table:Table", "aws:dynamodb/tableReplica:TableReplica", "aws:ebs/volume:Volume",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws:ec2/eip:Eip", "aws:ec2/flowLog:FlowLog", "aws:ec2/instance:Instance",
+    "aws:ec2/internetGateway:InternetGateway", "aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/natGateway:NatGateway",
+    "aws:ec2/routeTable:RouteTable", "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/subnet:Subnet", "aws:ec2/vpc:Vpc",
+    "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ecr/repository:Repository", "aws:ecs/cluster:Cluster", "aws:ecs/service:Service",
+    "aws:ecs/taskDefinition:TaskDefinition", "aws:iam/instanceProfile:InstanceProfile", "aws:iam/policy:Policy", "aws:iam/role:Role",
+    "aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule",
+    "aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup", "aws:rds/cluster:Cluster",
+    "aws:rds/clusterInstance:ClusterInstance", "aws:rds/clusterParameterGroup:ClusterParameterGroup", "aws:rds/globalCluster:GlobalCluster",
+    "aws:rds/instance:Instance", "aws:rds/subnetGroup:SubnetGroup", "aws:route53/healthCheck:HealthCheck",
+    "aws:route53recoverycontrol/cluster:Cluster", "aws:route53recoverycontrol/controlPanel:ControlPanel",
+    "aws:route53recoverycontrol/safetyRule:SafetyRule", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2",
+    "aws:secretsmanager/secret:Secret", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+];
+
+const tagsSchema = {
+    properties: {
+        keys: {
+            type: "array" as const, items: { type: "string" as const },
+            default: ["app", "environment", "owner", "costCenter", "strategy"],
+            description: "Tag keys every taggable AWS resource carries with a non-empty value (the DR policies read `strategy`).",
+        },
+    },
+};
+interface TagsConfig { keys: string[] }
+
+export const requiredTags: ResourcePolicy = {
+    name: "aws-required-tags",
+    description: "Every taggable AWS resource carries the required tags (app, environment, owner, costCenter, strategy) with non-empty values.",
+    severity: "low",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Pass the region's tags to the resource (components take a `tags` arg), or set them once as the provider's defaultTags.",
+    configSchema: tagsSchema,
+    validateResource: (args, report) => {
+        if (!args.type.startsWith("aws:")) return;
+        const props = args.props as Record<string, unknown>;
+        if (!TAGGABLE_TYPES.includes(args.type) && props.tags === undefined) return;
+        const { keys } = configOf<TagsConfig>(tagsSchema, args.getConfig());
+        const providerDefaults = (args.provider?.props?.defaultTags as Record<string, unknown> | undefined)?.tags as Record<string, string> | undefined;
+        const tags = { ...(providerDefaults ?? {}), ...tagsOf(props) };
+        const missing = keys.filter((k) => !nonEmpty(tags[k]));
+        if (missing.length) report(`${args.type} resources must carry the tags ${keys.join(", ")}; missing or empty: ${missing.join(", ")}.`);
+    },
+};
