@@ -144,6 +144,8 @@ export class FakeAws implements pulumi.runtime.Mocks {
             case "aws:route53recoverycontrol/controlPanel:ControlPanel": id = `arn:aws:route53-recovery-control::${PLACEHOLDER_ACCOUNT}:controlpanel/${h}`; set({ arn: id }); break;
             case "aws:route53recoverycontrol/routingControl:RoutingControl": id = `arn:aws:route53-recovery-control::${PLACEHOLDER_ACCOUNT}:controlpanel/${h}/routingcontrol/${hash(name, 16)}`; set({ arn: id }); break;
             case "aws:route53recoverycontrol/safetyRule:SafetyRule": id = `arn:aws:route53-recovery-control::${PLACEHOLDER_ACCOUNT}:controlpanel/${h}/safetyrule/${hash(name, 16)}`; set({ arn: id }); break;
+            // The writer-move dynamic resource (components/globalSwitchover.ts): offline, no RDS call is made.
+            case "pulumi-nodejs:dynamic/securecart:GlobalWriter": id = `${String(inputs.globalClusterIdentifier)}/writer`; set({ writerClusterArn: inputs.targetClusterArn, outcome: "offline-plan (no RDS call)" }); break;
             default:
                 if (type.startsWith("aws:")) {
                     const service = type.split(":")[1].split("/")[0];
