@@ -9,6 +9,8 @@ import { FargateServices } from "./fargateService";
 import { GlobalTable } from "./globalTable";
 import { Keys } from "./keys";
 import { Network } from "./network";
+import { Dns } from "./dns";
+import { RecoveryControl } from "./recoveryControl";
 import { SecurityGroups } from "./securityGroups";
 import { WebTier } from "./webTier";
 
@@ -183,6 +185,31 @@ export class Region extends pulumi.ComponentResource {
         };
 
         // --- DNS (issue 5): health checks, failover/latency records, ARC ------------------------------
+        // ARC (failoverControl: arc): the home stack owns the cluster, control panel and one routing control per
+        // region; each stack attaches its own RECOVERY_CONTROL health check to its own record.
+        const arc = cfg.failoverControl === "arc" && cfg.isHome
+            ? new RecoveryControl(`${name}-arc`, { regions: cfg.regions, tags }, p)
+            : undefined;
+        const routingControls = cfg.failoverControl !== "arc" ? undefined : arc ? arc.routingControlArns : args.home?.routingControlArns;
+        const dns = new Dns(`${name}-dns`, {
+            zoneId: cfg.dns.zoneId,
+            recordName: cfg.dns.recordName,
+            region: cfg.region,
+            healthPath: cfg.dns.healthPath,
+            healthCheckInterval: cfg.dns.healthCheckInterval,
+            failureThreshold: cfg.dns.failureThreshold,
+            alb: albDnsName && albZoneId ? { dnsName: albDnsName, zoneId: albZoneId } : undefined,
+            routing: plan.dns.routing,
+            failoverRole: plan.dns.failoverRole,
+            forceUnhealthy: plan.dns.forcedUnhealthy !== undefined,
+            routingControlArn: routingControls?.apply((m) => {
+                const arn = m?.[cfg.region];
+                if (!arn) throw new Error(`failoverControl arc: the home stack exports no routing control for ${cfg.region}; run pulumi up on the home stack first`);
+                return arn;
+            }),
+            // The role tag on this region's health check tells the policy pack which role the stack plays.
+            tags: { ...tags, role: plan.role, ...(plan.dns.forcedUnhealthy ? { "forced-unhealthy": plan.dns.forcedUnhealthy } : {}) },
+        }, p);
 
         this.outputs = {
             vpcId: network.vpcId,
@@ -194,6 +221,8 @@ export class Region extends pulumi.ComponentResource {
             ...(web && services ? { albDnsName, albZoneId, albArnSuffix, ecsClusterName: services.clusterName } : {}),
             ...(ecr ? { ecrRepositoryUrls: ecr.repositoryUrls } : {}),
             ...dataOutputs,
+            ...(dns.healthCheckId ? { healthCheckId: dns.healthCheckId } : {}),
+            ...(arc ? { routingControlArns: arc.routingControlArns, arcClusterArn: arc.clusterArn } : {}),
         };
         this.registerOutputs(this.outputs);
     }
