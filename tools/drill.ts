@@ -12,10 +12,11 @@
  * only, e.g. `-c dr/drill=outage`. Exit codes: 0 pass, 1 verdict failed, 2 bad arguments or configuration.
  */
 import * as path from "path";
-import { Override, ProjectFiles, loadProjectFiles, parseOverride } from "../src/configSource";
+import { Override, ProjectFiles, loadFromFiles, loadProjectFiles, parseOverride } from "../src/configSource";
 import { UsageError, parseArgs, runCli } from "./cli";
 import { Finding, ResourceChange, StackDiff, describeChange, diffPlans } from "./diff";
-import { StackPlan, planStacks } from "./planner";
+// The planner loads the Pulumi runtime; it is imported only when something is planned.
+import type { StackPlan, planStacks } from "./planner";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -31,6 +32,8 @@ export interface RehearsalOptions {
     readonly perStackChanges?: Readonly<Record<string, readonly Override[]>>;
     /** Stacks to rehearse. Default: every stack. */
     readonly stacks?: readonly string[];
+    /** The planner. Default planStacks (tests pass a memoised one). */
+    readonly plan?: typeof planStacks;
 }
 
 /** One stack's place in the runbook. */
@@ -112,8 +115,9 @@ export async function rehearse(opts: RehearsalOptions): Promise<Rehearsal> {
     const perBase = merge(opts.perStackBase);
     const perAfter = merge(opts.perStackBase, opts.perStackChanges);
     const only = opts.stacks ?? [];
-    const before = await planStacks({ files: opts.files, overrides: base, perStack: perBase }, only);
-    const after = await planStacks({ files: opts.files, overrides: [...base, ...changes], perStack: perAfter }, only);
+    const plan = opts.plan ?? (await import("./planner")).planStacks;
+    const before = await plan({ files: opts.files, overrides: base, perStack: perBase }, only);
+    const after = await plan({ files: opts.files, overrides: [...base, ...changes], perStack: perAfter }, only);
     const diffs = after.map((a) => diffPlans(before.find((b) => b.stack === a.stack)!, a));
     const order = runbookOrder(before, after, diffs);
     const stacks = order.map((s) => diffs.find((d) => d.stack === s.stack)!);
@@ -235,6 +239,10 @@ async function cli(): Promise<number> {
     const all = args.flags.has("--all-stacks");
     if (all && args.stacks.length) throw new UsageError("give either --stack NAME or --all-stacks, not both");
     if (!all && args.stacks.length === 0) throw new UsageError(`give --stack NAME (one of ${stackNames.join(", ")}) or --all-stacks`);
+    // Both sides' configuration is validated before anything is planned (exit 2 on a mistake, no stack trace).
+    const only = all ? undefined : args.stacks;
+    loadFromFiles(files, args.base, only, perStackBase);
+    loadFromFiles(files, [...args.base, ...args.overrides], only, merge(perStackBase, perStackChanges));
     const r = await rehearse({ files, base: args.base, changes: args.overrides, perStackBase, perStackChanges, stacks: all ? [] : args.stacks });
     process.stdout.write(args.flags.has("--json") ? `${JSON.stringify(rehearsalJson(r), null, 2)}\n` : `${renderRehearsal(r)}\n`);
     return r.verdict === "pass" ? 0 : 1;

@@ -1,0 +1,267 @@
+import { strict as assert } from "assert";
+import { execFile } from "child_process";
+import * as path from "path";
+import { promisify } from "util";
+import { ResourceChange, diffPlans } from "../tools/diff";
+import { Rehearsal, rehearse, splitStackScoped } from "../tools/drill";
+import { PlanOptions, PlannedResource, StackPlan, planStacks } from "../tools/planner";
+import { DELETE_IS_WARNING, STATEFUL_RULES, STATEFUL_TYPES } from "../src/replaceRules";
+import { mergeConfig } from "../src/configSource";
+import { PROJECT_DIR, STACKS, STRATEGIES, files, overrides } from "./helpers";
+
+const HOME = "prod";
+const DR_REGION = "us-west-2";
+
+// Plans are deterministic; the same effective configuration is planned once for the whole file.
+const memo = new Map<string, Promise<StackPlan[]>>();
+const plan = (o: PlanOptions, only?: readonly string[]) => {
+    const effective = Object.fromEntries(STACKS.map((s) => [s, mergeConfig(files, s, [...(o.overrides ?? []), ...(o.perStack?.[s] ?? [])])]));
+    const key = JSON.stringify([effective, only]);
+    if (!memo.has(key)) memo.set(key, planStacks(o, only));
+    return memo.get(key)!;
+};
+
+function drill(base: string[], changes: string[], perStackChanges: Record<string, string[]> = {}): Promise<Rehearsal> {
+    const per = Object.fromEntries(Object.entries(perStackChanges).map(([s, kv]) => [s, overrides(...kv)]));
+    return rehearse({ files, base: overrides(...base), changes: overrides(...changes), perStackChanges: per, plan });
+}
+
+function assertSafe(r: Rehearsal, what: string): void {
+    const bad = r.failures.map((f) => f.message);
+    assert.deepEqual(bad, [], `${what}: no stateful resource may be replaced or deleted`);
+    assert.equal(r.verdict, "pass");
+    for (const d of r.stacks) {
+        for (const c of d.changes) {
+            if (!c.stateful) continue;
+            assert.notEqual(c.op, "replace", `${what}: ${d.stack} replaces ${c.type} ${c.name}`);
+            if (c.op === "delete") assert.ok(DELETE_IS_WARNING[c.type], `${what}: ${d.stack} deletes ${c.type} ${c.name}`);
+        }
+    }
+}
+
+function changed(r: Rehearsal): number {
+    return r.stacks.reduce((n, d) => n + d.changes.length, 0);
+}
+
+describe("drill rehearsal: every transition keeps every stateful resource", () => {
+    for (const strategy of STRATEGIES) {
+        describe(strategy, () => {
+            const base = [`strategy=${strategy}`];
+            const west = [...base, `primaryRegion=${DR_REGION}`];
+
+            it("planned switchover to the DR region: the new primary goes first, nothing stateful replaced or deleted", async () => {
+                const r = await drill(base, [`primaryRegion=${DR_REGION}`]);
+                assertSafe(r, "switchover");
+                assert.equal(r.order[0].stack, "dr", "the stack that becomes primary is applied first");
+                assert.equal(r.order[0].roleAfter, "primary");
+                assert.ok(changed(r) > 0, "a switchover changes something");
+                const dr = r.stacks.find((d) => d.stack === "dr")!;
+                assert.deepEqual([dr.before.role, dr.after.role], ["standby", "primary"]);
+            });
+
+            it("failback to the home region: the same change in reverse is just as safe", async () => {
+                const extra = strategy === "backup-restore" ? ["keepRestored=true"] : [];
+                const r = await drill(west, ["primaryRegion=us-east-1", ...extra]);
+                assertSafe(r, "failback");
+                assert.equal(r.order[0].stack, HOME);
+            });
+
+            it("unplanned failover: promoted with failover mode, old primary fenced, nothing stateful lost", async () => {
+                const r = await drill(base, ["failoverMode=unplanned", `primaryRegion=${DR_REGION}`]);
+                assertSafe(r, "unplanned failover");
+                assert.equal(r.order[0].stack, "dr");
+                assert.match(r.order[r.order.length - 1].reason, /fenced/);
+            });
+
+            // The outage drill matters where traffic is served: the primary, and every region under active-active.
+            for (const stack of strategy === "active-active" ? ["prod", "dr"] : ["prod"]) {
+                it(`outage drill on ${stack}, on and off: only its health check changes, it is inverted, then restored`, async () => {
+                    const on = await drill(base, [], { [stack]: ["drill=outage"] });
+                    assertSafe(on, "outage on");
+                    const target = on.stacks.find((d) => d.stack === stack)!;
+                    const others = on.stacks.filter((d) => d.stack !== stack);
+                    assert.ok(others.every((d) => d.changes.length === 0), "other stacks are untouched");
+                    const computeExists = !(strategy === "backup-restore" && stack === "dr");
+                    if (!computeExists) return; // no ALB, so no health check to invert
+                    assert.ok(target.changes.every((c) => c.op === "update"), "nothing is created, replaced or deleted");
+                    const allowed = /^aws:(route53\/healthCheck|cloudwatch\/metricAlarm|route53recoverycontrol\/)/;
+                    assert.deepEqual(target.changes.filter((c) => !allowed.test(c.type)).map((c) => c.type), [], "only the health check (and its alarm's tags) change");
+                    const hc = target.changes.find((c) => c.type === "aws:route53/healthCheck:HealthCheck");
+                    assert.ok(hc, "the health check changes");
+                    assert.deepEqual(hc!.changes.find((p) => p.path === "invertHealthcheck"), { path: "invertHealthcheck", before: false, after: true });
+
+                    const off = await rehearse({ files, base: overrides(...base), perStackBase: { [stack]: overrides("drill=outage") }, perStackChanges: { [stack]: overrides("drill=none") }, plan });
+                    assertSafe(off, "outage off");
+                    const back = off.stacks.find((d) => d.stack === stack)!.changes.find((c) => c.type === "aws:route53/healthCheck:HealthCheck");
+                    assert.deepEqual(back!.changes.find((p) => p.path === "invertHealthcheck"), { path: "invertHealthcheck", before: true, after: false });
+                });
+            }
+
+            if (strategy === "backup-restore") {
+                it("promotion restores the data tier in DR, and failback with keepRestored deletes nothing", async () => {
+                    const promote = await drill(base, [`primaryRegion=${DR_REGION}`]);
+                    assertSafe(promote, "promotion");
+                    const created = promote.stacks.find((d) => d.stack === "dr")!.changes.filter((c) => c.op === "create" && c.stateful).map((c) => c.type);
+                    assert.ok(created.includes("aws:rds/cluster:Cluster"), `the promoted region restores an Aurora cluster (created: ${created.join(", ")})`);
+                    const back = await drill(west, ["primaryRegion=us-east-1", "keepRestored=true"]);
+                    assertSafe(back, "failback with keepRestored");
+                    assert.deepEqual(back.warnings.filter((w) => w.type !== "aws:rds/clusterInstance:ClusterInstance"), []);
+                });
+
+                it("failback WITHOUT keepRestored is refused: it would delete the restored data", async () => {
+                    const r = await drill(west, ["primaryRegion=us-east-1"]);
+                    assert.equal(r.verdict, "fail");
+                    assert.ok(r.failures.some((f) => f.op === "delete" && f.stack === "dr" && f.type === "aws:rds/cluster:Cluster"), r.failures.map((f) => f.message).join("\n"));
+                });
+            }
+        });
+    }
+});
+
+describe("drill rehearsal: identity changes fail and name the resource", () => {
+    it("a table's hash key change replaces the table: verdict fail, naming the table and hashKey", async () => {
+        const r = await drill([], ["tables[0].hashKey=x", "tables[0].attributes[0].name=x"]);
+        assert.equal(r.verdict, "fail");
+        const f = r.failures.find((x) => x.type === "aws:dynamodb/table:Table");
+        assert.ok(f, r.failures.map((x) => x.message).join("\n"));
+        assert.equal(f!.op, "replace");
+        assert.equal(f!.property, "hashKey");
+        assert.match(f!.message, /carts/);
+        assert.match(f!.message, /urn:pulumi:prod::securecart::/);
+    });
+
+    it("a database name change fails, naming the Aurora cluster and databaseName", async () => {
+        const r = await drill([], ["database.databaseName=other"]);
+        assert.equal(r.verdict, "fail");
+        const f = r.failures.find((x) => x.type === "aws:rds/cluster:Cluster");
+        assert.ok(f, r.failures.map((x) => x.message).join("\n"));
+        assert.equal(f!.property, "databaseName");
+        assert.match(f!.message, /"securecart" → "other"/);
+    });
+});
+
+describe("drill diff: one property at a time on real planned resources", () => {
+    let home: StackPlan;
+    before(async () => { home = (await plan({ files }, ["prod"]))[0]; });
+
+    const edit = (p: StackPlan, urnOf: (r: PlannedResource) => boolean, f: (r: PlannedResource) => PlannedResource | undefined): StackPlan => ({
+        ...p,
+        resources: p.resources.flatMap((r) => { if (!urnOf(r)) return [r]; const n = f(r); return n ? [n] : []; }),
+    });
+    const ofType = (t: string) => (r: PlannedResource) => r.type === t;
+    const only = (p: StackPlan, t: string) => p.resources.filter(ofType(t));
+    const ops = (cs: readonly ResourceChange[]) => cs.map((c) => `${c.op} ${c.type}`);
+
+    it("the same plan on both sides is no change at all", () => {
+        const d = diffPlans(home, home);
+        assert.deepEqual(d.changes, []);
+    });
+
+    it("a ForceNew property of a stateful type replaces it and fails, with the source of the rule", () => {
+        const table = only(home, "aws:dynamodb/table:Table")[0];
+        const after = edit(home, (r) => r.urn === table.urn, (r) => ({ ...r, inputs: { ...r.inputs, name: "renamed" } }));
+        const d = diffPlans(home, after);
+        assert.deepEqual(ops(d.changes.filter((c) => c.stateful)), ["replace aws:dynamodb/table:Table"]);
+        assert.equal(d.findings.length, 1);
+        assert.equal(d.findings[0].level, "failure");
+        assert.equal(d.findings[0].property, "name");
+        assert.match(d.findings[0].message, /terraform-provider-aws internal\/service\/dynamodb\/table\.go/);
+    });
+
+    it("an updatable property of a stateful type is an in-place update, not a failure", () => {
+        const cluster = only(home, "aws:rds/cluster:Cluster")[0];
+        const after = edit(home, (r) => r.urn === cluster.urn, (r) => ({ ...r, inputs: { ...r.inputs, backupRetentionPeriod: 14 } }));
+        const d = diffPlans(home, after);
+        assert.deepEqual(ops(d.changes), ["update aws:rds/cluster:Cluster"]);
+        assert.deepEqual(d.changes[0].changes.map((c) => c.path), ["backupRetentionPeriod"]);
+        assert.deepEqual(d.findings, []);
+    });
+
+    it("removing an Optional+Computed ForceNew property is no diff; setting it where it was unset may replace", () => {
+        const key = only(home, "aws:kms/key:Key")[0];
+        const withFlag = edit(home, (r) => r.urn === key.urn, (r) => ({ ...r, inputs: { ...r.inputs, multiRegion: true } }));
+        const without = edit(home, (r) => r.urn === key.urn, (r) => { const { multiRegion: _m, ...rest } = r.inputs; return { ...r, inputs: rest }; });
+        assert.deepEqual(diffPlans(withFlag, without).changes, [], "the provider keeps the live value");
+        const set = diffPlans(without, withFlag).changes.find((c) => c.urn === key.urn);
+        assert.equal(set?.op, "replace", "the live value is unknown offline: the safe reading is a replacement");
+        assert.match(set!.replaceReasons[0].why, /unless the live value already equals true/);
+    });
+
+    it("changing the region of a resource replaces it", () => {
+        const vault = only(home, "aws:backup/vault:Vault")[0];
+        const after = edit(home, (r) => r.urn === vault.urn, (r) => ({ ...r, inputs: { ...r.inputs, region: "eu-west-1" } }));
+        const d = diffPlans(home, after);
+        assert.equal(d.changes[0].op, "replace");
+        assert.equal(d.changes[0].replaceReasons[0].property, "region");
+    });
+
+    it("deleting an Aurora instance is a warning; deleting a table fails", () => {
+        const inst = only(home, "aws:rds/clusterInstance:ClusterInstance")[0];
+        const noInst = edit(home, (r) => r.urn === inst.urn, () => undefined);
+        const d1 = diffPlans(home, noInst);
+        assert.deepEqual(d1.findings.map((f) => f.level), ["warning"]);
+        assert.match(d1.findings[0].message, /holds no data/);
+        const table = only(home, "aws:dynamodb/table:Table")[0];
+        const d2 = diffPlans(home, edit(home, (r) => r.urn === table.urn, () => undefined));
+        assert.deepEqual(d2.findings.map((f) => [f.level, f.op]), [["failure", "delete"]]);
+        assert.match(d2.findings[0].message, /retainOnDelete .*orphan/);
+    });
+
+    it("replacing the key a cluster is encrypted with replaces the cluster too (unknown ForceNew input)", () => {
+        const cluster = only(home, "aws:rds/cluster:Cluster")[0];
+        const keyUrn = (cluster.propertyDependencies.kmsKeyId ?? [])[0];
+        const key = home.resources.find((r) => r.urn === keyUrn);
+        assert.ok(key && key.type === "aws:kms/key:Key", "the cluster's kmsKeyId comes from the region's key");
+        const after = edit(home, (r) => r.urn === keyUrn, (r) => ({ ...r, inputs: { ...r.inputs, keyUsage: "SIGN_VERIFY" } }));
+        const d = diffPlans(home, after);
+        const c = d.changes.find((x) => x.urn === cluster.urn);
+        assert.equal(c?.op, "replace");
+        assert.match(c!.replaceReasons[0].why, /replaced resource/);
+    });
+
+    it("ignoreChanges hides an updatable change entirely", () => {
+        const cluster = only(home, "aws:rds/cluster:Cluster")[0];
+        const after = edit(home, (r) => r.urn === cluster.urn, (r) => ({ ...r, ignoreChanges: [...r.ignoreChanges, "backupRetentionPeriod"], inputs: { ...r.inputs, backupRetentionPeriod: 14 } }));
+        assert.deepEqual(diffPlans(home, after).changes, []);
+    });
+
+    it("every stateful type has a rule naming its source", () => {
+        for (const t of STATEFUL_TYPES) {
+            const rule = STATEFUL_RULES.find((r) => r.type === t);
+            assert.ok(rule && rule.properties.length > 0 && /terraform-provider-aws internal\/service\//.test(rule.source), t);
+        }
+    });
+});
+
+describe("drill CLI", () => {
+    const run = promisify(execFile);
+    const drillCli = (...args: string[]) => run("npx", ["ts-node", "--transpile-only", path.join(PROJECT_DIR, "tools/drill.ts"), ...args], { cwd: PROJECT_DIR, maxBuffer: 64 << 20 })
+        .then((r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
+
+    it("exits 1 with --json when a table would be replaced, and the JSON names the resource", async () => {
+        const r = await drillCli("--stack", "prod", "-c", "tables[0].hashKey=x", "-c", "tables[0].attributes[0].name=x", "--json");
+        assert.equal(r.code, 1, r.stderr);
+        const doc = JSON.parse(r.stdout);
+        assert.equal(doc.verdict, "fail");
+        assert.equal(doc.stacks[0].replace[0].type, "aws:dynamodb/table:Table");
+        assert.equal(doc.stacks[0].replace[0].forcedBy[0].property, "hashKey");
+        assert.ok(doc.failures[0].urn.includes("dynamodb/table:Table"));
+    });
+
+    it("exits 2 without --stack or --all-stacks, and on a bad override", async () => {
+        const a = await drillCli("-c", "primaryRegion=us-west-2");
+        assert.equal(a.code, 2);
+        assert.match(a.stderr, /--stack NAME .* or --all-stacks/);
+        const b = await drillCli("--all-stacks", "-c", "strategy=hot-standby");
+        assert.equal(b.code, 2);
+        assert.match(b.stderr, /securecart:strategy/);
+    });
+
+    it("-c STACK/key=value applies to that stack only", () => {
+        const s = splitStackScoped(["--all-stacks", "-c", "dr/drill=outage", "--base=prod/drill=outage", "-c", "strategy=pilot-light"], ["prod", "dr"]);
+        assert.deepEqual(s.rest, ["--all-stacks", "-c", "strategy=pilot-light"]);
+        assert.deepEqual(Object.keys(s.changes), ["dr"]);
+        assert.equal(s.changes.dr[0].key, "securecart:drill");
+        assert.deepEqual(Object.keys(s.base), ["prod"]);
+    });
+});
