@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../src/config";
 import type { RegionPlan } from "../src/strategy";
 import { repositoryNames } from "../src/compute";
+import { AccessLogBucket } from "./accessLogs";
 import { AuroraGlobal } from "./auroraGlobal";
 import { Backup } from "./backup";
 import { Ecr } from "./ecr";
@@ -10,6 +11,7 @@ import { GlobalTable } from "./globalTable";
 import { Keys } from "./keys";
 import { Network } from "./network";
 import { Dns } from "./dns";
+import { GlobalWriter } from "./globalSwitchover";
 import { RecoveryControl } from "./recoveryControl";
 import { SecurityGroups } from "./securityGroups";
 import { WebTier } from "./webTier";
@@ -76,6 +78,8 @@ export class Region extends pulumi.ComponentResource {
                 tags,
             }, p)
             : undefined;
+        // Stateful, so it exists in every region whether or not an ALB does (a demotion never deletes logs).
+        const albLogs = new AccessLogBucket(`${name}-alb-logs`, { tags }, p);
         let web: WebTier | undefined;
         let services: FargateServices | undefined;
         if (plan.computeExists) {
@@ -93,7 +97,9 @@ export class Region extends pulumi.ComponentResource {
                 targetCpuPercent: cfg.web.targetCpuPercent,
                 healthCheckGraceSeconds: cfg.web.healthCheckGraceSeconds,
                 ebsKmsKeyArn: keys.dataKeyArn,
-                deletionProtection: plan.role === "primary",
+                deletionProtection: plan.albDeletionProtection,
+                accessLogBucket: albLogs.bucketName,
+                accessLogPrefix: albLogs.prefix,
                 tags,
             }, p);
             services = new FargateServices(`${name}-svc`, {
@@ -183,6 +189,17 @@ export class Region extends pulumi.ComponentResource {
             } : {}),
             ...(aurora.secretArn ? { auroraSecretArn: aurora.secretArn } : {}),
         };
+
+        // The writer follows primaryRegion inside `pulumi up`: the (new) primary's stack asserts that its cluster
+        // is the global writer, after its instances exist and its compute has scaled to full capacity. A no-op
+        // when it already is; planned → managed switchover (RPO 0), unplanned → failover with data loss.
+        if (plan.writerMove && aurora.clusterArn) {
+            new GlobalWriter(`${name}-writer`, {
+                globalClusterIdentifier: plan.aurora.ownsGlobalCluster ? "securecart-global" : (args.home?.globalClusterIdentifier ?? "securecart-global"),
+                targetClusterArn: aurora.clusterArn,
+                mode: plan.writerMove,
+            }, { parent: this, dependsOn: [aurora, ...(web ? [web] : []), ...(services ? [services] : [])] });
+        }
 
         // --- DNS (issue 5): health checks, failover/latency records, ARC ------------------------------
         // ARC (failoverControl: arc): the home stack owns the cluster, control panel and one routing control per
