@@ -80,6 +80,7 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     "aws:ec2/launchTemplate:LaunchTemplate": "no charge; instances are billed at the Auto Scaling group",
     "aws:kms/alias:Alias": "no charge",
     "aws:kms/grant:Grant": "no charge",
+    "pulumi-nodejs:dynamic/securecart:GlobalWriter": "a Pulumi dynamic resource that moves the Aurora writer through the RDS API; no AWS charge",
     "aws:secretsmanager/secretVersion:SecretVersion": "billed per secret, not per version",
     "aws:iam/role:Role": "IAM is free",
     "aws:iam/policy:Policy": "IAM is free",
