@@ -8,7 +8,8 @@
  * - without it, on a standby, the primary's side is mirrored from this stack (the project's DNS settings
  *   are shared by every stack; the primary holds the Aurora writer and the tables this stack replicates;
  *   its capacity exceeds this stack's where the strategy table scales the standby down), and the message
- *   says so. The primary's backup plan is not visible then: a backup-restore standby needs `peer`.
+ *   says so. The primary's backup plan is not visible then: an estimate that needs it (backup-restore) is
+ *   left to the plan, which sees both stacks, unless `peer` is given.
  * - on the primary without `peer`, the check is not applicable (it runs on the standby).
  */
 import type { PolicyConfigSchema, PolicyResource } from "@pulumi/policy";
@@ -131,7 +132,12 @@ export const drEstimatesWithinTargets: StackPolicy = {
             rpoTargetSeconds: c.rpoTargetSeconds > 0 ? c.rpoTargetSeconds : undefined,
         };
         const note = assumptions.length ? ` Assumed: ${assumptions.join("; ")}.` : "";
-        for (const t of checkTargets(pair, targets)) {
+        const checks = checkTargets(pair, targets);
+        // Without the peer, an estimate this stack alone cannot give is the view's limit, not the pair's:
+        // the plan (which sees both stacks) reports it; the policy stays silent on it.
+        const decidable = peerResources.length ? checks : checks.filter((t) => t.estimateSeconds !== null);
+        if (decidable.length === 0) args.notApplicable(`the estimate needs the primary's resources: pass them as \`peer\` in the policy config (${checks.map((t) => t.message).join("; ")})`);
+        for (const t of decidable) {
             if (t.ok) continue;
             report(`${t.message}. The ${t.target === "rtoTarget" ? "RTO" : "RPO"} must be at most ${formatDuration(t.targetSeconds)}.${note}`);
         }

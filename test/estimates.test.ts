@@ -242,5 +242,14 @@ describe("estimates: the dr-estimates-within-targets policy", () => {
         assert.deepEqual(run(asPolicy(dr), { ...facts, rtoTargetSeconds: 3600 }).violations, []);
         assert.match(run(asPolicy(prod), { ...facts, rtoTargetSeconds: 300 }).notApplicable ?? "", /checked on the standby/);
         assert.match(run(asPolicy(dr), facts).notApplicable ?? "", /no rtoTarget or rpoTarget/);
+        // Backup-restore: without the primary's backup plan the RPO cannot be estimated from the standby alone;
+        // the policy leaves it to the plan unless given the peer, with which it fails a target below the estimate.
+        const br = await planAll("strategy=backup-restore");
+        const brDr = br.find((p) => p.role === "standby")!;
+        const brProd = br.find((p) => p.role === "primary")!;
+        assert.match(run(asPolicy(brDr), { ...facts, rpoTargetSeconds: 900 }).notApplicable ?? "", /needs the primary's resources/);
+        const brPeer = run(asPolicy(brDr), { ...facts, rpoTargetSeconds: 900, peer: { stack: brProd.stack, region: brProd.region, resources: asPolicy(brProd) } });
+        assert.equal(brPeer.violations.length, 1);
+        assert.match(brPeer.violations[0], /RPO .* estimate 2h exceeds rpoTarget 15m/);
     });
 });
