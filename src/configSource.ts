@@ -83,8 +83,10 @@ export function parseOverride(text: string): Override {
     if (segments.length === 0 || typeof segments[0] !== "string") {
         throw new ConfigError([`-c ${JSON.stringify(text)}: expected key=value with a key such as strategy or database.databaseName`]);
     }
+    // Like the CLI, a value is a string; the schema coerces numbers and booleans where a key expects them (so
+    // `-c database.engineVersion=16.10` stays the string "16.10"). Only JSON objects and arrays are parsed.
     let value: unknown = rawValue;
-    if (/^(-?\d+(\.\d+)?|true|false|\{.*\}|\[.*\])$/s.test(rawValue.trim())) {
+    if (/^(\{.*\}|\[.*\])$/s.test(rawValue.trim())) {
         try {
             value = JSON.parse(rawValue);
         } catch {

@@ -104,7 +104,8 @@ describe("config: -c overrides", () => {
         assert.deepEqual(parseOverride("strategy=pilot-light"), { key: "securecart:strategy", path: [], value: "pilot-light" });
         assert.deepEqual(parseOverride("aws:region=us-east-2"), { key: "aws:region", path: [], value: "us-east-2" });
         assert.deepEqual(parseOverride("tables[0].hashKey=x"), { key: "securecart:tables", path: [0, "hashKey"], value: "x" });
-        assert.deepEqual(parseOverride("web.minSize=4"), { key: "securecart:web", path: ["minSize"], value: 4 });
+        assert.deepEqual(parseOverride("web.minSize=4"), { key: "securecart:web", path: ["minSize"], value: "4" });
+        assert.deepEqual(parseOverride("database.engineVersion=16.10"), { key: "securecart:database", path: ["engineVersion"], value: "16.10" }, "a version stays a string");
     });
 
     it("a path override changes only that value", () => {
