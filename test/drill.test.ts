@@ -39,6 +39,23 @@ function assertSafe(r: Rehearsal, what: string): void {
     }
 }
 
+const WRITER = "pulumi-nodejs:dynamic/securecart:GlobalWriter";
+
+/** The GlobalWriter the DR stack registers after the change, checked against its own Aurora cluster. */
+async function writerMoveInDr(changes: string[], mode: "switchover" | "failover", strategy: string): Promise<void> {
+    const dr = (await plan({ files, overrides: overrides(`strategy=${strategy}`, ...changes) })).find((p) => p.stack === "dr")!;
+    const writers = dr.resources.filter((r) => r.type === WRITER);
+    if (strategy === "backup-restore") {
+        assert.deepEqual(writers, [], "backup-restore has no replication: it restores instead of moving a writer");
+        return;
+    }
+    assert.equal(writers.length, 1, "the new primary registers the writer move");
+    const cluster = dr.resources.find((r) => r.type === "aws:rds/cluster:Cluster");
+    assert.equal(writers[0].inputs.mode, mode);
+    assert.equal(writers[0].inputs.targetClusterArn, cluster?.outputs.arn, "the writer moves to this stack's own cluster");
+    assert.match(String(writers[0].inputs.__provider), /SwitchoverGlobalClusterCommand|FailoverGlobalClusterCommand/, "the serialized provider is registered");
+}
+
 function changed(r: Rehearsal): number {
     return r.stacks.reduce((n, d) => n + d.changes.length, 0);
 }
@@ -57,6 +74,7 @@ describe("drill rehearsal: every transition keeps every stateful resource", () =
                 assert.ok(changed(r) > 0, "a switchover changes something");
                 const dr = r.stacks.find((d) => d.stack === "dr")!;
                 assert.deepEqual([dr.before.role, dr.after.role], ["standby", "primary"]);
+                await writerMoveInDr([`primaryRegion=${DR_REGION}`], "switchover", strategy);
             });
 
             it("failback to the home region: the same change in reverse is just as safe", async () => {
@@ -71,6 +89,7 @@ describe("drill rehearsal: every transition keeps every stateful resource", () =
                 assertSafe(r, "unplanned failover");
                 assert.equal(r.order[0].stack, "dr");
                 assert.match(r.order[r.order.length - 1].reason, /fenced/);
+                await writerMoveInDr(["failoverMode=unplanned", `primaryRegion=${DR_REGION}`], "failover", strategy);
             });
 
             // The outage drill matters where traffic is served: the primary, and every region under active-active.
