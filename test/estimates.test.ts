@@ -88,6 +88,21 @@ describe("estimates: each figure moves with the setting that drives it", () => {
         for (const s of standbyOf(hourly).pair!.rpo.stores) assert.equal(s.mode, "backup-copy", s.store);
     });
 
+    it("a store that no backup selection names has no RPO, and the estimate says why instead of inventing one", async () => {
+        const plans = await planAll("strategy=backup-restore");
+        const prod = plans.find((p) => p.role === "primary")!;
+        const dynamoSelection = prod.resources.find((r) => r.type === "aws:backup/selection:Selection" && JSON.stringify(r.inputs.resources ?? []).includes(":table/"))!;
+        assert.ok(dynamoSelection, "the primary selects its tables for backup");
+        const without = estimatePlans(plans.map((p) => (p === prod ? { ...p, resources: p.resources.filter((r) => r !== dynamoSelection) } : p)));
+        const s = standbyOf(without);
+        assert.equal(s.rpoSeconds, null);
+        const table = s.pair!.rpo.stores.find((x) => x.store.startsWith("dynamodb:"))!;
+        assert.equal(table.unplannedSeconds, null);
+        assert.match(table.restsOn.join(" "), /no backup selection in stack prod names table/);
+        assert.equal(s.pair!.rpo.stores.find((x) => x.store === "aurora")!.unplannedSeconds, 3600 + CONSTANTS.backupCopySeconds.value, "the Aurora plan still covers the cluster");
+        assert.equal(s.rtoSeconds.unplanned, null, "restoring an uncovered table cannot be timed either");
+    });
+
     it("a constant overridden in config moves the figure it feeds, and says so", async () => {
         const plans = await planAll("strategy=pilot-light");
         const base = estimatePlans(plans);

@@ -344,7 +344,8 @@ export function stackFacts(view: StackView): StackFacts {
     };
     const backupRules: BackupRuleFacts[] = of(T.backupPlan).flatMap((p) => {
         // A selection belongs to the plan whose id it names; when ids are not visible (a policy's view), to any plan.
-        const planId = str(p.outputs?.id);
+        // A plan's ARN ends with its id (arn:aws:backup:<region>:<account>:backup-plan:<id>).
+        const planId = str(p.outputs?.id) ?? str(p.outputs?.arn)?.split(":").pop();
         const mine = selections.filter((s) => planId === undefined || str(prop(s, "planId")) === undefined || prop(s, "planId") === planId);
         return arr(prop(p, "rules")).map(obj).map((rule) => {
             const schedule = str(rule.schedule);
