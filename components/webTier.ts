@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ELB_ACCOUNT_PRINCIPAL_REGIONS } from "../src/awsFacts";
 import { storefrontUserData } from "../src/compute";
 import type { Capacity } from "../src/strategy";
 
@@ -33,17 +32,19 @@ export interface WebTierArgs {
     readonly healthCheckGraceSeconds?: number;
     /** KMS key ARN for the instances' root volumes. Required: volumes are encrypted under a CMK. */
     readonly ebsKmsKeyArn: pulumi.Input<string>;
-    /** ALB deletion protection (set where the region serves as primary). Default true. */
+    /** ALB deletion protection (the strategy plan decides where). Default true. */
     readonly deletionProtection?: boolean;
-    /** Days ALB access logs are kept. Default 90. */
-    readonly accessLogRetentionDays?: number;
+    /** Bucket (in this region) that receives the ALB's access logs, ready for ELB to write. Required. */
+    readonly accessLogBucket: pulumi.Input<string>;
+    /** Key prefix of the access logs in that bucket. Default "alb". */
+    readonly accessLogPrefix?: string;
     /** Tags applied to every taggable child (and propagated to instances). Default none. */
     readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
  * The storefront: an internet-facing ALB (HTTPS only, HTTP redirected; invalid headers dropped; access logs
- * to a locked-down bucket in the region) in front of an Auto Scaling group of Amazon Linux 2023 instances
+ * to the region's log bucket, see accessLogs.ts) in front of an Auto Scaling group of Amazon Linux 2023 instances
  * in the private app subnets (IMDSv2 only, encrypted gp3 root, SSM-only instance role), scaled by target
  * tracking and replaced by a rolling instance refresh when the launch template changes.
  * Capacity comes from the caller (the strategy plan); this component never decides it.
@@ -60,7 +61,6 @@ export class WebTier extends pulumi.ComponentResource {
     public readonly autoScalingGroupName: pulumi.Output<string>;
     public readonly launchTemplateId: pulumi.Output<string>;
     public readonly certificateArn: pulumi.Output<string>;
-    public readonly accessLogBucket: pulumi.Output<string>;
 
     constructor(name: string, args: WebTierArgs, opts?: pulumi.ComponentResourceOptions) {
         super("securecart:compute:WebTier", name, {}, opts);
@@ -76,60 +76,6 @@ export class WebTier extends pulumi.ComponentResource {
         const baseTags = args.tags ?? {};
         const tags = (n: string) => ({ ...baseTags, Name: n });
         const account = aws.getCallerIdentityOutput({}, p).accountId;
-        const region = aws.getRegionOutput({}, p).region;
-
-        // --- access logs -----------------------------------------------------------------------------
-        // ALB access logs support only SSE-S3 (AES256) on the target bucket, not SSE-KMS (ELB user guide,
-        // "Enable access logs": "The only server-side encryption option that's supported is SSE-S3").
-        const keep = { parent: this, protect: true, retainOnDelete: true };
-        const logs = new aws.s3.Bucket(`${name}-alb-logs`, { forceDestroy: false, tags: tags(`${name}-alb-logs`) }, keep);
-        const pab = new aws.s3.BucketPublicAccessBlock(`${name}-alb-logs-pab`, {
-            bucket: logs.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
-        }, p);
-        new aws.s3.BucketOwnershipControls(`${name}-alb-logs-ownership`, { bucket: logs.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, p);
-        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-alb-logs-sse`, {
-            bucket: logs.id,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-        }, p);
-        new aws.s3.BucketLifecycleConfiguration(`${name}-alb-logs-lifecycle`, {
-            bucket: logs.id,
-            rules: [{
-                id: "expire-access-logs",
-                status: "Enabled",
-                filter: {},
-                expiration: { days: args.accessLogRetentionDays ?? 90 },
-                abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-            }],
-        }, p);
-        const logPrefix = "alb";
-        const logPolicy = pulumi.all([logs.arn, account, region]).apply(async ([arn, acct, reg]) => {
-            const objects = `${arn}/${logPrefix}/AWSLogs/${acct}/*`;
-            const statements: unknown[] = [
-                {
-                    Sid: "DenyInsecureTransport",
-                    Effect: "Deny",
-                    Principal: "*",
-                    Action: "s3:*",
-                    Resource: [arn, `${arn}/*`],
-                    Condition: { Bool: { "aws:SecureTransport": "false" } },
-                },
-                {
-                    Sid: "ElbLogDelivery",
-                    Effect: "Allow",
-                    Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
-                    Action: "s3:PutObject",
-                    Resource: objects,
-                },
-            ];
-            // Regions older than August 2022 deliver as the regional ELB account, not the service principal.
-            if (ELB_ACCOUNT_PRINCIPAL_REGIONS.includes(reg)) {
-                const elb = await aws.elb.getServiceAccount({}, p);
-                statements.push({ Sid: "ElbAccountLogDelivery", Effect: "Allow", Principal: { AWS: elb.arn }, Action: "s3:PutObject", Resource: objects });
-            }
-            return JSON.stringify({ Version: "2012-10-17", Statement: statements });
-        });
-        const bucketPolicy = new aws.s3.BucketPolicy(`${name}-alb-logs-policy`, { bucket: logs.id, policy: logPolicy }, { parent: this, dependsOn: [pab] });
-        this.accessLogBucket = logs.id;
 
         // --- certificate -----------------------------------------------------------------------------
         const cert = new aws.acm.Certificate(`${name}-cert`, {
@@ -166,9 +112,9 @@ export class WebTier extends pulumi.ComponentResource {
             dropInvalidHeaderFields: true,
             desyncMitigationMode: "defensive",
             enableDeletionProtection: args.deletionProtection ?? true,
-            accessLogs: { bucket: logs.id, prefix: logPrefix, enabled: true },
+            accessLogs: { bucket: args.accessLogBucket, prefix: args.accessLogPrefix ?? "alb", enabled: true },
             tags: tags(`${name}-alb`),
-        }, { parent: this, dependsOn: [bucketPolicy] });
+        }, p);
         this.albArn = alb.arn;
         this.albDnsName = alb.dnsName;
         this.albZoneId = alb.zoneId;

@@ -24,6 +24,12 @@ export interface RegionPlan {
     readonly isHome: boolean;
     /** Whether this region's web tier and services exist at all. */
     readonly computeExists: boolean;
+    /**
+     * ALB deletion protection: on where the region is primary and its compute outlives a demotion. A
+     * backup-restore primary's compute is deleted when it is demoted, and a protected ALB would make that
+     * `pulumi up` fail, so it stays off there.
+     */
+    readonly albDeletionProtection: boolean;
     /** Whether this region takes user traffic now (DNS points at it). */
     readonly serves: boolean;
     readonly nat: NatStrategy;
@@ -119,7 +125,8 @@ export function planRegion(i: StrategyInputs): RegionPlan {
         "active-active": (c) => c,
     };
     const shape = primary ? (c: Capacity) => c : standbyCompute[i.strategy];
-    const computeExists = primary || i.strategy !== "backup-restore";
+    const standbyKeepsCompute = i.strategy !== "backup-restore";
+    const computeExists = primary || standbyKeepsCompute;
     const ov = primary ? undefined : i.capacity.standby;
     const web = computeExists ? applyOverride(shape(webFull), ov?.web) : ZERO;
     const services: Record<string, Capacity> = {};
@@ -169,6 +176,7 @@ export function planRegion(i: StrategyInputs): RegionPlan {
         role: i.role,
         isHome: i.isHome,
         computeExists,
+        albDeletionProtection: primary && standbyKeepsCompute,
         serves: primary || i.strategy === "active-active",
         nat,
         web,
