@@ -39,7 +39,8 @@ async function cli(): Promise<number> {
     const estimates = estimatePlans(all);
     const estimateOf = (stack: string) => estimates.stacks.find((e) => e.stack === stack)!;
     const diagrams = writeDiagrams(path.join(PROJECT_DIR, "plan-out"), estimates.stacks.map((e) => ({ facts: e.facts, role: e.role })), all[0]?.strategy ?? "", plans.map((p) => p.stack));
-    const failed = plans.flatMap((p) => estimateOf(p.stack).targets.filter((t) => !t.ok).map((t) => `stack ${p.stack}: ${t.message}`));
+    // A pair's check appears on both of its stacks; report it once.
+    const failed = [...new Set(plans.flatMap((p) => estimateOf(p.stack).targets.filter((t) => !t.ok).map((t) => t.message)))];
     // The policy pack, run the way the engine runs it (tools/policyRunner.ts), once for all printed stacks.
     const policyReports = await runPolicies(plans, { policyConfigFile: args.values.get("--policy-config") });
     const policiesOf = (stack: string) => policyReports.find((r) => r.stack === stack)!;
