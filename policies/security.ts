@@ -81,17 +81,39 @@ function bucketEncryption(b: PolicyResource, resources: readonly PolicyResource[
     return out;
 }
 
-/** Whether a load balancer writes its access logs to `b` (ALB access logs support SSE-S3 only). */
+const ELB_LOG_DELIVERY = "logdelivery.elasticloadbalancing.amazonaws.com";
+
+/** Whether a bucket policy document lets Elastic Load Balancing deliver access logs (its service principal may PutObject). */
+function grantsElbLogDelivery(policy: unknown): boolean {
+    let doc: unknown = policy;
+    if (typeof policy === "string") {
+        try { doc = JSON.parse(policy); } catch { return false; }
+    }
+    const statements = asArray<Record<string, unknown>>((doc as Record<string, unknown> | undefined)?.Statement);
+    return statements.some((st) => {
+        const principal = st.Principal as Record<string, unknown> | undefined;
+        const services = [principal?.Service].flat();
+        const actions = [st.Action].flat();
+        return st.Effect === "Allow" && services.includes(ELB_LOG_DELIVERY) && actions.some((a) => a === "s3:PutObject" || a === "s3:*");
+    });
+}
+
+/**
+ * Whether `b` is a load-balancer access-log bucket (ALB access logs support SSE-S3 only): an ALB logs to it,
+ * or its bucket policy grants ELB log delivery (a standby keeps the bucket while it has no ALB).
+ */
 function isAlbLogBucket(b: PolicyResource, resources: readonly PolicyResource[]): boolean {
-    return ofType(resources, T.loadBalancer).some((lb) => {
+    const logsHere = ofType(resources, T.loadBalancer).some((lb) => {
         const logs = lb.props.accessLogs as Record<string, unknown> | undefined;
         return (logs?.bucket !== undefined && logs.bucket === b.props.bucket) || (lb.propertyDependencies.accessLogs ?? []).some((d) => d.urn === b.urn);
     });
+    return logsHere || ofType(resources, T.bucketPolicy).some((p) =>
+        (p.props.bucket === b.props.bucket || (p.propertyDependencies.bucket ?? []).some((d) => d.urn === b.urn)) && grantsElbLogDelivery(p.props.policy));
 }
 
 export const s3Encrypted: StackPolicy = {
     name: "aws-s3-bucket-encrypted-cmk",
-    description: "S3 buckets declare default encryption under a customer-managed KMS key; an ALB access-log bucket uses SSE-S3, the only encryption ALB log delivery supports.",
+    description: "S3 buckets declare default encryption under a customer-managed KMS key; a load-balancer access-log bucket (an ALB logs to it, or its policy grants ELB log delivery) uses SSE-S3, the only encryption log delivery supports.",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms and kmsMasterKeyId set (bucketKeyEnabled true). For an ALB access-log bucket use AES256 (Elastic Load Balancing user guide: access-log buckets support SSE-S3 only).",

@@ -1,0 +1,163 @@
+/**
+ * The policy pack, in-process: every policy passes the real planned resources and fails when one property
+ * of one of them is altered. Fixtures are always resources the program really plans (planOf); a missing one
+ * fails the test naming it. The same verdicts from the real analyzer over gRPC: test/policiesGrpc.test.ts.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { TAGGABLE_TYPES } from "../policies/security";
+import { loadFromFiles } from "../src/configSource";
+import { projectPolicyConfig, projectPolicyConfigOf, readPolicyConfigFile } from "../tools/policyConfig";
+import type { Violation } from "../tools/policyRunner";
+import { PROJECT_DIR, STRATEGIES, files, planAll, planOf } from "./helpers";
+import { MODULES, OWN_POLICIES, evaluateLocally, localConfig, localPackInfo } from "./policiesHarness";
+import { CASES, T, clonePlan, pick, setProp, verdicts } from "./policyCases";
+
+const policiesIn = (vs: readonly Violation[], name: string) => vs.filter((v) => v.policy === name);
+
+describe("policy pack: every policy has a passing and a violating case on real planned resources", () => {
+    it("every policy of the plain modules has at least one case", () => {
+        const covered = new Set(CASES.map((c) => c.policy));
+        assert.deepStrictEqual(OWN_POLICIES.map((p) => p.name).filter((n) => !covered.has(n)), []);
+    });
+
+    for (const c of CASES) {
+        const where = `${c.stack}${c.overrides?.length ? ` with ${c.overrides.join(" ")}` : ""}`;
+        it(`${c.policy}: passes ${where} as planned, fails when ${c.change}`, async () => {
+            const plan = await planOf(c.stack, ...(c.overrides ?? []));
+            const before = policiesIn(await verdicts(plan), c.policy);
+            assert.deepStrictEqual(before, [], `the planned stack must pass ${c.policy}`);
+            const altered = clonePlan(plan);
+            c.alter(altered);
+            const after = policiesIn(await verdicts(altered), c.policy);
+            assert.ok(after.length > 0, `${c.policy} must report when ${c.change}`);
+            assert.ok(after.every((v) => v.enforcementLevel === "mandatory"), JSON.stringify(after));
+            if (c.says) assert.ok(after.some((v) => c.says!.test(v.message)), `expected a message matching ${c.says}, got ${after.map((v) => v.message).join(" | ")}`);
+        });
+    }
+});
+
+describe("policy pack: the shipped stacks pass every mandatory policy", () => {
+    for (const strategy of STRATEGIES) {
+        for (const stack of ["prod", "dr"] as const) {
+            it(`${stack} under ${strategy} has no mandatory violation (in-process)`, async () => {
+                const plan = await planOf(stack, `strategy=${strategy}`);
+                const mandatory = (await verdicts(plan)).filter((v) => v.enforcementLevel === "mandatory");
+                assert.deepStrictEqual(mandatory, []);
+            });
+        }
+    }
+
+    it("a drill (switchover to us-west-2 under pilot light) keeps both stacks compliant", async () => {
+        for (const stack of ["prod", "dr"] as const) {
+            const plan = await planOf(stack, "strategy=pilot-light", "primaryRegion=us-west-2");
+            assert.deepStrictEqual((await verdicts(plan)).filter((v) => v.enforcementLevel === "mandatory"), [], stack);
+        }
+    });
+});
+
+describe("policy pack: how policies read the stack", () => {
+    it("an unknown value skips the policy with an advisory note instead of failing it (as the engine does in preview)", async () => {
+        const plan = clonePlan(await planOf("prod"));
+        setProp(pick(plan, T.lt), "metadataOptions", "[unknown]");
+        const vs = policiesIn(await verdicts(plan), "aws-ec2-imdsv2-required");
+        assert.strictEqual(vs.length, 1);
+        assert.strictEqual(vs[0].enforcementLevel, "advisory");
+        assert.match(vs[0].message, /can't run policy 'aws-ec2-imdsv2-required'.*during preview/);
+    });
+
+    it("the standby's role comes from the role tag on its health check, before primaryRegion in the config", async () => {
+        const plan = clonePlan(await planOf("dr"));
+        // Claim the dr stack is primary in the policy config: the tag still says standby, so the standby checks run.
+        setProp(pick(plan, T.asg), "desiredCapacity", 0);
+        const config = localConfig(projectPolicyConfig([{ ...plan.config, "securecart:primaryRegion": "us-west-2" }]));
+        const vs = policiesIn(await evaluateLocally(plan, config), "dr-capacity-matches-strategy");
+        assert.match(vs[0]?.message ?? "", /warm-standby standby in us-west-2/);
+    });
+
+    it("without a role tag (a backup-restore standby has no DNS) the role comes from primaryRegion, and is skipped when that is unknown", async () => {
+        const plan = clonePlan(await planOf("dr", "strategy=backup-restore"));
+        assert.deepStrictEqual(plan.resources.filter((r) => r.type === T.check), [], "a backup-restore standby has no health check");
+        pick(plan, T.vault);
+        plan.resources = plan.resources.filter((r) => r.type !== T.vault);
+        const withFacts = policiesIn(await verdicts(plan), "dr-standby-has-strategy-resources");
+        assert.match(withFacts[0]?.message ?? "", /backup-restore standby in us-west-2 must have a backup vault/);
+        const noFacts = policiesIn(await evaluateLocally(plan, localConfig({})), "dr-standby-has-strategy-resources");
+        assert.deepStrictEqual(noFacts, []);
+    });
+
+    it("an enforcement level set in the policy config applies (advisory here, disabled for another)", async () => {
+        const plan = clonePlan(await planOf("prod"));
+        setProp(pick(plan, T.cluster), "storageEncrypted", false);
+        setProp(pick(plan, T.lb), "dropInvalidHeaderFields", false);
+        const vs = await evaluateLocally(plan, localConfig(projectPolicyConfig([plan.config]), {
+            "aws-rds-storage-encrypted-cmk": "advisory",
+            "aws-alb-drop-invalid-header-fields": { enforcementLevel: "disabled" },
+        }));
+        assert.deepStrictEqual(policiesIn(vs, "aws-rds-storage-encrypted-cmk").map((v) => v.enforcementLevel), ["advisory"]);
+        assert.deepStrictEqual(policiesIn(vs, "aws-alb-drop-invalid-header-fields"), []);
+    });
+});
+
+describe("policy pack: structure", () => {
+    it("every policy has a kebab-case name, a description, a severity, an enforcement level and remediation steps", () => {
+        const names = new Set<string>();
+        for (const p of OWN_POLICIES) {
+            assert.match(p.name, /^[a-z0-9]+(-[a-z0-9]+)+$/, p.name);
+            assert.ok(!names.has(p.name), `duplicate ${p.name}`);
+            names.add(p.name);
+            assert.ok(p.description.length > 20 && p.description.endsWith("."), `${p.name}: description`);
+            assert.ok(["low", "medium", "high", "critical"].includes(p.severity), `${p.name}: severity`);
+            assert.ok(["advisory", "mandatory", "remediate", "disabled"].includes(p.enforcementLevel), `${p.name}: level`);
+            assert.ok(p.remediationSteps.length > 20, `${p.name}: remediation steps`);
+            for (const [k, s] of Object.entries(p.configSchema?.properties ?? {})) {
+                assert.ok(typeof s === "object" && s.default !== undefined && typeof s.description === "string", `${p.name}.${k}: a default and a description`);
+            }
+        }
+    });
+
+    it("index.ts lists every exported policy of every area module explicitly and only constructs the pack", () => {
+        const src = fs.readFileSync(path.join(PROJECT_DIR, "policies", "index.ts"), "utf8");
+        const list = /policies:\s*\[([\s\S]*?)\]/.exec(src)?.[1] ?? "";
+        const listed = new Set(list.split(/[\s,]+/).filter((w) => /^[A-Za-z]\w*$/.test(w)));
+        for (const [area, mod] of Object.entries(MODULES)) {
+            for (const [exported, v] of Object.entries(mod)) {
+                if (OWN_POLICIES.includes(v as never)) assert.ok(listed.has(exported), `policies/index.ts must list ${exported} from ${area}.ts`);
+            }
+        }
+        assert.strictEqual((src.match(/new PolicyPack\(/g) ?? []).length, 1);
+        assert.doesNotMatch(src.replace(/\/\*[\s\S]*?\*\//g, ""), /export /);
+    });
+
+    it("the taggable-type list names only types with a tags input, and covers every taggable type the program plans", async () => {
+        const dts = (type: string) => {
+            const [mod, file] = type.split(":")[1].split("/");
+            return fs.readFileSync(path.join(PROJECT_DIR, "node_modules", "@pulumi", "aws", mod, `${file}.d.ts`), "utf8");
+        };
+        for (const t of TAGGABLE_TYPES) assert.match(dts(t), /\n\s+tags\?: pulumi\.Input</, `${t} has no tags input`);
+        const planned = new Set<string>();
+        for (const s of STRATEGIES) for (const p of await planAll(`strategy=${s}`)) for (const r of p.resources) if (r.type.startsWith("aws:")) planned.add(r.type);
+        for (const p of await planAll("failoverControl=arc")) for (const r of p.resources) if (r.type.startsWith("aws:")) planned.add(r.type);
+        const missing = [...planned].filter((t) => /\n\s+tagsAll\?: pulumi\.Input</.test(dts(t)) && !TAGGABLE_TYPES.includes(t));
+        assert.deepStrictEqual(missing, []);
+    });
+
+    it("the shipped config.example.json is a valid policy config and carries the project's facts", () => {
+        const example = readPolicyConfigFile(path.join(PROJECT_DIR, "policies", "config.example.json"));
+        localConfig(example); // throws on an unknown policy, property or level
+        const facts = projectPolicyConfigOf(loadFromFiles(files, []));
+        for (const [policy, props] of Object.entries(facts)) {
+            for (const [k, v] of Object.entries(props as Record<string, unknown>)) {
+                assert.deepStrictEqual((example[policy] as Record<string, unknown> | undefined)?.[k], v, `config.example.json ${policy}.${k}`);
+            }
+        }
+    });
+
+    it("a policy config with a typo, an unknown policy or a bad level is rejected, every problem at once", () => {
+        assert.throws(() => localConfig({ "aws-rds-backup-retention": { minDay: 7 }, "no-such-policy": "mandatory", "dr-routing-record-ttl": { enforcementLevel: "strict" as never } }), (e: Error) =>
+            /minDay: unknown property/.test(e.message) && /"no-such-policy" is not a policy/.test(e.message) && /expected one of advisory, mandatory/.test(e.message));
+        assert.throws(() => localConfig({ "aws-rds-backup-retention": { minDays: "seven" } }), /expected an integer/);
+        assert.ok(localPackInfo().policies.length >= OWN_POLICIES.length);
+    });
+});

@@ -1,0 +1,234 @@
+/**
+ * Policy test fixtures: real planned resources, altered one property at a time. Each case names the policy
+ * it must trip. Shared by test/policies.test.ts (in-process) and test/policiesGrpc.test.ts (the analyzer).
+ */
+import * as assert from "assert";
+import type { PlannedResource, StackPlan } from "../tools/planner";
+import { projectPolicyConfig } from "../tools/policyConfig";
+import type { Violation } from "../tools/policyRunner";
+import { evaluateLocally, localConfig } from "./policiesHarness";
+
+export type Stack = "prod" | "dr";
+
+/** A deep copy of a plan, safe to edit. */
+export function clonePlan(p: StackPlan): StackPlan {
+    return JSON.parse(JSON.stringify(p)) as StackPlan;
+}
+
+/** The first planned resource of `type` matching `where`; fails naming what is missing. */
+export function pick(plan: StackPlan, type: string, where: (r: PlannedResource) => boolean = () => true, what = ""): PlannedResource {
+    const r = plan.resources.find((x) => x.type === type && where(x));
+    if (!r) assert.fail(`stack ${plan.stack} (${plan.strategy}, ${plan.role}) plans no ${type}${what ? ` ${what}` : ""}; the fixture must be a real planned resource`);
+    return r;
+}
+
+function setPath(obj: Record<string, unknown>, keys: readonly string[], value: unknown): void {
+    let cur: Record<string, unknown> = obj;
+    for (const k of keys.slice(0, -1)) {
+        if (cur[k] === undefined || cur[k] === null || typeof cur[k] !== "object") cur[k] = /^\d+$/.test(k) ? [] : {};
+        cur = cur[k] as Record<string, unknown>;
+    }
+    const last = keys[keys.length - 1];
+    if (value === undefined) delete cur[last];
+    else cur[last] = value;
+}
+
+/**
+ * Sets (or, with undefined, removes) a property in a resource's inputs and outputs: `a.b.0.c`. A top-level
+ * property set to a literal no longer depends on another resource, so its property dependencies go too.
+ */
+export function setProp(r: PlannedResource, dotted: string, value: unknown): void {
+    const keys = dotted.split(".");
+    setPath(r.inputs, keys, value);
+    setPath(r.outputs, keys, value);
+    if (keys.length === 1) delete r.propertyDependencies[keys[0]];
+}
+
+/** The policy verdicts for a plan, with the project facts the offline plan derives from config. */
+export async function verdicts(plan: StackPlan): Promise<Violation[]> {
+    return evaluateLocally(plan, localConfig(projectPolicyConfig([plan.config])));
+}
+
+export const T = {
+    rule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    flowLog: "aws:ec2/flowLog:FlowLog",
+    lt: "aws:ec2/launchTemplate:LaunchTemplate",
+    listener: "aws:lb/listener:Listener",
+    lb: "aws:lb/loadBalancer:LoadBalancer",
+    td: "aws:ecs/taskDefinition:TaskDefinition",
+    svc: "aws:ecs/service:Service",
+    target: "aws:appautoscaling/target:Target",
+    asg: "aws:autoscaling/group:Group",
+    cluster: "aws:rds/cluster:Cluster",
+    global: "aws:rds/globalCluster:GlobalCluster",
+    instance: "aws:rds/clusterInstance:ClusterInstance",
+    table: "aws:dynamodb/table:Table",
+    replica: "aws:dynamodb/tableReplica:TableReplica",
+    key: "aws:kms/key:Key",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    vault: "aws:backup/vault:Vault",
+    plan: "aws:backup/plan:Plan",
+    secret: "aws:secretsmanager/secret:Secret",
+    sse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    vpc: "aws:ec2/vpc:Vpc",
+    record: "aws:route53/record:Record",
+    check: "aws:route53/healthCheck:HealthCheck",
+    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    sg: "aws:ec2/securityGroup:SecurityGroup",
+} as const;
+
+const failoverRecord = (r: PlannedResource) => Array.isArray(r.inputs.failoverRoutingPolicies);
+const named = (part: string) => (r: PlannedResource) => r.name.includes(part);
+const containers = (r: PlannedResource) => JSON.parse(String(r.inputs.containerDefinitions)) as Array<Record<string, unknown>>;
+const setContainers = (r: PlannedResource, cs: unknown) => setProp(r, "containerDefinitions", JSON.stringify(cs));
+
+export interface Case {
+    readonly policy: string;
+    /** What the alteration does, for the test name. */
+    readonly change: string;
+    readonly stack: Stack;
+    readonly overrides?: readonly string[];
+    readonly alter: (plan: StackPlan) => void;
+    /** What the violation message must say. */
+    readonly says?: RegExp;
+}
+
+/** One real resource, one property changed, per case. */
+export const CASES: readonly Case[] = [
+    // network
+    { policy: "aws-security-group-no-ssh-rdp-from-internet", change: "the ALB's open HTTP rule allows every protocol", stack: "dr",
+        alter: (p) => setProp(pick(p, T.rule, named("alb-in-http")), "ipProtocol", "-1"), says: /22, 3389/ },
+    { policy: "aws-security-group-no-ssh-rdp-from-internet", change: "the ALB's open HTTPS rule moves to RDP", stack: "prod",
+        alter: (p) => { const r = pick(p, T.rule, named("alb-in-https")); setProp(r, "fromPort", 3389); setProp(r, "toPort", 3389); }, says: /3389/ },
+    { policy: "aws-security-group-no-public-ingress", change: "the app tier's rule also takes 0.0.0.0/0", stack: "dr",
+        alter: (p) => setProp(pick(p, T.rule, named("app-in-alb")), "cidrIpv4", "0.0.0.0/0"), says: /only an internet-facing ALB/ },
+    { policy: "aws-security-group-no-public-ingress", change: "the ALB's HTTPS rule widens to a port range", stack: "prod",
+        alter: (p) => setProp(pick(p, T.rule, named("alb-in-https")), "toPort", 8443), says: /tcp\/443-8443/ },
+    { policy: "aws-security-group-no-public-ingress", change: "a service is attached to the ALB's open group", stack: "dr",
+        alter: (p) => { const alb = pick(p, T.sg, named("sg-alb")); pick(p, T.svc).propertyDependencies.networkConfiguration.push(alb.urn); }, says: /also attached to Service/ },
+    { policy: "aws-vpc-flow-logs-enabled", change: "the flow log records rejected traffic only", stack: "prod",
+        alter: (p) => setProp(pick(p, T.flowLog), "trafficType", "REJECT"), says: /trafficType ALL/ },
+    { policy: "aws-vpc-flow-logs-enabled", change: "the flow log points at another VPC", stack: "dr",
+        alter: (p) => setProp(pick(p, T.flowLog), "vpcId", "vpc-0other"), says: /none refers to it/ },
+    // compute
+    { policy: "aws-ec2-imdsv2-required", change: "the launch template makes IMDS tokens optional", stack: "prod",
+        alter: (p) => setProp(pick(p, T.lt), "metadataOptions.httpTokens", "optional"), says: /httpTokens must be "required"/ },
+    { policy: "aws-ebs-encrypted-cmk", change: "the root volume is unencrypted", stack: "dr",
+        alter: (p) => setProp(pick(p, T.lt), "blockDeviceMappings.0.ebs.encrypted", "false"), says: /must be encrypted/ },
+    { policy: "aws-ebs-encrypted-cmk", change: "the root volume uses the default key", stack: "prod",
+        alter: (p) => setProp(pick(p, T.lt), "blockDeviceMappings.0.ebs.kmsKeyId", undefined), says: /customer-managed KMS key/ },
+    { policy: "aws-alb-tls-1-2-or-later", change: "the HTTPS listener allows TLS 1.0", stack: "prod",
+        alter: (p) => setProp(pick(p, T.listener, (r) => r.inputs.protocol === "HTTPS"), "sslPolicy", "ELBSecurityPolicy-2016-08"), says: /allows older protocols/ },
+    { policy: "aws-alb-tls-1-2-or-later", change: "the HTTPS listener has no SSL policy", stack: "dr",
+        alter: (p) => setProp(pick(p, T.listener, (r) => r.inputs.protocol === "HTTPS"), "sslPolicy", undefined), says: /unset means/ },
+    { policy: "aws-alb-http-redirects-to-https", change: "the HTTP listener forwards instead of redirecting", stack: "prod",
+        alter: (p) => setProp(pick(p, T.listener, (r) => r.inputs.protocol === "HTTP"), "defaultActions.0.type", "forward"), says: /redirect to HTTPS/ },
+    { policy: "aws-alb-access-logs-enabled", change: "access logs are off", stack: "dr",
+        alter: (p) => setProp(pick(p, T.lb), "accessLogs.enabled", false) },
+    { policy: "aws-alb-drop-invalid-header-fields", change: "invalid headers pass through", stack: "prod",
+        alter: (p) => setProp(pick(p, T.lb), "dropInvalidHeaderFields", false) },
+    { policy: "aws-ecs-task-not-privileged", change: "a container runs privileged", stack: "prod",
+        alter: (p) => { const td = pick(p, T.td); const cs = containers(td); cs[0].privileged = true; setContainers(td, cs); }, says: /must not run privileged/ },
+    { policy: "aws-ecs-task-logging-configured", change: "a container has no log configuration", stack: "dr",
+        alter: (p) => { const td = pick(p, T.td); const cs = containers(td); delete cs[0].logConfiguration; setContainers(td, cs); }, says: /must configure logging/ },
+    { policy: "aws-ecs-service-no-public-ip", change: "a service assigns public IPs", stack: "prod",
+        alter: (p) => setProp(pick(p, T.svc), "networkConfiguration.assignPublicIp", true) },
+    // database
+    { policy: "aws-rds-storage-encrypted-cmk", change: "the cluster's storage is unencrypted", stack: "prod",
+        alter: (p) => setProp(pick(p, T.cluster), "storageEncrypted", false), says: /storageEncrypted true/ },
+    { policy: "aws-rds-storage-encrypted-cmk", change: "the secondary cluster has no CMK", stack: "dr",
+        alter: (p) => setProp(pick(p, T.cluster), "kmsKeyId", undefined), says: /customer-managed KMS key/ },
+    { policy: "aws-rds-storage-encrypted-cmk", change: "the global cluster is created unencrypted", stack: "prod",
+        alter: (p) => setProp(pick(p, T.global), "storageEncrypted", false), says: /Global clusters/ },
+    { policy: "aws-rds-no-public-access", change: "an instance is publicly accessible", stack: "prod",
+        alter: (p) => setProp(pick(p, T.instance), "publiclyAccessible", true) },
+    { policy: "aws-rds-backup-retention", change: "the cluster keeps backups for 3 days", stack: "dr",
+        alter: (p) => setProp(pick(p, T.cluster), "backupRetentionPeriod", 3), says: /at least 7 days/ },
+    { policy: "aws-rds-backup-retention", change: "the cluster leaves retention at the default", stack: "prod",
+        alter: (p) => setProp(pick(p, T.cluster), "backupRetentionPeriod", undefined), says: /the default/ },
+    { policy: "aws-rds-deletion-protection", change: "the cluster's deletion protection is off", stack: "dr",
+        alter: (p) => setProp(pick(p, T.cluster), "deletionProtection", false) },
+    { policy: "aws-rds-deletion-protection", change: "the global cluster's deletion protection is off", stack: "prod",
+        alter: (p) => setProp(pick(p, T.global), "deletionProtection", false), says: /Global clusters/ },
+    { policy: "aws-rds-engine-version-pinned", change: "the cluster names only the major version", stack: "prod",
+        alter: (p) => setProp(pick(p, T.cluster), "engineVersion", "16"), says: /minor version/ },
+    { policy: "aws-rds-engine-version-pinned", change: "an instance auto-upgrades minor versions", stack: "dr",
+        alter: (p) => setProp(pick(p, T.instance), "autoMinorVersionUpgrade", true), says: /autoMinorVersionUpgrade false/ },
+    // dynamodb
+    { policy: "aws-dynamodb-encrypted-cmk", change: "the table uses the AWS-owned key", stack: "prod",
+        alter: (p) => setProp(pick(p, T.table), "serverSideEncryption.kmsKeyArn", undefined) },
+    { policy: "aws-dynamodb-encrypted-cmk", change: "a replica has no CMK", stack: "dr",
+        alter: (p) => setProp(pick(p, T.replica), "kmsKeyArn", undefined), says: /replicas/ },
+    { policy: "aws-dynamodb-pitr-enabled", change: "the table's PITR is off", stack: "prod",
+        alter: (p) => setProp(pick(p, T.table), "pointInTimeRecovery.enabled", false) },
+    { policy: "aws-dynamodb-pitr-enabled", change: "a replica's PITR is off", stack: "dr",
+        alter: (p) => setProp(pick(p, T.replica), "pointInTimeRecovery", false) },
+    { policy: "aws-dynamodb-deletion-protection", change: "the table's deletion protection is off", stack: "prod",
+        alter: (p) => setProp(pick(p, T.table), "deletionProtectionEnabled", false) },
+    { policy: "aws-dynamodb-deletion-protection", change: "a replica's deletion protection is off", stack: "dr",
+        alter: (p) => setProp(pick(p, T.replica), "deletionProtectionEnabled", false) },
+    // security
+    { policy: "aws-kms-key-rotation-enabled", change: "a key stops rotating", stack: "dr",
+        alter: (p) => setProp(pick(p, T.key), "enableKeyRotation", false) },
+    { policy: "aws-cloudwatch-log-group-encrypted-cmk", change: "a log group has no key", stack: "prod",
+        alter: (p) => setProp(pick(p, T.logGroup), "kmsKeyId", undefined) },
+    { policy: "aws-backup-vault-encrypted-cmk", change: "the vault uses aws/backup", stack: "dr",
+        alter: (p) => setProp(pick(p, T.vault), "kmsKeyArn", undefined) },
+    { policy: "aws-secrets-encrypted-cmk", change: "the master secret uses the default key", stack: "prod",
+        alter: (p) => setProp(pick(p, T.secret), "kmsKeyId", undefined) },
+    { policy: "aws-secrets-encrypted-cmk", change: "the secret's standby replica uses the default key", stack: "prod",
+        alter: (p) => setProp(pick(p, T.secret), "replicas.0.kmsKeyId", undefined), says: /us-west-2 replica/ },
+    { policy: "aws-s3-bucket-encrypted-cmk", change: "the ALB log bucket switches to SSE-KMS (log delivery would fail)", stack: "prod",
+        alter: (p) => setProp(pick(p, T.sse), "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm", "aws:kms"), says: /AES256/ },
+    { policy: "aws-s3-bucket-encrypted-cmk", change: "the standby's waiting log bucket no longer grants ELB log delivery", stack: "dr", overrides: ["strategy=backup-restore"],
+        alter: (p) => setProp(pick(p, "aws:s3/bucketPolicy:BucketPolicy"), "policy", JSON.stringify({ Version: "2012-10-17", Statement: [] })), says: /customer-managed KMS key/ },
+    { policy: "aws-required-tags", change: "the VPC loses its owner tag", stack: "prod",
+        alter: (p) => setProp(pick(p, T.vpc), "tags.owner", undefined), says: /missing or empty: owner/ },
+    { policy: "aws-required-tags", change: "the Auto Scaling group's tag list loses costCenter", stack: "dr",
+        alter: (p) => { const g = pick(p, T.asg); setProp(g, "tags", (g.inputs.tags as Array<{ key: string }>).filter((t) => t.key !== "costCenter")); }, says: /costCenter/ },
+    // dns
+    { policy: "dr-routing-records-have-health-checks", change: "the failover record loses its health check", stack: "prod",
+        alter: (p) => setProp(pick(p, T.record, failoverRecord), "healthCheckId", undefined), says: /failover routing/ },
+    { policy: "dr-routing-records-have-health-checks", change: "a latency record loses its health check", stack: "dr", overrides: ["strategy=active-active"],
+        alter: (p) => setProp(pick(p, T.record, (r) => Array.isArray(r.inputs.latencyRoutingPolicies)), "healthCheckId", undefined), says: /latency routing/ },
+    { policy: "dr-routing-record-ttl", change: "the failover record gets a 300 s TTL", stack: "dr",
+        alter: (p) => setProp(pick(p, T.record, failoverRecord), "ttl", 300), says: /at most 60 s; it has 300 s/ },
+    { policy: "dr-failure-detection-within-rto", change: "the health check waits for 10 failures", stack: "prod",
+        alter: (p) => setProp(pick(p, T.check), "failureThreshold", 10), says: /100 s; it must be at most 90 s/ },
+    // dr
+    { policy: "dr-standby-has-strategy-resources", change: "the warm standby's only reader belongs to another cluster", stack: "dr",
+        alter: (p) => { const i = pick(p, T.instance); setProp(i, "clusterIdentifier", "some-other-cluster"); }, says: /at least one instance in its Aurora secondary/ },
+    { policy: "dr-standby-has-strategy-resources", change: "the pilot light's secondary leaves the global cluster", stack: "dr", overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.cluster), "globalClusterIdentifier", undefined), says: /headless/ },
+    { policy: "dr-standby-has-strategy-resources", change: "the pilot light's Auto Scaling group loses its launch template", stack: "dr", overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.asg), "launchTemplate", undefined), says: /launchable/ },
+    { policy: "dr-capacity-matches-strategy", change: "the warm standby's web tier is at zero", stack: "dr",
+        alter: (p) => setProp(pick(p, T.asg), "desiredCapacity", 0), says: /must run at least 1/ },
+    { policy: "dr-capacity-matches-strategy", change: "the primary's service is at zero", stack: "prod", overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.svc), "desiredCount", 0), says: /must run at least 1/ },
+    { policy: "dr-capacity-matches-strategy", change: "the pilot light runs a task", stack: "dr", overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.svc), "desiredCount", 1), says: /must be scaled to 0/ },
+    { policy: "dr-capacity-matches-strategy", change: "the pilot light's service cannot scale out", stack: "dr", overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.target), "maxCapacity", 0), says: /must stay launchable/ },
+    { policy: "dr-aurora-engine-version-consistent", change: "the secondary runs another minor version", stack: "dr",
+        alter: (p) => setProp(pick(p, T.cluster), "engineVersion", "16.4"), says: /must run engine version 16\.6/ },
+    { policy: "dr-global-tables-replicated", change: "a replica points at another table", stack: "dr",
+        alter: (p) => setProp(pick(p, T.replica, (r) => String(r.inputs.globalTableArn).endsWith("/securecart-carts")), "globalTableArn", "arn:aws:dynamodb:us-east-1:123456789012:table/securecart-other"), says: /replica of table securecart-carts/ },
+    { policy: "dr-global-tables-replicated", change: "a replica follows a table outside the home region", stack: "dr", overrides: ["strategy=active-active"],
+        alter: (p) => setProp(pick(p, T.replica), "globalTableArn", String(pick(p, T.replica).inputs.globalTableArn).replace("us-east-1", "eu-west-1")), says: /home region's table/ },
+    { policy: "dr-global-tables-replicated", change: "the home table stops ignoring replicas it does not list", stack: "prod",
+        alter: (p) => { const t = pick(p, T.table); t.ignoreChanges = t.ignoreChanges.filter((k) => k !== "replicas"); }, says: /missing us-west-2/ },
+    { policy: "dr-backups-copied-to-standby-regions", change: "the primary's backup rule copies nowhere", stack: "prod",
+        alter: (p) => setProp(pick(p, T.plan), "rules.0.copyActions", []), says: /missing us-west-2/ },
+    { policy: "dr-backups-copied-to-standby-regions", change: "the promoted standby's backups copy back to itself", stack: "dr", overrides: ["primaryRegion=us-west-2"],
+        alter: (p) => setProp(pick(p, T.plan), "rules.0.copyActions.0.destinationVaultArn", "arn:aws:backup:us-west-2:123456789012:backup-vault:securecart-us-west-2"), says: /missing us-east-1/ },
+    { policy: "dr-stateful-resources-protected", change: "a table loses protect", stack: "prod",
+        alter: (p) => { pick(p, T.table).protect = false; } },
+    { policy: "dr-stateful-resources-protected", change: "the backup vault loses protect", stack: "dr", overrides: ["strategy=backup-restore"],
+        alter: (p) => { pick(p, T.vault).protect = false; } },
+    { policy: "dr-resources-in-stack-region", change: "a log group is created in another region", stack: "dr",
+        alter: (p) => setProp(pick(p, T.logGroup), "region", "us-east-1"), says: /its region input puts it in us-east-1/ },
+    { policy: "dr-resources-in-stack-region", change: "the Route 53 alarm watches another namespace (no exemption)", stack: "dr",
+        alter: (p) => setProp(pick(p, T.alarm), "namespace", "AWS/EC2"), says: /in us-east-1/ },
+];
+
