@@ -10,7 +10,8 @@ import { TAGGABLE_TYPES } from "../policies/security";
 import { loadFromFiles } from "../src/configSource";
 import { projectPolicyConfig, projectPolicyConfigOf, readPolicyConfigFile } from "../tools/policyConfig";
 import type { Violation } from "../tools/policyRunner";
-import { PROJECT_DIR, STRATEGIES, files, planAll, planOf } from "./helpers";
+import { parse as parseYaml } from "yaml";
+import { PROJECT_DIR, STACKS, STRATEGIES, files, planAll, planOf } from "./helpers";
 import { MODULES, OWN_POLICIES, evaluateLocally, localConfig, localPackInfo } from "./policiesHarness";
 import { CASES, T, clonePlan, pick, setProp, verdicts } from "./policyCases";
 
@@ -159,5 +160,22 @@ describe("policy pack: structure", () => {
             /minDay: unknown property/.test(e.message) && /"no-such-policy" is not a policy/.test(e.message) && /expected one of advisory, mandatory/.test(e.message));
         assert.throws(() => localConfig({ "aws-rds-backup-retention": { minDays: "seven" } }), /expected an integer/);
         assert.ok(localPackInfo().policies.length >= OWN_POLICIES.length);
+    });
+
+    it("the pull-request workflow runs npm test and previews every stack with the policy pack and its config", () => {
+        const wf = parseYaml(fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", "pull-request.yml"), "utf8")) as {
+            on: Record<string, unknown>;
+            jobs: Record<string, { strategy?: { matrix?: { stack?: string[] } }; steps: Array<{ run?: string; uses?: string; with?: Record<string, unknown> }> }>;
+        };
+        assert.ok("pull_request" in wf.on);
+        const steps = Object.values(wf.jobs).flatMap((j) => j.steps);
+        assert.ok(steps.some((st) => st.run === "npm test"));
+        const preview = Object.values(wf.jobs).find((j) => j.steps.some((st) => st.uses?.startsWith("pulumi/actions@")))!;
+        assert.deepStrictEqual([...(preview.strategy?.matrix?.stack ?? [])].sort(), [...STACKS].sort());
+        const step = preview.steps.find((st) => st.uses?.startsWith("pulumi/actions@"))!;
+        assert.strictEqual(step.with?.command, "preview");
+        assert.strictEqual(step.with?.policyPacks, "policies");
+        assert.ok(fs.existsSync(path.join(PROJECT_DIR, String(step.with?.policyPackConfigs))));
+        assert.ok(fs.existsSync(path.join(PROJECT_DIR, "policies", "PulumiPolicy.yaml")));
     });
 });
