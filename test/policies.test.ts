@@ -11,6 +11,7 @@ import { loadFromFiles } from "../src/configSource";
 import { projectPolicyConfig, projectPolicyConfigOf, readPolicyConfigFile } from "../tools/policyConfig";
 import type { Violation } from "../tools/policyRunner";
 import { parse as parseYaml } from "yaml";
+import type { PlannedResource } from "../tools/planner";
 import { PROJECT_DIR, STACKS, STRATEGIES, files, planAll, planOf } from "./helpers";
 import { MODULES, OWN_POLICIES, evaluateLocally, localConfig, localPackInfo } from "./policiesHarness";
 import { CASES, T, clonePlan, pick, setProp, verdicts } from "./policyCases";
@@ -86,6 +87,18 @@ describe("policy pack: how policies read the stack", () => {
         assert.match(withFacts[0]?.message ?? "", /backup-restore standby in us-west-2 must have a backup vault/);
         const noFacts = policiesIn(await evaluateLocally(plan, localConfig({})), "dr-standby-has-strategy-resources");
         assert.deepStrictEqual(noFacts, []);
+    });
+
+    it("a resource created through a provider for another region violates dr-resources-in-stack-region", async () => {
+        const plan = clonePlan(await planOf("dr"));
+        const def = pick(plan, "pulumi:providers:aws", (r) => r.name.startsWith("default"));
+        // An explicit provider like the default one, for us-east-1 (the program never makes one).
+        const east: PlannedResource = { ...def, name: "east", urn: def.urn.replace(/::default_\w+$/, "::east"), inputs: { ...def.inputs, region: "us-east-1" }, outputs: { ...def.outputs, region: "us-east-1" } };
+        plan.resources.push(east);
+        const group = pick(plan, T.logGroup);
+        group.provider = east.urn;
+        const vs = policiesIn(await verdicts(plan), "dr-resources-in-stack-region");
+        assert.deepStrictEqual(vs.map((v) => [v.urn, v.message]), [[group.urn, `LogGroup "${group.name}" must be created in the stack's region us-west-2; its provider puts it in us-east-1.`]]);
     });
 
     it("an enforcement level set in the policy config applies (advisory here, disabled for another)", async () => {
