@@ -212,6 +212,11 @@ async function planOne(opts: PlanOptions, cfg: StackConfig, stackOutputs: Record
     // Imported lazily so that importing the planner does not load the whole AWS SDK for Pulumi.
     const { main } = await import("../src/main");
     let outputs: Record<string, unknown>;
+    // The Pulumi runtime captures `new Error().stack` for every promise it creates (leak diagnostics), and
+    // ts-node's source-map support makes each capture expensive: most of a plan's time went there. Stack
+    // traces are not shown for plan failures anyway (set SECURECART_DEBUG=1 to keep them).
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (!process.env.SECURECART_DEBUG) Error.stackTraceLimit = 0;
     try {
         const peerConfig: Record<string, Record<string, unknown>> = {};
         for (const stack of Object.keys(opts.files.stacks)) {
@@ -223,6 +228,8 @@ async function planOne(opts: PlanOptions, cfg: StackConfig, stackOutputs: Record
         const msg = (e as Error).message ?? String(e);
         if (e instanceof pulumi.RunError && msg.startsWith("invalid configuration")) throw new ConfigError(msg.split("\n").slice(1).map((l) => l.replace(/^\s+- /, "")));
         throw new PlanError(`stack ${cfg.stack}: the program failed under the mock runtime: ${msg}`);
+    } finally {
+        Error.stackTraceLimit = stackTraceLimit;
     }
     const resources = recorder.order.map((u) => recorder.records.get(u) as PlannedResource);
     return {
