@@ -5,7 +5,7 @@ import { ResourcePolicy, configOf, isCmk, nonEmpty } from "./lib";
 
 export const rdsEncryptedCmk: ResourcePolicy = {
     name: "aws-rds-storage-encrypted-cmk",
-    description: "Aurora clusters, the global cluster and DB instances encrypt storage, clusters and instances under a customer-managed KMS key.",
+    description: "Aurora clusters, the global cluster and DB instances encrypt their storage (clusters and instances under a customer-managed KMS key).",
     severity: "critical",
     enforcementLevel: "mandatory",
     remediationSteps: "Set storageEncrypted: true and kmsKeyId to the region's data key (a multi-Region key replica in standby regions). Encryption cannot be turned on later without a snapshot restore.",
