@@ -110,7 +110,7 @@ describe("config: -c overrides", () => {
 
     it("a path override changes only that value", () => {
         const raw = mergeConfig(files, "prod", overrides("network.azCount=2"));
-        assert.deepEqual(raw["securecart:network"], { cidr: "10.10.0.0/16", azCount: 2 });
+        assert.deepEqual(raw["securecart:network"], { cidr: "10.10.0.0/16", azCount: "2" });
     });
 
     it("durations parse to seconds", () => {
