@@ -37,6 +37,7 @@ export class RecoveryControl extends pulumi.ComponentResource {
             assertedControls: controls.map((c) => c.arn),
             waitPeriodMs: 5000,
             ruleConfig: { type: "ATLEAST", threshold: 1, inverted: false },
+            tags: args.tags ? { ...args.tags } : undefined,
         }, p);
         this.clusterArn = cluster.arn;
         this.controlPanelArn = panel.arn;

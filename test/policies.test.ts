@@ -51,6 +51,14 @@ describe("policy pack: the shipped stacks pass every mandatory policy", () => {
         }
     }
 
+    it("with ARC failover control (RECOVERY_CONTROL health checks) both stacks stay compliant", async () => {
+        for (const stack of ["prod", "dr"] as const) {
+            const plan = await planOf(stack, "failoverControl=arc");
+            assert.ok(plan.resources.some((r) => r.type === T.check && r.inputs.type === "RECOVERY_CONTROL"), `${stack} has a RECOVERY_CONTROL check`);
+            assert.deepStrictEqual((await verdicts(plan)).filter((v) => v.enforcementLevel === "mandatory"), [], stack);
+        }
+    });
+
     it("a drill (switchover to us-west-2 under pilot light) keeps both stacks compliant", async () => {
         for (const stack of ["prod", "dr"] as const) {
             const plan = await planOf(stack, "strategy=pilot-light", "primaryRegion=us-west-2");
