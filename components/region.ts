@@ -193,8 +193,9 @@ export class Region extends pulumi.ComponentResource {
         // The writer follows primaryRegion inside `pulumi up`: the (new) primary's stack asserts that its cluster
         // is the global writer, after its instances exist and its compute has scaled to full capacity. A no-op
         // when it already is; planned → managed switchover (RPO 0), unplanned → failover with data loss.
+        let writer: GlobalWriter | undefined;
         if (plan.writerMove && aurora.clusterArn) {
-            new GlobalWriter(`${name}-writer`, {
+            writer = new GlobalWriter(`${name}-writer`, {
                 globalClusterIdentifier: plan.aurora.ownsGlobalCluster ? "securecart-global" : (args.home?.globalClusterIdentifier ?? "securecart-global"),
                 targetClusterArn: aurora.clusterArn,
                 mode: plan.writerMove,
@@ -226,7 +227,9 @@ export class Region extends pulumi.ComponentResource {
             }),
             // The role tag on this region's health check tells the policy pack which role the stack plays.
             tags: { ...tags, role: plan.role, ...(plan.dns.forcedUnhealthy ? { "forced-unhealthy": plan.dns.forcedUnhealthy } : {}) },
-        }, p);
+            // Traffic may return to this region only after it has full capacity and the writer: the health
+            // check and record change last within this stack's `pulumi up`.
+        }, { parent: this, dependsOn: [...(web ? [web] : []), ...(services ? [services] : []), ...(writer ? [writer] : [])] });
 
         this.outputs = {
             vpcId: network.vpcId,

@@ -89,13 +89,13 @@ export function runbookOrder(before: readonly StackPlan[], after: readonly Stack
         if (b.role !== "primary" && a.role === "primary") {
             rank = 0;
             reason = strategy === "backup-restore"
-                ? "becomes primary: apply FIRST. It restores its data tier from the latest recovery point and starts its compute at full capacity before its DNS record turns PRIMARY."
-                : `becomes primary: apply FIRST. It scales to full capacity, then its \`pulumi up\` moves the Aurora writer here (${unplanned ? "FailoverGlobalCluster with AllowDataLoss, calling only this region" : "managed switchover, RPO 0"}) before its DNS record takes traffic.`;
+                ? "becomes primary: apply FIRST. It restores its data tier from the latest recovery point and starts its compute at full capacity; its health check changes only after that."
+                : `becomes primary: apply FIRST. It scales to full capacity, then its \`pulumi up\` moves the Aurora writer here (${unplanned ? "FailoverGlobalCluster with AllowDataLoss, calling only this region" : "managed switchover, RPO 0"}); its health check changes only after both.`;
         } else if (b.role === "primary" && a.role !== "primary") {
             rank = 2;
             reason = unplanned
                 ? "failed primary: apply LAST, only once its region is reachable again. It stays fenced (health check forced unhealthy, standby shape, no writes) until an operator fails back on purpose."
-                : `was primary: apply after the new primary serves. It shrinks to the ${strategy} standby shape and its record turns ${strategy === "active-active" ? "a latency record of a standby" : "SECONDARY"}.`;
+                : `was primary: apply after the new primary is ready. It shrinks to the ${strategy} standby shape${strategy === "active-active" ? "; its latency record keeps serving" : "; if it holds the PRIMARY failover record (the home region), its health check is forced unhealthy, which is what moves traffic"}.`;
         } else if (changed) {
             rank = 1;
             reason = `role unchanged (${a.role}): configuration change only${cfg(a, "drill") === "outage" ? " (outage drill: its health check is forced unhealthy, nothing else changes)" : ""}.`;
