@@ -4,7 +4,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
 import * as lb from "@pulumi/aws/lb";
 import { validateResourceOfType } from "@pulumi/policy";
-import { ResourcePolicy, asArray, configOf, isCmk, isTrue, nonEmpty } from "./lib";
+import { ResourcePolicy, asArray, configOf, isCmk, isSet, isTrue, known, nonEmpty } from "./lib";
 
 export const imdsv2Required: ResourcePolicy = {
     name: "aws-ec2-imdsv2-required",
@@ -44,21 +44,21 @@ export const ebsEncryptedCmk: ResourcePolicy = {
                 return;
             }
             for (const m of maps) {
-                const p = ebsProblem(`Block device ${m.deviceName ?? "(unnamed)"}`, m.ebs?.encrypted, m.ebs?.kmsKeyId);
+                const p = ebsProblem(`Block device ${String(known(() => m.deviceName) ?? "(unnamed)")}`, known(() => m.ebs?.encrypted), known(() => m.ebs?.kmsKeyId));
                 if (p) report(`${p}.`);
             }
         }),
         validateResourceOfType(ec2.Instance, (i, _args, report) => {
             const root = i.rootBlockDevice;
-            const p = ebsProblem("The root block device", root?.encrypted, root?.kmsKeyId);
+            const p = ebsProblem("The root block device", known(() => root?.encrypted), known(() => root?.kmsKeyId));
             if (p) report(`${p}.`);
             for (const d of asArray<NonNullable<typeof i.ebsBlockDevices>[number]>(i.ebsBlockDevices)) {
-                const q = ebsProblem(`EBS block device ${d.deviceName}`, d.encrypted, d.kmsKeyId);
+                const q = ebsProblem(`EBS block device ${String(known(() => d.deviceName))}`, known(() => d.encrypted), known(() => d.kmsKeyId));
                 if (q) report(`${q}.`);
             }
         }),
         validateResourceOfType(ebs.Volume, (v, _args, report) => {
-            const p = ebsProblem("The volume", v.encrypted, v.kmsKeyId);
+            const p = ebsProblem("The volume", known(() => v.encrypted), known(() => v.kmsKeyId));
             if (p) report(`${p}.`);
         }),
     ],
@@ -114,7 +114,7 @@ export const albAccessLogs: ResourcePolicy = {
     remediationSteps: "Set accessLogs: { bucket, enabled: true } with a bucket in the same region whose policy lets the region's ELB log-delivery principal write.",
     validateResource: validateResourceOfType(lb.LoadBalancer, (lb, _args, report) => {
         if (!isAlb(lb.loadBalancerType)) return;
-        if (lb.accessLogs?.enabled !== true || !nonEmpty(lb.accessLogs?.bucket)) report("Application load balancers must have access logs enabled (accessLogs.enabled true, with a bucket).");
+        if (lb.accessLogs?.enabled !== true || !isSet(known(() => lb.accessLogs?.bucket))) report("Application load balancers must have access logs enabled (accessLogs.enabled true, with a bucket).");
     }),
 };
 

@@ -1,7 +1,7 @@
 /** Relational database policies: Aurora clusters, the global cluster, instances. */
 import * as rds from "@pulumi/aws/rds";
 import { validateResourceOfType } from "@pulumi/policy";
-import { ResourcePolicy, configOf, isCmk, nonEmpty } from "./lib";
+import { ResourcePolicy, configOf, isCmk, isSet, known, nonEmpty } from "./lib";
 
 export const rdsEncryptedCmk: ResourcePolicy = {
     name: "aws-rds-storage-encrypted-cmk",
@@ -12,15 +12,15 @@ export const rdsEncryptedCmk: ResourcePolicy = {
     validateResource: [
         validateResourceOfType(rds.Cluster, (c, _args, report) => {
             if (c.storageEncrypted !== true) report("Aurora clusters must encrypt storage (storageEncrypted true).");
-            else if (!isCmk(c.kmsKeyId)) report("Aurora clusters must encrypt storage under a customer-managed KMS key (kmsKeyId).");
+            else if (!isCmk(known(() => c.kmsKeyId))) report("Aurora clusters must encrypt storage under a customer-managed KMS key (kmsKeyId).");
         }),
         validateResourceOfType(rds.GlobalCluster, (g, _args, report) => {
             // A global cluster built from an existing cluster inherits that cluster's encryption.
-            if (!nonEmpty(g.sourceDbClusterIdentifier) && g.storageEncrypted !== true) report("Global clusters must be created encrypted (storageEncrypted true) so every member cluster is.");
+            if (!isSet(known(() => g.sourceDbClusterIdentifier)) && g.storageEncrypted !== true) report("Global clusters must be created encrypted (storageEncrypted true) so every member cluster is.");
         }),
         validateResourceOfType(rds.Instance, (i, _args, report) => {
             if (i.storageEncrypted !== true) report("DB instances must encrypt storage (storageEncrypted true).");
-            else if (!isCmk(i.kmsKeyId)) report("DB instances must encrypt storage under a customer-managed KMS key (kmsKeyId).");
+            else if (!isCmk(known(() => i.kmsKeyId))) report("DB instances must encrypt storage under a customer-managed KMS key (kmsKeyId).");
         }),
     ],
 };
@@ -102,7 +102,7 @@ export const rdsEngineVersionPinned: ResourcePolicy = {
             if (!nonEmpty(c.engineVersion) || !PINNED_VERSION.test(c.engineVersion)) report(`Aurora clusters must pin engineVersion to a minor version such as 16.6 (got ${JSON.stringify(c.engineVersion ?? null)}).`);
         }),
         validateResourceOfType(rds.GlobalCluster, (g, _args, report) => {
-            if (!nonEmpty(g.sourceDbClusterIdentifier) && (!nonEmpty(g.engineVersion) || !PINNED_VERSION.test(g.engineVersion))) report(`Global clusters must pin engineVersion to a minor version such as 16.6 (got ${JSON.stringify(g.engineVersion ?? null)}).`);
+            if (!isSet(known(() => g.sourceDbClusterIdentifier)) && (!nonEmpty(g.engineVersion) || !PINNED_VERSION.test(g.engineVersion))) report(`Global clusters must pin engineVersion to a minor version such as 16.6 (got ${JSON.stringify(g.engineVersion ?? null)}).`);
         }),
         validateResourceOfType(rds.ClusterInstance, (i, _args, report) => {
             if (i.autoMinorVersionUpgrade !== false) report("Aurora instances must not auto-upgrade minor versions (autoMinorVersionUpgrade false): every region of a global database must run the same version.");

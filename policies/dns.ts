@@ -1,12 +1,12 @@
 /** DNS failover policies: routing records must be health-checked, short-lived, and fail over in time. */
 import { PolicyResource } from "@pulumi/policy";
-import { StackPolicy, T, asArray, configOf, label, nonEmpty, ofType, refersTo } from "./lib";
+import { PENDING, StackPolicy, T, asArray, configOf, isSet, label, ofType, prop, refersTo } from "./lib";
 
 const ROUTING_POLICIES = ["failoverRoutingPolicies", "latencyRoutingPolicies", "weightedRoutingPolicies", "geolocationRoutingPolicies", "geoproximityRoutingPolicies", "cidrRoutingPolicies"];
 
 /** The routing policy a record uses (e.g. "failover"), or undefined for a simple record. */
 export function routingOf(record: PolicyResource): string | undefined {
-    const key = ROUTING_POLICIES.find((k) => asArray(record.props[k]).length > 0) ?? (record.props.multivalueAnswerRoutingPolicy === true ? "multivalue" : undefined);
+    const key = ROUTING_POLICIES.find((k) => asArray(prop(record, k)).length > 0) ?? (prop(record, "multivalueAnswerRoutingPolicy") === true ? "multivalue" : undefined);
     return key?.replace("RoutingPolicies", "");
 }
 
@@ -21,13 +21,12 @@ export const routingRecordsHealthChecked: StackPolicy = {
         for (const r of ofType(args.resources, T.record)) {
             const routing = routingOf(r);
             if (routing !== "failover" && routing !== "latency") continue;
-            const id = r.props.healthCheckId;
-            if (!nonEmpty(id)) {
+            if (!isSet(prop(r, "healthCheckId"))) {
                 report(`${label(r)} (${routing} routing) must have a health check (healthCheckId) or an ARC routing control.`, r.urn);
                 continue;
             }
             const check = checks.find((c) => refersTo(r, "healthCheckId", c));
-            if (check?.props.type === "RECOVERY_CONTROL" && !nonEmpty(check.props.routingControlArn)) {
+            if (check && prop(check, "type") === "RECOVERY_CONTROL" && !isSet(prop(check, "routingControlArn"))) {
                 report(`${label(check)} is a RECOVERY_CONTROL check and must name its routing control (routingControlArn).`, check.urn);
             }
         }
@@ -51,8 +50,8 @@ export const routingRecordTtl: StackPolicy = {
     validateStack: (args, report) => {
         const { maxTtlSeconds } = configOf<TtlConfig>(ttlSchema, args.getConfig());
         for (const r of ofType(args.resources, T.record)) {
-            if (routingOf(r) === undefined && !nonEmpty(r.props.healthCheckId)) continue;
-            const ttl = r.props.ttl;
+            if (routingOf(r) === undefined && !isSet(prop(r, "healthCheckId"))) continue;
+            const ttl = prop(r, "ttl");
             if (typeof ttl === "number" && ttl > maxTtlSeconds) report(`${label(r)} takes part in failover and must have a TTL of at most ${maxTtlSeconds} s; it has ${ttl} s.`, r.urn);
         }
     },
@@ -81,9 +80,11 @@ export const detectionWithinRto: StackPolicy = {
         const budget = c.rtoSeconds > 0 ? Math.floor(c.rtoSeconds * c.detectionShareOfRto) : c.maxDetectionSeconds;
         const why = c.rtoSeconds > 0 ? `${Math.round(c.detectionShareOfRto * 100)}% of the ${c.rtoSeconds} s RTO target` : "the default detection budget";
         for (const h of ofType(args.resources, T.healthCheck)) {
-            if (!ENDPOINT_CHECKS.includes(String(h.props.type))) continue;
-            const interval = typeof h.props.requestInterval === "number" ? h.props.requestInterval : 30;
-            const threshold = typeof h.props.failureThreshold === "number" ? h.props.failureThreshold : 3;
+            if (!ENDPOINT_CHECKS.includes(prop(h, "type") as string)) continue;
+            const [i, t] = [prop(h, "requestInterval"), prop(h, "failureThreshold")];
+            if (i === PENDING || t === PENDING) continue; // decided by another resource's output: not knowable in preview
+            const interval = typeof i === "number" ? i : 30;
+            const threshold = typeof t === "number" ? t : 3;
             const detection = interval * threshold;
             if (detection > budget) report(`${label(h)} detects a failure in ${interval} s x ${threshold} = ${detection} s; it must be at most ${budget} s (${why}).`, h.urn);
         }

@@ -6,8 +6,8 @@
  */
 import { PolicyConfigSchema, PolicyResource, StackValidationArgs } from "@pulumi/policy";
 import {
-    PROJECT_FACTS_SCHEMA, ProjectFacts, STATEFUL_TYPES, StackContext, StackPolicy, T, asArray, configOf, label, nonEmpty, ofType, refersTo,
-    stackContext, stackRegion,
+    PENDING, PROJECT_FACTS_SCHEMA, ProjectFacts, STATEFUL_TYPES, StackContext, StackPolicy, T, asArray, at, configOf, isSet, label, nonEmpty, ofType, prop,
+    refersTo, stackContext, stackRegion,
 } from "./lib";
 import { routingOf } from "./dns";
 
@@ -65,18 +65,18 @@ export const standbyHasStrategyResources: StackPolicy = {
             const lts = ofType(rs, T.launchTemplate);
             const asgs = ofType(rs, T.asg);
             need(lts.length > 0, "a launch template", "compute exists in this strategy's standby");
-            need(asgs.length > 0 && asgs.every((g) => (g.props.launchTemplate as Record<string, unknown> | undefined)?.id !== undefined || nonEmpty(g.props.launchConfiguration) || g.props.mixedInstancesPolicy !== undefined),
+            need(asgs.length > 0 && asgs.every(launchable),
                 "an Auto Scaling group with a launch template", "the web tier must be launchable");
             need(ofType(rs, T.loadBalancer).length > 0, "a load balancer", "compute exists in this strategy's standby");
             need(ofType(rs, T.ecsCluster).length > 0, "an ECS cluster", "services exist in this strategy's standby");
             const services = ofType(rs, T.ecsService);
-            need(services.length > 0 && services.every((s) => nonEmpty(s.props.taskDefinition)), "ECS services with task definitions", "services exist in this strategy's standby");
+            need(services.length > 0 && services.every((s) => isSet(prop(s, "taskDefinition"))), "ECS services with task definitions", "services exist in this strategy's standby");
             const records = ofType(rs, T.record).filter((r) => routingOf(r) === plan.dns.routing);
-            need(records.length > 0 && records.every((r) => nonEmpty(r.props.healthCheckId)), `a health-checked ${plan.dns.routing} record`, "Route 53 must be able to send traffic here");
+            need(records.length > 0 && records.every((r) => isSet(prop(r, "healthCheckId"))), `a health-checked ${plan.dns.routing} record`, "Route 53 must be able to send traffic here");
         }
 
         const clusters = ofType(rs, T.rdsCluster);
-        const inGlobal = clusters.filter((c) => nonEmpty(c.props.globalClusterIdentifier));
+        const inGlobal = clusters.filter((c) => isSet(prop(c, "globalClusterIdentifier")));
         switch (plan.aurora.shape) {
             case "headless":
                 need(inGlobal.length > 0, "an Aurora secondary cluster in the global cluster (headless)", "pilot light replicates data live");
@@ -86,7 +86,7 @@ export const standbyHasStrategyResources: StackPolicy = {
                 need(inGlobal.some((c) => instancesOf(c, rs).length > 0), "at least one instance in its Aurora secondary", "the standby serves reads and can be promoted in minutes");
                 break;
             case "restore":
-                need(clusters.some((c) => nonEmpty(c.props.snapshotIdentifier) || c.props.restoreToPointInTime !== undefined), "an Aurora cluster restored from a recovery point", "backup-restore recovers from backups");
+                need(clusters.some((c) => isSet(prop(c, "snapshotIdentifier")) || prop(c, "restoreToPointInTime") !== undefined), "an Aurora cluster restored from a recovery point", "backup-restore recovers from backups");
                 break;
             default:
                 break;
@@ -96,7 +96,7 @@ export const standbyHasStrategyResources: StackPolicy = {
                 need(ofType(rs, T.tableReplica).length > 0, "DynamoDB table replicas", "this strategy replicates tables live");
                 break;
             case "restore":
-                need(ofType(rs, T.table).some((t) => nonEmpty(t.props.restoreSourceTableArn) || nonEmpty(t.props.restoreSourceName) || nonEmpty(t.props.restoreBackupArn)), "DynamoDB tables restored from a recovery point", "backup-restore recovers from backups");
+                need(ofType(rs, T.table).some((t) => ["restoreSourceTableArn", "restoreSourceName", "restoreBackupArn"].some((k) => isSet(prop(t, k)))), "DynamoDB tables restored from a recovery point", "backup-restore recovers from backups");
                 break;
             default:
                 break;
@@ -109,27 +109,38 @@ const capacitySchema = factsSchema();
 
 interface Sized { readonly what: string; readonly desired: number; readonly min: number; readonly max: number; readonly launchable: boolean; readonly urn: string }
 
+/** An Auto Scaling group can launch instances: it names a launch template (or configuration, or mixed policy). */
+function launchable(g: PolicyResource): boolean {
+    return ["launchTemplate.id", "launchTemplate.name", "launchConfiguration"].some((k) => isSet(prop(g, k))) || prop(g, "mixedInstancesPolicy") !== undefined;
+}
+
+/** A count, its default when unset, or undefined when it is unknown during preview. */
+function count(v: unknown, dflt: number): number | undefined {
+    return v === PENDING ? undefined : typeof v === "number" ? v : v === undefined ? dflt : Number(v);
+}
+
+/** Each web and service tier's capacity; tiers whose counts are unknown during preview are left out. */
 function sizedCompute(rs: readonly PolicyResource[]): Sized[] {
     const out: Sized[] = [];
     for (const g of ofType(rs, T.asg)) {
-        const min = Number(g.props.minSize ?? 0);
-        const lt = g.props.launchTemplate as Record<string, unknown> | undefined;
-        out.push({
-            what: label(g), min, max: Number(g.props.maxSize ?? 0), desired: Number(g.props.desiredCapacity ?? min), urn: g.urn,
-            launchable: lt?.id !== undefined || lt?.name !== undefined || nonEmpty(g.props.launchConfiguration) || g.props.mixedInstancesPolicy !== undefined,
-        });
+        const min = count(prop(g, "minSize"), 0);
+        const max = count(prop(g, "maxSize"), 0);
+        const desired = count(prop(g, "desiredCapacity"), min ?? 0);
+        if (min === undefined || max === undefined || desired === undefined) continue;
+        out.push({ what: label(g), min, max, desired, urn: g.urn, launchable: launchable(g) });
     }
-    const targets = ofType(rs, T.scalableTarget).filter((t) => t.props.serviceNamespace === "ecs");
+    const targets = ofType(rs, T.scalableTarget).filter((t) => prop(t, "serviceNamespace") === "ecs");
     for (const s of ofType(rs, T.ecsService)) {
-        const name = String(s.props.name ?? s.name);
-        const target = targets.find((t) => refersTo(t, "resourceId", s) || String(t.props.resourceId ?? "").endsWith(`/${name}`));
-        const desired = Number(s.props.desiredCount ?? 0);
-        out.push({
-            what: label(s), desired, urn: s.urn,
-            min: target ? Number(target.props.minCapacity ?? 0) : desired,
-            max: target ? Number(target.props.maxCapacity ?? 0) : desired,
-            launchable: nonEmpty(s.props.taskDefinition),
+        const name = prop(s, "name");
+        const target = targets.find((t) => {
+            const id = prop(t, "resourceId");
+            return refersTo(t, "resourceId", s) || (nonEmpty(name) && nonEmpty(id) && id.endsWith(`/${name}`));
         });
+        const desired = count(prop(s, "desiredCount"), 0);
+        const min = target ? count(prop(target, "minCapacity"), 0) : desired;
+        const max = target ? count(prop(target, "maxCapacity"), 0) : desired;
+        if (min === undefined || max === undefined || desired === undefined) continue;
+        out.push({ what: label(s), desired, urn: s.urn, min, max, launchable: isSet(prop(s, "taskDefinition")) });
     }
     return out;
 }
@@ -176,10 +187,15 @@ export const auroraVersionsConsistent: StackPolicy = {
         const { engineVersion } = configOf<VersionConfig>(versionSchema, args.getConfig());
         const members = ofType(args.resources, T.globalCluster, T.rdsCluster);
         if (members.length === 0) args.notApplicable("no Aurora cluster in the stack");
-        const versions = new Set(members.map((m) => String(m.props.engineVersion ?? "(unset)")));
+        const versionOf = (m: PolicyResource) => {
+            const v = prop(m, "engineVersion");
+            return v === PENDING ? undefined : String(v ?? "(unset)");
+        };
+        const known = members.filter((m) => versionOf(m) !== undefined);
+        const versions = new Set(known.map((m) => versionOf(m) as string));
         const expected = nonEmpty(engineVersion) ? engineVersion : versions.size === 1 ? [...versions][0] : undefined;
-        for (const m of members) {
-            const v = String(m.props.engineVersion ?? "(unset)");
+        for (const m of known) {
+            const v = versionOf(m) as string;
             if (expected === undefined) report(`${label(m)} runs ${v}; every cluster of the global database must run the same engine version (found ${[...versions].join(", ")}).`, m.urn);
             else if (v !== expected) report(`${label(m)} must run engine version ${expected}, the global database's; it runs ${v}.`, m.urn);
         }
@@ -204,13 +220,15 @@ export const globalTablesReplicated: StackPolicy = {
         switch (ctx.plan.dynamo.shape) {
             case "replica": {
                 const replicas = ofType(rs, T.tableReplica);
-                const names = facts.tables.length ? facts.tables : [];
-                if (names.length === 0 && replicas.length === 0) report(`${who(ctx, true)} must hold a replica of every global table; it holds none.`);
+                if (replicas.length === 0) report(`${who(ctx, true)} must hold a replica of every global table; it holds none.`);
+                // A table ARN that is another resource's output is unknown during preview: names cannot be matched then.
+                const arns = replicas.map((r) => prop(r, "globalTableArn"));
+                const names = arns.includes(PENDING) ? [] : facts.tables;
                 for (const name of names) {
-                    const mine = replicas.filter((r) => tableArnName(r.props.globalTableArn) === name);
+                    const mine = replicas.filter((r) => tableArnName(prop(r, "globalTableArn")) === name);
                     if (mine.length === 0) report(`${who(ctx, true)} must hold a replica of table ${name}; no TableReplica refers to it.`);
                     for (const r of mine) {
-                        const src = arnRegion(r.props.globalTableArn);
+                        const src = arnRegion(prop(r, "globalTableArn"));
                         if (home && src !== home) report(`${label(r)} must replicate the home region's table (${home}); its globalTableArn is in ${src}.`, r.urn);
                     }
                 }
@@ -219,11 +237,13 @@ export const globalTablesReplicated: StackPolicy = {
             case "table": {
                 if (ctx.strategy === "backup-restore") break; // no live replicas in this strategy
                 const tables = ofType(rs, T.table);
-                for (const name of facts.tables) if (!tables.some((t) => t.props.name === name)) report(`The home stack must hold global table ${name}; it does not.`);
+                for (const name of facts.tables) if (!tables.some((t) => [name, PENDING].includes(prop(t, "name") as string))) report(`The home stack must hold global table ${name}; it does not.`);
                 const standbys = facts.regions.filter((r) => r !== ctx.region);
                 for (const t of tables) {
                     if (t.opts.ignoreChanges.includes("replicas")) continue;
-                    const listed = asArray<{ regionName?: string }>(t.props.replicas).map((r) => r.regionName);
+                    const inline = prop(t, "replicas");
+                    if (inline === PENDING) continue;
+                    const listed = asArray<{ regionName?: string }>(inline).map((r) => r.regionName);
                     const missing = standbys.filter((r) => !listed.includes(r));
                     if (standbys.length === 0 && listed.length === 0) report(`${label(t)} must either list its replicas or ignore changes to replicas (they live in the standby stacks).`, t.urn);
                     else if (missing.length) report(`${label(t)} must have a replica in every standby region; missing ${missing.join(", ")} (or set ignoreChanges ["replicas"] when standby stacks own them).`, t.urn);
@@ -253,10 +273,12 @@ export const backupsCopiedToStandbys: StackPolicy = {
         if (plans.length === 0) report(`${who(ctx, true)} must run a backup plan with copies to every standby region; it has none.`);
         const standbys = facts.regions.filter((r) => r !== ctx.region);
         for (const p of plans) {
-            for (const rule of asArray<Record<string, unknown>>(p.props.rules)) {
-                const dests = asArray<Record<string, unknown>>(rule.copyActions).map((c) => arnRegion(c.destinationVaultArn));
+            for (const rule of asArray<Record<string, unknown>>(prop(p, "rules"))) {
+                const arns = asArray<unknown>(at(rule, "copyActions")).map((c) => at(c, "destinationVaultArn"));
+                if (arns.includes(PENDING)) continue; // a vault ARN built from outputs: not knowable in preview
+                const dests = arns.map(arnRegion);
                 const missing = standbys.length ? standbys.filter((r) => !dests.includes(r)) : dests.some((d) => d !== ctx.region) ? [] : ["(any other region)"];
-                if (missing.length) report(`Rule "${String(rule.ruleName)}" of ${label(p)} must copy to a vault in every standby region; missing ${missing.join(", ")}.`, p.urn);
+                if (missing.length) report(`Rule "${String(at(rule, "ruleName"))}" of ${label(p)} must copy to a vault in every standby region; missing ${missing.join(", ")}.`, p.urn);
             }
         }
     },
@@ -293,7 +315,7 @@ interface RegionConfig { exemptions: RegionExemption[] }
 
 function exempt(r: PolicyResource, region: string, exemptions: readonly RegionExemption[]): boolean {
     return exemptions.some((e) => r.type.startsWith(e.type) && e.region === region
-        && Object.entries(e.when ?? {}).every(([k, v]) => r.props[k] === v));
+        && Object.entries(e.when ?? {}).every(([k, v]) => prop(r, k) === v));
 }
 
 export const resourcesInStackRegion: StackPolicy = {
@@ -309,8 +331,8 @@ export const resourcesInStackRegion: StackPolicy = {
         const { exemptions } = configOf<RegionConfig>(regionSchema, args.getConfig());
         for (const r of args.resources) {
             if (!r.type.startsWith("aws:")) continue;
-            const viaProvider = r.provider?.props.region;
-            const own = r.props.region;
+            const viaProvider = r.provider ? prop(r.provider, "region") : undefined;
+            const own = prop(r, "region");
             for (const [where, reg] of [["its provider", viaProvider], ["its region input", own]] as const) {
                 if (nonEmpty(reg) && reg !== region && !exempt(r, reg, exemptions)) {
                     report(`${label(r)} must be created in the stack's region ${region}; ${where} puts it in ${reg}.`, r.urn);

@@ -1,7 +1,7 @@
 /** DynamoDB policies: base tables, inline replicas and stand-alone TableReplicas. */
 import * as dynamodb from "@pulumi/aws/dynamodb";
 import { validateResourceOfType } from "@pulumi/policy";
-import { ResourcePolicy, asArray, isCmk } from "./lib";
+import { ResourcePolicy, asArray, isCmk, known } from "./lib";
 
 type InlineReplica = { regionName?: string; kmsKeyArn?: string; pointInTimeRecovery?: boolean; deletionProtectionEnabled?: boolean };
 const inlineReplicas = (v: unknown) => asArray<InlineReplica>(v);
@@ -15,11 +15,11 @@ export const dynamoEncryptedCmk: ResourcePolicy = {
     validateResource: [
         validateResourceOfType(dynamodb.Table, (t, _args, report) => {
             const sse = t.serverSideEncryption;
-            if (sse?.enabled !== true || !isCmk(sse.kmsKeyArn)) report("DynamoDB tables must be encrypted under a customer-managed KMS key (serverSideEncryption.enabled true with kmsKeyArn); the default uses an AWS-owned key.");
-            for (const r of inlineReplicas(t.replicas)) if (!isCmk(r.kmsKeyArn)) report(`The ${r.regionName ?? "(unnamed)"} replica must be encrypted under a customer-managed KMS key (kmsKeyArn).`);
+            if (sse?.enabled !== true || !isCmk(known(() => sse.kmsKeyArn))) report("DynamoDB tables must be encrypted under a customer-managed KMS key (serverSideEncryption.enabled true with kmsKeyArn); the default uses an AWS-owned key.");
+            for (const r of inlineReplicas(known(() => t.replicas))) if (!isCmk(known(() => r.kmsKeyArn))) report(`The ${r.regionName ?? "(unnamed)"} replica must be encrypted under a customer-managed KMS key (kmsKeyArn).`);
         }),
         validateResourceOfType(dynamodb.TableReplica, (r, _args, report) => {
-            if (!isCmk(r.kmsKeyArn)) report("DynamoDB table replicas must be encrypted under a customer-managed KMS key in their region (kmsKeyArn).");
+            if (!isCmk(known(() => r.kmsKeyArn))) report("DynamoDB table replicas must be encrypted under a customer-managed KMS key in their region (kmsKeyArn).");
         }),
     ],
 };
@@ -33,7 +33,7 @@ export const dynamoPitr: ResourcePolicy = {
     validateResource: [
         validateResourceOfType(dynamodb.Table, (t, _args, report) => {
             if (t.pointInTimeRecovery?.enabled !== true) report("DynamoDB tables must have point-in-time recovery on (pointInTimeRecovery.enabled true).");
-            for (const r of inlineReplicas(t.replicas)) if (r.pointInTimeRecovery !== true) report(`The ${r.regionName ?? "(unnamed)"} replica must have point-in-time recovery on.`);
+            for (const r of inlineReplicas(known(() => t.replicas))) if (r.pointInTimeRecovery !== true) report(`The ${r.regionName ?? "(unnamed)"} replica must have point-in-time recovery on.`);
         }),
         validateResourceOfType(dynamodb.TableReplica, (r, _args, report) => {
             if (r.pointInTimeRecovery !== true) report("DynamoDB table replicas must have point-in-time recovery on (pointInTimeRecovery true).");
@@ -50,7 +50,7 @@ export const dynamoDeletionProtection: ResourcePolicy = {
     validateResource: [
         validateResourceOfType(dynamodb.Table, (t, _args, report) => {
             if (t.deletionProtectionEnabled !== true) report("DynamoDB tables must have deletion protection on (deletionProtectionEnabled true).");
-            for (const r of inlineReplicas(t.replicas)) if (r.deletionProtectionEnabled !== true) report(`The ${r.regionName ?? "(unnamed)"} replica must have deletion protection on.`);
+            for (const r of inlineReplicas(known(() => t.replicas))) if (r.deletionProtectionEnabled !== true) report(`The ${r.regionName ?? "(unnamed)"} replica must have deletion protection on.`);
         }),
         validateResourceOfType(dynamodb.TableReplica, (r, _args, report) => {
             if (r.deletionProtectionEnabled !== true) report("DynamoDB table replicas must have deletion protection on (deletionProtectionEnabled true).");

@@ -11,6 +11,7 @@ import type {
     Severity,
     StackValidationPolicy,
 } from "@pulumi/policy";
+import { UnknownValueError } from "@pulumi/policy";
 import type { CapacityConfig, Role, Strategy, WebConfig } from "../src/config";
 import { RegionPlan, planRegion } from "../src/strategy";
 
@@ -76,6 +77,40 @@ export const STATEFUL_TYPES: readonly string[] = [
 
 export const OPEN_CIDRS: readonly string[] = ["0.0.0.0/0", "::/0"];
 
+/**
+ * A value the engine does not know yet. In a preview, an input computed from another resource's output
+ * (a key ARN, a health-check id) is unknown, and reading it throws; the analyzer then skips the whole policy
+ * for that resource with an advisory note. A reference that is merely pending is still a reference, so the
+ * pack reads such values through `known` / `prop` and treats PENDING as "set, to another resource's output".
+ */
+export const PENDING: unique symbol = Symbol("pending");
+export type Pending = typeof PENDING;
+
+/** Runs `read`, returning PENDING when it touches a value unknown during preview. */
+export function known<X>(read: () => X): X | Pending {
+    try {
+        return read();
+    } catch (e) {
+        if (e instanceof UnknownValueError) return PENDING;
+        throw e;
+    }
+}
+
+/** A (dotted) path into a value, or PENDING when it touches a value unknown during preview. */
+export function at(value: unknown, path: string): unknown {
+    return known(() => path.split(".").reduce<unknown>((o, k) => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), value));
+}
+
+/** A (dotted) property of a resource, or PENDING when it is unknown during preview. */
+export function prop(r: { props: Record<string, unknown> }, path: string): unknown {
+    return at(r.props, path);
+}
+
+/** Set: a non-empty string, or a pending reference to another resource's output. */
+export function isSet(v: unknown): boolean {
+    return v === PENDING || nonEmpty(v);
+}
+
 /** Booleans arrive as booleans, but some v7 inputs are strings ("true"), e.g. launch-template EBS flags. */
 export function isTrue(v: unknown): boolean {
     return v === true || v === "true";
@@ -85,24 +120,38 @@ export function nonEmpty(v: unknown): v is string {
     return typeof v === "string" && v.trim().length > 0;
 }
 
-/** A customer-managed key reference: set, and not an AWS-managed alias such as alias/aws/rds. */
+/**
+ * A customer-managed key reference: set, and not an AWS-managed alias such as alias/aws/rds. A pending
+ * reference is another resource's output (a key's ARN): AWS-managed keys are only ever named literally.
+ */
 export function isCmk(v: unknown): boolean {
-    return nonEmpty(v) && !/(^|:)alias\/aws\//.test(v);
+    return v === PENDING || (nonEmpty(v) && !/(^|:)alias\/aws\//.test(v));
 }
 
 export function asArray<X = unknown>(v: unknown): X[] {
     return Array.isArray(v) ? (v as X[]) : [];
 }
 
-/** Tags as a map, from either a `tags` map or an Auto Scaling group's `[{key, value}]` list. */
+/**
+ * Tags as a map, from either a `tags` map or an Auto Scaling group's `[{key, value}]` list; PENDING when
+ * the tags are unknown during preview.
+ */
+export function tagsOrPending(props: Record<string, unknown>): Record<string, string> | Pending {
+    return known(() => {
+        const t = props.tags;
+        if (Array.isArray(t)) {
+            const out: Record<string, string> = {};
+            for (const e of t as Array<Record<string, unknown>>) if (typeof e?.key === "string") out[e.key] = String(e.value ?? "");
+            return out;
+        }
+        return t !== null && typeof t === "object" ? { ...(t as Record<string, string>) } : {};
+    });
+}
+
+/** Tags as a map ({} when unknown during preview). */
 export function tagsOf(props: Record<string, unknown>): Record<string, string> {
-    const t = props.tags;
-    if (Array.isArray(t)) {
-        const out: Record<string, string> = {};
-        for (const e of t as Array<Record<string, unknown>>) if (typeof e?.key === "string") out[e.key] = String(e.value ?? "");
-        return out;
-    }
-    return t !== null && typeof t === "object" ? { ...(t as Record<string, string>) } : {};
+    const t = tagsOrPending(props);
+    return t === PENDING ? {} : t;
 }
 
 /** The policy's config with the schema's defaults filled in (the engine sends them; this keeps a policy safe without). */
@@ -131,17 +180,17 @@ export function ofType(resources: readonly PolicyResource[], ...types: string[])
 /** The values a resource may be referred to by: its ARN, name, bucket, key id. */
 function handles(r: PolicyResource): string[] {
     return ["arn", "name", "bucket", "keyId", "id", "clusterIdentifier", "globalClusterIdentifier"]
-        .map((k) => r.props[k])
+        .map((k) => prop(r, k))
         .filter((v): v is string => nonEmpty(v));
 }
 
 /**
- * Whether `r`'s input `prop` refers to `target`: through the engine's property dependencies (an Output of
+ * Whether `r`'s input `key` refers to `target`: through the engine's property dependencies (an Output of
  * `target` flowed into it), or, for literal references, by value.
  */
-export function refersTo(r: PolicyResource, prop: string, target: PolicyResource): boolean {
-    if ((r.propertyDependencies[prop] ?? []).some((d) => d.urn === target.urn)) return true;
-    const v = r.props[prop];
+export function refersTo(r: PolicyResource, key: string, target: PolicyResource): boolean {
+    if ((r.propertyDependencies[key] ?? []).some((d) => d.urn === target.urn)) return true;
+    const v = prop(r, key);
     const values = (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === "string");
     const hs = handles(target);
     return values.some((x) => hs.includes(x));
@@ -149,8 +198,10 @@ export function refersTo(r: PolicyResource, prop: string, target: PolicyResource
 
 /** The region the stack deploys to: the default AWS provider's (the engine builds it from `aws:region`). */
 export function stackRegion(resources: readonly PolicyResource[]): string | undefined {
-    const fromDefault = (p: { name: string; props: Record<string, unknown> } | undefined) =>
-        p && p.name.startsWith("default") && nonEmpty(p.props.region) ? p.props.region : undefined;
+    const fromDefault = (p: { name: string; props: Record<string, unknown> } | undefined) => {
+        const region = p && p.name.startsWith("default") ? prop(p, "region") : undefined;
+        return nonEmpty(region) ? region : undefined;
+    };
     for (const r of resources) {
         if (r.type === T.awsProvider) {
             const reg = fromDefault(r);
@@ -225,7 +276,7 @@ export function stackContext(resources: readonly PolicyResource[], facts: Projec
     }
     const isHome = facts.regions.length > 0 && region
         ? facts.regions[0] === region
-        : ofType(resources, T.kmsKey).some((k) => isTrue(k.props.multiRegion));
+        : ofType(resources, T.kmsKey).some((k) => isTrue(prop(k, "multiRegion")));
     const plan = strategy && role ? expectedPlan(strategy, role, isHome, facts.keepRestored) : undefined;
     return { region, strategy, role, roleSource, isHome, plan };
 }

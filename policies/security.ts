@@ -5,7 +5,7 @@ import * as kms from "@pulumi/aws/kms";
 import * as rds from "@pulumi/aws/rds";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import { PolicyResource, validateResourceOfType } from "@pulumi/policy";
-import { ResourcePolicy, StackPolicy, T, asArray, isCmk, label, nonEmpty, ofType, tagsOf, configOf } from "./lib";
+import { PENDING, Pending, ResourcePolicy, StackPolicy, T, asArray, at, configOf, isCmk, known, label, nonEmpty, ofType, prop, tagsOrPending } from "./lib";
 
 export const kmsRotation: ResourcePolicy = {
     name: "aws-kms-key-rotation-enabled",
@@ -28,7 +28,7 @@ export const logGroupEncrypted: ResourcePolicy = {
     enforcementLevel: "mandatory",
     remediationSteps: "Set kmsKeyId to the region's logs key; its key policy must let logs.<region>.amazonaws.com use it for this account's log groups.",
     validateResource: validateResourceOfType(cloudwatch.LogGroup, (g, _args, report) => {
-        if (!isCmk(g.kmsKeyId)) report("CloudWatch log groups must be encrypted under a customer-managed KMS key (kmsKeyId).");
+        if (!isCmk(known(() => g.kmsKeyId))) report("CloudWatch log groups must be encrypted under a customer-managed KMS key (kmsKeyId).");
     }),
 };
 
@@ -39,7 +39,7 @@ export const backupVaultEncrypted: ResourcePolicy = {
     enforcementLevel: "mandatory",
     remediationSteps: "Set kmsKeyArn on the vault to the region's data key (copies into a vault are re-encrypted under that vault's key).",
     validateResource: validateResourceOfType(backup.Vault, (v, _args, report) => {
-        if (!isCmk(v.kmsKeyArn)) report("Backup vaults must be encrypted under a customer-managed KMS key (kmsKeyArn); the default is the AWS-managed aws/backup key.");
+        if (!isCmk(known(() => v.kmsKeyArn))) report("Backup vaults must be encrypted under a customer-managed KMS key (kmsKeyArn); the default is the AWS-managed aws/backup key.");
     }),
 };
 
@@ -51,33 +51,38 @@ export const secretsEncrypted: ResourcePolicy = {
     remediationSteps: "Set kmsKeyId on the secret and on each replica (the replica region's key); with manageMasterUserPassword set masterUserSecretKmsKeyId.",
     validateResource: [
         validateResourceOfType(secretsmanager.Secret, (s, _args, report) => {
-            if (!isCmk(s.kmsKeyId)) report("Secrets must be encrypted under a customer-managed KMS key (kmsKeyId); the default is aws/secretsmanager.");
-            for (const r of asArray<{ region?: string; kmsKeyId?: string }>(s.replicas)) {
-                if (!isCmk(r.kmsKeyId)) report(`The ${r.region ?? "(unnamed)"} replica of the secret must be encrypted under a customer-managed KMS key (kmsKeyId).`);
+            if (!isCmk(known(() => s.kmsKeyId))) report("Secrets must be encrypted under a customer-managed KMS key (kmsKeyId); the default is aws/secretsmanager.");
+            for (const r of asArray<{ region?: string; kmsKeyId?: string }>(known(() => s.replicas))) {
+                if (!isCmk(known(() => r.kmsKeyId))) report(`The ${String(known(() => r.region) ?? "(unnamed)")} replica of the secret must be encrypted under a customer-managed KMS key (kmsKeyId).`);
             }
         }),
         validateResourceOfType(rds.Cluster, (c, _args, report) => {
-            if (c.manageMasterUserPassword === true && !isCmk(c.masterUserSecretKmsKeyId)) report("A cluster whose master password RDS manages must encrypt that secret under a customer-managed KMS key (masterUserSecretKmsKeyId).");
+            if (c.manageMasterUserPassword === true && !isCmk(known(() => c.masterUserSecretKmsKeyId))) report("A cluster whose master password RDS manages must encrypt that secret under a customer-managed KMS key (masterUserSecretKmsKeyId).");
         }),
     ],
 };
 
-type Sse = { algorithm?: string; key?: string };
+type Sse = { algorithm?: unknown; key?: unknown };
+
+/** Whether `r`'s input `key` is `target` (the bucket a configuration or policy belongs to), by dependency or by name. */
+function isFor(r: PolicyResource, key: string, target: PolicyResource): boolean {
+    if ((r.propertyDependencies[key] ?? []).some((d) => d.urn === target.urn)) return true;
+    const v = prop(r, key);
+    return nonEmpty(v) && v === prop(target, "bucket");
+}
 
 /** The default encryption a bucket gets: from its SSE configuration resources, or the (deprecated) inline block. */
 function bucketEncryption(b: PolicyResource, resources: readonly PolicyResource[]): Sse[] {
     const out: Sse[] = [];
-    const fromRule = (rule: Record<string, unknown> | undefined) => {
-        const d = rule?.applyServerSideEncryptionByDefault as Record<string, unknown> | undefined;
-        if (d) out.push({ algorithm: d.sseAlgorithm as string | undefined, key: d.kmsMasterKeyId as string | undefined });
+    const fromRule = (rule: unknown) => {
+        const d = at(rule, "applyServerSideEncryptionByDefault") as Record<string, unknown> | undefined;
+        if (d && typeof d === "object") out.push({ algorithm: known(() => d.sseAlgorithm), key: known(() => d.kmsMasterKeyId) });
     };
     for (const c of ofType(resources, T.bucketSse, T.bucketSseV2)) {
-        if (c.props.bucket === b.props.bucket || c.propertyDependencies.bucket?.some((d) => d.urn === b.urn)) {
-            for (const rule of asArray<Record<string, unknown>>(c.props.rules)) fromRule(rule);
-        }
+        if (isFor(c, "bucket", b)) for (const rule of asArray(prop(c, "rules"))) fromRule(rule);
     }
-    const inline = b.props.serverSideEncryptionConfiguration as Record<string, unknown> | undefined;
-    if (inline) fromRule(inline.rule as Record<string, unknown> | undefined);
+    const inline = prop(b, "serverSideEncryptionConfiguration.rule");
+    if (inline) fromRule(inline);
     return out;
 }
 
@@ -100,15 +105,14 @@ function grantsElbLogDelivery(policy: unknown): boolean {
 
 /**
  * Whether `b` is a load-balancer access-log bucket (ALB access logs support SSE-S3 only): an ALB logs to it,
- * or its bucket policy grants ELB log delivery (a standby keeps the bucket while it has no ALB).
+ * or its bucket policy grants ELB log delivery (a standby keeps the bucket while it has no ALB). PENDING when
+ * its bucket policy is unknown during preview.
  */
-function isAlbLogBucket(b: PolicyResource, resources: readonly PolicyResource[]): boolean {
-    const logsHere = ofType(resources, T.loadBalancer).some((lb) => {
-        const logs = lb.props.accessLogs as Record<string, unknown> | undefined;
-        return (logs?.bucket !== undefined && logs.bucket === b.props.bucket) || (lb.propertyDependencies.accessLogs ?? []).some((d) => d.urn === b.urn);
-    });
-    return logsHere || ofType(resources, T.bucketPolicy).some((p) =>
-        (p.props.bucket === b.props.bucket || (p.propertyDependencies.bucket ?? []).some((d) => d.urn === b.urn)) && grantsElbLogDelivery(p.props.policy));
+function isAlbLogBucket(b: PolicyResource, resources: readonly PolicyResource[]): boolean | Pending {
+    if (ofType(resources, T.loadBalancer).some((lb) => isFor(lb, "accessLogs", b) || (nonEmpty(prop(lb, "accessLogs.bucket")) && prop(lb, "accessLogs.bucket") === prop(b, "bucket")))) return true;
+    const policies = ofType(resources, T.bucketPolicy).filter((p) => isFor(p, "bucket", b)).map((p) => prop(p, "policy"));
+    if (policies.some(grantsElbLogDelivery)) return true;
+    return policies.includes(PENDING) ? PENDING : false;
 }
 
 export const s3Encrypted: StackPolicy = {
@@ -120,10 +124,15 @@ export const s3Encrypted: StackPolicy = {
     validateStack: (args, report) => {
         for (const b of ofType(args.resources, T.bucket, T.bucketV2)) {
             const sse = bucketEncryption(b, args.resources);
-            if (isAlbLogBucket(b, args.resources)) {
+            const logBucket = isAlbLogBucket(b, args.resources);
+            const kms = sse.some((s) => (s.algorithm === "aws:kms" || s.algorithm === "aws:kms:dsse") && isCmk(s.key));
+            if (logBucket === PENDING) {
+                // Its policy is unknown until the update: either kind of bucket may be meant; require one of the two.
+                if (!kms && !sse.some((s) => s.algorithm === "AES256")) report(`${label(b)} must declare default encryption: a customer-managed KMS key, or SSE-S3 if it receives load-balancer logs.`, b.urn);
+            } else if (logBucket) {
                 if (!sse.some((s) => s.algorithm === "AES256")) report(`${label(b)} receives ALB access logs and must declare SSE-S3 (AES256) default encryption, the only one log delivery supports.`, b.urn);
-            } else if (!sse.some((s) => (s.algorithm === "aws:kms" || s.algorithm === "aws:kms:dsse") && isCmk(s.key))) {
-                report(`${label(b)} must declare default encryption under a customer-managed KMS key (sseAlgorithm aws:kms with kmsMasterKeyId); found ${sse.map((s) => s.algorithm).join(", ") || "none"}.`, b.urn);
+            } else if (!kms) {
+                report(`${label(b)} must declare default encryption under a customer-managed KMS key (sseAlgorithm aws:kms with kmsMasterKeyId); found ${sse.map((s) => String(s.algorithm)).join(", ") || "none"}.`, b.urn);
             }
         }
     },
@@ -174,10 +183,13 @@ export const requiredTags: ResourcePolicy = {
     validateResource: (args, report) => {
         if (!args.type.startsWith("aws:")) return;
         const props = args.props as Record<string, unknown>;
-        if (!TAGGABLE_TYPES.includes(args.type) && props.tags === undefined) return;
+        if (!TAGGABLE_TYPES.includes(args.type) && known(() => props.tags) === undefined) return;
         const { keys } = configOf<TagsConfig>(tagsSchema, args.getConfig());
-        const providerDefaults = (args.provider?.props?.defaultTags as Record<string, unknown> | undefined)?.tags as Record<string, string> | undefined;
-        const tags = { ...(providerDefaults ?? {}), ...tagsOf(props) };
+        const own = tagsOrPending(props);
+        if (own === PENDING) return args.notApplicable("the resource's tags are unknown until the update");
+        const defaultTags = args.provider ? prop(args.provider, "defaultTags") : undefined;
+        const fromProvider = defaultTags !== null && typeof defaultTags === "object" ? tagsOrPending(defaultTags as Record<string, unknown>) : {};
+        const tags = { ...(fromProvider === PENDING ? {} : fromProvider), ...own };
         const missing = keys.filter((k) => !nonEmpty(tags[k]));
         if (missing.length) report(`${args.type} resources must carry the tags ${keys.join(", ")}; missing or empty: ${missing.join(", ")}.`);
     },

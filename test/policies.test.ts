@@ -14,7 +14,7 @@ import { parse as parseYaml } from "yaml";
 import type { PlannedResource } from "../tools/planner";
 import { PROJECT_DIR, STACKS, STRATEGIES, files, planAll, planOf } from "./helpers";
 import { MODULES, OWN_POLICIES, evaluateLocally, localConfig, localPackInfo } from "./policiesHarness";
-import { CASES, T, clonePlan, pick, setProp, verdicts } from "./policyCases";
+import { CASES, T, asFirstPreview, clonePlan, pick, setProp, verdicts } from "./policyCases";
 
 const policiesIn = (vs: readonly Violation[], name: string) => vs.filter((v) => v.policy === name);
 
@@ -75,6 +75,22 @@ describe("policy pack: how policies read the stack", () => {
         assert.strictEqual(vs.length, 1);
         assert.strictEqual(vs[0].enforcementLevel, "advisory");
         assert.match(vs[0].message, /can't run policy 'aws-ec2-imdsv2-required'.*during preview/);
+    });
+
+    it("in a first preview (outputs unknown) nothing is failed for a pending reference, and every stack policy still runs", async () => {
+        for (const strategy of STRATEGIES) {
+            for (const stack of ["prod", "dr"] as const) {
+                const plan = asFirstPreview(await planOf(stack, `strategy=${strategy}`));
+                const vs = await verdicts(plan);
+                assert.deepStrictEqual(vs.filter((v) => v.enforcementLevel === "mandatory"), [], `${stack} under ${strategy}`);
+                const skippedStack = vs.filter((v) => /^can't run/.test(v.message) && OWN_POLICIES.some((p) => p.name === v.policy && "validateStack" in p));
+                assert.deepStrictEqual(skippedStack, [], `${stack} under ${strategy}: stack policies must not be skipped for unknown values`);
+            }
+        }
+        // And a pending key reference still counts as a customer-managed key, while a missing one does not.
+        const plan = asFirstPreview(await planOf("dr"));
+        setProp(pick(plan, T.vault), "kmsKeyArn", undefined);
+        assert.strictEqual(policiesIn(await verdicts(plan), "aws-backup-vault-encrypted-cmk").length, 1);
     });
 
     it("the standby's role comes from the role tag on its health check, before primaryRegion in the config", async () => {

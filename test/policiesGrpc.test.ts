@@ -17,7 +17,7 @@ import { runPolicies } from "../tools/policyReport";
 import { PolicyAnalyzer, Violation } from "../tools/policyRunner";
 import { PROJECT_DIR, STRATEGIES, planAll, planOf } from "./helpers";
 import { ALL_POLICIES, PACK_NAME, evaluateLocally, localConfig } from "./policiesHarness";
-import { CASES, clonePlan } from "./policyCases";
+import { CASES, asFirstPreview, clonePlan } from "./policyCases";
 
 const key = (v: Violation) => `${v.policy}|${v.enforcementLevel}|${v.urn}|${v.message}`;
 const sorted = (vs: readonly Violation[]) => vs.map(key).sort();
@@ -149,6 +149,15 @@ describe("policy pack over gRPC: the real analyzer process", function () {
             assert.deepStrictEqual(sorted(local), sorted(report.violations));
         });
     }
+
+    it("a first-preview plan (outputs unknown) gets the same verdicts from the analyzer as in-process", async () => {
+        for (const stack of ["prod", "dr"]) {
+            const plan = asFirstPreview(await planOf(stack));
+            const [report] = await runPolicies([plan], { analyzer });
+            assert.ok(report.violations.some((v) => /^can't run/.test(v.message)), "some resource policy meets an unknown");
+            assert.deepStrictEqual(sorted(await evaluateLocally(plan, localConfig(projectPolicyConfig([plan.config])))), sorted(report.violations), stack);
+        }
+    });
 
     it("an unknown value reaches the analyzer as an unknown: the policy is skipped with an advisory note, the same as in-process", async () => {
         const plans = await planAll();

@@ -15,6 +15,20 @@ export function clonePlan(p: StackPlan): StackPlan {
     return JSON.parse(JSON.stringify(p)) as StackPlan;
 }
 
+/**
+ * The plan as a first `pulumi preview` of a new stack would present it: every input that depends on another
+ * resource is unknown (coarsely: the whole property), and every computed output is unknown.
+ */
+export function asFirstPreview(p: StackPlan): StackPlan {
+    const c = clonePlan(p);
+    for (const r of c.resources) {
+        if (r.type.startsWith("pulumi:providers:") || r.type === "pulumi:pulumi:StackReference") continue;
+        for (const [k, deps] of Object.entries(r.propertyDependencies)) if (deps.length && k in r.inputs) r.inputs[k] = "[unknown]";
+        r.outputs = Object.fromEntries(Object.keys(r.outputs).map((k) => [k, r.custom && k in r.inputs ? r.inputs[k] : "[unknown]"]));
+    }
+    return c;
+}
+
 /** The first planned resource of `type` matching `where`; fails naming what is missing. */
 export function pick(plan: StackPlan, type: string, where: (r: PlannedResource) => boolean = () => true, what = ""): PlannedResource {
     const r = plan.resources.find((x) => x.type === type && where(x));
