@@ -482,6 +482,9 @@ function semanticProblems(ns: Ns, regionName: string): string[] {
             p.push(`${k}.billingMode: got "PROVISIONED" without readCapacity and writeCapacity; expected both`);
         }
     });
+    if (ns.strategy !== "active-active" && ns.regions.length !== 2) {
+        p.push(`${NS}:regions: got ${ns.regions.length} region(s) with strategy "${ns.strategy}"; expected exactly 2 (Route 53 failover routing has one PRIMARY and one SECONDARY record; use active-active for more regions)`);
+    }
     if (ns.tableConsistency === "MRSC" && ns.regions.length !== 3) {
         p.push(`${NS}:tableConsistency: got "MRSC" with ${ns.regions.length} region(s); expected MREC until the project has exactly three regions (MRSC needs three)`);
     } else if (ns.tableConsistency === "MRSC") {
