@@ -235,7 +235,6 @@ export const globalTablesReplicated: StackPolicy = {
                 break;
             }
             case "table": {
-                if (ctx.strategy === "backup-restore") break; // no live replicas in this strategy
                 const tables = ofType(rs, T.table);
                 for (const name of facts.tables) if (!tables.some((t) => [name, PENDING].includes(prop(t, "name") as string))) report(`The home stack must hold global table ${name}; it does not.`);
                 const standbys = facts.regions.filter((r) => r !== ctx.region);

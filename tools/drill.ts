@@ -86,16 +86,26 @@ export function runbookOrder(before: readonly StackPlan[], after: readonly Stack
         const unplanned = cfg(a, "failoverMode") === "unplanned";
         let rank: number;
         let reason: string;
+        // Explanations follow what the planned stacks contain (decided in src/strategy.ts), not strategy names.
+        const movesWriter = a.resources.some((r) => r.type === "pulumi-nodejs:dynamic/securecart:GlobalWriter");
+        const latencyRouted = a.resources.some((r) => r.type === "aws:route53/record:Record" && r.inputs.latencyRoutingPolicies !== undefined);
+        const record = a.resources.find((r) => r.type === "aws:route53/record:Record" && r.inputs.setIdentifier !== undefined);
+        const inverted = a.resources.some((r) => r.type === "aws:route53/healthCheck:HealthCheck" && r.inputs.invertHealthcheck === true);
+        const dnsAfterDemotion = latencyRouted
+            ? "; its latency record keeps serving"
+            : inverted
+                ? "; its health check is forced unhealthy (it holds the PRIMARY failover record), which is what moves traffic"
+                : record ? "; its failover record stays as the fallback" : "; its record goes with its compute, so Route 53 answers with the other region";
         if (b.role !== "primary" && a.role === "primary") {
             rank = 0;
-            reason = strategy === "backup-restore"
+            reason = !movesWriter
                 ? "becomes primary: apply FIRST. It restores its data tier from the latest recovery point and starts its compute at full capacity; its health check changes only after that."
                 : `becomes primary: apply FIRST. It scales to full capacity, then its \`pulumi up\` moves the Aurora writer here (${unplanned ? "FailoverGlobalCluster with AllowDataLoss, calling only this region" : "managed switchover, RPO 0"}); its health check changes only after both.`;
         } else if (b.role === "primary" && a.role !== "primary") {
             rank = 2;
             reason = unplanned
                 ? "failed primary: apply LAST, only once its region is reachable again. It stays fenced (health check forced unhealthy, standby shape, no writes) until an operator fails back on purpose."
-                : `was primary: apply after the new primary is ready. It shrinks to the ${strategy} standby shape${strategy === "active-active" ? "; its latency record keeps serving" : "; if it holds the PRIMARY failover record (the home region), its health check is forced unhealthy, which is what moves traffic"}.`;
+                : `was primary: apply after the new primary is ready. It shrinks to the ${strategy} standby shape${dnsAfterDemotion}.`;
         } else if (changed) {
             rank = 1;
             reason = `role unchanged (${a.role}): configuration change only${cfg(a, "drill") === "outage" ? " (outage drill: its health check is forced unhealthy, nothing else changes)" : ""}.`;
