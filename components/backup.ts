@@ -92,7 +92,9 @@ export class Backup extends pulumi.ComponentResource {
                 }),
                 tags: tags(`${name}-role`),
             }, p);
-            for (const policy of ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"]) {
+            // Backups and copies only: the program never restores through AWS Backup (a restore is a Pulumi
+            // resource, or the manual start-restore-job path in the README), so the Restores policy is not attached.
+            for (const policy of ["AWSBackupServiceRolePolicyForBackup"]) {
                 new aws.iam.RolePolicyAttachment(`${name}-${policy.replace("AWSBackupServiceRolePolicyFor", "").toLowerCase()}`, {
                     role: role.name,
                     policyArn: `arn:aws:iam::aws:policy/service-role/${policy}`,
@@ -108,8 +110,14 @@ export class Backup extends pulumi.ComponentResource {
                     Statement: [{
                         Sid: "DataKeyForBackupsAndCopies",
                         Effect: "Allow",
-                        Action: ["kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"],
+                        Action: ["kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
                         Resource: keyEverywhere,
+                    }, {
+                        Sid: "GrantsOnlyForAwsResources",
+                        Effect: "Allow",
+                        Action: "kms:CreateGrant",
+                        Resource: keyEverywhere,
+                        Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
                     }],
                 }),
             }, p);

@@ -21,13 +21,15 @@ export interface DnsArgs {
     /** For failover routing: this region's record type. Required when routing is failover. */
     readonly failoverRole?: "PRIMARY" | "SECONDARY";
     /**
-     * Force this region's health check unhealthy (Route 53 `invertHealthcheck`): the outage drill, or the
-     * fence on an old primary after an unplanned failover. Default false.
+     * Force this region's HTTPS health check unhealthy (disabled and inverted): the outage drill, the fence on
+     * an old primary after an unplanned failover, or a standby holding the PRIMARY record. Default false.
      */
     readonly forceUnhealthy?: boolean;
     /**
      * ARC routing control ARN for this region. When set, the record's health check is of type
-     * RECOVERY_CONTROL on that routing control instead of an HTTPS check. Default undefined (DNS health checks).
+     * RECOVERY_CONTROL on that routing control instead of an HTTPS check, and `forceUnhealthy` is not applied:
+     * with ARC, which region takes traffic is the routing controls' On/Off state, set through the ARC data
+     * plane by operators. Default undefined (DNS health checks).
      */
     readonly routingControlArn?: pulumi.Input<string>;
     /** Tags applied to every taggable child. Default none. */
@@ -60,7 +62,6 @@ export class Dns extends pulumi.ComponentResource {
             ? new aws.route53.HealthCheck(`${name}-health`, {
                 type: "RECOVERY_CONTROL",
                 routingControlArn: args.routingControlArn,
-                invertHealthcheck: args.forceUnhealthy ?? false,
                 tags,
             }, p)
             : new aws.route53.HealthCheck(`${name}-health`, {
@@ -71,6 +72,10 @@ export class Dns extends pulumi.ComponentResource {
                 enableSni: true,
                 requestInterval: interval,
                 failureThreshold: threshold,
+                // Forced unhealthy = disabled AND inverted. A disabled check is always healthy; inverting that is
+                // always unhealthy, whatever the endpoint answers. Inverting alone would make a failing endpoint
+                // healthy (Route 53 API reference, HealthCheckConfig: Disabled, Inverted).
+                disabled: args.forceUnhealthy ?? false,
                 invertHealthcheck: args.forceUnhealthy ?? false,
                 tags,
             }, p);

@@ -186,6 +186,9 @@ export class FargateServices extends pulumi.ComponentResource {
                 loadBalancers: [{ targetGroupArn: tg.arn, containerName: s.name, containerPort: s.port }],
                 healthCheckGracePeriodSeconds: 60,
                 deploymentCircuitBreaker: { enable: true, rollback: true },
+                // `pulumi up` returns only when the service runs its desired count, so what depends on this
+                // region's capacity (the writer move, the health check) really comes after it.
+                waitForSteadyState: true,
                 deploymentMinimumHealthyPercent: 100,
                 deploymentMaximumPercent: 200,
                 availabilityZoneRebalancing: "ENABLED",

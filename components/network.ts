@@ -17,6 +17,8 @@ export interface NetworkArgs {
     readonly logsKmsKeyArn: pulumi.Input<string>;
     /** Tags applied to every child. Default none. */
     readonly tags?: Readonly<Record<string, string>>;
+    /** Extra tags for the VPC alone, e.g. the stack's DR role that the policy pack reads. Default none. */
+    readonly vpcTags?: Readonly<Record<string, string>>;
 }
 
 const AZ_LETTERS = "abcdefgh";
@@ -56,7 +58,7 @@ export class Network extends pulumi.ComponentResource {
             cidrBlock: args.cidr,
             enableDnsHostnames: true,
             enableDnsSupport: true,
-            tags: tags({ Name: `${name}-vpc` }),
+            tags: tags({ ...(args.vpcTags ?? {}), Name: `${name}-vpc` }),
         }, p);
         this.vpcId = vpc.id;
 

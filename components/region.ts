@@ -58,6 +58,9 @@ export class Region extends pulumi.ComponentResource {
             flowLogRetentionDays: cfg.network.flowLogRetentionDays,
             logsKmsKeyArn: keys.logsKeyArn,
             tags,
+            // The stack's role, for the policy pack: on a regional resource, so that an unplanned failover never
+            // needs a call to a Route 53 or us-east-1 resource just to retag it.
+            vpcTags: { role: plan.role },
         }, p);
 
         // --- compute tier (issue 3): security groups, web tier, ECR, Fargate services -------------------
@@ -225,8 +228,7 @@ export class Region extends pulumi.ComponentResource {
                 if (!arn) throw new Error(`failoverControl arc: the home stack exports no routing control for ${cfg.region}; run pulumi up on the home stack first`);
                 return arn;
             }),
-            // The role tag on this region's health check tells the policy pack which role the stack plays.
-            tags: { ...tags, role: plan.role, ...(plan.dns.forcedUnhealthy ? { "forced-unhealthy": plan.dns.forcedUnhealthy } : {}) },
+            tags,
             // Traffic may return to this region only after it has full capacity and the writer: the health
             // check and record change last within this stack's `pulumi up`.
         }, { parent: this, dependsOn: [...(web ? [web] : []), ...(services ? [services] : []), ...(writer ? [writer] : [])] });

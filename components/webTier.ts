@@ -93,7 +93,7 @@ export class WebTier extends pulumi.ComponentResource {
             name: dvo.apply((o) => o.resourceRecordName),
             type: dvo.apply((o) => o.resourceRecordType),
             records: [dvo.apply((o) => o.resourceRecordValue)],
-            ttl: 300,
+            ttl: 60,
             allowOverwrite: true,
         }, { parent: this, retainOnDelete: true });
         const validation = new aws.acm.CertificateValidation(`${name}-cert-validation`, {
@@ -201,6 +201,9 @@ export class WebTier extends pulumi.ComponentResource {
             minSize: c.min,
             maxSize: c.max,
             desiredCapacity: c.desired,
+            // Wait until the load balancer sees the desired count healthy (not merely InService), so the
+            // writer move and the health check that depend on this tier come after real capacity.
+            ...(c.desired > 0 ? { waitForElbCapacity: c.desired } : {}),
             targetGroupArns: [webTg.arn],
             healthCheckType: "ELB",
             healthCheckGracePeriod: grace,

@@ -67,7 +67,7 @@ const tagsSchema = z.strictObject({
 const dnsSchema = z.strictObject({
     /** Id of an existing public hosted zone. */
     zoneId: z.string().regex(/^Z[A-Z0-9]{4,32}$/, "__zoneId"),
-    /** The zone's domain name, used for the ACM certificate's DNS validation. */
+    /** The zone's domain name; recordName must lie inside it (checked). */
     zoneName: z.string().min(3),
     /** The application's record name, e.g. shop.example.com. */
     recordName: z.string().min(3),
@@ -77,8 +77,6 @@ const dnsSchema = z.strictObject({
     failureThreshold: int(1, 10).default(3),
     /** Health path served by the storefront. Default /health. */
     healthPath: z.string().startsWith("/").default("/health"),
-    /** TTL in seconds for non-alias records. Default 60. */
-    ttl: int(0, 86400).default(60),
 });
 
 const webSchema = z.strictObject({
@@ -482,6 +480,11 @@ function semanticProblems(ns: Ns, regionName: string): string[] {
             p.push(`${k}.billingMode: got "PROVISIONED" without readCapacity and writeCapacity; expected both`);
         }
     });
+    const zone = ns.dns.zoneName.replace(/\.$/, "").toLowerCase();
+    const rec = ns.dns.recordName.replace(/\.$/, "").toLowerCase();
+    if (rec !== zone && !rec.endsWith(`.${zone}`)) {
+        p.push(`${NS}:dns.recordName: got "${ns.dns.recordName}"; expected a name inside ${NS}:dns.zoneName "${ns.dns.zoneName}" (the records and the certificate's validation records live in that zone)`);
+    }
     if (ns.strategy !== "active-active" && ns.regions.length !== 2) {
         p.push(`${NS}:regions: got ${ns.regions.length} region(s) with strategy "${ns.strategy}"; expected exactly 2 (Route 53 failover routing has one PRIMARY and one SECONDARY record; use active-active for more regions)`);
     }

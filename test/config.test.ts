@@ -55,6 +55,7 @@ describe("config: each rule names the key, the value and what is allowed", () =>
         ["tags", withNs("tags", { app: "a", environment: "e", owner: "o" }), /securecart:tags.costCenter: got \(missing\); expected a string/],
         ["health interval", withNs("dns", { ...(base()["securecart:dns"] as object), healthCheckInterval: 20 }), /securecart:dns.healthCheckInterval: got 20; expected 10 \(fast\) or 30 \(standard\)/],
         ["failover mode", withNs("failoverMode", "panic"), /securecart:failoverMode: got "panic"; expected one of planned, unplanned/],
+        ["record outside its zone", withNs("dns", { ...(base()["securecart:dns"] as object), recordName: "shop.other.org" }), /securecart:dns.recordName: got "shop.other.org"; expected a name inside securecart:dns.zoneName/],
         ["three regions with failover routing", withNs("regions", ["us-east-1", "us-west-2", "eu-west-1"]), /securecart:regions: got 3 region\(s\) with strategy "warm-standby"; expected exactly 2/],
     ];
     for (const [label, raw, re] of cases) {

@@ -102,9 +102,15 @@ describe("policy pack: how policies read the stack", () => {
         assert.match(vs[0]?.message ?? "", /warm-standby standby in us-west-2/);
     });
 
-    it("without a role tag (a backup-restore standby has no DNS) the role comes from primaryRegion, and is skipped when that is unknown", async () => {
+    it("without a role tag the role comes from primaryRegion, and is skipped when that is unknown", async () => {
         const plan = clonePlan(await planOf("dr", "strategy=backup-restore"));
         assert.deepStrictEqual(plan.resources.filter((r) => r.type === T.check), [], "a backup-restore standby has no health check");
+        // The program tags the VPC with the role; remove it to exercise the fallback.
+        const tagged = plan.resources.filter((r) => (r.inputs.tags as Record<string, string> | undefined)?.role !== undefined);
+        assert.ok(tagged.length > 0, "the program tags the stack's role somewhere");
+        for (const r of tagged) {
+            for (const bag of [r.inputs.tags, r.outputs.tags, r.outputs.tagsAll]) if (bag) delete (bag as Record<string, string>).role;
+        }
         pick(plan, T.vault);
         plan.resources = plan.resources.filter((r) => r.type !== T.vault);
         const withFacts = policiesIn(await verdicts(plan), "dr-standby-has-strategy-resources");
