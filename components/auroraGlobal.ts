@@ -73,6 +73,8 @@ export interface AuroraGlobalArgs {
 }
 
 export const AURORA_ENGINE = "aurora-postgresql";
+/** The global cluster's identifier: deterministic, so every stack can name it. */
+export const GLOBAL_CLUSTER_ID = "securecart-global";
 export const AURORA_PORT = 5432;
 
 /**
@@ -140,7 +142,7 @@ export class AuroraGlobal extends pulumi.ComponentResource {
 
         if (args.ownsGlobalCluster) {
             const global = new aws.rds.GlobalCluster(`${name}-global`, {
-                globalClusterIdentifier: args.globalClusterIdentifier ?? "securecart-global",
+                globalClusterIdentifier: args.globalClusterIdentifier ?? GLOBAL_CLUSTER_ID,
                 engine: AURORA_ENGINE,
                 engineVersion: args.engineVersion,
                 storageEncrypted: true,

@@ -12,6 +12,7 @@ import { Keys } from "./keys";
 import { Network } from "./network";
 import { Dns } from "./dns";
 import { GlobalWriter } from "./globalSwitchover";
+import { GLOBAL_CLUSTER_ID } from "./auroraGlobal";
 import { RecoveryControl } from "./recoveryControl";
 import { SecurityGroups } from "./securityGroups";
 import { WebTier } from "./webTier";
@@ -129,12 +130,14 @@ export class Region extends pulumi.ComponentResource {
         // deterministic (securecart-global, securecart-<region>, securecart-<table>); the home stack's values
         // come through its StackReference (args.home).
         const otherRegions = cfg.regions.filter((r) => r !== cfg.region);
+        // The home stack names the global cluster; every other stack reads the name from the home stack.
+        const globalClusterId = plan.aurora.ownsGlobalCluster ? GLOBAL_CLUSTER_ID : args.home?.globalClusterIdentifier;
         const aurora = new AuroraGlobal(`${name}-db`, {
             shape: plan.aurora.shape,
             instances: plan.aurora.instances,
             writeForwarding: plan.aurora.writeForwarding,
             ownsGlobalCluster: plan.aurora.ownsGlobalCluster,
-            globalClusterIdentifier: plan.aurora.ownsGlobalCluster ? "securecart-global" : args.home?.globalClusterIdentifier,
+            globalClusterIdentifier: globalClusterId,
             clusterIdentifier: `securecart-${cfg.region}`,
             engineVersion: cfg.database.engineVersion,
             instanceClass: cfg.database.instanceClass,
@@ -199,7 +202,7 @@ export class Region extends pulumi.ComponentResource {
         let writer: GlobalWriter | undefined;
         if (plan.writerMove && aurora.clusterArn) {
             writer = new GlobalWriter(`${name}-writer`, {
-                globalClusterIdentifier: plan.aurora.ownsGlobalCluster ? "securecart-global" : (args.home?.globalClusterIdentifier ?? "securecart-global"),
+                globalClusterIdentifier: globalClusterId ?? GLOBAL_CLUSTER_ID,
                 targetClusterArn: aurora.clusterArn,
                 mode: plan.writerMove,
             }, { parent: this, dependsOn: [aurora, ...(web ? [web] : []), ...(services ? [services] : [])] });

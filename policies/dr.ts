@@ -9,6 +9,7 @@ import {
     PENDING, PROJECT_FACTS_SCHEMA, ProjectFacts, STATEFUL_TYPES, StackContext, StackPolicy, T, asArray, at, configOf, isSet, label, nonEmpty, ofType, prop,
     refersTo, stackContext, stackRegion,
 } from "./lib";
+import { CROSS_REGION_EXCEPTIONS, CrossRegionException, exceptionApplies } from "../src/crossRegion";
 import { routingOf } from "./dns";
 
 function factsSchema(extra: PolicyConfigSchema["properties"] = {}): PolicyConfigSchema {
@@ -296,25 +297,20 @@ export const statefulProtected: StackPolicy = {
     },
 };
 
-interface RegionExemption { type: string; region: string; when?: Record<string, string>; reason?: string }
 const regionSchema = {
     properties: {
         exemptions: {
             type: "array" as const,
             items: { type: "object" as const },
-            default: [
-                { type: "aws:cloudwatch/metricAlarm:MetricAlarm", region: "us-east-1", when: { namespace: "AWS/Route53" }, reason: "Route 53 publishes health-check metrics in us-east-1 only" },
-                { type: "aws:route53recoverycontrol/", region: "us-west-2", reason: "the ARC recovery-control configuration API is served from us-west-2 only" },
-            ],
-            description: "Resources allowed outside the stack's region: a type (or type prefix), the region, optional property values that must match, and why.",
+            default: CROSS_REGION_EXCEPTIONS,
+            description: "Resources allowed outside the stack's region: a type (or type prefix), the region, optional property values that must match, and why. Default: src/crossRegion.ts.",
         },
     },
 };
-interface RegionConfig { exemptions: RegionExemption[] }
+interface RegionConfig { exemptions: CrossRegionException[] }
 
-function exempt(r: PolicyResource, region: string, exemptions: readonly RegionExemption[]): boolean {
-    return exemptions.some((e) => r.type.startsWith(e.type) && e.region === region
-        && Object.entries(e.when ?? {}).every(([k, v]) => prop(r, k) === v));
+function exempt(r: PolicyResource, region: string, exemptions: readonly CrossRegionException[]): boolean {
+    return exemptions.some((e) => exceptionApplies(e, r.type, region, (k) => prop(r, k)));
 }
 
 export const resourcesInStackRegion: StackPolicy = {

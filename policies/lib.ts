@@ -12,7 +12,8 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { UnknownValueError } from "@pulumi/policy";
-import type { CapacityConfig, Role, Strategy, WebConfig } from "../src/config";
+import { STRATEGIES, type CapacityConfig, type Role, type Strategy, type WebConfig } from "../src/config";
+import { DELETE_IS_WARNING, STATEFUL_TYPES as ALL_STATEFUL_TYPES } from "../src/replaceRules";
 import { RegionPlan, planRegion } from "../src/strategy";
 
 /** What every SecureCart policy states besides its check. */
@@ -69,11 +70,11 @@ export const T = {
     healthCheck: "aws:route53/healthCheck:HealthCheck",
 } as const;
 
-/** Stateful types: losing one loses data or the ability to decrypt it (the project's conventions list). */
-export const STATEFUL_TYPES: readonly string[] = [
-    T.globalCluster, T.rdsCluster, T.rdsInstance, T.table, T.tableReplica, T.kmsKey, T.kmsReplicaKey,
-    T.backupVault, T.bucket, T.bucketV2, T.secret,
-];
+/**
+ * Stateful types that must carry `protect`: the drill's list (src/replaceRules.ts), less the types whose
+ * deletion is allowed because the role sets their count (Aurora instances). One list, two uses.
+ */
+export const STATEFUL_TYPES: readonly string[] = ALL_STATEFUL_TYPES.filter((t) => !(t in DELETE_IS_WARNING));
 
 export const OPEN_CIDRS: readonly string[] = ["0.0.0.0/0", "::/0"];
 
@@ -221,12 +222,11 @@ function mostCommon(values: readonly string[]): string | undefined {
     return [...n.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
-const STRATEGY_NAMES: readonly Strategy[] = ["backup-restore", "pilot-light", "warm-standby", "active-active"];
 
 /** The stack's strategy, from the `strategy` tag the program puts on every AWS resource. */
 export function stackStrategy(resources: readonly PolicyResource[]): Strategy | undefined {
     const s = mostCommon(resources.filter((r) => r.type.startsWith("aws:")).map((r) => tagsOf(r.props).strategy).filter(nonEmpty));
-    return STRATEGY_NAMES.includes(s as Strategy) ? (s as Strategy) : undefined;
+    return (STRATEGIES as readonly string[]).includes(s as string) ? (s as Strategy) : undefined;
 }
 
 /** Project facts a single stack cannot see; every DR policy takes them from its config. */

@@ -1,11 +1,14 @@
 /**
  * The only resources allowed outside their stack's region, each with the reason. Everything else must be
- * created in the stack's region (checked by tests and by the policy pack).
+ * created in the stack's region. Plain data, so the policy pack uses the same list as its default config
+ * (policies/dr.ts) and the tests use it through `allowedOutsideStackRegion`.
  */
 export interface CrossRegionException {
+    /** A resource type token, or a prefix of one ending in "/" (a whole module). */
     readonly type: string;
     readonly region: string;
-    readonly when: (inputs: Record<string, unknown>) => boolean;
+    /** Input values that must match for the exception to apply. Default: none. */
+    readonly when?: Readonly<Record<string, string>>;
     readonly reason: string;
 }
 
@@ -13,12 +16,22 @@ export const CROSS_REGION_EXCEPTIONS: readonly CrossRegionException[] = [
     {
         type: "aws:cloudwatch/metricAlarm:MetricAlarm",
         region: "us-east-1",
-        when: (inputs) => inputs.namespace === "AWS/Route53",
+        when: { namespace: "AWS/Route53" },
         reason: "Route 53 publishes health-check metrics only in us-east-1 (Route 53 developer guide, \"Monitoring health checks using CloudWatch\")",
+    },
+    {
+        type: "aws:route53recoverycontrol/",
+        region: "us-west-2",
+        reason: "the ARC recovery-control configuration API is served from us-west-2 only",
     },
 ];
 
+/** Whether `e` covers a resource of `type` in `region` whose property values `get` reads. */
+export function exceptionApplies(e: CrossRegionException, type: string, region: string, get: (key: string) => unknown): boolean {
+    return type.startsWith(e.type) && e.region === region && Object.entries(e.when ?? {}).every(([k, v]) => get(k) === v);
+}
+
 /** Whether a resource of `type` with `inputs` may live in `region` although the stack is elsewhere. */
-export function allowedOutsideStackRegion(type: string, region: string, inputs: Record<string, unknown>): boolean {
-    return CROSS_REGION_EXCEPTIONS.some((e) => e.type === type && e.region === region && e.when(inputs));
+export function allowedOutsideStackRegion(type: string, region: string, inputs: Readonly<Record<string, unknown>>, exceptions: readonly CrossRegionException[] = CROSS_REGION_EXCEPTIONS): boolean {
+    return exceptions.some((e) => exceptionApplies(e, type, region, (k) => inputs[k]));
 }

@@ -186,10 +186,10 @@ export function planStacks(opts: PlanOptions, only?: readonly string[]): Promise
 async function planStacksNow(opts: PlanOptions, only?: readonly string[]): Promise<StackPlan[]> {
     const configs = loadFromFiles(opts.files, opts.overrides ?? [], undefined, opts.perStack ?? {});
     // Default order: the home stack first, then the others in file order (the order a first deployment takes).
-    const wanted = only && only.length ? only : [...configs].sort((a, b) => Number(b.isHome) - Number(a.isHome)).map((c) => c.stack);
+    const ordered = [...configs].sort((a, b) => Number(b.isHome) - Number(a.isHome));
+    const wanted = only && only.length ? only : ordered.map((c) => c.stack);
     for (const w of wanted) if (!configs.some((c) => c.stack === w)) throw new ConfigError([`--stack: got ${JSON.stringify(w)}; expected one of ${configs.map((c) => c.stack).join(", ")}`]);
     // Home first: its outputs feed the other stacks' StackReferences.
-    const ordered = [...configs].sort((a, b) => Number(b.isHome) - Number(a.isHome));
     const outputsByRef: Record<string, Record<string, unknown>> = {};
     const plans = new Map<string, StackPlan>();
     for (const cfg of ordered) {
