@@ -1,15 +1,20 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import type { AuroraShape } from "../src/strategy";
+import { RestorePoint } from "./restorePoint";
 
 /** Where a restored cluster (shape "restore") comes from. */
 export interface AuroraRestoreSource {
     /**
      * Cluster snapshot ARN or AWS Backup recovery point ARN (for Aurora both are `...:cluster-snapshot:...`).
-     * Default: the most recent manual cluster snapshot of `sourceClusterIdentifier` in this region, which is
-     * where AWS Backup's cross-region copy actions put them.
+     * Default: the newest available cluster snapshot of `sourceClusterIdentifier` in `region`, which is where
+     * AWS Backup's cross-region copy actions put them, chosen once by a RestorePoint when the restored
+     * cluster is created (a look-up on every run would fail every update once the copies expire).
      */
     readonly snapshotIdentifier?: pulumi.Input<string>;
+    /** This stack's region, where the copies are searched. Required unless `snapshotIdentifier` is set. */
+    readonly region?: pulumi.Input<string>;
     /** Identifier of the cluster whose copied snapshots are searched (the home stack's cluster). Required. */
     readonly sourceClusterIdentifier: pulumi.Input<string>;
 }
@@ -197,13 +202,11 @@ export class AuroraGlobal extends pulumi.ComponentResource {
         let cluster: aws.rds.Cluster;
         if (restored) {
             const restore = args.restore as AuroraRestoreSource;
-            const snapshot = restore.snapshotIdentifier ?? aws.rds.getClusterSnapshotOutput({
-                dbClusterIdentifier: restore.sourceClusterIdentifier,
-                // AWS Backup's copies of Aurora recovery points are manual cluster snapshots in this region
-                // (DescribeDBClusterSnapshots has no "awsbackup" type; that value applies to RDS instances only).
-                snapshotType: "manual",
-                mostRecent: true,
-            }, p).dbClusterSnapshotArn;
+            let snapshot = restore.snapshotIdentifier;
+            if (snapshot === undefined) {
+                if (restore.region === undefined) throw new pulumi.ResourceError(`AuroraGlobal ${name}: a restore without snapshotIdentifier needs restore.region`, this);
+                snapshot = new RestorePoint(`${name}-restore-point`, { sourceClusterIdentifier: restore.sourceClusterIdentifier, region: restore.region }, p).snapshotArn;
+            }
             cluster = new aws.rds.Cluster(`${name}-restored`, { ...common, snapshotIdentifier: snapshot }, { ...keep, dependsOn: [logGroup], ignoreChanges: createOnly });
         } else {
             const member: aws.rds.ClusterArgs = {
@@ -269,9 +272,14 @@ export class AuroraGlobal extends pulumi.ComponentResource {
      * The master credentials. RDS-managed passwords (`manageMasterUserPassword`) are not supported for
      * clusters in an Aurora global database (Aurora user guide, "Limitations for Secrets Manager integration"),
      * so the secret is ours: a generated password stored under the data key and replicated natively to the
-     * standby regions, each under its replica of the same multi-Region key. The cluster reads the password back
-     * from the stored secret, so the two can never disagree, and both are write-only (never in Pulumi state)
-     * with a fixed version: they are set once, on creation.
+     * standby regions, each under its replica of the same multi-Region key.
+     *
+     * The password is a `random.RandomPassword`: generated once, then kept in state, so the secret and the
+     * cluster get the same value even when a first deploy is resumed, and no preview or update reads the
+     * secret back (a read-back would give every preview `secretsmanager:GetSecretValue` and `kms:Decrypt`).
+     * Both sinks are write-only with a fixed version: set once, on creation. The value IS in Pulumi state,
+     * encrypted as a secret (the random resource's result, and the bridge stores write-only inputs too), so
+     * access to the state backend is access to the master password.
      */
     private credentials(name: string, args: AuroraGlobalArgs, c: AuroraCredentials, tags: (n: string) => Record<string, string>) {
         const p = { parent: this };
@@ -284,25 +292,25 @@ export class AuroraGlobal extends pulumi.ComponentResource {
             replicas: (c.replicaRegions ?? []).map((region) => ({ region, kmsKeyId: replicaKey(region) })),
             tags: tags(`${name}-master-secret`),
         }, { parent: this, protect: true, retainOnDelete: true });
-        const generated = aws.secretsmanager.getRandomPasswordOutput({
-            passwordLength: 40,
-            // RDS rejects / " @ and spaces in master passwords.
-            excludeCharacters: "/\"@ '\\",
-        }, p);
+        // Protected: a replacement would generate a value that is in neither the secret nor the cluster.
+        const generated = new random.RandomPassword(`${name}-master-password`, {
+            length: 40,
+            special: true,
+            // RDS rejects / ' " @ and spaces in master passwords; the default special set contains @.
+            overrideSpecial: "!#$%&*()-_=+[]{}<>:?",
+        }, { parent: this, protect: true });
         const username = args.masterUsername ?? "securecart_admin";
-        const version = new aws.secretsmanager.SecretVersion(`${name}-master-secret-v1`, {
+        new aws.secretsmanager.SecretVersion(`${name}-master-secret-v1`, {
             secretId: secret.id,
             secretStringWo: pulumi.secret(pulumi.jsonStringify({
                 engine: "postgres",
                 username,
-                password: generated.randomPassword,
+                password: generated.result,
                 dbname: args.databaseName ?? "securecart",
                 port: AURORA_PORT,
             })),
             secretStringWoVersion: 1,
         }, p);
-        const stored = aws.secretsmanager.getSecretVersionOutput({ secretId: secret.id }, { parent: this, dependsOn: [version] });
-        const password = pulumi.secret(stored.secretString.apply((s) => String((JSON.parse(s) as { password?: unknown }).password ?? "")));
-        return { secretArn: secret.arn, password };
+        return { secretArn: secret.arn, password: pulumi.secret(generated.result) };
     }
 }

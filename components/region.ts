@@ -152,7 +152,7 @@ export class Region extends pulumi.ComponentResource {
             availabilityZones: network.azs,
             allowedSecurityGroupIds: appSecurityGroupIds,
             restore: plan.aurora.shape === "restore" && args.home
-                ? { snapshotIdentifier: cfg.database.restoreFromArn, sourceClusterIdentifier: args.home.auroraClusterIdentifier }
+                ? { snapshotIdentifier: cfg.database.restoreFromArn, sourceClusterIdentifier: args.home.auroraClusterIdentifier, region: cfg.region }
                 : undefined,
             tags,
         }, p);

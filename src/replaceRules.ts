@@ -63,6 +63,7 @@ export const STATEFUL_TYPES: readonly string[] = [
     "aws:s3/bucket:Bucket",
     "aws:s3/bucketV2:BucketV2",
     "aws:secretsmanager/secret:Secret",
+    "random:index/randomPassword:RandomPassword",
 ];
 
 /**
@@ -203,6 +204,19 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
         source: `${TF} internal/service/secretsmanager/secret.go`,
         properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }],
         note: "kmsKeyId, description, policy and replicas change in place.",
+    },
+    {
+        // Stateful here because it is the only record of the Aurora master password outside the secret.
+        type: "random:index/randomPassword:RandomPassword",
+        terraform: "random_password",
+        source: "hashicorp/terraform-provider-random internal/provider/resource_password.go (schema v3: every argument has a RequiresReplace plan modifier)",
+        properties: [
+            { name: "length" }, { name: "keepers" }, { name: "overrideSpecial" },
+            { name: "special", default: true }, { name: "upper", default: true }, { name: "lower", default: true },
+            { name: "numeric", default: true }, { name: "number", default: true },
+            { name: "minLower", default: 0 }, { name: "minUpper", default: 0 }, { name: "minNumeric", default: 0 }, { name: "minSpecial", default: 0 },
+        ],
+        note: "overrideSpecial changing from \"\" to null does not replace (RequiresReplaceUnlessEmptyStringToNull).",
     },
 ];
 

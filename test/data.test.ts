@@ -330,6 +330,7 @@ describe("data tier: restore path (backup-restore)", () => {
         assert.equal(c.length, 1);
         assert.equal(c[0].name, "securecart-db-restored");
         assert.equal(c[0].inputs.clusterIdentifier, `securecart-${dr.region}-restored`);
+        // The fake AWS's placeholder for the RestorePoint the cluster's snapshot comes from (chosen once, at creation).
         const snap = String(c[0].inputs.snapshotIdentifier);
         assert.match(snap, new RegExp(`^arn:aws:rds:${dr.region}:\\d{12}:cluster-snapshot:`), "a snapshot in the standby's own region");
         assert.ok(c[0].ignoreChanges.includes("snapshotIdentifier"), "a newer snapshot never replaces the restored cluster");

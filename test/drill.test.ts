@@ -247,7 +247,7 @@ describe("drill diff: one property at a time on real planned resources", () => {
     it("every stateful type has a rule naming its source", () => {
         for (const t of STATEFUL_TYPES) {
             const rule = STATEFUL_RULES.find((r) => r.type === t);
-            assert.ok(rule && rule.properties.length > 0 && /terraform-provider-aws internal\/service\//.test(rule.source), t);
+            assert.ok(rule && rule.properties.length > 0 && /hashicorp\/terraform-provider-(aws internal\/service|random internal\/provider)\//.test(rule.source), t);
         }
     });
 });

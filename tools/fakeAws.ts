@@ -145,6 +145,9 @@ export class FakeAws implements pulumi.runtime.Mocks {
             case "aws:route53recoverycontrol/routingControl:RoutingControl": id = `arn:aws:route53-recovery-control::${PLACEHOLDER_ACCOUNT}:controlpanel/${h}/routingcontrol/${hash(name, 16)}`; set({ arn: id }); break;
             case "aws:route53recoverycontrol/safetyRule:SafetyRule": id = `arn:aws:route53-recovery-control::${PLACEHOLDER_ACCOUNT}:controlpanel/${h}/safetyrule/${hash(name, 16)}`; set({ arn: id }); break;
             // The writer-move dynamic resource (components/globalSwitchover.ts): offline, no RDS call is made.
+            // The restore-point pin (components/restorePoint.ts): a placeholder copy in this region, no RDS call.
+            case "pulumi-nodejs:dynamic/securecart:RestorePoint": id = this.arn("rds", `cluster-snapshot:awsbackup:copyjob-${h.slice(0, 8)}`); set({ snapshotArn: id, snapshotCreatedAt: "2026-01-01T00:00:00.000Z" }); break;
+            case "random:index/randomPassword:RandomPassword": id = "none"; set({ result: `offline-placeholder-${h.slice(0, 12)}`, bcryptHash: `offline-placeholder-${h.slice(0, 12)}` }); break;
             case "pulumi-nodejs:dynamic/securecart:GlobalWriter": id = `${String(inputs.globalClusterIdentifier)}/writer`; set({ writerClusterArn: inputs.targetClusterArn, outcome: "offline-plan (no RDS call)" }); break;
             default:
                 if (type.startsWith("aws:")) {
@@ -173,18 +176,12 @@ export class FakeAws implements pulumi.runtime.Mocks {
                 return { id: String(args.inputs.name), name: String(args.inputs.name), type: "String", value: `ami-${hash(`${region}/${String(args.inputs.name)}`)}`, version: 1, arn: `arn:aws:ssm:${region}::parameter${String(args.inputs.name)}` };
             case "aws:elb/getServiceAccount:getServiceAccount":
                 return { id: `elb-${region}`, arn: `arn:aws:iam::${hash(region, 12).replace(/[a-f]/g, "7")}:root` };
-            case "aws:rds/getClusterSnapshot:getClusterSnapshot": {
-                const cluster = String(args.inputs.dbClusterIdentifier ?? "securecart");
-                const snap = `awsbackup:job-${hash(cluster + region, 8)}`;
-                return { id: snap, dbClusterSnapshotIdentifier: snap, dbClusterIdentifier: cluster, dbClusterSnapshotArn: `arn:aws:rds:${region}:${PLACEHOLDER_ACCOUNT}:cluster-snapshot:${snap}`, snapshotType: String(args.inputs.snapshotType ?? "manual"), status: "available", engine: "aurora-postgresql" };
-            }
+            case "aws:rds/getClusterSnapshot:getClusterSnapshot":
+            case "aws:secretsmanager/getSecretVersion:getSecretVersion":
             case "aws:secretsmanager/getRandomPassword:getRandomPassword":
-                // A labelled placeholder, never a usable password.
-                return { id: "random", randomPassword: `offline-placeholder-${hash(JSON.stringify(args.inputs), 12)}` };
-            case "aws:secretsmanager/getSecretVersion:getSecretVersion": {
-                const id = String(args.inputs.secretId ?? "");
-                return { id: `${id}|AWSCURRENT`, arn: id, secretId: id, versionId: hash(id, 32), versionStage: "AWSCURRENT", secretString: JSON.stringify({ username: "placeholder", password: `offline-placeholder-${hash(id, 12)}` }) };
-            }
+                // Invokes run on every preview and update: a snapshot look-up fails once the copies expire, and a
+                // secret read needs secretsmanager:GetSecretValue and kms:Decrypt. The program must not make them.
+                throw new Error(`offline plan: the program calls invoke "${args.token}" on every preview and update; it must not (see components/auroraGlobal.ts)`);
             case "aws:iam/getPolicyDocument:getPolicyDocument":
                 return { id: hash(JSON.stringify(args.inputs), 10), json: JSON.stringify({ Version: "2012-10-17", Statement: args.inputs.statements ?? [] }) };
             default:
