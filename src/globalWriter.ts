@@ -10,6 +10,11 @@
  * (Aurora user guide, "Using switchover or failover in an Amazon Aurora global database").
  * Idempotent: when the target already is the writer nothing is called; when a move to the target is
  * already in progress it is awaited rather than started again.
+ *
+ * The engine does not run this module: it runs the text Pulumi's closure serializer made of it (the
+ * resource's `__provider` input). That serializer rebuilds neither Set/Map instances held at module level
+ * nor classes extending Error, so this module holds only plain values, arrays and functions at top level
+ * (collections are created inside functions, at call time), and its errors are plain `Error`s.
  */
 import {
     DescribeDBClustersCommand,
@@ -34,7 +39,7 @@ export interface WriterMoveRequest {
 export interface WriterMoveOptions {
     /** An RDS client for a region (tests pass clients mocked with aws-sdk-client-mock). */
     readonly rds: (region: string) => RDSClient;
-    /** Milliseconds between status polls. Default 15 000. */
+    /** Milliseconds between status polls. Default 15 000; 0 polls again at once. */
     readonly pollIntervalMs?: number;
     /** Milliseconds to wait for the move to finish. Default 45 minutes. */
     readonly timeoutMs?: number;
@@ -55,15 +60,45 @@ export interface WriterMoveResult {
     readonly previousWriterArn?: string;
 }
 
+/** Why a move must not or could not happen. */
+export type WriterMoveErrorCode =
+    | "invalid-request"
+    | "not-found"
+    | "not-a-member"
+    | "move-in-progress"
+    | "not-available"
+    | "headless-target"
+    | "engine-versions-differ"
+    | "api-error"
+    | "timeout";
+
 /** A move that must not or could not happen; the message says why and what to do. */
-export class WriterMoveError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "WriterMoveError";
-    }
+export interface WriterMoveError extends Error {
+    readonly name: "WriterMoveError";
+    readonly code: WriterMoveErrorCode;
 }
 
-const IN_PROGRESS = new Set(["pending", "failing-over", "cancelling"]);
+/**
+ * A plain `Error` carrying the name and a code. Not a subclass: once serialized for the engine, a class
+ * extending Error becomes a function whose `super(message)` leaves `message` unset, and every refusal would
+ * reach `pulumi up` without its reason.
+ */
+export function writerMoveError(code: WriterMoveErrorCode, message: string): WriterMoveError {
+    return Object.assign(new Error(message), { name: "WriterMoveError" as const, code });
+}
+
+export function isWriterMoveError(e: unknown): e is WriterMoveError {
+    const err = e as { name?: unknown; code?: unknown; message?: unknown } | null;
+    return typeof err === "object" && err !== null && err.name === "WriterMoveError"
+        && typeof err.code === "string" && typeof err.message === "string";
+}
+
+/**
+ * FailoverState.Status values meaning a move is scheduled or under way. The API enum lists pending,
+ * failing-over and cancelling; the API reference also documents switching-over, which a managed switchover
+ * reports. A plain array, not a Set: a module-level Set does not survive serialization.
+ */
+export const MOVE_IN_PROGRESS_STATUSES: readonly string[] = ["pending", "failing-over", "switching-over", "cancelling"];
 
 /** The region of an RDS ARN (arn:aws:rds:REGION:ACCOUNT:cluster:ID). */
 export function regionOfArn(arn: string): string | undefined {
@@ -71,8 +106,8 @@ export function regionOfArn(arn: string): string | undefined {
     return m?.[1];
 }
 
-function describeError(e: unknown): string {
-    const err = e as { name?: string; message?: string };
+export function describeError(e: unknown): string {
+    const err = e as { name?: string; message?: string } | null;
     return `${err?.name ?? "Error"}: ${err?.message ?? String(e)}`;
 }
 
@@ -81,10 +116,10 @@ async function describeGlobal(rds: RDSClient, id: string): Promise<GlobalCluster
     try {
         out = await rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: id }));
     } catch (e) {
-        throw new WriterMoveError(`DescribeGlobalClusters(${id}) failed: ${describeError(e)}`);
+        throw writerMoveError("api-error", `DescribeGlobalClusters(${id}) failed: ${describeError(e)}`);
     }
     const gc = out.GlobalClusters?.find((g) => g.GlobalClusterIdentifier === id);
-    if (!gc) throw new WriterMoveError(`global cluster ${id} was not found; check globalClusterIdentifier and the region called`);
+    if (!gc) throw writerMoveError("not-found", `global cluster ${id} was not found; check globalClusterIdentifier and the region called`);
     return gc;
 }
 
@@ -93,10 +128,10 @@ async function describeCluster(rds: RDSClient, arn: string) {
     try {
         out = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: arn }));
     } catch (e) {
-        throw new WriterMoveError(`DescribeDBClusters(${arn}) failed: ${describeError(e)}`);
+        throw writerMoveError("api-error", `DescribeDBClusters(${arn}) failed: ${describeError(e)}`);
     }
     const c = out.DBClusters?.[0];
-    if (!c) throw new WriterMoveError(`cluster ${arn} was not found`);
+    if (!c) throw writerMoveError("not-found", `cluster ${arn} was not found`);
     return c;
 }
 
@@ -105,7 +140,44 @@ function writerOf(gc: GlobalCluster): string | undefined {
 }
 
 function moveInProgress(gc: GlobalCluster): boolean {
-    return gc.FailoverState?.Status !== undefined && IN_PROGRESS.has(gc.FailoverState.Status);
+    const status = gc.FailoverState?.Status;
+    return status !== undefined && MOVE_IN_PROGRESS_STATUSES.includes(status);
+}
+
+/** Milliseconds as the timeout message shows them: sub-second timeouts (tests) are not rounded to "0 s". */
+function duration(ms: number): string {
+    return ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 1000)} s`;
+}
+
+/** Who RDS says the writer is now, and the move under way if any. */
+export interface LiveWriter {
+    /** Undefined when no member is the writer (mid-move). */
+    readonly writerClusterArn?: string;
+    readonly move?: { readonly status: string; readonly fromClusterArn?: string; readonly toClusterArn?: string };
+}
+
+/**
+ * Reads the live writer with one DescribeGlobalClusters call on `rds`. Pass a client for the target's
+ * region: that region has to be up for the target to become the writer anyway, while the old writer's
+ * region may be the one that failed. Throws a WriterMoveError (code api-error or not-found).
+ */
+export async function readLiveWriter(rds: RDSClient, id: string): Promise<LiveWriter> {
+    const gc = await describeGlobal(rds, id);
+    const fs = gc.FailoverState;
+    return {
+        writerClusterArn: writerOf(gc),
+        ...(moveInProgress(gc) ? { move: { status: fs!.Status!, fromClusterArn: fs!.FromDbClusterArn, toClusterArn: fs!.ToDbClusterArn } } : {}),
+    };
+}
+
+/**
+ * Why the live state differs from "target is the writer" (the reason, for the log), or undefined when it
+ * does not. A move under way to the target still differs: the update awaits it.
+ */
+export function writerDrift(live: LiveWriter, target: string): string | undefined {
+    if (live.move) return `a move from ${live.move.fromClusterArn ?? "unknown"} to ${live.move.toClusterArn ?? "unknown"} is ${live.move.status}`;
+    if (live.writerClusterArn !== target) return `the live writer is ${live.writerClusterArn ?? "none"}, not ${target}`;
+    return undefined;
 }
 
 /**
@@ -120,9 +192,9 @@ export async function moveGlobalWriter(req: WriterMoveRequest, opts: WriterMoveO
     const now = opts.now ?? Date.now;
     const pollMs = opts.pollIntervalMs ?? 15_000;
     const timeoutMs = opts.timeoutMs ?? 45 * 60_000;
-    if (!WRITER_MOVE_MODES.includes(mode)) throw new WriterMoveError(`mode: got ${JSON.stringify(mode)}; expected one of ${WRITER_MOVE_MODES.join(", ")}`);
-    const region = regionOfArn(target);
-    if (!region) throw new WriterMoveError(`targetClusterArn: got ${JSON.stringify(target)}; expected an Aurora cluster ARN arn:aws:rds:<region>:<account>:cluster:<id>`);
+    if (!WRITER_MOVE_MODES.includes(mode)) throw writerMoveError("invalid-request", `mode: got ${JSON.stringify(mode)}; expected one of ${WRITER_MOVE_MODES.join(", ")}`);
+    const region = typeof target === "string" ? regionOfArn(target) : undefined;
+    if (!region) throw writerMoveError("invalid-request", `targetClusterArn: got ${JSON.stringify(target)}; expected an Aurora cluster ARN arn:aws:rds:<region>:<account>:cluster:<id>`);
     // Every call goes to the target's region: in a failover the old writer's region may be down.
     const rds = opts.rds(region);
 
@@ -130,12 +202,12 @@ export async function moveGlobalWriter(req: WriterMoveRequest, opts: WriterMoveO
     const members = gc.GlobalClusterMembers ?? [];
     const previous = writerOf(gc);
     if (!members.some((m) => m.DBClusterArn === target)) {
-        throw new WriterMoveError(`cluster ${target} is not a member of global cluster ${id} (members: ${members.map((m) => m.DBClusterArn).join(", ") || "none"}); it must join the global cluster before it can become the writer`);
+        throw writerMoveError("not-a-member", `cluster ${target} is not a member of global cluster ${id} (members: ${members.map((m) => m.DBClusterArn).join(", ") || "none"}); it must join the global cluster before it can become the writer`);
     }
     if (moveInProgress(gc)) {
         const fs = gc.FailoverState!;
         if (fs.ToDbClusterArn !== target) {
-            throw new WriterMoveError(`global cluster ${id} is already moving its writer from ${fs.FromDbClusterArn} to ${fs.ToDbClusterArn} (${fs.Status}); wait for it to finish, then run again`);
+            throw writerMoveError("move-in-progress", `global cluster ${id} is already moving its writer from ${fs.FromDbClusterArn} to ${fs.ToDbClusterArn} (${fs.Status}); wait for it to finish, then run again`);
         }
         log(`a move to ${target} is already ${fs.Status}; waiting for it`);
         await waitForWriter(rds, id, target, { pollMs, timeoutMs, sleep, now, log });
@@ -146,13 +218,13 @@ export async function moveGlobalWriter(req: WriterMoveRequest, opts: WriterMoveO
         return { outcome: "already-writer", writerClusterArn: target, previousWriterArn: previous };
     }
     if (mode === "switchover" && gc.Status !== "available") {
-        throw new WriterMoveError(`global cluster ${id} is ${gc.Status ?? "in an unknown state"}; a managed switchover needs it available (use failoverMode unplanned only when the primary region is down)`);
+        throw writerMoveError("not-available", `global cluster ${id} is ${gc.Status ?? "in an unknown state"}; a managed switchover needs it available (use failoverMode unplanned only when the primary region is down)`);
     }
 
     // Preconditions on the target (and, for a switchover, on every member: all must run the same version).
     const targetCluster = await describeCluster(rds, target);
     if ((targetCluster.DBClusterMembers ?? []).length === 0) {
-        throw new WriterMoveError(`cluster ${target} has no DB instances; a headless secondary cannot become the writer: add an instance (the new primary's shape does) and run again`);
+        throw writerMoveError("headless-target", `cluster ${target} has no DB instances; a headless secondary cannot become the writer: add an instance (the new primary's shape does) and run again`);
     }
     const versions = new Map<string, string>([[target, targetCluster.EngineVersion ?? "unknown"]]);
     if (gc.EngineVersion) versions.set(`global cluster ${id}`, gc.EngineVersion);
@@ -165,7 +237,7 @@ export async function moveGlobalWriter(req: WriterMoveRequest, opts: WriterMoveO
         }
     }
     if (new Set(versions.values()).size > 1) {
-        throw new WriterMoveError(`engine versions differ (${[...versions].map(([k, v]) => `${k}: ${v}`).join("; ")}); a ${mode} needs the same engine version in every region: upgrade the members first`);
+        throw writerMoveError("engine-versions-differ", `engine versions differ (${[...versions].map(([k, v]) => `${k}: ${v}`).join("; ")}); a ${mode} needs the same engine version in every region: upgrade the members first`);
     }
 
     try {
@@ -177,7 +249,7 @@ export async function moveGlobalWriter(req: WriterMoveRequest, opts: WriterMoveO
             await rds.send(new FailoverGlobalClusterCommand({ GlobalClusterIdentifier: id, TargetDbClusterIdentifier: target, AllowDataLoss: true }));
         }
     } catch (e) {
-        throw new WriterMoveError(`${mode === "switchover" ? "SwitchoverGlobalCluster" : "FailoverGlobalCluster"}(${id} → ${target}) failed: ${describeError(e)}`);
+        throw writerMoveError("api-error", `${mode === "switchover" ? "SwitchoverGlobalCluster" : "FailoverGlobalCluster"}(${id} → ${target}) failed: ${describeError(e)}`);
     }
     await waitForWriter(rds, id, target, { pollMs, timeoutMs, sleep, now, log });
     return { outcome: mode === "switchover" ? "switched-over" : "failed-over", writerClusterArn: target, previousWriterArn: previous };
@@ -198,12 +270,14 @@ async function waitForWriter(rds: RDSClient, id: string, target: string, w: Wait
     for (;;) {
         const gc = await describeGlobal(rds, id);
         const writer = writerOf(gc);
-        last = `status ${gc.Status ?? "unknown"}, writer ${writer ?? "none"}${moveInProgress(gc) ? `, move ${gc.FailoverState?.Status}` : ""}`;
+        const seen = `status ${gc.Status ?? "unknown"}, writer ${writer ?? "none"}${moveInProgress(gc) ? `, move ${gc.FailoverState?.Status}` : ""}`;
         if (gc.Status === "available" && writer === target && !moveInProgress(gc)) return;
         if (w.now() >= deadline) {
-            throw new WriterMoveError(`timed out after ${Math.round(w.timeoutMs / 1000)} s waiting for ${target} to become the writer of ${id} (last seen: ${last}); check the RDS console, then run again (the move is idempotent)`);
+            throw writerMoveError("timeout", `timed out after ${duration(w.timeoutMs)} waiting for ${target} to become the writer of ${id} (last seen: ${seen}); check the RDS console, then run again (the move is idempotent)`);
         }
-        w.log(`waiting: ${last}`);
+        // One line per state change, not per poll: a 45-minute wait would otherwise print 180 identical lines.
+        if (seen !== last) w.log(`waiting: ${seen}`);
+        last = seen;
         await w.sleep(w.pollMs);
     }
 }

@@ -10,9 +10,9 @@ import {
     RDSClient,
     SwitchoverGlobalClusterCommand,
 } from "@aws-sdk/client-rds";
-import { mockClient } from "aws-sdk-client-mock";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { globalWriterProvider } from "../components/globalSwitchover";
-import { WriterMoveError, type WriterMoveOptions, moveGlobalWriter } from "../src/globalWriter";
+import { type WriterMoveOptions, isWriterMoveError, moveGlobalWriter } from "../src/globalWriter";
 
 const GC = "securecart-global";
 const EAST = "arn:aws:rds:us-east-1:123456789012:cluster:securecart-db-prod";
@@ -35,7 +35,9 @@ function cluster(version: string, instances = 1) {
     return { DBClusters: [{ EngineVersion: version, DBClusterMembers: Array.from({ length: instances }, (_, i) => ({ DBInstanceIdentifier: `i-${i}` })) }] };
 }
 
-const rds = mockClient(RDSClient);
+// Taken in each describe's `before`, not at load: every test file runs in one mocha process and mockClient()
+// replaces any earlier stub of RDSClient.prototype.send, including another file's.
+let rds: AwsClientStub<RDSClient>;
 let regionsCalled: string[];
 let slept: number;
 let clock: number;
@@ -53,13 +55,15 @@ function opts(extra: Partial<WriterMoveOptions> = {}): WriterMoveOptions {
 
 async function rejectsWith(p: Promise<unknown>, pattern: RegExp): Promise<void> {
     await assert.rejects(p, (e: unknown) => {
-        assert.ok(e instanceof WriterMoveError, `expected a WriterMoveError, got ${String(e)}`);
+        assert.ok(isWriterMoveError(e), `expected a WriterMoveError, got ${String(e)}`);
         assert.match((e as Error).message, pattern);
         return true;
     });
 }
 
 describe("writer move: managed switchover and failover against a mocked RDS", () => {
+    before(() => { rds = mockClient(RDSClient); });
+    after(() => rds.restore());
     beforeEach(() => {
         rds.reset();
         regionsCalled = [];
@@ -119,6 +123,16 @@ describe("writer move: managed switchover and failover against a mocked RDS", ()
         assert.equal(rds.commandCalls(SwitchoverGlobalClusterCommand).length, 0);
     });
 
+    it("a managed switchover already under way (FailoverState switching-over) is awaited, not refused or started again", async () => {
+        // switching-over is missing from the SDK's FailoverStatus enum but documented in the API reference for switchovers.
+        rds.on(DescribeGlobalClustersCommand)
+            .resolvesOnce(global(EAST, { Status: "switching-over", FailoverState: { Status: "switching-over" as "pending", FromDbClusterArn: EAST, ToDbClusterArn: WEST } }))
+            .resolves(global(WEST));
+        const r = await moveGlobalWriter({ globalClusterIdentifier: GC, targetClusterArn: WEST, mode: "switchover" }, opts());
+        assert.equal(r.outcome, "awaited-move-in-progress");
+        assert.equal(rds.commandCalls(SwitchoverGlobalClusterCommand).length, 0);
+    });
+
     it("engine mismatch: refuses before calling the API, naming both versions", async () => {
         rds.on(DescribeGlobalClustersCommand).resolves(global(EAST));
         rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: WEST }).resolves(cluster("16.4"));
@@ -161,6 +175,8 @@ describe("writer move: managed switchover and failover against a mocked RDS", ()
 });
 
 describe("writer move: the dynamic provider", () => {
+    before(() => { rds = mockClient(RDSClient); });
+    after(() => rds.restore());
     beforeEach(() => rds.reset());
 
     it("never replaces, and deleting it never calls RDS", async () => {
@@ -168,12 +184,28 @@ describe("writer move: the dynamic provider", () => {
         const d = await globalWriterProvider.diff!("x", olds, { ...olds, targetClusterArn: WEST });
         assert.equal(d.changes, true);
         assert.deepEqual(d.replaces, []);
-        const same = await globalWriterProvider.diff!("x", olds, { globalClusterIdentifier: GC, targetClusterArn: EAST, mode: "switchover" });
-        assert.equal(same.changes, false);
-        const drifted = await globalWriterProvider.diff!("x", { ...olds, writerClusterArn: WEST }, { globalClusterIdentifier: GC, targetClusterArn: EAST, mode: "switchover" });
-        assert.equal(drifted.changes, true, "a writer moved outside Pulumi (seen by refresh) is a diff");
+        assert.equal(rds.calls().length, 0, "changed inputs are a diff without asking RDS");
         await globalWriterProvider.delete!("x", olds);
         assert.equal(rds.calls().length, 0);
+    });
+
+    it("diff with unchanged inputs asks RDS for the live writer; without an answer it compares the recorded state", async () => {
+        const olds = { globalClusterIdentifier: GC, targetClusterArn: EAST, mode: "switchover", writerClusterArn: EAST };
+        const news = { globalClusterIdentifier: GC, targetClusterArn: EAST, mode: "switchover" };
+        const [log, error] = [console.log, console.error];
+        console.log = console.error = () => undefined;
+        try {
+            rds.on(DescribeGlobalClustersCommand).resolves(global(EAST));
+            assert.equal((await globalWriterProvider.diff!("x", olds, news)).changes, false);
+            rds.on(DescribeGlobalClustersCommand).resolves(global(WEST));
+            assert.equal((await globalWriterProvider.diff!("x", olds, news)).changes, true, "a writer moved outside Pulumi is a diff, no refresh needed");
+            assert.equal(rds.commandCalls(DescribeGlobalClustersCommand).length, 2);
+            rds.on(DescribeGlobalClustersCommand).rejects(Object.assign(new Error("no credentials"), { name: "CredentialsProviderError" }));
+            assert.equal((await globalWriterProvider.diff!("x", olds, news)).changes, false, "recorded writer = target");
+            assert.equal((await globalWriterProvider.diff!("x", { ...olds, writerClusterArn: WEST }, news)).changes, true, "recorded writer (after a refresh) differs");
+        } finally {
+            [console.log, console.error] = [log, error];
+        }
     });
 
     it("check rejects an unknown mode and a target that is not a cluster ARN", async () => {
