@@ -172,12 +172,14 @@ export const globalWriterProvider: pulumi.dynamic.ResourceProvider = {
  * cluster has an instance (`dependsOn` the instances). Type token `pulumi-nodejs:dynamic/securecart:GlobalWriter`.
  */
 export class GlobalWriter extends pulumi.dynamic.Resource {
+    // `declare`, not `!`: with ES2022 class fields a plain field declaration would reset the outputs the
+    // Resource constructor just set to undefined.
     /** The cluster that is the writer after the last apply (or refresh). */
-    public readonly writerClusterArn!: pulumi.Output<string>;
+    declare public readonly writerClusterArn: pulumi.Output<string>;
     /** The writer before the move, when known. */
-    public readonly previousWriterArn!: pulumi.Output<string | undefined>;
+    declare public readonly previousWriterArn: pulumi.Output<string | undefined>;
     /** already-writer, switched-over, failed-over or awaited-move-in-progress. */
-    public readonly outcome!: pulumi.Output<string>;
+    declare public readonly outcome: pulumi.Output<string>;
 
     constructor(name: string, args: GlobalWriterArgs, opts?: pulumi.CustomResourceOptions) {
         super(globalWriterProvider, name, {

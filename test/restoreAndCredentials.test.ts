@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "assert";
 import { DescribeDBClusterSnapshotsCommand, type DBClusterSnapshot, RDSClient } from "@aws-sdk/client-rds";
-import { mockClient } from "aws-sdk-client-mock";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { UNKNOWN, loadSerializedProvider, providerTextOf } from "../tools/engineDynamic";
 import type { PlannedResource, StackPlan } from "../tools/planner";
 import { STRATEGIES, ofType, planAll, planOf } from "./helpers";
@@ -26,7 +26,9 @@ async function promotedDr(): Promise<StackPlan> {
 }
 
 describe("backup-restore recovery point: chosen once, then state", () => {
-    const rds = mockClient(RDSClient);
+    // Taken in before(), not at load: another file's mockClient(RDSClient) at load time would replace it.
+    let rds: AwsClientStub<RDSClient>;
+    before(() => { rds = mockClient(RDSClient); });
     afterEach(() => rds.reset());
     after(() => rds.restore());
 
