@@ -24,6 +24,31 @@ export async function planOf(stack: string, ...overrides: string[]): Promise<Sta
     return p;
 }
 
+const memo = new Map<string, Promise<StackPlan[]>>();
+
+/**
+ * planStacks memoised on what decides its result (project directory, overrides, preview, requested stacks), for
+ * running the plan command in-process (tools/plan.ts runPlan) on plans the tests share. Options with a planted
+ * dynamic-provider loader or per-stack overrides are not memoised.
+ */
+export const memoPlanStacks: typeof planStacks = (opts, only) => {
+    if (opts.loadDynamicProvider || opts.perStack) return planStacks(opts, only);
+    const key = JSON.stringify([opts.files.dir, opts.overrides ?? [], opts.preview === true, only ?? null]);
+    if (!memo.has(key)) memo.set(key, planStacks(opts, only));
+    return memo.get(key)!;
+};
+
+/** Plans every stack as a first `pulumi preview` sees it (tools/planner.ts `preview`), with `-c` style overrides. */
+export function previewAll(...overrides: string[]): Promise<StackPlan[]> {
+    return memoPlanStacks({ files, overrides: overrides.map(parseOverride), preview: true });
+}
+
+export async function previewOf(stack: string, ...overrides: string[]): Promise<StackPlan> {
+    const p = (await previewAll(...overrides)).find((x) => x.stack === stack);
+    if (!p) throw new Error(`no stack ${stack}`);
+    return p;
+}
+
 export function ofType(plan: StackPlan, type: string): PlannedResource[] {
     return plan.resources.filter((r) => r.type === type);
 }

@@ -8,7 +8,12 @@ import { CONSTANTS, CONSTANT_NAMES, ProjectEstimate, StackEstimate, StackInput, 
 import { PRICES } from "../src/prices";
 import type { StackPlan } from "./planner";
 
-/** Turns planned stacks into the estimator's inputs: resources, role, constant overrides and targets from config. */
+/**
+ * Turns planned stacks into the estimator's inputs: resources, role, constant overrides and targets from config.
+ * The resources carry their URNs and property dependencies, so in a preview the estimator links a reference
+ * whose value is "[unknown]" (a task definition's ARN, a launch template's id, a cluster's id, a backup plan's
+ * id, the ARNs a backup selection names) to the resource it comes from, rather than missing it.
+ */
 export function estimateInputs(plans: readonly StackPlan[]): StackInput[] {
     return plans.map((p) => {
         const cfg = p.config;
@@ -83,7 +88,10 @@ export function renderEstimates(e: StackEstimate, project: ProjectEstimate): str
         if (pair.rpo.stores.length === 0) out.push(`    ${pair.rpo.restsOn.join("; ")}`);
     }
     for (const t of e.targets) out.push(`  ${t.ok ? "OK  " : "FAIL"} ${t.target}: ${t.message}`);
-    out.push(`  Monthly cost of stack ${e.stack} (${e.region}): ${usd(e.monthlyCostUsd)}  — ESTIMATE, price sheet of ${project.priceSheet.date}`);
+    // The total sums priced lines only: say so when something is left out (e.g. a size not visible), so the
+    // figure is never read as the whole cost.
+    const leftOut = e.cost.unpriced.length ? ` (leaves out ${e.cost.unpriced.length} item(s) not priced, listed below)` : "";
+    out.push(`  Monthly cost of stack ${e.stack} (${e.region}): ${usd(e.monthlyCostUsd)}${leftOut}  — ESTIMATE, price sheet of ${project.priceSheet.date}`);
     const w = Math.max(...e.breakdown.map((l) => l.item.length), 10);
     for (const l of e.breakdown) {
         const price = l.unitPriceUsd === null ? "no price" : `× $${l.unitPriceUsd}`;

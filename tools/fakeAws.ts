@@ -6,6 +6,8 @@
  *   program always plans the same values.
  * - `call`: the invokes the program makes (region, AZs, caller identity, SSM AMI parameters, ...), per region.
  * An invoke it does not know is an error naming the token, never a silent empty answer.
+ * With `preview`, `newResource` answers the way a provider does in a first `pulumi preview`: inputs only,
+ * computed values unknown, no id (`previewResult`).
  */
 import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
@@ -26,9 +28,42 @@ export interface FakeAwsOptions {
     readonly region: string;
     /** Outputs of other stacks, by fully qualified stack name, for StackReference. */
     readonly stackOutputs?: Readonly<Record<string, Record<string, unknown>>>;
+    /**
+     * A first `pulumi preview`: nothing exists yet, so every resource's id and every value the provider computes
+     * is unknown (see `previewResult`). Invokes still answer, and StackReference reads still return the
+     * referenced stack's outputs (that stack is deployed).
+     */
+    readonly preview?: boolean;
 }
 
 type State = Record<string, unknown>;
+
+/** The engine's stand-in for a value not known yet (pulumi/pulumi `plugin.UnknownStringValue`). */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/**
+ * Outputs the AWS provider knows while planning, before anything exists: `tagsAll` is tags merged with the
+ * provider's default tags (terraform-provider-aws sets it in CustomizeDiff), so it is as known as `tags`.
+ */
+const KNOWN_AT_PLAN = new Set(["tagsAll"]);
+
+/**
+ * What a provider answers in a preview of a create: the inputs as given (unknown inputs stay unknown), and
+ * every property it would compute (anything `newResource` added to or changed from the inputs) as the unknown
+ * sentinel, with no id. The SDK then resolves the resource's id and those outputs as unknown, as it does in a
+ * real dry run; outputs the fake does not list at all resolve unknown too (missing output in a dry run).
+ * Two computed values are known at preview, as in the real engine: `tagsAll` (KNOWN_AT_PLAN) and an
+ * auto-generated name (`autonamed`, or its 32-character cut for load balancers and target groups), which
+ * Pulumi's autonaming fills in during the provider's Check, before the preview.
+ */
+export function previewResult(inputs: Readonly<State>, computed: Readonly<State>, autonamed?: string): { id: undefined; state: State } {
+    const state: State = {};
+    const isAutoname = (v: unknown) => autonamed !== undefined && typeof v === "string" && (v === autonamed || v === autonamed.slice(0, 32));
+    for (const [k, v] of Object.entries(computed)) {
+        state[k] = (k in inputs && inputs[k] === v) || KNOWN_AT_PLAN.has(k) || isAutoname(v) ? v : UNKNOWN_VALUE;
+    }
+    return { id: undefined, state };
+}
 
 export class FakeAws implements pulumi.runtime.Mocks {
     constructor(private readonly opts: FakeAwsOptions) {}
@@ -156,7 +191,7 @@ export class FakeAws implements pulumi.runtime.Mocks {
                 }
         }
         if (type.startsWith("aws:") && s.tags && typeof s.tags === "object") s.tagsAll = s.tags;
-        return { id, state: s };
+        return this.opts.preview ? previewResult(inputs, s, autoname()) : { id, state: s };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {

@@ -1,25 +1,31 @@
 /**
- * `npm run plan -- [--stack NAME]... [-c key=value]... [--json] [--compare-strategies] [--policy-config FILE]`
+ * `npm run plan -- [--stack NAME]... [-c key=value]... [--json] [--preview] [--compare-strategies] [--policy-config FILE]`
  * Evaluates the real program for each stack under Pulumi's mock runtime. See README "Offline plan".
+ * `--preview` evaluates it as a first `pulumi preview` sees it (computed values unknown; tools/planner.ts).
  */
 import * as path from "path";
 import { Override, loadProjectFiles, parseOverride } from "../src/configSource";
 import { STRATEGIES } from "../src/config";
 import type { ProjectEstimate } from "../src/estimates";
-import { CheckFailed, parseArgs, runCli } from "./cli";
+import { CheckFailed, UsageError, parseArgs, runCli } from "./cli";
 import { writeDiagrams } from "./diagram";
 import { CompareRow, compareRow, estimatePlans, estimatesJson, renderBasis, renderCompare, renderEstimates } from "./estimateReport";
 import { StackPlan, planStacks } from "./planner";
+import type { PolicyAnalyzer } from "./policyRunner";
 import { failureMessage, policiesJson, renderPolicyReport, runPolicies } from "./policyReport";
-import { OFFLINE_NOTICE, renderSummary, renderTree } from "./render";
+import { OFFLINE_NOTICE, PREVIEW_NOTICE, renderOutputs, renderPreviewFacts, renderSummary, renderTree } from "./render";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
-/** The JSON contract (README "JSON output"): one object per stack. */
+/**
+ * The JSON contract (README "JSON output"): one object per stack. A preview adds `"preview": true`, where
+ * each StackReference's outputs came from (`"deployed"`), and the dynamic provider checks made.
+ */
 export function toJson(plan: StackPlan): Record<string, unknown> {
-    const { stackOutputs: _omit, ...rest } = plan;
+    const { stackOutputs: _omit, preview, stackReferences, dynamicChecks, ...rest } = plan;
     return {
         ...rest,
+        ...(preview ? { preview: true, stackReferences, dynamicChecks } : {}),
         resources: plan.resources.map((r) => ({
             urn: r.urn, type: r.type, name: r.name, custom: r.custom, parent: r.parent, provider: r.provider,
             dependencies: r.dependencies, propertyDependencies: r.propertyDependencies, inputs: r.inputs, outputs: r.outputs,
@@ -29,12 +35,32 @@ export function toJson(plan: StackPlan): Record<string, unknown> {
     };
 }
 
-async function cli(): Promise<number> {
-    const args = parseArgs(process.argv.slice(2), ["--json", "--compare-strategies"], ["--policy-config"]);
+/** What `runPlan` writes to and runs with; the defaults are the process's (tests pass their own). */
+export interface PlanEnvironment {
+    /** Standard output. Default: process.stdout. */
+    readonly write?: (text: string) => void;
+    /** A policy analyzer already running (default: start one for this run and stop it afterwards). */
+    readonly analyzer?: PolicyAnalyzer;
+    /** The planner (default: tools/planner.ts planStacks; tests pass a memoised one). */
+    readonly planStacks?: typeof planStacks;
+}
+
+/**
+ * The `npm run plan` command on an argument list. Resolves to the exit code for a clean run; throws what
+ * runCli maps to exit codes otherwise (UsageError/ConfigError → 2, CheckFailed and program failures → 1).
+ */
+export async function runPlan(argv: readonly string[], env: PlanEnvironment = {}): Promise<number> {
+    const write = env.write ?? ((t: string) => { process.stdout.write(t); });
+    const plan = env.planStacks ?? planStacks;
+    const args = parseArgs(argv, ["--json", "--compare-strategies", "--preview"], ["--policy-config"]);
+    const preview = args.flags.has("--preview");
+    if (preview && args.flags.has("--compare-strategies")) {
+        throw new UsageError("--compare-strategies with --preview: the comparison rests on settings (sizes, intervals, schedules, routing), which are known before deployment, so a preview gives the same table; run --compare-strategies without --preview, or --preview with -c strategy=<name>");
+    }
     const files = loadProjectFiles(PROJECT_DIR);
-    if (args.flags.has("--compare-strategies")) return compareStrategies(files, args.overrides);
+    if (args.flags.has("--compare-strategies")) return compareStrategies(files, args.overrides, write, plan);
     // Estimates need every stack of a pair, so every stack is planned; only the requested ones are printed.
-    const all = await planStacks({ files, overrides: args.overrides }, args.stacks.length ? [...new Set([...args.stacks, ...Object.keys(files.stacks)])] : undefined);
+    const all = await plan({ files, overrides: args.overrides, preview }, args.stacks.length ? [...new Set([...args.stacks, ...Object.keys(files.stacks)])] : undefined);
     const plans = args.stacks.length ? args.stacks.map((s) => all.find((p) => p.stack === s) as StackPlan) : all;
     const estimates = estimatePlans(all);
     const estimateOf = (stack: string) => estimates.stacks.find((e) => e.stack === stack)!;
@@ -42,21 +68,23 @@ async function cli(): Promise<number> {
     // A pair's check appears on both of its stacks; report it once.
     const failed = [...new Set(plans.flatMap((p) => estimateOf(p.stack).targets.filter((t) => !t.ok).map((t) => t.message)))];
     // The policy pack, run the way the engine runs it (tools/policyRunner.ts), once for all printed stacks.
-    const policyReports = await runPolicies(plans, { policyConfigFile: args.values.get("--policy-config") });
+    const policyReports = await runPolicies(plans, { policyConfigFile: args.values.get("--policy-config"), analyzer: env.analyzer });
     const policiesOf = (stack: string) => policyReports.find((r) => r.stack === stack)!;
     if (args.flags.has("--json")) {
         const docs = plans.map((p) => ({ ...toJson(p), estimates: estimatesJson(estimateOf(p.stack), estimates), policies: policiesJson(policiesOf(p.stack)) }));
-        process.stdout.write(`${JSON.stringify(docs.length === 1 && args.stacks.length === 1 ? docs[0] : docs, null, 2)}\n`);
+        write(`${JSON.stringify(docs.length === 1 && args.stacks.length === 1 ? docs[0] : docs, null, 2)}\n`);
     } else {
         for (const plan of plans) {
-            process.stdout.write(`\n=== stack ${plan.stack} (${plan.region}): role ${plan.role}, strategy ${plan.strategy} ===\n`);
-            process.stdout.write(`${renderTree(plan)}\n\n${renderSummary(plan)}\n`);
-            process.stdout.write(`\n${renderEstimates(estimateOf(plan.stack), estimates)}\n`);
-            process.stdout.write(`\n${renderPolicyReport(policiesOf(plan.stack))}\n`);
+            write(`\n=== stack ${plan.stack} (${plan.region}): role ${plan.role}, strategy ${plan.strategy}${plan.preview ? " — PREVIEW (first pulumi preview: computed values [unknown])" : ""} ===\n`);
+            write(`${renderTree(plan)}\n\n${renderSummary(plan)}\n`);
+            if (plan.preview) write(`\n${renderOutputs(plan)}\n\n${renderPreviewFacts(plan)}\n`);
+            write(`\n${renderEstimates(estimateOf(plan.stack), estimates)}\n`);
+            write(`\n${renderPolicyReport(policiesOf(plan.stack))}\n`);
         }
-        process.stdout.write(`\n${renderBasis(estimates, overridesOf(plans[0]))}\n`);
-        process.stdout.write(`\nTopology diagrams (Mermaid): ${diagrams.map((d) => path.relative(PROJECT_DIR, d)).join(", ")}\n`);
-        process.stdout.write(`\n${OFFLINE_NOTICE}\n`);
+        write(`\n${renderBasis(estimates, overridesOf(plans[0]))}\n`);
+        write(`\nTopology diagrams (Mermaid): ${diagrams.map((d) => path.relative(PROJECT_DIR, d)).join(", ")}\n`);
+        write(`\n${OFFLINE_NOTICE}\n`);
+        if (preview) write(`\n${PREVIEW_NOTICE}\n`);
     }
     const policyFailure = failureMessage(policyReports);
     const failures = [...(failed.length ? [`estimates exceed their targets:\n${failed.map((f) => `  - ${f}`).join("\n")}`] : []), ...(policyFailure ? [policyFailure] : [])];
@@ -69,20 +97,20 @@ function overridesOf(plan: StackPlan | undefined): Record<string, number> {
 }
 
 /** `--compare-strategies`: plans the project under each strategy and prints one table, with the constants and prices behind it. */
-async function compareStrategies(files: ReturnType<typeof loadProjectFiles>, overrides: Override[]): Promise<number> {
+async function compareStrategies(files: ReturnType<typeof loadProjectFiles>, overrides: Override[], write: (text: string) => void, plan: typeof planStacks): Promise<number> {
     const rows: CompareRow[] = [];
     let last: ProjectEstimate | undefined;
     let firstPlans: StackPlan[] = [];
     for (const strategy of STRATEGIES) {
-        const plans = await planStacks({ files, overrides: [...overrides, parseOverride(`strategy=${strategy}`)] });
+        const plans = await plan({ files, overrides: [...overrides, parseOverride(`strategy=${strategy}`)] });
         last = estimatePlans(plans);
         if (!firstPlans.length) firstPlans = plans;
         rows.push(compareRow(strategy, last));
     }
-    process.stdout.write(`DR strategies compared for this project (recovery of the primary into the standby; unplanned RTO and RPO are for an unplanned failover):\n\n${renderCompare(rows)}\n\n`);
-    if (last) process.stdout.write(`${renderBasis(last, overridesOf(firstPlans[0]))}\n\n`);
-    process.stdout.write(`Each figure follows from the planned resources' settings and the constants and prices above; run \`npm run plan -- -c strategy=<name>\` for a strategy's full timeline and cost lines.\n\n${OFFLINE_NOTICE}\n`);
+    write(`DR strategies compared for this project (recovery of the primary into the standby; unplanned RTO and RPO are for an unplanned failover):\n\n${renderCompare(rows)}\n\n`);
+    if (last) write(`${renderBasis(last, overridesOf(firstPlans[0]))}\n\n`);
+    write(`Each figure follows from the planned resources' settings and the constants and prices above; run \`npm run plan -- -c strategy=<name>\` for a strategy's full timeline and cost lines.\n\n${OFFLINE_NOTICE}\n`);
     return 0;
 }
 
-if (require.main === module) runCli(cli);
+if (require.main === module) runCli(() => runPlan(process.argv.slice(2)));

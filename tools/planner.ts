@@ -2,10 +2,19 @@
  * Runs the real program (src/main.ts) for one stack under Pulumi's own mock runtime and records every
  * resource registration the way the engine would see it: type, name, parent, provider, dependencies,
  * property dependencies, inputs, outputs and resource options.
+ *
+ * With `preview`, it evaluates the program the way a FIRST `pulumi preview` does: the runtime runs as a dry
+ * run, the fake provider answers with inputs only (ids and computed outputs unknown), invokes still answer,
+ * and StackReferences read the referenced (home) stack's deployed outputs, i.e. a normal plan of it.
+ *
+ * In both modes every dynamic resource's serialized provider is loaded the way the engine's dynamic-provider
+ * host loads it (tools/engineDynamic.ts) and its `check({}, news)` is called with the inputs as the engine
+ * sends them (unknowns as the sentinel string); a failure fails the plan, as it fails `pulumi preview`/`up`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, StackConfig } from "../src/config";
 import { Override, ProjectFiles, loadFromFiles, mergeConfig } from "../src/configSource";
+import { loadSerializedProvider, providerTextOf } from "./engineDynamic";
 import { FakeAws, PLACEHOLDER_ACCOUNT } from "./fakeAws";
 
 // The runtime's internal settings hold the monitor; setMocks installs a MockMonitor there and we wrap it to
@@ -40,6 +49,16 @@ export interface PlannedResource {
     deleteBeforeReplace: boolean;
 }
 
+/** One dynamic provider `check` the planner made, as the engine makes it before a create or update. */
+export interface DynamicCheck {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    /** Top-level inputs that were (or contained) the unknown sentinel when `check` was called. */
+    readonly unknownInputs: readonly string[];
+    readonly failures: readonly { readonly property: string; readonly reason: string }[];
+}
+
 export interface StackPlan {
     project: string;
     stack: string;
@@ -49,6 +68,15 @@ export interface StackPlan {
     config: Record<string, unknown>;
     resources: PlannedResource[];
     stackOutputs: Record<string, unknown>;
+    /** True when planned as a first `pulumi preview` (PlanOptions.preview). */
+    preview: boolean;
+    /**
+     * Where each StackReference's outputs came from, by referenced stack name: "planned" (normal plan: that
+     * stack's planned outputs) or "deployed" (preview: that stack planned normally, standing for its deployed state).
+     */
+    stackReferences: Record<string, "planned" | "deployed">;
+    /** The dynamic provider checks made while planning (none failed, or the plan would have thrown). */
+    dynamicChecks: DynamicCheck[];
     /** Added by later stages (policies, estimates). */
     [extra: string]: unknown;
 }
@@ -68,16 +96,90 @@ export function plainValue(v: unknown): unknown {
     return v;
 }
 
+/** Loads a dynamic resource's provider from its serialized text (default: as the engine's host does). */
+export type DynamicProviderLoader = (text: string) => pulumi.dynamic.ResourceProvider;
+
+const containsUnknown = (v: unknown): boolean =>
+    v === UNKNOWN || (Array.isArray(v) ? v.some(containsUnknown) : v !== null && typeof v === "object" ? Object.values(v as object).some(containsUnknown) : false);
+
+/**
+ * A registration's inputs as the engine hands them to a dynamic provider that accepts neither secrets nor
+ * resource references (cmd/dynamic-provider): secrets unwrapped, references as their id (or URN), unknowns
+ * kept as the sentinel string.
+ */
+export function engineInputs(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(engineInputs);
+    if (v !== null && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        if (o[SIG_KEY] === SECRET_SIG) return engineInputs(o.value);
+        if (o[SIG_KEY] === RESOURCE_SIG) return typeof o.id === "string" && o.id !== "" ? o.id : o.urn;
+        const out: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(o)) out[k] = engineInputs(x);
+        return out;
+    }
+    return v;
+}
+
+/**
+ * Calls a dynamic resource's provider `check({}, news)` (a create: no old inputs) the way the engine does,
+ * loading the provider from the `__provider` text of `news`. Returns what was checked and the failures.
+ */
+export async function checkDynamicResource(urn: string, type: string, name: string, news: Record<string, unknown>, load: DynamicProviderLoader = loadSerializedProvider): Promise<DynamicCheck> {
+    const provider = load(providerTextOf(news));
+    const unknownInputs = Object.keys(news).filter((k) => containsUnknown(news[k]));
+    const result = provider.check ? await provider.check({}, news) : { failures: [] };
+    const failures = (result.failures ?? []).map((f) => ({ property: String(f.property), reason: String(f.reason) }));
+    return { urn, type, name, unknownInputs, failures };
+}
+
+/** The engine's wording for a failed check: `<type> resource '<name>': property <p> value <v> has a problem: <reason>`. */
+function checkFailureMessage(c: DynamicCheck, news: Record<string, unknown>): string {
+    return c.failures.map((f) => {
+        const v = news[f.property];
+        const shown = v === UNKNOWN ? "[unknown]" : JSON.stringify(plainValue(v));
+        return `${c.type} resource '${c.name}': property ${f.property} value ${shown} has a problem: ${f.reason}`;
+    }).join("\n");
+}
+
 class RecordingMonitor {
     readonly records = new Map<string, PlannedResource>();
     readonly order: string[] = [];
-    constructor(private readonly inner: any, private readonly region: string, private readonly stack: string, private readonly project: string) {}
+    readonly dynamicChecks: DynamicCheck[] = [];
+    /** Failed dynamic checks, engine-worded: the plan fails with these after the program has run. */
+    readonly checkFailures: string[] = [];
+    constructor(private readonly inner: any, private readonly region: string, private readonly stack: string, private readonly project: string,
+        private readonly loadProvider: DynamicProviderLoader = loadSerializedProvider) {}
+
+    private urnOf(req: any): string {
+        const parent: string = req.getParent() || "";
+        const type: string = req.getType();
+        const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
+        return `urn:pulumi:${this.stack}::${this.project}::${qualified}::${req.getName()}`;
+    }
 
     private defaultProviderUrn(pkg: string): string {
         return `urn:pulumi:${this.stack}::${this.project}::pulumi:providers:${pkg}::default_${AWS_PROVIDER_VERSION.replace(/\./g, "_")}`;
     }
 
     registerResource(req: any, callback: (err: any, resp?: any) => void): void {
+        const type: string = req.getType();
+        if (req.getCustom() && type.startsWith("pulumi-nodejs:dynamic/")) {
+            // The engine checks the inputs with the resource's own provider before it creates (or previews) it.
+            const news = engineInputs(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+            // A failure is recorded and fails the plan once the program has run (planOne): failing the RPC here
+            // would surface only as an unhandled rejection inside the SDK, not as the engine's error.
+            checkDynamicResource(this.urnOf(req), type, req.getName(), news, this.loadProvider).then((c) => {
+                this.dynamicChecks.push(c);
+                if (c.failures.length) this.checkFailures.push(checkFailureMessage(c, news));
+            }, (e: unknown) => {
+                this.checkFailures.push(`${type} resource '${req.getName()}': its provider's check could not run: ${(e as Error)?.message ?? String(e)}`);
+            }).finally(() => this.register(req, callback));
+            return;
+        }
+        this.register(req, callback);
+    }
+
+    private register(req: any, callback: (err: any, resp?: any) => void): void {
         this.inner.registerResource(req, (err: any, resp: any) => {
             if (!err && resp) {
                 const urn: string = resp.getUrn();
@@ -166,6 +268,13 @@ export interface PlanOptions {
     readonly overrides?: readonly Override[];
     /** Per-stack overrides on top of `overrides` (the drill tool's per-stack changes). */
     readonly perStack?: Readonly<Record<string, readonly Override[]>>;
+    /**
+     * Plan as a first `pulumi preview` of each requested stack: computed values unknown. The home stack is
+     * first planned normally for the StackReferences of the others (in a real preview it is deployed already).
+     */
+    readonly preview?: boolean;
+    /** How dynamic providers are loaded from their serialized text (tests plant one; default: as the engine does). */
+    readonly loadDynamicProvider?: DynamicProviderLoader;
 }
 
 /** Thrown when the program itself fails under the mock runtime (not a config mistake). */
@@ -192,21 +301,31 @@ async function planStacksNow(opts: PlanOptions, only?: readonly string[]): Promi
     // Home first: its outputs feed the other stacks' StackReferences.
     const outputsByRef: Record<string, Record<string, unknown>> = {};
     const plans = new Map<string, StackPlan>();
+    const preview = opts.preview === true;
     for (const cfg of ordered) {
-        const needed = wanted.includes(cfg.stack) || (cfg.isHome && wanted.some((w) => w !== cfg.stack));
-        if (!needed) continue;
-        const plan = await planOne(opts, cfg, outputsByRef);
-        outputsByRef[`${cfg.stackOrg}/${cfg.project}/${cfg.stack}`] = plan.stackOutputs;
+        const feedsOthers = cfg.isHome && wanted.some((w) => w !== cfg.stack);
+        if (!wanted.includes(cfg.stack) && !feedsOthers) continue;
+        const ref = `${cfg.stackOrg}/${cfg.project}/${cfg.stack}`;
+        if (preview && feedsOthers) {
+            // A real preview of another stack reads the home stack's DEPLOYED outputs: a normal plan of it.
+            outputsByRef[ref] = (await planOne(opts, cfg, outputsByRef, false)).stackOutputs;
+        }
+        if (!wanted.includes(cfg.stack)) {
+            if (!preview) outputsByRef[ref] = (await planOne(opts, cfg, outputsByRef, false)).stackOutputs;
+            continue;
+        }
+        const plan = await planOne(opts, cfg, outputsByRef, preview);
+        if (!preview) outputsByRef[ref] = plan.stackOutputs;
         plans.set(cfg.stack, plan);
     }
     return wanted.map((w) => plans.get(w) as StackPlan);
 }
 
-async function planOne(opts: PlanOptions, cfg: StackConfig, stackOutputs: Record<string, Record<string, unknown>>): Promise<StackPlan> {
+async function planOne(opts: PlanOptions, cfg: StackConfig, stackOutputs: Record<string, Record<string, unknown>>, preview: boolean): Promise<StackPlan> {
     const raw = mergeConfig(opts.files, cfg.stack, [...(opts.overrides ?? []), ...(opts.perStack?.[cfg.stack] ?? [])]);
-    await pulumi.runtime.setMocks(new FakeAws({ region: cfg.region, stackOutputs }), cfg.project, cfg.stack, false);
+    await pulumi.runtime.setMocks(new FakeAws({ region: cfg.region, stackOutputs, preview }), cfg.project, cfg.stack, preview);
     const store = state.getStore();
-    const recorder = new RecordingMonitor(store.settings.monitor, cfg.region, cfg.stack, cfg.project);
+    const recorder = new RecordingMonitor(store.settings.monitor, cfg.region, cfg.stack, cfg.project, opts.loadDynamicProvider);
     store.settings.monitor = recorder;
     pulumi.runtime.setAllConfig(asRuntimeConfig(raw), []);
     // Imported lazily so that importing the planner does not load the whole AWS SDK for Pulumi.
@@ -225,13 +344,22 @@ async function planOne(opts: PlanOptions, cfg: StackConfig, stackOutputs: Record
         outputs = (await pulumi.runtime.runInPulumiStack(() => main({ projectDir: opts.files.dir, peerConfig }))) as Record<string, unknown>;
         await settings.waitForRPCs();
     } catch (e) {
+        // A failed provider check is the engine's error, not the program's: name the resource, property and reason.
+        if (recorder.checkFailures.length) throw new PlanError(`stack ${cfg.stack}: ${preview ? "preview" : "plan"} failed: ${recorder.checkFailures.join("\n")}`);
         const msg = (e as Error).message ?? String(e);
         if (e instanceof pulumi.RunError && msg.startsWith("invalid configuration")) throw new ConfigError(msg.split("\n").slice(1).map((l) => l.replace(/^\s+- /, "")));
         throw new PlanError(`stack ${cfg.stack}: the program failed under the mock runtime: ${msg}`);
     } finally {
         Error.stackTraceLimit = stackTraceLimit;
     }
+    // The engine fails the update on a failed check even when the program itself carried on.
+    if (recorder.checkFailures.length) throw new PlanError(`stack ${cfg.stack}: ${preview ? "preview" : "plan"} failed: ${recorder.checkFailures.join("\n")}`);
     const resources = recorder.order.map((u) => recorder.records.get(u) as PlannedResource);
+    // In a dry run an unknown stack output resolves to undefined in the program's own view; the Stack
+    // resource's registered outputs carry it as the sentinel ("[unknown]"), as the engine shows it.
+    const stackResource = resources.find((r) => r.type === "pulumi:pulumi:Stack");
+    const stackReferences: Record<string, "planned" | "deployed"> = {};
+    for (const r of resources) if (r.type === "pulumi:pulumi:StackReference") stackReferences[String(r.inputs.name)] = preview ? "deployed" : "planned";
     return {
         project: cfg.project,
         stack: cfg.stack,
@@ -240,7 +368,10 @@ async function planOne(opts: PlanOptions, cfg: StackConfig, stackOutputs: Record
         strategy: cfg.strategy,
         config: effectiveConfig(cfg),
         resources,
-        stackOutputs: plainValue(outputs) as Record<string, unknown>,
+        stackOutputs: preview && stackResource ? stackResource.outputs : plainValue(outputs) as Record<string, unknown>,
+        preview,
+        stackReferences,
+        dynamicChecks: recorder.dynamicChecks,
     };
 }
 

@@ -10,6 +10,13 @@ export interface ResourceView {
     readonly name: string;
     readonly inputs: Readonly<Record<string, unknown>>;
     readonly outputs?: Readonly<Record<string, unknown>>;
+    /**
+     * The resource's URN and, per input, the URNs of the resources whose outputs flowed into it (the engine's
+     * property dependencies). With them a reference that is unknown in a preview ("[unknown]": an id or ARN
+     * not assigned yet) still links to the resource it names.
+     */
+    readonly urn?: string;
+    readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** One stack as the estimator sees it. */
@@ -78,6 +85,8 @@ export interface ServiceFacts {
 export interface AuroraFacts {
     readonly name: string;
     readonly arn?: string;
+    /** The cluster's URN, when the view has it (a backup selection may name the cluster by a pending ARN). */
+    readonly urn?: string;
     /** Member of a global cluster. */
     readonly global: boolean;
     /** Created from a snapshot or recovery point (backup-restore promotion). */
@@ -92,6 +101,8 @@ export interface AuroraFacts {
 export interface TableFacts {
     readonly name: string;
     readonly arn?: string;
+    /** The table's URN, when the view has it. */
+    readonly urn?: string;
     readonly provisioned: boolean;
     readonly readCapacity: number;
     readonly writeCapacity: number;
@@ -117,7 +128,12 @@ export interface BackupRuleFacts {
     readonly intervalSeconds?: number;
     /** Regions of the vaults this rule copies to. */
     readonly copyRegions: readonly string[];
-    /** ARNs (or "*" for a tag/condition selection) of the resources this rule's plan backs up. */
+    /** Copy actions whose destination vault ARN is unknown (a preview): their regions are not known. */
+    readonly unknownCopyDestinations?: number;
+    /**
+     * ARNs (or "*" for a tag/condition selection) of the resources this rule's plan backs up; an ARN unknown
+     * in a preview appears as the URN of the resource it comes from (property dependencies), else "[unknown]".
+     */
     readonly selected: readonly string[];
 }
 
@@ -159,6 +175,16 @@ function prop(r: ResourceView, key: string): unknown {
 
 function regionOfArn(arn: string | undefined): string | undefined {
     return arn?.split(":")[3] || undefined;
+}
+
+/** Whether input `key` of `r` comes from `target`'s outputs (the engine's property dependencies). */
+function dependsOn(r: ResourceView, key: string, target: ResourceView): boolean {
+    return target.urn !== undefined && (r.propertyDependencies?.[key] ?? []).includes(target.urn);
+}
+
+/** Whether the view carries property dependencies for input `key` of `r` (a plan's view does; a policy's props do not). */
+function hasDependencies(r: ResourceView, key: string): boolean {
+    return (r.propertyDependencies?.[key] ?? []).length > 0;
 }
 
 /**
@@ -265,7 +291,9 @@ export function stackFacts(view: StackView): StackFacts {
     const templates = of(T.launchTemplate);
     const web: WebFacts[] = of(T.asg).map((r) => {
         const ref = obj(prop(r, "launchTemplate"));
-        const lt = templates.find((t) => (ref.id !== undefined && (t.outputs?.id === ref.id || t.inputs.id === ref.id)) || (ref.name !== undefined && (t.outputs?.name === ref.name || t.inputs.name === ref.name)))
+        // By property dependency first (the template's id is unknown in a preview), then by value.
+        const lt = templates.find((t) => dependsOn(r, "launchTemplate", t))
+            ?? templates.find((t) => (ref.id !== undefined && (t.outputs?.id === ref.id || t.inputs.id === ref.id)) || (ref.name !== undefined && (t.outputs?.name === ref.name || t.inputs.name === ref.name)))
             ?? (templates.length === 1 ? templates[0] : undefined);
         const min = num(prop(r, "minSize")) ?? 0;
         return {
@@ -283,7 +311,8 @@ export function stackFacts(view: StackView): StackFacts {
     const taskDefs = of(T.taskDefinition);
     const services: ServiceFacts[] = of(T.ecsService).map((r) => {
         const tdRef = str(prop(r, "taskDefinition"));
-        const td = taskDefs.find((t) => tdRef !== undefined && (t.outputs?.arn === tdRef || t.outputs?.id === tdRef || t.inputs.family === tdRef || t.outputs?.family === tdRef))
+        const td = taskDefs.find((t) => dependsOn(r, "taskDefinition", t))
+            ?? taskDefs.find((t) => tdRef !== undefined && (t.outputs?.arn === tdRef || t.outputs?.id === tdRef || t.inputs.family === tdRef || t.outputs?.family === tdRef))
             ?? (taskDefs.length === 1 ? taskDefs[0] : undefined);
         const cpu = td ? num(prop(td, "cpu")) : undefined;
         const mem = td ? num(prop(td, "memory")) : undefined;
@@ -301,10 +330,11 @@ export function stackFacts(view: StackView): StackFacts {
     const clusters = of(T.auroraCluster);
     const aurora: AuroraFacts[] = clusters.map((r) => {
         const ids: unknown[] = [r.inputs.clusterIdentifier, r.outputs?.clusterIdentifier, r.outputs?.id].filter((x) => x !== undefined);
-        const mine = instances.filter((i) => ids.includes(prop(i, "clusterIdentifier")) || (clusters.length === 1));
+        const mine = instances.filter((i) => (hasDependencies(i, "clusterIdentifier") ? dependsOn(i, "clusterIdentifier", r) : ids.includes(prop(i, "clusterIdentifier"))) || (clusters.length === 1));
         return {
             name: r.name,
             arn: str(r.outputs?.arn),
+            urn: r.urn,
             global: prop(r, "globalClusterIdentifier") !== undefined,
             restored: prop(r, "snapshotIdentifier") !== undefined || prop(r, "restoreToPointInTime") !== undefined || prop(r, "s3Import") !== undefined,
             instanceClasses: mine.map((i) => String(prop(i, "instanceClass") ?? "")),
@@ -320,6 +350,7 @@ export function stackFacts(view: StackView): StackFacts {
         return {
             name: String(prop(r, "name") ?? r.name),
             arn: str(r.outputs?.arn),
+            urn: r.urn,
             provisioned,
             readCapacity: provisioned ? num(prop(r, "readCapacity")) ?? 0 : 0,
             writeCapacity: provisioned ? num(prop(r, "writeCapacity")) ?? 0 : 0,
@@ -338,7 +369,10 @@ export function stackFacts(view: StackView): StackFacts {
 
     const selections = of(T.backupSelection);
     const selectedBy = (s: ResourceView): string[] => {
-        const listed = arr(prop(s, "resources")).map((x) => String(x));
+        const named = arr(prop(s, "resources")).map((x) => String(x));
+        // ARNs not known yet (a preview) stand for the resources they come from, named by property dependency.
+        const pending = named.includes("[unknown]") && hasDependencies(s, "resources");
+        const listed = pending ? [...named.filter((x) => x !== "[unknown]"), ...(s.propertyDependencies?.resources ?? [])] : named;
         // A selection by tags or conditions covers resources that are not listed by ARN.
         return arr(prop(s, "selectionTags")).length || Object.keys(obj(prop(s, "condition"))).length ? [...listed, "*"] : listed;
     };
@@ -346,15 +380,20 @@ export function stackFacts(view: StackView): StackFacts {
         // A selection belongs to the plan whose id it names; when ids are not visible (a policy's view), to any plan.
         // A plan's ARN ends with its id (arn:aws:backup:<region>:<account>:backup-plan:<id>).
         const planId = str(p.outputs?.id) ?? str(p.outputs?.arn)?.split(":").pop();
-        const mine = selections.filter((s) => planId === undefined || str(prop(s, "planId")) === undefined || prop(s, "planId") === planId);
+        // With property dependencies (a plan's view), a selection belongs to the plan its planId comes from.
+        const mine = selections.filter((s) => (hasDependencies(s, "planId") && p.urn !== undefined
+            ? dependsOn(s, "planId", p)
+            : planId === undefined || str(prop(s, "planId")) === undefined || prop(s, "planId") === planId));
         return arr(prop(p, "rules")).map(obj).map((rule) => {
             const schedule = str(rule.schedule);
+            const destinations = arr(rule.copyActions).map((c) => obj(c).destinationVaultArn);
             return {
                 plan: p.name,
                 rule: String(rule.ruleName ?? ""),
                 schedule,
                 intervalSeconds: schedule ? cronIntervalSeconds(schedule) : undefined,
-                copyRegions: arr(rule.copyActions).map((c) => regionOfArn(str(obj(c).destinationVaultArn))).filter((x): x is string => x !== undefined),
+                copyRegions: destinations.map((d) => regionOfArn(str(d))).filter((x): x is string => x !== undefined),
+                unknownCopyDestinations: destinations.filter((d) => d === "[unknown]").length,
                 selected: mine.flatMap(selectedBy),
             };
         });

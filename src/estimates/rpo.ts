@@ -24,14 +24,20 @@ export interface BackupPath {
 
 /**
  * How a store's data reaches the standby by backup: the primary's backup rules that copy to the standby's
- * region, whether a selection covers the store, and the shortest such rule's interval.
+ * region, whether a selection covers the store, and the shortest such rule's interval. `storeUrn` identifies
+ * the store when its ARN is not known yet (a preview): selections then name it by URN (src/estimates/facts.ts).
  */
-export function backupPath(p: StackFacts, s: StackFacts, storeArn: string | undefined, storeLabel: string): BackupPath {
+export function backupPath(p: StackFacts, s: StackFacts, storeArn: string | undefined, storeLabel: string, storeUrn?: string): BackupPath {
     const rules = p.backupRules.filter((r) => r.copyRegions.includes(s.region));
     if (p.backupRules.length === 0) return { intervalSeconds: null, restsOn: [`no AWS Backup plan planned in stack ${p.stack}: ${storeLabel} has no copy in ${s.region}`] };
+    const pendingCopies = p.backupRules.filter((r) => (r.unknownCopyDestinations ?? 0) > 0);
+    if (pendingCopies.length) {
+        return { intervalSeconds: null, restsOn: [`backup rule(s) ${pendingCopies.map((r) => `"${r.rule}" of ${r.plan}`).join(", ")} in stack ${p.stack} copy to a vault whose ARN is unknown until deployment: whether ${storeLabel} has a copy in ${s.region}, and how often, is not known`] };
+    }
     if (rules.length === 0) return { intervalSeconds: null, restsOn: [`no backup rule in stack ${p.stack} copies to a vault in ${s.region}: ${storeLabel} has no copy there`] };
     if (p.backupSelected === undefined) return { intervalSeconds: null, restsOn: [`no backup selection in stack ${p.stack}: the plan backs up nothing, so ${storeLabel} has no copy in ${s.region}`] };
-    const covers = (sel: readonly string[]) => sel.includes("*") || storeArn === undefined || sel.includes(storeArn) || sel.includes("[unknown]");
+    const covers = (sel: readonly string[]) => sel.includes("*") || (storeArn === undefined && storeUrn === undefined) || (storeArn !== undefined && sel.includes(storeArn))
+        || (storeUrn !== undefined && sel.includes(storeUrn)) || sel.includes("[unknown]");
     const coveringRules = rules.filter((r) => covers(r.selected));
     if (coveringRules.length === 0) return { intervalSeconds: null, restsOn: [`no backup selection in stack ${p.stack} names ${storeLabel} (${storeArn}) in a plan that copies to ${s.region}`] };
     const readable = coveringRules.filter((r) => r.intervalSeconds !== undefined);
@@ -61,7 +67,7 @@ function auroraRpo(p: StackFacts, s: StackFacts, c: Constants): StoreRpo | undef
             ],
         };
     }
-    const path = backupPath(p, s, writer.arn, `Aurora cluster ${writer.name}`);
+    const path = backupPath(p, s, writer.arn, `Aurora cluster ${writer.name}`, writer.urn);
     const secs = path.intervalSeconds === null ? null : path.intervalSeconds + c.values.backupCopySeconds;
     return {
         store: "aurora",
@@ -91,7 +97,7 @@ function tableRpo(t: TableFacts, p: StackFacts, s: StackFacts, c: Constants): St
             ],
         };
     }
-    const path = backupPath(p, s, t.arn, `table ${t.name}`);
+    const path = backupPath(p, s, t.arn, `table ${t.name}`, t.urn);
     const secs = path.intervalSeconds === null ? null : path.intervalSeconds + c.values.backupCopySeconds;
     return {
         store: `dynamodb:${t.name}`,

@@ -95,7 +95,7 @@ function promotion(kind: Timeline["kind"], p: StackFacts, s: StackFacts, c: Cons
                 move,
             ]));
         } else {
-            const path = backupPath(p, s, writer.arn, `Aurora cluster ${writer.name}`);
+            const path = backupPath(p, s, writer.arn, `Aurora cluster ${writer.name}`, writer.urn);
             if (path.intervalSeconds === null) parallel.push(unknownStep("data promotion", path.restsOn.join("; ")));
             else parallel.push(step("data promotion", [
                 part("restore the Aurora cluster from the copied recovery point", c.values.auroraRestoreSeconds, `${s.stack} has no Aurora cluster: ${cite(c, "auroraRestoreSeconds")}`),
@@ -109,7 +109,7 @@ function promotion(kind: Timeline["kind"], p: StackFacts, s: StackFacts, c: Cons
         parallel.push(step("data promotion", [], [`${s.stack} holds replicas of all ${p.tables.length} DynamoDB table(s): they already take writes`]));
     }
     for (const t of unreplicated) {
-        const path = backupPath(p, s, t.arn, `table ${t.name}`);
+        const path = backupPath(p, s, t.arn, `table ${t.name}`, t.urn);
         if (path.intervalSeconds === null) parallel.push(unknownStep("data promotion", path.restsOn.join("; ")));
         else parallel.push(step("data promotion", [part(`restore table ${t.name} from the copied recovery point`, c.values.dynamoRestoreSeconds, cite(c, "dynamoRestoreSeconds"))]));
     }
