@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { imageRef, listenerRules, writableVolumes } from "../src/compute";
+import { imageRef, listenerRules } from "../src/compute";
 import type { ServiceConfig } from "../src/config";
 import type { Capacity } from "../src/strategy";
 
@@ -22,17 +22,55 @@ export interface FargateServicesArgs {
     readonly logRetentionDays?: number;
     /** Target-tracking average CPU percent of each service. Default 50. */
     readonly targetCpuPercent?: number;
+    /**
+     * Size in MiB of each writable path's tmpfs (only for services with a read-only root filesystem). Fargate
+     * counts tmpfs against the task's memory, so all of a task's mounts together must stay below it. Default 64:
+     * the default nginx writes there only its pid and the request and proxied-response bodies that overflow its memory buffers, and
+     * four such paths still leave half of the smallest (512 MiB) task.
+     */
+    readonly writablePathSizeMiB?: number;
     /** Tags applied to every taggable child. Default none. */
     readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** Mount options of a writable-path tmpfs: world-writable with the sticky bit, like /tmp, so the container's user can write. */
+export const WRITABLE_TMPFS_OPTIONS: readonly string[] = ["rw", "nosuid", "nodev", "mode=1777"];
+
+/** A container definition's `linuxParameters.tmpfs` entry. */
+export interface TmpfsMount {
+    readonly containerPath: string;
+    /** MiB; Fargate requires it and counts it against the task's memory. */
+    readonly size: number;
+    readonly mountOptions: readonly string[];
+}
+
+/**
+ * The writable paths of a read-only root filesystem as tmpfs mounts. Not task volumes: on Fargate a task volume
+ * without a volume configuration is a bind mount whose directory is root-owned with mode 0755 (unless the image
+ * declares a VOLUME there), so a non-root user such as nginx-unprivileged's uid 101 cannot write its pid and temp
+ * files and the task never starts. A tmpfs with mode 1777 is writable whatever the user. Throws on a path given
+ * twice (ECS would reject it) or mounts that leave no memory for the container.
+ */
+export function writableTmpfs(paths: readonly string[], sizeMiB: number, taskMemoryMiB: number): TmpfsMount[] {
+    if (!Number.isInteger(sizeMiB) || sizeMiB < 1) throw new Error(`writable path size: got ${sizeMiB}; expected a whole number of MiB, at least 1`);
+    const seen = new Set<string>();
+    for (const p of paths) {
+        const key = p.replace(/\/+$/, "") || "/";
+        if (seen.has(key)) throw new Error(`writable path "${p}" is given twice`);
+        seen.add(key);
+    }
+    const total = paths.length * sizeMiB;
+    if (total >= taskMemoryMiB) throw new Error(`writable paths: ${paths.length} × ${sizeMiB} MiB of tmpfs would use all ${taskMemoryMiB} MiB of the task's memory`);
+    return paths.map((containerPath) => ({ containerPath, size: sizeMiB, mountOptions: [...WRITABLE_TMPFS_OPTIONS] }));
 }
 
 /**
  * An ECS cluster (Container Insights on) and one Fargate service per configured service, each with:
  * its own encrypted log group; a task definition that runs as a non-root user with a read-only root
- * filesystem (writable paths on ephemeral volumes) and every Linux capability dropped; a separate execution
- * role (pull its image, write its log group) and task role (no permissions until the service needs some);
- * an IP target group reached by a path rule on the shared HTTPS listener; the deployment circuit breaker
- * with rollback; and Application Auto Scaling target tracking on CPU.
+ * filesystem (each writable path a tmpfs any user may write, see `writableTmpfs`) and every Linux capability
+ * dropped; a separate execution role (pull its image, write its log group) and task role (no permissions until
+ * the service needs some); an IP target group reached by a path rule on the shared HTTPS listener; the
+ * deployment circuit breaker with rollback; and Application Auto Scaling target tracking on CPU.
  *
  * Counts come from the caller (the strategy plan). `desiredCount` is managed, not ignored: each `pulumi up`
  * sets it, and the scalable target's min/max follow the plan too, so a config change (a failover, a drill)
@@ -146,7 +184,13 @@ export class FargateServices extends pulumi.ComponentResource {
                 tags: tags(`${n}-rule`),
             }, p);
 
-            const volumes = s.readonlyRootFilesystem ? writableVolumes(s.writablePaths) : [];
+            // A writable root needs no mounts; a read-only one gets a tmpfs per writable path (see writableTmpfs).
+            let tmpfs: TmpfsMount[];
+            try {
+                tmpfs = s.readonlyRootFilesystem ? writableTmpfs(s.writablePaths, args.writablePathSizeMiB ?? 64, s.memory) : [];
+            } catch (e) {
+                throw new pulumi.ResourceError(`FargateServices ${name}: service ${s.name}: ${(e as Error).message}`, this);
+            }
             const containerDefinitions = pulumi.jsonStringify([{
                 name: s.name,
                 image: pulumi.all([account, region]).apply(([a, r]) => imageRef(s, a, r)),
@@ -154,9 +198,8 @@ export class FargateServices extends pulumi.ComponentResource {
                 user: s.user,
                 privileged: false,
                 readonlyRootFilesystem: s.readonlyRootFilesystem,
-                linuxParameters: { capabilities: { drop: ["ALL"] }, initProcessEnabled: true },
+                linuxParameters: { capabilities: { drop: ["ALL"] }, initProcessEnabled: true, ...(tmpfs.length ? { tmpfs } : {}) },
                 portMappings: [{ containerPort: s.port, protocol: "tcp" }],
-                mountPoints: volumes.map((v) => ({ sourceVolume: v.name, containerPath: v.path, readOnly: false })),
                 logConfiguration: {
                     logDriver: "awslogs",
                     options: { "awslogs-group": logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": s.name },
@@ -172,7 +215,6 @@ export class FargateServices extends pulumi.ComponentResource {
                 executionRoleArn: execRole.arn,
                 taskRoleArn: taskRole.arn,
                 containerDefinitions,
-                volumes: volumes.map((v) => ({ name: v.name })),
                 tags: tags(`${n}-task-def`),
             }, p);
 

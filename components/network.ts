@@ -133,6 +133,9 @@ export class Network extends pulumi.ComponentResource {
             tags: tags({ Name: `${name}-flow-logs` }),
         }, p);
         const account = aws.getCallerIdentityOutput({}, p).accountId;
+        // The VPC user guide ("IAM role for publishing flow logs to CloudWatch Logs") asks for the service
+        // principal, scoped with aws:SourceAccount and aws:SourceArn against the confused deputy. The flow log is
+        // created after (and from) this role, so its id is not known here: any flow log of this account and region.
         const flowRole = new aws.iam.Role(`${name}-flow-logs-role`, {
             assumeRolePolicy: pulumi.jsonStringify({
                 Version: "2012-10-17",
@@ -140,19 +143,31 @@ export class Network extends pulumi.ComponentResource {
                     Effect: "Allow",
                     Principal: { Service: "vpc-flow-logs.amazonaws.com" },
                     Action: "sts:AssumeRole",
-                    Condition: { StringEquals: { "aws:SourceAccount": account } },
+                    Condition: {
+                        StringEquals: { "aws:SourceAccount": account },
+                        ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:ec2:${region}:${account}:vpc-flow-log/*` },
+                    },
                 }],
             }),
             tags: tags({ Name: `${name}-flow-logs-role` }),
         }, p);
+        // The guide's minimum permissions. Every action that can be limited to a resource is limited to this
+        // log group (streams live under `<group arn>:*`); DescribeLogGroups supports no resource-level
+        // permission (the Service Authorization Reference lists no resource type for it), so it needs "*".
         new aws.iam.RolePolicy(`${name}-flow-logs-policy`, {
             role: flowRole.id,
             policy: pulumi.jsonStringify({
                 Version: "2012-10-17",
                 Statement: [{
+                    Sid: "WriteOwnLogGroup",
                     Effect: "Allow",
-                    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                     Resource: [flowLogGroup.arn, pulumi.interpolate`${flowLogGroup.arn}:*`],
+                }, {
+                    Sid: "FindLogGroup",
+                    Effect: "Allow",
+                    Action: "logs:DescribeLogGroups",
+                    Resource: "*",
                 }],
             }),
         }, p);

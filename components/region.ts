@@ -74,14 +74,15 @@ export class Region extends pulumi.ComponentResource {
             tags,
         }, p);
         const appSecurityGroupIds: pulumi.Output<string>[] = sgs.appSecurityGroupIds;
-        const ecr = cfg.isHome
-            ? new Ecr(`${name}-ecr`, {
-                repositories: repositoryNames(cfg.services),
-                replicaRegions: cfg.regions.filter((r) => r !== cfg.region),
-                kmsKeyArn: keys.dataKeyArn,
-                tags,
-            }, p)
-            : undefined;
+        // The home stack owns the repositories and replication; every other stack receives the replicas, encrypted
+        // under its own data key by a creation template in its own registry.
+        const ecr = new Ecr(`${name}-ecr`, {
+            repositories: cfg.isHome ? repositoryNames(cfg.services) : [],
+            replicaRegions: cfg.isHome ? cfg.regions.filter((r) => r !== cfg.region) : [],
+            receivesReplicas: !cfg.isHome,
+            kmsKeyArn: keys.dataKeyArn,
+            tags,
+        }, p);
         // Stateful, so it exists in every region whether or not an ALB does (a demotion never deletes logs).
         const albLogs = new AccessLogBucket(`${name}-alb-logs`, { tags }, p);
         let web: WebTier | undefined;
@@ -244,7 +245,7 @@ export class Region extends pulumi.ComponentResource {
             appSecurityGroupIds,
             // Only where they exist: an undefined stack output is dropped with a warning.
             ...(web && services ? { albDnsName, albZoneId, albArnSuffix, ecsClusterName: services.clusterName } : {}),
-            ...(ecr ? { ecrRepositoryUrls: ecr.repositoryUrls } : {}),
+            ...(cfg.isHome ? { ecrRepositoryUrls: ecr.repositoryUrls } : {}),
             ...dataOutputs,
             ...(dns.healthCheckId ? { healthCheckId: dns.healthCheckId } : {}),
             ...(arc ? { routingControlArns: arc.routingControlArns, arcClusterArn: arc.clusterArn } : {}),

@@ -1,10 +1,11 @@
-/** Compute policies: EC2 launch settings, the ALB's edge settings, and ECS tasks and services. */
+/** Compute policies: EC2 launch settings, the ALB's edge settings, ECS tasks and services, and the ECR registry. */
 import * as ebs from "@pulumi/aws/ebs";
 import * as ec2 from "@pulumi/aws/ec2";
+import * as ecr from "@pulumi/aws/ecr";
 import * as ecs from "@pulumi/aws/ecs";
 import * as lb from "@pulumi/aws/lb";
 import { validateResourceOfType } from "@pulumi/policy";
-import { ResourcePolicy, asArray, configOf, isCmk, isSet, isTrue, known, nonEmpty } from "./lib";
+import { PENDING, ResourcePolicy, StackPolicy, T, asArray, at, configOf, isCmk, isSet, isTrue, known, label, nonEmpty, ofType, prop } from "./lib";
 
 export const imdsv2Required: ResourcePolicy = {
     name: "aws-ec2-imdsv2-required",
@@ -185,4 +186,58 @@ export const ecsNoPublicIp: ResourcePolicy = {
     validateResource: validateResourceOfType(ecs.Service, (svc, _args, report) => {
         if (isTrue(svc.networkConfiguration?.assignPublicIp)) report("ECS services must not assign public IPs to tasks (networkConfiguration.assignPublicIp must be false).");
     }),
+};
+
+/** ECR's encryption types that use a KMS key (KMS_DSSE: dual-layer, GovCloud only). */
+const ECR_KMS_TYPES: readonly unknown[] = ["KMS", "KMS_DSSE"];
+
+/** Why an ECR encryption configuration is not under a customer-managed key, or undefined (a pending value is a reference). */
+function ecrEncryptionProblem(what: string, configs: unknown): string | undefined {
+    if (configs === PENDING) return undefined;
+    const c = asArray(configs)[0];
+    const type = c === undefined ? undefined : at(c, "encryptionType");
+    if (type === PENDING) return undefined;
+    if (!ECR_KMS_TYPES.includes(type)) return `${what} must be encrypted under a customer-managed KMS key (encryptionConfiguration encryptionType KMS with kmsKey); got ${type === undefined ? "none, so AES256" : JSON.stringify(type)}.`;
+    if (!isCmk(at(c, "kmsKey"))) return `${what} must name its customer-managed KMS key (encryptionConfiguration kmsKey); without one ECR uses the AWS-managed aws/ecr key.`;
+    return undefined;
+}
+
+export const ecrEncryptedCmk: ResourcePolicy = {
+    name: "aws-ecr-encrypted-cmk",
+    description: "ECR repositories, and the repositories a creation template makes (replication, pull-through cache, create on push), are encrypted under a customer-managed KMS key.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Give the repository encryptionConfigurations [{ encryptionType: \"KMS\", kmsKey: <the region's data key ARN> }]. A repository creation template needs the same, plus customRoleArn: a role ECR assumes (trust ecr.amazonaws.com) with ecr:CreateRepository, ecr:ReplicateImage, ecr:TagResource and kms:CreateGrant, kms:RetireGrant, kms:DescribeKey on that key.",
+    validateResource: [
+        validateResourceOfType(ecr.Repository, (r, _args, report) => {
+            const p = ecrEncryptionProblem("ECR repositories", known(() => r.encryptionConfigurations));
+            if (p) report(p);
+        }),
+        validateResourceOfType(ecr.RepositoryCreationTemplate, (t, _args, report) => {
+            const prefix = known(() => t.prefix);
+            const p = ecrEncryptionProblem(`Repositories created by the ${nonEmpty(prefix) ? prefix : "(pending)"} template`, known(() => t.encryptionConfigurations));
+            if (p) report(p);
+            // ECR needs a role to apply a KMS key (or resource tags) from a template; without one, creation fails.
+            else if (!isSet(known(() => t.customRoleArn))) report("A repository creation template that encrypts under a KMS key must set customRoleArn, the role ECR assumes to create the repository and its KMS grant.");
+        }),
+    ],
+};
+
+const REPOSITORY_CREATION_TEMPLATE = "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate";
+
+export const ecrReplicasEncryptedCmk: StackPolicy = {
+    name: "aws-ecr-replicas-encrypted-cmk",
+    description: "A region that receives the home region's image replicas (its stack holds a replica of the multi-Region data key) has a ROOT repository creation template for REPLICATION, so the repositories replication creates there are not left on ECR's default AES256.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Create an aws.ecr.RepositoryCreationTemplate in this region with prefix \"ROOT\" (the project's repository names have no namespace, which only ROOT matches), appliedFors [\"REPLICATION\"], KMS encryption under this region's data key and a customRoleArn (components/ecr.ts `receivesReplicas`). Deploy it before the first image is pushed: a template applies only to repositories created after it.",
+    validateStack: (args, report) => {
+        const replicaKeys = ofType(args.resources, T.kmsReplicaKey);
+        if (replicaKeys.length === 0) return;
+        const covers = ofType(args.resources, REPOSITORY_CREATION_TEMPLATE).some((t) => {
+            const applied = prop(t, "appliedFors");
+            return prop(t, "prefix") === "ROOT" && (applied === PENDING || asArray(applied).includes("REPLICATION"));
+        });
+        if (!covers) report(`This stack holds ${label(replicaKeys[0])}, so it receives image replicas from the home region; it must have a repository creation template with prefix ROOT applied for REPLICATION, or the replicated repositories are encrypted with AES256 instead of a customer-managed key.`);
+    },
 };

@@ -4,7 +4,10 @@
  * Every policy lives in a plain module, one per area, and is listed here explicitly.
  */
 import { PolicyPack } from "@pulumi/policy";
-import { albAccessLogs, albDropInvalidHeaders, albHttpRedirect, albTls12, ebsEncryptedCmk, ecsLogging, ecsNoPublicIp, ecsNotPrivileged, imdsv2Required } from "./compute";
+import {
+    albAccessLogs, albDropInvalidHeaders, albHttpRedirect, albTls12, ebsEncryptedCmk, ecrEncryptedCmk, ecrReplicasEncryptedCmk, ecsLogging, ecsNoPublicIp, ecsNotPrivileged,
+    imdsv2Required,
+} from "./compute";
 import { rdsBackupRetention, rdsDeletionProtection, rdsEncryptedCmk, rdsEngineVersionPinned, rdsNotPublic } from "./database";
 import { detectionWithinRto, routingRecordTtl, routingRecordsHealthChecked } from "./dns";
 import {
@@ -34,6 +37,8 @@ new PolicyPack("securecart-policies", {
         ecsNotPrivileged,
         ecsLogging,
         ecsNoPublicIp,
+        ecrEncryptedCmk,
+        ecrReplicasEncryptedCmk,
         // database
         rdsEncryptedCmk,
         rdsNotPublic,

@@ -25,6 +25,7 @@ const T = {
     subnet: "aws:ec2/subnet:Subnet",
     repo: "aws:ecr/repository:Repository",
     replication: "aws:ecr/replicationConfiguration:ReplicationConfiguration",
+    template: "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate",
 } as const;
 
 const cfg = parseStackConfig("securecart", "prod", mergeConfig(files, "prod"));
@@ -340,8 +341,11 @@ describe("compute: Fargate services", () => {
                 assert.equal(c.privileged, false);
                 assert.equal(c.readonlyRootFilesystem, true);
                 assert.equal(c.image, DEFAULT_SERVICE_IMAGE);
-                assert.deepEqual(c.mountPoints, [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }]);
-                assert.deepEqual(td.inputs.volumes, [{ name: "tmp" }]);
+                // Writable paths are tmpfs mounts any user may write, not task volumes (root-owned bind mounts on Fargate).
+                assert.deepEqual(c.linuxParameters.tmpfs, s.writablePaths.map((path) => ({ containerPath: path, size: 64, mountOptions: ["rw", "nosuid", "nodev", "mode=1777"] })));
+                assert.deepEqual(c.linuxParameters.capabilities, { drop: ["ALL"] });
+                assert.equal(c.mountPoints, undefined);
+                assert.equal(td.inputs.volumes, undefined);
                 assert.equal(c.logConfiguration.options["awslogs-region"], plan.region);
                 const lg = ofType(plan, "aws:cloudwatch/logGroup:LogGroup").find((g) => g.outputs.name === c.logConfiguration.options["awslogs-group"])!;
                 assert.equal(lg.inputs.kmsKeyId, plan.stackOutputs.logsKeyArn);
@@ -398,6 +402,37 @@ describe("compute: ECR", () => {
         assert.equal(ofType(dr, T.repo).length, 0);
         assert.equal(ofType(dr, T.replication).length, 0);
     });
+
+    for (const strategy of STRATEGIES) {
+        for (const primary of ["us-east-1", "us-west-2"]) {
+            it(`${strategy}, primary ${primary}: the standby registry encrypts replicated repositories under its own data key (ROOT/REPLICATION template); the home stack replicates to it`, async () => {
+                const plans = await planAll(`strategy=${strategy}`, `primaryRegion=${primary}`);
+                const home = plans.find((p) => p.region === cfg.regions[0])!;
+                const receivers = plans.filter((p) => p !== home);
+                assert.ok(receivers.length >= 1);
+                assert.equal(ofType(home, T.template).length, 0, "the home registry receives no replicas: no template");
+                const [rep] = ofType(home, T.replication);
+                const rule = (rep.inputs.replicationConfiguration as { rules: Array<{ destinations: Array<{ region: string; registryId: string }>; repositoryFilters: Array<{ filter: string }> }> }).rules[0];
+                assert.deepEqual(rule.destinations.map((d) => d.region).sort(), receivers.map((p) => p.region).sort(), "replication covers every standby region");
+                assert.deepEqual(rule.repositoryFilters.map((f) => f.filter).sort(), ofType(home, T.repo).map((r) => r.inputs.name).sort());
+                for (const plan of receivers) {
+                    const templates = ofType(plan, T.template);
+                    assert.equal(templates.length, 1, `${plan.stack}: one creation template`);
+                    const [t] = templates;
+                    assert.equal(t.inputs.prefix, "ROOT", "ROOT: the project's repository names have no namespace prefix");
+                    assert.deepEqual(t.inputs.appliedFors, ["REPLICATION"]);
+                    assert.deepEqual(t.inputs.encryptionConfigurations, [{ encryptionType: "KMS", kmsKey: plan.stackOutputs.dataKeyArn }]);
+                    assert.match(String(plan.stackOutputs.dataKeyArn), new RegExp(`^arn:aws:kms:${plan.region}:`), "the key of the template's own region");
+                    assert.equal(t.inputs.imageTagMutability, "IMMUTABLE", "as the home repositories");
+                    const role = outputOf(plan, "aws:iam/role:Role", t.inputs.customRoleArn);
+                    assert.ok(role, "a custom role ECR assumes to apply the key");
+                    const policy = ofType(plan, "aws:iam/rolePolicy:RolePolicy").find((p) => p.inputs.role === role!.outputs.name)!;
+                    assert.ok(t.dependencies.includes(policy.urn), "the role's permissions exist before the template");
+                    for (const k of Object.keys(cfg.tags)) assert.ok((t.inputs.resourceTags as Record<string, string>)[k], `replicated repositories carry ${k}`);
+                }
+            });
+        }
+    }
 });
 
 describe("compute: every child is in the stack's region", () => {

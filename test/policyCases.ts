@@ -89,6 +89,8 @@ export const T = {
     check: "aws:route53/healthCheck:HealthCheck",
     alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     sg: "aws:ec2/securityGroup:SecurityGroup",
+    repo: "aws:ecr/repository:Repository",
+    template: "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate",
 } as const;
 
 const failoverRecord = (r: PlannedResource) => Array.isArray(r.inputs.failoverRoutingPolicies);
@@ -147,6 +149,14 @@ export const CASES: readonly Case[] = [
         alter: (p) => { const td = pick(p, T.td); const cs = containers(td); delete cs[0].logConfiguration; setContainers(td, cs); }, says: /must configure logging/ },
     { policy: "aws-ecs-service-no-public-ip", change: "a service assigns public IPs", stack: "prod",
         alter: (p) => setProp(pick(p, T.svc), "networkConfiguration.assignPublicIp", true) },
+    { policy: "aws-ecr-encrypted-cmk", change: "a home repository falls back to AES256", stack: "prod",
+        alter: (p) => setProp(pick(p, T.repo), "encryptionConfigurations", [{ encryptionType: "AES256" }]), says: /got "AES256"/ },
+    { policy: "aws-ecr-encrypted-cmk", change: "the standby's replication template names no key (aws/ecr)", stack: "dr",
+        alter: (p) => setProp(pick(p, T.template), "encryptionConfigurations", [{ encryptionType: "KMS" }]), says: /AWS-managed aws\/ecr key/ },
+    { policy: "aws-ecr-encrypted-cmk", change: "the standby's replication template has no role to apply its key", stack: "dr", overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.template), "customRoleArn", undefined), says: /customRoleArn/ },
+    { policy: "aws-ecr-replicas-encrypted-cmk", change: "the standby's template applies to pull-through cache only", stack: "dr",
+        alter: (p) => setProp(pick(p, T.template), "appliedFors", ["PULL_THROUGH_CACHE"]), says: /prefix ROOT applied for REPLICATION/ },
     // database
     { policy: "aws-rds-storage-encrypted-cmk", change: "the cluster's storage is unencrypted", stack: "prod",
         alter: (p) => setProp(pick(p, T.cluster), "storageEncrypted", false), says: /storageEncrypted true/ },

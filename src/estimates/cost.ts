@@ -102,6 +102,7 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     "aws:ecr/replicationConfiguration:ReplicationConfiguration": "no charge; the transfer is in the inter-region assumption",
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": "no charge",
     "aws:ecr/repositoryPolicy:RepositoryPolicy": "no charge",
+    "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": "no charge; the repositories it creates are billed as ECR storage",
     "aws:rds/subnetGroup:SubnetGroup": "no charge",
     "aws:rds/clusterParameterGroup:ClusterParameterGroup": "no charge",
     "aws:rds/parameterGroup:ParameterGroup": "no charge",

@@ -1,0 +1,347 @@
+/**
+ * Runtime contracts the offline plan can check although only a real account would show them failing:
+ * - a container with a read-only root filesystem, run as a non-root user, can write its writable paths on
+ *   Fargate (otherwise the task crashes, the circuit breaker rolls back and `pulumi up` fails on
+ *   waitForSteadyState), and its task definition uses only what Fargate accepts;
+ * - the IAM roles AWS services assume hold the documented minimum permissions, on resources that cover what
+ *   each action is authorised against.
+ */
+import { strict as assert } from "assert";
+import * as fc from "fast-check";
+import { WRITABLE_TMPFS_OPTIONS, writableTmpfs } from "../components/fargateService";
+import type { ServiceConfig } from "../src/config";
+import { PLACEHOLDER_ACCOUNT } from "../tools/fakeAws";
+import type { PlannedResource, StackPlan } from "../tools/planner";
+import { STACKS, STRATEGIES, ofType, planAll, planOf } from "./helpers";
+
+const TD = "aws:ecs/taskDefinition:TaskDefinition";
+
+interface Tmpfs { containerPath?: string; size?: number; mountOptions?: string[] }
+interface Container {
+    name: string;
+    user?: string;
+    readonlyRootFilesystem?: boolean;
+    mountPoints?: Array<{ sourceVolume: string; containerPath: string; readOnly?: boolean }>;
+    linuxParameters?: {
+        tmpfs?: Tmpfs[];
+        devices?: unknown[];
+        sharedMemorySize?: number;
+        maxSwap?: number;
+        swappiness?: number;
+        capabilities?: { add?: string[]; drop?: string[] };
+    };
+}
+interface Volume { name: string; hostPath?: string; efsVolumeConfiguration?: unknown; dockerVolumeConfiguration?: unknown; fsxWindowsFileServerVolumeConfiguration?: unknown; configureAtLaunch?: boolean }
+
+/** uid and gid of a container `user` ("101", "101:101"); undefined when it names the image's default or a user name. */
+function ids(user: string | undefined): { uid?: number; gid?: number } {
+    const [u, g] = (user ?? "").split(":");
+    return { uid: /^\d+$/.test(u) ? Number(u) : undefined, gid: g !== undefined && /^\d+$/.test(g) ? Number(g) : undefined };
+}
+
+/** Runs as someone other than root: a `user` that is set, not empty, and not uid 0 or "root". */
+function nonRoot(user: string | undefined): boolean {
+    const u = (user ?? "").split(":")[0];
+    return u !== "" && u !== "0" && u !== "root";
+}
+
+/**
+ * Whether a tmpfs lets `user` write: its mode (mount option `mode=`, octal) grants write to others, or to the
+ * owner when `uid=` is the user's, or to the group when `gid=` is the user's group. No `mode=` option is not
+ * taken on trust: the default is the runtime's, not the task definition's.
+ */
+function tmpfsWritableBy(t: Tmpfs, user: string | undefined): boolean {
+    const opt = (k: string) => (t.mountOptions ?? []).map((o) => o.split("=")).find(([key]) => key === k)?.[1];
+    const modeText = opt("mode");
+    if (modeText === undefined || !/^[0-7]{3,4}$/.test(modeText)) return false;
+    const mode = parseInt(modeText, 8);
+    const { uid, gid } = ids(user);
+    if (mode & 0o002) return true;
+    if (uid !== undefined && opt("uid") === String(uid) && mode & 0o200) return true;
+    return gid !== undefined && opt("gid") === String(gid) && (mode & 0o020) !== 0;
+}
+
+/** A task volume with no volume configuration: on Fargate, a bind mount on the task's ephemeral storage. */
+function isBindMount(v: Volume): boolean {
+    return !v.efsVolumeConfiguration && !v.dockerVolumeConfiguration && !v.fsxWindowsFileServerVolumeConfiguration && !v.configureAtLaunch;
+}
+
+const norm = (p: string) => p.replace(/\/+$/, "") || "/";
+
+/**
+ * Why the containers of a planned task definition would not start (or not register) on Fargate; empty when they
+ * would. `writable` names the paths the service needs writable (its config's writablePaths).
+ */
+function startProblems(td: PlannedResource, writable: Readonly<Record<string, readonly string[]>>): string[] {
+    const problems: string[] = [];
+    const fargate = (td.inputs.requiresCompatibilities as string[] | undefined ?? []).includes("FARGATE");
+    const volumes = new Map(((td.inputs.volumes as Volume[] | undefined) ?? []).map((v) => [v.name, v]));
+    const memory = Number(td.inputs.memory);
+    const containers = JSON.parse(String(td.inputs.containerDefinitions)) as Container[];
+    for (const c of containers) {
+        const at = `${String(td.inputs.family)}/${c.name}`;
+        const tmpfs = c.linuxParameters?.tmpfs ?? [];
+        const mounts = c.mountPoints ?? [];
+        if (c.readonlyRootFilesystem === true && nonRoot(c.user)) {
+            for (const path of writable[c.name] ?? []) {
+                const m = mounts.find((x) => norm(x.containerPath) === norm(path));
+                const t = tmpfs.find((x) => norm(x.containerPath ?? "") === norm(path));
+                if (m && isBindMount(volumes.get(m.sourceVolume) ?? { name: m.sourceVolume })) {
+                    problems.push(`${at}: ${path} is a bind mount of task volume "${m.sourceVolume}", root-owned with mode 0755 on Fargate: user ${c.user} cannot write it`);
+                } else if (!m && !t) {
+                    problems.push(`${at}: ${path} must be writable but is on the read-only root filesystem`);
+                } else if (t && !tmpfsWritableBy(t, c.user)) {
+                    problems.push(`${at}: the tmpfs at ${path} (options ${JSON.stringify(t.mountOptions ?? [])}) does not let user ${c.user} write`);
+                }
+            }
+            // Any other writable bind mount has the same problem.
+            for (const m of mounts) {
+                if (m.readOnly !== true && isBindMount(volumes.get(m.sourceVolume) ?? { name: m.sourceVolume }) && !(writable[c.name] ?? []).some((p) => norm(p) === norm(m.containerPath))) {
+                    problems.push(`${at}: ${m.containerPath} is a writable bind mount, root-owned on Fargate: user ${c.user} cannot write it`);
+                }
+            }
+        }
+        if (!fargate) continue;
+        // Fargate: a tmpfs needs a size in MiB, counted against the task's memory; paths absolute and distinct,
+        // and not also a volume's mount point.
+        const paths = new Set<string>();
+        let total = 0;
+        for (const t of tmpfs) {
+            if (!Number.isInteger(t.size) || (t.size as number) < 1) problems.push(`${at}: tmpfs ${String(t.containerPath)} has no size in MiB (Fargate requires one)`);
+            total += Number(t.size) || 0;
+            if (!t.containerPath?.startsWith("/")) problems.push(`${at}: tmpfs path ${String(t.containerPath)} is not absolute`);
+            else if (paths.has(norm(t.containerPath))) problems.push(`${at}: tmpfs ${t.containerPath} is given twice`);
+            else paths.add(norm(t.containerPath));
+            if (mounts.some((m) => norm(m.containerPath) === norm(t.containerPath ?? ""))) problems.push(`${at}: ${String(t.containerPath)} is both a tmpfs and a volume mount point`);
+        }
+        if (tmpfs.length && !(total < memory)) problems.push(`${at}: ${total} MiB of tmpfs leaves nothing of the task's ${memory} MiB`);
+        const lp = c.linuxParameters ?? {};
+        for (const k of ["devices", "sharedMemorySize", "maxSwap", "swappiness"] as const) {
+            if (lp[k] !== undefined) problems.push(`${at}: linuxParameters.${k} is not supported on Fargate`);
+        }
+        for (const cap of lp.capabilities?.add ?? []) if (cap !== "SYS_PTRACE") problems.push(`${at}: Fargate can add only SYS_PTRACE, not ${cap}`);
+    }
+    if (fargate) {
+        for (const v of volumes.values()) {
+            if (v.hostPath !== undefined) problems.push(`${String(td.inputs.family)}: volume "${v.name}" has a host path, not supported on Fargate`);
+            if (v.dockerVolumeConfiguration !== undefined) problems.push(`${String(td.inputs.family)}: volume "${v.name}" is a Docker volume, not supported on Fargate`);
+        }
+    }
+    return problems;
+}
+
+/** The writable paths of each service the stack runs, from the config it was planned with. */
+function writableOf(plan: StackPlan): Record<string, readonly string[]> {
+    const services = plan.config["securecart:services"] as ServiceConfig[] | undefined;
+    assert.ok(services?.length, `${plan.stack}: the plan carries its services`);
+    return Object.fromEntries(services.map((s) => [s.name, s.readonlyRootFilesystem === false ? [] : s.writablePaths]));
+}
+
+describe("runtime contract: Fargate containers can start", () => {
+    for (const strategy of STRATEGIES) {
+        it(`${strategy}: every planned task definition of both stacks gives a non-root, read-only container writable paths it can write`, async () => {
+            const plans = await planAll(`strategy=${strategy}`);
+            let checked = 0;
+            for (const plan of plans) {
+                const tds = ofType(plan, TD);
+                const writable = writableOf(plan);
+                for (const td of tds) {
+                    assert.deepEqual(startProblems(td, writable), [], `${plan.stack} ${td.name}`);
+                    // The shipped services are exactly the case the contract is about.
+                    const [c] = JSON.parse(String(td.inputs.containerDefinitions)) as Container[];
+                    assert.ok(c.readonlyRootFilesystem === true && nonRoot(c.user), `${td.name}: non-root with a read-only root`);
+                    checked++;
+                }
+            }
+            if (strategy !== "backup-restore") assert.ok(checked >= 8, `task definitions checked: ${checked}`);
+            else assert.ok(checked >= 4, "the backup-restore primary runs services");
+        });
+    }
+
+    it("the contract rejects what defeats it: a bind-mounted /tmp, no mode, a tmpfs without size, Fargate-only limits", async () => {
+        const plan = await planOf("prod");
+        const td = ofType(plan, TD)[0];
+        const writable = writableOf(plan);
+        const withContainer = (edit: (c: Container) => void, extra: Partial<PlannedResource["inputs"]> = {}): PlannedResource => {
+            const [c] = JSON.parse(String(td.inputs.containerDefinitions)) as Container[];
+            edit(c);
+            return { ...td, inputs: { ...td.inputs, containerDefinitions: JSON.stringify([c]), ...extra } };
+        };
+        // The shape the component had before: /tmp a task volume without configuration.
+        const bind = withContainer((c) => { delete c.linuxParameters!.tmpfs; c.mountPoints = [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }]; }, { volumes: [{ name: "tmp" }] });
+        assert.match(startProblems(bind, writable).join("\n"), /\/tmp is a bind mount of task volume "tmp", root-owned/);
+        const noMode = withContainer((c) => { c.linuxParameters!.tmpfs = [{ containerPath: "/tmp", size: 64, mountOptions: ["rw"] }]; });
+        assert.match(startProblems(noMode, writable).join("\n"), /does not let user 101 write/);
+        const ownedByRoot = withContainer((c) => { c.linuxParameters!.tmpfs = [{ containerPath: "/tmp", size: 64, mountOptions: ["mode=0755"] }]; });
+        assert.match(startProblems(ownedByRoot, writable).join("\n"), /does not let user 101 write/);
+        const owned = withContainer((c) => { c.linuxParameters!.tmpfs = [{ containerPath: "/tmp", size: 64, mountOptions: ["uid=101", "mode=0700"] }]; });
+        assert.deepEqual(startProblems(owned, writable), [], "a tmpfs owned by the user is fine too");
+        const noSize = withContainer((c) => { c.linuxParameters!.tmpfs = [{ containerPath: "/tmp", mountOptions: ["mode=1777"] }]; });
+        assert.match(startProblems(noSize, writable).join("\n"), /no size in MiB/);
+        const missing = withContainer((c) => { c.linuxParameters!.tmpfs = []; });
+        assert.match(startProblems(missing, writable).join("\n"), /\/tmp must be writable but is on the read-only root filesystem/);
+        const shm = withContainer((c) => { c.linuxParameters!.sharedMemorySize = 64; c.linuxParameters!.capabilities = { add: ["NET_ADMIN"] }; });
+        assert.match(startProblems(shm, writable).join("\n"), /sharedMemorySize is not supported on Fargate[\s\S]*only SYS_PTRACE, not NET_ADMIN/);
+    });
+
+    it("property: for any writable paths, user and task size the config allows, the planned tasks still start", async () => {
+        const pathSets = fc.uniqueArray(fc.constantFrom("/tmp", "/var/cache/nginx", "/var/run", "/run/app", "/home/app/.cache"), { minLength: 1, maxLength: 3 });
+        const users = fc.constantFrom("101", "101:101", "1000:1000", "65534");
+        const sizes = fc.constantFrom([256, 512], [512, 1024], [1024, 2048]);
+        await fc.assert(fc.asyncProperty(pathSets, users, sizes, fc.constantFrom(...STACKS), async (paths, user, [cpu, memory], stack) => {
+            const plan = await planOf(stack, `services[1].writablePaths=${JSON.stringify(paths)}`, `services[1].user=${user}`, `services[1].cpu=${cpu}`, `services[1].memory=${memory}`);
+            const writable = writableOf(plan);
+            for (const td of ofType(plan, TD)) assert.deepEqual(startProblems(td, writable), [], `${stack} ${td.name}`);
+            const cart = ofType(plan, TD).find((t) => t.inputs.family === "securecart-svc-cart")!;
+            const [c] = JSON.parse(String(cart.inputs.containerDefinitions)) as Container[];
+            assert.deepEqual((c.linuxParameters?.tmpfs ?? []).map((t) => t.containerPath), paths);
+            assert.equal(c.user, user);
+        }), { numRuns: 4 });
+    });
+
+    it("property (pure): writableTmpfs gives every path a sized, world-writable tmpfs, and refuses what Fargate would", () => {
+        fc.assert(fc.property(
+            fc.uniqueArray(fc.stringMatching(/^\/[a-z]{1,8}(\/[a-z]{1,8}){0,2}$/), { minLength: 1, maxLength: 6 }),
+            fc.integer({ min: 1, max: 512 }), fc.constantFrom(512, 1024, 2048, 4096), fc.constantFrom("101", "1000:1000", "65534"),
+            (paths, size, memory, user) => {
+                if (paths.length * size >= memory) {
+                    assert.throws(() => writableTmpfs(paths, size, memory), /task's memory/);
+                    return;
+                }
+                const mounts = writableTmpfs(paths, size, memory);
+                assert.deepEqual(mounts.map((m) => m.containerPath), paths);
+                for (const m of mounts) {
+                    assert.equal(m.size, size);
+                    assert.ok(tmpfsWritableBy({ ...m, mountOptions: [...m.mountOptions] }, user), `${m.containerPath} writable by ${user}`);
+                }
+            },
+        ));
+        assert.throws(() => writableTmpfs(["/tmp", "/tmp/"], 64, 512), /given twice/);
+        assert.throws(() => writableTmpfs(["/tmp"], 0, 512), /at least 1/);
+        assert.deepEqual(WRITABLE_TMPFS_OPTIONS, ["rw", "nosuid", "nodev", "mode=1777"]);
+    });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// IAM minimums
+// ---------------------------------------------------------------------------------------------------------
+
+interface Statement { Sid?: string; Effect: string; Action?: string | string[]; NotAction?: unknown; Resource?: string | string[]; NotResource?: unknown; Principal?: unknown; Condition?: Record<string, Record<string, string>> }
+interface PolicyDocument { Statement: Statement[] }
+
+/** IAM's wildcard match: `*` any run of characters, `?` one; actions are case-insensitive. */
+function wildcard(pattern: string, value: string, ignoreCase = false): boolean {
+    const re = new RegExp(`^${pattern.split("").map((ch) => (ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("")}$`, ignoreCase ? "i" : "");
+    return re.test(value);
+}
+
+const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/**
+ * Whether an identity policy allows `action` on `resource` (the ARN IAM authorises the request against, or "*"
+ * for an action without resource-level permissions, which only a `"Resource": "*"` statement matches).
+ * Conditions and NotAction/NotResource are not evaluated: the project's identity policies use none, and a
+ * statement with them is not counted as an allow.
+ */
+function allows(doc: PolicyDocument, action: string, resource: string): boolean {
+    const matching = (st: Statement) => st.NotAction === undefined && st.NotResource === undefined
+        && list(st.Action).some((a) => wildcard(a, action, true)) && list(st.Resource).some((r) => (resource === "*" ? r === "*" : wildcard(r, resource)));
+    if (doc.Statement.some((st) => st.Effect === "Deny" && matching(st))) return false;
+    return doc.Statement.some((st) => st.Effect === "Allow" && st.Condition === undefined && matching(st));
+}
+
+function policyOfRole(plan: StackPlan, role: PlannedResource): PolicyDocument {
+    const inline = ofType(plan, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === role.outputs.name);
+    assert.equal(inline.length, 1, `${role.name}: one inline policy`);
+    assert.equal(ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === role.outputs.name).length, 0, `${role.name}: no managed policy`);
+    return JSON.parse(String(inline[0].inputs.policy)) as PolicyDocument;
+}
+
+const trustOf = (role: PlannedResource) => JSON.parse(String(role.inputs.assumeRolePolicy)) as PolicyDocument;
+
+function roleByArn(plan: StackPlan, arn: unknown): PlannedResource {
+    const role = ofType(plan, "aws:iam/role:Role").find((r) => r.outputs.arn === arn);
+    assert.ok(role, `a planned role with ARN ${String(arn)}`);
+    return role;
+}
+
+describe("runtime contract: IAM roles hold the documented minimum permissions", () => {
+    for (const stack of STACKS) {
+        it(`${stack}: the VPC flow-log role may do all the VPC user guide lists, on its log group, and only VPC Flow Logs of this account may assume it`, async () => {
+            const plan = await planOf(stack);
+            const [flowLog] = ofType(plan, "aws:ec2/flowLog:FlowLog");
+            const group = plan.resources.find((r) => r.type === "aws:cloudwatch/logGroup:LogGroup" && r.outputs.arn === flowLog.inputs.logDestination)!;
+            const role = roleByArn(plan, flowLog.inputs.iamRoleArn);
+            const doc = policyOfRole(plan, role);
+            const groupArn = String(group.outputs.arn);
+            const streamArn = `${groupArn}:log-stream:eni-0123456789abcdef0-all`;
+            // VPC user guide, "IAM role for publishing flow logs to CloudWatch Logs": the minimum permissions. The
+            // resource each is authorised against (Service Authorization Reference, CloudWatch Logs): a log group,
+            // a log stream, or none at all for DescribeLogGroups (so only "*" grants it).
+            const needs: Array<[string, string]> = [
+                ["logs:CreateLogGroup", groupArn],
+                ["logs:CreateLogStream", streamArn],
+                ["logs:PutLogEvents", streamArn],
+                ["logs:DescribeLogGroups", "*"],
+                ["logs:DescribeLogStreams", groupArn],
+            ];
+            const missing = needs.filter(([a, r]) => !allows(doc, a, r)).map(([a, r]) => `${a} on ${r}`);
+            assert.deepEqual(missing, []);
+            // Nothing beyond the minimum, and the writes stay on this log group.
+            for (const st of doc.Statement) for (const a of list(st.Action)) assert.ok(needs.some(([n]) => n === a), `unexpected action ${a}`);
+            assert.ok(!allows(doc, "logs:PutLogEvents", `arn:aws:logs:${plan.region}:${PLACEHOLDER_ACCOUNT}:log-group:someone-else:log-stream:x`), "writes only its own log group");
+            const [trust] = trustOf(role).Statement;
+            assert.deepEqual([trust.Effect, trust.Principal, trust.Action], ["Allow", { Service: "vpc-flow-logs.amazonaws.com" }, "sts:AssumeRole"]);
+            assert.equal(trust.Condition?.StringEquals?.["aws:SourceAccount"], PLACEHOLDER_ACCOUNT);
+            const sourceArn = trust.Condition?.ArnLike?.["aws:SourceArn"];
+            assert.ok(sourceArn && wildcard(sourceArn, `arn:aws:ec2:${plan.region}:${PLACEHOLDER_ACCOUNT}:vpc-flow-log/fl-0123456789abcdef0`), `aws:SourceArn ${sourceArn} covers this region's flow logs`);
+            assert.ok(!wildcard(sourceArn, `arn:aws:ec2:${plan.region}:999999999999:vpc-flow-log/fl-0123456789abcdef0`), "and no other account's");
+        });
+
+        it(`${stack}: each task execution role may start its task (write its log streams; pull its own image when it is in ECR) and nothing else`, async () => {
+            const plan = await planOf(stack, "services[0].repository=catalog", "services[0].tag=v1");
+            for (const td of ofType(plan, TD)) {
+                const role = roleByArn(plan, td.inputs.executionRoleArn);
+                const doc = policyOfRole(plan, role);
+                const [c] = JSON.parse(String(td.inputs.containerDefinitions)) as Array<{ image: string; logConfiguration: { options: Record<string, string> } }>;
+                const group = ofType(plan, "aws:cloudwatch/logGroup:LogGroup").find((g) => g.outputs.name === c.logConfiguration.options["awslogs-group"])!;
+                // AmazonECSTaskExecutionRolePolicy's actions, each on what this task uses. No kms:Decrypt: the task
+                // reads no secrets, and CloudWatch Logs (not the caller) uses the log group's key.
+                const needs: Array<[string, string]> = [
+                    ["logs:CreateLogStream", `${String(group.outputs.arn)}:log-stream:${td.name}/x/0`],
+                    ["logs:PutLogEvents", `${String(group.outputs.arn)}:log-stream:${td.name}/x/0`],
+                ];
+                const ecr = /^\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^:]+):/.exec(c.image);
+                if (ecr) {
+                    const repo = `arn:aws:ecr:${ecr[1]}:${PLACEHOLDER_ACCOUNT}:repository/${ecr[2]}`;
+                    needs.push(["ecr:GetAuthorizationToken", "*"], ["ecr:BatchCheckLayerAvailability", repo], ["ecr:GetDownloadUrlForLayer", repo], ["ecr:BatchGetImage", repo]);
+                }
+                assert.deepEqual(needs.filter(([a, r]) => !allows(doc, a, r)).map(([a, r]) => `${a} on ${r}`), [], td.name);
+                for (const st of doc.Statement) for (const a of list(st.Action)) assert.ok(needs.some(([n]) => n === a), `${td.name}: unexpected action ${a}`);
+                assert.equal(Boolean(ecr), td.inputs.family === "securecart-svc-catalog", `${td.name}: only the ECR-backed service pulls from ECR`);
+                const [trust] = trustOf(role).Statement;
+                assert.deepEqual(trust.Principal, { Service: "ecs-tasks.amazonaws.com" });
+            }
+        });
+    }
+
+    it("dr: the ECR creation-template role may create, replicate into and tag this region's repositories and grant ECR its data key; only ECR may assume it", async () => {
+        const plan = await planOf("dr");
+        const [template] = ofType(plan, "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate");
+        assert.ok(template, "the standby plans a repository creation template");
+        const role = roleByArn(plan, template.inputs.customRoleArn);
+        const doc = policyOfRole(plan, role);
+        const repo = `arn:aws:ecr:${plan.region}:${PLACEHOLDER_ACCOUNT}:repository/catalog`;
+        const key = String(plan.stackOutputs.dataKeyArn);
+        // ECR user guide, "Create a custom policy for repository creation templates".
+        const needs: Array<[string, string]> = [
+            ["ecr:CreateRepository", repo], ["ecr:ReplicateImage", repo], ["ecr:TagResource", repo],
+            ["kms:CreateGrant", key], ["kms:RetireGrant", key], ["kms:DescribeKey", key],
+        ];
+        assert.deepEqual(needs.filter(([a, r]) => !allows(doc, a, r)).map(([a, r]) => `${a} on ${r}`), []);
+        assert.ok(!allows(doc, "ecr:CreateRepository", `arn:aws:ecr:us-east-1:${PLACEHOLDER_ACCOUNT}:repository/catalog`), "this region's registry only");
+        assert.ok(!allows(doc, "kms:CreateGrant", "arn:aws:kms:us-west-2:123456789012:key/other"), "this region's data key only");
+        const [trust] = trustOf(role).Statement;
+        assert.deepEqual([trust.Effect, trust.Principal, trust.Action], ["Allow", { Service: "ecr.amazonaws.com" }, "sts:AssumeRole"]);
+    });
+});
