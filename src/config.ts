@@ -35,7 +35,16 @@ export type RawConfig = Record<string, unknown>;
 // Schema
 // ---------------------------------------------------------------------------------------------------------
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/**
+ * Numbers arrive as YAML numbers or as strings (`-c`, the Pulumi runtime). Only a string that spells a number
+ * is converted: an empty value, null, true/false or a list is not a number (coercing would turn them into 0 or
+ * 1 and plan them).
+ */
+const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const toNumber = (v: unknown): unknown => (typeof v === "string" && NUMERIC.test(v.trim()) ? Number(v.trim()) : v);
+const number = () => z.preprocess(toNumber, z.number());
+const whole = () => z.preprocess(toNumber, z.number().int());
+const int = (min: number, max: number) => z.preprocess(toNumber, z.number().int().min(min).max(max));
 const bool = z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean());
 const region = z.string().refine((r) => KNOWN_REGIONS.includes(r), { message: "__region" });
 const duration = z.string().refine((s) => parseDuration(s) !== undefined, { message: "__duration" });
@@ -72,7 +81,7 @@ const dnsSchema = z.strictObject({
     /** The application's record name, e.g. shop.example.com. */
     recordName: z.string().min(3),
     /** Health-check request interval in seconds: 10 (fast) or 30 (standard). Default 10. */
-    healthCheckInterval: z.coerce.number().refine((v) => v === 10 || v === 30, { message: "__interval" }).default(10),
+    healthCheckInterval: number().refine((v) => v === 10 || v === 30, { message: "__interval" }).default(10),
     /** Consecutive failures before unhealthy, 1-10. Default 3. */
     failureThreshold: int(1, 10).default(3),
     /** Health path served by the storefront. Default /health. */
@@ -101,9 +110,9 @@ const serviceSchema = z.strictObject({
     /** ECR repository name in the home region (replicated to every region); used with `tag` instead of `image`. */
     repository: name.optional(),
     tag: z.string().min(1).optional(),
-    cpu: z.coerce.number().int(),
-    memory: z.coerce.number().int(),
-    port: z.coerce.number().int(),
+    cpu: whole(),
+    memory: whole(),
+    port: whole(),
     /** ALB path prefix, e.g. /catalog. */
     pathPrefix: z.string().regex(/^\/[a-z0-9-]+$/, "__pathPrefix"),
     desiredCount: int(0, 1000).default(2),
@@ -127,7 +136,7 @@ const capacityOverride = z.strictObject({
 
 const capacitySchema = z.strictObject({
     /** Share of primary capacity a warm standby runs, in (0, 1], rounded up, at least 1. Default 0.5. */
-    warmStandbyFraction: z.coerce.number().default(0.5),
+    warmStandbyFraction: number().default(0.5),
     /** Overrides of the standby's sizing, per tier. */
     standby: z.strictObject({
         web: capacityOverride.optional(),
@@ -143,7 +152,7 @@ const databaseSchema = z.strictObject({
     /** Readers in the primary cluster. Default 1. */
     readers: int(0, 15).default(1),
     /** Automated backup retention in days, 1-35. Default 7. */
-    backupRetentionDays: z.coerce.number().int().default(7),
+    backupRetentionDays: whole().default(7),
     databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "__dbName").default("securecart"),
     masterUsername: z.string().regex(/^[a-z][a-z0-9_]{0,15}$/, "__dbUser").default("securecart_admin"),
     /** Recovery point for a backup-restore promotion: a cluster snapshot ARN or an AWS Backup recovery point ARN. */
@@ -166,7 +175,7 @@ const tableSchema = z.strictObject({
 
 const backupSchema = z.strictObject({
     /** Hours between scheduled backups, 1-24 (AWS Backup minimum interval is 60 minutes). Default 1. */
-    intervalHours: z.coerce.number().int().default(1),
+    intervalHours: whole().default(1),
     /** Days a recovery point is kept, in the source and in each copy. Default 35. */
     retentionDays: int(1, 36500).default(35),
 });
@@ -225,7 +234,7 @@ const nsSchema = z.strictObject({
     rtoTarget: duration.optional(),
     rpoTarget: duration.optional(),
     /** Overrides of estimate constants by name (see src/estimates/constants.ts). */
-    estimates: z.record(z.string(), z.coerce.number().nonnegative()).default({}),
+    estimates: z.record(z.string(), z.preprocess(toNumber, z.number().nonnegative())).default({}),
 });
 
 type Ns = z.infer<typeof nsSchema>;
@@ -239,6 +248,9 @@ export function defaultOf(shortKey: string): unknown {
     const r = schema?.safeParse(undefined);
     return r?.success ? r.data : undefined;
 }
+/** The short keys of the `securecart` namespace. */
+export const NS_KEYS: readonly string[] = Object.keys(nsSchema.shape);
+
 export type NetworkConfig = Ns["network"];
 export type ServiceConfig = Ns["services"][number];
 export type TableConfig = Ns["tables"][number];
@@ -282,8 +294,16 @@ function decode(value: unknown): unknown {
     return value;
 }
 
-function show(v: unknown): string {
+const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** How a value is shown in a message: JSON, except what JSON would misrepresent (missing, empty, too large). */
+export function show(v: unknown): string {
     if (v === undefined) return "(missing)";
+    if (v === null || (typeof v === "string" && v.trim() === "")) return `an empty value${v === null ? "" : ` (${JSON.stringify(v)})`}`;
+    if (typeof v === "number" && !Number.isFinite(v)) {
+        return Number.isNaN(v) ? "NaN (not a number)" : `${v < 0 ? "-" : ""}a number too large for a double (beyond ±1.8e308)`;
+    }
+    if (typeof v === "string" && NUMERIC.test(v.trim()) && !Number.isFinite(Number(v.trim()))) return `${JSON.stringify(v)} (a number too large for a double, beyond ±1.8e308)`;
     const s = JSON.stringify(v);
     return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
@@ -311,51 +331,10 @@ const CUSTOM_MESSAGES: Record<string, string> = {
     __dbUser: `lowercase letters, digits and '_', starting with a letter, at most 16 characters`,
 };
 
-function formatIssue(issue: z.core.$ZodIssue, input: unknown): string {
-    const [head, ...rest] = issue.path;
-    const key = `${NS}:${String(head)}${rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}`;
-    const got = valueAt(input, issue.path);
-    let allowed: string;
-    switch (issue.code) {
-        case "invalid_value":
-            allowed = `one of ${issue.values.map((v) => String(v)).join(", ")}`;
-            break;
-        case "unrecognized_keys":
-            return `${key}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; allowed keys: ${Object.keys(shapeAt(issue.path)).join(", ")}`;
-        case "too_small":
-            allowed = issue.origin === "array" ? `at least ${issue.minimum} item(s)` : issue.origin === "string" ? `a non-empty string` : `a number >= ${issue.minimum}`;
-            break;
-        case "too_big":
-            allowed = issue.origin === "array" ? `at most ${issue.maximum} item(s)` : `a number <= ${issue.maximum}`;
-            break;
-        case "invalid_type":
-            allowed = issue.expected === "int" ? "a whole number" : `a ${issue.expected}`;
-            break;
-        case "custom":
-            allowed = CUSTOM_MESSAGES[issue.message] ?? issue.message;
-            break;
-        case "invalid_format":
-            allowed = CUSTOM_MESSAGES[issue.message] ?? `a string of format ${issue.format}`;
-            break;
-        default:
-            allowed = issue.message;
-    }
-    return `${key}: got ${show(got)}; expected ${allowed}`;
-}
-
-function shapeAt(path: readonly PropertyKey[]): Record<string, unknown> {
-    // Walks the schema along object keys (array indices are skipped) to list the allowed keys.
-    let schema: z.ZodType = nsSchema;
-    for (const p of path) {
-        schema = unwrap(schema);
-        if (schema instanceof z.ZodArray) schema = unwrap(schema.element as z.ZodType);
-        if (typeof p === "number") continue;
-        if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodType>)[p as string];
-        else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
-    }
-    schema = unwrap(schema);
-    if (schema instanceof z.ZodArray) schema = unwrap(schema.element as z.ZodType);
-    return schema instanceof z.ZodObject ? (schema.shape as Record<string, unknown>) : {};
+/** `securecart:a.b[0].c` for a path below the namespace. */
+function keyOf(path: readonly PropertyKey[]): string {
+    const [head, ...rest] = path;
+    return `${NS}:${String(head)}${rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}`;
 }
 
 function unwrap(s: z.ZodType): z.ZodType {
@@ -366,11 +345,258 @@ function unwrap(s: z.ZodType): z.ZodType {
     }
 }
 
+/** The schema at a path below the namespace (array indices step into elements), unwrapped; undefined off the schema. */
+function schemaAt(path: readonly PropertyKey[]): z.ZodType | undefined {
+    let schema: z.ZodType | undefined = nsSchema;
+    for (const p of path) {
+        if (!schema) return undefined;
+        const s: z.ZodType = unwrap(schema);
+        if (typeof p === "number") schema = s instanceof z.ZodArray ? (s.element as z.ZodType) : undefined;
+        else if (s instanceof z.ZodObject) schema = (s.shape as Record<string, z.ZodType>)[p as string];
+        else if (s instanceof z.ZodRecord) schema = s.valueType as z.ZodType;
+        else schema = undefined;
+    }
+    return schema ? unwrap(schema) : undefined;
+}
+
+/** The keys an object at `path` allows (for an array, its elements'). */
+function shapeAt(path: readonly PropertyKey[]): string[] {
+    let s = schemaAt(path);
+    if (s instanceof z.ZodArray) s = unwrap(s.element as z.ZodType);
+    return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
+}
+
+/** Every key name the schema knows → where it may be written ("network.cidr", "services[i].name", ...). */
+const KEY_INDEX: ReadonlyMap<string, readonly string[]> = (() => {
+    const out = new Map<string, string[]>();
+    const walk = (schema: z.ZodType, prefix: string) => {
+        const s = unwrap(schema);
+        if (s instanceof z.ZodObject) {
+            for (const [k, v] of Object.entries(s.shape as Record<string, z.ZodType>)) {
+                const at = prefix ? `${prefix}.${k}` : k;
+                (out.get(k) ?? out.set(k, []).get(k)!).push(at);
+                walk(v, at);
+            }
+        } else if (s instanceof z.ZodArray) walk(s.element as z.ZodType, `${prefix}[i]`);
+        else if (s instanceof z.ZodRecord) walk(s.valueType as z.ZodType, `${prefix}.<name>`);
+    };
+    walk(nsSchema, "");
+    return out;
+})();
+
+function editDistance(a: string, b: string): number {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)] as number[]);
+    for (let j = 1; j <= b.length; j++) d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    return d[a.length][b.length];
+}
+
+/** The allowed key closest to a misspelt one, if it is close (case-insensitive, at most 2 edits). */
+export function closest(word: string, allowed: readonly string[]): string | undefined {
+    let best: string | undefined;
+    let bestD = Infinity;
+    for (const a of allowed) {
+        const d = editDistance(word.toLowerCase(), a.toLowerCase());
+        if (d < bestD) { bestD = d; best = a; }
+    }
+    return bestD <= Math.min(2, Math.floor(word.length / 3) + 1) ? best : undefined;
+}
+
+/** Parses `a.b[0].c` into path segments (undefined when it is not such a path). */
+function pathOf(text: string): (string | number)[] | undefined {
+    const segs: (string | number)[] = [];
+    let rest = text;
+    while (rest.length) {
+        const m = /^(?:\.?([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\])/.exec(rest);
+        if (!m) return undefined;
+        segs.push(m[2] !== undefined ? Number(m[2]) : m[1]);
+        rest = rest.slice(m[0].length);
+    }
+    return segs;
+}
+
+/** Where else a misplaced key `name` (found at `at`) may be written, as a hint, or "". */
+function belongsHint(name: string, at: string): string {
+    const places = (KEY_INDEX.get(name) ?? []).filter((p) => p !== at);
+    return places.length ? `; "${name}" belongs at ${places.map((p) => `${NS}:${p}`).join(" or ")}` : "";
+}
+
+function describeNumber(path: readonly PropertyKey[]): string {
+    let s = schemaAt(path);
+    if (s instanceof z.ZodPipe) s = s.out as z.ZodType;
+    if (!(s instanceof z.ZodNumber)) return "a number";
+    const kind = s.isInt ? "a whole number" : "a number";
+    const lo = s.minValue !== null && Math.abs(s.minValue) < 1e15 ? s.minValue : undefined;
+    const hi = s.maxValue !== null && Math.abs(s.maxValue) < 1e15 ? s.maxValue : undefined;
+    if (lo !== undefined && hi !== undefined) return `${kind} from ${lo} to ${hi}`;
+    if (lo !== undefined) return `${kind} >= ${lo}`;
+    if (hi !== undefined) return `${kind} <= ${hi}`;
+    return kind;
+}
+
+function describeType(expected: string, path: readonly PropertyKey[], got: unknown): string {
+    switch (expected) {
+        case "number":
+        case "int":
+            return describeNumber(path);
+        case "boolean":
+            return "true or false";
+        case "string":
+            return "a string";
+        case "array": {
+            const json = typeof got === "string" && /^\s*\[/.test(got) ? " (this one is not valid JSON)" : "";
+            return `a list (a YAML sequence; with -c, a JSON array such as ["a","b"])${json}`;
+        }
+        case "object":
+        case "record": {
+            const keys = shapeAt(path);
+            const json = typeof got === "string" && /^\s*\{/.test(got) ? " (this one is not valid JSON)" : "";
+            return `a map${keys.length ? ` with keys ${keys.join(", ")}` : " of names to values"}${json}`;
+        }
+        default:
+            return `a value of type ${expected}`;
+    }
+}
+
+function formatIssue(issue: z.core.$ZodIssue, input: unknown): string {
+    const key = keyOf(issue.path);
+    const got = valueAt(input, issue.path);
+    let allowed: string;
+    switch (issue.code) {
+        case "invalid_value":
+            allowed = `one of ${issue.values.map((v) => String(v)).join(", ")}`;
+            break;
+        case "unrecognized_keys": {
+            const allowedKeys = shapeAt(issue.path);
+            const hints = issue.keys.map((k) => {
+                const near = closest(k, allowedKeys);
+                const at = [...issue.path.map((p) => (typeof p === "number" ? "[i]" : String(p))), k].join(".").replace(/\.\[i\]/g, "[i]");
+                return near ? `; did you mean "${near}"?` : belongsHint(k, at);
+            }).join("");
+            return `${key}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; allowed keys: ${allowedKeys.join(", ")}${hints}`;
+        }
+        case "too_small":
+            allowed = issue.origin === "array" ? `at least ${issue.minimum} item(s)`
+                : issue.origin === "string" ? (Number(issue.minimum) <= 1 ? `a non-empty string` : `a string of at least ${issue.minimum} characters`)
+                : describeNumber(issue.path);
+            break;
+        case "too_big":
+            allowed = issue.origin === "array" ? `at most ${issue.maximum} item(s)` : issue.origin === "string" ? `a string of at most ${issue.maximum} characters` : describeNumber(issue.path);
+            break;
+        case "invalid_type":
+            allowed = describeType(issue.expected, issue.path, got);
+            if (got === undefined) allowed += " (required)";
+            break;
+        case "custom":
+            allowed = CUSTOM_MESSAGES[issue.message] ?? issue.message;
+            break;
+        case "invalid_format":
+            allowed = CUSTOM_MESSAGES[issue.message]
+                ?? (issue.format === "starts_with" ? `a string starting with "${(issue as { prefix?: string }).prefix ?? ""}"` : `a string in the format ${issue.format}`);
+            break;
+        case "not_multiple_of":
+            allowed = `a multiple of ${String(issue.divisor)}`;
+            break;
+        default:
+            allowed = "a valid value";
+    }
+    return `${key}: got ${show(got)}; expected ${allowed}`;
+}
+
+type Loose<T> = T extends readonly (infer E)[] ? (Loose<E> | undefined)[] : T extends object ? { [K in keyof T]?: Loose<T[K]> } : T;
+
 /**
- * Parses one stack's merged config bag. Collects every problem (schema and semantic) and throws one
- * ConfigError naming key, value and what is allowed.
+ * What a stack's config holds as far as it parses: each value that passes the schema, field by field and item
+ * by item (an item that fails is `undefined`, keeping indices). Rules that need only valid values run on it,
+ * so a schema problem in one place does not hide a semantic problem in another.
  */
-export function parseStackConfig(project: string, stack: string, raw: RawConfig): StackConfig {
+export type PartialStack = Loose<Ns> & {
+    readonly stack: string;
+    /** aws:region, when valid. */
+    readonly region?: string;
+    /** Top-level keys that did not parse completely. */
+    readonly incomplete?: ReadonlySet<string>;
+};
+
+function loose(schema: z.ZodType, value: unknown): unknown {
+    const r = schema.safeParse(value);
+    if (r.success) return r.data;
+    if (value === undefined) return undefined;
+    const s = unwrap(schema);
+    if (s instanceof z.ZodArray && Array.isArray(value)) return value.map((v) => loose(s.element as z.ZodType, v));
+    if (s instanceof z.ZodObject && isMap(value)) {
+        const out: Record<string, unknown> = {};
+        for (const [k, f] of Object.entries(s.shape as Record<string, z.ZodType>)) {
+            const v = loose(f, value[k]);
+            if (v !== undefined) out[k] = v;
+        }
+        return out;
+    }
+    if (s instanceof z.ZodRecord && isMap(value)) {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(value)) {
+            const x = loose(s.valueType as z.ZodType, v);
+            if (x !== undefined) out[k] = x;
+        }
+        return out;
+    }
+    return undefined;
+}
+
+/** Schema issues as messages: one per path (a wrong type hides zod's follow-on complaints at the same path), with hints for keys in the wrong place. */
+function schemaProblems(issues: readonly z.core.$ZodIssue[], nsInput: Record<string, unknown>): string[] {
+    const pathKey = (p: readonly PropertyKey[]) => JSON.stringify(p.map(String));
+    const typed = new Set(issues.filter((i) => i.code === "invalid_type").map((i) => pathKey(i.path)));
+    const kept = issues.filter((i) => i.code === "invalid_type" || i.code === "unrecognized_keys" || !typed.has(pathKey(i.path)));
+    // Keys given where the schema does not expect them, by name: a required key reported missing may be one of them.
+    const stray = new Map<string, string[]>();
+    for (const i of kept) {
+        if (i.code !== "unrecognized_keys") continue;
+        for (const k of i.keys) {
+            const segs = i.path.length === 0 ? pathOf(k) : undefined;
+            const dotted = segs !== undefined && segs.length > 1;
+            const where = i.path.length === 0 ? `${NS}:${k}` : `${keyOf(i.path)}.${k}`;
+            const name = dotted ? String(segs[segs.length - 1]) : k;
+            (stray.get(name) ?? stray.set(name, []).get(name)!).push(dotted ? `the key "${where}" (one key with a dot in its name, not a path)` : `${where}, which is the wrong place`);
+        }
+    }
+    const out: string[] = [];
+    for (const issue of kept) {
+        if (issue.code === "unrecognized_keys" && issue.path.length === 0) {
+            for (const k of issue.keys) {
+                const segs = pathOf(k);
+                let hint: string;
+                if (segs && segs.length > 1 && schemaAt(segs) !== undefined) {
+                    hint = `; a key with a dot or index is one key named "${k}" to the Pulumi CLI, not a path: nest it (${NS}:${String(segs[0])}: {${String(segs[1])}: ...}) or set it with \`pulumi config set --path\``;
+                } else {
+                    const near = closest(k, NS_KEYS);
+                    hint = near ? `; did you mean ${NS}:${near}?` : belongsHint(k, k);
+                }
+                out.push(`${NS}:${k}: unknown key(s); allowed keys: ${NS_KEYS.map((x) => `${NS}:${x}`).join(", ")}${hint}`);
+            }
+            continue;
+        }
+        let msg = formatIssue(issue, nsInput);
+        const leaf = issue.path[issue.path.length - 1];
+        if (issue.code === "invalid_type" && valueAt(nsInput, issue.path) === undefined && typeof leaf === "string" && stray.has(leaf)) {
+            msg += `; found "${leaf}" at ${stray.get(leaf)!.join(" and at ")}`;
+        }
+        out.push(msg);
+    }
+    return out;
+}
+
+/** One stack's config checked: every problem, the typed config when there are none, and what parsed either way. */
+export interface StackCheck {
+    readonly config?: StackConfig;
+    readonly problems: readonly string[];
+    readonly partial: PartialStack;
+}
+
+/** Checks one stack's merged config bag, collecting every problem (schema and semantic) without throwing. */
+export function checkStackConfig(project: string, stack: string, raw: RawConfig): StackCheck {
     const problems: string[] = [];
     const nsInput: Record<string, unknown> = {};
     for (const [fullKey, value] of Object.entries(raw)) {
@@ -379,36 +605,46 @@ export function parseStackConfig(project: string, stack: string, raw: RawConfig)
         if (ns === NS) nsInput[fullKey.slice(idx + 1)] = decode(value);
     }
     const awsRegion = raw["aws:region"];
-    if (typeof awsRegion !== "string" || !KNOWN_REGIONS.includes(awsRegion)) {
-        problems.push(`aws:region: got ${show(awsRegion)}; expected a known AWS region (e.g. us-east-1, eu-west-1)`);
-    }
+    const regionOk = typeof awsRegion === "string" && KNOWN_REGIONS.includes(awsRegion);
+    if (!regionOk) problems.push(`aws:region: got ${show(awsRegion)}; expected a known AWS region (e.g. us-east-1, eu-west-1)`);
     const parsed = nsSchema.safeParse(nsInput);
+    const ns = (parsed.success ? parsed.data : loose(nsSchema, nsInput) ?? {}) as Loose<Ns>;
+    const incomplete = new Set<string>();
     if (!parsed.success) {
+        problems.push(...schemaProblems(parsed.error.issues, nsInput));
         for (const issue of parsed.error.issues) {
-            if (issue.code === "unrecognized_keys" && issue.path.length === 0) {
-                problems.push(`${issue.keys.map((k) => `${NS}:${k}`).join(", ")}: unknown key(s); allowed keys: ${Object.keys(nsSchema.shape).map((k) => `${NS}:${k}`).join(", ")}`);
-            } else {
-                problems.push(formatIssue(issue, nsInput));
-            }
+            if (issue.path.length) incomplete.add(String(issue.path[0]));
         }
     }
-    if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
-    const ns = parsed.data;
-    const regionName = awsRegion as string;
-    problems.push(...semanticProblems(ns, regionName));
-    if (problems.length > 0) throw new ConfigError(problems);
-    return {
-        ...ns,
-        services: ns.services.map((s) => (s.image === undefined && s.repository === undefined ? { ...s, image: DEFAULT_SERVICE_IMAGE } : s)),
+    const regionName = regionOk ? awsRegion : undefined;
+    problems.push(...semanticProblems(ns, regionName, nsInput));
+    const partial: PartialStack = { ...ns, stack, region: regionName, incomplete };
+    if (problems.length > 0 || !parsed.success) return { problems, partial };
+    const full = parsed.data;
+    const region = regionName as string;
+    const config: StackConfig = {
+        ...full,
+        services: full.services.map((s) => (s.image === undefined && s.repository === undefined ? { ...s, image: DEFAULT_SERVICE_IMAGE } : s)),
         project,
         stack,
-        region: regionName,
-        role: regionName === ns.primaryRegion ? "primary" : "standby",
-        homeRegion: ns.regions[0],
-        isHome: regionName === ns.regions[0],
-        rtoTargetSeconds: ns.rtoTarget === undefined ? undefined : parseDuration(ns.rtoTarget),
-        rpoTargetSeconds: ns.rpoTarget === undefined ? undefined : parseDuration(ns.rpoTarget),
+        region,
+        role: region === full.primaryRegion ? "primary" : "standby",
+        homeRegion: full.regions[0],
+        isHome: region === full.regions[0],
+        rtoTargetSeconds: full.rtoTarget === undefined ? undefined : parseDuration(full.rtoTarget),
+        rpoTargetSeconds: full.rpoTarget === undefined ? undefined : parseDuration(full.rpoTarget),
     };
+    return { config, problems, partial: { ...config, incomplete: new Set() } };
+}
+
+/**
+ * Parses one stack's merged config bag. Collects every problem (schema and semantic) and throws one
+ * ConfigError naming key, value and what is allowed.
+ */
+export function parseStackConfig(project: string, stack: string, raw: RawConfig): StackConfig {
+    const r = checkStackConfig(project, stack, raw);
+    if (!r.config) throw new ConfigError(r.problems);
+    return r.config;
 }
 
 /** A standby capacity override must not contradict itself: min <= desired <= max among the values it sets. */
@@ -421,83 +657,126 @@ function overrideProblems(key: string, o: { min?: number; max?: number; desired?
     return p;
 }
 
-/** Rules that a schema cannot express; all within one stack. */
-function semanticProblems(ns: Ns, regionName: string): string[] {
-    const p: string[] = [];
-    if (new Set(ns.regions).size !== ns.regions.length) p.push(`${NS}:regions: got ${show(ns.regions)}; expected each region once`);
-    if (!ns.regions.includes(regionName)) p.push(`aws:region: got ${show(regionName)}; expected one of the project's regions (${NS}:regions): ${ns.regions.join(", ")}`);
-    if (!ns.regions.includes(ns.primaryRegion)) p.push(`${NS}:primaryRegion: got ${show(ns.primaryRegion)}; expected one of the project's regions (${NS}:regions): ${ns.regions.join(", ")}`);
+const allDefined = <T>(xs: readonly (T | undefined)[] | undefined): xs is T[] => xs !== undefined && xs.every((x) => x !== undefined);
+const rawItem = (raw: Record<string, unknown>, key: string, i: number): Record<string, unknown> => {
+    const list = raw[key];
+    const item = Array.isArray(list) ? list[i] : undefined;
+    return isMap(item) ? item : {};
+};
 
-    if (ns.web.minSize > ns.web.maxSize) p.push(`${NS}:web.minSize: got ${ns.web.minSize}, above ${NS}:web.maxSize ${ns.web.maxSize}; expected min <= max`);
-    if (ns.web.desiredCapacity < ns.web.minSize || ns.web.desiredCapacity > ns.web.maxSize) {
-        p.push(`${NS}:web.desiredCapacity: got ${ns.web.desiredCapacity}; expected between minSize ${ns.web.minSize} and maxSize ${ns.web.maxSize}`);
+/**
+ * Rules that a schema cannot express; all within one stack. Each runs on the values that parsed (see
+ * PartialStack) and only when every value it needs is there, so it never restates a schema problem.
+ * `raw` is the namespace's input, for "not given" as opposed to "given but invalid".
+ */
+function semanticProblems(ns: Loose<Ns>, regionName: string | undefined, raw: Record<string, unknown>): string[] {
+    const p: string[] = [];
+    const regions = allDefined(ns.regions) ? ns.regions : undefined;
+    if (regions) {
+        if (new Set(regions).size !== regions.length) p.push(`${NS}:regions: got ${show(regions)}; expected each region once`);
+        if (regionName !== undefined && !regions.includes(regionName)) p.push(`aws:region: got ${show(regionName)}; expected one of the project's regions (${NS}:regions): ${regions.join(", ")}`);
+        if (ns.primaryRegion !== undefined && !regions.includes(ns.primaryRegion)) p.push(`${NS}:primaryRegion: got ${show(ns.primaryRegion)}; expected one of the project's regions (${NS}:regions): ${regions.join(", ")}`);
     }
-    const f = ns.capacity.warmStandbyFraction;
-    if (!(f > 0 && f <= 1)) p.push(`${NS}:capacity.warmStandbyFraction: got ${show(f)}; expected a number in (0, 1]`);
+
+    const web = ns.web ?? {};
+    if (web.minSize !== undefined && web.maxSize !== undefined && web.minSize > web.maxSize) p.push(`${NS}:web.minSize: got ${web.minSize}, above ${NS}:web.maxSize ${web.maxSize}; expected min <= max`);
+    if (web.desiredCapacity !== undefined && web.minSize !== undefined && web.maxSize !== undefined && (web.desiredCapacity < web.minSize || web.desiredCapacity > web.maxSize)) {
+        p.push(`${NS}:web.desiredCapacity: got ${web.desiredCapacity}; expected between minSize ${web.minSize} and maxSize ${web.maxSize}`);
+    }
+    const f = ns.capacity?.warmStandbyFraction;
+    if (f !== undefined && !(f > 0 && f <= 1)) p.push(`${NS}:capacity.warmStandbyFraction: got ${show(f)}; expected a number in (0, 1]`);
 
     const seenNames = new Map<string, number>();
     const seenPaths = new Map<string, number>();
-    ns.services.forEach((s, i) => {
+    const services = ns.services ?? [];
+    services.forEach((s, i) => {
+        if (!s) return;
         const k = `${NS}:services[${i}]`;
-        if (seenNames.has(s.name)) p.push(`${k}.name: got "${s.name}"; expected a unique name (also services[${seenNames.get(s.name)}])`);
-        else seenNames.set(s.name, i);
-        if (seenPaths.has(s.pathPrefix)) p.push(`${k}.pathPrefix: got "${s.pathPrefix}"; expected a unique path prefix (also services[${seenPaths.get(s.pathPrefix)}])`);
-        else seenPaths.set(s.pathPrefix, i);
-        const mems = FARGATE_CPU_MEMORY[s.cpu];
-        if (!mems) p.push(`${k}.cpu: got ${s.cpu}; expected a Fargate cpu value, one of ${Object.keys(FARGATE_CPU_MEMORY).join(", ")}`);
-        else if (!mems.includes(s.memory)) {
-            p.push(`${k}.memory: got ${s.memory} with cpu ${s.cpu}; expected a valid Fargate cpu/memory pair (${describeFargatePairs()})`);
+        if (s.name !== undefined) {
+            if (seenNames.has(s.name)) p.push(`${k}.name: got "${s.name}"; expected a unique name (also services[${seenNames.get(s.name)}])`);
+            else seenNames.set(s.name, i);
         }
-        if (s.port < 1 || s.port > 65535) p.push(`${k}.port: got ${s.port}; expected 1-65535`);
-        if (s.minCount > s.maxCount) p.push(`${k}.minCount: got ${s.minCount}, above maxCount ${s.maxCount}; expected min <= max`);
-        if (s.desiredCount < s.minCount || s.desiredCount > s.maxCount) p.push(`${k}.desiredCount: got ${s.desiredCount}; expected between minCount ${s.minCount} and maxCount ${s.maxCount}`);
+        if (s.pathPrefix !== undefined) {
+            if (seenPaths.has(s.pathPrefix)) p.push(`${k}.pathPrefix: got "${s.pathPrefix}"; expected a unique path prefix (also services[${seenPaths.get(s.pathPrefix)}])`);
+            else seenPaths.set(s.pathPrefix, i);
+        }
+        if (s.cpu !== undefined) {
+            const mems = FARGATE_CPU_MEMORY[s.cpu];
+            if (!mems) p.push(`${k}.cpu: got ${s.cpu}; expected a Fargate cpu value, one of ${Object.keys(FARGATE_CPU_MEMORY).join(", ")}`);
+            else if (s.memory !== undefined && !mems.includes(s.memory)) {
+                p.push(`${k}.memory: got ${s.memory} with cpu ${s.cpu}; expected a valid Fargate cpu/memory pair (${describeFargatePairs()})`);
+            }
+        }
+        if (s.port !== undefined && (s.port < 1 || s.port > 65535)) p.push(`${k}.port: got ${s.port}; expected 1-65535`);
+        if (s.minCount !== undefined && s.maxCount !== undefined && s.minCount > s.maxCount) p.push(`${k}.minCount: got ${s.minCount}, above maxCount ${s.maxCount}; expected min <= max`);
+        if (s.desiredCount !== undefined && s.minCount !== undefined && s.maxCount !== undefined && (s.desiredCount < s.minCount || s.desiredCount > s.maxCount)) {
+            p.push(`${k}.desiredCount: got ${s.desiredCount}; expected between minCount ${s.minCount} and maxCount ${s.maxCount}`);
+        }
         if (s.image !== undefined && s.repository !== undefined) p.push(`${k}: got both image and repository; expected one of them`);
-        if (s.repository !== undefined && s.tag === undefined) p.push(`${k}.tag: got (missing) with repository "${s.repository}"; expected an image tag`);
+        if (s.repository !== undefined && rawItem(raw, "services", i).tag === undefined && raw.services !== undefined) p.push(`${k}.tag: got (missing) with repository "${s.repository}"; expected an image tag`);
     });
-    for (const [svc, o] of Object.entries(ns.capacity.standby.services ?? {})) {
-        if (!seenNames.has(svc)) p.push(`${NS}:capacity.standby.services.${svc}: got an override for an unknown service; expected one of ${[...seenNames.keys()].join(", ")}`);
+    const allServicesNamed = services.every((s) => s?.name !== undefined);
+    for (const [svc, o] of Object.entries(ns.capacity?.standby?.services ?? {})) {
+        if (allServicesNamed && !seenNames.has(svc)) p.push(`${NS}:capacity.standby.services.${svc}: got an override for an unknown service; expected one of ${[...seenNames.keys()].join(", ")}`);
         p.push(...overrideProblems(`${NS}:capacity.standby.services.${svc}`, o));
     }
-    p.push(...overrideProblems(`${NS}:capacity.standby.web`, ns.capacity.standby.web));
+    p.push(...overrideProblems(`${NS}:capacity.standby.web`, ns.capacity?.standby?.web));
 
-    const db = ns.database;
-    if (!AURORA_PG_VERSION_PATTERN.test(db.engineVersion)) p.push(`${NS}:database.engineVersion: got "${db.engineVersion}"; expected a pinned Aurora PostgreSQL version major.minor such as 16.6 (13-17)`);
-    const fam = /^db\.([a-z0-9]+)\.[a-z0-9]+$/.exec(db.instanceClass)?.[1];
-    if (!fam || !AURORA_INSTANCE_FAMILIES.includes(fam)) p.push(`${NS}:database.instanceClass: got "${db.instanceClass}"; expected db.<family>.<size> with a family that supports Aurora global databases: ${AURORA_INSTANCE_FAMILIES.join(", ")}`);
-    if (db.backupRetentionDays < 1 || db.backupRetentionDays > 35) p.push(`${NS}:database.backupRetentionDays: got ${db.backupRetentionDays}; expected 1-35`);
+    const db = ns.database ?? {};
+    if (db.engineVersion !== undefined && !AURORA_PG_VERSION_PATTERN.test(db.engineVersion)) p.push(`${NS}:database.engineVersion: got "${db.engineVersion}"; expected a pinned Aurora PostgreSQL version major.minor such as 16.6 (13-17)`);
+    if (db.instanceClass !== undefined) {
+        const fam = /^db\.([a-z0-9]+)\.[a-z0-9]+$/.exec(db.instanceClass)?.[1];
+        if (!fam || !AURORA_INSTANCE_FAMILIES.includes(fam)) p.push(`${NS}:database.instanceClass: got "${db.instanceClass}"; expected db.<family>.<size> with a family that supports Aurora global databases: ${AURORA_INSTANCE_FAMILIES.join(", ")}`);
+    }
+    if (db.backupRetentionDays !== undefined && (db.backupRetentionDays < 1 || db.backupRetentionDays > 35)) p.push(`${NS}:database.backupRetentionDays: got ${db.backupRetentionDays}; expected 1-35`);
 
     const tableNames = new Set<string>();
-    ns.tables.forEach((t, i) => {
+    (ns.tables ?? []).forEach((t, i) => {
+        if (!t) return;
         const k = `${NS}:tables[${i}]`;
-        if (tableNames.has(t.name)) p.push(`${k}.name: got "${t.name}"; expected a unique table name`);
-        tableNames.add(t.name);
-        const attrs = new Set(t.attributes.map((a) => a.name));
-        if (!attrs.has(t.hashKey)) p.push(`${k}.hashKey: got "${t.hashKey}"; expected a key listed in its attributes (${[...attrs].join(", ")})`);
-        if (t.rangeKey !== undefined && !attrs.has(t.rangeKey)) p.push(`${k}.rangeKey: got "${t.rangeKey}"; expected a key listed in its attributes (${[...attrs].join(", ")})`);
-        const keys = new Set([t.hashKey, t.rangeKey].filter((x): x is string => x !== undefined));
-        for (const a of attrs) if (!keys.has(a)) p.push(`${k}.attributes: got "${a}", which is not a key; expected only key attributes (DynamoDB rejects unindexed attribute definitions)`);
-        if (t.billingMode === "PROVISIONED" && (t.readCapacity === undefined || t.writeCapacity === undefined)) {
+        if (t.name !== undefined) {
+            if (tableNames.has(t.name)) p.push(`${k}.name: got "${t.name}"; expected a unique table name`);
+            tableNames.add(t.name);
+        }
+        if (allDefined(t.attributes) && t.attributes.every((a) => a.name !== undefined)) {
+            const attrs = new Set(t.attributes.map((a) => a.name as string));
+            if (t.hashKey !== undefined && !attrs.has(t.hashKey)) p.push(`${k}.hashKey: got "${t.hashKey}"; expected a key listed in its attributes (${[...attrs].join(", ")})`);
+            if (t.rangeKey !== undefined && !attrs.has(t.rangeKey)) p.push(`${k}.rangeKey: got "${t.rangeKey}"; expected a key listed in its attributes (${[...attrs].join(", ")})`);
+            const rawRange = raw.tables === undefined ? t.rangeKey : rawItem(raw, "tables", i).rangeKey;
+            if (t.hashKey !== undefined && (rawRange === undefined || t.rangeKey !== undefined)) {
+                const keys = new Set([t.hashKey, t.rangeKey].filter((x): x is string => x !== undefined));
+                for (const a of attrs) if (!keys.has(a)) p.push(`${k}.attributes: got "${a}", which is not a key; expected only key attributes (DynamoDB rejects unindexed attribute definitions)`);
+            }
+        }
+        const rawTable = raw.tables === undefined ? {} : rawItem(raw, "tables", i);
+        if (t.billingMode === "PROVISIONED" && (rawTable.readCapacity === undefined || rawTable.writeCapacity === undefined)) {
             p.push(`${k}.billingMode: got "PROVISIONED" without readCapacity and writeCapacity; expected both`);
         }
     });
-    const zone = ns.dns.zoneName.replace(/\.$/, "").toLowerCase();
-    const rec = ns.dns.recordName.replace(/\.$/, "").toLowerCase();
-    if (rec !== zone && !rec.endsWith(`.${zone}`)) {
-        p.push(`${NS}:dns.recordName: got "${ns.dns.recordName}"; expected a name inside ${NS}:dns.zoneName "${ns.dns.zoneName}" (the records and the certificate's validation records live in that zone)`);
+    const dns = ns.dns ?? {};
+    if (dns.zoneName !== undefined && dns.recordName !== undefined) {
+        const zone = dns.zoneName.replace(/\.$/, "").toLowerCase();
+        const rec = dns.recordName.replace(/\.$/, "").toLowerCase();
+        if (rec !== zone && !rec.endsWith(`.${zone}`)) {
+            p.push(`${NS}:dns.recordName: got "${dns.recordName}"; expected a name inside ${NS}:dns.zoneName "${dns.zoneName}" (the records and the certificate's validation records live in that zone)`);
+        }
     }
-    if (ns.strategy !== "active-active" && ns.regions.length !== 2) {
-        p.push(`${NS}:regions: got ${ns.regions.length} region(s) with strategy "${ns.strategy}"; expected exactly 2 (Route 53 failover routing has one PRIMARY and one SECONDARY record; use active-active for more regions)`);
+    if (regions && ns.strategy !== undefined && ns.strategy !== "active-active" && regions.length !== 2) {
+        p.push(`${NS}:regions: got ${regions.length} region(s) with strategy "${ns.strategy}"; expected exactly 2 (Route 53 failover routing has one PRIMARY and one SECONDARY record; use active-active for more regions)`);
     }
-    if (ns.tableConsistency === "MRSC" && ns.regions.length !== 3) {
-        p.push(`${NS}:tableConsistency: got "MRSC" with ${ns.regions.length} region(s); expected MREC until the project has exactly three regions (MRSC needs three)`);
-    } else if (ns.tableConsistency === "MRSC") {
+    if (ns.tableConsistency === "MRSC" && regions && regions.length !== 3) {
+        p.push(`${NS}:tableConsistency: got "MRSC" with ${regions.length} region(s); expected MREC until the project has exactly three regions (MRSC needs three)`);
+    } else if (ns.tableConsistency === "MRSC" && regions) {
         p.push(`${NS}:tableConsistency: got "MRSC"; expected MREC: MRSC replicas must all be declared on the home stack's table (consistencyMode STRONG), but this project's replicas belong to each region's own stack (aws.dynamodb.TableReplica), so MRSC is not supported yet`);
     }
-    if (ns.backup.intervalHours < 1 || ns.backup.intervalHours > 24 || 24 % ns.backup.intervalHours !== 0) {
-        p.push(`${NS}:backup.intervalHours: got ${ns.backup.intervalHours}; expected a divisor of 24 from 1 to 24 (AWS Backup runs at most hourly)`);
+    const backup = ns.backup ?? {};
+    if (backup.intervalHours !== undefined && (backup.intervalHours < 1 || backup.intervalHours > 24 || 24 % backup.intervalHours !== 0)) {
+        p.push(`${NS}:backup.intervalHours: got ${backup.intervalHours}; expected a divisor of 24 from 1 to 24 (AWS Backup runs at most hourly)`);
     }
-    if (ns.backup.retentionDays < db.backupRetentionDays) p.push(`${NS}:backup.retentionDays: got ${ns.backup.retentionDays}; expected at least database.backupRetentionDays (${db.backupRetentionDays})`);
-    p.push(...constantOverrideProblems(NS, ns.estimates));
+    if (backup.retentionDays !== undefined && db.backupRetentionDays !== undefined && backup.retentionDays < db.backupRetentionDays) {
+        p.push(`${NS}:backup.retentionDays: got ${backup.retentionDays}; expected at least database.backupRetentionDays (${db.backupRetentionDays})`);
+    }
+    if (ns.estimates) p.push(...constantOverrideProblems(NS, ns.estimates as Record<string, number>));
     return p;
 }
 
@@ -505,36 +784,60 @@ function semanticProblems(ns: Ns, regionName: string): string[] {
 // Rules that span stacks
 // ---------------------------------------------------------------------------------------------------------
 
-/** Checks the rules that span the project's stacks; returns every problem. */
-export function projectProblems(stacks: readonly StackConfig[]): string[] {
+export interface ProjectCheckOptions {
+    /**
+     * True when `stacks` holds every stack of the project with a valid region (so "region X has no stack" can
+     * be decided). Default true.
+     */
+    readonly complete?: boolean;
+}
+
+/**
+ * Checks the rules that span the project's stacks; returns every problem. Runs on what parsed in each stack
+ * (PartialStack; a full StackConfig is one), so a problem in one stack file does not hide a cross-stack one.
+ */
+export function projectProblems(stacks: readonly PartialStack[], opts: ProjectCheckOptions = {}): string[] {
     const p: string[] = [];
     if (stacks.length === 0) return p;
-    const first = stacks[0];
-    const same = (key: string, get: (s: StackConfig) => unknown) => {
-        for (const s of stacks.slice(1)) {
+    const same = (key: string, top: string, get: (s: PartialStack) => unknown) => {
+        // A structured value is compared only where it parsed completely.
+        const usable = stacks.filter((s) => {
+            const v = get(s);
+            return v !== undefined && (typeof v !== "object" || !s.incomplete?.has(top));
+        });
+        const first = usable[0];
+        for (const s of usable.slice(1)) {
             if (JSON.stringify(get(s)) !== JSON.stringify(get(first))) {
                 p.push(`${key}: stack "${s.stack}" has ${show(get(s))} but stack "${first.stack}" has ${show(get(first))}; expected the same value in every stack`);
             }
         }
     };
-    same(`${NS}:strategy`, (s) => s.strategy);
-    same(`${NS}:primaryRegion`, (s) => s.primaryRegion);
-    same(`${NS}:regions`, (s) => s.regions);
-    same(`${NS}:database.engineVersion`, (s) => s.database.engineVersion);
-    same(`${NS}:tableConsistency`, (s) => s.tableConsistency);
-    same(`${NS}:failoverControl`, (s) => s.failoverControl);
-    same(`${NS}:tables`, (s) => s.tables);
+    same(`${NS}:strategy`, "strategy", (s) => s.strategy);
+    same(`${NS}:primaryRegion`, "primaryRegion", (s) => s.primaryRegion);
+    same(`${NS}:regions`, "regions", (s) => s.regions);
+    same(`${NS}:database.engineVersion`, "database", (s) => s.database?.engineVersion);
+    same(`${NS}:tableConsistency`, "tableConsistency", (s) => s.tableConsistency);
+    same(`${NS}:failoverControl`, "failoverControl", (s) => s.failoverControl);
+    same(`${NS}:tables`, "tables", (s) => s.tables);
 
     const byRegion = new Map<string, string>();
     for (const s of stacks) {
+        if (s.region === undefined) continue;
         const other = byRegion.get(s.region);
         if (other) p.push(`aws:region: stacks "${other}" and "${s.stack}" both use ${s.region}; expected one stack per region`);
         byRegion.set(s.region, s.stack);
     }
-    for (const r of first.regions) {
-        if (!byRegion.has(r)) p.push(`${NS}:regions: region ${r} has no stack; expected a Pulumi.<stack>.yaml with aws:region ${r}`);
+    const withRegions = stacks.find((s) => allDefined(s.regions) && !s.incomplete?.has("regions"));
+    if (opts.complete !== false && stacks.every((s) => s.region !== undefined) && withRegions) {
+        for (const r of withRegions.regions as string[]) {
+            if (!byRegion.has(r)) p.push(`${NS}:regions: region ${r} has no stack; expected a Pulumi.<stack>.yaml with aws:region ${r}`);
+        }
     }
-    const cidrs: Array<[string, Cidr, string]> = stacks.map((s) => [s.stack, parseCidr(s.network.cidr) as Cidr, s.network.cidr]);
+    const cidrs: Array<[string, Cidr, string]> = [];
+    for (const s of stacks) {
+        const c = s.network?.cidr === undefined ? undefined : parseCidr(s.network.cidr);
+        if (c) cidrs.push([s.stack, c, s.network!.cidr!]);
+    }
     for (let i = 0; i < cidrs.length; i++) {
         for (let j = i + 1; j < cidrs.length; j++) {
             if (overlaps(cidrs[i][1], cidrs[j][1])) {

@@ -2,6 +2,7 @@
  * The program: read typed config once, decide the region's role and shape, build the region, return outputs.
  * index.ts calls this for `pulumi up`; the offline plan calls it under Pulumi's mock runtime.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HomeRefs, Region } from "../components/region";
 import { ConfigError, StackConfig } from "./config";
@@ -20,6 +21,61 @@ export interface MainOptions {
      * overrides to every stack, as a change to Pulumi.yaml would). Default: read from the stack files.
      */
     readonly peerConfig?: Readonly<Record<string, Record<string, unknown>>>;
+    /**
+     * Also look up the other stacks' regions for the fact checks (factProblems), so every stack's problems are
+     * reported at once. Default: only when `peerConfig` is given (the offline plan, whose fake AWS answers for
+     * every region). A real `pulumi up` asks only its own region: an unplanned failover must never wait on
+     * the failed one.
+     */
+    readonly checkPeerFacts?: boolean;
+}
+
+/** What the fact checks need to know about one region, looked up through the AWS provider (offline: tools/fakeAws.ts). */
+export interface RegionFacts {
+    readonly region: string;
+    /** Available AZs that need no opt-in, in the order the network takes them (components/network.ts). */
+    readonly azs: readonly string[];
+    /** Instance type → the AZs of the region that offer it (for the types asked about). */
+    readonly instanceTypeAzs: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * Config rules that need facts looked up in the account: `network.azCount` against the region's AZs, and
+ * `web.instanceType` against the AZs the network uses. Pure (the facts are passed in); one message per problem,
+ * naming the stack, the key, the value and what the region allows.
+ */
+export function factProblems(stacks: readonly StackConfig[], facts: ReadonlyMap<string, RegionFacts>): string[] {
+    const p: string[] = [];
+    for (const s of stacks) {
+        const f = facts.get(s.region);
+        if (!f) continue;
+        const tag = `[stack ${s.stack}] `;
+        const n = s.network.azCount;
+        if (n > f.azs.length) {
+            p.push(`${tag}securecart:network.azCount: got ${n}; expected at most ${f.azs.length}, the AZs available in ${s.region} (${f.azs.join(", ") || "none"})`);
+        }
+        const type = s.web.instanceType;
+        const used = f.azs.slice(0, n);
+        const offered = f.instanceTypeAzs[type] ?? [];
+        const missing = used.filter((az) => !offered.includes(az));
+        if (offered.length === 0) {
+            p.push(`${tag}securecart:web.instanceType: got "${type}"; expected an instance type EC2 offers in ${s.region} (it offers "${type}" in none of its AZs)`);
+        } else if (missing.length) {
+            p.push(`${tag}securecart:web.instanceType: got "${type}"; expected one offered in every AZ the network uses (${used.join(", ")}); ${s.region} does not offer it in ${missing.join(", ")}`);
+        }
+    }
+    return p;
+}
+
+async function lookUpFacts(region: string, instanceTypes: readonly string[]): Promise<RegionFacts> {
+    const [zones, offerings] = await Promise.all([
+        // The same query as components/network.ts, so both see the same AZs.
+        aws.getAvailabilityZones({ region, state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }),
+        aws.ec2.getInstanceTypeOfferings({ region, locationType: "availability-zone", filters: [{ name: "instance-type", values: [...instanceTypes] }] }),
+    ]);
+    const instanceTypeAzs: Record<string, string[]> = {};
+    offerings.instanceTypes.forEach((t, i) => (instanceTypeAzs[t] ??= []).push(offerings.locations[i]));
+    return { region, azs: zones.names, instanceTypeAzs };
 }
 
 export async function main(opts: MainOptions = {}): Promise<Record<string, unknown>> {
@@ -32,6 +88,17 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
         if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
         throw e;
     }
+    // Rules that need looked-up facts are checked here, before any component exists, so that they end as the
+    // same one message (exit 2 offline, a RunError in `pulumi up`) instead of failing inside a component.
+    const checked = (opts.checkPeerFacts ?? opts.peerConfig !== undefined) ? stacks : [cfg];
+    const regions = [...new Set(checked.map((s) => s.region))];
+    const facts = new Map<string, RegionFacts>();
+    for (const r of regions) {
+        const types = [...new Set(checked.filter((s) => s.region === r).map((s) => s.web.instanceType))];
+        facts.set(r, await lookUpFacts(r, types));
+    }
+    const factErrors = factProblems(checked, facts);
+    if (factErrors.length) throw new pulumi.RunError(new ConfigError(factErrors).message);
     const plan = planRegion({
         strategy: cfg.strategy,
         role: cfg.role,

@@ -47,7 +47,7 @@ describe("config: each rule names the key, the value and what is allowed", () =>
         ["primaryRegion unknown", withNs("primaryRegion", "us-east-9"), /securecart:primaryRegion: got "us-east-9"; expected a known AWS region/],
         ["primaryRegion not a project region", withNs("primaryRegion", "eu-west-1"), /securecart:primaryRegion: got "eu-west-1"; expected one of the project's regions/],
         ["cidr", withNs("network", { cidr: "10.0.0.1/16" }), /securecart:network.cidr: got "10.0.0.1\/16"; expected an IPv4 CIDR/],
-        ["azCount", withNs("network", { cidr: "10.10.0.0/16", azCount: 1 }), /securecart:network.azCount: got 1; expected a number >= 2/],
+        ["azCount", withNs("network", { cidr: "10.10.0.0/16", azCount: 1 }), /securecart:network.azCount: got 1; expected a whole number from 2 to 6/],
         ["natStrategy", withNs("network", { cidr: "10.10.0.0/16", natStrategy: "two" }), /securecart:network.natStrategy: got "two"; expected one of none, single, one-per-az/],
         ["unknown nested key", withNs("network", { cidr: "10.10.0.0/16", nats: 2 }), /securecart:network: unknown key\(s\) "nats"; allowed keys: cidr, azCount, natStrategy/],
         ["unknown top-level key", withNs("stratgey", "x"), /securecart:stratgey: unknown key\(s\); allowed keys: securecart:strategy/],

@@ -6,7 +6,8 @@
  */
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { loadProjectFiles } from "../src/configSource";
+import { loadFromFiles, loadProjectFiles } from "../src/configSource";
+import { CliSpec, UsageError, parseArgs, runCli } from "./cli";
 
 const ROOT = path.resolve(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? "3");
@@ -25,8 +26,19 @@ function median(xs: number[]): number {
     return s[Math.floor(s.length / 2)];
 }
 
-function main(): void {
-    const stacks = Object.keys(loadProjectFiles(ROOT).stacks);
+/** What `npm run bench` accepts: nothing (the number of runs is BENCH_RUNS). */
+export const BENCH_ARGS: CliSpec = { stack: false, config: false };
+
+/**
+ * The `npm run bench` command on an argument list. Arguments and the shipped config are checked before
+ * anything is timed (exit 2 on a mistake, like every command of the project).
+ */
+export function runBench(argv: readonly string[]): number {
+    parseArgs(argv, BENCH_ARGS);
+    if (!Number.isInteger(RUNS) || RUNS < 1) throw new UsageError(`BENCH_RUNS: got ${JSON.stringify(process.env.BENCH_RUNS)}; expected a whole number >= 1`);
+    const files = loadProjectFiles(ROOT);
+    loadFromFiles(files);
+    const stacks = Object.keys(files.stacks);
     const rows: string[][] = [["stack", "resources", "plan (median ms)", "floor (median ms)", "ratio"]];
     for (const stack of stacks) {
         const planTimes: number[] = [];
@@ -46,6 +58,7 @@ function main(): void {
     process.stdout.write(`\n${RUNS} runs each on ${process.platform}/${process.arch}, node ${process.version}. ` +
         "Plan = the whole `tools/plan.ts --stack S --json` process (ts-node startup, config, program, mocks, and whatever checks plan runs); " +
         "floor = the same runtime registering the same number of bare resources.\n");
+    return 0;
 }
 
-main();
+if (require.main === module) runCli(() => runBench(process.argv.slice(2)));

@@ -13,7 +13,8 @@
  */
 import * as path from "path";
 import { Override, ProjectFiles, loadFromFiles, loadProjectFiles, parseOverride } from "../src/configSource";
-import { UsageError, parseArgs, runCli } from "./cli";
+import { ConfigError } from "../src/config";
+import { CliSpec, UsageError, parseArgs, runCli, stackScoped } from "./cli";
 import { Finding, ResourceChange, StackDiff, describeChange, diffPlans } from "./diff";
 // The planner loads the Pulumi runtime; it is imported only when something is planned.
 import type { StackPlan, planStacks } from "./planner";
@@ -215,24 +216,20 @@ export function rehearsalJson(r: Rehearsal): Record<string, unknown> {
 
 /**
  * Pulls `-c STACK/key=value` and `--base STACK/key=value` (STACK a known stack) out of argv; the rest
- * goes to the shared parser.
+ * goes to the shared parser. (The drill CLI now parses both with `parseArgs`, as the plan CLI does.)
  */
 export function splitStackScoped(argv: readonly string[], stacks: readonly string[]): { rest: string[]; base: Record<string, Override[]>; changes: Record<string, Override[]> } {
     const rest: string[] = [];
     const base: Record<string, Override[]> = {};
     const changes: Record<string, Override[]> = {};
-    const scoped = (v: string | undefined) => {
-        const m = v === undefined ? null : /^([A-Za-z0-9_.-]+)\/(.+)$/.exec(v);
-        return m && stacks.includes(m[1]) ? { stack: m[1], text: m[2] } : undefined;
-    };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         const eq = a.startsWith("--") ? a.indexOf("=") : -1;
         const flag = eq > 0 ? a.slice(0, eq) : a;
         if (flag !== "-c" && flag !== "--config" && flag !== "--base") { rest.push(a); continue; }
         const value = eq > 0 ? a.slice(eq + 1) : argv[i + 1];
-        const s = scoped(value);
-        if (!s) { rest.push(a); continue; }
+        const s = value === undefined ? undefined : stackScoped(value);
+        if (!s || !stacks.includes(s.stack)) { rest.push(a); continue; }
         if (eq <= 0) i++;
         const target = flag === "--base" ? base : changes;
         (target[s.stack] ??= []).push(parseOverride(s.text));
@@ -240,23 +237,47 @@ export function splitStackScoped(argv: readonly string[], stacks: readonly strin
     return { rest, base, changes };
 }
 
-async function cli(): Promise<number> {
+/** What `npm run drill` accepts. */
+export const DRILL_ARGS: CliSpec = { flags: ["--json", "--all-stacks"], base: true };
+
+/**
+ * The `npm run drill` command on an argument list. Resolves to the exit code (0 pass, 1 verdict failed);
+ * throws what runCli maps to exit 2 (UsageError, ConfigError) for bad arguments or configuration.
+ */
+export async function runDrill(argv: readonly string[], write: (text: string) => void = (t) => { process.stdout.write(t); }): Promise<number> {
+    const args = parseArgs(argv, DRILL_ARGS);
     const files = loadProjectFiles(PROJECT_DIR);
     const stackNames = Object.keys(files.stacks);
-    const { rest, base: perStackBase, changes: perStackChanges } = splitStackScoped(process.argv.slice(2), stackNames);
-    const args = parseArgs(rest, ["--json", "--all-stacks"]);
-    if (args.positionals.length) throw new UsageError(`unexpected argument(s): ${args.positionals.join(" ")}; changes go after -c, e.g. -c primaryRegion=us-west-2`);
     const all = args.flags.has("--all-stacks");
     if (all && args.stacks.length) throw new UsageError("give either --stack NAME or --all-stacks, not both");
     if (!all && args.stacks.length === 0) throw new UsageError(`give --stack NAME (one of ${stackNames.join(", ")}) or --all-stacks`);
-    // Both sides' configuration is validated before anything is planned (exit 2 on a mistake, no stack trace).
+    // `STACK/key=value` overrides carry their stack; the rehearsal keeps them apart to show them so.
+    const perStackOf = (os: readonly Override[]) => {
+        const out: Record<string, Override[]> = {};
+        for (const o of os) if (o.stack !== undefined) (out[o.stack] ??= []).push(o);
+        return out;
+    };
+    const base = args.base.filter((o) => o.stack === undefined);
+    const changes = args.overrides.filter((o) => o.stack === undefined);
+    const perStackBase = perStackOf(args.base);
+    const perStackChanges = perStackOf(args.overrides);
+    // Both sides' configuration is validated before anything is planned (exit 2 on a mistake, no stack
+    // trace), and every problem of either side is reported in one message.
     const only = all ? undefined : args.stacks;
-    loadFromFiles(files, args.base, only, perStackBase);
-    loadFromFiles(files, [...args.base, ...args.overrides], only, merge(perStackBase, perStackChanges));
-    const r = await rehearse({ files, base: args.base, changes: args.overrides, perStackBase, perStackChanges, stacks: all ? [] : args.stacks });
-    process.stdout.write(args.flags.has("--json") ? `${JSON.stringify(rehearsalJson(r), null, 2)}\n` : `${renderRehearsal(r)}\n`);
+    const problems: string[] = [];
+    for (const side of [() => loadFromFiles(files, base, only, perStackBase), () => loadFromFiles(files, [...base, ...changes], only, merge(perStackBase, perStackChanges))]) {
+        try {
+            side();
+        } catch (e) {
+            if (!(e instanceof ConfigError)) throw e;
+            for (const p of e.problems) if (!problems.includes(p)) problems.push(p);
+        }
+    }
+    if (problems.length) throw new ConfigError(problems);
+    const r = await rehearse({ files, base, changes, perStackBase, perStackChanges, stacks: all ? [] : args.stacks });
+    write(args.flags.has("--json") ? `${JSON.stringify(rehearsalJson(r), null, 2)}\n` : `${renderRehearsal(r)}\n`);
     return r.verdict === "pass" ? 0 : 1;
 }
 
 
-if (require.main === module) runCli(cli);
+if (require.main === module) runCli(() => runDrill(process.argv.slice(2)));

@@ -203,6 +203,12 @@ export class FakeAws implements pulumi.runtime.Mocks {
                 const letters = ["a", "b", "c", "d"];
                 return { id: region, names: letters.map((l) => `${region}${l}`), zoneIds: letters.map((_, i) => `${region.replace(/-/g, "").slice(0, 4)}-az${i + 1}`), groupNames: [region] };
             }
+            case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": {
+                // Placeholder: every instance type asked about is offered in each of the four AZs above (src/main.ts's fact check).
+                const types = ((args.inputs.filters ?? []) as Array<{ name: string; values: string[] }>).filter((f) => f.name === "instance-type").flatMap((f) => f.values);
+                const at = types.flatMap((t) => ["a", "b", "c", "d"].map((l) => [t, `${region}${l}`]));
+                return { id: region, instanceTypes: at.map((x) => x[0]), locations: at.map((x) => x[1]), locationTypes: at.map(() => "availability-zone") };
+            }
             case "aws:index/getCallerIdentity:getCallerIdentity":
                 return { id: PLACEHOLDER_ACCOUNT, accountId: PLACEHOLDER_ACCOUNT, arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:user/offline-plan`, userId: "AIDAOFFLINEPLAN" };
             case "aws:index/getPartition:getPartition":
