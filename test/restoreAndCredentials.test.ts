@@ -5,11 +5,13 @@
  * as the engine runs it: from the serialized text of a planned resource.
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { DescribeDBClusterSnapshotsCommand, type DBClusterSnapshot, RDSClient } from "@aws-sdk/client-rds";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { UNKNOWN, loadSerializedProvider, providerTextOf } from "../tools/engineDynamic";
 import type { PlannedResource, StackPlan } from "../tools/planner";
-import { STRATEGIES, ofType, planAll, planOf } from "./helpers";
+import { PROJECT_DIR, STRATEGIES, ofType, planAll, planOf } from "./helpers";
 
 const RESTORE_POINT = "pulumi-nodejs:dynamic/securecart:RestorePoint";
 const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
@@ -141,6 +143,16 @@ describe("Aurora master password: generated once, never read back", () => {
         assert.equal(version.inputs.secretStringWoVersion, 1);
         assert.equal(version.inputs.secretStringWo, "[secret]");
         assert.equal(cluster.inputs.masterPasswordWo, "[secret]");
+    });
+
+    it("the README says what the plan shows: the password is in Pulumi state, so state access is database access", async () => {
+        const home = await planOf("prod", "strategy=warm-standby");
+        const pw = ofType(home, RANDOM_PASSWORD)[0];
+        assert.ok(pw.outputs.result !== undefined, "the generated password is an output, i.e. it is stored in state");
+        const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8").replace(/\s+/g, " ");
+        assert.doesNotMatch(readme, /never lands in Pulumi state/);
+        assert.match(readme, /The password is in Pulumi state/);
+        assert.match(readme, /access to the state backend and its secrets provider is access to the database/);
     });
 
     it("only the home stack generates a password", async () => {
