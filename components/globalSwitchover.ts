@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RDSClient } from "@aws-sdk/client-rds";
+import { UNKNOWN } from "../src/unknown";
 import {
     WRITER_MOVE_MODES,
     type WriterMoveMode,
@@ -49,7 +50,6 @@ interface WriterState {
  * first deploy, when the cluster is created in the same update). Such an input is passed through, not
  * validated; it is known by the time create or update runs.
  */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** The inputs whose change means "assert the writer again". */
 const KEYS = ["globalClusterIdentifier", "targetClusterArn", "mode"] as const;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { newestRestorableSnapshot, restorePointError } from "../src/restorePoint";
+import { UNKNOWN } from "../src/unknown";
 
 export interface RestorePointArgs {
     /** Identifier of the cluster whose copied snapshots are searched (the home stack's cluster). Required. */
@@ -9,8 +10,6 @@ export interface RestorePointArgs {
     readonly region: pulumi.Input<string>;
 }
 
-/** The engine's stand-in for a value a preview does not know yet (pulumi/pulumi `plugin.UnknownStringValue`). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /**
  * The dynamic provider. The look-up runs once, in `create`; afterwards the choice is state. `diff` never

@@ -11,8 +11,7 @@ import type * as pulumi from "@pulumi/pulumi";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const requireFromString: (code: string, filename?: string) => { handler: () => pulumi.dynamic.ResourceProvider } = require("require-from-string");
 
-/** The engine's stand-in for a value not known yet (pulumi/pulumi `plugin.UnknownStringValue`). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { UNKNOWN } from "../src/unknown";
 
 /** The serialized-provider input of a dynamic resource. */
 export const PROVIDER_KEY = "__provider";

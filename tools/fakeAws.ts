@@ -11,6 +11,7 @@
  */
 import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { UNKNOWN } from "../src/unknown";
 
 export const PLACEHOLDER_ACCOUNT = "123456789012";
 
@@ -39,7 +40,7 @@ export interface FakeAwsOptions {
 type State = Record<string, unknown>;
 
 /** The engine's stand-in for a value not known yet (pulumi/pulumi `plugin.UnknownStringValue`). */
-export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN_VALUE = UNKNOWN;
 
 /**
  * Outputs the AWS provider knows while planning, before anything exists: `tagsAll` is tags merged with the

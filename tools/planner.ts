@@ -16,6 +16,7 @@ import { ConfigError, StackConfig } from "../src/config";
 import { Override, ProjectFiles, loadFromFiles, mergeConfig } from "../src/configSource";
 import { loadSerializedProvider, providerTextOf } from "./engineDynamic";
 import { FakeAws, PLACEHOLDER_ACCOUNT } from "./fakeAws";
+import { UNKNOWN } from "../src/unknown";
 
 // The runtime's internal settings hold the monitor; setMocks installs a MockMonitor there and we wrap it to
 // see the full RegisterResourceRequest (the public Mocks interface gets only type, name and inputs).
@@ -27,7 +28,6 @@ const state = require("@pulumi/pulumi/runtime/state");
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export const AWS_PROVIDER_VERSION = "7.48.0";
 
@@ -224,7 +224,7 @@ class RecordingMonitor {
             });
             this.order.push(urn);
         }
-        return `${urn}::04da6b54-80e4-46f7-96ec-b56ff0331ba9`;
+        return `${urn}::${UNKNOWN}`;
     }
 
     registerResourceOutputs(req: any, callback: (err: any, resp?: any) => void): void {

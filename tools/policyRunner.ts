@@ -17,6 +17,7 @@ import { ChildProcess, spawn } from "child_process";
 import { createRequire } from "module";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
+import { UNKNOWN } from "../src/unknown";
 import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 
@@ -106,7 +107,6 @@ export interface AnalyzablePlan {
 }
 
 // Sentinels of the Pulumi wire format (sdk/nodejs/runtime/rpc.ts).
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
