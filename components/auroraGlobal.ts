@@ -88,8 +88,8 @@ export const AURORA_PORT = 5432;
  * - "primary": a cluster in the global cluster with a writer and readers across AZs;
  * - "headless": a secondary cluster with no instances (pilot light); "secondary": one with readers;
  * - "restore": a standalone cluster restored from a recovery point (backup-restore promotion);
- * - "none": only the subnet group and security group, ready for a restore.
- * Clusters, the global cluster and the credentials secret are protected and retained on delete. Instances
+ * - "none": only the subnet group, security group and the restored cluster's log group, ready for a restore.
+ * Clusters, the global cluster, the credentials secret and the log group are protected and retained on delete. Instances
  * are not: they hold no data (storage belongs to the cluster), and a role change adds or removes them.
  */
 export class AuroraGlobal extends pulumi.ComponentResource {
@@ -159,21 +159,28 @@ export class AuroraGlobal extends pulumi.ComponentResource {
             this.globalClusterIdentifier = pulumi.output(args.globalClusterIdentifier);
         }
 
+        // The PostgreSQL log group of the cluster this region runs, or (shape "none") of the cluster a restore would
+        // create. RDS would create it unencrypted on first export; creating it first puts it under the logs CMK.
+        // It does not follow the shape: a region that is ready for a restore already has the restored cluster's
+        // group, so neither a promotion nor a failback that removes the restored cluster creates or deletes it (the
+        // logs of a recovery window outlive it, for the incident review). Protected and retained on delete.
+        const restored = shape === "restore";
+        const logsRestored = restored || shape === "none";
+        const logClusterId = logsRestored ? `${args.clusterIdentifier}-restored` : args.clusterIdentifier;
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-${logsRestored ? "restored" : "cluster"}-log`, {
+            name: `/aws/rds/cluster/${logClusterId}/postgresql`,
+            retentionInDays: args.logRetentionDays ?? 90,
+            kmsKeyId: args.logsKmsKeyArn,
+            tags: tags(`${name}-${logsRestored ? "restored" : "cluster"}-log`),
+        }, keep);
+
         if (shape === "none") {
             this.registerOutputs({ securityGroupId: this.securityGroupId, subnetGroupName: this.subnetGroupName, globalClusterIdentifier: this.globalClusterIdentifier });
             return;
         }
 
-        const restored = shape === "restore";
         const clusterId = restored ? `${args.clusterIdentifier}-restored` : args.clusterIdentifier;
         const role = restored ? "restored" : "cluster";
-        // RDS would create this group unencrypted on first export; creating it first puts it under the logs CMK.
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-${role}-log`, {
-            name: `/aws/rds/cluster/${clusterId}/postgresql`,
-            retentionInDays: args.logRetentionDays ?? 90,
-            kmsKeyId: args.logsKmsKeyArn,
-            tags: tags(`${name}-${role}-log`),
-        }, p);
 
         const common: aws.rds.ClusterArgs = {
             clusterIdentifier: clusterId,

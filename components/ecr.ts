@@ -24,7 +24,8 @@ export interface EcrArgs {
 /**
  * The project's container registry in one region.
  *
- * In the home stack: one repository per name (immutable tags, scan on push, encrypted under the given CMK) and the
+ * In the home stack: one repository per name (immutable tags, scan on push, encrypted under the given CMK;
+ * protected and retained on delete, since images are state) and the
  * registry's replication rule that copies them to every other region, so a standby pulls from its own region and
  * starts tasks without reaching the primary.
  *
@@ -66,7 +67,8 @@ export class Ecr extends pulumi.ComponentResource {
                 // A repository holding images is never deleted with the stack by accident.
                 forceDelete: false,
                 tags: { ...baseTags, Name: repo },
-            }, p);
+                // Images are state: protected and retained on delete like every stateful resource.
+            }, { parent: this, protect: true, retainOnDelete: true });
             this.repositoryUrls[repo] = r.repositoryUrl;
         }
         if (repositories.length > 0 && replicaRegions.length > 0) {

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { imageRef, listenerRules } from "../src/compute";
 import type { ServiceConfig } from "../src/config";
 import type { Capacity } from "../src/strategy";
+import type { ServiceLogGroup } from "./serviceLogs";
 
 export interface FargateServicesArgs {
     readonly vpcId: pulumi.Input<string>;
@@ -16,10 +17,11 @@ export interface FargateServicesArgs {
     readonly services: readonly ServiceConfig[];
     /** Task counts by service name, from the strategy plan. Required for every service. */
     readonly capacities: Readonly<Record<string, Capacity>>;
-    /** KMS key ARN that encrypts the services' log groups (usable by CloudWatch Logs). Required. */
-    readonly logsKmsKeyArn: pulumi.Input<string>;
-    /** Days container logs are kept. Default 30. */
-    readonly logRetentionDays?: number;
+    /**
+     * Each service's log group, by service name. Required for every service. Created outside this component
+     * (serviceLogs.ts) so that the logs outlive the services when a region loses its compute.
+     */
+    readonly logGroups: Readonly<Record<string, ServiceLogGroup>>;
     /** Target-tracking average CPU percent of each service. Default 50. */
     readonly targetCpuPercent?: number;
     /**
@@ -66,7 +68,7 @@ export function writableTmpfs(paths: readonly string[], sizeMiB: number, taskMem
 
 /**
  * An ECS cluster (Container Insights on) and one Fargate service per configured service, each with:
- * its own encrypted log group; a task definition that runs as a non-root user with a read-only root
+ * its own encrypted log group (given by the caller, see serviceLogs.ts); a task definition that runs as a non-root user with a read-only root
  * filesystem (each writable path a tmpfs any user may write, see `writableTmpfs`) and every Linux capability
  * dropped; a separate execution role (pull its image, write its log group) and task role (no permissions until
  * the service needs some); an IP target group reached by a path rule on the shared HTTPS listener; the
@@ -90,6 +92,8 @@ export class FargateServices extends pulumi.ComponentResource {
         const p = { parent: this };
         const missing = args.services.filter((s) => args.capacities[s.name] === undefined).map((s) => s.name);
         if (missing.length) throw new pulumi.ResourceError(`FargateServices ${name}: no capacity planned for ${missing.join(", ")}`, this);
+        const noLogs = args.services.filter((s) => args.logGroups[s.name] === undefined).map((s) => s.name);
+        if (noLogs.length) throw new pulumi.ResourceError(`FargateServices ${name}: no log group given for ${noLogs.join(", ")}`, this);
         if (args.appSubnetIds.length < 2) throw new pulumi.ResourceError(`FargateServices ${name}: appSubnetIds: got ${args.appSubnetIds.length}; expected at least 2 AZs`, this);
 
         const baseTags = args.tags ?? {};
@@ -123,11 +127,7 @@ export class FargateServices extends pulumi.ComponentResource {
             const cap = args.capacities[s.name];
             const rule = rules.get(s.name)!;
 
-            const logGroup = new aws.cloudwatch.LogGroup(`${n}-logs`, {
-                retentionInDays: args.logRetentionDays ?? 30,
-                kmsKeyId: args.logsKmsKeyArn,
-                tags: tags(`${n}-logs`),
-            }, p);
+            const logGroup = args.logGroups[s.name];
 
             // Execution role: what the ECS agent needs to start the task, for this service only.
             const execRole = new aws.iam.Role(`${n}-exec`, {

@@ -25,7 +25,7 @@ const AZ_LETTERS = "abcdefgh";
 
 /**
  * A three-tier VPC: public, private-app and private-data subnets over N AZs, an internet gateway, NAT per
- * a named strategy, gateway endpoints for S3 and DynamoDB, VPC flow logs to an encrypted log group, and a
+ * a named strategy, gateway endpoints for S3 and DynamoDB, VPC flow logs to an encrypted (protected) log group, and a
  * default security group with every rule removed. The data tier has no route to the internet.
  */
 export class Network extends pulumi.ComponentResource {
@@ -127,11 +127,12 @@ export class Network extends pulumi.ComponentResource {
             }, p);
         }
 
+        // Logs are state (an incident review reads them): protected and retained on delete, like every log group.
         const flowLogGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
             retentionInDays: args.flowLogRetentionDays ?? 90,
             kmsKeyId: args.logsKmsKeyArn,
             tags: tags({ Name: `${name}-flow-logs` }),
-        }, p);
+        }, { parent: this, protect: true, retainOnDelete: true });
         const account = aws.getCallerIdentityOutput({}, p).accountId;
         // The VPC user guide ("IAM role for publishing flow logs to CloudWatch Logs") asks for the service
         // principal, scoped with aws:SourceAccount and aws:SourceArn against the confused deputy. The flow log is

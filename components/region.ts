@@ -15,6 +15,7 @@ import { GlobalWriter } from "./globalSwitchover";
 import { GLOBAL_CLUSTER_ID } from "./auroraGlobal";
 import { RecoveryControl } from "./recoveryControl";
 import { SecurityGroups } from "./securityGroups";
+import { ServiceLogGroups } from "./serviceLogs";
 import { WebTier } from "./webTier";
 
 /** Outputs of the home stack that other stacks build on (read through a StackReference). */
@@ -85,6 +86,16 @@ export class Region extends pulumi.ComponentResource {
         }, p);
         // Stateful, so it exists in every region whether or not an ALB does (a demotion never deletes logs).
         const albLogs = new AccessLogBucket(`${name}-alb-logs`, { tags }, p);
+        // Likewise the services' log groups: in every region, outside the services, so that a demotion that removes
+        // the services (backup-restore) keeps their logs and a promotion finds them. They were children of the
+        // FargateServices component before; the alias lets existing stacks adopt them rather than recreate them.
+        const serviceLogs = new ServiceLogGroups(`${name}-svc-logs`, {
+            services: cfg.services.map((s) => s.name),
+            logsKmsKeyArn: keys.logsKeyArn,
+            groupNamePrefix: `${name}-svc`,
+            previousParent: pulumi.createUrn(`${name}-svc`, "securecart:compute:FargateServices", this),
+            tags,
+        }, p);
         let web: WebTier | undefined;
         let services: FargateServices | undefined;
         if (plan.computeExists) {
@@ -114,7 +125,7 @@ export class Region extends pulumi.ComponentResource {
                 httpsListenerArn: web.httpsListenerArn,
                 services: cfg.services,
                 capacities: plan.services,
-                logsKmsKeyArn: keys.logsKeyArn,
+                logGroups: serviceLogs.groups,
                 targetCpuPercent: cfg.web.targetCpuPercent,
                 tags,
             }, p);

@@ -286,7 +286,7 @@ export const backupsCopiedToStandbys: StackPolicy = {
 
 export const statefulProtected: StackPolicy = {
     name: "dr-stateful-resources-protected",
-    description: "Every stateful resource (databases, tables, replicas, keys, vaults, buckets, secrets) has the Pulumi protect option, so no update or drill can delete it.",
+    description: "Every stateful resource (databases, tables, replicas, keys, vaults, buckets, secrets, log groups, ECR repositories) has the Pulumi protect option, so no update or drill can delete it.",
     severity: "critical",
     enforcementLevel: "mandatory",
     remediationSteps: "Create the resource with { protect: true, retainOnDelete: true }. The analyzer protocol carries `protect` only; deletion protection on the resource itself is checked by aws-rds-deletion-protection and aws-dynamodb-deletion-protection.",

@@ -49,7 +49,7 @@ const TF = "hashicorp/terraform-provider-aws";
 /**
  * The stateful types: resources that hold data or identity that a replacement or deletion would lose
  * (a database's volume, a table's items, a key's ciphertexts, a vault's recovery points, a bucket's
- * objects, a secret's value). A drill must never replace or delete one.
+ * objects, a secret's value, a log group's events, a repository's images). A drill must never replace or delete one.
  */
 export const STATEFUL_TYPES: readonly string[] = [
     "aws:rds/cluster:Cluster",
@@ -64,6 +64,9 @@ export const STATEFUL_TYPES: readonly string[] = [
     "aws:s3/bucketV2:BucketV2",
     "aws:secretsmanager/secret:Secret",
     "random:index/randomPassword:RandomPassword",
+    // Issue 11: logs an incident review needs (application, database, flow logs) and container images.
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:ecr/repository:Repository",
 ];
 
 /**
@@ -218,6 +221,24 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
         ],
         note: "overrideSpecial changing from \"\" to null does not replace (RequiresReplaceUnlessEmptyStringToNull).",
     },
+    {
+        type: "aws:cloudwatch/logGroup:LogGroup",
+        terraform: "aws_cloudwatch_log_group",
+        source: `${TF} internal/service/logs/group.go`,
+        properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }, { name: "logGroupClass", computed: true }],
+        note: "name, namePrefix and logGroupClass are Optional + Computed + ForceNew. kmsKeyId is updated in place " +
+            "(AssociateKmsKey / DisassociateKmsKey), retentionInDays by PutRetentionPolicy, skipDestroy and tags in place.",
+    },
+    {
+        type: "aws:ecr/repository:Repository",
+        terraform: "aws_ecr_repository",
+        source: `${TF} internal/service/ecr/repository.go`,
+        properties: [{ name: "name" }, { name: "encryptionConfigurations", removalSuppressed: true }],
+        note: "name is Required + ForceNew (Pulumi autonames it when absent, which would replace it). The encryption_configuration " +
+            "block is ForceNew, as are its encryption_type (default AES256) and kms_key; removing the block is suppressed " +
+            "(SuppressMissingOptionalConfigurationBlock). imageTagMutability, imageScanningConfiguration, forceDelete and tags " +
+            "change in place. Re-read at a pre-v6 schema version.",
+    },
 ];
 
 /**
@@ -259,10 +280,6 @@ export const OTHER_RULES: readonly ReplaceRule[] = [
     },
     {
         type: "aws:rds/subnetGroup:SubnetGroup", terraform: "aws_db_subnet_group", reread: false, source: `${TF} internal/service/rds/subnet_group.go`,
-        properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }],
-    },
-    {
-        type: "aws:cloudwatch/logGroup:LogGroup", terraform: "aws_cloudwatch_log_group", reread: false, source: `${TF} internal/service/logs/group.go`,
         properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }],
     },
     {

@@ -137,6 +137,68 @@ describe("drill rehearsal: every transition keeps every stateful resource", () =
     }
 });
 
+// Issue 11, drill findings: logs an incident review needs, and container images, are state.
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const REPOSITORY = "aws:ecr/repository:Repository";
+
+describe("drill rehearsal: log groups and ECR repositories outlive every role change (issue 11)", () => {
+    for (const strategy of STRATEGIES) {
+        const base = [`strategy=${strategy}`];
+        const west = [...base, `primaryRegion=${DR_REGION}`];
+        const transitions: Array<[string, string[], string[]]> = [
+            ["planned switchover", base, [`primaryRegion=${DR_REGION}`]],
+            ["failback", west, ["primaryRegion=us-east-1"]],
+            ["unplanned failover", base, [`primaryRegion=${DR_REGION}`, "failoverMode=unplanned"]],
+        ];
+        for (const [what, b, c] of transitions) {
+            it(`${strategy}, ${what}: no log group or repository is created, deleted or replaced`, async () => {
+                const r = await drill(b, c);
+                const touched = r.stacks.flatMap((d) => d.changes
+                    .filter((x) => (x.type === LOG_GROUP || x.type === REPOSITORY) && x.op !== "update")
+                    .map((x) => `${d.stack}: ${x.op} ${x.type} ${x.name}`));
+                // Not even created: the groups exist in every region whatever its role, so a promotion finds them.
+                assert.deepEqual(touched, [], `${strategy} ${what}`);
+                assert.deepEqual(r.failures.filter((f) => f.type === LOG_GROUP || f.type === REPOSITORY).map((f) => f.message), []);
+            });
+        }
+    }
+
+    for (const [type, what] of [[LOG_GROUP, "log group"], [REPOSITORY, "ECR repository"]] as const) {
+        it(`every ${what}, in every stack, strategy and role, is protected and retained on delete`, async () => {
+            let seen = 0;
+            for (const strategy of STRATEGIES) {
+                for (const primary of ["us-east-1", DR_REGION]) {
+                    for (const p of await plan({ files, overrides: overrides(`strategy=${strategy}`, `primaryRegion=${primary}`) })) {
+                        for (const r of p.resources.filter((x) => x.type === type)) {
+                            assert.ok(r.protect && r.retainOnDelete, `${strategy}, primary ${primary}: ${p.stack} ${r.type} ${r.name} must be protected and retained`);
+                            seen++;
+                        }
+                    }
+                }
+            }
+            assert.ok(seen > 0, `the plans hold at least one ${what}`);
+        });
+    }
+
+    it("backup-restore: a standby already holds the services' and the restored cluster's log groups", async () => {
+        const dr = (await plan({ files, overrides: overrides("strategy=backup-restore") })).find((p) => p.stack === "dr")!;
+        const names = dr.resources.filter((r) => r.type === LOG_GROUP).map((r) => r.name);
+        assert.ok(names.some((n) => /-db-restored-log$/.test(n)), names.join(", "));
+        assert.ok(names.filter((n) => /-svc-.+-logs$/.test(n)).length >= 1, names.join(", "));
+        assert.ok(!dr.resources.some((r) => r.type === "aws:ecs/cluster:Cluster"), "no compute in a backup-restore standby");
+    });
+
+    it("both are stateful types of the drill, with rules from the provider schema", () => {
+        assert.ok(STATEFUL_TYPES.includes(LOG_GROUP) && STATEFUL_TYPES.includes(REPOSITORY));
+        assert.ok(!DELETE_IS_WARNING[LOG_GROUP] && !DELETE_IS_WARNING[REPOSITORY], "deleting one fails the drill");
+        const rule = (t: string) => STATEFUL_RULES.find((r) => r.type === t)!;
+        assert.match(rule(LOG_GROUP).source, /internal\/service\/logs\/group\.go$/);
+        assert.deepEqual(rule(LOG_GROUP).properties.map((p) => p.name).sort(), ["logGroupClass", "name", "namePrefix"]);
+        assert.match(rule(REPOSITORY).source, /internal\/service\/ecr\/repository\.go$/);
+        assert.deepEqual(rule(REPOSITORY).properties.map((p) => p.name).sort(), ["encryptionConfigurations", "name"]);
+    });
+});
+
 describe("drill rehearsal: identity changes fail and name the resource", () => {
     it("a table's hash key change replaces the table: verdict fail, naming the table and hashKey", async () => {
         const r = await drill([], ["tables[0].hashKey=x", "tables[0].attributes[0].name=x"]);
@@ -242,6 +304,32 @@ describe("drill diff: one property at a time on real planned resources", () => {
         const cluster = only(home, "aws:rds/cluster:Cluster")[0];
         const after = edit(home, (r) => r.urn === cluster.urn, (r) => ({ ...r, ignoreChanges: [...r.ignoreChanges, "backupRetentionPeriod"], inputs: { ...r.inputs, backupRetentionPeriod: 14 } }));
         assert.deepEqual(diffPlans(home, after).changes, []);
+    });
+
+    it("an ECR repository is stateful: renaming replaces it and fails, deleting it fails (issue 11)", () => {
+        const repo = only(home, REPOSITORY)[0];
+        assert.ok(repo, "the home stack has a repository");
+        const renamed = diffPlans(home, edit(home, (r) => r.urn === repo.urn, (r) => ({ ...r, inputs: { ...r.inputs, name: "renamed" } })));
+        assert.deepEqual(renamed.findings.map((f) => [f.level, f.op, f.property]), [["failure", "replace", "name"]]);
+        assert.match(renamed.findings[0].message, /terraform-provider-aws internal\/service\/ecr\/repository\.go/);
+        const reencrypted = diffPlans(home, edit(home, (r) => r.urn === repo.urn, (r) => ({ ...r, inputs: { ...r.inputs, encryptionConfigurations: [{ encryptionType: "AES256" }] } })));
+        assert.deepEqual(reencrypted.findings.map((f) => [f.level, f.op, f.property]), [["failure", "replace", "encryptionConfigurations"]]);
+        const gone = diffPlans(home, edit(home, (r) => r.urn === repo.urn, () => undefined));
+        assert.deepEqual(gone.findings.map((f) => [f.level, f.op]), [["failure", "delete"]]);
+        const mutable = diffPlans(home, edit(home, (r) => r.urn === repo.urn, (r) => ({ ...r, inputs: { ...r.inputs, imageTagMutability: "MUTABLE" } })));
+        assert.deepEqual(mutable.findings, [], "tag mutability changes in place");
+    });
+
+    it("a log group is stateful: its class replaces it and fails, its key changes in place, deleting it fails (issue 11)", () => {
+        const group = only(home, LOG_GROUP)[0];
+        const reclassed = diffPlans(home, edit(home, (r) => r.urn === group.urn, (r) => ({ ...r, inputs: { ...r.inputs, logGroupClass: "INFREQUENT_ACCESS" } })));
+        assert.deepEqual(reclassed.findings.map((f) => [f.level, f.op, f.property]), [["failure", "replace", "logGroupClass"]]);
+        assert.match(reclassed.findings[0].message, /terraform-provider-aws internal\/service\/logs\/group\.go/);
+        const rekeyed = diffPlans(home, edit(home, (r) => r.urn === group.urn, (r) => ({ ...r, inputs: { ...r.inputs, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/other" } })));
+        assert.deepEqual(rekeyed.changes.filter((c) => c.urn === group.urn).map((c) => c.op), ["update"]);
+        assert.deepEqual(rekeyed.findings, []);
+        const gone = diffPlans(home, edit(home, (r) => r.urn === group.urn, () => undefined));
+        assert.deepEqual(gone.findings.map((f) => [f.level, f.op]), [["failure", "delete"]]);
     });
 
     it("every stateful type has a rule naming its source", () => {
