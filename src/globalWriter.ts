@@ -24,6 +24,7 @@ import {
     type RDSClient,
     SwitchoverGlobalClusterCommand,
 } from "@aws-sdk/client-rds";
+import { describeError, plainError } from "./providerErrors";
 
 export type WriterMoveMode = "switchover" | "failover";
 export const WRITER_MOVE_MODES: readonly WriterMoveMode[] = ["switchover", "failover"];
@@ -84,7 +85,7 @@ export interface WriterMoveError extends Error {
  * reach `pulumi up` without its reason.
  */
 export function writerMoveError(code: WriterMoveErrorCode, message: string): WriterMoveError {
-    return Object.assign(new Error(message), { name: "WriterMoveError" as const, code });
+    return plainError("WriterMoveError", message, { code }) as WriterMoveError;
 }
 
 export function isWriterMoveError(e: unknown): e is WriterMoveError {
@@ -106,10 +107,7 @@ export function regionOfArn(arn: string): string | undefined {
     return m?.[1];
 }
 
-export function describeError(e: unknown): string {
-    const err = e as { name?: string; message?: string } | null;
-    return `${err?.name ?? "Error"}: ${err?.message ?? String(e)}`;
-}
+export { describeError };
 
 async function describeGlobal(rds: RDSClient, id: string): Promise<GlobalCluster> {
     let out;

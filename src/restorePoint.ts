@@ -12,6 +12,7 @@
  * This module is serialized into the dynamic provider's closure: it keeps no Set, Map or Error subclass.
  */
 import { DescribeDBClusterSnapshotsCommand, type DBClusterSnapshot, type RDSClient } from "@aws-sdk/client-rds";
+import { describeError, plainError } from "./providerErrors";
 
 export interface RestorableSnapshot {
     readonly snapshotArn: string;
@@ -19,11 +20,9 @@ export interface RestorableSnapshot {
     readonly createdAt: string;
 }
 
-/** Errors carry a plain Error's message (a subclass would lose it once serialized). */
+/** A refusal of the restore-point provider (a plain Error: see providerErrors.ts). */
 export function restorePointError(message: string): Error {
-    const e = new Error(message);
-    e.name = "RestorePointError";
-    return e;
+    return plainError("RestorePointError", message);
 }
 
 /**
@@ -39,8 +38,7 @@ export async function newestRestorableSnapshot(rds: RDSClient, sourceClusterIden
         try {
             out = await rds.send(new DescribeDBClusterSnapshotsCommand({ Marker: marker, MaxRecords: 100 }));
         } catch (e) {
-            const err = e as { name?: string; message?: string };
-            throw restorePointError(`DescribeDBClusterSnapshots failed: ${err?.name ?? "Error"}: ${err?.message ?? String(e)}`);
+            throw restorePointError(`DescribeDBClusterSnapshots failed: ${describeError(e)}`);
         }
         for (const s of out.DBClusterSnapshots ?? []) {
             const sameCluster = (s.DBClusterIdentifier ?? "").toLowerCase() === sourceClusterIdentifier.toLowerCase();
