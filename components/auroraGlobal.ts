@@ -2,22 +2,6 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { AuroraShape } from "../src/strategy";
-import { RestorePoint } from "./restorePoint";
-
-/** Where a restored cluster (shape "restore") comes from. */
-export interface AuroraRestoreSource {
-    /**
-     * Cluster snapshot ARN or AWS Backup recovery point ARN (for Aurora both are `...:cluster-snapshot:...`).
-     * Default: the newest available cluster snapshot of `sourceClusterIdentifier` in `region`, which is where
-     * AWS Backup's cross-region copy actions put them, chosen once by a RestorePoint when the restored
-     * cluster is created (a look-up on every run would fail every update once the copies expire).
-     */
-    readonly snapshotIdentifier?: pulumi.Input<string>;
-    /** This stack's region, where the copies are searched. Required unless `snapshotIdentifier` is set. */
-    readonly region?: pulumi.Input<string>;
-    /** Identifier of the cluster whose copied snapshots are searched (the home stack's cluster). Required. */
-    readonly sourceClusterIdentifier: pulumi.Input<string>;
-}
 
 /** The master credentials, held by the cluster that founded the global database (the home stack's). */
 export interface AuroraCredentials {
@@ -36,7 +20,7 @@ export interface AuroraGlobalArgs {
     readonly ownsGlobalCluster?: boolean;
     /**
      * Identifier of the GlobalCluster: the one created here when `ownsGlobalCluster`, otherwise the home
-     * stack's (read through its StackReference). Required unless the shape is "none" or "restore".
+     * stack's (read through its StackReference). Required unless the shape is "none".
      */
     readonly globalClusterIdentifier?: pulumi.Input<string>;
     /** This region's cluster identifier, e.g. `securecart-us-east-1`; instances get `-1`, `-2`, ... Required. */
@@ -71,8 +55,6 @@ export interface AuroraGlobalArgs {
     readonly availabilityZones: pulumi.Input<string[]>;
     /** Security groups allowed to reach PostgreSQL (5432): the app tier's, and nothing else. Default none. */
     readonly allowedSecurityGroupIds?: pulumi.Input<string>[];
-    /** Recovery point of a restored cluster. Required when the shape is "restore". */
-    readonly restore?: AuroraRestoreSource;
     /** Tags applied to every taggable child. Default none. */
     readonly tags?: Readonly<Record<string, string>>;
 }
@@ -87,8 +69,8 @@ export const AURORA_PORT = 5432;
  * - the GlobalCluster itself in the home stack (for every strategy, so a strategy change never replaces it);
  * - "primary": a cluster in the global cluster with a writer and readers across AZs;
  * - "headless": a secondary cluster with no instances (pilot light); "secondary": one with readers;
- * - "restore": a standalone cluster restored from a recovery point (backup-restore promotion);
- * - "none": only the subnet group, security group and the restored cluster's log group, ready for a restore.
+ * - "none": only the subnet group and security group, which backup-restore's recovery tiers
+ *   (components/recoveryTier.ts) use.
  * Clusters, the global cluster, the credentials secret and the log group are protected and retained on delete. Instances
  * are not: they hold no data (storage belongs to the cluster), and a role change adds or removes them.
  */
@@ -114,12 +96,10 @@ export class AuroraGlobal extends pulumi.ComponentResource {
         const shape = args.shape;
         const problems: string[] = [];
         if (shape === "headless" && instances !== 0) problems.push(`a headless secondary has no instances (got ${instances})`);
-        if ((shape === "primary" || shape === "restore") && instances < 1) problems.push(`a ${shape} cluster needs a writer (got ${instances} instances)`);
+        if (shape === "primary" && instances < 1) problems.push(`a ${shape} cluster needs a writer (got ${instances} instances)`);
         if ((shape === "primary" || shape === "headless" || shape === "secondary") && !args.ownsGlobalCluster && args.globalClusterIdentifier === undefined) {
             problems.push(`a ${shape} member needs globalClusterIdentifier (the home stack's global cluster)`);
         }
-        if (shape === "restore" && !args.restore) problems.push(`a restored cluster needs restore.sourceClusterIdentifier or restore.snapshotIdentifier`);
-        if (shape !== "restore" && shape !== "none" && args.restore) problems.push(`restore is only for shape "restore" (got "${shape}")`);
         if (problems.length) throw new pulumi.ResourceError(`AuroraGlobal ${name}: ${problems.join("; ")}`, this);
 
         // Network plumbing exists in every region, so a restore only adds the cluster.
@@ -159,28 +139,21 @@ export class AuroraGlobal extends pulumi.ComponentResource {
             this.globalClusterIdentifier = pulumi.output(args.globalClusterIdentifier);
         }
 
-        // The PostgreSQL log group of the cluster this region runs, or (shape "none") of the cluster a restore would
-        // create. RDS would create it unencrypted on first export; creating it first puts it under the logs CMK.
-        // It does not follow the shape: a region that is ready for a restore already has the restored cluster's
-        // group, so neither a promotion nor a failback that removes the restored cluster creates or deletes it (the
-        // logs of a recovery window outlive it, for the incident review). Protected and retained on delete.
-        const restored = shape === "restore";
-        const logsRestored = restored || shape === "none";
-        const logClusterId = logsRestored ? `${args.clusterIdentifier}-restored` : args.clusterIdentifier;
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-${logsRestored ? "restored" : "cluster"}-log`, {
-            name: `/aws/rds/cluster/${logClusterId}/postgresql`,
-            retentionInDays: args.logRetentionDays ?? 90,
-            kmsKeyId: args.logsKmsKeyArn,
-            tags: tags(`${name}-${logsRestored ? "restored" : "cluster"}-log`),
-        }, keep);
-
         if (shape === "none") {
             this.registerOutputs({ securityGroupId: this.securityGroupId, subnetGroupName: this.subnetGroupName, globalClusterIdentifier: this.globalClusterIdentifier });
             return;
         }
 
-        const clusterId = restored ? `${args.clusterIdentifier}-restored` : args.clusterIdentifier;
-        const role = restored ? "restored" : "cluster";
+        // The PostgreSQL log group. RDS would create it unencrypted on first export; creating it first puts it
+        // under the logs CMK. Protected and retained on delete: the logs outlive the cluster, for incident review.
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-cluster-log`, {
+            name: `/aws/rds/cluster/${args.clusterIdentifier}/postgresql`,
+            retentionInDays: args.logRetentionDays ?? 90,
+            kmsKeyId: args.logsKmsKeyArn,
+            tags: tags(`${name}-cluster-log`),
+        }, keep);
+
+        const clusterId = args.clusterIdentifier;
 
         const common: aws.rds.ClusterArgs = {
             clusterIdentifier: clusterId,
@@ -203,38 +176,27 @@ export class AuroraGlobal extends pulumi.ComponentResource {
         // Arguments that only matter when the cluster is created. After that, AWS owns them: a secondary reports
         // replicationSourceIdentifier (left alone, the next update would promote/detach it); removing
         // globalClusterIdentifier would silently detach it; the master user belongs to whichever cluster
-        // founded the global database; a restore's snapshot must never be replaced by a newer one.
-        const createOnly = ["replicationSourceIdentifier", "globalClusterIdentifier", "masterUsername", "databaseName", "snapshotIdentifier"];
+        // founded the global database.
+        const createOnly = ["replicationSourceIdentifier", "globalClusterIdentifier", "masterUsername", "databaseName"];
 
-        let cluster: aws.rds.Cluster;
-        if (restored) {
-            const restore = args.restore as AuroraRestoreSource;
-            let snapshot = restore.snapshotIdentifier;
-            if (snapshot === undefined) {
-                if (restore.region === undefined) throw new pulumi.ResourceError(`AuroraGlobal ${name}: a restore without snapshotIdentifier needs restore.region`, this);
-                snapshot = new RestorePoint(`${name}-restore-point`, { sourceClusterIdentifier: restore.sourceClusterIdentifier, region: restore.region }, p).snapshotArn;
-            }
-            cluster = new aws.rds.Cluster(`${name}-restored`, { ...common, snapshotIdentifier: snapshot }, { ...keep, dependsOn: [logGroup], ignoreChanges: createOnly });
-        } else {
-            const member: aws.rds.ClusterArgs = {
-                ...common,
-                globalClusterIdentifier: this.globalClusterIdentifier,
-                enableGlobalWriteForwarding: args.writeForwarding ?? false,
-            };
-            let secretArn: pulumi.Output<string> | undefined;
-            if (args.credentials) {
-                const creds = this.credentials(name, args, args.credentials, tags);
-                secretArn = creds.secretArn;
-                Object.assign(member, {
-                    databaseName: args.databaseName ?? "securecart",
-                    masterUsername: args.masterUsername ?? "securecart_admin",
-                    masterPasswordWo: creds.password,
-                    masterPasswordWoVersion: 1,
-                });
-            }
-            this.secretArn = secretArn;
-            cluster = new aws.rds.Cluster(`${name}-cluster`, member, { ...keep, dependsOn: [logGroup], ignoreChanges: createOnly });
+        const member: aws.rds.ClusterArgs = {
+            ...common,
+            globalClusterIdentifier: this.globalClusterIdentifier,
+            enableGlobalWriteForwarding: args.writeForwarding ?? false,
+        };
+        let secretArn: pulumi.Output<string> | undefined;
+        if (args.credentials) {
+            const creds = this.credentials(name, args, args.credentials, tags);
+            secretArn = creds.secretArn;
+            Object.assign(member, {
+                databaseName: args.databaseName ?? "securecart",
+                masterUsername: args.masterUsername ?? "securecart_admin",
+                masterPasswordWo: creds.password,
+                masterPasswordWoVersion: 1,
+            });
         }
+        this.secretArn = secretArn;
+        const cluster = new aws.rds.Cluster(`${name}-cluster`, member, { ...keep, dependsOn: [logGroup], ignoreChanges: createOnly });
         this.clusterIdentifier = cluster.clusterIdentifier;
         this.clusterArn = cluster.arn;
         this.endpoint = cluster.endpoint;
@@ -243,7 +205,7 @@ export class AuroraGlobal extends pulumi.ComponentResource {
         const azs = pulumi.output(args.availabilityZones);
         for (let i = 0; i < instances; i++) {
             const n = i + 1;
-            const inst = new aws.rds.ClusterInstance(`${name}-${role}-${n}`, {
+            const inst = new aws.rds.ClusterInstance(`${name}-cluster-${n}`, {
                 identifier: `${clusterId}-${n}`,
                 clusterIdentifier: cluster.id,
                 engine: aws.rds.EngineType.AuroraPostgresql,

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 export type GlobalTableShape = "table" | "replica" | "restore";
 
 export interface GlobalTableArgs {
-    /** table: the base table (home stack); replica: a TableReplica of it; restore: a table restored from its PITR. Required. */
+    /** table: the base table (home stack); replica: a TableReplica of it; restore: a recovery tier's table, restored by PITR. Required. */
     readonly shape: GlobalTableShape;
     /** Table name, identical in every region so replicas and restores find it, e.g. `securecart-carts`. Required. */
     readonly tableName: string;
@@ -31,8 +31,18 @@ export interface GlobalTableArgs {
     readonly ttlAttribute?: string;
     /** This region's data key (the multi-Region primary in the home stack, its replica elsewhere). Required. */
     readonly kmsKeyArn: pulumi.Input<string>;
-    /** ARN of the home stack's base table. Required for "replica" and "restore". */
+    /**
+     * "replica": ARN of the home stack's base table. "restore": ARN of the table restored from (cross-region PITR,
+     * to its latest restorable time). Required, except for a restored table that exists already (`existing`).
+     */
     readonly sourceTableArn?: pulumi.Input<string>;
+    /** "restore" only: the table was restored by an earlier update, so its source is no longer read. Default false. */
+    readonly existing?: boolean;
+    /**
+     * `protect` and DynamoDB deletion protection. Off only to retire a superseded recovery tier (the first of its
+     * two steps). Default true.
+     */
+    readonly protect?: boolean;
     /** Tags applied to every taggable child. Default none. */
     readonly tags?: Readonly<Record<string, string>>;
 }
@@ -42,8 +52,9 @@ export interface GlobalTableArgs {
  * - the home stack owns the base table: streams (NEW_AND_OLD_IMAGES), PITR, SSE under the data key,
  *   deletion protection; it ignores `replicas`, so re-applying it never removes a replica made elsewhere;
  * - every other stack owns its `aws.dynamodb.TableReplica`, with PITR and its region's replica key;
- * - a promoted backup-restore region restores the table from the source's point-in-time recovery.
- * The table, the replica and the restored table are protected and retained on delete.
+ * - a backup-restore recovery tier restores the table from its source's point-in-time recovery.
+ * The table, the replica and the restored table are protected and retained on delete (a recovery tier being
+ * retired drops both, so that its second retire step really deletes it).
  */
 export class GlobalTable extends pulumi.ComponentResource {
     public readonly tableName: string;
@@ -54,7 +65,8 @@ export class GlobalTable extends pulumi.ComponentResource {
     constructor(name: string, args: GlobalTableArgs, opts?: pulumi.ComponentResourceOptions) {
         super("securecart:data:GlobalTable", name, {}, opts);
         const p = { parent: this };
-        const keep = { parent: this, protect: true, retainOnDelete: true };
+        const protect = args.protect ?? true;
+        const keep = { parent: this, protect, retainOnDelete: protect };
         const tags = { ...(args.tags ?? {}), Name: args.tableName };
         const provisioned = args.billingMode === "PROVISIONED";
 
@@ -65,7 +77,10 @@ export class GlobalTable extends pulumi.ComponentResource {
             if (args.rangeKey !== undefined && !attrNames.has(args.rangeKey)) problems.push(`rangeKey "${args.rangeKey}" is not in attributes`);
         }
         if (provisioned && (args.readCapacity === undefined || args.writeCapacity === undefined)) problems.push("PROVISIONED needs readCapacity and writeCapacity");
-        if (args.shape !== "table" && args.sourceTableArn === undefined) problems.push(`a ${args.shape} needs sourceTableArn (the home stack's table)`);
+        if (args.shape === "replica" && args.sourceTableArn === undefined) problems.push("a replica needs sourceTableArn (the home stack's table)");
+        // Without a source, a new "restored" table would be created empty: a silent loss of the recovery's data.
+        if (args.shape === "restore" && args.sourceTableArn === undefined && !args.existing) problems.push("a restored table needs sourceTableArn when it is created");
+        if (args.shape !== "restore" && args.existing) problems.push("existing is only for a restored table");
         if (problems.length) throw new pulumi.ResourceError(`GlobalTable ${name}: ${problems.join("; ")}`, this);
 
         this.tableName = args.tableName;
@@ -84,7 +99,7 @@ export class GlobalTable extends pulumi.ComponentResource {
             const restore = args.shape === "restore";
             // When restoring: the latest restorable time of the source, cross-region (the source region must
             // answer). These arguments matter only at creation; a later run never restores again.
-            const restoreArgs: Partial<aws.dynamodb.TableArgs> = restore ? { restoreSourceTableArn: args.sourceTableArn, restoreToLatestTime: true } : {};
+            const restoreArgs: Partial<aws.dynamodb.TableArgs> = restore && !args.existing ? { restoreSourceTableArn: args.sourceTableArn, restoreToLatestTime: true } : {};
             const table = new aws.dynamodb.Table(restore ? `${name}-restored` : `${name}-table`, {
                 name: args.tableName,
                 billingMode: provisioned ? "PROVISIONED" : "PAY_PER_REQUEST",
@@ -97,7 +112,7 @@ export class GlobalTable extends pulumi.ComponentResource {
                 streamViewType: "NEW_AND_OLD_IMAGES",
                 pointInTimeRecovery: { enabled: true },
                 serverSideEncryption: { enabled: true, kmsKeyArn: args.kmsKeyArn },
-                deletionProtectionEnabled: true,
+                deletionProtectionEnabled: protect,
                 ttl: args.ttlAttribute ? { enabled: true, attributeName: args.ttlAttribute } : undefined,
                 ...restoreArgs,
                 tags,

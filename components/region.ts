@@ -14,6 +14,8 @@ import { Dns } from "./dns";
 import { GlobalWriter } from "./globalSwitchover";
 import { GLOBAL_CLUSTER_ID } from "./auroraGlobal";
 import { RecoveryControl } from "./recoveryControl";
+import { RecoveryTier } from "./recoveryTier";
+import { recoveryClusterId, recoveryTableName } from "../src/strategy";
 import { SecurityGroups } from "./securityGroups";
 import { ServiceLogGroups } from "./serviceLogs";
 import { WebTier } from "./webTier";
@@ -29,6 +31,29 @@ export interface HomeRefs {
     readonly auroraClusterIdentifier: pulumi.Input<string>;
     /** Config table name → ARN of the home stack's base table. */
     readonly tableArns: pulumi.Input<Record<string, string>>;
+    /** The home stack's deployed `recovery` output (plain: read before the plan is made). */
+    readonly recovery?: RecoveryOutput;
+}
+
+/** What a stack exports of backup-restore's recovery tiers (every strategy exports it; empty outside backup-restore). */
+export interface RecoveryOutput {
+    /** The generation of the region's live data (0: the founding tier, or none held outside the home region). */
+    readonly liveGeneration: number;
+    /** The generations of the recovery tiers declared in the region. */
+    readonly generations: readonly number[];
+    /** The live tier's Aurora cluster (the home stack's founding cluster while its live generation is 0). */
+    readonly clusterIdentifier?: string;
+    /** Config table name → ARN of the live tier's table. */
+    readonly tableArns: Readonly<Record<string, string>>;
+    /** Generation → that tier's cluster and tables. */
+    readonly tiers: Readonly<Record<string, { readonly clusterIdentifier: string; readonly tableArns: Readonly<Record<string, string>> }>>;
+}
+
+/** Another stack's deployed recovery tiers, as the home stack reads them. */
+export interface PeerRecovery {
+    readonly stack: string;
+    readonly region: string;
+    readonly recovery?: RecoveryOutput;
 }
 
 export interface RegionArgs {
@@ -40,6 +65,8 @@ export interface RegionArgs {
     readonly plan: RegionPlan;
     /** The home stack's outputs; undefined in the home stack itself. */
     readonly home?: HomeRefs;
+    /** Home stack under backup-restore: the other stacks' deployed recovery tiers. Default none. */
+    readonly peers?: readonly PeerRecovery[];
 }
 
 /** One region of SecureCart, composed from the strategy plan: network, keys, and the tiers built on them. */
@@ -163,9 +190,6 @@ export class Region extends pulumi.ComponentResource {
             subnetIds: network.subnetIds["private-data"],
             availabilityZones: network.azs,
             allowedSecurityGroupIds: appSecurityGroupIds,
-            restore: plan.aurora.shape === "restore" && args.home
-                ? { snapshotIdentifier: cfg.database.restoreFromArn, sourceClusterIdentifier: args.home.auroraClusterIdentifier, region: cfg.region }
-                : undefined,
             tags,
         }, p);
         const dynamoShape = plan.dynamo.shape;
@@ -185,14 +209,59 @@ export class Region extends pulumi.ComponentResource {
             sourceTableArn: args.home ? pulumi.output(args.home.tableArns).apply((m) => m[t.name]) : undefined,
             tags,
         }, p));
+        // Backup-restore's recovery tiers (src/strategy.ts planRecovery): restored copies of the data of record,
+        // one per recovery, none removed by a role change. Sources matter only when a tier is created.
+        const tierTags = tags;
+        const recoveryTiers = plan.recovery.tiers.map((t) => {
+            let sourceCluster: pulumi.Input<string>;
+            let sourceTable: (table: string) => pulumi.Input<string> | undefined;
+            if (t.source.kind === "home") {
+                // A promotion: the home region's live tier, as its stack last deployed it.
+                const g = t.source.generation;
+                const rec = args.home?.recovery;
+                sourceCluster = g === 0 ? (args.home?.auroraClusterIdentifier ?? `securecart-${cfg.homeRegion}`) : recoveryClusterId(cfg.homeRegion, g);
+                sourceTable = (table) => g === 0
+                    ? (args.home ? pulumi.output(args.home.tableArns).apply((m) => m[table]) : undefined)
+                    : rec?.tiers[String(g)]?.tableArns[table];
+            } else {
+                // A failback: the tier of the same generation in the region that served during the recovery.
+                const src = t.source;
+                const rec = args.peers?.find((x) => x.stack === src.stack)?.recovery;
+                sourceCluster = rec?.tiers[String(src.generation)]?.clusterIdentifier ?? recoveryClusterId(src.region, src.generation);
+                sourceTable = (table) => rec?.tiers[String(src.generation)]?.tableArns[table];
+            }
+            return new RecoveryTier(`${name}-recovery-r${t.generation}`, {
+                generation: t.generation,
+                clusterIdentifier: recoveryClusterId(cfg.region, t.generation),
+                region: cfg.region,
+                created: t.created,
+                instances: t.instances,
+                protect: t.protect,
+                aurora: { sourceClusterIdentifier: sourceCluster, snapshotIdentifier: cfg.database.restoreFromArn },
+                tables: cfg.tables.map((c) => ({ config: c, tableName: recoveryTableName(c.name, t.generation), sourceTableArn: sourceTable(c.name) })),
+                engineVersion: cfg.database.engineVersion,
+                instanceClass: cfg.database.instanceClass,
+                backupRetentionDays: cfg.database.backupRetentionDays,
+                subnetGroupName: aurora.subnetGroupName,
+                securityGroupId: aurora.securityGroupId,
+                availabilityZones: network.azs,
+                dataKeyArn: keys.dataKeyArn,
+                logsKmsKeyArn: keys.logsKeyArn,
+                tags: tierTags,
+            }, p);
+        });
+        const liveTier = plan.recovery.tiers.findIndex((t) => t.live);
+        const live = liveTier >= 0 ? recoveryTiers[liveTier] : undefined;
         const backup = new Backup(`${name}-backup`, {
             kmsKeyArn: keys.dataKeyArn,
             runsPlan: plan.backup.runsPlan,
             intervalHours: cfg.backup.intervalHours,
             retentionDays: cfg.backup.retentionDays,
             copyToRegions: otherRegions,
-            auroraClusterArns: aurora.clusterArn ? [aurora.clusterArn] : [],
-            tableArns: tables.map((t) => t.tableArn),
+            // The founding tier where it exists, and the live recovery tier: the data of record is backed up and
+            // copied to every other region (the source of the next promotion or of a failback).
+            auroraClusterArns: [...(aurora.clusterArn ? [aurora.clusterArn] : []), ...(live ? [live.clusterArn] : [])],
+            tableArns: [...tables.map((t) => t.tableArn), ...(live ? Object.values(live.tableArns) : [])],
             tags,
         }, p);
         const dataOutputs: Record<string, pulumi.Input<unknown>> = {
@@ -206,6 +275,15 @@ export class Region extends pulumi.ComponentResource {
                 auroraReaderEndpoint: aurora.readerEndpoint,
             } : {}),
             ...(aurora.secretArn ? { auroraSecretArn: aurora.secretArn } : {}),
+            // Read by the other stacks (never by this one): what exists here, so a promotion restores from the
+            // live tier and a failback brings the newest recovery home.
+            recovery: {
+                liveGeneration: plan.recovery.liveGeneration,
+                generations: plan.recovery.tiers.map((t) => t.generation),
+                clusterIdentifier: live ? live.clusterIdentifier : aurora.clusterIdentifier,
+                tableArns: live ? live.tableArns : Object.fromEntries(tables.map((t, i) => [cfg.tables[i].name, t.tableArn])),
+                tiers: Object.fromEntries(plan.recovery.tiers.map((t, i) => [String(t.generation), { clusterIdentifier: recoveryTiers[i].clusterIdentifier, tableArns: recoveryTiers[i].tableArns }])),
+            },
         };
 
         // The writer follows primaryRegion inside `pulumi up`: the (new) primary's stack asserts that its cluster

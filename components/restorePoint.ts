@@ -8,6 +8,8 @@ export interface RestorePointArgs {
     readonly sourceClusterIdentifier: pulumi.Input<string>;
     /** Region whose copies are searched: this stack's region. Required. */
     readonly region: pulumi.Input<string>;
+    /** A recovery point chosen by the operator (`database.restoreFromArn`): recorded, nothing is looked up. Default none. */
+    readonly givenSnapshotArn?: pulumi.Input<string>;
 }
 
 
@@ -24,13 +26,17 @@ export const restorePointProvider: pulumi.dynamic.ResourceProvider = {
             // Unknown during a preview: validated when it is known.
             if (v !== UNKNOWN && (typeof v !== "string" || v.length === 0)) failures.push({ property: k, reason: `${k}: got ${JSON.stringify(v)}; expected a non-empty string` });
         }
-        return { inputs: { sourceClusterIdentifier: news.sourceClusterIdentifier, region: news.region }, failures };
+        const given = news.givenSnapshotArn;
+        if (given !== undefined && given !== UNKNOWN && (typeof given !== "string" || !given.startsWith("arn:aws"))) failures.push({ property: "givenSnapshotArn", reason: `givenSnapshotArn: got ${JSON.stringify(given)}; expected a recovery point ARN` });
+        return { inputs: { sourceClusterIdentifier: news.sourceClusterIdentifier, region: news.region, ...(given !== undefined ? { givenSnapshotArn: given } : {}) }, failures };
     },
     async diff() {
         // The restored cluster ignores its snapshot after creation; re-choosing would only mislead.
         return { changes: false, replaces: [], deleteBeforeReplace: false };
     },
     async create(inputs: any) {
+        // A recovery point named in config is recorded as it is: nothing is looked up.
+        if (typeof inputs.givenSnapshotArn === "string") return { id: inputs.givenSnapshotArn, outs: { ...inputs, snapshotArn: inputs.givenSnapshotArn, snapshotCreatedAt: "(named in config)" } };
         const found = await newestRestorableSnapshot(new RDSClient({ region: inputs.region }), inputs.sourceClusterIdentifier);
         if (!found) {
             throw restorePointError(`no available cluster snapshot of ${inputs.sourceClusterIdentifier} in ${inputs.region} to restore from (AWS Backup copies to this region's vault may be missing, still copying, or expired); set securecart:database.restoreFromArn to a recovery point ARN and run again`);
@@ -65,6 +71,7 @@ export class RestorePoint extends pulumi.dynamic.Resource {
         super(restorePointProvider, name, {
             sourceClusterIdentifier: args.sourceClusterIdentifier,
             region: args.region,
+            givenSnapshotArn: args.givenSnapshotArn,
             snapshotArn: undefined,
             snapshotCreatedAt: undefined,
         }, opts, "securecart", "RestorePoint");

@@ -86,18 +86,12 @@ export const standbyHasStrategyResources: StackPolicy = {
                 need(inGlobal.length > 0, "an Aurora secondary cluster in the global cluster", "this strategy replicates data live");
                 need(inGlobal.some((c) => instancesOf(c, rs).length > 0), "at least one instance in its Aurora secondary", "the standby serves reads and can be promoted in minutes");
                 break;
-            case "restore":
-                need(clusters.some((c) => isSet(prop(c, "snapshotIdentifier")) || prop(c, "restoreToPointInTime") !== undefined), "an Aurora cluster restored from a recovery point", "backup-restore recovers from backups");
-                break;
             default:
                 break;
         }
         switch (plan.dynamo.shape) {
             case "replica":
                 need(ofType(rs, T.tableReplica).length > 0, "DynamoDB table replicas", "this strategy replicates tables live");
-                break;
-            case "restore":
-                need(ofType(rs, T.table).some((t) => ["restoreSourceTableArn", "restoreSourceName", "restoreBackupArn"].some((k) => isSet(prop(t, k)))), "DynamoDB tables restored from a recovery point", "backup-restore recovers from backups");
                 break;
             default:
                 break;

@@ -235,14 +235,11 @@ export interface ProjectFacts {
     readonly regions: string[];
     /** The region that holds the primary role. Empty: unknown. */
     readonly primaryRegion: string;
-    /** Backup-restore: whether a standby keeps a restored data tier after failback. */
-    readonly keepRestored: boolean;
 }
 
 export const PROJECT_FACTS_SCHEMA: PolicyConfigSchema["properties"] = {
     regions: { type: "array", items: { type: "string" }, default: [], description: "The project's regions; the first is the home region." },
     primaryRegion: { type: "string", default: "", description: "The region that holds the primary role (used when the stack carries no role tag)." },
-    keepRestored: { type: "boolean", default: false, description: "Backup-restore: a standby keeps its restored data tier after failback." },
 };
 
 export interface StackContext {
@@ -277,7 +274,7 @@ export function stackContext(resources: readonly PolicyResource[], facts: Projec
     const isHome = facts.regions.length > 0 && region
         ? facts.regions[0] === region
         : ofType(resources, T.kmsKey).some((k) => isTrue(prop(k, "multiRegion")));
-    const plan = strategy && role ? expectedPlan(strategy, role, isHome, facts.keepRestored) : undefined;
+    const plan = strategy && role ? expectedPlan(strategy, role, isHome) : undefined;
     return { region, strategy, role, roleSource, isHome, plan };
 }
 
@@ -286,9 +283,9 @@ export function stackContext(resources: readonly PolicyResource[], facts: Projec
  * primary of 2 (max 4): the policies use only the shape and whether each tier is zero, never exact counts,
  * which stack config may override per tier.
  */
-export function expectedPlan(strategy: Strategy, role: Role, isHome: boolean, keepRestored: boolean): RegionPlan {
+export function expectedPlan(strategy: Strategy, role: Role, isHome: boolean): RegionPlan {
     // planRegion reads only the three capacity fields of the web config.
     const web = { minSize: 2, maxSize: 4, desiredCapacity: 2 } satisfies Pick<WebConfig, "minSize" | "maxSize" | "desiredCapacity">;
     const capacity: CapacityConfig = { warmStandbyFraction: 0.5, standby: {} };
-    return planRegion({ strategy, role, isHome, web: web as WebConfig, services: [], capacity, auroraReaders: 1, keepRestored });
+    return planRegion({ strategy, role, isHome, web: web as WebConfig, services: [], capacity, auroraReaders: 1 });
 }

@@ -118,8 +118,8 @@ export const drEstimatesWithinTargets: StackPolicy = {
             if (ctx.role !== "standby") args.notApplicable("the primary's estimate is checked on the standby stack (or pass the standby's resources as `peer`)");
             const scaled = ctx.strategy
                 ? (() => {
-                    const p = expectedPlan(ctx.strategy, "primary", false, c.keepRestored);
-                    const s = expectedPlan(ctx.strategy, "standby", false, c.keepRestored);
+                    const p = expectedPlan(ctx.strategy, "primary", false);
+                    const s = expectedPlan(ctx.strategy, "standby", false);
                     return s.web.desired < p.web.desired;
                 })()
                 : undefined;

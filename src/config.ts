@@ -212,8 +212,11 @@ const nsSchema = z.strictObject({
     drill: z.enum(["none", "outage"]).default("none"),
     failoverControl: z.enum(["dns", "arc"]).default("dns"),
     stackOrg: z.string().min(1).default("organization"),
-    /** Backup-restore only: keep a promoted region's restored data tier after failback. Default false. */
-    keepRestored: bool.default(false),
+    /**
+     * Backup-restore: the explicit retirement of superseded recovery tiers in this stack's region. "keep"
+     * (default); "unprotect" (the first step: protect and deletion protection off); "delete" (the second).
+     */
+    recovery: z.strictObject({ retire: z.enum(["keep", "unprotect", "delete"]).default("keep") }).default(() => ({ retire: "keep" as const })),
     network: networkSchema,
     tags: tagsSchema,
     dns: dnsSchema,

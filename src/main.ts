@@ -4,10 +4,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HomeRefs, Region } from "../components/region";
+import { HomeRefs, PeerRecovery, Region, RecoveryOutput } from "../components/region";
 import { ConfigError, StackConfig } from "./config";
 import { readStackConfigs } from "./configSource";
-import { planRegion } from "./strategy";
+import { RecoveryInputs, heldGenerations, planRegion } from "./strategy";
 
 export function stackReferenceName(cfg: StackConfig, stack: string): string {
     return `${cfg.stackOrg}/${cfg.project}/${stack}`;
@@ -99,6 +99,39 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
     }
     const factErrors = factProblems(checked, facts);
     if (factErrors.length) throw new pulumi.RunError(new ConfigError(factErrors).message);
+    const homeStack = stacks.find((s) => s.isHome);
+    // What exists of backup-restore's recovery tiers: this region's are looked up in this region (always, so that
+    // a strategy change away from backup-restore is refused while tiers exist); the other stacks' are read from
+    // their deployed outputs through StackReferences (the state backend), so no other region is ever called.
+    const own = await aws.rds.getClusters({ region: cfg.region });
+    const recoveryIn: { -readonly [K in keyof RecoveryInputs]: RecoveryInputs[K] } = {
+        held: heldGenerations(cfg.region, own.clusterIdentifiers ?? []),
+        retire: cfg.recovery.retire,
+    };
+    let home: HomeRefs | undefined;
+    const peers: PeerRecovery[] = [];
+    if (!cfg.isHome && homeStack) {
+        const ref = new pulumi.StackReference(stackReferenceName(cfg, homeStack.stack));
+        const homeRecovery = recoveryOutput(await ref.getOutputValue("recovery"));
+        recoveryIn.homeLive = homeRecovery?.liveGeneration ?? 0;
+        home = {
+            dataKeyArn: ref.requireOutput("dataKeyArn") as pulumi.Output<string>,
+            routingControlArns: ref.getOutput("routingControlArns") as pulumi.Output<Record<string, string> | undefined>,
+            globalClusterIdentifier: ref.requireOutput("globalClusterIdentifier") as pulumi.Output<string>,
+            auroraClusterIdentifier: ref.requireOutput("auroraClusterIdentifier") as pulumi.Output<string>,
+            tableArns: ref.requireOutput("tableArns") as pulumi.Output<Record<string, string>>,
+            recovery: homeRecovery,
+        };
+    } else if (cfg.isHome && cfg.strategy === "backup-restore") {
+        // The home stack brings a recovery home: it needs to know what the other regions hold. Each of their
+        // stacks must exist in the backend (`pulumi stack init`) before the home stack's first `pulumi up`.
+        for (const s of stacks.filter((x) => !x.isHome)) {
+            const ref = new pulumi.StackReference(stackReferenceName(cfg, s.stack));
+            const r = recoveryOutput(await ref.getOutputValue("recovery"));
+            peers.push({ stack: s.stack, region: s.region, recovery: r });
+        }
+        recoveryIn.peers = peers.map((x) => ({ stack: x.stack, region: x.region, newest: Math.max(0, ...(x.recovery?.generations ?? [])) }));
+    }
     const plan = planRegion({
         strategy: cfg.strategy,
         role: cfg.role,
@@ -108,28 +141,31 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
         capacity: cfg.capacity,
         natOverride: cfg.network.natStrategy,
         auroraReaders: cfg.database.readers,
-        keepRestored: cfg.keepRestored,
+        recovery: recoveryIn,
         failoverMode: cfg.failoverMode,
         drill: cfg.drill,
     });
-    const homeStack = stacks.find((s) => s.isHome);
-    let home: HomeRefs | undefined;
-    if (!cfg.isHome && homeStack) {
-        const ref = new pulumi.StackReference(stackReferenceName(cfg, homeStack.stack));
-        home = {
-            dataKeyArn: ref.requireOutput("dataKeyArn") as pulumi.Output<string>,
-            routingControlArns: ref.getOutput("routingControlArns") as pulumi.Output<Record<string, string> | undefined>,
-            globalClusterIdentifier: ref.requireOutput("globalClusterIdentifier") as pulumi.Output<string>,
-            auroraClusterIdentifier: ref.requireOutput("auroraClusterIdentifier") as pulumi.Output<string>,
-            tableArns: ref.requireOutput("tableArns") as pulumi.Output<Record<string, string>>,
-        };
-    }
-    const region = new Region("securecart", { config: cfg, stacks, plan, home });
+    if (plan.recovery.problems.length) throw new pulumi.RunError(new ConfigError(plan.recovery.problems.map((m) => `[stack ${cfg.stack}] ${m}`)).message);
+    const region = new Region("securecart", { config: cfg, stacks, plan, home, peers });
     return {
         region: cfg.region,
         role: cfg.role,
         strategy: cfg.strategy,
         homeRegion: cfg.homeRegion,
         ...region.outputs,
+    };
+}
+
+/** A stack's deployed `recovery` output, or undefined when it has none (never deployed, or deployed before it existed). */
+export function recoveryOutput(v: unknown): RecoveryOutput | undefined {
+    if (v === null || typeof v !== "object") return undefined;
+    const o = v as Partial<RecoveryOutput>;
+    const generations = Array.isArray(o.generations) ? o.generations.filter((g): g is number => Number.isInteger(g) && g > 0) : [];
+    return {
+        liveGeneration: Number.isInteger(o.liveGeneration) ? (o.liveGeneration as number) : 0,
+        generations,
+        clusterIdentifier: typeof o.clusterIdentifier === "string" ? o.clusterIdentifier : undefined,
+        tableArns: o.tableArns && typeof o.tableArns === "object" ? o.tableArns : {},
+        tiers: o.tiers && typeof o.tiers === "object" ? o.tiers : {},
     };
 }

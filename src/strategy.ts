@@ -12,8 +12,7 @@ export interface Capacity {
 
 /** What the data tier runs in a region. */
 export type AuroraShape =
-    | "none" // no cluster (backup-restore standby before recovery)
-    | "restore" // a cluster restored from a recovery point (backup-restore promotion)
+    | "none" // no member cluster (backup-restore outside the home region: its data lives in recovery tiers)
     | "primary" // the global cluster's writer cluster, with readers
     | "headless" // a secondary with no instances (pilot light)
     | "secondary"; // a secondary with readers (warm standby, active-active)
@@ -45,9 +44,11 @@ export interface RegionPlan {
         readonly ownsGlobalCluster: boolean;
     };
     readonly dynamo: {
-        /** table: the base table (home); replica: a TableReplica; restore: tables restored from PITR; none. */
-        readonly shape: "table" | "replica" | "restore" | "none";
+        /** table: the base table (home); replica: a TableReplica; none (backup-restore elsewhere: see recovery). */
+        readonly shape: "table" | "replica" | "none";
     };
+    /** Backup-restore's recovery tiers in this region (restored copies of the data), and which one is live. */
+    readonly recovery: RecoveryPlan;
     readonly backup: {
         /** The backup plan runs where the primary writer is, and copies to every standby vault. */
         readonly runsPlan: boolean;
@@ -77,8 +78,8 @@ export interface StrategyInputs {
     readonly natOverride?: NatStrategy;
     /** Primary-shape readers from config. */
     readonly auroraReaders: number;
-    /** Backup-restore: keep the restored data tier after failback (set by the failback runbook). */
-    readonly keepRestored: boolean;
+    /** What exists of backup-restore's recovery tiers, here and in the other regions. Default: nothing. */
+    readonly recovery?: RecoveryInputs;
     /** planned: managed switchover (RPO 0); unplanned: failover with data loss, old primary fenced. Default planned. */
     readonly failoverMode?: "planned" | "unplanned";
     /** The outage drill on this stack. Default none. */
@@ -139,14 +140,16 @@ export function planRegion(i: StrategyInputs): RegionPlan {
         : computeExists ? "single" : "none");
 
     const primaryInstances = 1 + i.auroraReaders;
+    const recovery = planRecovery({ strategy: i.strategy, role: i.role, isHome: i.isHome, liveInstances: primaryInstances, ...(i.recovery ?? {}) });
     let aurora: RegionPlan["aurora"];
     if (i.strategy === "backup-restore") {
-        // No replication: only the home stack has a live cluster; another region restores when it is promoted
-        // (and keeps the restored cluster while keepRestored is set, so a failback deletes nothing).
-        const restored = !i.isHome && (primary || i.keepRestored);
+        // No replication: only the home stack has a member cluster (the founding tier); the data of a recovery
+        // lives in recovery tiers (planRecovery), restored copies that no role change ever deletes.
         aurora = {
-            shape: i.isHome ? "primary" : restored ? "restore" : "none",
-            instances: i.isHome || restored ? primaryInstances : 0,
+            shape: i.isHome ? "primary" : "none",
+            // The founding cluster keeps its readers while it is the live tier; once a failback has brought a
+            // recovery tier home it keeps only its writer (an Aurora global database's primary needs one).
+            instances: i.isHome ? (recovery.liveGeneration === 0 ? primaryInstances : 1) : 0,
             writeForwarding: false,
             ownsGlobalCluster: i.isHome,
         };
@@ -165,11 +168,7 @@ export function planRegion(i: StrategyInputs): RegionPlan {
         };
     }
 
-    const dynamoShape: RegionPlan["dynamo"]["shape"] = i.isHome
-        ? "table"
-        : i.strategy === "backup-restore"
-            ? (primary || i.keepRestored ? "restore" : "none")
-            : "replica";
+    const dynamoShape: RegionPlan["dynamo"]["shape"] = i.isHome ? "table" : i.strategy === "backup-restore" ? "none" : "replica";
 
     return {
         strategy: i.strategy,
@@ -183,6 +182,7 @@ export function planRegion(i: StrategyInputs): RegionPlan {
         services,
         aurora,
         dynamo: { shape: dynamoShape },
+        recovery,
         backup: { runsPlan: primary },
         dns: {
             ...(i.strategy === "active-active"
@@ -202,4 +202,165 @@ export function planRegion(i: StrategyInputs): RegionPlan {
         // there). Backup-restore has no replication, so there is nothing to move; it restores instead.
         writerMove: primary && i.strategy !== "backup-restore" ? (i.failoverMode === "unplanned" ? "failover" : "switchover") : undefined,
     };
+}
+
+// --- Backup-restore recovery tiers -------------------------------------------------------------------------
+//
+// Backup-restore replicates nothing, so a recovery creates data: the promoted region restores a copy of the
+// home region's live data (a recovery tier), and a failback restores a copy of that copy back in the home
+// region. Neither copy can be written into an existing cluster or table (a restore always creates a new one),
+// and the copy left behind holds data nobody else has until the next copy is made, so no role change deletes
+// a tier: it is retired only by the explicit `recovery.retire` steps, and only once it is superseded.
+//
+// Tiers are numbered by generation, one number per recovery: the founding tier (the home stack's member of
+// the global database and its base tables) is generation 0; a promotion restores generation (home's live + 1);
+// a failback brings the newest generation home under the same number. Which tiers exist is looked up, not
+// configured (a failback is a plain primaryRegion change): each stack lists its own region's clusters, and
+// reads the other stacks' deployed outputs for theirs, so nothing here calls another region.
+
+/** The explicit, two-step retirement of superseded recovery tiers (config `recovery.retire`). */
+export type RetireStep = "keep" | "unprotect" | "delete";
+
+export interface RecoveryInputs {
+    /** Generations of the recovery tiers that exist in this region now (looked up). Default none. */
+    readonly held?: readonly number[];
+    /** Non-home stacks: the home stack's live generation, from its deployed outputs (0: the founding tier). Default 0. */
+    readonly homeLive?: number;
+    /** Home stack: the newest generation each other stack holds, from its deployed outputs. Default none. */
+    readonly peers?: readonly { readonly stack: string; readonly region: string; readonly newest: number }[];
+    /** What happens to superseded tiers. Default "keep". */
+    readonly retire?: RetireStep;
+}
+
+/** Where a tier's data comes from (it matters only when the tier is created: a restore happens once). */
+export type RecoverySource =
+    | { readonly kind: "home"; readonly generation: number }
+    | { readonly kind: "peer"; readonly stack: string; readonly region: string; readonly generation: number };
+
+export interface RecoveryTierPlan {
+    readonly generation: number;
+    /** The tier that holds this region's data of record while it is primary (and the source of the next copy). */
+    readonly live: boolean;
+    /** Created by this update (a restore); otherwise it exists already and its source no longer matters. */
+    readonly created: boolean;
+    /** Aurora instances: the primary's count while live and serving, none otherwise (the volume keeps the data). */
+    readonly instances: number;
+    /**
+     * A newer tier holds everything it holds: live elsewhere or here. Only superseded tiers can be retired; a
+     * tier whose data has not been brought home yet never is.
+     */
+    readonly superseded: boolean;
+    /** `protect` and deletion protection: off only in the retire steps. */
+    readonly protect: boolean;
+    readonly source: RecoverySource;
+}
+
+export interface RecoveryPlan {
+    /** The generation of this region's live data: 0 is the founding tier (home), or none held (elsewhere). */
+    readonly liveGeneration: number;
+    /** The tiers declared in this region, oldest first. Retired tiers are not declared. */
+    readonly tiers: readonly RecoveryTierPlan[];
+    /** Generations being retired by `recovery.retire: delete` (they exist but are no longer declared). */
+    readonly retired: readonly number[];
+    /** Why this configuration cannot be applied to what exists (each names the key and the way out). */
+    readonly problems: readonly string[];
+}
+
+/** The identifier of a recovery tier's Aurora cluster, e.g. `securecart-us-west-2-r1`. */
+export function recoveryClusterId(region: string, generation: number): string {
+    return `securecart-${region}-r${generation}`;
+}
+
+/** The name of a recovery tier's copy of a table, e.g. `securecart-carts-r1`. */
+export function recoveryTableName(table: string, generation: number): string {
+    return `securecart-${table}-r${generation}`;
+}
+
+/** The generations found among a region's cluster identifiers (anything else is not a recovery tier). */
+export function heldGenerations(region: string, clusterIdentifiers: readonly string[]): number[] {
+    const prefix = `securecart-${region}-r`;
+    const out: number[] = [];
+    for (const id of clusterIdentifiers) {
+        if (!id.startsWith(prefix)) continue;
+        const n = id.slice(prefix.length);
+        if (/^[1-9][0-9]{0,5}$/.test(n) && !out.includes(Number(n))) out.push(Number(n));
+    }
+    return out.sort((a, b) => a - b);
+}
+
+export function planRecovery(i: {
+    readonly strategy: Strategy;
+    readonly role: Role;
+    readonly isHome: boolean;
+    /** Aurora instances of a live, serving tier. */
+    readonly liveInstances: number;
+} & RecoveryInputs): RecoveryPlan {
+    const held = [...new Set(i.held ?? [])].sort((a, b) => a - b);
+    const retire = i.retire ?? "keep";
+    const primary = i.role === "primary";
+    const problems: string[] = [];
+    const max = (xs: readonly number[]) => xs.reduce((m, x) => Math.max(m, x), 0);
+    if (i.strategy !== "backup-restore") {
+        // The replicated strategies replicate the founding tier; a recovery tier is outside the global database.
+        if (held.length) {
+            problems.push(`securecart:strategy: got "${i.strategy}"; this region holds backup-restore recovery tiers ${held.map((g) => `r${g}`).join(", ")}, ` +
+                "which a replicated strategy would not keep (and whose newest, if it is the live data, is outside the global database). " +
+                "Stay on backup-restore until they are retired (recovery.retire: unprotect, then delete); moving live data back into the global database is not supported yet");
+        }
+        return { liveGeneration: 0, tiers: [], retired: [], problems };
+    }
+    let live: number;
+    let created: RecoverySource | undefined;
+    /** Generations whose data the live tier (here or at home) already holds. */
+    let supersededBelowOrAt: number;
+    if (i.isHome) {
+        const own = max(held);
+        const newest = [...(i.peers ?? [])].sort((a, b) => b.newest - a.newest)[0];
+        if (primary && newest && newest.newest > own) {
+            // Failback: bring the newest recovery home, under its own generation number.
+            live = newest.newest;
+            created = { kind: "peer", stack: newest.stack, region: newest.region, generation: newest.newest };
+        } else {
+            live = own;
+        }
+        supersededBelowOrAt = live - 1;
+    } else {
+        const homeLive = i.homeLive ?? 0;
+        const own = max(held);
+        if (primary) {
+            // A tier newer than home's live data is this recovery's; otherwise restore the next generation.
+            live = own > homeLive ? own : homeLive + 1;
+            if (!held.includes(live)) created = { kind: "home", generation: homeLive };
+        } else {
+            live = 0;
+        }
+        // Home's live tier holds everything up to its generation; while primary, older tiers here too.
+        supersededBelowOrAt = primary ? Math.max(homeLive, live - 1) : homeLive;
+    }
+    const generations = [...held, ...(created ? [live] : [])].sort((a, b) => a - b);
+    const tiers: RecoveryTierPlan[] = [];
+    const retired: number[] = [];
+    for (const g of generations) {
+        const isLive = g === live;
+        const superseded = !isLive && g <= supersededBelowOrAt;
+        if (superseded && retire === "delete") { retired.push(g); continue; }
+        const source: RecoverySource = created && g === live ? created : sourceOf(i, g);
+        tiers.push({
+            generation: g,
+            live: isLive,
+            created: created !== undefined && g === live,
+            instances: isLive && primary ? i.liveInstances : 0,
+            superseded,
+            protect: !(superseded && retire === "unprotect"),
+            source,
+        });
+    }
+    return { liveGeneration: live, tiers, retired, problems };
+}
+
+/** The source a tier was restored from, as well as it can be told afterwards (only creation reads it). */
+function sourceOf(i: RecoveryInputs & { readonly isHome: boolean }, g: number): RecoverySource {
+    if (!i.isHome) return { kind: "home", generation: g - 1 };
+    const holder = (i.peers ?? []).find((p) => p.newest === g) ?? (i.peers ?? [])[0];
+    return holder ? { kind: "peer", stack: holder.stack, region: holder.region, generation: g } : { kind: "home", generation: g - 1 };
 }

@@ -54,7 +54,43 @@ export interface Rehearsal {
     readonly stacks: readonly StackDiff[];
     readonly failures: readonly Finding[];
     readonly warnings: readonly Finding[];
+    /** The data this change restores (a promotion's or a failback's new recovery tier), stack by stack. */
+    readonly restores: readonly DataRestore[];
     readonly verdict: "pass" | "fail";
+}
+
+/** One restore the changed side creates: where each copy of the data comes from and goes to. */
+export interface DataRestore {
+    readonly stack: string;
+    readonly region: string;
+    readonly aurora: readonly { readonly cluster: string; readonly from: string }[];
+    readonly tables: readonly { readonly table: string; readonly from: string }[];
+}
+
+/** Restores created by the changed side: Aurora clusters restored from a pinned recovery point, PITR-restored tables. */
+export function dataRestores(before: readonly StackPlan[], after: readonly StackPlan[]): DataRestore[] {
+    const out: DataRestore[] = [];
+    for (const a of after) {
+        const had = new Set((before.find((b) => b.stack === a.stack)?.resources ?? []).map((r) => r.urn));
+        const created = a.resources.filter((r) => !had.has(r.urn));
+        const aurora = created.filter((r) => r.type === "pulumi-nodejs:dynamic/securecart:RestorePoint").map((rp) => {
+            const cluster = a.resources.find((r) => r.type === "aws:rds/cluster:Cluster" && r.parent === rp.parent);
+            const given = rp.inputs.givenSnapshotArn;
+            return {
+                cluster: String(cluster?.inputs.clusterIdentifier ?? "(unknown cluster)"),
+                from: typeof given === "string"
+                    ? `recovery point ${given} (database.restoreFromArn)`
+                    : `the newest available copy in ${String(rp.inputs.region)} of ${String(rp.inputs.sourceClusterIdentifier)}'s snapshots`,
+            };
+        });
+        const tables = created.filter((r) => r.type === "aws:dynamodb/table:Table" && typeof r.inputs.restoreSourceTableArn === "string").map((t) => {
+            const src = String(t.inputs.restoreSourceTableArn);
+            const [, , , region] = src.split(":");
+            return { table: String(t.inputs.name), from: `${src.split(":table/")[1] ?? src} in ${region ?? "?"}, point-in-time recovery to its latest restorable time` };
+        });
+        if (aurora.length || tables.length) out.push({ stack: a.stack, region: a.region, aurora, tables });
+    }
+    return out;
 }
 
 export function overrideText(o: Override, stack?: string): string {
@@ -128,7 +164,9 @@ export async function rehearse(opts: RehearsalOptions): Promise<Rehearsal> {
     const only = opts.stacks ?? [];
     const plan = opts.plan ?? (await import("./planner")).planStacks;
     const before = await plan({ files: opts.files, overrides: base, perStack: perBase }, only);
-    const after = await plan({ files: opts.files, overrides: [...base, ...changes], perStack: perAfter }, only);
+    // The changed side runs against what the base side deployed: its look-ups find the base's clusters, and a
+    // stack read before it is applied shows its base outputs.
+    const after = await plan({ files: opts.files, overrides: [...base, ...changes], perStack: perAfter, deployed: before }, only);
     const diffs = after.map((a) => diffPlans(before.find((b) => b.stack === a.stack)!, a));
     const order = runbookOrder(before, after, diffs);
     const stacks = order.map((s) => diffs.find((d) => d.stack === s.stack)!);
@@ -141,6 +179,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<Rehearsal> {
         stacks,
         failures,
         warnings: findings.filter((f) => f.level === "warning"),
+        restores: dataRestores(before, after),
         verdict: failures.length ? "fail" : "pass",
     };
 }
@@ -178,6 +217,14 @@ export function renderRehearsal(r: Rehearsal): string {
     r.order.forEach((s, i) => out.push(`  ${i + 1}. ${s.stack} (${s.region}): ${s.roleBefore === s.roleAfter ? s.roleAfter : `${s.roleBefore} → ${s.roleAfter}`}. ${s.reason}`));
     r.stacks.forEach((d, i) => out.push("", renderStack(d, r.order.find((s) => s.stack === d.stack), i + 1)));
     out.push("");
+    if (r.restores.length) {
+        out.push("Data this change restores (data it brings home on a failback):");
+        for (const d of r.restores) {
+            for (const c of d.aurora) out.push(`  ${d.stack} (${d.region}): Aurora ${c.cluster} ← ${c.from}`);
+            for (const t of d.tables) out.push(`  ${d.stack} (${d.region}): DynamoDB ${t.table} ← ${t.from}`);
+        }
+        out.push("");
+    }
     for (const w of r.warnings) out.push(`WARNING [${w.stack}]: ${w.message}`);
     if (r.verdict === "pass") {
         out.push(`Verdict: PASS. No stateful resource is replaced or deleted${r.warnings.length ? ` (${r.warnings.length} warning(s) above)` : ""}.`);
@@ -210,6 +257,7 @@ export function rehearsalJson(r: Rehearsal): Record<string, unknown> {
         })),
         failures: r.failures,
         warnings: r.warnings,
+        restores: r.restores,
         verdict: r.verdict,
     };
 }

@@ -35,6 +35,11 @@ export interface FakeAwsOptions {
      * referenced stack's outputs (that stack is deployed).
      */
     readonly preview?: boolean;
+    /**
+     * What exists in AWS before this run (a drill's base side, as deployed): Aurora cluster identifiers by
+     * region, answered by `rds.getClusters`. Default: nothing deployed yet.
+     */
+    readonly existingClusters?: Readonly<Record<string, readonly string[]>>;
 }
 
 type State = Record<string, unknown>;
@@ -224,6 +229,10 @@ export class FakeAws implements pulumi.runtime.Mocks {
                 // Invokes run on every preview and update: a snapshot look-up fails once the copies expire, and a
                 // secret read needs secretsmanager:GetSecretValue and kms:Decrypt. The program must not make them.
                 throw new Error(`offline plan: the program calls invoke "${args.token}" on every preview and update; it must not (see components/auroraGlobal.ts)`);
+            case "aws:rds/getClusters:getClusters": {
+                const ids = [...(this.opts.existingClusters?.[region] ?? [])];
+                return { id: region, clusterIdentifiers: ids, clusterArns: ids.map((c) => this.arn("rds", `cluster:${c}`, region)) };
+            }
             case "aws:iam/getPolicyDocument:getPolicyDocument":
                 return { id: hash(JSON.stringify(args.inputs), 10), json: JSON.stringify({ Version: "2012-10-17", Statement: args.inputs.statements ?? [] }) };
             default:

@@ -275,6 +275,25 @@ export interface PlanOptions {
     readonly preview?: boolean;
     /** How dynamic providers are loaded from their serialized text (tests plant one; default: as the engine does). */
     readonly loadDynamicProvider?: DynamicProviderLoader;
+    /**
+     * What is deployed before this run (a drill's base side): its resources are what the program's look-ups find
+     * in AWS, and its outputs are what a StackReference reads for a stack not yet applied in this run. Default:
+     * nothing deployed (a first deployment, home first: the other stacks exist but have no outputs yet).
+     */
+    readonly deployed?: readonly StackPlan[];
+}
+
+/** Aurora cluster identifiers by region, as a deployed set of stacks has them. */
+export function deployedClusters(plans: readonly StackPlan[]): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const p of plans) {
+        for (const r of p.resources) {
+            if (r.type !== "aws:rds/cluster:Cluster") continue;
+            const id = r.outputs.clusterIdentifier ?? r.inputs.clusterIdentifier;
+            if (typeof id === "string") (out[p.region] ??= []).push(id);
+        }
+    }
+    return out;
 }
 
 /** Thrown when the program itself fails under the mock runtime (not a config mistake). */
@@ -298,8 +317,13 @@ async function planStacksNow(opts: PlanOptions, only?: readonly string[]): Promi
     const ordered = [...configs].sort((a, b) => Number(b.isHome) - Number(a.isHome));
     const wanted = only && only.length ? only : ordered.map((c) => c.stack);
     for (const w of wanted) if (!configs.some((c) => c.stack === w)) throw new ConfigError([`--stack: got ${JSON.stringify(w)}; expected one of ${configs.map((c) => c.stack).join(", ")}`]);
-    // Home first: its outputs feed the other stacks' StackReferences.
+    // Home first: its outputs feed the other stacks' StackReferences. A stack the home stack reads before it is
+    // planned here shows its deployed outputs (none on a first deployment).
     const outputsByRef: Record<string, Record<string, unknown>> = {};
+    for (const c of configs) {
+        const deployed = opts.deployed?.find((p) => p.stack === c.stack);
+        outputsByRef[`${c.stackOrg}/${c.project}/${c.stack}`] = deployed ? deployed.stackOutputs : {};
+    }
     const plans = new Map<string, StackPlan>();
     const preview = opts.preview === true;
     for (const cfg of ordered) {
@@ -323,7 +347,7 @@ async function planStacksNow(opts: PlanOptions, only?: readonly string[]): Promi
 
 async function planOne(opts: PlanOptions, cfg: StackConfig, stackOutputs: Record<string, Record<string, unknown>>, preview: boolean): Promise<StackPlan> {
     const raw = mergeConfig(opts.files, cfg.stack, [...(opts.overrides ?? []), ...(opts.perStack?.[cfg.stack] ?? [])]);
-    await pulumi.runtime.setMocks(new FakeAws({ region: cfg.region, stackOutputs, preview }), cfg.project, cfg.stack, preview);
+    await pulumi.runtime.setMocks(new FakeAws({ region: cfg.region, stackOutputs, preview, existingClusters: opts.deployed ? deployedClusters(opts.deployed) : undefined }), cfg.project, cfg.stack, preview);
     const store = state.getStore();
     const recorder = new RecordingMonitor(store.settings.monitor, cfg.region, cfg.stack, cfg.project, opts.loadDynamicProvider);
     store.settings.monitor = recorder;

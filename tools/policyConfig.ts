@@ -29,8 +29,7 @@ export function projectPolicyConfig(configs: readonly EffectiveConfig[]): Policy
     const c = configs[0];
     const regions = (c["securecart:regions"] as string[] | undefined) ?? [];
     const primaryRegion = String(c["securecart:primaryRegion"] ?? "");
-    const keepRestored = c["securecart:keepRestored"] === true;
-    const facts = { regions, primaryRegion, keepRestored };
+    const facts = { regions, primaryRegion };
     // Table names as components/region.ts builds them: `securecart-<name>` in every region.
     const tables = ((c["securecart:tables"] as Array<{ name: string }> | undefined) ?? []).map((t) => `securecart-${t.name}`);
     const engineVersion = String((c["securecart:database"] as { engineVersion?: string } | undefined)?.engineVersion ?? "");
