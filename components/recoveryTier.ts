@@ -74,7 +74,8 @@ export interface RecoveryTierArgs {
  * recovery point) and one table per configured table (cross-region point-in-time recovery). A restore always
  * creates new resources, so each recovery gets its own tier, numbered by generation; no role change removes
  * one. Cluster, tables and log group are protected and retained on delete unless `protect` is off (the first
- * retire step); instances are never protected (they hold no data; the volume does).
+ * retire step); the log group is always retained on delete (a retired tier's logs stay until their retention
+ * ends, for the incident review); instances are never protected (they hold no data; the volume does).
  */
 export class RecoveryTier extends pulumi.ComponentResource {
     public readonly clusterIdentifier: pulumi.Output<string>;
@@ -104,7 +105,7 @@ export class RecoveryTier extends pulumi.ComponentResource {
             retentionInDays: args.logRetentionDays ?? 90,
             kmsKeyId: args.logsKmsKeyArn,
             tags: tags(`${name}-log`),
-        }, keep);
+        }, { parent: this, protect, retainOnDelete: true });
 
         // The pin records which recovery point the tier was restored from (named in config, or the newest copy,
         // looked up once at creation). It is declared for existing tiers too: its provider never looks again.

@@ -31,7 +31,7 @@ const T = {
 const cfg = parseStackConfig("securecart", "prod", mergeConfig(files, "prod"));
 const inputs = (over: Partial<StrategyInputs>): StrategyInputs => ({
     strategy: "warm-standby", role: "primary", isHome: true, web: cfg.web, services: cfg.services, capacity: cfg.capacity,
-    auroraReaders: 1, keepRestored: false, ...over,
+    auroraReaders: 1, ...over,
 });
 const webFull: Capacity = { min: cfg.web.minSize, max: cfg.web.maxSize, desired: cfg.web.desiredCapacity };
 const svcFull = (s: ServiceConfig): Capacity => ({ min: s.minCount, max: s.maxCount, desired: s.desiredCount });

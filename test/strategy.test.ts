@@ -2,13 +2,13 @@ import { strict as assert } from "assert";
 import * as fc from "fast-check";
 import { parseStackConfig } from "../src/config";
 import { mergeConfig } from "../src/configSource";
-import { RegionPlan, StrategyInputs, planRegion, scaleDown } from "../src/strategy";
+import { RegionPlan, RetireStep, StrategyInputs, heldGenerations, planRecovery, planRegion, recoveryClusterId, recoveryTableName, scaleDown } from "../src/strategy";
 import { STRATEGIES, files } from "./helpers";
 
 const cfg = parseStackConfig("securecart", "prod", mergeConfig(files, "prod"));
 const inputs = (over: Partial<StrategyInputs>): StrategyInputs => ({
     strategy: "warm-standby", role: "primary", isHome: true, web: cfg.web, services: cfg.services, capacity: cfg.capacity,
-    auroraReaders: 1, keepRestored: false, ...over,
+    auroraReaders: 1, ...over,
 });
 
 // The strategy table, as shipped in the README. Rows: what the standby region runs.
@@ -63,13 +63,106 @@ describe("strategy: the standby table for every strategy", () => {
         assert.equal(p.services.catalog.desired, 1);
     });
 
-    it("a promoted backup-restore standby restores its data tier; it keeps it after failback only with keepRestored", () => {
+    it("a promoted backup-restore standby restores a recovery tier; a failback keeps it and brings it home", () => {
         const promoted = planRegion(inputs({ strategy: "backup-restore", role: "primary", isHome: false }));
-        assert.equal(promoted.aurora.shape, "restore");
-        assert.equal(promoted.dynamo.shape, "restore");
-        const failedBack = planRegion(inputs({ strategy: "backup-restore", role: "standby", isHome: false, keepRestored: true }));
-        assert.equal(failedBack.aurora.shape, "restore");
-        assert.equal(planRegion(inputs({ strategy: "backup-restore", role: "standby", isHome: false })).aurora.shape, "none");
+        assert.equal(promoted.aurora.shape, "none");
+        assert.equal(promoted.dynamo.shape, "none");
+        assert.deepEqual(promoted.recovery.tiers.map((t) => [t.generation, t.live, t.created, t.instances]), [[1, true, true, 2]]);
+        assert.deepEqual(promoted.recovery.tiers[0].source, { kind: "home", generation: 0 });
+        const demoted = planRegion(inputs({ strategy: "backup-restore", role: "standby", isHome: false, recovery: { held: [1], homeLive: 0 } }));
+        assert.deepEqual(demoted.recovery.tiers.map((t) => [t.generation, t.live, t.superseded, t.protect, t.instances]), [[1, false, false, true, 0]],
+            "not brought home yet: kept, protected, no instances");
+        const home = planRegion(inputs({ strategy: "backup-restore", role: "primary", isHome: true, recovery: { peers: [{ stack: "dr", region: "us-west-2", newest: 1 }] } }));
+        assert.deepEqual(home.recovery.tiers.map((t) => [t.generation, t.live, t.created]), [[1, true, true]]);
+        assert.deepEqual(home.recovery.tiers[0].source, { kind: "peer", stack: "dr", region: "us-west-2", generation: 1 });
+        assert.equal(home.aurora.instances, 1, "the superseded founding cluster keeps only its writer");
+        const never = planRegion(inputs({ strategy: "backup-restore", role: "standby", isHome: false }));
+        assert.deepEqual(never.recovery.tiers, [], "before any recovery the standby holds no data tier");
+    });
+
+    it("retiring takes two explicit steps and touches only superseded tiers", () => {
+        const held = { held: [1, 2], homeLive: 1 };
+        const keep = planRegion(inputs({ strategy: "backup-restore", role: "standby", isHome: false, recovery: { ...held, retire: "keep" } })).recovery;
+        assert.deepEqual(keep.tiers.map((t) => [t.generation, t.superseded, t.protect]), [[1, true, true], [2, false, true]]);
+        const unprotect = planRegion(inputs({ strategy: "backup-restore", role: "standby", isHome: false, recovery: { ...held, retire: "unprotect" } })).recovery;
+        assert.deepEqual(unprotect.tiers.map((t) => [t.generation, t.protect]), [[1, false], [2, true]], "generation 2 is not home yet: never unprotected");
+        const del = planRegion(inputs({ strategy: "backup-restore", role: "standby", isHome: false, recovery: { ...held, retire: "delete" } })).recovery;
+        assert.deepEqual([del.tiers.map((t) => t.generation), del.retired], [[2], [1]]);
+    });
+
+    it("a replicated strategy is refused while recovery tiers exist in the region", () => {
+        const p = planRegion(inputs({ strategy: "pilot-light", role: "standby", isHome: false, recovery: { held: [1] } }));
+        assert.equal(p.recovery.problems.length, 1);
+        assert.match(p.recovery.problems[0], /^securecart:strategy: got "pilot-light"; this region holds backup-restore recovery tiers r1/);
+        assert.deepEqual(planRegion(inputs({ strategy: "pilot-light", role: "standby", isHome: false })).recovery.problems, []);
+    });
+
+    it("recovery generations are read from cluster identifiers, and nothing else counts", () => {
+        assert.deepEqual(heldGenerations("us-west-2", ["securecart-us-west-2-r2", "securecart-us-west-2", "securecart-us-west-2-r1", "securecart-us-east-1-r3", "securecart-us-west-2-r01", "securecart-us-west-2-rx", "securecart-us-west-2-r2"]), [1, 2]);
+        assert.equal(recoveryClusterId("us-west-2", 3), "securecart-us-west-2-r3");
+        assert.equal(recoveryTableName("carts", 3), "securecart-carts-r3");
+    });
+
+    it("property: any order of failovers, failbacks, stack updates and retire steps loses no write and serves the newest data", () => {
+        // A model of the two stacks' deployed state and of the data: every tier holds a set of writes; a restore
+        // copies its source's writes; writes go to the live tier of the stack that last applied as primary.
+        type StackName = "prod" | "dr";
+        const step = fc.record({
+            primary: fc.constantFrom<StackName>("prod", "dr"),
+            apply: fc.constantFrom<StackName>("prod", "dr"),
+            retire: fc.constantFrom<RetireStep>("keep", "keep", "unprotect", "delete"),
+        });
+        fc.assert(fc.property(fc.array(step, { minLength: 1, maxLength: 25 }), (steps) => {
+            const tiers: Record<StackName, Map<number, { writes: Set<number>; protect: boolean }>> = { prod: new Map([[0, { writes: new Set(), protect: true }]]), dr: new Map() };
+            const deployed: Record<StackName, { live: number; generations: number[] }> = { prod: { live: 0, generations: [] }, dr: { live: 0, generations: [] } };
+            let writer: { stack: StackName; gen: number } = { stack: "prod", gen: 0 };
+            const everything = new Set<number>();
+            steps.forEach((st, n) => {
+                const s = st.apply;
+                const isHome = s === "prod";
+                const held = [...tiers[s].keys()].filter((g) => g > 0);
+                const plan = planRecovery({
+                    strategy: "backup-restore", role: st.primary === s ? "primary" : "standby", isHome, liveInstances: 2,
+                    held, retire: st.retire,
+                    ...(isHome ? { peers: [{ stack: "dr", region: "us-west-2", newest: Math.max(0, ...deployed.dr.generations) }] } : { homeLive: deployed.prod.live }),
+                });
+                for (const g of plan.retired) {
+                    const t = tiers[s].get(g)!;
+                    // Pulumi stops on a protected resource: nothing is deleted then.
+                    if (t.protect) return;
+                }
+                for (const g of plan.retired) {
+                    const gone = tiers[s].get(g)!;
+                    const elsewhere = [...tiers.prod.entries(), ...tiers.dr.entries()].filter(([, t]) => t !== gone);
+                    for (const w of gone.writes) assert.ok(elsewhere.some(([, t]) => t.writes.has(w)), `step ${n}: retiring r${g} in ${s} would lose write ${w}`);
+                    tiers[s].delete(g);
+                }
+                for (const t of plan.tiers) {
+                    if (t.created) {
+                        const src = t.source.kind === "home" ? tiers.prod.get(t.source.generation) : tiers.dr.get(t.source.generation);
+                        assert.ok(src, `step ${n}: r${t.generation} in ${s} restores from a tier that exists`);
+                        tiers[s].set(t.generation, { writes: new Set(src.writes), protect: t.protect });
+                    } else {
+                        assert.ok(tiers[s].has(t.generation), `step ${n}: r${t.generation} is declared in ${s} only if it exists`);
+                        tiers[s].get(t.generation)!.protect = t.protect;
+                    }
+                }
+                // Every held tier is still declared unless retired.
+                for (const g of held) assert.ok(plan.tiers.some((t) => t.generation === g) || plan.retired.includes(g), `step ${n}: r${g} in ${s} vanished`);
+                deployed[s] = { live: plan.liveGeneration, generations: plan.tiers.map((t) => t.generation) };
+                if (st.primary === s) {
+                    // The newest data anywhere reaches the region that takes the writes (by restore, or already there).
+                    const newestElsewhere = Math.max(0, ...[...tiers[isHome ? "dr" : "prod"].keys()]);
+                    if (isHome) assert.ok(plan.liveGeneration >= newestElsewhere, `step ${n}: prod serves r${plan.liveGeneration} while dr holds r${newestElsewhere}`);
+                    writer = { stack: s, gen: plan.liveGeneration };
+                }
+                const w = tiers[writer.stack].get(writer.gen);
+                if (w) { w.writes.add(n); everything.add(n); }
+            });
+            // No write is lost: every write is in some tier that still exists.
+            const all = [...tiers.prod.values(), ...tiers.dr.values()];
+            for (const w of everything) assert.ok(all.some((t) => t.writes.has(w)), `write ${w} was lost`);
+        }), { numRuns: 300 });
     });
 
     it("the home stack keeps ownership of the global resources when it is demoted", () => {

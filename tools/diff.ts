@@ -39,6 +39,11 @@ export interface ResourceChange {
      * Pulumi keeps the old value silently, so the configuration stops describing the resource.
      */
     readonly masked?: readonly ReplaceReason[];
+    /**
+     * A deletion the configuration asks for: a superseded backup-restore recovery tier (tagged with its
+     * generation, already unprotected by the first retire step) under `recovery.retire: delete`.
+     */
+    readonly retired?: boolean;
 }
 
 export type FindingLevel = "failure" | "warning";
@@ -179,6 +184,8 @@ export function judge(stack: string, changes: readonly ResourceChange[]): Findin
                 level: "failure", stack, op: "replace", urn: c.urn, type: c.type, name: c.name, property: first?.property,
                 message: `${who} would be REPLACED: ${c.replaceReasons.map((r) => `${r.why} [source: ${r.source}]`).join("; ")}${extra}`,
             });
+        } else if (c.retired) {
+            out.push({ level: "warning", stack, op: "delete", urn: c.urn, type: c.type, name: c.name, message: `${who} would be deleted, as configured: a superseded recovery tier retired by recovery.retire: delete (a cluster leaves its final snapshot; a log group stays in AWS until its retention ends)` });
         } else if (DELETE_IS_WARNING[c.type]) {
             out.push({ level: "warning", stack, op: "delete", urn: c.urn, type: c.type, name: c.name, message: `${who} would be deleted; allowed: ${DELETE_IS_WARNING[c.type]}` });
         } else {
@@ -210,7 +217,15 @@ export function diffPlans(before: StackPlan, after: StackPlan): StackDiff {
         changes.push(c);
     }
     const kept = new Set(now.map((r) => r.urn));
-    for (const b of before.resources.filter(diffable)) if (!kept.has(b.urn)) changes.push(addOrRemove("delete", b));
+    const retiring = (after.config["securecart:recovery"] as { retire?: string } | undefined)?.retire === "delete";
+    for (const b of before.resources.filter(diffable)) {
+        if (kept.has(b.urn)) continue;
+        const d = addOrRemove("delete", b);
+        const tags = b.inputs.tags as Record<string, unknown> | undefined;
+        // Only what the first step unprotected: a protected resource would stop `pulumi up` whatever config says.
+        const retired = retiring && !b.protect && typeof tags?.["recovery-generation"] === "string";
+        changes.push(retired ? { ...d, retired } : d);
+    }
     return {
         stack: after.stack,
         region: after.region,
