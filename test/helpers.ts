@@ -29,10 +29,10 @@ const memo = new Map<string, Promise<StackPlan[]>>();
 /**
  * planStacks memoised on what decides its result (project directory, overrides, preview, requested stacks), for
  * running the plan command in-process (tools/plan.ts runPlan) on plans the tests share. Options with a planted
- * dynamic-provider loader or per-stack overrides are not memoised.
+ * dynamic-provider loader, per-stack overrides or a deployed state are not memoised.
  */
 export const memoPlanStacks: typeof planStacks = (opts, only) => {
-    if (opts.loadDynamicProvider || opts.perStack) return planStacks(opts, only);
+    if (opts.loadDynamicProvider || opts.perStack || opts.deployed) return planStacks(opts, only);
     const key = JSON.stringify([opts.files.dir, opts.overrides ?? [], opts.preview === true, only ?? null]);
     if (!memo.has(key)) memo.set(key, planStacks(opts, only));
     return memo.get(key)!;

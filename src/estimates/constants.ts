@@ -64,6 +64,11 @@ export const CONSTANTS = {
         what: "restoring a DynamoDB table from a copied recovery point (a restore creates a new table)",
         source: `${ASSUMPTION}: restore time grows with the table size; measure it in a drill and override`,
     },
+    dynamoPitrLatestSeconds: {
+        value: 300, unit: "s", kind: "time",
+        what: "how far behind now a DynamoDB point-in-time restore to the latest restorable time is (a planned restore by PITR from a reachable source loses the writes of this window unless they stopped earlier)",
+        source: "DynamoDB API reference (2012-08-10), PointInTimeRecoveryDescription: LatestRestorableDateTime is typically 5 minutes before the current time (read 2026-12-02)",
+    },
     backupCopySeconds: {
         value: 3600, unit: "s", kind: "time",
         what: "AWS Backup cross-region copy of a recovery point, from job start until usable in the standby vault",

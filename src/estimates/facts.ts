@@ -419,3 +419,20 @@ export function stackFacts(view: StackView): StackFacts {
         arcClusters: of(T.arcCluster).length,
     };
 }
+
+/**
+ * The cluster that takes the stack's writes: a writer with the most instances (a backup-restore region can
+ * also hold superseded recovery tiers, kept without instances, and a superseded founding cluster with one).
+ */
+export function writerCluster(f: StackFacts): AuroraFacts | undefined {
+    const writers = f.aurora.filter((a) => a.writer);
+    return [...writers].sort((a, b) => b.instanceClasses.length - a.instanceClasses.length)[0] ?? f.aurora[0];
+}
+
+/**
+ * The standby's cluster that replicates `writer` live: only a member of the same global database, which a
+ * standalone writer (a backup-restore recovery tier) has none of. A restored copy in the standby is not one.
+ */
+export function replicatingSecondary(writer: AuroraFacts | undefined, s: StackFacts): AuroraFacts | undefined {
+    return writer?.global ? s.aurora.find((a) => a.global) : undefined;
+}

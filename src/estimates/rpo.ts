@@ -3,7 +3,7 @@
  * the standby may lack at that moment. Pure, from the two stacks' facts and the constants.
  */
 import { Constants, cite } from "./constants";
-import { AuroraFacts, StackFacts, TableFacts } from "./facts";
+import { AuroraFacts, StackFacts, TableFacts, replicatingSecondary, writerCluster } from "./facts";
 
 export interface StoreRpo {
     /** "aurora" or "dynamodb:<table>". */
@@ -50,9 +50,9 @@ export function backupPath(p: StackFacts, s: StackFacts, storeArn: string | unde
 }
 
 function auroraRpo(p: StackFacts, s: StackFacts, c: Constants): StoreRpo | undefined {
-    const writer: AuroraFacts | undefined = p.aurora.find((a) => a.writer) ?? p.aurora[0];
+    const writer: AuroraFacts | undefined = writerCluster(p);
     if (!writer) return undefined;
-    const secondary = s.aurora.find((a) => a.global || a.restored);
+    const secondary = replicatingSecondary(writer, s);
     if (secondary?.global) {
         const lag = c.values.auroraReplicationLagSeconds;
         return {
@@ -99,12 +99,19 @@ function tableRpo(t: TableFacts, p: StackFacts, s: StackFacts, c: Constants): St
     }
     const path = backupPath(p, s, t.arn, `table ${t.name}`, t.urn);
     const secs = path.intervalSeconds === null ? null : path.intervalSeconds + c.values.backupCopySeconds;
+    // A planned recovery (the source region answers) restores by cross-region PITR to the latest restorable time.
+    const planned = t.pitr ? c.values.dynamoPitrLatestSeconds : secs;
     return {
         store: `dynamodb:${t.name}`,
         mode: path.intervalSeconds === null ? "none" : "backup-copy",
         unplannedSeconds: secs,
-        plannedSeconds: secs,
-        restsOn: [`${s.stack} holds no replica of table ${t.name}: the data comes from the latest copied recovery point`, ...path.restsOn, ...(secs === null ? [] : [`plus the copy time, ${cite(c, "backupCopySeconds")}`])],
+        plannedSeconds: planned,
+        restsOn: [
+            `${s.stack} holds no replica of table ${t.name}: the data comes from the latest copied recovery point`,
+            ...path.restsOn,
+            ...(secs === null ? [] : [`plus the copy time, ${cite(c, "backupCopySeconds")}`]),
+            ...(t.pitr ? [`planned (the source answers): point-in-time restore of ${t.name} to its latest restorable time, ${cite(c, "dynamoPitrLatestSeconds")}`] : []),
+        ],
     };
 }
 

@@ -9,7 +9,7 @@
  * over). RTO ends when the standby serves all traffic at the primary's capacity with a writable database.
  */
 import { Constants, cite } from "./constants";
-import { StackFacts } from "./facts";
+import { StackFacts, replicatingSecondary, writerCluster } from "./facts";
 import { backupPath } from "./rpo";
 
 export type StepName = "detection" | "dns" | "data promotion" | "capacity";
@@ -81,12 +81,12 @@ function dns(kind: Timeline["kind"], p: StackFacts, s: StackFacts, c: Constants)
 
 function promotion(kind: Timeline["kind"], p: StackFacts, s: StackFacts, c: Constants): Step {
     const parallel: Step[] = [];
-    const writer = p.aurora.find((a) => a.writer) ?? p.aurora[0];
+    const writer = writerCluster(p);
     if (writer) {
         const move = kind === "planned"
             ? part("Aurora managed switchover", c.values.auroraSwitchoverSeconds, cite(c, "auroraSwitchoverSeconds"))
             : part("Aurora managed failover", c.values.auroraFailoverSeconds, cite(c, "auroraFailoverSeconds"));
-        const secondary = s.aurora.find((a) => a.global || a.restored);
+        const secondary = replicatingSecondary(writer, s);
         if (secondary && secondary.instanceClasses.length > 0) {
             parallel.push(step("data promotion", [move], [`${s.stack}'s Aurora secondary ${secondary.name} is live (${secondary.instanceClasses.length} instance(s))`]));
         } else if (secondary) {
