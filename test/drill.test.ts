@@ -3,8 +3,8 @@ import { execFile } from "child_process";
 import * as path from "path";
 import { promisify } from "util";
 import { ResourceChange, diffPlans } from "../tools/diff";
-import { Rehearsal, rehearse, splitStackScoped } from "../tools/drill";
-import { PlanOptions, PlannedResource, StackPlan, planStacks } from "../tools/planner";
+import { Rehearsal, rehearse, renderRehearsal, splitStackScoped } from "../tools/drill";
+import { PlanOptions, PlannedResource, StackPlan, deployedClusters, planStacks } from "../tools/planner";
 import { DELETE_IS_WARNING, STATEFUL_RULES, STATEFUL_TYPES } from "../src/replaceRules";
 import { mergeConfig } from "../src/configSource";
 import { PROJECT_DIR, STACKS, STRATEGIES, files, overrides } from "./helpers";
@@ -16,7 +16,9 @@ const DR_REGION = "us-west-2";
 const memo = new Map<string, Promise<StackPlan[]>>();
 const plan = (o: PlanOptions, only?: readonly string[]) => {
     const effective = Object.fromEntries(STACKS.map((s) => [s, mergeConfig(files, s, [...(o.overrides ?? []), ...(o.perStack?.[s] ?? [])])]));
-    const key = JSON.stringify([effective, only]);
+    // What is deployed decides the result too (look-ups and StackReferences read it).
+    const deployed = o.deployed ? [deployedClusters(o.deployed), o.deployed.map((d) => [d.stack, d.stackOutputs])] : null;
+    const key = JSON.stringify([effective, only, deployed]);
     if (!memo.has(key)) memo.set(key, planStacks(o, only));
     return memo.get(key)!;
 };
@@ -77,9 +79,8 @@ describe("drill rehearsal: every transition keeps every stateful resource", () =
                 await writerMoveInDr([`primaryRegion=${DR_REGION}`], "switchover", strategy);
             });
 
-            it("failback to the home region: the same change in reverse is just as safe", async () => {
-                const extra = strategy === "backup-restore" ? ["keepRestored=true"] : [];
-                const r = await drill(west, ["primaryRegion=us-east-1", ...extra]);
+            it("failback to the home region: the same change in reverse, nothing else, is just as safe", async () => {
+                const r = await drill(west, ["primaryRegion=us-east-1"]);
                 assertSafe(r, "failback");
                 assert.equal(r.order[0].stack, HOME);
             });
@@ -117,20 +118,18 @@ describe("drill rehearsal: every transition keeps every stateful resource", () =
             }
 
             if (strategy === "backup-restore") {
-                it("promotion restores the data tier in DR, and failback with keepRestored deletes nothing", async () => {
+                it("promotion restores a recovery tier in DR; failback as a plain change brings it home and deletes nothing", async () => {
                     const promote = await drill(base, [`primaryRegion=${DR_REGION}`]);
                     assertSafe(promote, "promotion");
                     const created = promote.stacks.find((d) => d.stack === "dr")!.changes.filter((c) => c.op === "create" && c.stateful).map((c) => c.type);
                     assert.ok(created.includes("aws:rds/cluster:Cluster"), `the promoted region restores an Aurora cluster (created: ${created.join(", ")})`);
-                    const back = await drill(west, ["primaryRegion=us-east-1", "keepRestored=true"]);
-                    assertSafe(back, "failback with keepRestored");
+                    const back = await drill(west, ["primaryRegion=us-east-1"]);
+                    assertSafe(back, "failback");
                     assert.deepEqual(back.warnings.filter((w) => w.type !== "aws:rds/clusterInstance:ClusterInstance"), []);
-                });
-
-                it("failback WITHOUT keepRestored is refused: it would delete the restored data", async () => {
-                    const r = await drill(west, ["primaryRegion=us-east-1"]);
-                    assert.equal(r.verdict, "fail");
-                    assert.ok(r.failures.some((f) => f.op === "delete" && f.stack === "dr" && f.type === "aws:rds/cluster:Cluster"), r.failures.map((f) => f.message).join("\n"));
+                    assert.deepEqual(back.restores.map((d) => d.stack), ["prod"], "the data comes home to prod");
+                    assert.equal(back.restores[0].aurora.length, 1);
+                    assert.equal(back.restores[0].tables.length, 3);
+                    assert.match(renderRehearsal(back), /Data this change restores[\s\S]*prod \(us-east-1\): Aurora securecart-us-east-1-r1 ← .*securecart-us-west-2-r1/);
                 });
             }
         });
@@ -154,7 +153,8 @@ describe("drill rehearsal: log groups and ECR repositories outlive every role ch
             it(`${strategy}, ${what}: no log group or repository is created, deleted or replaced`, async () => {
                 const r = await drill(b, c);
                 const touched = r.stacks.flatMap((d) => d.changes
-                    .filter((x) => (x.type === LOG_GROUP || x.type === REPOSITORY) && x.op !== "update")
+                    // A new backup-restore recovery tier brings its own log group; nothing else may be created.
+                    .filter((x) => (x.type === LOG_GROUP || x.type === REPOSITORY) && x.op !== "update" && !(x.op === "create" && x.name.includes("-recovery-r")))
                     .map((x) => `${d.stack}: ${x.op} ${x.type} ${x.name}`));
                 // Not even created: the groups exist in every region whatever its role, so a promotion finds them.
                 assert.deepEqual(touched, [], `${strategy} ${what}`);
@@ -180,10 +180,9 @@ describe("drill rehearsal: log groups and ECR repositories outlive every role ch
         });
     }
 
-    it("backup-restore: a standby already holds the services' and the restored cluster's log groups", async () => {
+    it("backup-restore: a standby already holds the services' log groups", async () => {
         const dr = (await plan({ files, overrides: overrides("strategy=backup-restore") })).find((p) => p.stack === "dr")!;
         const names = dr.resources.filter((r) => r.type === LOG_GROUP).map((r) => r.name);
-        assert.ok(names.some((n) => /-db-restored-log$/.test(n)), names.join(", "));
         assert.ok(names.filter((n) => /-svc-.+-logs$/.test(n)).length >= 1, names.join(", "));
         assert.ok(!dr.resources.some((r) => r.type === "aws:ecs/cluster:Cluster"), "no compute in a backup-restore standby");
     });

@@ -44,16 +44,24 @@ describe("backup-restore recovery point: chosen once, then state", () => {
     it("the restored cluster's snapshot comes from the pin, in the stack's own region, and the plan makes no snapshot look-up", async () => {
         const { dr, rp } = await provider();
         const cluster = ofType(dr, CLUSTER)[0];
-        assert.equal(cluster.name, "securecart-db-restored");
+        assert.equal(cluster.name, "securecart-recovery-r1-cluster");
         assert.deepEqual(cluster.propertyDependencies.snapshotIdentifier, [rp.urn], "snapshotIdentifier is the RestorePoint's output");
         assert.equal(rp.inputs.region, dr.region);
         assert.equal(rp.inputs.sourceClusterIdentifier, SOURCE);
         assert.ok(cluster.ignoreChanges.includes("snapshotIdentifier"));
     });
 
-    it("a recovery point named in config needs no pin", async () => {
+    it("a recovery point named in config is recorded by the pin, which then looks nothing up", async () => {
         const dr = await planOf("dr", "strategy=backup-restore", "primaryRegion=us-west-2", `database.restoreFromArn=${ARN("awsbackup:copyjob-1")}`);
-        assert.equal(ofType(dr, RESTORE_POINT).length, 0);
+        const rp = ofType(dr, RESTORE_POINT);
+        assert.equal(rp.length, 1);
+        assert.equal(rp[0].inputs.givenSnapshotArn, ARN("awsbackup:copyjob-1"));
+        const p = loadSerializedProvider(providerTextOf(rp[0].inputs));
+        rds.reset();
+        rds.on(DescribeDBClusterSnapshotsCommand).rejects(new Error("must not be called"));
+        const created = await p.create!({ sourceClusterIdentifier: SOURCE, region: dr.region, givenSnapshotArn: ARN("awsbackup:copyjob-1") });
+        assert.equal(created.outs.snapshotArn, ARN("awsbackup:copyjob-1"), "recorded as given");
+        assert.equal(rds.calls().length, 0, "no RDS call");
         assert.equal(ofType(dr, CLUSTER)[0].inputs.snapshotIdentifier, ARN("awsbackup:copyjob-1"));
     });
 

@@ -187,7 +187,7 @@ export class FakeAws implements pulumi.runtime.Mocks {
             case "aws:route53recoverycontrol/safetyRule:SafetyRule": id = `arn:aws:route53-recovery-control::${PLACEHOLDER_ACCOUNT}:controlpanel/${h}/safetyrule/${hash(name, 16)}`; set({ arn: id }); break;
             // The writer-move dynamic resource (components/globalSwitchover.ts): offline, no RDS call is made.
             // The restore-point pin (components/restorePoint.ts): a placeholder copy in this region, no RDS call.
-            case "pulumi-nodejs:dynamic/securecart:RestorePoint": id = this.arn("rds", `cluster-snapshot:awsbackup:copyjob-${h.slice(0, 8)}`); set({ snapshotArn: id, snapshotCreatedAt: "2026-01-01T00:00:00.000Z" }); break;
+            case "pulumi-nodejs:dynamic/securecart:RestorePoint": id = typeof inputs.givenSnapshotArn === "string" ? inputs.givenSnapshotArn : this.arn("rds", `cluster-snapshot:awsbackup:copyjob-${h.slice(0, 8)}`); set({ snapshotArn: id, snapshotCreatedAt: "2026-01-01T00:00:00.000Z" }); break;
             case "random:index/randomPassword:RandomPassword": id = "none"; set({ result: `offline-placeholder-${h.slice(0, 12)}`, bcryptHash: `offline-placeholder-${h.slice(0, 12)}` }); break;
             case "pulumi-nodejs:dynamic/securecart:GlobalWriter": id = `${String(inputs.globalClusterIdentifier)}/writer`; set({ writerClusterArn: inputs.targetClusterArn, outcome: "offline-plan (no RDS call)" }); break;
             default:
