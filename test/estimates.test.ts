@@ -173,7 +173,7 @@ describe("estimates: constants", () => {
             const c = CONSTANTS[n];
             assert.ok(Number.isFinite(c.value) && c.value >= 0, n);
             assert.ok(c.unit && c.what && c.source.length > 10, n);
-            if (c.kind === "time") assert.match(c.source, /guide|DR-FACTS|assumption/i, n);
+            if (c.kind === "time") assert.match(c.source, /guide|API reference|DR-FACTS|assumption/i, n);
         }
     });
 
