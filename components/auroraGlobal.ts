@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { AuroraShape } from "../src/strategy";
+import { AURORA_ENGINE, AURORA_PORT, clusterBaseArgs, clusterInstances, postgresLogGroup } from "./auroraParts";
 
 /** The master credentials, held by the cluster that founded the global database (the home stack's). */
 export interface AuroraCredentials {
@@ -59,10 +60,9 @@ export interface AuroraGlobalArgs {
     readonly tags?: Readonly<Record<string, string>>;
 }
 
-export const AURORA_ENGINE = "aurora-postgresql";
+export { AURORA_ENGINE, AURORA_PORT };
 /** The global cluster's identifier: deterministic, so every stack can name it. */
 export const GLOBAL_CLUSTER_ID = "securecart-global";
-export const AURORA_PORT = 5432;
 
 /**
  * The region's member of the Aurora PostgreSQL global database, shaped by the strategy plan:
@@ -144,35 +144,17 @@ export class AuroraGlobal extends pulumi.ComponentResource {
             return;
         }
 
-        // The PostgreSQL log group. RDS would create it unencrypted on first export; creating it first puts it
-        // under the logs CMK. Protected and retained on delete: the logs outlive the cluster, for incident review.
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-cluster-log`, {
-            name: `/aws/rds/cluster/${args.clusterIdentifier}/postgresql`,
-            retentionInDays: args.logRetentionDays ?? 90,
-            kmsKeyId: args.logsKmsKeyArn,
-            tags: tags(`${name}-cluster-log`),
-        }, keep);
-
         const clusterId = args.clusterIdentifier;
-
-        const common: aws.rds.ClusterArgs = {
+        const logGroup = postgresLogGroup(`${name}-cluster-log`, clusterId, { logsKmsKeyArn: args.logsKmsKeyArn, retentionDays: args.logRetentionDays, tags: tags(`${name}-cluster-log`) }, this);
+        const common = clusterBaseArgs({
             clusterIdentifier: clusterId,
-            engine: AURORA_ENGINE,
             engineVersion: args.engineVersion,
-            storageEncrypted: true,
-            kmsKeyId: args.dataKeyArn,
-            dbSubnetGroupName: subnetGroup.name,
-            vpcSecurityGroupIds: [sg.id],
-            port: AURORA_PORT,
-            backupRetentionPeriod: args.backupRetentionDays ?? 7,
-            deletionProtection: true,
-            copyTagsToSnapshot: true,
-            iamDatabaseAuthenticationEnabled: true,
-            enabledCloudwatchLogsExports: ["postgresql"],
-            skipFinalSnapshot: false,
-            finalSnapshotIdentifier: `${clusterId}-final`,
+            dataKeyArn: args.dataKeyArn,
+            subnetGroupName: subnetGroup.name,
+            securityGroupId: sg.id,
+            backupRetentionDays: args.backupRetentionDays,
             tags: tags(clusterId),
-        };
+        });
         // Arguments that only matter when the cluster is created. After that, AWS owns them: a secondary reports
         // replicationSourceIdentifier (left alone, the next update would promote/detach it); removing
         // globalClusterIdentifier would silently detach it; the master user belongs to whichever cluster
@@ -202,27 +184,10 @@ export class AuroraGlobal extends pulumi.ComponentResource {
         this.endpoint = cluster.endpoint;
         this.readerEndpoint = cluster.readerEndpoint;
 
-        const azs = pulumi.output(args.availabilityZones);
-        for (let i = 0; i < instances; i++) {
-            const n = i + 1;
-            const inst = new aws.rds.ClusterInstance(`${name}-cluster-${n}`, {
-                identifier: `${clusterId}-${n}`,
-                clusterIdentifier: cluster.id,
-                engine: aws.rds.EngineType.AuroraPostgresql,
-                instanceClass: args.instanceClass,
-                // Failover order: instance 1 first; the version is pinned on the cluster, never upgraded silently.
-                promotionTier: Math.min(i, 15),
-                availabilityZone: azs.apply((z) => z[i % z.length]),
-                publiclyAccessible: false,
-                autoMinorVersionUpgrade: false,
-                performanceInsightsEnabled: true,
-                performanceInsightsKmsKeyId: args.dataKeyArn,
-                performanceInsightsRetentionPeriod: 7,
-                copyTagsToSnapshot: true,
-                tags: tags(`${clusterId}-${n}`),
-            }, p);
-            this.instanceIdentifiers.push(inst.identifier);
-        }
+        for (const inst of clusterInstances(`${name}-cluster`, cluster, {
+            clusterIdentifier: clusterId, count: instances, instanceClass: args.instanceClass,
+            availabilityZones: args.availabilityZones, dataKeyArn: args.dataKeyArn, tags,
+        }, this)) this.instanceIdentifiers.push(inst.identifier);
 
         this.registerOutputs({
             securityGroupId: this.securityGroupId,

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { TableConfig } from "../src/config";
-import { AURORA_ENGINE, AURORA_PORT } from "./auroraGlobal";
+import { clusterBaseArgs, clusterInstances, postgresLogGroup } from "./auroraParts";
 import { GlobalTable } from "./globalTable";
 import { RestorePoint } from "./restorePoint";
 
@@ -44,8 +44,11 @@ export interface RecoveryTierArgs {
      * first retire step of a superseded tier. Default true.
      */
     readonly protect?: boolean;
-    /** Where the cluster is restored from. Required when `created`. */
-    readonly aurora?: RecoveryAuroraSource;
+    /**
+     * Where the cluster is restored from. Required; read only when `created` (the pin records it, and its
+     * provider never looks again).
+     */
+    readonly aurora: RecoveryAuroraSource;
     /** The tables of the tier. Default none. */
     readonly tables?: readonly RecoveryTable[];
     /** Aurora PostgreSQL engine version, as in every region. Required. */
@@ -94,45 +97,31 @@ export class RecoveryTier extends pulumi.ComponentResource {
         const created = args.created ?? false;
         const problems: string[] = [];
         if (!Number.isInteger(args.generation) || args.generation < 1) problems.push(`generation must be a whole number from 1 (got ${args.generation})`);
-        if (created && !args.aurora) problems.push("a tier that is created needs aurora (where its cluster is restored from)");
         if (created) for (const t of args.tables ?? []) if (t.sourceTableArn === undefined) problems.push(`a tier that is created needs sourceTableArn for table ${t.config.name}`);
         if (problems.length) throw new pulumi.ResourceError(`RecoveryTier ${name}: ${problems.join("; ")}`, this);
         const id = args.clusterIdentifier;
 
-        // Created before the cluster, so that RDS does not create it unencrypted on first export.
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-log`, {
-            name: `/aws/rds/cluster/${id}/postgresql`,
-            retentionInDays: args.logRetentionDays ?? 90,
-            kmsKeyId: args.logsKmsKeyArn,
-            tags: tags(`${name}-log`),
-        }, { parent: this, protect, retainOnDelete: true });
+        const logGroup = postgresLogGroup(`${name}-log`, id, { logsKmsKeyArn: args.logsKmsKeyArn, retentionDays: args.logRetentionDays, tags: tags(`${name}-log`), protect }, this);
 
         // The pin records which recovery point the tier was restored from (named in config, or the newest copy,
         // looked up once at creation). It is declared for existing tiers too: its provider never looks again.
         const snapshot = new RestorePoint(`${name}-restore-point`, {
-            sourceClusterIdentifier: args.aurora?.sourceClusterIdentifier ?? "(restored earlier)",
+            sourceClusterIdentifier: args.aurora.sourceClusterIdentifier,
             region: args.region,
-            givenSnapshotArn: created ? args.aurora?.snapshotIdentifier : undefined,
+            givenSnapshotArn: created ? args.aurora.snapshotIdentifier : undefined,
         }, p).snapshotArn;
         const cluster = new aws.rds.Cluster(`${name}-cluster`, {
-            clusterIdentifier: id,
-            engine: AURORA_ENGINE,
-            engineVersion: args.engineVersion,
+            ...clusterBaseArgs({
+                clusterIdentifier: id,
+                engineVersion: args.engineVersion,
+                dataKeyArn: args.dataKeyArn,
+                subnetGroupName: args.subnetGroupName,
+                securityGroupId: args.securityGroupId,
+                backupRetentionDays: args.backupRetentionDays,
+                deletionProtection: protect,
+                tags: tags(id),
+            }),
             snapshotIdentifier: snapshot,
-            storageEncrypted: true,
-            kmsKeyId: args.dataKeyArn,
-            dbSubnetGroupName: args.subnetGroupName,
-            vpcSecurityGroupIds: [args.securityGroupId],
-            port: AURORA_PORT,
-            backupRetentionPeriod: args.backupRetentionDays ?? 7,
-            deletionProtection: protect,
-            copyTagsToSnapshot: true,
-            iamDatabaseAuthenticationEnabled: true,
-            enabledCloudwatchLogsExports: ["postgresql"],
-            // Retiring a tier still leaves its data behind, as this final snapshot (under the data key).
-            skipFinalSnapshot: false,
-            finalSnapshotIdentifier: `${id}-final`,
-            tags: tags(id),
         }, {
             ...keep,
             dependsOn: [logGroup],
@@ -144,25 +133,10 @@ export class RecoveryTier extends pulumi.ComponentResource {
         this.endpoint = cluster.endpoint;
         this.readerEndpoint = cluster.readerEndpoint;
 
-        const azs = pulumi.output(args.availabilityZones);
-        for (let i = 0; i < (args.instances ?? 0); i++) {
-            const n = i + 1;
-            new aws.rds.ClusterInstance(`${name}-${n}`, {
-                identifier: `${id}-${n}`,
-                clusterIdentifier: cluster.id,
-                engine: aws.rds.EngineType.AuroraPostgresql,
-                instanceClass: args.instanceClass,
-                promotionTier: Math.min(i, 15),
-                availabilityZone: azs.apply((z) => z[i % z.length]),
-                publiclyAccessible: false,
-                autoMinorVersionUpgrade: false,
-                performanceInsightsEnabled: true,
-                performanceInsightsKmsKeyId: args.dataKeyArn,
-                performanceInsightsRetentionPeriod: 7,
-                copyTagsToSnapshot: true,
-                tags: tags(`${id}-${n}`),
-            }, p);
-        }
+        clusterInstances(name, cluster, {
+            clusterIdentifier: id, count: args.instances ?? 0, instanceClass: args.instanceClass,
+            availabilityZones: args.availabilityZones, dataKeyArn: args.dataKeyArn, tags,
+        }, this);
 
         for (const t of args.tables ?? []) {
             const table = new GlobalTable(`${name}-table-${t.config.name}`, {

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HomeRefs, PeerRecovery, Region, RecoveryOutput } from "../components/region";
 import { ConfigError, StackConfig } from "./config";
 import { readStackConfigs } from "./configSource";
-import { RecoveryInputs, heldGenerations, planRegion } from "./strategy";
+import { RecoveryInputs, heldGenerations, planRegion, readsPeerRecovery } from "./strategy";
 
 export function stackReferenceName(cfg: StackConfig, stack: string): string {
     return `${cfg.stackOrg}/${cfg.project}/${stack}`;
@@ -122,7 +122,7 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
             tableArns: ref.requireOutput("tableArns") as pulumi.Output<Record<string, string>>,
             recovery: homeRecovery,
         };
-    } else if (cfg.isHome && cfg.strategy === "backup-restore") {
+    } else if (readsPeerRecovery(cfg.strategy, cfg.isHome)) {
         // The home stack brings a recovery home: it needs to know what the other regions hold. Each of their
         // stacks must exist in the backend (`pulumi stack init`) before the home stack's first `pulumi up`.
         for (const s of stacks.filter((x) => !x.isHome)) {

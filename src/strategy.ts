@@ -288,6 +288,14 @@ export function heldGenerations(region: string, clusterIdentifiers: readonly str
     return out.sort((a, b) => a - b);
 }
 
+/**
+ * Whether a stack must read the other stacks' recovery tiers before it plans: only the home stack under
+ * backup-restore (it brings the newest recovery home). Every stack reads the home stack anyway.
+ */
+export function readsPeerRecovery(strategy: Strategy, isHome: boolean): boolean {
+    return isHome && strategy === "backup-restore";
+}
+
 export function planRecovery(i: {
     readonly strategy: Strategy;
     readonly role: Role;

@@ -85,6 +85,23 @@ describe("backup-restore recovery tiers: a whole cycle, each side planned agains
         assert.deepEqual(clusters(stack(states[7], "dr")), []);
     });
 
+    it("the home stack reads dr before dr is planned in a run, and says so; dr reads the planned home stack", () => {
+        assert.deepEqual(stack(states[2], "prod").stackReferences, { "organization/securecart/dr": "before-this-run" });
+        assert.deepEqual(stack(states[2], "dr").stackReferences, { "organization/securecart/prod": "planned" });
+    });
+
+    it("a first preview of the failback, against the recovery's deployed state, passes every dynamic check and restores from dr's tier", async () => {
+        const [prod] = await planStacks({ files, overrides: ["strategy=backup-restore", "primaryRegion=us-east-1"].map(parseOverride), deployed: states[1], preview: true }, ["prod"]);
+        const pins = prod.dynamicChecks.filter((c) => c.type === "pulumi-nodejs:dynamic/securecart:RestorePoint");
+        assert.equal(pins.length, 1);
+        assert.deepEqual(pins[0].failures, []);
+        const pin = prod.resources.find((r) => r.type === "pulumi-nodejs:dynamic/securecart:RestorePoint")!;
+        assert.equal(pin.inputs.sourceClusterIdentifier, "securecart-us-west-2-r1");
+        const tables = prod.resources.filter((r) => r.type === TABLE && typeof r.inputs.restoreSourceTableArn === "string");
+        assert.equal(tables.length, 3);
+        for (const t of tables) assert.match(String(t.inputs.restoreSourceTableArn), /^arn:aws:dynamodb:us-west-2:\d{12}:table\/securecart-[a-z]+-r1$/);
+    });
+
     it("deleting without the unprotect step is still judged a failure", async () => {
         const skipped = await apply(states[5], ["primaryRegion=us-east-1"], { dr: ["recovery.retire=delete"] });
         assert.ok(judged(states[5], skipped).failures.some((f) => f.type === CLUSTER && /protected/.test(f.message)));

@@ -72,9 +72,11 @@ export interface StackPlan {
     preview: boolean;
     /**
      * Where each StackReference's outputs came from, by referenced stack name: "planned" (normal plan: that
-     * stack's planned outputs) or "deployed" (preview: that stack planned normally, standing for its deployed state).
+     * stack's planned outputs), "deployed" (preview: that stack planned normally, standing for its deployed
+     * state) or "before-this-run" (a stack not planned before this one in this run: its deployed outputs,
+     * `PlanOptions.deployed`, or none on a first deployment).
      */
-    stackReferences: Record<string, "planned" | "deployed">;
+    stackReferences: Record<string, "planned" | "deployed" | "before-this-run">;
     /** The dynamic provider checks made while planning (none failed, or the plan would have thrown). */
     dynamicChecks: DynamicCheck[];
     /** Added by later stages (policies, estimates). */
@@ -324,6 +326,7 @@ async function planStacksNow(opts: PlanOptions, only?: readonly string[]): Promi
         const deployed = opts.deployed?.find((p) => p.stack === c.stack);
         outputsByRef[`${c.stackOrg}/${c.project}/${c.stack}`] = deployed ? deployed.stackOutputs : {};
     }
+    const plannedRefs = new Set<string>();
     const plans = new Map<string, StackPlan>();
     const preview = opts.preview === true;
     for (const cfg of ordered) {
@@ -332,20 +335,21 @@ async function planStacksNow(opts: PlanOptions, only?: readonly string[]): Promi
         const ref = `${cfg.stackOrg}/${cfg.project}/${cfg.stack}`;
         if (preview && feedsOthers) {
             // A real preview of another stack reads the home stack's DEPLOYED outputs: a normal plan of it.
-            outputsByRef[ref] = (await planOne(opts, cfg, outputsByRef, false)).stackOutputs;
+            outputsByRef[ref] = (await planOne(opts, cfg, outputsByRef, false, plannedRefs)).stackOutputs;
+            plannedRefs.add(ref);
         }
         if (!wanted.includes(cfg.stack)) {
-            if (!preview) outputsByRef[ref] = (await planOne(opts, cfg, outputsByRef, false)).stackOutputs;
+            if (!preview) { outputsByRef[ref] = (await planOne(opts, cfg, outputsByRef, false, plannedRefs)).stackOutputs; plannedRefs.add(ref); }
             continue;
         }
-        const plan = await planOne(opts, cfg, outputsByRef, preview);
-        if (!preview) outputsByRef[ref] = plan.stackOutputs;
+        const plan = await planOne(opts, cfg, outputsByRef, preview, plannedRefs);
+        if (!preview) { outputsByRef[ref] = plan.stackOutputs; plannedRefs.add(ref); }
         plans.set(cfg.stack, plan);
     }
     return wanted.map((w) => plans.get(w) as StackPlan);
 }
 
-async function planOne(opts: PlanOptions, cfg: StackConfig, stackOutputs: Record<string, Record<string, unknown>>, preview: boolean): Promise<StackPlan> {
+async function planOne(opts: PlanOptions, cfg: StackConfig, stackOutputs: Record<string, Record<string, unknown>>, preview: boolean, plannedRefs: ReadonlySet<string>): Promise<StackPlan> {
     const raw = mergeConfig(opts.files, cfg.stack, [...(opts.overrides ?? []), ...(opts.perStack?.[cfg.stack] ?? [])]);
     await pulumi.runtime.setMocks(new FakeAws({ region: cfg.region, stackOutputs, preview, existingClusters: opts.deployed ? deployedClusters(opts.deployed) : undefined }), cfg.project, cfg.stack, preview);
     const store = state.getStore();
@@ -382,8 +386,12 @@ async function planOne(opts: PlanOptions, cfg: StackConfig, stackOutputs: Record
     // In a dry run an unknown stack output resolves to undefined in the program's own view; the Stack
     // resource's registered outputs carry it as the sentinel ("[unknown]"), as the engine shows it.
     const stackResource = resources.find((r) => r.type === "pulumi:pulumi:Stack");
-    const stackReferences: Record<string, "planned" | "deployed"> = {};
-    for (const r of resources) if (r.type === "pulumi:pulumi:StackReference") stackReferences[String(r.inputs.name)] = preview ? "deployed" : "planned";
+    const stackReferences: StackPlan["stackReferences"] = {};
+    for (const r of resources) {
+        if (r.type !== "pulumi:pulumi:StackReference") continue;
+        const ref = String(r.inputs.name);
+        stackReferences[ref] = !plannedRefs.has(ref) ? "before-this-run" : preview ? "deployed" : "planned";
+    }
     return {
         project: cfg.project,
         stack: cfg.stack,

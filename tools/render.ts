@@ -32,7 +32,10 @@ export function renderOutputs(plan: StackPlan): string {
 export function renderPreviewFacts(plan: StackPlan): string {
     const lines: string[] = [];
     for (const [ref, from] of Object.entries(plan.stackReferences)) {
-        lines.push(`StackReference ${ref}: ${from === "deployed" ? "the DEPLOYED outputs of that stack (its normal offline plan, planned before this preview)" : "that stack's planned outputs"}`);
+        const what = from === "deployed" ? "the DEPLOYED outputs of that stack (its normal offline plan, planned before this preview)"
+            : from === "before-this-run" ? "that stack's outputs before this run (not planned before this stack: none on a first deployment)"
+                : "that stack's planned outputs";
+        lines.push(`StackReference ${ref}: ${what}`);
     }
     for (const c of plan.dynamicChecks) {
         const unknown = c.unknownInputs.length ? `unknown inputs ${c.unknownInputs.join(", ")} passed as the engine's sentinel` : "all inputs known";
