@@ -17,7 +17,7 @@ import { CliSpec, UsageError, parseArgs } from "../tools/cli";
 import { DRILL_ARGS, runDrill } from "../tools/drill";
 import { planStacks } from "../tools/planner";
 import { POLICY_CHECK_ARGS, readPlanFile, runPolicyCheck } from "../tools/policyCheck";
-import { PROJECT_DIR, configProblems, files, overrides } from "./helpers";
+import { PROJECT_DIR, configProblems, files, overrides, toolArgs } from "./helpers";
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
@@ -104,7 +104,7 @@ interface Run { code: number | null; stdout: string; stderr: string }
 
 function runTool(script: string, ...args: string[]): Promise<Run> {
     return new Promise((resolve) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", script, ...args], { cwd: PROJECT_DIR });
+        const child = spawn(process.execPath, [...toolArgs(script), ...args], { cwd: PROJECT_DIR });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d) => { stdout += d; });

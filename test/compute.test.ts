@@ -1,12 +1,11 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
-import * as path from "path";
 import { imageRef, listenerRules, pathPatternMatches, repositoryNames, storefrontUserData, writableVolumes } from "../src/compute";
 import { DEFAULT_SERVICE_IMAGE, ServiceConfig, parseStackConfig } from "../src/config";
 import { mergeConfig } from "../src/configSource";
 import { Capacity, StrategyInputs, applyOverride, planRegion } from "../src/strategy";
 import type { PlannedResource, StackPlan } from "../tools/planner";
-import { PROJECT_DIR, STACKS, STRATEGIES, configProblems, files, ofType, planAll, planOf } from "./helpers";
+import { PROJECT_DIR, STACKS, STRATEGIES, configProblems, files, ofType, planAll, planOf, toolArgs } from "./helpers";
 
 const T = {
     alb: "aws:lb/loadBalancer:LoadBalancer",
@@ -489,7 +488,7 @@ describe("compute: bad input is rejected before anything is planned, all at once
     });
 
     it("the plan CLI exits 2 with the message and plans nothing", () => {
-        const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(PROJECT_DIR, "tools/plan.ts"), "--stack", "prod", "-c", "services[0].memory=3000", "--json"], { cwd: PROJECT_DIR, encoding: "utf8" });
+        const r = spawnSync(process.execPath, [...toolArgs("tools/plan.ts"), "--stack", "prod", "-c", "services[0].memory=3000", "--json"], { cwd: PROJECT_DIR, encoding: "utf8" });
         assert.equal(r.status, 2, r.stderr);
         assert.match(r.stderr, /services\[0\]\.memory: got 3000/);
         assert.equal(r.stdout, "");

@@ -1,13 +1,12 @@
 import { strict as assert } from "assert";
 import { execFile } from "child_process";
-import * as path from "path";
 import { promisify } from "util";
 import { ResourceChange, diffPlans } from "../tools/diff";
 import { Rehearsal, rehearse, renderRehearsal, splitStackScoped } from "../tools/drill";
 import { PlanOptions, PlannedResource, StackPlan, deployedClusters, planStacks } from "../tools/planner";
 import { DELETE_IS_WARNING, STATEFUL_RULES, STATEFUL_TYPES } from "../src/replaceRules";
 import { mergeConfig } from "../src/configSource";
-import { PROJECT_DIR, STACKS, STRATEGIES, files, overrides } from "./helpers";
+import { PROJECT_DIR, STACKS, STRATEGIES, files, overrides, toolArgs } from "./helpers";
 
 const HOME = "prod";
 const DR_REGION = "us-west-2";
@@ -341,7 +340,7 @@ describe("drill diff: one property at a time on real planned resources", () => {
 
 describe("drill CLI", () => {
     const run = promisify(execFile);
-    const drillCli = (...args: string[]) => run("npx", ["ts-node", "--transpile-only", path.join(PROJECT_DIR, "tools/drill.ts"), ...args], { cwd: PROJECT_DIR, maxBuffer: 64 << 20 })
+    const drillCli = (...args: string[]) => run(process.execPath, [...toolArgs("tools/drill.ts"), ...args], { cwd: PROJECT_DIR, maxBuffer: 64 << 20 })
         .then((r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
 
     it("exits 1 with --json when a table would be replaced, and the JSON names the resource", async () => {

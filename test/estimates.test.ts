@@ -12,7 +12,7 @@ import { stackFacts } from "../src/estimates/facts";
 import { PRICES } from "../src/prices";
 import type { StackPlan } from "../tools/planner";
 import { estimatePlans } from "../tools/estimateReport";
-import { PROJECT_DIR, STRATEGIES, configProblems, planAll } from "./helpers";
+import { PROJECT_DIR, STRATEGIES, configProblems, planAll, toolArgs } from "./helpers";
 
 const estimatesOf = async (...overrides: string[]): Promise<ProjectEstimate> => estimatePlans(await planAll(...overrides));
 const standbyOf = (e: ProjectEstimate): StackEstimate => e.stacks.find((s) => s.role === "standby")!;
@@ -197,7 +197,7 @@ describe("estimates: constants", () => {
 describe("estimates: targets", () => {
     it("an rtoTarget below the pilot-light estimate makes the plan exit 1 naming the dominating step, and --json carries the estimates", function () {
         this.timeout(300000);
-        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/plan.ts", "--stack", "dr", "--json", "-c", "strategy=pilot-light", "-c", "rtoTarget=5m"],
+        const r = spawnSync(process.execPath, [...toolArgs("tools/plan.ts"), "--stack", "dr", "--json", "-c", "strategy=pilot-light", "-c", "rtoTarget=5m"],
             { cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
         assert.equal(r.status, 1, r.stderr);
         assert.match(r.stderr, /rtoTarget 5m: dominated by data promotion .*headless Aurora secondary/);

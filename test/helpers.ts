@@ -1,10 +1,19 @@
 /** Test helpers: plan stacks in-process with the real program under the mock runtime, memoised per input. */
 import * as path from "path";
+import { BUILD_DIR, PROJECT_DIR } from "../tools/paths";
 import { ConfigError } from "../src/config";
 import { Override, ProjectFiles, loadProjectFiles, parseOverride } from "../src/configSource";
 import { PlannedResource, StackPlan, planStacks } from "../tools/planner";
 
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+export { PROJECT_DIR };
+
+/**
+ * The argument list that runs one of the project's commands (e.g. "tools/plan.ts") as its own process: its
+ * compiled copy in build/ (tools/build.js), as `npm run plan` runs it.
+ */
+export function toolArgs(script: string): string[] {
+    return [path.join(BUILD_DIR, script.replace(/\.ts$/, ".js"))];
+}
 export const files: ProjectFiles = loadProjectFiles(PROJECT_DIR);
 export const STACKS = Object.keys(files.stacks);
 

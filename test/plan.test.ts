@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
-import { PROJECT_DIR, STACKS, planAll } from "./helpers";
+import { PROJECT_DIR, STACKS, planAll, toolArgs } from "./helpers";
 
 function plan(...args: string[]) {
-    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/plan.ts", ...args], { cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    const r = spawnSync(process.execPath, [...toolArgs("tools/plan.ts"), ...args], { cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -16,7 +16,7 @@ import { FakeAws, hash } from "../tools/fakeAws";
 import { runPlan } from "../tools/plan";
 import { PlanError, StackPlan, checkDynamicResource, engineInputs, planStacks } from "../tools/planner";
 import { PolicyAnalyzer } from "../tools/policyRunner";
-import { PROJECT_DIR, STACKS, STRATEGIES, files, memoPlanStacks, ofType, planAll, planOf, previewAll, previewOf } from "./helpers";
+import { PROJECT_DIR, STACKS, STRATEGIES, files, memoPlanStacks, ofType, planAll, planOf, previewAll, previewOf, toolArgs } from "./helpers";
 import { verdicts } from "./policyCases";
 
 const T = {
@@ -235,7 +235,7 @@ describe("preview: dynamic providers are checked as the engine checks them", () 
 describe("preview: the command line", () => {
     it("`--preview --json` exits 0 and prints preview:true docs with unknowns, the StackReference source and no policy violation", function () {
         this.timeout(300000);
-        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/plan.ts", "--preview", "--json"], { cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+        const r = spawnSync(process.execPath, [...toolArgs("tools/plan.ts"), "--preview", "--json"], { cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
         assert.strictEqual(r.status, 0, r.stderr);
         const docs = JSON.parse(r.stdout) as Array<Record<string, any>>;
         assert.deepStrictEqual(docs.map((d) => [d.stack, d.preview]), [["prod", true], ["dr", true]]);

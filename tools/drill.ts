@@ -11,15 +11,15 @@
  * primaryRegion and failoverMode must agree across stacks). `-c STACK/key=value` applies to one stack
  * only, e.g. `-c dr/drill=outage`. Exit codes: 0 pass, 1 verdict failed, 2 bad arguments or configuration.
  */
-import * as path from "path";
 import { Override, ProjectFiles, loadFromFiles, loadProjectFiles, parseOverride } from "../src/configSource";
 import { ConfigError } from "../src/config";
 import { CliSpec, UsageError, parseArgs, runCli, stackScoped } from "./cli";
+import { PROJECT_DIR } from "./paths";
 import { Finding, ResourceChange, StackDiff, describeChange, diffPlans } from "./diff";
 // The planner loads the Pulumi runtime; it is imported only when something is planned.
 import type { StackPlan, planStacks } from "./planner";
 
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+export { PROJECT_DIR };
 
 export interface RehearsalOptions {
     readonly files: ProjectFiles;

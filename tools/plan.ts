@@ -4,18 +4,19 @@
  * `--preview` evaluates it as a first `pulumi preview` sees it (computed values unknown; tools/planner.ts).
  */
 import * as path from "path";
-import { Override, loadProjectFiles, parseOverride } from "../src/configSource";
+import { Override, ProjectFiles, loadFromFiles, loadProjectFiles, parseOverride } from "../src/configSource";
 import { STRATEGIES } from "../src/config";
 import type { ProjectEstimate } from "../src/estimates";
-import { CheckFailed, UsageError, parseArgs, runCli } from "./cli";
+import { PROJECT_DIR } from "./paths";
+import { CheckFailed, ParsedArgs, UsageError, parseArgs, runCli } from "./cli";
 import { writeDiagrams } from "./diagram";
 import { CompareRow, compareRow, estimatePlans, estimatesJson, renderBasis, renderCompare, renderEstimates } from "./estimateReport";
 import { StackPlan, planStacks } from "./planner";
-import type { PolicyAnalyzer } from "./policyRunner";
+import { PolicyAnalyzer } from "./policyRunner";
 import { failureMessage, policiesJson, renderPolicyReport, runPolicies } from "./policyReport";
 import { OFFLINE_NOTICE, PREVIEW_NOTICE, renderOutputs, renderPreviewFacts, renderSummary, renderTree } from "./render";
 
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+export { PROJECT_DIR };
 
 /**
  * The JSON contract (README "JSON output"): one object per stack. A preview adds `"preview": true`, where
@@ -59,6 +60,18 @@ export async function runPlan(argv: readonly string[], env: PlanEnvironment = {}
     }
     const files = loadProjectFiles(PROJECT_DIR);
     if (args.flags.has("--compare-strategies")) return compareStrategies(files, args.overrides, write, plan);
+    // The analyzer is its own process: it loads the pack on the other core while this one plans.
+    loadFromFiles(files, args.overrides);
+    const started = env.analyzer ? undefined : PolicyAnalyzer.start();
+    started?.catch(() => undefined);
+    try {
+        return await planAndCheck(args, files, preview, write, plan, env.analyzer ?? started!);
+    } finally {
+        if (started) (await started.catch(() => undefined))?.close();
+    }
+}
+
+async function planAndCheck(args: ParsedArgs, files: ProjectFiles, preview: boolean, write: (text: string) => void, plan: typeof planStacks, analyzerReady: PolicyAnalyzer | Promise<PolicyAnalyzer>): Promise<number> {
     // Estimates need every stack of a pair, so every stack is planned; only the requested ones are printed.
     const all = await plan({ files, overrides: args.overrides, preview }, args.stacks.length ? [...new Set([...args.stacks, ...Object.keys(files.stacks)])] : undefined);
     const plans = args.stacks.length ? args.stacks.map((s) => all.find((p) => p.stack === s) as StackPlan) : all;
@@ -68,7 +81,7 @@ export async function runPlan(argv: readonly string[], env: PlanEnvironment = {}
     // A pair's check appears on both of its stacks; report it once.
     const failed = [...new Set(plans.flatMap((p) => estimateOf(p.stack).targets.filter((t) => !t.ok).map((t) => t.message)))];
     // The policy pack, run the way the engine runs it (tools/policyRunner.ts), once for all printed stacks.
-    const policyReports = await runPolicies(plans, { policyConfigFile: args.values.get("--policy-config"), analyzer: env.analyzer });
+    const policyReports = await runPolicies(plans, { policyConfigFile: args.values.get("--policy-config"), analyzer: await analyzerReady });
     const policiesOf = (stack: string) => policyReports.find((r) => r.stack === stack)!;
     if (args.flags.has("--json")) {
         const docs = plans.map((p) => ({ ...toJson(p), estimates: estimatesJson(estimateOf(p.stack), estimates), policies: policiesJson(policiesOf(p.stack)) }));

@@ -8,16 +8,20 @@
  * `new PolicyPack(...)` binds a gRPC server on 127.0.0.1 and prints its port on stdout. run-policy-pack
  * drops the engine address before loading the pack, and the pack logs through the engine only when
  * PULUMI_NODEJS_ENGINE is set, so no Engine endpoint is needed: the child's logs arrive on its stderr.
+ * Offline, the same run-policy-pack is given the pack's compiled index.js instead of "." (POLICY_PACK_ENTRY):
+ * the same code without a type check at every start, which `npm test` does once with tsc.
  *
  * The engine then calls GetAnalyzerInfo, Configure (the reconciled policy config), ConfigureStack,
  * Analyze for each resource (inputs, options, provider) and AnalyzeStack (outputs, parent, dependencies,
  * property dependencies). This module does the same for a plan from tools/planner.ts (or its JSON).
  */
 import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
 import { createRequire } from "module";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import { UNKNOWN } from "../src/unknown";
+import { BUILD_DIR, PROJECT_DIR } from "./paths";
 import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 
@@ -28,7 +32,14 @@ const { Struct } = protoRequire("google-protobuf/google/protobuf/struct_pb") as 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Empty } = protoRequire("google-protobuf/google/protobuf/empty_pb") as typeof import("google-protobuf/google/protobuf/empty_pb");
 
-export const POLICY_PACK_DIR = path.resolve(__dirname, "..", "policies");
+export const POLICY_PACK_DIR = path.join(PROJECT_DIR, "policies");
+
+/**
+ * The pack's compiled entry point (tools/build.js). The engine would load policies/index.ts through ts-node
+ * with a full type check; offline the pack starts from the same code compiled once, and `npm test` type-checks
+ * it (tsc) instead of every analyzer start.
+ */
+export const POLICY_PACK_ENTRY = path.join(BUILD_DIR, "policies", "index.js");
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
@@ -143,7 +154,9 @@ function unary<Req, Res>(fn: (req: Req, cb: (err: grpc.ServiceError | null, res:
 export interface StartOptions {
     /** Directory holding PulumiPolicy.yaml. Default: policies/ of this project. */
     readonly packDir?: string;
-    /** How long the pack may take to load (ts-node type-checks it). Default 120 s. */
+    /** The pack's entry point, as run-policy-pack's program argument. Default: the compiled policies/index.ts. */
+    readonly entry?: string;
+    /** How long the pack may take to load. Default 120 s. */
     readonly startTimeoutMs?: number;
 }
 
@@ -160,7 +173,9 @@ export class PolicyAnalyzer {
         // The child must not inherit this process's ts-node or Pulumi runtime settings: it starts the way
         // the engine starts it.
         for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("TS_NODE_") && !k.startsWith("PULUMI_NODEJS_")) env[k] = v;
-        const child = spawn(process.execPath, [runPolicyPack, "engine-address-unused", "."], { cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"] });
+        const entry = opts.entry ?? (opts.packDir ? "." : POLICY_PACK_ENTRY);
+        if (entry !== "." && !fs.existsSync(entry)) throw new Error(`the policy pack is not compiled: no ${entry}; run \`node tools/build.js\` (npm test and npm run plan do)`);
+        const child = spawn(process.execPath, [runPolicyPack, "engine-address-unused", entry], { cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"] });
         let out = "";
         let err = "";
         child.stderr?.on("data", (d: Buffer) => { err += d.toString(); });
@@ -275,17 +290,26 @@ export class PolicyAnalyzer {
 
         // Analyze: what the engine checks before each step, on the resource's inputs. Default providers are
         // created by the engine itself, not registered by the program, so they are not analyzed.
-        for (const r of plan.resources) {
-            if (r.type.startsWith("pulumi:providers:") && r.name.startsWith("default")) continue;
-            const req = new analyzerPb.AnalyzeRequest();
-            req.setType(r.type);
-            req.setName(r.name);
-            req.setUrn(r.urn);
-            req.setProperties(struct(r.inputs));
-            req.setOptions(options(r));
-            const pr = provider(r);
-            if (pr) req.setProvider(pr);
-            collect(await unary(this.client.analyze.bind(this.client), req), r.urn);
+        // The engine analyzes resources as their steps run, many at once; the calls are independent, so they
+        // are all sent before the first answer is read, and the answers are taken in the plan's order.
+        const answers = plan.resources
+            .filter((r) => !(r.type.startsWith("pulumi:providers:") && r.name.startsWith("default")))
+            .map((r) => {
+                const req = new analyzerPb.AnalyzeRequest();
+                req.setType(r.type);
+                req.setName(r.name);
+                req.setUrn(r.urn);
+                req.setProperties(struct(r.inputs));
+                req.setOptions(options(r));
+                const pr = provider(r);
+                if (pr) req.setProvider(pr);
+                return { urn: r.urn, answer: unary(this.client.analyze.bind(this.client), req) };
+            });
+        // Every call is awaited before any failure is thrown, so none is left unobserved.
+        const settled = await Promise.allSettled(answers.map((a) => a.answer));
+        for (const [i, s] of settled.entries()) {
+            if (s.status === "rejected") throw s.reason;
+            collect(s.value, answers[i].urn);
         }
 
         // AnalyzeStack: every resource's outputs with its parent, dependencies and property dependencies.
