@@ -58,7 +58,13 @@ export function localConfig(...layers: PolicyConfigFile[]): ResolvedPolicyConfig
     return resolvePolicyConfig(localPackInfo(), ...layers.map((config, i) => ({ source: `layer ${i}`, config })));
 }
 
-class NotApplicable extends Error {}
+/**
+ * What args.notApplicable() throws. Every resource policy calls it for every resource of another type, so an
+ * evaluation throws it thousands of times: a plain object, without the stack trace an Error would capture.
+ */
+class NotApplicable {
+    constructor(readonly reason?: string) {}
+}
 
 /** The wire form back to plain values, as the analyzer deserializes it (secrets unwrapped). */
 function fromWire(v: unknown): unknown {
@@ -97,15 +103,17 @@ export async function evaluateLocally(plan: AnalyzablePlan, config: ResolvedPoli
 
     for (const r of plan.resources) {
         if (r.type.startsWith("pulumi:providers:") && r.name.startsWith("default")) continue;
+        // One deserialized copy per resource for all policies, as the analyzer makes one per Analyze call.
+        const props = propsOf(r.inputs);
+        const provider = providerOf(r);
         for (const p of policies) {
             if (!("validateResource" in p)) continue;
             const level = levelOf(p);
             if (level === "disabled") continue;
             const validations: ResourceValidation[] = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
             for (const validate of validations) {
-                const props = propsOf(r.inputs);
                 const args = {
-                    type: r.type, props, urn: r.urn, name: r.name, opts: opts(r), provider: providerOf(r), stackTags: new Map<string, string>(),
+                    type: r.type, props, urn: r.urn, name: r.name, opts: opts(r), provider, stackTags: new Map<string, string>(),
                     isType: (cls: { __pulumiType?: string }) => cls.__pulumiType === r.type,
                     asType: (cls: { __pulumiType?: string }) => (cls.__pulumiType === r.type ? props : undefined),
                     getConfig: () => ({ ...(config[p.name]?.properties ?? {}) }),
@@ -122,11 +130,9 @@ export async function evaluateLocally(plan: AnalyzablePlan, config: ResolvedPoli
         }
     }
 
-    for (const p of policies) {
-        if (!("validateStack" in p)) continue;
-        const level = levelOf(p);
-        if (level === "disabled") continue;
-        const resources = new Map<string, PolicyResource>();
+    // One deserialized copy of the stack for all stack policies, as the analyzer makes one per AnalyzeStack call.
+    const resources = new Map<string, PolicyResource>();
+    {
         for (const r of plan.resources) {
             const props = propsOf(r.outputs);
             resources.set(r.urn, {
@@ -141,6 +147,11 @@ export async function evaluateLocally(plan: AnalyzablePlan, config: ResolvedPoli
             pr.dependencies = r.dependencies.map((d) => resources.get(d)).filter((d): d is PolicyResource => d !== undefined);
             for (const [k, urns] of Object.entries(r.propertyDependencies)) pr.propertyDependencies[k] = urns.map((d) => resources.get(d)).filter((d): d is PolicyResource => d !== undefined);
         }
+    }
+    for (const p of policies) {
+        if (!("validateStack" in p)) continue;
+        const level = levelOf(p);
+        if (level === "disabled") continue;
         const args = { resources: [...resources.values()], stackTags: new Map<string, string>(), getConfig: () => ({ ...(config[p.name]?.properties ?? {}) }), notApplicable };
         try {
             await p.validateStack(args as unknown as Parameters<typeof p.validateStack>[0], (message, urn) => out.push({ policy: p.name, enforcementLevel: level, urn: urn || stackUrn, message }));

@@ -303,7 +303,7 @@ export class PolicyAnalyzer {
                 req.setOptions(options(r));
                 const pr = provider(r);
                 if (pr) req.setProvider(pr);
-                return { urn: r.urn, answer: unary(this.client.analyze.bind(this.client), req) };
+                return { urn: r.urn, answer: unary<analyzerPb.AnalyzeRequest, analyzerPb.AnalyzeResponse>(this.client.analyze.bind(this.client), req) };
             });
         // Every call is awaited before any failure is thrown, so none is left unobserved.
         const settled = await Promise.allSettled(answers.map((a) => a.answer));
