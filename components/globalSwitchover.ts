@@ -12,6 +12,7 @@ import {
     writerDrift,
     writerMoveError,
 } from "../src/globalWriter";
+import { DYNAMIC } from "../src/plan/engineTypes";
 
 export type { WriterMoveMode } from "../src/globalWriter";
 
@@ -191,6 +192,6 @@ export class GlobalWriter extends pulumi.dynamic.Resource {
             writerClusterArn: undefined,
             previousWriterArn: undefined,
             outcome: undefined,
-        }, opts, "securecart", "GlobalWriter");
+        }, opts, DYNAMIC.globalWriter.module, DYNAMIC.globalWriter.type);
     }
 }

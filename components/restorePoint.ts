@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { newestRestorableSnapshot, restorePointError } from "../src/restorePoint";
 import { UNKNOWN } from "../src/unknown";
+import { DYNAMIC } from "../src/plan/engineTypes";
 
 export interface RestorePointArgs {
     /** Identifier of the cluster whose copied snapshots are searched (the home stack's cluster). Required. */
@@ -74,6 +75,6 @@ export class RestorePoint extends pulumi.dynamic.Resource {
             givenSnapshotArn: args.givenSnapshotArn,
             snapshotArn: undefined,
             snapshotCreatedAt: undefined,
-        }, opts, "securecart", "RestorePoint");
+        }, opts, DYNAMIC.restorePoint.module, DYNAMIC.restorePoint.type);
     }
 }

@@ -5,7 +5,8 @@ import * as ecr from "@pulumi/aws/ecr";
 import * as ecs from "@pulumi/aws/ecs";
 import * as lb from "@pulumi/aws/lb";
 import { validateResourceOfType } from "@pulumi/policy";
-import { PENDING, ResourcePolicy, StackPolicy, T, asArray, at, configOf, isCmk, isSet, isTrue, known, label, nonEmpty, ofType, prop } from "./lib";
+import { ResourcePolicy, StackPolicy, configOf } from "./lib";
+import { T, UNKNOWN, arr, at, get, isCmk, isSet, isTrue, known, label, nonEmpty, ofType } from "../src/plan";
 
 export const imdsv2Required: ResourcePolicy = {
     name: "aws-ec2-imdsv2-required",
@@ -39,7 +40,7 @@ export const ebsEncryptedCmk: ResourcePolicy = {
     remediationSteps: "Declare the root volume in blockDeviceMappings with ebs.encrypted \"true\" and ebs.kmsKeyId set to the region's data key.",
     validateResource: [
         validateResourceOfType(ec2.LaunchTemplate, (lt, _args, report) => {
-            const maps = asArray<NonNullable<typeof lt.blockDeviceMappings>[number]>(lt.blockDeviceMappings).filter((m) => m.ebs !== undefined);
+            const maps = arr<NonNullable<typeof lt.blockDeviceMappings>[number]>(lt.blockDeviceMappings).filter((m) => m.ebs !== undefined);
             if (maps.length === 0) {
                 report("Launch templates must declare their EBS root volume in blockDeviceMappings, encrypted under a customer-managed KMS key; without it the AMI's default (possibly unencrypted) applies.");
                 return;
@@ -53,7 +54,7 @@ export const ebsEncryptedCmk: ResourcePolicy = {
             const root = i.rootBlockDevice;
             const p = ebsProblem("The root block device", known(() => root?.encrypted), known(() => root?.kmsKeyId));
             if (p) report(`${p}.`);
-            for (const d of asArray<NonNullable<typeof i.ebsBlockDevices>[number]>(i.ebsBlockDevices)) {
+            for (const d of arr<NonNullable<typeof i.ebsBlockDevices>[number]>(i.ebsBlockDevices)) {
                 const q = ebsProblem(`EBS block device ${String(known(() => d.deviceName))}`, known(() => d.encrypted), known(() => d.kmsKeyId));
                 if (q) report(`${q}.`);
             }
@@ -99,7 +100,7 @@ export const albHttpRedirect: ResourcePolicy = {
     remediationSteps: "Give the HTTP listener a single default action { type: \"redirect\", redirect: { protocol: \"HTTPS\", port: \"443\", statusCode: \"HTTP_301\" } }.",
     validateResource: validateResourceOfType(lb.Listener, (l, _args, report) => {
         if (l.protocol !== "HTTP") return;
-        const actions = asArray<NonNullable<typeof l.defaultActions>[number]>(l.defaultActions);
+        const actions = arr<NonNullable<typeof l.defaultActions>[number]>(l.defaultActions);
         const redirects = actions.length > 0 && actions.every((a) => a.type === "redirect" && a.redirect?.protocol === "HTTPS");
         if (!redirects) report(`HTTP listeners must redirect to HTTPS; this one's default actions are ${actions.map((a) => a.type).join(", ") || "(none)"}.`);
     }),
@@ -193,10 +194,10 @@ const ECR_KMS_TYPES: readonly unknown[] = ["KMS", "KMS_DSSE"];
 
 /** Why an ECR encryption configuration is not under a customer-managed key, or undefined (a pending value is a reference). */
 function ecrEncryptionProblem(what: string, configs: unknown): string | undefined {
-    if (configs === PENDING) return undefined;
-    const c = asArray(configs)[0];
+    if (configs === UNKNOWN) return undefined;
+    const c = arr(configs)[0];
     const type = c === undefined ? undefined : at(c, "encryptionType");
-    if (type === PENDING) return undefined;
+    if (type === UNKNOWN) return undefined;
     if (!ECR_KMS_TYPES.includes(type)) return `${what} must be encrypted under a customer-managed KMS key (encryptionConfiguration encryptionType KMS with kmsKey); got ${type === undefined ? "none, so AES256" : JSON.stringify(type)}.`;
     if (!isCmk(at(c, "kmsKey"))) return `${what} must name its customer-managed KMS key (encryptionConfiguration kmsKey); without one ECR uses the AWS-managed aws/ecr key.`;
     return undefined;
@@ -223,7 +224,7 @@ export const ecrEncryptedCmk: ResourcePolicy = {
     ],
 };
 
-const REPOSITORY_CREATION_TEMPLATE = "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate";
+const REPOSITORY_CREATION_TEMPLATE = T.ecrCreationTemplate;
 
 export const ecrReplicasEncryptedCmk: StackPolicy = {
     name: "aws-ecr-replicas-encrypted-cmk",
@@ -235,8 +236,8 @@ export const ecrReplicasEncryptedCmk: StackPolicy = {
         const replicaKeys = ofType(args.resources, T.kmsReplicaKey);
         if (replicaKeys.length === 0) return;
         const covers = ofType(args.resources, REPOSITORY_CREATION_TEMPLATE).some((t) => {
-            const applied = prop(t, "appliedFors");
-            return prop(t, "prefix") === "ROOT" && (applied === PENDING || asArray(applied).includes("REPLICATION"));
+            const applied = get(t, "appliedFors");
+            return get(t, "prefix") === "ROOT" && (applied === UNKNOWN || arr(applied).includes("REPLICATION"));
         });
         if (!covers) report(`This stack holds ${label(replicaKeys[0])}, so it receives image replicas from the home region; it must have a repository creation template with prefix ROOT applied for REPLICATION, or the replicated repositories are encrypted with AES256 instead of a customer-managed key.`);
     },

@@ -1,7 +1,8 @@
 /** Relational database policies: Aurora clusters, the global cluster, instances. */
 import * as rds from "@pulumi/aws/rds";
 import { validateResourceOfType } from "@pulumi/policy";
-import { ResourcePolicy, configOf, isCmk, isSet, known, nonEmpty } from "./lib";
+import { ResourcePolicy, configOf } from "./lib";
+import { isCmk, isSet, known, nonEmpty } from "../src/plan";
 
 export const rdsEncryptedCmk: ResourcePolicy = {
     name: "aws-rds-storage-encrypted-cmk",

@@ -1,14 +1,6 @@
 /** DNS failover policies: routing records must be health-checked, short-lived, and fail over in time. */
-import { PolicyResource } from "@pulumi/policy";
-import { PENDING, StackPolicy, T, asArray, configOf, isSet, label, ofType, prop, refersTo } from "./lib";
-
-const ROUTING_POLICIES = ["failoverRoutingPolicies", "latencyRoutingPolicies", "weightedRoutingPolicies", "geolocationRoutingPolicies", "geoproximityRoutingPolicies", "cidrRoutingPolicies"];
-
-/** The routing policy a record uses (e.g. "failover"), or undefined for a simple record. */
-export function routingOf(record: PolicyResource): string | undefined {
-    const key = ROUTING_POLICIES.find((k) => asArray(prop(record, k)).length > 0) ?? (prop(record, "multivalueAnswerRoutingPolicy") === true ? "multivalue" : undefined);
-    return key?.replace("RoutingPolicies", "");
-}
+import { StackPolicy, configOf } from "./lib";
+import { T, UNKNOWN, get, healthCheckOf, isSet, label, ofType, refersTo, routingOf } from "../src/plan";
 
 export const routingRecordsHealthChecked: StackPolicy = {
     name: "dr-routing-records-have-health-checks",
@@ -21,12 +13,12 @@ export const routingRecordsHealthChecked: StackPolicy = {
         for (const r of ofType(args.resources, T.record)) {
             const routing = routingOf(r);
             if (routing !== "failover" && routing !== "latency") continue;
-            if (!isSet(prop(r, "healthCheckId"))) {
+            if (!isSet(get(r, "healthCheckId"))) {
                 report(`${label(r)} (${routing} routing) must have a health check (healthCheckId) or an ARC routing control.`, r.urn);
                 continue;
             }
             const check = checks.find((c) => refersTo(r, "healthCheckId", c));
-            if (check && prop(check, "type") === "RECOVERY_CONTROL" && !isSet(prop(check, "routingControlArn"))) {
+            if (check && get(check, "type") === "RECOVERY_CONTROL" && !isSet(get(check, "routingControlArn"))) {
                 report(`${label(check)} is a RECOVERY_CONTROL check and must name its routing control (routingControlArn).`, check.urn);
             }
         }
@@ -50,8 +42,8 @@ export const routingRecordTtl: StackPolicy = {
     validateStack: (args, report) => {
         const { maxTtlSeconds } = configOf<TtlConfig>(ttlSchema, args.getConfig());
         for (const r of ofType(args.resources, T.record)) {
-            if (routingOf(r) === undefined && !isSet(prop(r, "healthCheckId"))) continue;
-            const ttl = prop(r, "ttl");
+            if (routingOf(r) === undefined && !isSet(get(r, "healthCheckId"))) continue;
+            const ttl = get(r, "ttl");
             if (typeof ttl === "number" && ttl > maxTtlSeconds) report(`${label(r)} takes part in failover and must have a TTL of at most ${maxTtlSeconds} s; it has ${ttl} s.`, r.urn);
         }
     },
@@ -66,8 +58,6 @@ const detectionSchema = {
 };
 interface DetectionConfig { rtoSeconds: number; detectionShareOfRto: number; maxDetectionSeconds: number }
 
-const ENDPOINT_CHECKS = ["HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP"];
-
 export const detectionWithinRto: StackPolicy = {
     name: "dr-failure-detection-within-rto",
     description: "Health-check detection time (request interval x failure threshold) fits the RTO budget.",
@@ -80,11 +70,11 @@ export const detectionWithinRto: StackPolicy = {
         const budget = c.rtoSeconds > 0 ? Math.floor(c.rtoSeconds * c.detectionShareOfRto) : c.maxDetectionSeconds;
         const why = c.rtoSeconds > 0 ? `${Math.round(c.detectionShareOfRto * 100)}% of the ${c.rtoSeconds} s RTO target` : "the default detection budget";
         for (const h of ofType(args.resources, T.healthCheck)) {
-            if (!ENDPOINT_CHECKS.includes(prop(h, "type") as string)) continue;
-            const [i, t] = [prop(h, "requestInterval"), prop(h, "failureThreshold")];
-            if (i === PENDING || t === PENDING) continue; // decided by another resource's output: not knowable in preview
-            const interval = typeof i === "number" ? i : 30;
-            const threshold = typeof t === "number" ? t : 3;
+            const check = healthCheckOf(h);
+            if (check.kind !== "endpoint") continue;
+            // Decided by another resource's output: not knowable in preview.
+            if (get(h, "requestInterval") === UNKNOWN || get(h, "failureThreshold") === UNKNOWN) continue;
+            const { intervalSeconds: interval, failureThreshold: threshold } = check;
             const detection = interval * threshold;
             if (detection > budget) report(`${label(h)} detects a failure in ${interval} s x ${threshold} = ${detection} s; it must be at most ${budget} s (${why}).`, h.urn);
         }

@@ -5,12 +5,12 @@
  * takes project facts it cannot see (regions, tables, engine version) from its config.
  */
 import { PolicyConfigSchema, PolicyResource, StackValidationArgs } from "@pulumi/policy";
+import { PROJECT_FACTS_SCHEMA, STATEFUL_TYPES, StackPolicy, configOf } from "./lib";
 import {
-    PENDING, PROJECT_FACTS_SCHEMA, ProjectFacts, STATEFUL_TYPES, StackContext, StackPolicy, T, asArray, at, configOf, isSet, label, nonEmpty, ofType, prop,
-    refersTo, stackContext, stackRegion,
-} from "./lib";
+    Capacity, ProjectFacts, StackContext, T, UNKNOWN, arnRegion, arr, asgCapacityOf, at, engineVersionOf, get, instancesOf, isSet, label, launchable, nonEmpty, ofType,
+    isAws, providerRegion, routingOf, serviceCapacityOf, stackContext, stackRegion, tableNameOfArn,
+} from "../src/plan";
 import { CROSS_REGION_EXCEPTIONS, CrossRegionException, exceptionApplies } from "../src/crossRegion";
-import { routingOf } from "./dns";
 
 function factsSchema(extra: PolicyConfigSchema["properties"] = {}): PolicyConfigSchema {
     return { properties: { ...PROJECT_FACTS_SCHEMA, ...extra } };
@@ -29,11 +29,6 @@ function who(ctx: StackContext, start = false): string {
     return `${start ? "The" : "the"} ${ctx.strategy} ${ctx.role} in ${ctx.region}`;
 }
 
-const instancesOf = (cluster: PolicyResource, resources: readonly PolicyResource[]) =>
-    ofType(resources, T.clusterInstance).filter((i) => refersTo(i, "clusterIdentifier", cluster));
-
-const tableArnName = (arn: unknown) => (typeof arn === "string" ? arn.split(":table/")[1] : undefined);
-const arnRegion = (arn: unknown) => (typeof arn === "string" ? arn.split(":")[3] : undefined);
 
 const tablesSchema = {
     tables: { type: "array" as const, items: { type: "string" as const }, default: [], description: "Names of the project's DynamoDB tables (e.g. securecart-carts)." },
@@ -71,13 +66,13 @@ export const standbyHasStrategyResources: StackPolicy = {
             need(ofType(rs, T.loadBalancer).length > 0, "a load balancer", "compute exists in this strategy's standby");
             need(ofType(rs, T.ecsCluster).length > 0, "an ECS cluster", "services exist in this strategy's standby");
             const services = ofType(rs, T.ecsService);
-            need(services.length > 0 && services.every((s) => isSet(prop(s, "taskDefinition"))), "ECS services with task definitions", "services exist in this strategy's standby");
+            need(services.length > 0 && services.every((s) => isSet(get(s, "taskDefinition"))), "ECS services with task definitions", "services exist in this strategy's standby");
             const records = ofType(rs, T.record).filter((r) => routingOf(r) === plan.dns.routing);
-            need(records.length > 0 && records.every((r) => isSet(prop(r, "healthCheckId"))), `a health-checked ${plan.dns.routing} record`, "Route 53 must be able to send traffic here");
+            need(records.length > 0 && records.every((r) => isSet(get(r, "healthCheckId"))), `a health-checked ${plan.dns.routing} record`, "Route 53 must be able to send traffic here");
         }
 
         const clusters = ofType(rs, T.rdsCluster);
-        const inGlobal = clusters.filter((c) => isSet(prop(c, "globalClusterIdentifier")));
+        const inGlobal = clusters.filter((c) => isSet(get(c, "globalClusterIdentifier")));
         switch (plan.aurora.shape) {
             case "headless":
                 need(inGlobal.length > 0, "an Aurora secondary cluster in the global cluster (headless)", "pilot light replicates data live");
@@ -102,40 +97,18 @@ export const standbyHasStrategyResources: StackPolicy = {
 type CapacityConfig = ProjectFacts;
 const capacitySchema = factsSchema();
 
-interface Sized { readonly what: string; readonly desired: number; readonly min: number; readonly max: number; readonly launchable: boolean; readonly urn: string }
-
-/** An Auto Scaling group can launch instances: it names a launch template (or configuration, or mixed policy). */
-function launchable(g: PolicyResource): boolean {
-    return ["launchTemplate.id", "launchTemplate.name", "launchConfiguration"].some((k) => isSet(prop(g, k))) || prop(g, "mixedInstancesPolicy") !== undefined;
-}
-
-/** A count, its default when unset, or undefined when it is unknown during preview. */
-function count(v: unknown, dflt: number): number | undefined {
-    return v === PENDING ? undefined : typeof v === "number" ? v : v === undefined ? dflt : Number(v);
-}
+interface Sized extends Capacity { readonly what: string; readonly launchable: boolean; readonly urn: string }
 
 /** Each web and service tier's capacity; tiers whose counts are unknown during preview are left out. */
 function sizedCompute(rs: readonly PolicyResource[]): Sized[] {
     const out: Sized[] = [];
     for (const g of ofType(rs, T.asg)) {
-        const min = count(prop(g, "minSize"), 0);
-        const max = count(prop(g, "maxSize"), 0);
-        const desired = count(prop(g, "desiredCapacity"), min ?? 0);
-        if (min === undefined || max === undefined || desired === undefined) continue;
-        out.push({ what: label(g), min, max, desired, urn: g.urn, launchable: launchable(g) });
+        const c = asgCapacityOf(g);
+        if (c) out.push({ what: label(g), ...c, urn: g.urn, launchable: launchable(g) });
     }
-    const targets = ofType(rs, T.scalableTarget).filter((t) => prop(t, "serviceNamespace") === "ecs");
     for (const s of ofType(rs, T.ecsService)) {
-        const name = prop(s, "name");
-        const target = targets.find((t) => {
-            const id = prop(t, "resourceId");
-            return refersTo(t, "resourceId", s) || (nonEmpty(name) && nonEmpty(id) && id.endsWith(`/${name}`));
-        });
-        const desired = count(prop(s, "desiredCount"), 0);
-        const min = target ? count(prop(target, "minCapacity"), 0) : desired;
-        const max = target ? count(prop(target, "maxCapacity"), 0) : desired;
-        if (min === undefined || max === undefined || desired === undefined) continue;
-        out.push({ what: label(s), desired, urn: s.urn, min, max, launchable: isSet(prop(s, "taskDefinition")) });
+        const c = serviceCapacityOf(s, rs);
+        if (c) out.push({ what: label(s), ...c, urn: s.urn, launchable: isSet(get(s, "taskDefinition")) });
     }
     return out;
 }
@@ -182,10 +155,7 @@ export const auroraVersionsConsistent: StackPolicy = {
         const { engineVersion } = configOf<VersionConfig>(versionSchema, args.getConfig());
         const members = ofType(args.resources, T.globalCluster, T.rdsCluster);
         if (members.length === 0) args.notApplicable("no Aurora cluster in the stack");
-        const versionOf = (m: PolicyResource) => {
-            const v = prop(m, "engineVersion");
-            return v === PENDING ? undefined : String(v ?? "(unset)");
-        };
+        const versionOf = engineVersionOf;
         const known = members.filter((m) => versionOf(m) !== undefined);
         const versions = new Set(known.map((m) => versionOf(m) as string));
         const expected = nonEmpty(engineVersion) ? engineVersion : versions.size === 1 ? [...versions][0] : undefined;
@@ -217,13 +187,13 @@ export const globalTablesReplicated: StackPolicy = {
                 const replicas = ofType(rs, T.tableReplica);
                 if (replicas.length === 0) report(`${who(ctx, true)} must hold a replica of every global table; it holds none.`);
                 // A table ARN that is another resource's output is unknown during preview: names cannot be matched then.
-                const arns = replicas.map((r) => prop(r, "globalTableArn"));
-                const names = arns.includes(PENDING) ? [] : facts.tables;
+                const arns = replicas.map((r) => get(r, "globalTableArn"));
+                const names = arns.includes(UNKNOWN) ? [] : facts.tables;
                 for (const name of names) {
-                    const mine = replicas.filter((r) => tableArnName(prop(r, "globalTableArn")) === name);
+                    const mine = replicas.filter((r) => tableNameOfArn(get(r, "globalTableArn")) === name);
                     if (mine.length === 0) report(`${who(ctx, true)} must hold a replica of table ${name}; no TableReplica refers to it.`);
                     for (const r of mine) {
-                        const src = arnRegion(prop(r, "globalTableArn"));
+                        const src = arnRegion(get(r, "globalTableArn"));
                         if (home && src !== home) report(`${label(r)} must replicate the home region's table (${home}); its globalTableArn is in ${src}.`, r.urn);
                     }
                 }
@@ -231,13 +201,13 @@ export const globalTablesReplicated: StackPolicy = {
             }
             case "table": {
                 const tables = ofType(rs, T.table);
-                for (const name of facts.tables) if (!tables.some((t) => [name, PENDING].includes(prop(t, "name") as string))) report(`The home stack must hold global table ${name}; it does not.`);
+                for (const name of facts.tables) if (!tables.some((t) => [name, UNKNOWN].includes(get(t, "name") as string))) report(`The home stack must hold global table ${name}; it does not.`);
                 const standbys = facts.regions.filter((r) => r !== ctx.region);
                 for (const t of tables) {
                     if (t.opts.ignoreChanges.includes("replicas")) continue;
-                    const inline = prop(t, "replicas");
-                    if (inline === PENDING) continue;
-                    const listed = asArray<{ regionName?: string }>(inline).map((r) => r.regionName);
+                    const inline = get(t, "replicas");
+                    if (inline === UNKNOWN) continue;
+                    const listed = arr<{ regionName?: string }>(inline).map((r) => r.regionName);
                     const missing = standbys.filter((r) => !listed.includes(r));
                     if (standbys.length === 0 && listed.length === 0) report(`${label(t)} must either list its replicas or ignore changes to replicas (they live in the standby stacks).`, t.urn);
                     else if (missing.length) report(`${label(t)} must have a replica in every standby region; missing ${missing.join(", ")} (or set ignoreChanges ["replicas"] when standby stacks own them).`, t.urn);
@@ -267,9 +237,9 @@ export const backupsCopiedToStandbys: StackPolicy = {
         if (plans.length === 0) report(`${who(ctx, true)} must run a backup plan with copies to every standby region; it has none.`);
         const standbys = facts.regions.filter((r) => r !== ctx.region);
         for (const p of plans) {
-            for (const rule of asArray<Record<string, unknown>>(prop(p, "rules"))) {
-                const arns = asArray<unknown>(at(rule, "copyActions")).map((c) => at(c, "destinationVaultArn"));
-                if (arns.includes(PENDING)) continue; // a vault ARN built from outputs: not knowable in preview
+            for (const rule of arr<Record<string, unknown>>(get(p, "rules"))) {
+                const arns = arr<unknown>(at(rule, "copyActions")).map((c) => at(c, "destinationVaultArn"));
+                if (arns.includes(UNKNOWN)) continue; // a vault ARN built from outputs: not knowable in preview
                 const dests = arns.map(arnRegion);
                 const missing = standbys.length ? standbys.filter((r) => !dests.includes(r)) : dests.some((d) => d !== ctx.region) ? [] : ["(any other region)"];
                 if (missing.length) report(`Rule "${String(at(rule, "ruleName"))}" of ${label(p)} must copy to a vault in every standby region; missing ${missing.join(", ")}.`, p.urn);
@@ -304,7 +274,7 @@ const regionSchema = {
 interface RegionConfig { exemptions: CrossRegionException[] }
 
 function exempt(r: PolicyResource, region: string, exemptions: readonly CrossRegionException[]): boolean {
-    return exemptions.some((e) => exceptionApplies(e, r.type, region, (k) => prop(r, k)));
+    return exemptions.some((e) => exceptionApplies(e, r.type, region, (k) => get(r, k)));
 }
 
 export const resourcesInStackRegion: StackPolicy = {
@@ -319,9 +289,9 @@ export const resourcesInStackRegion: StackPolicy = {
         if (!region) args.notApplicable("the stack has no default AWS provider");
         const { exemptions } = configOf<RegionConfig>(regionSchema, args.getConfig());
         for (const r of args.resources) {
-            if (!r.type.startsWith("aws:")) continue;
-            const viaProvider = r.provider ? prop(r.provider, "region") : undefined;
-            const own = prop(r, "region");
+            if (!isAws(r.type)) continue;
+            const viaProvider = providerRegion(r);
+            const own = get(r, "region");
             for (const [where, reg] of [["its provider", viaProvider], ["its region input", own]] as const) {
                 if (nonEmpty(reg) && reg !== region && !exempt(r, reg, exemptions)) {
                     report(`${label(r)} must be created in the stack's region ${region}; ${where} puts it in ${reg}.`, r.urn);

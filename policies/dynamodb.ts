@@ -1,10 +1,11 @@
 /** DynamoDB policies: base tables, inline replicas and stand-alone TableReplicas. */
 import * as dynamodb from "@pulumi/aws/dynamodb";
 import { validateResourceOfType } from "@pulumi/policy";
-import { ResourcePolicy, asArray, isCmk, known } from "./lib";
+import { ResourcePolicy } from "./lib";
+import { arr, isCmk, known } from "../src/plan";
 
 type InlineReplica = { regionName?: string; kmsKeyArn?: string; pointInTimeRecovery?: boolean; deletionProtectionEnabled?: boolean };
-const inlineReplicas = (v: unknown) => asArray<InlineReplica>(v);
+const inlineReplicas = (v: unknown) => arr<InlineReplica>(v);
 
 export const dynamoEncryptedCmk: ResourcePolicy = {
     name: "aws-dynamodb-encrypted-cmk",

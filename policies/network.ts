@@ -2,7 +2,8 @@
 import * as ec2 from "@pulumi/aws/ec2";
 import * as vpc from "@pulumi/aws/vpc";
 import { PolicyResource, validateResourceOfType } from "@pulumi/policy";
-import { OPEN_CIDRS, ResourcePolicy, StackPolicy, T, asArray, configOf, label, nonEmpty, ofType, refersTo } from "./lib";
+import { OPEN_CIDRS, ResourcePolicy, StackPolicy, configOf } from "./lib";
+import { T, arr, label, nonEmpty, ofType, refersTo } from "../src/plan";
 
 /** One ingress permission, whatever resource declared it. */
 export interface Ingress {
@@ -29,13 +30,13 @@ export function opensPort(i: Ingress, port: number): boolean {
     return from <= port && port <= to;
 }
 
-const strings = (v: unknown): string[] => asArray(v).filter(nonEmpty);
+const strings = (v: unknown): string[] => arr(v).filter(nonEmpty);
 
 /** The ingress permissions a resource declares: inline rules of a group, or a standalone rule resource. */
 export function ingressOf(type: string, props: Record<string, unknown>): Ingress[] {
     switch (type) {
         case T.securityGroup:
-            return asArray<Record<string, unknown>>(props.ingress).map((r) => ({
+            return arr<Record<string, unknown>>(props.ingress).map((r) => ({
                 protocol: protocolName(r.protocol),
                 fromPort: r.fromPort as number | undefined,
                 toPort: r.toPort as number | undefined,
@@ -101,7 +102,7 @@ const publicIngressSchema = {
 };
 interface PublicIngressConfig { albPorts: number[] }
 
-const RULE_TYPES: readonly string[] = [T.securityGroup, T.securityGroupRule, T.ingressRule, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"];
+const RULE_TYPES: readonly string[] = [T.securityGroup, T.securityGroupRule, T.ingressRule, T.egressRule];
 
 /** The resources a group is attached to: everything that refers to it except security groups and their rules. */
 function attachmentsOf(sg: PolicyResource, resources: readonly PolicyResource[]): PolicyResource[] {

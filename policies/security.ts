@@ -5,7 +5,8 @@ import * as kms from "@pulumi/aws/kms";
 import * as rds from "@pulumi/aws/rds";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import { PolicyResource, validateResourceOfType } from "@pulumi/policy";
-import { PENDING, Pending, ResourcePolicy, StackPolicy, T, asArray, at, configOf, isCmk, known, label, nonEmpty, ofType, prop, tagsOrPending } from "./lib";
+import { ResourcePolicy, StackPolicy, configOf } from "./lib";
+import { T, UNKNOWN, Unknown, arr, at, get, isAws, isCmk, known, label, nonEmpty, ofType, refersTo, tagsFrom } from "../src/plan";
 
 export const kmsRotation: ResourcePolicy = {
     name: "aws-kms-key-rotation-enabled",
@@ -52,7 +53,7 @@ export const secretsEncrypted: ResourcePolicy = {
     validateResource: [
         validateResourceOfType(secretsmanager.Secret, (s, _args, report) => {
             if (!isCmk(known(() => s.kmsKeyId))) report("Secrets must be encrypted under a customer-managed KMS key (kmsKeyId); the default is aws/secretsmanager.");
-            for (const r of asArray<{ region?: string; kmsKeyId?: string }>(known(() => s.replicas))) {
+            for (const r of arr<{ region?: string; kmsKeyId?: string }>(known(() => s.replicas))) {
                 if (!isCmk(known(() => r.kmsKeyId))) report(`The ${String(known(() => r.region) ?? "(unnamed)")} replica of the secret must be encrypted under a customer-managed KMS key (kmsKeyId).`);
             }
         }),
@@ -64,13 +65,6 @@ export const secretsEncrypted: ResourcePolicy = {
 
 type Sse = { algorithm?: unknown; key?: unknown };
 
-/** Whether `r`'s input `key` is `target` (the bucket a configuration or policy belongs to), by dependency or by name. */
-function isFor(r: PolicyResource, key: string, target: PolicyResource): boolean {
-    if ((r.propertyDependencies[key] ?? []).some((d) => d.urn === target.urn)) return true;
-    const v = prop(r, key);
-    return nonEmpty(v) && v === prop(target, "bucket");
-}
-
 /** The default encryption a bucket gets: from its SSE configuration resources, or the (deprecated) inline block. */
 function bucketEncryption(b: PolicyResource, resources: readonly PolicyResource[]): Sse[] {
     const out: Sse[] = [];
@@ -79,9 +73,9 @@ function bucketEncryption(b: PolicyResource, resources: readonly PolicyResource[
         if (d && typeof d === "object") out.push({ algorithm: known(() => d.sseAlgorithm), key: known(() => d.kmsMasterKeyId) });
     };
     for (const c of ofType(resources, T.bucketSse, T.bucketSseV2)) {
-        if (isFor(c, "bucket", b)) for (const rule of asArray(prop(c, "rules"))) fromRule(rule);
+        if (refersTo(c, "bucket", b)) for (const rule of arr(get(c, "rules"))) fromRule(rule);
     }
-    const inline = prop(b, "serverSideEncryptionConfiguration.rule");
+    const inline = get(b, "serverSideEncryptionConfiguration.rule");
     if (inline) fromRule(inline);
     return out;
 }
@@ -94,7 +88,7 @@ function grantsElbLogDelivery(policy: unknown): boolean {
     if (typeof policy === "string") {
         try { doc = JSON.parse(policy); } catch { return false; }
     }
-    const statements = asArray<Record<string, unknown>>((doc as Record<string, unknown> | undefined)?.Statement);
+    const statements = arr<Record<string, unknown>>((doc as Record<string, unknown> | undefined)?.Statement);
     return statements.some((st) => {
         const principal = st.Principal as Record<string, unknown> | undefined;
         const services = [principal?.Service].flat();
@@ -105,14 +99,14 @@ function grantsElbLogDelivery(policy: unknown): boolean {
 
 /**
  * Whether `b` is a load-balancer access-log bucket (ALB access logs support SSE-S3 only): an ALB logs to it,
- * or its bucket policy grants ELB log delivery (a standby keeps the bucket while it has no ALB). PENDING when
+ * or its bucket policy grants ELB log delivery (a standby keeps the bucket while it has no ALB). UNKNOWN when
  * its bucket policy is unknown during preview.
  */
-function isAlbLogBucket(b: PolicyResource, resources: readonly PolicyResource[]): boolean | Pending {
-    if (ofType(resources, T.loadBalancer).some((lb) => isFor(lb, "accessLogs", b) || (nonEmpty(prop(lb, "accessLogs.bucket")) && prop(lb, "accessLogs.bucket") === prop(b, "bucket")))) return true;
-    const policies = ofType(resources, T.bucketPolicy).filter((p) => isFor(p, "bucket", b)).map((p) => prop(p, "policy"));
+function isAlbLogBucket(b: PolicyResource, resources: readonly PolicyResource[]): boolean | Unknown {
+    if (ofType(resources, T.loadBalancer).some((lb) => refersTo(lb, "accessLogs", b) || (nonEmpty(get(lb, "accessLogs.bucket")) && get(lb, "accessLogs.bucket") === get(b, "bucket")))) return true;
+    const policies = ofType(resources, T.bucketPolicy).filter((p) => refersTo(p, "bucket", b)).map((p) => get(p, "policy"));
     if (policies.some(grantsElbLogDelivery)) return true;
-    return policies.includes(PENDING) ? PENDING : false;
+    return policies.includes(UNKNOWN) ? UNKNOWN : false;
 }
 
 export const s3Encrypted: StackPolicy = {
@@ -126,7 +120,7 @@ export const s3Encrypted: StackPolicy = {
             const sse = bucketEncryption(b, args.resources);
             const logBucket = isAlbLogBucket(b, args.resources);
             const kms = sse.some((s) => (s.algorithm === "aws:kms" || s.algorithm === "aws:kms:dsse") && isCmk(s.key));
-            if (logBucket === PENDING) {
+            if (logBucket === UNKNOWN) {
                 // Its policy is unknown until the update: either kind of bucket may be meant; require one of the two.
                 if (!kms && !sse.some((s) => s.algorithm === "AES256")) report(`${label(b)} must declare default encryption: a customer-managed KMS key, or SSE-S3 if it receives load-balancer logs.`, b.urn);
             } else if (logBucket) {
@@ -144,22 +138,12 @@ export const s3Encrypted: StackPolicy = {
  * the provider's own types: each has a `tags` input, and every taggable type the program plans is here.
  */
 export const TAGGABLE_TYPES: readonly string[] = [
-    "aws:acm/certificate:Certificate", "aws:appautoscaling/target:Target", "aws:autoscaling/group:Group",
-    "aws:backup/plan:Plan", "aws:backup/vault:Vault", "aws:cloudwatch/logGroup:LogGroup", "aws:cloudwatch/metricAlarm:MetricAlarm",
-    "aws:dynamodb/table:Table", "aws:dynamodb/tableReplica:TableReplica", "aws:ebs/volume:Volume",
-    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws:ec2/eip:Eip", "aws:ec2/flowLog:FlowLog", "aws:ec2/instance:Instance",
-    "aws:ec2/internetGateway:InternetGateway", "aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/natGateway:NatGateway",
-    "aws:ec2/routeTable:RouteTable", "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/subnet:Subnet", "aws:ec2/vpc:Vpc",
-    "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ecr/repository:Repository", "aws:ecs/cluster:Cluster", "aws:ecs/service:Service",
-    "aws:ecs/taskDefinition:TaskDefinition", "aws:iam/instanceProfile:InstanceProfile", "aws:iam/policy:Policy", "aws:iam/role:Role",
-    "aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule",
-    "aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup", "aws:rds/cluster:Cluster",
-    "aws:rds/clusterInstance:ClusterInstance", "aws:rds/clusterParameterGroup:ClusterParameterGroup", "aws:rds/globalCluster:GlobalCluster",
-    "aws:rds/instance:Instance", "aws:rds/subnetGroup:SubnetGroup", "aws:route53/healthCheck:HealthCheck",
-    "aws:route53recoverycontrol/cluster:Cluster", "aws:route53recoverycontrol/controlPanel:ControlPanel",
-    "aws:route53recoverycontrol/safetyRule:SafetyRule", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2",
-    "aws:secretsmanager/secret:Secret", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    T.certificate, T.scalableTarget, T.asg, T.backupPlan, T.backupVault, T.logGroup, T.metricAlarm, T.table, T.tableReplica,
+    T.ebsVolume, T.defaultSecurityGroup, T.eip, T.flowLog, T.instance, T.internetGateway, T.launchTemplate, T.natGateway,
+    T.routeTable, T.securityGroup, T.subnet, T.vpc, T.vpcEndpoint, T.ecrRepository, T.ecsCluster, T.ecsService, T.taskDefinition,
+    T.instanceProfile, T.iamPolicy, T.iamRole, T.kmsKey, T.kmsReplicaKey, T.listener, T.listenerRule, T.loadBalancer,
+    T.targetGroup, T.rdsCluster, T.clusterInstance, T.clusterParameterGroup, T.globalCluster, T.rdsInstance, T.dbSubnetGroup,
+    T.healthCheck, T.arcCluster, T.arcControlPanel, T.arcSafetyRule, T.bucket, T.bucketV2, T.secret, T.egressRule, T.ingressRule,
 ];
 
 const tagsSchema = {
@@ -181,15 +165,14 @@ export const requiredTags: ResourcePolicy = {
     remediationSteps: "Pass the region's tags to the resource (components take a `tags` arg), or set them once as the provider's defaultTags.",
     configSchema: tagsSchema,
     validateResource: (args, report) => {
-        if (!args.type.startsWith("aws:")) return;
+        if (!isAws(args.type)) return;
         const props = args.props as Record<string, unknown>;
         if (!TAGGABLE_TYPES.includes(args.type) && known(() => props.tags) === undefined) return;
         const { keys } = configOf<TagsConfig>(tagsSchema, args.getConfig());
-        const own = tagsOrPending(props);
-        if (own === PENDING) return args.notApplicable("the resource's tags are unknown until the update");
-        const defaultTags = args.provider ? prop(args.provider, "defaultTags") : undefined;
-        const fromProvider = defaultTags !== null && typeof defaultTags === "object" ? tagsOrPending(defaultTags as Record<string, unknown>) : {};
-        const tags = { ...(fromProvider === PENDING ? {} : fromProvider), ...own };
+        const own = tagsFrom(known(() => props.tags));
+        if (own === UNKNOWN) return args.notApplicable("the resource's tags are unknown until the update");
+        const fromProvider = args.provider ? tagsFrom(at(args.provider.props, "defaultTags.tags")) : {};
+        const tags = { ...(fromProvider === UNKNOWN ? {} : fromProvider), ...own };
         const missing = keys.filter((k) => !nonEmpty(tags[k]));
         if (missing.length) report(`${args.type} resources must carry the tags ${keys.join(", ")}; missing or empty: ${missing.join(", ")}.`);
     },

@@ -12,12 +12,13 @@
  *   left to the plan, which sees both stacks, unless `peer` is given.
  * - on the primary without `peer`, the check is not applicable (it runs on the standby).
  */
-import type { PolicyConfigSchema, PolicyResource } from "@pulumi/policy";
+import type { PolicyConfigSchema } from "@pulumi/policy";
 import { formatDuration } from "../src/duration";
 import {
     CONSTANT_NAMES, PairEstimate, ResourceView, StackFacts, checkTargets, estimatePair, resolveConstants, stackFacts,
 } from "../src/estimates";
-import { PROJECT_FACTS_SCHEMA, ProjectFacts, StackPolicy, configOf, expectedPlan, stackContext } from "./lib";
+import { PROJECT_FACTS_SCHEMA, StackPolicy, configOf } from "./lib";
+import { ProjectFacts, expectedPlan, stackContext } from "../src/plan";
 
 interface PeerResource {
     readonly type: string;
@@ -52,7 +53,6 @@ const targetsSchema: PolicyConfigSchema = {
     },
 };
 
-const viewOf = (r: PolicyResource): ResourceView => ({ type: r.type, name: r.name, inputs: r.props ?? {}, outputs: r.props ?? {} });
 const peerViewOf = (r: PeerResource): ResourceView => ({
     type: r.type,
     name: r.name ?? String(r.urn ?? "").split("::").pop() ?? r.type,
@@ -106,7 +106,7 @@ export const drEstimatesWithinTargets: StackPolicy = {
         if (!(c.rtoTargetSeconds > 0) && !(c.rpoTargetSeconds > 0)) args.notApplicable("no rtoTarget or rpoTarget in the policy config");
         const ctx = stackContext(args.resources, c);
         const region = ctx.region ?? "unknown";
-        const self = stackFacts({ stack: "this stack", region, resources: args.resources.map(viewOf) });
+        const self = stackFacts({ stack: "this stack", region, resources: args.resources });
         const peerResources = c.peer?.resources ?? [];
         let pair: PairEstimate;
         let assumptions: string[] = [];

@@ -3,6 +3,8 @@
  * created in the stack's region. Plain data, so the policy pack uses the same list as its default config
  * (policies/dr.ts) and the tests use it through `allowedOutsideStackRegion`.
  */
+import { T, moduleOf } from "./plan";
+
 export interface CrossRegionException {
     /** A resource type token, or a prefix of one ending in "/" (a whole module). */
     readonly type: string;
@@ -14,13 +16,13 @@ export interface CrossRegionException {
 
 export const CROSS_REGION_EXCEPTIONS: readonly CrossRegionException[] = [
     {
-        type: "aws:cloudwatch/metricAlarm:MetricAlarm",
+        type: T.metricAlarm,
         region: "us-east-1",
         when: { namespace: "AWS/Route53" },
         reason: "Route 53 publishes health-check metrics only in us-east-1 (Route 53 developer guide, \"Monitoring health checks using CloudWatch\")",
     },
     {
-        type: "aws:route53recoverycontrol/",
+        type: moduleOf(T.arcCluster),
         region: "us-west-2",
         reason: "the ARC recovery-control configuration API is served from us-west-2 only",
     },

@@ -17,6 +17,7 @@
  * (Optional + Computed, defaulting to the provider's region); "Changing the value of region will force
  * resource replacement" (terraform-provider-aws website/docs/guides/enhanced-region-support.html.markdown).
  */
+import { T } from "./plan";
 
 /** One replace-on-change input property. */
 export interface ReplaceProperty {
@@ -52,21 +53,21 @@ const TF = "hashicorp/terraform-provider-aws";
  * objects, a secret's value, a log group's events, a repository's images). A drill must never replace or delete one.
  */
 export const STATEFUL_TYPES: readonly string[] = [
-    "aws:rds/cluster:Cluster",
-    "aws:rds/clusterInstance:ClusterInstance",
-    "aws:rds/globalCluster:GlobalCluster",
-    "aws:dynamodb/table:Table",
-    "aws:dynamodb/tableReplica:TableReplica",
-    "aws:kms/key:Key",
-    "aws:kms/replicaKey:ReplicaKey",
-    "aws:backup/vault:Vault",
-    "aws:s3/bucket:Bucket",
-    "aws:s3/bucketV2:BucketV2",
-    "aws:secretsmanager/secret:Secret",
-    "random:index/randomPassword:RandomPassword",
+    T.rdsCluster,
+    T.clusterInstance,
+    T.globalCluster,
+    T.table,
+    T.tableReplica,
+    T.kmsKey,
+    T.kmsReplicaKey,
+    T.backupVault,
+    T.bucket,
+    T.bucketV2,
+    T.secret,
+    T.randomPassword,
     // Issue 11: logs an incident review needs (application, database, flow logs) and container images.
-    "aws:cloudwatch/logGroup:LogGroup",
-    "aws:ecr/repository:Repository",
+    T.logGroup,
+    T.ecrRepository,
 ];
 
 /**
@@ -76,13 +77,13 @@ export const STATEFUL_TYPES: readonly string[] = [
  * switchover and failback.
  */
 export const DELETE_IS_WARNING: Readonly<Record<string, string>> = {
-    "aws:rds/clusterInstance:ClusterInstance":
+    [T.clusterInstance]:
         "an Aurora instance holds no data (the cluster volume does); the standby shape sets the instance count by role",
 };
 
 export const STATEFUL_RULES: readonly ReplaceRule[] = [
     {
-        type: "aws:rds/cluster:Cluster",
+        type: T.rdsCluster,
         terraform: "aws_rds_cluster",
         source: `${TF} internal/service/rds/cluster.go`,
         properties: [
@@ -107,7 +108,7 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
             "and replicationSourceIdentifier are updatable, but removing globalClusterIdentifier detaches a secondary.",
     },
     {
-        type: "aws:rds/clusterInstance:ClusterInstance",
+        type: T.clusterInstance,
         terraform: "aws_rds_cluster_instance",
         source: `${TF} internal/service/rds/cluster_instance.go`,
         properties: [
@@ -122,7 +123,7 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
         note: "instanceClass and engineVersion are modified in place.",
     },
     {
-        type: "aws:rds/globalCluster:GlobalCluster",
+        type: T.globalCluster,
         terraform: "aws_rds_global_cluster",
         source: `${TF} internal/service/rds/global_cluster.go`,
         properties: [
@@ -135,7 +136,7 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
         note: "engineVersion is upgraded in place (ModifyGlobalCluster / ModifyDBCluster on members).",
     },
     {
-        type: "aws:dynamodb/table:Table",
+        type: T.table,
         terraform: "aws_dynamodb_table",
         source: `${TF} internal/service/dynamodb/table.go`,
         properties: [
@@ -154,7 +155,7 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
             "were added to the schema after the version re-read; listed so the rule errs on the side of replacement.",
     },
     {
-        type: "aws:dynamodb/tableReplica:TableReplica",
+        type: T.tableReplica,
         terraform: "aws_dynamodb_table_replica",
         source: `${TF} internal/service/dynamodb/table_replica.go`,
         properties: [
@@ -164,7 +165,7 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
         ],
     },
     {
-        type: "aws:kms/key:Key",
+        type: T.kmsKey,
         terraform: "aws_kms_key",
         source: `${TF} internal/service/kms/key.go`,
         properties: [
@@ -177,32 +178,32 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
         note: "policy, description, rotation and enablement change in place.",
     },
     {
-        type: "aws:kms/replicaKey:ReplicaKey",
+        type: T.kmsReplicaKey,
         terraform: "aws_kms_replica_key",
         source: `${TF} internal/service/kms/replica_key.go`,
         properties: [{ name: "primaryKeyArn" }],
     },
     {
-        type: "aws:backup/vault:Vault",
+        type: T.backupVault,
         terraform: "aws_backup_vault",
         source: `${TF} internal/service/backup/vault.go`,
         properties: [{ name: "name" }, { name: "kmsKeyArn", computed: true }],
     },
     {
-        type: "aws:s3/bucket:Bucket",
+        type: T.bucket,
         terraform: "aws_s3_bucket",
         source: `${TF} internal/service/s3/bucket.go`,
         properties: [{ name: "bucket", computed: true }, { name: "bucketPrefix", computed: true }, { name: "objectLockEnabled", computed: true }],
         note: "objectLockEnabled (ForceNew) postdates the schema version re-read; listed so the rule errs on the side of replacement.",
     },
     {
-        type: "aws:s3/bucketV2:BucketV2",
+        type: T.bucketV2,
         terraform: "aws_s3_bucket (BucketV2 is the same Terraform resource)",
         source: `${TF} internal/service/s3/bucket.go`,
         properties: [{ name: "bucket", computed: true }, { name: "bucketPrefix", computed: true }, { name: "objectLockEnabled", computed: true }],
     },
     {
-        type: "aws:secretsmanager/secret:Secret",
+        type: T.secret,
         terraform: "aws_secretsmanager_secret",
         source: `${TF} internal/service/secretsmanager/secret.go`,
         properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }],
@@ -210,7 +211,7 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
     },
     {
         // Stateful here because it is the only record of the Aurora master password outside the secret.
-        type: "random:index/randomPassword:RandomPassword",
+        type: T.randomPassword,
         terraform: "random_password",
         source: "hashicorp/terraform-provider-random internal/provider/resource_password.go (schema v3: every argument has a RequiresReplace plan modifier)",
         properties: [
@@ -222,7 +223,7 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
         note: "overrideSpecial changing from \"\" to null does not replace (RequiresReplaceUnlessEmptyStringToNull).",
     },
     {
-        type: "aws:cloudwatch/logGroup:LogGroup",
+        type: T.logGroup,
         terraform: "aws_cloudwatch_log_group",
         source: `${TF} internal/service/logs/group.go`,
         properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }, { name: "logGroupClass", computed: true }],
@@ -230,7 +231,7 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
             "(AssociateKmsKey / DisassociateKmsKey), retentionInDays by PutRetentionPolicy, skipDestroy and tags in place.",
     },
     {
-        type: "aws:ecr/repository:Repository",
+        type: T.ecrRepository,
         terraform: "aws_ecr_repository",
         source: `${TF} internal/service/ecr/repository.go`,
         properties: [{ name: "name" }, { name: "encryptionConfigurations", removalSuppressed: true }],
@@ -249,41 +250,41 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
  */
 export const OTHER_RULES: readonly ReplaceRule[] = [
     {
-        type: "aws:ec2/vpc:Vpc", terraform: "aws_vpc", reread: false, source: `${TF} internal/service/ec2/vpc_.go`,
+        type: T.vpc, terraform: "aws_vpc", reread: false, source: `${TF} internal/service/ec2/vpc_.go`,
         properties: [{ name: "cidrBlock", computed: true }, { name: "instanceTenancy", default: "default" }],
     },
     {
-        type: "aws:ec2/subnet:Subnet", terraform: "aws_subnet", reread: false, source: `${TF} internal/service/ec2/vpc_subnet.go`,
+        type: T.subnet, terraform: "aws_subnet", reread: false, source: `${TF} internal/service/ec2/vpc_subnet.go`,
         properties: [{ name: "availabilityZone", computed: true }, { name: "availabilityZoneId", computed: true }, { name: "cidrBlock" }, { name: "vpcId" }],
     },
     {
-        type: "aws:ec2/securityGroup:SecurityGroup", terraform: "aws_security_group", reread: false, source: `${TF} internal/service/ec2/vpc_security_group.go`,
+        type: T.securityGroup, terraform: "aws_security_group", reread: false, source: `${TF} internal/service/ec2/vpc_security_group.go`,
         properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }, { name: "description", default: "Managed by Pulumi" }, { name: "vpcId", computed: true }],
     },
     {
-        type: "aws:route53/healthCheck:HealthCheck", terraform: "aws_route53_health_check", source: `${TF} internal/service/route53/health_check.go`,
+        type: T.healthCheck, terraform: "aws_route53_health_check", source: `${TF} internal/service/route53/health_check.go`,
         properties: [{ name: "type" }, { name: "requestInterval" }, { name: "measureLatency", default: false }, { name: "referenceName" }, { name: "routingControlArn" }],
         note: "invertHealthcheck (the outage drill) and failureThreshold change in place.",
     },
     {
-        type: "aws:lb/targetGroup:TargetGroup", terraform: "aws_lb_target_group", reread: false, source: `${TF} internal/service/elbv2/target_group.go`,
+        type: T.targetGroup, terraform: "aws_lb_target_group", reread: false, source: `${TF} internal/service/elbv2/target_group.go`,
         properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }, { name: "port" }, { name: "protocol" }, { name: "vpcId" }, { name: "targetType", default: "instance" }],
     },
     {
-        type: "aws:lb/loadBalancer:LoadBalancer", terraform: "aws_lb", reread: false, source: `${TF} internal/service/elbv2/load_balancer.go`,
+        type: T.loadBalancer, terraform: "aws_lb", reread: false, source: `${TF} internal/service/elbv2/load_balancer.go`,
         properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }, { name: "internal", computed: true }, { name: "loadBalancerType", default: "application" }],
     },
     {
-        type: "aws:ecs/taskDefinition:TaskDefinition", terraform: "aws_ecs_task_definition", reread: false, source: `${TF} internal/service/ecs/task_definition.go`,
+        type: T.taskDefinition, terraform: "aws_ecs_task_definition", reread: false, source: `${TF} internal/service/ecs/task_definition.go`,
         properties: ["containerDefinitions", "family", "cpu", "memory", "networkMode", "executionRoleArn", "taskRoleArn", "requiresCompatibilities", "volumes", "runtimePlatform", "ephemeralStorage"].map((name) => ({ name })),
         note: "a task definition revision is immutable: every change registers a new revision.",
     },
     {
-        type: "aws:rds/subnetGroup:SubnetGroup", terraform: "aws_db_subnet_group", reread: false, source: `${TF} internal/service/rds/subnet_group.go`,
+        type: T.dbSubnetGroup, terraform: "aws_db_subnet_group", reread: false, source: `${TF} internal/service/rds/subnet_group.go`,
         properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }],
     },
     {
-        type: "aws:iam/role:Role", terraform: "aws_iam_role", reread: false, source: `${TF} internal/service/iam/role.go`,
+        type: T.iamRole, terraform: "aws_iam_role", reread: false, source: `${TF} internal/service/iam/role.go`,
         properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }, { name: "path", default: "/" }],
     },
 ];

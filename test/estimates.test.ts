@@ -8,7 +8,7 @@ import {
     BILLABLE_TYPES, CONSTANTS, CONSTANT_NAMES, FREE_TYPES, ProjectEstimate, StackEstimate, checkTargets, cronIntervalSeconds, isEngineType, resolveConstants,
 } from "../src/estimates";
 import { estimateCost } from "../src/estimates/cost";
-import { stackFacts } from "../src/estimates/facts";
+import { stackFacts } from "../src/plan";
 import { PRICES } from "../src/prices";
 import type { StackPlan } from "../tools/planner";
 import { estimatePlans } from "../tools/estimateReport";

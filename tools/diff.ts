@@ -10,6 +10,7 @@
  */
 import { DELETE_IS_WARNING, ReplaceReason, deepEqual, isStateful, replaceReason, ruleFor, show } from "../src/replaceRules";
 import type { PlannedResource, StackPlan } from "./planner";
+import { tagsOf } from "../src/plan";
 
 export type Op = "create" | "update" | "replace" | "delete";
 
@@ -221,9 +222,8 @@ export function diffPlans(before: StackPlan, after: StackPlan): StackDiff {
     for (const b of before.resources.filter(diffable)) {
         if (kept.has(b.urn)) continue;
         const d = addOrRemove("delete", b);
-        const tags = b.inputs.tags as Record<string, unknown> | undefined;
         // Only what the first step unprotected: a protected resource would stop `pulumi up` whatever config says.
-        const retired = retiring && !b.protect && typeof tags?.["recovery-generation"] === "string";
+        const retired = retiring && !b.protect && typeof tagsOf(b)["recovery-generation"] === "string";
         changes.push(retired ? { ...d, retired } : d);
     }
     return {

@@ -18,6 +18,7 @@ import { PROJECT_DIR } from "./paths";
 import { Finding, ResourceChange, StackDiff, describeChange, diffPlans } from "./diff";
 // The planner loads the Pulumi runtime; it is imported only when something is planned.
 import type { StackPlan, planStacks } from "./planner";
+import { DYNAMIC, T, arnRegion, get, healthCheckOf, ofType, parentUrn, str, tableNameOfArn } from "../src/plan";
 
 export { PROJECT_DIR };
 
@@ -73,20 +74,19 @@ export function dataRestores(before: readonly StackPlan[], after: readonly Stack
     for (const a of after) {
         const had = new Set((before.find((b) => b.stack === a.stack)?.resources ?? []).map((r) => r.urn));
         const created = a.resources.filter((r) => !had.has(r.urn));
-        const aurora = created.filter((r) => r.type === "pulumi-nodejs:dynamic/securecart:RestorePoint").map((rp) => {
-            const cluster = a.resources.find((r) => r.type === "aws:rds/cluster:Cluster" && r.parent === rp.parent);
-            const given = rp.inputs.givenSnapshotArn;
+        const aurora = ofType(created, DYNAMIC.restorePoint.token).map((rp) => {
+            const cluster = ofType(a.resources, T.rdsCluster).find((r) => parentUrn(r) === parentUrn(rp));
+            const given = str(get(rp, "givenSnapshotArn"));
             return {
-                cluster: String(cluster?.inputs.clusterIdentifier ?? "(unknown cluster)"),
-                from: typeof given === "string"
+                cluster: (cluster && str(get(cluster, "clusterIdentifier"))) ?? "(unknown cluster)",
+                from: given !== undefined
                     ? `recovery point ${given} (database.restoreFromArn)`
-                    : `the newest available copy in ${String(rp.inputs.region)} of ${String(rp.inputs.sourceClusterIdentifier)}'s snapshots`,
+                    : `the newest available copy in ${String(get(rp, "region"))} of ${String(get(rp, "sourceClusterIdentifier"))}'s snapshots`,
             };
         });
-        const tables = created.filter((r) => r.type === "aws:dynamodb/table:Table" && typeof r.inputs.restoreSourceTableArn === "string").map((t) => {
-            const src = String(t.inputs.restoreSourceTableArn);
-            const [, , , region] = src.split(":");
-            return { table: String(t.inputs.name), from: `${src.split(":table/")[1] ?? src} in ${region ?? "?"}, point-in-time recovery to its latest restorable time` };
+        const tables = ofType(created, T.table).filter((r) => str(get(r, "restoreSourceTableArn")) !== undefined).map((t) => {
+            const src = String(get(t, "restoreSourceTableArn"));
+            return { table: String(get(t, "name")), from: `${tableNameOfArn(src) ?? src} in ${arnRegion(src) ?? "?"}, point-in-time recovery to its latest restorable time` };
         });
         if (aurora.length || tables.length) out.push({ stack: a.stack, region: a.region, aurora, tables });
     }
@@ -124,10 +124,11 @@ export function runbookOrder(before: readonly StackPlan[], after: readonly Stack
         let rank: number;
         let reason: string;
         // Explanations follow what the planned stacks contain (decided in src/strategy.ts), not strategy names.
-        const movesWriter = a.resources.some((r) => r.type === "pulumi-nodejs:dynamic/securecart:GlobalWriter");
-        const latencyRouted = a.resources.some((r) => r.type === "aws:route53/record:Record" && r.inputs.latencyRoutingPolicies !== undefined);
-        const record = a.resources.find((r) => r.type === "aws:route53/record:Record" && r.inputs.setIdentifier !== undefined);
-        const inverted = a.resources.some((r) => r.type === "aws:route53/healthCheck:HealthCheck" && r.inputs.invertHealthcheck === true);
+        const movesWriter = ofType(a.resources, DYNAMIC.globalWriter.token).length > 0;
+        const records = ofType(a.resources, T.record);
+        const latencyRouted = records.some((r) => get(r, "latencyRoutingPolicies") !== undefined);
+        const record = records.find((r) => get(r, "setIdentifier") !== undefined);
+        const inverted = ofType(a.resources, T.healthCheck).some((r) => healthCheckOf(r).inverted);
         const dnsAfterDemotion = latencyRouted
             ? "; its latency record keeps serving"
             : inverted

@@ -17,6 +17,8 @@ import { Override, ProjectFiles, loadFromFiles, mergeConfig } from "../src/confi
 import { loadSerializedProvider, providerTextOf } from "./engineDynamic";
 import { FakeAws, PLACEHOLDER_ACCOUNT } from "./fakeAws";
 import { UNKNOWN } from "../src/unknown";
+import { PULUMI, T, get, output } from "../src/plan";
+import { SECRET_JSON, UNKNOWN_JSON } from "../src/plan/engineTypes";
 
 // The runtime's internal settings hold the monitor; setMocks installs a MockMonitor there and we wrap it to
 // see the full RegisterResourceRequest (the public Mocks interface gets only type, name and inputs).
@@ -85,11 +87,11 @@ export interface StackPlan {
 
 /** Converts a protobuf Struct's JS form into plain JSON: secrets → "[secret]", resource refs → URN, unknowns → "[unknown]". */
 export function plainValue(v: unknown): unknown {
-    if (v === UNKNOWN) return "[unknown]";
+    if (v === UNKNOWN) return UNKNOWN_JSON;
     if (Array.isArray(v)) return v.map(plainValue);
     if (v !== null && typeof v === "object") {
         const o = v as Record<string, unknown>;
-        if (o[SIG_KEY] === SECRET_SIG) return "[secret]";
+        if (o[SIG_KEY] === SECRET_SIG) return SECRET_JSON;
         if (o[SIG_KEY] === RESOURCE_SIG) return o.urn;
         const out: Record<string, unknown> = {};
         for (const [k, x] of Object.entries(o)) if (x !== undefined) out[k] = plainValue(x);
@@ -138,7 +140,7 @@ export async function checkDynamicResource(urn: string, type: string, name: stri
 function checkFailureMessage(c: DynamicCheck, news: Record<string, unknown>): string {
     return c.failures.map((f) => {
         const v = news[f.property];
-        const shown = v === UNKNOWN ? "[unknown]" : JSON.stringify(plainValue(v));
+        const shown = v === UNKNOWN ? UNKNOWN_JSON : JSON.stringify(plainValue(v));
         return `${c.type} resource '${c.name}': property ${f.property} value ${shown} has a problem: ${f.reason}`;
     }).join("\n");
 }
@@ -290,8 +292,8 @@ export function deployedClusters(plans: readonly StackPlan[]): Record<string, st
     const out: Record<string, string[]> = {};
     for (const p of plans) {
         for (const r of p.resources) {
-            if (r.type !== "aws:rds/cluster:Cluster") continue;
-            const id = r.outputs.clusterIdentifier ?? r.inputs.clusterIdentifier;
+            if (r.type !== T.rdsCluster) continue;
+            const id = output(r, "clusterIdentifier") ?? get(r, "clusterIdentifier");
             if (typeof id === "string") (out[p.region] ??= []).push(id);
         }
     }
@@ -385,10 +387,10 @@ async function planOne(opts: PlanOptions, cfg: StackConfig, stackOutputs: Record
     const resources = recorder.order.map((u) => recorder.records.get(u) as PlannedResource);
     // In a dry run an unknown stack output resolves to undefined in the program's own view; the Stack
     // resource's registered outputs carry it as the sentinel ("[unknown]"), as the engine shows it.
-    const stackResource = resources.find((r) => r.type === "pulumi:pulumi:Stack");
+    const stackResource = resources.find((r) => r.type === PULUMI.stack);
     const stackReferences: StackPlan["stackReferences"] = {};
     for (const r of resources) {
-        if (r.type !== "pulumi:pulumi:StackReference") continue;
+        if (r.type !== PULUMI.stackReference) continue;
         const ref = String(r.inputs.name);
         stackReferences[ref] = !plannedRefs.has(ref) ? "before-this-run" : preview ? "deployed" : "planned";
     }

@@ -4,6 +4,7 @@
  */
 import { PolicyConfigFile, forPack, projectPolicyConfig, readPolicyConfigFile, resolvePolicyConfig } from "./policyConfig";
 import { AnalyzablePlan, EnforcementLevel, PolicyAnalyzer, Violation } from "./policyRunner";
+import { ENGINE } from "../src/plan/engineTypes";
 
 export interface PlanForPolicies extends AnalyzablePlan {
     readonly region?: string;
@@ -55,7 +56,7 @@ export function urnLabel(urn: string): string {
     const parts = urn.split("::");
     if (parts.length < 4) return urn || "(stack)";
     const type = parts[2].split("$").pop() ?? parts[2];
-    return type === "pulumi:pulumi:Stack" ? "(stack)" : `${type} "${parts.slice(3).join("::")}"`;
+    return type === ENGINE.stack ? "(stack)" : `${type} "${parts.slice(3).join("::")}"`;
 }
 
 export function mandatoryViolations(reports: readonly StackPolicyReport[]): Violation[] {

@@ -24,6 +24,7 @@ import { UNKNOWN } from "../src/unknown";
 import { BUILD_DIR, PROJECT_DIR } from "./paths";
 import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
+import { ENGINE, SECRET_JSON, UNKNOWN_JSON } from "../src/plan/engineTypes";
 
 // The messages must come from the same google-protobuf module the generated code was built against.
 const protoRequire = createRequire(require.resolve("@pulumi/pulumi/proto/analyzer_pb"));
@@ -127,8 +128,8 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
  * never failed) and a secret-wrapped value.
  */
 export function toWire(v: unknown): unknown {
-    if (v === "[unknown]") return UNKNOWN;
-    if (v === "[secret]") return { [SIG_KEY]: SECRET_SIG, value: "[secret]" };
+    if (v === UNKNOWN_JSON) return UNKNOWN;
+    if (v === SECRET_JSON) return { [SIG_KEY]: SECRET_SIG, value: SECRET_JSON };
     if (Array.isArray(v)) return v.map(toWire);
     if (v !== null && typeof v === "object") {
         const out: Record<string, unknown> = {};
@@ -245,7 +246,7 @@ export class PolicyAnalyzer {
         const info = await this.info();
         const descriptions = new Map(info.policies.map((p) => [p.name, p.description]));
         const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
-        const stackUrn = plan.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
+        const stackUrn = plan.resources.find((r) => r.type === ENGINE.stack)?.urn ?? "";
 
         const sc = new analyzerPb.AnalyzerStackConfigureRequest();
         sc.setStack(plan.stack);

@@ -1,5 +1,6 @@
 /** Text rendering of a plan: a tree like `pulumi preview`'s, and counts per type and per component. */
 import type { PlannedResource, StackPlan } from "./planner";
+import { ENGINE, SECRET_JSON, UNKNOWN_JSON } from "../src/plan/engineTypes";
 
 export const OFFLINE_NOTICE =
     "This is an OFFLINE plan under Pulumi's mock runtime: nothing is created, no AWS API is called, and every computed " +
@@ -14,7 +15,7 @@ export const PREVIEW_NOTICE =
 
 /** A value as the plan prints it: JSON, except the unknown and secret markers, which print bare. */
 export function showValue(v: unknown): string {
-    if (v === "[unknown]" || v === "[secret]") return v;
+    if (v === UNKNOWN_JSON || v === SECRET_JSON) return v;
     if (Array.isArray(v)) return `[${v.map(showValue).join(", ")}]`;
     if (v !== null && typeof v === "object") return `{ ${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${showValue(x)}`).join(", ")} }`;
     return JSON.stringify(v);
@@ -73,7 +74,7 @@ export function renderSummary(plan: StackPlan): string {
     for (const r of custom) {
         // Attribute each resource to its nearest component ancestor.
         let p = r.parent ? byUrn.get(r.parent) : undefined;
-        while (p && p.type === "pulumi:pulumi:Stack") p = undefined;
+        while (p && p.type === ENGINE.stack) p = undefined;
         const label = p ? `${p.type} ${p.name}` : "(stack)";
         byComponent.set(label, (byComponent.get(label) ?? 0) + 1);
     }

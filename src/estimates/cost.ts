@@ -8,7 +8,7 @@
  */
 import { PriceSheet, RegionPrices } from "../prices";
 import { Constants, cite } from "./constants";
-import { ResourceView, StackFacts, StackView, T } from "./facts";
+import { DYNAMIC, StackFacts, StackView, T, arr, get, ofType } from "../plan";
 
 export interface CostLine {
     /** What is billed, e.g. "NAT gateway hours". */
@@ -40,90 +40,90 @@ type PriceKey = keyof RegionPrices;
 
 /** Billable resource types → the price-sheet keys their lines use. */
 export const BILLABLE_TYPES: Readonly<Record<string, readonly PriceKey[]>> = {
-    "aws:ec2/natGateway:NatGateway": ["natGatewayHour", "natGatewayGb"],
-    "aws:ec2/eip:Eip": ["publicIpv4Hour"],
-    "aws:ec2/vpcEndpoint:VpcEndpoint": ["vpcInterfaceEndpointHour"],
-    "aws:lb/loadBalancer:LoadBalancer": ["albHour", "albLcuHour"],
-    "aws:autoscaling/group:Group": ["ec2Hour"],
-    "aws:ecs/service:Service": ["fargateVcpuHour", "fargateGbHour"],
-    "aws:rds/cluster:Cluster": ["auroraStorageGbMonth", "auroraIoMillion", "auroraReplicatedWriteIoMillion", "secretMonth"],
-    "aws:rds/clusterInstance:ClusterInstance": ["auroraPostgresHour"],
-    "aws:dynamodb/table:Table": ["dynamoWriteRequestMillion", "dynamoReadRequestMillion", "dynamoReplicatedWriteRequestMillion", "dynamoWcuHour", "dynamoRcuHour", "dynamoReplicatedWcuHour", "dynamoStorageGbMonth", "dynamoPitrGbMonth"],
-    "aws:dynamodb/tableReplica:TableReplica": ["dynamoReplicatedWriteRequestMillion", "dynamoReadRequestMillion", "dynamoReplicatedWcuHour", "dynamoRcuHour", "dynamoStorageGbMonth", "dynamoPitrGbMonth"],
-    "aws:backup/vault:Vault": ["backupAuroraGbMonth", "backupDynamoGbMonth"],
-    "aws:route53/healthCheck:HealthCheck": ["route53HealthCheckMonth", "route53HealthCheckFeatureMonth"],
-    "aws:route53/record:Record": ["route53RecordMonth"],
-    "aws:route53recoverycontrol/cluster:Cluster": ["arcClusterHour"],
-    "aws:kms/key:Key": ["kmsKeyMonth"],
-    "aws:kms/replicaKey:ReplicaKey": ["kmsKeyMonth"],
-    "aws:cloudwatch/metricAlarm:MetricAlarm": ["cloudwatchAlarmMonth"],
-    "aws:cloudwatch/logGroup:LogGroup": ["logsIngestGb"],
-    "aws:secretsmanager/secret:Secret": ["secretMonth"],
-    "aws:ecr/repository:Repository": ["ecrStorageGbMonth"],
-    "aws:s3/bucket:Bucket": ["s3StandardGbMonth"],
-    "aws:s3/bucketV2:BucketV2": ["s3StandardGbMonth"],
+    [T.natGateway]: ["natGatewayHour", "natGatewayGb"],
+    [T.eip]: ["publicIpv4Hour"],
+    [T.vpcEndpoint]: ["vpcInterfaceEndpointHour"],
+    [T.loadBalancer]: ["albHour", "albLcuHour"],
+    [T.asg]: ["ec2Hour"],
+    [T.ecsService]: ["fargateVcpuHour", "fargateGbHour"],
+    [T.rdsCluster]: ["auroraStorageGbMonth", "auroraIoMillion", "auroraReplicatedWriteIoMillion", "secretMonth"],
+    [T.clusterInstance]: ["auroraPostgresHour"],
+    [T.table]: ["dynamoWriteRequestMillion", "dynamoReadRequestMillion", "dynamoReplicatedWriteRequestMillion", "dynamoWcuHour", "dynamoRcuHour", "dynamoReplicatedWcuHour", "dynamoStorageGbMonth", "dynamoPitrGbMonth"],
+    [T.tableReplica]: ["dynamoReplicatedWriteRequestMillion", "dynamoReadRequestMillion", "dynamoReplicatedWcuHour", "dynamoRcuHour", "dynamoStorageGbMonth", "dynamoPitrGbMonth"],
+    [T.backupVault]: ["backupAuroraGbMonth", "backupDynamoGbMonth"],
+    [T.healthCheck]: ["route53HealthCheckMonth", "route53HealthCheckFeatureMonth"],
+    [T.record]: ["route53RecordMonth"],
+    [T.arcCluster]: ["arcClusterHour"],
+    [T.kmsKey]: ["kmsKeyMonth"],
+    [T.kmsReplicaKey]: ["kmsKeyMonth"],
+    [T.metricAlarm]: ["cloudwatchAlarmMonth"],
+    [T.logGroup]: ["logsIngestGb"],
+    [T.secret]: ["secretMonth"],
+    [T.ecrRepository]: ["ecrStorageGbMonth"],
+    [T.bucket]: ["s3StandardGbMonth"],
+    [T.bucketV2]: ["s3StandardGbMonth"],
 };
 
 /** Types the program creates that AWS does not bill by themselves, with the reason. */
 export const FREE_TYPES: Readonly<Record<string, string>> = {
-    "aws:ec2/vpc:Vpc": "no charge for a VPC",
-    "aws:ec2/subnet:Subnet": "no charge",
-    "aws:ec2/internetGateway:InternetGateway": "no charge (data transfer is billed, not the gateway)",
-    "aws:ec2/routeTable:RouteTable": "no charge",
-    "aws:ec2/route:Route": "no charge",
-    "aws:ec2/routeTableAssociation:RouteTableAssociation": "no charge",
-    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "no charge",
-    "aws:ec2/securityGroup:SecurityGroup": "no charge",
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "no charge",
-    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "no charge",
-    "aws:ec2/flowLog:FlowLog": "billed as log ingestion at its log group",
-    "aws:ec2/launchTemplate:LaunchTemplate": "no charge; instances are billed at the Auto Scaling group",
-    "aws:kms/alias:Alias": "no charge",
-    "aws:kms/grant:Grant": "no charge",
-    "pulumi-nodejs:dynamic/securecart:GlobalWriter": "a Pulumi dynamic resource that moves the Aurora writer through the RDS API; no AWS charge",
-    "pulumi-nodejs:dynamic/securecart:RestorePoint": "a Pulumi dynamic resource that records which snapshot a restore used; no AWS charge",
-    "random:index/randomPassword:RandomPassword": "generated by the Pulumi random provider, no AWS resource",
-    "aws:secretsmanager/secretVersion:SecretVersion": "billed per secret, not per version",
-    "aws:iam/role:Role": "IAM is free",
-    "aws:iam/policy:Policy": "IAM is free",
-    "aws:iam/rolePolicy:RolePolicy": "IAM is free",
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "IAM is free",
-    "aws:iam/instanceProfile:InstanceProfile": "IAM is free",
-    "aws:lb/targetGroup:TargetGroup": "billed with the load balancer",
-    "aws:lb/listener:Listener": "billed with the load balancer",
-    "aws:lb/listenerRule:ListenerRule": "billed with the load balancer",
-    "aws:acm/certificate:Certificate": "public ACM certificates are free",
-    "aws:acm/certificateValidation:CertificateValidation": "no charge",
-    "aws:autoscaling/policy:Policy": "no charge",
-    "aws:appautoscaling/target:Target": "no charge",
-    "aws:appautoscaling/policy:Policy": "no charge",
-    "aws:ecs/cluster:Cluster": "no charge; Fargate tasks are billed at the service",
-    "aws:ecs/taskDefinition:TaskDefinition": "no charge; Fargate tasks are billed at the service",
-    "aws:ecr/replicationConfiguration:ReplicationConfiguration": "no charge; the transfer is in the inter-region assumption",
-    "aws:ecr/lifecyclePolicy:LifecyclePolicy": "no charge",
-    "aws:ecr/repositoryPolicy:RepositoryPolicy": "no charge",
-    "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": "no charge; the repositories it creates are billed as ECR storage",
-    "aws:rds/subnetGroup:SubnetGroup": "no charge",
-    "aws:rds/clusterParameterGroup:ClusterParameterGroup": "no charge",
-    "aws:rds/parameterGroup:ParameterGroup": "no charge",
-    "aws:rds/globalCluster:GlobalCluster": "no charge itself; its clusters, instances, storage and replicated I/O are billed",
-    "aws:backup/plan:Plan": "no charge; recovery points are billed at the vault",
-    "aws:backup/selection:Selection": "no charge",
-    "aws:backup/vaultPolicy:VaultPolicy": "no charge",
-    "aws:backup/vaultLockConfiguration:VaultLockConfiguration": "no charge",
-    "aws:route53recoverycontrol/controlPanel:ControlPanel": "included in the ARC cluster's hourly price",
-    "aws:route53recoverycontrol/routingControl:RoutingControl": "included in the ARC cluster's hourly price",
-    "aws:route53recoverycontrol/safetyRule:SafetyRule": "included in the ARC cluster's hourly price",
-    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "no charge",
-    "aws:s3/bucketVersioningV2:BucketVersioningV2": "billed as storage at the bucket",
-    "aws:s3/bucketVersioning:BucketVersioning": "billed as storage at the bucket",
-    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": "no charge",
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": "no charge",
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": "no charge",
-    "aws:s3/bucketPolicy:BucketPolicy": "no charge",
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": "no charge",
-    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": "no charge",
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "no charge",
+    [T.vpc]: "no charge for a VPC",
+    [T.subnet]: "no charge",
+    [T.internetGateway]: "no charge (data transfer is billed, not the gateway)",
+    [T.routeTable]: "no charge",
+    [T.route]: "no charge",
+    [T.routeTableAssociation]: "no charge",
+    [T.defaultSecurityGroup]: "no charge",
+    [T.securityGroup]: "no charge",
+    [T.ingressRule]: "no charge",
+    [T.egressRule]: "no charge",
+    [T.flowLog]: "billed as log ingestion at its log group",
+    [T.launchTemplate]: "no charge; instances are billed at the Auto Scaling group",
+    [T.kmsAlias]: "no charge",
+    [T.kmsGrant]: "no charge",
+    [DYNAMIC.globalWriter.token]: "a Pulumi dynamic resource that moves the Aurora writer through the RDS API; no AWS charge",
+    [DYNAMIC.restorePoint.token]: "a Pulumi dynamic resource that records which snapshot a restore used; no AWS charge",
+    [T.randomPassword]: "generated by the Pulumi random provider, no AWS resource",
+    [T.secretVersion]: "billed per secret, not per version",
+    [T.iamRole]: "IAM is free",
+    [T.iamPolicy]: "IAM is free",
+    [T.iamRolePolicy]: "IAM is free",
+    [T.iamRolePolicyAttachment]: "IAM is free",
+    [T.instanceProfile]: "IAM is free",
+    [T.targetGroup]: "billed with the load balancer",
+    [T.listener]: "billed with the load balancer",
+    [T.listenerRule]: "billed with the load balancer",
+    [T.certificate]: "public ACM certificates are free",
+    [T.certificateValidation]: "no charge",
+    [T.asgPolicy]: "no charge",
+    [T.scalableTarget]: "no charge",
+    [T.scalingPolicy]: "no charge",
+    [T.ecsCluster]: "no charge; Fargate tasks are billed at the service",
+    [T.taskDefinition]: "no charge; Fargate tasks are billed at the service",
+    [T.ecrReplication]: "no charge; the transfer is in the inter-region assumption",
+    [T.ecrLifecyclePolicy]: "no charge",
+    [T.ecrRepositoryPolicy]: "no charge",
+    [T.ecrCreationTemplate]: "no charge; the repositories it creates are billed as ECR storage",
+    [T.dbSubnetGroup]: "no charge",
+    [T.clusterParameterGroup]: "no charge",
+    [T.parameterGroup]: "no charge",
+    [T.globalCluster]: "no charge itself; its clusters, instances, storage and replicated I/O are billed",
+    [T.backupPlan]: "no charge; recovery points are billed at the vault",
+    [T.backupSelection]: "no charge",
+    [T.backupVaultPolicy]: "no charge",
+    [T.backupVaultLock]: "no charge",
+    [T.arcControlPanel]: "included in the ARC cluster's hourly price",
+    [T.arcRoutingControl]: "included in the ARC cluster's hourly price",
+    [T.arcSafetyRule]: "included in the ARC cluster's hourly price",
+    [T.logResourcePolicy]: "no charge",
+    [T.bucketVersioningV2]: "billed as storage at the bucket",
+    [T.bucketVersioning]: "billed as storage at the bucket",
+    [T.bucketSseV2]: "no charge",
+    [T.bucketSse]: "no charge",
+    [T.bucketPublicAccessBlock]: "no charge",
+    [T.bucketPolicy]: "no charge",
+    [T.bucketOwnershipControls]: "no charge",
+    [T.bucketLifecycleV2]: "no charge",
+    [T.bucketLifecycle]: "no charge",
 };
 
 /** Engine-level types that are not AWS resources. */
@@ -149,7 +149,7 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
     const prices = sheet.regions[view.region];
     const lines: CostLine[] = [];
     const unpriced: string[] = [];
-    const of = (type: string) => view.resources.filter((r) => r.type === type);
+    const of = (type: string) => ofType(view.resources, type);
     const add = (item: string, type: string, quantity: number, unit: string, price: number | undefined, basis: string) => {
         if (quantity === 0) return;
         const p = price === undefined ? null : price;
@@ -169,19 +169,19 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
     const shareText = share === 0 ? "this region takes no traffic" : `this region takes ${Math.round(share * 100)}% of traffic (${servingCount} serving region(s))`;
 
     // --- network -----------------------------------------------------------------------------------------
-    const nat = of("aws:ec2/natGateway:NatGateway").length;
-    add("NAT gateway hours", "aws:ec2/natGateway:NatGateway", nat * H, "gateway-hours", prices.natGatewayHour, `${nat} gateway(s) × ${cite(c, "hoursPerMonth")}`);
-    if (nat > 0) add("NAT gateway data processed", "aws:ec2/natGateway:NatGateway", v.natProcessedGbPerMonth * share, "GB", prices.natGatewayGb, `${cite(c, "natProcessedGbPerMonth")}; ${shareText}`);
-    const eips = of("aws:ec2/eip:Eip").length;
-    add("public IPv4 addresses (Elastic IPs)", "aws:ec2/eip:Eip", eips * H, "address-hours", prices.publicIpv4Hour, `${eips} address(es) × ${H} h`);
-    const iface = of("aws:ec2/vpcEndpoint:VpcEndpoint").filter((r) => r.inputs.vpcEndpointType === "Interface");
-    const ifaceAzs = iface.reduce((a, r) => a + Math.max(1, Array.isArray(r.inputs.subnetIds) ? r.inputs.subnetIds.length : 1), 0);
-    add("interface VPC endpoints", "aws:ec2/vpcEndpoint:VpcEndpoint", ifaceAzs * H, "endpoint-AZ-hours", prices.vpcInterfaceEndpointHour, `${iface.length} interface endpoint(s) over ${ifaceAzs} AZ(s); gateway endpoints are free`);
+    const nat = of(T.natGateway).length;
+    add("NAT gateway hours", T.natGateway, nat * H, "gateway-hours", prices.natGatewayHour, `${nat} gateway(s) × ${cite(c, "hoursPerMonth")}`);
+    if (nat > 0) add("NAT gateway data processed", T.natGateway, v.natProcessedGbPerMonth * share, "GB", prices.natGatewayGb, `${cite(c, "natProcessedGbPerMonth")}; ${shareText}`);
+    const eips = of(T.eip).length;
+    add("public IPv4 addresses (Elastic IPs)", T.eip, eips * H, "address-hours", prices.publicIpv4Hour, `${eips} address(es) × ${H} h`);
+    const iface = of(T.vpcEndpoint).filter((r) => get(r, "vpcEndpointType") === "Interface");
+    const ifaceAzs = iface.reduce((a, r) => a + Math.max(1, arr(get(r, "subnetIds")).length || 1), 0);
+    add("interface VPC endpoints", T.vpcEndpoint, ifaceAzs * H, "endpoint-AZ-hours", prices.vpcInterfaceEndpointHour, `${iface.length} interface endpoint(s) over ${ifaceAzs} AZ(s); gateway endpoints are free`);
 
     // --- web and application tiers -----------------------------------------------------------------------
     const albs = f.albs;
-    add("Application Load Balancer hours", T.alb, albs * H, "ALB-hours", prices.albHour, `${albs} load balancer(s) × ${H} h`);
-    if (albs > 0) add("Application Load Balancer LCUs", T.alb, albs * v.albLcuPerHour * H * share, "LCU-hours", prices.albLcuHour, `${cite(c, "albLcuPerHour")}; ${shareText}`);
+    add("Application Load Balancer hours", T.loadBalancer, albs * H, "ALB-hours", prices.albHour, `${albs} load balancer(s) × ${H} h`);
+    if (albs > 0) add("Application Load Balancer LCUs", T.loadBalancer, albs * v.albLcuPerHour * H * share, "LCU-hours", prices.albLcuHour, `${cite(c, "albLcuPerHour")}; ${shareText}`);
     for (const w of f.web) {
         const price = w.instanceType ? prices.ec2Hour[w.instanceType] : undefined;
         add(`EC2 ${w.instanceType ?? "(unknown type)"} instances (${w.name})`, T.asg, w.desired * H, "instance-hours", price,
@@ -198,13 +198,13 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
     for (const a of f.aurora) {
         const byClass = new Map<string, number>();
         for (const k of a.instanceClasses) byClass.set(k, (byClass.get(k) ?? 0) + 1);
-        for (const [k, n] of byClass) add(`Aurora ${k} instances (${a.name})`, T.auroraInstance, n * H, "instance-hours", prices.auroraPostgresHour[k], `${n} instance(s) × ${H} h`);
-        add(`Aurora storage (${a.name})`, T.auroraCluster, v.auroraStorageGb, "GB-months", prices.auroraStorageGbMonth, `${cite(c, "auroraStorageGb")}; every region of a global database stores a full copy`);
+        for (const [k, n] of byClass) add(`Aurora ${k} instances (${a.name})`, T.clusterInstance, n * H, "instance-hours", prices.auroraPostgresHour[k], `${n} instance(s) × ${H} h`);
+        add(`Aurora storage (${a.name})`, T.rdsCluster, v.auroraStorageGb, "GB-months", prices.auroraStorageGbMonth, `${cite(c, "auroraStorageGb")}; every region of a global database stores a full copy`);
         const isSecondary = !a.writer;
         if (a.ioOptimized) unpriced.push(`Aurora ${a.name}: I/O-Optimized storage is not in the sheet; Standard prices are used and I/O is left out`);
-        else if (isSecondary) add(`Aurora replicated write I/O (${a.name})`, T.auroraCluster, v.auroraReplicatedWriteIoMillionsPerMonth, "million I/Os", prices.auroraReplicatedWriteIoMillion, `secondary of the global database: ${cite(c, "auroraReplicatedWriteIoMillionsPerMonth")}`);
-        else add(`Aurora I/O (${a.name})`, T.auroraCluster, v.auroraIoMillionsPerMonth, "million I/Os", prices.auroraIoMillion, `writer cluster: ${cite(c, "auroraIoMillionsPerMonth")}`);
-        if (a.managedSecret) add(`RDS-managed master secret (${a.name})`, T.auroraCluster, 1, "secret-months", prices.secretMonth, "manageMasterUserPassword: Secrets Manager bills the secret");
+        else if (isSecondary) add(`Aurora replicated write I/O (${a.name})`, T.rdsCluster, v.auroraReplicatedWriteIoMillionsPerMonth, "million I/Os", prices.auroraReplicatedWriteIoMillion, `secondary of the global database: ${cite(c, "auroraReplicatedWriteIoMillionsPerMonth")}`);
+        else add(`Aurora I/O (${a.name})`, T.rdsCluster, v.auroraIoMillionsPerMonth, "million I/Os", prices.auroraIoMillion, `writer cluster: ${cite(c, "auroraIoMillionsPerMonth")}`);
+        if (a.managedSecret) add(`RDS-managed master secret (${a.name})`, T.rdsCluster, 1, "secret-months", prices.secretMonth, "manageMasterUserPassword: Secrets Manager bills the secret");
     }
 
     // --- DynamoDB ----------------------------------------------------------------------------------------
@@ -246,16 +246,10 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
     }
 
     // --- DNS and recovery control ------------------------------------------------------------------------
-    for (const r of of(T.healthCheck)) {
-        const type = String(r.inputs.type ?? "");
-        const features = [
-            /^HTTPS/.test(type) ? "HTTPS" : "",
-            Number(r.inputs.requestInterval) === 10 ? "fast interval" : "",
-            /STR_MATCH$/.test(type) || r.inputs.searchString !== undefined ? "string matching" : "",
-            r.inputs.measureLatency === true ? "latency measurement" : "",
-        ].filter(Boolean);
-        add(`Route 53 health check (${r.name})`, T.healthCheck, 1, "check-months", prices.route53HealthCheckMonth, `${type || "endpoint"} health check on an AWS endpoint${type === "RECOVERY_CONTROL" ? " (assumed priced as a basic check)" : ""}`);
-        if (features.length) add(`Route 53 health check features (${r.name})`, T.healthCheck, features.length, "feature-months", prices.route53HealthCheckFeatureMonth, features.join(", "));
+    for (const h of f.healthChecks) {
+        const type = h.protocol ?? "";
+        add(`Route 53 health check (${h.name})`, T.healthCheck, 1, "check-months", prices.route53HealthCheckMonth, `${type || "endpoint"} health check on an AWS endpoint${type === "RECOVERY_CONTROL" ? " (assumed priced as a basic check)" : ""}`);
+        if (h.features.length) add(`Route 53 health check features (${h.name})`, T.healthCheck, h.features.length, "feature-months", prices.route53HealthCheckFeatureMonth, h.features.join(", "));
     }
     const records = of(T.record).length;
     if (records > 0) lines.push({ item: "Route 53 records", type: T.record, quantity: records, unit: "records", unitPriceUsd: prices.route53RecordMonth, monthlyUsd: round2(records * prices.route53RecordMonth), basis: "records are included in the hosted zone's fee; queries to alias records of AWS resources are free" });
@@ -263,18 +257,18 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
     add("ARC cluster hours", T.arcCluster, arc * H, "cluster-hours", prices.arcClusterHour, `${arc} Application Recovery Controller cluster(s) × ${H} h`);
 
     // --- keys, logs, alarms, secrets, registries, buckets ----------------------------------------------
-    const keys = of("aws:kms/key:Key").length + of("aws:kms/replicaKey:ReplicaKey").length;
-    add("KMS customer managed keys", "aws:kms/key:Key", keys, "key-months", prices.kmsKeyMonth, `${keys} key(s), multi-Region replicas included; requests left out`);
-    const alarms = of("aws:cloudwatch/metricAlarm:MetricAlarm").length;
-    add("CloudWatch alarms", "aws:cloudwatch/metricAlarm:MetricAlarm", alarms, "alarm-months", prices.cloudwatchAlarmMonth, `${alarms} standard-resolution alarm(s)`);
-    const logGroups = of("aws:cloudwatch/logGroup:LogGroup").length;
-    add("CloudWatch Logs ingestion", "aws:cloudwatch/logGroup:LogGroup", logGroups * v.logsIngestGbPerMonthPerGroup, "GB", prices.logsIngestGb, `${logGroups} log group(s) × ${cite(c, "logsIngestGbPerMonthPerGroup")}; storage left out`);
-    const secrets = of("aws:secretsmanager/secret:Secret").length;
-    add("Secrets Manager secrets", "aws:secretsmanager/secret:Secret", secrets, "secret-months", prices.secretMonth, `${secrets} secret(s)`);
-    const repos = of("aws:ecr/repository:Repository").length;
-    add("ECR storage", "aws:ecr/repository:Repository", repos * v.ecrStorageGbPerRepository, "GB-months", prices.ecrStorageGbMonth, `${repos} repositor(ies) × ${cite(c, "ecrStorageGbPerRepository")}`);
-    const buckets = of("aws:s3/bucket:Bucket").length + of("aws:s3/bucketV2:BucketV2").length;
-    add("S3 storage", "aws:s3/bucketV2:BucketV2", buckets * v.s3StorageGbPerBucket, "GB-months", prices.s3StandardGbMonth, `${buckets} bucket(s) × ${cite(c, "s3StorageGbPerBucket")}`);
+    const keys = of(T.kmsKey).length + of(T.kmsReplicaKey).length;
+    add("KMS customer managed keys", T.kmsKey, keys, "key-months", prices.kmsKeyMonth, `${keys} key(s), multi-Region replicas included; requests left out`);
+    const alarms = of(T.metricAlarm).length;
+    add("CloudWatch alarms", T.metricAlarm, alarms, "alarm-months", prices.cloudwatchAlarmMonth, `${alarms} standard-resolution alarm(s)`);
+    const logGroups = of(T.logGroup).length;
+    add("CloudWatch Logs ingestion", T.logGroup, logGroups * v.logsIngestGbPerMonthPerGroup, "GB", prices.logsIngestGb, `${logGroups} log group(s) × ${cite(c, "logsIngestGbPerMonthPerGroup")}; storage left out`);
+    const secrets = of(T.secret).length;
+    add("Secrets Manager secrets", T.secret, secrets, "secret-months", prices.secretMonth, `${secrets} secret(s)`);
+    const repos = of(T.ecrRepository).length;
+    add("ECR storage", T.ecrRepository, repos * v.ecrStorageGbPerRepository, "GB-months", prices.ecrStorageGbMonth, `${repos} repositor(ies) × ${cite(c, "ecrStorageGbPerRepository")}`);
+    const buckets = of(T.bucket).length + of(T.bucketV2).length;
+    add("S3 storage", T.bucketV2, buckets * v.s3StorageGbPerBucket, "GB-months", prices.s3StandardGbMonth, `${buckets} bucket(s) × ${cite(c, "s3StorageGbPerBucket")}`);
 
     // --- inter-region transfer: from a region that holds data to each peer that receives a copy -----------
     const holdsData = f.aurora.some((a) => a.writer) || f.tables.length > 0 || f.backupRules.length > 0;
@@ -289,6 +283,6 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
 }
 
 /** The resource types of a view that need a price (for the coverage test and the policy). */
-export function billableTypesIn(resources: readonly ResourceView[]): string[] {
+export function billableTypesIn(resources: readonly { readonly type: string }[]): string[] {
     return [...new Set(resources.map((r) => r.type).filter((t) => t in BILLABLE_TYPES))].sort();
 }

@@ -8,7 +8,7 @@ import { formatDuration } from "../duration";
 import { PRICES, PriceSheet } from "../prices";
 import { Constants, resolveConstants } from "./constants";
 import { CostEstimate, CostLine, estimateCost } from "./cost";
-import { StackFacts, StackView, stackFacts } from "./facts";
+import { StackFacts, StackView, stackFacts } from "../plan";
 import { RpoEstimate, estimateRpo } from "./rpo";
 import { Timeline, timeline } from "./rto";
 
@@ -16,8 +16,8 @@ export { CONSTANTS, CONSTANT_NAMES, constantOverrideProblems, resolveConstants }
 export type { Constants, ConstantName } from "./constants";
 export { BILLABLE_TYPES, FREE_TYPES, isEngineType } from "./cost";
 export type { CostEstimate, CostLine } from "./cost";
-export { cronIntervalSeconds, stackFacts } from "./facts";
-export type { ResourceView, StackFacts, StackView } from "./facts";
+export { cronIntervalSeconds, stackFacts } from "../plan";
+export type { ResourceView, StackFacts, StackView } from "../plan";
 export type { RpoEstimate, StoreRpo } from "./rpo";
 export type { Step, Timeline } from "./rto";
 

@@ -3,7 +3,8 @@
  * the standby may lack at that moment. Pure, from the two stacks' facts and the constants.
  */
 import { Constants, cite } from "./constants";
-import { AuroraFacts, StackFacts, TableFacts, replicatingSecondary, writerCluster } from "./facts";
+import { AuroraFacts, StackFacts, TableFacts, replicatingSecondary, writerCluster } from "../plan";
+import { UNKNOWN_JSON } from "../plan";
 
 export interface StoreRpo {
     /** "aurora" or "dynamodb:<table>". */
@@ -37,7 +38,7 @@ export function backupPath(p: StackFacts, s: StackFacts, storeArn: string | unde
     if (rules.length === 0) return { intervalSeconds: null, restsOn: [`no backup rule in stack ${p.stack} copies to a vault in ${s.region}: ${storeLabel} has no copy there`] };
     if (p.backupSelected === undefined) return { intervalSeconds: null, restsOn: [`no backup selection in stack ${p.stack}: the plan backs up nothing, so ${storeLabel} has no copy in ${s.region}`] };
     const covers = (sel: readonly string[]) => sel.includes("*") || (storeArn === undefined && storeUrn === undefined) || (storeArn !== undefined && sel.includes(storeArn))
-        || (storeUrn !== undefined && sel.includes(storeUrn)) || sel.includes("[unknown]");
+        || (storeUrn !== undefined && sel.includes(storeUrn)) || sel.includes(UNKNOWN_JSON);
     const coveringRules = rules.filter((r) => covers(r.selected));
     if (coveringRules.length === 0) return { intervalSeconds: null, restsOn: [`no backup selection in stack ${p.stack} names ${storeLabel} (${storeArn}) in a plan that copies to ${s.region}`] };
     const readable = coveringRules.filter((r) => r.intervalSeconds !== undefined);

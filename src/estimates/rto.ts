@@ -9,7 +9,7 @@
  * over). RTO ends when the standby serves all traffic at the primary's capacity with a writable database.
  */
 import { Constants, cite } from "./constants";
-import { StackFacts, replicatingSecondary, writerCluster } from "./facts";
+import { StackFacts, replicatingSecondary, writerCluster } from "../plan";
 import { backupPath } from "./rpo";
 
 export type StepName = "detection" | "dns" | "data promotion" | "capacity";

@@ -1,0 +1,142 @@
+/**
+ * The resource classes the project's readers look at, and their type tokens taken from the classes
+ * themselves (each @pulumi/aws class carries its token as `__pulumiType`), so a token is never spelled by
+ * hand. The policy pack, the estimator, the drill diff and the diagram all look resources up through these.
+ *
+ * Adding a service: add its classes here, its readers in src/plan/readers.ts.
+ */
+import * as appautoscaling from "@pulumi/aws/appautoscaling";
+import * as autoscaling from "@pulumi/aws/autoscaling";
+import * as backup from "@pulumi/aws/backup";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as dynamodb from "@pulumi/aws/dynamodb";
+import * as ebs from "@pulumi/aws/ebs";
+import * as acm from "@pulumi/aws/acm";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as ecr from "@pulumi/aws/ecr";
+import * as ecs from "@pulumi/aws/ecs";
+import * as iam from "@pulumi/aws/iam";
+import * as kms from "@pulumi/aws/kms";
+import * as lb from "@pulumi/aws/lb";
+import * as rds from "@pulumi/aws/rds";
+import * as route53 from "@pulumi/aws/route53";
+import * as route53recoverycontrol from "@pulumi/aws/route53recoverycontrol";
+import * as s3 from "@pulumi/aws/s3";
+import * as secretsmanager from "@pulumi/aws/secretsmanager";
+import * as vpc from "@pulumi/aws/vpc";
+import { Provider as AwsProvider } from "@pulumi/aws/provider";
+import { RandomPassword } from "@pulumi/random/randomPassword";
+import { ENGINE } from "./engineTypes";
+
+export { DYNAMIC, dynamicToken, isAws, isCloudResource, moduleOf } from "./engineTypes";
+
+/** A generated resource class: its token is a static `__pulumiType` (not in the declarations). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ResourceClass = abstract new (...args: any[]) => unknown;
+
+/** The type token of a resource class, read from the class. */
+export function tokenOf(cls: ResourceClass): string {
+    const t = (cls as unknown as { __pulumiType?: unknown }).__pulumiType;
+    if (typeof t !== "string" || t === "") throw new Error(`${cls.name} carries no __pulumiType`);
+    return t;
+}
+
+/** The classes by the short names the readers use. */
+export const CLASSES = {
+    vpc: ec2.Vpc,
+    subnet: ec2.Subnet,
+    internetGateway: ec2.InternetGateway,
+    routeTable: ec2.RouteTable,
+    route: ec2.Route,
+    routeTableAssociation: ec2.RouteTableAssociation,
+    defaultSecurityGroup: ec2.DefaultSecurityGroup,
+    flowLog: ec2.FlowLog,
+    natGateway: ec2.NatGateway,
+    eip: ec2.Eip,
+    vpcEndpoint: ec2.VpcEndpoint,
+    securityGroup: ec2.SecurityGroup,
+    securityGroupRule: ec2.SecurityGroupRule,
+    ingressRule: vpc.SecurityGroupIngressRule,
+    egressRule: vpc.SecurityGroupEgressRule,
+    launchTemplate: ec2.LaunchTemplate,
+    instance: ec2.Instance,
+    ebsVolume: ebs.Volume,
+    asg: autoscaling.Group,
+    loadBalancer: lb.LoadBalancer,
+    listener: lb.Listener,
+    targetGroup: lb.TargetGroup,
+    listenerRule: lb.ListenerRule,
+    certificate: acm.Certificate,
+    certificateValidation: acm.CertificateValidation,
+    asgPolicy: autoscaling.Policy,
+    ecsCluster: ecs.Cluster,
+    taskDefinition: ecs.TaskDefinition,
+    ecsService: ecs.Service,
+    scalableTarget: appautoscaling.Target,
+    scalingPolicy: appautoscaling.Policy,
+    ecrRepository: ecr.Repository,
+    ecrCreationTemplate: ecr.RepositoryCreationTemplate,
+    ecrReplication: ecr.ReplicationConfiguration,
+    ecrLifecyclePolicy: ecr.LifecyclePolicy,
+    ecrRepositoryPolicy: ecr.RepositoryPolicy,
+    globalCluster: rds.GlobalCluster,
+    rdsCluster: rds.Cluster,
+    clusterInstance: rds.ClusterInstance,
+    rdsInstance: rds.Instance,
+    dbSubnetGroup: rds.SubnetGroup,
+    clusterParameterGroup: rds.ClusterParameterGroup,
+    parameterGroup: rds.ParameterGroup,
+    table: dynamodb.Table,
+    tableReplica: dynamodb.TableReplica,
+    kmsKey: kms.Key,
+    kmsReplicaKey: kms.ReplicaKey,
+    kmsAlias: kms.Alias,
+    kmsGrant: kms.Grant,
+    logGroup: cloudwatch.LogGroup,
+    metricAlarm: cloudwatch.MetricAlarm,
+    logResourcePolicy: cloudwatch.LogResourcePolicy,
+    backupVault: backup.Vault,
+    backupPlan: backup.Plan,
+    backupSelection: backup.Selection,
+    backupVaultPolicy: backup.VaultPolicy,
+    backupVaultLock: backup.VaultLockConfiguration,
+    secret: secretsmanager.Secret,
+    secretVersion: secretsmanager.SecretVersion,
+    bucket: s3.Bucket,
+    bucketV2: s3.BucketV2,
+    bucketSse: s3.BucketServerSideEncryptionConfiguration,
+    bucketSseV2: s3.BucketServerSideEncryptionConfigurationV2,
+    bucketPolicy: s3.BucketPolicy,
+    bucketVersioning: s3.BucketVersioning,
+    bucketVersioningV2: s3.BucketVersioningV2,
+    bucketPublicAccessBlock: s3.BucketPublicAccessBlock,
+    bucketOwnershipControls: s3.BucketOwnershipControls,
+    bucketLifecycle: s3.BucketLifecycleConfiguration,
+    bucketLifecycleV2: s3.BucketLifecycleConfigurationV2,
+    record: route53.Record,
+    healthCheck: route53.HealthCheck,
+    arcCluster: route53recoverycontrol.Cluster,
+    arcControlPanel: route53recoverycontrol.ControlPanel,
+    arcRoutingControl: route53recoverycontrol.RoutingControl,
+    arcSafetyRule: route53recoverycontrol.SafetyRule,
+    iamRole: iam.Role,
+    iamPolicy: iam.Policy,
+    iamRolePolicy: iam.RolePolicy,
+    iamRolePolicyAttachment: iam.RolePolicyAttachment,
+    instanceProfile: iam.InstanceProfile,
+    randomPassword: RandomPassword,
+} as const;
+
+export type Kind = keyof typeof CLASSES;
+
+/** Type tokens by short name, e.g. `T.vpc` is "aws:ec2/vpc:Vpc". */
+export const T: { readonly [K in Kind]: string } = Object.fromEntries(
+    Object.entries(CLASSES).map(([k, cls]) => [k, tokenOf(cls)]),
+) as { readonly [K in Kind]: string };
+
+/** Types the engine itself adds, and the AWS provider's, whose token its class carries. */
+export const PULUMI = {
+    ...ENGINE,
+    /** The AWS provider's resource type: `pulumi:providers:` and the provider class's package token. */
+    awsProvider: `${ENGINE.providerPrefix}${tokenOf(AwsProvider)}`,
+} as const;
