@@ -33,24 +33,42 @@ export class AccessLogBucket extends pulumi.ComponentResource {
         const region = aws.getRegionOutput({}, p).region;
 
         const bucket = new aws.s3.Bucket(name, { forceDestroy: false, tags }, { parent: this, protect: true, retainOnDelete: true });
-        const pab = new aws.s3.BucketPublicAccessBlock(`${name}-pab`, {
-            bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
-        }, p);
+        const pab = new aws.s3.BucketPublicAccessBlock(
+            `${name}-pab`,
+            {
+                bucket: bucket.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            p,
+        );
         new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, p);
-        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-sse`, {
-            bucket: bucket.id,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-        }, p);
-        new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
-            bucket: bucket.id,
-            rules: [{
-                id: "expire-access-logs",
-                status: "Enabled",
-                filter: {},
-                expiration: { days: args.retentionDays ?? 90 },
-                abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-            }],
-        }, p);
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-sse`,
+            {
+                bucket: bucket.id,
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+            },
+            p,
+        );
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-lifecycle`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    {
+                        id: "expire-access-logs",
+                        status: "Enabled",
+                        filter: {},
+                        expiration: { days: args.retentionDays ?? 90 },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                    },
+                ],
+            },
+            p,
+        );
         const prefix = this.prefix;
         const policy = pulumi.all([bucket.arn, account, region]).apply(async ([arn, acct, reg]) => {
             const objects = `${arn}/${prefix}/AWSLogs/${acct}/*`;
@@ -74,7 +92,13 @@ export class AccessLogBucket extends pulumi.ComponentResource {
             // Regions older than August 2022 deliver as the regional ELB account, not the service principal.
             if (ELB_ACCOUNT_PRINCIPAL_REGIONS.includes(reg)) {
                 const elb = await aws.elb.getServiceAccount({}, p);
-                statements.push({ Sid: "ElbAccountLogDelivery", Effect: "Allow", Principal: { AWS: elb.arn }, Action: "s3:PutObject", Resource: objects });
+                statements.push({
+                    Sid: "ElbAccountLogDelivery",
+                    Effect: "Allow",
+                    Principal: { AWS: elb.arn },
+                    Action: "s3:PutObject",
+                    Resource: objects,
+                });
             }
             return JSON.stringify({ Version: "2012-10-17", Statement: statements });
         });

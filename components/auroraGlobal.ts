@@ -97,55 +97,87 @@ export class AuroraGlobal extends pulumi.ComponentResource {
         const problems: string[] = [];
         if (shape === "headless" && instances !== 0) problems.push(`a headless secondary has no instances (got ${instances})`);
         if (shape === "primary" && instances < 1) problems.push(`a ${shape} cluster needs a writer (got ${instances} instances)`);
-        if ((shape === "primary" || shape === "headless" || shape === "secondary") && !args.ownsGlobalCluster && args.globalClusterIdentifier === undefined) {
+        if (
+            (shape === "primary" || shape === "headless" || shape === "secondary") &&
+            !args.ownsGlobalCluster &&
+            args.globalClusterIdentifier === undefined
+        ) {
             problems.push(`a ${shape} member needs globalClusterIdentifier (the home stack's global cluster)`);
         }
         if (problems.length) throw new pulumi.ResourceError(`AuroraGlobal ${name}: ${problems.join("; ")}`, this);
 
         // Network plumbing exists in every region, so a restore only adds the cluster.
-        const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, {
-            description: "SecureCart Aurora: private-data subnets",
-            subnetIds: args.subnetIds,
-            tags: tags(`${name}-subnets`),
-        }, p);
+        const subnetGroup = new aws.rds.SubnetGroup(
+            `${name}-subnets`,
+            {
+                description: "SecureCart Aurora: private-data subnets",
+                subnetIds: args.subnetIds,
+                tags: tags(`${name}-subnets`),
+            },
+            p,
+        );
         this.subnetGroupName = subnetGroup.name;
-        const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.vpcId,
-            description: "SecureCart Aurora PostgreSQL: from the app tier only",
-            tags: tags(`${name}-sg`),
-        }, p);
+        const sg = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.vpcId,
+                description: "SecureCart Aurora PostgreSQL: from the app tier only",
+                tags: tags(`${name}-sg`),
+            },
+            p,
+        );
         this.securityGroupId = sg.id;
-        (args.allowedSecurityGroupIds ?? []).forEach((src, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-in-app-${i + 1}`, {
-            securityGroupId: sg.id,
-            ipProtocol: "tcp",
-            fromPort: AURORA_PORT,
-            toPort: AURORA_PORT,
-            referencedSecurityGroupId: src,
-            description: "PostgreSQL from the app tier",
-            tags: tags(`${name}-in-app-${i + 1}`),
-        }, p));
+        (args.allowedSecurityGroupIds ?? []).forEach(
+            (src, i) =>
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-in-app-${i + 1}`,
+                    {
+                        securityGroupId: sg.id,
+                        ipProtocol: "tcp",
+                        fromPort: AURORA_PORT,
+                        toPort: AURORA_PORT,
+                        referencedSecurityGroupId: src,
+                        description: "PostgreSQL from the app tier",
+                        tags: tags(`${name}-in-app-${i + 1}`),
+                    },
+                    p,
+                ),
+        );
 
         if (args.ownsGlobalCluster) {
-            const global = new aws.rds.GlobalCluster(`${name}-global`, {
-                globalClusterIdentifier: args.globalClusterIdentifier ?? GLOBAL_CLUSTER_ID,
-                engine: AURORA_ENGINE,
-                engineVersion: args.engineVersion,
-                storageEncrypted: true,
-                deletionProtection: true,
-                tags: tags(`${name}-global`),
-            }, keep);
+            const global = new aws.rds.GlobalCluster(
+                `${name}-global`,
+                {
+                    globalClusterIdentifier: args.globalClusterIdentifier ?? GLOBAL_CLUSTER_ID,
+                    engine: AURORA_ENGINE,
+                    engineVersion: args.engineVersion,
+                    storageEncrypted: true,
+                    deletionProtection: true,
+                    tags: tags(`${name}-global`),
+                },
+                keep,
+            );
             this.globalClusterIdentifier = global.id;
         } else if (args.globalClusterIdentifier !== undefined) {
             this.globalClusterIdentifier = pulumi.output(args.globalClusterIdentifier);
         }
 
         if (shape === "none") {
-            this.registerOutputs({ securityGroupId: this.securityGroupId, subnetGroupName: this.subnetGroupName, globalClusterIdentifier: this.globalClusterIdentifier });
+            this.registerOutputs({
+                securityGroupId: this.securityGroupId,
+                subnetGroupName: this.subnetGroupName,
+                globalClusterIdentifier: this.globalClusterIdentifier,
+            });
             return;
         }
 
         const clusterId = args.clusterIdentifier;
-        const logGroup = postgresLogGroup(`${name}-cluster-log`, clusterId, { logsKmsKeyArn: args.logsKmsKeyArn, retentionDays: args.logRetentionDays, tags: tags(`${name}-cluster-log`) }, this);
+        const logGroup = postgresLogGroup(
+            `${name}-cluster-log`,
+            clusterId,
+            { logsKmsKeyArn: args.logsKmsKeyArn, retentionDays: args.logRetentionDays, tags: tags(`${name}-cluster-log`) },
+            this,
+        );
         const common = clusterBaseArgs({
             clusterIdentifier: clusterId,
             engineVersion: args.engineVersion,
@@ -184,10 +216,20 @@ export class AuroraGlobal extends pulumi.ComponentResource {
         this.endpoint = cluster.endpoint;
         this.readerEndpoint = cluster.readerEndpoint;
 
-        for (const inst of clusterInstances(`${name}-cluster`, cluster, {
-            clusterIdentifier: clusterId, count: instances, instanceClass: args.instanceClass,
-            availabilityZones: args.availabilityZones, dataKeyArn: args.dataKeyArn, tags,
-        }, this)) this.instanceIdentifiers.push(inst.identifier);
+        for (const inst of clusterInstances(
+            `${name}-cluster`,
+            cluster,
+            {
+                clusterIdentifier: clusterId,
+                count: instances,
+                instanceClass: args.instanceClass,
+                availabilityZones: args.availabilityZones,
+                dataKeyArn: args.dataKeyArn,
+                tags,
+            },
+            this,
+        ))
+            this.instanceIdentifiers.push(inst.identifier);
 
         this.registerOutputs({
             securityGroupId: this.securityGroupId,
@@ -217,34 +259,49 @@ export class AuroraGlobal extends pulumi.ComponentResource {
      */
     private credentials(name: string, args: AuroraGlobalArgs, c: AuroraCredentials, tags: (n: string) => Record<string, string>) {
         const p = { parent: this };
-        const replicaKey = (region: string) => pulumi.output(args.dataKeyArn).apply((arn) => arn.replace(/^(arn:[^:]+:kms:)[^:]+(:.*)$/, `$1${region}$2`));
-        const secret = new aws.secretsmanager.Secret(`${name}-master-secret`, {
-            name: `securecart/aurora/${args.clusterIdentifier}/master`,
-            description: "SecureCart Aurora master user (generated once; replicated to the standby regions)",
-            kmsKeyId: args.dataKeyArn,
-            recoveryWindowInDays: 30,
-            replicas: (c.replicaRegions ?? []).map((region) => ({ region, kmsKeyId: replicaKey(region) })),
-            tags: tags(`${name}-master-secret`),
-        }, { parent: this, protect: true, retainOnDelete: true });
+        const replicaKey = (region: string) =>
+            pulumi.output(args.dataKeyArn).apply((arn) => arn.replace(/^(arn:[^:]+:kms:)[^:]+(:.*)$/, `$1${region}$2`));
+        const secret = new aws.secretsmanager.Secret(
+            `${name}-master-secret`,
+            {
+                name: `securecart/aurora/${args.clusterIdentifier}/master`,
+                description: "SecureCart Aurora master user (generated once; replicated to the standby regions)",
+                kmsKeyId: args.dataKeyArn,
+                recoveryWindowInDays: 30,
+                replicas: (c.replicaRegions ?? []).map((region) => ({ region, kmsKeyId: replicaKey(region) })),
+                tags: tags(`${name}-master-secret`),
+            },
+            { parent: this, protect: true, retainOnDelete: true },
+        );
         // Protected: a replacement would generate a value that is in neither the secret nor the cluster.
-        const generated = new random.RandomPassword(`${name}-master-password`, {
-            length: 40,
-            special: true,
-            // RDS rejects / ' " @ and spaces in master passwords; the default special set contains @.
-            overrideSpecial: "!#$%&*()-_=+[]{}<>:?",
-        }, { parent: this, protect: true });
+        const generated = new random.RandomPassword(
+            `${name}-master-password`,
+            {
+                length: 40,
+                special: true,
+                // RDS rejects / ' " @ and spaces in master passwords; the default special set contains @.
+                overrideSpecial: "!#$%&*()-_=+[]{}<>:?",
+            },
+            { parent: this, protect: true },
+        );
         const username = args.masterUsername ?? "securecart_admin";
-        new aws.secretsmanager.SecretVersion(`${name}-master-secret-v1`, {
-            secretId: secret.id,
-            secretStringWo: pulumi.secret(pulumi.jsonStringify({
-                engine: "postgres",
-                username,
-                password: generated.result,
-                dbname: args.databaseName ?? "securecart",
-                port: AURORA_PORT,
-            })),
-            secretStringWoVersion: 1,
-        }, p);
+        new aws.secretsmanager.SecretVersion(
+            `${name}-master-secret-v1`,
+            {
+                secretId: secret.id,
+                secretStringWo: pulumi.secret(
+                    pulumi.jsonStringify({
+                        engine: "postgres",
+                        username,
+                        password: generated.result,
+                        dbname: args.databaseName ?? "securecart",
+                        port: AURORA_PORT,
+                    }),
+                ),
+                secretStringWoVersion: 1,
+            },
+            p,
+        );
         return { secretArn: secret.arn, password: pulumi.secret(generated.result) };
     }
 }

@@ -65,12 +65,16 @@ export class Backup extends pulumi.ComponentResource {
             throw new pulumi.ResourceError(`Backup ${name}: ${(e as Error).message}`, this);
         }
 
-        const vault = new aws.backup.Vault(`${name}-vault`, {
-            name: region.apply((r) => vaultName(prefix, r)),
-            kmsKeyArn: args.kmsKeyArn,
-            forceDestroy: false,
-            tags: tags(`${name}-vault`),
-        }, { parent: this, protect: true, retainOnDelete: true });
+        const vault = new aws.backup.Vault(
+            `${name}-vault`,
+            {
+                name: region.apply((r) => vaultName(prefix, r)),
+                kmsKeyArn: args.kmsKeyArn,
+                forceDestroy: false,
+                tags: tags(`${name}-vault`),
+            },
+            { parent: this, protect: true, retainOnDelete: true },
+        );
         this.vaultName = vault.name;
         this.vaultArn = vault.arn;
 
@@ -79,48 +83,65 @@ export class Backup extends pulumi.ComponentResource {
             ["dynamodb", args.tableArns ?? []],
         ];
         if (args.runsPlan && selections.some(([, arns]) => arns.length > 0)) {
-            const role = new aws.iam.Role(`${name}-role`, {
-                description: "AWS Backup: back up and copy SecureCart's Aurora clusters and DynamoDB tables",
-                assumeRolePolicy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [{
-                        Effect: "Allow",
-                        Principal: { Service: "backup.amazonaws.com" },
-                        Action: "sts:AssumeRole",
-                        Condition: { StringEquals: { "aws:SourceAccount": account } },
-                    }],
-                }),
-                tags: tags(`${name}-role`),
-            }, p);
+            const role = new aws.iam.Role(
+                `${name}-role`,
+                {
+                    description: "AWS Backup: back up and copy SecureCart's Aurora clusters and DynamoDB tables",
+                    assumeRolePolicy: pulumi.jsonStringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Effect: "Allow",
+                                Principal: { Service: "backup.amazonaws.com" },
+                                Action: "sts:AssumeRole",
+                                Condition: { StringEquals: { "aws:SourceAccount": account } },
+                            },
+                        ],
+                    }),
+                    tags: tags(`${name}-role`),
+                },
+                p,
+            );
             // Backups and copies only: the program never restores through AWS Backup (a restore is a Pulumi
             // resource, or the manual start-restore-job path in the README), so the Restores policy is not attached.
             for (const policy of ["AWSBackupServiceRolePolicyForBackup"]) {
-                new aws.iam.RolePolicyAttachment(`${name}-${policy.replace("AWSBackupServiceRolePolicyFor", "").toLowerCase()}`, {
-                    role: role.name,
-                    policyArn: `arn:aws:iam::aws:policy/service-role/${policy}`,
-                }, p);
+                new aws.iam.RolePolicyAttachment(
+                    `${name}-${policy.replace("AWSBackupServiceRolePolicyFor", "").toLowerCase()}`,
+                    {
+                        role: role.name,
+                        policyArn: `arn:aws:iam::aws:policy/service-role/${policy}`,
+                    },
+                    p,
+                );
             }
             // The data key in every region (a multi-Region key has the same id everywhere): read the source,
             // write the copies.
             const keyEverywhere = pulumi.output(args.kmsKeyArn).apply((arn) => arn.replace(/^(arn:[^:]+:kms:)[^:]+(:.*)$/, "$1*$2"));
-            new aws.iam.RolePolicy(`${name}-kms`, {
-                role: role.id,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [{
-                        Sid: "DataKeyForBackupsAndCopies",
-                        Effect: "Allow",
-                        Action: ["kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-                        Resource: keyEverywhere,
-                    }, {
-                        Sid: "GrantsOnlyForAwsResources",
-                        Effect: "Allow",
-                        Action: "kms:CreateGrant",
-                        Resource: keyEverywhere,
-                        Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
-                    }],
-                }),
-            }, p);
+            new aws.iam.RolePolicy(
+                `${name}-kms`,
+                {
+                    role: role.id,
+                    policy: pulumi.jsonStringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Sid: "DataKeyForBackupsAndCopies",
+                                Effect: "Allow",
+                                Action: ["kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                                Resource: keyEverywhere,
+                            },
+                            {
+                                Sid: "GrantsOnlyForAwsResources",
+                                Effect: "Allow",
+                                Action: "kms:CreateGrant",
+                                Resource: keyEverywhere,
+                                Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+                            },
+                        ],
+                    }),
+                },
+                p,
+            );
 
             const copyActions = (args.copyToRegions ?? []).map((r) => ({
                 destinationVaultArn: pulumi.interpolate`arn:aws:backup:${r}:${account}:backup-vault:${vaultName(prefix, r)}`,
@@ -128,26 +149,36 @@ export class Backup extends pulumi.ComponentResource {
             }));
             for (const [service, arns] of selections) {
                 if (arns.length === 0) continue;
-                const plan = new aws.backup.Plan(`${name}-${service}-plan`, {
-                    name: region.apply((r) => `securecart-${service}-${r}`),
-                    rules: [{
-                        ruleName: `${service}-every-${args.intervalHours ?? 1}h`,
-                        targetVaultName: vault.name,
-                        schedule,
-                        startWindow: 60,
-                        completionWindow: 180,
-                        lifecycle: { deleteAfter: retention },
-                        copyActions,
-                        recoveryPointTags: { ...(args.tags ?? {}), service },
-                    }],
-                    tags: tags(`${name}-${service}-plan`),
-                }, p);
-                new aws.backup.Selection(`${name}-${service}-selection`, {
-                    name: `securecart-${service}`,
-                    planId: plan.id,
-                    iamRoleArn: role.arn,
-                    resources: arns,
-                }, p);
+                const plan = new aws.backup.Plan(
+                    `${name}-${service}-plan`,
+                    {
+                        name: region.apply((r) => `securecart-${service}-${r}`),
+                        rules: [
+                            {
+                                ruleName: `${service}-every-${args.intervalHours ?? 1}h`,
+                                targetVaultName: vault.name,
+                                schedule,
+                                startWindow: 60,
+                                completionWindow: 180,
+                                lifecycle: { deleteAfter: retention },
+                                copyActions,
+                                recoveryPointTags: { ...(args.tags ?? {}), service },
+                            },
+                        ],
+                        tags: tags(`${name}-${service}-plan`),
+                    },
+                    p,
+                );
+                new aws.backup.Selection(
+                    `${name}-${service}-selection`,
+                    {
+                        name: `securecart-${service}`,
+                        planId: plan.id,
+                        iamRoleArn: role.arn,
+                        resources: arns,
+                    },
+                    p,
+                );
                 this.planIds[service] = plan.id;
             }
         }

@@ -59,56 +59,72 @@ export class Dns extends pulumi.ComponentResource {
         const interval = args.healthCheckInterval ?? 10;
         const threshold = args.failureThreshold ?? 3;
         const healthCheck = args.routingControlArn
-            ? new aws.route53.HealthCheck(`${name}-health`, {
-                type: "RECOVERY_CONTROL",
-                routingControlArn: args.routingControlArn,
-                tags,
-            }, p)
-            : new aws.route53.HealthCheck(`${name}-health`, {
-                type: "HTTPS",
-                fqdn: args.alb.dnsName,
-                port: 443,
-                resourcePath: args.healthPath,
-                enableSni: true,
-                requestInterval: interval,
-                failureThreshold: threshold,
-                // Forced unhealthy = disabled AND inverted. A disabled check is always healthy; inverting that is
-                // always unhealthy, whatever the endpoint answers. Inverting alone would make a failing endpoint
-                // healthy (Route 53 API reference, HealthCheckConfig: Disabled, Inverted).
-                disabled: args.forceUnhealthy ?? false,
-                invertHealthcheck: args.forceUnhealthy ?? false,
-                tags,
-            }, p);
+            ? new aws.route53.HealthCheck(
+                  `${name}-health`,
+                  {
+                      type: "RECOVERY_CONTROL",
+                      routingControlArn: args.routingControlArn,
+                      tags,
+                  },
+                  p,
+              )
+            : new aws.route53.HealthCheck(
+                  `${name}-health`,
+                  {
+                      type: "HTTPS",
+                      fqdn: args.alb.dnsName,
+                      port: 443,
+                      resourcePath: args.healthPath,
+                      enableSni: true,
+                      requestInterval: interval,
+                      failureThreshold: threshold,
+                      // Forced unhealthy = disabled AND inverted. A disabled check is always healthy; inverting that is
+                      // always unhealthy, whatever the endpoint answers. Inverting alone would make a failing endpoint
+                      // healthy (Route 53 API reference, HealthCheckConfig: Disabled, Inverted).
+                      disabled: args.forceUnhealthy ?? false,
+                      invertHealthcheck: args.forceUnhealthy ?? false,
+                      tags,
+                  },
+                  p,
+              );
         this.healthCheckId = healthCheck.id;
 
         // Route 53 publishes HealthCheckStatus only in us-east-1, so the alarm must live there whatever the
         // stack's region (Route 53 developer guide, "Monitoring health checks using CloudWatch").
-        new aws.cloudwatch.MetricAlarm(`${name}-health-alarm`, {
-            region: "us-east-1",
-            alarmDescription: `SecureCart ${args.region}: Route 53 health check for ${args.recordName} is failing`,
-            namespace: "AWS/Route53",
-            metricName: "HealthCheckStatus",
-            dimensions: { HealthCheckId: healthCheck.id },
-            statistic: "Minimum",
-            period: 60,
-            evaluationPeriods: 1,
-            comparisonOperator: "LessThanThreshold",
-            threshold: 1,
-            treatMissingData: "breaching",
-            tags,
-        }, p);
+        new aws.cloudwatch.MetricAlarm(
+            `${name}-health-alarm`,
+            {
+                region: "us-east-1",
+                alarmDescription: `SecureCart ${args.region}: Route 53 health check for ${args.recordName} is failing`,
+                namespace: "AWS/Route53",
+                metricName: "HealthCheckStatus",
+                dimensions: { HealthCheckId: healthCheck.id },
+                statistic: "Minimum",
+                period: 60,
+                evaluationPeriods: 1,
+                comparisonOperator: "LessThanThreshold",
+                threshold: 1,
+                treatMissingData: "breaching",
+                tags,
+            },
+            p,
+        );
 
-        const record = new aws.route53.Record(`${name}-record`, {
-            zoneId: args.zoneId,
-            name: args.recordName,
-            type: "A",
-            setIdentifier: args.region,
-            healthCheckId: healthCheck.id,
-            aliases: [{ name: args.alb.dnsName, zoneId: args.alb.zoneId, evaluateTargetHealth: true }],
-            ...(args.routing === "failover"
-                ? { failoverRoutingPolicies: [{ type: args.failoverRole as string }] }
-                : { latencyRoutingPolicies: [{ region: args.region }] }),
-        }, p);
+        const record = new aws.route53.Record(
+            `${name}-record`,
+            {
+                zoneId: args.zoneId,
+                name: args.recordName,
+                type: "A",
+                setIdentifier: args.region,
+                healthCheckId: healthCheck.id,
+                aliases: [{ name: args.alb.dnsName, zoneId: args.alb.zoneId, evaluateTargetHealth: true }],
+                ...(args.routing === "failover"
+                    ? { failoverRoutingPolicies: [{ type: args.failoverRole as string }] }
+                    : { latencyRoutingPolicies: [{ region: args.region }] }),
+            },
+            p,
+        );
         this.recordFqdn = record.fqdn;
         this.registerOutputs({ healthCheckId: this.healthCheckId, recordFqdn: this.recordFqdn });
     }

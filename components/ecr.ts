@@ -59,28 +59,38 @@ export class Ecr extends pulumi.ComponentResource {
         const account = aws.getCallerIdentityOutput({}, p).accountId;
         this.repositoryUrls = {};
         for (const repo of repositories) {
-            const r = new aws.ecr.Repository(`${name}-${repo}`, {
-                name: repo,
-                imageTagMutability: "IMMUTABLE",
-                imageScanningConfiguration: { scanOnPush: true },
-                encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.kmsKeyArn }],
-                // A repository holding images is never deleted with the stack by accident.
-                forceDelete: false,
-                tags: { ...baseTags, Name: repo },
-                // Images are state: protected and retained on delete like every stateful resource.
-            }, { parent: this, protect: true, retainOnDelete: true });
+            const r = new aws.ecr.Repository(
+                `${name}-${repo}`,
+                {
+                    name: repo,
+                    imageTagMutability: "IMMUTABLE",
+                    imageScanningConfiguration: { scanOnPush: true },
+                    encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.kmsKeyArn }],
+                    // A repository holding images is never deleted with the stack by accident.
+                    forceDelete: false,
+                    tags: { ...baseTags, Name: repo },
+                    // Images are state: protected and retained on delete like every stateful resource.
+                },
+                { parent: this, protect: true, retainOnDelete: true },
+            );
             this.repositoryUrls[repo] = r.repositoryUrl;
         }
         if (repositories.length > 0 && replicaRegions.length > 0) {
-            new aws.ecr.ReplicationConfiguration(`${name}-replication`, {
-                replicationConfiguration: {
-                    rules: [{
-                        destinations: replicaRegions.map((region) => ({ region, registryId: account })),
-                        // Only the project's repositories, not every repository of the account.
-                        repositoryFilters: repositories.map((repo) => ({ filter: repo, filterType: "PREFIX_MATCH" })),
-                    }],
+            new aws.ecr.ReplicationConfiguration(
+                `${name}-replication`,
+                {
+                    replicationConfiguration: {
+                        rules: [
+                            {
+                                destinations: replicaRegions.map((region) => ({ region, registryId: account })),
+                                // Only the project's repositories, not every repository of the account.
+                                repositoryFilters: repositories.map((repo) => ({ filter: repo, filterType: "PREFIX_MATCH" })),
+                            },
+                        ],
+                    },
                 },
-            }, p);
+                p,
+            );
         }
 
         if (args.receivesReplicas) {
@@ -88,40 +98,55 @@ export class Ecr extends pulumi.ComponentResource {
             // The repository creation role of the ECR user guide ("Create an IAM role for repository creation
             // templates"): trusted by ECR, allowed to create, replicate into and tag repositories, and to create the
             // KMS grant that ties a new repository to the key. Limited to this region's repositories and its data key.
-            const role = new aws.iam.Role(`${name}-template-role`, {
-                description: "SecureCart: lets ECR create replicated repositories encrypted under this region's data key",
-                assumeRolePolicy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [{ Effect: "Allow", Principal: { Service: "ecr.amazonaws.com" }, Action: "sts:AssumeRole" }],
-                }),
-                tags: { ...baseTags, Name: `${name}-template-role` },
-            }, p);
-            const policy = new aws.iam.RolePolicy(`${name}-template-policy`, {
-                role: role.id,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [{
-                        Sid: "CreateReplicatedRepositories",
-                        Effect: "Allow",
-                        Action: ["ecr:CreateRepository", "ecr:ReplicateImage", "ecr:TagResource"],
-                        Resource: pulumi.interpolate`arn:aws:ecr:${region}:${account}:repository/*`,
-                    }, {
-                        Sid: "EncryptUnderDataKey",
-                        Effect: "Allow",
-                        Action: ["kms:CreateGrant", "kms:RetireGrant", "kms:DescribeKey"],
-                        Resource: args.kmsKeyArn,
-                    }],
-                }),
-            }, p);
-            const template = new aws.ecr.RepositoryCreationTemplate(`${name}-replication-template`, {
-                prefix: "ROOT",
-                description: "SecureCart: repositories that replication from the home region creates here",
-                appliedFors: ["REPLICATION"],
-                encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.kmsKeyArn }],
-                imageTagMutability: "IMMUTABLE",
-                customRoleArn: role.arn,
-                resourceTags: { ...baseTags },
-            }, { parent: this, dependsOn: [policy] }); // the role can do its work before any replica can need it
+            const role = new aws.iam.Role(
+                `${name}-template-role`,
+                {
+                    description: "SecureCart: lets ECR create replicated repositories encrypted under this region's data key",
+                    assumeRolePolicy: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Principal: { Service: "ecr.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                    }),
+                    tags: { ...baseTags, Name: `${name}-template-role` },
+                },
+                p,
+            );
+            const policy = new aws.iam.RolePolicy(
+                `${name}-template-policy`,
+                {
+                    role: role.id,
+                    policy: pulumi.jsonStringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Sid: "CreateReplicatedRepositories",
+                                Effect: "Allow",
+                                Action: ["ecr:CreateRepository", "ecr:ReplicateImage", "ecr:TagResource"],
+                                Resource: pulumi.interpolate`arn:aws:ecr:${region}:${account}:repository/*`,
+                            },
+                            {
+                                Sid: "EncryptUnderDataKey",
+                                Effect: "Allow",
+                                Action: ["kms:CreateGrant", "kms:RetireGrant", "kms:DescribeKey"],
+                                Resource: args.kmsKeyArn,
+                            },
+                        ],
+                    }),
+                },
+                p,
+            );
+            const template = new aws.ecr.RepositoryCreationTemplate(
+                `${name}-replication-template`,
+                {
+                    prefix: "ROOT",
+                    description: "SecureCart: repositories that replication from the home region creates here",
+                    appliedFors: ["REPLICATION"],
+                    encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.kmsKeyArn }],
+                    imageTagMutability: "IMMUTABLE",
+                    customRoleArn: role.arn,
+                    resourceTags: { ...baseTags },
+                },
+                { parent: this, dependsOn: [policy] },
+            ); // the role can do its work before any replica can need it
             this.templatePrefix = template.prefix;
         }
         this.registerOutputs({ repositoryUrls: this.repositoryUrls, templatePrefix: this.templatePrefix });

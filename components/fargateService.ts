@@ -62,7 +62,8 @@ export function writableTmpfs(paths: readonly string[], sizeMiB: number, taskMem
         seen.add(key);
     }
     const total = paths.length * sizeMiB;
-    if (total >= taskMemoryMiB) throw new Error(`writable paths: ${paths.length} × ${sizeMiB} MiB of tmpfs would use all ${taskMemoryMiB} MiB of the task's memory`);
+    if (total >= taskMemoryMiB)
+        throw new Error(`writable paths: ${paths.length} × ${sizeMiB} MiB of tmpfs would use all ${taskMemoryMiB} MiB of the task's memory`);
     return paths.map((containerPath) => ({ containerPath, size: sizeMiB, mountOptions: [...WRITABLE_TMPFS_OPTIONS] }));
 }
 
@@ -94,28 +95,35 @@ export class FargateServices extends pulumi.ComponentResource {
         if (missing.length) throw new pulumi.ResourceError(`FargateServices ${name}: no capacity planned for ${missing.join(", ")}`, this);
         const noLogs = args.services.filter((s) => args.logGroups[s.name] === undefined).map((s) => s.name);
         if (noLogs.length) throw new pulumi.ResourceError(`FargateServices ${name}: no log group given for ${noLogs.join(", ")}`, this);
-        if (args.appSubnetIds.length < 2) throw new pulumi.ResourceError(`FargateServices ${name}: appSubnetIds: got ${args.appSubnetIds.length}; expected at least 2 AZs`, this);
+        if (args.appSubnetIds.length < 2)
+            throw new pulumi.ResourceError(`FargateServices ${name}: appSubnetIds: got ${args.appSubnetIds.length}; expected at least 2 AZs`, this);
 
         const baseTags = args.tags ?? {};
         const tags = (n: string) => ({ ...baseTags, Name: n });
         const account = aws.getCallerIdentityOutput({}, p).accountId;
         const region = aws.getRegionOutput({}, p).region;
 
-        const cluster = new aws.ecs.Cluster(`${name}-cluster`, {
-            settings: [{ name: "containerInsights", value: "enabled" }],
-            tags: tags(`${name}-cluster`),
-        }, p);
+        const cluster = new aws.ecs.Cluster(
+            `${name}-cluster`,
+            {
+                settings: [{ name: "containerInsights", value: "enabled" }],
+                tags: tags(`${name}-cluster`),
+            },
+            p,
+        );
         this.clusterName = cluster.name;
         this.clusterArn = cluster.arn;
 
         const ecsTrust = pulumi.jsonStringify({
             Version: "2012-10-17",
-            Statement: [{
-                Effect: "Allow",
-                Principal: { Service: "ecs-tasks.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": account } },
-            }],
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { Service: "ecs-tasks.amazonaws.com" },
+                    Action: "sts:AssumeRole",
+                    Condition: { StringEquals: { "aws:SourceAccount": account } },
+                },
+            ],
         });
 
         const rules = new Map(listenerRules(args.services).map((r) => [r.service, r]));
@@ -130,59 +138,97 @@ export class FargateServices extends pulumi.ComponentResource {
             const logGroup = args.logGroups[s.name];
 
             // Execution role: what the ECS agent needs to start the task, for this service only.
-            const execRole = new aws.iam.Role(`${n}-exec`, {
-                description: `SecureCart ${s.name}: pull its image and write its log group`,
-                assumeRolePolicy: ecsTrust,
-                tags: tags(`${n}-exec`),
-            }, p);
-            const pull = s.repository === undefined ? [] : [{
-                Sid: "PullOwnImage",
-                Effect: "Allow",
-                Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-                Resource: pulumi.interpolate`arn:aws:ecr:${region}:${account}:repository/${s.repository}`,
-            }, {
-                Sid: "EcrLogin",
-                Effect: "Allow",
-                Action: "ecr:GetAuthorizationToken",
-                Resource: "*",
-            }];
-            new aws.iam.RolePolicy(`${n}-exec-policy`, {
-                role: execRole.id,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [{
-                        Sid: "WriteOwnLogs",
-                        Effect: "Allow",
-                        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-                        Resource: pulumi.interpolate`${logGroup.arn}:*`,
-                    }, ...pull],
-                }),
-            }, p);
+            const execRole = new aws.iam.Role(
+                `${n}-exec`,
+                {
+                    description: `SecureCart ${s.name}: pull its image and write its log group`,
+                    assumeRolePolicy: ecsTrust,
+                    tags: tags(`${n}-exec`),
+                },
+                p,
+            );
+            const pull =
+                s.repository === undefined
+                    ? []
+                    : [
+                          {
+                              Sid: "PullOwnImage",
+                              Effect: "Allow",
+                              Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+                              Resource: pulumi.interpolate`arn:aws:ecr:${region}:${account}:repository/${s.repository}`,
+                          },
+                          {
+                              Sid: "EcrLogin",
+                              Effect: "Allow",
+                              Action: "ecr:GetAuthorizationToken",
+                              Resource: "*",
+                          },
+                      ];
+            new aws.iam.RolePolicy(
+                `${n}-exec-policy`,
+                {
+                    role: execRole.id,
+                    policy: pulumi.jsonStringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Sid: "WriteOwnLogs",
+                                Effect: "Allow",
+                                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                                Resource: pulumi.interpolate`${logGroup.arn}:*`,
+                            },
+                            ...pull,
+                        ],
+                    }),
+                },
+                p,
+            );
             // Task role: the application's own AWS identity. No permissions until a service needs some.
-            const taskRole = new aws.iam.Role(`${n}-task`, {
-                description: `SecureCart ${s.name}: the application's own permissions`,
-                assumeRolePolicy: ecsTrust,
-                tags: tags(`${n}-task`),
-            }, p);
+            const taskRole = new aws.iam.Role(
+                `${n}-task`,
+                {
+                    description: `SecureCart ${s.name}: the application's own permissions`,
+                    assumeRolePolicy: ecsTrust,
+                    tags: tags(`${n}-task`),
+                },
+                p,
+            );
             this.taskRoleNames[s.name] = taskRole.name;
             this.taskRoleArns[s.name] = taskRole.arn;
 
-            const tg = new aws.lb.TargetGroup(`${n}-tg`, {
-                vpcId: args.vpcId,
-                targetType: "ip",
-                protocol: "HTTP",
-                port: s.port,
-                deregistrationDelay: 30,
-                healthCheck: { enabled: true, path: s.healthPath, protocol: "HTTP", matcher: "200-399", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3, timeout: 5 },
-                tags: tags(`${n}-tg`),
-            }, p);
-            const listenerRule = new aws.lb.ListenerRule(`${n}-rule`, {
-                listenerArn: args.httpsListenerArn,
-                priority: rule.priority,
-                actions: [{ type: "forward", targetGroupArn: tg.arn }],
-                conditions: [{ pathPattern: { values: [...rule.pathPatterns] } }],
-                tags: tags(`${n}-rule`),
-            }, p);
+            const tg = new aws.lb.TargetGroup(
+                `${n}-tg`,
+                {
+                    vpcId: args.vpcId,
+                    targetType: "ip",
+                    protocol: "HTTP",
+                    port: s.port,
+                    deregistrationDelay: 30,
+                    healthCheck: {
+                        enabled: true,
+                        path: s.healthPath,
+                        protocol: "HTTP",
+                        matcher: "200-399",
+                        interval: 15,
+                        healthyThreshold: 2,
+                        unhealthyThreshold: 3,
+                        timeout: 5,
+                    },
+                    tags: tags(`${n}-tg`),
+                },
+                p,
+            );
+            const listenerRule = new aws.lb.ListenerRule(
+                `${n}-rule`,
+                {
+                    listenerArn: args.httpsListenerArn,
+                    priority: rule.priority,
+                    actions: [{ type: "forward", targetGroupArn: tg.arn }],
+                    conditions: [{ pathPattern: { values: [...rule.pathPatterns] } }],
+                    tags: tags(`${n}-rule`),
+                },
+                p,
+            );
 
             // A writable root needs no mounts; a read-only one gets a tmpfs per writable path (see writableTmpfs).
             let tmpfs: TmpfsMount[];
@@ -191,76 +237,99 @@ export class FargateServices extends pulumi.ComponentResource {
             } catch (e) {
                 throw new pulumi.ResourceError(`FargateServices ${name}: service ${s.name}: ${(e as Error).message}`, this);
             }
-            const containerDefinitions = pulumi.jsonStringify([{
-                name: s.name,
-                image: pulumi.all([account, region]).apply(([a, r]) => imageRef(s, a, r)),
-                essential: true,
-                user: s.user,
-                privileged: false,
-                readonlyRootFilesystem: s.readonlyRootFilesystem,
-                linuxParameters: { capabilities: { drop: ["ALL"] }, initProcessEnabled: true, ...(tmpfs.length ? { tmpfs } : {}) },
-                portMappings: [{ containerPort: s.port, protocol: "tcp" }],
-                logConfiguration: {
-                    logDriver: "awslogs",
-                    options: { "awslogs-group": logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": s.name },
+            const containerDefinitions = pulumi.jsonStringify([
+                {
+                    name: s.name,
+                    image: pulumi.all([account, region]).apply(([a, r]) => imageRef(s, a, r)),
+                    essential: true,
+                    user: s.user,
+                    privileged: false,
+                    readonlyRootFilesystem: s.readonlyRootFilesystem,
+                    linuxParameters: { capabilities: { drop: ["ALL"] }, initProcessEnabled: true, ...(tmpfs.length ? { tmpfs } : {}) },
+                    portMappings: [{ containerPort: s.port, protocol: "tcp" }],
+                    logConfiguration: {
+                        logDriver: "awslogs",
+                        options: { "awslogs-group": logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": s.name },
+                    },
                 },
-            }]);
-            const taskDef = new aws.ecs.TaskDefinition(`${n}-task-def`, {
-                family: n,
-                networkMode: "awsvpc",
-                requiresCompatibilities: ["FARGATE"],
-                cpu: String(s.cpu),
-                memory: String(s.memory),
-                runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-                executionRoleArn: execRole.arn,
-                taskRoleArn: taskRole.arn,
-                containerDefinitions,
-                tags: tags(`${n}-task-def`),
-            }, p);
+            ]);
+            const taskDef = new aws.ecs.TaskDefinition(
+                `${n}-task-def`,
+                {
+                    family: n,
+                    networkMode: "awsvpc",
+                    requiresCompatibilities: ["FARGATE"],
+                    cpu: String(s.cpu),
+                    memory: String(s.memory),
+                    runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+                    executionRoleArn: execRole.arn,
+                    taskRoleArn: taskRole.arn,
+                    containerDefinitions,
+                    tags: tags(`${n}-task-def`),
+                },
+                p,
+            );
 
-            const service = new aws.ecs.Service(`${n}-service`, {
-                name: s.name,
-                cluster: cluster.arn,
-                taskDefinition: taskDef.arn,
-                launchType: "FARGATE",
-                desiredCount: cap.desired,
-                networkConfiguration: { subnets: args.appSubnetIds, securityGroups: [args.appSecurityGroupId], assignPublicIp: false },
-                loadBalancers: [{ targetGroupArn: tg.arn, containerName: s.name, containerPort: s.port }],
-                healthCheckGracePeriodSeconds: 60,
-                deploymentCircuitBreaker: { enable: true, rollback: true },
-                // `pulumi up` returns only when the service runs its desired count, so what depends on this
-                // region's capacity (the writer move, the health check) really comes after it.
-                waitForSteadyState: true,
-                deploymentMinimumHealthyPercent: 100,
-                deploymentMaximumPercent: 200,
-                availabilityZoneRebalancing: "ENABLED",
-                propagateTags: "SERVICE",
-                enableEcsManagedTags: true,
-                tags: tags(`${n}-service`),
-            }, { parent: this, dependsOn: [listenerRule] }); // the target group must be attached to the ALB first
+            const service = new aws.ecs.Service(
+                `${n}-service`,
+                {
+                    name: s.name,
+                    cluster: cluster.arn,
+                    taskDefinition: taskDef.arn,
+                    launchType: "FARGATE",
+                    desiredCount: cap.desired,
+                    networkConfiguration: { subnets: args.appSubnetIds, securityGroups: [args.appSecurityGroupId], assignPublicIp: false },
+                    loadBalancers: [{ targetGroupArn: tg.arn, containerName: s.name, containerPort: s.port }],
+                    healthCheckGracePeriodSeconds: 60,
+                    deploymentCircuitBreaker: { enable: true, rollback: true },
+                    // `pulumi up` returns only when the service runs its desired count, so what depends on this
+                    // region's capacity (the writer move, the health check) really comes after it.
+                    waitForSteadyState: true,
+                    deploymentMinimumHealthyPercent: 100,
+                    deploymentMaximumPercent: 200,
+                    availabilityZoneRebalancing: "ENABLED",
+                    propagateTags: "SERVICE",
+                    enableEcsManagedTags: true,
+                    tags: tags(`${n}-service`),
+                },
+                { parent: this, dependsOn: [listenerRule] },
+            ); // the target group must be attached to the ALB first
             this.serviceNames[s.name] = service.name;
 
-            const target = new aws.appautoscaling.Target(`${n}-scaling-target`, {
-                serviceNamespace: "ecs",
-                scalableDimension: "ecs:service:DesiredCount",
-                resourceId: pulumi.interpolate`service/${cluster.name}/${service.name}`,
-                minCapacity: cap.min,
-                maxCapacity: cap.max,
-                tags: tags(`${n}-scaling-target`),
-            }, p);
-            new aws.appautoscaling.Policy(`${n}-cpu-target`, {
-                policyType: "TargetTrackingScaling",
-                serviceNamespace: target.serviceNamespace,
-                scalableDimension: target.scalableDimension,
-                resourceId: target.resourceId,
-                targetTrackingScalingPolicyConfiguration: {
-                    predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
-                    targetValue: args.targetCpuPercent ?? 50,
-                    scaleInCooldown: 120,
-                    scaleOutCooldown: 60,
+            const target = new aws.appautoscaling.Target(
+                `${n}-scaling-target`,
+                {
+                    serviceNamespace: "ecs",
+                    scalableDimension: "ecs:service:DesiredCount",
+                    resourceId: pulumi.interpolate`service/${cluster.name}/${service.name}`,
+                    minCapacity: cap.min,
+                    maxCapacity: cap.max,
+                    tags: tags(`${n}-scaling-target`),
                 },
-            }, p);
+                p,
+            );
+            new aws.appautoscaling.Policy(
+                `${n}-cpu-target`,
+                {
+                    policyType: "TargetTrackingScaling",
+                    serviceNamespace: target.serviceNamespace,
+                    scalableDimension: target.scalableDimension,
+                    resourceId: target.resourceId,
+                    targetTrackingScalingPolicyConfiguration: {
+                        predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+                        targetValue: args.targetCpuPercent ?? 50,
+                        scaleInCooldown: 120,
+                        scaleOutCooldown: 60,
+                    },
+                },
+                p,
+            );
         }
-        this.registerOutputs({ clusterName: this.clusterName, clusterArn: this.clusterArn, serviceNames: this.serviceNames, taskRoleArns: this.taskRoleArns });
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            clusterArn: this.clusterArn,
+            serviceNames: this.serviceNames,
+            taskRoleArns: this.taskRoleArns,
+        });
     }
 }

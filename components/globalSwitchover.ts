@@ -68,7 +68,10 @@ function warn(id: unknown, message: string): void {
 function targetRegionClient(targetClusterArn: unknown, what: string): RDSClient {
     const region = typeof targetClusterArn === "string" ? regionOfArn(targetClusterArn) : undefined;
     if (!region) {
-        throw writerMoveError("invalid-request", `${what}: targetClusterArn ${JSON.stringify(targetClusterArn)} is not an Aurora cluster ARN (arn:aws:rds:<region>:<account>:cluster:<id>), so the region to ask is not known`);
+        throw writerMoveError(
+            "invalid-request",
+            `${what}: targetClusterArn ${JSON.stringify(targetClusterArn)} is not an Aurora cluster ARN (arn:aws:rds:<region>:<account>:cluster:<id>), so the region to ask is not known`,
+        );
     }
     return new RDSClient({ region });
 }
@@ -104,11 +107,17 @@ export const globalWriterProvider: pulumi.dynamic.ResourceProvider = {
         const fail = (property: string, reason: string) => failures.push({ property, reason });
         const id = news.globalClusterIdentifier;
         if (id !== UNKNOWN && (typeof id !== "string" || id.length === 0)) {
-            fail("globalClusterIdentifier", `globalClusterIdentifier: got ${JSON.stringify(id)}; expected the Aurora global cluster's identifier (e.g. securecart-global)`);
+            fail(
+                "globalClusterIdentifier",
+                `globalClusterIdentifier: got ${JSON.stringify(id)}; expected the Aurora global cluster's identifier (e.g. securecart-global)`,
+            );
         }
         const target = news.targetClusterArn;
         if (target !== UNKNOWN && (typeof target !== "string" || !regionOfArn(target))) {
-            fail("targetClusterArn", `targetClusterArn: got ${JSON.stringify(target)}; expected an Aurora cluster ARN arn:aws:rds:<region>:<account>:cluster:<id> (pass the cluster's arn output)`);
+            fail(
+                "targetClusterArn",
+                `targetClusterArn: got ${JSON.stringify(target)}; expected an Aurora cluster ARN arn:aws:rds:<region>:<account>:cluster:<id> (pass the cluster's arn output)`,
+            );
         }
         const mode = news.mode ?? "switchover";
         if (mode !== UNKNOWN && !WRITER_MOVE_MODES.includes(mode)) {
@@ -143,9 +152,12 @@ export const globalWriterProvider: pulumi.dynamic.ResourceProvider = {
             // A preview must not fail because RDS cannot be asked (no credentials, no permission, throttling):
             // fall back to what the state recorded, and say that a writer moved outside Pulumi goes unseen.
             const recorded = olds.writerClusterArn !== undefined && olds.writerClusterArn !== news.targetClusterArn;
-            warn(gid, `could not read the live writer from RDS (${isWriterMoveError(e) ? e.message : describeError(e)}); comparing the recorded state only ` +
-                `(recorded writer ${olds.writerClusterArn ?? "none"}: ${recorded ? "update" : "no change"}), so a writer moved outside Pulumi is not seen. ` +
-                `Give these credentials rds:DescribeGlobalClusters in the target's region, or check with aws rds describe-global-clusters.`);
+            warn(
+                gid,
+                `could not read the live writer from RDS (${isWriterMoveError(e) ? e.message : describeError(e)}); comparing the recorded state only ` +
+                    `(recorded writer ${olds.writerClusterArn ?? "none"}: ${recorded ? "update" : "no change"}), so a writer moved outside Pulumi is not seen. ` +
+                    `Give these credentials rds:DescribeGlobalClusters in the target's region, or check with aws rds describe-global-clusters.`,
+            );
             return result(recorded);
         }
     },
@@ -183,15 +195,22 @@ export class GlobalWriter extends pulumi.dynamic.Resource {
     declare public readonly outcome: pulumi.Output<string>;
 
     constructor(name: string, args: GlobalWriterArgs, opts?: pulumi.CustomResourceOptions) {
-        super(globalWriterProvider, name, {
-            globalClusterIdentifier: args.globalClusterIdentifier,
-            targetClusterArn: args.targetClusterArn,
-            mode: args.mode ?? "switchover",
-            pollIntervalSeconds: args.pollIntervalSeconds ?? 15,
-            timeoutMinutes: args.timeoutMinutes ?? 45,
-            writerClusterArn: undefined,
-            previousWriterArn: undefined,
-            outcome: undefined,
-        }, opts, DYNAMIC.globalWriter.module, DYNAMIC.globalWriter.type);
+        super(
+            globalWriterProvider,
+            name,
+            {
+                globalClusterIdentifier: args.globalClusterIdentifier,
+                targetClusterArn: args.targetClusterArn,
+                mode: args.mode ?? "switchover",
+                pollIntervalSeconds: args.pollIntervalSeconds ?? 15,
+                timeoutMinutes: args.timeoutMinutes ?? 45,
+                writerClusterArn: undefined,
+                previousWriterArn: undefined,
+                outcome: undefined,
+            },
+            opts,
+            DYNAMIC.globalWriter.module,
+            DYNAMIC.globalWriter.type,
+        );
     }
 }

@@ -76,55 +76,68 @@ export class GlobalTable extends pulumi.ComponentResource {
             if (!attrNames.has(args.hashKey)) problems.push(`hashKey "${args.hashKey}" is not in attributes`);
             if (args.rangeKey !== undefined && !attrNames.has(args.rangeKey)) problems.push(`rangeKey "${args.rangeKey}" is not in attributes`);
         }
-        if (provisioned && (args.readCapacity === undefined || args.writeCapacity === undefined)) problems.push("PROVISIONED needs readCapacity and writeCapacity");
+        if (provisioned && (args.readCapacity === undefined || args.writeCapacity === undefined))
+            problems.push("PROVISIONED needs readCapacity and writeCapacity");
         if (args.shape === "replica" && args.sourceTableArn === undefined) problems.push("a replica needs sourceTableArn (the home stack's table)");
         // Without a source, a new "restored" table would be created empty: a silent loss of the recovery's data.
-        if (args.shape === "restore" && args.sourceTableArn === undefined && !args.existing) problems.push("a restored table needs sourceTableArn when it is created");
+        if (args.shape === "restore" && args.sourceTableArn === undefined && !args.existing)
+            problems.push("a restored table needs sourceTableArn when it is created");
         if (args.shape !== "restore" && args.existing) problems.push("existing is only for a restored table");
         if (problems.length) throw new pulumi.ResourceError(`GlobalTable ${name}: ${problems.join("; ")}`, this);
 
         this.tableName = args.tableName;
         let dependsOn: pulumi.Resource;
         if (args.shape === "replica") {
-            const replica = new aws.dynamodb.TableReplica(`${name}-replica`, {
-                globalTableArn: args.sourceTableArn as pulumi.Input<string>,
-                kmsKeyArn: args.kmsKeyArn,
-                pointInTimeRecovery: true,
-                deletionProtectionEnabled: true,
-                tags,
-            }, keep);
+            const replica = new aws.dynamodb.TableReplica(
+                `${name}-replica`,
+                {
+                    globalTableArn: args.sourceTableArn as pulumi.Input<string>,
+                    kmsKeyArn: args.kmsKeyArn,
+                    pointInTimeRecovery: true,
+                    deletionProtectionEnabled: true,
+                    tags,
+                },
+                keep,
+            );
             this.tableArn = replica.arn;
             dependsOn = replica;
         } else {
             const restore = args.shape === "restore";
             // When restoring: the latest restorable time of the source, cross-region (the source region must
             // answer). These arguments matter only at creation; a later run never restores again.
-            const restoreArgs: Partial<aws.dynamodb.TableArgs> = restore && !args.existing ? { restoreSourceTableArn: args.sourceTableArn, restoreToLatestTime: true } : {};
-            const table = new aws.dynamodb.Table(restore ? `${name}-restored` : `${name}-table`, {
-                name: args.tableName,
-                billingMode: provisioned ? "PROVISIONED" : "PAY_PER_REQUEST",
-                hashKey: args.hashKey,
-                rangeKey: args.rangeKey,
-                attributes: args.attributes.map((a) => ({ name: a.name, type: a.type })),
-                readCapacity: provisioned ? args.readCapacity : undefined,
-                writeCapacity: provisioned ? args.writeCapacity : undefined,
-                streamEnabled: true,
-                streamViewType: "NEW_AND_OLD_IMAGES",
-                pointInTimeRecovery: { enabled: true },
-                serverSideEncryption: { enabled: true, kmsKeyArn: args.kmsKeyArn },
-                deletionProtectionEnabled: protect,
-                ttl: args.ttlAttribute ? { enabled: true, attributeName: args.ttlAttribute } : undefined,
-                ...restoreArgs,
-                tags,
-            }, {
-                ...keep,
-                ignoreChanges: [
-                    // Replicas live in other stacks (aws.dynamodb.TableReplica): never remove them from here.
-                    "replicas",
-                    ...(provisioned ? ["readCapacity", "writeCapacity"] : []), // auto scaling owns these
-                    ...(restore ? ["restoreSourceTableArn", "restoreToLatestTime", "restoreDateTime", "restoreSourceName", "restoreBackupArn"] : []),
-                ],
-            });
+            const restoreArgs: Partial<aws.dynamodb.TableArgs> =
+                restore && !args.existing ? { restoreSourceTableArn: args.sourceTableArn, restoreToLatestTime: true } : {};
+            const table = new aws.dynamodb.Table(
+                restore ? `${name}-restored` : `${name}-table`,
+                {
+                    name: args.tableName,
+                    billingMode: provisioned ? "PROVISIONED" : "PAY_PER_REQUEST",
+                    hashKey: args.hashKey,
+                    rangeKey: args.rangeKey,
+                    attributes: args.attributes.map((a) => ({ name: a.name, type: a.type })),
+                    readCapacity: provisioned ? args.readCapacity : undefined,
+                    writeCapacity: provisioned ? args.writeCapacity : undefined,
+                    streamEnabled: true,
+                    streamViewType: "NEW_AND_OLD_IMAGES",
+                    pointInTimeRecovery: { enabled: true },
+                    serverSideEncryption: { enabled: true, kmsKeyArn: args.kmsKeyArn },
+                    deletionProtectionEnabled: protect,
+                    ttl: args.ttlAttribute ? { enabled: true, attributeName: args.ttlAttribute } : undefined,
+                    ...restoreArgs,
+                    tags,
+                },
+                {
+                    ...keep,
+                    ignoreChanges: [
+                        // Replicas live in other stacks (aws.dynamodb.TableReplica): never remove them from here.
+                        "replicas",
+                        ...(provisioned ? ["readCapacity", "writeCapacity"] : []), // auto scaling owns these
+                        ...(restore
+                            ? ["restoreSourceTableArn", "restoreToLatestTime", "restoreDateTime", "restoreSourceName", "restoreBackupArn"]
+                            : []),
+                    ],
+                },
+            );
             this.tableArn = table.arn;
             this.streamArn = table.streamArn;
             dependsOn = table;
@@ -135,28 +148,41 @@ export class GlobalTable extends pulumi.ComponentResource {
             const target = args.targetUtilizationPercent ?? 70;
             const dims: Array<[string, number, number, string]> = [
                 ["read", args.readCapacity as number, args.maxReadCapacity ?? 4 * (args.readCapacity as number), "DynamoDBReadCapacityUtilization"],
-                ["write", args.writeCapacity as number, args.maxWriteCapacity ?? 4 * (args.writeCapacity as number), "DynamoDBWriteCapacityUtilization"],
+                [
+                    "write",
+                    args.writeCapacity as number,
+                    args.maxWriteCapacity ?? 4 * (args.writeCapacity as number),
+                    "DynamoDBWriteCapacityUtilization",
+                ],
             ];
             for (const [dim, min, max, metric] of dims) {
                 const Dim = dim === "read" ? "Read" : "Write";
-                const scalable = new aws.appautoscaling.Target(`${name}-${dim}-target`, {
-                    serviceNamespace: "dynamodb",
-                    resourceId: `table/${args.tableName}`,
-                    scalableDimension: `dynamodb:table:${Dim}CapacityUnits`,
-                    minCapacity: min,
-                    maxCapacity: Math.max(min, max),
-                    tags,
-                }, { parent: this, dependsOn: [dependsOn] });
-                new aws.appautoscaling.Policy(`${name}-${dim}-policy`, {
-                    policyType: "TargetTrackingScaling",
-                    serviceNamespace: scalable.serviceNamespace,
-                    resourceId: scalable.resourceId,
-                    scalableDimension: scalable.scalableDimension,
-                    targetTrackingScalingPolicyConfiguration: {
-                        targetValue: target,
-                        predefinedMetricSpecification: { predefinedMetricType: metric },
+                const scalable = new aws.appautoscaling.Target(
+                    `${name}-${dim}-target`,
+                    {
+                        serviceNamespace: "dynamodb",
+                        resourceId: `table/${args.tableName}`,
+                        scalableDimension: `dynamodb:table:${Dim}CapacityUnits`,
+                        minCapacity: min,
+                        maxCapacity: Math.max(min, max),
+                        tags,
                     },
-                }, p);
+                    { parent: this, dependsOn: [dependsOn] },
+                );
+                new aws.appautoscaling.Policy(
+                    `${name}-${dim}-policy`,
+                    {
+                        policyType: "TargetTrackingScaling",
+                        serviceNamespace: scalable.serviceNamespace,
+                        resourceId: scalable.resourceId,
+                        scalableDimension: scalable.scalableDimension,
+                        targetTrackingScalingPolicyConfiguration: {
+                            targetValue: target,
+                            predefinedMetricSpecification: { predefinedMetricType: metric },
+                        },
+                    },
+                    p,
+                );
             }
         }
 

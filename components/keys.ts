@@ -42,44 +42,59 @@ export class Keys extends pulumi.ComponentResource {
 
         const dataPolicy = pulumi.jsonStringify({ Version: "2012-10-17", Statement: [rootStatement] });
         if (args.primaryDataKeyArn === undefined) {
-            const key = new aws.kms.Key(`${name}-data`, {
-                description: "SecureCart data key (multi-Region primary)",
-                multiRegion: true,
-                enableKeyRotation: true,
-                deletionWindowInDays: window,
-                policy: dataPolicy,
-                tags: tags(`${name}-data`),
-            }, keep);
+            const key = new aws.kms.Key(
+                `${name}-data`,
+                {
+                    description: "SecureCart data key (multi-Region primary)",
+                    multiRegion: true,
+                    enableKeyRotation: true,
+                    deletionWindowInDays: window,
+                    policy: dataPolicy,
+                    tags: tags(`${name}-data`),
+                },
+                keep,
+            );
             this.dataKeyArn = key.arn;
         } else {
-            const replica = new aws.kms.ReplicaKey(`${name}-data`, {
-                description: "SecureCart data key (multi-Region replica)",
-                primaryKeyArn: args.primaryDataKeyArn,
-                deletionWindowInDays: window,
-                policy: dataPolicy,
-                tags: tags(`${name}-data`),
-            }, keep);
+            const replica = new aws.kms.ReplicaKey(
+                `${name}-data`,
+                {
+                    description: "SecureCart data key (multi-Region replica)",
+                    primaryKeyArn: args.primaryDataKeyArn,
+                    deletionWindowInDays: window,
+                    policy: dataPolicy,
+                    tags: tags(`${name}-data`),
+                },
+                keep,
+            );
             this.dataKeyArn = replica.arn;
         }
         new aws.kms.Alias(`${name}-data-alias`, { name: "alias/securecart-data", targetKeyId: this.dataKeyArn }, { parent: this });
 
-        const logsKey = new aws.kms.Key(`${name}-logs`, {
-            description: "SecureCart CloudWatch Logs key (regional)",
-            enableKeyRotation: true,
-            deletionWindowInDays: window,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [rootStatement, {
-                    Sid: "CloudWatchLogsUse",
-                    Effect: "Allow",
-                    Principal: { Service: pulumi.interpolate`logs.${region}.amazonaws.com` },
-                    Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                    Resource: "*",
-                    Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${region}:${account}:*` } },
-                }],
-            }),
-            tags: tags(`${name}-logs`),
-        }, keep);
+        const logsKey = new aws.kms.Key(
+            `${name}-logs`,
+            {
+                description: "SecureCart CloudWatch Logs key (regional)",
+                enableKeyRotation: true,
+                deletionWindowInDays: window,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        rootStatement,
+                        {
+                            Sid: "CloudWatchLogsUse",
+                            Effect: "Allow",
+                            Principal: { Service: pulumi.interpolate`logs.${region}.amazonaws.com` },
+                            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                            Resource: "*",
+                            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${region}:${account}:*` } },
+                        },
+                    ],
+                }),
+                tags: tags(`${name}-logs`),
+            },
+            keep,
+        );
         this.logsKeyArn = logsKey.arn;
         new aws.kms.Alias(`${name}-logs-alias`, { name: "alias/securecart-logs", targetKeyId: logsKey.keyId }, { parent: this });
 

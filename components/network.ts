@@ -47,19 +47,27 @@ export class Network extends pulumi.ComponentResource {
         const p = { parent: this };
 
         const region = aws.getRegionOutput({}, p).region;
-        const azs = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, p).names;
+        const azs = aws.getAvailabilityZonesOutput(
+            { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+            p,
+        ).names;
         this.azs = azs.apply((names) => {
-            if (names.length < azCount) throw new pulumi.ResourceError(`Network ${name}: region has ${names.length} AZs; azCount ${azCount} needs more`, this);
+            if (names.length < azCount)
+                throw new pulumi.ResourceError(`Network ${name}: region has ${names.length} AZs; azCount ${azCount} needs more`, this);
             return names.slice(0, azCount);
         });
         this.cidr = args.cidr;
 
-        const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
-            cidrBlock: args.cidr,
-            enableDnsHostnames: true,
-            enableDnsSupport: true,
-            tags: tags({ ...(args.vpcTags ?? {}), Name: `${name}-vpc` }),
-        }, p);
+        const vpc = new aws.ec2.Vpc(
+            `${name}-vpc`,
+            {
+                cidrBlock: args.cidr,
+                enableDnsHostnames: true,
+                enableDnsSupport: true,
+                tags: tags({ ...(args.vpcTags ?? {}), Name: `${name}-vpc` }),
+            },
+            p,
+        );
         this.vpcId = vpc.id;
 
         // No rules: nothing may use the default group by accident (CIS AWS Foundations 5.4).
@@ -68,34 +76,57 @@ export class Network extends pulumi.ComponentResource {
         const blocks = carveSubnets(vpcCidr, azCount);
         const subnetIds = {} as Record<SubnetTier, pulumi.Output<string>[]>;
         for (const tier of SUBNET_TIERS) {
-            subnetIds[tier] = blocks[tier].map((block, i) => new aws.ec2.Subnet(`${name}-${tier}-${AZ_LETTERS[i]}`, {
-                vpcId: vpc.id,
-                cidrBlock: formatCidr(block),
-                availabilityZone: azs.apply((n) => n[i]),
-                mapPublicIpOnLaunch: false,
-                tags: tags({ Name: `${name}-${tier}-${AZ_LETTERS[i]}`, tier }),
-            }, p).id);
+            subnetIds[tier] = blocks[tier].map(
+                (block, i) =>
+                    new aws.ec2.Subnet(
+                        `${name}-${tier}-${AZ_LETTERS[i]}`,
+                        {
+                            vpcId: vpc.id,
+                            cidrBlock: formatCidr(block),
+                            availabilityZone: azs.apply((n) => n[i]),
+                            mapPublicIpOnLaunch: false,
+                            tags: tags({ Name: `${name}-${tier}-${AZ_LETTERS[i]}`, tier }),
+                        },
+                        p,
+                    ).id,
+            );
         }
         this.subnetIds = subnetIds;
 
         const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags({ Name: `${name}-igw` }) }, p);
-        const publicRt = new aws.ec2.RouteTable(`${name}-public-rt`, {
-            vpcId: vpc.id,
-            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
-            tags: tags({ Name: `${name}-public-rt` }),
-        }, p);
-        subnetIds.public.forEach((id, i) => new aws.ec2.RouteTableAssociation(`${name}-public-rta-${AZ_LETTERS[i]}`, { subnetId: id, routeTableId: publicRt.id }, p));
+        const publicRt = new aws.ec2.RouteTable(
+            `${name}-public-rt`,
+            {
+                vpcId: vpc.id,
+                routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+                tags: tags({ Name: `${name}-public-rt` }),
+            },
+            p,
+        );
+        subnetIds.public.forEach(
+            (id, i) => new aws.ec2.RouteTableAssociation(`${name}-public-rta-${AZ_LETTERS[i]}`, { subnetId: id, routeTableId: publicRt.id }, p),
+        );
 
         const natCount = nat === "none" ? 0 : nat === "single" ? 1 : azCount;
         const natIds: pulumi.Output<string>[] = [];
         for (let i = 0; i < natCount; i++) {
-            const eip = new aws.ec2.Eip(`${name}-nat-eip-${AZ_LETTERS[i]}`, { domain: "vpc", tags: tags({ Name: `${name}-nat-eip-${AZ_LETTERS[i]}` }) }, { parent: this, dependsOn: [igw] });
-            natIds.push(new aws.ec2.NatGateway(`${name}-nat-${AZ_LETTERS[i]}`, {
-                allocationId: eip.id,
-                subnetId: subnetIds.public[i],
-                connectivityType: "public",
-                tags: tags({ Name: `${name}-nat-${AZ_LETTERS[i]}` }),
-            }, p).id);
+            const eip = new aws.ec2.Eip(
+                `${name}-nat-eip-${AZ_LETTERS[i]}`,
+                { domain: "vpc", tags: tags({ Name: `${name}-nat-eip-${AZ_LETTERS[i]}` }) },
+                { parent: this, dependsOn: [igw] },
+            );
+            natIds.push(
+                new aws.ec2.NatGateway(
+                    `${name}-nat-${AZ_LETTERS[i]}`,
+                    {
+                        allocationId: eip.id,
+                        subnetId: subnetIds.public[i],
+                        connectivityType: "public",
+                        tags: tags({ Name: `${name}-nat-${AZ_LETTERS[i]}` }),
+                    },
+                    p,
+                ).id,
+            );
         }
         this.natGatewayIds = natIds;
 
@@ -103,84 +134,115 @@ export class Network extends pulumi.ComponentResource {
         // routes to it; with none there is no default route.
         const appRts = subnetIds["private-app"].map((id, i) => {
             const natId = natIds.length === 0 ? undefined : natIds[Math.min(i, natIds.length - 1)];
-            const rt = new aws.ec2.RouteTable(`${name}-private-app-rt-${AZ_LETTERS[i]}`, {
-                vpcId: vpc.id,
-                routes: natId ? [{ cidrBlock: "0.0.0.0/0", natGatewayId: natId }] : [],
-                tags: tags({ Name: `${name}-private-app-rt-${AZ_LETTERS[i]}` }),
-            }, p);
+            const rt = new aws.ec2.RouteTable(
+                `${name}-private-app-rt-${AZ_LETTERS[i]}`,
+                {
+                    vpcId: vpc.id,
+                    routes: natId ? [{ cidrBlock: "0.0.0.0/0", natGatewayId: natId }] : [],
+                    tags: tags({ Name: `${name}-private-app-rt-${AZ_LETTERS[i]}` }),
+                },
+                p,
+            );
             new aws.ec2.RouteTableAssociation(`${name}-private-app-rta-${AZ_LETTERS[i]}`, { subnetId: id, routeTableId: rt.id }, p);
             return rt;
         });
         this.appRouteTableIds = appRts.map((rt) => rt.id);
         // Data tier: no route out of the VPC at all.
         const dataRt = new aws.ec2.RouteTable(`${name}-private-data-rt`, { vpcId: vpc.id, tags: tags({ Name: `${name}-private-data-rt` }) }, p);
-        subnetIds["private-data"].forEach((id, i) => new aws.ec2.RouteTableAssociation(`${name}-private-data-rta-${AZ_LETTERS[i]}`, { subnetId: id, routeTableId: dataRt.id }, p));
+        subnetIds["private-data"].forEach(
+            (id, i) => new aws.ec2.RouteTableAssociation(`${name}-private-data-rta-${AZ_LETTERS[i]}`, { subnetId: id, routeTableId: dataRt.id }, p),
+        );
 
         const privateRtIds = [...appRts.map((rt) => rt.id), dataRt.id];
         for (const service of ["s3", "dynamodb"]) {
-            new aws.ec2.VpcEndpoint(`${name}-${service}-endpoint`, {
-                vpcId: vpc.id,
-                serviceName: pulumi.interpolate`com.amazonaws.${region}.${service}`,
-                vpcEndpointType: "Gateway",
-                routeTableIds: privateRtIds,
-                tags: tags({ Name: `${name}-${service}-endpoint` }),
-            }, p);
+            new aws.ec2.VpcEndpoint(
+                `${name}-${service}-endpoint`,
+                {
+                    vpcId: vpc.id,
+                    serviceName: pulumi.interpolate`com.amazonaws.${region}.${service}`,
+                    vpcEndpointType: "Gateway",
+                    routeTableIds: privateRtIds,
+                    tags: tags({ Name: `${name}-${service}-endpoint` }),
+                },
+                p,
+            );
         }
 
         // Logs are state (an incident review reads them): protected and retained on delete, like every log group.
-        const flowLogGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
-            retentionInDays: args.flowLogRetentionDays ?? 90,
-            kmsKeyId: args.logsKmsKeyArn,
-            tags: tags({ Name: `${name}-flow-logs` }),
-        }, { parent: this, protect: true, retainOnDelete: true });
+        const flowLogGroup = new aws.cloudwatch.LogGroup(
+            `${name}-flow-logs`,
+            {
+                retentionInDays: args.flowLogRetentionDays ?? 90,
+                kmsKeyId: args.logsKmsKeyArn,
+                tags: tags({ Name: `${name}-flow-logs` }),
+            },
+            { parent: this, protect: true, retainOnDelete: true },
+        );
         const account = aws.getCallerIdentityOutput({}, p).accountId;
         // The VPC user guide ("IAM role for publishing flow logs to CloudWatch Logs") asks for the service
         // principal, scoped with aws:SourceAccount and aws:SourceArn against the confused deputy. The flow log is
         // created after (and from) this role, so its id is not known here: any flow log of this account and region.
-        const flowRole = new aws.iam.Role(`${name}-flow-logs-role`, {
-            assumeRolePolicy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Effect: "Allow",
-                    Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-                    Action: "sts:AssumeRole",
-                    Condition: {
-                        StringEquals: { "aws:SourceAccount": account },
-                        ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:ec2:${region}:${account}:vpc-flow-log/*` },
-                    },
-                }],
-            }),
-            tags: tags({ Name: `${name}-flow-logs-role` }),
-        }, p);
+        const flowRole = new aws.iam.Role(
+            `${name}-flow-logs-role`,
+            {
+                assumeRolePolicy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                            Action: "sts:AssumeRole",
+                            Condition: {
+                                StringEquals: { "aws:SourceAccount": account },
+                                ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:ec2:${region}:${account}:vpc-flow-log/*` },
+                            },
+                        },
+                    ],
+                }),
+                tags: tags({ Name: `${name}-flow-logs-role` }),
+            },
+            p,
+        );
         // The guide's minimum permissions. Every action that can be limited to a resource is limited to this
         // log group (streams live under `<group arn>:*`); DescribeLogGroups supports no resource-level
         // permission (the Service Authorization Reference lists no resource type for it), so it needs "*".
-        new aws.iam.RolePolicy(`${name}-flow-logs-policy`, {
-            role: flowRole.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Sid: "WriteOwnLogGroup",
-                    Effect: "Allow",
-                    Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                    Resource: [flowLogGroup.arn, pulumi.interpolate`${flowLogGroup.arn}:*`],
-                }, {
-                    Sid: "FindLogGroup",
-                    Effect: "Allow",
-                    Action: "logs:DescribeLogGroups",
-                    Resource: "*",
-                }],
-            }),
-        }, p);
-        new aws.ec2.FlowLog(`${name}-flow-log`, {
-            vpcId: vpc.id,
-            trafficType: "ALL",
-            logDestinationType: "cloud-watch-logs",
-            logDestination: flowLogGroup.arn,
-            iamRoleArn: flowRole.arn,
-            maxAggregationInterval: 60,
-            tags: tags({ Name: `${name}-flow-log` }),
-        }, p);
+        new aws.iam.RolePolicy(
+            `${name}-flow-logs-policy`,
+            {
+                role: flowRole.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "WriteOwnLogGroup",
+                            Effect: "Allow",
+                            Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                            Resource: [flowLogGroup.arn, pulumi.interpolate`${flowLogGroup.arn}:*`],
+                        },
+                        {
+                            Sid: "FindLogGroup",
+                            Effect: "Allow",
+                            Action: "logs:DescribeLogGroups",
+                            Resource: "*",
+                        },
+                    ],
+                }),
+            },
+            p,
+        );
+        new aws.ec2.FlowLog(
+            `${name}-flow-log`,
+            {
+                vpcId: vpc.id,
+                trafficType: "ALL",
+                logDestinationType: "cloud-watch-logs",
+                logDestination: flowLogGroup.arn,
+                iamRoleArn: flowRole.arn,
+                maxAggregationInterval: 60,
+                tags: tags({ Name: `${name}-flow-log` }),
+            },
+            p,
+        );
 
         this.registerOutputs({ vpcId: this.vpcId, azs: this.azs, subnetIds: this.subnetIds, natGatewayIds: this.natGatewayIds });
     }

@@ -24,24 +24,45 @@ export class RecoveryControl extends pulumi.ComponentResource {
     constructor(name: string, args: RecoveryControlArgs, opts?: pulumi.ComponentResourceOptions) {
         super("securecart:dns:RecoveryControl", name, {}, opts);
         const p = { parent: this };
-        const cluster = new aws.route53recoverycontrol.Cluster(`${name}-cluster`, { name: `${name}-cluster`, tags: args.tags ? { ...args.tags } : undefined }, p);
-        const panel = new aws.route53recoverycontrol.ControlPanel(`${name}-panel`, { name: `${name}-panel`, clusterArn: cluster.arn, tags: args.tags ? { ...args.tags } : undefined }, p);
-        const controls = args.regions.map((r) => new aws.route53recoverycontrol.RoutingControl(`${name}-${r}`, {
-            name: `${name}-${r}`,
-            clusterArn: cluster.arn,
-            controlPanelArn: panel.arn,
-        }, p));
-        new aws.route53recoverycontrol.SafetyRule(`${name}-min-one-on`, {
-            name: `${name}-min-one-on`,
-            controlPanelArn: panel.arn,
-            assertedControls: controls.map((c) => c.arn),
-            waitPeriodMs: 5000,
-            ruleConfig: { type: "ATLEAST", threshold: 1, inverted: false },
-            tags: args.tags ? { ...args.tags } : undefined,
-        }, p);
+        const cluster = new aws.route53recoverycontrol.Cluster(
+            `${name}-cluster`,
+            { name: `${name}-cluster`, tags: args.tags ? { ...args.tags } : undefined },
+            p,
+        );
+        const panel = new aws.route53recoverycontrol.ControlPanel(
+            `${name}-panel`,
+            { name: `${name}-panel`, clusterArn: cluster.arn, tags: args.tags ? { ...args.tags } : undefined },
+            p,
+        );
+        const controls = args.regions.map(
+            (r) =>
+                new aws.route53recoverycontrol.RoutingControl(
+                    `${name}-${r}`,
+                    {
+                        name: `${name}-${r}`,
+                        clusterArn: cluster.arn,
+                        controlPanelArn: panel.arn,
+                    },
+                    p,
+                ),
+        );
+        new aws.route53recoverycontrol.SafetyRule(
+            `${name}-min-one-on`,
+            {
+                name: `${name}-min-one-on`,
+                controlPanelArn: panel.arn,
+                assertedControls: controls.map((c) => c.arn),
+                waitPeriodMs: 5000,
+                ruleConfig: { type: "ATLEAST", threshold: 1, inverted: false },
+                tags: args.tags ? { ...args.tags } : undefined,
+            },
+            p,
+        );
         this.clusterArn = cluster.arn;
         this.controlPanelArn = panel.arn;
-        this.routingControlArns = pulumi.all(controls.map((c) => c.arn)).apply((arns) => Object.fromEntries(args.regions.map((r, i) => [r, arns[i]])));
+        this.routingControlArns = pulumi
+            .all(controls.map((c) => c.arn))
+            .apply((arns) => Object.fromEntries(args.regions.map((r, i) => [r, arns[i]])));
         this.registerOutputs({ clusterArn: this.clusterArn, controlPanelArn: this.controlPanelArn, routingControlArns: this.routingControlArns });
     }
 }

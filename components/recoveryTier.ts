@@ -96,67 +96,96 @@ export class RecoveryTier extends pulumi.ComponentResource {
         const tags = (n: string) => ({ ...(args.tags ?? {}), Name: n, "recovery-generation": String(args.generation) });
         const created = args.created ?? false;
         const problems: string[] = [];
-        if (!Number.isInteger(args.generation) || args.generation < 1) problems.push(`generation must be a whole number from 1 (got ${args.generation})`);
-        if (created) for (const t of args.tables ?? []) if (t.sourceTableArn === undefined) problems.push(`a tier that is created needs sourceTableArn for table ${t.config.name}`);
+        if (!Number.isInteger(args.generation) || args.generation < 1)
+            problems.push(`generation must be a whole number from 1 (got ${args.generation})`);
+        if (created)
+            for (const t of args.tables ?? [])
+                if (t.sourceTableArn === undefined) problems.push(`a tier that is created needs sourceTableArn for table ${t.config.name}`);
         if (problems.length) throw new pulumi.ResourceError(`RecoveryTier ${name}: ${problems.join("; ")}`, this);
         const id = args.clusterIdentifier;
 
-        const logGroup = postgresLogGroup(`${name}-log`, id, { logsKmsKeyArn: args.logsKmsKeyArn, retentionDays: args.logRetentionDays, tags: tags(`${name}-log`), protect }, this);
+        const logGroup = postgresLogGroup(
+            `${name}-log`,
+            id,
+            { logsKmsKeyArn: args.logsKmsKeyArn, retentionDays: args.logRetentionDays, tags: tags(`${name}-log`), protect },
+            this,
+        );
 
         // The pin records which recovery point the tier was restored from (named in config, or the newest copy,
         // looked up once at creation). It is declared for existing tiers too: its provider never looks again.
-        const snapshot = new RestorePoint(`${name}-restore-point`, {
-            sourceClusterIdentifier: args.aurora.sourceClusterIdentifier,
-            region: args.region,
-            givenSnapshotArn: created ? args.aurora.snapshotIdentifier : undefined,
-        }, p).snapshotArn;
-        const cluster = new aws.rds.Cluster(`${name}-cluster`, {
-            ...clusterBaseArgs({
-                clusterIdentifier: id,
-                engineVersion: args.engineVersion,
-                dataKeyArn: args.dataKeyArn,
-                subnetGroupName: args.subnetGroupName,
-                securityGroupId: args.securityGroupId,
-                backupRetentionDays: args.backupRetentionDays,
-                deletionProtection: protect,
-                tags: tags(id),
-            }),
-            snapshotIdentifier: snapshot,
-        }, {
-            ...keep,
-            dependsOn: [logGroup],
-            // A restore happens once: a newer snapshot must never replace the tier.
-            ignoreChanges: ["snapshotIdentifier"],
-        });
+        const snapshot = new RestorePoint(
+            `${name}-restore-point`,
+            {
+                sourceClusterIdentifier: args.aurora.sourceClusterIdentifier,
+                region: args.region,
+                givenSnapshotArn: created ? args.aurora.snapshotIdentifier : undefined,
+            },
+            p,
+        ).snapshotArn;
+        const cluster = new aws.rds.Cluster(
+            `${name}-cluster`,
+            {
+                ...clusterBaseArgs({
+                    clusterIdentifier: id,
+                    engineVersion: args.engineVersion,
+                    dataKeyArn: args.dataKeyArn,
+                    subnetGroupName: args.subnetGroupName,
+                    securityGroupId: args.securityGroupId,
+                    backupRetentionDays: args.backupRetentionDays,
+                    deletionProtection: protect,
+                    tags: tags(id),
+                }),
+                snapshotIdentifier: snapshot,
+            },
+            {
+                ...keep,
+                dependsOn: [logGroup],
+                // A restore happens once: a newer snapshot must never replace the tier.
+                ignoreChanges: ["snapshotIdentifier"],
+            },
+        );
         this.clusterIdentifier = cluster.clusterIdentifier;
         this.clusterArn = cluster.arn;
         this.endpoint = cluster.endpoint;
         this.readerEndpoint = cluster.readerEndpoint;
 
-        clusterInstances(name, cluster, {
-            clusterIdentifier: id, count: args.instances ?? 0, instanceClass: args.instanceClass,
-            availabilityZones: args.availabilityZones, dataKeyArn: args.dataKeyArn, tags,
-        }, this);
+        clusterInstances(
+            name,
+            cluster,
+            {
+                clusterIdentifier: id,
+                count: args.instances ?? 0,
+                instanceClass: args.instanceClass,
+                availabilityZones: args.availabilityZones,
+                dataKeyArn: args.dataKeyArn,
+                tags,
+            },
+            this,
+        );
 
         for (const t of args.tables ?? []) {
-            const table = new GlobalTable(`${name}-table-${t.config.name}`, {
-                shape: "restore",
-                tableName: t.tableName,
-                hashKey: t.config.hashKey,
-                rangeKey: t.config.rangeKey,
-                attributes: t.config.attributes,
-                billingMode: t.config.billingMode,
-                readCapacity: t.config.readCapacity,
-                writeCapacity: t.config.writeCapacity,
-                maxReadCapacity: t.config.maxReadCapacity,
-                maxWriteCapacity: t.config.maxWriteCapacity,
-                ttlAttribute: t.config.ttlAttribute,
-                kmsKeyArn: args.dataKeyArn,
-                sourceTableArn: created ? t.sourceTableArn : undefined,
-                existing: !created,
-                protect,
-                tags: { ...(args.tags ?? {}), "recovery-generation": String(args.generation) },
-            }, p);
+            const table = new GlobalTable(
+                `${name}-table-${t.config.name}`,
+                {
+                    shape: "restore",
+                    tableName: t.tableName,
+                    hashKey: t.config.hashKey,
+                    rangeKey: t.config.rangeKey,
+                    attributes: t.config.attributes,
+                    billingMode: t.config.billingMode,
+                    readCapacity: t.config.readCapacity,
+                    writeCapacity: t.config.writeCapacity,
+                    maxReadCapacity: t.config.maxReadCapacity,
+                    maxWriteCapacity: t.config.maxWriteCapacity,
+                    ttlAttribute: t.config.ttlAttribute,
+                    kmsKeyArn: args.dataKeyArn,
+                    sourceTableArn: created ? t.sourceTableArn : undefined,
+                    existing: !created,
+                    protect,
+                    tags: { ...(args.tags ?? {}), "recovery-generation": String(args.generation) },
+                },
+                p,
+            );
             this.tableArns[t.config.name] = table.tableArn;
         }
 

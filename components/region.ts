@@ -80,88 +80,111 @@ export class Region extends pulumi.ComponentResource {
         const p = { parent: this };
 
         const keys = new Keys(`${name}-keys`, { primaryDataKeyArn: args.home?.dataKeyArn, tags }, p);
-        const network = new Network(`${name}-net`, {
-            cidr: cfg.network.cidr,
-            azCount: cfg.network.azCount,
-            natStrategy: plan.nat,
-            flowLogRetentionDays: cfg.network.flowLogRetentionDays,
-            logsKmsKeyArn: keys.logsKeyArn,
-            tags,
-            // The stack's role, for the policy pack: on a regional resource, so that an unplanned failover never
-            // needs a call to a Route 53 or us-east-1 resource just to retag it.
-            vpcTags: { role: plan.role },
-        }, p);
+        const network = new Network(
+            `${name}-net`,
+            {
+                cidr: cfg.network.cidr,
+                azCount: cfg.network.azCount,
+                natStrategy: plan.nat,
+                flowLogRetentionDays: cfg.network.flowLogRetentionDays,
+                logsKmsKeyArn: keys.logsKeyArn,
+                tags,
+                // The stack's role, for the policy pack: on a regional resource, so that an unplanned failover never
+                // needs a call to a Route 53 or us-east-1 resource just to retag it.
+                vpcTags: { role: plan.role },
+            },
+            p,
+        );
 
         // --- compute tier (issue 3): security groups, web tier, ECR, Fargate services -------------------
         // Security groups and ECR exist in every region; the ALB, instances and services only where the plan
         // says compute exists (not in a backup-restore standby). Sizes come from the plan alone.
-        const sgs = new SecurityGroups(`${name}-sg`, {
-            vpcId: network.vpcId,
-            vpcCidr: network.cidr,
-            appPorts: cfg.services.map((s) => s.port),
-            tags,
-        }, p);
+        const sgs = new SecurityGroups(
+            `${name}-sg`,
+            {
+                vpcId: network.vpcId,
+                vpcCidr: network.cidr,
+                appPorts: cfg.services.map((s) => s.port),
+                tags,
+            },
+            p,
+        );
         const appSecurityGroupIds: pulumi.Output<string>[] = sgs.appSecurityGroupIds;
         // The home stack owns the repositories and replication; every other stack receives the replicas, encrypted
         // under its own data key by a creation template in its own registry.
-        const ecr = new Ecr(`${name}-ecr`, {
-            repositories: cfg.isHome ? repositoryNames(cfg.services) : [],
-            replicaRegions: cfg.isHome ? cfg.regions.filter((r) => r !== cfg.region) : [],
-            receivesReplicas: !cfg.isHome,
-            kmsKeyArn: keys.dataKeyArn,
-            tags,
-        }, p);
+        const ecr = new Ecr(
+            `${name}-ecr`,
+            {
+                repositories: cfg.isHome ? repositoryNames(cfg.services) : [],
+                replicaRegions: cfg.isHome ? cfg.regions.filter((r) => r !== cfg.region) : [],
+                receivesReplicas: !cfg.isHome,
+                kmsKeyArn: keys.dataKeyArn,
+                tags,
+            },
+            p,
+        );
         // Stateful, so it exists in every region whether or not an ALB does (a demotion never deletes logs).
         const albLogs = new AccessLogBucket(`${name}-alb-logs`, { tags }, p);
         // Likewise the services' log groups: in every region, outside the services, so that a demotion that removes
         // the services (backup-restore) keeps their logs and a promotion finds them. They were children of the
         // FargateServices component before; the alias lets existing stacks adopt them rather than recreate them.
-        const serviceLogs = new ServiceLogGroups(`${name}-svc-logs`, {
-            services: cfg.services.map((s) => s.name),
-            logsKmsKeyArn: keys.logsKeyArn,
-            groupNamePrefix: `${name}-svc`,
-            previousParent: pulumi.createUrn(`${name}-svc`, "securecart:compute:FargateServices", this),
-            tags,
-        }, p);
+        const serviceLogs = new ServiceLogGroups(
+            `${name}-svc-logs`,
+            {
+                services: cfg.services.map((s) => s.name),
+                logsKmsKeyArn: keys.logsKeyArn,
+                groupNamePrefix: `${name}-svc`,
+                previousParent: pulumi.createUrn(`${name}-svc`, "securecart:compute:FargateServices", this),
+                tags,
+            },
+            p,
+        );
         let web: WebTier | undefined;
         let services: FargateServices | undefined;
         if (plan.computeExists) {
-            web = new WebTier(`${name}-web`, {
-                vpcId: network.vpcId,
-                publicSubnetIds: network.subnetIds.public,
-                appSubnetIds: network.subnetIds["private-app"],
-                albSecurityGroupId: sgs.albSecurityGroupId,
-                webSecurityGroupId: sgs.webSecurityGroupId,
-                domainName: cfg.dns.recordName,
-                zoneId: cfg.dns.zoneId,
-                healthPath: cfg.dns.healthPath,
-                instanceType: cfg.web.instanceType,
-                capacity: plan.web,
-                targetCpuPercent: cfg.web.targetCpuPercent,
-                healthCheckGraceSeconds: cfg.web.healthCheckGraceSeconds,
-                ebsKmsKeyArn: keys.dataKeyArn,
-                deletionProtection: plan.albDeletionProtection,
-                accessLogBucket: albLogs.bucketName,
-                accessLogPrefix: albLogs.prefix,
-                tags,
-            }, p);
-            services = new FargateServices(`${name}-svc`, {
-                vpcId: network.vpcId,
-                appSubnetIds: network.subnetIds["private-app"],
-                appSecurityGroupId: sgs.appSecurityGroupId,
-                httpsListenerArn: web.httpsListenerArn,
-                services: cfg.services,
-                capacities: plan.services,
-                logGroups: serviceLogs.groups,
-                targetCpuPercent: cfg.web.targetCpuPercent,
-                tags,
-            }, p);
+            web = new WebTier(
+                `${name}-web`,
+                {
+                    vpcId: network.vpcId,
+                    publicSubnetIds: network.subnetIds.public,
+                    appSubnetIds: network.subnetIds["private-app"],
+                    albSecurityGroupId: sgs.albSecurityGroupId,
+                    webSecurityGroupId: sgs.webSecurityGroupId,
+                    domainName: cfg.dns.recordName,
+                    zoneId: cfg.dns.zoneId,
+                    healthPath: cfg.dns.healthPath,
+                    instanceType: cfg.web.instanceType,
+                    capacity: plan.web,
+                    targetCpuPercent: cfg.web.targetCpuPercent,
+                    healthCheckGraceSeconds: cfg.web.healthCheckGraceSeconds,
+                    ebsKmsKeyArn: keys.dataKeyArn,
+                    deletionProtection: plan.albDeletionProtection,
+                    accessLogBucket: albLogs.bucketName,
+                    accessLogPrefix: albLogs.prefix,
+                    tags,
+                },
+                p,
+            );
+            services = new FargateServices(
+                `${name}-svc`,
+                {
+                    vpcId: network.vpcId,
+                    appSubnetIds: network.subnetIds["private-app"],
+                    appSecurityGroupId: sgs.appSecurityGroupId,
+                    httpsListenerArn: web.httpsListenerArn,
+                    services: cfg.services,
+                    capacities: plan.services,
+                    logGroups: serviceLogs.groups,
+                    targetCpuPercent: cfg.web.targetCpuPercent,
+                    tags,
+                },
+                p,
+            );
         }
         // Undefined where no ALB exists (backup-restore standby): DNS must not point at this region then.
         const albDnsName: pulumi.Output<string> | undefined = web?.albDnsName;
         const albZoneId: pulumi.Output<string> | undefined = web?.albZoneId;
         const albArnSuffix: pulumi.Output<string> | undefined = web?.albArnSuffix;
-
 
         // --- data tier (issue 4): Aurora global database, DynamoDB global tables, backups -------------
         // Ownership never follows the role: the home stack owns the GlobalCluster, the base tables and the
@@ -171,44 +194,58 @@ export class Region extends pulumi.ComponentResource {
         const otherRegions = cfg.regions.filter((r) => r !== cfg.region);
         // The home stack names the global cluster; every other stack reads the name from the home stack.
         const globalClusterId = plan.aurora.ownsGlobalCluster ? GLOBAL_CLUSTER_ID : args.home?.globalClusterIdentifier;
-        const aurora = new AuroraGlobal(`${name}-db`, {
-            shape: plan.aurora.shape,
-            instances: plan.aurora.instances,
-            writeForwarding: plan.aurora.writeForwarding,
-            ownsGlobalCluster: plan.aurora.ownsGlobalCluster,
-            globalClusterIdentifier: globalClusterId,
-            clusterIdentifier: `securecart-${cfg.region}`,
-            engineVersion: cfg.database.engineVersion,
-            instanceClass: cfg.database.instanceClass,
-            backupRetentionDays: cfg.database.backupRetentionDays,
-            databaseName: cfg.database.databaseName,
-            masterUsername: cfg.database.masterUsername,
-            credentials: plan.aurora.ownsGlobalCluster ? { replicaRegions: otherRegions } : undefined,
-            dataKeyArn: keys.dataKeyArn,
-            logsKmsKeyArn: keys.logsKeyArn,
-            vpcId: network.vpcId,
-            subnetIds: network.subnetIds["private-data"],
-            availabilityZones: network.azs,
-            allowedSecurityGroupIds: appSecurityGroupIds,
-            tags,
-        }, p);
+        const aurora = new AuroraGlobal(
+            `${name}-db`,
+            {
+                shape: plan.aurora.shape,
+                instances: plan.aurora.instances,
+                writeForwarding: plan.aurora.writeForwarding,
+                ownsGlobalCluster: plan.aurora.ownsGlobalCluster,
+                globalClusterIdentifier: globalClusterId,
+                clusterIdentifier: `securecart-${cfg.region}`,
+                engineVersion: cfg.database.engineVersion,
+                instanceClass: cfg.database.instanceClass,
+                backupRetentionDays: cfg.database.backupRetentionDays,
+                databaseName: cfg.database.databaseName,
+                masterUsername: cfg.database.masterUsername,
+                credentials: plan.aurora.ownsGlobalCluster ? { replicaRegions: otherRegions } : undefined,
+                dataKeyArn: keys.dataKeyArn,
+                logsKmsKeyArn: keys.logsKeyArn,
+                vpcId: network.vpcId,
+                subnetIds: network.subnetIds["private-data"],
+                availabilityZones: network.azs,
+                allowedSecurityGroupIds: appSecurityGroupIds,
+                tags,
+            },
+            p,
+        );
         const dynamoShape = plan.dynamo.shape;
-        const tables = dynamoShape === "none" ? [] : cfg.tables.map((t) => new GlobalTable(`${name}-table-${t.name}`, {
-            shape: dynamoShape,
-            tableName: `securecart-${t.name}`,
-            hashKey: t.hashKey,
-            rangeKey: t.rangeKey,
-            attributes: t.attributes,
-            billingMode: t.billingMode,
-            readCapacity: t.readCapacity,
-            writeCapacity: t.writeCapacity,
-            maxReadCapacity: t.maxReadCapacity,
-            maxWriteCapacity: t.maxWriteCapacity,
-            ttlAttribute: t.ttlAttribute,
-            kmsKeyArn: keys.dataKeyArn,
-            sourceTableArn: args.home ? pulumi.output(args.home.tableArns).apply((m) => m[t.name]) : undefined,
-            tags,
-        }, p));
+        const tables =
+            dynamoShape === "none"
+                ? []
+                : cfg.tables.map(
+                      (t) =>
+                          new GlobalTable(
+                              `${name}-table-${t.name}`,
+                              {
+                                  shape: dynamoShape,
+                                  tableName: `securecart-${t.name}`,
+                                  hashKey: t.hashKey,
+                                  rangeKey: t.rangeKey,
+                                  attributes: t.attributes,
+                                  billingMode: t.billingMode,
+                                  readCapacity: t.readCapacity,
+                                  writeCapacity: t.writeCapacity,
+                                  maxReadCapacity: t.maxReadCapacity,
+                                  maxWriteCapacity: t.maxWriteCapacity,
+                                  ttlAttribute: t.ttlAttribute,
+                                  kmsKeyArn: keys.dataKeyArn,
+                                  sourceTableArn: args.home ? pulumi.output(args.home.tableArns).apply((m) => m[t.name]) : undefined,
+                                  tags,
+                              },
+                              p,
+                          ),
+                  );
         // Backup-restore's recovery tiers (src/strategy.ts planRecovery): restored copies of the data of record,
         // one per recovery, none removed by a role change. Sources matter only when a tier is created.
         const tierTags = tags;
@@ -219,10 +256,14 @@ export class Region extends pulumi.ComponentResource {
                 // A promotion: the home region's live tier, as its stack last deployed it.
                 const g = t.source.generation;
                 const rec = args.home?.recovery;
-                sourceCluster = g === 0 ? (args.home?.auroraClusterIdentifier ?? `securecart-${cfg.homeRegion}`) : recoveryClusterId(cfg.homeRegion, g);
-                sourceTable = (table) => g === 0
-                    ? (args.home ? pulumi.output(args.home.tableArns).apply((m) => m[table]) : undefined)
-                    : rec?.tiers[String(g)]?.tableArns[table];
+                sourceCluster =
+                    g === 0 ? (args.home?.auroraClusterIdentifier ?? `securecart-${cfg.homeRegion}`) : recoveryClusterId(cfg.homeRegion, g);
+                sourceTable = (table) =>
+                    g === 0
+                        ? args.home
+                            ? pulumi.output(args.home.tableArns).apply((m) => m[table])
+                            : undefined
+                        : rec?.tiers[String(g)]?.tableArns[table];
             } else {
                 // A failback: the tier of the same generation in the region that served during the recovery.
                 const src = t.source;
@@ -230,50 +271,64 @@ export class Region extends pulumi.ComponentResource {
                 sourceCluster = rec?.tiers[String(src.generation)]?.clusterIdentifier ?? recoveryClusterId(src.region, src.generation);
                 sourceTable = (table) => rec?.tiers[String(src.generation)]?.tableArns[table];
             }
-            return new RecoveryTier(`${name}-recovery-r${t.generation}`, {
-                generation: t.generation,
-                clusterIdentifier: recoveryClusterId(cfg.region, t.generation),
-                region: cfg.region,
-                created: t.created,
-                instances: t.instances,
-                protect: t.protect,
-                aurora: { sourceClusterIdentifier: sourceCluster, snapshotIdentifier: cfg.database.restoreFromArn },
-                tables: cfg.tables.map((c) => ({ config: c, tableName: recoveryTableName(c.name, t.generation), sourceTableArn: sourceTable(c.name) })),
-                engineVersion: cfg.database.engineVersion,
-                instanceClass: cfg.database.instanceClass,
-                backupRetentionDays: cfg.database.backupRetentionDays,
-                subnetGroupName: aurora.subnetGroupName,
-                securityGroupId: aurora.securityGroupId,
-                availabilityZones: network.azs,
-                dataKeyArn: keys.dataKeyArn,
-                logsKmsKeyArn: keys.logsKeyArn,
-                tags: tierTags,
-            }, p);
+            return new RecoveryTier(
+                `${name}-recovery-r${t.generation}`,
+                {
+                    generation: t.generation,
+                    clusterIdentifier: recoveryClusterId(cfg.region, t.generation),
+                    region: cfg.region,
+                    created: t.created,
+                    instances: t.instances,
+                    protect: t.protect,
+                    aurora: { sourceClusterIdentifier: sourceCluster, snapshotIdentifier: cfg.database.restoreFromArn },
+                    tables: cfg.tables.map((c) => ({
+                        config: c,
+                        tableName: recoveryTableName(c.name, t.generation),
+                        sourceTableArn: sourceTable(c.name),
+                    })),
+                    engineVersion: cfg.database.engineVersion,
+                    instanceClass: cfg.database.instanceClass,
+                    backupRetentionDays: cfg.database.backupRetentionDays,
+                    subnetGroupName: aurora.subnetGroupName,
+                    securityGroupId: aurora.securityGroupId,
+                    availabilityZones: network.azs,
+                    dataKeyArn: keys.dataKeyArn,
+                    logsKmsKeyArn: keys.logsKeyArn,
+                    tags: tierTags,
+                },
+                p,
+            );
         });
         const liveTier = plan.recovery.tiers.findIndex((t) => t.live);
         const live = liveTier >= 0 ? recoveryTiers[liveTier] : undefined;
-        const backup = new Backup(`${name}-backup`, {
-            kmsKeyArn: keys.dataKeyArn,
-            runsPlan: plan.backup.runsPlan,
-            intervalHours: cfg.backup.intervalHours,
-            retentionDays: cfg.backup.retentionDays,
-            copyToRegions: otherRegions,
-            // The founding tier where it exists, and the live recovery tier: the data of record is backed up and
-            // copied to every other region (the source of the next promotion or of a failback).
-            auroraClusterArns: [...(aurora.clusterArn ? [aurora.clusterArn] : []), ...(live ? [live.clusterArn] : [])],
-            tableArns: [...tables.map((t) => t.tableArn), ...(live ? Object.values(live.tableArns) : [])],
-            tags,
-        }, p);
+        const backup = new Backup(
+            `${name}-backup`,
+            {
+                kmsKeyArn: keys.dataKeyArn,
+                runsPlan: plan.backup.runsPlan,
+                intervalHours: cfg.backup.intervalHours,
+                retentionDays: cfg.backup.retentionDays,
+                copyToRegions: otherRegions,
+                // The founding tier where it exists, and the live recovery tier: the data of record is backed up and
+                // copied to every other region (the source of the next promotion or of a failback).
+                auroraClusterArns: [...(aurora.clusterArn ? [aurora.clusterArn] : []), ...(live ? [live.clusterArn] : [])],
+                tableArns: [...tables.map((t) => t.tableArn), ...(live ? Object.values(live.tableArns) : [])],
+                tags,
+            },
+            p,
+        );
         const dataOutputs: Record<string, pulumi.Input<unknown>> = {
             tableArns: pulumi.output(Object.fromEntries(tables.map((t, i) => [cfg.tables[i].name, t.tableArn]))),
             auroraSecurityGroupId: aurora.securityGroupId,
             backupVaultName: backup.vaultName,
             ...(aurora.globalClusterIdentifier ? { globalClusterIdentifier: aurora.globalClusterIdentifier } : {}),
-            ...(aurora.clusterIdentifier ? {
-                auroraClusterIdentifier: aurora.clusterIdentifier,
-                auroraEndpoint: aurora.endpoint,
-                auroraReaderEndpoint: aurora.readerEndpoint,
-            } : {}),
+            ...(aurora.clusterIdentifier
+                ? {
+                      auroraClusterIdentifier: aurora.clusterIdentifier,
+                      auroraEndpoint: aurora.endpoint,
+                      auroraReaderEndpoint: aurora.readerEndpoint,
+                  }
+                : {}),
             ...(aurora.secretArn ? { auroraSecretArn: aurora.secretArn } : {}),
             // Read by the other stacks (never by this one): what exists here, so a promotion restores from the
             // live tier and a failback brings the newest recovery home.
@@ -282,7 +337,12 @@ export class Region extends pulumi.ComponentResource {
                 generations: plan.recovery.tiers.map((t) => t.generation),
                 clusterIdentifier: live ? live.clusterIdentifier : aurora.clusterIdentifier,
                 tableArns: live ? live.tableArns : Object.fromEntries(tables.map((t, i) => [cfg.tables[i].name, t.tableArn])),
-                tiers: Object.fromEntries(plan.recovery.tiers.map((t, i) => [String(t.generation), { clusterIdentifier: recoveryTiers[i].clusterIdentifier, tableArns: recoveryTiers[i].tableArns }])),
+                tiers: Object.fromEntries(
+                    plan.recovery.tiers.map((t, i) => [
+                        String(t.generation),
+                        { clusterIdentifier: recoveryTiers[i].clusterIdentifier, tableArns: recoveryTiers[i].tableArns },
+                    ]),
+                ),
             },
         };
 
@@ -291,40 +351,49 @@ export class Region extends pulumi.ComponentResource {
         // when it already is; planned → managed switchover (RPO 0), unplanned → failover with data loss.
         let writer: GlobalWriter | undefined;
         if (plan.writerMove && aurora.clusterArn) {
-            writer = new GlobalWriter(`${name}-writer`, {
-                globalClusterIdentifier: globalClusterId ?? GLOBAL_CLUSTER_ID,
-                targetClusterArn: aurora.clusterArn,
-                mode: plan.writerMove,
-            }, { parent: this, dependsOn: [aurora, ...(web ? [web] : []), ...(services ? [services] : [])] });
+            writer = new GlobalWriter(
+                `${name}-writer`,
+                {
+                    globalClusterIdentifier: globalClusterId ?? GLOBAL_CLUSTER_ID,
+                    targetClusterArn: aurora.clusterArn,
+                    mode: plan.writerMove,
+                },
+                { parent: this, dependsOn: [aurora, ...(web ? [web] : []), ...(services ? [services] : [])] },
+            );
         }
 
         // --- DNS (issue 5): health checks, failover/latency records, ARC ------------------------------
         // ARC (failoverControl: arc): the home stack owns the cluster, control panel and one routing control per
         // region; each stack attaches its own RECOVERY_CONTROL health check to its own record.
-        const arc = cfg.failoverControl === "arc" && cfg.isHome
-            ? new RecoveryControl(`${name}-arc`, { regions: cfg.regions, tags }, p)
-            : undefined;
+        const arc = cfg.failoverControl === "arc" && cfg.isHome ? new RecoveryControl(`${name}-arc`, { regions: cfg.regions, tags }, p) : undefined;
         const routingControls = cfg.failoverControl !== "arc" ? undefined : arc ? arc.routingControlArns : args.home?.routingControlArns;
-        const dns = new Dns(`${name}-dns`, {
-            zoneId: cfg.dns.zoneId,
-            recordName: cfg.dns.recordName,
-            region: cfg.region,
-            healthPath: cfg.dns.healthPath,
-            healthCheckInterval: cfg.dns.healthCheckInterval,
-            failureThreshold: cfg.dns.failureThreshold,
-            alb: albDnsName && albZoneId ? { dnsName: albDnsName, zoneId: albZoneId } : undefined,
-            routing: plan.dns.routing,
-            failoverRole: plan.dns.failoverRole,
-            forceUnhealthy: plan.dns.forcedUnhealthy !== undefined,
-            routingControlArn: routingControls?.apply((m) => {
-                const arn = m?.[cfg.region];
-                if (!arn) throw new Error(`failoverControl arc: the home stack exports no routing control for ${cfg.region}; run pulumi up on the home stack first`);
-                return arn;
-            }),
-            tags,
-            // Traffic may return to this region only after it has full capacity and the writer: the health
-            // check and record change last within this stack's `pulumi up`.
-        }, { parent: this, dependsOn: [...(web ? [web] : []), ...(services ? [services] : []), ...(writer ? [writer] : [])] });
+        const dns = new Dns(
+            `${name}-dns`,
+            {
+                zoneId: cfg.dns.zoneId,
+                recordName: cfg.dns.recordName,
+                region: cfg.region,
+                healthPath: cfg.dns.healthPath,
+                healthCheckInterval: cfg.dns.healthCheckInterval,
+                failureThreshold: cfg.dns.failureThreshold,
+                alb: albDnsName && albZoneId ? { dnsName: albDnsName, zoneId: albZoneId } : undefined,
+                routing: plan.dns.routing,
+                failoverRole: plan.dns.failoverRole,
+                forceUnhealthy: plan.dns.forcedUnhealthy !== undefined,
+                routingControlArn: routingControls?.apply((m) => {
+                    const arn = m?.[cfg.region];
+                    if (!arn)
+                        throw new Error(
+                            `failoverControl arc: the home stack exports no routing control for ${cfg.region}; run pulumi up on the home stack first`,
+                        );
+                    return arn;
+                }),
+                tags,
+                // Traffic may return to this region only after it has full capacity and the writer: the health
+                // check and record change last within this stack's `pulumi up`.
+            },
+            { parent: this, dependsOn: [...(web ? [web] : []), ...(services ? [services] : []), ...(writer ? [writer] : [])] },
+        );
 
         this.outputs = {
             vpcId: network.vpcId,

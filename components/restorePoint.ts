@@ -13,7 +13,6 @@ export interface RestorePointArgs {
     readonly givenSnapshotArn?: pulumi.Input<string>;
 }
 
-
 /**
  * The dynamic provider. The look-up runs once, in `create`; afterwards the choice is state. `diff` never
  * reports a change and `update`/`read` call nothing, so once the copies have expired (a promoted region
@@ -25,11 +24,20 @@ export const restorePointProvider: pulumi.dynamic.ResourceProvider = {
         for (const k of ["sourceClusterIdentifier", "region"]) {
             const v = news[k];
             // Unknown during a preview: validated when it is known.
-            if (v !== UNKNOWN && (typeof v !== "string" || v.length === 0)) failures.push({ property: k, reason: `${k}: got ${JSON.stringify(v)}; expected a non-empty string` });
+            if (v !== UNKNOWN && (typeof v !== "string" || v.length === 0))
+                failures.push({ property: k, reason: `${k}: got ${JSON.stringify(v)}; expected a non-empty string` });
         }
         const given = news.givenSnapshotArn;
-        if (given !== undefined && given !== UNKNOWN && (typeof given !== "string" || !given.startsWith("arn:aws"))) failures.push({ property: "givenSnapshotArn", reason: `givenSnapshotArn: got ${JSON.stringify(given)}; expected a recovery point ARN` });
-        return { inputs: { sourceClusterIdentifier: news.sourceClusterIdentifier, region: news.region, ...(given !== undefined ? { givenSnapshotArn: given } : {}) }, failures };
+        if (given !== undefined && given !== UNKNOWN && (typeof given !== "string" || !given.startsWith("arn:aws")))
+            failures.push({ property: "givenSnapshotArn", reason: `givenSnapshotArn: got ${JSON.stringify(given)}; expected a recovery point ARN` });
+        return {
+            inputs: {
+                sourceClusterIdentifier: news.sourceClusterIdentifier,
+                region: news.region,
+                ...(given !== undefined ? { givenSnapshotArn: given } : {}),
+            },
+            failures,
+        };
     },
     async diff() {
         // The restored cluster ignores its snapshot after creation; re-choosing would only mislead.
@@ -37,10 +45,13 @@ export const restorePointProvider: pulumi.dynamic.ResourceProvider = {
     },
     async create(inputs: any) {
         // A recovery point named in config is recorded as it is: nothing is looked up.
-        if (typeof inputs.givenSnapshotArn === "string") return { id: inputs.givenSnapshotArn, outs: { ...inputs, snapshotArn: inputs.givenSnapshotArn, snapshotCreatedAt: "(named in config)" } };
+        if (typeof inputs.givenSnapshotArn === "string")
+            return { id: inputs.givenSnapshotArn, outs: { ...inputs, snapshotArn: inputs.givenSnapshotArn, snapshotCreatedAt: "(named in config)" } };
         const found = await newestRestorableSnapshot(new RDSClient({ region: inputs.region }), inputs.sourceClusterIdentifier);
         if (!found) {
-            throw restorePointError(`no available cluster snapshot of ${inputs.sourceClusterIdentifier} in ${inputs.region} to restore from (AWS Backup copies to this region's vault may be missing, still copying, or expired); set securecart:database.restoreFromArn to a recovery point ARN and run again`);
+            throw restorePointError(
+                `no available cluster snapshot of ${inputs.sourceClusterIdentifier} in ${inputs.region} to restore from (AWS Backup copies to this region's vault may be missing, still copying, or expired); set securecart:database.restoreFromArn to a recovery point ARN and run again`,
+            );
         }
         return { id: found.snapshotArn, outs: { ...inputs, snapshotArn: found.snapshotArn, snapshotCreatedAt: found.createdAt } };
     },
@@ -69,12 +80,19 @@ export class RestorePoint extends pulumi.dynamic.Resource {
     declare public readonly snapshotCreatedAt: pulumi.Output<string>;
 
     constructor(name: string, args: RestorePointArgs, opts?: pulumi.CustomResourceOptions) {
-        super(restorePointProvider, name, {
-            sourceClusterIdentifier: args.sourceClusterIdentifier,
-            region: args.region,
-            givenSnapshotArn: args.givenSnapshotArn,
-            snapshotArn: undefined,
-            snapshotCreatedAt: undefined,
-        }, opts, DYNAMIC.restorePoint.module, DYNAMIC.restorePoint.type);
+        super(
+            restorePointProvider,
+            name,
+            {
+                sourceClusterIdentifier: args.sourceClusterIdentifier,
+                region: args.region,
+                givenSnapshotArn: args.givenSnapshotArn,
+                snapshotArn: undefined,
+                snapshotCreatedAt: undefined,
+            },
+            opts,
+            DYNAMIC.restorePoint.module,
+            DYNAMIC.restorePoint.type,
+        );
     }
 }

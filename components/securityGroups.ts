@@ -42,37 +42,62 @@ export class SecurityGroups extends pulumi.ComponentResource {
         const appPorts = [...new Set(args.appPorts ?? [])].sort((a, b) => a - b);
         const dataPorts = [...new Set(args.dataPorts ?? [5432])].sort((a, b) => a - b);
 
-        const group = (role: string, description: string) => new aws.ec2.SecurityGroup(`${name}-${role}`, {
-            vpcId: args.vpcId,
-            description,
-            tags: tags(`${name}-${role}`),
-        }, p);
+        const group = (role: string, description: string) =>
+            new aws.ec2.SecurityGroup(
+                `${name}-${role}`,
+                {
+                    vpcId: args.vpcId,
+                    description,
+                    tags: tags(`${name}-${role}`),
+                },
+                p,
+            );
         const alb = group("alb", "SecureCart ALB: HTTP/HTTPS from the internet");
         const web = group("web", "SecureCart storefront instances: from the ALB only");
         const app = group("app", "SecureCart Fargate services: from the ALB only");
 
-        const ingress = (rule: string, sg: aws.ec2.SecurityGroup, port: number, from: { cidr?: string; sg?: pulumi.Input<string> }, description: string) =>
-            new aws.vpc.SecurityGroupIngressRule(`${name}-${rule}`, {
-                securityGroupId: sg.id,
-                ipProtocol: "tcp",
-                fromPort: port,
-                toPort: port,
-                cidrIpv4: from.cidr,
-                referencedSecurityGroupId: from.sg,
-                description,
-                tags: tags(`${name}-${rule}`),
-            }, p);
-        const egress = (rule: string, sg: aws.ec2.SecurityGroup, port: number, to: { cidr?: string; sg?: pulumi.Input<string> }, description: string) =>
-            new aws.vpc.SecurityGroupEgressRule(`${name}-${rule}`, {
-                securityGroupId: sg.id,
-                ipProtocol: "tcp",
-                fromPort: port,
-                toPort: port,
-                cidrIpv4: to.cidr,
-                referencedSecurityGroupId: to.sg,
-                description,
-                tags: tags(`${name}-${rule}`),
-            }, p);
+        const ingress = (
+            rule: string,
+            sg: aws.ec2.SecurityGroup,
+            port: number,
+            from: { cidr?: string; sg?: pulumi.Input<string> },
+            description: string,
+        ) =>
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-${rule}`,
+                {
+                    securityGroupId: sg.id,
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    cidrIpv4: from.cidr,
+                    referencedSecurityGroupId: from.sg,
+                    description,
+                    tags: tags(`${name}-${rule}`),
+                },
+                p,
+            );
+        const egress = (
+            rule: string,
+            sg: aws.ec2.SecurityGroup,
+            port: number,
+            to: { cidr?: string; sg?: pulumi.Input<string> },
+            description: string,
+        ) =>
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-${rule}`,
+                {
+                    securityGroupId: sg.id,
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    cidrIpv4: to.cidr,
+                    referencedSecurityGroupId: to.sg,
+                    description,
+                    tags: tags(`${name}-${rule}`),
+                },
+                p,
+            );
 
         // The ALB: the only 0.0.0.0/0 ingress in the project, and only on 80 (redirected) and 443.
         ingress("alb-in-http", alb, 80, { cidr: ANYWHERE }, "HTTP from the internet (redirected to HTTPS)");

@@ -42,16 +42,20 @@ export class ServiceLogGroups extends pulumi.ComponentResource {
         this.groups = {};
         for (const service of [...new Set(args.services ?? [])]) {
             const n = `${prefix}-${service}-logs`;
-            const group = new aws.cloudwatch.LogGroup(n, {
-                retentionInDays: args.retentionDays ?? 30,
-                kmsKeyId: args.logsKmsKeyArn,
-                tags: { ...(args.tags ?? {}), Name: n },
-            }, {
-                parent: this,
-                protect: true,
-                retainOnDelete: true,
-                ...(args.previousParent !== undefined ? { aliases: [{ parent: args.previousParent }] } : {}),
-            });
+            const group = new aws.cloudwatch.LogGroup(
+                n,
+                {
+                    retentionInDays: args.retentionDays ?? 30,
+                    kmsKeyId: args.logsKmsKeyArn,
+                    tags: { ...(args.tags ?? {}), Name: n },
+                },
+                {
+                    parent: this,
+                    protect: true,
+                    retainOnDelete: true,
+                    ...(args.previousParent !== undefined ? { aliases: [{ parent: args.previousParent }] } : {}),
+                },
+            );
             this.groups[service] = { name: group.name, arn: group.arn };
         }
         this.registerOutputs({ groupNames: Object.fromEntries(Object.entries(this.groups).map(([s, g]) => [s, g.name])) });

@@ -69,7 +69,8 @@ export class WebTier extends pulumi.ComponentResource {
         if (args.publicSubnetIds.length < 2) problems.push(`publicSubnetIds: got ${args.publicSubnetIds.length}; the ALB needs at least 2 AZs`);
         if (args.appSubnetIds.length < 2) problems.push(`appSubnetIds: got ${args.appSubnetIds.length}; the group needs at least 2 AZs`);
         const c = args.capacity;
-        if (!(c.min <= c.desired && c.desired <= c.max)) problems.push(`capacity: got min ${c.min}, desired ${c.desired}, max ${c.max}; expected min <= desired <= max`);
+        if (!(c.min <= c.desired && c.desired <= c.max))
+            problems.push(`capacity: got min ${c.min}, desired ${c.desired}, max ${c.max}; expected min <= desired <= max`);
         if (problems.length) throw new pulumi.ResourceError(`WebTier ${name}: ${problems.join("; ")}`, this);
 
         const healthPath = args.healthPath ?? "/health";
@@ -78,154 +79,231 @@ export class WebTier extends pulumi.ComponentResource {
         const account = aws.getCallerIdentityOutput({}, p).accountId;
 
         // --- certificate -----------------------------------------------------------------------------
-        const cert = new aws.acm.Certificate(`${name}-cert`, {
-            domainName: args.domainName,
-            validationMethod: "DNS",
-            keyAlgorithm: "RSA_2048",
-            tags: tags(`${name}-cert`),
-        }, p);
+        const cert = new aws.acm.Certificate(
+            `${name}-cert`,
+            {
+                domainName: args.domainName,
+                validationMethod: "DNS",
+                keyAlgorithm: "RSA_2048",
+                tags: tags(`${name}-cert`),
+            },
+            p,
+        );
         const dvo = cert.domainValidationOptions.apply((o) => o[0]);
         // ACM's validation CNAME is the same for a domain in every region of an account, so every stack
         // writes the same record: allowOverwrite lets them share it, and retainOnDelete keeps one stack's
         // destroy from breaking the other regions' renewals.
-        const validationRecord = new aws.route53.Record(`${name}-cert-validation`, {
-            zoneId: args.zoneId,
-            name: dvo.apply((o) => o.resourceRecordName),
-            type: dvo.apply((o) => o.resourceRecordType),
-            records: [dvo.apply((o) => o.resourceRecordValue)],
-            ttl: 60,
-            allowOverwrite: true,
-        }, { parent: this, retainOnDelete: true });
-        const validation = new aws.acm.CertificateValidation(`${name}-cert-validation`, {
-            certificateArn: cert.arn,
-            validationRecordFqdns: [validationRecord.fqdn],
-        }, p);
+        const validationRecord = new aws.route53.Record(
+            `${name}-cert-validation`,
+            {
+                zoneId: args.zoneId,
+                name: dvo.apply((o) => o.resourceRecordName),
+                type: dvo.apply((o) => o.resourceRecordType),
+                records: [dvo.apply((o) => o.resourceRecordValue)],
+                ttl: 60,
+                allowOverwrite: true,
+            },
+            { parent: this, retainOnDelete: true },
+        );
+        const validation = new aws.acm.CertificateValidation(
+            `${name}-cert-validation`,
+            {
+                certificateArn: cert.arn,
+                validationRecordFqdns: [validationRecord.fqdn],
+            },
+            p,
+        );
         this.certificateArn = validation.certificateArn;
 
         // --- load balancer ---------------------------------------------------------------------------
-        const alb = new aws.lb.LoadBalancer(`${name}-alb`, {
-            loadBalancerType: "application",
-            internal: false,
-            ipAddressType: "ipv4",
-            securityGroups: [args.albSecurityGroupId],
-            subnets: args.publicSubnetIds,
-            dropInvalidHeaderFields: true,
-            desyncMitigationMode: "defensive",
-            enableDeletionProtection: args.deletionProtection ?? true,
-            accessLogs: { bucket: args.accessLogBucket, prefix: args.accessLogPrefix ?? "alb", enabled: true },
-            tags: tags(`${name}-alb`),
-        }, p);
+        const alb = new aws.lb.LoadBalancer(
+            `${name}-alb`,
+            {
+                loadBalancerType: "application",
+                internal: false,
+                ipAddressType: "ipv4",
+                securityGroups: [args.albSecurityGroupId],
+                subnets: args.publicSubnetIds,
+                dropInvalidHeaderFields: true,
+                desyncMitigationMode: "defensive",
+                enableDeletionProtection: args.deletionProtection ?? true,
+                accessLogs: { bucket: args.accessLogBucket, prefix: args.accessLogPrefix ?? "alb", enabled: true },
+                tags: tags(`${name}-alb`),
+            },
+            p,
+        );
         this.albArn = alb.arn;
         this.albDnsName = alb.dnsName;
         this.albZoneId = alb.zoneId;
         this.albArnSuffix = alb.arnSuffix;
 
-        const webTg = new aws.lb.TargetGroup(`${name}-tg`, {
-            vpcId: args.vpcId,
-            targetType: "instance",
-            protocol: "HTTP",
-            port: 80,
-            deregistrationDelay: 30,
-            healthCheck: { enabled: true, path: healthPath, protocol: "HTTP", matcher: "200", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3, timeout: 5 },
-            tags: tags(`${name}-tg`),
-        }, p);
+        const webTg = new aws.lb.TargetGroup(
+            `${name}-tg`,
+            {
+                vpcId: args.vpcId,
+                targetType: "instance",
+                protocol: "HTTP",
+                port: 80,
+                deregistrationDelay: 30,
+                healthCheck: {
+                    enabled: true,
+                    path: healthPath,
+                    protocol: "HTTP",
+                    matcher: "200",
+                    interval: 15,
+                    healthyThreshold: 2,
+                    unhealthyThreshold: 3,
+                    timeout: 5,
+                },
+                tags: tags(`${name}-tg`),
+            },
+            p,
+        );
         this.webTargetGroupArn = webTg.arn;
 
-        const https = new aws.lb.Listener(`${name}-https`, {
-            loadBalancerArn: alb.arn,
-            port: 443,
-            protocol: "HTTPS",
-            sslPolicy: ALB_SSL_POLICY,
-            certificateArn: validation.certificateArn,
-            defaultActions: [{ type: "forward", targetGroupArn: webTg.arn }],
-            tags: tags(`${name}-https`),
-        }, p);
+        const https = new aws.lb.Listener(
+            `${name}-https`,
+            {
+                loadBalancerArn: alb.arn,
+                port: 443,
+                protocol: "HTTPS",
+                sslPolicy: ALB_SSL_POLICY,
+                certificateArn: validation.certificateArn,
+                defaultActions: [{ type: "forward", targetGroupArn: webTg.arn }],
+                tags: tags(`${name}-https`),
+            },
+            p,
+        );
         this.httpsListenerArn = https.arn;
-        new aws.lb.Listener(`${name}-http`, {
-            loadBalancerArn: alb.arn,
-            port: 80,
-            protocol: "HTTP",
-            defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-            tags: tags(`${name}-http`),
-        }, p);
+        new aws.lb.Listener(
+            `${name}-http`,
+            {
+                loadBalancerArn: alb.arn,
+                port: 80,
+                protocol: "HTTP",
+                defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+                tags: tags(`${name}-http`),
+            },
+            p,
+        );
 
         // --- instances -------------------------------------------------------------------------------
-        const role = new aws.iam.Role(`${name}-instance-role`, {
-            description: "SecureCart storefront instances: SSM Session Manager and patching only",
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
-            tags: tags(`${name}-instance-role`),
-        }, p);
-        new aws.iam.RolePolicyAttachment(`${name}-instance-ssm`, { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }, p);
+        const role = new aws.iam.Role(
+            `${name}-instance-role`,
+            {
+                description: "SecureCart storefront instances: SSM Session Manager and patching only",
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                }),
+                tags: tags(`${name}-instance-role`),
+            },
+            p,
+        );
+        new aws.iam.RolePolicyAttachment(
+            `${name}-instance-ssm`,
+            { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" },
+            p,
+        );
         const profile = new aws.iam.InstanceProfile(`${name}-instance-profile`, { role: role.name, tags: tags(`${name}-instance-profile`) }, p);
 
         // Auto Scaling launches instances as its service-linked role, which needs a grant to use a customer
         // managed key for the root volumes (EC2 Auto Scaling user guide, "Required KMS key policy for use with
         // encrypted volumes"). The role exists once any group has been created in the account.
         const asgServiceRole = pulumi.interpolate`arn:aws:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
-        const grant = new aws.kms.Grant(`${name}-asg-ebs-grant`, {
-            keyId: args.ebsKmsKeyArn,
-            granteePrincipal: asgServiceRole,
-            operations: ["Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "DescribeKey", "CreateGrant"],
-        }, p);
+        const grant = new aws.kms.Grant(
+            `${name}-asg-ebs-grant`,
+            {
+                keyId: args.ebsKmsKeyArn,
+                granteePrincipal: asgServiceRole,
+                operations: [
+                    "Encrypt",
+                    "Decrypt",
+                    "ReEncryptFrom",
+                    "ReEncryptTo",
+                    "GenerateDataKey",
+                    "GenerateDataKeyWithoutPlaintext",
+                    "DescribeKey",
+                    "CreateGrant",
+                ],
+            },
+            p,
+        );
 
         const ami = aws.ssm.getParameterOutput({ name: AL2023_AMI_PARAMETER }, p);
-        const lt = new aws.ec2.LaunchTemplate(`${name}-lt`, {
-            description: "SecureCart storefront (Amazon Linux 2023)",
-            imageId: ami.value,
-            instanceType: args.instanceType ?? "t3.medium",
-            iamInstanceProfile: { arn: profile.arn },
-            vpcSecurityGroupIds: [args.webSecurityGroupId],
-            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
-            blockDeviceMappings: [{
-                deviceName: "/dev/xvda",
-                ebs: { volumeType: "gp3", volumeSize: 20, encrypted: "true", kmsKeyId: args.ebsKmsKeyArn, deleteOnTermination: "true" },
-            }],
-            monitoring: { enabled: true },
-            userData: Buffer.from(storefrontUserData(healthPath)).toString("base64"),
-            updateDefaultVersion: true,
-            tagSpecifications: [
-                { resourceType: "instance", tags: tags(`${name}-instance`) },
-                { resourceType: "volume", tags: tags(`${name}-root`) },
-            ],
-            tags: tags(`${name}-lt`),
-        }, p);
+        const lt = new aws.ec2.LaunchTemplate(
+            `${name}-lt`,
+            {
+                description: "SecureCart storefront (Amazon Linux 2023)",
+                imageId: ami.value,
+                instanceType: args.instanceType ?? "t3.medium",
+                iamInstanceProfile: { arn: profile.arn },
+                vpcSecurityGroupIds: [args.webSecurityGroupId],
+                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
+                blockDeviceMappings: [
+                    {
+                        deviceName: "/dev/xvda",
+                        ebs: { volumeType: "gp3", volumeSize: 20, encrypted: "true", kmsKeyId: args.ebsKmsKeyArn, deleteOnTermination: "true" },
+                    },
+                ],
+                monitoring: { enabled: true },
+                userData: Buffer.from(storefrontUserData(healthPath)).toString("base64"),
+                updateDefaultVersion: true,
+                tagSpecifications: [
+                    { resourceType: "instance", tags: tags(`${name}-instance`) },
+                    { resourceType: "volume", tags: tags(`${name}-root`) },
+                ],
+                tags: tags(`${name}-lt`),
+            },
+            p,
+        );
         this.launchTemplateId = lt.id;
 
         const grace = args.healthCheckGraceSeconds ?? 120;
-        const asg = new aws.autoscaling.Group(`${name}-asg`, {
-            vpcZoneIdentifiers: args.appSubnetIds,
-            launchTemplate: { id: lt.id, version: lt.latestVersion.apply((v) => `${v}`) },
-            minSize: c.min,
-            maxSize: c.max,
-            desiredCapacity: c.desired,
-            // Wait until the load balancer sees the desired count healthy (not merely InService), so the
-            // writer move and the health check that depend on this tier come after real capacity.
-            ...(c.desired > 0 ? { waitForElbCapacity: c.desired } : {}),
-            targetGroupArns: [webTg.arn],
-            healthCheckType: "ELB",
-            healthCheckGracePeriod: grace,
-            defaultInstanceWarmup: grace,
-            // A new launch-template version rolls the instances, keeping 90% serving.
-            instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90 } },
-            tags: Object.entries(tags(`${name}-instance`)).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
-        }, { parent: this, dependsOn: [grant] });
+        const asg = new aws.autoscaling.Group(
+            `${name}-asg`,
+            {
+                vpcZoneIdentifiers: args.appSubnetIds,
+                launchTemplate: { id: lt.id, version: lt.latestVersion.apply((v) => `${v}`) },
+                minSize: c.min,
+                maxSize: c.max,
+                desiredCapacity: c.desired,
+                // Wait until the load balancer sees the desired count healthy (not merely InService), so the
+                // writer move and the health check that depend on this tier come after real capacity.
+                ...(c.desired > 0 ? { waitForElbCapacity: c.desired } : {}),
+                targetGroupArns: [webTg.arn],
+                healthCheckType: "ELB",
+                healthCheckGracePeriod: grace,
+                defaultInstanceWarmup: grace,
+                // A new launch-template version rolls the instances, keeping 90% serving.
+                instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90 } },
+                tags: Object.entries(tags(`${name}-instance`)).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+            },
+            { parent: this, dependsOn: [grant] },
+        );
         this.autoScalingGroupName = asg.name;
 
-        new aws.autoscaling.Policy(`${name}-cpu-target`, {
-            autoscalingGroupName: asg.name,
-            policyType: "TargetTrackingScaling",
-            targetTrackingConfiguration: {
-                predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" },
-                targetValue: args.targetCpuPercent ?? 50,
+        new aws.autoscaling.Policy(
+            `${name}-cpu-target`,
+            {
+                autoscalingGroupName: asg.name,
+                policyType: "TargetTrackingScaling",
+                targetTrackingConfiguration: {
+                    predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" },
+                    targetValue: args.targetCpuPercent ?? 50,
+                },
             },
-        }, p);
+            p,
+        );
 
         this.registerOutputs({
-            albArn: this.albArn, albDnsName: this.albDnsName, albZoneId: this.albZoneId, albArnSuffix: this.albArnSuffix,
-            httpsListenerArn: this.httpsListenerArn, autoScalingGroupName: this.autoScalingGroupName, certificateArn: this.certificateArn,
+            albArn: this.albArn,
+            albDnsName: this.albDnsName,
+            albZoneId: this.albZoneId,
+            albArnSuffix: this.albArnSuffix,
+            httpsListenerArn: this.httpsListenerArn,
+            autoScalingGroupName: this.autoScalingGroupName,
+            certificateArn: this.certificateArn,
         });
     }
 }

@@ -6,10 +6,12 @@ import { isCmk, isSet, known, nonEmpty } from "../src/plan";
 
 export const rdsEncryptedCmk: ResourcePolicy = {
     name: "aws-rds-storage-encrypted-cmk",
-    description: "Aurora clusters, the global cluster and DB instances encrypt their storage (clusters and instances under a customer-managed KMS key).",
+    description:
+        "Aurora clusters, the global cluster and DB instances encrypt their storage (clusters and instances under a customer-managed KMS key).",
     severity: "critical",
     enforcementLevel: "mandatory",
-    remediationSteps: "Set storageEncrypted: true and kmsKeyId to the region's data key (a multi-Region key replica in standby regions). Encryption cannot be turned on later without a snapshot restore.",
+    remediationSteps:
+        "Set storageEncrypted: true and kmsKeyId to the region's data key (a multi-Region key replica in standby regions). Encryption cannot be turned on later without a snapshot restore.",
     validateResource: [
         validateResourceOfType(rds.Cluster, (c, _args, report) => {
             if (c.storageEncrypted !== true) report("Aurora clusters must encrypt storage (storageEncrypted true).");
@@ -17,7 +19,8 @@ export const rdsEncryptedCmk: ResourcePolicy = {
         }),
         validateResourceOfType(rds.GlobalCluster, (g, _args, report) => {
             // A global cluster built from an existing cluster inherits that cluster's encryption.
-            if (!isSet(known(() => g.sourceDbClusterIdentifier)) && g.storageEncrypted !== true) report("Global clusters must be created encrypted (storageEncrypted true) so every member cluster is.");
+            if (!isSet(known(() => g.sourceDbClusterIdentifier)) && g.storageEncrypted !== true)
+                report("Global clusters must be created encrypted (storageEncrypted true) so every member cluster is.");
         }),
         validateResourceOfType(rds.Instance, (i, _args, report) => {
             if (i.storageEncrypted !== true) report("DB instances must encrypt storage (storageEncrypted true).");
@@ -47,20 +50,26 @@ const retentionSchema = {
         minDays: { type: "integer" as const, minimum: 1, maximum: 35, default: 7, description: "Minimum automated backup retention in days." },
     },
 };
-interface RetentionConfig { minDays: number }
+interface RetentionConfig {
+    minDays: number;
+}
 
 export const rdsBackupRetention: ResourcePolicy = {
     name: "aws-rds-backup-retention",
     description: "Aurora clusters and DB instances keep automated backups for at least N days (default 7).",
     severity: "high",
     enforcementLevel: "mandatory",
-    remediationSteps: "Set backupRetentionPeriod to at least the configured minimum (securecart:database.backupRetentionDays). When unset, RDS keeps 1 day.",
+    remediationSteps:
+        "Set backupRetentionPeriod to at least the configured minimum (securecart:database.backupRetentionDays). When unset, RDS keeps 1 day.",
     configSchema: retentionSchema,
     validateResource: [
         validateResourceOfType(rds.Cluster, (c, args, report) => {
             const { minDays } = configOf<RetentionConfig>(retentionSchema, args.getConfig());
             const days = c.backupRetentionPeriod ?? 1;
-            if (days < minDays) report(`Aurora clusters must keep backups for at least ${minDays} days (backupRetentionPeriod is ${days}${c.backupRetentionPeriod === undefined ? ", the default" : ""}).`);
+            if (days < minDays)
+                report(
+                    `Aurora clusters must keep backups for at least ${minDays} days (backupRetentionPeriod is ${days}${c.backupRetentionPeriod === undefined ? ", the default" : ""}).`,
+                );
         }),
         validateResourceOfType(rds.Instance, (i, args, report) => {
             const { minDays } = configOf<RetentionConfig>(retentionSchema, args.getConfig());
@@ -97,19 +106,26 @@ export const rdsEngineVersionPinned: ResourcePolicy = {
     description: "Database engine versions are pinned to a minor version, and instances do not auto-upgrade minor versions.",
     severity: "medium",
     enforcementLevel: "mandatory",
-    remediationSteps: "Set engineVersion to a full version such as 16.6 (securecart:database.engineVersion) and autoMinorVersionUpgrade: false on instances; upgrade every region together on purpose.",
+    remediationSteps:
+        "Set engineVersion to a full version such as 16.6 (securecart:database.engineVersion) and autoMinorVersionUpgrade: false on instances; upgrade every region together on purpose.",
     validateResource: [
         validateResourceOfType(rds.Cluster, (c, _args, report) => {
-            if (!nonEmpty(c.engineVersion) || !PINNED_VERSION.test(c.engineVersion)) report(`Aurora clusters must pin engineVersion to a minor version such as 16.6 (got ${JSON.stringify(c.engineVersion ?? null)}).`);
+            if (!nonEmpty(c.engineVersion) || !PINNED_VERSION.test(c.engineVersion))
+                report(`Aurora clusters must pin engineVersion to a minor version such as 16.6 (got ${JSON.stringify(c.engineVersion ?? null)}).`);
         }),
         validateResourceOfType(rds.GlobalCluster, (g, _args, report) => {
-            if (!isSet(known(() => g.sourceDbClusterIdentifier)) && (!nonEmpty(g.engineVersion) || !PINNED_VERSION.test(g.engineVersion))) report(`Global clusters must pin engineVersion to a minor version such as 16.6 (got ${JSON.stringify(g.engineVersion ?? null)}).`);
+            if (!isSet(known(() => g.sourceDbClusterIdentifier)) && (!nonEmpty(g.engineVersion) || !PINNED_VERSION.test(g.engineVersion)))
+                report(`Global clusters must pin engineVersion to a minor version such as 16.6 (got ${JSON.stringify(g.engineVersion ?? null)}).`);
         }),
         validateResourceOfType(rds.ClusterInstance, (i, _args, report) => {
-            if (i.autoMinorVersionUpgrade !== false) report("Aurora instances must not auto-upgrade minor versions (autoMinorVersionUpgrade false): every region of a global database must run the same version.");
+            if (i.autoMinorVersionUpgrade !== false)
+                report(
+                    "Aurora instances must not auto-upgrade minor versions (autoMinorVersionUpgrade false): every region of a global database must run the same version.",
+                );
         }),
         validateResourceOfType(rds.Instance, (i, _args, report) => {
-            if (!nonEmpty(i.engineVersion) || !PINNED_VERSION.test(i.engineVersion)) report(`DB instances must pin engineVersion to a minor version (got ${JSON.stringify(i.engineVersion ?? null)}).`);
+            if (!nonEmpty(i.engineVersion) || !PINNED_VERSION.test(i.engineVersion))
+                report(`DB instances must pin engineVersion to a minor version (got ${JSON.stringify(i.engineVersion ?? null)}).`);
         }),
     ],
 };

@@ -7,8 +7,30 @@
 import { PolicyConfigSchema, PolicyResource, StackValidationArgs } from "@pulumi/policy";
 import { PROJECT_FACTS_SCHEMA, STATEFUL_TYPES, StackPolicy, configOf } from "./lib";
 import {
-    Capacity, ProjectFacts, StackContext, T, UNKNOWN, arnRegion, arr, asgCapacityOf, at, engineVersionOf, get, instancesOf, isSet, label, launchable, nonEmpty, ofType,
-    isAws, providerRegion, routingOf, serviceCapacityOf, stackContext, stackRegion, tableNameOfArn,
+    Capacity,
+    ProjectFacts,
+    StackContext,
+    T,
+    UNKNOWN,
+    arnRegion,
+    arr,
+    asgCapacityOf,
+    at,
+    engineVersionOf,
+    get,
+    instancesOf,
+    isSet,
+    label,
+    launchable,
+    nonEmpty,
+    ofType,
+    isAws,
+    providerRegion,
+    routingOf,
+    serviceCapacityOf,
+    stackContext,
+    stackRegion,
+    tableNameOfArn,
 } from "../src/plan";
 import { CROSS_REGION_EXCEPTIONS, CrossRegionException, exceptionApplies } from "../src/crossRegion";
 
@@ -17,7 +39,10 @@ function factsSchema(extra: PolicyConfigSchema["properties"] = {}): PolicyConfig
 }
 
 /** The stack's context, or `notApplicable` when the strategy or role cannot be told. */
-function requireContext(args: StackValidationArgs, facts: ProjectFacts): Required<Pick<StackContext, "strategy" | "role" | "plan" | "region">> & StackContext {
+function requireContext(
+    args: StackValidationArgs,
+    facts: ProjectFacts,
+): Required<Pick<StackContext, "strategy" | "role" | "plan" | "region">> & StackContext {
     const ctx = stackContext(args.resources, facts);
     if (!ctx.strategy) args.notApplicable("no AWS resource carries a `strategy` tag");
     if (!ctx.role) args.notApplicable("the stack's role is unknown: no `role` tag and no primaryRegion in the policy config");
@@ -29,9 +54,13 @@ function who(ctx: StackContext, start = false): string {
     return `${start ? "The" : "the"} ${ctx.strategy} ${ctx.role} in ${ctx.region}`;
 }
 
-
 const tablesSchema = {
-    tables: { type: "array" as const, items: { type: "string" as const }, default: [], description: "Names of the project's DynamoDB tables (e.g. securecart-carts)." },
+    tables: {
+        type: "array" as const,
+        items: { type: "string" as const },
+        default: [],
+        description: "Names of the project's DynamoDB tables (e.g. securecart-carts).",
+    },
 };
 
 type StandbyConfig = ProjectFacts & { tables: string[] };
@@ -39,10 +68,12 @@ const standbySchema = factsSchema(tablesSchema);
 
 export const standbyHasStrategyResources: StackPolicy = {
     name: "dr-standby-has-strategy-resources",
-    description: "A standby region has everything its strategy requires per the strategy table: network, keys and a backup vault always; compute, a secondary Aurora cluster, table replicas and a health-checked record as the strategy says.",
+    description:
+        "A standby region has everything its strategy requires per the strategy table: network, keys and a backup vault always; compute, a secondary Aurora cluster, table replicas and a health-checked record as the strategy says.",
     severity: "critical",
     enforcementLevel: "mandatory",
-    remediationSteps: "Plan the standby stack with the project's strategy (securecart:strategy) and let the region composition build it; see the strategy table in the README. A missing piece means the region cannot take over in the strategy's RTO.",
+    remediationSteps:
+        "Plan the standby stack with the project's strategy (securecart:strategy) and let the region composition build it; see the strategy table in the README. A missing piece means the region cannot take over in the strategy's RTO.",
     configSchema: standbySchema,
     validateStack: (args, report) => {
         const facts = configOf<StandbyConfig>(standbySchema, args.getConfig());
@@ -55,20 +86,32 @@ export const standbyHasStrategyResources: StackPolicy = {
         };
         need(ofType(rs, T.vpc).length > 0, "a VPC", "every region keeps its network so recovery never waits for it");
         need(ofType(rs, T.backupVault).length > 0, "a backup vault", "every region receives copies of the primary's backups");
-        if (!ctx.isHome) need(ofType(rs, T.kmsReplicaKey).length > 0, "a replica of the multi-Region data key", "replicated and copied data is encrypted under it");
+        if (!ctx.isHome)
+            need(
+                ofType(rs, T.kmsReplicaKey).length > 0,
+                "a replica of the multi-Region data key",
+                "replicated and copied data is encrypted under it",
+            );
 
         if (plan.computeExists) {
             const lts = ofType(rs, T.launchTemplate);
             const asgs = ofType(rs, T.asg);
             need(lts.length > 0, "a launch template", "compute exists in this strategy's standby");
-            need(asgs.length > 0 && asgs.every(launchable),
-                "an Auto Scaling group with a launch template", "the web tier must be launchable");
+            need(asgs.length > 0 && asgs.every(launchable), "an Auto Scaling group with a launch template", "the web tier must be launchable");
             need(ofType(rs, T.loadBalancer).length > 0, "a load balancer", "compute exists in this strategy's standby");
             need(ofType(rs, T.ecsCluster).length > 0, "an ECS cluster", "services exist in this strategy's standby");
             const services = ofType(rs, T.ecsService);
-            need(services.length > 0 && services.every((s) => isSet(get(s, "taskDefinition"))), "ECS services with task definitions", "services exist in this strategy's standby");
+            need(
+                services.length > 0 && services.every((s) => isSet(get(s, "taskDefinition"))),
+                "ECS services with task definitions",
+                "services exist in this strategy's standby",
+            );
             const records = ofType(rs, T.record).filter((r) => routingOf(r) === plan.dns.routing);
-            need(records.length > 0 && records.every((r) => isSet(get(r, "healthCheckId"))), `a health-checked ${plan.dns.routing} record`, "Route 53 must be able to send traffic here");
+            need(
+                records.length > 0 && records.every((r) => isSet(get(r, "healthCheckId"))),
+                `a health-checked ${plan.dns.routing} record`,
+                "Route 53 must be able to send traffic here",
+            );
         }
 
         const clusters = ofType(rs, T.rdsCluster);
@@ -79,7 +122,11 @@ export const standbyHasStrategyResources: StackPolicy = {
                 break;
             case "secondary":
                 need(inGlobal.length > 0, "an Aurora secondary cluster in the global cluster", "this strategy replicates data live");
-                need(inGlobal.some((c) => instancesOf(c, rs).length > 0), "at least one instance in its Aurora secondary", "the standby serves reads and can be promoted in minutes");
+                need(
+                    inGlobal.some((c) => instancesOf(c, rs).length > 0),
+                    "at least one instance in its Aurora secondary",
+                    "the standby serves reads and can be promoted in minutes",
+                );
                 break;
             default:
                 break;
@@ -97,7 +144,11 @@ export const standbyHasStrategyResources: StackPolicy = {
 type CapacityConfig = ProjectFacts;
 const capacitySchema = factsSchema();
 
-interface Sized extends Capacity { readonly what: string; readonly launchable: boolean; readonly urn: string }
+interface Sized extends Capacity {
+    readonly what: string;
+    readonly launchable: boolean;
+    readonly urn: string;
+}
 
 /** Each web and service tier's capacity; tiers whose counts are unknown during preview are left out. */
 function sizedCompute(rs: readonly PolicyResource[]): Sized[] {
@@ -115,10 +166,12 @@ function sizedCompute(rs: readonly PolicyResource[]): Sized[] {
 
 export const capacityMatchesStrategy: StackPolicy = {
     name: "dr-capacity-matches-strategy",
-    description: "Compute capacity matches the strategy table for the stack's role: a primary, warm standby or active-active region runs at least 1 of each tier; a pilot-light standby runs 0 but stays launchable (max >= 1).",
+    description:
+        "Compute capacity matches the strategy table for the stack's role: a primary, warm standby or active-active region runs at least 1 of each tier; a pilot-light standby runs 0 but stays launchable (max >= 1).",
     severity: "critical",
     enforcementLevel: "mandatory",
-    remediationSteps: "Size the tier from the strategy module (src/strategy.ts) instead of by hand; check securecart:capacity.standby overrides. A warm standby at zero is a pilot light with a warm-standby RTO promise.",
+    remediationSteps:
+        "Size the tier from the strategy module (src/strategy.ts) instead of by hand; check securecart:capacity.standby overrides. A warm standby at zero is a pilot light with a warm-standby RTO promise.",
     configSchema: capacitySchema,
     validateStack: (args, report) => {
         const facts = configOf<CapacityConfig>(capacitySchema, args.getConfig());
@@ -128,10 +181,16 @@ export const capacityMatchesStrategy: StackPolicy = {
         const runs = plan.web.desired >= 1;
         for (const c of sizedCompute(args.resources)) {
             if (runs) {
-                if (c.desired < 1 || c.min < 1) report(`${c.what} must run at least 1 (desired ${c.desired}, min ${c.min}): ${who(ctx)} serves or stands warm.`, c.urn);
+                if (c.desired < 1 || c.min < 1)
+                    report(`${c.what} must run at least 1 (desired ${c.desired}, min ${c.min}): ${who(ctx)} serves or stands warm.`, c.urn);
             } else {
-                if (c.desired !== 0 || c.min !== 0) report(`${c.what} must be scaled to 0 (desired ${c.desired}, min ${c.min}): ${who(ctx)} keeps compute switched off.`, c.urn);
-                if (c.max < 1 || !c.launchable) report(`${c.what} must stay launchable (max >= 1 with a launch template or task definition; max is ${c.max}): ${who(ctx)} scales out on failover.`, c.urn);
+                if (c.desired !== 0 || c.min !== 0)
+                    report(`${c.what} must be scaled to 0 (desired ${c.desired}, min ${c.min}): ${who(ctx)} keeps compute switched off.`, c.urn);
+                if (c.max < 1 || !c.launchable)
+                    report(
+                        `${c.what} must stay launchable (max >= 1 with a launch template or task definition; max is ${c.max}): ${who(ctx)} scales out on failover.`,
+                        c.urn,
+                    );
             }
         }
     },
@@ -139,17 +198,26 @@ export const capacityMatchesStrategy: StackPolicy = {
 
 const versionSchema = {
     properties: {
-        engineVersion: { type: "string" as const, default: "", description: "The Aurora engine version every region must run (securecart:database.engineVersion); empty: only agreement within the stack is checked." },
+        engineVersion: {
+            type: "string" as const,
+            default: "",
+            description:
+                "The Aurora engine version every region must run (securecart:database.engineVersion); empty: only agreement within the stack is checked.",
+        },
     },
 };
-interface VersionConfig { engineVersion: string }
+interface VersionConfig {
+    engineVersion: string;
+}
 
 export const auroraVersionsConsistent: StackPolicy = {
     name: "dr-aurora-engine-version-consistent",
-    description: "Every Aurora cluster and the global cluster run the same engine version as the rest of the global database (switchover and failover require it).",
+    description:
+        "Every Aurora cluster and the global cluster run the same engine version as the rest of the global database (switchover and failover require it).",
     severity: "critical",
     enforcementLevel: "mandatory",
-    remediationSteps: "Set one securecart:database.engineVersion for every stack, and upgrade the global cluster as a whole (global cluster first, then secondaries, per the Aurora user guide).",
+    remediationSteps:
+        "Set one securecart:database.engineVersion for every stack, and upgrade the global cluster as a whole (global cluster first, then secondaries, per the Aurora user guide).",
     configSchema: versionSchema,
     validateStack: (args, report) => {
         const { engineVersion } = configOf<VersionConfig>(versionSchema, args.getConfig());
@@ -161,7 +229,11 @@ export const auroraVersionsConsistent: StackPolicy = {
         const expected = nonEmpty(engineVersion) ? engineVersion : versions.size === 1 ? [...versions][0] : undefined;
         for (const m of known) {
             const v = versionOf(m) as string;
-            if (expected === undefined) report(`${label(m)} runs ${v}; every cluster of the global database must run the same engine version (found ${[...versions].join(", ")}).`, m.urn);
+            if (expected === undefined)
+                report(
+                    `${label(m)} runs ${v}; every cluster of the global database must run the same engine version (found ${[...versions].join(", ")}).`,
+                    m.urn,
+                );
             else if (v !== expected) report(`${label(m)} must run engine version ${expected}, the global database's; it runs ${v}.`, m.urn);
         }
     },
@@ -172,10 +244,12 @@ const globalTablesSchema = factsSchema(tablesSchema);
 
 export const globalTablesReplicated: StackPolicy = {
     name: "dr-global-tables-replicated",
-    description: "Every global table has a replica in every standby region: a standby stack holds a TableReplica of each table, and the home stack's tables leave replicas to those stacks (ignoreChanges replicas) or list them all.",
+    description:
+        "Every global table has a replica in every standby region: a standby stack holds a TableReplica of each table, and the home stack's tables leave replicas to those stacks (ignoreChanges replicas) or list them all.",
     severity: "critical",
     enforcementLevel: "mandatory",
-    remediationSteps: "Create an aws.dynamodb.TableReplica for each table in every standby stack (globalTableArn = the home table's ARN) and give the home table ignoreChanges: [\"replicas\"] so re-applying it never deletes them.",
+    remediationSteps:
+        'Create an aws.dynamodb.TableReplica for each table in every standby stack (globalTableArn = the home table\'s ARN) and give the home table ignoreChanges: ["replicas"] so re-applying it never deletes them.',
     configSchema: globalTablesSchema,
     validateStack: (args, report) => {
         const facts = configOf<TablesConfig>(globalTablesSchema, args.getConfig());
@@ -194,14 +268,17 @@ export const globalTablesReplicated: StackPolicy = {
                     if (mine.length === 0) report(`${who(ctx, true)} must hold a replica of table ${name}; no TableReplica refers to it.`);
                     for (const r of mine) {
                         const src = arnRegion(get(r, "globalTableArn"));
-                        if (home && src !== home) report(`${label(r)} must replicate the home region's table (${home}); its globalTableArn is in ${src}.`, r.urn);
+                        if (home && src !== home)
+                            report(`${label(r)} must replicate the home region's table (${home}); its globalTableArn is in ${src}.`, r.urn);
                     }
                 }
                 break;
             }
             case "table": {
                 const tables = ofType(rs, T.table);
-                for (const name of facts.tables) if (!tables.some((t) => [name, UNKNOWN].includes(get(t, "name") as string))) report(`The home stack must hold global table ${name}; it does not.`);
+                for (const name of facts.tables)
+                    if (!tables.some((t) => [name, UNKNOWN].includes(get(t, "name") as string)))
+                        report(`The home stack must hold global table ${name}; it does not.`);
                 const standbys = facts.regions.filter((r) => r !== ctx.region);
                 for (const t of tables) {
                     if (t.opts.ignoreChanges.includes("replicas")) continue;
@@ -209,8 +286,13 @@ export const globalTablesReplicated: StackPolicy = {
                     if (inline === UNKNOWN) continue;
                     const listed = arr<{ regionName?: string }>(inline).map((r) => r.regionName);
                     const missing = standbys.filter((r) => !listed.includes(r));
-                    if (standbys.length === 0 && listed.length === 0) report(`${label(t)} must either list its replicas or ignore changes to replicas (they live in the standby stacks).`, t.urn);
-                    else if (missing.length) report(`${label(t)} must have a replica in every standby region; missing ${missing.join(", ")} (or set ignoreChanges ["replicas"] when standby stacks own them).`, t.urn);
+                    if (standbys.length === 0 && listed.length === 0)
+                        report(`${label(t)} must either list its replicas or ignore changes to replicas (they live in the standby stacks).`, t.urn);
+                    else if (missing.length)
+                        report(
+                            `${label(t)} must have a replica in every standby region; missing ${missing.join(", ")} (or set ignoreChanges ["replicas"] when standby stacks own them).`,
+                            t.urn,
+                        );
                 }
                 break;
             }
@@ -227,7 +309,8 @@ export const backupsCopiedToStandbys: StackPolicy = {
     description: "The primary's backup plans copy every rule's recovery points to a vault in every standby region.",
     severity: "critical",
     enforcementLevel: "mandatory",
-    remediationSteps: "Give every rule of the backup plan a copyAction per standby region (destinationVaultArn arn:aws:backup:<region>:<account>:backup-vault:<name>). Without it a regional disaster takes the backups with it.",
+    remediationSteps:
+        "Give every rule of the backup plan a copyAction per standby region (destinationVaultArn arn:aws:backup:<region>:<account>:backup-vault:<name>). Without it a regional disaster takes the backups with it.",
     configSchema: backupsSchema,
     validateStack: (args, report) => {
         const facts = configOf<ProjectFacts>(backupsSchema, args.getConfig());
@@ -241,8 +324,16 @@ export const backupsCopiedToStandbys: StackPolicy = {
                 const arns = arr<unknown>(at(rule, "copyActions")).map((c) => at(c, "destinationVaultArn"));
                 if (arns.includes(UNKNOWN)) continue; // a vault ARN built from outputs: not knowable in preview
                 const dests = arns.map(arnRegion);
-                const missing = standbys.length ? standbys.filter((r) => !dests.includes(r)) : dests.some((d) => d !== ctx.region) ? [] : ["(any other region)"];
-                if (missing.length) report(`Rule "${String(at(rule, "ruleName"))}" of ${label(p)} must copy to a vault in every standby region; missing ${missing.join(", ")}.`, p.urn);
+                const missing = standbys.length
+                    ? standbys.filter((r) => !dests.includes(r))
+                    : dests.some((d) => d !== ctx.region)
+                      ? []
+                      : ["(any other region)"];
+                if (missing.length)
+                    report(
+                        `Rule "${String(at(rule, "ruleName"))}" of ${label(p)} must copy to a vault in every standby region; missing ${missing.join(", ")}.`,
+                        p.urn,
+                    );
             }
         }
     },
@@ -250,10 +341,12 @@ export const backupsCopiedToStandbys: StackPolicy = {
 
 export const statefulProtected: StackPolicy = {
     name: "dr-stateful-resources-protected",
-    description: "Every stateful resource (databases, tables, replicas, keys, vaults, buckets, secrets, log groups, ECR repositories) has the Pulumi protect option, so no update or drill can delete it.",
+    description:
+        "Every stateful resource (databases, tables, replicas, keys, vaults, buckets, secrets, log groups, ECR repositories) has the Pulumi protect option, so no update or drill can delete it.",
     severity: "critical",
     enforcementLevel: "mandatory",
-    remediationSteps: "Create the resource with { protect: true, retainOnDelete: true }. The analyzer protocol carries `protect` only; deletion protection on the resource itself is checked by aws-rds-deletion-protection and aws-dynamodb-deletion-protection.",
+    remediationSteps:
+        "Create the resource with { protect: true, retainOnDelete: true }. The analyzer protocol carries `protect` only; deletion protection on the resource itself is checked by aws-rds-deletion-protection and aws-dynamodb-deletion-protection.",
     validateStack: (args, report) => {
         for (const r of ofType(args.resources, ...STATEFUL_TYPES)) {
             if (r.opts.protect !== true) report(`${label(r)} is stateful and must be protected (resource option protect: true).`, r.urn);
@@ -267,11 +360,14 @@ const regionSchema = {
             type: "array" as const,
             items: { type: "object" as const },
             default: CROSS_REGION_EXCEPTIONS,
-            description: "Resources allowed outside the stack's region: a type (or type prefix), the region, optional property values that must match, and why. Default: src/crossRegion.ts.",
+            description:
+                "Resources allowed outside the stack's region: a type (or type prefix), the region, optional property values that must match, and why. Default: src/crossRegion.ts.",
         },
     },
 };
-interface RegionConfig { exemptions: CrossRegionException[] }
+interface RegionConfig {
+    exemptions: CrossRegionException[];
+}
 
 function exempt(r: PolicyResource, region: string, exemptions: readonly CrossRegionException[]): boolean {
     return exemptions.some((e) => exceptionApplies(e, r.type, region, (k) => get(r, k)));
@@ -279,10 +375,12 @@ function exempt(r: PolicyResource, region: string, exemptions: readonly CrossReg
 
 export const resourcesInStackRegion: StackPolicy = {
     name: "dr-resources-in-stack-region",
-    description: "No resource is created outside the stack's region, whether through another provider or a per-resource `region`, except the listed global-service exemptions; a region's stack must not depend on another region being up.",
+    description:
+        "No resource is created outside the stack's region, whether through another provider or a per-resource `region`, except the listed global-service exemptions; a region's stack must not depend on another region being up.",
     severity: "high",
     enforcementLevel: "mandatory",
-    remediationSteps: "Create the resource in the stack of the region it belongs to, through the default provider. If a service only exists in one region (e.g. Route 53 health-check metrics in us-east-1), add an exemption to this policy's config.",
+    remediationSteps:
+        "Create the resource in the stack of the region it belongs to, through the default provider. If a service only exists in one region (e.g. Route 53 health-check metrics in us-east-1), add an exemption to this policy's config.",
     configSchema: regionSchema,
     validateStack: (args, report) => {
         const region = stackRegion(args.resources);
@@ -292,7 +390,10 @@ export const resourcesInStackRegion: StackPolicy = {
             if (!isAws(r.type)) continue;
             const viaProvider = providerRegion(r);
             const own = get(r, "region");
-            for (const [where, reg] of [["its provider", viaProvider], ["its region input", own]] as const) {
+            for (const [where, reg] of [
+                ["its provider", viaProvider],
+                ["its region input", own],
+            ] as const) {
                 if (nonEmpty(reg) && reg !== region && !exempt(r, reg, exemptions)) {
                     report(`${label(r)} must be created in the stack's region ${region}; ${where} puts it in ${reg}.`, r.urn);
                 }

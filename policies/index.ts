@@ -5,13 +5,27 @@
  */
 import { PolicyPack } from "@pulumi/policy";
 import {
-    albAccessLogs, albDropInvalidHeaders, albHttpRedirect, albTls12, ebsEncryptedCmk, ecrEncryptedCmk, ecrReplicasEncryptedCmk, ecsLogging, ecsNoPublicIp, ecsNotPrivileged,
+    albAccessLogs,
+    albDropInvalidHeaders,
+    albHttpRedirect,
+    albTls12,
+    ebsEncryptedCmk,
+    ecrEncryptedCmk,
+    ecrReplicasEncryptedCmk,
+    ecsLogging,
+    ecsNoPublicIp,
+    ecsNotPrivileged,
     imdsv2Required,
 } from "./compute";
 import { rdsBackupRetention, rdsDeletionProtection, rdsEncryptedCmk, rdsEngineVersionPinned, rdsNotPublic } from "./database";
 import { detectionWithinRto, routingRecordTtl, routingRecordsHealthChecked } from "./dns";
 import {
-    auroraVersionsConsistent, backupsCopiedToStandbys, capacityMatchesStrategy, globalTablesReplicated, resourcesInStackRegion, standbyHasStrategyResources,
+    auroraVersionsConsistent,
+    backupsCopiedToStandbys,
+    capacityMatchesStrategy,
+    globalTablesReplicated,
+    resourcesInStackRegion,
+    standbyHasStrategyResources,
     statefulProtected,
 } from "./dr";
 import { dynamoDeletionProtection, dynamoEncryptedCmk, dynamoPitr } from "./dynamodb";

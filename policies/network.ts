@@ -43,41 +43,61 @@ export function ingressOf(type: string, props: Record<string, unknown>): Ingress
                 cidrs: [...strings(r.cidrBlocks), ...strings(r.ipv6CidrBlocks)],
             }));
         case T.securityGroupRule:
-            return props.type !== "ingress" ? [] : [{
-                protocol: protocolName(props.protocol),
-                fromPort: props.fromPort as number | undefined,
-                toPort: props.toPort as number | undefined,
-                cidrs: [...strings(props.cidrBlocks), ...strings(props.ipv6CidrBlocks)],
-            }];
+            return props.type !== "ingress"
+                ? []
+                : [
+                      {
+                          protocol: protocolName(props.protocol),
+                          fromPort: props.fromPort as number | undefined,
+                          toPort: props.toPort as number | undefined,
+                          cidrs: [...strings(props.cidrBlocks), ...strings(props.ipv6CidrBlocks)],
+                      },
+                  ];
         case T.ingressRule:
-            return [{
-                protocol: protocolName(props.ipProtocol),
-                fromPort: props.fromPort as number | undefined,
-                toPort: props.toPort as number | undefined,
-                cidrs: [props.cidrIpv4, props.cidrIpv6].filter(nonEmpty),
-            }];
+            return [
+                {
+                    protocol: protocolName(props.ipProtocol),
+                    fromPort: props.fromPort as number | undefined,
+                    toPort: props.toPort as number | undefined,
+                    cidrs: [props.cidrIpv4, props.cidrIpv6].filter(nonEmpty),
+                },
+            ];
         default:
             return [];
     }
 }
 
 function describe(i: Ingress): string {
-    const ports = ALL_PROTOCOLS.includes(i.protocol) ? "all traffic" : i.fromPort === i.toPort ? `${i.protocol}/${i.fromPort}` : `${i.protocol}/${i.fromPort}-${i.toPort}`;
+    const ports = ALL_PROTOCOLS.includes(i.protocol)
+        ? "all traffic"
+        : i.fromPort === i.toPort
+          ? `${i.protocol}/${i.fromPort}`
+          : `${i.protocol}/${i.fromPort}-${i.toPort}`;
     return `${ports} from ${i.cidrs.filter((c) => OPEN_CIDRS.includes(c)).join(" and ")}`;
 }
 
 const adminPortsSchema = {
     properties: {
-        ports: { type: "array" as const, items: { type: "integer" as const }, default: [22, 3389], description: "Administrative ports never open to the internet (SSH, RDP)." },
+        ports: {
+            type: "array" as const,
+            items: { type: "integer" as const },
+            default: [22, 3389],
+            description: "Administrative ports never open to the internet (SSH, RDP).",
+        },
     },
 };
-interface AdminPortsConfig { ports: number[] }
+interface AdminPortsConfig {
+    ports: number[];
+}
 
 function checkAdminPorts(type: string, props: Record<string, unknown>, ports: readonly number[], report: (m: string) => void): void {
     for (const i of ingressOf(type, props)) {
         if (!i.cidrs.some((c) => OPEN_CIDRS.includes(c))) continue;
         const open = ports.filter((p) => opensPort(i, p));
-        if (open.length) report(`Security group rules must not open administrative ports ${open.join(", ")} to the internet; this one allows ${describe(i)}. Use SSM Session Manager instead of SSH/RDP.`);
+        if (open.length)
+            report(
+                `Security group rules must not open administrative ports ${open.join(", ")} to the internet; this one allows ${describe(i)}. Use SSM Session Manager instead of SSH/RDP.`,
+            );
     }
 }
 
@@ -86,38 +106,56 @@ export const noAdminPortsFromInternet: ResourcePolicy = {
     description: "No security group rule allows SSH (22) or RDP (3389) from 0.0.0.0/0 or ::/0.",
     severity: "critical",
     enforcementLevel: "mandatory",
-    remediationSteps: "Remove the rule. Reach instances through AWS Systems Manager Session Manager (the web tier's instance profile already has AmazonSSMManagedInstanceCore).",
+    remediationSteps:
+        "Remove the rule. Reach instances through AWS Systems Manager Session Manager (the web tier's instance profile already has AmazonSSMManagedInstanceCore).",
     configSchema: adminPortsSchema,
     validateResource: [
-        validateResourceOfType(ec2.SecurityGroup, (sg, args, report) => checkAdminPorts(args.type, sg as Record<string, unknown>, configOf<AdminPortsConfig>(adminPortsSchema, args.getConfig()).ports, report)),
-        validateResourceOfType(ec2.SecurityGroupRule, (rule, args, report) => checkAdminPorts(args.type, rule as Record<string, unknown>, configOf<AdminPortsConfig>(adminPortsSchema, args.getConfig()).ports, report)),
-        validateResourceOfType(vpc.SecurityGroupIngressRule, (rule, args, report) => checkAdminPorts(args.type, rule as Record<string, unknown>, configOf<AdminPortsConfig>(adminPortsSchema, args.getConfig()).ports, report)),
+        validateResourceOfType(ec2.SecurityGroup, (sg, args, report) =>
+            checkAdminPorts(args.type, sg as Record<string, unknown>, configOf<AdminPortsConfig>(adminPortsSchema, args.getConfig()).ports, report),
+        ),
+        validateResourceOfType(ec2.SecurityGroupRule, (rule, args, report) =>
+            checkAdminPorts(args.type, rule as Record<string, unknown>, configOf<AdminPortsConfig>(adminPortsSchema, args.getConfig()).ports, report),
+        ),
+        validateResourceOfType(vpc.SecurityGroupIngressRule, (rule, args, report) =>
+            checkAdminPorts(args.type, rule as Record<string, unknown>, configOf<AdminPortsConfig>(adminPortsSchema, args.getConfig()).ports, report),
+        ),
     ],
 };
 
 const publicIngressSchema = {
     properties: {
-        albPorts: { type: "array" as const, items: { type: "integer" as const }, default: [80, 443], description: "TCP ports an internet-facing application load balancer may accept from anywhere." },
+        albPorts: {
+            type: "array" as const,
+            items: { type: "integer" as const },
+            default: [80, 443],
+            description: "TCP ports an internet-facing application load balancer may accept from anywhere.",
+        },
     },
 };
-interface PublicIngressConfig { albPorts: number[] }
+interface PublicIngressConfig {
+    albPorts: number[];
+}
 
 const RULE_TYPES: readonly string[] = [T.securityGroup, T.securityGroupRule, T.ingressRule, T.egressRule];
 
 /** The resources a group is attached to: everything that refers to it except security groups and their rules. */
 function attachmentsOf(sg: PolicyResource, resources: readonly PolicyResource[]): PolicyResource[] {
-    return resources.filter((r) => !RULE_TYPES.includes(r.type)
-        && Object.values(r.propertyDependencies).some((deps) => deps.some((d) => d.urn === sg.urn)));
+    return resources.filter(
+        (r) => !RULE_TYPES.includes(r.type) && Object.values(r.propertyDependencies).some((deps) => deps.some((d) => d.urn === sg.urn)),
+    );
 }
 
-const isPublicAlb = (r: PolicyResource) => r.type === T.loadBalancer && (r.props.loadBalancerType ?? "application") === "application" && r.props.internal !== true;
+const isPublicAlb = (r: PolicyResource) =>
+    r.type === T.loadBalancer && (r.props.loadBalancerType ?? "application") === "application" && r.props.internal !== true;
 
 export const noPublicIngress: StackPolicy = {
     name: "aws-security-group-no-public-ingress",
-    description: "Nothing accepts traffic from 0.0.0.0/0 or ::/0 except an internet-facing ALB, on TCP 80 and 443: a group open to the internet is attached to such load balancers only (or, until one exists, to nothing).",
+    description:
+        "Nothing accepts traffic from 0.0.0.0/0 or ::/0 except an internet-facing ALB, on TCP 80 and 443: a group open to the internet is attached to such load balancers only (or, until one exists, to nothing).",
     severity: "high",
     enforcementLevel: "mandatory",
-    remediationSteps: "Allow the tier's traffic from the security group in front of it (referencedSecurityGroupId) instead of a CIDR; only the ALB's group may be open to the internet, on 80 and 443, and it must not be attached to anything else.",
+    remediationSteps:
+        "Allow the tier's traffic from the security group in front of it (referencedSecurityGroupId) instead of a CIDR; only the ALB's group may be open to the internet, on 80 and 443, and it must not be attached to anything else.",
     configSchema: publicIngressSchema,
     validateStack: (args, report) => {
         const { albPorts } = configOf<PublicIngressConfig>(publicIngressSchema, args.getConfig());
@@ -130,11 +168,20 @@ export const noPublicIngress: StackPolicy = {
                 if (!i.cidrs.some((c) => OPEN_CIDRS.includes(c))) continue;
                 const webPort = i.protocol === "tcp" && i.fromPort === i.toPort && albPorts.includes(i.fromPort ?? -1);
                 if (!group) {
-                    report(`${label(r)} must not accept ${describe(i)}: its security group is not in this stack, so it cannot be shown to front only an internet-facing ALB.`, r.urn);
+                    report(
+                        `${label(r)} must not accept ${describe(i)}: its security group is not in this stack, so it cannot be shown to front only an internet-facing ALB.`,
+                        r.urn,
+                    );
                 } else if (!webPort) {
-                    report(`${label(r)} must not accept ${describe(i)}: only an internet-facing ALB's security group may be open to the internet, on TCP ${albPorts.join(" and ")}.`, r.urn);
+                    report(
+                        `${label(r)} must not accept ${describe(i)}: only an internet-facing ALB's security group may be open to the internet, on TCP ${albPorts.join(" and ")}.`,
+                        r.urn,
+                    );
                 } else if (others.length) {
-                    report(`${label(r)} opens ${label(group)} to ${describe(i)}, so that group must be attached to internet-facing ALBs only; it is also attached to ${others.map(label).join(", ")}.`, r.urn);
+                    report(
+                        `${label(r)} opens ${label(group)} to ${describe(i)}, so that group must be attached to internet-facing ALBs only; it is also attached to ${others.map(label).join(", ")}.`,
+                        r.urn,
+                    );
                 }
             }
         }
@@ -152,7 +199,8 @@ export const vpcFlowLogs: StackPolicy = {
         for (const vpc of ofType(args.resources, T.vpc)) {
             const mine = logs.filter((l) => refersTo(l, "vpcId", vpc));
             if (mine.length === 0) report(`${label(vpc)} must have a VPC flow log; none refers to it.`, vpc.urn);
-            else if (!mine.some((l) => l.props.trafficType === "ALL")) report(`${label(vpc)} must have a flow log with trafficType ALL; found ${mine.map((l) => l.props.trafficType).join(", ")}.`, vpc.urn);
+            else if (!mine.some((l) => l.props.trafficType === "ALL"))
+                report(`${label(vpc)} must have a flow log with trafficType ALL; found ${mine.map((l) => l.props.trafficType).join(", ")}.`, vpc.urn);
         }
     },
 };

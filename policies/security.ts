@@ -27,7 +27,8 @@ export const logGroupEncrypted: ResourcePolicy = {
     description: "CloudWatch log groups are encrypted under a customer-managed KMS key.",
     severity: "medium",
     enforcementLevel: "mandatory",
-    remediationSteps: "Set kmsKeyId to the region's logs key; its key policy must let logs.<region>.amazonaws.com use it for this account's log groups.",
+    remediationSteps:
+        "Set kmsKeyId to the region's logs key; its key policy must let logs.<region>.amazonaws.com use it for this account's log groups.",
     validateResource: validateResourceOfType(cloudwatch.LogGroup, (g, _args, report) => {
         if (!isCmk(known(() => g.kmsKeyId))) report("CloudWatch log groups must be encrypted under a customer-managed KMS key (kmsKeyId).");
     }),
@@ -40,7 +41,8 @@ export const backupVaultEncrypted: ResourcePolicy = {
     enforcementLevel: "mandatory",
     remediationSteps: "Set kmsKeyArn on the vault to the region's data key (copies into a vault are re-encrypted under that vault's key).",
     validateResource: validateResourceOfType(backup.Vault, (v, _args, report) => {
-        if (!isCmk(known(() => v.kmsKeyArn))) report("Backup vaults must be encrypted under a customer-managed KMS key (kmsKeyArn); the default is the AWS-managed aws/backup key.");
+        if (!isCmk(known(() => v.kmsKeyArn)))
+            report("Backup vaults must be encrypted under a customer-managed KMS key (kmsKeyArn); the default is the AWS-managed aws/backup key.");
     }),
 };
 
@@ -49,16 +51,24 @@ export const secretsEncrypted: ResourcePolicy = {
     description: "Secrets (and their replicas, and RDS-managed master secrets) are encrypted under a customer-managed KMS key.",
     severity: "high",
     enforcementLevel: "mandatory",
-    remediationSteps: "Set kmsKeyId on the secret and on each replica (the replica region's key); with manageMasterUserPassword set masterUserSecretKmsKeyId.",
+    remediationSteps:
+        "Set kmsKeyId on the secret and on each replica (the replica region's key); with manageMasterUserPassword set masterUserSecretKmsKeyId.",
     validateResource: [
         validateResourceOfType(secretsmanager.Secret, (s, _args, report) => {
-            if (!isCmk(known(() => s.kmsKeyId))) report("Secrets must be encrypted under a customer-managed KMS key (kmsKeyId); the default is aws/secretsmanager.");
+            if (!isCmk(known(() => s.kmsKeyId)))
+                report("Secrets must be encrypted under a customer-managed KMS key (kmsKeyId); the default is aws/secretsmanager.");
             for (const r of arr<{ region?: string; kmsKeyId?: string }>(known(() => s.replicas))) {
-                if (!isCmk(known(() => r.kmsKeyId))) report(`The ${String(known(() => r.region) ?? "(unnamed)")} replica of the secret must be encrypted under a customer-managed KMS key (kmsKeyId).`);
+                if (!isCmk(known(() => r.kmsKeyId)))
+                    report(
+                        `The ${String(known(() => r.region) ?? "(unnamed)")} replica of the secret must be encrypted under a customer-managed KMS key (kmsKeyId).`,
+                    );
             }
         }),
         validateResourceOfType(rds.Cluster, (c, _args, report) => {
-            if (c.manageMasterUserPassword === true && !isCmk(known(() => c.masterUserSecretKmsKeyId))) report("A cluster whose master password RDS manages must encrypt that secret under a customer-managed KMS key (masterUserSecretKmsKeyId).");
+            if (c.manageMasterUserPassword === true && !isCmk(known(() => c.masterUserSecretKmsKeyId)))
+                report(
+                    "A cluster whose master password RDS manages must encrypt that secret under a customer-managed KMS key (masterUserSecretKmsKeyId).",
+                );
         }),
     ],
 };
@@ -86,7 +96,11 @@ const ELB_LOG_DELIVERY = "logdelivery.elasticloadbalancing.amazonaws.com";
 function grantsElbLogDelivery(policy: unknown): boolean {
     let doc: unknown = policy;
     if (typeof policy === "string") {
-        try { doc = JSON.parse(policy); } catch { return false; }
+        try {
+            doc = JSON.parse(policy);
+        } catch {
+            return false;
+        }
     }
     const statements = arr<Record<string, unknown>>((doc as Record<string, unknown> | undefined)?.Statement);
     return statements.some((st) => {
@@ -103,18 +117,27 @@ function grantsElbLogDelivery(policy: unknown): boolean {
  * its bucket policy is unknown during preview.
  */
 function isAlbLogBucket(b: PolicyResource, resources: readonly PolicyResource[]): boolean | Unknown {
-    if (ofType(resources, T.loadBalancer).some((lb) => refersTo(lb, "accessLogs", b) || (nonEmpty(get(lb, "accessLogs.bucket")) && get(lb, "accessLogs.bucket") === get(b, "bucket")))) return true;
-    const policies = ofType(resources, T.bucketPolicy).filter((p) => refersTo(p, "bucket", b)).map((p) => get(p, "policy"));
+    if (
+        ofType(resources, T.loadBalancer).some(
+            (lb) => refersTo(lb, "accessLogs", b) || (nonEmpty(get(lb, "accessLogs.bucket")) && get(lb, "accessLogs.bucket") === get(b, "bucket")),
+        )
+    )
+        return true;
+    const policies = ofType(resources, T.bucketPolicy)
+        .filter((p) => refersTo(p, "bucket", b))
+        .map((p) => get(p, "policy"));
     if (policies.some(grantsElbLogDelivery)) return true;
     return policies.includes(UNKNOWN) ? UNKNOWN : false;
 }
 
 export const s3Encrypted: StackPolicy = {
     name: "aws-s3-bucket-encrypted-cmk",
-    description: "S3 buckets declare default encryption under a customer-managed KMS key; a load-balancer access-log bucket (an ALB logs to it, or its policy grants ELB log delivery) uses SSE-S3, the only encryption log delivery supports.",
+    description:
+        "S3 buckets declare default encryption under a customer-managed KMS key; a load-balancer access-log bucket (an ALB logs to it, or its policy grants ELB log delivery) uses SSE-S3, the only encryption log delivery supports.",
     severity: "high",
     enforcementLevel: "mandatory",
-    remediationSteps: "Add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms and kmsMasterKeyId set (bucketKeyEnabled true). For an ALB access-log bucket use AES256 (Elastic Load Balancing user guide: access-log buckets support SSE-S3 only).",
+    remediationSteps:
+        "Add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms and kmsMasterKeyId set (bucketKeyEnabled true). For an ALB access-log bucket use AES256 (Elastic Load Balancing user guide: access-log buckets support SSE-S3 only).",
     validateStack: (args, report) => {
         for (const b of ofType(args.resources, T.bucket, T.bucketV2)) {
             const sse = bucketEncryption(b, args.resources);
@@ -122,11 +145,22 @@ export const s3Encrypted: StackPolicy = {
             const kms = sse.some((s) => (s.algorithm === "aws:kms" || s.algorithm === "aws:kms:dsse") && isCmk(s.key));
             if (logBucket === UNKNOWN) {
                 // Its policy is unknown until the update: either kind of bucket may be meant; require one of the two.
-                if (!kms && !sse.some((s) => s.algorithm === "AES256")) report(`${label(b)} must declare default encryption: a customer-managed KMS key, or SSE-S3 if it receives load-balancer logs.`, b.urn);
+                if (!kms && !sse.some((s) => s.algorithm === "AES256"))
+                    report(
+                        `${label(b)} must declare default encryption: a customer-managed KMS key, or SSE-S3 if it receives load-balancer logs.`,
+                        b.urn,
+                    );
             } else if (logBucket) {
-                if (!sse.some((s) => s.algorithm === "AES256")) report(`${label(b)} receives ALB access logs and must declare SSE-S3 (AES256) default encryption, the only one log delivery supports.`, b.urn);
+                if (!sse.some((s) => s.algorithm === "AES256"))
+                    report(
+                        `${label(b)} receives ALB access logs and must declare SSE-S3 (AES256) default encryption, the only one log delivery supports.`,
+                        b.urn,
+                    );
             } else if (!kms) {
-                report(`${label(b)} must declare default encryption under a customer-managed KMS key (sseAlgorithm aws:kms with kmsMasterKeyId); found ${sse.map((s) => String(s.algorithm)).join(", ") || "none"}.`, b.urn);
+                report(
+                    `${label(b)} must declare default encryption under a customer-managed KMS key (sseAlgorithm aws:kms with kmsMasterKeyId); found ${sse.map((s) => String(s.algorithm)).join(", ") || "none"}.`,
+                    b.urn,
+                );
             }
         }
     },
@@ -138,24 +172,71 @@ export const s3Encrypted: StackPolicy = {
  * the provider's own types: each has a `tags` input, and every taggable type the program plans is here.
  */
 export const TAGGABLE_TYPES: readonly string[] = [
-    T.certificate, T.scalableTarget, T.asg, T.backupPlan, T.backupVault, T.logGroup, T.metricAlarm, T.table, T.tableReplica,
-    T.ebsVolume, T.defaultSecurityGroup, T.eip, T.flowLog, T.instance, T.internetGateway, T.launchTemplate, T.natGateway,
-    T.routeTable, T.securityGroup, T.subnet, T.vpc, T.vpcEndpoint, T.ecrRepository, T.ecsCluster, T.ecsService, T.taskDefinition,
-    T.instanceProfile, T.iamPolicy, T.iamRole, T.kmsKey, T.kmsReplicaKey, T.listener, T.listenerRule, T.loadBalancer,
-    T.targetGroup, T.rdsCluster, T.clusterInstance, T.clusterParameterGroup, T.globalCluster, T.rdsInstance, T.dbSubnetGroup,
-    T.healthCheck, T.arcCluster, T.arcControlPanel, T.arcSafetyRule, T.bucket, T.bucketV2, T.secret, T.egressRule, T.ingressRule,
+    T.certificate,
+    T.scalableTarget,
+    T.asg,
+    T.backupPlan,
+    T.backupVault,
+    T.logGroup,
+    T.metricAlarm,
+    T.table,
+    T.tableReplica,
+    T.ebsVolume,
+    T.defaultSecurityGroup,
+    T.eip,
+    T.flowLog,
+    T.instance,
+    T.internetGateway,
+    T.launchTemplate,
+    T.natGateway,
+    T.routeTable,
+    T.securityGroup,
+    T.subnet,
+    T.vpc,
+    T.vpcEndpoint,
+    T.ecrRepository,
+    T.ecsCluster,
+    T.ecsService,
+    T.taskDefinition,
+    T.instanceProfile,
+    T.iamPolicy,
+    T.iamRole,
+    T.kmsKey,
+    T.kmsReplicaKey,
+    T.listener,
+    T.listenerRule,
+    T.loadBalancer,
+    T.targetGroup,
+    T.rdsCluster,
+    T.clusterInstance,
+    T.clusterParameterGroup,
+    T.globalCluster,
+    T.rdsInstance,
+    T.dbSubnetGroup,
+    T.healthCheck,
+    T.arcCluster,
+    T.arcControlPanel,
+    T.arcSafetyRule,
+    T.bucket,
+    T.bucketV2,
+    T.secret,
+    T.egressRule,
+    T.ingressRule,
 ];
 
 const tagsSchema = {
     properties: {
         keys: {
-            type: "array" as const, items: { type: "string" as const },
+            type: "array" as const,
+            items: { type: "string" as const },
             default: ["app", "environment", "owner", "costCenter", "strategy"],
             description: "Tag keys every taggable AWS resource carries with a non-empty value (the DR policies read `strategy`).",
         },
     },
 };
-interface TagsConfig { keys: string[] }
+interface TagsConfig {
+    keys: string[];
+}
 
 export const requiredTags: ResourcePolicy = {
     name: "aws-required-tags",

@@ -14,9 +14,7 @@
  */
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import { formatDuration } from "../src/duration";
-import {
-    CONSTANT_NAMES, PairEstimate, ResourceView, StackFacts, checkTargets, estimatePair, resolveConstants, stackFacts,
-} from "../src/estimates";
+import { CONSTANT_NAMES, PairEstimate, ResourceView, StackFacts, checkTargets, estimatePair, resolveConstants, stackFacts } from "../src/estimates";
 import { PROJECT_FACTS_SCHEMA, StackPolicy, configOf } from "./lib";
 import { ProjectFacts, expectedPlan, stackContext } from "../src/plan";
 
@@ -45,17 +43,28 @@ const targetsSchema: PolicyConfigSchema = {
         ...PROJECT_FACTS_SCHEMA,
         rtoTargetSeconds: { type: "number", minimum: 0, default: 0, description: "RTO target in seconds (securecart:rtoTarget); 0 means no target." },
         rpoTargetSeconds: { type: "number", minimum: 0, default: 0, description: "RPO target in seconds (securecart:rpoTarget); 0 means no target." },
-        estimates: { type: "object", default: {}, description: `Overrides of estimate constants by name (securecart:estimates): ${CONSTANT_NAMES.join(", ")}.` },
+        estimates: {
+            type: "object",
+            default: {},
+            description: `Overrides of estimate constants by name (securecart:estimates): ${CONSTANT_NAMES.join(", ")}.`,
+        },
         peer: {
-            type: ["object", "null"], default: null,
-            description: "The other stack of the pair: { stack, region, resources: [{ type, name, props | inputs/outputs }] }, e.g. from `pulumi stack export`.",
+            type: ["object", "null"],
+            default: null,
+            description:
+                "The other stack of the pair: { stack, region, resources: [{ type, name, props | inputs/outputs }] }, e.g. from `pulumi stack export`.",
         },
     },
 };
 
 const peerViewOf = (r: PeerResource): ResourceView => ({
     type: r.type,
-    name: r.name ?? String(r.urn ?? "").split("::").pop() ?? r.type,
+    name:
+        r.name ??
+        String(r.urn ?? "")
+            .split("::")
+            .pop() ??
+        r.type,
     inputs: r.inputs ?? r.props ?? {},
     outputs: r.outputs ?? r.props ?? {},
 });
@@ -70,20 +79,44 @@ export function mirroredPrimary(s: StackFacts, standbyScaledDown: boolean | unde
     ];
     const tables = s.replicas.map((r) => {
         const name = (r.globalTableArn ?? r.name).split("/").pop() as string;
-        return { name, arn: r.globalTableArn, provisioned: false, readCapacity: 0, writeCapacity: 0, inlineReplicaRegions: [], strong: r.strong, pitr: r.pitr, restored: false };
+        return {
+            name,
+            arn: r.globalTableArn,
+            provisioned: false,
+            readCapacity: 0,
+            writeCapacity: 0,
+            inlineReplicaRegions: [],
+            strong: r.strong,
+            pitr: r.pitr,
+            restored: false,
+        };
     });
     if (tables.length) assumptions.push(`the primary holds the ${tables.length} table(s) ${s.stack} replicates`);
     assumptions.push("the primary holds the Aurora writer");
     const up = standbyScaledDown ?? true;
-    assumptions.push(standbyScaledDown === undefined
-        ? "the strategy is not visible (no strategy tag): the primary is taken to run more capacity than this stack"
-        : up ? "the strategy table scales this standby down: the primary runs more capacity than this stack" : "the strategy table runs this standby at the primary's capacity");
+    assumptions.push(
+        standbyScaledDown === undefined
+            ? "the strategy is not visible (no strategy tag): the primary is taken to run more capacity than this stack"
+            : up
+              ? "the strategy table scales this standby down: the primary runs more capacity than this stack"
+              : "the strategy table runs this standby at the primary's capacity",
+    );
     const facts: StackFacts = {
         ...s,
         stack: "primary",
         healthChecks: s.healthChecks,
         records: s.records.map((r) => ({ ...r, failoverRole: r.routing === "failover" ? "PRIMARY" : r.failoverRole })),
-        aurora: [{ name: "primary Aurora writer", global: true, restored: false, instanceClasses: [], managedSecret: true, writer: true, ioOptimized: false }],
+        aurora: [
+            {
+                name: "primary Aurora writer",
+                global: true,
+                restored: false,
+                instanceClasses: [],
+                managedSecret: true,
+                writer: true,
+                ioOptimized: false,
+            },
+        ],
         tables,
         replicas: [],
         web: s.web.map((w) => ({ ...w, desired: up ? Math.max(w.desired + 1, w.max) : w.desired })),
@@ -96,10 +129,12 @@ export function mirroredPrimary(s: StackFacts, standbyScaledDown: boolean | unde
 
 export const drEstimatesWithinTargets: StackPolicy = {
     name: "dr-estimates-within-targets",
-    description: "The estimated RTO (unplanned failover) and RPO of recovering the primary into this stack, from the planned resources' settings, must be within the project's rtoTarget and rpoTarget.",
+    description:
+        "The estimated RTO (unplanned failover) and RPO of recovering the primary into this stack, from the planned resources' settings, must be within the project's rtoTarget and rpoTarget.",
     severity: "high",
     enforcementLevel: "mandatory",
-    remediationSteps: "Run `npm run plan` to see the timeline and its dominating step, then change the setting that drives it (e.g. a live Aurora secondary instead of a headless one, warmer standby capacity, the fast health-check interval, a shorter backup interval), choose a warmer strategy, or relax the target.",
+    remediationSteps:
+        "Run `npm run plan` to see the timeline and its dominating step, then change the setting that drives it (e.g. a live Aurora secondary instead of a headless one, warmer standby capacity, the fast health-check interval, a shorter backup interval), choose a warmer strategy, or relax the target.",
     configSchema: targetsSchema,
     validateStack: (args, report) => {
         const c = configOf<TargetsConfig>(targetsSchema, args.getConfig());
@@ -112,16 +147,21 @@ export const drEstimatesWithinTargets: StackPolicy = {
         let assumptions: string[] = [];
         const constants = resolveConstants(c.estimates ?? {});
         if (peerResources.length) {
-            const peer = stackFacts({ stack: c.peer?.stack ?? "peer", region: c.peer?.region ?? "peer region", resources: peerResources.map(peerViewOf) });
+            const peer = stackFacts({
+                stack: c.peer?.stack ?? "peer",
+                region: c.peer?.region ?? "peer region",
+                resources: peerResources.map(peerViewOf),
+            });
             pair = ctx.role === "primary" ? estimatePair(self, peer, constants) : estimatePair(peer, self, constants);
         } else {
-            if (ctx.role !== "standby") args.notApplicable("the primary's estimate is checked on the standby stack (or pass the standby's resources as `peer`)");
+            if (ctx.role !== "standby")
+                args.notApplicable("the primary's estimate is checked on the standby stack (or pass the standby's resources as `peer`)");
             const scaled = ctx.strategy
                 ? (() => {
-                    const p = expectedPlan(ctx.strategy, "primary", false);
-                    const s = expectedPlan(ctx.strategy, "standby", false);
-                    return s.web.desired < p.web.desired;
-                })()
+                      const p = expectedPlan(ctx.strategy, "primary", false);
+                      const s = expectedPlan(ctx.strategy, "standby", false);
+                      return s.web.desired < p.web.desired;
+                  })()
                 : undefined;
             const m = mirroredPrimary(self, scaled);
             assumptions = m.assumptions;
@@ -136,7 +176,10 @@ export const drEstimatesWithinTargets: StackPolicy = {
         // Without the peer, an estimate this stack alone cannot give is the view's limit, not the pair's:
         // the plan (which sees both stacks) reports it; the policy stays silent on it.
         const decidable = peerResources.length ? checks : checks.filter((t) => t.estimateSeconds !== null);
-        if (decidable.length === 0) args.notApplicable(`the estimate needs the primary's resources: pass them as \`peer\` in the policy config (${checks.map((t) => t.message).join("; ")})`);
+        if (decidable.length === 0)
+            args.notApplicable(
+                `the estimate needs the primary's resources: pass them as \`peer\` in the policy config (${checks.map((t) => t.message).join("; ")})`,
+            );
         for (const t of decidable) {
             if (t.ok) continue;
             report(`${t.message}. The ${t.target === "rtoTarget" ? "RTO" : "RPO"} must be at most ${formatDuration(t.targetSeconds)}.${note}`);

@@ -30,7 +30,12 @@ export function listenerRules(services: readonly Pick<ServiceConfig, "name" | "p
 
 /** Whether an ALB path pattern (only `*` is a wildcard here) matches a request path. */
 export function pathPatternMatches(pattern: string, path: string): boolean {
-    const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+    const re = new RegExp(
+        `^${pattern
+            .split("*")
+            .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+            .join(".*")}$`,
+    );
     return re.test(path);
 }
 

@@ -50,10 +50,13 @@ const region = z.string().refine((r) => KNOWN_REGIONS.includes(r), { message: "_
 const duration = z.string().refine((s) => parseDuration(s) !== undefined, { message: "__duration" });
 const name = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "__name");
 
-const cidrSchema = z.string().refine((s) => {
-    const c = parseCidr(s);
-    return c !== undefined && c.prefix >= 16 && c.prefix <= 23;
-}, { message: "__cidr" });
+const cidrSchema = z.string().refine(
+    (s) => {
+        const c = parseCidr(s);
+        return c !== undefined && c.prefix >= 16 && c.prefix <= 23;
+    },
+    { message: "__cidr" },
+);
 
 const networkSchema = z.strictObject({
     /** VPC CIDR block, /16 to /23. Must not overlap another stack's. */
@@ -81,7 +84,9 @@ const dnsSchema = z.strictObject({
     /** The application's record name, e.g. shop.example.com. */
     recordName: z.string().min(3),
     /** Health-check request interval in seconds: 10 (fast) or 30 (standard). Default 10. */
-    healthCheckInterval: number().refine((v) => v === 10 || v === 30, { message: "__interval" }).default(10),
+    healthCheckInterval: number()
+        .refine((v) => v === 10 || v === 30, { message: "__interval" })
+        .default(10),
     /** Consecutive failures before unhealthy, 1-10. Default 3. */
     failureThreshold: int(1, 10).default(3),
     /** Health path served by the storefront. Default /health. */
@@ -90,7 +95,10 @@ const dnsSchema = z.strictObject({
 
 const webSchema = z.strictObject({
     /** EC2 instance type for the storefront. Default t3.medium (x86_64; the AMI parameter follows the architecture). */
-    instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "__instanceType").default("t3.medium"),
+    instanceType: z
+        .string()
+        .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "__instanceType")
+        .default("t3.medium"),
     minSize: int(0, 1000).default(2),
     maxSize: int(1, 1000).default(6),
     desiredCapacity: int(0, 1000).default(3),
@@ -123,7 +131,10 @@ const serviceSchema = z.strictObject({
     /** Writable ephemeral mounts when the root filesystem is read-only. Default ["/tmp"]. */
     writablePaths: z.array(z.string().startsWith("/")).default(["/tmp"]),
     /** Non-root user (uid or uid:gid) the container runs as. Default 101 (nginx-unprivileged). */
-    user: z.string().regex(/^[1-9][0-9]*(:[0-9]+)?$/, "__user").default("101"),
+    user: z
+        .string()
+        .regex(/^[1-9][0-9]*(:[0-9]+)?$/, "__user")
+        .default("101"),
     /** Health-check path of the container. Default /. */
     healthPath: z.string().startsWith("/").default("/"),
 });
@@ -138,10 +149,12 @@ const capacitySchema = z.strictObject({
     /** Share of primary capacity a warm standby runs, in (0, 1], rounded up, at least 1. Default 0.5. */
     warmStandbyFraction: number().default(0.5),
     /** Overrides of the standby's sizing, per tier. */
-    standby: z.strictObject({
-        web: capacityOverride.optional(),
-        services: z.record(z.string(), capacityOverride).optional(),
-    }).default({}),
+    standby: z
+        .strictObject({
+            web: capacityOverride.optional(),
+            services: z.record(z.string(), capacityOverride).optional(),
+        })
+        .default({}),
 });
 
 const databaseSchema = z.strictObject({
@@ -153,8 +166,14 @@ const databaseSchema = z.strictObject({
     readers: int(0, 15).default(1),
     /** Automated backup retention in days, 1-35. Default 7. */
     backupRetentionDays: whole().default(7),
-    databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "__dbName").default("securecart"),
-    masterUsername: z.string().regex(/^[a-z][a-z0-9_]{0,15}$/, "__dbUser").default("securecart_admin"),
+    databaseName: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]{0,62}$/, "__dbName")
+        .default("securecart"),
+    masterUsername: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]{0,15}$/, "__dbUser")
+        .default("securecart_admin"),
     /** Recovery point for a backup-restore promotion: a cluster snapshot ARN or an AWS Backup recovery point ARN. */
     restoreFromArn: z.string().startsWith("arn:aws:").optional(),
 });
@@ -198,8 +217,13 @@ const DEFAULT_TABLES = [
     { name: "carts", hashKey: "cartId", attributes: [{ name: "cartId", type: "S" }], ttlAttribute: "expiresAt" },
     { name: "sessions", hashKey: "sessionId", attributes: [{ name: "sessionId", type: "S" }], ttlAttribute: "expiresAt" },
     {
-        name: "orders", hashKey: "customerId", rangeKey: "orderId",
-        attributes: [{ name: "customerId", type: "S" }, { name: "orderId", type: "S" }],
+        name: "orders",
+        hashKey: "customerId",
+        rangeKey: "orderId",
+        attributes: [
+            { name: "customerId", type: "S" },
+            { name: "orderId", type: "S" },
+        ],
     },
 ];
 
@@ -221,7 +245,10 @@ const nsSchema = z.strictObject({
     tags: tagsSchema,
     dns: dnsSchema,
     web: webSchema.default(() => webSchema.parse({})),
-    services: z.array(serviceSchema).min(1).default(() => DEFAULT_SERVICES.map((s) => serviceSchema.parse(s))),
+    services: z
+        .array(serviceSchema)
+        .min(1)
+        .default(() => DEFAULT_SERVICES.map((s) => serviceSchema.parse(s))),
     capacity: capacitySchema.default(() => capacitySchema.parse({})),
     database: databaseSchema.default(() => databaseSchema.parse({})),
     tables: z.array(tableSchema).default(() => DEFAULT_TABLES.map((t) => tableSchema.parse(t))),
@@ -306,7 +333,8 @@ export function show(v: unknown): string {
     if (typeof v === "number" && !Number.isFinite(v)) {
         return Number.isNaN(v) ? "NaN (not a number)" : `${v < 0 ? "-" : ""}a number too large for a double (beyond ±1.8e308)`;
     }
-    if (typeof v === "string" && NUMERIC.test(v.trim()) && !Number.isFinite(Number(v.trim()))) return `${JSON.stringify(v)} (a number too large for a double, beyond ±1.8e308)`;
+    if (typeof v === "string" && NUMERIC.test(v.trim()) && !Number.isFinite(Number(v.trim())))
+        return `${JSON.stringify(v)} (a number too large for a double, beyond ±1.8e308)`;
     const s = JSON.stringify(v);
     return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
@@ -402,7 +430,10 @@ export function closest(word: string, allowed: readonly string[]): string | unde
     let bestD = Infinity;
     for (const a of allowed) {
         const d = editDistance(word.toLowerCase(), a.toLowerCase());
-        if (d < bestD) { bestD = d; best = a; }
+        if (d < bestD) {
+            bestD = d;
+            best = a;
+        }
     }
     return bestD <= Math.min(2, Math.floor(word.length / 3) + 1) ? best : undefined;
 }
@@ -473,20 +504,32 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown): string {
             break;
         case "unrecognized_keys": {
             const allowedKeys = shapeAt(issue.path);
-            const hints = issue.keys.map((k) => {
-                const near = closest(k, allowedKeys);
-                const at = [...issue.path.map((p) => (typeof p === "number" ? "[i]" : String(p))), k].join(".").replace(/\.\[i\]/g, "[i]");
-                return near ? `; did you mean "${near}"?` : belongsHint(k, at);
-            }).join("");
+            const hints = issue.keys
+                .map((k) => {
+                    const near = closest(k, allowedKeys);
+                    const at = [...issue.path.map((p) => (typeof p === "number" ? "[i]" : String(p))), k].join(".").replace(/\.\[i\]/g, "[i]");
+                    return near ? `; did you mean "${near}"?` : belongsHint(k, at);
+                })
+                .join("");
             return `${key}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; allowed keys: ${allowedKeys.join(", ")}${hints}`;
         }
         case "too_small":
-            allowed = issue.origin === "array" ? `at least ${issue.minimum} item(s)`
-                : issue.origin === "string" ? (Number(issue.minimum) <= 1 ? `a non-empty string` : `a string of at least ${issue.minimum} characters`)
-                : describeNumber(issue.path);
+            allowed =
+                issue.origin === "array"
+                    ? `at least ${issue.minimum} item(s)`
+                    : issue.origin === "string"
+                      ? Number(issue.minimum) <= 1
+                          ? `a non-empty string`
+                          : `a string of at least ${issue.minimum} characters`
+                      : describeNumber(issue.path);
             break;
         case "too_big":
-            allowed = issue.origin === "array" ? `at most ${issue.maximum} item(s)` : issue.origin === "string" ? `a string of at most ${issue.maximum} characters` : describeNumber(issue.path);
+            allowed =
+                issue.origin === "array"
+                    ? `at most ${issue.maximum} item(s)`
+                    : issue.origin === "string"
+                      ? `a string of at most ${issue.maximum} characters`
+                      : describeNumber(issue.path);
             break;
         case "invalid_type":
             allowed = describeType(issue.expected, issue.path, got);
@@ -496,8 +539,11 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown): string {
             allowed = CUSTOM_MESSAGES[issue.message] ?? issue.message;
             break;
         case "invalid_format":
-            allowed = CUSTOM_MESSAGES[issue.message]
-                ?? (issue.format === "starts_with" ? `a string starting with "${(issue as { prefix?: string }).prefix ?? ""}"` : `a string in the format ${issue.format}`);
+            allowed =
+                CUSTOM_MESSAGES[issue.message] ??
+                (issue.format === "starts_with"
+                    ? `a string starting with "${(issue as { prefix?: string }).prefix ?? ""}"`
+                    : `a string in the format ${issue.format}`);
             break;
         case "not_multiple_of":
             allowed = `a multiple of ${String(issue.divisor)}`;
@@ -562,7 +608,9 @@ function schemaProblems(issues: readonly z.core.$ZodIssue[], nsInput: Record<str
             const dotted = segs !== undefined && segs.length > 1;
             const where = i.path.length === 0 ? `${NS}:${k}` : `${keyOf(i.path)}.${k}`;
             const name = dotted ? String(segs[segs.length - 1]) : k;
-            (stray.get(name) ?? stray.set(name, []).get(name)!).push(dotted ? `the key "${where}" (one key with a dot in its name, not a path)` : `${where}, which is the wrong place`);
+            (stray.get(name) ?? stray.set(name, []).get(name)!).push(
+                dotted ? `the key "${where}" (one key with a dot in its name, not a path)` : `${where}, which is the wrong place`,
+            );
         }
     }
     const out: string[] = [];
@@ -611,7 +659,7 @@ export function checkStackConfig(project: string, stack: string, raw: RawConfig)
     const regionOk = typeof awsRegion === "string" && KNOWN_REGIONS.includes(awsRegion);
     if (!regionOk) problems.push(`aws:region: got ${show(awsRegion)}; expected a known AWS region (e.g. us-east-1, eu-west-1)`);
     const parsed = nsSchema.safeParse(nsInput);
-    const ns = (parsed.success ? parsed.data : loose(nsSchema, nsInput) ?? {}) as Loose<Ns>;
+    const ns = (parsed.success ? parsed.data : (loose(nsSchema, nsInput) ?? {})) as Loose<Ns>;
     const incomplete = new Set<string>();
     if (!parsed.success) {
         problems.push(...schemaProblems(parsed.error.issues, nsInput));
@@ -655,8 +703,10 @@ function overrideProblems(key: string, o: { min?: number; max?: number; desired?
     const p: string[] = [];
     if (!o) return p;
     if (o.min !== undefined && o.max !== undefined && o.min > o.max) p.push(`${key}.min: got ${o.min}, above max ${o.max}; expected min <= max`);
-    if (o.desired !== undefined && o.min !== undefined && o.desired < o.min) p.push(`${key}.desired: got ${o.desired}, below min ${o.min}; expected min <= desired`);
-    if (o.desired !== undefined && o.max !== undefined && o.desired > o.max) p.push(`${key}.desired: got ${o.desired}, above max ${o.max}; expected desired <= max`);
+    if (o.desired !== undefined && o.min !== undefined && o.desired < o.min)
+        p.push(`${key}.desired: got ${o.desired}, below min ${o.min}; expected min <= desired`);
+    if (o.desired !== undefined && o.max !== undefined && o.desired > o.max)
+        p.push(`${key}.desired: got ${o.desired}, above max ${o.max}; expected desired <= max`);
     return p;
 }
 
@@ -677,13 +727,23 @@ function semanticProblems(ns: Loose<Ns>, regionName: string | undefined, raw: Re
     const regions = allDefined(ns.regions) ? ns.regions : undefined;
     if (regions) {
         if (new Set(regions).size !== regions.length) p.push(`${NS}:regions: got ${show(regions)}; expected each region once`);
-        if (regionName !== undefined && !regions.includes(regionName)) p.push(`aws:region: got ${show(regionName)}; expected one of the project's regions (${NS}:regions): ${regions.join(", ")}`);
-        if (ns.primaryRegion !== undefined && !regions.includes(ns.primaryRegion)) p.push(`${NS}:primaryRegion: got ${show(ns.primaryRegion)}; expected one of the project's regions (${NS}:regions): ${regions.join(", ")}`);
+        if (regionName !== undefined && !regions.includes(regionName))
+            p.push(`aws:region: got ${show(regionName)}; expected one of the project's regions (${NS}:regions): ${regions.join(", ")}`);
+        if (ns.primaryRegion !== undefined && !regions.includes(ns.primaryRegion))
+            p.push(
+                `${NS}:primaryRegion: got ${show(ns.primaryRegion)}; expected one of the project's regions (${NS}:regions): ${regions.join(", ")}`,
+            );
     }
 
     const web = ns.web ?? {};
-    if (web.minSize !== undefined && web.maxSize !== undefined && web.minSize > web.maxSize) p.push(`${NS}:web.minSize: got ${web.minSize}, above ${NS}:web.maxSize ${web.maxSize}; expected min <= max`);
-    if (web.desiredCapacity !== undefined && web.minSize !== undefined && web.maxSize !== undefined && (web.desiredCapacity < web.minSize || web.desiredCapacity > web.maxSize)) {
+    if (web.minSize !== undefined && web.maxSize !== undefined && web.minSize > web.maxSize)
+        p.push(`${NS}:web.minSize: got ${web.minSize}, above ${NS}:web.maxSize ${web.maxSize}; expected min <= max`);
+    if (
+        web.desiredCapacity !== undefined &&
+        web.minSize !== undefined &&
+        web.maxSize !== undefined &&
+        (web.desiredCapacity < web.minSize || web.desiredCapacity > web.maxSize)
+    ) {
         p.push(`${NS}:web.desiredCapacity: got ${web.desiredCapacity}; expected between minSize ${web.minSize} and maxSize ${web.maxSize}`);
     }
     const f = ns.capacity?.warmStandbyFraction;
@@ -700,7 +760,8 @@ function semanticProblems(ns: Loose<Ns>, regionName: string | undefined, raw: Re
             else seenNames.set(s.name, i);
         }
         if (s.pathPrefix !== undefined) {
-            if (seenPaths.has(s.pathPrefix)) p.push(`${k}.pathPrefix: got "${s.pathPrefix}"; expected a unique path prefix (also services[${seenPaths.get(s.pathPrefix)}])`);
+            if (seenPaths.has(s.pathPrefix))
+                p.push(`${k}.pathPrefix: got "${s.pathPrefix}"; expected a unique path prefix (also services[${seenPaths.get(s.pathPrefix)}])`);
             else seenPaths.set(s.pathPrefix, i);
         }
         if (s.cpu !== undefined) {
@@ -711,27 +772,44 @@ function semanticProblems(ns: Loose<Ns>, regionName: string | undefined, raw: Re
             }
         }
         if (s.port !== undefined && (s.port < 1 || s.port > 65535)) p.push(`${k}.port: got ${s.port}; expected 1-65535`);
-        if (s.minCount !== undefined && s.maxCount !== undefined && s.minCount > s.maxCount) p.push(`${k}.minCount: got ${s.minCount}, above maxCount ${s.maxCount}; expected min <= max`);
-        if (s.desiredCount !== undefined && s.minCount !== undefined && s.maxCount !== undefined && (s.desiredCount < s.minCount || s.desiredCount > s.maxCount)) {
+        if (s.minCount !== undefined && s.maxCount !== undefined && s.minCount > s.maxCount)
+            p.push(`${k}.minCount: got ${s.minCount}, above maxCount ${s.maxCount}; expected min <= max`);
+        if (
+            s.desiredCount !== undefined &&
+            s.minCount !== undefined &&
+            s.maxCount !== undefined &&
+            (s.desiredCount < s.minCount || s.desiredCount > s.maxCount)
+        ) {
             p.push(`${k}.desiredCount: got ${s.desiredCount}; expected between minCount ${s.minCount} and maxCount ${s.maxCount}`);
         }
         if (s.image !== undefined && s.repository !== undefined) p.push(`${k}: got both image and repository; expected one of them`);
-        if (s.repository !== undefined && rawItem(raw, "services", i).tag === undefined && raw.services !== undefined) p.push(`${k}.tag: got (missing) with repository "${s.repository}"; expected an image tag`);
+        if (s.repository !== undefined && rawItem(raw, "services", i).tag === undefined && raw.services !== undefined)
+            p.push(`${k}.tag: got (missing) with repository "${s.repository}"; expected an image tag`);
     });
     const allServicesNamed = services.every((s) => s?.name !== undefined);
     for (const [svc, o] of Object.entries(ns.capacity?.standby?.services ?? {})) {
-        if (allServicesNamed && !seenNames.has(svc)) p.push(`${NS}:capacity.standby.services.${svc}: got an override for an unknown service; expected one of ${[...seenNames.keys()].join(", ")}`);
+        if (allServicesNamed && !seenNames.has(svc))
+            p.push(
+                `${NS}:capacity.standby.services.${svc}: got an override for an unknown service; expected one of ${[...seenNames.keys()].join(", ")}`,
+            );
         p.push(...overrideProblems(`${NS}:capacity.standby.services.${svc}`, o));
     }
     p.push(...overrideProblems(`${NS}:capacity.standby.web`, ns.capacity?.standby?.web));
 
     const db = ns.database ?? {};
-    if (db.engineVersion !== undefined && !AURORA_PG_VERSION_PATTERN.test(db.engineVersion)) p.push(`${NS}:database.engineVersion: got "${db.engineVersion}"; expected a pinned Aurora PostgreSQL version major.minor such as 16.6 (13-17)`);
+    if (db.engineVersion !== undefined && !AURORA_PG_VERSION_PATTERN.test(db.engineVersion))
+        p.push(
+            `${NS}:database.engineVersion: got "${db.engineVersion}"; expected a pinned Aurora PostgreSQL version major.minor such as 16.6 (13-17)`,
+        );
     if (db.instanceClass !== undefined) {
         const fam = /^db\.([a-z0-9]+)\.[a-z0-9]+$/.exec(db.instanceClass)?.[1];
-        if (!fam || !AURORA_INSTANCE_FAMILIES.includes(fam)) p.push(`${NS}:database.instanceClass: got "${db.instanceClass}"; expected db.<family>.<size> with a family that supports Aurora global databases: ${AURORA_INSTANCE_FAMILIES.join(", ")}`);
+        if (!fam || !AURORA_INSTANCE_FAMILIES.includes(fam))
+            p.push(
+                `${NS}:database.instanceClass: got "${db.instanceClass}"; expected db.<family>.<size> with a family that supports Aurora global databases: ${AURORA_INSTANCE_FAMILIES.join(", ")}`,
+            );
     }
-    if (db.backupRetentionDays !== undefined && (db.backupRetentionDays < 1 || db.backupRetentionDays > 35)) p.push(`${NS}:database.backupRetentionDays: got ${db.backupRetentionDays}; expected 1-35`);
+    if (db.backupRetentionDays !== undefined && (db.backupRetentionDays < 1 || db.backupRetentionDays > 35))
+        p.push(`${NS}:database.backupRetentionDays: got ${db.backupRetentionDays}; expected 1-35`);
 
     const tableNames = new Set<string>();
     (ns.tables ?? []).forEach((t, i) => {
@@ -743,12 +821,18 @@ function semanticProblems(ns: Loose<Ns>, regionName: string | undefined, raw: Re
         }
         if (allDefined(t.attributes) && t.attributes.every((a) => a.name !== undefined)) {
             const attrs = new Set(t.attributes.map((a) => a.name as string));
-            if (t.hashKey !== undefined && !attrs.has(t.hashKey)) p.push(`${k}.hashKey: got "${t.hashKey}"; expected a key listed in its attributes (${[...attrs].join(", ")})`);
-            if (t.rangeKey !== undefined && !attrs.has(t.rangeKey)) p.push(`${k}.rangeKey: got "${t.rangeKey}"; expected a key listed in its attributes (${[...attrs].join(", ")})`);
+            if (t.hashKey !== undefined && !attrs.has(t.hashKey))
+                p.push(`${k}.hashKey: got "${t.hashKey}"; expected a key listed in its attributes (${[...attrs].join(", ")})`);
+            if (t.rangeKey !== undefined && !attrs.has(t.rangeKey))
+                p.push(`${k}.rangeKey: got "${t.rangeKey}"; expected a key listed in its attributes (${[...attrs].join(", ")})`);
             const rawRange = raw.tables === undefined ? t.rangeKey : rawItem(raw, "tables", i).rangeKey;
             if (t.hashKey !== undefined && (rawRange === undefined || t.rangeKey !== undefined)) {
                 const keys = new Set([t.hashKey, t.rangeKey].filter((x): x is string => x !== undefined));
-                for (const a of attrs) if (!keys.has(a)) p.push(`${k}.attributes: got "${a}", which is not a key; expected only key attributes (DynamoDB rejects unindexed attribute definitions)`);
+                for (const a of attrs)
+                    if (!keys.has(a))
+                        p.push(
+                            `${k}.attributes: got "${a}", which is not a key; expected only key attributes (DynamoDB rejects unindexed attribute definitions)`,
+                        );
             }
         }
         const rawTable = raw.tables === undefined ? {} : rawItem(raw, "tables", i);
@@ -761,16 +845,24 @@ function semanticProblems(ns: Loose<Ns>, regionName: string | undefined, raw: Re
         const zone = dns.zoneName.replace(/\.$/, "").toLowerCase();
         const rec = dns.recordName.replace(/\.$/, "").toLowerCase();
         if (rec !== zone && !rec.endsWith(`.${zone}`)) {
-            p.push(`${NS}:dns.recordName: got "${dns.recordName}"; expected a name inside ${NS}:dns.zoneName "${dns.zoneName}" (the records and the certificate's validation records live in that zone)`);
+            p.push(
+                `${NS}:dns.recordName: got "${dns.recordName}"; expected a name inside ${NS}:dns.zoneName "${dns.zoneName}" (the records and the certificate's validation records live in that zone)`,
+            );
         }
     }
     if (regions && ns.strategy !== undefined && ns.strategy !== "active-active" && regions.length !== 2) {
-        p.push(`${NS}:regions: got ${regions.length} region(s) with strategy "${ns.strategy}"; expected exactly 2 (Route 53 failover routing has one PRIMARY and one SECONDARY record; use active-active for more regions)`);
+        p.push(
+            `${NS}:regions: got ${regions.length} region(s) with strategy "${ns.strategy}"; expected exactly 2 (Route 53 failover routing has one PRIMARY and one SECONDARY record; use active-active for more regions)`,
+        );
     }
     if (ns.tableConsistency === "MRSC" && regions && regions.length !== 3) {
-        p.push(`${NS}:tableConsistency: got "MRSC" with ${regions.length} region(s); expected MREC until the project has exactly three regions (MRSC needs three)`);
+        p.push(
+            `${NS}:tableConsistency: got "MRSC" with ${regions.length} region(s); expected MREC until the project has exactly three regions (MRSC needs three)`,
+        );
     } else if (ns.tableConsistency === "MRSC" && regions) {
-        p.push(`${NS}:tableConsistency: got "MRSC"; expected MREC: MRSC replicas must all be declared on the home stack's table (consistencyMode STRONG), but this project's replicas belong to each region's own stack (aws.dynamodb.TableReplica), so MRSC is not supported yet`);
+        p.push(
+            `${NS}:tableConsistency: got "MRSC"; expected MREC: MRSC replicas must all be declared on the home stack's table (consistencyMode STRONG), but this project's replicas belong to each region's own stack (aws.dynamodb.TableReplica), so MRSC is not supported yet`,
+        );
     }
     const backup = ns.backup ?? {};
     if (backup.intervalHours !== undefined && (backup.intervalHours < 1 || backup.intervalHours > 24 || 24 % backup.intervalHours !== 0)) {
@@ -811,7 +903,9 @@ export function projectProblems(stacks: readonly PartialStack[], opts: ProjectCh
         const first = usable[0];
         for (const s of usable.slice(1)) {
             if (JSON.stringify(get(s)) !== JSON.stringify(get(first))) {
-                p.push(`${key}: stack "${s.stack}" has ${show(get(s))} but stack "${first.stack}" has ${show(get(first))}; expected the same value in every stack`);
+                p.push(
+                    `${key}: stack "${s.stack}" has ${show(get(s))} but stack "${first.stack}" has ${show(get(first))}; expected the same value in every stack`,
+                );
             }
         }
     };
@@ -844,7 +938,9 @@ export function projectProblems(stacks: readonly PartialStack[], opts: ProjectCh
     for (let i = 0; i < cidrs.length; i++) {
         for (let j = i + 1; j < cidrs.length; j++) {
             if (overlaps(cidrs[i][1], cidrs[j][1])) {
-                p.push(`${NS}:network.cidr: stack "${cidrs[j][0]}" has ${cidrs[j][2]}, which overlaps stack "${cidrs[i][0]}" ${cidrs[i][2]}; expected non-overlapping CIDRs so the regions can be peered`);
+                p.push(
+                    `${NS}:network.cidr: stack "${cidrs[j][0]}" has ${cidrs[j][2]}, which overlaps stack "${cidrs[i][0]}" ${cidrs[i][2]}; expected non-overlapping CIDRs so the regions can be peered`,
+                );
             }
         }
     }

@@ -8,7 +8,19 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { ConfigError, NS, NS_KEYS, PartialStack, RawConfig, StackConfig, checkStackConfig, closest, defaultOf, projectProblems, show } from "./config";
+import {
+    ConfigError,
+    NS,
+    NS_KEYS,
+    PartialStack,
+    RawConfig,
+    StackConfig,
+    checkStackConfig,
+    closest,
+    defaultOf,
+    projectProblems,
+    show,
+} from "./config";
 
 /** A `type`/`items` declaration of Pulumi.yaml, as the CLI's schema has it (`configItemsType`). */
 export interface ConfigItemsType {
@@ -72,11 +84,16 @@ function fullTypeName(type: string, items?: ConfigItemsType): string {
 /** The CLI's `ValidateConfigValue`: whether `v` is of the declared type. Top-level stack values arrive as strings. */
 export function matchesConfigType(type: string, items: ConfigItemsType | undefined, v: unknown): boolean {
     switch (type) {
-        case "string": return typeof v === "string";
-        case "integer": return (typeof v === "number" && Number.isInteger(v)) || (typeof v === "string" && /^[+-]?\d+$/.test(v));
-        case "boolean": return typeof v === "boolean" || v === "true" || v === "false";
-        case "object": return isMap(v);
-        default: return Array.isArray(v) && items !== undefined && v.every((x) => matchesConfigType(items.type, items.items, x));
+        case "string":
+            return typeof v === "string";
+        case "integer":
+            return (typeof v === "number" && Number.isInteger(v)) || (typeof v === "string" && /^[+-]?\d+$/.test(v));
+        case "boolean":
+            return typeof v === "boolean" || v === "true" || v === "false";
+        case "object":
+            return isMap(v);
+        default:
+            return Array.isArray(v) && items !== undefined && v.every((x) => matchesConfigType(items.type, items.items, x));
     }
 }
 
@@ -86,8 +103,10 @@ function itemsProblems(where: string, items: unknown): string[] {
     const p: string[] = [];
     const extra = Object.keys(items).filter((k) => k !== "type" && k !== "items");
     if (extra.length) p.push(`${where}: got attribute(s) ${extra.map((k) => `"${k}"`).join(", ")}; expected only type and items`);
-    if (typeof items.type !== "string" || !(CONFIG_TYPES as readonly string[]).includes(items.type)) p.push(`${where}.type: got ${show(items.type)}; expected one of ${CONFIG_TYPES.join(", ")}`);
-    else if (items.type === "array" && !given(items.items)) p.push(`${where}: declares an array without items:; expected items: with the element type`);
+    if (typeof items.type !== "string" || !(CONFIG_TYPES as readonly string[]).includes(items.type))
+        p.push(`${where}.type: got ${show(items.type)}; expected one of ${CONFIG_TYPES.join(", ")}`);
+    else if (items.type === "array" && !given(items.items))
+        p.push(`${where}: declares an array without items:; expected items: with the element type`);
     if (given(items.items)) p.push(...itemsProblems(`${where}.items`, items.items));
     return p;
 }
@@ -103,7 +122,10 @@ function itemsProblems(where: string, items: unknown): string[] {
  *   of its type; another namespace's key takes no type and no default and must give a value (Project.Validate);
  * - a project key with neither value nor default must be set by every stack (mergeConfig).
  */
-function readProjectConfig(block: Record<string, unknown>, problems: string[]): { values: RawConfig; declarations: Record<string, ConfigDeclaration>; refused: string[] } {
+function readProjectConfig(
+    block: Record<string, unknown>,
+    problems: string[],
+): { values: RawConfig; declarations: Record<string, ConfigDeclaration>; refused: string[] } {
     const values: RawConfig = {};
     const declarations: Record<string, ConfigDeclaration> = {};
     const refused: string[] = [];
@@ -112,7 +134,9 @@ function readProjectConfig(block: Record<string, unknown>, problems: string[]): 
         const where = `Pulumi.yaml config.${key}`;
         const full = qualifyKey(key);
         if (!full) {
-            problems.push(`${where}: not a configuration key; expected <namespace>:<name> (e.g. ${NS}:strategy, aws:region) or a bare name in the project namespace (the Pulumi CLI refuses it)`);
+            problems.push(
+                `${where}: not a configuration key; expected <namespace>:<name> (e.g. ${NS}:strategy, aws:region) or a bare name in the project namespace (the Pulumi CLI refuses it)`,
+            );
             continue;
         }
         if (full in seen) {
@@ -126,7 +150,9 @@ function readProjectConfig(block: Record<string, unknown>, problems: string[]): 
             continue;
         }
         if (!isMap(entry)) {
-            problems.push(`${where}: got ${show(entry)}; expected a string, an integer, true/false, a list, or a declaration map with value: (the Pulumi CLI's project schema accepts nothing else here; write it as value: ${entry === null ? "<the value>" : String(entry)})`);
+            problems.push(
+                `${where}: got ${show(entry)}; expected a string, an integer, true/false, a list, or a declaration map with value: (the Pulumi CLI's project schema accepts nothing else here; write it as value: ${entry === null ? "<the value>" : String(entry)})`,
+            );
             refused.push(full);
             continue;
         }
@@ -137,24 +163,41 @@ function readProjectConfig(block: Record<string, unknown>, problems: string[]): 
             const hint = typos.length
                 ? `; did you mean ${typos.map(([k, near]) => `"${near}" for "${k}"`).join(", ")}?`
                 : `; to give a map as the value, put it under value: (${key}: {value: {${extra.slice(0, 2).join(": ..., ")}: ...}})`;
-            p.push(`${where}: got attribute(s) ${extra.map((k) => `"${k}"`).join(", ")}; expected a declaration with only ${DECLARATION_ATTRIBUTES.join(", ")} (the Pulumi CLI refuses other attributes)${hint}`);
+            p.push(
+                `${where}: got attribute(s) ${extra.map((k) => `"${k}"`).join(", ")}; expected a declaration with only ${DECLARATION_ATTRIBUTES.join(", ")} (the Pulumi CLI refuses other attributes)${hint}`,
+            );
         }
         const type = entry.type;
-        if (given(type) && (typeof type !== "string" || !(CONFIG_TYPES as readonly string[]).includes(type))) p.push(`${where}.type: got ${show(type)}; expected one of ${CONFIG_TYPES.join(", ")}`);
+        if (given(type) && (typeof type !== "string" || !(CONFIG_TYPES as readonly string[]).includes(type)))
+            p.push(`${where}.type: got ${show(type)}; expected one of ${CONFIG_TYPES.join(", ")}`);
         if (given(entry.items)) p.push(...itemsProblems(`${where}.items`, entry.items));
-        if (given(entry.description) && typeof entry.description !== "string") p.push(`${where}.description: got ${show(entry.description)}; expected a string`);
+        if (given(entry.description) && typeof entry.description !== "string")
+            p.push(`${where}.description: got ${show(entry.description)}; expected a string`);
         if (given(entry.secret) && typeof entry.secret !== "boolean") p.push(`${where}.secret: got ${show(entry.secret)}; expected true or false`);
-        if (given(entry.default) && given(entry.value)) p.push(`${where}: got both default: and value:; expected one of them (the Pulumi CLI: a project config key cannot have both)`);
+        if (given(entry.default) && given(entry.value))
+            p.push(`${where}: got both default: and value:; expected one of them (the Pulumi CLI: a project config key cannot have both)`);
         const items = isMap(entry.items) ? (entry.items as unknown as ConfigItemsType) : undefined;
         if (own) {
-            if (type === "array" && !given(entry.items)) p.push(`${where}: declares type array without items:; expected items: {type: ...} (the Pulumi CLI refuses an array type without its element type)`);
+            if (type === "array" && !given(entry.items))
+                p.push(
+                    `${where}: declares type array without items:; expected items: {type: ...} (the Pulumi CLI refuses an array type without its element type)`,
+                );
             else if (typeof type === "string" && given(entry.default) && p.length === 0 && !matchesConfigType(type, items, entry.default)) {
-                p.push(`${where}.default: got ${show(entry.default)}; expected a value of the declared type ${fullTypeName(type, items)} (the Pulumi CLI refuses a default of another type)`);
+                p.push(
+                    `${where}.default: got ${show(entry.default)}; expected a value of the declared type ${fullTypeName(type, items)} (the Pulumi CLI refuses a default of another type)`,
+                );
             }
         } else {
-            if (given(type)) p.push(`${where}.type: a key outside the project namespace takes no type (the Pulumi CLI refuses it); expected only value:`);
-            if (given(entry.default)) p.push(`${where}.default: a key outside the project namespace takes no default (the Pulumi CLI refuses it); expected value: instead of default:`);
-            else if (!given(entry.value)) p.push(`${where}: got no value:; expected value: (a key outside the project namespace must give one; the Pulumi CLI refuses it otherwise)`);
+            if (given(type))
+                p.push(`${where}.type: a key outside the project namespace takes no type (the Pulumi CLI refuses it); expected only value:`);
+            if (given(entry.default))
+                p.push(
+                    `${where}.default: a key outside the project namespace takes no default (the Pulumi CLI refuses it); expected value: instead of default:`,
+                );
+            else if (!given(entry.value))
+                p.push(
+                    `${where}: got no value:; expected value: (a key outside the project namespace must give one; the Pulumi CLI refuses it otherwise)`,
+                );
         }
         if (p.length) {
             problems.push(...p);
@@ -206,7 +249,10 @@ export function loadProjectFiles(dir: string): ProjectFiles {
     let stackDir = dir;
     let block: Record<string, unknown> = {};
     if (typeof doc.config === "string") {
-        if (doc.stackConfigDir !== undefined) problems.push(`Pulumi.yaml config: got the path ${show(doc.config)} together with stackConfigDir; expected only stackConfigDir (the Pulumi CLI refuses both)`);
+        if (doc.stackConfigDir !== undefined)
+            problems.push(
+                `Pulumi.yaml config: got the path ${show(doc.config)} together with stackConfigDir; expected only stackConfigDir (the Pulumi CLI refuses both)`,
+            );
         else stackDir = path.resolve(dir, doc.config);
     } else if (isMap(doc.config)) {
         block = doc.config;
@@ -254,10 +300,13 @@ export function loadProjectFiles(dir: string): ProjectFiles {
             const full = qualifyKey(k);
             const head = k.split(/[.[]/)[0];
             if (full && (k.includes(":") || NS_KEYS.includes(head))) {
-                (misplaced[stack] ??= {})[full] = `${full}: found at the top level of ${file}, outside config:, where the Pulumi CLI ignores it; expected it indented under config:`;
+                (misplaced[stack] ??= {})[full] =
+                    `${full}: found at the top level of ${file}, outside config:, where the Pulumi CLI ignores it; expected it indented under config:`;
             } else {
                 const near = closest(k, STACK_FILE_KEYS);
-                problems.push(`${file}: unknown top-level key "${k}"${near ? `; did you mean "${near}"?` : ""}; expected only ${STACK_FILE_KEYS.join(", ")} (the Pulumi CLI ignores any other key, so what is under it is lost)`);
+                problems.push(
+                    `${file}: unknown top-level key "${k}"${near ? `; did you mean "${near}"?` : ""}; expected only ${STACK_FILE_KEYS.join(", ")} (the Pulumi CLI ignores any other key, so what is under it is lost)`,
+                );
             }
         }
         const block = sdoc.config;
@@ -265,7 +314,9 @@ export function loadProjectFiles(dir: string): ProjectFiles {
         for (const [k, v] of Object.entries(isMap(block) ? block : {})) {
             const full = qualifyKey(k);
             if (!full) {
-                problems.push(`${file} config.${k}: not a configuration key; expected <namespace>:<name> or a bare name in the project namespace (the Pulumi CLI refuses it)`);
+                problems.push(
+                    `${file} config.${k}: not a configuration key; expected <namespace>:<name> or a bare name in the project namespace (the Pulumi CLI refuses it)`,
+                );
             } else if (full in seen) {
                 problems.push(`${file} config.${k}: the key ${full} is also given as "${seen[full]}"; expected it once`);
             } else {
@@ -276,7 +327,8 @@ export function loadProjectFiles(dir: string): ProjectFiles {
         }
         stacks[stack] = cfg;
     }
-    if (Object.keys(stacks).length === 0 && unreadable.length === 0) problems.push(`${path.relative(dir, stackDir) || dir}: no Pulumi.<stack>.yaml files; expected at least one stack`);
+    if (Object.keys(stacks).length === 0 && unreadable.length === 0)
+        problems.push(`${path.relative(dir, stackDir) || dir}: no Pulumi.<stack>.yaml files; expected at least one stack`);
     return { dir, project, projectConfig, stacks, problems, unreadable, misplaced, declarations, refusedKeys };
 }
 
@@ -332,8 +384,13 @@ function setPath(target: unknown, pathSegs: readonly (string | number)[], value:
     } else if (typeof head === "number" && isMap(target)) {
         fail(`[${head}] is an index, but the value there is a map; expected a key`);
     }
-    const base: Record<string | number, unknown> | unknown[] =
-        Array.isArray(target) ? [...target] : isMap(target) ? { ...target } : typeof head === "number" ? [] : {};
+    const base: Record<string | number, unknown> | unknown[] = Array.isArray(target)
+        ? [...target]
+        : isMap(target)
+          ? { ...target }
+          : typeof head === "number"
+            ? []
+            : {};
     if (Array.isArray(base) && typeof head === "number" && head > base.length) fail(`index ${head} starts a new list; expected [0]`);
     (base as Record<string | number, unknown>)[head] = setPath((base as Record<string | number, unknown>)[head], rest, value, fail);
     return base;
@@ -367,7 +424,9 @@ export function mergeConfig(files: ProjectFiles, stack: string, overrides: reado
         // A path into an unset key edits the key's default (the defaulted services, tables, ...).
         if (current === undefined && o.path.length > 0 && o.key.startsWith(`${NS}:`)) current = defaultOf(o.key.slice(NS.length + 1));
         try {
-            merged[o.key] = setPath(current, o.path, o.value, (why) => { throw new ConfigError([`-c ${overrideText(o)}: ${why}`]); });
+            merged[o.key] = setPath(current, o.path, o.value, (why) => {
+                throw new ConfigError([`-c ${overrideText(o)}: ${why}`]);
+            });
         } catch (e) {
             if (!(e instanceof ConfigError)) throw e;
             problems.push(...e.problems);
@@ -400,29 +459,47 @@ function declarationProblems(files: ProjectFiles, stack: string, merged: RawConf
     for (const [full, d] of Object.entries(files.declarations ?? {})) {
         const v = merged[full];
         if (v === undefined) {
-            if (d.required) out.set(full, `${full}: got (missing); expected a value in this stack: Pulumi.yaml declares ${d.written} with neither value nor default, so every stack must set it (the Pulumi CLI refuses: Stack '${stack}' is missing configuration value '${d.written}')`);
+            if (d.required)
+                out.set(
+                    full,
+                    `${full}: got (missing); expected a value in this stack: Pulumi.yaml declares ${d.written} with neither value nor default, so every stack must set it (the Pulumi CLI refuses: Stack '${stack}' is missing configuration value '${d.written}')`,
+                );
             continue;
         }
         const secure = isMap(v) && typeof v.secure === "string" && Object.keys(v).length === 1;
-        if (d.secret && !secure) out.set(full, `${full}: got a plain value; expected an encrypted one (pulumi config set --secret): Pulumi.yaml declares ${d.written} secret (the Pulumi CLI refuses: Stack '${stack}' with configuration key '${d.written}' must be encrypted as it's secret)`);
+        if (d.secret && !secure)
+            out.set(
+                full,
+                `${full}: got a plain value; expected an encrypted one (pulumi config set --secret): Pulumi.yaml declares ${d.written} secret (the Pulumi CLI refuses: Stack '${stack}' with configuration key '${d.written}' must be encrypted as it's secret)`,
+            );
         // The CLI hands a stack's top-level scalar values around as strings; maps and lists keep their JSON types.
         const content = isMap(v) || Array.isArray(v) ? v : String(v);
         if (d.type && !secure && !matchesConfigType(d.type, d.items, content)) {
             const t = fullTypeName(d.type, d.items);
-            out.set(full, `${full}: got ${show(v)}; expected a value of type ${t}, as Pulumi.yaml declares (the Pulumi CLI refuses: Stack '${stack}' with configuration key '${d.written}' must be of type '${t}')`);
+            out.set(
+                full,
+                `${full}: got ${show(v)}; expected a value of type ${t}, as Pulumi.yaml declares (the Pulumi CLI refuses: Stack '${stack}' with configuration key '${d.written}' must be of type '${t}')`,
+            );
         }
     }
     return out;
 }
 
 export function loadFromFiles(
-    files: ProjectFiles, overrides: readonly Override[] = [], only?: readonly string[],
-    perStack: Readonly<Record<string, readonly Override[]>> = {}, opts: LoadOptions = {},
+    files: ProjectFiles,
+    overrides: readonly Override[] = [],
+    only?: readonly string[],
+    perStack: Readonly<Record<string, readonly Override[]>> = {},
+    opts: LoadOptions = {},
 ): StackConfig[] {
     const stackNames = Object.keys(files.stacks);
     const problems: string[] = [...(files.problems ?? [])];
-    for (const s of only ?? []) if (!(s in files.stacks)) problems.push(`--stack: got ${JSON.stringify(s)}; expected one of ${stackNames.join(", ")}`);
-    const scoped = [...overrides.filter((o) => o.stack !== undefined).map((o) => [o.stack as string, o] as const), ...Object.entries(perStack).flatMap(([s, os]) => os.map((o) => [s, o] as const))];
+    for (const s of only ?? [])
+        if (!(s in files.stacks)) problems.push(`--stack: got ${JSON.stringify(s)}; expected one of ${stackNames.join(", ")}`);
+    const scoped = [
+        ...overrides.filter((o) => o.stack !== undefined).map((o) => [o.stack as string, o] as const),
+        ...Object.entries(perStack).flatMap(([s, os]) => os.map((o) => [s, o] as const)),
+    ];
     for (const [s, o] of scoped) {
         if (!(s in files.stacks)) problems.push(`-c ${overrideText(o, s)}: got stack "${s}"; expected one of ${stackNames.join(", ")}`);
     }
@@ -467,7 +544,10 @@ export function loadFromFiles(
  * stacks (CIDR overlap, one strategy, one engine version) hold before anything is registered.
  */
 export function readStackConfigs(
-    dir: string, project: string, stack: string, runtimeConfig: Record<string, string>,
+    dir: string,
+    project: string,
+    stack: string,
+    runtimeConfig: Record<string, string>,
     peerConfig?: Readonly<Record<string, Record<string, unknown>>>,
 ): { self: StackConfig; all: StackConfig[] } {
     let files: ProjectFiles;

@@ -19,7 +19,7 @@ export const CROSS_REGION_EXCEPTIONS: readonly CrossRegionException[] = [
         type: T.metricAlarm,
         region: "us-east-1",
         when: { namespace: "AWS/Route53" },
-        reason: "Route 53 publishes health-check metrics only in us-east-1 (Route 53 developer guide, \"Monitoring health checks using CloudWatch\")",
+        reason: 'Route 53 publishes health-check metrics only in us-east-1 (Route 53 developer guide, "Monitoring health checks using CloudWatch")',
     },
     {
         type: moduleOf(T.arcCluster),
@@ -34,6 +34,11 @@ export function exceptionApplies(e: CrossRegionException, type: string, region: 
 }
 
 /** Whether a resource of `type` with `inputs` may live in `region` although the stack is elsewhere. */
-export function allowedOutsideStackRegion(type: string, region: string, inputs: Readonly<Record<string, unknown>>, exceptions: readonly CrossRegionException[] = CROSS_REGION_EXCEPTIONS): boolean {
+export function allowedOutsideStackRegion(
+    type: string,
+    region: string,
+    inputs: Readonly<Record<string, unknown>>,
+    exceptions: readonly CrossRegionException[] = CROSS_REGION_EXCEPTIONS,
+): boolean {
     return exceptions.some((e) => exceptionApplies(e, type, region, (k) => inputs[k]));
 }

@@ -16,7 +16,12 @@ export function formatDuration(seconds: number): string {
     let s = Math.round(seconds);
     if (s === 0) return "0s";
     const parts: string[] = [];
-    for (const [u, n] of [["d", 86400], ["h", 3600], ["m", 60], ["s", 1]] as const) {
+    for (const [u, n] of [
+        ["d", 86400],
+        ["h", 3600],
+        ["m", 60],
+        ["s", 1],
+    ] as const) {
         if (s >= n) {
             parts.push(`${Math.floor(s / n)}${u}`);
             s %= n;

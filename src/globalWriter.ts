@@ -90,8 +90,9 @@ export function writerMoveError(code: WriterMoveErrorCode, message: string): Wri
 
 export function isWriterMoveError(e: unknown): e is WriterMoveError {
     const err = e as { name?: unknown; code?: unknown; message?: unknown } | null;
-    return typeof err === "object" && err !== null && err.name === "WriterMoveError"
-        && typeof err.code === "string" && typeof err.message === "string";
+    return (
+        typeof err === "object" && err !== null && err.name === "WriterMoveError" && typeof err.code === "string" && typeof err.message === "string"
+    );
 }
 
 /**
@@ -190,9 +191,14 @@ export async function moveGlobalWriter(req: WriterMoveRequest, opts: WriterMoveO
     const now = opts.now ?? Date.now;
     const pollMs = opts.pollIntervalMs ?? 15_000;
     const timeoutMs = opts.timeoutMs ?? 45 * 60_000;
-    if (!WRITER_MOVE_MODES.includes(mode)) throw writerMoveError("invalid-request", `mode: got ${JSON.stringify(mode)}; expected one of ${WRITER_MOVE_MODES.join(", ")}`);
+    if (!WRITER_MOVE_MODES.includes(mode))
+        throw writerMoveError("invalid-request", `mode: got ${JSON.stringify(mode)}; expected one of ${WRITER_MOVE_MODES.join(", ")}`);
     const region = typeof target === "string" ? regionOfArn(target) : undefined;
-    if (!region) throw writerMoveError("invalid-request", `targetClusterArn: got ${JSON.stringify(target)}; expected an Aurora cluster ARN arn:aws:rds:<region>:<account>:cluster:<id>`);
+    if (!region)
+        throw writerMoveError(
+            "invalid-request",
+            `targetClusterArn: got ${JSON.stringify(target)}; expected an Aurora cluster ARN arn:aws:rds:<region>:<account>:cluster:<id>`,
+        );
     // Every call goes to the target's region: in a failover the old writer's region may be down.
     const rds = opts.rds(region);
 
@@ -200,12 +206,18 @@ export async function moveGlobalWriter(req: WriterMoveRequest, opts: WriterMoveO
     const members = gc.GlobalClusterMembers ?? [];
     const previous = writerOf(gc);
     if (!members.some((m) => m.DBClusterArn === target)) {
-        throw writerMoveError("not-a-member", `cluster ${target} is not a member of global cluster ${id} (members: ${members.map((m) => m.DBClusterArn).join(", ") || "none"}); it must join the global cluster before it can become the writer`);
+        throw writerMoveError(
+            "not-a-member",
+            `cluster ${target} is not a member of global cluster ${id} (members: ${members.map((m) => m.DBClusterArn).join(", ") || "none"}); it must join the global cluster before it can become the writer`,
+        );
     }
     if (moveInProgress(gc)) {
         const fs = gc.FailoverState!;
         if (fs.ToDbClusterArn !== target) {
-            throw writerMoveError("move-in-progress", `global cluster ${id} is already moving its writer from ${fs.FromDbClusterArn} to ${fs.ToDbClusterArn} (${fs.Status}); wait for it to finish, then run again`);
+            throw writerMoveError(
+                "move-in-progress",
+                `global cluster ${id} is already moving its writer from ${fs.FromDbClusterArn} to ${fs.ToDbClusterArn} (${fs.Status}); wait for it to finish, then run again`,
+            );
         }
         log(`a move to ${target} is already ${fs.Status}; waiting for it`);
         await waitForWriter(rds, id, target, { pollMs, timeoutMs, sleep, now, log });
@@ -216,13 +228,19 @@ export async function moveGlobalWriter(req: WriterMoveRequest, opts: WriterMoveO
         return { outcome: "already-writer", writerClusterArn: target, previousWriterArn: previous };
     }
     if (mode === "switchover" && gc.Status !== "available") {
-        throw writerMoveError("not-available", `global cluster ${id} is ${gc.Status ?? "in an unknown state"}; a managed switchover needs it available (use failoverMode unplanned only when the primary region is down)`);
+        throw writerMoveError(
+            "not-available",
+            `global cluster ${id} is ${gc.Status ?? "in an unknown state"}; a managed switchover needs it available (use failoverMode unplanned only when the primary region is down)`,
+        );
     }
 
     // Preconditions on the target (and, for a switchover, on every member: all must run the same version).
     const targetCluster = await describeCluster(rds, target);
     if ((targetCluster.DBClusterMembers ?? []).length === 0) {
-        throw writerMoveError("headless-target", `cluster ${target} has no DB instances; a headless secondary cannot become the writer: add an instance (the new primary's shape does) and run again`);
+        throw writerMoveError(
+            "headless-target",
+            `cluster ${target} has no DB instances; a headless secondary cannot become the writer: add an instance (the new primary's shape does) and run again`,
+        );
     }
     const versions = new Map<string, string>([[target, targetCluster.EngineVersion ?? "unknown"]]);
     if (gc.EngineVersion) versions.set(`global cluster ${id}`, gc.EngineVersion);
@@ -235,7 +253,10 @@ export async function moveGlobalWriter(req: WriterMoveRequest, opts: WriterMoveO
         }
     }
     if (new Set(versions.values()).size > 1) {
-        throw writerMoveError("engine-versions-differ", `engine versions differ (${[...versions].map(([k, v]) => `${k}: ${v}`).join("; ")}); a ${mode} needs the same engine version in every region: upgrade the members first`);
+        throw writerMoveError(
+            "engine-versions-differ",
+            `engine versions differ (${[...versions].map(([k, v]) => `${k}: ${v}`).join("; ")}); a ${mode} needs the same engine version in every region: upgrade the members first`,
+        );
     }
 
     try {
@@ -247,7 +268,10 @@ export async function moveGlobalWriter(req: WriterMoveRequest, opts: WriterMoveO
             await rds.send(new FailoverGlobalClusterCommand({ GlobalClusterIdentifier: id, TargetDbClusterIdentifier: target, AllowDataLoss: true }));
         }
     } catch (e) {
-        throw writerMoveError("api-error", `${mode === "switchover" ? "SwitchoverGlobalCluster" : "FailoverGlobalCluster"}(${id} → ${target}) failed: ${describeError(e)}`);
+        throw writerMoveError(
+            "api-error",
+            `${mode === "switchover" ? "SwitchoverGlobalCluster" : "FailoverGlobalCluster"}(${id} → ${target}) failed: ${describeError(e)}`,
+        );
     }
     await waitForWriter(rds, id, target, { pollMs, timeoutMs, sleep, now, log });
     return { outcome: mode === "switchover" ? "switched-over" : "failed-over", writerClusterArn: target, previousWriterArn: previous };
@@ -271,7 +295,10 @@ async function waitForWriter(rds: RDSClient, id: string, target: string, w: Wait
         const seen = `status ${gc.Status ?? "unknown"}, writer ${writer ?? "none"}${moveInProgress(gc) ? `, move ${gc.FailoverState?.Status}` : ""}`;
         if (gc.Status === "available" && writer === target && !moveInProgress(gc)) return;
         if (w.now() >= deadline) {
-            throw writerMoveError("timeout", `timed out after ${duration(w.timeoutMs)} waiting for ${target} to become the writer of ${id} (last seen: ${seen}); check the RDS console, then run again (the move is idempotent)`);
+            throw writerMoveError(
+                "timeout",
+                `timed out after ${duration(w.timeoutMs)} waiting for ${target} to become the writer of ${id} (last seen: ${seen}); check the RDS console, then run again (the move is idempotent)`,
+            );
         }
         // One line per state change, not per poll: a 45-minute wait would otherwise print 180 identical lines.
         if (seen !== last) w.log(`waiting: ${seen}`);

@@ -52,16 +52,22 @@ export function factProblems(stacks: readonly StackConfig[], facts: ReadonlyMap<
         const tag = `[stack ${s.stack}] `;
         const n = s.network.azCount;
         if (n > f.azs.length) {
-            p.push(`${tag}securecart:network.azCount: got ${n}; expected at most ${f.azs.length}, the AZs available in ${s.region} (${f.azs.join(", ") || "none"})`);
+            p.push(
+                `${tag}securecart:network.azCount: got ${n}; expected at most ${f.azs.length}, the AZs available in ${s.region} (${f.azs.join(", ") || "none"})`,
+            );
         }
         const type = s.web.instanceType;
         const used = f.azs.slice(0, n);
         const offered = f.instanceTypeAzs[type] ?? [];
         const missing = used.filter((az) => !offered.includes(az));
         if (offered.length === 0) {
-            p.push(`${tag}securecart:web.instanceType: got "${type}"; expected an instance type EC2 offers in ${s.region} (it offers "${type}" in none of its AZs)`);
+            p.push(
+                `${tag}securecart:web.instanceType: got "${type}"; expected an instance type EC2 offers in ${s.region} (it offers "${type}" in none of its AZs)`,
+            );
         } else if (missing.length) {
-            p.push(`${tag}securecart:web.instanceType: got "${type}"; expected one offered in every AZ the network uses (${used.join(", ")}); ${s.region} does not offer it in ${missing.join(", ")}`);
+            p.push(
+                `${tag}securecart:web.instanceType: got "${type}"; expected one offered in every AZ the network uses (${used.join(", ")}); ${s.region} does not offer it in ${missing.join(", ")}`,
+            );
         }
     }
     return p;
@@ -71,7 +77,11 @@ async function lookUpFacts(region: string, instanceTypes: readonly string[]): Pr
     const [zones, offerings] = await Promise.all([
         // The same query as components/network.ts, so both see the same AZs.
         aws.getAvailabilityZones({ region, state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }),
-        aws.ec2.getInstanceTypeOfferings({ region, locationType: "availability-zone", filters: [{ name: "instance-type", values: [...instanceTypes] }] }),
+        aws.ec2.getInstanceTypeOfferings({
+            region,
+            locationType: "availability-zone",
+            filters: [{ name: "instance-type", values: [...instanceTypes] }],
+        }),
     ]);
     const instanceTypeAzs: Record<string, string[]> = {};
     offerings.instanceTypes.forEach((t, i) => (instanceTypeAzs[t] ??= []).push(offerings.locations[i]));
@@ -82,7 +92,13 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
     let cfg: StackConfig;
     let stacks: StackConfig[];
     try {
-        ({ self: cfg, all: stacks } = readStackConfigs(opts.projectDir ?? process.cwd(), pulumi.getProject(), pulumi.getStack(), pulumi.runtime.allConfig(), opts.peerConfig));
+        ({ self: cfg, all: stacks } = readStackConfigs(
+            opts.projectDir ?? process.cwd(),
+            pulumi.getProject(),
+            pulumi.getStack(),
+            pulumi.runtime.allConfig(),
+            opts.peerConfig,
+        ));
     } catch (e) {
         // A user's mistake: one message, every problem, no stack trace.
         if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
@@ -145,7 +161,8 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
         failoverMode: cfg.failoverMode,
         drill: cfg.drill,
     });
-    if (plan.recovery.problems.length) throw new pulumi.RunError(new ConfigError(plan.recovery.problems.map((m) => `[stack ${cfg.stack}] ${m}`)).message);
+    if (plan.recovery.problems.length)
+        throw new pulumi.RunError(new ConfigError(plan.recovery.problems.map((m) => `[stack ${cfg.stack}] ${m}`)).message);
     const region = new Region("securecart", { config: cfg, stacks, plan, home, peers });
     return {
         region: cfg.region,

@@ -77,8 +77,7 @@ export const STATEFUL_TYPES: readonly string[] = [
  * switchover and failback.
  */
 export const DELETE_IS_WARNING: Readonly<Record<string, string>> = {
-    [T.clusterInstance]:
-        "an Aurora instance holds no data (the cluster volume does); the standby shape sets the instance count by role",
+    [T.clusterInstance]: "an Aurora instance holds no data (the cluster volume does); the standby shape sets the instance count by role",
 };
 
 export const STATEFUL_RULES: readonly ReplaceRule[] = [
@@ -104,7 +103,8 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
             { name: "sourceRegion" },
             { name: "storageEncrypted", computed: true },
         ],
-        note: "storageType forces replacement only for non-Aurora engines (CustomizeDiff ForceNewIf); globalClusterIdentifier " +
+        note:
+            "storageType forces replacement only for non-Aurora engines (CustomizeDiff ForceNewIf); globalClusterIdentifier " +
             "and replicationSourceIdentifier are updatable, but removing globalClusterIdentifier detaches a secondary.",
     },
     {
@@ -150,7 +150,8 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
             { name: "restoreToLatestTime" },
             { name: "importTable" },
         ],
-        note: "attributes, billing, GSIs, streams, TTL, PITR and SSE change in place; `replicas` is ignored by the owner " +
+        note:
+            "attributes, billing, GSIs, streams, TTL, PITR and SSE change in place; `replicas` is ignored by the owner " +
             "when replicas are TableReplica resources in other stacks. restoreSourceTableArn and importTable (both ForceNew) " +
             "were added to the schema after the version re-read; listed so the rule errs on the side of replacement.",
     },
@@ -158,11 +159,7 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
         type: T.tableReplica,
         terraform: "aws_dynamodb_table_replica",
         source: `${TF} internal/service/dynamodb/table_replica.go`,
-        properties: [
-            { name: "globalTableArn" },
-            { name: "kmsKeyArn", computed: true },
-            { name: "tableClassOverride" },
-        ],
+        properties: [{ name: "globalTableArn" }, { name: "kmsKeyArn", computed: true }, { name: "tableClassOverride" }],
     },
     {
         type: T.kmsKey,
@@ -193,20 +190,31 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
         type: T.bucket,
         terraform: "aws_s3_bucket",
         source: `${TF} internal/service/s3/bucket.go`,
-        properties: [{ name: "bucket", computed: true }, { name: "bucketPrefix", computed: true }, { name: "objectLockEnabled", computed: true }],
+        properties: [
+            { name: "bucket", computed: true },
+            { name: "bucketPrefix", computed: true },
+            { name: "objectLockEnabled", computed: true },
+        ],
         note: "objectLockEnabled (ForceNew) postdates the schema version re-read; listed so the rule errs on the side of replacement.",
     },
     {
         type: T.bucketV2,
         terraform: "aws_s3_bucket (BucketV2 is the same Terraform resource)",
         source: `${TF} internal/service/s3/bucket.go`,
-        properties: [{ name: "bucket", computed: true }, { name: "bucketPrefix", computed: true }, { name: "objectLockEnabled", computed: true }],
+        properties: [
+            { name: "bucket", computed: true },
+            { name: "bucketPrefix", computed: true },
+            { name: "objectLockEnabled", computed: true },
+        ],
     },
     {
         type: T.secret,
         terraform: "aws_secretsmanager_secret",
         source: `${TF} internal/service/secretsmanager/secret.go`,
-        properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }],
+        properties: [
+            { name: "name", computed: true },
+            { name: "namePrefix", computed: true },
+        ],
         note: "kmsKeyId, description, policy and replicas change in place.",
     },
     {
@@ -215,19 +223,32 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
         terraform: "random_password",
         source: "hashicorp/terraform-provider-random internal/provider/resource_password.go (schema v3: every argument has a RequiresReplace plan modifier)",
         properties: [
-            { name: "length" }, { name: "keepers" }, { name: "overrideSpecial" },
-            { name: "special", default: true }, { name: "upper", default: true }, { name: "lower", default: true },
-            { name: "numeric", default: true }, { name: "number", default: true },
-            { name: "minLower", default: 0 }, { name: "minUpper", default: 0 }, { name: "minNumeric", default: 0 }, { name: "minSpecial", default: 0 },
+            { name: "length" },
+            { name: "keepers" },
+            { name: "overrideSpecial" },
+            { name: "special", default: true },
+            { name: "upper", default: true },
+            { name: "lower", default: true },
+            { name: "numeric", default: true },
+            { name: "number", default: true },
+            { name: "minLower", default: 0 },
+            { name: "minUpper", default: 0 },
+            { name: "minNumeric", default: 0 },
+            { name: "minSpecial", default: 0 },
         ],
-        note: "overrideSpecial changing from \"\" to null does not replace (RequiresReplaceUnlessEmptyStringToNull).",
+        note: 'overrideSpecial changing from "" to null does not replace (RequiresReplaceUnlessEmptyStringToNull).',
     },
     {
         type: T.logGroup,
         terraform: "aws_cloudwatch_log_group",
         source: `${TF} internal/service/logs/group.go`,
-        properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }, { name: "logGroupClass", computed: true }],
-        note: "name, namePrefix and logGroupClass are Optional + Computed + ForceNew. kmsKeyId is updated in place " +
+        properties: [
+            { name: "name", computed: true },
+            { name: "namePrefix", computed: true },
+            { name: "logGroupClass", computed: true },
+        ],
+        note:
+            "name, namePrefix and logGroupClass are Optional + Computed + ForceNew. kmsKeyId is updated in place " +
             "(AssociateKmsKey / DisassociateKmsKey), retentionInDays by PutRetentionPolicy, skipDestroy and tags in place.",
     },
     {
@@ -235,7 +256,8 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
         terraform: "aws_ecr_repository",
         source: `${TF} internal/service/ecr/repository.go`,
         properties: [{ name: "name" }, { name: "encryptionConfigurations", removalSuppressed: true }],
-        note: "name is Required + ForceNew (Pulumi autonames it when absent, which would replace it). The encryption_configuration " +
+        note:
+            "name is Required + ForceNew (Pulumi autonames it when absent, which would replace it). The encryption_configuration " +
             "block is ForceNew, as are its encryption_type (default AES256) and kms_key; removing the block is suppressed " +
             "(SuppressMissingOptionalConfigurationBlock). imageTagMutability, imageScanningConfiguration, forceDelete and tags " +
             "change in place. Re-read at a pre-v6 schema version.",
@@ -250,49 +272,132 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
  */
 export const OTHER_RULES: readonly ReplaceRule[] = [
     {
-        type: T.vpc, terraform: "aws_vpc", reread: false, source: `${TF} internal/service/ec2/vpc_.go`,
-        properties: [{ name: "cidrBlock", computed: true }, { name: "instanceTenancy", default: "default" }],
+        type: T.vpc,
+        terraform: "aws_vpc",
+        reread: false,
+        source: `${TF} internal/service/ec2/vpc_.go`,
+        properties: [
+            { name: "cidrBlock", computed: true },
+            { name: "instanceTenancy", default: "default" },
+        ],
     },
     {
-        type: T.subnet, terraform: "aws_subnet", reread: false, source: `${TF} internal/service/ec2/vpc_subnet.go`,
-        properties: [{ name: "availabilityZone", computed: true }, { name: "availabilityZoneId", computed: true }, { name: "cidrBlock" }, { name: "vpcId" }],
+        type: T.subnet,
+        terraform: "aws_subnet",
+        reread: false,
+        source: `${TF} internal/service/ec2/vpc_subnet.go`,
+        properties: [
+            { name: "availabilityZone", computed: true },
+            { name: "availabilityZoneId", computed: true },
+            { name: "cidrBlock" },
+            { name: "vpcId" },
+        ],
     },
     {
-        type: T.securityGroup, terraform: "aws_security_group", reread: false, source: `${TF} internal/service/ec2/vpc_security_group.go`,
-        properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }, { name: "description", default: "Managed by Pulumi" }, { name: "vpcId", computed: true }],
+        type: T.securityGroup,
+        terraform: "aws_security_group",
+        reread: false,
+        source: `${TF} internal/service/ec2/vpc_security_group.go`,
+        properties: [
+            { name: "name", computed: true },
+            { name: "namePrefix", computed: true },
+            { name: "description", default: "Managed by Pulumi" },
+            { name: "vpcId", computed: true },
+        ],
     },
     {
-        type: T.healthCheck, terraform: "aws_route53_health_check", source: `${TF} internal/service/route53/health_check.go`,
-        properties: [{ name: "type" }, { name: "requestInterval" }, { name: "measureLatency", default: false }, { name: "referenceName" }, { name: "routingControlArn" }],
+        type: T.healthCheck,
+        terraform: "aws_route53_health_check",
+        source: `${TF} internal/service/route53/health_check.go`,
+        properties: [
+            { name: "type" },
+            { name: "requestInterval" },
+            { name: "measureLatency", default: false },
+            { name: "referenceName" },
+            { name: "routingControlArn" },
+        ],
         note: "invertHealthcheck (the outage drill) and failureThreshold change in place.",
     },
     {
-        type: T.targetGroup, terraform: "aws_lb_target_group", reread: false, source: `${TF} internal/service/elbv2/target_group.go`,
-        properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }, { name: "port" }, { name: "protocol" }, { name: "vpcId" }, { name: "targetType", default: "instance" }],
+        type: T.targetGroup,
+        terraform: "aws_lb_target_group",
+        reread: false,
+        source: `${TF} internal/service/elbv2/target_group.go`,
+        properties: [
+            { name: "name", computed: true },
+            { name: "namePrefix", computed: true },
+            { name: "port" },
+            { name: "protocol" },
+            { name: "vpcId" },
+            { name: "targetType", default: "instance" },
+        ],
     },
     {
-        type: T.loadBalancer, terraform: "aws_lb", reread: false, source: `${TF} internal/service/elbv2/load_balancer.go`,
-        properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }, { name: "internal", computed: true }, { name: "loadBalancerType", default: "application" }],
+        type: T.loadBalancer,
+        terraform: "aws_lb",
+        reread: false,
+        source: `${TF} internal/service/elbv2/load_balancer.go`,
+        properties: [
+            { name: "name", computed: true },
+            { name: "namePrefix", computed: true },
+            { name: "internal", computed: true },
+            { name: "loadBalancerType", default: "application" },
+        ],
     },
     {
-        type: T.taskDefinition, terraform: "aws_ecs_task_definition", reread: false, source: `${TF} internal/service/ecs/task_definition.go`,
-        properties: ["containerDefinitions", "family", "cpu", "memory", "networkMode", "executionRoleArn", "taskRoleArn", "requiresCompatibilities", "volumes", "runtimePlatform", "ephemeralStorage"].map((name) => ({ name })),
+        type: T.taskDefinition,
+        terraform: "aws_ecs_task_definition",
+        reread: false,
+        source: `${TF} internal/service/ecs/task_definition.go`,
+        properties: [
+            "containerDefinitions",
+            "family",
+            "cpu",
+            "memory",
+            "networkMode",
+            "executionRoleArn",
+            "taskRoleArn",
+            "requiresCompatibilities",
+            "volumes",
+            "runtimePlatform",
+            "ephemeralStorage",
+        ].map((name) => ({ name })),
         note: "a task definition revision is immutable: every change registers a new revision.",
     },
     {
-        type: T.dbSubnetGroup, terraform: "aws_db_subnet_group", reread: false, source: `${TF} internal/service/rds/subnet_group.go`,
-        properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }],
+        type: T.dbSubnetGroup,
+        terraform: "aws_db_subnet_group",
+        reread: false,
+        source: `${TF} internal/service/rds/subnet_group.go`,
+        properties: [
+            { name: "name", computed: true },
+            { name: "namePrefix", computed: true },
+        ],
     },
     {
-        type: T.iamRole, terraform: "aws_iam_role", reread: false, source: `${TF} internal/service/iam/role.go`,
-        properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }, { name: "path", default: "/" }],
+        type: T.iamRole,
+        terraform: "aws_iam_role",
+        reread: false,
+        source: `${TF} internal/service/iam/role.go`,
+        properties: [
+            { name: "name", computed: true },
+            { name: "namePrefix", computed: true },
+            { name: "path", default: "/" },
+        ],
     },
 ];
 
 const BY_TYPE = new Map<string, ReplaceRule>([...STATEFUL_RULES, ...OTHER_RULES].map((r) => [r.type, r]));
 
 /** Global types with no `region` input (Route 53, IAM, ARC, ...): region never forces their replacement. */
-const NO_REGION_PREFIXES = ["aws:iam/", "aws:route53/", "aws:route53recoverycontrol/", "aws:cloudfront/", "aws:globalaccelerator/", "aws:organizations/"];
+const NO_REGION_PREFIXES = [
+    "aws:iam/",
+    "aws:route53/",
+    "aws:route53recoverycontrol/",
+    "aws:cloudfront/",
+    "aws:globalaccelerator/",
+    "aws:organizations/",
+];
 
 export function isStateful(type: string): boolean {
     return STATEFUL_TYPES.includes(type);
@@ -337,7 +442,11 @@ export function replaceReason(type: string, property: string, before: unknown, a
     const source = rule.source;
     if (a === undefined && (prop.computed || prop.removalSuppressed)) return undefined; // provider keeps the live value
     if (b === undefined && prop.computed) {
-        return { property, why: `${property} is set where it was left to the provider (ForceNew, Optional+Computed): replaced unless the live value already equals ${show(a)}`, source };
+        return {
+            property,
+            why: `${property} is set where it was left to the provider (ForceNew, Optional+Computed): replaced unless the live value already equals ${show(a)}`,
+            source,
+        };
     }
     return { property, why: `${property} ${show(b)} → ${show(a)} (ForceNew)`, source };
 }

@@ -135,9 +135,7 @@ export function planRegion(i: StrategyInputs): RegionPlan {
 
     // Outbound NAT: full redundancy wherever traffic is served; one gateway where compute only idles or runs
     // scaled down; none where no compute exists.
-    const nat: NatStrategy = i.natOverride ?? (primary || i.strategy === "active-active"
-        ? "one-per-az"
-        : computeExists ? "single" : "none");
+    const nat: NatStrategy = i.natOverride ?? (primary || i.strategy === "active-active" ? "one-per-az" : computeExists ? "single" : "none");
 
     const primaryInstances = 1 + i.auroraReaders;
     const recovery = planRecovery({ strategy: i.strategy, role: i.role, isHome: i.isHome, liveInstances: primaryInstances, ...(i.recovery ?? {}) });
@@ -187,16 +185,19 @@ export function planRegion(i: StrategyInputs): RegionPlan {
         dns: {
             ...(i.strategy === "active-active"
                 ? { routing: "latency" as const }
-                // Record types stay with the region (home PRIMARY, the other SECONDARY): Route 53 rejects a
-                // second PRIMARY (or SECONDARY) record for the same name, so two stacks cannot flip their types
-                // one `pulumi up` at a time. The primary role moves by health instead: a standby that holds the
-                // PRIMARY record has its health check forced unhealthy, so Route 53 answers with the other.
-                : { routing: "failover" as const, failoverRole: i.isHome ? "PRIMARY" as const : "SECONDARY" as const }),
-            forcedUnhealthy: i.drill === "outage"
-                ? "outage-drill"
-                : !primary && i.failoverMode === "unplanned"
-                    ? "fenced-after-unplanned-failover"
-                    : !primary && i.isHome && i.strategy !== "active-active" ? "standby-holds-primary-record" : undefined,
+                : // Record types stay with the region (home PRIMARY, the other SECONDARY): Route 53 rejects a
+                  // second PRIMARY (or SECONDARY) record for the same name, so two stacks cannot flip their types
+                  // one `pulumi up` at a time. The primary role moves by health instead: a standby that holds the
+                  // PRIMARY record has its health check forced unhealthy, so Route 53 answers with the other.
+                  { routing: "failover" as const, failoverRole: i.isHome ? ("PRIMARY" as const) : ("SECONDARY" as const) }),
+            forcedUnhealthy:
+                i.drill === "outage"
+                    ? "outage-drill"
+                    : !primary && i.failoverMode === "unplanned"
+                      ? "fenced-after-unplanned-failover"
+                      : !primary && i.isHome && i.strategy !== "active-active"
+                        ? "standby-holds-primary-record"
+                        : undefined,
         },
         // The writer follows primaryRegion: the new primary's stack moves it (a no-op when it is already
         // there). Backup-restore has no replication, so there is nothing to move; it restores instead.
@@ -296,13 +297,15 @@ export function readsPeerRecovery(strategy: Strategy, isHome: boolean): boolean 
     return isHome && strategy === "backup-restore";
 }
 
-export function planRecovery(i: {
-    readonly strategy: Strategy;
-    readonly role: Role;
-    readonly isHome: boolean;
-    /** Aurora instances of a live, serving tier. */
-    readonly liveInstances: number;
-} & RecoveryInputs): RecoveryPlan {
+export function planRecovery(
+    i: {
+        readonly strategy: Strategy;
+        readonly role: Role;
+        readonly isHome: boolean;
+        /** Aurora instances of a live, serving tier. */
+        readonly liveInstances: number;
+    } & RecoveryInputs,
+): RecoveryPlan {
     const held = [...new Set(i.held ?? [])].sort((a, b) => a - b);
     const retire = i.retire ?? "keep";
     const primary = i.role === "primary";
@@ -311,9 +314,11 @@ export function planRecovery(i: {
     if (i.strategy !== "backup-restore") {
         // The replicated strategies replicate the founding tier; a recovery tier is outside the global database.
         if (held.length) {
-            problems.push(`securecart:strategy: got "${i.strategy}"; this region holds backup-restore recovery tiers ${held.map((g) => `r${g}`).join(", ")}, ` +
-                "which a replicated strategy would not keep (and whose newest, if it is the live data, is outside the global database). " +
-                "Stay on backup-restore until they are retired (recovery.retire: unprotect, then delete); moving live data back into the global database is not supported yet");
+            problems.push(
+                `securecart:strategy: got "${i.strategy}"; this region holds backup-restore recovery tiers ${held.map((g) => `r${g}`).join(", ")}, ` +
+                    "which a replicated strategy would not keep (and whose newest, if it is the live data, is outside the global database). " +
+                    "Stay on backup-restore until they are retired (recovery.retire: unprotect, then delete); moving live data back into the global database is not supported yet",
+            );
         }
         return { liveGeneration: 0, tiers: [], retired: [], problems };
     }
@@ -351,7 +356,10 @@ export function planRecovery(i: {
     for (const g of generations) {
         const isLive = g === live;
         const superseded = !isLive && g <= supersededBelowOrAt;
-        if (superseded && retire === "delete") { retired.push(g); continue; }
+        if (superseded && retire === "delete") {
+            retired.push(g);
+            continue;
+        }
         const source: RecoverySource = created && g === live ? created : sourceOf(i, g);
         tiers.push({
             generation: g,

@@ -45,7 +45,11 @@ function problemsIn(dir: string, ...ov: string[]): Promise<readonly string[]> {
 
 /** -c overrides exactly as the plan CLI parses them. */
 function cli(ov: readonly string[]): Override[] {
-    return parseArgs(ov.flatMap((o) => ["-c", o]), PLAN_FLAGS, PLAN_VALUE_FLAGS).overrides;
+    return parseArgs(
+        ov.flatMap((o) => ["-c", o]),
+        PLAN_FLAGS,
+        PLAN_VALUE_FLAGS,
+    ).overrides;
 }
 
 const replaceIn = (from: string, to: string) => (text: string) => {
@@ -67,7 +71,10 @@ const ZOD_WORDING = /expected a (object|array|record)\b|Invalid input|received|T
 const NAMES_SOMETHING = /^(\[stacks? [^\]]+\] )?(securecart:|aws:|Pulumi\.[^ ]*yaml|-c |--)[^ ]*/;
 
 function has(problems: readonly string[], re: RegExp): void {
-    assert.ok(problems.some((p) => re.test(p)), `no problem matched ${re}:\n${problems.join("\n")}`);
+    assert.ok(
+        problems.some((p) => re.test(p)),
+        `no problem matched ${re}:\n${problems.join("\n")}`,
+    );
 }
 
 function wellFormed(problems: readonly string[]): void {
@@ -100,15 +107,23 @@ async function rejectsWithUsage(p: Promise<unknown> | unknown): Promise<string> 
     throw new Error("expected a UsageError or ConfigError, but it resolved");
 }
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+}
 
 function runTool(script: string, ...args: string[]): Promise<Run> {
     return new Promise((resolve) => {
         const child = spawn(process.execPath, [...toolArgs(script), ...args], { cwd: PROJECT_DIR });
         let stdout = "";
         let stderr = "";
-        child.stdout.on("data", (d) => { stdout += d; });
-        child.stderr.on("data", (d) => { stderr += d; });
+        child.stdout.on("data", (d) => {
+            stdout += d;
+        });
+        child.stderr.on("data", (d) => {
+            stderr += d;
+        });
         child.on("close", (code) => resolve({ code, stdout, stderr }));
     });
 }
@@ -143,12 +158,16 @@ async function exitsTwo(name: string, re: RegExp): Promise<void> {
 
 describe("bad input: every mistake is refused cleanly (issue 11)", function () {
     this.timeout(180000);
-    before(() => { processes(); });
+    before(() => {
+        processes();
+    });
 
     // -----------------------------------------------------------------------------------------------------
     describe("1. an empty or null value is never coerced into a number", () => {
         it("-c key= (empty) is refused, naming the key as an empty value", async () => {
-            const problems = await configProblems(() => loadFromFiles(files, overrides("web.minSize=", "dns.failureThreshold=", "capacity.warmStandbyFraction=")));
+            const problems = await configProblems(() =>
+                loadFromFiles(files, overrides("web.minSize=", "dns.failureThreshold=", "capacity.warmStandbyFraction=")),
+            );
             has(problems, /securecart:web\.minSize: got an empty value \(""\); expected a whole number from 0 to 1000/);
             has(problems, /securecart:dns\.failureThreshold: got an empty value/);
             has(problems, /securecart:capacity\.warmStandbyFraction: got an empty value/);
@@ -167,7 +186,9 @@ describe("bad input: every mistake is refused cleanly (issue 11)", function () {
 
         it("null, true or a list is not a number either", async () => {
             for (const v of [null, true, [], ""]) {
-                const problems = await configProblems(() => parseStackConfig("securecart", "prod", { ...base(), "securecart:backup": { intervalHours: v } }));
+                const problems = await configProblems(() =>
+                    parseStackConfig("securecart", "prod", { ...base(), "securecart:backup": { intervalHours: v } }),
+                );
                 has(problems, /securecart:backup\.intervalHours: got .*; expected a whole number/);
             }
         });
@@ -181,7 +202,13 @@ describe("bad input: every mistake is refused cleanly (issue 11)", function () {
     // -----------------------------------------------------------------------------------------------------
     describe("2. no argument is silently ignored, by any CLI", () => {
         it("plan: a stray positional, --base, a value on a flag and a doubled --policy-config are refused, all at once", () => {
-            const msg = usageProblems(() => parseArgs(["stray", "--base", "strategy=pilot-light", "--json=false", "--policy-config", "a.json", "--policy-config", "b.json", "--stack="], PLAN_FLAGS, PLAN_VALUE_FLAGS));
+            const msg = usageProblems(() =>
+                parseArgs(
+                    ["stray", "--base", "strategy=pilot-light", "--json=false", "--policy-config", "a.json", "--policy-config", "b.json", "--stack="],
+                    PLAN_FLAGS,
+                    PLAN_VALUE_FLAGS,
+                ),
+            );
             assert.match(msg, /"stray"[^:]*: unexpected argument/);
             assert.match(msg, /--base: unknown option; allowed: --stack NAME, -c key=value/);
             assert.match(msg, /--json=false: --json takes no value/);
@@ -190,11 +217,26 @@ describe("bad input: every mistake is refused cleanly (issue 11)", function () {
         });
 
         it("policy:check takes exactly one plan file and no --stack/-c; bench takes nothing; drill takes no positional", async () => {
-            assert.match(usageProblems(() => parseArgs(["a.json", "b.json"], POLICY_CHECK_ARGS)), /got 2 PLAN\.json argument\(s\); expected exactly 1/);
-            assert.match(usageProblems(() => parseArgs([], POLICY_CHECK_ARGS)), /got 0 PLAN\.json argument\(s\)/);
-            assert.match(usageProblems(() => parseArgs(["p.json", "-c", "x=y"], POLICY_CHECK_ARGS)), /-c: unknown option/);
-            assert.match(usageProblems(() => parseArgs(["--runs", "5"], BENCH_ARGS)), /--runs: unknown option; allowed: no arguments/);
-            assert.match(usageProblems(() => parseArgs(["--all-stacks", "prod"], DRILL_ARGS)), /"prod": unexpected argument/);
+            assert.match(
+                usageProblems(() => parseArgs(["a.json", "b.json"], POLICY_CHECK_ARGS)),
+                /got 2 PLAN\.json argument\(s\); expected exactly 1/,
+            );
+            assert.match(
+                usageProblems(() => parseArgs([], POLICY_CHECK_ARGS)),
+                /got 0 PLAN\.json argument\(s\)/,
+            );
+            assert.match(
+                usageProblems(() => parseArgs(["p.json", "-c", "x=y"], POLICY_CHECK_ARGS)),
+                /-c: unknown option/,
+            );
+            assert.match(
+                usageProblems(() => parseArgs(["--runs", "5"], BENCH_ARGS)),
+                /--runs: unknown option; allowed: no arguments/,
+            );
+            assert.match(
+                usageProblems(() => parseArgs(["--all-stacks", "prod"], DRILL_ARGS)),
+                /"prod": unexpected argument/,
+            );
             assert.match(await rejectsWithUsage(runPolicyCheck(["a.json", "b.json"])), /expected exactly 1/);
             assert.match(await rejectsWithUsage(runDrill(["--all-stacks", "extra"])), /"extra": unexpected argument/);
             assert.match(await rejectsWithUsage(Promise.resolve().then(() => runBench(["extra"]))), /"extra": unexpected argument/);
@@ -211,42 +253,61 @@ describe("bad input: every mistake is refused cleanly (issue 11)", function () {
     describe("3. Pulumi.yaml's config: is read, and refused, the way the Pulumi CLI does", () => {
         it("a project key given a map without value: is refused, naming the key (not silently ignored)", async () => {
             const problems = await problemsIn(projectWith({ "Pulumi.yaml": replaceIn(TAGS_WRAPPED, TAGS_BARE) }));
-            has(problems, /^Pulumi\.yaml config\.securecart:tags: got attribute\(s\) "app", "owner", "costCenter"; expected a declaration with only type, items, description, secret, default, value .*put it under value:/);
+            has(
+                problems,
+                /^Pulumi\.yaml config\.securecart:tags: got attribute\(s\) "app", "owner", "costCenter"; expected a declaration with only type, items, description, secret, default, value .*put it under value:/,
+            );
         });
 
         it("a misspelt value: is refused with a suggestion, and the key is not reported missing again", async () => {
-            const problems = await problemsIn(projectWith({ "Pulumi.yaml": replaceIn("  securecart:dns:\n    value:", "  securecart:dns:\n    vaule:") }));
+            const problems = await problemsIn(
+                projectWith({ "Pulumi.yaml": replaceIn("  securecart:dns:\n    value:", "  securecart:dns:\n    vaule:") }),
+            );
             has(problems, /^Pulumi\.yaml config\.securecart:dns: got attribute\(s\) "vaule".*did you mean "value" for "vaule"\?/);
             assert.ok(!problems.some((p) => /securecart:dns: got \(missing\)/.test(p)), problems.join("\n"));
         });
 
         it("the CLI's declaration rules: other namespaces take value: only; default and value exclude each other; arrays need items; a typed default must match", async () => {
             const dir = projectWith({
-                "Pulumi.yaml": (t) => `${t}  aws:region:\n    default: us-east-1\n  aws:profile:\n    description: the profile\n  aws:skipMetadataApiCheck:\n    type: boolean\n    value: true\n`
-                    + "  securecart:stackOrg:\n    default: a\n    value: b\n  securecart:regionsList:\n    type: array\n  securecart:failoverMode:\n    type: integer\n    default: planned\n"
-                    + "  securecart:keepRestored: 1.5\n  securecart:drill:\n  securecart:failoverControl:\n    type: list\n  securecart:a:b:c: 1\n",
+                "Pulumi.yaml": (t) =>
+                    `${t}  aws:region:\n    default: us-east-1\n  aws:profile:\n    description: the profile\n  aws:skipMetadataApiCheck:\n    type: boolean\n    value: true\n` +
+                    "  securecart:stackOrg:\n    default: a\n    value: b\n  securecart:regionsList:\n    type: array\n  securecart:failoverMode:\n    type: integer\n    default: planned\n" +
+                    "  securecart:keepRestored: 1.5\n  securecart:drill:\n  securecart:failoverControl:\n    type: list\n  securecart:a:b:c: 1\n",
             });
             const problems = await problemsIn(dir);
-            has(problems, /^Pulumi\.yaml config\.aws:region\.default: a key outside the project namespace takes no default .*expected value: instead of default:/);
+            has(
+                problems,
+                /^Pulumi\.yaml config\.aws:region\.default: a key outside the project namespace takes no default .*expected value: instead of default:/,
+            );
             has(problems, /^Pulumi\.yaml config\.aws:profile: got no value:; expected value:/);
             has(problems, /^Pulumi\.yaml config\.aws:skipMetadataApiCheck\.type: a key outside the project namespace takes no type/);
             has(problems, /^Pulumi\.yaml config\.securecart:stackOrg: got both default: and value:; expected one of them/);
             has(problems, /^Pulumi\.yaml config\.securecart:regionsList: declares type array without items:/);
             has(problems, /^Pulumi\.yaml config\.securecart:failoverMode\.default: got "planned"; expected a value of the declared type integer/);
-            has(problems, /^Pulumi\.yaml config\.securecart:keepRestored: got 1\.5; expected a string, an integer, true\/false, a list, or a declaration map with value:/);
+            has(
+                problems,
+                /^Pulumi\.yaml config\.securecart:keepRestored: got 1\.5; expected a string, an integer, true\/false, a list, or a declaration map with value:/,
+            );
             has(problems, /^Pulumi\.yaml config\.securecart:drill: got an empty value; expected a string/);
-            has(problems, /^Pulumi\.yaml config\.securecart:failoverControl\.type: got "list"; expected one of string, integer, boolean, array, object/);
+            has(
+                problems,
+                /^Pulumi\.yaml config\.securecart:failoverControl\.type: got "list"; expected one of string, integer, boolean, array, object/,
+            );
             has(problems, /^Pulumi\.yaml config\.securecart:a:b:c: not a configuration key/);
             wellFormed(problems);
         });
 
         it("a key declared without value or default must be set by every stack; declared types and secrets are checked against the stacks", async () => {
             const dir = projectWith({
-                "Pulumi.yaml": (t) => `${t}  securecart:rtoTarget:\n    type: string\n    description: the RTO target\n  securecart:stackOrg:\n    type: integer\n    default: 7\n  securecart:keepRestored:\n    secret: true\n    default: false\n`,
+                "Pulumi.yaml": (t) =>
+                    `${t}  securecart:rtoTarget:\n    type: string\n    description: the RTO target\n  securecart:stackOrg:\n    type: integer\n    default: 7\n  securecart:keepRestored:\n    secret: true\n    default: false\n`,
                 "Pulumi.dr.yaml": (t) => `${t}  securecart:rtoTarget: 15m\n  securecart:stackOrg: acme\n`,
             });
             const problems = await problemsIn(dir);
-            has(problems, /^\[stack prod\] securecart:rtoTarget: got \(missing\); expected a value in this stack: .*Stack 'prod' is missing configuration value 'securecart:rtoTarget'/);
+            has(
+                problems,
+                /^\[stack prod\] securecart:rtoTarget: got \(missing\); expected a value in this stack: .*Stack 'prod' is missing configuration value 'securecart:rtoTarget'/,
+            );
             has(problems, /^\[stack dr\] securecart:stackOrg: got "acme"; expected a value of type integer, as Pulumi\.yaml declares/);
             has(problems, /securecart:keepRestored: got a plain value; expected an encrypted one .*must be encrypted as it's secret/);
             assert.ok(!problems.some((p) => /\[stack dr\] securecart:rtoTarget/.test(p)), "dr sets it");
@@ -254,14 +315,24 @@ describe("bad input: every mistake is refused cleanly (issue 11)", function () {
 
         it("what the CLI reads, read the same way: a bare project value is its default, ns:config:key is ns:key, stackConfigDir holds the stack files", async () => {
             const dir = projectWith({
-                "Pulumi.yaml": (t) => replaceIn("  securecart:strategy:\n    value: warm-standby\n", "  securecart:strategy: pilot-light\n  securecart:config:failoverControl:\n    value: dns\n")(t) + "stackConfigDir: stacks\n",
+                "Pulumi.yaml": (t) =>
+                    replaceIn(
+                        "  securecart:strategy:\n    value: warm-standby\n",
+                        "  securecart:strategy: pilot-light\n  securecart:config:failoverControl:\n    value: dns\n",
+                    )(t) + "stackConfigDir: stacks\n",
                 "stacks/Pulumi.prod.yaml": () => fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8"),
                 "stacks/Pulumi.dr.yaml": () => fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dr.yaml"), "utf8"),
             });
             fs.rmSync(path.join(dir, "Pulumi.prod.yaml"));
             fs.rmSync(path.join(dir, "Pulumi.dr.yaml"));
             const stacks = loadFromFiles(loadProjectFiles(dir));
-            assert.deepEqual(stacks.map((s) => [s.stack, s.strategy, s.failoverControl]), [["dr", "pilot-light", "dns"], ["prod", "pilot-light", "dns"]]);
+            assert.deepEqual(
+                stacks.map((s) => [s.stack, s.strategy, s.failoverControl]),
+                [
+                    ["dr", "pilot-light", "dns"],
+                    ["prod", "pilot-light", "dns"],
+                ],
+            );
         });
 
         it("property: malformed Pulumi.yaml config entries are refused, naming the key", async () => {
@@ -269,26 +340,50 @@ describe("bad input: every mistake is refused cleanly (issue 11)", function () {
             const key = fc.constantFrom("securecart:stackOrg", "securecart:web", "securecart:drill", "aws:region", "failoverControl", "aws:profile");
             const typo = fc.constantFrom("vaule", "valeu", "Value", "values", "defualt", "val");
             const entry = fc.oneof(
-                fc.record({ kind: fc.constant("bare map"), v: fc.dictionary(fc.stringMatching(/^[a-z]{3,8}$/).filter((k) => !["type", "items", "description", "secret", "default", "value"].includes(k)), fc.string({ maxLength: 8 }), { minKeys: 1, maxKeys: 3 }) }),
+                fc.record({
+                    kind: fc.constant("bare map"),
+                    v: fc.dictionary(
+                        fc.stringMatching(/^[a-z]{3,8}$/).filter((k) => !["type", "items", "description", "secret", "default", "value"].includes(k)),
+                        fc.string({ maxLength: 8 }),
+                        { minKeys: 1, maxKeys: 3 },
+                    ),
+                }),
                 fc.record({ kind: fc.constant("typo"), v: typo.chain((t) => fc.constant({ [t]: "x" })) }),
                 fc.record({ kind: fc.constant("both"), v: fc.constant({ default: "a", value: "b" }) }),
-                fc.record({ kind: fc.constant("bad type"), v: fc.constantFrom("list", "number", "map", "str").map((t) => ({ type: t, default: "x" })) }),
-                fc.record({ kind: fc.constant("float or empty"), v: fc.oneof(fc.double({ noNaN: true }).filter((d) => !Number.isInteger(d)), fc.constant(null)) }),
+                fc.record({
+                    kind: fc.constant("bad type"),
+                    v: fc.constantFrom("list", "number", "map", "str").map((t) => ({ type: t, default: "x" })),
+                }),
+                fc.record({
+                    kind: fc.constant("float or empty"),
+                    v: fc.oneof(
+                        fc.double({ noNaN: true }).filter((d) => !Number.isInteger(d)),
+                        fc.constant(null),
+                    ),
+                }),
             );
-            await fc.assert(fc.asyncProperty(key, entry, async (k, e) => {
-                const dir = projectWith({ "Pulumi.yaml": (t) => `${t}  ${k}: ${JSON.stringify(e.v)}\n` });
-                const problems = await problemsIn(dir);
-                assert.ok(problems.some((p) => p.startsWith(`Pulumi.yaml config.${k}`)), `${k} (${e.kind}) ${JSON.stringify(e.v)}:\n${problems.join("\n")}`);
-                wellFormed(problems);
-                fs.rmSync(dir, { recursive: true, force: true });
-            }), { numRuns: 40 });
+            await fc.assert(
+                fc.asyncProperty(key, entry, async (k, e) => {
+                    const dir = projectWith({ "Pulumi.yaml": (t) => `${t}  ${k}: ${JSON.stringify(e.v)}\n` });
+                    const problems = await problemsIn(dir);
+                    assert.ok(
+                        problems.some((p) => p.startsWith(`Pulumi.yaml config.${k}`)),
+                        `${k} (${e.kind}) ${JSON.stringify(e.v)}:\n${problems.join("\n")}`,
+                    );
+                    wellFormed(problems);
+                    fs.rmSync(dir, { recursive: true, force: true });
+                }),
+                { numRuns: 40 },
+            );
         });
     });
 
     // -----------------------------------------------------------------------------------------------------
     describe("4. every problem the program can determine, in one message", () => {
         it("a schema problem and a semantic one (a duplicate service name) together", async () => {
-            const problems = await configProblems(() => loadFromFiles(files, overrides("strategy=bogus", "services[1].name=catalog", "services[0].cpu=lots")));
+            const problems = await configProblems(() =>
+                loadFromFiles(files, overrides("strategy=bogus", "services[1].name=catalog", "services[0].cpu=lots")),
+            );
             has(problems, /securecart:strategy: got "bogus"/);
             has(problems, /securecart:services\[1\]\.name: got "catalog"; expected a unique name/);
             has(problems, /securecart:services\[0\]\.cpu: got "lots"; expected a whole number/);
@@ -297,7 +392,10 @@ describe("bad input: every mistake is refused cleanly (issue 11)", function () {
         it("a problem in one stack file and a cross-stack one (overlapping CIDRs) together", async () => {
             const problems = await configProblems(() => loadFromFiles(files, cli(["dr/network.cidr=10.10.128.0/17", "dr/web.minSize=abc"])));
             has(problems, /^\[stack dr\] securecart:web\.minSize: got "abc"/);
-            has(problems, /securecart:network\.cidr: stack "dr" has 10\.10\.128\.0\/17, which overlaps stack "prod" 10\.10\.0\.0\/16|securecart:network\.cidr: stack "prod" has 10\.10\.0\.0\/16, which overlaps stack "dr"/);
+            has(
+                problems,
+                /securecart:network\.cidr: stack "dr" has 10\.10\.128\.0\/17, which overlaps stack "prod" 10\.10\.0\.0\/16|securecart:network\.cidr: stack "prod" has 10\.10\.0\.0\/16, which overlaps stack "dr"/,
+            );
         });
 
         it("a problem in the files, a bad --stack and a -c problem together", async () => {
@@ -323,17 +421,24 @@ describe("bad input: every mistake is refused cleanly (issue 11)", function () {
                 ["securecart:rtoTarget", ["rtoTarget=soon"]],
                 ["securecart:stratgey", ["stratgey=pilot-light"]],
             ];
-            fc.assert(fc.property(fc.subarray([...MISTAKES], { minLength: 2, maxLength: 5 }), (chosen) => {
-                let problems: readonly string[] = [];
-                try {
-                    loadFromFiles(files, cli(chosen.flatMap(([, o]) => o)));
-                } catch (e) {
-                    if (!(e instanceof ConfigError)) throw e;
-                    problems = e.problems;
-                }
-                for (const [key] of chosen) assert.ok(problems.some((p) => p.includes(`${key}:`)), `${key} not reported:\n${problems.join("\n")}`);
-                wellFormed(problems);
-            }), { numRuns: 60 });
+            fc.assert(
+                fc.property(fc.subarray([...MISTAKES], { minLength: 2, maxLength: 5 }), (chosen) => {
+                    let problems: readonly string[] = [];
+                    try {
+                        loadFromFiles(files, cli(chosen.flatMap(([, o]) => o)));
+                    } catch (e) {
+                        if (!(e instanceof ConfigError)) throw e;
+                        problems = e.problems;
+                    }
+                    for (const [key] of chosen)
+                        assert.ok(
+                            problems.some((p) => p.includes(`${key}:`)),
+                            `${key} not reported:\n${problems.join("\n")}`,
+                        );
+                    wellFormed(problems);
+                }),
+                { numRuns: 60 },
+            );
         });
     });
 
@@ -349,9 +454,16 @@ describe("bad input: every mistake is refused cleanly (issue 11)", function () {
 
         it("an instance type not offered in the AZs the network uses is named with the AZs (pure rule, facts given)", () => {
             const cfg = parseStackConfig("securecart", "prod", { ...base(), "securecart:web": { instanceType: "x9.huge" } }) as StackConfig;
-            const facts = (typeAzs: Record<string, string[]>): Map<string, RegionFacts> => new Map([["us-east-1", { region: "us-east-1", azs: ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"], instanceTypeAzs: typeAzs }]]);
-            assert.deepEqual(factProblems([cfg], facts({})), ["[stack prod] securecart:web.instanceType: got \"x9.huge\"; expected an instance type EC2 offers in us-east-1 (it offers \"x9.huge\" in none of its AZs)"]);
-            assert.deepEqual(factProblems([cfg], facts({ "x9.huge": ["us-east-1a", "us-east-1d"] })), ["[stack prod] securecart:web.instanceType: got \"x9.huge\"; expected one offered in every AZ the network uses (us-east-1a, us-east-1b, us-east-1c); us-east-1 does not offer it in us-east-1b, us-east-1c"]);
+            const facts = (typeAzs: Record<string, string[]>): Map<string, RegionFacts> =>
+                new Map([
+                    ["us-east-1", { region: "us-east-1", azs: ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"], instanceTypeAzs: typeAzs }],
+                ]);
+            assert.deepEqual(factProblems([cfg], facts({})), [
+                '[stack prod] securecart:web.instanceType: got "x9.huge"; expected an instance type EC2 offers in us-east-1 (it offers "x9.huge" in none of its AZs)',
+            ]);
+            assert.deepEqual(factProblems([cfg], facts({ "x9.huge": ["us-east-1a", "us-east-1d"] })), [
+                '[stack prod] securecart:web.instanceType: got "x9.huge"; expected one offered in every AZ the network uses (us-east-1a, us-east-1b, us-east-1c); us-east-1 does not offer it in us-east-1b, us-east-1c',
+            ]);
             assert.deepEqual(factProblems([cfg], facts({ "x9.huge": ["us-east-1a", "us-east-1b", "us-east-1c"] })), []);
         });
 
@@ -369,12 +481,31 @@ describe("bad input: every mistake is refused cleanly (issue 11)", function () {
             fs.writeFileSync(f, typeof doc === "string" ? doc : JSON.stringify(doc));
             return f;
         };
-        const resource = { urn: "urn:pulumi:prod::securecart::aws:s3/bucket:Bucket::b", type: "aws:s3/bucket:Bucket", name: "b", inputs: {}, outputs: {} };
+        const resource = {
+            urn: "urn:pulumi:prod::securecart::aws:s3/bucket:Bucket::b",
+            type: "aws:s3/bucket:Bucket",
+            name: "b",
+            inputs: {},
+            outputs: {},
+        };
 
         it("an empty list, a stack without resources, fields of the wrong type", () => {
-            assert.match(usageProblems(() => readPlanFile(tmp([]))), /got an empty list; expected at least one stack plan/);
-            assert.match(usageProblems(() => readPlanFile(tmp({ project: "securecart", stack: "prod", resources: [] }))), /plan\.json\.resources: got an empty list; expected the stack's planned resources/);
-            const msg = usageProblems(() => readPlanFile(tmp([{ project: "securecart", stack: "prod", config: "x", resources: [{ ...resource, inputs: "no", dependencies: [1] }] }, { project: "securecart", stack: "prod", resources: [resource] }])));
+            assert.match(
+                usageProblems(() => readPlanFile(tmp([]))),
+                /got an empty list; expected at least one stack plan/,
+            );
+            assert.match(
+                usageProblems(() => readPlanFile(tmp({ project: "securecart", stack: "prod", resources: [] }))),
+                /plan\.json\.resources: got an empty list; expected the stack's planned resources/,
+            );
+            const msg = usageProblems(() =>
+                readPlanFile(
+                    tmp([
+                        { project: "securecart", stack: "prod", config: "x", resources: [{ ...resource, inputs: "no", dependencies: [1] }] },
+                        { project: "securecart", stack: "prod", resources: [resource] },
+                    ]),
+                ),
+            );
             assert.match(msg, /\[0\]\.config: got "x"; expected an object/);
             assert.match(msg, /\[0\]\.resources\[0\]\.inputs: got "no"; expected an object/);
             assert.match(msg, /\[0\]\.resources\[0\]\.dependencies: got \[1\]; expected a list of strings/);
@@ -382,27 +513,50 @@ describe("bad input: every mistake is refused cleanly (issue 11)", function () {
         });
 
         it("property: any JSON either is refused naming the file, or reads as plans the analyzer can take", () => {
-            const planLike = fc.record({
-                project: fc.oneof(fc.constant("securecart"), fc.jsonValue()),
-                stack: fc.oneof(fc.constantFrom("prod", "dr"), fc.jsonValue()),
-                resources: fc.oneof(fc.array(fc.oneof(fc.constant(resource), fc.jsonValue(), fc.record({ urn: fc.jsonValue(), type: fc.string(), name: fc.string(), inputs: fc.jsonValue(), outputs: fc.jsonValue() })), { maxLength: 3 }), fc.jsonValue()),
-            }, { requiredKeys: [] });
-            fc.assert(fc.property(fc.oneof(fc.jsonValue(), planLike, fc.array(planLike, { maxLength: 3 })), (doc) => {
-                const file = tmp(doc);
-                let plans;
-                try {
-                    plans = readPlanFile(file);
-                } catch (e) {
-                    if (!(e instanceof UsageError)) throw e;
-                    assert.ok(e.message.includes(file), e.message);
-                    return;
-                }
-                assert.ok(plans.length > 0);
-                for (const p of plans) {
-                    assert.ok(typeof p.project === "string" && typeof p.stack === "string" && p.resources.length > 0);
-                    for (const r of p.resources) assert.ok(typeof r.urn === "string" && typeof r.type === "string" && r.inputs !== null && typeof r.inputs === "object");
-                }
-            }), { numRuns: 150 });
+            const planLike = fc.record(
+                {
+                    project: fc.oneof(fc.constant("securecart"), fc.jsonValue()),
+                    stack: fc.oneof(fc.constantFrom("prod", "dr"), fc.jsonValue()),
+                    resources: fc.oneof(
+                        fc.array(
+                            fc.oneof(
+                                fc.constant(resource),
+                                fc.jsonValue(),
+                                fc.record({
+                                    urn: fc.jsonValue(),
+                                    type: fc.string(),
+                                    name: fc.string(),
+                                    inputs: fc.jsonValue(),
+                                    outputs: fc.jsonValue(),
+                                }),
+                            ),
+                            { maxLength: 3 },
+                        ),
+                        fc.jsonValue(),
+                    ),
+                },
+                { requiredKeys: [] },
+            );
+            fc.assert(
+                fc.property(fc.oneof(fc.jsonValue(), planLike, fc.array(planLike, { maxLength: 3 })), (doc) => {
+                    const file = tmp(doc);
+                    let plans;
+                    try {
+                        plans = readPlanFile(file);
+                    } catch (e) {
+                        if (!(e instanceof UsageError)) throw e;
+                        assert.ok(e.message.includes(file), e.message);
+                        return;
+                    }
+                    assert.ok(plans.length > 0);
+                    for (const p of plans) {
+                        assert.ok(typeof p.project === "string" && typeof p.stack === "string" && p.resources.length > 0);
+                        for (const r of p.resources)
+                            assert.ok(typeof r.urn === "string" && typeof r.type === "string" && r.inputs !== null && typeof r.inputs === "object");
+                    }
+                }),
+                { numRuns: 150 },
+            );
         });
 
         it("policy:check exits 2 on an empty plan (a real process)", async () => {
@@ -414,19 +568,31 @@ describe("bad input: every mistake is refused cleanly (issue 11)", function () {
     describe("7. messages that say what is wrong", () => {
         it("a number too large for a double is not shown as null", async () => {
             const dir = projectWith({ "Pulumi.prod.yaml": (t) => `${t}  securecart:web:\n    minSize: 1e309\n` });
-            const problems = [...await problemsIn(dir), ...await configProblems(() => loadFromFiles(files, overrides("web.maxSize=1e309")))];
-            has(problems, /\[stack prod\] securecart:web\.minSize: got a number too large for a double \(beyond ±1\.8e308\); expected a whole number from 0 to 1000/);
+            const problems = [...(await problemsIn(dir)), ...(await configProblems(() => loadFromFiles(files, overrides("web.maxSize=1e309"))))];
+            has(
+                problems,
+                /\[stack prod\] securecart:web\.minSize: got a number too large for a double \(beyond ±1\.8e308\); expected a whole number from 0 to 1000/,
+            );
             has(problems, /securecart:web\.maxSize: got "1e309" \(a number too large for a double, beyond ±1\.8e308\)/);
             wellFormed(problems);
         });
 
         it("a bare string where a list is expected is one complaint, saying a list", async () => {
             const problems = await configProblems(() => loadFromFiles(files, overrides("regions=us-east-1")));
-            assert.deepEqual(problems, ['[stacks dr, prod] securecart:regions: got "us-east-1"; expected a list (a YAML sequence; with -c, a JSON array such as ["a","b"])']);
+            assert.deepEqual(problems, [
+                '[stacks dr, prod] securecart:regions: got "us-east-1"; expected a list (a YAML sequence; with -c, a JSON array such as ["a","b"])',
+            ]);
         });
 
         it("no zod wording: a map is 'a map with keys ...', a list 'a list'", async () => {
-            const problems = await configProblems(() => parseStackConfig("securecart", "prod", { ...base(), "securecart:network": "10.0.0.0/16", "securecart:estimates": "x", "securecart:services": "catalog" }));
+            const problems = await configProblems(() =>
+                parseStackConfig("securecart", "prod", {
+                    ...base(),
+                    "securecart:network": "10.0.0.0/16",
+                    "securecart:estimates": "x",
+                    "securecart:services": "catalog",
+                }),
+            );
             has(problems, /securecart:network: got "10\.0\.0\.0\/16"; expected a map with keys cidr, azCount, natStrategy, flowLogRetentionDays/);
             has(problems, /securecart:estimates: got "x"; expected a map of names to values/);
             has(problems, /securecart:services: got "catalog"; expected a list/);
@@ -434,51 +600,114 @@ describe("bad input: every mistake is refused cleanly (issue 11)", function () {
         });
 
         it("a key written in the wrong place is named where it was found and where it belongs, not just '(missing)'", async () => {
-            const problems = await configProblems(() => parseStackConfig("securecart", "prod", { ...base(), "securecart:network": { azCount: 3 }, "securecart:cidr": "10.10.0.0/16", "securecart:web": { instanceType: "t3.large", azCount: 2 } }));
-            has(problems, /securecart:network\.cidr: got \(missing\); expected a string \(required\); found "cidr" at securecart:cidr, which is the wrong place/);
+            const problems = await configProblems(() =>
+                parseStackConfig("securecart", "prod", {
+                    ...base(),
+                    "securecart:network": { azCount: 3 },
+                    "securecart:cidr": "10.10.0.0/16",
+                    "securecart:web": { instanceType: "t3.large", azCount: 2 },
+                }),
+            );
+            has(
+                problems,
+                /securecart:network\.cidr: got \(missing\); expected a string \(required\); found "cidr" at securecart:cidr, which is the wrong place/,
+            );
             has(problems, /securecart:cidr: unknown key\(s\);.*"cidr" belongs at securecart:network\.cidr/);
             has(problems, /securecart:web: unknown key\(s\) "azCount";.*"azCount" belongs at securecart:network\.azCount/);
-            const dotted = await configProblems(() => parseStackConfig("securecart", "prod", { ...base(), "securecart:network": { azCount: 3 }, "securecart:network.cidr": "10.10.0.0/16" }));
-            has(dotted, /securecart:network\.cidr: got \(missing\);.*found "cidr" at the key "securecart:network\.cidr" \(one key with a dot in its name, not a path\)/);
+            const dotted = await configProblems(() =>
+                parseStackConfig("securecart", "prod", {
+                    ...base(),
+                    "securecart:network": { azCount: 3 },
+                    "securecart:network.cidr": "10.10.0.0/16",
+                }),
+            );
+            has(
+                dotted,
+                /securecart:network\.cidr: got \(missing\);.*found "cidr" at the key "securecart:network\.cidr" \(one key with a dot in its name, not a path\)/,
+            );
             has(dotted, /a key with a dot or index is one key named "network\.cidr" to the Pulumi CLI, not a path/);
         });
 
         it("stack-file keys written outside config: are reported where they must go, not as missing", async () => {
-            const dir = projectWith({ "Pulumi.dr.yaml": (t) => `${replaceIn("  securecart:network:\n    cidr: 10.20.0.0/16\n    azCount: 3\n", "")(t)}securecart:network:\n  cidr: 10.20.0.0/16\nconfg:\n  x: 1\n` });
+            const dir = projectWith({
+                "Pulumi.dr.yaml": (t) =>
+                    `${replaceIn("  securecart:network:\n    cidr: 10.20.0.0/16\n    azCount: 3\n", "")(t)}securecart:network:\n  cidr: 10.20.0.0/16\nconfg:\n  x: 1\n`,
+            });
             const problems = await problemsIn(dir);
-            has(problems, /^\[stack dr\] securecart:network: found at the top level of Pulumi\.dr\.yaml, outside config:, where the Pulumi CLI ignores it; expected it indented under config:/);
+            has(
+                problems,
+                /^\[stack dr\] securecart:network: found at the top level of Pulumi\.dr\.yaml, outside config:, where the Pulumi CLI ignores it; expected it indented under config:/,
+            );
             has(problems, /^Pulumi\.dr\.yaml: unknown top-level key "confg"; did you mean "config"\?/);
             assert.ok(!problems.some((p) => /securecart:network: got \(missing\)/.test(p)), problems.join("\n"));
         });
 
         it("property: a malformed value for any key is named with its key, in plain words", () => {
-            const paths = ["strategy", "regions", "network", "network.azCount", "network.cidr", "web.minSize", "web.instanceType", "dns.healthCheckInterval", "services", "services[0].cpu", "services[1].port",
-                "capacity.warmStandbyFraction", "capacity.standby.web.min", "database.readers", "database.backupRetentionDays", "tables[0].attributes", "tables[1].billingMode", "backup.intervalHours", "estimates", "keepRestored", "rtoTarget"];
+            const paths = [
+                "strategy",
+                "regions",
+                "network",
+                "network.azCount",
+                "network.cidr",
+                "web.minSize",
+                "web.instanceType",
+                "dns.healthCheckInterval",
+                "services",
+                "services[0].cpu",
+                "services[1].port",
+                "capacity.warmStandbyFraction",
+                "capacity.standby.web.min",
+                "database.readers",
+                "database.backupRetentionDays",
+                "tables[0].attributes",
+                "tables[1].billingMode",
+                "backup.intervalHours",
+                "estimates",
+                "keepRestored",
+                "rtoTarget",
+            ];
             const bad = fc.oneof(
                 fc.constantFrom("", "  ", "abc", "1e309", "-1e400", "[x", "{x", "0x10", "NaN", "Infinity", "true", "[]", "{}", "[1,2]", '{"a":1}'),
                 fc.string({ maxLength: 6 }),
             );
-            fc.assert(fc.property(fc.constantFrom(...paths), bad, (p, v) => {
-                let problems: readonly string[];
-                try {
-                    loadFromFiles(files, overrides(`${p}=${v}`));
-                    return; // some values are valid for some keys ("abc" for a string key): fine
-                } catch (e) {
-                    if (!(e instanceof ConfigError)) throw e;
-                    problems = e.problems;
-                }
-                const top = p.split(/[.[]/)[0];
-                assert.ok(problems.some((x) => x.includes(`securecart:${top}`)), `${p}=${v}:\n${problems.join("\n")}`);
-                wellFormed(problems);
-            }), { numRuns: 300 });
+            fc.assert(
+                fc.property(fc.constantFrom(...paths), bad, (p, v) => {
+                    let problems: readonly string[];
+                    try {
+                        loadFromFiles(files, overrides(`${p}=${v}`));
+                        return; // some values are valid for some keys ("abc" for a string key): fine
+                    } catch (e) {
+                        if (!(e instanceof ConfigError)) throw e;
+                        problems = e.problems;
+                    }
+                    const top = p.split(/[.[]/)[0];
+                    assert.ok(
+                        problems.some((x) => x.includes(`securecart:${top}`)),
+                        `${p}=${v}:\n${problems.join("\n")}`,
+                    );
+                    wellFormed(problems);
+                }),
+                { numRuns: 300 },
+            );
         });
     });
 
     // -----------------------------------------------------------------------------------------------------
     describe("8. the plan CLI takes -c STACK/key=value like the drill CLI", () => {
         it("parsed by the shared parser, it applies to that stack only", async () => {
-            const args = parseArgs(["--stack", "dr", "-c", "dr/drill=outage", "--config=prod/web.minSize=3", "-c", "strategy=pilot-light"], PLAN_FLAGS, PLAN_VALUE_FLAGS);
-            assert.deepEqual(args.overrides.map((o) => [o.stack, o.key, o.path, o.value]), [["dr", "securecart:drill", [], "outage"], ["prod", "securecart:web", ["minSize"], "3"], [undefined, "securecart:strategy", [], "pilot-light"]]);
+            const args = parseArgs(
+                ["--stack", "dr", "-c", "dr/drill=outage", "--config=prod/web.minSize=3", "-c", "strategy=pilot-light"],
+                PLAN_FLAGS,
+                PLAN_VALUE_FLAGS,
+            );
+            assert.deepEqual(
+                args.overrides.map((o) => [o.stack, o.key, o.path, o.value]),
+                [
+                    ["dr", "securecart:drill", [], "outage"],
+                    ["prod", "securecart:web", ["minSize"], "3"],
+                    [undefined, "securecart:strategy", [], "pilot-light"],
+                ],
+            );
             const plans = await planStacks({ files, overrides: args.overrides });
             const cfg = (s: string, k: string) => plans.find((p) => p.stack === s)!.config[`securecart:${k}`];
             assert.equal(cfg("dr", "drill"), "outage");
@@ -491,7 +720,10 @@ describe("bad input: every mistake is refused cleanly (issue 11)", function () {
         it("an unknown stack before the / is named", async () => {
             const problems = await configProblems(() => loadFromFiles(files, cli(["staging/drill=outage"])));
             assert.deepEqual(problems, ['-c staging/drill=outage: got stack "staging"; expected one of dr, prod']);
-            assert.match(usageProblems(() => parseArgs(["-c", "/drill=outage"], PLAN_FLAGS)), /expected STACK\/key=value with a stack name before the \//);
+            assert.match(
+                usageProblems(() => parseArgs(["-c", "/drill=outage"], PLAN_FLAGS)),
+                /expected STACK\/key=value with a stack name before the \//,
+            );
         });
     });
 
@@ -510,7 +742,9 @@ describe("bad input: every mistake is refused cleanly (issue 11)", function () {
                 const good: fc.Arbitrary<readonly string[]>[] = [
                     ...(spec.flags ?? []).map((f) => fc.constant([f])),
                     ...(spec.stack !== false ? [fc.constantFrom("prod", "dr").map((s) => ["--stack", s])] : []),
-                    ...(spec.config !== false ? [fc.constantFrom("strategy=pilot-light", "dr/drill=outage", "web.minSize=3").map((c) => ["-c", c])] : []),
+                    ...(spec.config !== false
+                        ? [fc.constantFrom("strategy=pilot-light", "dr/drill=outage", "web.minSize=3").map((c) => ["-c", c])]
+                        : []),
                     ...(spec.base ? [fc.constant(["--base", "primaryRegion=us-west-2"])] : []),
                 ];
                 const known = new Set(["--stack", "-s", "-c", "--config", "--base", ...(spec.flags ?? []), ...(spec.valueFlags ?? [])]);
@@ -519,22 +753,30 @@ describe("bad input: every mistake is refused cleanly (issue 11)", function () {
                     word.map((w) => ({ tokens: [`--${w}`], names: `--${w}` })).filter((b) => !known.has(b.names)),
                     ...(spec.positionals ? [] : [word.map((w) => ({ tokens: [w], names: `"${w}"` }))]),
                     ...(spec.flags ?? []).map((f) => word.map((w) => ({ tokens: [`${f}=${w}`], names: `${f}=${w}` }))),
-                    ...(spec.config !== false ? [word.map((w) => ({ tokens: ["-c", w], names: `-c "${w}"` })), fc.constant({ tokens: ["-c", "--json"], names: "-c: expected key=value after it" })] : []),
+                    ...(spec.config !== false
+                        ? [
+                              word.map((w) => ({ tokens: ["-c", w], names: `-c "${w}"` })),
+                              fc.constant({ tokens: ["-c", "--json"], names: "-c: expected key=value after it" }),
+                          ]
+                        : []),
                     ...(spec.config === false ? [fc.constant({ tokens: ["-c", "strategy=x"], names: "-c: unknown option" })] : []),
                     ...(spec.stack !== false ? [fc.constant({ tokens: ["--stack="], names: "--stack: got an empty value" })] : []),
                     ...(spec.valueFlags ?? []).map((f) => fc.constant({ tokens: [f], names: `${f}: expected a value after it`, atEnd: true })),
                 );
-                fc.assert(fc.property(good.length ? fc.array(fc.oneof(...good), { maxLength: 4 }) : fc.constant([]), bad, fc.nat(8), (goods, b, at) => {
-                    const argv = goods.flat();
-                    const i = Math.min(at, argv.length);
-                    // Never between a flag and its value.
-                    const cut = i > 0 && ["--stack", "-c", "--base", ...(spec.valueFlags ?? [])].includes(argv[i - 1]) ? i + 1 : i;
-                    const line = b.atEnd
-                        ? [...argv, ...(spec.positionals ? ["plan.json"] : []), ...b.tokens]
-                        : [...argv.slice(0, cut), ...b.tokens, ...argv.slice(cut), ...(spec.positionals ? ["plan.json"] : [])];
-                    const msg = usageProblems(() => parseArgs(line, spec));
-                    assert.ok(msg.includes(b.names), `${name} ${JSON.stringify(line)}: ${msg}`);
-                }), { numRuns: 150 });
+                fc.assert(
+                    fc.property(good.length ? fc.array(fc.oneof(...good), { maxLength: 4 }) : fc.constant([]), bad, fc.nat(8), (goods, b, at) => {
+                        const argv = goods.flat();
+                        const i = Math.min(at, argv.length);
+                        // Never between a flag and its value.
+                        const cut = i > 0 && ["--stack", "-c", "--base", ...(spec.valueFlags ?? [])].includes(argv[i - 1]) ? i + 1 : i;
+                        const line = b.atEnd
+                            ? [...argv, ...(spec.positionals ? ["plan.json"] : []), ...b.tokens]
+                            : [...argv.slice(0, cut), ...b.tokens, ...argv.slice(cut), ...(spec.positionals ? ["plan.json"] : [])];
+                        const msg = usageProblems(() => parseArgs(line, spec));
+                        assert.ok(msg.includes(b.names), `${name} ${JSON.stringify(line)}: ${msg}`);
+                    }),
+                    { numRuns: 150 },
+                );
             });
         }
     });

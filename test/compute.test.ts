@@ -29,8 +29,14 @@ const T = {
 
 const cfg = parseStackConfig("securecart", "prod", mergeConfig(files, "prod"));
 const inputs = (over: Partial<StrategyInputs>): StrategyInputs => ({
-    strategy: "warm-standby", role: "primary", isHome: true, web: cfg.web, services: cfg.services, capacity: cfg.capacity,
-    auroraReaders: 1, ...over,
+    strategy: "warm-standby",
+    role: "primary",
+    isHome: true,
+    web: cfg.web,
+    services: cfg.services,
+    capacity: cfg.capacity,
+    auroraReaders: 1,
+    ...over,
 });
 const webFull: Capacity = { min: cfg.web.minSize, max: cfg.web.maxSize, desired: cfg.web.desiredCapacity };
 const svcFull = (s: ServiceConfig): Capacity => ({ min: s.minCount, max: s.maxCount, desired: s.desiredCount });
@@ -40,7 +46,8 @@ const ZERO: Capacity = { min: 0, max: 0, desired: 0 };
 function expected(strategy: string, role: "primary" | "standby"): { exists: boolean; web: Capacity; svc: (s: ServiceConfig) => Capacity } {
     if (role === "primary" || strategy === "active-active") return { exists: true, web: webFull, svc: svcFull };
     if (strategy === "backup-restore") return { exists: false, web: ZERO, svc: () => ZERO };
-    if (strategy === "pilot-light") return { exists: true, web: { min: 0, max: webFull.max, desired: 0 }, svc: (s) => ({ min: 0, max: s.maxCount, desired: 0 }) };
+    if (strategy === "pilot-light")
+        return { exists: true, web: { min: 0, max: webFull.max, desired: 0 }, svc: (s) => ({ min: 0, max: s.maxCount, desired: 0 }) };
     // warm standby: ceil(fraction x primary), at least 1; min no higher than desired; max kept.
     const half = (c: Capacity): Capacity => {
         const desired = Math.max(1, Math.ceil(c.desired * 0.5));
@@ -52,8 +59,12 @@ function expected(strategy: string, role: "primary" | "standby"): { exists: bool
 const byUrn = (plan: StackPlan) => new Map(plan.resources.map((r) => [r.urn, r]));
 /** The planned resource of `type` that a reference (id, ARN or name, as the provider would return it) points at. */
 const outputOf = (plan: StackPlan, type: string, value: unknown): PlannedResource | undefined =>
-    plan.resources.find((r) => r.type === type && typeof value === "string" && (
-        r.outputs.arn === value || r.outputs.name === value || r.outputs.bucket === value || String(r.outputs.arn ?? "").endsWith(`/${value}`)));
+    plan.resources.find(
+        (r) =>
+            r.type === type &&
+            typeof value === "string" &&
+            (r.outputs.arn === value || r.outputs.name === value || r.outputs.bucket === value || String(r.outputs.arn ?? "").endsWith(`/${value}`)),
+    );
 
 describe("compute: sizing by strategy and role (pure)", () => {
     for (const strategy of STRATEGIES) {
@@ -65,7 +76,8 @@ describe("compute: sizing by strategy and role (pure)", () => {
                 assert.deepEqual(p.web, e.web);
                 for (const s of cfg.services) assert.deepEqual(p.services[s.name], e.svc(s), s.name);
                 if (strategy === "warm-standby" && role === "standby") {
-                    for (const c of [p.web, ...Object.values(p.services)]) assert.ok(c.desired >= 1 && c.min >= 1, "warm standby serves: at least 1 of each");
+                    for (const c of [p.web, ...Object.values(p.services)])
+                        assert.ok(c.desired >= 1 && c.min >= 1, "warm standby serves: at least 1 of each");
                 }
             });
         }
@@ -114,18 +126,17 @@ describe("compute: planned capacities for both stacks under every strategy", () 
                 const asgs = ofType(plan, T.asg);
                 const services = ofType(plan, T.service);
                 if (!e.exists) {
-                    for (const t of [T.alb, T.listener, T.asg, T.lt, T.cluster, T.service, T.taskDef, T.tg]) assert.equal(ofType(plan, t).length, 0, `no ${t}`);
+                    for (const t of [T.alb, T.listener, T.asg, T.lt, T.cluster, T.service, T.taskDef, T.tg])
+                        assert.equal(ofType(plan, t).length, 0, `no ${t}`);
                     const names = ofType(plan, T.sg).map((g) => g.name);
-                    for (const tier of ["alb", "web", "app"]) assert.ok(names.includes(`securecart-sg-${tier}`), `the ${tier} security group still exists`);
+                    for (const tier of ["alb", "web", "app"])
+                        assert.ok(names.includes(`securecart-sg-${tier}`), `the ${tier} security group still exists`);
                     const bucket = ofType(plan, "aws:s3/bucket:Bucket").find((b) => b.name === "securecart-alb-logs");
                     assert.ok(bucket?.protect, "the protected access-log bucket outlives the ALB");
                     return;
                 }
                 assert.equal(asgs.length, 1);
-                assert.deepEqual(
-                    { min: asgs[0].inputs.minSize, max: asgs[0].inputs.maxSize, desired: asgs[0].inputs.desiredCapacity },
-                    e.web,
-                );
+                assert.deepEqual({ min: asgs[0].inputs.minSize, max: asgs[0].inputs.maxSize, desired: asgs[0].inputs.desiredCapacity }, e.web);
                 assert.equal(ofType(plan, T.lt).length, 1);
                 assert.equal(ofType(plan, T.cluster).length, 1);
                 assert.equal(services.length, cfg.services.length);
@@ -136,7 +147,11 @@ describe("compute: planned capacities for both stacks under every strategy", () 
                     assert.equal(svc.inputs.desiredCount, e.svc(s).desired, `${s.name} desiredCount`);
                     assert.ok(!svc.ignoreChanges.includes("desiredCount"), "desiredCount follows config");
                     const target = ofType(plan, T.scalingTarget).find((t) => String(t.inputs.resourceId).endsWith(`/${s.name}`))!;
-                    assert.deepEqual([target.inputs.minCapacity, target.inputs.maxCapacity], [e.svc(s).min, e.svc(s).max], `${s.name} scaling bounds`);
+                    assert.deepEqual(
+                        [target.inputs.minCapacity, target.inputs.maxCapacity],
+                        [e.svc(s).min, e.svc(s).max],
+                        `${s.name} scaling bounds`,
+                    );
                 }
             });
         }
@@ -184,7 +199,10 @@ describe("compute: web tier", () => {
             const profile = outputOf(plan, "aws:iam/instanceProfile:InstanceProfile", (lt.inputs.iamInstanceProfile as { arn: string }).arn)!;
             const role = profile.inputs.role;
             const attached = ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === role);
-            assert.deepEqual(attached.map((a) => a.inputs.policyArn), ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
+            assert.deepEqual(
+                attached.map((a) => a.inputs.policyArn),
+                ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"],
+            );
             assert.equal(ofType(plan, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === role).length, 0);
         });
 
@@ -205,19 +223,40 @@ describe("compute: web tier", () => {
             const validation = ofType(plan, "aws:route53/record:Record").find((r) => r.name.endsWith("cert-validation"))!;
             assert.equal(validation.inputs.zoneId, cfg.dns.zoneId);
             assert.equal(validation.retainOnDelete, true, "shared by every region's certificate");
-            assert.deepEqual((http.inputs.defaultActions as Array<Record<string, unknown>>)[0], { type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } });
+            assert.deepEqual((http.inputs.defaultActions as Array<Record<string, unknown>>)[0], {
+                type: "redirect",
+                redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" },
+            });
             const logs = alb.inputs.accessLogs as { bucket: string; enabled: boolean };
             assert.equal(logs.enabled, true);
             const bucket = outputOf(plan, "aws:s3/bucket:Bucket", logs.bucket)!;
             assert.ok(bucket.protect && bucket.retainOnDelete, "log bucket is protected");
             assert.match(String(bucket.outputs.bucketRegionalDomainName), new RegExp(`\\.s3\\.${plan.region}\\.`));
-            const sse = ofType(plan, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").find((r) => r.inputs.bucket === logs.bucket)!;
-            assert.equal((sse.inputs.rules as Array<{ applyServerSideEncryptionByDefault: { sseAlgorithm: string } }>)[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
+            const sse = ofType(plan, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").find(
+                (r) => r.inputs.bucket === logs.bucket,
+            )!;
+            assert.equal(
+                (sse.inputs.rules as Array<{ applyServerSideEncryptionByDefault: { sseAlgorithm: string } }>)[0].applyServerSideEncryptionByDefault
+                    .sseAlgorithm,
+                "AES256",
+            );
             const pab = ofType(plan, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").find((r) => r.inputs.bucket === logs.bucket)!;
             assert.ok(pab.inputs.blockPublicPolicy && pab.inputs.restrictPublicBuckets && pab.inputs.blockPublicAcls && pab.inputs.ignorePublicAcls);
-            const policy = JSON.parse(String(ofType(plan, "aws:s3/bucketPolicy:BucketPolicy").find((r) => r.inputs.bucket === logs.bucket)!.inputs.policy));
-            assert.ok(policy.Statement.some((s: { Effect: string; Condition?: { Bool?: Record<string, string> } }) => s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === "false"), "TLS enforced");
-            assert.ok(policy.Statement.some((s: { Principal?: { Service?: string } }) => s.Principal?.Service === "logdelivery.elasticloadbalancing.amazonaws.com"));
+            const policy = JSON.parse(
+                String(ofType(plan, "aws:s3/bucketPolicy:BucketPolicy").find((r) => r.inputs.bucket === logs.bucket)!.inputs.policy),
+            );
+            assert.ok(
+                policy.Statement.some(
+                    (s: { Effect: string; Condition?: { Bool?: Record<string, string> } }) =>
+                        s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === "false",
+                ),
+                "TLS enforced",
+            );
+            assert.ok(
+                policy.Statement.some(
+                    (s: { Principal?: { Service?: string } }) => s.Principal?.Service === "logdelivery.elasticloadbalancing.amazonaws.com",
+                ),
+            );
         });
 
         it(`${stack}: the ASG checks ELB health after a grace period, tracks CPU and rolls on a new launch template`, async () => {
@@ -230,7 +269,10 @@ describe("compute: web tier", () => {
             assert.equal(outputOf(plan, T.lt, (asg.inputs.launchTemplate as { id: string }).id), lt);
             const policy = ofType(plan, "aws:autoscaling/policy:Policy").find((p) => p.inputs.autoscalingGroupName === asg.outputs.name)!;
             assert.equal(policy.inputs.policyType, "TargetTrackingScaling");
-            const ttc = policy.inputs.targetTrackingConfiguration as { targetValue: number; predefinedMetricSpecification: { predefinedMetricType: string } };
+            const ttc = policy.inputs.targetTrackingConfiguration as {
+                targetValue: number;
+                predefinedMetricSpecification: { predefinedMetricType: string };
+            };
             assert.equal(ttc.predefinedMetricSpecification.predefinedMetricType, "ASGAverageCPUUtilization");
             assert.equal(ttc.targetValue, cfg.web.targetCpuPercent);
         });
@@ -242,7 +284,8 @@ describe("compute: web tier", () => {
             const asgAzs = azsOf(ofType(plan, T.asg)[0].inputs.vpcZoneIdentifiers);
             assert.ok(albAzs.size >= 2, `ALB AZs ${[...albAzs]}`);
             assert.ok(asgAzs.size >= 2, `ASG AZs ${[...asgAzs]}`);
-            const tierOf = (ids: unknown) => new Set((ids as string[]).map((id) => (outputOf(plan, T.subnet, id)!.inputs.tags as Record<string, string>).tier));
+            const tierOf = (ids: unknown) =>
+                new Set((ids as string[]).map((id) => (outputOf(plan, T.subnet, id)!.inputs.tags as Record<string, string>).tier));
             assert.deepEqual([...tierOf(ofType(plan, T.alb)[0].inputs.subnets)], ["public"]);
             assert.deepEqual([...tierOf(ofType(plan, T.asg)[0].inputs.vpcZoneIdentifiers)], ["private-app"]);
         });
@@ -255,11 +298,17 @@ describe("compute: security groups between tiers", () => {
             const plan = await planOf(stack);
             const sgs = ofType(plan, T.sg);
             const sgName = (id: unknown) => outputOf(plan, T.sg, id)?.name ?? `unknown ${String(id)}`;
-            const sgId = (name: string) => String(sgs.find((g) => g.name === name)!.outputs.arn).split("/").pop();
+            const sgId = (name: string) =>
+                String(sgs.find((g) => g.name === name)!.outputs.arn)
+                    .split("/")
+                    .pop();
             for (const g of sgs) assert.deepEqual(g.inputs.ingress ?? [], [], `${g.name} has no inline ingress`);
             const ingress = ofType(plan, T.ingress);
             const open = ingress.filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0" || r.inputs.cidrIpv6 === "::/0");
-            assert.deepEqual(open.map((r) => [sgName(r.inputs.securityGroupId), r.inputs.fromPort, r.inputs.toPort]).sort(), [["securecart-sg-alb", 443, 443], ["securecart-sg-alb", 80, 80]]);
+            assert.deepEqual(open.map((r) => [sgName(r.inputs.securityGroupId), r.inputs.fromPort, r.inputs.toPort]).sort(), [
+                ["securecart-sg-alb", 443, 443],
+                ["securecart-sg-alb", 80, 80],
+            ]);
             const albSg = sgId("securecart-sg-alb");
             for (const tier of ["securecart-sg-web", "securecart-sg-app"]) {
                 const rules = ingress.filter((r) => sgName(r.inputs.securityGroupId) === tier);
@@ -271,23 +320,36 @@ describe("compute: security groups between tiers", () => {
             assert.deepEqual(ofType(plan, T.alb)[0].inputs.securityGroups, [albSg]);
             const app = sgId("securecart-sg-app");
             assert.deepEqual(plan.stackOutputs.appSecurityGroupIds, [app], "the data tier allows the app group");
-            for (const svc of ofType(plan, T.service)) assert.deepEqual((svc.inputs.networkConfiguration as { securityGroups: string[] }).securityGroups, [app]);
+            for (const svc of ofType(plan, T.service))
+                assert.deepEqual((svc.inputs.networkConfiguration as { securityGroups: string[] }).securityGroups, [app]);
         });
     }
 
     it("a changed service port opens exactly that port from the ALB", async () => {
         const plan = await planOf("prod", "services[0].port=9000");
-        const app = String(ofType(plan, T.sg).find((g) => g.name === "securecart-sg-app")!.outputs.arn).split("/").pop();
-        const ports = ofType(plan, T.ingress).filter((r) => r.inputs.securityGroupId === app).map((r) => r.inputs.fromPort).sort();
+        const app = String(ofType(plan, T.sg).find((g) => g.name === "securecart-sg-app")!.outputs.arn)
+            .split("/")
+            .pop();
+        const ports = ofType(plan, T.ingress)
+            .filter((r) => r.inputs.securityGroupId === app)
+            .map((r) => r.inputs.fromPort)
+            .sort();
         assert.deepEqual(ports, [8080, 9000]);
     });
 });
 
 describe("compute: ALB routing to the services", () => {
     it("one rule per service, priorities ascending in config order, patterns that never overlap (pure)", () => {
-        const services = [{ name: "cart", pathPrefix: "/cart" }, { name: "carts", pathPrefix: "/carts" }, { name: "cart-x", pathPrefix: "/cart-x" }];
+        const services = [
+            { name: "cart", pathPrefix: "/cart" },
+            { name: "carts", pathPrefix: "/carts" },
+            { name: "cart-x", pathPrefix: "/cart-x" },
+        ];
         const rules = listenerRules(services);
-        assert.deepEqual(rules.map((r) => r.priority), [100, 110, 120]);
+        assert.deepEqual(
+            rules.map((r) => r.priority),
+            [100, 110, 120],
+        );
         for (const a of rules) {
             const prefix = a.pathPatterns[0];
             for (const b of rules) {
@@ -304,12 +366,18 @@ describe("compute: ALB routing to the services", () => {
             const rules = ofType(plan, T.rule);
             assert.equal(rules.length, cfg.services.length);
             const priorities = rules.map((r) => Number(r.inputs.priority));
-            assert.deepEqual(priorities, [...priorities].sort((a, b) => a - b));
+            assert.deepEqual(
+                priorities,
+                [...priorities].sort((a, b) => a - b),
+            );
             assert.equal(new Set(priorities).size, priorities.length, "priorities unique");
             cfg.services.forEach((s, i) => {
                 const rule = rules[i];
                 assert.equal(rule.inputs.listenerArn, https.outputs.arn);
-                assert.deepEqual((rule.inputs.conditions as Array<{ pathPattern: { values: string[] } }>)[0].pathPattern.values, [s.pathPrefix, `${s.pathPrefix}/*`]);
+                assert.deepEqual((rule.inputs.conditions as Array<{ pathPattern: { values: string[] } }>)[0].pathPattern.values, [
+                    s.pathPrefix,
+                    `${s.pathPrefix}/*`,
+                ]);
                 const tgArn = (rule.inputs.actions as Array<{ targetGroupArn: string }>)[0].targetGroupArn;
                 const tg = outputOf(plan, T.tg, tgArn)!;
                 assert.equal(tg.inputs.targetType, "ip");
@@ -331,7 +399,10 @@ describe("compute: Fargate services", () => {
             const execRoles = new Set<unknown>();
             for (const s of cfg.services) {
                 const td = ofType(plan, T.taskDef).find((t) => t.inputs.family === `securecart-svc-${s.name}`)!;
-                assert.deepEqual([td.inputs.networkMode, td.inputs.requiresCompatibilities, td.inputs.cpu, td.inputs.memory], ["awsvpc", ["FARGATE"], String(s.cpu), String(s.memory)]);
+                assert.deepEqual(
+                    [td.inputs.networkMode, td.inputs.requiresCompatibilities, td.inputs.cpu, td.inputs.memory],
+                    ["awsvpc", ["FARGATE"], String(s.cpu), String(s.memory)],
+                );
                 assert.notEqual(td.inputs.executionRoleArn, td.inputs.taskRoleArn, "execution and task roles are separate");
                 execRoles.add(td.inputs.executionRoleArn);
                 const [c] = JSON.parse(String(td.inputs.containerDefinitions));
@@ -341,20 +412,38 @@ describe("compute: Fargate services", () => {
                 assert.equal(c.readonlyRootFilesystem, true);
                 assert.equal(c.image, DEFAULT_SERVICE_IMAGE);
                 // Writable paths are tmpfs mounts any user may write, not task volumes (root-owned bind mounts on Fargate).
-                assert.deepEqual(c.linuxParameters.tmpfs, s.writablePaths.map((path) => ({ containerPath: path, size: 64, mountOptions: ["rw", "nosuid", "nodev", "mode=1777"] })));
+                assert.deepEqual(
+                    c.linuxParameters.tmpfs,
+                    s.writablePaths.map((path) => ({ containerPath: path, size: 64, mountOptions: ["rw", "nosuid", "nodev", "mode=1777"] })),
+                );
                 assert.deepEqual(c.linuxParameters.capabilities, { drop: ["ALL"] });
                 assert.equal(c.mountPoints, undefined);
                 assert.equal(td.inputs.volumes, undefined);
                 assert.equal(c.logConfiguration.options["awslogs-region"], plan.region);
-                const lg = ofType(plan, "aws:cloudwatch/logGroup:LogGroup").find((g) => g.outputs.name === c.logConfiguration.options["awslogs-group"])!;
+                const lg = ofType(plan, "aws:cloudwatch/logGroup:LogGroup").find(
+                    (g) => g.outputs.name === c.logConfiguration.options["awslogs-group"],
+                )!;
                 assert.equal(lg.inputs.kmsKeyId, plan.stackOutputs.logsKeyArn);
                 assert.ok(Number(lg.inputs.retentionInDays) > 0);
                 const taskRole = outputOf(plan, "aws:iam/role:Role", td.inputs.taskRoleArn)!;
-                assert.equal(ofType(plan, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === taskRole.outputs.name).length, 0, "task role has no permissions yet");
-                assert.equal(ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((p) => p.inputs.role === taskRole.outputs.name).length, 0);
+                assert.equal(
+                    ofType(plan, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === taskRole.outputs.name).length,
+                    0,
+                    "task role has no permissions yet",
+                );
+                assert.equal(
+                    ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((p) => p.inputs.role === taskRole.outputs.name).length,
+                    0,
+                );
                 const execRole = outputOf(plan, "aws:iam/role:Role", td.inputs.executionRoleArn)!;
-                const execPolicy = JSON.parse(String(ofType(plan, "aws:iam/rolePolicy:RolePolicy").find((p) => p.inputs.role === execRole.outputs.name)!.inputs.policy));
-                assert.deepEqual(execPolicy.Statement.map((st: { Resource: string }) => st.Resource), [`${lg.outputs.arn}:*`], "writes its own log group only (public image: no ECR rights)");
+                const execPolicy = JSON.parse(
+                    String(ofType(plan, "aws:iam/rolePolicy:RolePolicy").find((p) => p.inputs.role === execRole.outputs.name)!.inputs.policy),
+                );
+                assert.deepEqual(
+                    execPolicy.Statement.map((st: { Resource: string }) => st.Resource),
+                    [`${lg.outputs.arn}:*`],
+                    "writes its own log group only (public image: no ECR rights)",
+                );
                 const svc = ofType(plan, T.service).find((r) => r.inputs.name === s.name)!;
                 assert.equal(svc.inputs.launchType, "FARGATE");
                 assert.deepEqual(svc.inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
@@ -374,15 +463,23 @@ describe("compute: Fargate services", () => {
         const [c] = JSON.parse(String(td.inputs.containerDefinitions));
         assert.equal(c.image, "123456789012.dkr.ecr.us-west-2.amazonaws.com/catalog:v1.2.3");
         const execRole = outputOf(plan, "aws:iam/role:Role", td.inputs.executionRoleArn)!;
-        const policy = JSON.parse(String(ofType(plan, "aws:iam/rolePolicy:RolePolicy").find((p) => p.inputs.role === execRole.outputs.name)!.inputs.policy));
+        const policy = JSON.parse(
+            String(ofType(plan, "aws:iam/rolePolicy:RolePolicy").find((p) => p.inputs.role === execRole.outputs.name)!.inputs.policy),
+        );
         const pull = policy.Statement.find((s: { Sid: string }) => s.Sid === "PullOwnImage");
         assert.equal(pull.Resource, "arn:aws:ecr:us-west-2:123456789012:repository/catalog");
     });
 
     it("image references and writable volumes (pure)", () => {
-        assert.equal(imageRef({ repository: "orders", tag: "abc" }, "111122223333", "eu-west-1"), "111122223333.dkr.ecr.eu-west-1.amazonaws.com/orders:abc");
+        assert.equal(
+            imageRef({ repository: "orders", tag: "abc" }, "111122223333", "eu-west-1"),
+            "111122223333.dkr.ecr.eu-west-1.amazonaws.com/orders:abc",
+        );
         assert.equal(imageRef({ image: "busybox:1" }, "1", "us-east-1"), "busybox:1");
-        assert.deepEqual(writableVolumes(["/tmp", "/var/cache/nginx/"]), [{ name: "tmp", path: "/tmp" }, { name: "var-cache-nginx", path: "/var/cache/nginx/" }]);
+        assert.deepEqual(writableVolumes(["/tmp", "/var/cache/nginx/"]), [
+            { name: "tmp", path: "/tmp" },
+            { name: "var-cache-nginx", path: "/var/cache/nginx/" },
+        ]);
         assert.deepEqual(repositoryNames([{ name: "a" }, { name: "b", repository: "shared" }, { name: "c", repository: "shared" }]), ["a", "shared"]);
         assert.throws(() => storefrontUserData("/health'; rm -rf /"), /plain path segments/);
         assert.match(storefrontUserData("/"), /> '\/var\/www\/storefront\/index\.html'/);
@@ -397,7 +494,10 @@ describe("compute: ECR", () => {
         for (const r of repos) assert.deepEqual(r.inputs.encryptionConfigurations, [{ encryptionType: "KMS", kmsKey: prod.stackOutputs.dataKeyArn }]);
         const [rep] = ofType(prod, T.replication);
         const rule = (rep.inputs.replicationConfiguration as { rules: Array<{ destinations: Array<{ region: string }> }> }).rules[0];
-        assert.deepEqual(rule.destinations.map((d) => d.region), cfg.regions.filter((r) => r !== prod.region));
+        assert.deepEqual(
+            rule.destinations.map((d) => d.region),
+            cfg.regions.filter((r) => r !== prod.region),
+        );
         assert.equal(ofType(dr, T.repo).length, 0);
         assert.equal(ofType(dr, T.replication).length, 0);
     });
@@ -411,9 +511,22 @@ describe("compute: ECR", () => {
                 assert.ok(receivers.length >= 1);
                 assert.equal(ofType(home, T.template).length, 0, "the home registry receives no replicas: no template");
                 const [rep] = ofType(home, T.replication);
-                const rule = (rep.inputs.replicationConfiguration as { rules: Array<{ destinations: Array<{ region: string; registryId: string }>; repositoryFilters: Array<{ filter: string }> }> }).rules[0];
-                assert.deepEqual(rule.destinations.map((d) => d.region).sort(), receivers.map((p) => p.region).sort(), "replication covers every standby region");
-                assert.deepEqual(rule.repositoryFilters.map((f) => f.filter).sort(), ofType(home, T.repo).map((r) => r.inputs.name).sort());
+                const rule = (
+                    rep.inputs.replicationConfiguration as {
+                        rules: Array<{ destinations: Array<{ region: string; registryId: string }>; repositoryFilters: Array<{ filter: string }> }>;
+                    }
+                ).rules[0];
+                assert.deepEqual(
+                    rule.destinations.map((d) => d.region).sort(),
+                    receivers.map((p) => p.region).sort(),
+                    "replication covers every standby region",
+                );
+                assert.deepEqual(
+                    rule.repositoryFilters.map((f) => f.filter).sort(),
+                    ofType(home, T.repo)
+                        .map((r) => r.inputs.name)
+                        .sort(),
+                );
                 for (const plan of receivers) {
                     const templates = ofType(plan, T.template);
                     assert.equal(templates.length, 1, `${plan.stack}: one creation template`);
@@ -421,13 +534,18 @@ describe("compute: ECR", () => {
                     assert.equal(t.inputs.prefix, "ROOT", "ROOT: the project's repository names have no namespace prefix");
                     assert.deepEqual(t.inputs.appliedFors, ["REPLICATION"]);
                     assert.deepEqual(t.inputs.encryptionConfigurations, [{ encryptionType: "KMS", kmsKey: plan.stackOutputs.dataKeyArn }]);
-                    assert.match(String(plan.stackOutputs.dataKeyArn), new RegExp(`^arn:aws:kms:${plan.region}:`), "the key of the template's own region");
+                    assert.match(
+                        String(plan.stackOutputs.dataKeyArn),
+                        new RegExp(`^arn:aws:kms:${plan.region}:`),
+                        "the key of the template's own region",
+                    );
                     assert.equal(t.inputs.imageTagMutability, "IMMUTABLE", "as the home repositories");
                     const role = outputOf(plan, "aws:iam/role:Role", t.inputs.customRoleArn);
                     assert.ok(role, "a custom role ECR assumes to apply the key");
                     const policy = ofType(plan, "aws:iam/rolePolicy:RolePolicy").find((p) => p.inputs.role === role!.outputs.name)!;
                     assert.ok(t.dependencies.includes(policy.urn), "the role's permissions exist before the template");
-                    for (const k of Object.keys(cfg.tags)) assert.ok((t.inputs.resourceTags as Record<string, string>)[k], `replicated repositories carry ${k}`);
+                    for (const k of Object.keys(cfg.tags))
+                        assert.ok((t.inputs.resourceTags as Record<string, string>)[k], `replicated repositories carry ${k}`);
                 }
             });
         }
@@ -459,7 +577,11 @@ describe("compute: every child is in the stack's region", () => {
 
 describe("compute: bad input is rejected before anything is planned, all at once", () => {
     const cases: Array<[string, string[], RegExp]> = [
-        ["a cpu/memory pair Fargate does not run", ["services[0].memory=3000"], /services\[0\]\.memory: got 3000 with cpu 256; expected a valid Fargate cpu\/memory pair \(256: 512\/1024\/2048/],
+        [
+            "a cpu/memory pair Fargate does not run",
+            ["services[0].memory=3000"],
+            /services\[0\]\.memory: got 3000 with cpu 256; expected a valid Fargate cpu\/memory pair \(256: 512\/1024\/2048/,
+        ],
         ["an unknown Fargate cpu", ["services[1].cpu=300"], /services\[1\]\.cpu: got 300; expected a Fargate cpu value/],
         ["a duplicate service name", ["services[1].name=catalog"], /services\[1\]\.name: got "catalog"; expected a unique name/],
         ["a duplicate path prefix", ["services[2].pathPrefix=/cart"], /services\[2\]\.pathPrefix: got "\/cart"; expected a unique path prefix/],
@@ -467,28 +589,51 @@ describe("compute: bad input is rejected before anything is planned, all at once
         ["port 0", ["services[3].port=0"], /services\[3\]\.port: got 0; expected 1-65535/],
         ["web min above max", ["web.minSize=7", "web.desiredCapacity=7"], /web\.minSize: got 7, above securecart:web\.maxSize 6/],
         ["service min above max", ["services[0].minCount=11", "services[0].desiredCount=11"], /services\[0\]\.minCount: got 11, above maxCount 10/],
-        ["a standby override with min above max", ["capacity.standby.web.min=3", "capacity.standby.web.max=2"], /capacity\.standby\.web\.min: got 3, above max 2/],
-        ["a standby override with desired above max", ["capacity.standby.services.cart.desired=5", "capacity.standby.services.cart.max=4"], /capacity\.standby\.services\.cart\.desired: got 5, above max 4/],
+        [
+            "a standby override with min above max",
+            ["capacity.standby.web.min=3", "capacity.standby.web.max=2"],
+            /capacity\.standby\.web\.min: got 3, above max 2/,
+        ],
+        [
+            "a standby override with desired above max",
+            ["capacity.standby.services.cart.desired=5", "capacity.standby.services.cart.max=4"],
+            /capacity\.standby\.services\.cart\.desired: got 5, above max 4/,
+        ],
         ["a warm-standby fraction of 0", ["capacity.warmStandbyFraction=0"], /capacity\.warmStandbyFraction: got 0; expected a number in \(0, 1\]/],
-        ["a warm-standby fraction above 1", ["capacity.warmStandbyFraction=1.5"], /capacity\.warmStandbyFraction: got 1\.5; expected a number in \(0, 1\]/],
+        [
+            "a warm-standby fraction above 1",
+            ["capacity.warmStandbyFraction=1.5"],
+            /capacity\.warmStandbyFraction: got 1\.5; expected a number in \(0, 1\]/,
+        ],
         ["a negative warm-standby fraction", ["capacity.warmStandbyFraction=-0.5"], /capacity\.warmStandbyFraction: got -0\.5/],
     ];
     for (const [what, overrides, message] of cases) {
         it(`${what} is named in the error`, async () => {
             const problems = await configProblems(() => planAll(...overrides));
-            assert.ok(problems.some((p) => message.test(p)), `expected ${message} in:\n${problems.join("\n")}`);
+            assert.ok(
+                problems.some((p) => message.test(p)),
+                `expected ${message} in:\n${problems.join("\n")}`,
+            );
         });
     }
 
     it("several mistakes are reported together", async () => {
-        const problems = await configProblems(() => planAll("services[0].memory=3000", "services[1].name=catalog", "services[2].port=70000", "capacity.warmStandbyFraction=2"));
+        const problems = await configProblems(() =>
+            planAll("services[0].memory=3000", "services[1].name=catalog", "services[2].port=70000", "capacity.warmStandbyFraction=2"),
+        );
         for (const key of ["services[0].memory", "services[1].name", "services[2].port", "capacity.warmStandbyFraction"]) {
-            assert.ok(problems.some((p) => p.includes(key)), `${key} reported`);
+            assert.ok(
+                problems.some((p) => p.includes(key)),
+                `${key} reported`,
+            );
         }
     });
 
     it("the plan CLI exits 2 with the message and plans nothing", () => {
-        const r = spawnSync(process.execPath, [...toolArgs("tools/plan.ts"), "--stack", "prod", "-c", "services[0].memory=3000", "--json"], { cwd: PROJECT_DIR, encoding: "utf8" });
+        const r = spawnSync(process.execPath, [...toolArgs("tools/plan.ts"), "--stack", "prod", "-c", "services[0].memory=3000", "--json"], {
+            cwd: PROJECT_DIR,
+            encoding: "utf8",
+        });
         assert.equal(r.status, 2, r.stderr);
         assert.match(r.stderr, /services\[0\]\.memory: got 3000/);
         assert.equal(r.stdout, "");

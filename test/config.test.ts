@@ -34,34 +34,75 @@ describe("config: the shipped stacks", () => {
         assert.equal(c.network.azCount, 3);
         assert.equal(c.dns.healthCheckInterval, 10);
         assert.equal(c.dns.failureThreshold, 3);
-        assert.deepEqual(c.services.map((s) => s.name), ["catalog", "cart", "orders", "payments"]);
-        assert.deepEqual(c.tables.map((t) => t.name), ["carts", "sessions", "orders"]);
+        assert.deepEqual(
+            c.services.map((s) => s.name),
+            ["catalog", "cart", "orders", "payments"],
+        );
+        assert.deepEqual(
+            c.tables.map((t) => t.name),
+            ["carts", "sessions", "orders"],
+        );
         assert.equal(c.database.backupRetentionDays, 7);
     });
 });
 
 describe("config: each rule names the key, the value and what is allowed", () => {
     const cases: Array<[string, RawConfig, RegExp]> = [
-        ["strategy", withNs("strategy", "bogus"), /securecart:strategy: got "bogus"; expected one of backup-restore, pilot-light, warm-standby, active-active/],
+        [
+            "strategy",
+            withNs("strategy", "bogus"),
+            /securecart:strategy: got "bogus"; expected one of backup-restore, pilot-light, warm-standby, active-active/,
+        ],
         ["unknown region", { ...base(), "aws:region": "mars-east-1" }, /aws:region: got "mars-east-1"; expected a known AWS region/],
         ["primaryRegion unknown", withNs("primaryRegion", "us-east-9"), /securecart:primaryRegion: got "us-east-9"; expected a known AWS region/],
-        ["primaryRegion not a project region", withNs("primaryRegion", "eu-west-1"), /securecart:primaryRegion: got "eu-west-1"; expected one of the project's regions/],
+        [
+            "primaryRegion not a project region",
+            withNs("primaryRegion", "eu-west-1"),
+            /securecart:primaryRegion: got "eu-west-1"; expected one of the project's regions/,
+        ],
         ["cidr", withNs("network", { cidr: "10.0.0.1/16" }), /securecart:network.cidr: got "10.0.0.1\/16"; expected an IPv4 CIDR/],
-        ["azCount", withNs("network", { cidr: "10.10.0.0/16", azCount: 1 }), /securecart:network.azCount: got 1; expected a whole number from 2 to 6/],
-        ["natStrategy", withNs("network", { cidr: "10.10.0.0/16", natStrategy: "two" }), /securecart:network.natStrategy: got "two"; expected one of none, single, one-per-az/],
-        ["unknown nested key", withNs("network", { cidr: "10.10.0.0/16", nats: 2 }), /securecart:network: unknown key\(s\) "nats"; allowed keys: cidr, azCount, natStrategy/],
+        [
+            "azCount",
+            withNs("network", { cidr: "10.10.0.0/16", azCount: 1 }),
+            /securecart:network.azCount: got 1; expected a whole number from 2 to 6/,
+        ],
+        [
+            "natStrategy",
+            withNs("network", { cidr: "10.10.0.0/16", natStrategy: "two" }),
+            /securecart:network.natStrategy: got "two"; expected one of none, single, one-per-az/,
+        ],
+        [
+            "unknown nested key",
+            withNs("network", { cidr: "10.10.0.0/16", nats: 2 }),
+            /securecart:network: unknown key\(s\) "nats"; allowed keys: cidr, azCount, natStrategy/,
+        ],
         ["unknown top-level key", withNs("stratgey", "x"), /securecart:stratgey: unknown key\(s\); allowed keys: securecart:strategy/],
         ["duration", withNs("rtoTarget", "soon"), /securecart:rtoTarget: got "soon"; expected a duration such as 30s, 15m, 4h or 1d/],
         ["tags", withNs("tags", { app: "a", environment: "e", owner: "o" }), /securecart:tags.costCenter: got \(missing\); expected a string/],
-        ["health interval", withNs("dns", { ...(base()["securecart:dns"] as object), healthCheckInterval: 20 }), /securecart:dns.healthCheckInterval: got 20; expected 10 \(fast\) or 30 \(standard\)/],
+        [
+            "health interval",
+            withNs("dns", { ...(base()["securecart:dns"] as object), healthCheckInterval: 20 }),
+            /securecart:dns.healthCheckInterval: got 20; expected 10 \(fast\) or 30 \(standard\)/,
+        ],
         ["failover mode", withNs("failoverMode", "panic"), /securecart:failoverMode: got "panic"; expected one of planned, unplanned/],
-        ["record outside its zone", withNs("dns", { ...(base()["securecart:dns"] as object), recordName: "shop.other.org" }), /securecart:dns.recordName: got "shop.other.org"; expected a name inside securecart:dns.zoneName/],
-        ["three regions with failover routing", withNs("regions", ["us-east-1", "us-west-2", "eu-west-1"]), /securecart:regions: got 3 region\(s\) with strategy "warm-standby"; expected exactly 2/],
+        [
+            "record outside its zone",
+            withNs("dns", { ...(base()["securecart:dns"] as object), recordName: "shop.other.org" }),
+            /securecart:dns.recordName: got "shop.other.org"; expected a name inside securecart:dns.zoneName/,
+        ],
+        [
+            "three regions with failover routing",
+            withNs("regions", ["us-east-1", "us-west-2", "eu-west-1"]),
+            /securecart:regions: got 3 region\(s\) with strategy "warm-standby"; expected exactly 2/,
+        ],
     ];
     for (const [label, raw, re] of cases) {
         it(label, async () => {
             const problems = await problemsOf(raw);
-            assert.ok(problems.some((p) => re.test(p)), `no problem matched ${re}:\n${problems.join("\n")}`);
+            assert.ok(
+                problems.some((p) => re.test(p)),
+                `no problem matched ${re}:\n${problems.join("\n")}`,
+            );
         });
     }
 
@@ -81,17 +122,30 @@ describe("config: each rule names the key, the value and what is allowed", () =>
 describe("config: rules that span stacks", () => {
     it("overlapping CIDRs are an error naming both stacks", async () => {
         const problems = await configProblems(() => loadFromFiles(files, [], undefined, { dr: overrides("network.cidr=10.10.128.0/17") }));
-        assert.ok(problems.some((p) => /securecart:network.cidr: stack "prod" has 10.10.0.0\/16, which overlaps stack "dr" 10.10.128.0\/17/.test(p)), problems.join("\n"));
+        assert.ok(
+            problems.some((p) => /securecart:network.cidr: stack "prod" has 10.10.0.0\/16, which overlaps stack "dr" 10.10.128.0\/17/.test(p)),
+            problems.join("\n"),
+        );
     });
 
     it("a strategy that differs between stacks is an error", async () => {
         const problems = await configProblems(() => loadFromFiles(files, [], undefined, { dr: overrides("strategy=pilot-light") }));
-        assert.ok(problems.some((p) => /securecart:strategy: stack "prod" has "warm-standby" but stack "dr" has "pilot-light"; expected the same value in every stack/.test(p)), problems.join("\n"));
+        assert.ok(
+            problems.some((p) =>
+                /securecart:strategy: stack "prod" has "warm-standby" but stack "dr" has "pilot-light"; expected the same value in every stack/.test(
+                    p,
+                ),
+            ),
+            problems.join("\n"),
+        );
     });
 
     it("two stacks in one region are an error", async () => {
         const problems = await configProblems(() => loadFromFiles(files, [], undefined, { dr: overrides("aws:region=us-east-1") }));
-        assert.ok(problems.some((p) => /aws:region: stacks "\w+" and "\w+" both use us-east-1/.test(p)), problems.join("\n"));
+        assert.ok(
+            problems.some((p) => /aws:region: stacks "\w+" and "\w+" both use us-east-1/.test(p)),
+            problems.join("\n"),
+        );
     });
 
     it("a mistake made in every stack is reported once, naming the stacks", async () => {
@@ -107,7 +161,11 @@ describe("config: -c overrides", () => {
         assert.deepEqual(parseOverride("aws:region=us-east-2"), { key: "aws:region", path: [], value: "us-east-2" });
         assert.deepEqual(parseOverride("tables[0].hashKey=x"), { key: "securecart:tables", path: [0, "hashKey"], value: "x" });
         assert.deepEqual(parseOverride("web.minSize=4"), { key: "securecart:web", path: ["minSize"], value: "4" });
-        assert.deepEqual(parseOverride("database.engineVersion=16.10"), { key: "securecart:database", path: ["engineVersion"], value: "16.10" }, "a version stays a string");
+        assert.deepEqual(
+            parseOverride("database.engineVersion=16.10"),
+            { key: "securecart:database", path: ["engineVersion"], value: "16.10" },
+            "a version stays a string",
+        );
     });
 
     it("a path override changes only that value", () => {
@@ -124,44 +182,81 @@ describe("config: -c overrides", () => {
 });
 
 describe("config: property-based", () => {
-    const nsKeys = ["strategy", "primaryRegion", "regions", "network", "tags", "dns", "web", "services", "database", "tables", "backup", "capacity", "rtoTarget", "failoverMode"];
+    const nsKeys = [
+        "strategy",
+        "primaryRegion",
+        "regions",
+        "network",
+        "tags",
+        "dns",
+        "web",
+        "services",
+        "database",
+        "tables",
+        "backup",
+        "capacity",
+        "rtoTarget",
+        "failoverMode",
+    ];
 
     it("random malformed values for any key are rejected with a ConfigError naming that key, never another error", () => {
-        fc.assert(fc.property(
-            fc.constantFrom(...nsKeys),
-            fc.oneof(fc.integer(), fc.string(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 })),
-            (key, value) => {
-                const raw = withNs(key, value);
-                try {
-                    parse(raw);
-                    return true; // some random values happen to be valid (e.g. a string duration): fine
-                } catch (e) {
-                    if (!(e instanceof ConfigError)) throw e;
-                    assert.ok(e.problems.length > 0);
-                    assert.ok(e.problems.some((p) => p.includes(`securecart:${key}`) || p.startsWith("aws:region")), `${key}: ${e.problems.join(" | ")}`);
-                    return true;
-                }
-            },
-        ), { numRuns: 300 });
+        fc.assert(
+            fc.property(
+                fc.constantFrom(...nsKeys),
+                fc.oneof(
+                    fc.integer(),
+                    fc.string(),
+                    fc.boolean(),
+                    fc.constant(null),
+                    fc.array(fc.string(), { maxLength: 3 }),
+                    fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 }),
+                ),
+                (key, value) => {
+                    const raw = withNs(key, value);
+                    try {
+                        parse(raw);
+                        return true; // some random values happen to be valid (e.g. a string duration): fine
+                    } catch (e) {
+                        if (!(e instanceof ConfigError)) throw e;
+                        assert.ok(e.problems.length > 0);
+                        assert.ok(
+                            e.problems.some((p) => p.includes(`securecart:${key}`) || p.startsWith("aws:region")),
+                            `${key}: ${e.problems.join(" | ")}`,
+                        );
+                        return true;
+                    }
+                },
+            ),
+            { numRuns: 300 },
+        );
     });
 
     it("random garbage config bags never throw anything but a ConfigError", () => {
-        fc.assert(fc.property(fc.dictionary(fc.oneof(fc.string(), fc.constantFrom(...nsKeys.map((k) => `securecart:${k}`), "aws:region")), fc.jsonValue()), (raw) => {
-            try {
-                parse(raw);
-            } catch (e) {
-                if (!(e instanceof ConfigError)) throw e;
-                assert.ok(e.problems.every((p) => typeof p === "string" && p.length > 0));
-            }
-        }), { numRuns: 300 });
+        fc.assert(
+            fc.property(
+                fc.dictionary(fc.oneof(fc.string(), fc.constantFrom(...nsKeys.map((k) => `securecart:${k}`), "aws:region")), fc.jsonValue()),
+                (raw) => {
+                    try {
+                        parse(raw);
+                    } catch (e) {
+                        if (!(e instanceof ConfigError)) throw e;
+                        assert.ok(e.problems.every((p) => typeof p === "string" && p.length > 0));
+                    }
+                },
+            ),
+            { numRuns: 300 },
+        );
     });
 
     it("any two generated non-overlapping /16 CIDRs pass; any overlapping pair is rejected", () => {
-        fc.assert(fc.property(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), (a, b) => {
-            const prod = parse({ ...base("prod"), "securecart:network": { cidr: `10.${a}.0.0/16` } }, "prod");
-            const dr = parse({ ...base("dr"), "securecart:network": { cidr: `10.${b}.0.0/16` } }, "dr");
-            const overlap = projectProblems([prod, dr]).some((p) => p.includes("overlaps"));
-            assert.equal(overlap, a === b);
-        }), { numRuns: 200 });
+        fc.assert(
+            fc.property(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), (a, b) => {
+                const prod = parse({ ...base("prod"), "securecart:network": { cidr: `10.${a}.0.0/16` } }, "prod");
+                const dr = parse({ ...base("dr"), "securecart:network": { cidr: `10.${b}.0.0/16` } }, "dr");
+                const overlap = projectProblems([prod, dr]).some((p) => p.includes("overlaps"));
+                assert.equal(overlap, a === b);
+            }),
+            { numRuns: 200 },
+        );
     });
 });

@@ -21,17 +21,24 @@ const STATEFUL = [T.global, T.cluster, T.table, T.replica, T.vault, T.secret, T.
 const TABLES = ["carts", "sessions", "orders"];
 const HOME = "prod";
 const OTHER = "dr";
-const PRIMARY_CHOICES = [["us-east-1", "home primary"], ["us-west-2", "drill: dr primary"]] as const;
+const PRIMARY_CHOICES = [
+    ["us-east-1", "home primary"],
+    ["us-west-2", "drill: dr primary"],
+] as const;
 
 const dataKey = (p: StackPlan) => String(p.stackOutputs.dataKeyArn);
 const pick = (p: StackPlan, name: string) => p.resources.find((r) => r.name === name);
-const instancesOf = (p: StackPlan, cluster: PlannedResource) => ofType(p, T.instance).filter((i) => i.inputs.clusterIdentifier === cluster.inputs.clusterIdentifier);
+const instancesOf = (p: StackPlan, cluster: PlannedResource) =>
+    ofType(p, T.instance).filter((i) => i.inputs.clusterIdentifier === cluster.inputs.clusterIdentifier);
 
 /**
  * The issue's table, written out: what each stack's data tier holds, per strategy, when the home region is
  * primary. `instances` counts the cluster's instances; `replicas` the TableReplicas; `plans` the backup plans.
  */
-const EXPECTED: Record<string, Record<string, { cluster: "member" | "none"; instances: number; forwarding: boolean; tables: number; replicas: number; plans: number }>> = {
+const EXPECTED: Record<
+    string,
+    Record<string, { cluster: "member" | "none"; instances: number; forwarding: boolean; tables: number; replicas: number; plans: number }>
+> = {
     "backup-restore": {
         prod: { cluster: "member", instances: 2, forwarding: false, tables: 3, replicas: 0, plans: 2 },
         dr: { cluster: "none", instances: 0, forwarding: false, tables: 0, replicas: 0, plans: 0 },
@@ -89,7 +96,10 @@ describe("data tier: shapes per strategy and role", () => {
         assert.equal(azs.length, 3);
         assert.equal(new Set(azs).size, 3);
         for (const az of azs) assert.ok(az.startsWith(plan.region), az);
-        assert.deepEqual(ofType(plan, T.instance).map((i) => i.inputs.promotionTier), [0, 1, 2]);
+        assert.deepEqual(
+            ofType(plan, T.instance).map((i) => i.inputs.promotionTier),
+            [0, 1, 2],
+        );
     });
 
     it("instance class, engine version and retention come from config, the same in every region", async () => {
@@ -110,9 +120,17 @@ describe("data tier: ownership", () => {
     for (const strategy of STRATEGIES) {
         for (const [primaryRegion, label] of PRIMARY_CHOICES) {
             it(`${strategy}, ${label}: only the home stack owns the GlobalCluster and the base tables`, async () => {
-                const [home, dr] = await Promise.all([planOf(HOME, `strategy=${strategy}`, `primaryRegion=${primaryRegion}`), planOf(OTHER, `strategy=${strategy}`, `primaryRegion=${primaryRegion}`)]);
+                const [home, dr] = await Promise.all([
+                    planOf(HOME, `strategy=${strategy}`, `primaryRegion=${primaryRegion}`),
+                    planOf(OTHER, `strategy=${strategy}`, `primaryRegion=${primaryRegion}`),
+                ]);
                 assert.equal(ofType(home, T.global).length, 1);
-                assert.deepEqual(ofType(home, T.table).map((t) => t.inputs.name).sort(), TABLES.map((t) => `securecart-${t}`).sort());
+                assert.deepEqual(
+                    ofType(home, T.table)
+                        .map((t) => t.inputs.name)
+                        .sort(),
+                    TABLES.map((t) => `securecart-${t}`).sort(),
+                );
                 for (const t of ofType(home, T.table)) assert.equal(t.inputs.restoreSourceTableArn, undefined, "the base table is not a restore");
                 assert.equal(ofType(dr, T.global).length, 0, "a non-home stack never owns the GlobalCluster");
                 // The only tables a non-home stack may hold are restores (backup-restore promotion), never a base table.
@@ -126,7 +144,11 @@ describe("data tier: ownership", () => {
                 for (const stack of [HOME, OTHER]) {
                     const before = await planOf(stack, `strategy=${strategy}`);
                     const after = await planOf(stack, `strategy=${strategy}`, "primaryRegion=us-west-2");
-                    const ids = (p: StackPlan) => p.resources.filter((r) => STATEFUL.includes(r.type)).map((r) => `${r.urn} ${String(r.inputs.clusterIdentifier ?? r.inputs.name ?? r.inputs.globalClusterIdentifier ?? "")}`).sort();
+                    const ids = (p: StackPlan) =>
+                        p.resources
+                            .filter((r) => STATEFUL.includes(r.type))
+                            .map((r) => `${r.urn} ${String(r.inputs.clusterIdentifier ?? r.inputs.name ?? r.inputs.globalClusterIdentifier ?? "")}`)
+                            .sort();
                     assert.deepEqual(ids(after), ids(before), stack);
                     // Creation-only arguments stay as they were (ignored anyway), so nothing is replaced.
                     const c0 = ofType(before, T.cluster)[0];
@@ -168,7 +190,8 @@ describe("data tier: ownership", () => {
         for (const strategy of ["pilot-light", "warm-standby", "active-active"]) {
             for (const p of await planAll(`strategy=${strategy}`)) {
                 for (const c of ofType(p, T.cluster)) {
-                    for (const k of ["replicationSourceIdentifier", "globalClusterIdentifier"]) assert.ok(c.ignoreChanges.includes(k), `${strategy} ${p.stack} ${k}`);
+                    for (const k of ["replicationSourceIdentifier", "globalClusterIdentifier"])
+                        assert.ok(c.ignoreChanges.includes(k), `${strategy} ${p.stack} ${k}`);
                     assert.ok(c.inputs.globalClusterIdentifier, "every member names the global cluster");
                     assert.equal(c.inputs.replicationSourceIdentifier, undefined);
                 }
@@ -246,7 +269,10 @@ describe("data tier: protection, encryption, region", () => {
             assert.equal(sgIds.length, 1);
             const rules = ofType(p, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === sgIds[0]);
             assert.ok(rules.length >= 1);
-            assert.ok(rules.every((r) => r.name.startsWith("securecart-db-in-app-")), "only the data tier's own rules");
+            assert.ok(
+                rules.every((r) => r.name.startsWith("securecart-db-in-app-")),
+                "only the data tier's own rules",
+            );
             const app = p.stackOutputs.appSecurityGroupIds as string[];
             for (const r of rules) {
                 assert.equal(r.inputs.fromPort, 5432);
@@ -254,7 +280,9 @@ describe("data tier: protection, encryption, region", () => {
                 assert.equal(r.inputs.cidrIpv4, undefined);
                 assert.ok(app.includes(String(r.inputs.referencedSecurityGroupId)), "from an app-tier group");
             }
-            const subnets = ofType(p, "aws:ec2/subnet:Subnet").filter((s) => (s.inputs.tags as Record<string, string>).tier === "private-data").map((s) => String(s.outputs.arn).split("/").pop());
+            const subnets = ofType(p, "aws:ec2/subnet:Subnet")
+                .filter((s) => (s.inputs.tags as Record<string, string>).tier === "private-data")
+                .map((s) => String(s.outputs.arn).split("/").pop());
             assert.deepEqual([...(pick(p, "securecart-db-subnets")!.inputs.subnetIds as string[])].sort(), subnets.sort());
         }
     });
@@ -285,7 +313,9 @@ describe("data tier: backups", () => {
                     assert.deepEqual(copies.map((c) => c.destinationVaultArn).sort(), expectedVaults.sort());
                     for (const c of copies) assert.deepEqual(c.lifecycle, { deleteAfter: 35 });
                 }
-                const selected = ofType(primary, T.selection).flatMap((s) => s.inputs.resources as string[]).sort();
+                const selected = ofType(primary, T.selection)
+                    .flatMap((s) => s.inputs.resources as string[])
+                    .sort();
                 const cluster = ofType(primary, T.cluster)[0];
                 const tableArns = [...ofType(primary, T.table), ...ofType(primary, T.replica)].map((t) => String(t.outputs.arn));
                 assert.deepEqual(selected, [String(cluster.outputs.arn), ...tableArns].sort());
@@ -310,7 +340,11 @@ describe("data tier: restore path (backup-restore)", () => {
     const scenarios: Array<[string, string[], boolean]> = [];
     for (const strategy of STRATEGIES) {
         for (const [primaryRegion] of PRIMARY_CHOICES) {
-            scenarios.push([`${strategy}, primaryRegion=${primaryRegion}`, [`strategy=${strategy}`, `primaryRegion=${primaryRegion}`], strategy === "backup-restore" && primaryRegion === "us-west-2"]);
+            scenarios.push([
+                `${strategy}, primaryRegion=${primaryRegion}`,
+                [`strategy=${strategy}`, `primaryRegion=${primaryRegion}`],
+                strategy === "backup-restore" && primaryRegion === "us-west-2",
+            ]);
         }
     }
     for (const [label, ov, restores] of scenarios) {
@@ -344,7 +378,9 @@ describe("data tier: restore path (backup-restore)", () => {
         const restoredTables = ofType(dr, T.table);
         assert.equal(restoredTables.length, TABLES.length);
         for (const t of restoredTables) {
-            const short = String(t.inputs.name).replace(/^securecart-/, "").replace(/-r1$/, "");
+            const short = String(t.inputs.name)
+                .replace(/^securecart-/, "")
+                .replace(/-r1$/, "");
             assert.equal(t.inputs.restoreSourceTableArn, homeArns[short]);
             assert.equal(t.inputs.restoreToLatestTime, true);
             assert.ok(t.ignoreChanges.includes("restoreSourceTableArn") && t.ignoreChanges.includes("restoreToLatestTime"));
@@ -364,10 +400,18 @@ describe("data tier: restore path (backup-restore)", () => {
 
 describe("data tier: provisioned tables", () => {
     it("PROVISIONED tables get read/write auto scaling in every region and the home table leaves capacity to it", async () => {
-        const plans = await planAll("strategy=warm-standby", "tables[0].billingMode=PROVISIONED", "tables[0].readCapacity=5", "tables[0].writeCapacity=5");
+        const plans = await planAll(
+            "strategy=warm-standby",
+            "tables[0].billingMode=PROVISIONED",
+            "tables[0].readCapacity=5",
+            "tables[0].writeCapacity=5",
+        );
         for (const p of plans) {
             const targets = ofType(p, "aws:appautoscaling/target:Target").filter((t) => t.inputs.serviceNamespace === "dynamodb");
-            assert.deepEqual(targets.map((t) => t.inputs.scalableDimension).sort(), ["dynamodb:table:ReadCapacityUnits", "dynamodb:table:WriteCapacityUnits"]);
+            assert.deepEqual(targets.map((t) => t.inputs.scalableDimension).sort(), [
+                "dynamodb:table:ReadCapacityUnits",
+                "dynamodb:table:WriteCapacityUnits",
+            ]);
             for (const t of targets) {
                 assert.equal(t.inputs.resourceId, "table/securecart-carts");
                 assert.equal(t.inputs.minCapacity, 5);
@@ -384,28 +428,57 @@ describe("data tier: provisioned tables", () => {
 
 describe("data tier: bad input is rejected with a named message", () => {
     it("engine versions that differ between stacks", async () => {
-        const problems = await configProblems(() => planStacks({ files, perStack: { dr: overrides("database.engineVersion=x").map((o) => ({ ...o, value: "16.4" })) } }));
-        assert.ok(problems.some((p) => /securecart:database\.engineVersion: stack "dr" has "16\.4" but stack "prod" has "16\.6"|securecart:database\.engineVersion: stack "prod" has "16\.6" but stack "dr" has "16\.4"/.test(p)), problems.join("\n"));
+        const problems = await configProblems(() =>
+            planStacks({ files, perStack: { dr: overrides("database.engineVersion=x").map((o) => ({ ...o, value: "16.4" })) } }),
+        );
+        assert.ok(
+            problems.some((p) =>
+                /securecart:database\.engineVersion: stack "dr" has "16\.4" but stack "prod" has "16\.6"|securecart:database\.engineVersion: stack "prod" has "16\.6" but stack "dr" has "16\.4"/.test(
+                    p,
+                ),
+            ),
+            problems.join("\n"),
+        );
     });
 
     const cases: Array<[string, string[], RegExp]> = [
         ["retention above 35", ["database.backupRetentionDays=36"], /securecart:database\.backupRetentionDays: got 36; expected 1-35/],
         ["retention below 1", ["database.backupRetentionDays=0"], /securecart:database\.backupRetentionDays: got 0; expected 1-35/],
-        ["an unknown instance class family", ["database.instanceClass=db.t3.large"], /securecart:database\.instanceClass: got "db\.t3\.large"; expected db\.<family>\.<size>/],
-        ["a table key missing from its attributes", ["tables[2].rangeKey=createdAt"], /securecart:tables\[2\]\.rangeKey: got "createdAt"; expected a key listed in its attributes/],
-        ["MRSC with fewer than three regions", ["tableConsistency=MRSC"], /securecart:tableConsistency: got "MRSC" with 2 region\(s\); expected MREC/],
+        [
+            "an unknown instance class family",
+            ["database.instanceClass=db.t3.large"],
+            /securecart:database\.instanceClass: got "db\.t3\.large"; expected db\.<family>\.<size>/,
+        ],
+        [
+            "a table key missing from its attributes",
+            ["tables[2].rangeKey=createdAt"],
+            /securecart:tables\[2\]\.rangeKey: got "createdAt"; expected a key listed in its attributes/,
+        ],
+        [
+            "MRSC with fewer than three regions",
+            ["tableConsistency=MRSC"],
+            /securecart:tableConsistency: got "MRSC" with 2 region\(s\); expected MREC/,
+        ],
     ];
     for (const [what, ov, re] of cases) {
         it(what, async () => {
             const problems = await configProblems(() => planAll(...ov));
-            assert.ok(problems.some((p) => re.test(p)), problems.join("\n"));
+            assert.ok(
+                problems.some((p) => re.test(p)),
+                problems.join("\n"),
+            );
         });
     }
 
     it("every problem is reported at once", async () => {
-        const problems = await configProblems(() => planAll("database.backupRetentionDays=40", "database.instanceClass=db.t3.large", "tableConsistency=MRSC", "tables[0].hashKey=nope"));
+        const problems = await configProblems(() =>
+            planAll("database.backupRetentionDays=40", "database.instanceClass=db.t3.large", "tableConsistency=MRSC", "tables[0].hashKey=nope"),
+        );
         for (const key of ["database.backupRetentionDays", "database.instanceClass", "tableConsistency", "tables[0].hashKey"]) {
-            assert.ok(problems.some((p) => p.includes(`securecart:${key}`)), key);
+            assert.ok(
+                problems.some((p) => p.includes(`securecart:${key}`)),
+                key,
+            );
         }
     });
 });
@@ -414,13 +487,23 @@ describe("data tier: MRSC", () => {
     it("MRSC is rejected even with three regions: replicas owned per stack cannot be declared STRONG on the base table", async () => {
         const { mergeConfig } = await import("../src/configSource");
         const { parseStackConfig, ConfigError } = await import("../src/config");
-        const raw = mergeConfig(files, "prod", overrides("strategy=active-active", "regions=[\"us-east-1\",\"us-west-2\",\"eu-west-1\"]", "tableConsistency=MRSC"));
-        assert.throws(() => parseStackConfig("securecart", "prod", raw), (e: unknown) => {
-            assert.ok(e instanceof ConfigError);
-            assert.ok(e.problems.some((p) => /securecart:tableConsistency: got "MRSC"; expected MREC: .*not supported yet/.test(p)), e.problems.join("\n"));
-            return true;
-        });
-        const ok = mergeConfig(files, "prod", overrides("strategy=active-active", "regions=[\"us-east-1\",\"us-west-2\",\"eu-west-1\"]"));
+        const raw = mergeConfig(
+            files,
+            "prod",
+            overrides("strategy=active-active", 'regions=["us-east-1","us-west-2","eu-west-1"]', "tableConsistency=MRSC"),
+        );
+        assert.throws(
+            () => parseStackConfig("securecart", "prod", raw),
+            (e: unknown) => {
+                assert.ok(e instanceof ConfigError);
+                assert.ok(
+                    e.problems.some((p) => /securecart:tableConsistency: got "MRSC"; expected MREC: .*not supported yet/.test(p)),
+                    e.problems.join("\n"),
+                );
+                return true;
+            },
+        );
+        const ok = mergeConfig(files, "prod", overrides("strategy=active-active", 'regions=["us-east-1","us-west-2","eu-west-1"]'));
         assert.equal(parseStackConfig("securecart", "prod", ok).tableConsistency, "MREC");
     });
 });

@@ -36,8 +36,8 @@ describe("diagram: Mermaid topology per stack pair", () => {
     });
 
     it("mermaid's parser rejects a broken flowchart (so a passing parse means something)", async () => {
-        await assert.rejects(() => mermaid.parse("flowchart LR\n    subgraph a[\"x\"]\n        n1 --> n2\n"));
-        await assert.rejects(() => mermaid.parse("flowchart LR\n    a -->|\"unterminated| b\n"));
+        await assert.rejects(() => mermaid.parse('flowchart LR\n    subgraph a["x"]\n        n1 --> n2\n'));
+        await assert.rejects(() => mermaid.parse('flowchart LR\n    a -->|"unterminated| b\n'));
         assert.equal((await mermaid.parse("flowchart LR\n    a --> b\n")).diagramType, "flowchart-v2");
     });
 
@@ -52,7 +52,11 @@ describe("diagram: Mermaid topology per stack pair", () => {
                 assert.ok(source, `${f} has a mermaid block`);
                 const parsed = await mermaid.parse(source!);
                 assert.equal(parsed.diagramType, "flowchart-v2", f);
-                for (const s of stacks) assert.match(source!, new RegExp(`subgraph region_${s.facts.stack}\\["${s.facts.region} · stack ${s.facts.stack} · ${s.role}"\\]`));
+                for (const s of stacks)
+                    assert.match(
+                        source!,
+                        new RegExp(`subgraph region_${s.facts.stack}\\["${s.facts.region} · stack ${s.facts.stack} · ${s.role}"\\]`),
+                    );
                 for (const tier of ["web tier", "application tier", "data tier"]) assert.ok(source!.includes(`"${tier}"`), tier);
                 if (strategy === "active-active") assert.match(source!, /dns -->\|"latency · alias \(TTL 60s\)/);
                 else {

@@ -54,7 +54,11 @@ async function writerMoveInDr(changes: string[], mode: "switchover" | "failover"
     const cluster = dr.resources.find((r) => r.type === "aws:rds/cluster:Cluster");
     assert.equal(writers[0].inputs.mode, mode);
     assert.equal(writers[0].inputs.targetClusterArn, cluster?.outputs.arn, "the writer moves to this stack's own cluster");
-    assert.match(String(writers[0].inputs.__provider), /SwitchoverGlobalClusterCommand|FailoverGlobalClusterCommand/, "the serialized provider is registered");
+    assert.match(
+        String(writers[0].inputs.__provider),
+        /SwitchoverGlobalClusterCommand|FailoverGlobalClusterCommand/,
+        "the serialized provider is registered",
+    );
 }
 
 function changed(r: Rehearsal): number {
@@ -99,20 +103,42 @@ describe("drill rehearsal: every transition keeps every stateful resource", () =
                     assertSafe(on, "outage on");
                     const target = on.stacks.find((d) => d.stack === stack)!;
                     const others = on.stacks.filter((d) => d.stack !== stack);
-                    assert.ok(others.every((d) => d.changes.length === 0), "other stacks are untouched");
+                    assert.ok(
+                        others.every((d) => d.changes.length === 0),
+                        "other stacks are untouched",
+                    );
                     const computeExists = !(strategy === "backup-restore" && stack === "dr");
                     if (!computeExists) return; // no ALB, so no health check to invert
-                    assert.ok(target.changes.every((c) => c.op === "update"), "nothing is created, replaced or deleted");
+                    assert.ok(
+                        target.changes.every((c) => c.op === "update"),
+                        "nothing is created, replaced or deleted",
+                    );
                     const allowed = /^aws:(route53\/healthCheck|cloudwatch\/metricAlarm|route53recoverycontrol\/)/;
-                    assert.deepEqual(target.changes.filter((c) => !allowed.test(c.type)).map((c) => c.type), [], "only the health check (and its alarm's tags) change");
+                    assert.deepEqual(
+                        target.changes.filter((c) => !allowed.test(c.type)).map((c) => c.type),
+                        [],
+                        "only the health check (and its alarm's tags) change",
+                    );
                     const hc = target.changes.find((c) => c.type === "aws:route53/healthCheck:HealthCheck");
                     assert.ok(hc, "the health check changes");
-                    assert.deepEqual(hc!.changes.find((p) => p.path === "invertHealthcheck"), { path: "invertHealthcheck", before: false, after: true });
+                    assert.deepEqual(
+                        hc!.changes.find((p) => p.path === "invertHealthcheck"),
+                        { path: "invertHealthcheck", before: false, after: true },
+                    );
 
-                    const off = await rehearse({ files, base: overrides(...base), perStackBase: { [stack]: overrides("drill=outage") }, perStackChanges: { [stack]: overrides("drill=none") }, plan });
+                    const off = await rehearse({
+                        files,
+                        base: overrides(...base),
+                        perStackBase: { [stack]: overrides("drill=outage") },
+                        perStackChanges: { [stack]: overrides("drill=none") },
+                        plan,
+                    });
                     assertSafe(off, "outage off");
                     const back = off.stacks.find((d) => d.stack === stack)!.changes.find((c) => c.type === "aws:route53/healthCheck:HealthCheck");
-                    assert.deepEqual(back!.changes.find((p) => p.path === "invertHealthcheck"), { path: "invertHealthcheck", before: true, after: false });
+                    assert.deepEqual(
+                        back!.changes.find((p) => p.path === "invertHealthcheck"),
+                        { path: "invertHealthcheck", before: true, after: false },
+                    );
                 });
             }
 
@@ -120,15 +146,31 @@ describe("drill rehearsal: every transition keeps every stateful resource", () =
                 it("promotion restores a recovery tier in DR; failback as a plain change brings it home and deletes nothing", async () => {
                     const promote = await drill(base, [`primaryRegion=${DR_REGION}`]);
                     assertSafe(promote, "promotion");
-                    const created = promote.stacks.find((d) => d.stack === "dr")!.changes.filter((c) => c.op === "create" && c.stateful).map((c) => c.type);
-                    assert.ok(created.includes("aws:rds/cluster:Cluster"), `the promoted region restores an Aurora cluster (created: ${created.join(", ")})`);
+                    const created = promote.stacks
+                        .find((d) => d.stack === "dr")!
+                        .changes.filter((c) => c.op === "create" && c.stateful)
+                        .map((c) => c.type);
+                    assert.ok(
+                        created.includes("aws:rds/cluster:Cluster"),
+                        `the promoted region restores an Aurora cluster (created: ${created.join(", ")})`,
+                    );
                     const back = await drill(west, ["primaryRegion=us-east-1"]);
                     assertSafe(back, "failback");
-                    assert.deepEqual(back.warnings.filter((w) => w.type !== "aws:rds/clusterInstance:ClusterInstance"), []);
-                    assert.deepEqual(back.restores.map((d) => d.stack), ["prod"], "the data comes home to prod");
+                    assert.deepEqual(
+                        back.warnings.filter((w) => w.type !== "aws:rds/clusterInstance:ClusterInstance"),
+                        [],
+                    );
+                    assert.deepEqual(
+                        back.restores.map((d) => d.stack),
+                        ["prod"],
+                        "the data comes home to prod",
+                    );
                     assert.equal(back.restores[0].aurora.length, 1);
                     assert.equal(back.restores[0].tables.length, 3);
-                    assert.match(renderRehearsal(back), /Data this change restores[\s\S]*prod \(us-east-1\): Aurora securecart-us-east-1-r1 ← .*securecart-us-west-2-r1/);
+                    assert.match(
+                        renderRehearsal(back),
+                        /Data this change restores[\s\S]*prod \(us-east-1\): Aurora securecart-us-east-1-r1 ← .*securecart-us-west-2-r1/,
+                    );
                 });
             }
         });
@@ -151,25 +193,41 @@ describe("drill rehearsal: log groups and ECR repositories outlive every role ch
         for (const [what, b, c] of transitions) {
             it(`${strategy}, ${what}: no log group or repository is created, deleted or replaced`, async () => {
                 const r = await drill(b, c);
-                const touched = r.stacks.flatMap((d) => d.changes
-                    // A new backup-restore recovery tier brings its own log group; nothing else may be created.
-                    .filter((x) => (x.type === LOG_GROUP || x.type === REPOSITORY) && x.op !== "update" && !(x.op === "create" && x.name.includes("-recovery-r")))
-                    .map((x) => `${d.stack}: ${x.op} ${x.type} ${x.name}`));
+                const touched = r.stacks.flatMap((d) =>
+                    d.changes
+                        // A new backup-restore recovery tier brings its own log group; nothing else may be created.
+                        .filter(
+                            (x) =>
+                                (x.type === LOG_GROUP || x.type === REPOSITORY) &&
+                                x.op !== "update" &&
+                                !(x.op === "create" && x.name.includes("-recovery-r")),
+                        )
+                        .map((x) => `${d.stack}: ${x.op} ${x.type} ${x.name}`),
+                );
                 // Not even created: the groups exist in every region whatever its role, so a promotion finds them.
                 assert.deepEqual(touched, [], `${strategy} ${what}`);
-                assert.deepEqual(r.failures.filter((f) => f.type === LOG_GROUP || f.type === REPOSITORY).map((f) => f.message), []);
+                assert.deepEqual(
+                    r.failures.filter((f) => f.type === LOG_GROUP || f.type === REPOSITORY).map((f) => f.message),
+                    [],
+                );
             });
         }
     }
 
-    for (const [type, what] of [[LOG_GROUP, "log group"], [REPOSITORY, "ECR repository"]] as const) {
+    for (const [type, what] of [
+        [LOG_GROUP, "log group"],
+        [REPOSITORY, "ECR repository"],
+    ] as const) {
         it(`every ${what}, in every stack, strategy and role, is protected and retained on delete`, async () => {
             let seen = 0;
             for (const strategy of STRATEGIES) {
                 for (const primary of ["us-east-1", DR_REGION]) {
                     for (const p of await plan({ files, overrides: overrides(`strategy=${strategy}`, `primaryRegion=${primary}`) })) {
                         for (const r of p.resources.filter((x) => x.type === type)) {
-                            assert.ok(r.protect && r.retainOnDelete, `${strategy}, primary ${primary}: ${p.stack} ${r.type} ${r.name} must be protected and retained`);
+                            assert.ok(
+                                r.protect && r.retainOnDelete,
+                                `${strategy}, primary ${primary}: ${p.stack} ${r.type} ${r.name} must be protected and retained`,
+                            );
                             seen++;
                         }
                     }
@@ -191,9 +249,19 @@ describe("drill rehearsal: log groups and ECR repositories outlive every role ch
         assert.ok(!DELETE_IS_WARNING[LOG_GROUP] && !DELETE_IS_WARNING[REPOSITORY], "deleting one fails the drill");
         const rule = (t: string) => STATEFUL_RULES.find((r) => r.type === t)!;
         assert.match(rule(LOG_GROUP).source, /internal\/service\/logs\/group\.go$/);
-        assert.deepEqual(rule(LOG_GROUP).properties.map((p) => p.name).sort(), ["logGroupClass", "name", "namePrefix"]);
+        assert.deepEqual(
+            rule(LOG_GROUP)
+                .properties.map((p) => p.name)
+                .sort(),
+            ["logGroupClass", "name", "namePrefix"],
+        );
         assert.match(rule(REPOSITORY).source, /internal\/service\/ecr\/repository\.go$/);
-        assert.deepEqual(rule(REPOSITORY).properties.map((p) => p.name).sort(), ["encryptionConfigurations", "name"]);
+        assert.deepEqual(
+            rule(REPOSITORY)
+                .properties.map((p) => p.name)
+                .sort(),
+            ["encryptionConfigurations", "name"],
+        );
     });
 });
 
@@ -221,11 +289,17 @@ describe("drill rehearsal: identity changes fail and name the resource", () => {
 
 describe("drill diff: one property at a time on real planned resources", () => {
     let home: StackPlan;
-    before(async () => { home = (await plan({ files }, ["prod"]))[0]; });
+    before(async () => {
+        home = (await plan({ files }, ["prod"]))[0];
+    });
 
     const edit = (p: StackPlan, urnOf: (r: PlannedResource) => boolean, f: (r: PlannedResource) => PlannedResource | undefined): StackPlan => ({
         ...p,
-        resources: p.resources.flatMap((r) => { if (!urnOf(r)) return [r]; const n = f(r); return n ? [n] : []; }),
+        resources: p.resources.flatMap((r) => {
+            if (!urnOf(r)) return [r];
+            const n = f(r);
+            return n ? [n] : [];
+        }),
     });
     const ofType = (t: string) => (r: PlannedResource) => r.type === t;
     const only = (p: StackPlan, t: string) => p.resources.filter(ofType(t));
@@ -238,7 +312,11 @@ describe("drill diff: one property at a time on real planned resources", () => {
 
     it("a ForceNew property of a stateful type replaces it and fails, with the source of the rule", () => {
         const table = only(home, "aws:dynamodb/table:Table")[0];
-        const after = edit(home, (r) => r.urn === table.urn, (r) => ({ ...r, inputs: { ...r.inputs, name: "renamed" } }));
+        const after = edit(
+            home,
+            (r) => r.urn === table.urn,
+            (r) => ({ ...r, inputs: { ...r.inputs, name: "renamed" } }),
+        );
         const d = diffPlans(home, after);
         assert.deepEqual(ops(d.changes.filter((c) => c.stateful)), ["replace aws:dynamodb/table:Table"]);
         assert.equal(d.findings.length, 1);
@@ -249,17 +327,35 @@ describe("drill diff: one property at a time on real planned resources", () => {
 
     it("an updatable property of a stateful type is an in-place update, not a failure", () => {
         const cluster = only(home, "aws:rds/cluster:Cluster")[0];
-        const after = edit(home, (r) => r.urn === cluster.urn, (r) => ({ ...r, inputs: { ...r.inputs, backupRetentionPeriod: 14 } }));
+        const after = edit(
+            home,
+            (r) => r.urn === cluster.urn,
+            (r) => ({ ...r, inputs: { ...r.inputs, backupRetentionPeriod: 14 } }),
+        );
         const d = diffPlans(home, after);
         assert.deepEqual(ops(d.changes), ["update aws:rds/cluster:Cluster"]);
-        assert.deepEqual(d.changes[0].changes.map((c) => c.path), ["backupRetentionPeriod"]);
+        assert.deepEqual(
+            d.changes[0].changes.map((c) => c.path),
+            ["backupRetentionPeriod"],
+        );
         assert.deepEqual(d.findings, []);
     });
 
     it("removing an Optional+Computed ForceNew property is no diff; setting it where it was unset may replace", () => {
         const key = only(home, "aws:kms/key:Key")[0];
-        const withFlag = edit(home, (r) => r.urn === key.urn, (r) => ({ ...r, inputs: { ...r.inputs, multiRegion: true } }));
-        const without = edit(home, (r) => r.urn === key.urn, (r) => { const { multiRegion: _m, ...rest } = r.inputs; return { ...r, inputs: rest }; });
+        const withFlag = edit(
+            home,
+            (r) => r.urn === key.urn,
+            (r) => ({ ...r, inputs: { ...r.inputs, multiRegion: true } }),
+        );
+        const without = edit(
+            home,
+            (r) => r.urn === key.urn,
+            (r) => {
+                const { multiRegion: _m, ...rest } = r.inputs;
+                return { ...r, inputs: rest };
+            },
+        );
         assert.deepEqual(diffPlans(withFlag, without).changes, [], "the provider keeps the live value");
         const set = diffPlans(without, withFlag).changes.find((c) => c.urn === key.urn);
         assert.equal(set?.op, "replace", "the live value is unknown offline: the safe reading is a replacement");
@@ -268,7 +364,11 @@ describe("drill diff: one property at a time on real planned resources", () => {
 
     it("changing the region of a resource replaces it", () => {
         const vault = only(home, "aws:backup/vault:Vault")[0];
-        const after = edit(home, (r) => r.urn === vault.urn, (r) => ({ ...r, inputs: { ...r.inputs, region: "eu-west-1" } }));
+        const after = edit(
+            home,
+            (r) => r.urn === vault.urn,
+            (r) => ({ ...r, inputs: { ...r.inputs, region: "eu-west-1" } }),
+        );
         const d = diffPlans(home, after);
         assert.equal(d.changes[0].op, "replace");
         assert.equal(d.changes[0].replaceReasons[0].property, "region");
@@ -276,13 +376,30 @@ describe("drill diff: one property at a time on real planned resources", () => {
 
     it("deleting an Aurora instance is a warning; deleting a table fails", () => {
         const inst = only(home, "aws:rds/clusterInstance:ClusterInstance")[0];
-        const noInst = edit(home, (r) => r.urn === inst.urn, () => undefined);
+        const noInst = edit(
+            home,
+            (r) => r.urn === inst.urn,
+            () => undefined,
+        );
         const d1 = diffPlans(home, noInst);
-        assert.deepEqual(d1.findings.map((f) => f.level), ["warning"]);
+        assert.deepEqual(
+            d1.findings.map((f) => f.level),
+            ["warning"],
+        );
         assert.match(d1.findings[0].message, /holds no data/);
         const table = only(home, "aws:dynamodb/table:Table")[0];
-        const d2 = diffPlans(home, edit(home, (r) => r.urn === table.urn, () => undefined));
-        assert.deepEqual(d2.findings.map((f) => [f.level, f.op]), [["failure", "delete"]]);
+        const d2 = diffPlans(
+            home,
+            edit(
+                home,
+                (r) => r.urn === table.urn,
+                () => undefined,
+            ),
+        );
+        assert.deepEqual(
+            d2.findings.map((f) => [f.level, f.op]),
+            [["failure", "delete"]],
+        );
         assert.match(d2.findings[0].message, /retainOnDelete .*orphan/);
     });
 
@@ -291,7 +408,11 @@ describe("drill diff: one property at a time on real planned resources", () => {
         const keyUrn = (cluster.propertyDependencies.kmsKeyId ?? [])[0];
         const key = home.resources.find((r) => r.urn === keyUrn);
         assert.ok(key && key.type === "aws:kms/key:Key", "the cluster's kmsKeyId comes from the region's key");
-        const after = edit(home, (r) => r.urn === keyUrn, (r) => ({ ...r, inputs: { ...r.inputs, keyUsage: "SIGN_VERIFY" } }));
+        const after = edit(
+            home,
+            (r) => r.urn === keyUrn,
+            (r) => ({ ...r, inputs: { ...r.inputs, keyUsage: "SIGN_VERIFY" } }),
+        );
         const d = diffPlans(home, after);
         const c = d.changes.find((x) => x.urn === cluster.urn);
         assert.equal(c?.op, "replace");
@@ -300,48 +421,127 @@ describe("drill diff: one property at a time on real planned resources", () => {
 
     it("ignoreChanges hides an updatable change entirely", () => {
         const cluster = only(home, "aws:rds/cluster:Cluster")[0];
-        const after = edit(home, (r) => r.urn === cluster.urn, (r) => ({ ...r, ignoreChanges: [...r.ignoreChanges, "backupRetentionPeriod"], inputs: { ...r.inputs, backupRetentionPeriod: 14 } }));
+        const after = edit(
+            home,
+            (r) => r.urn === cluster.urn,
+            (r) => ({ ...r, ignoreChanges: [...r.ignoreChanges, "backupRetentionPeriod"], inputs: { ...r.inputs, backupRetentionPeriod: 14 } }),
+        );
         assert.deepEqual(diffPlans(home, after).changes, []);
     });
 
     it("an ECR repository is stateful: renaming replaces it and fails, deleting it fails (issue 11)", () => {
         const repo = only(home, REPOSITORY)[0];
         assert.ok(repo, "the home stack has a repository");
-        const renamed = diffPlans(home, edit(home, (r) => r.urn === repo.urn, (r) => ({ ...r, inputs: { ...r.inputs, name: "renamed" } })));
-        assert.deepEqual(renamed.findings.map((f) => [f.level, f.op, f.property]), [["failure", "replace", "name"]]);
+        const renamed = diffPlans(
+            home,
+            edit(
+                home,
+                (r) => r.urn === repo.urn,
+                (r) => ({ ...r, inputs: { ...r.inputs, name: "renamed" } }),
+            ),
+        );
+        assert.deepEqual(
+            renamed.findings.map((f) => [f.level, f.op, f.property]),
+            [["failure", "replace", "name"]],
+        );
         assert.match(renamed.findings[0].message, /terraform-provider-aws internal\/service\/ecr\/repository\.go/);
-        const reencrypted = diffPlans(home, edit(home, (r) => r.urn === repo.urn, (r) => ({ ...r, inputs: { ...r.inputs, encryptionConfigurations: [{ encryptionType: "AES256" }] } })));
-        assert.deepEqual(reencrypted.findings.map((f) => [f.level, f.op, f.property]), [["failure", "replace", "encryptionConfigurations"]]);
-        const gone = diffPlans(home, edit(home, (r) => r.urn === repo.urn, () => undefined));
-        assert.deepEqual(gone.findings.map((f) => [f.level, f.op]), [["failure", "delete"]]);
-        const mutable = diffPlans(home, edit(home, (r) => r.urn === repo.urn, (r) => ({ ...r, inputs: { ...r.inputs, imageTagMutability: "MUTABLE" } })));
+        const reencrypted = diffPlans(
+            home,
+            edit(
+                home,
+                (r) => r.urn === repo.urn,
+                (r) => ({ ...r, inputs: { ...r.inputs, encryptionConfigurations: [{ encryptionType: "AES256" }] } }),
+            ),
+        );
+        assert.deepEqual(
+            reencrypted.findings.map((f) => [f.level, f.op, f.property]),
+            [["failure", "replace", "encryptionConfigurations"]],
+        );
+        const gone = diffPlans(
+            home,
+            edit(
+                home,
+                (r) => r.urn === repo.urn,
+                () => undefined,
+            ),
+        );
+        assert.deepEqual(
+            gone.findings.map((f) => [f.level, f.op]),
+            [["failure", "delete"]],
+        );
+        const mutable = diffPlans(
+            home,
+            edit(
+                home,
+                (r) => r.urn === repo.urn,
+                (r) => ({ ...r, inputs: { ...r.inputs, imageTagMutability: "MUTABLE" } }),
+            ),
+        );
         assert.deepEqual(mutable.findings, [], "tag mutability changes in place");
     });
 
     it("a log group is stateful: its class replaces it and fails, its key changes in place, deleting it fails (issue 11)", () => {
         const group = only(home, LOG_GROUP)[0];
-        const reclassed = diffPlans(home, edit(home, (r) => r.urn === group.urn, (r) => ({ ...r, inputs: { ...r.inputs, logGroupClass: "INFREQUENT_ACCESS" } })));
-        assert.deepEqual(reclassed.findings.map((f) => [f.level, f.op, f.property]), [["failure", "replace", "logGroupClass"]]);
+        const reclassed = diffPlans(
+            home,
+            edit(
+                home,
+                (r) => r.urn === group.urn,
+                (r) => ({ ...r, inputs: { ...r.inputs, logGroupClass: "INFREQUENT_ACCESS" } }),
+            ),
+        );
+        assert.deepEqual(
+            reclassed.findings.map((f) => [f.level, f.op, f.property]),
+            [["failure", "replace", "logGroupClass"]],
+        );
         assert.match(reclassed.findings[0].message, /terraform-provider-aws internal\/service\/logs\/group\.go/);
-        const rekeyed = diffPlans(home, edit(home, (r) => r.urn === group.urn, (r) => ({ ...r, inputs: { ...r.inputs, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/other" } })));
-        assert.deepEqual(rekeyed.changes.filter((c) => c.urn === group.urn).map((c) => c.op), ["update"]);
+        const rekeyed = diffPlans(
+            home,
+            edit(
+                home,
+                (r) => r.urn === group.urn,
+                (r) => ({ ...r, inputs: { ...r.inputs, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/other" } }),
+            ),
+        );
+        assert.deepEqual(
+            rekeyed.changes.filter((c) => c.urn === group.urn).map((c) => c.op),
+            ["update"],
+        );
         assert.deepEqual(rekeyed.findings, []);
-        const gone = diffPlans(home, edit(home, (r) => r.urn === group.urn, () => undefined));
-        assert.deepEqual(gone.findings.map((f) => [f.level, f.op]), [["failure", "delete"]]);
+        const gone = diffPlans(
+            home,
+            edit(
+                home,
+                (r) => r.urn === group.urn,
+                () => undefined,
+            ),
+        );
+        assert.deepEqual(
+            gone.findings.map((f) => [f.level, f.op]),
+            [["failure", "delete"]],
+        );
     });
 
     it("every stateful type has a rule naming its source", () => {
         for (const t of STATEFUL_TYPES) {
             const rule = STATEFUL_RULES.find((r) => r.type === t);
-            assert.ok(rule && rule.properties.length > 0 && /hashicorp\/terraform-provider-(aws internal\/service|random internal\/provider)\//.test(rule.source), t);
+            assert.ok(
+                rule &&
+                    rule.properties.length > 0 &&
+                    /hashicorp\/terraform-provider-(aws internal\/service|random internal\/provider)\//.test(rule.source),
+                t,
+            );
         }
     });
 });
 
 describe("drill CLI", () => {
     const run = promisify(execFile);
-    const drillCli = (...args: string[]) => run(process.execPath, [...toolArgs("tools/drill.ts"), ...args], { cwd: PROJECT_DIR, maxBuffer: 64 << 20 })
-        .then((r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
+    const drillCli = (...args: string[]) =>
+        run(process.execPath, [...toolArgs("tools/drill.ts"), ...args], { cwd: PROJECT_DIR, maxBuffer: 64 << 20 }).then(
+            (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+            (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+        );
 
     it("exits 1 with --json when a table would be replaced, and the JSON names the resource", async () => {
         const r = await drillCli("--stack", "prod", "-c", "tables[0].hashKey=x", "-c", "tables[0].attributes[0].name=x", "--json");
@@ -363,7 +563,10 @@ describe("drill CLI", () => {
     });
 
     it("-c STACK/key=value applies to that stack only", () => {
-        const s = splitStackScoped(["--all-stacks", "-c", "dr/drill=outage", "--base=prod/drill=outage", "-c", "strategy=pilot-light"], ["prod", "dr"]);
+        const s = splitStackScoped(
+            ["--all-stacks", "-c", "dr/drill=outage", "--base=prod/drill=outage", "-c", "strategy=pilot-light"],
+            ["prod", "dr"],
+        );
         assert.deepEqual(s.rest, ["--all-stacks", "-c", "strategy=pilot-light"]);
         assert.deepEqual(Object.keys(s.changes), ["dr"]);
         assert.equal(s.changes.dr[0].key, "securecart:drill");

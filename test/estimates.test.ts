@@ -5,7 +5,16 @@ import * as path from "path";
 import type { PolicyResource, StackValidationArgs } from "@pulumi/policy";
 import { drEstimatesWithinTargets } from "../policies/targets";
 import {
-    BILLABLE_TYPES, CONSTANTS, CONSTANT_NAMES, FREE_TYPES, ProjectEstimate, StackEstimate, checkTargets, cronIntervalSeconds, isEngineType, resolveConstants,
+    BILLABLE_TYPES,
+    CONSTANTS,
+    CONSTANT_NAMES,
+    FREE_TYPES,
+    ProjectEstimate,
+    StackEstimate,
+    checkTargets,
+    cronIntervalSeconds,
+    isEngineType,
+    resolveConstants,
 } from "../src/estimates";
 import { estimateCost } from "../src/estimates/cost";
 import { stackFacts } from "../src/plan";
@@ -18,10 +27,17 @@ const estimatesOf = async (...overrides: string[]): Promise<ProjectEstimate> => 
 const standbyOf = (e: ProjectEstimate): StackEstimate => e.stacks.find((s) => s.role === "standby")!;
 const primaryOf = (e: ProjectEstimate): StackEstimate => e.stacks.find((s) => s.role === "primary")!;
 /** The plans with every launch template's instanceType changed (one property, real resources otherwise). */
-const withInstanceType = (plans: StackPlan[], type: string): StackPlan[] => plans.map((p) => ({
-    ...p, resources: p.resources.map((r) => (r.type === "aws:ec2/launchTemplate:LaunchTemplate" ? { ...r, inputs: { ...r.inputs, instanceType: type } } : r)),
-}));
-const stepOf = (e: ProjectEstimate, kind: "planned" | "unplanned", name: string) => standbyOf(e).pair!.rto[kind].phases.flat().find((s) => s.name === name)!;
+const withInstanceType = (plans: StackPlan[], type: string): StackPlan[] =>
+    plans.map((p) => ({
+        ...p,
+        resources: p.resources.map((r) =>
+            r.type === "aws:ec2/launchTemplate:LaunchTemplate" ? { ...r, inputs: { ...r.inputs, instanceType: type } } : r,
+        ),
+    }));
+const stepOf = (e: ProjectEstimate, kind: "planned" | "unplanned", name: string) =>
+    standbyOf(e)
+        .pair!.rto[kind].phases.flat()
+        .find((s) => s.name === name)!;
 
 describe("estimates: across the four strategies", () => {
     it("RTO never gets longer, RPO never larger and cost never smaller moving towards active-active", async () => {
@@ -38,7 +54,10 @@ describe("estimates: across the four strategies", () => {
             const [a, b] = [rows[i - 1], rows[i]];
             const [sa, sb] = [standbyOf(a.e), standbyOf(b.e)];
             const what = `${a.strategy} → ${b.strategy}`;
-            assert.ok(sb.rtoSeconds.unplanned! <= sa.rtoSeconds.unplanned!, `${what}: unplanned RTO ${sb.rtoSeconds.unplanned} <= ${sa.rtoSeconds.unplanned}`);
+            assert.ok(
+                sb.rtoSeconds.unplanned! <= sa.rtoSeconds.unplanned!,
+                `${what}: unplanned RTO ${sb.rtoSeconds.unplanned} <= ${sa.rtoSeconds.unplanned}`,
+            );
             assert.ok(sb.rtoSeconds.planned! <= sa.rtoSeconds.planned!, `${what}: planned RTO ${sb.rtoSeconds.planned} <= ${sa.rtoSeconds.planned}`);
             assert.ok(sb.rpoSeconds! <= sa.rpoSeconds!, `${what}: RPO ${sb.rpoSeconds} <= ${sa.rpoSeconds}`);
             assert.ok(sb.monthlyCostUsd >= sa.monthlyCostUsd, `${what}: standby cost ${sb.monthlyCostUsd} >= ${sa.monthlyCostUsd}`);
@@ -66,9 +85,17 @@ describe("estimates: each figure moves with the setting that drives it", () => {
         const plans = await planAll("strategy=pilot-light");
         const dr = plans.find((p) => p.role === "standby")!;
         const cluster = dr.resources.find((r) => r.type === "aws:rds/cluster:Cluster")!;
-        assert.equal(dr.resources.filter((r) => r.type === "aws:rds/clusterInstance:ClusterInstance").length, 0, "the pilot-light secondary is headless");
+        assert.equal(
+            dr.resources.filter((r) => r.type === "aws:rds/clusterInstance:ClusterInstance").length,
+            0,
+            "the pilot-light secondary is headless",
+        );
         const primaryInstance = plans.find((p) => p.role === "primary")!.resources.find((r) => r.type === "aws:rds/clusterInstance:ClusterInstance")!;
-        const reader = { ...primaryInstance, name: "reader-added", inputs: { ...primaryInstance.inputs, clusterIdentifier: cluster.outputs.clusterIdentifier ?? cluster.inputs.clusterIdentifier } };
+        const reader = {
+            ...primaryInstance,
+            name: "reader-added",
+            inputs: { ...primaryInstance.inputs, clusterIdentifier: cluster.outputs.clusterIdentifier ?? cluster.inputs.clusterIdentifier },
+        };
         const withReader: StackPlan[] = plans.map((p) => (p === dr ? { ...p, resources: [...p.resources, reader] } : p));
         const headless = estimatePlans(plans);
         const live = estimatePlans(withReader);
@@ -91,7 +118,9 @@ describe("estimates: each figure moves with the setting that drives it", () => {
     it("a store that no backup selection names has no RPO, and the estimate says why instead of inventing one", async () => {
         const plans = await planAll("strategy=backup-restore");
         const prod = plans.find((p) => p.role === "primary")!;
-        const dynamoSelection = prod.resources.find((r) => r.type === "aws:backup/selection:Selection" && JSON.stringify(r.inputs.resources ?? []).includes(":table/"))!;
+        const dynamoSelection = prod.resources.find(
+            (r) => r.type === "aws:backup/selection:Selection" && JSON.stringify(r.inputs.resources ?? []).includes(":table/"),
+        )!;
         assert.ok(dynamoSelection, "the primary selects its tables for backup");
         const without = estimatePlans(plans.map((p) => (p === prod ? { ...p, resources: p.resources.filter((r) => r !== dynamoSelection) } : p)));
         const s = standbyOf(without);
@@ -99,7 +128,11 @@ describe("estimates: each figure moves with the setting that drives it", () => {
         const table = s.pair!.rpo.stores.find((x) => x.store.startsWith("dynamodb:"))!;
         assert.equal(table.unplannedSeconds, null);
         assert.match(table.restsOn.join(" "), /no backup selection in stack prod names table/);
-        assert.equal(s.pair!.rpo.stores.find((x) => x.store === "aurora")!.unplannedSeconds, 3600 + CONSTANTS.backupCopySeconds.value, "the Aurora plan still covers the cluster");
+        assert.equal(
+            s.pair!.rpo.stores.find((x) => x.store === "aurora")!.unplannedSeconds,
+            3600 + CONSTANTS.backupCopySeconds.value,
+            "the Aurora plan still covers the cluster",
+        );
         assert.equal(s.rtoSeconds.unplanned, null, "restoring an uncovered table cannot be timed either");
     });
 
@@ -107,9 +140,15 @@ describe("estimates: each figure moves with the setting that drives it", () => {
         const plans = await planAll("strategy=pilot-light");
         const base = estimatePlans(plans);
         // What `-c estimates.auroraInstanceCreateSeconds=300` puts in the effective config.
-        const tuned = estimatePlans(plans.map((p) => ({ ...p, config: { ...p.config, "securecart:estimates": { auroraInstanceCreateSeconds: 300 } } })));
+        const tuned = estimatePlans(
+            plans.map((p) => ({ ...p, config: { ...p.config, "securecart:estimates": { auroraInstanceCreateSeconds: 300 } } })),
+        );
         assert.equal(stepOf(tuned, "unplanned", "data promotion").seconds, stepOf(base, "unplanned", "data promotion").seconds! - 300);
-        assert.ok(stepOf(tuned, "unplanned", "data promotion").parts.some((p) => /auroraInstanceCreateSeconds = 300 s \(overridden in config\)/.test(p.restsOn)));
+        assert.ok(
+            stepOf(tuned, "unplanned", "data promotion").parts.some((p) =>
+                /auroraInstanceCreateSeconds = 300 s \(overridden in config\)/.test(p.restsOn),
+            ),
+        );
     });
 
     it("the web tier's instance type and count move the EC2 cost line (fixture: the launch template's instanceType changed)", async () => {
@@ -132,7 +171,11 @@ describe("estimates: the price sheet covers every billable type the program crea
             }
         }
         const unknown = [...seen.keys()].filter((t) => !(t in BILLABLE_TYPES) && !(t in FREE_TYPES));
-        assert.deepEqual(unknown, [], `types neither priced (src/estimates/cost.ts BILLABLE_TYPES + src/prices/prices.json) nor declared free (FREE_TYPES): ${unknown.map((t) => `${t} (${seen.get(t)})`).join(", ")}`);
+        assert.deepEqual(
+            unknown,
+            [],
+            `types neither priced (src/estimates/cost.ts BILLABLE_TYPES + src/prices/prices.json) nor declared free (FREE_TYPES): ${unknown.map((t) => `${t} (${seen.get(t)})`).join(", ")}`,
+        );
         assert.ok([...seen.keys()].filter((t) => t in BILLABLE_TYPES).length >= 10, "the plans create billable types");
     });
 
@@ -163,7 +206,10 @@ describe("estimates: the price sheet covers every billable type the program crea
         const cost = estimateCost(view, stackFacts(view), { peers: [] }, resolveConstants(), PRICES);
         assert.deepEqual(cost.unknownTypes, ["aws:wafv2/webAcl:WebAcl"]);
         const exotic = estimatePlans(withInstanceType(await planAll("strategy=warm-standby"), "z1d.large"));
-        assert.ok(primaryOf(exotic).cost.unpriced.some((u) => /z1d\.large/.test(u)), "an instance type missing from the sheet is listed as not priced");
+        assert.ok(
+            primaryOf(exotic).cost.unpriced.some((u) => /z1d\.large/.test(u)),
+            "an instance type missing from the sheet is listed as not priced",
+        );
     });
 });
 
@@ -179,7 +225,14 @@ describe("estimates: constants", () => {
 
     it("an unknown constant name in securecart:estimates is a config error that lists the allowed names", async () => {
         const problems = await configProblems(() => planAll("estimates.auroraInstanceCreateSecs=300"));
-        assert.ok(problems.some((p) => /securecart:estimates\.auroraInstanceCreateSecs: got 300 for an unknown estimate constant; expected one of .*auroraInstanceCreateSeconds/.test(p)), problems.join("\n"));
+        assert.ok(
+            problems.some((p) =>
+                /securecart:estimates\.auroraInstanceCreateSecs: got 300 for an unknown estimate constant; expected one of .*auroraInstanceCreateSeconds/.test(
+                    p,
+                ),
+            ),
+            problems.join("\n"),
+        );
     });
 
     it("reads AWS Backup cron schedules as the longest gap between jobs", () => {
@@ -197,8 +250,11 @@ describe("estimates: constants", () => {
 describe("estimates: targets", () => {
     it("an rtoTarget below the pilot-light estimate makes the plan exit 1 naming the dominating step, and --json carries the estimates", function () {
         this.timeout(300000);
-        const r = spawnSync(process.execPath, [...toolArgs("tools/plan.ts"), "--stack", "dr", "--json", "-c", "strategy=pilot-light", "-c", "rtoTarget=5m"],
-            { cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+        const r = spawnSync(
+            process.execPath,
+            [...toolArgs("tools/plan.ts"), "--stack", "dr", "--json", "-c", "strategy=pilot-light", "-c", "rtoTarget=5m"],
+            { cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
+        );
         assert.equal(r.status, 1, r.stderr);
         assert.match(r.stderr, /rtoTarget 5m: dominated by data promotion .*headless Aurora secondary/);
         const doc = JSON.parse(r.stdout);
@@ -216,7 +272,13 @@ describe("estimates: targets", () => {
 
     it("the targets hold when they are above the estimates, and the RPO target is checked too", async () => {
         const ok = checkTargets(standbyOf(await estimatesOf("strategy=pilot-light")).pair!, { rtoTargetSeconds: 3600, rpoTargetSeconds: 60 });
-        assert.deepEqual(ok.map((t) => [t.target, t.ok]), [["rtoTarget", true], ["rpoTarget", true]]);
+        assert.deepEqual(
+            ok.map((t) => [t.target, t.ok]),
+            [
+                ["rtoTarget", true],
+                ["rpoTarget", true],
+            ],
+        );
         const br = checkTargets(standbyOf(await estimatesOf("strategy=backup-restore")).pair!, { rpoTargetSeconds: 900 });
         const rpo = br.find((t) => t.target === "rpoTarget")!;
         assert.equal(rpo.ok, false);
@@ -225,18 +287,22 @@ describe("estimates: targets", () => {
 });
 
 describe("estimates: the dr-estimates-within-targets policy", () => {
-    const asPolicy = (p: StackPlan): PolicyResource[] => p.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: { ...r.outputs, ...r.inputs } }) as unknown as PolicyResource);
+    const asPolicy = (p: StackPlan): PolicyResource[] =>
+        p.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: { ...r.outputs, ...r.inputs } }) as unknown as PolicyResource);
     function run(resources: PolicyResource[], config: Record<string, unknown>): { violations: string[]; notApplicable?: string } {
         const violations: string[] = [];
         const args = {
             resources,
             getConfig: () => config,
-            notApplicable: (reason?: string) => { throw Object.assign(new Error("n/a"), { notApplicable: reason ?? "" }); },
+            notApplicable: (reason?: string) => {
+                throw Object.assign(new Error("n/a"), { notApplicable: reason ?? "" });
+            },
         } as unknown as StackValidationArgs;
         try {
             (drEstimatesWithinTargets.validateStack as (a: StackValidationArgs, r: (m: string) => void) => void)(args, (m) => violations.push(m));
         } catch (e) {
-            if ((e as { notApplicable?: string }).notApplicable !== undefined) return { violations, notApplicable: (e as { notApplicable: string }).notApplicable };
+            if ((e as { notApplicable?: string }).notApplicable !== undefined)
+                return { violations, notApplicable: (e as { notApplicable: string }).notApplicable };
             throw e;
         }
         return { violations };
@@ -247,7 +313,11 @@ describe("estimates: the dr-estimates-within-targets policy", () => {
         const plans = await planAll("strategy=pilot-light");
         const dr = plans.find((p) => p.role === "standby")!;
         const prod = plans.find((p) => p.role === "primary")!;
-        const withPeer = run(asPolicy(dr), { ...facts, rtoTargetSeconds: 300, peer: { stack: prod.stack, region: prod.region, resources: asPolicy(prod) } });
+        const withPeer = run(asPolicy(dr), {
+            ...facts,
+            rtoTargetSeconds: 300,
+            peer: { stack: prod.stack, region: prod.region, resources: asPolicy(prod) },
+        });
         assert.equal(withPeer.violations.length, 1, withPeer.violations.join("\n"));
         assert.match(withPeer.violations[0], /estimate 11m30s exceeds rtoTarget 5m: dominated by data promotion/);
         assert.equal(standbyOf(estimatePlans(plans)).rtoSeconds.unplanned, 690, "the policy and the plan agree (11m30s)");
@@ -263,7 +333,11 @@ describe("estimates: the dr-estimates-within-targets policy", () => {
         const brDr = br.find((p) => p.role === "standby")!;
         const brProd = br.find((p) => p.role === "primary")!;
         assert.match(run(asPolicy(brDr), { ...facts, rpoTargetSeconds: 900 }).notApplicable ?? "", /needs the primary's resources/);
-        const brPeer = run(asPolicy(brDr), { ...facts, rpoTargetSeconds: 900, peer: { stack: brProd.stack, region: brProd.region, resources: asPolicy(brProd) } });
+        const brPeer = run(asPolicy(brDr), {
+            ...facts,
+            rpoTargetSeconds: 900,
+            peer: { stack: brProd.stack, region: brProd.region, resources: asPolicy(brProd) },
+        });
         assert.equal(brPeer.violations.length, 1);
         assert.match(brPeer.violations[0], /RPO .* estimate 2h exceeds rpoTarget 15m/);
     });

@@ -9,7 +9,8 @@ describe("network: CIDR maths", () => {
         const blocks = carveSubnets(vpc, 3);
         const all = SUBNET_TIERS.flatMap((t) => blocks[t]);
         assert.equal(all.length, 9);
-        for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) assert.ok(!overlaps(all[i], all[j]), `${formatCidr(all[i])} overlaps ${formatCidr(all[j])}`);
+        for (let i = 0; i < all.length; i++)
+            for (let j = i + 1; j < all.length; j++) assert.ok(!overlaps(all[i], all[j]), `${formatCidr(all[i])} overlaps ${formatCidr(all[j])}`);
         assert.deepEqual(blocks.public.map(formatCidr), ["10.10.0.0/21", "10.10.8.0/21", "10.10.16.0/21"]);
         assert.deepEqual(blocks["private-data"].map(formatCidr), ["10.10.128.0/21", "10.10.136.0/21", "10.10.144.0/21"]);
     });
@@ -61,7 +62,10 @@ describe("network: planned VPC", () => {
                     const prov = plan.resources.find((p) => p.urn === r.provider);
                     assert.equal(prov?.inputs.region, plan.region, `${r.name} provider region`);
                     if (r.inputs.region !== undefined && r.inputs.region !== plan.region) {
-                        assert.ok(allowedOutsideStackRegion(r.type, String(r.inputs.region), r.inputs), `${r.type} ${r.name} is in ${String(r.inputs.region)}, not ${plan.region}`);
+                        assert.ok(
+                            allowedOutsideStackRegion(r.type, String(r.inputs.region), r.inputs),
+                            `${r.type} ${r.name} is in ${String(r.inputs.region)}, not ${plan.region}`,
+                        );
                     }
                 }
             }

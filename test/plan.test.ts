@@ -3,7 +3,11 @@ import { spawnSync } from "child_process";
 import { PROJECT_DIR, STACKS, planAll, toolArgs } from "./helpers";
 
 function plan(...args: string[]) {
-    const r = spawnSync(process.execPath, [...toolArgs("tools/plan.ts"), ...args], { cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    const r = spawnSync(process.execPath, [...toolArgs("tools/plan.ts"), ...args], {
+        cwd: PROJECT_DIR,
+        encoding: "utf8",
+        maxBuffer: 256 * 1024 * 1024,
+    });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -38,7 +42,21 @@ describe("plan: the command line", () => {
         assert.equal(doc.role, "primary");
         const urns = new Set(doc.resources.map((x: { urn: string }) => x.urn));
         for (const res of doc.resources) {
-            for (const k of ["urn", "type", "name", "custom", "parent", "provider", "dependencies", "inputs", "outputs", "protect", "retainOnDelete", "ignoreChanges"]) assert.ok(k in res, `${res.urn} lacks ${k}`);
+            for (const k of [
+                "urn",
+                "type",
+                "name",
+                "custom",
+                "parent",
+                "provider",
+                "dependencies",
+                "inputs",
+                "outputs",
+                "protect",
+                "retainOnDelete",
+                "ignoreChanges",
+            ])
+                assert.ok(k in res, `${res.urn} lacks ${k}`);
             if (res.parent !== null) assert.ok(urns.has(res.parent), `${res.urn} parent is a planned resource`);
             if (res.provider !== null) assert.ok(urns.has(res.provider), `${res.urn} provider is a planned resource`);
             for (const d of res.dependencies) assert.ok(urns.has(d), `${res.urn} dependency ${d} is planned`);
@@ -50,7 +68,10 @@ describe("plan: the command line", () => {
         assert.equal(r.code, 0, r.stderr);
         const docs = JSON.parse(r.stdout);
         assert.ok(Array.isArray(docs));
-        assert.deepEqual(docs.map((d: { stack: string }) => d.stack), ["prod", "dr"]);
+        assert.deepEqual(
+            docs.map((d: { stack: string }) => d.stack),
+            ["prod", "dr"],
+        );
         const t = plan();
         assert.equal(t.code, 0, t.stderr);
         for (const s of STACKS) assert.match(t.stdout, new RegExp(`=== stack ${s} `));

@@ -21,7 +21,10 @@ const policiesIn = (vs: readonly Violation[], name: string) => vs.filter((v) => 
 describe("policy pack: every policy has a passing and a violating case on real planned resources", () => {
     it("every policy of the plain modules has at least one case", () => {
         const covered = new Set(CASES.map((c) => c.policy));
-        assert.deepStrictEqual(OWN_POLICIES.map((p) => p.name).filter((n) => !covered.has(n)), []);
+        assert.deepStrictEqual(
+            OWN_POLICIES.map((p) => p.name).filter((n) => !covered.has(n)),
+            [],
+        );
     });
 
     for (const c of CASES) {
@@ -34,8 +37,15 @@ describe("policy pack: every policy has a passing and a violating case on real p
             c.alter(altered);
             const after = policiesIn(await verdicts(altered), c.policy);
             assert.ok(after.length > 0, `${c.policy} must report when ${c.change}`);
-            assert.ok(after.every((v) => v.enforcementLevel === "mandatory"), JSON.stringify(after));
-            if (c.says) assert.ok(after.some((v) => c.says!.test(v.message)), `expected a message matching ${c.says}, got ${after.map((v) => v.message).join(" | ")}`);
+            assert.ok(
+                after.every((v) => v.enforcementLevel === "mandatory"),
+                JSON.stringify(after),
+            );
+            if (c.says)
+                assert.ok(
+                    after.some((v) => c.says!.test(v.message)),
+                    `expected a message matching ${c.says}, got ${after.map((v) => v.message).join(" | ")}`,
+                );
         });
     }
 });
@@ -54,15 +64,26 @@ describe("policy pack: the shipped stacks pass every mandatory policy", () => {
     it("with ARC failover control (RECOVERY_CONTROL health checks) both stacks stay compliant", async () => {
         for (const stack of ["prod", "dr"] as const) {
             const plan = await planOf(stack, "failoverControl=arc");
-            assert.ok(plan.resources.some((r) => r.type === T.check && r.inputs.type === "RECOVERY_CONTROL"), `${stack} has a RECOVERY_CONTROL check`);
-            assert.deepStrictEqual((await verdicts(plan)).filter((v) => v.enforcementLevel === "mandatory"), [], stack);
+            assert.ok(
+                plan.resources.some((r) => r.type === T.check && r.inputs.type === "RECOVERY_CONTROL"),
+                `${stack} has a RECOVERY_CONTROL check`,
+            );
+            assert.deepStrictEqual(
+                (await verdicts(plan)).filter((v) => v.enforcementLevel === "mandatory"),
+                [],
+                stack,
+            );
         }
     });
 
     it("a drill (switchover to us-west-2 under pilot light) keeps both stacks compliant", async () => {
         for (const stack of ["prod", "dr"] as const) {
             const plan = await planOf(stack, "strategy=pilot-light", "primaryRegion=us-west-2");
-            assert.deepStrictEqual((await verdicts(plan)).filter((v) => v.enforcementLevel === "mandatory"), [], stack);
+            assert.deepStrictEqual(
+                (await verdicts(plan)).filter((v) => v.enforcementLevel === "mandatory"),
+                [],
+                stack,
+            );
         }
     });
 });
@@ -82,8 +103,14 @@ describe("policy pack: how policies read the stack", () => {
             for (const stack of ["prod", "dr"] as const) {
                 const plan = asFirstPreview(await planOf(stack, `strategy=${strategy}`));
                 const vs = await verdicts(plan);
-                assert.deepStrictEqual(vs.filter((v) => v.enforcementLevel === "mandatory"), [], `${stack} under ${strategy}`);
-                const skippedStack = vs.filter((v) => /^can't run/.test(v.message) && OWN_POLICIES.some((p) => p.name === v.policy && "validateStack" in p));
+                assert.deepStrictEqual(
+                    vs.filter((v) => v.enforcementLevel === "mandatory"),
+                    [],
+                    `${stack} under ${strategy}`,
+                );
+                const skippedStack = vs.filter(
+                    (v) => /^can't run/.test(v.message) && OWN_POLICIES.some((p) => p.name === v.policy && "validateStack" in p),
+                );
                 assert.deepStrictEqual(skippedStack, [], `${stack} under ${strategy}: stack policies must not be skipped for unknown values`);
             }
         }
@@ -104,7 +131,11 @@ describe("policy pack: how policies read the stack", () => {
 
     it("without a role tag the role comes from primaryRegion, and is skipped when that is unknown", async () => {
         const plan = clonePlan(await planOf("dr", "strategy=backup-restore"));
-        assert.deepStrictEqual(plan.resources.filter((r) => r.type === T.check), [], "a backup-restore standby has no health check");
+        assert.deepStrictEqual(
+            plan.resources.filter((r) => r.type === T.check),
+            [],
+            "a backup-restore standby has no health check",
+        );
         // The program tags the VPC with the role; remove it to exercise the fallback.
         const tagged = plan.resources.filter((r) => (r.inputs.tags as Record<string, string> | undefined)?.role !== undefined);
         assert.ok(tagged.length > 0, "the program tags the stack's role somewhere");
@@ -123,23 +154,38 @@ describe("policy pack: how policies read the stack", () => {
         const plan = clonePlan(await planOf("dr"));
         const def = pick(plan, "pulumi:providers:aws", (r) => r.name.startsWith("default"));
         // An explicit provider like the default one, for us-east-1 (the program never makes one).
-        const east: PlannedResource = { ...def, name: "east", urn: def.urn.replace(/::default_\w+$/, "::east"), inputs: { ...def.inputs, region: "us-east-1" }, outputs: { ...def.outputs, region: "us-east-1" } };
+        const east: PlannedResource = {
+            ...def,
+            name: "east",
+            urn: def.urn.replace(/::default_\w+$/, "::east"),
+            inputs: { ...def.inputs, region: "us-east-1" },
+            outputs: { ...def.outputs, region: "us-east-1" },
+        };
         plan.resources.push(east);
         const group = pick(plan, T.logGroup);
         group.provider = east.urn;
         const vs = policiesIn(await verdicts(plan), "dr-resources-in-stack-region");
-        assert.deepStrictEqual(vs.map((v) => [v.urn, v.message]), [[group.urn, `LogGroup "${group.name}" must be created in the stack's region us-west-2; its provider puts it in us-east-1.`]]);
+        assert.deepStrictEqual(
+            vs.map((v) => [v.urn, v.message]),
+            [[group.urn, `LogGroup "${group.name}" must be created in the stack's region us-west-2; its provider puts it in us-east-1.`]],
+        );
     });
 
     it("an enforcement level set in the policy config applies (advisory here, disabled for another)", async () => {
         const plan = clonePlan(await planOf("prod"));
         setProp(pick(plan, T.cluster), "storageEncrypted", false);
         setProp(pick(plan, T.lb), "dropInvalidHeaderFields", false);
-        const vs = await evaluateLocally(plan, localConfig(projectPolicyConfig([plan.config]), {
-            "aws-rds-storage-encrypted-cmk": "advisory",
-            "aws-alb-drop-invalid-header-fields": { enforcementLevel: "disabled" },
-        }));
-        assert.deepStrictEqual(policiesIn(vs, "aws-rds-storage-encrypted-cmk").map((v) => v.enforcementLevel), ["advisory"]);
+        const vs = await evaluateLocally(
+            plan,
+            localConfig(projectPolicyConfig([plan.config]), {
+                "aws-rds-storage-encrypted-cmk": "advisory",
+                "aws-alb-drop-invalid-header-fields": { enforcementLevel: "disabled" },
+            }),
+        );
+        assert.deepStrictEqual(
+            policiesIn(vs, "aws-rds-storage-encrypted-cmk").map((v) => v.enforcementLevel),
+            ["advisory"],
+        );
         assert.deepStrictEqual(policiesIn(vs, "aws-alb-drop-invalid-header-fields"), []);
     });
 });
@@ -156,7 +202,10 @@ describe("policy pack: structure", () => {
             assert.ok(["advisory", "mandatory", "remediate", "disabled"].includes(p.enforcementLevel), `${p.name}: level`);
             assert.ok(p.remediationSteps.length > 20, `${p.name}: remediation steps`);
             for (const [k, s] of Object.entries(p.configSchema?.properties ?? {})) {
-                assert.ok(typeof s === "object" && s.default !== undefined && typeof s.description === "string", `${p.name}.${k}: a default and a description`);
+                assert.ok(
+                    typeof s === "object" && s.default !== undefined && typeof s.description === "string",
+                    `${p.name}.${k}: a default and a description`,
+                );
             }
         }
     });
@@ -181,7 +230,8 @@ describe("policy pack: structure", () => {
         };
         for (const t of TAGGABLE_TYPES) assert.match(dts(t), /\n\s+tags\?: pulumi\.Input</, `${t} has no tags input`);
         const planned = new Set<string>();
-        for (const s of STRATEGIES) for (const p of await planAll(`strategy=${s}`)) for (const r of p.resources) if (r.type.startsWith("aws:")) planned.add(r.type);
+        for (const s of STRATEGIES)
+            for (const p of await planAll(`strategy=${s}`)) for (const r of p.resources) if (r.type.startsWith("aws:")) planned.add(r.type);
         for (const p of await planAll("failoverControl=arc")) for (const r of p.resources) if (r.type.startsWith("aws:")) planned.add(r.type);
         const missing = [...planned].filter((t) => /\n\s+tagsAll\?: pulumi\.Input</.test(dts(t)) && !TAGGABLE_TYPES.includes(t));
         assert.deepStrictEqual(missing, []);
@@ -199,8 +249,18 @@ describe("policy pack: structure", () => {
     });
 
     it("a policy config with a typo, an unknown policy or a bad level is rejected, every problem at once", () => {
-        assert.throws(() => localConfig({ "aws-rds-backup-retention": { minDay: 7 }, "no-such-policy": "mandatory", "dr-routing-record-ttl": { enforcementLevel: "strict" as never } }), (e: Error) =>
-            /minDay: unknown property/.test(e.message) && /"no-such-policy" is not a policy/.test(e.message) && /expected one of advisory, mandatory/.test(e.message));
+        assert.throws(
+            () =>
+                localConfig({
+                    "aws-rds-backup-retention": { minDay: 7 },
+                    "no-such-policy": "mandatory",
+                    "dr-routing-record-ttl": { enforcementLevel: "strict" as never },
+                }),
+            (e: Error) =>
+                /minDay: unknown property/.test(e.message) &&
+                /"no-such-policy" is not a policy/.test(e.message) &&
+                /expected one of advisory, mandatory/.test(e.message),
+        );
         assert.throws(() => localConfig({ "aws-rds-backup-retention": { minDays: "seven" } }), /expected an integer/);
         assert.ok(localPackInfo().policies.length >= OWN_POLICIES.length);
     });
@@ -208,7 +268,10 @@ describe("policy pack: structure", () => {
     it("the pull-request workflow runs npm test and previews every stack with the policy pack and its config", () => {
         const wf = parseYaml(fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", "pull-request.yml"), "utf8")) as {
             on: Record<string, unknown>;
-            jobs: Record<string, { strategy?: { matrix?: { stack?: string[] } }; steps: Array<{ run?: string; uses?: string; with?: Record<string, unknown> }> }>;
+            jobs: Record<
+                string,
+                { strategy?: { matrix?: { stack?: string[] } }; steps: Array<{ run?: string; uses?: string; with?: Record<string, unknown> }> }
+            >;
         };
         assert.ok("pull_request" in wf.on);
         const steps = Object.values(wf.jobs).flatMap((j) => j.steps);

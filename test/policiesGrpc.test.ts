@@ -22,7 +22,13 @@ import { CASES, asFirstPreview, clonePlan } from "./policyCases";
 const key = (v: Violation) => `${v.policy}|${v.enforcementLevel}|${v.urn}|${v.message}`;
 const sorted = (vs: readonly Violation[]) => vs.map(key).sort();
 
-type SavedResource = { type: string; name: string; inputs: Record<string, unknown>; outputs: Record<string, unknown>; propertyDependencies: Record<string, string[]> };
+type SavedResource = {
+    type: string;
+    name: string;
+    inputs: Record<string, unknown>;
+    outputs: Record<string, unknown>;
+    propertyDependencies: Record<string, string[]>;
+};
 type SavedPlan = { stack: string; resources: SavedResource[] } & Record<string, unknown>;
 
 /** A plan as `npm run plan -- --json` saves it. */
@@ -30,7 +36,12 @@ function saved(plan: StackPlan): SavedPlan {
     return JSON.parse(JSON.stringify(toJson(plan))) as SavedPlan;
 }
 
-function edit(doc: SavedPlan, type: string, where: (r: SavedResource) => boolean, change: (props: Record<string, unknown>, r: SavedResource) => void): void {
+function edit(
+    doc: SavedPlan,
+    type: string,
+    where: (r: SavedResource) => boolean,
+    change: (props: Record<string, unknown>, r: SavedResource) => void,
+): void {
     const rs = doc.resources.filter((r) => r.type === type && where(r));
     assert.ok(rs.length > 0, `the saved plan of ${doc.stack} has no ${type} to edit`);
     for (const r of rs) {
@@ -42,29 +53,96 @@ function edit(doc: SavedPlan, type: string, where: (r: SavedResource) => boolean
 /** The edits the issue names, each on a real saved plan, and the policy each must trip. */
 const EDITS: ReadonlyArray<{ what: string; stack: "prod" | "dr"; policy: string; apply: (doc: SavedPlan) => void }> = [
     {
-        what: "storage encryption off", stack: "prod", policy: "aws-rds-storage-encrypted-cmk",
-        apply: (d) => edit(d, "aws:rds/cluster:Cluster", () => true, (p) => { p.storageEncrypted = false; }),
+        what: "storage encryption off",
+        stack: "prod",
+        policy: "aws-rds-storage-encrypted-cmk",
+        apply: (d) =>
+            edit(
+                d,
+                "aws:rds/cluster:Cluster",
+                () => true,
+                (p) => {
+                    p.storageEncrypted = false;
+                },
+            ),
     },
     {
-        what: "an SSH rule from 0.0.0.0/0", stack: "dr", policy: "aws-security-group-no-ssh-rdp-from-internet",
-        apply: (d) => edit(d, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", (r) => r.name.includes("web-in-alb"), (p, r) => {
-            p.fromPort = 22; p.toPort = 22; p.cidrIpv4 = "0.0.0.0/0"; delete p.referencedSecurityGroupId; delete r.propertyDependencies.referencedSecurityGroupId;
-        }),
+        what: "an SSH rule from 0.0.0.0/0",
+        stack: "dr",
+        policy: "aws-security-group-no-ssh-rdp-from-internet",
+        apply: (d) =>
+            edit(
+                d,
+                "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+                (r) => r.name.includes("web-in-alb"),
+                (p, r) => {
+                    p.fromPort = 22;
+                    p.toPort = 22;
+                    p.cidrIpv4 = "0.0.0.0/0";
+                    delete p.referencedSecurityGroupId;
+                    delete r.propertyDependencies.referencedSecurityGroupId;
+                },
+            ),
     },
     {
-        what: "a failover record without a health check", stack: "prod", policy: "dr-routing-records-have-health-checks",
-        apply: (d) => edit(d, "aws:route53/record:Record", (r) => Array.isArray(r.inputs.failoverRoutingPolicies), (p, r) => { delete p.healthCheckId; delete r.propertyDependencies.healthCheckId; }),
+        what: "a failover record without a health check",
+        stack: "prod",
+        policy: "dr-routing-records-have-health-checks",
+        apply: (d) =>
+            edit(
+                d,
+                "aws:route53/record:Record",
+                (r) => Array.isArray(r.inputs.failoverRoutingPolicies),
+                (p, r) => {
+                    delete p.healthCheckId;
+                    delete r.propertyDependencies.healthCheckId;
+                },
+            ),
     },
     {
-        what: "a TTL of 300", stack: "dr", policy: "dr-routing-record-ttl",
-        apply: (d) => edit(d, "aws:route53/record:Record", (r) => Array.isArray(r.inputs.failoverRoutingPolicies), (p) => { p.ttl = 300; }),
+        what: "a TTL of 300",
+        stack: "dr",
+        policy: "dr-routing-record-ttl",
+        apply: (d) =>
+            edit(
+                d,
+                "aws:route53/record:Record",
+                (r) => Array.isArray(r.inputs.failoverRoutingPolicies),
+                (p) => {
+                    p.ttl = 300;
+                },
+            ),
     },
     {
-        what: "a warm standby at zero capacity", stack: "dr", policy: "dr-capacity-matches-strategy",
+        what: "a warm standby at zero capacity",
+        stack: "dr",
+        policy: "dr-capacity-matches-strategy",
         apply: (d) => {
-            edit(d, "aws:autoscaling/group:Group", () => true, (p) => { p.minSize = 0; p.desiredCapacity = 0; });
-            edit(d, "aws:ecs/service:Service", () => true, (p) => { p.desiredCount = 0; });
-            edit(d, "aws:appautoscaling/target:Target", () => true, (p) => { p.minCapacity = 0; });
+            edit(
+                d,
+                "aws:autoscaling/group:Group",
+                () => true,
+                (p) => {
+                    p.minSize = 0;
+                    p.desiredCapacity = 0;
+                },
+            );
+            edit(
+                d,
+                "aws:ecs/service:Service",
+                () => true,
+                (p) => {
+                    p.desiredCount = 0;
+                },
+            );
+            edit(
+                d,
+                "aws:appautoscaling/target:Target",
+                () => true,
+                (p) => {
+                    p.minCapacity = 0;
+                },
+            );
         },
     },
 ];
@@ -77,7 +155,12 @@ function tmpFile(name: string, content: unknown): string {
 }
 
 function npm(...args: string[]) {
-    const r = spawnSync("npm", ["run", "-s", ...args], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 600000, env: { ...process.env, FORCE_COLOR: "0" } });
+    const r = spawnSync("npm", ["run", "-s", ...args], {
+        cwd: PROJECT_DIR,
+        encoding: "utf8",
+        timeout: 600000,
+        env: { ...process.env, FORCE_COLOR: "0" },
+    });
     return { code: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }
 
@@ -102,7 +185,11 @@ describe("policy pack over gRPC: the real analyzer process", function () {
             assert.strictEqual(got.description, p.description, p.name);
             assert.strictEqual(got.remediationSteps, p.remediationSteps, p.name);
             assert.strictEqual(got.kind, "validateStack" in p ? "stack" : "resource", p.name);
-            assert.deepStrictEqual(Object.keys(got.configSchema?.properties ?? {}).sort(), Object.keys(p.configSchema?.properties ?? {}).sort(), p.name);
+            assert.deepStrictEqual(
+                Object.keys(got.configSchema?.properties ?? {}).sort(),
+                Object.keys(p.configSchema?.properties ?? {}).sort(),
+                p.name,
+            );
         }
     });
 
@@ -113,8 +200,16 @@ describe("policy pack over gRPC: the real analyzer process", function () {
             const config = localConfig(projectPolicyConfig(plans.map((p) => p.config)));
             for (const plan of plans) {
                 const grpc = reports.find((r) => r.stack === plan.stack)!.violations;
-                assert.deepStrictEqual(grpc.filter((v) => v.enforcementLevel === "mandatory"), [], `${plan.stack} under ${strategy}`);
-                assert.deepStrictEqual(sorted(await evaluateLocally(plan, config)), sorted(grpc), `${plan.stack} under ${strategy}: in-process vs gRPC`);
+                assert.deepStrictEqual(
+                    grpc.filter((v) => v.enforcementLevel === "mandatory"),
+                    [],
+                    `${plan.stack} under ${strategy}`,
+                );
+                assert.deepStrictEqual(
+                    sorted(await evaluateLocally(plan, config)),
+                    sorted(grpc),
+                    `${plan.stack} under ${strategy}: in-process vs gRPC`,
+                );
             }
         });
     }
@@ -127,13 +222,16 @@ describe("policy pack over gRPC: the real analyzer process", function () {
             const [plan] = readPlanFile(tmpFile("plan.json", doc));
             const [report] = await runPolicies([plan], { analyzer });
             const mandatory = report.violations.filter((v) => v.enforcementLevel === "mandatory");
-            assert.ok(mandatory.some((v) => v.policy === e.policy), `expected ${e.policy}; got ${JSON.stringify(mandatory)}`);
+            assert.ok(
+                mandatory.some((v) => v.policy === e.policy),
+                `expected ${e.policy}; got ${JSON.stringify(mandatory)}`,
+            );
             const local = await evaluateLocally(plan, localConfig(projectPolicyConfig([plan.config ?? {}])));
             assert.deepStrictEqual(sorted(local), sorted(report.violations));
         });
     }
 
-    const groups = new Map<string, typeof CASES[number][]>();
+    const groups = new Map<string, (typeof CASES)[number][]>();
     for (const c of CASES) {
         const k = JSON.stringify([c.stack, c.overrides ?? []]);
         groups.set(k, [...(groups.get(k) ?? []), c]);
@@ -144,7 +242,11 @@ describe("policy pack over gRPC: the real analyzer process", function () {
             const plan = clonePlan(await planOf(stack, ...overrides));
             for (const c of cases) c.alter(plan);
             const [report] = await runPolicies([plan], { analyzer });
-            for (const c of cases) assert.ok(report.violations.some((v) => v.policy === c.policy && v.enforcementLevel === "mandatory"), `${c.policy} (${c.change})`);
+            for (const c of cases)
+                assert.ok(
+                    report.violations.some((v) => v.policy === c.policy && v.enforcementLevel === "mandatory"),
+                    `${c.policy} (${c.change})`,
+                );
             const local = await evaluateLocally(plan, localConfig(projectPolicyConfig([plan.config])));
             assert.deepStrictEqual(sorted(local), sorted(report.violations));
         });
@@ -154,19 +256,36 @@ describe("policy pack over gRPC: the real analyzer process", function () {
         for (const stack of ["prod", "dr"]) {
             const plan = asFirstPreview(await planOf(stack));
             const [report] = await runPolicies([plan], { analyzer });
-            assert.ok(report.violations.some((v) => /^can't run/.test(v.message)), "some resource policy meets an unknown");
-            assert.deepStrictEqual(sorted(await evaluateLocally(plan, localConfig(projectPolicyConfig([plan.config])))), sorted(report.violations), stack);
+            assert.ok(
+                report.violations.some((v) => /^can't run/.test(v.message)),
+                "some resource policy meets an unknown",
+            );
+            assert.deepStrictEqual(
+                sorted(await evaluateLocally(plan, localConfig(projectPolicyConfig([plan.config])))),
+                sorted(report.violations),
+                stack,
+            );
         }
     });
 
     it("an unknown value reaches the analyzer as an unknown: the policy is skipped with an advisory note, the same as in-process", async () => {
         const plans = await planAll();
         const doc = saved(plans.find((p) => p.stack === "prod")!);
-        edit(doc, "aws:ec2/launchTemplate:LaunchTemplate", () => true, (p) => { p.metadataOptions = "[unknown]"; });
+        edit(
+            doc,
+            "aws:ec2/launchTemplate:LaunchTemplate",
+            () => true,
+            (p) => {
+                p.metadataOptions = "[unknown]";
+            },
+        );
         const [plan] = readPlanFile(tmpFile("plan.json", doc));
         const [report] = await runPolicies([plan], { analyzer });
         const imds = report.violations.filter((v) => v.policy === "aws-ec2-imdsv2-required");
-        assert.deepStrictEqual(imds.map((v) => v.enforcementLevel), ["advisory"]);
+        assert.deepStrictEqual(
+            imds.map((v) => v.enforcementLevel),
+            ["advisory"],
+        );
         assert.match(imds[0].message, /can't run policy 'aws-ec2-imdsv2-required' from policy pack 'securecart-policies@v0\.1\.0' during preview/);
         assert.deepStrictEqual(sorted(await evaluateLocally(plan, localConfig(projectPolicyConfig([plan.config ?? {}])))), sorted(report.violations));
     });
@@ -185,7 +304,10 @@ describe("npm run policy:check and npm run plan (the CLIs, each starting its own
         const failed = npm("policy:check", "--", file);
         assert.strictEqual(failed.code, 1, failed.stderr);
         assert.match(failed.stdout, /Policies: securecart-policies@0\.1\.0 on stack prod \(us-east-1\): no violations/);
-        assert.match(failed.stdout, /on stack dr \(us-west-2\): 1 mandatory\n {2}mandatory \(1\):\n {4}- \[dr-routing-record-ttl\] aws:route53\/record:Record "securecart-dns-record"/);
+        assert.match(
+            failed.stdout,
+            /on stack dr \(us-west-2\): 1 mandatory\n {2}mandatory \(1\):\n {4}- \[dr-routing-record-ttl\] aws:route53\/record:Record "securecart-dns-record"/,
+        );
         assert.match(failed.stderr, /policy check failed: 1 mandatory violation\(s\) of dr-routing-record-ttl/);
 
         const advisory = npm("policy:check", "--", file, "--policy-config", tmpFile("policy-config.json", { "dr-routing-record-ttl": "advisory" }));
@@ -209,7 +331,10 @@ describe("npm run policy:check and npm run plan (the CLIs, each starting its own
             assert.strictEqual(d.policies.pack, "securecart-policies@0.1.0");
             assert.ok(Array.isArray(d.policies.violations));
             for (const v of d.policies.violations) assert.deepStrictEqual(Object.keys(v).sort(), ["enforcementLevel", "message", "policy", "urn"]);
-            assert.deepStrictEqual(d.policies.violations.filter((v) => v.enforcementLevel === "mandatory"), []);
+            assert.deepStrictEqual(
+                d.policies.violations.filter((v) => v.enforcementLevel === "mandatory"),
+                [],
+            );
         }
     });
 });

@@ -23,8 +23,12 @@ const packJson = require("../policies/package.json") as { name: string; version:
 export const PACK_NAME = "securecart-policies";
 
 function isPolicy(v: unknown): v is SecureCartPolicy {
-    return v !== null && typeof v === "object" && typeof (v as { name?: unknown }).name === "string"
-        && ("validateResource" in (v as object) || "validateStack" in (v as object));
+    return (
+        v !== null &&
+        typeof v === "object" &&
+        typeof (v as { name?: unknown }).name === "string" &&
+        ("validateResource" in (v as object) || "validateStack" in (v as object))
+    );
 }
 
 function policiesOf(m: object): SecureCartPolicy[] {
@@ -81,7 +85,11 @@ const propsOf = (v: Record<string, unknown>) => unknownCheckingProxy(fromWire(to
 type Level = EnforcementLevel;
 
 /** Evaluates `policies` against a plan, returning violations in the runner's form. */
-export async function evaluateLocally(plan: AnalyzablePlan, config: ResolvedPolicyConfig, policies: readonly SecureCartPolicy[] = ALL_POLICIES): Promise<Violation[]> {
+export async function evaluateLocally(
+    plan: AnalyzablePlan,
+    config: ResolvedPolicyConfig,
+    policies: readonly SecureCartPolicy[] = ALL_POLICIES,
+): Promise<Violation[]> {
     const out: Violation[] = [];
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
     const stackUrn = plan.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
@@ -94,12 +102,19 @@ export async function evaluateLocally(plan: AnalyzablePlan, config: ResolvedPoli
         return p ? { type: p.type, name: p.name, urn: p.urn, props: propsOf(p.inputs) } : undefined;
     };
     const opts = (r: AnalyzablePlan["resources"][number]) => ({
-        protect: r.protect, ignoreChanges: [...(r.ignoreChanges ?? [])], aliases: [], additionalSecretOutputs: [],
-        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, deleteBeforeReplace: r.deleteBeforeReplace === true,
+        protect: r.protect,
+        ignoreChanges: [...(r.ignoreChanges ?? [])],
+        aliases: [],
+        additionalSecretOutputs: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        deleteBeforeReplace: r.deleteBeforeReplace === true,
         ...(r.parent ? { parent: r.parent } : {}),
     });
-    const notApplicable = (reason?: string): never => { throw new NotApplicable(reason); };
-    const unknownNote = (p: SecureCartPolicy, e: Error) => `can't run policy '${p.name}' from policy pack '${PACK_NAME}@v${packJson.version}' during preview: ${e.message}`;
+    const notApplicable = (reason?: string): never => {
+        throw new NotApplicable(reason);
+    };
+    const unknownNote = (p: SecureCartPolicy, e: Error) =>
+        `can't run policy '${p.name}' from policy pack '${PACK_NAME}@v${packJson.version}' during preview: ${e.message}`;
 
     for (const r of plan.resources) {
         if (r.type.startsWith("pulumi:providers:") && r.name.startsWith("default")) continue;
@@ -113,17 +128,28 @@ export async function evaluateLocally(plan: AnalyzablePlan, config: ResolvedPoli
             const validations: ResourceValidation[] = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
             for (const validate of validations) {
                 const args = {
-                    type: r.type, props, urn: r.urn, name: r.name, opts: opts(r), provider, stackTags: new Map<string, string>(),
+                    type: r.type,
+                    props,
+                    urn: r.urn,
+                    name: r.name,
+                    opts: opts(r),
+                    provider,
+                    stackTags: new Map<string, string>(),
                     isType: (cls: { __pulumiType?: string }) => cls.__pulumiType === r.type,
                     asType: (cls: { __pulumiType?: string }) => (cls.__pulumiType === r.type ? props : undefined),
                     getConfig: () => ({ ...(config[p.name]?.properties ?? {}) }),
                     notApplicable,
                 };
                 try {
-                    await validate(args as unknown as Parameters<ResourceValidation>[0], (message) => out.push({ policy: p.name, enforcementLevel: level, urn: r.urn, message }));
+                    await validate(args as unknown as Parameters<ResourceValidation>[0], (message) =>
+                        out.push({ policy: p.name, enforcementLevel: level, urn: r.urn, message }),
+                    );
                 } catch (e) {
                     if (e instanceof NotApplicable) continue;
-                    if (e instanceof UnknownValueError) { out.push({ policy: p.name, enforcementLevel: "advisory", urn: r.urn, message: unknownNote(p, e as Error) }); continue; }
+                    if (e instanceof UnknownValueError) {
+                        out.push({ policy: p.name, enforcementLevel: "advisory", urn: r.urn, message: unknownNote(p, e as Error) });
+                        continue;
+                    }
                     throw e;
                 }
             }
@@ -136,7 +162,14 @@ export async function evaluateLocally(plan: AnalyzablePlan, config: ResolvedPoli
         for (const r of plan.resources) {
             const props = propsOf(r.outputs);
             resources.set(r.urn, {
-                type: r.type, props, urn: r.urn, name: r.name, opts: opts(r), provider: providerOf(r), dependencies: [], propertyDependencies: {},
+                type: r.type,
+                props,
+                urn: r.urn,
+                name: r.name,
+                opts: opts(r),
+                provider: providerOf(r),
+                dependencies: [],
+                propertyDependencies: {},
                 isType: ((cls: { __pulumiType?: string }) => cls.__pulumiType === r.type) as PolicyResource["isType"],
                 asType: ((cls: { __pulumiType?: string }) => (cls.__pulumiType === r.type ? props : undefined)) as PolicyResource["asType"],
             });
@@ -145,19 +178,30 @@ export async function evaluateLocally(plan: AnalyzablePlan, config: ResolvedPoli
             const pr = resources.get(r.urn)!;
             if (r.parent && resources.has(r.parent)) pr.parent = resources.get(r.parent);
             pr.dependencies = r.dependencies.map((d) => resources.get(d)).filter((d): d is PolicyResource => d !== undefined);
-            for (const [k, urns] of Object.entries(r.propertyDependencies)) pr.propertyDependencies[k] = urns.map((d) => resources.get(d)).filter((d): d is PolicyResource => d !== undefined);
+            for (const [k, urns] of Object.entries(r.propertyDependencies))
+                pr.propertyDependencies[k] = urns.map((d) => resources.get(d)).filter((d): d is PolicyResource => d !== undefined);
         }
     }
     for (const p of policies) {
         if (!("validateStack" in p)) continue;
         const level = levelOf(p);
         if (level === "disabled") continue;
-        const args = { resources: [...resources.values()], stackTags: new Map<string, string>(), getConfig: () => ({ ...(config[p.name]?.properties ?? {}) }), notApplicable };
+        const args = {
+            resources: [...resources.values()],
+            stackTags: new Map<string, string>(),
+            getConfig: () => ({ ...(config[p.name]?.properties ?? {}) }),
+            notApplicable,
+        };
         try {
-            await p.validateStack(args as unknown as Parameters<typeof p.validateStack>[0], (message, urn) => out.push({ policy: p.name, enforcementLevel: level, urn: urn || stackUrn, message }));
+            await p.validateStack(args as unknown as Parameters<typeof p.validateStack>[0], (message, urn) =>
+                out.push({ policy: p.name, enforcementLevel: level, urn: urn || stackUrn, message }),
+            );
         } catch (e) {
             if (e instanceof NotApplicable) continue;
-            if (e instanceof UnknownValueError) { out.push({ policy: p.name, enforcementLevel: "advisory", urn: stackUrn, message: unknownNote(p, e as Error) }); continue; }
+            if (e instanceof UnknownValueError) {
+                out.push({ policy: p.name, enforcementLevel: "advisory", urn: stackUrn, message: unknownNote(p, e as Error) });
+                continue;
+            }
             throw e;
         }
     }

@@ -31,7 +31,8 @@ const T = {
     writer: "pulumi-nodejs:dynamic/securecart:GlobalWriter",
 };
 
-const identity = (p: StackPlan) => p.resources.map((r) => `${r.urn} parent=${r.parent} provider=${r.provider} protect=${r.protect} retain=${r.retainOnDelete}`).sort();
+const identity = (p: StackPlan) =>
+    p.resources.map((r) => `${r.urn} parent=${r.parent} provider=${r.provider} protect=${r.protect} retain=${r.retainOnDelete}`).sort();
 
 function strings(v: unknown): string[] {
     if (typeof v === "string") return [v];
@@ -41,7 +42,14 @@ function strings(v: unknown): string[] {
 }
 
 /** Looks like something a provider assigns: an ARN, an AWS DNS name or endpoint, a resource id (vpc-…, uuid, hex). */
-const PROVIDER_SHAPED = [/^arn:/, /\.amazonaws\.com/, /^[a-z]+-[0-9a-f]{8,}$/, /^[0-9a-f]{8}-[0-9a-f]{4}-/, /^[0-9a-f]{16,}$/, /^cluster-[0-9A-Fa-f]+$/];
+const PROVIDER_SHAPED = [
+    /^arn:/,
+    /\.amazonaws\.com/,
+    /^[a-z]+-[0-9a-f]{8,}$/,
+    /^[0-9a-f]{8}-[0-9a-f]{4}-/,
+    /^[0-9a-f]{16,}$/,
+    /^cluster-[0-9A-Fa-f]+$/,
+];
 
 /**
  * The values the fake AWS layer computes for a stack's OWN resources in a normal plan (ids and computed
@@ -57,8 +65,16 @@ function fakeComputedValues(normal: StackPlan): Set<string> {
         // A value the inputs already contain (e.g. a replica key's id, the suffix of its primary key's ARN) is not computed.
         const own = strings(r.inputs);
         const fake = new FakeAws({ region: normal.region });
-        const id = fake.newResource({ type: r.type, name: r.name, inputs: r.inputs, custom: true, provider: "" } as pulumi.runtime.MockResourceArgs).id;
-        const computed = Object.entries(r.outputs).filter(([k, v]) => k !== "tagsAll" && JSON.stringify(v) !== JSON.stringify(r.inputs[k])).flatMap(([, v]) => strings(v));
+        const id = fake.newResource({
+            type: r.type,
+            name: r.name,
+            inputs: r.inputs,
+            custom: true,
+            provider: "",
+        } as pulumi.runtime.MockResourceArgs).id;
+        const computed = Object.entries(r.outputs)
+            .filter(([k, v]) => k !== "tagsAll" && JSON.stringify(v) !== JSON.stringify(r.inputs[k]))
+            .flatMap(([, v]) => strings(v));
         for (const c of [id, ...computed]) {
             if (typeof c !== "string" || c === "[unknown]" || own.some((x) => x.includes(c)) || c === auto || c === auto.slice(0, 32)) continue;
             if (PROVIDER_SHAPED.some((re) => re.test(c))) out.add(c);
@@ -89,7 +105,10 @@ describe("preview: every strategy and stack, as a first pulumi preview sees it",
                     const vpc = ofType(p, T.vpc)[0];
                     assert.strictEqual(vpc.outputs.arn, "[unknown]");
                     assert.strictEqual(p.stackOutputs.vpcId, "[unknown]", "the VPC id is unknown in the stack outputs");
-                    assert.ok(ofType(p, T.subnet).every((s) => s.inputs.vpcId === "[unknown]"), "subnets get the VPC id as [unknown]");
+                    assert.ok(
+                        ofType(p, T.subnet).every((s) => s.inputs.vpcId === "[unknown]"),
+                        "subnets get the VPC id as [unknown]",
+                    );
                     // Literal settings stay known.
                     assert.strictEqual(vpc.outputs.cidrBlock, ofType(n, T.vpc)[0].outputs.cidrBlock);
                     const albs = ofType(p, T.alb);
@@ -105,7 +124,11 @@ describe("preview: every strategy and stack, as a first pulumi preview sees it",
                     for (const g of ofType(p, T.global)) assert.strictEqual(g.outputs.arn, "[unknown]");
                     // Every output the normal plan has is there in the preview too: known, or shown as [unknown].
                     const byUrn = new Map(p.resources.map((r) => [r.urn, r]));
-                    const missing = n.resources.flatMap((r) => Object.keys(r.outputs).filter((k) => !(k in (byUrn.get(r.urn)?.outputs ?? {}))).map((k) => `${r.urn}.${k}`));
+                    const missing = n.resources.flatMap((r) =>
+                        Object.keys(r.outputs)
+                            .filter((k) => !(k in (byUrn.get(r.urn)?.outputs ?? {})))
+                            .map((k) => `${r.urn}.${k}`),
+                    );
                     assert.deepStrictEqual(missing, []);
                     assert.deepStrictEqual(Object.keys(p.stackOutputs).sort(), Object.keys(n.stackOutputs).sort());
                 });
@@ -115,7 +138,10 @@ describe("preview: every strategy and stack, as a first pulumi preview sees it",
                     const fakes = fakeComputedValues(n);
                     assert.ok(fakes.size > 20, `the normal plan computes ids and ARNs (${fakes.size})`);
                     const shown = shownByPreview(p);
-                    assert.deepStrictEqual([...fakes].filter((f) => shown.includes(f)), []);
+                    assert.deepStrictEqual(
+                        [...fakes].filter((f) => shown.includes(f)),
+                        [],
+                    );
                 });
 
                 it(`${stack}: the policy pack (in-process) reports nothing, not even a skipped policy`, async () => {
@@ -133,7 +159,11 @@ describe("preview: every strategy and stack, as a first pulumi preview sees it",
                     assert.deepStrictEqual(estimatesJson(a, ep), estimatesJson(b, en), s);
                     assert.deepStrictEqual(a.cost.unpriced, [], `${s}: everything priced`);
                 }
-                const mermaid = (e: typeof ep) => mermaidFor(e.stacks.map((x) => ({ facts: x.facts, role: x.role })), strategy);
+                const mermaid = (e: typeof ep) =>
+                    mermaidFor(
+                        e.stacks.map((x) => ({ facts: x.facts, role: x.role })),
+                        strategy,
+                    );
                 assert.strictEqual(mermaid(ep), mermaid(en));
             });
         });
@@ -146,12 +176,20 @@ describe("preview: unknown references in the estimator", () => {
         const svc = ofType(p, "aws:ecs/service:Service")[0];
         assert.strictEqual(svc.inputs.taskDefinition, "[unknown]");
         const e = estimatePlans(await previewAll()).stacks.find((x) => x.stack === "prod")!;
-        assert.ok(e.cost.lines.some((l) => l.item === `Fargate vCPU (${svc.name})`), "priced from its task definition");
+        assert.ok(
+            e.cost.lines.some((l) => l.item === `Fargate vCPU (${svc.name})`),
+            "priced from its task definition",
+        );
         // Without the dependency the size is not visible: the line is left out and said so, never guessed.
-        const cut = p.resources.map((r) => (r.urn === svc.urn ? { ...r, propertyDependencies: { ...r.propertyDependencies, taskDefinition: [] } } : r));
+        const cut = p.resources.map((r) =>
+            r.urn === svc.urn ? { ...r, propertyDependencies: { ...r.propertyDependencies, taskDefinition: [] } } : r,
+        );
         const others = (await previewAll()).filter((x) => x.stack !== "prod");
         const e2 = estimatePlans([{ ...p, resources: cut }, ...others]).stacks.find((x) => x.stack === "prod")!;
-        assert.ok(e2.cost.unpriced.some((u) => u.includes(svc.name) && /task size not visible/.test(u)), e2.cost.unpriced.join("; "));
+        assert.ok(
+            e2.cost.unpriced.some((u) => u.includes(svc.name) && /task size not visible/.test(u)),
+            e2.cost.unpriced.join("; "),
+        );
         assert.ok(!e2.cost.lines.some((l) => l.item === `Fargate vCPU (${svc.name})`));
     });
 
@@ -159,12 +197,16 @@ describe("preview: unknown references in the estimator", () => {
         const plans = (await previewAll("strategy=backup-restore")).map((x) => JSON.parse(JSON.stringify(x)) as StackPlan);
         const prod = plans.find((x) => x.stack === "prod")!;
         for (const r of ofType(prod, "aws:backup/plan:Plan")) {
-            for (const rule of r.inputs.rules as Array<{ copyActions?: Array<{ destinationVaultArn: string }> }>) for (const c of rule.copyActions ?? []) c.destinationVaultArn = "[unknown]";
+            for (const rule of r.inputs.rules as Array<{ copyActions?: Array<{ destinationVaultArn: string }> }>)
+                for (const c of rule.copyActions ?? []) c.destinationVaultArn = "[unknown]";
         }
         const e = estimatePlans(plans).stacks.find((x) => x.stack === "dr")!;
         assert.strictEqual(e.rpoSeconds, null);
         assert.match(e.pair!.rpo.restsOn.join("\n"), /copy to a vault whose ARN is unknown until deployment/);
-        assert.strictEqual(estimatePlans(await previewAll("strategy=backup-restore")).stacks.find((x) => x.stack === "dr")!.rpoSeconds, estimatePlans(await planAll("strategy=backup-restore")).stacks.find((x) => x.stack === "dr")!.rpoSeconds);
+        assert.strictEqual(
+            estimatePlans(await previewAll("strategy=backup-restore")).stacks.find((x) => x.stack === "dr")!.rpoSeconds,
+            estimatePlans(await planAll("strategy=backup-restore")).stacks.find((x) => x.stack === "dr")!.rpoSeconds,
+        );
     });
 });
 
@@ -177,17 +219,30 @@ describe("preview: StackReferences read the home stack's deployed outputs", () =
         assert.deepStrictEqual(dr.stackReferences, { "organization/securecart/prod": "deployed" });
         assert.strictEqual(prodPreview.stackOutputs.dataKeyArn, "[unknown]");
         // What dr builds from them is known: its table replicas name prod's deployed tables.
-        const tables = ofType(prod, T.table).map((t) => t.outputs.arn).sort();
-        assert.deepStrictEqual(ofType(dr, T.replica).map((r) => r.inputs.globalTableArn).sort(), tables);
+        const tables = ofType(prod, T.table)
+            .map((t) => t.outputs.arn)
+            .sort();
+        assert.deepStrictEqual(
+            ofType(dr, T.replica)
+                .map((r) => r.inputs.globalTableArn)
+                .sort(),
+            tables,
+        );
     });
 });
 
 describe("preview: dynamic providers are checked as the engine checks them", () => {
     it("the GlobalWriter's check ran in prod's preview with the unknown target as the sentinel, and passed; in the normal plan with it known", async () => {
         const p = (await previewOf("prod")).dynamicChecks.filter((c) => c.type === T.writer);
-        assert.deepStrictEqual(p.map((c) => [c.name, c.unknownInputs, c.failures]), [["securecart-writer", ["targetClusterArn"], []]]);
+        assert.deepStrictEqual(
+            p.map((c) => [c.name, c.unknownInputs, c.failures]),
+            [["securecart-writer", ["targetClusterArn"], []]],
+        );
         const n = (await planOf("prod")).dynamicChecks.filter((c) => c.type === T.writer);
-        assert.deepStrictEqual(n.map((c) => [c.name, c.unknownInputs, c.failures]), [["securecart-writer", [], []]]);
+        assert.deepStrictEqual(
+            n.map((c) => [c.name, c.unknownInputs, c.failures]),
+            [["securecart-writer", [], []]],
+        );
     });
 
     it("a provider whose check rejects the sentinel fails the preview naming resource, property and reason; the home stack's normal plan (for dr's StackReference) passes it", async function () {
@@ -199,30 +254,53 @@ describe("preview: dynamic providers are checked as the engine checks them", () 
                 ...real,
                 async check(olds: unknown, news: Record<string, unknown>) {
                     calls.push(news);
-                    const failures = Object.keys(news).filter((k) => news[k] === UNKNOWN).map((k) => ({ property: k, reason: `${k} must be known` }));
+                    const failures = Object.keys(news)
+                        .filter((k) => news[k] === UNKNOWN)
+                        .map((k) => ({ property: k, reason: `${k} must be known` }));
                     return { inputs: news, failures };
                 },
             };
         };
         await assert.rejects(planStacks({ files, preview: true, loadDynamicProvider: strict }), (e: Error) => {
             assert.ok(e instanceof PlanError, String(e));
-            assert.match(e.message, /^stack prod: preview failed: pulumi-nodejs:dynamic\/securecart:GlobalWriter resource 'securecart-writer': property targetClusterArn value \[unknown\] has a problem: targetClusterArn must be known$/);
+            assert.match(
+                e.message,
+                /^stack prod: preview failed: pulumi-nodejs:dynamic\/securecart:GlobalWriter resource 'securecart-writer': property targetClusterArn value \[unknown\] has a problem: targetClusterArn must be known$/,
+            );
             return true;
         });
         // First the home stack's normal plan (inputs known), then its preview (the sentinel).
-        assert.deepStrictEqual(calls.map((c) => c.targetClusterArn === UNKNOWN), [false, true]);
+        assert.deepStrictEqual(
+            calls.map((c) => c.targetClusterArn === UNKNOWN),
+            [false, true],
+        );
         assert.match(String(calls[0].targetClusterArn), /^arn:aws:rds:us-east-1:123456789012:cluster:/);
-        assert.match(String(calls[1].__provider), /^exports\.handler = /, "check gets the serialized provider text among its inputs, as from the engine");
+        assert.match(
+            String(calls[1].__provider),
+            /^exports\.handler = /,
+            "check gets the serialized provider text among its inputs, as from the engine",
+        );
         // Previewing only dr plans prod normally (its deployed state) and never previews it.
         calls.length = 0;
         const [dr] = await planStacks({ files, preview: true, loadDynamicProvider: strict }, ["dr"]);
         assert.strictEqual(dr.preview, true);
-        assert.deepStrictEqual(calls.map((c) => c.targetClusterArn === UNKNOWN), [false]);
+        assert.deepStrictEqual(
+            calls.map((c) => c.targetClusterArn === UNKNOWN),
+            [false],
+        );
     });
 
     it("checkDynamicResource loads serialized provider text as the engine's host does and reports failures and unknown inputs", async () => {
-        const text = "exports.handler = () => ({ async check(olds, news) { return { inputs: news, failures: news.a === '" + UNKNOWN + "' ? [{ property: 'a', reason: 'a is unknown' }] : [] }; } });";
-        const news = engineInputs({ __provider: text, a: UNKNOWN, b: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "s" }, c: [1, UNKNOWN] }) as Record<string, unknown>;
+        const text =
+            "exports.handler = () => ({ async check(olds, news) { return { inputs: news, failures: news.a === '" +
+            UNKNOWN +
+            "' ? [{ property: 'a', reason: 'a is unknown' }] : [] }; } });";
+        const news = engineInputs({
+            __provider: text,
+            a: UNKNOWN,
+            b: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "s" },
+            c: [1, UNKNOWN],
+        }) as Record<string, unknown>;
         assert.strictEqual(news.b, "s", "secrets reach the provider unwrapped (dynamic providers accept no secrets)");
         const c = await checkDynamicResource("urn:x", "pulumi-nodejs:dynamic/t:T", "x", news);
         assert.deepStrictEqual(c.failures, [{ property: "a", reason: "a is unknown" }]);
@@ -235,10 +313,21 @@ describe("preview: dynamic providers are checked as the engine checks them", () 
 describe("preview: the command line", () => {
     it("`--preview --json` exits 0 and prints preview:true docs with unknowns, the StackReference source and no policy violation", function () {
         this.timeout(300000);
-        const r = spawnSync(process.execPath, [...toolArgs("tools/plan.ts"), "--preview", "--json"], { cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+        const r = spawnSync(process.execPath, [...toolArgs("tools/plan.ts"), "--preview", "--json"], {
+            cwd: PROJECT_DIR,
+            encoding: "utf8",
+            maxBuffer: 256 * 1024 * 1024,
+        });
         assert.strictEqual(r.status, 0, r.stderr);
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the plan's JSON, read field by field below
         const docs = JSON.parse(r.stdout) as Array<Record<string, any>>;
-        assert.deepStrictEqual(docs.map((d) => [d.stack, d.preview]), [["prod", true], ["dr", true]]);
+        assert.deepStrictEqual(
+            docs.map((d) => [d.stack, d.preview]),
+            [
+                ["prod", true],
+                ["dr", true],
+            ],
+        );
         for (const d of docs) {
             assert.strictEqual(d.outputs.vpcId, "[unknown]");
             assert.strictEqual(d.resources.find((x: { type: string }) => x.type === T.vpc).outputs.arn, "[unknown]");
@@ -246,7 +335,10 @@ describe("preview: the command line", () => {
             assert.ok(typeof d.estimates.rtoSeconds.unplanned === "number");
         }
         assert.deepStrictEqual(docs[1].stackReferences, { "organization/securecart/prod": "deployed" });
-        assert.deepStrictEqual(docs[0].dynamicChecks.map((c: { name: string; unknownInputs: string[] }) => [c.name, c.unknownInputs]), [["securecart-writer", ["targetClusterArn"]]]);
+        assert.deepStrictEqual(
+            docs[0].dynamicChecks.map((c: { name: string; unknownInputs: string[] }) => [c.name, c.unknownInputs]),
+            [["securecart-writer", ["targetClusterArn"]]],
+        );
     });
 
     describe("in-process, with one policy analyzer for every run", () => {
@@ -261,7 +353,13 @@ describe("preview: the command line", () => {
             it(`-c strategy=${strategy} --preview exits 0 and prints the preview of both stacks`, async function () {
                 this.timeout(240000);
                 let out = "";
-                const code = await runPlan(["-c", `strategy=${strategy}`, "--preview"], { write: (t) => { out += t; }, analyzer, planStacks: memoPlanStacks });
+                const code = await runPlan(["-c", `strategy=${strategy}`, "--preview"], {
+                    write: (t) => {
+                        out += t;
+                    },
+                    analyzer,
+                    planStacks: memoPlanStacks,
+                });
                 assert.strictEqual(code, 0);
                 for (const s of STACKS) {
                     assert.match(out, new RegExp(`=== stack ${s} \\(.*\\): role \\w+, strategy ${strategy} — PREVIEW`));
@@ -274,8 +372,10 @@ describe("preview: the command line", () => {
         }
 
         it("--compare-strategies --preview is refused as bad arguments (exit 2) with the reason", async () => {
-            await assert.rejects(runPlan(["--compare-strategies", "--preview"], { write: () => undefined, analyzer, planStacks: memoPlanStacks }), (e: Error) =>
-                e instanceof UsageError && /--compare-strategies with --preview: .* a preview gives the same table/.test(e.message));
+            await assert.rejects(
+                runPlan(["--compare-strategies", "--preview"], { write: () => undefined, analyzer, planStacks: memoPlanStacks }),
+                (e: Error) => e instanceof UsageError && /--compare-strategies with --preview: .* a preview gives the same table/.test(e.message),
+            );
         });
     });
 });

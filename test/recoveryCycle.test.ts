@@ -23,12 +23,20 @@ async function apply(previous: StackPlan[] | undefined, overrides: string[], per
     });
 }
 
-const clusters = (p: StackPlan) => p.resources.filter((r) => r.type === CLUSTER).map((r) => String(r.inputs.clusterIdentifier)).sort();
+const clusters = (p: StackPlan) =>
+    p.resources
+        .filter((r) => r.type === CLUSTER)
+        .map((r) => String(r.inputs.clusterIdentifier))
+        .sort();
 const stack = (ps: StackPlan[], s: string) => ps.find((p) => p.stack === s)!;
 
 function judged(before: StackPlan[], after: StackPlan[]) {
     const diffs = after.map((a) => diffPlans(stack(before, a.stack), a));
-    return { diffs, failures: diffs.flatMap((d) => d.findings.filter((f) => f.level === "failure")), warnings: diffs.flatMap((d) => d.findings.filter((f) => f.level === "warning")) };
+    return {
+        diffs,
+        failures: diffs.flatMap((d) => d.findings.filter((f) => f.level === "failure")),
+        warnings: diffs.flatMap((d) => d.findings.filter((f) => f.level === "warning")),
+    };
 }
 
 describe("backup-restore recovery tiers: a whole cycle, each side planned against the one before", function () {
@@ -46,28 +54,51 @@ describe("backup-restore recovery tiers: a whole cycle, each side planned agains
     });
 
     it("no transition replaces or deletes anything stateful until the explicit retire step", () => {
-        for (let i = 1; i < 7; i++) assert.deepEqual(judged(states[i - 1], states[i]).failures.map((f) => f.message), [], `transition ${i}`);
+        for (let i = 1; i < 7; i++)
+            assert.deepEqual(
+                judged(states[i - 1], states[i]).failures.map((f) => f.message),
+                [],
+                `transition ${i}`,
+            );
     });
 
     it("the promotion restores r1 in dr from prod's founding tier; the failback brings r1 home from dr's", () => {
         assert.deepEqual(clusters(stack(states[1], "dr")), ["securecart-us-west-2-r1"]);
         const back = dataRestores(states[1], states[2]);
-        assert.deepEqual(back.map((d) => d.stack), ["prod"]);
-        assert.deepEqual(back[0].aurora.map((a) => a.cluster), ["securecart-us-east-1-r1"]);
+        assert.deepEqual(
+            back.map((d) => d.stack),
+            ["prod"],
+        );
+        assert.deepEqual(
+            back[0].aurora.map((a) => a.cluster),
+            ["securecart-us-east-1-r1"],
+        );
         assert.match(back[0].aurora[0].from, /securecart-us-west-2-r1/);
         assert.deepEqual(back[0].tables.map((t) => t.table).sort(), ["securecart-carts-r1", "securecart-orders-r1", "securecart-sessions-r1"]);
         for (const t of back[0].tables) assert.match(t.from, /-r1 in us-west-2/);
         assert.deepEqual(clusters(stack(states[2], "dr")), ["securecart-us-west-2-r1"], "dr keeps its tier after failback");
-        assert.equal(stack(states[2], "prod").stackOutputs.recovery && (stack(states[2], "prod").stackOutputs.recovery as { liveGeneration: number }).liveGeneration, 1);
+        assert.equal(
+            stack(states[2], "prod").stackOutputs.recovery &&
+                (stack(states[2], "prod").stackOutputs.recovery as { liveGeneration: number }).liveGeneration,
+            1,
+        );
     });
 
     it("a re-apply with nothing changed changes nothing", () => {
-        for (const d of judged(states[2], states[3]).diffs) assert.deepEqual(d.changes.map((c) => `${c.op} ${c.name}`), [], d.stack);
+        for (const d of judged(states[2], states[3]).diffs)
+            assert.deepEqual(
+                d.changes.map((c) => `${c.op} ${c.name}`),
+                [],
+                d.stack,
+            );
     });
 
     it("the second cycle restores r2 from the live r1 and brings r2 home; older tiers stay", () => {
         const out = dataRestores(states[3], states[4]);
-        assert.deepEqual(out.map((d) => [d.stack, d.aurora.map((a) => a.cluster)]), [["dr", ["securecart-us-west-2-r2"]]]);
+        assert.deepEqual(
+            out.map((d) => [d.stack, d.aurora.map((a) => a.cluster)]),
+            [["dr", ["securecart-us-west-2-r2"]]],
+        );
         assert.match(out[0].aurora[0].from, /securecart-us-east-1-r1/);
         assert.deepEqual(clusters(stack(states[5], "prod")), ["securecart-us-east-1", "securecart-us-east-1-r1", "securecart-us-east-1-r2"]);
         assert.deepEqual(clusters(stack(states[5], "dr")), ["securecart-us-west-2-r1", "securecart-us-west-2-r2"]);
@@ -76,10 +107,22 @@ describe("backup-restore recovery tiers: a whole cycle, each side planned agains
     it("retiring: unprotect first, then delete, and only the superseded tiers of the stack that asks", () => {
         const dr6 = stack(states[6], "dr");
         const tiers = dr6.resources.filter((r) => (r.type === CLUSTER || r.type === TABLE) && r.name.includes("recovery"));
-        assert.ok(tiers.length >= 8 && tiers.every((r) => !r.protect && r.inputs.deletionProtection !== true && r.inputs.deletionProtectionEnabled !== true), "step 1 unprotects both superseded tiers");
-        assert.ok(stack(states[6], "prod").resources.filter((r) => r.type === CLUSTER).every((r) => r.protect), "prod's tiers are untouched");
+        assert.ok(
+            tiers.length >= 8 &&
+                tiers.every((r) => !r.protect && r.inputs.deletionProtection !== true && r.inputs.deletionProtectionEnabled !== true),
+            "step 1 unprotects both superseded tiers",
+        );
+        assert.ok(
+            stack(states[6], "prod")
+                .resources.filter((r) => r.type === CLUSTER)
+                .every((r) => r.protect),
+            "prod's tiers are untouched",
+        );
         const last = judged(states[6], states[7]);
-        assert.deepEqual(last.failures.map((f) => f.message), []);
+        assert.deepEqual(
+            last.failures.map((f) => f.message),
+            [],
+        );
         const retired = last.warnings.filter((w) => /as configured/.test(w.message));
         assert.ok(retired.some((w) => w.type === CLUSTER) && retired.some((w) => w.type === TABLE), "the deletions are the configured retirement");
         assert.deepEqual(clusters(stack(states[7], "dr")), []);
@@ -91,7 +134,10 @@ describe("backup-restore recovery tiers: a whole cycle, each side planned agains
     });
 
     it("a first preview of the failback, against the recovery's deployed state, passes every dynamic check and restores from dr's tier", async () => {
-        const [prod] = await planStacks({ files, overrides: ["strategy=backup-restore", "primaryRegion=us-east-1"].map(parseOverride), deployed: states[1], preview: true }, ["prod"]);
+        const [prod] = await planStacks(
+            { files, overrides: ["strategy=backup-restore", "primaryRegion=us-east-1"].map(parseOverride), deployed: states[1], preview: true },
+            ["prod"],
+        );
         const pins = prod.dynamicChecks.filter((c) => c.type === "pulumi-nodejs:dynamic/securecart:RestorePoint");
         assert.equal(pins.length, 1);
         assert.deepEqual(pins[0].failures, []);
@@ -99,7 +145,8 @@ describe("backup-restore recovery tiers: a whole cycle, each side planned agains
         assert.equal(pin.inputs.sourceClusterIdentifier, "securecart-us-west-2-r1");
         const tables = prod.resources.filter((r) => r.type === TABLE && typeof r.inputs.restoreSourceTableArn === "string");
         assert.equal(tables.length, 3);
-        for (const t of tables) assert.match(String(t.inputs.restoreSourceTableArn), /^arn:aws:dynamodb:us-west-2:\d{12}:table\/securecart-[a-z]+-r1$/);
+        for (const t of tables)
+            assert.match(String(t.inputs.restoreSourceTableArn), /^arn:aws:dynamodb:us-west-2:\d{12}:table\/securecart-[a-z]+-r1$/);
     });
 
     it("deleting without the unprotect step is still judged a failure", async () => {

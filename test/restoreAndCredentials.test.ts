@@ -20,7 +20,14 @@ const SOURCE = "securecart-us-east-1";
 const ARN = (id: string) => `arn:aws:rds:us-west-2:123456789012:cluster-snapshot:${id}`;
 
 function snapshot(id: string, status: string, created: string, cluster = SOURCE): DBClusterSnapshot {
-    return { DBClusterSnapshotIdentifier: id, DBClusterSnapshotArn: ARN(id), DBClusterIdentifier: cluster, Status: status, SnapshotCreateTime: new Date(created), SnapshotType: "manual" };
+    return {
+        DBClusterSnapshotIdentifier: id,
+        DBClusterSnapshotArn: ARN(id),
+        DBClusterIdentifier: cluster,
+        Status: status,
+        SnapshotCreateTime: new Date(created),
+        SnapshotType: "manual",
+    };
 }
 
 async function promotedDr(): Promise<StackPlan> {
@@ -30,7 +37,9 @@ async function promotedDr(): Promise<StackPlan> {
 describe("backup-restore recovery point: chosen once, then state", () => {
     // Taken in before(), not at load: another file's mockClient(RDSClient) at load time would replace it.
     let rds: AwsClientStub<RDSClient>;
-    before(() => { rds = mockClient(RDSClient); });
+    before(() => {
+        rds = mockClient(RDSClient);
+    });
     afterEach(() => rds.reset());
     after(() => rds.restore());
 
@@ -76,8 +85,21 @@ describe("backup-restore recovery point: chosen once, then state", () => {
         const regions: string[] = [];
         rds.on(DescribeDBClusterSnapshotsCommand).callsFake(async (input, getClient) => {
             regions.push(await getClient().config.region());
-            if (!input.Marker) return { DBClusterSnapshots: [snapshot("old", "available", "2026-11-01T00:00:00Z"), snapshot("other", "available", "2026-12-01T05:00:00Z", "someone-else")], Marker: "page2" };
-            return { DBClusterSnapshots: [snapshot("copying", "copying", "2026-12-01T04:00:00Z"), snapshot("newest", "available", "2026-12-01T03:00:00Z"), snapshot("mid", "available", "2026-11-20T00:00:00Z")] };
+            if (!input.Marker)
+                return {
+                    DBClusterSnapshots: [
+                        snapshot("old", "available", "2026-11-01T00:00:00Z"),
+                        snapshot("other", "available", "2026-12-01T05:00:00Z", "someone-else"),
+                    ],
+                    Marker: "page2",
+                };
+            return {
+                DBClusterSnapshots: [
+                    snapshot("copying", "copying", "2026-12-01T04:00:00Z"),
+                    snapshot("newest", "available", "2026-12-01T03:00:00Z"),
+                    snapshot("mid", "available", "2026-11-20T00:00:00Z"),
+                ],
+            };
         });
         const checked = await p.check!({}, rp.inputs);
         assert.deepEqual(checked.failures, []);
@@ -100,7 +122,9 @@ describe("backup-restore recovery point: chosen once, then state", () => {
 
     it("serialized: an RDS failure keeps its message", async () => {
         const { rp, p } = await provider();
-        rds.on(DescribeDBClusterSnapshotsCommand).rejects(Object.assign(new Error("User is not authorized to perform: rds:DescribeDBClusterSnapshots"), { name: "AccessDenied" }));
+        rds.on(DescribeDBClusterSnapshotsCommand).rejects(
+            Object.assign(new Error("User is not authorized to perform: rds:DescribeDBClusterSnapshots"), { name: "AccessDenied" }),
+        );
         await assert.rejects(p.create(rp.inputs), /DescribeDBClusterSnapshots failed: AccessDenied: User is not authorized/);
     });
 
@@ -122,7 +146,10 @@ describe("backup-restore recovery point: chosen once, then state", () => {
         const unknown = await p.check!({}, { sourceClusterIdentifier: UNKNOWN, region: UNKNOWN });
         assert.deepEqual(unknown.failures, []);
         const bad = await p.check!({}, { sourceClusterIdentifier: "", region: "us-west-2" });
-        assert.deepEqual(bad.failures?.map((f) => f.property), ["sourceClusterIdentifier"]);
+        assert.deepEqual(
+            bad.failures?.map((f) => f.property),
+            ["sourceClusterIdentifier"],
+        );
         assert.match(bad.failures![0].reason, /got ""/);
     });
 });

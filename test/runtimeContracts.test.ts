@@ -16,7 +16,11 @@ import { STACKS, STRATEGIES, ofType, planAll, planOf } from "./helpers";
 
 const TD = "aws:ecs/taskDefinition:TaskDefinition";
 
-interface Tmpfs { containerPath?: string; size?: number; mountOptions?: string[] }
+interface Tmpfs {
+    containerPath?: string;
+    size?: number;
+    mountOptions?: string[];
+}
 interface Container {
     name: string;
     user?: string;
@@ -31,7 +35,14 @@ interface Container {
         capabilities?: { add?: string[]; drop?: string[] };
     };
 }
-interface Volume { name: string; hostPath?: string; efsVolumeConfiguration?: unknown; dockerVolumeConfiguration?: unknown; fsxWindowsFileServerVolumeConfiguration?: unknown; configureAtLaunch?: boolean }
+interface Volume {
+    name: string;
+    hostPath?: string;
+    efsVolumeConfiguration?: unknown;
+    dockerVolumeConfiguration?: unknown;
+    fsxWindowsFileServerVolumeConfiguration?: unknown;
+    configureAtLaunch?: boolean;
+}
 
 /** uid and gid of a container `user` ("101", "101:101"); undefined when it names the image's default or a user name. */
 function ids(user: string | undefined): { uid?: number; gid?: number } {
@@ -74,7 +85,7 @@ const norm = (p: string) => p.replace(/\/+$/, "") || "/";
  */
 function startProblems(td: PlannedResource, writable: Readonly<Record<string, readonly string[]>>): string[] {
     const problems: string[] = [];
-    const fargate = (td.inputs.requiresCompatibilities as string[] | undefined ?? []).includes("FARGATE");
+    const fargate = ((td.inputs.requiresCompatibilities as string[] | undefined) ?? []).includes("FARGATE");
     const volumes = new Map(((td.inputs.volumes as Volume[] | undefined) ?? []).map((v) => [v.name, v]));
     const memory = Number(td.inputs.memory);
     const containers = JSON.parse(String(td.inputs.containerDefinitions)) as Container[];
@@ -87,7 +98,9 @@ function startProblems(td: PlannedResource, writable: Readonly<Record<string, re
                 const m = mounts.find((x) => norm(x.containerPath) === norm(path));
                 const t = tmpfs.find((x) => norm(x.containerPath ?? "") === norm(path));
                 if (m && isBindMount(volumes.get(m.sourceVolume) ?? { name: m.sourceVolume })) {
-                    problems.push(`${at}: ${path} is a bind mount of task volume "${m.sourceVolume}", root-owned with mode 0755 on Fargate: user ${c.user} cannot write it`);
+                    problems.push(
+                        `${at}: ${path} is a bind mount of task volume "${m.sourceVolume}", root-owned with mode 0755 on Fargate: user ${c.user} cannot write it`,
+                    );
                 } else if (!m && !t) {
                     problems.push(`${at}: ${path} must be writable but is on the read-only root filesystem`);
                 } else if (t && !tmpfsWritableBy(t, c.user)) {
@@ -96,7 +109,11 @@ function startProblems(td: PlannedResource, writable: Readonly<Record<string, re
             }
             // Any other writable bind mount has the same problem.
             for (const m of mounts) {
-                if (m.readOnly !== true && isBindMount(volumes.get(m.sourceVolume) ?? { name: m.sourceVolume }) && !(writable[c.name] ?? []).some((p) => norm(p) === norm(m.containerPath))) {
+                if (
+                    m.readOnly !== true &&
+                    isBindMount(volumes.get(m.sourceVolume) ?? { name: m.sourceVolume }) &&
+                    !(writable[c.name] ?? []).some((p) => norm(p) === norm(m.containerPath))
+                ) {
                     problems.push(`${at}: ${m.containerPath} is a writable bind mount, root-owned on Fargate: user ${c.user} cannot write it`);
                 }
             }
@@ -107,12 +124,14 @@ function startProblems(td: PlannedResource, writable: Readonly<Record<string, re
         const paths = new Set<string>();
         let total = 0;
         for (const t of tmpfs) {
-            if (!Number.isInteger(t.size) || (t.size as number) < 1) problems.push(`${at}: tmpfs ${String(t.containerPath)} has no size in MiB (Fargate requires one)`);
+            if (!Number.isInteger(t.size) || (t.size as number) < 1)
+                problems.push(`${at}: tmpfs ${String(t.containerPath)} has no size in MiB (Fargate requires one)`);
             total += Number(t.size) || 0;
             if (!t.containerPath?.startsWith("/")) problems.push(`${at}: tmpfs path ${String(t.containerPath)} is not absolute`);
             else if (paths.has(norm(t.containerPath))) problems.push(`${at}: tmpfs ${t.containerPath} is given twice`);
             else paths.add(norm(t.containerPath));
-            if (mounts.some((m) => norm(m.containerPath) === norm(t.containerPath ?? ""))) problems.push(`${at}: ${String(t.containerPath)} is both a tmpfs and a volume mount point`);
+            if (mounts.some((m) => norm(m.containerPath) === norm(t.containerPath ?? "")))
+                problems.push(`${at}: ${String(t.containerPath)} is both a tmpfs and a volume mount point`);
         }
         if (tmpfs.length && !(total < memory)) problems.push(`${at}: ${total} MiB of tmpfs leaves nothing of the task's ${memory} MiB`);
         const lp = c.linuxParameters ?? {};
@@ -124,7 +143,8 @@ function startProblems(td: PlannedResource, writable: Readonly<Record<string, re
     if (fargate) {
         for (const v of volumes.values()) {
             if (v.hostPath !== undefined) problems.push(`${String(td.inputs.family)}: volume "${v.name}" has a host path, not supported on Fargate`);
-            if (v.dockerVolumeConfiguration !== undefined) problems.push(`${String(td.inputs.family)}: volume "${v.name}" is a Docker volume, not supported on Fargate`);
+            if (v.dockerVolumeConfiguration !== undefined)
+                problems.push(`${String(td.inputs.family)}: volume "${v.name}" is a Docker volume, not supported on Fargate`);
         }
     }
     return problems;
@@ -168,54 +188,95 @@ describe("runtime contract: Fargate containers can start", () => {
             return { ...td, inputs: { ...td.inputs, containerDefinitions: JSON.stringify([c]), ...extra } };
         };
         // The shape the component had before: /tmp a task volume without configuration.
-        const bind = withContainer((c) => { delete c.linuxParameters!.tmpfs; c.mountPoints = [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }]; }, { volumes: [{ name: "tmp" }] });
+        const bind = withContainer(
+            (c) => {
+                delete c.linuxParameters!.tmpfs;
+                c.mountPoints = [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }];
+            },
+            { volumes: [{ name: "tmp" }] },
+        );
         assert.match(startProblems(bind, writable).join("\n"), /\/tmp is a bind mount of task volume "tmp", root-owned/);
-        const noMode = withContainer((c) => { c.linuxParameters!.tmpfs = [{ containerPath: "/tmp", size: 64, mountOptions: ["rw"] }]; });
+        const noMode = withContainer((c) => {
+            c.linuxParameters!.tmpfs = [{ containerPath: "/tmp", size: 64, mountOptions: ["rw"] }];
+        });
         assert.match(startProblems(noMode, writable).join("\n"), /does not let user 101 write/);
-        const ownedByRoot = withContainer((c) => { c.linuxParameters!.tmpfs = [{ containerPath: "/tmp", size: 64, mountOptions: ["mode=0755"] }]; });
+        const ownedByRoot = withContainer((c) => {
+            c.linuxParameters!.tmpfs = [{ containerPath: "/tmp", size: 64, mountOptions: ["mode=0755"] }];
+        });
         assert.match(startProblems(ownedByRoot, writable).join("\n"), /does not let user 101 write/);
-        const owned = withContainer((c) => { c.linuxParameters!.tmpfs = [{ containerPath: "/tmp", size: 64, mountOptions: ["uid=101", "mode=0700"] }]; });
+        const owned = withContainer((c) => {
+            c.linuxParameters!.tmpfs = [{ containerPath: "/tmp", size: 64, mountOptions: ["uid=101", "mode=0700"] }];
+        });
         assert.deepEqual(startProblems(owned, writable), [], "a tmpfs owned by the user is fine too");
-        const noSize = withContainer((c) => { c.linuxParameters!.tmpfs = [{ containerPath: "/tmp", mountOptions: ["mode=1777"] }]; });
+        const noSize = withContainer((c) => {
+            c.linuxParameters!.tmpfs = [{ containerPath: "/tmp", mountOptions: ["mode=1777"] }];
+        });
         assert.match(startProblems(noSize, writable).join("\n"), /no size in MiB/);
-        const missing = withContainer((c) => { c.linuxParameters!.tmpfs = []; });
+        const missing = withContainer((c) => {
+            c.linuxParameters!.tmpfs = [];
+        });
         assert.match(startProblems(missing, writable).join("\n"), /\/tmp must be writable but is on the read-only root filesystem/);
-        const shm = withContainer((c) => { c.linuxParameters!.sharedMemorySize = 64; c.linuxParameters!.capabilities = { add: ["NET_ADMIN"] }; });
+        const shm = withContainer((c) => {
+            c.linuxParameters!.sharedMemorySize = 64;
+            c.linuxParameters!.capabilities = { add: ["NET_ADMIN"] };
+        });
         assert.match(startProblems(shm, writable).join("\n"), /sharedMemorySize is not supported on Fargate[\s\S]*only SYS_PTRACE, not NET_ADMIN/);
     });
 
     it("property: for any writable paths, user and task size the config allows, the planned tasks still start", async () => {
-        const pathSets = fc.uniqueArray(fc.constantFrom("/tmp", "/var/cache/nginx", "/var/run", "/run/app", "/home/app/.cache"), { minLength: 1, maxLength: 3 });
+        const pathSets = fc.uniqueArray(fc.constantFrom("/tmp", "/var/cache/nginx", "/var/run", "/run/app", "/home/app/.cache"), {
+            minLength: 1,
+            maxLength: 3,
+        });
         const users = fc.constantFrom("101", "101:101", "1000:1000", "65534");
         const sizes = fc.constantFrom([256, 512], [512, 1024], [1024, 2048]);
-        await fc.assert(fc.asyncProperty(pathSets, users, sizes, fc.constantFrom(...STACKS), async (paths, user, [cpu, memory], stack) => {
-            const plan = await planOf(stack, `services[1].writablePaths=${JSON.stringify(paths)}`, `services[1].user=${user}`, `services[1].cpu=${cpu}`, `services[1].memory=${memory}`);
-            const writable = writableOf(plan);
-            for (const td of ofType(plan, TD)) assert.deepEqual(startProblems(td, writable), [], `${stack} ${td.name}`);
-            const cart = ofType(plan, TD).find((t) => t.inputs.family === "securecart-svc-cart")!;
-            const [c] = JSON.parse(String(cart.inputs.containerDefinitions)) as Container[];
-            assert.deepEqual((c.linuxParameters?.tmpfs ?? []).map((t) => t.containerPath), paths);
-            assert.equal(c.user, user);
-        }), { numRuns: 4 });
+        await fc.assert(
+            fc.asyncProperty(pathSets, users, sizes, fc.constantFrom(...STACKS), async (paths, user, [cpu, memory], stack) => {
+                const plan = await planOf(
+                    stack,
+                    `services[1].writablePaths=${JSON.stringify(paths)}`,
+                    `services[1].user=${user}`,
+                    `services[1].cpu=${cpu}`,
+                    `services[1].memory=${memory}`,
+                );
+                const writable = writableOf(plan);
+                for (const td of ofType(plan, TD)) assert.deepEqual(startProblems(td, writable), [], `${stack} ${td.name}`);
+                const cart = ofType(plan, TD).find((t) => t.inputs.family === "securecart-svc-cart")!;
+                const [c] = JSON.parse(String(cart.inputs.containerDefinitions)) as Container[];
+                assert.deepEqual(
+                    (c.linuxParameters?.tmpfs ?? []).map((t) => t.containerPath),
+                    paths,
+                );
+                assert.equal(c.user, user);
+            }),
+            { numRuns: 4 },
+        );
     });
 
     it("property (pure): writableTmpfs gives every path a sized, world-writable tmpfs, and refuses what Fargate would", () => {
-        fc.assert(fc.property(
-            fc.uniqueArray(fc.stringMatching(/^\/[a-z]{1,8}(\/[a-z]{1,8}){0,2}$/), { minLength: 1, maxLength: 6 }),
-            fc.integer({ min: 1, max: 512 }), fc.constantFrom(512, 1024, 2048, 4096), fc.constantFrom("101", "1000:1000", "65534"),
-            (paths, size, memory, user) => {
-                if (paths.length * size >= memory) {
-                    assert.throws(() => writableTmpfs(paths, size, memory), /task's memory/);
-                    return;
-                }
-                const mounts = writableTmpfs(paths, size, memory);
-                assert.deepEqual(mounts.map((m) => m.containerPath), paths);
-                for (const m of mounts) {
-                    assert.equal(m.size, size);
-                    assert.ok(tmpfsWritableBy({ ...m, mountOptions: [...m.mountOptions] }, user), `${m.containerPath} writable by ${user}`);
-                }
-            },
-        ));
+        fc.assert(
+            fc.property(
+                fc.uniqueArray(fc.stringMatching(/^\/[a-z]{1,8}(\/[a-z]{1,8}){0,2}$/), { minLength: 1, maxLength: 6 }),
+                fc.integer({ min: 1, max: 512 }),
+                fc.constantFrom(512, 1024, 2048, 4096),
+                fc.constantFrom("101", "1000:1000", "65534"),
+                (paths, size, memory, user) => {
+                    if (paths.length * size >= memory) {
+                        assert.throws(() => writableTmpfs(paths, size, memory), /task's memory/);
+                        return;
+                    }
+                    const mounts = writableTmpfs(paths, size, memory);
+                    assert.deepEqual(
+                        mounts.map((m) => m.containerPath),
+                        paths,
+                    );
+                    for (const m of mounts) {
+                        assert.equal(m.size, size);
+                        assert.ok(tmpfsWritableBy({ ...m, mountOptions: [...m.mountOptions] }, user), `${m.containerPath} writable by ${user}`);
+                    }
+                },
+            ),
+        );
         assert.throws(() => writableTmpfs(["/tmp", "/tmp/"], 64, 512), /given twice/);
         assert.throws(() => writableTmpfs(["/tmp"], 0, 512), /at least 1/);
         assert.deepEqual(WRITABLE_TMPFS_OPTIONS, ["rw", "nosuid", "nodev", "mode=1777"]);
@@ -226,12 +287,29 @@ describe("runtime contract: Fargate containers can start", () => {
 // IAM minimums
 // ---------------------------------------------------------------------------------------------------------
 
-interface Statement { Sid?: string; Effect: string; Action?: string | string[]; NotAction?: unknown; Resource?: string | string[]; NotResource?: unknown; Principal?: unknown; Condition?: Record<string, Record<string, string>> }
-interface PolicyDocument { Statement: Statement[] }
+interface Statement {
+    Sid?: string;
+    Effect: string;
+    Action?: string | string[];
+    NotAction?: unknown;
+    Resource?: string | string[];
+    NotResource?: unknown;
+    Principal?: unknown;
+    Condition?: Record<string, Record<string, string>>;
+}
+interface PolicyDocument {
+    Statement: Statement[];
+}
 
 /** IAM's wildcard match: `*` any run of characters, `?` one; actions are case-insensitive. */
 function wildcard(pattern: string, value: string, ignoreCase = false): boolean {
-    const re = new RegExp(`^${pattern.split("").map((ch) => (ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("")}$`, ignoreCase ? "i" : "");
+    const re = new RegExp(
+        `^${pattern
+            .split("")
+            .map((ch) => (ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+            .join("")}$`,
+        ignoreCase ? "i" : "",
+    );
     return re.test(value);
 }
 
@@ -244,8 +322,11 @@ const list = (v: string | string[] | undefined): string[] => (v === undefined ? 
  * statement with them is not counted as an allow.
  */
 function allows(doc: PolicyDocument, action: string, resource: string): boolean {
-    const matching = (st: Statement) => st.NotAction === undefined && st.NotResource === undefined
-        && list(st.Action).some((a) => wildcard(a, action, true)) && list(st.Resource).some((r) => (resource === "*" ? r === "*" : wildcard(r, resource)));
+    const matching = (st: Statement) =>
+        st.NotAction === undefined &&
+        st.NotResource === undefined &&
+        list(st.Action).some((a) => wildcard(a, action, true)) &&
+        list(st.Resource).some((r) => (resource === "*" ? r === "*" : wildcard(r, resource)));
     if (doc.Statement.some((st) => st.Effect === "Deny" && matching(st))) return false;
     return doc.Statement.some((st) => st.Effect === "Allow" && st.Condition === undefined && matching(st));
 }
@@ -253,7 +334,11 @@ function allows(doc: PolicyDocument, action: string, resource: string): boolean 
 function policyOfRole(plan: StackPlan, role: PlannedResource): PolicyDocument {
     const inline = ofType(plan, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === role.outputs.name);
     assert.equal(inline.length, 1, `${role.name}: one inline policy`);
-    assert.equal(ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === role.outputs.name).length, 0, `${role.name}: no managed policy`);
+    assert.equal(
+        ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === role.outputs.name).length,
+        0,
+        `${role.name}: no managed policy`,
+    );
     return JSON.parse(String(inline[0].inputs.policy)) as PolicyDocument;
 }
 
@@ -270,7 +355,9 @@ describe("runtime contract: IAM roles hold the documented minimum permissions", 
         it(`${stack}: the VPC flow-log role may do all the VPC user guide lists, on its log group, and only VPC Flow Logs of this account may assume it`, async () => {
             const plan = await planOf(stack);
             const [flowLog] = ofType(plan, "aws:ec2/flowLog:FlowLog");
-            const group = plan.resources.find((r) => r.type === "aws:cloudwatch/logGroup:LogGroup" && r.outputs.arn === flowLog.inputs.logDestination)!;
+            const group = plan.resources.find(
+                (r) => r.type === "aws:cloudwatch/logGroup:LogGroup" && r.outputs.arn === flowLog.inputs.logDestination,
+            )!;
             const role = roleByArn(plan, flowLog.inputs.iamRoleArn);
             const doc = policyOfRole(plan, role);
             const groupArn = String(group.outputs.arn);
@@ -288,13 +375,24 @@ describe("runtime contract: IAM roles hold the documented minimum permissions", 
             const missing = needs.filter(([a, r]) => !allows(doc, a, r)).map(([a, r]) => `${a} on ${r}`);
             assert.deepEqual(missing, []);
             // Nothing beyond the minimum, and the writes stay on this log group.
-            for (const st of doc.Statement) for (const a of list(st.Action)) assert.ok(needs.some(([n]) => n === a), `unexpected action ${a}`);
-            assert.ok(!allows(doc, "logs:PutLogEvents", `arn:aws:logs:${plan.region}:${PLACEHOLDER_ACCOUNT}:log-group:someone-else:log-stream:x`), "writes only its own log group");
+            for (const st of doc.Statement)
+                for (const a of list(st.Action))
+                    assert.ok(
+                        needs.some(([n]) => n === a),
+                        `unexpected action ${a}`,
+                    );
+            assert.ok(
+                !allows(doc, "logs:PutLogEvents", `arn:aws:logs:${plan.region}:${PLACEHOLDER_ACCOUNT}:log-group:someone-else:log-stream:x`),
+                "writes only its own log group",
+            );
             const [trust] = trustOf(role).Statement;
             assert.deepEqual([trust.Effect, trust.Principal, trust.Action], ["Allow", { Service: "vpc-flow-logs.amazonaws.com" }, "sts:AssumeRole"]);
             assert.equal(trust.Condition?.StringEquals?.["aws:SourceAccount"], PLACEHOLDER_ACCOUNT);
             const sourceArn = trust.Condition?.ArnLike?.["aws:SourceArn"];
-            assert.ok(sourceArn && wildcard(sourceArn, `arn:aws:ec2:${plan.region}:${PLACEHOLDER_ACCOUNT}:vpc-flow-log/fl-0123456789abcdef0`), `aws:SourceArn ${sourceArn} covers this region's flow logs`);
+            assert.ok(
+                sourceArn && wildcard(sourceArn, `arn:aws:ec2:${plan.region}:${PLACEHOLDER_ACCOUNT}:vpc-flow-log/fl-0123456789abcdef0`),
+                `aws:SourceArn ${sourceArn} covers this region's flow logs`,
+            );
             assert.ok(!wildcard(sourceArn, `arn:aws:ec2:${plan.region}:999999999999:vpc-flow-log/fl-0123456789abcdef0`), "and no other account's");
         });
 
@@ -303,8 +401,13 @@ describe("runtime contract: IAM roles hold the documented minimum permissions", 
             for (const td of ofType(plan, TD)) {
                 const role = roleByArn(plan, td.inputs.executionRoleArn);
                 const doc = policyOfRole(plan, role);
-                const [c] = JSON.parse(String(td.inputs.containerDefinitions)) as Array<{ image: string; logConfiguration: { options: Record<string, string> } }>;
-                const group = ofType(plan, "aws:cloudwatch/logGroup:LogGroup").find((g) => g.outputs.name === c.logConfiguration.options["awslogs-group"])!;
+                const [c] = JSON.parse(String(td.inputs.containerDefinitions)) as Array<{
+                    image: string;
+                    logConfiguration: { options: Record<string, string> };
+                }>;
+                const group = ofType(plan, "aws:cloudwatch/logGroup:LogGroup").find(
+                    (g) => g.outputs.name === c.logConfiguration.options["awslogs-group"],
+                )!;
                 // AmazonECSTaskExecutionRolePolicy's actions, each on what this task uses. No kms:Decrypt: the task
                 // reads no secrets, and CloudWatch Logs (not the caller) uses the log group's key.
                 const needs: Array<[string, string]> = [
@@ -314,10 +417,24 @@ describe("runtime contract: IAM roles hold the documented minimum permissions", 
                 const ecr = /^\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^:]+):/.exec(c.image);
                 if (ecr) {
                     const repo = `arn:aws:ecr:${ecr[1]}:${PLACEHOLDER_ACCOUNT}:repository/${ecr[2]}`;
-                    needs.push(["ecr:GetAuthorizationToken", "*"], ["ecr:BatchCheckLayerAvailability", repo], ["ecr:GetDownloadUrlForLayer", repo], ["ecr:BatchGetImage", repo]);
+                    needs.push(
+                        ["ecr:GetAuthorizationToken", "*"],
+                        ["ecr:BatchCheckLayerAvailability", repo],
+                        ["ecr:GetDownloadUrlForLayer", repo],
+                        ["ecr:BatchGetImage", repo],
+                    );
                 }
-                assert.deepEqual(needs.filter(([a, r]) => !allows(doc, a, r)).map(([a, r]) => `${a} on ${r}`), [], td.name);
-                for (const st of doc.Statement) for (const a of list(st.Action)) assert.ok(needs.some(([n]) => n === a), `${td.name}: unexpected action ${a}`);
+                assert.deepEqual(
+                    needs.filter(([a, r]) => !allows(doc, a, r)).map(([a, r]) => `${a} on ${r}`),
+                    [],
+                    td.name,
+                );
+                for (const st of doc.Statement)
+                    for (const a of list(st.Action))
+                        assert.ok(
+                            needs.some(([n]) => n === a),
+                            `${td.name}: unexpected action ${a}`,
+                        );
                 assert.equal(Boolean(ecr), td.inputs.family === "securecart-svc-catalog", `${td.name}: only the ECR-backed service pulls from ECR`);
                 const [trust] = trustOf(role).Statement;
                 assert.deepEqual(trust.Principal, { Service: "ecs-tasks.amazonaws.com" });
@@ -335,11 +452,21 @@ describe("runtime contract: IAM roles hold the documented minimum permissions", 
         const key = String(plan.stackOutputs.dataKeyArn);
         // ECR user guide, "Create a custom policy for repository creation templates".
         const needs: Array<[string, string]> = [
-            ["ecr:CreateRepository", repo], ["ecr:ReplicateImage", repo], ["ecr:TagResource", repo],
-            ["kms:CreateGrant", key], ["kms:RetireGrant", key], ["kms:DescribeKey", key],
+            ["ecr:CreateRepository", repo],
+            ["ecr:ReplicateImage", repo],
+            ["ecr:TagResource", repo],
+            ["kms:CreateGrant", key],
+            ["kms:RetireGrant", key],
+            ["kms:DescribeKey", key],
         ];
-        assert.deepEqual(needs.filter(([a, r]) => !allows(doc, a, r)).map(([a, r]) => `${a} on ${r}`), []);
-        assert.ok(!allows(doc, "ecr:CreateRepository", `arn:aws:ecr:us-east-1:${PLACEHOLDER_ACCOUNT}:repository/catalog`), "this region's registry only");
+        assert.deepEqual(
+            needs.filter(([a, r]) => !allows(doc, a, r)).map(([a, r]) => `${a} on ${r}`),
+            [],
+        );
+        assert.ok(
+            !allows(doc, "ecr:CreateRepository", `arn:aws:ecr:us-east-1:${PLACEHOLDER_ACCOUNT}:repository/catalog`),
+            "this region's registry only",
+        );
         assert.ok(!allows(doc, "kms:CreateGrant", "arn:aws:kms:us-west-2:123456789012:key/other"), "this region's data key only");
         const [trust] = trustOf(role).Statement;
         assert.deepEqual([trust.Effect, trust.Principal, trust.Action], ["Allow", { Service: "ecr.amazonaws.com" }, "sts:AssumeRole"]);

@@ -2,17 +2,36 @@ import { strict as assert } from "assert";
 import * as fc from "fast-check";
 import { parseStackConfig } from "../src/config";
 import { mergeConfig } from "../src/configSource";
-import { RegionPlan, RetireStep, StrategyInputs, heldGenerations, planRecovery, planRegion, recoveryClusterId, recoveryTableName, scaleDown } from "../src/strategy";
+import {
+    RegionPlan,
+    RetireStep,
+    StrategyInputs,
+    heldGenerations,
+    planRecovery,
+    planRegion,
+    recoveryClusterId,
+    recoveryTableName,
+    scaleDown,
+} from "../src/strategy";
 import { STRATEGIES, files } from "./helpers";
 
 const cfg = parseStackConfig("securecart", "prod", mergeConfig(files, "prod"));
 const inputs = (over: Partial<StrategyInputs>): StrategyInputs => ({
-    strategy: "warm-standby", role: "primary", isHome: true, web: cfg.web, services: cfg.services, capacity: cfg.capacity,
-    auroraReaders: 1, ...over,
+    strategy: "warm-standby",
+    role: "primary",
+    isHome: true,
+    web: cfg.web,
+    services: cfg.services,
+    capacity: cfg.capacity,
+    auroraReaders: 1,
+    ...over,
 });
 
 // The strategy table, as shipped in the README. Rows: what the standby region runs.
-const STANDBY: Record<string, { web: number; nat: string; aurora: [string, number]; dynamo: string; dns: string; serves: boolean; compute: boolean }> = {
+const STANDBY: Record<
+    string,
+    { web: number; nat: string; aurora: [string, number]; dynamo: string; dns: string; serves: boolean; compute: boolean }
+> = {
     "backup-restore": { web: 0, nat: "none", aurora: ["none", 0], dynamo: "none", dns: "SECONDARY", serves: false, compute: false },
     "pilot-light": { web: 0, nat: "single", aurora: ["headless", 0], dynamo: "replica", dns: "SECONDARY", serves: false, compute: true },
     "warm-standby": { web: 2, nat: "single", aurora: ["secondary", 1], dynamo: "replica", dns: "SECONDARY", serves: false, compute: true },
@@ -34,7 +53,11 @@ describe("strategy: the standby table for every strategy", () => {
             assert.equal(p.computeExists, row.compute);
             assert.equal(p.aurora.ownsGlobalCluster, false, "a standby never owns the global cluster");
             assert.equal(p.backup.runsPlan, false);
-            for (const s of cfg.services) assert.equal(p.services[s.name].desired, row.web === 0 ? 0 : strategy === "active-active" ? s.desiredCount : Math.ceil(s.desiredCount * 0.5));
+            for (const s of cfg.services)
+                assert.equal(
+                    p.services[s.name].desired,
+                    row.web === 0 ? 0 : strategy === "active-active" ? s.desiredCount : Math.ceil(s.desiredCount * 0.5),
+                );
         });
 
         it(`${strategy}: the primary runs full capacity from config, one NAT per AZ, and the backup plan`, () => {
@@ -67,13 +90,29 @@ describe("strategy: the standby table for every strategy", () => {
         const promoted = planRegion(inputs({ strategy: "backup-restore", role: "primary", isHome: false }));
         assert.equal(promoted.aurora.shape, "none");
         assert.equal(promoted.dynamo.shape, "none");
-        assert.deepEqual(promoted.recovery.tiers.map((t) => [t.generation, t.live, t.created, t.instances]), [[1, true, true, 2]]);
+        assert.deepEqual(
+            promoted.recovery.tiers.map((t) => [t.generation, t.live, t.created, t.instances]),
+            [[1, true, true, 2]],
+        );
         assert.deepEqual(promoted.recovery.tiers[0].source, { kind: "home", generation: 0 });
         const demoted = planRegion(inputs({ strategy: "backup-restore", role: "standby", isHome: false, recovery: { held: [1], homeLive: 0 } }));
-        assert.deepEqual(demoted.recovery.tiers.map((t) => [t.generation, t.live, t.superseded, t.protect, t.instances]), [[1, false, false, true, 0]],
-            "not brought home yet: kept, protected, no instances");
-        const home = planRegion(inputs({ strategy: "backup-restore", role: "primary", isHome: true, recovery: { peers: [{ stack: "dr", region: "us-west-2", newest: 1 }] } }));
-        assert.deepEqual(home.recovery.tiers.map((t) => [t.generation, t.live, t.created]), [[1, true, true]]);
+        assert.deepEqual(
+            demoted.recovery.tiers.map((t) => [t.generation, t.live, t.superseded, t.protect, t.instances]),
+            [[1, false, false, true, 0]],
+            "not brought home yet: kept, protected, no instances",
+        );
+        const home = planRegion(
+            inputs({
+                strategy: "backup-restore",
+                role: "primary",
+                isHome: true,
+                recovery: { peers: [{ stack: "dr", region: "us-west-2", newest: 1 }] },
+            }),
+        );
+        assert.deepEqual(
+            home.recovery.tiers.map((t) => [t.generation, t.live, t.created]),
+            [[1, true, true]],
+        );
         assert.deepEqual(home.recovery.tiers[0].source, { kind: "peer", stack: "dr", region: "us-west-2", generation: 1 });
         assert.equal(home.aurora.instances, 1, "the superseded founding cluster keeps only its writer");
         const never = planRegion(inputs({ strategy: "backup-restore", role: "standby", isHome: false }));
@@ -82,11 +121,30 @@ describe("strategy: the standby table for every strategy", () => {
 
     it("retiring takes two explicit steps and touches only superseded tiers", () => {
         const held = { held: [1, 2], homeLive: 1 };
-        const keep = planRegion(inputs({ strategy: "backup-restore", role: "standby", isHome: false, recovery: { ...held, retire: "keep" } })).recovery;
-        assert.deepEqual(keep.tiers.map((t) => [t.generation, t.superseded, t.protect]), [[1, true, true], [2, false, true]]);
-        const unprotect = planRegion(inputs({ strategy: "backup-restore", role: "standby", isHome: false, recovery: { ...held, retire: "unprotect" } })).recovery;
-        assert.deepEqual(unprotect.tiers.map((t) => [t.generation, t.protect]), [[1, false], [2, true]], "generation 2 is not home yet: never unprotected");
-        const del = planRegion(inputs({ strategy: "backup-restore", role: "standby", isHome: false, recovery: { ...held, retire: "delete" } })).recovery;
+        const keep = planRegion(
+            inputs({ strategy: "backup-restore", role: "standby", isHome: false, recovery: { ...held, retire: "keep" } }),
+        ).recovery;
+        assert.deepEqual(
+            keep.tiers.map((t) => [t.generation, t.superseded, t.protect]),
+            [
+                [1, true, true],
+                [2, false, true],
+            ],
+        );
+        const unprotect = planRegion(
+            inputs({ strategy: "backup-restore", role: "standby", isHome: false, recovery: { ...held, retire: "unprotect" } }),
+        ).recovery;
+        assert.deepEqual(
+            unprotect.tiers.map((t) => [t.generation, t.protect]),
+            [
+                [1, false],
+                [2, true],
+            ],
+            "generation 2 is not home yet: never unprotected",
+        );
+        const del = planRegion(
+            inputs({ strategy: "backup-restore", role: "standby", isHome: false, recovery: { ...held, retire: "delete" } }),
+        ).recovery;
         assert.deepEqual([del.tiers.map((t) => t.generation), del.retired], [[2], [1]]);
     });
 
@@ -98,7 +156,18 @@ describe("strategy: the standby table for every strategy", () => {
     });
 
     it("recovery generations are read from cluster identifiers, and nothing else counts", () => {
-        assert.deepEqual(heldGenerations("us-west-2", ["securecart-us-west-2-r2", "securecart-us-west-2", "securecart-us-west-2-r1", "securecart-us-east-1-r3", "securecart-us-west-2-r01", "securecart-us-west-2-rx", "securecart-us-west-2-r2"]), [1, 2]);
+        assert.deepEqual(
+            heldGenerations("us-west-2", [
+                "securecart-us-west-2-r2",
+                "securecart-us-west-2",
+                "securecart-us-west-2-r1",
+                "securecart-us-east-1-r3",
+                "securecart-us-west-2-r01",
+                "securecart-us-west-2-rx",
+                "securecart-us-west-2-r2",
+            ]),
+            [1, 2],
+        );
         assert.equal(recoveryClusterId("us-west-2", 3), "securecart-us-west-2-r3");
         assert.equal(recoveryTableName("carts", 3), "securecart-carts-r3");
     });
@@ -112,57 +181,88 @@ describe("strategy: the standby table for every strategy", () => {
             apply: fc.constantFrom<StackName>("prod", "dr"),
             retire: fc.constantFrom<RetireStep>("keep", "keep", "unprotect", "delete"),
         });
-        fc.assert(fc.property(fc.array(step, { minLength: 1, maxLength: 25 }), (steps) => {
-            const tiers: Record<StackName, Map<number, { writes: Set<number>; protect: boolean }>> = { prod: new Map([[0, { writes: new Set(), protect: true }]]), dr: new Map() };
-            const deployed: Record<StackName, { live: number; generations: number[] }> = { prod: { live: 0, generations: [] }, dr: { live: 0, generations: [] } };
-            let writer: { stack: StackName; gen: number } = { stack: "prod", gen: 0 };
-            const everything = new Set<number>();
-            steps.forEach((st, n) => {
-                const s = st.apply;
-                const isHome = s === "prod";
-                const held = [...tiers[s].keys()].filter((g) => g > 0);
-                const plan = planRecovery({
-                    strategy: "backup-restore", role: st.primary === s ? "primary" : "standby", isHome, liveInstances: 2,
-                    held, retire: st.retire,
-                    ...(isHome ? { peers: [{ stack: "dr", region: "us-west-2", newest: Math.max(0, ...deployed.dr.generations) }] } : { homeLive: deployed.prod.live }),
-                });
-                for (const g of plan.retired) {
-                    const t = tiers[s].get(g)!;
-                    // Pulumi stops on a protected resource: nothing is deleted then.
-                    if (t.protect) return;
-                }
-                for (const g of plan.retired) {
-                    const gone = tiers[s].get(g)!;
-                    const elsewhere = [...tiers.prod.entries(), ...tiers.dr.entries()].filter(([, t]) => t !== gone);
-                    for (const w of gone.writes) assert.ok(elsewhere.some(([, t]) => t.writes.has(w)), `step ${n}: retiring r${g} in ${s} would lose write ${w}`);
-                    tiers[s].delete(g);
-                }
-                for (const t of plan.tiers) {
-                    if (t.created) {
-                        const src = t.source.kind === "home" ? tiers.prod.get(t.source.generation) : tiers.dr.get(t.source.generation);
-                        assert.ok(src, `step ${n}: r${t.generation} in ${s} restores from a tier that exists`);
-                        tiers[s].set(t.generation, { writes: new Set(src.writes), protect: t.protect });
-                    } else {
-                        assert.ok(tiers[s].has(t.generation), `step ${n}: r${t.generation} is declared in ${s} only if it exists`);
-                        tiers[s].get(t.generation)!.protect = t.protect;
+        fc.assert(
+            fc.property(fc.array(step, { minLength: 1, maxLength: 25 }), (steps) => {
+                const tiers: Record<StackName, Map<number, { writes: Set<number>; protect: boolean }>> = {
+                    prod: new Map([[0, { writes: new Set(), protect: true }]]),
+                    dr: new Map(),
+                };
+                const deployed: Record<StackName, { live: number; generations: number[] }> = {
+                    prod: { live: 0, generations: [] },
+                    dr: { live: 0, generations: [] },
+                };
+                let writer: { stack: StackName; gen: number } = { stack: "prod", gen: 0 };
+                const everything = new Set<number>();
+                steps.forEach((st, n) => {
+                    const s = st.apply;
+                    const isHome = s === "prod";
+                    const held = [...tiers[s].keys()].filter((g) => g > 0);
+                    const plan = planRecovery({
+                        strategy: "backup-restore",
+                        role: st.primary === s ? "primary" : "standby",
+                        isHome,
+                        liveInstances: 2,
+                        held,
+                        retire: st.retire,
+                        ...(isHome
+                            ? { peers: [{ stack: "dr", region: "us-west-2", newest: Math.max(0, ...deployed.dr.generations) }] }
+                            : { homeLive: deployed.prod.live }),
+                    });
+                    for (const g of plan.retired) {
+                        const t = tiers[s].get(g)!;
+                        // Pulumi stops on a protected resource: nothing is deleted then.
+                        if (t.protect) return;
                     }
-                }
-                // Every held tier is still declared unless retired.
-                for (const g of held) assert.ok(plan.tiers.some((t) => t.generation === g) || plan.retired.includes(g), `step ${n}: r${g} in ${s} vanished`);
-                deployed[s] = { live: plan.liveGeneration, generations: plan.tiers.map((t) => t.generation) };
-                if (st.primary === s) {
-                    // The newest data anywhere reaches the region that takes the writes (by restore, or already there).
-                    const newestElsewhere = Math.max(0, ...[...tiers[isHome ? "dr" : "prod"].keys()]);
-                    if (isHome) assert.ok(plan.liveGeneration >= newestElsewhere, `step ${n}: prod serves r${plan.liveGeneration} while dr holds r${newestElsewhere}`);
-                    writer = { stack: s, gen: plan.liveGeneration };
-                }
-                const w = tiers[writer.stack].get(writer.gen);
-                if (w) { w.writes.add(n); everything.add(n); }
-            });
-            // No write is lost: every write is in some tier that still exists.
-            const all = [...tiers.prod.values(), ...tiers.dr.values()];
-            for (const w of everything) assert.ok(all.some((t) => t.writes.has(w)), `write ${w} was lost`);
-        }), { numRuns: 300 });
+                    for (const g of plan.retired) {
+                        const gone = tiers[s].get(g)!;
+                        const elsewhere = [...tiers.prod.entries(), ...tiers.dr.entries()].filter(([, t]) => t !== gone);
+                        for (const w of gone.writes)
+                            assert.ok(
+                                elsewhere.some(([, t]) => t.writes.has(w)),
+                                `step ${n}: retiring r${g} in ${s} would lose write ${w}`,
+                            );
+                        tiers[s].delete(g);
+                    }
+                    for (const t of plan.tiers) {
+                        if (t.created) {
+                            const src = t.source.kind === "home" ? tiers.prod.get(t.source.generation) : tiers.dr.get(t.source.generation);
+                            assert.ok(src, `step ${n}: r${t.generation} in ${s} restores from a tier that exists`);
+                            tiers[s].set(t.generation, { writes: new Set(src.writes), protect: t.protect });
+                        } else {
+                            assert.ok(tiers[s].has(t.generation), `step ${n}: r${t.generation} is declared in ${s} only if it exists`);
+                            tiers[s].get(t.generation)!.protect = t.protect;
+                        }
+                    }
+                    // Every held tier is still declared unless retired.
+                    for (const g of held)
+                        assert.ok(plan.tiers.some((t) => t.generation === g) || plan.retired.includes(g), `step ${n}: r${g} in ${s} vanished`);
+                    deployed[s] = { live: plan.liveGeneration, generations: plan.tiers.map((t) => t.generation) };
+                    if (st.primary === s) {
+                        // The newest data anywhere reaches the region that takes the writes (by restore, or already there).
+                        const newestElsewhere = Math.max(0, ...[...tiers[isHome ? "dr" : "prod"].keys()]);
+                        if (isHome)
+                            assert.ok(
+                                plan.liveGeneration >= newestElsewhere,
+                                `step ${n}: prod serves r${plan.liveGeneration} while dr holds r${newestElsewhere}`,
+                            );
+                        writer = { stack: s, gen: plan.liveGeneration };
+                    }
+                    const w = tiers[writer.stack].get(writer.gen);
+                    if (w) {
+                        w.writes.add(n);
+                        everything.add(n);
+                    }
+                });
+                // No write is lost: every write is in some tier that still exists.
+                const all = [...tiers.prod.values(), ...tiers.dr.values()];
+                for (const w of everything)
+                    assert.ok(
+                        all.some((t) => t.writes.has(w)),
+                        `write ${w} was lost`,
+                    );
+            }),
+            { numRuns: 300 },
+        );
     });
 
     it("the home stack keeps ownership of the global resources when it is demoted", () => {
@@ -175,7 +275,10 @@ describe("strategy: the standby table for every strategy", () => {
 
     it("the new primary moves the writer: switchover when planned, failover when unplanned; backup-restore restores instead", () => {
         assert.equal(planRegion(inputs({ strategy: "pilot-light", role: "primary", isHome: false })).writerMove, "switchover");
-        assert.equal(planRegion(inputs({ strategy: "pilot-light", role: "primary", isHome: false, failoverMode: "unplanned" })).writerMove, "failover");
+        assert.equal(
+            planRegion(inputs({ strategy: "pilot-light", role: "primary", isHome: false, failoverMode: "unplanned" })).writerMove,
+            "failover",
+        );
         assert.equal(planRegion(inputs({ strategy: "pilot-light", role: "standby", isHome: true })).writerMove, undefined);
         assert.equal(planRegion(inputs({ strategy: "backup-restore", role: "primary", isHome: false })).writerMove, undefined);
     });
@@ -191,7 +294,10 @@ describe("strategy: the standby table for every strategy", () => {
     });
 
     it("unplanned failover fences the old primary; the outage drill forces a region unhealthy", () => {
-        assert.equal(planRegion(inputs({ role: "standby", isHome: true, failoverMode: "unplanned" })).dns.forcedUnhealthy, "fenced-after-unplanned-failover");
+        assert.equal(
+            planRegion(inputs({ role: "standby", isHome: true, failoverMode: "unplanned" })).dns.forcedUnhealthy,
+            "fenced-after-unplanned-failover",
+        );
         assert.equal(planRegion(inputs({ role: "primary", isHome: false, failoverMode: "unplanned" })).dns.forcedUnhealthy, undefined);
         assert.equal(planRegion(inputs({ role: "primary", drill: "outage" })).dns.forcedUnhealthy, "outage-drill");
         assert.equal(planRegion(inputs({ role: "primary" })).dns.forcedUnhealthy, undefined);
@@ -200,19 +306,23 @@ describe("strategy: the standby table for every strategy", () => {
 
 describe("strategy: warm-standby scale-down (property-based)", () => {
     it("runs at least 1 of each, never more than primary, and never exceeds max", () => {
-        fc.assert(fc.property(
-            fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 50 }), fc.integer({ min: 1, max: 100 }),
-            fc.double({ min: 0.01, max: 1, noNaN: true }),
-            (a, b, max, fraction) => {
-                const min = Math.min(a, b, max);
-                const desired = Math.min(Math.max(a, b), max);
-                const c = scaleDown({ min, max, desired }, fraction);
-                assert.ok(c.desired >= 1);
-                assert.ok(c.desired <= Math.max(1, desired));
-                assert.ok(c.min <= c.desired && c.desired <= c.max);
-                assert.equal(c.desired, Math.max(1, Math.ceil(desired * fraction)));
-            },
-        ));
+        fc.assert(
+            fc.property(
+                fc.integer({ min: 0, max: 50 }),
+                fc.integer({ min: 0, max: 50 }),
+                fc.integer({ min: 1, max: 100 }),
+                fc.double({ min: 0.01, max: 1, noNaN: true }),
+                (a, b, max, fraction) => {
+                    const min = Math.min(a, b, max);
+                    const desired = Math.min(Math.max(a, b), max);
+                    const c = scaleDown({ min, max, desired }, fraction);
+                    assert.ok(c.desired >= 1);
+                    assert.ok(c.desired <= Math.max(1, desired));
+                    assert.ok(c.min <= c.desired && c.desired <= c.max);
+                    assert.equal(c.desired, Math.max(1, Math.ceil(desired * fraction)));
+                },
+            ),
+        );
     });
 
     it("moving towards active-active never shrinks the standby", () => {

@@ -20,19 +20,23 @@ const WEST = "arn:aws:rds:us-west-2:123456789012:cluster:securecart-db-dr";
 
 function global(writer: string, extra: Partial<GlobalCluster> = {}): { GlobalClusters: GlobalCluster[] } {
     return {
-        GlobalClusters: [{
-            GlobalClusterIdentifier: GC,
-            Status: "available",
-            Engine: "aurora-postgresql",
-            EngineVersion: "16.6",
-            GlobalClusterMembers: [EAST, WEST].map((arn) => ({ DBClusterArn: arn, IsWriter: arn === writer })),
-            ...extra,
-        }],
+        GlobalClusters: [
+            {
+                GlobalClusterIdentifier: GC,
+                Status: "available",
+                Engine: "aurora-postgresql",
+                EngineVersion: "16.6",
+                GlobalClusterMembers: [EAST, WEST].map((arn) => ({ DBClusterArn: arn, IsWriter: arn === writer })),
+                ...extra,
+            },
+        ],
     };
 }
 
 function cluster(version: string, instances = 1) {
-    return { DBClusters: [{ EngineVersion: version, DBClusterMembers: Array.from({ length: instances }, (_, i) => ({ DBInstanceIdentifier: `i-${i}` })) }] };
+    return {
+        DBClusters: [{ EngineVersion: version, DBClusterMembers: Array.from({ length: instances }, (_, i) => ({ DBInstanceIdentifier: `i-${i}` })) }],
+    };
 }
 
 // Taken in each describe's `before`, not at load: every test file runs in one mocha process and mockClient()
@@ -44,10 +48,16 @@ let clock: number;
 
 function opts(extra: Partial<WriterMoveOptions> = {}): WriterMoveOptions {
     return {
-        rds: (region: string) => { regionsCalled.push(region); return new RDSClient({ region }); },
+        rds: (region: string) => {
+            regionsCalled.push(region);
+            return new RDSClient({ region });
+        },
         pollIntervalMs: 1000,
         timeoutMs: 10_000,
-        sleep: async (ms) => { slept++; clock += ms; },
+        sleep: async (ms) => {
+            slept++;
+            clock += ms;
+        },
         now: () => clock,
         ...extra,
     };
@@ -62,7 +72,9 @@ async function rejectsWith(p: Promise<unknown>, pattern: RegExp): Promise<void> 
 }
 
 describe("writer move: managed switchover and failover against a mocked RDS", () => {
-    before(() => { rds = mockClient(RDSClient); });
+    before(() => {
+        rds = mockClient(RDSClient);
+    });
     after(() => rds.restore());
     beforeEach(() => {
         rds.reset();
@@ -76,7 +88,9 @@ describe("writer move: managed switchover and failover against a mocked RDS", ()
     it("planned: calls SwitchoverGlobalCluster for the target and waits until it is the writer", async () => {
         rds.on(DescribeGlobalClustersCommand)
             .resolvesOnce(global(EAST))
-            .resolvesOnce(global(EAST, { Status: "switching-over", FailoverState: { Status: "failing-over", FromDbClusterArn: EAST, ToDbClusterArn: WEST } }))
+            .resolvesOnce(
+                global(EAST, { Status: "switching-over", FailoverState: { Status: "failing-over", FromDbClusterArn: EAST, ToDbClusterArn: WEST } }),
+            )
             .resolves(global(WEST));
         rds.on(SwitchoverGlobalClusterCommand).resolves({});
         const r = await moveGlobalWriter({ globalClusterIdentifier: GC, targetClusterArn: WEST, mode: "switchover" }, opts());
@@ -87,12 +101,20 @@ describe("writer move: managed switchover and failover against a mocked RDS", ()
         assert.equal(rds.commandCalls(FailoverGlobalClusterCommand).length, 0);
         assert.equal(slept, 1, "polled once while the switchover was in progress");
         // A switchover checks every member's engine version, each in its own region.
-        assert.deepEqual(rds.commandCalls(DescribeDBClustersCommand).map((c) => c.args[0].input.DBClusterIdentifier).sort(), [EAST, WEST].sort());
+        assert.deepEqual(
+            rds
+                .commandCalls(DescribeDBClustersCommand)
+                .map((c) => c.args[0].input.DBClusterIdentifier)
+                .sort(),
+            [EAST, WEST].sort(),
+        );
         assert.ok(regionsCalled.includes("us-east-1"));
     });
 
     it("unplanned: calls FailoverGlobalCluster with AllowDataLoss and never calls the failed region", async () => {
-        rds.on(DescribeGlobalClustersCommand).resolvesOnce(global(EAST, { Status: "available" })).resolves(global(WEST));
+        rds.on(DescribeGlobalClustersCommand)
+            .resolvesOnce(global(EAST, { Status: "available" }))
+            .resolves(global(WEST));
         rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: EAST }).rejects(new Error("the failed region must not be called"));
         rds.on(FailoverGlobalClusterCommand).resolves({});
         const r = await moveGlobalWriter({ globalClusterIdentifier: GC, targetClusterArn: WEST, mode: "failover" }, opts());
@@ -116,7 +138,9 @@ describe("writer move: managed switchover and failover against a mocked RDS", ()
 
     it("a move to the target already in progress is awaited, not started again", async () => {
         rds.on(DescribeGlobalClustersCommand)
-            .resolvesOnce(global(EAST, { Status: "switching-over", FailoverState: { Status: "pending", FromDbClusterArn: EAST, ToDbClusterArn: WEST } }))
+            .resolvesOnce(
+                global(EAST, { Status: "switching-over", FailoverState: { Status: "pending", FromDbClusterArn: EAST, ToDbClusterArn: WEST } }),
+            )
             .resolves(global(WEST));
         const r = await moveGlobalWriter({ globalClusterIdentifier: GC, targetClusterArn: WEST, mode: "switchover" }, opts());
         assert.equal(r.outcome, "awaited-move-in-progress");
@@ -126,7 +150,12 @@ describe("writer move: managed switchover and failover against a mocked RDS", ()
     it("a managed switchover already under way (FailoverState switching-over) is awaited, not refused or started again", async () => {
         // switching-over is missing from the SDK's FailoverStatus enum but documented in the API reference for switchovers.
         rds.on(DescribeGlobalClustersCommand)
-            .resolvesOnce(global(EAST, { Status: "switching-over", FailoverState: { Status: "switching-over" as "pending", FromDbClusterArn: EAST, ToDbClusterArn: WEST } }))
+            .resolvesOnce(
+                global(EAST, {
+                    Status: "switching-over",
+                    FailoverState: { Status: "switching-over" as "pending", FromDbClusterArn: EAST, ToDbClusterArn: WEST },
+                }),
+            )
             .resolves(global(WEST));
         const r = await moveGlobalWriter({ globalClusterIdentifier: GC, targetClusterArn: WEST, mode: "switchover" }, opts());
         assert.equal(r.outcome, "awaited-move-in-progress");
@@ -136,8 +165,14 @@ describe("writer move: managed switchover and failover against a mocked RDS", ()
     it("engine mismatch: refuses before calling the API, naming both versions", async () => {
         rds.on(DescribeGlobalClustersCommand).resolves(global(EAST));
         rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: WEST }).resolves(cluster("16.4"));
-        await rejectsWith(moveGlobalWriter({ globalClusterIdentifier: GC, targetClusterArn: WEST, mode: "switchover" }, opts()), /engine versions differ.*16\.4.*16\.6|engine versions differ.*16\.6.*16\.4/);
-        await rejectsWith(moveGlobalWriter({ globalClusterIdentifier: GC, targetClusterArn: WEST, mode: "failover" }, opts()), /engine versions differ/);
+        await rejectsWith(
+            moveGlobalWriter({ globalClusterIdentifier: GC, targetClusterArn: WEST, mode: "switchover" }, opts()),
+            /engine versions differ.*16\.4.*16\.6|engine versions differ.*16\.6.*16\.4/,
+        );
+        await rejectsWith(
+            moveGlobalWriter({ globalClusterIdentifier: GC, targetClusterArn: WEST, mode: "failover" }, opts()),
+            /engine versions differ/,
+        );
         assert.equal(rds.commandCalls(SwitchoverGlobalClusterCommand).length, 0);
         assert.equal(rds.commandCalls(FailoverGlobalClusterCommand).length, 0);
     });
@@ -146,36 +181,64 @@ describe("writer move: managed switchover and failover against a mocked RDS", ()
         rds.on(DescribeGlobalClustersCommand).resolves(global(EAST));
         const fault = Object.assign(new Error("Global cluster is not in a valid state"), { name: "InvalidGlobalClusterStateFault" });
         rds.on(SwitchoverGlobalClusterCommand).rejects(fault);
-        await rejectsWith(moveGlobalWriter({ globalClusterIdentifier: GC, targetClusterArn: WEST, mode: "switchover" }, opts()), /SwitchoverGlobalCluster\(securecart-global → .*securecart-db-dr\) failed: InvalidGlobalClusterStateFault: Global cluster is not in a valid state/);
+        await rejectsWith(
+            moveGlobalWriter({ globalClusterIdentifier: GC, targetClusterArn: WEST, mode: "switchover" }, opts()),
+            /SwitchoverGlobalCluster\(securecart-global → .*securecart-db-dr\) failed: InvalidGlobalClusterStateFault: Global cluster is not in a valid state/,
+        );
     });
 
     it("API error from DescribeGlobalClusters (unknown global cluster) is reported, nothing else is called", async () => {
-        rds.on(DescribeGlobalClustersCommand).rejects(Object.assign(new Error("GlobalCluster securecart-global not found"), { name: "GlobalClusterNotFoundFault" }));
-        await rejectsWith(moveGlobalWriter({ globalClusterIdentifier: GC, targetClusterArn: WEST, mode: "failover" }, opts()), /DescribeGlobalClusters\(securecart-global\) failed: GlobalClusterNotFoundFault/);
+        rds.on(DescribeGlobalClustersCommand).rejects(
+            Object.assign(new Error("GlobalCluster securecart-global not found"), { name: "GlobalClusterNotFoundFault" }),
+        );
+        await rejectsWith(
+            moveGlobalWriter({ globalClusterIdentifier: GC, targetClusterArn: WEST, mode: "failover" }, opts()),
+            /DescribeGlobalClusters\(securecart-global\) failed: GlobalClusterNotFoundFault/,
+        );
         assert.equal(rds.commandCalls(FailoverGlobalClusterCommand).length, 0);
     });
 
     it("times out (bounded) when the writer never moves, naming the last state seen", async () => {
-        rds.on(DescribeGlobalClustersCommand).resolvesOnce(global(EAST)).resolves(global(EAST, { Status: "switching-over", FailoverState: { Status: "failing-over", FromDbClusterArn: EAST, ToDbClusterArn: WEST } }));
+        rds.on(DescribeGlobalClustersCommand)
+            .resolvesOnce(global(EAST))
+            .resolves(
+                global(EAST, { Status: "switching-over", FailoverState: { Status: "failing-over", FromDbClusterArn: EAST, ToDbClusterArn: WEST } }),
+            );
         rds.on(SwitchoverGlobalClusterCommand).resolves({});
-        await rejectsWith(moveGlobalWriter({ globalClusterIdentifier: GC, targetClusterArn: WEST, mode: "switchover" }, opts()), /timed out after 10 s .*status switching-over/);
+        await rejectsWith(
+            moveGlobalWriter({ globalClusterIdentifier: GC, targetClusterArn: WEST, mode: "switchover" }, opts()),
+            /timed out after 10 s .*status switching-over/,
+        );
         assert.equal(slept, 10, "polls every interval until the deadline, then stops");
     });
 
     it("refuses a target outside the global cluster, a headless target, and another move in progress", async () => {
         const stranger = "arn:aws:rds:eu-west-1:123456789012:cluster:other";
         rds.on(DescribeGlobalClustersCommand).resolves(global(EAST));
-        await rejectsWith(moveGlobalWriter({ globalClusterIdentifier: GC, targetClusterArn: stranger, mode: "switchover" }, opts()), /is not a member of global cluster/);
+        await rejectsWith(
+            moveGlobalWriter({ globalClusterIdentifier: GC, targetClusterArn: stranger, mode: "switchover" }, opts()),
+            /is not a member of global cluster/,
+        );
         rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: WEST }).resolves(cluster("16.6", 0));
-        await rejectsWith(moveGlobalWriter({ globalClusterIdentifier: GC, targetClusterArn: WEST, mode: "switchover" }, opts()), /has no DB instances/);
-        rds.on(DescribeGlobalClustersCommand).resolves(global(WEST, { FailoverState: { Status: "failing-over", FromDbClusterArn: WEST, ToDbClusterArn: EAST } }));
-        await rejectsWith(moveGlobalWriter({ globalClusterIdentifier: GC, targetClusterArn: WEST, mode: "switchover" }, opts()), /already moving its writer/);
+        await rejectsWith(
+            moveGlobalWriter({ globalClusterIdentifier: GC, targetClusterArn: WEST, mode: "switchover" }, opts()),
+            /has no DB instances/,
+        );
+        rds.on(DescribeGlobalClustersCommand).resolves(
+            global(WEST, { FailoverState: { Status: "failing-over", FromDbClusterArn: WEST, ToDbClusterArn: EAST } }),
+        );
+        await rejectsWith(
+            moveGlobalWriter({ globalClusterIdentifier: GC, targetClusterArn: WEST, mode: "switchover" }, opts()),
+            /already moving its writer/,
+        );
         assert.equal(rds.commandCalls(SwitchoverGlobalClusterCommand).length, 0);
     });
 });
 
 describe("writer move: the dynamic provider", () => {
-    before(() => { rds = mockClient(RDSClient); });
+    before(() => {
+        rds = mockClient(RDSClient);
+    });
     after(() => rds.restore());
     beforeEach(() => rds.reset());
 
@@ -198,11 +261,19 @@ describe("writer move: the dynamic provider", () => {
             rds.on(DescribeGlobalClustersCommand).resolves(global(EAST));
             assert.equal((await globalWriterProvider.diff!("x", olds, news)).changes, false);
             rds.on(DescribeGlobalClustersCommand).resolves(global(WEST));
-            assert.equal((await globalWriterProvider.diff!("x", olds, news)).changes, true, "a writer moved outside Pulumi is a diff, no refresh needed");
+            assert.equal(
+                (await globalWriterProvider.diff!("x", olds, news)).changes,
+                true,
+                "a writer moved outside Pulumi is a diff, no refresh needed",
+            );
             assert.equal(rds.commandCalls(DescribeGlobalClustersCommand).length, 2);
             rds.on(DescribeGlobalClustersCommand).rejects(Object.assign(new Error("no credentials"), { name: "CredentialsProviderError" }));
             assert.equal((await globalWriterProvider.diff!("x", olds, news)).changes, false, "recorded writer = target");
-            assert.equal((await globalWriterProvider.diff!("x", { ...olds, writerClusterArn: WEST }, news)).changes, true, "recorded writer (after a refresh) differs");
+            assert.equal(
+                (await globalWriterProvider.diff!("x", { ...olds, writerClusterArn: WEST }, news)).changes,
+                true,
+                "recorded writer (after a refresh) differs",
+            );
         } finally {
             [console.log, console.error] = [log, error];
         }
@@ -223,7 +294,10 @@ describe("writer move: the dynamic provider", () => {
         rds.on(DescribeDBClustersCommand).resolves(cluster("16.6"));
         rds.on(DescribeGlobalClustersCommand).resolvesOnce(global(EAST)).resolves(global(WEST));
         rds.on(SwitchoverGlobalClusterCommand).resolves({});
-        const checked = await provider.check!({}, { globalClusterIdentifier: GC, targetClusterArn: WEST, mode: "switchover", pollIntervalSeconds: 0.001, timeoutMinutes: 1 });
+        const checked = await provider.check!(
+            {},
+            { globalClusterIdentifier: GC, targetClusterArn: WEST, mode: "switchover", pollIntervalSeconds: 0.001, timeoutMinutes: 1 },
+        );
         assert.deepEqual(checked.failures, []);
         const created = await provider.create(checked.inputs);
         assert.equal(created.id, `${GC}/writer`);

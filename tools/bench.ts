@@ -35,7 +35,8 @@ export const BENCH_ARGS: CliSpec = { stack: false, config: false };
  */
 export function runBench(argv: readonly string[]): number {
     parseArgs(argv, BENCH_ARGS);
-    if (!Number.isInteger(RUNS) || RUNS < 1) throw new UsageError(`BENCH_RUNS: got ${JSON.stringify(process.env.BENCH_RUNS)}; expected a whole number >= 1`);
+    if (!Number.isInteger(RUNS) || RUNS < 1)
+        throw new UsageError(`BENCH_RUNS: got ${JSON.stringify(process.env.BENCH_RUNS)}; expected a whole number >= 1`);
     const files = loadProjectFiles(ROOT);
     loadFromFiles(files);
     const stacks = Object.keys(files.stacks);
@@ -55,9 +56,11 @@ export function runBench(argv: readonly string[]): number {
     }
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
     for (const r of rows) process.stdout.write(`${r.map((v, c) => v.padEnd(widths[c])).join("  ")}\n`);
-    process.stdout.write(`\n${RUNS} runs each on ${process.platform}/${process.arch}, node ${process.version}. ` +
-        "Plan = the whole `tools/plan.ts --stack S --json` process (ts-node startup, config, program, mocks, and whatever checks plan runs); " +
-        "floor = the same runtime registering the same number of bare resources.\n");
+    process.stdout.write(
+        `\n${RUNS} runs each on ${process.platform}/${process.arch}, node ${process.version}. ` +
+            "Plan = the whole `tools/plan.ts --stack S --json` process (ts-node startup, config, program, mocks, and whatever checks plan runs); " +
+            "floor = the same runtime registering the same number of bare resources.\n",
+    );
     return 0;
 }
 

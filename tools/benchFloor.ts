@@ -12,10 +12,15 @@ class Bare extends pulumi.CustomResource {
 }
 
 async function floor(n: number): Promise<void> {
-    await pulumi.runtime.setMocks({
-        newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }),
-        call: () => ({}),
-    }, "securecart", "bench", false);
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }),
+            call: () => ({}),
+        },
+        "securecart",
+        "bench",
+        false,
+    );
     await pulumi.runtime.runInPulumiStack(async () => {
         for (let i = 0; i < n; i++) new Bare(`bare-${i}`, i);
         return {};
@@ -24,4 +29,10 @@ async function floor(n: number): Promise<void> {
     await require("@pulumi/pulumi/runtime/settings").waitForRPCs();
 }
 
-floor(Number(process.argv[2] ?? "100")).then(() => process.stdout.write("ok\n"), (e) => { process.stderr.write(`${e}\n`); process.exitCode = 1; });
+floor(Number(process.argv[2] ?? "100")).then(
+    () => process.stdout.write("ok\n"),
+    (e) => {
+        process.stderr.write(`${e}\n`);
+        process.exitCode = 1;
+    },
+);

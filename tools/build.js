@@ -12,7 +12,7 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const crypto = require("crypto");
+const { createHash } = require("crypto");
 
 const ROOT = path.resolve(__dirname, "..");
 const OUT = path.join(ROOT, "build");
@@ -46,7 +46,7 @@ function sources() {
 
 function stampOf() {
     const tsVersion = JSON.parse(fs.readFileSync(require.resolve("typescript/package.json", { paths: [ROOT] }), "utf8")).version;
-    const h = crypto.createHash("sha256");
+    const h = createHash("sha256");
     h.update(tsVersion);
     h.update(fs.readFileSync(path.join(ROOT, "tsconfig.json")));
     h.update(fs.readFileSync(__filename));
@@ -74,9 +74,22 @@ function build() {
         if (fresh && outTime !== undefined && outTime >= mtime(src)) continue;
         if (!ts_) {
             ts_ = require(require.resolve("typescript", { paths: [ROOT] }));
-            const parsed = ts_.getParsedCommandLineOfConfigFile(path.join(ROOT, "tsconfig.json"), {}, { ...ts_.sys, onUnRecoverableConfigFileDiagnostic: (d) => problems.push(ts_.flattenDiagnosticMessageText(d.messageText, "\n")) });
+            const parsed = ts_.getParsedCommandLineOfConfigFile(
+                path.join(ROOT, "tsconfig.json"),
+                {},
+                { ...ts_.sys, onUnRecoverableConfigFileDiagnostic: (d) => problems.push(ts_.flattenDiagnosticMessageText(d.messageText, "\n")) },
+            );
             if (!parsed) break;
-            options = { ...parsed.options, noEmit: false, declaration: false, sourceMap: true, inlineSourceMap: false, inlineSources: false, outDir: undefined, rootDir: undefined };
+            options = {
+                ...parsed.options,
+                noEmit: false,
+                declaration: false,
+                sourceMap: true,
+                inlineSourceMap: false,
+                inlineSources: false,
+                outDir: undefined,
+                rootDir: undefined,
+            };
         }
         const result = ts_.transpileModule(fs.readFileSync(src, "utf8"), { fileName: src, compilerOptions: options, reportDiagnostics: true });
         for (const d of result.diagnostics ?? []) problems.push(`${rel}: ${ts_.flattenDiagnosticMessageText(d.messageText, "\n")}`);
@@ -125,5 +138,6 @@ module.exports = { build, OUT };
 if (require.main === module) {
     const t0 = process.hrtime.bigint();
     const n = build();
-    if (process.argv.includes("--verbose")) process.stderr.write(`build: ${n} file(s) written in ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(0)} ms\n`);
+    if (process.argv.includes("--verbose"))
+        process.stderr.write(`build: ${n} file(s) written in ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(0)} ms\n`);
 }

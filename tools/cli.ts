@@ -53,9 +53,19 @@ export function stackScoped(text: string): { stack: string; text: string } | und
     return { stack: text.slice(0, slash), text: text.slice(slash + 1) };
 }
 
-function specOf(flags: readonly string[] | CliSpec, valueFlags: readonly string[]): Required<Omit<CliSpec, "positionals">> & Pick<CliSpec, "positionals"> {
+function specOf(
+    flags: readonly string[] | CliSpec,
+    valueFlags: readonly string[],
+): Required<Omit<CliSpec, "positionals">> & Pick<CliSpec, "positionals"> {
     const s: CliSpec = Array.isArray(flags) ? { flags: flags as readonly string[], valueFlags } : (flags as CliSpec);
-    return { flags: s.flags ?? [], valueFlags: s.valueFlags ?? [], stack: s.stack ?? true, config: s.config ?? true, base: s.base ?? false, positionals: s.positionals };
+    return {
+        flags: s.flags ?? [],
+        valueFlags: s.valueFlags ?? [],
+        stack: s.stack ?? true,
+        config: s.config ?? true,
+        base: s.base ?? false,
+        positionals: s.positionals,
+    };
 }
 
 /** The options a command accepts, for messages. */
@@ -91,18 +101,25 @@ export function parseArgs(argv: readonly string[], flags: readonly string[] | Cl
             let v = inline;
             if (v === undefined) {
                 const nextArg = argv[i + 1];
-                if (nextArg === undefined || (nextArg.startsWith("-") && nextArg !== "-")) { problems.push(`${flag}: expected ${what} after it${nextArg === undefined ? "" : `, got the option ${nextArg}`}`); return undefined; }
+                if (nextArg === undefined || (nextArg.startsWith("-") && nextArg !== "-")) {
+                    problems.push(`${flag}: expected ${what} after it${nextArg === undefined ? "" : `, got the option ${nextArg}`}`);
+                    return undefined;
+                }
                 i++;
                 v = nextArg;
             }
-            if (v.trim() === "") { problems.push(`${flag}: got an empty value; expected ${what}`); return undefined; }
+            if (v.trim() === "") {
+                problems.push(`${flag}: got an empty value; expected ${what}`);
+                return undefined;
+            }
             return v;
         };
         const override = (target: Override[], v: string) => {
             try {
                 const scoped = stackScoped(v);
                 if (scoped) {
-                    if (!scoped.stack) throw new ConfigError([`${flag} ${JSON.stringify(v)}: expected STACK/key=value with a stack name before the /`]);
+                    if (!scoped.stack)
+                        throw new ConfigError([`${flag} ${JSON.stringify(v)}: expected STACK/key=value with a stack name before the /`]);
                     target.push({ ...parseOverride(scoped.text), stack: scoped.stack });
                 } else {
                     target.push(parseOverride(v));
@@ -112,16 +129,23 @@ export function parseArgs(argv: readonly string[], flags: readonly string[] | Cl
                 else throw e;
             }
         };
-        if (spec.stack && (flag === "--stack" || flag === "-s")) { const v = value("a stack name"); if (v !== undefined) out.stacks.push(v); }
-        else if (spec.config && (flag === "-c" || flag === "--config")) { const v = value("key=value"); if (v !== undefined) override(out.overrides, v); }
-        else if (spec.base && flag === "--base") { const v = value("key=value"); if (v !== undefined) override(out.base, v); }
-        else if (spec.flags.includes(flag)) {
+        if (spec.stack && (flag === "--stack" || flag === "-s")) {
+            const v = value("a stack name");
+            if (v !== undefined) out.stacks.push(v);
+        } else if (spec.config && (flag === "-c" || flag === "--config")) {
+            const v = value("key=value");
+            if (v !== undefined) override(out.overrides, v);
+        } else if (spec.base && flag === "--base") {
+            const v = value("key=value");
+            if (v !== undefined) override(out.base, v);
+        } else if (spec.flags.includes(flag)) {
             if (inline !== undefined) problems.push(`${a}: ${flag} takes no value; expected ${flag} alone`);
             else out.flags.add(flag);
         } else if (spec.valueFlags.includes(flag)) {
             const v = value("a value");
             if (v === undefined) continue;
-            if (out.values.has(flag)) problems.push(`${flag}: given twice (${JSON.stringify(out.values.get(flag))} and ${JSON.stringify(v)}); expected it once`);
+            if (out.values.has(flag))
+                problems.push(`${flag}: given twice (${JSON.stringify(out.values.get(flag))} and ${JSON.stringify(v)}); expected it once`);
             else out.values.set(flag, v);
         } else if (a.startsWith("-") && a !== "-") {
             problems.push(`${a}: unknown option; allowed: ${allowed}`);
@@ -131,10 +155,14 @@ export function parseArgs(argv: readonly string[], flags: readonly string[] | Cl
     }
     const pos = spec.positionals;
     if (!pos && out.positionals.length) {
-        problems.push(`${out.positionals.map((p) => JSON.stringify(p)).join(" ")}: unexpected argument(s); this command takes only options (${allowed}); changes go after -c, e.g. -c strategy=pilot-light`);
+        problems.push(
+            `${out.positionals.map((p) => JSON.stringify(p)).join(" ")}: unexpected argument(s); this command takes only options (${allowed}); changes go after -c, e.g. -c strategy=pilot-light`,
+        );
     } else if (pos && (out.positionals.length < pos.min || out.positionals.length > pos.max)) {
         const want = pos.min === pos.max ? `exactly ${pos.min}` : `${pos.min} to ${pos.max}`;
-        problems.push(`${out.positionals.length ? out.positionals.map((p) => JSON.stringify(p)).join(" ") : "(none)"}: got ${out.positionals.length} ${pos.name} argument(s); expected ${want}`);
+        problems.push(
+            `${out.positionals.length ? out.positionals.map((p) => JSON.stringify(p)).join(" ") : "(none)"}: got ${out.positionals.length} ${pos.name} argument(s); expected ${want}`,
+        );
     }
     if (problems.length) throw new UsageError(problems.join("\n"));
     return out;
@@ -167,19 +195,27 @@ export function runCli(entry: () => Promise<number | void> | number | void): voi
     const pending: unknown[] = [];
     process.on("unhandledRejection", (reason) => {
         if (reported) return;
-        if (!settled) { pending.push(reason); return; }
+        if (!settled) {
+            pending.push(reason);
+            return;
+        }
         reported = true;
         report(reason);
     });
-    Promise.resolve().then(entry).then(
-        (code) => {
-            settled = true;
-            if (pending.length) { reported = true; report(pending[0]); } else process.exitCode = code ?? 0;
-        },
-        (e: unknown) => {
-            settled = true;
-            reported = true;
-            report(e);
-        },
-    );
+    Promise.resolve()
+        .then(entry)
+        .then(
+            (code) => {
+                settled = true;
+                if (pending.length) {
+                    reported = true;
+                    report(pending[0]);
+                } else process.exitCode = code ?? 0;
+            },
+            (e: unknown) => {
+                settled = true;
+                reported = true;
+                report(e);
+            },
+        );
 }

@@ -44,25 +44,46 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
         L.push("        direction TB");
         // Web tier.
         L.push(`        subgraph ${id(s, "web")}[${label("web tier")}]`);
-        if (f.albs === 0 && f.web.length === 0) L.push(`            ${id(s, "noweb")}[${label("no load balancer or instances (created at recovery)")}]`);
+        if (f.albs === 0 && f.web.length === 0)
+            L.push(`            ${id(s, "noweb")}[${label("no load balancer or instances (created at recovery)")}]`);
         if (f.albs > 0) L.push(`            ${id(s, "alb")}[${label(`Application Load Balancer${f.albs > 1 ? ` × ${f.albs}` : ""}`)}]`);
-        for (const w of f.web) L.push(`            ${id(s, "asg", w.name)}[${label(`EC2 Auto Scaling: ${w.desired} × ${w.instanceType ?? "?"} (min ${w.min}, max ${w.max})`)}]`);
+        for (const w of f.web)
+            L.push(
+                `            ${id(s, "asg", w.name)}[${label(`EC2 Auto Scaling: ${w.desired} × ${w.instanceType ?? "?"} (min ${w.min}, max ${w.max})`)}]`,
+            );
         L.push("        end");
         // Application tier.
         L.push(`        subgraph ${id(s, "app")}[${label("application tier")}]`);
         if (f.services.length === 0) L.push(`            ${id(s, "noapp")}[${label("no services (created at recovery)")}]`);
-        for (const svc of f.services) L.push(`            ${id(s, "svc", svc.name)}[${label(`${svc.fargate ? "Fargate" : "ECS"} ${short(svc.name.replace(/-service$/, ""), "securecart-svc-")}: ${svc.desired} task(s)`)}]`);
+        for (const svc of f.services)
+            L.push(
+                `            ${id(s, "svc", svc.name)}[${label(`${svc.fargate ? "Fargate" : "ECS"} ${short(svc.name.replace(/-service$/, ""), "securecart-svc-")}: ${svc.desired} task(s)`)}]`,
+            );
         L.push("        end");
         // Data tier.
         L.push(`        subgraph ${id(s, "data")}[${label("data tier")}]`);
         for (const a of f.aurora) {
             const n = a.instanceClasses.length;
-            const what = a.restored ? "Aurora (restored)" : a.writer ? "Aurora writer cluster" : n === 0 ? "Aurora secondary, headless" : "Aurora secondary";
-            L.push(`            ${id(s, "aurora", a.name)}[(${label(`${what}: ${n} instance(s)${n ? ` ${[...new Set(a.instanceClasses)].join(", ")}` : ""}`)})]`);
+            const what = a.restored
+                ? "Aurora (restored)"
+                : a.writer
+                  ? "Aurora writer cluster"
+                  : n === 0
+                    ? "Aurora secondary, headless"
+                    : "Aurora secondary";
+            L.push(
+                `            ${id(s, "aurora", a.name)}[(${label(`${what}: ${n} instance(s)${n ? ` ${[...new Set(a.instanceClasses)].join(", ")}` : ""}`)})]`,
+            );
         }
         if (f.aurora.length === 0) L.push(`            ${id(s, "noaurora")}[(${label("no Aurora cluster")})]`);
-        for (const t of f.tables) L.push(`            ${id(s, "table", t.name)}[(${label(`DynamoDB ${short(t.name)}${t.provisioned ? " (provisioned)" : " (on-demand)"}`)})]`);
-        for (const r of f.replicas) L.push(`            ${id(s, "replica", r.name)}[(${label(`DynamoDB replica ${short(r.name.replace(/-replica$/, ""), "securecart-table-")}`)})]`);
+        for (const t of f.tables)
+            L.push(
+                `            ${id(s, "table", t.name)}[(${label(`DynamoDB ${short(t.name)}${t.provisioned ? " (provisioned)" : " (on-demand)"}`)})]`,
+            );
+        for (const r of f.replicas)
+            L.push(
+                `            ${id(s, "replica", r.name)}[(${label(`DynamoDB replica ${short(r.name.replace(/-replica$/, ""), "securecart-table-")}`)})]`,
+            );
         if (f.vaults > 0) L.push(`            ${id(s, "vault")}[(${label(`AWS Backup vault${f.vaults > 1 ? ` × ${f.vaults}` : ""}`)})]`);
         L.push("        end");
         L.push("    end");
@@ -74,7 +95,11 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
             const hc = f.healthChecks[0];
             const policy = rec.routing === "failover" ? `failover ${rec.failoverRole ?? ""}` : rec.routing;
             const ttl = rec.alias ? "alias (TTL 60s)" : rec.ttlSeconds !== undefined ? `TTL ${formatDuration(rec.ttlSeconds)}` : "no TTL";
-            const check = !hc ? "no health check" : hc.kind === "recovery-control" ? "ARC routing control" : `health check ${hc.intervalSeconds}s × ${hc.failureThreshold}`;
+            const check = !hc
+                ? "no health check"
+                : hc.kind === "recovery-control"
+                  ? "ARC routing control"
+                  : `health check ${hc.intervalSeconds}s × ${hc.failureThreshold}`;
             const arrow = rec.routing === "failover" && rec.failoverRole !== "PRIMARY" ? "-.->" : "-->";
             edges.push(`    dns ${arrow}|${label(`${policy} · ${ttl} · ${check}`)}| ${target}`);
         } else {
@@ -88,14 +113,24 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
         for (const { facts: sb } of ordered.filter((x) => x.role === "standby")) {
             const writer = primary.aurora.find((a) => a.writer) ?? primary.aurora[0];
             const secondary = sb.aurora.find((a) => !a.writer && a.global);
-            if (writer && secondary) edges.push(`    ${id(primary.stack, "aurora", writer.name)} ==>|${label("Aurora global database: async storage replication")}| ${id(sb.stack, "aurora", secondary.name)}`);
+            if (writer && secondary)
+                edges.push(
+                    `    ${id(primary.stack, "aurora", writer.name)} ==>|${label("Aurora global database: async storage replication")}| ${id(sb.stack, "aurora", secondary.name)}`,
+                );
             for (const t of primary.tables) {
-                const r = sb.replicas.find((x) => (x.globalTableArn !== undefined && x.globalTableArn === t.arn) || (x.globalTableArn ?? "").endsWith(`/${t.name}`));
-                if (r) edges.push(`    ${id(primary.stack, "table", t.name)} <-->|${label(t.strong || r.strong ? "global table MRSC (synchronous)" : "global table MREC (async, last writer wins)")}| ${id(sb.stack, "replica", r.name)}`);
+                const r = sb.replicas.find(
+                    (x) => (x.globalTableArn !== undefined && x.globalTableArn === t.arn) || (x.globalTableArn ?? "").endsWith(`/${t.name}`),
+                );
+                if (r)
+                    edges.push(
+                        `    ${id(primary.stack, "table", t.name)} <-->|${label(t.strong || r.strong ? "global table MRSC (synchronous)" : "global table MREC (async, last writer wins)")}| ${id(sb.stack, "replica", r.name)}`,
+                    );
             }
             const copies = primary.backupRules.filter((r) => r.copyRegions.includes(sb.region));
             if (copies.length && primary.vaults > 0) {
-                const every = [...new Set(copies.map((c) => (c.intervalSeconds ? `every ${formatDuration(c.intervalSeconds)}` : c.schedule ?? "")))].join(", ");
+                const every = [
+                    ...new Set(copies.map((c) => (c.intervalSeconds ? `every ${formatDuration(c.intervalSeconds)}` : (c.schedule ?? "")))),
+                ].join(", ");
                 const dest = sb.vaults > 0 ? id(sb.stack, "vault") : id("region", sb.stack);
                 edges.push(`    ${id(primary.stack, "vault")} -->|${label(`AWS Backup cross-region copy ${every}`)}| ${dest}`);
             }

@@ -102,7 +102,13 @@ function matchesPath(path: string, pattern: string): boolean {
 }
 
 /** Compares one resource present in both plans. */
-function compare(b: PlannedResource, a: PlannedResource, region: string, replaced: ReadonlySet<string>, byUrn: ReadonlyMap<string, PlannedResource>): ResourceChange | undefined {
+function compare(
+    b: PlannedResource,
+    a: PlannedResource,
+    region: string,
+    replaced: ReadonlySet<string>,
+    byUrn: ReadonlyMap<string, PlannedResource>,
+): ResourceChange | undefined {
     const ignored = (p: string) => a.ignoreChanges.some((ic) => matchesPath(p, ic));
     const all = changedPaths(b.inputs, a.inputs);
     const changes = all.filter((c) => !ignored(c.path));
@@ -113,7 +119,11 @@ function compare(b: PlannedResource, a: PlannedResource, region: string, replace
         const av = a.inputs[prop];
         if (bv === undefined || av === undefined) continue;
         const r = replaceReason(a.type, prop, bv, av, region);
-        if (r) masked.push({ ...r, why: `${r.why}, but the program ignores changes to ${prop} (ignoreChanges): pulumi up would silently keep ${show(bv)}` });
+        if (r)
+            masked.push({
+                ...r,
+                why: `${r.why}, but the program ignores changes to ${prop} (ignoreChanges): pulumi up would silently keep ${show(bv)}`,
+            });
     }
     // Inputs fed by a resource that is replaced get a new value only at apply time.
     for (const [prop, deps] of Object.entries(a.propertyDependencies)) {
@@ -129,7 +139,11 @@ function compare(b: PlannedResource, a: PlannedResource, region: string, replace
         if (unknownFrom) {
             const rule = ruleFor(a.type);
             if (rule?.properties.some((p) => p.name === prop)) {
-                reasons.push({ property: prop, why: `${prop} comes from a replaced resource (${String(unknownFrom.after).slice(UNKNOWN_AFTER_REPLACE.length + 1)}): its new value forces a replacement (ForceNew)`, source: rule.source });
+                reasons.push({
+                    property: prop,
+                    why: `${prop} comes from a replaced resource (${String(unknownFrom.after).slice(UNKNOWN_AFTER_REPLACE.length + 1)}): its new value forces a replacement (ForceNew)`,
+                    source: rule.source,
+                });
             }
             continue;
         }
@@ -139,23 +153,44 @@ function compare(b: PlannedResource, a: PlannedResource, region: string, replace
     const roc = a.replaceOnChanges.find((p) => changes.some((c) => matchesPath(c.path, p)));
     if (roc) reasons.push({ property: roc, why: `replaceOnChanges resource option lists ${roc}`, source: "the program's resource options" });
     if (b.provider && a.provider && b.provider !== a.provider) {
-        reasons.push({ property: "(provider)", why: `provider ${b.provider} → ${a.provider}`, source: "Pulumi engine: a resource moved to another provider is replaced" });
+        reasons.push({
+            property: "(provider)",
+            why: `provider ${b.provider} → ${a.provider}`,
+            source: "Pulumi engine: a resource moved to another provider is replaced",
+        });
     }
     // A property dropped from inputs that the provider keeps (Optional+Computed) is no diff at all.
-    const effective = changes.filter((c) => !(c.after === undefined && ruleFor(a.type)?.properties.some((p) => p.name === c.path && (p.computed || p.removalSuppressed))));
+    const effective = changes.filter(
+        (c) => !(c.after === undefined && ruleFor(a.type)?.properties.some((p) => p.name === c.path && (p.computed || p.removalSuppressed))),
+    );
     if (reasons.length === 0 && effective.length === 0 && masked.length === 0) return undefined;
     return {
         op: reasons.length > 0 ? "replace" : "update",
-        urn: a.urn, type: a.type, name: a.name,
-        stateful: isStateful(a.type), protect: a.protect, retainOnDelete: a.retainOnDelete,
-        changes: effective, replaceReasons: reasons,
+        urn: a.urn,
+        type: a.type,
+        name: a.name,
+        stateful: isStateful(a.type),
+        protect: a.protect,
+        retainOnDelete: a.retainOnDelete,
+        changes: effective,
+        replaceReasons: reasons,
         unknownType: reasons.length === 0 && !ruleFor(a.type) && a.type.startsWith("aws:") ? true : undefined,
         masked: masked.length ? masked : undefined,
     };
 }
 
 function addOrRemove(op: "create" | "delete", r: PlannedResource): ResourceChange {
-    return { op, urn: r.urn, type: r.type, name: r.name, stateful: isStateful(r.type), protect: r.protect, retainOnDelete: r.retainOnDelete, changes: [], replaceReasons: [] };
+    return {
+        op,
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        stateful: isStateful(r.type),
+        protect: r.protect,
+        retainOnDelete: r.retainOnDelete,
+        changes: [],
+        replaceReasons: [],
+    };
 }
 
 /** Only custom resources exist in the cloud; the Stack, components and unchanged providers are context. */
@@ -172,7 +207,13 @@ export function judge(stack: string, changes: readonly ResourceChange[]): Findin
     for (const c of changes) {
         if (c.stateful && c.masked?.length) {
             out.push({
-                level: "failure", stack, op: c.op, urn: c.urn, type: c.type, name: c.name, property: c.masked[0].property,
+                level: "failure",
+                stack,
+                op: c.op,
+                urn: c.urn,
+                type: c.type,
+                name: c.name,
+                property: c.masked[0].property,
                 message: `${c.type} "${c.name}" (${c.urn}): its identity would change: ${c.masked.map((r) => `${r.why} [source: ${r.source}]`).join("; ")}; applying the new value needs a replacement, which a drill must never do`,
             });
         }
@@ -182,16 +223,51 @@ export function judge(stack: string, changes: readonly ResourceChange[]): Findin
             const first = c.replaceReasons[0];
             const extra = c.protect ? "; it is protected, so pulumi up would stop with an error" : "";
             out.push({
-                level: "failure", stack, op: "replace", urn: c.urn, type: c.type, name: c.name, property: first?.property,
+                level: "failure",
+                stack,
+                op: "replace",
+                urn: c.urn,
+                type: c.type,
+                name: c.name,
+                property: first?.property,
                 message: `${who} would be REPLACED: ${c.replaceReasons.map((r) => `${r.why} [source: ${r.source}]`).join("; ")}${extra}`,
             });
         } else if (c.retired) {
-            out.push({ level: "warning", stack, op: "delete", urn: c.urn, type: c.type, name: c.name, message: `${who} would be deleted, as configured: a superseded recovery tier retired by recovery.retire: delete (a cluster leaves its final snapshot; a log group stays in AWS until its retention ends)` });
+            out.push({
+                level: "warning",
+                stack,
+                op: "delete",
+                urn: c.urn,
+                type: c.type,
+                name: c.name,
+                message: `${who} would be deleted, as configured: a superseded recovery tier retired by recovery.retire: delete (a cluster leaves its final snapshot; a log group stays in AWS until its retention ends)`,
+            });
         } else if (DELETE_IS_WARNING[c.type]) {
-            out.push({ level: "warning", stack, op: "delete", urn: c.urn, type: c.type, name: c.name, message: `${who} would be deleted; allowed: ${DELETE_IS_WARNING[c.type]}` });
+            out.push({
+                level: "warning",
+                stack,
+                op: "delete",
+                urn: c.urn,
+                type: c.type,
+                name: c.name,
+                message: `${who} would be deleted; allowed: ${DELETE_IS_WARNING[c.type]}`,
+            });
         } else {
-            const extra = [c.protect ? "it is protected, so pulumi up would stop with an error" : "", c.retainOnDelete ? "retainOnDelete would leave it in AWS but drop it from state (an orphan, drift)" : ""].filter(Boolean).join("; ");
-            out.push({ level: "failure", stack, op: "delete", urn: c.urn, type: c.type, name: c.name, message: `${who} would be DELETED${extra ? `: ${extra}` : ""}` });
+            const extra = [
+                c.protect ? "it is protected, so pulumi up would stop with an error" : "",
+                c.retainOnDelete ? "retainOnDelete would leave it in AWS but drop it from state (an orphan, drift)" : "",
+            ]
+                .filter(Boolean)
+                .join("; ");
+            out.push({
+                level: "failure",
+                stack,
+                op: "delete",
+                urn: c.urn,
+                type: c.type,
+                name: c.name,
+                message: `${who} would be DELETED${extra ? `: ${extra}` : ""}`,
+            });
         }
     }
     return out;
@@ -238,6 +314,9 @@ export function diffPlans(before: StackPlan, after: StackPlan): StackDiff {
 
 /** One line describing a property change, values shortened. */
 export function describeChange(c: PropertyChange): string {
-    const after = typeof c.after === "string" && c.after.startsWith(UNKNOWN_AFTER_REPLACE) ? `(unknown until apply: depends on replaced ${c.after.slice(UNKNOWN_AFTER_REPLACE.length + 1)})` : show(c.after);
+    const after =
+        typeof c.after === "string" && c.after.startsWith(UNKNOWN_AFTER_REPLACE)
+            ? `(unknown until apply: depends on replaced ${c.after.slice(UNKNOWN_AFTER_REPLACE.length + 1)})`
+            : show(c.after);
     return `${c.path}: ${show(c.before)} → ${after}`;
 }

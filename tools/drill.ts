@@ -79,15 +79,21 @@ export function dataRestores(before: readonly StackPlan[], after: readonly Stack
             const given = str(get(rp, "givenSnapshotArn"));
             return {
                 cluster: (cluster && str(get(cluster, "clusterIdentifier"))) ?? "(unknown cluster)",
-                from: given !== undefined
-                    ? `recovery point ${given} (database.restoreFromArn)`
-                    : `the newest available copy in ${String(get(rp, "region"))} of ${String(get(rp, "sourceClusterIdentifier"))}'s snapshots`,
+                from:
+                    given !== undefined
+                        ? `recovery point ${given} (database.restoreFromArn)`
+                        : `the newest available copy in ${String(get(rp, "region"))} of ${String(get(rp, "sourceClusterIdentifier"))}'s snapshots`,
             };
         });
-        const tables = ofType(created, T.table).filter((r) => str(get(r, "restoreSourceTableArn")) !== undefined).map((t) => {
-            const src = String(get(t, "restoreSourceTableArn"));
-            return { table: String(get(t, "name")), from: `${tableNameOfArn(src) ?? src} in ${arnRegion(src) ?? "?"}, point-in-time recovery to its latest restorable time` };
-        });
+        const tables = ofType(created, T.table)
+            .filter((r) => str(get(r, "restoreSourceTableArn")) !== undefined)
+            .map((t) => {
+                const src = String(get(t, "restoreSourceTableArn"));
+                return {
+                    table: String(get(t, "name")),
+                    from: `${tableNameOfArn(src) ?? src} in ${arnRegion(src) ?? "?"}, point-in-time recovery to its latest restorable time`,
+                };
+            });
         if (aurora.length || tables.length) out.push({ stack: a.stack, region: a.region, aurora, tables });
     }
     return out;
@@ -99,7 +105,10 @@ export function overrideText(o: Override, stack?: string): string {
     return `${stack ? `${stack}/` : ""}${key}${p}=${typeof o.value === "string" ? o.value : JSON.stringify(o.value)}`;
 }
 
-function merge(a: Readonly<Record<string, readonly Override[]>> = {}, b: Readonly<Record<string, readonly Override[]>> = {}): Record<string, Override[]> {
+function merge(
+    a: Readonly<Record<string, readonly Override[]>> = {},
+    b: Readonly<Record<string, readonly Override[]>> = {},
+): Record<string, Override[]> {
     const out: Record<string, Override[]> = {};
     for (const [k, v] of Object.entries(a)) out[k] = [...v];
     for (const [k, v] of Object.entries(b)) out[k] = [...(out[k] ?? []), ...v];
@@ -132,8 +141,10 @@ export function runbookOrder(before: readonly StackPlan[], after: readonly Stack
         const dnsAfterDemotion = latencyRouted
             ? "; its latency record keeps serving"
             : inverted
-                ? "; its health check is forced unhealthy (it holds the PRIMARY failover record), which is what moves traffic"
-                : record ? "; its failover record stays as the fallback" : "; its record goes with its compute, so Route 53 answers with the other region";
+              ? "; its health check is forced unhealthy (it holds the PRIMARY failover record), which is what moves traffic"
+              : record
+                ? "; its failover record stays as the fallback"
+                : "; its record goes with its compute, so Route 53 answers with the other region";
         if (b.role !== "primary" && a.role === "primary") {
             rank = 0;
             reason = !movesWriter
@@ -168,14 +179,25 @@ export async function rehearse(opts: RehearsalOptions): Promise<Rehearsal> {
     // The changed side runs against what the base side deployed: its look-ups find the base's clusters, and a
     // stack read before it is applied shows its base outputs.
     const after = await plan({ files: opts.files, overrides: [...base, ...changes], perStack: perAfter, deployed: before }, only);
-    const diffs = after.map((a) => diffPlans(before.find((b) => b.stack === a.stack)!, a));
+    const diffs = after.map((a) =>
+        diffPlans(
+            before.find((b) => b.stack === a.stack)!,
+            a,
+        ),
+    );
     const order = runbookOrder(before, after, diffs);
     const stacks = order.map((s) => diffs.find((d) => d.stack === s.stack)!);
     const findings = stacks.flatMap((d) => d.findings);
     const failures = findings.filter((f) => f.level === "failure");
     return {
-        base: [...base.map((o) => overrideText(o)), ...Object.entries(opts.perStackBase ?? {}).flatMap(([s, os]) => os.map((o) => overrideText(o, s)))],
-        changes: [...changes.map((o) => overrideText(o)), ...Object.entries(opts.perStackChanges ?? {}).flatMap(([s, os]) => os.map((o) => overrideText(o, s)))],
+        base: [
+            ...base.map((o) => overrideText(o)),
+            ...Object.entries(opts.perStackBase ?? {}).flatMap(([s, os]) => os.map((o) => overrideText(o, s))),
+        ],
+        changes: [
+            ...changes.map((o) => overrideText(o)),
+            ...Object.entries(opts.perStackChanges ?? {}).flatMap(([s, os]) => os.map((o) => overrideText(o, s))),
+        ],
         order,
         stacks,
         failures,
@@ -186,12 +208,19 @@ export async function rehearse(opts: RehearsalOptions): Promise<Rehearsal> {
 }
 
 const SYMBOL: Record<ResourceChange["op"], string> = { create: "+", update: "~", replace: "+-", delete: "-" };
-const GROUPS: ReadonlyArray<[ResourceChange["op"], string]> = [["create", "to create"], ["update", "to update"], ["replace", "to replace"], ["delete", "to delete"]];
+const GROUPS: ReadonlyArray<[ResourceChange["op"], string]> = [
+    ["create", "to create"],
+    ["update", "to update"],
+    ["replace", "to replace"],
+    ["delete", "to delete"],
+];
 
 function renderStack(d: StackDiff, step: RunbookStep | undefined, index: number): string {
     const lines: string[] = [];
     const roles = d.before.role === d.after.role ? `role ${d.after.role}` : `role ${d.before.role} → ${d.after.role}`;
-    lines.push(`--- ${index}. stack ${d.stack} (${d.region}): ${roles}, strategy ${d.before.strategy === d.after.strategy ? d.after.strategy : `${d.before.strategy} → ${d.after.strategy}`} ---`);
+    lines.push(
+        `--- ${index}. stack ${d.stack} (${d.region}): ${roles}, strategy ${d.before.strategy === d.after.strategy ? d.after.strategy : `${d.before.strategy} → ${d.after.strategy}`} ---`,
+    );
     if (step) lines.push(`    ${step.reason}`);
     if (d.changes.length === 0) lines.push("    no changes");
     for (const [op, title] of GROUPS) {
@@ -201,7 +230,8 @@ function renderStack(d: StackDiff, step: RunbookStep | undefined, index: number)
         for (const r of rs) {
             const tag = [r.stateful ? "STATEFUL" : "", r.unknownType ? "unknown: treated as update" : ""].filter(Boolean).join(", ");
             lines.push(`    ${SYMBOL[op].padEnd(2)} ${r.type}  ${r.name}${tag ? `  [${tag}]` : ""}`);
-            if (op === "replace") for (const why of r.replaceReasons) lines.push(`         forced by ${why.property}: ${why.why} (source: ${why.source})`);
+            if (op === "replace")
+                for (const why of r.replaceReasons) lines.push(`         forced by ${why.property}: ${why.why} (source: ${why.source})`);
             if (op === "update" || op === "replace") for (const c of r.changes) lines.push(`         ${describeChange(c)}`);
             for (const m of r.masked ?? []) lines.push(`         IGNORED identity change ${m.property}: ${m.why}`);
         }
@@ -215,8 +245,21 @@ export function renderRehearsal(r: Rehearsal): string {
     out.push(`base:    ${r.base.length ? r.base.join("  ") : "(the stack files as they are)"}`);
     out.push(`changes: ${r.changes.length ? r.changes.join("  ") : "(none)"}`);
     out.push("", "Runbook order (apply the stacks in this order):");
-    r.order.forEach((s, i) => out.push(`  ${i + 1}. ${s.stack} (${s.region}): ${s.roleBefore === s.roleAfter ? s.roleAfter : `${s.roleBefore} → ${s.roleAfter}`}. ${s.reason}`));
-    r.stacks.forEach((d, i) => out.push("", renderStack(d, r.order.find((s) => s.stack === d.stack), i + 1)));
+    r.order.forEach((s, i) =>
+        out.push(
+            `  ${i + 1}. ${s.stack} (${s.region}): ${s.roleBefore === s.roleAfter ? s.roleAfter : `${s.roleBefore} → ${s.roleAfter}`}. ${s.reason}`,
+        ),
+    );
+    r.stacks.forEach((d, i) =>
+        out.push(
+            "",
+            renderStack(
+                d,
+                r.order.find((s) => s.stack === d.stack),
+                i + 1,
+            ),
+        ),
+    );
     out.push("");
     if (r.restores.length) {
         out.push("Data this change restores (data it brings home on a failback):");
@@ -231,7 +274,9 @@ export function renderRehearsal(r: Rehearsal): string {
         out.push(`Verdict: PASS. No stateful resource is replaced or deleted${r.warnings.length ? ` (${r.warnings.length} warning(s) above)` : ""}.`);
     } else {
         for (const f of r.failures) out.push(`FAIL [${f.stack}]: ${f.message}`);
-        out.push(`Verdict: FAIL. ${r.failures.length} problem(s) with stateful resources (replaced, deleted, or identity changed); this drill must not be applied as is.`);
+        out.push(
+            `Verdict: FAIL. ${r.failures.length} problem(s) with stateful resources (replaced, deleted, or identity changed); this drill must not be applied as is.`,
+        );
     }
     return out.join("\n");
 }
@@ -248,13 +293,25 @@ export function rehearsalJson(r: Rehearsal): Record<string, unknown> {
             region: d.region,
             before: d.before,
             after: d.after,
-            ...Object.fromEntries(GROUPS.map(([op]) => [op, d.changes.filter((c) => c.op === op).map((c) => ({
-                urn: c.urn, type: c.type, name: c.name, stateful: c.stateful,
-                ...(op === "update" || op === "replace" ? { changes: c.changes.map((p) => ({ path: p.path, before: p.before, after: p.after })) } : {}),
-                ...(op === "replace" ? { forcedBy: c.replaceReasons } : {}),
-                ...(c.unknownType ? { note: "unknown: treated as update" } : {}),
-                ...(c.masked ? { ignoredIdentityChanges: c.masked } : {}),
-            }))])),
+            ...Object.fromEntries(
+                GROUPS.map(([op]) => [
+                    op,
+                    d.changes
+                        .filter((c) => c.op === op)
+                        .map((c) => ({
+                            urn: c.urn,
+                            type: c.type,
+                            name: c.name,
+                            stateful: c.stateful,
+                            ...(op === "update" || op === "replace"
+                                ? { changes: c.changes.map((p) => ({ path: p.path, before: p.before, after: p.after })) }
+                                : {}),
+                            ...(op === "replace" ? { forcedBy: c.replaceReasons } : {}),
+                            ...(c.unknownType ? { note: "unknown: treated as update" } : {}),
+                            ...(c.masked ? { ignoredIdentityChanges: c.masked } : {}),
+                        })),
+                ]),
+            ),
         })),
         failures: r.failures,
         warnings: r.warnings,
@@ -267,7 +324,10 @@ export function rehearsalJson(r: Rehearsal): Record<string, unknown> {
  * Pulls `-c STACK/key=value` and `--base STACK/key=value` (STACK a known stack) out of argv; the rest
  * goes to the shared parser. (The drill CLI now parses both with `parseArgs`, as the plan CLI does.)
  */
-export function splitStackScoped(argv: readonly string[], stacks: readonly string[]): { rest: string[]; base: Record<string, Override[]>; changes: Record<string, Override[]> } {
+export function splitStackScoped(
+    argv: readonly string[],
+    stacks: readonly string[],
+): { rest: string[]; base: Record<string, Override[]>; changes: Record<string, Override[]> } {
     const rest: string[] = [];
     const base: Record<string, Override[]> = {};
     const changes: Record<string, Override[]> = {};
@@ -275,10 +335,16 @@ export function splitStackScoped(argv: readonly string[], stacks: readonly strin
         const a = argv[i];
         const eq = a.startsWith("--") ? a.indexOf("=") : -1;
         const flag = eq > 0 ? a.slice(0, eq) : a;
-        if (flag !== "-c" && flag !== "--config" && flag !== "--base") { rest.push(a); continue; }
+        if (flag !== "-c" && flag !== "--config" && flag !== "--base") {
+            rest.push(a);
+            continue;
+        }
         const value = eq > 0 ? a.slice(eq + 1) : argv[i + 1];
         const s = value === undefined ? undefined : stackScoped(value);
-        if (!s || !stacks.includes(s.stack)) { rest.push(a); continue; }
+        if (!s || !stacks.includes(s.stack)) {
+            rest.push(a);
+            continue;
+        }
         if (eq <= 0) i++;
         const target = flag === "--base" ? base : changes;
         (target[s.stack] ??= []).push(parseOverride(s.text));
@@ -293,7 +359,12 @@ export const DRILL_ARGS: CliSpec = { flags: ["--json", "--all-stacks"], base: tr
  * The `npm run drill` command on an argument list. Resolves to the exit code (0 pass, 1 verdict failed);
  * throws what runCli maps to exit 2 (UsageError, ConfigError) for bad arguments or configuration.
  */
-export async function runDrill(argv: readonly string[], write: (text: string) => void = (t) => { process.stdout.write(t); }): Promise<number> {
+export async function runDrill(
+    argv: readonly string[],
+    write: (text: string) => void = (t) => {
+        process.stdout.write(t);
+    },
+): Promise<number> {
     const args = parseArgs(argv, DRILL_ARGS);
     const files = loadProjectFiles(PROJECT_DIR);
     const stackNames = Object.keys(files.stacks);
@@ -314,7 +385,10 @@ export async function runDrill(argv: readonly string[], write: (text: string) =>
     // trace), and every problem of either side is reported in one message.
     const only = all ? undefined : args.stacks;
     const problems: string[] = [];
-    for (const side of [() => loadFromFiles(files, base, only, perStackBase), () => loadFromFiles(files, [...base, ...changes], only, merge(perStackBase, perStackChanges))]) {
+    for (const side of [
+        () => loadFromFiles(files, base, only, perStackBase),
+        () => loadFromFiles(files, [...base, ...changes], only, merge(perStackBase, perStackChanges)),
+    ]) {
         try {
             side();
         } catch (e) {
@@ -327,6 +401,5 @@ export async function runDrill(argv: readonly string[], write: (text: string) =>
     write(args.flags.has("--json") ? `${JSON.stringify(rehearsalJson(r), null, 2)}\n` : `${renderRehearsal(r)}\n`);
     return r.verdict === "pass" ? 0 : 1;
 }
-
 
 if (require.main === module) runCli(() => runDrill(process.argv.slice(2)));

@@ -80,7 +80,9 @@ export function renderEstimates(e: StackEstimate, project: ProjectEstimate): str
     else {
         out.push(...renderTimeline(pair.rto.unplanned, "RTO, unplanned failover"));
         out.push(...renderTimeline(pair.rto.planned, "RTO, planned switchover"));
-        out.push(`  RPO: ${secs(pair.rpo.unplannedSeconds)} unplanned, ${secs(pair.rpo.plannedSeconds)} planned${pair.rpo.dominant ? ` (worst store: ${pair.rpo.dominant})` : ""}`);
+        out.push(
+            `  RPO: ${secs(pair.rpo.unplannedSeconds)} unplanned, ${secs(pair.rpo.plannedSeconds)} planned${pair.rpo.dominant ? ` (worst store: ${pair.rpo.dominant})` : ""}`,
+        );
         for (const s of pair.rpo.stores) {
             out.push(`    ${s.store.padEnd(28)} ${secs(s.unplannedSeconds).padStart(8)}  ${s.mode}`);
             for (const r of s.restsOn) out.push(`${" ".repeat(44)}· ${r}`);
@@ -91,11 +93,15 @@ export function renderEstimates(e: StackEstimate, project: ProjectEstimate): str
     // The total sums priced lines only: say so when something is left out (e.g. a size not visible), so the
     // figure is never read as the whole cost.
     const leftOut = e.cost.unpriced.length ? ` (leaves out ${e.cost.unpriced.length} item(s) not priced, listed below)` : "";
-    out.push(`  Monthly cost of stack ${e.stack} (${e.region}): ${usd(e.monthlyCostUsd)}${leftOut}  — ESTIMATE, price sheet of ${project.priceSheet.date}`);
+    out.push(
+        `  Monthly cost of stack ${e.stack} (${e.region}): ${usd(e.monthlyCostUsd)}${leftOut}  — ESTIMATE, price sheet of ${project.priceSheet.date}`,
+    );
     const w = Math.max(...e.breakdown.map((l) => l.item.length), 10);
     for (const l of e.breakdown) {
         const price = l.unitPriceUsd === null ? "no price" : `× $${l.unitPriceUsd}`;
-        out.push(`    ${l.item.padEnd(w)} ${String(l.quantity).padStart(10)} ${l.unit.padEnd(18)} ${price.padEnd(12)} ${(l.monthlyUsd === null ? "-" : usd(l.monthlyUsd)).padStart(10)}   ${l.basis}`);
+        out.push(
+            `    ${l.item.padEnd(w)} ${String(l.quantity).padStart(10)} ${l.unit.padEnd(18)} ${price.padEnd(12)} ${(l.monthlyUsd === null ? "-" : usd(l.monthlyUsd)).padStart(10)}   ${l.basis}`,
+        );
     }
     for (const u of e.cost.unpriced) out.push(`    not priced: ${u}`);
     for (const t of e.cost.unknownTypes) out.push(`    not classified as billable or free: ${t}`);
@@ -120,11 +126,26 @@ export function renderBasis(project: ProjectEstimate, overrides: Readonly<Record
     for (const key of Object.keys(first) as (keyof typeof first)[]) {
         const cell = (r: string) => PRICES.regions[r][key];
         if (typeof first[key] === "number") rows.push([key, PRICES.units[key] ?? "", ...regions.map((r) => `$${cell(r) as number}`)]);
-        else for (const sub of Object.keys(first[key] as Record<string, number>)) rows.push([`${key}[${sub}]`, PRICES.units[key] ?? "", ...regions.map((r) => { const v = (cell(r) as Record<string, number>)[sub]; return v === undefined ? "-" : `$${v}`; })]);
+        else
+            for (const sub of Object.keys(first[key] as Record<string, number>))
+                rows.push([
+                    `${key}[${sub}]`,
+                    PRICES.units[key] ?? "",
+                    ...regions.map((r) => {
+                        const v = (cell(r) as Record<string, number>)[sub];
+                        return v === undefined ? "-" : `$${v}`;
+                    }),
+                ]);
     }
     const w0 = Math.max(...rows.map((r) => r[0].length));
     out.push(`  ${"price".padEnd(w0)} ${regions.map((r) => r.padStart(10)).join(" ")}  unit`);
-    for (const r of rows) out.push(`  ${r[0].padEnd(w0)} ${r.slice(2).map((c) => c.padStart(10)).join(" ")}  ${r[1]}`);
+    for (const r of rows)
+        out.push(
+            `  ${r[0].padEnd(w0)} ${r
+                .slice(2)
+                .map((c) => c.padStart(10))
+                .join(" ")}  ${r[1]}`,
+        );
     return out.join("\n");
 }
 
@@ -162,11 +183,19 @@ export function compareRow(strategy: string, project: ProjectEstimate): CompareR
 export function renderCompare(rows: readonly CompareRow[]): string {
     const head = ["strategy", "planned RTO", "unplanned RTO", "RPO", "standby $/month", "standby % of primary", "resources (standby / all)"];
     const body = rows.map((r) => [
-        r.strategy, secs(r.plannedRto), secs(r.unplannedRto), secs(r.rpo), usd(r.standbyMonthlyUsd), `${(r.standbyShare * 100).toFixed(1)}%`, `${r.standbyResources} / ${r.resources}`,
+        r.strategy,
+        secs(r.plannedRto),
+        secs(r.unplannedRto),
+        secs(r.rpo),
+        usd(r.standbyMonthlyUsd),
+        `${(r.standbyShare * 100).toFixed(1)}%`,
+        `${r.standbyResources} / ${r.resources}`,
     ]);
     const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
     const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
-    return [line(head), `|${widths.map((w, i) => (i === 0 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`, ...body.map(line)].join("\n");
+    return [line(head), `|${widths.map((w, i) => (i === 0 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`, ...body.map(line)].join(
+        "\n",
+    );
 }
 
 export { PRICES };

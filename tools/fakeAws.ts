@@ -18,8 +18,13 @@ export const PLACEHOLDER_ACCOUNT = "123456789012";
 
 /** Canonical hosted-zone ids of ALBs per region (source: AWS General Reference, Elastic Load Balancing endpoints). */
 const ALB_ZONE_IDS: Record<string, string> = {
-    "us-east-1": "Z35SXDOTRQ7X7K", "us-east-2": "Z3AADJGX6KTTL2", "us-west-1": "Z368ELLRRE2KJ0", "us-west-2": "Z1H1FL5HABSF5",
-    "eu-west-1": "Z32O12XQLNTSW2", "eu-central-1": "Z215JYRZR1TBD5", "ap-southeast-1": "Z1LMS91P8CMLE5",
+    "us-east-1": "Z35SXDOTRQ7X7K",
+    "us-east-2": "Z3AADJGX6KTTL2",
+    "us-west-1": "Z368ELLRRE2KJ0",
+    "us-west-2": "Z1H1FL5HABSF5",
+    "eu-west-1": "Z32O12XQLNTSW2",
+    "eu-central-1": "Z215JYRZR1TBD5",
+    "ap-southeast-1": "Z1LMS91P8CMLE5",
 };
 
 export function hash(text: string, len = 17): string {
@@ -95,44 +100,128 @@ export class FakeAws implements pulumi.runtime.Mocks {
                 if (!outputs) throw new Error(`offline plan: no outputs for stack reference "${stackName}"; plan that stack first`);
                 return { id: stackName, state: { name: stackName, outputs, secretOutputNames: [] } };
             }
-            case T.vpc: id = `vpc-${h}`; set({ arn: this.arn("ec2", `vpc/${id}`), defaultSecurityGroupId: `sg-${hash(id)}`, mainRouteTableId: `rtb-${hash(id)}` }); break;
-            case T.subnet: id = `subnet-${h}`; set({ arn: this.arn("ec2", `subnet/${id}`) }); break;
-            case T.internetGateway: id = `igw-${h}`; break;
-            case T.eip: id = `eipalloc-${h}`; set({ allocationId: id, publicIp: `198.51.100.${parseInt(h.slice(0, 2), 16) % 254 + 1}` }); break;
-            case T.natGateway: id = `nat-${h}`; break;
-            case T.routeTable: id = `rtb-${h}`; break;
-            case T.routeTableAssociation: id = `rtbassoc-${h}`; break;
-            case T.vpcEndpoint: id = `vpce-${h}`; break;
-            case T.flowLog: id = `fl-${h}`; break;
+            case T.vpc:
+                id = `vpc-${h}`;
+                set({ arn: this.arn("ec2", `vpc/${id}`), defaultSecurityGroupId: `sg-${hash(id)}`, mainRouteTableId: `rtb-${hash(id)}` });
+                break;
+            case T.subnet:
+                id = `subnet-${h}`;
+                set({ arn: this.arn("ec2", `subnet/${id}`) });
+                break;
+            case T.internetGateway:
+                id = `igw-${h}`;
+                break;
+            case T.eip:
+                id = `eipalloc-${h}`;
+                set({ allocationId: id, publicIp: `198.51.100.${(parseInt(h.slice(0, 2), 16) % 254) + 1}` });
+                break;
+            case T.natGateway:
+                id = `nat-${h}`;
+                break;
+            case T.routeTable:
+                id = `rtb-${h}`;
+                break;
+            case T.routeTableAssociation:
+                id = `rtbassoc-${h}`;
+                break;
+            case T.vpcEndpoint:
+                id = `vpce-${h}`;
+                break;
+            case T.flowLog:
+                id = `fl-${h}`;
+                break;
             case T.securityGroup:
             case T.defaultSecurityGroup:
-                id = `sg-${h}`; set({ arn: this.arn("ec2", `security-group/${id}`), name: autoname(inputs.name) }); break;
+                id = `sg-${h}`;
+                set({ arn: this.arn("ec2", `security-group/${id}`), name: autoname(inputs.name) });
+                break;
             case T.ingressRule:
             case T.egressRule:
-                id = `sgr-${h}`; set({ securityGroupRuleId: id }); break;
-            case T.launchTemplate: id = `lt-${h}`; set({ arn: this.arn("ec2", `launch-template/${id}`), latestVersion: 1, name: autoname(inputs.name) }); break;
+                id = `sgr-${h}`;
+                set({ securityGroupRuleId: id });
+                break;
+            case T.launchTemplate:
+                id = `lt-${h}`;
+                set({ arn: this.arn("ec2", `launch-template/${id}`), latestVersion: 1, name: autoname(inputs.name) });
+                break;
             case T.kmsKey: {
-                const keyId = inputs.multiRegion ? `mrk-${hash(name, 32)}` : `${hash(name, 8)}-${hash(name + "1", 4)}-${hash(name + "2", 4)}-${hash(name + "3", 4)}-${hash(name + "4", 12)}`;
-                id = keyId; set({ keyId, arn: this.arn("kms", `key/${keyId}`) }); break;
+                const keyId = inputs.multiRegion
+                    ? `mrk-${hash(name, 32)}`
+                    : `${hash(name, 8)}-${hash(name + "1", 4)}-${hash(name + "2", 4)}-${hash(name + "3", 4)}-${hash(name + "4", 12)}`;
+                id = keyId;
+                set({ keyId, arn: this.arn("kms", `key/${keyId}`) });
+                break;
             }
             case T.kmsReplicaKey: {
-                const keyId = String(inputs.primaryKeyArn ?? "").split("/").pop() || `mrk-${hash(name, 32)}`;
-                id = keyId; set({ keyId, arn: this.arn("kms", `key/${keyId}`) }); break;
+                const keyId =
+                    String(inputs.primaryKeyArn ?? "")
+                        .split("/")
+                        .pop() || `mrk-${hash(name, 32)}`;
+                id = keyId;
+                set({ keyId, arn: this.arn("kms", `key/${keyId}`) });
+                break;
             }
-            case T.kmsAlias: id = String(inputs.name); set({ arn: this.arn("kms", String(inputs.name)) }); break;
-            case T.logGroup: { const n = autoname(inputs.name); id = n; set({ name: n, arn: this.arn("logs", `log-group:${n}`) }); break; }
-            case T.metricAlarm: { const n = autoname(inputs.name); id = n; set({ name: n, arn: this.arn("cloudwatch", `alarm:${n}`) }); break; }
-            case T.iamRole: { const n = autoname(inputs.name); id = n; set({ name: n, arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:role/${n}`, uniqueId: `AROA${h.toUpperCase()}` }); break; }
-            case T.iamPolicy: { const n = autoname(inputs.name); set({ name: n, arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:policy/${n}` }); id = String(s.arn); break; }
-            case T.instanceProfile: { const n = autoname(inputs.name); id = n; set({ name: n, arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:instance-profile/${n}` }); break; }
-            case T.iamRolePolicy: id = `${String(inputs.role)}:${autoname(inputs.name)}`; set({ name: autoname(inputs.name) }); break;
+            case T.kmsAlias:
+                id = String(inputs.name);
+                set({ arn: this.arn("kms", String(inputs.name)) });
+                break;
+            case T.logGroup: {
+                const n = autoname(inputs.name);
+                id = n;
+                set({ name: n, arn: this.arn("logs", `log-group:${n}`) });
+                break;
+            }
+            case T.metricAlarm: {
+                const n = autoname(inputs.name);
+                id = n;
+                set({ name: n, arn: this.arn("cloudwatch", `alarm:${n}`) });
+                break;
+            }
+            case T.iamRole: {
+                const n = autoname(inputs.name);
+                id = n;
+                set({ name: n, arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:role/${n}`, uniqueId: `AROA${h.toUpperCase()}` });
+                break;
+            }
+            case T.iamPolicy: {
+                const n = autoname(inputs.name);
+                set({ name: n, arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:policy/${n}` });
+                id = String(s.arn);
+                break;
+            }
+            case T.instanceProfile: {
+                const n = autoname(inputs.name);
+                id = n;
+                set({ name: n, arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:instance-profile/${n}` });
+                break;
+            }
+            case T.iamRolePolicy:
+                id = `${String(inputs.role)}:${autoname(inputs.name)}`;
+                set({ name: autoname(inputs.name) });
+                break;
             case T.bucket:
-            case T.bucketV2: { const n = typeof inputs.bucket === "string" ? inputs.bucket : `${name}-${h.slice(0, 7)}`; id = n; set({ bucket: n, arn: `arn:aws:s3:::${n}`, bucketDomainName: `${n}.s3.amazonaws.com`, bucketRegionalDomainName: `${n}.s3.${region}.amazonaws.com` }); break; }
+            case T.bucketV2: {
+                const n = typeof inputs.bucket === "string" ? inputs.bucket : `${name}-${h.slice(0, 7)}`;
+                id = n;
+                set({
+                    bucket: n,
+                    arn: `arn:aws:s3:::${n}`,
+                    bucketDomainName: `${n}.s3.amazonaws.com`,
+                    bucketRegionalDomainName: `${n}.s3.${region}.amazonaws.com`,
+                });
+                break;
+            }
             case T.loadBalancer: {
                 const n = autoname(inputs.name).slice(0, 32);
                 const suffix = `app/${n}/${h.slice(0, 16)}`;
                 id = this.arn("elasticloadbalancing", `loadbalancer/${suffix}`);
-                set({ name: n, arn: id, arnSuffix: suffix, dnsName: `${n}-${parseInt(h.slice(0, 8), 16)}.${region}.elb.amazonaws.com`, zoneId: ALB_ZONE_IDS[region] ?? `Z${h.slice(0, 13).toUpperCase()}` });
+                set({
+                    name: n,
+                    arn: id,
+                    arnSuffix: suffix,
+                    dnsName: `${n}-${parseInt(h.slice(0, 8), 16)}.${region}.elb.amazonaws.com`,
+                    zoneId: ALB_ZONE_IDS[region] ?? `Z${h.slice(0, 13).toUpperCase()}`,
+                });
                 break;
             }
             case T.targetGroup: {
@@ -142,55 +231,211 @@ export class FakeAws implements pulumi.runtime.Mocks {
                 set({ name: n, arn: id, arnSuffix: suffix });
                 break;
             }
-            case T.listener: id = this.arn("elasticloadbalancing", `listener/app/${name}/${h.slice(0, 16)}`); set({ arn: id }); break;
-            case T.listenerRule: id = this.arn("elasticloadbalancing", `listener-rule/app/${name}/${h.slice(0, 16)}`); set({ arn: id }); break;
+            case T.listener:
+                id = this.arn("elasticloadbalancing", `listener/app/${name}/${h.slice(0, 16)}`);
+                set({ arn: id });
+                break;
+            case T.listenerRule:
+                id = this.arn("elasticloadbalancing", `listener-rule/app/${name}/${h.slice(0, 16)}`);
+                set({ arn: id });
+                break;
             case T.certificate: {
                 id = this.arn("acm", `certificate/${h}`);
                 const domain = String(inputs.domainName ?? "example.com");
                 const names = [domain, ...((inputs.subjectAlternativeNames as string[] | undefined) ?? [])];
                 set({
                     arn: id,
-                    domainValidationOptions: names.map((d) => ({ domainName: d, resourceRecordName: `_${hash(d, 32)}.${d}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${hash(d + "v", 32)}.acm-validations.aws.` })),
+                    domainValidationOptions: names.map((d) => ({
+                        domainName: d,
+                        resourceRecordName: `_${hash(d, 32)}.${d}.`,
+                        resourceRecordType: "CNAME",
+                        resourceRecordValue: `_${hash(d + "v", 32)}.acm-validations.aws.`,
+                    })),
                 });
                 break;
             }
-            case T.certificateValidation: id = String(inputs.certificateArn); break;
-            case T.asg: { const n = autoname(inputs.name); id = n; set({ name: n, arn: this.arn("autoscaling", `autoScalingGroup:${h}:autoScalingGroupName/${n}`) }); break; }
-            case T.ecsCluster: { const n = autoname(inputs.name); id = this.arn("ecs", `cluster/${n}`); set({ name: n, arn: id }); break; }
-            case T.taskDefinition: id = this.arn("ecs", `task-definition/${String(inputs.family)}:1`); set({ arn: id, revision: 1, arnWithoutRevision: this.arn("ecs", `task-definition/${String(inputs.family)}`) }); break;
-            case T.ecsService: { const n = autoname(inputs.name); id = this.arn("ecs", `service/${n}`); set({ name: n }); break; }
-            case T.ecrRepository: { const n = autoname(inputs.name); id = n; set({ name: n, arn: this.arn("ecr", `repository/${n}`), registryId: PLACEHOLDER_ACCOUNT, repositoryUrl: `${PLACEHOLDER_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${n}` }); break; }
-            case T.ecrReplication: id = PLACEHOLDER_ACCOUNT; set({ registryId: PLACEHOLDER_ACCOUNT }); break;
-            case T.scalableTarget: id = `${String(inputs.serviceNamespace)}/${String(inputs.resourceId)}`; set({ arn: this.arn("application-autoscaling", `scalable-target/${h}`) }); break;
-            case T.scalingPolicy: id = autoname(inputs.name); set({ arn: this.arn("autoscaling", `scalingPolicy:${h}:resource/${id}`) }); break;
-            case T.asgPolicy: id = autoname(inputs.name); set({ arn: this.arn("autoscaling", `scalingPolicy:${h}:autoScalingGroupName/${id}`) }); break;
-            case T.globalCluster: id = String(inputs.globalClusterIdentifier); set({ arn: `arn:aws:rds::${PLACEHOLDER_ACCOUNT}:global-cluster:${id}`, globalClusterResourceId: `cluster-${h}` }); break;
-            case T.rdsCluster: {
-                id = String(inputs.clusterIdentifier ?? autoname());
-                const secret = inputs.manageMasterUserPassword ? [{ secretArn: this.arn("secretsmanager", `secret:rds!cluster-${h.slice(0, 12)}-${h.slice(12, 17)}`), secretStatus: "active", kmsKeyId: inputs.masterUserSecretKmsKeyId }] : [];
-                set({ arn: this.arn("rds", `cluster:${id}`), clusterIdentifier: id, clusterResourceId: `cluster-${h.toUpperCase()}`, endpoint: `${id}.cluster-${h.slice(0, 12)}.${region}.rds.amazonaws.com`, readerEndpoint: `${id}.cluster-ro-${h.slice(0, 12)}.${region}.rds.amazonaws.com`, port: 5432, masterUserSecrets: secret });
+            case T.certificateValidation:
+                id = String(inputs.certificateArn);
+                break;
+            case T.asg: {
+                const n = autoname(inputs.name);
+                id = n;
+                set({ name: n, arn: this.arn("autoscaling", `autoScalingGroup:${h}:autoScalingGroupName/${n}`) });
                 break;
             }
-            case T.clusterInstance: id = String(inputs.identifier ?? autoname()); set({ arn: this.arn("rds", `db:${id}`), identifier: id, endpoint: `${id}.${h.slice(0, 12)}.${region}.rds.amazonaws.com`, writer: false }); break;
-            case T.dbSubnetGroup: { const n = autoname(inputs.name); id = n; set({ name: n, arn: this.arn("rds", `subgrp:${n}`) }); break; }
-            case T.clusterParameterGroup: { const n = autoname(inputs.name); id = n; set({ name: n, arn: this.arn("rds", `cluster-pg:${n}`) }); break; }
-            case T.table: { const n = String(inputs.name ?? autoname()); id = n; set({ arn: this.arn("dynamodb", `table/${n}`), streamArn: inputs.streamEnabled ? this.arn("dynamodb", `table/${n}/stream/2026-01-01T00:00:00.000`) : undefined, streamLabel: "2026-01-01T00:00:00.000" }); break; }
-            case T.tableReplica: { const g = String(inputs.globalTableArn ?? ""); const tn = g.split("/").pop() ?? name; id = `${tn}:${region}`; set({ arn: this.arn("dynamodb", `table/${tn}`) }); break; }
-            case T.backupVault: { const n = autoname(inputs.name); id = n; set({ name: n, arn: this.arn("backup", `backup-vault:${n}`), recoveryPoints: 0 }); break; }
-            case T.backupPlan: id = hash(name, 36); set({ arn: this.arn("backup", `backup-plan:${id}`), version: hash(name + "v", 32) }); break;
-            case T.backupSelection: id = hash(name, 36); break;
-            case T.secret: { const n = autoname(inputs.name); id = this.arn("secretsmanager", `secret:${n}-${h.slice(0, 6)}`); set({ arn: id, name: n }); break; }
-            case T.healthCheck: id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(12, 15)}-8${h.slice(15, 17)}0-${hash(name + "hc", 12)}`; set({ arn: `arn:aws:route53:::healthcheck/${id}` }); break;
-            case T.record: id = `${String(inputs.zoneId)}_${String(inputs.name)}_${String(inputs.type)}_${String(inputs.setIdentifier ?? "")}`; set({ fqdn: String(inputs.name) }); break;
-            case T.arcCluster: id = `arn:aws:route53-recovery-control::${PLACEHOLDER_ACCOUNT}:cluster/${h}`; set({ arn: id, clusterEndpoints: ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1", "ap-southeast-2"].map((r) => ({ region: r, endpoint: `https://${h.slice(0, 8)}.route53-recovery-cluster.${r}.amazonaws.com/v1` })) }); break;
-            case T.arcControlPanel: id = `arn:aws:route53-recovery-control::${PLACEHOLDER_ACCOUNT}:controlpanel/${h}`; set({ arn: id }); break;
-            case T.arcRoutingControl: id = `arn:aws:route53-recovery-control::${PLACEHOLDER_ACCOUNT}:controlpanel/${h}/routingcontrol/${hash(name, 16)}`; set({ arn: id }); break;
-            case T.arcSafetyRule: id = `arn:aws:route53-recovery-control::${PLACEHOLDER_ACCOUNT}:controlpanel/${h}/safetyrule/${hash(name, 16)}`; set({ arn: id }); break;
+            case T.ecsCluster: {
+                const n = autoname(inputs.name);
+                id = this.arn("ecs", `cluster/${n}`);
+                set({ name: n, arn: id });
+                break;
+            }
+            case T.taskDefinition:
+                id = this.arn("ecs", `task-definition/${String(inputs.family)}:1`);
+                set({ arn: id, revision: 1, arnWithoutRevision: this.arn("ecs", `task-definition/${String(inputs.family)}`) });
+                break;
+            case T.ecsService: {
+                const n = autoname(inputs.name);
+                id = this.arn("ecs", `service/${n}`);
+                set({ name: n });
+                break;
+            }
+            case T.ecrRepository: {
+                const n = autoname(inputs.name);
+                id = n;
+                set({
+                    name: n,
+                    arn: this.arn("ecr", `repository/${n}`),
+                    registryId: PLACEHOLDER_ACCOUNT,
+                    repositoryUrl: `${PLACEHOLDER_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${n}`,
+                });
+                break;
+            }
+            case T.ecrReplication:
+                id = PLACEHOLDER_ACCOUNT;
+                set({ registryId: PLACEHOLDER_ACCOUNT });
+                break;
+            case T.scalableTarget:
+                id = `${String(inputs.serviceNamespace)}/${String(inputs.resourceId)}`;
+                set({ arn: this.arn("application-autoscaling", `scalable-target/${h}`) });
+                break;
+            case T.scalingPolicy:
+                id = autoname(inputs.name);
+                set({ arn: this.arn("autoscaling", `scalingPolicy:${h}:resource/${id}`) });
+                break;
+            case T.asgPolicy:
+                id = autoname(inputs.name);
+                set({ arn: this.arn("autoscaling", `scalingPolicy:${h}:autoScalingGroupName/${id}`) });
+                break;
+            case T.globalCluster:
+                id = String(inputs.globalClusterIdentifier);
+                set({ arn: `arn:aws:rds::${PLACEHOLDER_ACCOUNT}:global-cluster:${id}`, globalClusterResourceId: `cluster-${h}` });
+                break;
+            case T.rdsCluster: {
+                id = String(inputs.clusterIdentifier ?? autoname());
+                const secret = inputs.manageMasterUserPassword
+                    ? [
+                          {
+                              secretArn: this.arn("secretsmanager", `secret:rds!cluster-${h.slice(0, 12)}-${h.slice(12, 17)}`),
+                              secretStatus: "active",
+                              kmsKeyId: inputs.masterUserSecretKmsKeyId,
+                          },
+                      ]
+                    : [];
+                set({
+                    arn: this.arn("rds", `cluster:${id}`),
+                    clusterIdentifier: id,
+                    clusterResourceId: `cluster-${h.toUpperCase()}`,
+                    endpoint: `${id}.cluster-${h.slice(0, 12)}.${region}.rds.amazonaws.com`,
+                    readerEndpoint: `${id}.cluster-ro-${h.slice(0, 12)}.${region}.rds.amazonaws.com`,
+                    port: 5432,
+                    masterUserSecrets: secret,
+                });
+                break;
+            }
+            case T.clusterInstance:
+                id = String(inputs.identifier ?? autoname());
+                set({
+                    arn: this.arn("rds", `db:${id}`),
+                    identifier: id,
+                    endpoint: `${id}.${h.slice(0, 12)}.${region}.rds.amazonaws.com`,
+                    writer: false,
+                });
+                break;
+            case T.dbSubnetGroup: {
+                const n = autoname(inputs.name);
+                id = n;
+                set({ name: n, arn: this.arn("rds", `subgrp:${n}`) });
+                break;
+            }
+            case T.clusterParameterGroup: {
+                const n = autoname(inputs.name);
+                id = n;
+                set({ name: n, arn: this.arn("rds", `cluster-pg:${n}`) });
+                break;
+            }
+            case T.table: {
+                const n = String(inputs.name ?? autoname());
+                id = n;
+                set({
+                    arn: this.arn("dynamodb", `table/${n}`),
+                    streamArn: inputs.streamEnabled ? this.arn("dynamodb", `table/${n}/stream/2026-01-01T00:00:00.000`) : undefined,
+                    streamLabel: "2026-01-01T00:00:00.000",
+                });
+                break;
+            }
+            case T.tableReplica: {
+                const g = String(inputs.globalTableArn ?? "");
+                const tn = g.split("/").pop() ?? name;
+                id = `${tn}:${region}`;
+                set({ arn: this.arn("dynamodb", `table/${tn}`) });
+                break;
+            }
+            case T.backupVault: {
+                const n = autoname(inputs.name);
+                id = n;
+                set({ name: n, arn: this.arn("backup", `backup-vault:${n}`), recoveryPoints: 0 });
+                break;
+            }
+            case T.backupPlan:
+                id = hash(name, 36);
+                set({ arn: this.arn("backup", `backup-plan:${id}`), version: hash(name + "v", 32) });
+                break;
+            case T.backupSelection:
+                id = hash(name, 36);
+                break;
+            case T.secret: {
+                const n = autoname(inputs.name);
+                id = this.arn("secretsmanager", `secret:${n}-${h.slice(0, 6)}`);
+                set({ arn: id, name: n });
+                break;
+            }
+            case T.healthCheck:
+                id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(12, 15)}-8${h.slice(15, 17)}0-${hash(name + "hc", 12)}`;
+                set({ arn: `arn:aws:route53:::healthcheck/${id}` });
+                break;
+            case T.record:
+                id = `${String(inputs.zoneId)}_${String(inputs.name)}_${String(inputs.type)}_${String(inputs.setIdentifier ?? "")}`;
+                set({ fqdn: String(inputs.name) });
+                break;
+            case T.arcCluster:
+                id = `arn:aws:route53-recovery-control::${PLACEHOLDER_ACCOUNT}:cluster/${h}`;
+                set({
+                    arn: id,
+                    clusterEndpoints: ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1", "ap-southeast-2"].map((r) => ({
+                        region: r,
+                        endpoint: `https://${h.slice(0, 8)}.route53-recovery-cluster.${r}.amazonaws.com/v1`,
+                    })),
+                });
+                break;
+            case T.arcControlPanel:
+                id = `arn:aws:route53-recovery-control::${PLACEHOLDER_ACCOUNT}:controlpanel/${h}`;
+                set({ arn: id });
+                break;
+            case T.arcRoutingControl:
+                id = `arn:aws:route53-recovery-control::${PLACEHOLDER_ACCOUNT}:controlpanel/${h}/routingcontrol/${hash(name, 16)}`;
+                set({ arn: id });
+                break;
+            case T.arcSafetyRule:
+                id = `arn:aws:route53-recovery-control::${PLACEHOLDER_ACCOUNT}:controlpanel/${h}/safetyrule/${hash(name, 16)}`;
+                set({ arn: id });
+                break;
             // The writer-move dynamic resource (components/globalSwitchover.ts): offline, no RDS call is made.
             // The restore-point pin (components/restorePoint.ts): a placeholder copy in this region, no RDS call.
-            case DYNAMIC.restorePoint.token: id = typeof inputs.givenSnapshotArn === "string" ? inputs.givenSnapshotArn : this.arn("rds", `cluster-snapshot:awsbackup:copyjob-${h.slice(0, 8)}`); set({ snapshotArn: id, snapshotCreatedAt: "2026-01-01T00:00:00.000Z" }); break;
-            case T.randomPassword: id = "none"; set({ result: `offline-placeholder-${h.slice(0, 12)}`, bcryptHash: `offline-placeholder-${h.slice(0, 12)}` }); break;
-            case DYNAMIC.globalWriter.token: id = `${String(inputs.globalClusterIdentifier)}/writer`; set({ writerClusterArn: inputs.targetClusterArn, outcome: "offline-plan (no RDS call)" }); break;
+            case DYNAMIC.restorePoint.token:
+                id =
+                    typeof inputs.givenSnapshotArn === "string"
+                        ? inputs.givenSnapshotArn
+                        : this.arn("rds", `cluster-snapshot:awsbackup:copyjob-${h.slice(0, 8)}`);
+                set({ snapshotArn: id, snapshotCreatedAt: "2026-01-01T00:00:00.000Z" });
+                break;
+            case T.randomPassword:
+                id = "none";
+                set({ result: `offline-placeholder-${h.slice(0, 12)}`, bcryptHash: `offline-placeholder-${h.slice(0, 12)}` });
+                break;
+            case DYNAMIC.globalWriter.token:
+                id = `${String(inputs.globalClusterIdentifier)}/writer`;
+                set({ writerClusterArn: inputs.targetClusterArn, outcome: "offline-plan (no RDS call)" });
+                break;
             default:
                 if (type.startsWith("aws:")) {
                     const service = type.split(":")[1].split("/")[0];
@@ -208,20 +453,44 @@ export class FakeAws implements pulumi.runtime.Mocks {
                 return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
             case "aws:index/getAvailabilityZones:getAvailabilityZones": {
                 const letters = ["a", "b", "c", "d"];
-                return { id: region, names: letters.map((l) => `${region}${l}`), zoneIds: letters.map((_, i) => `${region.replace(/-/g, "").slice(0, 4)}-az${i + 1}`), groupNames: [region] };
+                return {
+                    id: region,
+                    names: letters.map((l) => `${region}${l}`),
+                    zoneIds: letters.map((_, i) => `${region.replace(/-/g, "").slice(0, 4)}-az${i + 1}`),
+                    groupNames: [region],
+                };
             }
             case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": {
                 // Placeholder: every instance type asked about is offered in each of the four AZs above (src/main.ts's fact check).
-                const types = ((args.inputs.filters ?? []) as Array<{ name: string; values: string[] }>).filter((f) => f.name === "instance-type").flatMap((f) => f.values);
+                const types = ((args.inputs.filters ?? []) as Array<{ name: string; values: string[] }>)
+                    .filter((f) => f.name === "instance-type")
+                    .flatMap((f) => f.values);
                 const at = types.flatMap((t) => ["a", "b", "c", "d"].map((l) => [t, `${region}${l}`]));
-                return { id: region, instanceTypes: at.map((x) => x[0]), locations: at.map((x) => x[1]), locationTypes: at.map(() => "availability-zone") };
+                return {
+                    id: region,
+                    instanceTypes: at.map((x) => x[0]),
+                    locations: at.map((x) => x[1]),
+                    locationTypes: at.map(() => "availability-zone"),
+                };
             }
             case "aws:index/getCallerIdentity:getCallerIdentity":
-                return { id: PLACEHOLDER_ACCOUNT, accountId: PLACEHOLDER_ACCOUNT, arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:user/offline-plan`, userId: "AIDAOFFLINEPLAN" };
+                return {
+                    id: PLACEHOLDER_ACCOUNT,
+                    accountId: PLACEHOLDER_ACCOUNT,
+                    arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:user/offline-plan`,
+                    userId: "AIDAOFFLINEPLAN",
+                };
             case "aws:index/getPartition:getPartition":
                 return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
             case "aws:ssm/getParameter:getParameter":
-                return { id: String(args.inputs.name), name: String(args.inputs.name), type: "String", value: `ami-${hash(`${region}/${String(args.inputs.name)}`)}`, version: 1, arn: `arn:aws:ssm:${region}::parameter${String(args.inputs.name)}` };
+                return {
+                    id: String(args.inputs.name),
+                    name: String(args.inputs.name),
+                    type: "String",
+                    value: `ami-${hash(`${region}/${String(args.inputs.name)}`)}`,
+                    version: 1,
+                    arn: `arn:aws:ssm:${region}::parameter${String(args.inputs.name)}`,
+                };
             case "aws:elb/getServiceAccount:getServiceAccount":
                 return { id: `elb-${region}`, arn: `arn:aws:iam::${hash(region, 12).replace(/[a-f]/g, "7")}:root` };
             case "aws:rds/getClusterSnapshot:getClusterSnapshot":
@@ -229,13 +498,18 @@ export class FakeAws implements pulumi.runtime.Mocks {
             case "aws:secretsmanager/getRandomPassword:getRandomPassword":
                 // Invokes run on every preview and update: a snapshot look-up fails once the copies expire, and a
                 // secret read needs secretsmanager:GetSecretValue and kms:Decrypt. The program must not make them.
-                throw new Error(`offline plan: the program calls invoke "${args.token}" on every preview and update; it must not (see components/auroraGlobal.ts)`);
+                throw new Error(
+                    `offline plan: the program calls invoke "${args.token}" on every preview and update; it must not (see components/auroraGlobal.ts)`,
+                );
             case "aws:rds/getClusters:getClusters": {
                 const ids = [...(this.opts.existingClusters?.[region] ?? [])];
                 return { id: region, clusterIdentifiers: ids, clusterArns: ids.map((c) => this.arn("rds", `cluster:${c}`, region)) };
             }
             case "aws:iam/getPolicyDocument:getPolicyDocument":
-                return { id: hash(JSON.stringify(args.inputs), 10), json: JSON.stringify({ Version: "2012-10-17", Statement: args.inputs.statements ?? [] }) };
+                return {
+                    id: hash(JSON.stringify(args.inputs), 10),
+                    json: JSON.stringify({ Version: "2012-10-17", Statement: args.inputs.statements ?? [] }),
+                };
             default:
                 throw new Error(`offline plan: the fake AWS layer does not answer invoke "${args.token}"; add it to tools/fakeAws.ts`);
         }

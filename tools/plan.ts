@@ -28,9 +28,19 @@ export function toJson(plan: StackPlan): Record<string, unknown> {
         ...rest,
         ...(preview ? { preview: true, stackReferences, dynamicChecks } : {}),
         resources: plan.resources.map((r) => ({
-            urn: r.urn, type: r.type, name: r.name, custom: r.custom, parent: r.parent, provider: r.provider,
-            dependencies: r.dependencies, propertyDependencies: r.propertyDependencies, inputs: r.inputs, outputs: r.outputs,
-            protect: r.protect, retainOnDelete: r.retainOnDelete, ignoreChanges: r.ignoreChanges,
+            urn: r.urn,
+            type: r.type,
+            name: r.name,
+            custom: r.custom,
+            parent: r.parent,
+            provider: r.provider,
+            dependencies: r.dependencies,
+            propertyDependencies: r.propertyDependencies,
+            inputs: r.inputs,
+            outputs: r.outputs,
+            protect: r.protect,
+            retainOnDelete: r.retainOnDelete,
+            ignoreChanges: r.ignoreChanges,
         })),
         outputs: plan.stackOutputs,
     };
@@ -51,12 +61,18 @@ export interface PlanEnvironment {
  * runCli maps to exit codes otherwise (UsageError/ConfigError → 2, CheckFailed and program failures → 1).
  */
 export async function runPlan(argv: readonly string[], env: PlanEnvironment = {}): Promise<number> {
-    const write = env.write ?? ((t: string) => { process.stdout.write(t); });
+    const write =
+        env.write ??
+        ((t: string) => {
+            process.stdout.write(t);
+        });
     const plan = env.planStacks ?? planStacks;
     const args = parseArgs(argv, ["--json", "--compare-strategies", "--preview"], ["--policy-config"]);
     const preview = args.flags.has("--preview");
     if (preview && args.flags.has("--compare-strategies")) {
-        throw new UsageError("--compare-strategies with --preview: the comparison rests on settings (sizes, intervals, schedules, routing), which are known before deployment, so a preview gives the same table; run --compare-strategies without --preview, or --preview with -c strategy=<name>");
+        throw new UsageError(
+            "--compare-strategies with --preview: the comparison rests on settings (sizes, intervals, schedules, routing), which are known before deployment, so a preview gives the same table; run --compare-strategies without --preview, or --preview with -c strategy=<name>",
+        );
     }
     const files = loadProjectFiles(PROJECT_DIR);
     if (args.flags.has("--compare-strategies")) return compareStrategies(files, args.overrides, write, plan);
@@ -71,24 +87,53 @@ export async function runPlan(argv: readonly string[], env: PlanEnvironment = {}
     }
 }
 
-async function planAndCheck(args: ParsedArgs, files: ProjectFiles, preview: boolean, write: (text: string) => void, plan: typeof planStacks, analyzerReady: PolicyAnalyzer | Promise<PolicyAnalyzer>): Promise<number> {
+async function planAndCheck(
+    args: ParsedArgs,
+    files: ProjectFiles,
+    preview: boolean,
+    write: (text: string) => void,
+    plan: typeof planStacks,
+    analyzerReady: PolicyAnalyzer | Promise<PolicyAnalyzer>,
+): Promise<number> {
     // Estimates need every stack of a pair, so every stack is planned; only the requested ones are printed.
-    const all = await plan({ files, overrides: args.overrides, preview }, args.stacks.length ? [...new Set([...args.stacks, ...Object.keys(files.stacks)])] : undefined);
+    const all = await plan(
+        { files, overrides: args.overrides, preview },
+        args.stacks.length ? [...new Set([...args.stacks, ...Object.keys(files.stacks)])] : undefined,
+    );
     const plans = args.stacks.length ? args.stacks.map((s) => all.find((p) => p.stack === s) as StackPlan) : all;
     const estimates = estimatePlans(all);
     const estimateOf = (stack: string) => estimates.stacks.find((e) => e.stack === stack)!;
-    const diagrams = writeDiagrams(path.join(PROJECT_DIR, "plan-out"), estimates.stacks.map((e) => ({ facts: e.facts, role: e.role })), all[0]?.strategy ?? "", plans.map((p) => p.stack));
+    const diagrams = writeDiagrams(
+        path.join(PROJECT_DIR, "plan-out"),
+        estimates.stacks.map((e) => ({ facts: e.facts, role: e.role })),
+        all[0]?.strategy ?? "",
+        plans.map((p) => p.stack),
+    );
     // A pair's check appears on both of its stacks; report it once.
-    const failed = [...new Set(plans.flatMap((p) => estimateOf(p.stack).targets.filter((t) => !t.ok).map((t) => t.message)))];
+    const failed = [
+        ...new Set(
+            plans.flatMap((p) =>
+                estimateOf(p.stack)
+                    .targets.filter((t) => !t.ok)
+                    .map((t) => t.message),
+            ),
+        ),
+    ];
     // The policy pack, run the way the engine runs it (tools/policyRunner.ts), once for all printed stacks.
     const policyReports = await runPolicies(plans, { policyConfigFile: args.values.get("--policy-config"), analyzer: await analyzerReady });
     const policiesOf = (stack: string) => policyReports.find((r) => r.stack === stack)!;
     if (args.flags.has("--json")) {
-        const docs = plans.map((p) => ({ ...toJson(p), estimates: estimatesJson(estimateOf(p.stack), estimates), policies: policiesJson(policiesOf(p.stack)) }));
+        const docs = plans.map((p) => ({
+            ...toJson(p),
+            estimates: estimatesJson(estimateOf(p.stack), estimates),
+            policies: policiesJson(policiesOf(p.stack)),
+        }));
         write(`${JSON.stringify(docs.length === 1 && args.stacks.length === 1 ? docs[0] : docs, null, 2)}\n`);
     } else {
         for (const plan of plans) {
-            write(`\n=== stack ${plan.stack} (${plan.region}): role ${plan.role}, strategy ${plan.strategy}${plan.preview ? " — PREVIEW (first pulumi preview: computed values [unknown])" : ""} ===\n`);
+            write(
+                `\n=== stack ${plan.stack} (${plan.region}): role ${plan.role}, strategy ${plan.strategy}${plan.preview ? " — PREVIEW (first pulumi preview: computed values [unknown])" : ""} ===\n`,
+            );
             write(`${renderTree(plan)}\n\n${renderSummary(plan)}\n`);
             if (plan.preview) write(`\n${renderOutputs(plan)}\n\n${renderPreviewFacts(plan)}\n`);
             write(`\n${renderEstimates(estimateOf(plan.stack), estimates)}\n`);
@@ -100,17 +145,25 @@ async function planAndCheck(args: ParsedArgs, files: ProjectFiles, preview: bool
         if (preview) write(`\n${PREVIEW_NOTICE}\n`);
     }
     const policyFailure = failureMessage(policyReports);
-    const failures = [...(failed.length ? [`estimates exceed their targets:\n${failed.map((f) => `  - ${f}`).join("\n")}`] : []), ...(policyFailure ? [policyFailure] : [])];
+    const failures = [
+        ...(failed.length ? [`estimates exceed their targets:\n${failed.map((f) => `  - ${f}`).join("\n")}`] : []),
+        ...(policyFailure ? [policyFailure] : []),
+    ];
     if (failures.length) throw new CheckFailed(failures.join("\n"));
     return 0;
 }
 
 function overridesOf(plan: StackPlan | undefined): Record<string, number> {
-    return ((plan?.config["securecart:estimates"] ?? {}) as Record<string, number>);
+    return (plan?.config["securecart:estimates"] ?? {}) as Record<string, number>;
 }
 
 /** `--compare-strategies`: plans the project under each strategy and prints one table, with the constants and prices behind it. */
-async function compareStrategies(files: ReturnType<typeof loadProjectFiles>, overrides: Override[], write: (text: string) => void, plan: typeof planStacks): Promise<number> {
+async function compareStrategies(
+    files: ReturnType<typeof loadProjectFiles>,
+    overrides: Override[],
+    write: (text: string) => void,
+    plan: typeof planStacks,
+): Promise<number> {
     const rows: CompareRow[] = [];
     let last: ProjectEstimate | undefined;
     let firstPlans: StackPlan[] = [];
@@ -120,9 +173,13 @@ async function compareStrategies(files: ReturnType<typeof loadProjectFiles>, ove
         if (!firstPlans.length) firstPlans = plans;
         rows.push(compareRow(strategy, last));
     }
-    write(`DR strategies compared for this project (recovery of the primary into the standby; unplanned RTO and RPO are for an unplanned failover):\n\n${renderCompare(rows)}\n\n`);
+    write(
+        `DR strategies compared for this project (recovery of the primary into the standby; unplanned RTO and RPO are for an unplanned failover):\n\n${renderCompare(rows)}\n\n`,
+    );
     if (last) write(`${renderBasis(last, overridesOf(firstPlans[0]))}\n\n`);
-    write(`Each figure follows from the planned resources' settings and the constants and prices above; run \`npm run plan -- -c strategy=<name>\` for a strategy's full timeline and cost lines.\n\n${OFFLINE_NOTICE}\n`);
+    write(
+        `Each figure follows from the planned resources' settings and the constants and prices above; run \`npm run plan -- -c strategy=<name>\` for a strategy's full timeline and cost lines.\n\n${OFFLINE_NOTICE}\n`,
+    );
     return 0;
 }
 

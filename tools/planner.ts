@@ -104,7 +104,8 @@ export function plainValue(v: unknown): unknown {
 export type DynamicProviderLoader = (text: string) => pulumi.dynamic.ResourceProvider;
 
 const containsUnknown = (v: unknown): boolean =>
-    v === UNKNOWN || (Array.isArray(v) ? v.some(containsUnknown) : v !== null && typeof v === "object" ? Object.values(v as object).some(containsUnknown) : false);
+    v === UNKNOWN ||
+    (Array.isArray(v) ? v.some(containsUnknown) : v !== null && typeof v === "object" ? Object.values(v as object).some(containsUnknown) : false);
 
 /**
  * A registration's inputs as the engine hands them to a dynamic provider that accepts neither secrets nor
@@ -128,7 +129,13 @@ export function engineInputs(v: unknown): unknown {
  * Calls a dynamic resource's provider `check({}, news)` (a create: no old inputs) the way the engine does,
  * loading the provider from the `__provider` text of `news`. Returns what was checked and the failures.
  */
-export async function checkDynamicResource(urn: string, type: string, name: string, news: Record<string, unknown>, load: DynamicProviderLoader = loadSerializedProvider): Promise<DynamicCheck> {
+export async function checkDynamicResource(
+    urn: string,
+    type: string,
+    name: string,
+    news: Record<string, unknown>,
+    load: DynamicProviderLoader = loadSerializedProvider,
+): Promise<DynamicCheck> {
     const provider = load(providerTextOf(news));
     const unknownInputs = Object.keys(news).filter((k) => containsUnknown(news[k]));
     const result = provider.check ? await provider.check({}, news) : { failures: [] };
@@ -138,11 +145,13 @@ export async function checkDynamicResource(urn: string, type: string, name: stri
 
 /** The engine's wording for a failed check: `<type> resource '<name>': property <p> value <v> has a problem: <reason>`. */
 function checkFailureMessage(c: DynamicCheck, news: Record<string, unknown>): string {
-    return c.failures.map((f) => {
-        const v = news[f.property];
-        const shown = v === UNKNOWN ? UNKNOWN_JSON : JSON.stringify(plainValue(v));
-        return `${c.type} resource '${c.name}': property ${f.property} value ${shown} has a problem: ${f.reason}`;
-    }).join("\n");
+    return c.failures
+        .map((f) => {
+            const v = news[f.property];
+            const shown = v === UNKNOWN ? UNKNOWN_JSON : JSON.stringify(plainValue(v));
+            return `${c.type} resource '${c.name}': property ${f.property} value ${shown} has a problem: ${f.reason}`;
+        })
+        .join("\n");
 }
 
 class RecordingMonitor {
@@ -151,8 +160,13 @@ class RecordingMonitor {
     readonly dynamicChecks: DynamicCheck[] = [];
     /** Failed dynamic checks, engine-worded: the plan fails with these after the program has run. */
     readonly checkFailures: string[] = [];
-    constructor(private readonly inner: any, private readonly region: string, private readonly stack: string, private readonly project: string,
-        private readonly loadProvider: DynamicProviderLoader = loadSerializedProvider) {}
+    constructor(
+        private readonly inner: any,
+        private readonly region: string,
+        private readonly stack: string,
+        private readonly project: string,
+        private readonly loadProvider: DynamicProviderLoader = loadSerializedProvider,
+    ) {}
 
     private urnOf(req: any): string {
         const parent: string = req.getParent() || "";
@@ -172,12 +186,19 @@ class RecordingMonitor {
             const news = engineInputs(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
             // A failure is recorded and fails the plan once the program has run (planOne): failing the RPC here
             // would surface only as an unhandled rejection inside the SDK, not as the engine's error.
-            checkDynamicResource(this.urnOf(req), type, req.getName(), news, this.loadProvider).then((c) => {
-                this.dynamicChecks.push(c);
-                if (c.failures.length) this.checkFailures.push(checkFailureMessage(c, news));
-            }, (e: unknown) => {
-                this.checkFailures.push(`${type} resource '${req.getName()}': its provider's check could not run: ${(e as Error)?.message ?? String(e)}`);
-            }).finally(() => this.register(req, callback));
+            checkDynamicResource(this.urnOf(req), type, req.getName(), news, this.loadProvider)
+                .then(
+                    (c) => {
+                        this.dynamicChecks.push(c);
+                        if (c.failures.length) this.checkFailures.push(checkFailureMessage(c, news));
+                    },
+                    (e: unknown) => {
+                        this.checkFailures.push(
+                            `${type} resource '${req.getName()}': its provider's check could not run: ${(e as Error)?.message ?? String(e)}`,
+                        );
+                    },
+                )
+                .finally(() => this.register(req, callback));
             return;
         }
         this.register(req, callback);
@@ -192,7 +213,9 @@ class RecordingMonitor {
                 let provider: string | null = req.getProvider() || null;
                 if (custom && !provider && type.startsWith("aws:")) provider = this.ensureDefaultProvider("aws");
                 const propDeps: Record<string, string[]> = {};
-                req.getPropertydependenciesMap().forEach((v: any, k: string) => { propDeps[k] = v.getUrnsList(); });
+                req.getPropertydependenciesMap().forEach((v: any, k: string) => {
+                    propDeps[k] = v.getUrnsList();
+                });
                 this.records.set(urn, {
                     urn,
                     type,
@@ -222,9 +245,21 @@ class RecordingMonitor {
             // The engine creates a default provider from the stack's `aws:*` config; record it the same way.
             const inputs = { region: this.region, version: AWS_PROVIDER_VERSION };
             this.records.set(urn, {
-                urn, type: `pulumi:providers:${pkg}`, name: urn.split("::").pop() as string, custom: true, parent: null, provider: null,
-                dependencies: [], propertyDependencies: {}, inputs, outputs: inputs, protect: false, retainOnDelete: false,
-                ignoreChanges: [], replaceOnChanges: [], deleteBeforeReplace: false,
+                urn,
+                type: `pulumi:providers:${pkg}`,
+                name: urn.split("::").pop() as string,
+                custom: true,
+                parent: null,
+                provider: null,
+                dependencies: [],
+                propertyDependencies: {},
+                inputs,
+                outputs: inputs,
+                protect: false,
+                retainOnDelete: false,
+                ignoreChanges: [],
+                replaceOnChanges: [],
+                deleteBeforeReplace: false,
             });
             this.order.push(urn);
         }
@@ -237,27 +272,42 @@ class RecordingMonitor {
         this.inner.registerResourceOutputs(req, callback);
     }
 
-    invoke(req: any, cb: any) { return this.inner.invoke(req, cb); }
+    invoke(req: any, cb: any) {
+        return this.inner.invoke(req, cb);
+    }
     /** Reads (e.g. a StackReference) are recorded too: they are part of the stack, with the read's outputs. */
     readResource(req: any, callback: (err: any, resp?: any) => void): void {
         this.inner.readResource(req, (err: any, resp: any) => {
             if (!err && resp) {
                 const urn: string = resp.getUrn();
                 this.records.set(urn, {
-                    urn, type: req.getType(), name: req.getName(), custom: true, parent: req.getParent() || null,
+                    urn,
+                    type: req.getType(),
+                    name: req.getName(),
+                    custom: true,
+                    parent: req.getParent() || null,
                     provider: req.getProvider() ? String(req.getProvider()).split("::").slice(0, 4).join("::") : null,
-                    dependencies: req.getDependenciesList(), propertyDependencies: {},
+                    dependencies: req.getDependenciesList(),
+                    propertyDependencies: {},
                     inputs: plainValue(req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
                     outputs: plainValue(resp.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
-                    protect: false, retainOnDelete: false, ignoreChanges: [], replaceOnChanges: [], deleteBeforeReplace: false,
+                    protect: false,
+                    retainOnDelete: false,
+                    ignoreChanges: [],
+                    replaceOnChanges: [],
+                    deleteBeforeReplace: false,
                 });
                 this.order.push(urn);
             }
             callback(err, resp);
         });
     }
-    supportsFeature(req: any, cb: any) { return this.inner.supportsFeature(req, cb); }
-    registerPackage(req: any, cb: any) { return this.inner.registerPackage(req, cb); }
+    supportsFeature(req: any, cb: any) {
+        return this.inner.supportsFeature(req, cb);
+    }
+    registerPackage(req: any, cb: any) {
+        return this.inner.registerPackage(req, cb);
+    }
 }
 
 /** Config values as the CLI hands them to a program: strings, with objects as JSON. */
@@ -320,7 +370,9 @@ async function planStacksNow(opts: PlanOptions, only?: readonly string[]): Promi
     // Default order: the home stack first, then the others in file order (the order a first deployment takes).
     const ordered = [...configs].sort((a, b) => Number(b.isHome) - Number(a.isHome));
     const wanted = only && only.length ? only : ordered.map((c) => c.stack);
-    for (const w of wanted) if (!configs.some((c) => c.stack === w)) throw new ConfigError([`--stack: got ${JSON.stringify(w)}; expected one of ${configs.map((c) => c.stack).join(", ")}`]);
+    for (const w of wanted)
+        if (!configs.some((c) => c.stack === w))
+            throw new ConfigError([`--stack: got ${JSON.stringify(w)}; expected one of ${configs.map((c) => c.stack).join(", ")}`]);
     // Home first: its outputs feed the other stacks' StackReferences. A stack the home stack reads before it is
     // planned here shows its deployed outputs (none on a first deployment).
     const outputsByRef: Record<string, Record<string, unknown>> = {};
@@ -341,19 +393,36 @@ async function planStacksNow(opts: PlanOptions, only?: readonly string[]): Promi
             plannedRefs.add(ref);
         }
         if (!wanted.includes(cfg.stack)) {
-            if (!preview) { outputsByRef[ref] = (await planOne(opts, cfg, outputsByRef, false, plannedRefs)).stackOutputs; plannedRefs.add(ref); }
+            if (!preview) {
+                outputsByRef[ref] = (await planOne(opts, cfg, outputsByRef, false, plannedRefs)).stackOutputs;
+                plannedRefs.add(ref);
+            }
             continue;
         }
         const plan = await planOne(opts, cfg, outputsByRef, preview, plannedRefs);
-        if (!preview) { outputsByRef[ref] = plan.stackOutputs; plannedRefs.add(ref); }
+        if (!preview) {
+            outputsByRef[ref] = plan.stackOutputs;
+            plannedRefs.add(ref);
+        }
         plans.set(cfg.stack, plan);
     }
     return wanted.map((w) => plans.get(w) as StackPlan);
 }
 
-async function planOne(opts: PlanOptions, cfg: StackConfig, stackOutputs: Record<string, Record<string, unknown>>, preview: boolean, plannedRefs: ReadonlySet<string>): Promise<StackPlan> {
+async function planOne(
+    opts: PlanOptions,
+    cfg: StackConfig,
+    stackOutputs: Record<string, Record<string, unknown>>,
+    preview: boolean,
+    plannedRefs: ReadonlySet<string>,
+): Promise<StackPlan> {
     const raw = mergeConfig(opts.files, cfg.stack, [...(opts.overrides ?? []), ...(opts.perStack?.[cfg.stack] ?? [])]);
-    await pulumi.runtime.setMocks(new FakeAws({ region: cfg.region, stackOutputs, preview, existingClusters: opts.deployed ? deployedClusters(opts.deployed) : undefined }), cfg.project, cfg.stack, preview);
+    await pulumi.runtime.setMocks(
+        new FakeAws({ region: cfg.region, stackOutputs, preview, existingClusters: opts.deployed ? deployedClusters(opts.deployed) : undefined }),
+        cfg.project,
+        cfg.stack,
+        preview,
+    );
     const store = state.getStore();
     const recorder = new RecordingMonitor(store.settings.monitor, cfg.region, cfg.stack, cfg.project, opts.loadDynamicProvider);
     store.settings.monitor = recorder;
@@ -375,15 +444,23 @@ async function planOne(opts: PlanOptions, cfg: StackConfig, stackOutputs: Record
         await settings.waitForRPCs();
     } catch (e) {
         // A failed provider check is the engine's error, not the program's: name the resource, property and reason.
-        if (recorder.checkFailures.length) throw new PlanError(`stack ${cfg.stack}: ${preview ? "preview" : "plan"} failed: ${recorder.checkFailures.join("\n")}`);
+        if (recorder.checkFailures.length)
+            throw new PlanError(`stack ${cfg.stack}: ${preview ? "preview" : "plan"} failed: ${recorder.checkFailures.join("\n")}`);
         const msg = (e as Error).message ?? String(e);
-        if (e instanceof pulumi.RunError && msg.startsWith("invalid configuration")) throw new ConfigError(msg.split("\n").slice(1).map((l) => l.replace(/^\s+- /, "")));
+        if (e instanceof pulumi.RunError && msg.startsWith("invalid configuration"))
+            throw new ConfigError(
+                msg
+                    .split("\n")
+                    .slice(1)
+                    .map((l) => l.replace(/^\s+- /, "")),
+            );
         throw new PlanError(`stack ${cfg.stack}: the program failed under the mock runtime: ${msg}`);
     } finally {
         Error.stackTraceLimit = stackTraceLimit;
     }
     // The engine fails the update on a failed check even when the program itself carried on.
-    if (recorder.checkFailures.length) throw new PlanError(`stack ${cfg.stack}: ${preview ? "preview" : "plan"} failed: ${recorder.checkFailures.join("\n")}`);
+    if (recorder.checkFailures.length)
+        throw new PlanError(`stack ${cfg.stack}: ${preview ? "preview" : "plan"} failed: ${recorder.checkFailures.join("\n")}`);
     const resources = recorder.order.map((u) => recorder.records.get(u) as PlannedResource);
     // In a dry run an unknown stack output resolves to undefined in the program's own view; the Stack
     // resource's registered outputs carry it as the sentinel ("[unknown]"), as the engine shows it.
@@ -402,7 +479,7 @@ async function planOne(opts: PlanOptions, cfg: StackConfig, stackOutputs: Record
         strategy: cfg.strategy,
         config: effectiveConfig(cfg),
         resources,
-        stackOutputs: preview && stackResource ? stackResource.outputs : plainValue(outputs) as Record<string, unknown>,
+        stackOutputs: preview && stackResource ? stackResource.outputs : (plainValue(outputs) as Record<string, unknown>),
         preview,
         stackReferences,
         dynamicChecks: recorder.dynamicChecks,

@@ -19,14 +19,21 @@ function resourceProblems(where: string, r: unknown): string[] {
     const p: string[] = [];
     const missing = REQUIRED_RESOURCE_KEYS.filter((k) => r[k] === undefined);
     if (missing.length) p.push(`${where}: missing ${missing.join(", ")}`);
-    for (const k of ["urn", "type", "name"] as const) if (r[k] !== undefined && (typeof r[k] !== "string" || r[k] === "")) p.push(`${where}.${k}: got ${JSON.stringify(r[k])}; expected a non-empty string`);
-    for (const k of ["inputs", "outputs"] as const) if (r[k] !== undefined && !isMap(r[k])) p.push(`${where}.${k}: got ${JSON.stringify(r[k])}; expected an object`);
-    for (const k of ["parent", "provider"] as const) if (r[k] !== undefined && r[k] !== null && typeof r[k] !== "string") p.push(`${where}.${k}: got ${JSON.stringify(r[k])}; expected a URN or null`);
-    for (const k of ["dependencies", "ignoreChanges"] as const) if (r[k] !== undefined && !isStringList(r[k])) p.push(`${where}.${k}: got ${JSON.stringify(r[k])}; expected a list of strings`);
+    for (const k of ["urn", "type", "name"] as const)
+        if (r[k] !== undefined && (typeof r[k] !== "string" || r[k] === ""))
+            p.push(`${where}.${k}: got ${JSON.stringify(r[k])}; expected a non-empty string`);
+    for (const k of ["inputs", "outputs"] as const)
+        if (r[k] !== undefined && !isMap(r[k])) p.push(`${where}.${k}: got ${JSON.stringify(r[k])}; expected an object`);
+    for (const k of ["parent", "provider"] as const)
+        if (r[k] !== undefined && r[k] !== null && typeof r[k] !== "string")
+            p.push(`${where}.${k}: got ${JSON.stringify(r[k])}; expected a URN or null`);
+    for (const k of ["dependencies", "ignoreChanges"] as const)
+        if (r[k] !== undefined && !isStringList(r[k])) p.push(`${where}.${k}: got ${JSON.stringify(r[k])}; expected a list of strings`);
     if (r.propertyDependencies !== undefined && !(isMap(r.propertyDependencies) && Object.values(r.propertyDependencies).every(isStringList))) {
         p.push(`${where}.propertyDependencies: expected an object of property → list of URNs`);
     }
-    if (r.protect !== undefined && typeof r.protect !== "boolean") p.push(`${where}.protect: got ${JSON.stringify(r.protect)}; expected true or false`);
+    if (r.protect !== undefined && typeof r.protect !== "boolean")
+        p.push(`${where}.protect: got ${JSON.stringify(r.protect)}; expected true or false`);
     return p;
 }
 
@@ -53,19 +60,33 @@ export function readPlanFile(file: string): PlanForPolicies[] {
     const seen = new Set<string>();
     docs.forEach((d, i) => {
         const where = Array.isArray(doc) ? `${file}[${i}]` : file;
-        if (!isMap(d)) { problems.push(`${where}: got ${JSON.stringify(d)?.slice(0, 60)}; expected a stack plan object (the output of \`npm run plan -- --json\`)`); return; }
-        for (const k of ["project", "stack"]) if (typeof d[k] !== "string" || d[k] === "") problems.push(`${where}.${k}: got ${JSON.stringify(d[k]) ?? "(missing)"}; expected a non-empty string`);
+        if (!isMap(d)) {
+            problems.push(
+                `${where}: got ${JSON.stringify(d)?.slice(0, 60)}; expected a stack plan object (the output of \`npm run plan -- --json\`)`,
+            );
+            return;
+        }
+        for (const k of ["project", "stack"])
+            if (typeof d[k] !== "string" || d[k] === "")
+                problems.push(`${where}.${k}: got ${JSON.stringify(d[k]) ?? "(missing)"}; expected a non-empty string`);
         if (typeof d.stack === "string") {
             if (seen.has(d.stack)) problems.push(`${where}.stack: got "${d.stack}" again; expected each stack once`);
             seen.add(d.stack);
         }
-        if (d.region !== undefined && typeof d.region !== "string") problems.push(`${where}.region: got ${JSON.stringify(d.region)}; expected a region name`);
-        if (d.config !== undefined && !isMap(d.config)) problems.push(`${where}.config: got ${JSON.stringify(d.config)}; expected an object of config keys`);
-        if (!Array.isArray(d.resources)) { problems.push(`${where}.resources: got ${JSON.stringify(d.resources) ?? "(missing)"}; expected an array of resources`); return; }
-        if (d.resources.length === 0) problems.push(`${where}.resources: got an empty list; expected the stack's planned resources (an empty plan checks nothing)`);
+        if (d.region !== undefined && typeof d.region !== "string")
+            problems.push(`${where}.region: got ${JSON.stringify(d.region)}; expected a region name`);
+        if (d.config !== undefined && !isMap(d.config))
+            problems.push(`${where}.config: got ${JSON.stringify(d.config)}; expected an object of config keys`);
+        if (!Array.isArray(d.resources)) {
+            problems.push(`${where}.resources: got ${JSON.stringify(d.resources) ?? "(missing)"}; expected an array of resources`);
+            return;
+        }
+        if (d.resources.length === 0)
+            problems.push(`${where}.resources: got an empty list; expected the stack's planned resources (an empty plan checks nothing)`);
         (d.resources as unknown[]).forEach((r, j) => problems.push(...resourceProblems(`${where}.resources[${j}]`, r)));
     });
-    if (problems.length) throw new UsageError(problems.slice(0, 20).join("\n") + (problems.length > 20 ? `\n... and ${problems.length - 20} more` : ""));
+    if (problems.length)
+        throw new UsageError(problems.slice(0, 20).join("\n") + (problems.length > 20 ? `\n... and ${problems.length - 20} more` : ""));
     return docs.map((d) => {
         const p = d as Record<string, unknown>;
         return {
@@ -91,10 +112,21 @@ export function readPlanFile(file: string): PlanForPolicies[] {
 }
 
 /** What `npm run policy:check` accepts. */
-export const POLICY_CHECK_ARGS: CliSpec = { flags: ["--json"], valueFlags: ["--policy-config"], stack: false, config: false, positionals: { name: "PLAN.json", min: 1, max: 1 } };
+export const POLICY_CHECK_ARGS: CliSpec = {
+    flags: ["--json"],
+    valueFlags: ["--policy-config"],
+    stack: false,
+    config: false,
+    positionals: { name: "PLAN.json", min: 1, max: 1 },
+};
 
 /** The `npm run policy:check` command on an argument list: exit code 0, or throws what runCli maps to 1 or 2. */
-export async function runPolicyCheck(argv: readonly string[], write: (text: string) => void = (t) => { process.stdout.write(t); }): Promise<number> {
+export async function runPolicyCheck(
+    argv: readonly string[],
+    write: (text: string) => void = (t) => {
+        process.stdout.write(t);
+    },
+): Promise<number> {
     const args = parseArgs(argv, POLICY_CHECK_ARGS);
     const plans = readPlanFile(args.positionals[0]);
     const reports = await runPolicies(plans, { policyConfigFile: args.values.get("--policy-config") });
@@ -110,4 +142,3 @@ export async function runPolicyCheck(argv: readonly string[], write: (text: stri
 }
 
 if (require.main === module) runCli(() => runPolicyCheck(process.argv.slice(2)));
-

@@ -78,20 +78,23 @@ export function readPolicyConfigFile(file: string): PolicyConfigFile {
     } catch (e) {
         throw new UsageError(`--policy-config: ${file} is not valid JSON: ${(e as Error).message}`);
     }
-    if (v === null || typeof v !== "object" || Array.isArray(v)) throw new UsageError(`--policy-config: ${file} must hold a JSON object of policy name → config`);
+    if (v === null || typeof v !== "object" || Array.isArray(v))
+        throw new UsageError(`--policy-config: ${file} must hold a JSON object of policy name → config`);
     return v as PolicyConfigFile;
 }
 
 function typeProblem(value: unknown, schema: Record<string, unknown>): string | undefined {
     const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? (schema.type as string[]) : [String(schema.type)];
-    const is = (t: string) => (t === "string" && typeof value === "string")
-        || (t === "boolean" && typeof value === "boolean")
-        || (t === "number" && typeof value === "number")
-        || (t === "integer" && Number.isInteger(value))
-        || (t === "array" && Array.isArray(value))
-        || (t === "object" && value !== null && typeof value === "object" && !Array.isArray(value))
-        || (t === "null" && value === null);
-    if (types.length && !types.some(is)) return `expected ${types.map((t) => (t === "integer" ? "an integer" : t === "array" || t === "object" ? `an ${t}` : t === "null" ? "null" : `a ${t}`)).join(" or ")}`;
+    const is = (t: string) =>
+        (t === "string" && typeof value === "string") ||
+        (t === "boolean" && typeof value === "boolean") ||
+        (t === "number" && typeof value === "number") ||
+        (t === "integer" && Number.isInteger(value)) ||
+        (t === "array" && Array.isArray(value)) ||
+        (t === "object" && value !== null && typeof value === "object" && !Array.isArray(value)) ||
+        (t === "null" && value === null);
+    if (types.length && !types.some(is))
+        return `expected ${types.map((t) => (t === "integer" ? "an integer" : t === "array" || t === "object" ? `an ${t}` : t === "null" ? "null" : `a ${t}`)).join(" or ")}`;
     if (typeof value === "number" && typeof schema.minimum === "number" && value < schema.minimum) return `expected at least ${schema.minimum}`;
     if (typeof value === "number" && typeof schema.maximum === "number" && value > schema.maximum) return `expected at most ${schema.maximum}`;
     if (Array.isArray(schema.enum) && !schema.enum.includes(value)) return `expected one of ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`;
@@ -154,7 +157,9 @@ export function resolvePolicyConfig(info: PackInfo, ...layers: Array<{ source: s
                 const schema = policy.configSchema?.properties?.[k];
                 if (!schema) {
                     const known = Object.keys(policy.configSchema?.properties ?? {});
-                    problems.push(`${source}: ${name}.${k}: unknown property; ${known.length ? `allowed: enforcementLevel, ${known.join(", ")}` : "this policy takes only enforcementLevel"}`);
+                    problems.push(
+                        `${source}: ${name}.${k}: unknown property; ${known.length ? `allowed: enforcementLevel, ${known.join(", ")}` : "this policy takes only enforcementLevel"}`,
+                    );
                     continue;
                 }
                 const p = typeProblem(x, schema);
@@ -165,7 +170,8 @@ export function resolvePolicyConfig(info: PackInfo, ...layers: Array<{ source: s
     }
     for (const p of info.policies) {
         for (const req of p.configSchema?.required ?? []) {
-            if (out[p.name].properties[req] === undefined) problems.push(`${p.name}.${req}: required by the policy's schema; set it in the policy config`);
+            if (out[p.name].properties[req] === undefined)
+                problems.push(`${p.name}.${req}: required by the policy's schema; set it in the policy config`);
         }
     }
     if (problems.length) throw new UsageError(`invalid policy config:\n${problems.join("\n")}`);

@@ -32,7 +32,7 @@ export interface PolicyRunOptions {
 /** Runs the pack over every plan, configured with the project facts, then the user's file. */
 export async function runPolicies(plans: readonly PlanForPolicies[], opts: PolicyRunOptions = {}): Promise<StackPolicyReport[]> {
     const userConfig = opts.policyConfigFile ? readPolicyConfigFile(opts.policyConfigFile) : undefined;
-    const analyzer = opts.analyzer ?? await PolicyAnalyzer.start();
+    const analyzer = opts.analyzer ?? (await PolicyAnalyzer.start());
     try {
         const info = await analyzer.info();
         const layers = [{ source: "project config", config: forPack(info, projectPolicyConfig(plans.map((p) => p.config ?? {}))) }];
@@ -66,7 +66,9 @@ export function mandatoryViolations(reports: readonly StackPolicyReport[]): Viol
 export function renderPolicyReport(r: StackPolicyReport): string {
     const lines: string[] = [];
     const counts = ORDER.map((l) => [l, r.violations.filter((v) => v.enforcementLevel === l).length] as const).filter(([, n]) => n > 0);
-    lines.push(`Policies: ${r.pack} on stack ${r.stack}${r.region ? ` (${r.region})` : ""}: ${counts.length ? counts.map(([l, n]) => `${n} ${l}`).join(", ") : "no violations"}`);
+    lines.push(
+        `Policies: ${r.pack} on stack ${r.stack}${r.region ? ` (${r.region})` : ""}: ${counts.length ? counts.map(([l, n]) => `${n} ${l}`).join(", ") : "no violations"}`,
+    );
     for (const level of ORDER) {
         const vs = r.violations.filter((v) => v.enforcementLevel === level);
         if (vs.length === 0) continue;
@@ -80,8 +82,14 @@ export function renderPolicyReport(r: StackPolicyReport): string {
 }
 
 /** The `"policies"` member of a stack's plan JSON. */
-export function policiesJson(r: StackPolicyReport): { pack: string; violations: Array<{ policy: string; enforcementLevel: string; urn: string; message: string }> } {
-    return { pack: r.pack, violations: r.violations.map((v) => ({ policy: v.policy, enforcementLevel: v.enforcementLevel, urn: v.urn, message: v.message })) };
+export function policiesJson(r: StackPolicyReport): {
+    pack: string;
+    violations: Array<{ policy: string; enforcementLevel: string; urn: string; message: string }>;
+} {
+    return {
+        pack: r.pack,
+        violations: r.violations.map((v) => ({ policy: v.policy, enforcementLevel: v.enforcementLevel, urn: v.urn, message: v.message })),
+    };
 }
 
 /** The one-line verdict CLIs print to stderr before exiting 1. */

@@ -28,9 +28,7 @@ import { ENGINE, SECRET_JSON, UNKNOWN_JSON } from "../src/plan/engineTypes";
 
 // The messages must come from the same google-protobuf module the generated code was built against.
 const protoRequire = createRequire(require.resolve("@pulumi/pulumi/proto/analyzer_pb"));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Struct } = protoRequire("google-protobuf/google/protobuf/struct_pb") as typeof import("google-protobuf/google/protobuf/struct_pb");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Empty } = protoRequire("google-protobuf/google/protobuf/empty_pb") as typeof import("google-protobuf/google/protobuf/empty_pb");
 
 export const POLICY_PACK_DIR = path.join(PROJECT_DIR, "policies");
@@ -165,7 +163,11 @@ export interface StartOptions {
 export class PolicyAnalyzer {
     private infoCache?: Promise<PackInfo>;
 
-    private constructor(private readonly child: ChildProcess, private readonly client: analyzerGrpc.AnalyzerClient, private readonly stderr: () => string) {}
+    private constructor(
+        private readonly child: ChildProcess,
+        private readonly client: analyzerGrpc.AnalyzerClient,
+        private readonly stderr: () => string,
+    ) {}
 
     static async start(opts: StartOptions = {}): Promise<PolicyAnalyzer> {
         const packDir = opts.packDir ?? POLICY_PACK_DIR;
@@ -175,11 +177,18 @@ export class PolicyAnalyzer {
         // the engine starts it.
         for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("TS_NODE_") && !k.startsWith("PULUMI_NODEJS_")) env[k] = v;
         const entry = opts.entry ?? (opts.packDir ? "." : POLICY_PACK_ENTRY);
-        if (entry !== "." && !fs.existsSync(entry)) throw new Error(`the policy pack is not compiled: no ${entry}; run \`node tools/build.js\` (npm test and npm run plan do)`);
-        const child = spawn(process.execPath, [runPolicyPack, "engine-address-unused", entry], { cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"] });
+        if (entry !== "." && !fs.existsSync(entry))
+            throw new Error(`the policy pack is not compiled: no ${entry}; run \`node tools/build.js\` (npm test and npm run plan do)`);
+        const child = spawn(process.execPath, [runPolicyPack, "engine-address-unused", entry], {
+            cwd: packDir,
+            env,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let out = "";
         let err = "";
-        child.stderr?.on("data", (d: Buffer) => { err += d.toString(); });
+        child.stderr?.on("data", (d: Buffer) => {
+            err += d.toString();
+        });
         const port = await new Promise<number>((resolve, reject) => {
             const timer = setTimeout(() => {
                 child.kill();
@@ -208,12 +217,20 @@ export class PolicyAnalyzer {
 
     /** GetAnalyzerInfo: the pack's name, version and policies with their levels and config schemas. */
     info(): Promise<PackInfo> {
-        this.infoCache ??= unary<InstanceType<typeof Empty>, analyzerPb.AnalyzerInfo>(this.client.getAnalyzerInfo.bind(this.client), new Empty()).then((ai) => ({
+        this.infoCache ??= unary<InstanceType<typeof Empty>, analyzerPb.AnalyzerInfo>(
+            this.client.getAnalyzerInfo.bind(this.client),
+            new Empty(),
+        ).then((ai) => ({
             name: ai.getName(),
             version: ai.getVersion(),
             policies: ai.getPoliciesList().map((p): PolicyInfo => {
                 const schema = p.getConfigschema();
-                const kind = p.getPolicyType() === analyzerPb.PolicyType.POLICY_TYPE_RESOURCE ? "resource" : p.getPolicyType() === analyzerPb.PolicyType.POLICY_TYPE_STACK ? "stack" : "unknown";
+                const kind =
+                    p.getPolicyType() === analyzerPb.PolicyType.POLICY_TYPE_RESOURCE
+                        ? "resource"
+                        : p.getPolicyType() === analyzerPb.PolicyType.POLICY_TYPE_STACK
+                          ? "stack"
+                          : "unknown";
                 return {
                     name: p.getName(),
                     description: p.getDescription(),
@@ -221,7 +238,12 @@ export class PolicyAnalyzer {
                     severity: SEVERITY_OF[p.getSeverity()],
                     kind,
                     remediationSteps: p.getRemediationSteps() || undefined,
-                    configSchema: schema ? { properties: (schema.getProperties()?.toJavaScript() ?? {}) as ConfigSchema["properties"], required: schema.getRequiredList() } : undefined,
+                    configSchema: schema
+                        ? {
+                              properties: (schema.getProperties()?.toJavaScript() ?? {}) as ConfigSchema["properties"],
+                              required: schema.getRequiredList(),
+                          }
+                        : undefined,
                 };
             }),
         }));
@@ -304,7 +326,10 @@ export class PolicyAnalyzer {
                 req.setOptions(options(r));
                 const pr = provider(r);
                 if (pr) req.setProvider(pr);
-                return { urn: r.urn, answer: unary<analyzerPb.AnalyzeRequest, analyzerPb.AnalyzeResponse>(this.client.analyze.bind(this.client), req) };
+                return {
+                    urn: r.urn,
+                    answer: unary<analyzerPb.AnalyzeRequest, analyzerPb.AnalyzeResponse>(this.client.analyze.bind(this.client), req),
+                };
             });
         // Every call is awaited before any failure is thrown, so none is left unobserved.
         const settled = await Promise.allSettled(answers.map((a) => a.answer));
@@ -315,25 +340,27 @@ export class PolicyAnalyzer {
 
         // AnalyzeStack: every resource's outputs with its parent, dependencies and property dependencies.
         const stackReq = new analyzerPb.AnalyzeStackRequest();
-        stackReq.setResourcesList(plan.resources.map((r) => {
-            const ar = new analyzerPb.AnalyzerResource();
-            ar.setType(r.type);
-            ar.setName(r.name);
-            ar.setUrn(r.urn);
-            ar.setProperties(struct(r.outputs));
-            ar.setOptions(options(r));
-            const pr = provider(r);
-            if (pr) ar.setProvider(pr);
-            if (r.parent) ar.setParent(r.parent);
-            ar.setDependenciesList([...r.dependencies]);
-            const deps = ar.getPropertydependenciesMap();
-            for (const [k, urns] of Object.entries(r.propertyDependencies)) {
-                const d = new analyzerPb.AnalyzerPropertyDependencies();
-                d.setUrnsList([...urns]);
-                deps.set(k, d);
-            }
-            return ar;
-        }));
+        stackReq.setResourcesList(
+            plan.resources.map((r) => {
+                const ar = new analyzerPb.AnalyzerResource();
+                ar.setType(r.type);
+                ar.setName(r.name);
+                ar.setUrn(r.urn);
+                ar.setProperties(struct(r.outputs));
+                ar.setOptions(options(r));
+                const pr = provider(r);
+                if (pr) ar.setProvider(pr);
+                if (r.parent) ar.setParent(r.parent);
+                ar.setDependenciesList([...r.dependencies]);
+                const deps = ar.getPropertydependenciesMap();
+                for (const [k, urns] of Object.entries(r.propertyDependencies)) {
+                    const d = new analyzerPb.AnalyzerPropertyDependencies();
+                    d.setUrnsList([...urns]);
+                    deps.set(k, d);
+                }
+                return ar;
+            }),
+        );
         collect(await unary(this.client.analyzeStack.bind(this.client), stackReq), stackUrn);
         return violations;
     }

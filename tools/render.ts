@@ -17,7 +17,10 @@ export const PREVIEW_NOTICE =
 export function showValue(v: unknown): string {
     if (v === UNKNOWN_JSON || v === SECRET_JSON) return v;
     if (Array.isArray(v)) return `[${v.map(showValue).join(", ")}]`;
-    if (v !== null && typeof v === "object") return `{ ${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${showValue(x)}`).join(", ")} }`;
+    if (v !== null && typeof v === "object")
+        return `{ ${Object.entries(v as Record<string, unknown>)
+            .map(([k, x]) => `${k}: ${showValue(x)}`)
+            .join(", ")} }`;
     return JSON.stringify(v);
 }
 
@@ -33,14 +36,19 @@ export function renderOutputs(plan: StackPlan): string {
 export function renderPreviewFacts(plan: StackPlan): string {
     const lines: string[] = [];
     for (const [ref, from] of Object.entries(plan.stackReferences)) {
-        const what = from === "deployed" ? "the DEPLOYED outputs of that stack (its normal offline plan, planned before this preview)"
-            : from === "before-this-run" ? "that stack's outputs before this run (not planned before this stack: none on a first deployment)"
-                : "that stack's planned outputs";
+        const what =
+            from === "deployed"
+                ? "the DEPLOYED outputs of that stack (its normal offline plan, planned before this preview)"
+                : from === "before-this-run"
+                  ? "that stack's outputs before this run (not planned before this stack: none on a first deployment)"
+                  : "that stack's planned outputs";
         lines.push(`StackReference ${ref}: ${what}`);
     }
     for (const c of plan.dynamicChecks) {
         const unknown = c.unknownInputs.length ? `unknown inputs ${c.unknownInputs.join(", ")} passed as the engine's sentinel` : "all inputs known";
-        lines.push(`Dynamic provider check: ${c.type.split(":").pop()} "${c.name}": check({}, news) with ${unknown}: ${c.failures.length ? `${c.failures.length} failure(s)` : "passed"}`);
+        lines.push(
+            `Dynamic provider check: ${c.type.split(":").pop()} "${c.name}": check({}, news) with ${unknown}: ${c.failures.length ? `${c.failures.length} failure(s)` : "passed"}`,
+        );
     }
     if (lines.length === 0) lines.push("No StackReference and no dynamic resource in this stack.");
     return lines.join("\n");
@@ -78,7 +86,11 @@ export function renderSummary(plan: StackPlan): string {
         const label = p ? `${p.type} ${p.name}` : "(stack)";
         byComponent.set(label, (byComponent.get(label) ?? 0) + 1);
     }
-    const table = (m: Map<string, number>) => [...m.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([k, v]) => `    ${String(v).padStart(4)}  ${k}`).join("\n");
+    const table = (m: Map<string, number>) =>
+        [...m.entries()]
+            .sort((a, b) => a[0].localeCompare(b[0]))
+            .map(([k, v]) => `    ${String(v).padStart(4)}  ${k}`)
+            .join("\n");
     return [
         `Resources: ${custom.length} to create (${plan.resources.length} including components, providers and the stack)`,
         `  by type:`,

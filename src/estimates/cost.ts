@@ -48,8 +48,24 @@ export const BILLABLE_TYPES: Readonly<Record<string, readonly PriceKey[]>> = {
     [T.ecsService]: ["fargateVcpuHour", "fargateGbHour"],
     [T.rdsCluster]: ["auroraStorageGbMonth", "auroraIoMillion", "auroraReplicatedWriteIoMillion", "secretMonth"],
     [T.clusterInstance]: ["auroraPostgresHour"],
-    [T.table]: ["dynamoWriteRequestMillion", "dynamoReadRequestMillion", "dynamoReplicatedWriteRequestMillion", "dynamoWcuHour", "dynamoRcuHour", "dynamoReplicatedWcuHour", "dynamoStorageGbMonth", "dynamoPitrGbMonth"],
-    [T.tableReplica]: ["dynamoReplicatedWriteRequestMillion", "dynamoReadRequestMillion", "dynamoReplicatedWcuHour", "dynamoRcuHour", "dynamoStorageGbMonth", "dynamoPitrGbMonth"],
+    [T.table]: [
+        "dynamoWriteRequestMillion",
+        "dynamoReadRequestMillion",
+        "dynamoReplicatedWriteRequestMillion",
+        "dynamoWcuHour",
+        "dynamoRcuHour",
+        "dynamoReplicatedWcuHour",
+        "dynamoStorageGbMonth",
+        "dynamoPitrGbMonth",
+    ],
+    [T.tableReplica]: [
+        "dynamoReplicatedWriteRequestMillion",
+        "dynamoReadRequestMillion",
+        "dynamoReplicatedWcuHour",
+        "dynamoRcuHour",
+        "dynamoStorageGbMonth",
+        "dynamoPitrGbMonth",
+    ],
     [T.backupVault]: ["backupAuroraGbMonth", "backupDynamoGbMonth"],
     [T.healthCheck]: ["route53HealthCheckMonth", "route53HealthCheckFeatureMonth"],
     [T.record]: ["route53RecordMonth"],
@@ -154,82 +170,237 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
         if (quantity === 0) return;
         const p = price === undefined ? null : price;
         if (p === null) unpriced.push(`${item}: no price in the sheet (${basis})`);
-        lines.push({ item, type, quantity: round2(quantity * 1000) / 1000, unit, unitPriceUsd: p, monthlyUsd: p === null ? null : round2(quantity * p), basis });
+        lines.push({
+            item,
+            type,
+            quantity: round2(quantity * 1000) / 1000,
+            unit,
+            unitPriceUsd: p,
+            monthlyUsd: p === null ? null : round2(quantity * p),
+            basis,
+        });
     };
-    const unknownTypes = [...new Set(view.resources.map((r) => r.type))].filter((t) => !isEngineType(t) && !(t in BILLABLE_TYPES) && !(t in FREE_TYPES)).sort();
+    const unknownTypes = [...new Set(view.resources.map((r) => r.type))]
+        .filter((t) => !isEngineType(t) && !(t in BILLABLE_TYPES) && !(t in FREE_TYPES))
+        .sort();
     const sheetInfo = { label: sheet.label, date: sheet.date, source: sheet.source };
     if (!prices) {
-        return { region: view.region, monthlyUsd: 0, lines, unpriced: [`the price sheet has no prices for region ${view.region}; it covers ${Object.keys(sheet.regions).join(", ")}`], unknownTypes, priceSheet: sheetInfo };
+        return {
+            region: view.region,
+            monthlyUsd: 0,
+            lines,
+            unpriced: [`the price sheet has no prices for region ${view.region}; it covers ${Object.keys(sheet.regions).join(", ")}`],
+            unknownTypes,
+            priceSheet: sheetInfo,
+        };
     }
 
     // Traffic-driven usage lands on the regions that take traffic, shared evenly between them.
     const all = [f, ...ctx.peers];
     const servingCount = all.filter(serves).length;
     const share = serves(f) ? 1 / Math.max(1, servingCount) : 0;
-    const shareText = share === 0 ? "this region takes no traffic" : `this region takes ${Math.round(share * 100)}% of traffic (${servingCount} serving region(s))`;
+    const shareText =
+        share === 0 ? "this region takes no traffic" : `this region takes ${Math.round(share * 100)}% of traffic (${servingCount} serving region(s))`;
 
     // --- network -----------------------------------------------------------------------------------------
     const nat = of(T.natGateway).length;
     add("NAT gateway hours", T.natGateway, nat * H, "gateway-hours", prices.natGatewayHour, `${nat} gateway(s) × ${cite(c, "hoursPerMonth")}`);
-    if (nat > 0) add("NAT gateway data processed", T.natGateway, v.natProcessedGbPerMonth * share, "GB", prices.natGatewayGb, `${cite(c, "natProcessedGbPerMonth")}; ${shareText}`);
+    if (nat > 0)
+        add(
+            "NAT gateway data processed",
+            T.natGateway,
+            v.natProcessedGbPerMonth * share,
+            "GB",
+            prices.natGatewayGb,
+            `${cite(c, "natProcessedGbPerMonth")}; ${shareText}`,
+        );
     const eips = of(T.eip).length;
     add("public IPv4 addresses (Elastic IPs)", T.eip, eips * H, "address-hours", prices.publicIpv4Hour, `${eips} address(es) × ${H} h`);
     const iface = of(T.vpcEndpoint).filter((r) => get(r, "vpcEndpointType") === "Interface");
     const ifaceAzs = iface.reduce((a, r) => a + Math.max(1, arr(get(r, "subnetIds")).length || 1), 0);
-    add("interface VPC endpoints", T.vpcEndpoint, ifaceAzs * H, "endpoint-AZ-hours", prices.vpcInterfaceEndpointHour, `${iface.length} interface endpoint(s) over ${ifaceAzs} AZ(s); gateway endpoints are free`);
+    add(
+        "interface VPC endpoints",
+        T.vpcEndpoint,
+        ifaceAzs * H,
+        "endpoint-AZ-hours",
+        prices.vpcInterfaceEndpointHour,
+        `${iface.length} interface endpoint(s) over ${ifaceAzs} AZ(s); gateway endpoints are free`,
+    );
 
     // --- web and application tiers -----------------------------------------------------------------------
     const albs = f.albs;
     add("Application Load Balancer hours", T.loadBalancer, albs * H, "ALB-hours", prices.albHour, `${albs} load balancer(s) × ${H} h`);
-    if (albs > 0) add("Application Load Balancer LCUs", T.loadBalancer, albs * v.albLcuPerHour * H * share, "LCU-hours", prices.albLcuHour, `${cite(c, "albLcuPerHour")}; ${shareText}`);
+    if (albs > 0)
+        add(
+            "Application Load Balancer LCUs",
+            T.loadBalancer,
+            albs * v.albLcuPerHour * H * share,
+            "LCU-hours",
+            prices.albLcuHour,
+            `${cite(c, "albLcuPerHour")}; ${shareText}`,
+        );
     for (const w of f.web) {
         const price = w.instanceType ? prices.ec2Hour[w.instanceType] : undefined;
-        add(`EC2 ${w.instanceType ?? "(unknown type)"} instances (${w.name})`, T.asg, w.desired * H, "instance-hours", price,
-            `desiredCapacity ${w.desired} (min ${w.min}, max ${w.max}) × ${H} h${w.instanceType ? "" : "; the launch template's instance type is not visible"}`);
+        add(
+            `EC2 ${w.instanceType ?? "(unknown type)"} instances (${w.name})`,
+            T.asg,
+            w.desired * H,
+            "instance-hours",
+            price,
+            `desiredCapacity ${w.desired} (min ${w.min}, max ${w.max}) × ${H} h${w.instanceType ? "" : "; the launch template's instance type is not visible"}`,
+        );
     }
     for (const s of f.services) {
-        if (!s.fargate) { unpriced.push(`ECS service ${s.name}: not a Fargate service; only Fargate is priced`); continue; }
-        if (s.vcpu === undefined || s.memoryGb === undefined) { unpriced.push(`ECS service ${s.name}: task size not visible`); continue; }
-        add(`Fargate vCPU (${s.name})`, T.ecsService, s.desired * s.vcpu * H, "vCPU-hours", prices.fargateVcpuHour, `desiredCount ${s.desired} × ${s.vcpu} vCPU × ${H} h`);
-        add(`Fargate memory (${s.name})`, T.ecsService, s.desired * s.memoryGb * H, "GB-hours", prices.fargateGbHour, `desiredCount ${s.desired} × ${s.memoryGb} GB × ${H} h`);
+        if (!s.fargate) {
+            unpriced.push(`ECS service ${s.name}: not a Fargate service; only Fargate is priced`);
+            continue;
+        }
+        if (s.vcpu === undefined || s.memoryGb === undefined) {
+            unpriced.push(`ECS service ${s.name}: task size not visible`);
+            continue;
+        }
+        add(
+            `Fargate vCPU (${s.name})`,
+            T.ecsService,
+            s.desired * s.vcpu * H,
+            "vCPU-hours",
+            prices.fargateVcpuHour,
+            `desiredCount ${s.desired} × ${s.vcpu} vCPU × ${H} h`,
+        );
+        add(
+            `Fargate memory (${s.name})`,
+            T.ecsService,
+            s.desired * s.memoryGb * H,
+            "GB-hours",
+            prices.fargateGbHour,
+            `desiredCount ${s.desired} × ${s.memoryGb} GB × ${H} h`,
+        );
     }
 
     // --- Aurora ------------------------------------------------------------------------------------------
     for (const a of f.aurora) {
         const byClass = new Map<string, number>();
         for (const k of a.instanceClasses) byClass.set(k, (byClass.get(k) ?? 0) + 1);
-        for (const [k, n] of byClass) add(`Aurora ${k} instances (${a.name})`, T.clusterInstance, n * H, "instance-hours", prices.auroraPostgresHour[k], `${n} instance(s) × ${H} h`);
-        add(`Aurora storage (${a.name})`, T.rdsCluster, v.auroraStorageGb, "GB-months", prices.auroraStorageGbMonth, `${cite(c, "auroraStorageGb")}; every region of a global database stores a full copy`);
+        for (const [k, n] of byClass)
+            add(
+                `Aurora ${k} instances (${a.name})`,
+                T.clusterInstance,
+                n * H,
+                "instance-hours",
+                prices.auroraPostgresHour[k],
+                `${n} instance(s) × ${H} h`,
+            );
+        add(
+            `Aurora storage (${a.name})`,
+            T.rdsCluster,
+            v.auroraStorageGb,
+            "GB-months",
+            prices.auroraStorageGbMonth,
+            `${cite(c, "auroraStorageGb")}; every region of a global database stores a full copy`,
+        );
         const isSecondary = !a.writer;
         if (a.ioOptimized) unpriced.push(`Aurora ${a.name}: I/O-Optimized storage is not in the sheet; Standard prices are used and I/O is left out`);
-        else if (isSecondary) add(`Aurora replicated write I/O (${a.name})`, T.rdsCluster, v.auroraReplicatedWriteIoMillionsPerMonth, "million I/Os", prices.auroraReplicatedWriteIoMillion, `secondary of the global database: ${cite(c, "auroraReplicatedWriteIoMillionsPerMonth")}`);
-        else add(`Aurora I/O (${a.name})`, T.rdsCluster, v.auroraIoMillionsPerMonth, "million I/Os", prices.auroraIoMillion, `writer cluster: ${cite(c, "auroraIoMillionsPerMonth")}`);
-        if (a.managedSecret) add(`RDS-managed master secret (${a.name})`, T.rdsCluster, 1, "secret-months", prices.secretMonth, "manageMasterUserPassword: Secrets Manager bills the secret");
+        else if (isSecondary)
+            add(
+                `Aurora replicated write I/O (${a.name})`,
+                T.rdsCluster,
+                v.auroraReplicatedWriteIoMillionsPerMonth,
+                "million I/Os",
+                prices.auroraReplicatedWriteIoMillion,
+                `secondary of the global database: ${cite(c, "auroraReplicatedWriteIoMillionsPerMonth")}`,
+            );
+        else
+            add(
+                `Aurora I/O (${a.name})`,
+                T.rdsCluster,
+                v.auroraIoMillionsPerMonth,
+                "million I/Os",
+                prices.auroraIoMillion,
+                `writer cluster: ${cite(c, "auroraIoMillionsPerMonth")}`,
+            );
+        if (a.managedSecret)
+            add(
+                `RDS-managed master secret (${a.name})`,
+                T.rdsCluster,
+                1,
+                "secret-months",
+                prices.secretMonth,
+                "manageMasterUserPassword: Secrets Manager bills the secret",
+            );
     }
 
     // --- DynamoDB ----------------------------------------------------------------------------------------
     const peerReplicas = ctx.peers.flatMap((p) => p.replicas);
     for (const t of f.tables) {
-        const global = t.inlineReplicaRegions.length > 0 || peerReplicas.some((r) => (r.globalTableArn !== undefined && r.globalTableArn === t.arn) || (r.globalTableArn ?? "").endsWith(`/${t.name}`));
+        const global =
+            t.inlineReplicaRegions.length > 0 ||
+            peerReplicas.some(
+                (r) => (r.globalTableArn !== undefined && r.globalTableArn === t.arn) || (r.globalTableArn ?? "").endsWith(`/${t.name}`),
+            );
         dynamoLines(t.name, T.table, global, t.provisioned, t.readCapacity, t.writeCapacity, t.pitr, `table ${t.name}`);
     }
     for (const r of f.replicas) {
-        const base = ctx.peers.flatMap((p) => p.tables).find((t) => (r.globalTableArn !== undefined && r.globalTableArn === t.arn) || (r.globalTableArn ?? "").endsWith(`/${t.name}`));
-        dynamoLines(base?.name ?? r.name, T.tableReplica, true, base?.provisioned ?? false, base?.readCapacity ?? 0, base?.writeCapacity ?? 0, r.pitr,
-            base ? `replica of table ${base.name}` : `replica ${r.name} (its table is not visible: priced as on-demand)`);
+        const base = ctx.peers
+            .flatMap((p) => p.tables)
+            .find((t) => (r.globalTableArn !== undefined && r.globalTableArn === t.arn) || (r.globalTableArn ?? "").endsWith(`/${t.name}`));
+        dynamoLines(
+            base?.name ?? r.name,
+            T.tableReplica,
+            true,
+            base?.provisioned ?? false,
+            base?.readCapacity ?? 0,
+            base?.writeCapacity ?? 0,
+            r.pitr,
+            base ? `replica of table ${base.name}` : `replica ${r.name} (its table is not visible: priced as on-demand)`,
+        );
     }
     function dynamoLines(name: string, type: string, global: boolean, provisioned: boolean, rcu: number, wcu: number, pitr: boolean, what: string) {
         const p = prices as RegionPrices;
         if (provisioned) {
-            add(`DynamoDB ${global ? "replicated " : ""}WCU (${name})`, type, wcu * H, "WCU-hours", global ? p.dynamoReplicatedWcuHour : p.dynamoWcuHour, `${what}: writeCapacity ${wcu} × ${H} h${global ? "; a global table's writes are billed as replicated WCUs in every region" : ""}`);
+            add(
+                `DynamoDB ${global ? "replicated " : ""}WCU (${name})`,
+                type,
+                wcu * H,
+                "WCU-hours",
+                global ? p.dynamoReplicatedWcuHour : p.dynamoWcuHour,
+                `${what}: writeCapacity ${wcu} × ${H} h${global ? "; a global table's writes are billed as replicated WCUs in every region" : ""}`,
+            );
             add(`DynamoDB RCU (${name})`, type, rcu * H, "RCU-hours", p.dynamoRcuHour, `${what}: readCapacity ${rcu} × ${H} h`);
         } else {
-            add(`DynamoDB ${global ? "replicated " : ""}writes (${name})`, type, v.dynamoWriteMillionsPerMonth, "million write units", global ? p.dynamoReplicatedWriteRequestMillion : p.dynamoWriteRequestMillion,
-                `${what}, on-demand: ${cite(c, "dynamoWriteMillionsPerMonth")}${global ? "; every region of a global table is billed for every write" : ""}`);
-            add(`DynamoDB reads (${name})`, type, v.dynamoReadMillionsPerMonth * share, "million read units", p.dynamoReadRequestMillion, `${what}, on-demand: ${cite(c, "dynamoReadMillionsPerMonth")}; ${shareText}`);
+            add(
+                `DynamoDB ${global ? "replicated " : ""}writes (${name})`,
+                type,
+                v.dynamoWriteMillionsPerMonth,
+                "million write units",
+                global ? p.dynamoReplicatedWriteRequestMillion : p.dynamoWriteRequestMillion,
+                `${what}, on-demand: ${cite(c, "dynamoWriteMillionsPerMonth")}${global ? "; every region of a global table is billed for every write" : ""}`,
+            );
+            add(
+                `DynamoDB reads (${name})`,
+                type,
+                v.dynamoReadMillionsPerMonth * share,
+                "million read units",
+                p.dynamoReadRequestMillion,
+                `${what}, on-demand: ${cite(c, "dynamoReadMillionsPerMonth")}; ${shareText}`,
+            );
         }
-        add(`DynamoDB storage (${name})`, type, v.dynamoStorageGbPerTable, "GB-months", p.dynamoStorageGbMonth, `${what}: ${cite(c, "dynamoStorageGbPerTable")}`);
-        if (pitr) add(`DynamoDB point-in-time recovery (${name})`, type, v.dynamoStorageGbPerTable, "GB-months", p.dynamoPitrGbMonth, `${what}: PITR enabled, priced on the table size`);
+        add(
+            `DynamoDB storage (${name})`,
+            type,
+            v.dynamoStorageGbPerTable,
+            "GB-months",
+            p.dynamoStorageGbMonth,
+            `${what}: ${cite(c, "dynamoStorageGbPerTable")}`,
+        );
+        if (pitr)
+            add(
+                `DynamoDB point-in-time recovery (${name})`,
+                type,
+                v.dynamoStorageGbPerTable,
+                "GB-months",
+                p.dynamoPitrGbMonth,
+                `${what}: PITR enabled, priced on the table size`,
+            );
     }
 
     // --- backups -----------------------------------------------------------------------------------------
@@ -239,43 +410,129 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
         // Blend the two backup storage prices by the sizes of what is backed up.
         const auroraGb = v.auroraStorageGb;
         const dynamoGb = v.dynamoStorageGbPerTable * Math.max(f.tables.length, ...ctx.peers.map((p) => p.tables.length), 0);
-        const blended = auroraGb + dynamoGb > 0 ? (auroraGb * prices.backupAuroraGbMonth + dynamoGb * prices.backupDynamoGbMonth) / (auroraGb + dynamoGb) : prices.backupAuroraGbMonth;
-        if (receives) add("AWS Backup storage", T.backupVault, v.backupStorageGb, "GB-months", Math.round(blended * 10000) / 10000,
-            `${cite(c, "backupStorageGb")} in ${vaults.length} vault(s); price blended by size: Aurora ${auroraGb} GB, DynamoDB ${dynamoGb} GB`);
-        else lines.push({ item: "AWS Backup vault", type: T.backupVault, quantity: vaults.length, unit: "vaults", unitPriceUsd: 0, monthlyUsd: 0, basis: "no backup rule writes to or copies into this region's vault" });
+        const blended =
+            auroraGb + dynamoGb > 0
+                ? (auroraGb * prices.backupAuroraGbMonth + dynamoGb * prices.backupDynamoGbMonth) / (auroraGb + dynamoGb)
+                : prices.backupAuroraGbMonth;
+        if (receives)
+            add(
+                "AWS Backup storage",
+                T.backupVault,
+                v.backupStorageGb,
+                "GB-months",
+                Math.round(blended * 10000) / 10000,
+                `${cite(c, "backupStorageGb")} in ${vaults.length} vault(s); price blended by size: Aurora ${auroraGb} GB, DynamoDB ${dynamoGb} GB`,
+            );
+        else
+            lines.push({
+                item: "AWS Backup vault",
+                type: T.backupVault,
+                quantity: vaults.length,
+                unit: "vaults",
+                unitPriceUsd: 0,
+                monthlyUsd: 0,
+                basis: "no backup rule writes to or copies into this region's vault",
+            });
     }
 
     // --- DNS and recovery control ------------------------------------------------------------------------
     for (const h of f.healthChecks) {
         const type = h.protocol ?? "";
-        add(`Route 53 health check (${h.name})`, T.healthCheck, 1, "check-months", prices.route53HealthCheckMonth, `${type || "endpoint"} health check on an AWS endpoint${type === "RECOVERY_CONTROL" ? " (assumed priced as a basic check)" : ""}`);
-        if (h.features.length) add(`Route 53 health check features (${h.name})`, T.healthCheck, h.features.length, "feature-months", prices.route53HealthCheckFeatureMonth, h.features.join(", "));
+        add(
+            `Route 53 health check (${h.name})`,
+            T.healthCheck,
+            1,
+            "check-months",
+            prices.route53HealthCheckMonth,
+            `${type || "endpoint"} health check on an AWS endpoint${type === "RECOVERY_CONTROL" ? " (assumed priced as a basic check)" : ""}`,
+        );
+        if (h.features.length)
+            add(
+                `Route 53 health check features (${h.name})`,
+                T.healthCheck,
+                h.features.length,
+                "feature-months",
+                prices.route53HealthCheckFeatureMonth,
+                h.features.join(", "),
+            );
     }
     const records = of(T.record).length;
-    if (records > 0) lines.push({ item: "Route 53 records", type: T.record, quantity: records, unit: "records", unitPriceUsd: prices.route53RecordMonth, monthlyUsd: round2(records * prices.route53RecordMonth), basis: "records are included in the hosted zone's fee; queries to alias records of AWS resources are free" });
+    if (records > 0)
+        lines.push({
+            item: "Route 53 records",
+            type: T.record,
+            quantity: records,
+            unit: "records",
+            unitPriceUsd: prices.route53RecordMonth,
+            monthlyUsd: round2(records * prices.route53RecordMonth),
+            basis: "records are included in the hosted zone's fee; queries to alias records of AWS resources are free",
+        });
     const arc = f.arcClusters;
-    add("ARC cluster hours", T.arcCluster, arc * H, "cluster-hours", prices.arcClusterHour, `${arc} Application Recovery Controller cluster(s) × ${H} h`);
+    add(
+        "ARC cluster hours",
+        T.arcCluster,
+        arc * H,
+        "cluster-hours",
+        prices.arcClusterHour,
+        `${arc} Application Recovery Controller cluster(s) × ${H} h`,
+    );
 
     // --- keys, logs, alarms, secrets, registries, buckets ----------------------------------------------
     const keys = of(T.kmsKey).length + of(T.kmsReplicaKey).length;
-    add("KMS customer managed keys", T.kmsKey, keys, "key-months", prices.kmsKeyMonth, `${keys} key(s), multi-Region replicas included; requests left out`);
+    add(
+        "KMS customer managed keys",
+        T.kmsKey,
+        keys,
+        "key-months",
+        prices.kmsKeyMonth,
+        `${keys} key(s), multi-Region replicas included; requests left out`,
+    );
     const alarms = of(T.metricAlarm).length;
     add("CloudWatch alarms", T.metricAlarm, alarms, "alarm-months", prices.cloudwatchAlarmMonth, `${alarms} standard-resolution alarm(s)`);
     const logGroups = of(T.logGroup).length;
-    add("CloudWatch Logs ingestion", T.logGroup, logGroups * v.logsIngestGbPerMonthPerGroup, "GB", prices.logsIngestGb, `${logGroups} log group(s) × ${cite(c, "logsIngestGbPerMonthPerGroup")}; storage left out`);
+    add(
+        "CloudWatch Logs ingestion",
+        T.logGroup,
+        logGroups * v.logsIngestGbPerMonthPerGroup,
+        "GB",
+        prices.logsIngestGb,
+        `${logGroups} log group(s) × ${cite(c, "logsIngestGbPerMonthPerGroup")}; storage left out`,
+    );
     const secrets = of(T.secret).length;
     add("Secrets Manager secrets", T.secret, secrets, "secret-months", prices.secretMonth, `${secrets} secret(s)`);
     const repos = of(T.ecrRepository).length;
-    add("ECR storage", T.ecrRepository, repos * v.ecrStorageGbPerRepository, "GB-months", prices.ecrStorageGbMonth, `${repos} repositor(ies) × ${cite(c, "ecrStorageGbPerRepository")}`);
+    add(
+        "ECR storage",
+        T.ecrRepository,
+        repos * v.ecrStorageGbPerRepository,
+        "GB-months",
+        prices.ecrStorageGbMonth,
+        `${repos} repositor(ies) × ${cite(c, "ecrStorageGbPerRepository")}`,
+    );
     const buckets = of(T.bucket).length + of(T.bucketV2).length;
-    add("S3 storage", T.bucketV2, buckets * v.s3StorageGbPerBucket, "GB-months", prices.s3StandardGbMonth, `${buckets} bucket(s) × ${cite(c, "s3StorageGbPerBucket")}`);
+    add(
+        "S3 storage",
+        T.bucketV2,
+        buckets * v.s3StorageGbPerBucket,
+        "GB-months",
+        prices.s3StandardGbMonth,
+        `${buckets} bucket(s) × ${cite(c, "s3StorageGbPerBucket")}`,
+    );
 
     // --- inter-region transfer: from a region that holds data to each peer that receives a copy -----------
     const holdsData = f.aurora.some((a) => a.writer) || f.tables.length > 0 || f.backupRules.length > 0;
     if (holdsData) {
-        const receivers = ctx.peers.filter((p) => p.aurora.some((a) => !a.writer) || p.replicas.length > 0 || f.backupRules.some((r) => r.copyRegions.includes(p.region)));
-        add("inter-region data transfer", "transfer", receivers.length * v.interRegionTransferGbPerMonth, "GB", prices.interRegionTransferGb,
-            `to ${receivers.length} region(s) holding replicas or backup copies (${receivers.map((p) => p.region).join(", ") || "none"}): ${cite(c, "interRegionTransferGbPerMonth")} each`);
+        const receivers = ctx.peers.filter(
+            (p) => p.aurora.some((a) => !a.writer) || p.replicas.length > 0 || f.backupRules.some((r) => r.copyRegions.includes(p.region)),
+        );
+        add(
+            "inter-region data transfer",
+            "transfer",
+            receivers.length * v.interRegionTransferGbPerMonth,
+            "GB",
+            prices.interRegionTransferGb,
+            `to ${receivers.length} region(s) holding replicas or backup copies (${receivers.map((p) => p.region).join(", ") || "none"}): ${cite(c, "interRegionTransferGbPerMonth")} each`,
+        );
     }
 
     const monthly = round2(lines.reduce((a, l) => a + (l.monthlyUsd ?? 0), 0));

@@ -63,12 +63,16 @@ export function checkTargets(pair: PairEstimate, t: Targets): TargetCheck[] {
         const dom = tl.dominant ? `dominated by ${tl.dominant.step} (${formatDuration(tl.dominant.seconds)}: ${tl.dominant.detail})` : "";
         const ok = est !== null && est <= target;
         out.push({
-            target: "rtoTarget", targetSeconds: target, estimateSeconds: est, ok,
-            message: est === null
-                ? `RTO (unplanned failover, ${where}) cannot be estimated, so rtoTarget ${formatDuration(target)} cannot be shown to hold: ${unknownReasons(tl).join("; ")}`
-                : ok
-                    ? `RTO (unplanned failover, ${where}) estimate ${formatDuration(est)} is within rtoTarget ${formatDuration(target)}`
-                    : `RTO (unplanned failover, ${where}) estimate ${formatDuration(est)} exceeds rtoTarget ${formatDuration(target)}: ${dom}`,
+            target: "rtoTarget",
+            targetSeconds: target,
+            estimateSeconds: est,
+            ok,
+            message:
+                est === null
+                    ? `RTO (unplanned failover, ${where}) cannot be estimated, so rtoTarget ${formatDuration(target)} cannot be shown to hold: ${unknownReasons(tl).join("; ")}`
+                    : ok
+                      ? `RTO (unplanned failover, ${where}) estimate ${formatDuration(est)} is within rtoTarget ${formatDuration(target)}`
+                      : `RTO (unplanned failover, ${where}) estimate ${formatDuration(est)} exceeds rtoTarget ${formatDuration(target)}: ${dom}`,
         });
     }
     if (t.rpoTargetSeconds !== undefined) {
@@ -77,19 +81,26 @@ export function checkTargets(pair: PairEstimate, t: Targets): TargetCheck[] {
         const ok = est !== null && est <= target;
         const worst = pair.rpo.stores.find((x) => x.store === pair.rpo.dominant);
         out.push({
-            target: "rpoTarget", targetSeconds: target, estimateSeconds: est, ok,
-            message: est === null
-                ? `RPO (${where}) cannot be estimated, so rpoTarget ${formatDuration(target)} cannot be shown to hold: ${pair.rpo.restsOn.join("; ")}`
-                : ok
-                    ? `RPO (${where}) estimate ${formatDuration(est)} is within rpoTarget ${formatDuration(target)}`
-                    : `RPO (${where}) estimate ${formatDuration(est)} exceeds rpoTarget ${formatDuration(target)}: dominated by ${pair.rpo.dominant} (${worst?.mode}: ${worst?.restsOn.join("; ")})`,
+            target: "rpoTarget",
+            targetSeconds: target,
+            estimateSeconds: est,
+            ok,
+            message:
+                est === null
+                    ? `RPO (${where}) cannot be estimated, so rpoTarget ${formatDuration(target)} cannot be shown to hold: ${pair.rpo.restsOn.join("; ")}`
+                    : ok
+                      ? `RPO (${where}) estimate ${formatDuration(est)} is within rpoTarget ${formatDuration(target)}`
+                      : `RPO (${where}) estimate ${formatDuration(est)} exceeds rpoTarget ${formatDuration(target)}: dominated by ${pair.rpo.dominant} (${worst?.mode}: ${worst?.restsOn.join("; ")})`,
         });
     }
     return out;
 }
 
 export function unknownReasons(tl: Timeline): string[] {
-    return tl.phases.flat().filter((s) => s.seconds === null).map((s) => `${s.name}: ${s.unknown}`);
+    return tl.phases
+        .flat()
+        .filter((s) => s.seconds === null)
+        .map((s) => `${s.name}: ${s.unknown}`);
 }
 
 /** One stack of a project as the estimator takes it. */
@@ -135,7 +146,9 @@ export function estimateProject(inputs: readonly StackInput[], sheet: PriceSheet
             pairs.push(estimatePair(facts.get(primary.stack)!, facts.get(s.stack)!, consts.get(s.stack)!));
         }
     }
-    const best = pairs.length ? pairs.reduce((a, b) => ((b.rto.unplanned.seconds ?? Infinity) < (a.rto.unplanned.seconds ?? Infinity) ? b : a)) : undefined;
+    const best = pairs.length
+        ? pairs.reduce((a, b) => ((b.rto.unplanned.seconds ?? Infinity) < (a.rto.unplanned.seconds ?? Infinity) ? b : a))
+        : undefined;
     const stacks = inputs.map((i): StackEstimate => {
         const f = facts.get(i.stack)!;
         const peers = inputs.filter((x) => x.stack !== i.stack).map((x) => facts.get(x.stack)!);

@@ -30,23 +30,53 @@ export interface BackupPath {
  */
 export function backupPath(p: StackFacts, s: StackFacts, storeArn: string | undefined, storeLabel: string, storeUrn?: string): BackupPath {
     const rules = p.backupRules.filter((r) => r.copyRegions.includes(s.region));
-    if (p.backupRules.length === 0) return { intervalSeconds: null, restsOn: [`no AWS Backup plan planned in stack ${p.stack}: ${storeLabel} has no copy in ${s.region}`] };
+    if (p.backupRules.length === 0)
+        return { intervalSeconds: null, restsOn: [`no AWS Backup plan planned in stack ${p.stack}: ${storeLabel} has no copy in ${s.region}`] };
     const pendingCopies = p.backupRules.filter((r) => (r.unknownCopyDestinations ?? 0) > 0);
     if (pendingCopies.length) {
-        return { intervalSeconds: null, restsOn: [`backup rule(s) ${pendingCopies.map((r) => `"${r.rule}" of ${r.plan}`).join(", ")} in stack ${p.stack} copy to a vault whose ARN is unknown until deployment: whether ${storeLabel} has a copy in ${s.region}, and how often, is not known`] };
+        return {
+            intervalSeconds: null,
+            restsOn: [
+                `backup rule(s) ${pendingCopies.map((r) => `"${r.rule}" of ${r.plan}`).join(", ")} in stack ${p.stack} copy to a vault whose ARN is unknown until deployment: whether ${storeLabel} has a copy in ${s.region}, and how often, is not known`,
+            ],
+        };
     }
-    if (rules.length === 0) return { intervalSeconds: null, restsOn: [`no backup rule in stack ${p.stack} copies to a vault in ${s.region}: ${storeLabel} has no copy there`] };
-    if (p.backupSelected === undefined) return { intervalSeconds: null, restsOn: [`no backup selection in stack ${p.stack}: the plan backs up nothing, so ${storeLabel} has no copy in ${s.region}`] };
-    const covers = (sel: readonly string[]) => sel.includes("*") || (storeArn === undefined && storeUrn === undefined) || (storeArn !== undefined && sel.includes(storeArn))
-        || (storeUrn !== undefined && sel.includes(storeUrn)) || sel.includes(UNKNOWN_JSON);
+    if (rules.length === 0)
+        return {
+            intervalSeconds: null,
+            restsOn: [`no backup rule in stack ${p.stack} copies to a vault in ${s.region}: ${storeLabel} has no copy there`],
+        };
+    if (p.backupSelected === undefined)
+        return {
+            intervalSeconds: null,
+            restsOn: [`no backup selection in stack ${p.stack}: the plan backs up nothing, so ${storeLabel} has no copy in ${s.region}`],
+        };
+    const covers = (sel: readonly string[]) =>
+        sel.includes("*") ||
+        (storeArn === undefined && storeUrn === undefined) ||
+        (storeArn !== undefined && sel.includes(storeArn)) ||
+        (storeUrn !== undefined && sel.includes(storeUrn)) ||
+        sel.includes(UNKNOWN_JSON);
     const coveringRules = rules.filter((r) => covers(r.selected));
-    if (coveringRules.length === 0) return { intervalSeconds: null, restsOn: [`no backup selection in stack ${p.stack} names ${storeLabel} (${storeArn}) in a plan that copies to ${s.region}`] };
+    if (coveringRules.length === 0)
+        return {
+            intervalSeconds: null,
+            restsOn: [`no backup selection in stack ${p.stack} names ${storeLabel} (${storeArn}) in a plan that copies to ${s.region}`],
+        };
     const readable = coveringRules.filter((r) => r.intervalSeconds !== undefined);
-    if (readable.length === 0) return { intervalSeconds: null, restsOn: [`backup schedule ${coveringRules.map((r) => r.schedule ?? "(none)").join(", ")} in stack ${p.stack} could not be read as an interval`] };
+    if (readable.length === 0)
+        return {
+            intervalSeconds: null,
+            restsOn: [
+                `backup schedule ${coveringRules.map((r) => r.schedule ?? "(none)").join(", ")} in stack ${p.stack} could not be read as an interval`,
+            ],
+        };
     const best = readable.reduce((a, b) => ((a.intervalSeconds as number) <= (b.intervalSeconds as number) ? a : b));
     return {
         intervalSeconds: best.intervalSeconds as number,
-        restsOn: [`backup rule "${best.rule}" of ${best.plan} in stack ${p.stack}: schedule ${best.schedule} = a job every ${(best.intervalSeconds as number) / 3600} h, copied to ${s.region}`],
+        restsOn: [
+            `backup rule "${best.rule}" of ${best.plan} in stack ${p.stack}: schedule ${best.schedule} = a job every ${(best.intervalSeconds as number) / 3600} h, copied to ${s.region}`,
+        ],
     };
 }
 
@@ -75,14 +105,19 @@ function auroraRpo(p: StackFacts, s: StackFacts, c: Constants): StoreRpo | undef
         mode: path.intervalSeconds === null ? "none" : "backup-copy",
         unplannedSeconds: secs,
         plannedSeconds: secs,
-        restsOn: [`${s.stack} has no Aurora secondary: the data comes from the latest copied recovery point`, ...path.restsOn, ...(secs === null ? [] : [`plus the copy time, ${cite(c, "backupCopySeconds")}`])],
+        restsOn: [
+            `${s.stack} has no Aurora secondary: the data comes from the latest copied recovery point`,
+            ...path.restsOn,
+            ...(secs === null ? [] : [`plus the copy time, ${cite(c, "backupCopySeconds")}`]),
+        ],
     };
 }
 
 function tableRpo(t: TableFacts, p: StackFacts, s: StackFacts, c: Constants): StoreRpo {
     // By the table's ARN; failing that (a policy sees no outputs) by the table name at the end of either.
-    const replica = s.replicas.find((r) => r.globalTableArn !== undefined && r.globalTableArn === t.arn)
-        ?? s.replicas.find((r) => (r.globalTableArn ?? "").endsWith(`/${t.name}`) || r.name.endsWith(t.name));
+    const replica =
+        s.replicas.find((r) => r.globalTableArn !== undefined && r.globalTableArn === t.arn) ??
+        s.replicas.find((r) => (r.globalTableArn ?? "").endsWith(`/${t.name}`) || r.name.endsWith(t.name));
     const inline = t.inlineReplicaRegions.includes(s.region);
     if (replica || inline) {
         const strong = t.strong || replica?.strong === true;
@@ -94,7 +129,9 @@ function tableRpo(t: TableFacts, p: StackFacts, s: StackFacts, c: Constants): St
             plannedSeconds: 0,
             restsOn: [
                 `${s.stack} holds a replica of table ${t.name} (${replica ? `TableReplica ${replica.name}` : "declared on the table"})`,
-                strong ? "multi-region strong consistency (MRSC): RPO 0" : `multi-region eventual consistency (MREC): ${cite(c, "dynamoReplicationLagSeconds")}`,
+                strong
+                    ? "multi-region strong consistency (MRSC): RPO 0"
+                    : `multi-region eventual consistency (MREC): ${cite(c, "dynamoReplicationLagSeconds")}`,
             ],
         };
     }
@@ -111,7 +148,11 @@ function tableRpo(t: TableFacts, p: StackFacts, s: StackFacts, c: Constants): St
             `${s.stack} holds no replica of table ${t.name}: the data comes from the latest copied recovery point`,
             ...path.restsOn,
             ...(secs === null ? [] : [`plus the copy time, ${cite(c, "backupCopySeconds")}`]),
-            ...(t.pitr ? [`planned (the source answers): point-in-time restore of ${t.name} to its latest restorable time, ${cite(c, "dynamoPitrLatestSeconds")}`] : []),
+            ...(t.pitr
+                ? [
+                      `planned (the source answers): point-in-time restore of ${t.name} to its latest restorable time, ${cite(c, "dynamoPitrLatestSeconds")}`,
+                  ]
+                : []),
         ],
     };
 }
@@ -138,7 +179,12 @@ export interface RpoEstimate {
 export function estimateRpo(p: StackFacts, s: StackFacts, c: Constants): RpoEstimate {
     const stores = rpoByStore(p, s, c);
     if (stores.length === 0) {
-        return { unplannedSeconds: null, plannedSeconds: null, stores, restsOn: [`no Aurora cluster and no DynamoDB table planned in stack ${p.stack}: nothing to estimate an RPO for`] };
+        return {
+            unplannedSeconds: null,
+            plannedSeconds: null,
+            stores,
+            restsOn: [`no Aurora cluster and no DynamoDB table planned in stack ${p.stack}: nothing to estimate an RPO for`],
+        };
     }
     const worst = (k: "unplannedSeconds" | "plannedSeconds"): number | null =>
         stores.some((x) => x[k] === null) ? null : Math.max(...stores.map((x) => x[k] as number));

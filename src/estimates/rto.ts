@@ -40,7 +40,12 @@ export interface Timeline {
     readonly dominant?: { readonly step: StepName; readonly seconds: number; readonly detail: string };
 }
 
-const step = (name: StepName, parts: Part[], notes: string[] = []): Step => ({ name, parts, notes, seconds: parts.reduce((a, p) => a + p.seconds, 0) });
+const step = (name: StepName, parts: Part[], notes: string[] = []): Step => ({
+    name,
+    parts,
+    notes,
+    seconds: parts.reduce((a, p) => a + p.seconds, 0),
+});
 const unknownStep = (name: StepName, why: string): Step => ({ name, parts: [], notes: [], seconds: null, unknown: why });
 const part = (label: string, seconds: number, restsOn: string): Part => ({ label, seconds, restsOn });
 
@@ -48,12 +53,22 @@ function detection(kind: Timeline["kind"], p: StackFacts, c: Constants): Step {
     if (kind === "planned") return step("detection", [], ["planned switchover: nothing to detect"]);
     const hc = p.healthChecks.find((h) => h.kind === "endpoint");
     if (hc) {
-        return step("detection", [part(`health check ${hc.name}: ${hc.failureThreshold} failed checks at ${hc.intervalSeconds} s`, hc.intervalSeconds * hc.failureThreshold,
-            `requestInterval ${hc.intervalSeconds} s × failureThreshold ${hc.failureThreshold} on ${p.stack}'s ${hc.protocol ?? ""} health check (Route 53 developer guide: detection ≈ interval × threshold)`)]);
+        return step("detection", [
+            part(
+                `health check ${hc.name}: ${hc.failureThreshold} failed checks at ${hc.intervalSeconds} s`,
+                hc.intervalSeconds * hc.failureThreshold,
+                `requestInterval ${hc.intervalSeconds} s × failureThreshold ${hc.failureThreshold} on ${p.stack}'s ${hc.protocol ?? ""} health check (Route 53 developer guide: detection ≈ interval × threshold)`,
+            ),
+        ]);
     }
     if (p.healthChecks.some((h) => h.kind === "recovery-control")) {
-        return step("detection", [part("operator flips the ARC routing control", c.values.manualDecisionSeconds,
-            `${p.stack}'s record follows an ARC routing control, which does not fail over by itself: ${cite(c, "manualDecisionSeconds")}`)]);
+        return step("detection", [
+            part(
+                "operator flips the ARC routing control",
+                c.values.manualDecisionSeconds,
+                `${p.stack}'s record follows an ARC routing control, which does not fail over by itself: ${cite(c, "manualDecisionSeconds")}`,
+            ),
+        ]);
     }
     return unknownStep("detection", `no Route 53 health check planned in stack ${p.stack}: failure is not detected automatically`);
 }
@@ -61,7 +76,12 @@ function detection(kind: Timeline["kind"], p: StackFacts, c: Constants): Step {
 function dns(kind: Timeline["kind"], p: StackFacts, s: StackFacts, c: Constants): Step {
     const own = s.records[0];
     const ttlOf = (r: NonNullable<typeof own>, stack: string): Part | string => {
-        if (r.alias) return part("clients re-resolve the alias record", c.values.aliasTtlSeconds, `${stack}'s record is an alias: ${cite(c, "aliasTtlSeconds")} (fixed by the target)`);
+        if (r.alias)
+            return part(
+                "clients re-resolve the alias record",
+                c.values.aliasTtlSeconds,
+                `${stack}'s record is an alias: ${cite(c, "aliasTtlSeconds")} (fixed by the target)`,
+            );
         if (r.ttlSeconds === undefined) return `${stack}'s record ${r.name} has no TTL`;
         return part("clients re-resolve the record", r.ttlSeconds, `${stack}'s record ${r.name} has ttl ${r.ttlSeconds} s`);
     };
@@ -70,48 +90,92 @@ function dns(kind: Timeline["kind"], p: StackFacts, s: StackFacts, c: Constants)
             return step("dns", [], [`${s.stack} already answers through latency routing; a planned switchover moves only the writer`]);
         }
         const t = ttlOf(own, s.stack);
-        return typeof t === "string" ? unknownStep("dns", t) : step("dns", [t], [`${own.routing} routing${own.failoverRole ? ` (${s.stack} is ${own.failoverRole})` : ""}`]);
+        return typeof t === "string"
+            ? unknownStep("dns", t)
+            : step("dns", [t], [`${own.routing} routing${own.failoverRole ? ` (${s.stack} is ${own.failoverRole})` : ""}`]);
     }
     const theirs = p.records[0];
     if (!theirs) return unknownStep("dns", `no Route 53 record planned in stack ${p.stack} or ${s.stack}`);
     const t = ttlOf(theirs, p.stack);
     if (typeof t === "string") return unknownStep("dns", t);
-    return step("dns", [part(`create ${s.stack}'s record with pulumi up`, c.values.provisionSeconds, `${s.stack} has no record yet: ${cite(c, "provisionSeconds")}`), t]);
+    return step("dns", [
+        part(`create ${s.stack}'s record with pulumi up`, c.values.provisionSeconds, `${s.stack} has no record yet: ${cite(c, "provisionSeconds")}`),
+        t,
+    ]);
 }
 
 function promotion(kind: Timeline["kind"], p: StackFacts, s: StackFacts, c: Constants): Step {
     const parallel: Step[] = [];
     const writer = writerCluster(p);
     if (writer) {
-        const move = kind === "planned"
-            ? part("Aurora managed switchover", c.values.auroraSwitchoverSeconds, cite(c, "auroraSwitchoverSeconds"))
-            : part("Aurora managed failover", c.values.auroraFailoverSeconds, cite(c, "auroraFailoverSeconds"));
+        const move =
+            kind === "planned"
+                ? part("Aurora managed switchover", c.values.auroraSwitchoverSeconds, cite(c, "auroraSwitchoverSeconds"))
+                : part("Aurora managed failover", c.values.auroraFailoverSeconds, cite(c, "auroraFailoverSeconds"));
         const secondary = replicatingSecondary(writer, s);
         if (secondary && secondary.instanceClasses.length > 0) {
-            parallel.push(step("data promotion", [move], [`${s.stack}'s Aurora secondary ${secondary.name} is live (${secondary.instanceClasses.length} instance(s))`]));
+            parallel.push(
+                step(
+                    "data promotion",
+                    [move],
+                    [`${s.stack}'s Aurora secondary ${secondary.name} is live (${secondary.instanceClasses.length} instance(s))`],
+                ),
+            );
         } else if (secondary) {
-            parallel.push(step("data promotion", [
-                part("create an instance in the headless Aurora secondary", c.values.auroraInstanceCreateSeconds, `${s.stack}'s Aurora secondary ${secondary.name} has no instances: ${cite(c, "auroraInstanceCreateSeconds")}`),
-                move,
-            ]));
+            parallel.push(
+                step("data promotion", [
+                    part(
+                        "create an instance in the headless Aurora secondary",
+                        c.values.auroraInstanceCreateSeconds,
+                        `${s.stack}'s Aurora secondary ${secondary.name} has no instances: ${cite(c, "auroraInstanceCreateSeconds")}`,
+                    ),
+                    move,
+                ]),
+            );
         } else {
             const path = backupPath(p, s, writer.arn, `Aurora cluster ${writer.name}`, writer.urn);
             if (path.intervalSeconds === null) parallel.push(unknownStep("data promotion", path.restsOn.join("; ")));
-            else parallel.push(step("data promotion", [
-                part("restore the Aurora cluster from the copied recovery point", c.values.auroraRestoreSeconds, `${s.stack} has no Aurora cluster: ${cite(c, "auroraRestoreSeconds")}`),
-                part("create its first instance", c.values.auroraInstanceCreateSeconds, cite(c, "auroraInstanceCreateSeconds")),
-            ], path.restsOn.slice()));
+            else
+                parallel.push(
+                    step(
+                        "data promotion",
+                        [
+                            part(
+                                "restore the Aurora cluster from the copied recovery point",
+                                c.values.auroraRestoreSeconds,
+                                `${s.stack} has no Aurora cluster: ${cite(c, "auroraRestoreSeconds")}`,
+                            ),
+                            part("create its first instance", c.values.auroraInstanceCreateSeconds, cite(c, "auroraInstanceCreateSeconds")),
+                        ],
+                        path.restsOn.slice(),
+                    ),
+                );
         }
     }
-    const unreplicated = p.tables.filter((t) => !t.inlineReplicaRegions.includes(s.region)
-        && !s.replicas.some((r) => (r.globalTableArn !== undefined && r.globalTableArn === t.arn) || (r.globalTableArn ?? "").endsWith(`/${t.name}`) || r.name.endsWith(t.name)));
+    const unreplicated = p.tables.filter(
+        (t) =>
+            !t.inlineReplicaRegions.includes(s.region) &&
+            !s.replicas.some(
+                (r) =>
+                    (r.globalTableArn !== undefined && r.globalTableArn === t.arn) ||
+                    (r.globalTableArn ?? "").endsWith(`/${t.name}`) ||
+                    r.name.endsWith(t.name),
+            ),
+    );
     if (p.tables.length > 0 && unreplicated.length === 0) {
-        parallel.push(step("data promotion", [], [`${s.stack} holds replicas of all ${p.tables.length} DynamoDB table(s): they already take writes`]));
+        parallel.push(
+            step("data promotion", [], [`${s.stack} holds replicas of all ${p.tables.length} DynamoDB table(s): they already take writes`]),
+        );
     }
     for (const t of unreplicated) {
         const path = backupPath(p, s, t.arn, `table ${t.name}`, t.urn);
         if (path.intervalSeconds === null) parallel.push(unknownStep("data promotion", path.restsOn.join("; ")));
-        else parallel.push(step("data promotion", [part(`restore table ${t.name} from the copied recovery point`, c.values.dynamoRestoreSeconds, cite(c, "dynamoRestoreSeconds"))]));
+        else
+            parallel.push(
+                step("data promotion", [
+                    part(`restore table ${t.name} from the copied recovery point`, c.values.dynamoRestoreSeconds, cite(c, "dynamoRestoreSeconds")),
+                ]),
+            );
     }
     if (parallel.length === 0) return step("data promotion", [], [`no data store planned in stack ${p.stack}`]);
     return longest("data promotion", parallel);
@@ -128,7 +192,21 @@ function capacity(p: StackFacts, s: StackFacts, c: Constants): Step {
             part("boot", c.values.ec2BootSeconds, cite(c, "ec2BootSeconds")),
             part("health-check grace", grace, `healthCheckGracePeriod ${grace} s on ${s.web.length ? s.stack : p.stack}'s Auto Scaling group`),
         ];
-        if (s.web.length === 0) parallel.push(step("capacity", [part("create the web tier with pulumi up", c.values.provisionSeconds, `${s.stack} has no Auto Scaling group: ${cite(c, "provisionSeconds")}`), ...launch], [`web: 0 → ${want} instances`]));
+        if (s.web.length === 0)
+            parallel.push(
+                step(
+                    "capacity",
+                    [
+                        part(
+                            "create the web tier with pulumi up",
+                            c.values.provisionSeconds,
+                            `${s.stack} has no Auto Scaling group: ${cite(c, "provisionSeconds")}`,
+                        ),
+                        ...launch,
+                    ],
+                    [`web: 0 → ${want} instances`],
+                ),
+            );
         else if (have >= want) parallel.push(step("capacity", [], [`web: ${s.stack} already runs ${have} >= ${want} instances`]));
         else parallel.push(step("capacity", launch, [`web: ${have} → ${want} instances`]));
     }
@@ -136,8 +214,23 @@ function capacity(p: StackFacts, s: StackFacts, c: Constants): Step {
         if (svc.desired === 0) continue;
         const mine = s.services.find((x) => x.name === svc.name);
         const start = part(`start ${svc.name} tasks`, c.values.fargateTaskStartSeconds, cite(c, "fargateTaskStartSeconds"));
-        if (!mine) parallel.push(step("capacity", [part("create the services with pulumi up", c.values.provisionSeconds, `${s.stack} has no ECS service ${svc.name}: ${cite(c, "provisionSeconds")}`), start], [`${svc.name}: 0 → ${svc.desired} tasks`]));
-        else if (mine.desired >= svc.desired) parallel.push(step("capacity", [], [`${svc.name}: ${s.stack} already runs ${mine.desired} >= ${svc.desired} tasks`]));
+        if (!mine)
+            parallel.push(
+                step(
+                    "capacity",
+                    [
+                        part(
+                            "create the services with pulumi up",
+                            c.values.provisionSeconds,
+                            `${s.stack} has no ECS service ${svc.name}: ${cite(c, "provisionSeconds")}`,
+                        ),
+                        start,
+                    ],
+                    [`${svc.name}: 0 → ${svc.desired} tasks`],
+                ),
+            );
+        else if (mine.desired >= svc.desired)
+            parallel.push(step("capacity", [], [`${svc.name}: ${s.stack} already runs ${mine.desired} >= ${svc.desired} tasks`]));
         else parallel.push(step("capacity", [start], [`${svc.name}: ${mine.desired} → ${svc.desired} tasks`]));
     }
     if (parallel.length === 0) return step("capacity", [], [`no running compute planned in stack ${p.stack}`]);
@@ -163,7 +256,11 @@ export function timeline(kind: Timeline["kind"], p: StackFacts, s: StackFacts, c
         for (const x of ph) {
             if (x.seconds !== null && x.seconds > 0 && (!dominant || x.seconds > dominant.seconds)) {
                 const top = x.parts.reduce<Part | undefined>((a, b) => (!a || b.seconds > a.seconds ? b : a), undefined);
-                dominant = { step: x.name, seconds: x.seconds, detail: x.parts.map((q) => q.label).join(" → ") + (top ? `; longest part: ${top.label}` : "") };
+                dominant = {
+                    step: x.name,
+                    seconds: x.seconds,
+                    detail: x.parts.map((q) => q.label).join(" → ") + (top ? `; longest part: ${top.label}` : ""),
+                };
             }
         }
     }

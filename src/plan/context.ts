@@ -64,7 +64,12 @@ function mostCommon(values: readonly string[]): string | undefined {
 
 /** The stack's strategy, from the `strategy` tag the program puts on every AWS resource. */
 export function stackStrategy(resources: readonly PlanResource[]): Strategy | undefined {
-    const s = mostCommon(resources.filter((r) => isAws(r.type)).map((r) => tagsOf(r).strategy).filter(nonEmpty));
+    const s = mostCommon(
+        resources
+            .filter((r) => isAws(r.type))
+            .map((r) => tagsOf(r).strategy)
+            .filter(nonEmpty),
+    );
     return (STRATEGIES as readonly string[]).includes(s as string) ? (s as Strategy) : undefined;
 }
 
@@ -93,9 +98,8 @@ export function stackContext(resources: readonly PlanResource[], facts: ProjectF
         role = region === facts.primaryRegion ? "primary" : "standby";
         roleSource = "primaryRegion config";
     }
-    const isHome = facts.regions.length > 0 && region
-        ? facts.regions[0] === region
-        : ofType(resources, T.kmsKey).some((k) => isTrue(get(k, "multiRegion")));
+    const isHome =
+        facts.regions.length > 0 && region ? facts.regions[0] === region : ofType(resources, T.kmsKey).some((k) => isTrue(get(k, "multiRegion")));
     const plan = strategy && role ? expectedPlan(strategy, role, isHome) : undefined;
     const ctx = { region, strategy, role, roleSource, isHome, plan };
     memo.set(key, ctx);

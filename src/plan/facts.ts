@@ -6,7 +6,22 @@
  * Adding a service: give it a reader here (and its classes in src/plan/types.ts).
  */
 import {
-    PlanResource, UNKNOWN, UNKNOWN_JSON, arnRegion, arr, dependencyUrns, dependsOn, get, isSet, isUnknown, num, obj, ofType, output, refersTo, str,
+    PlanResource,
+    UNKNOWN,
+    UNKNOWN_JSON,
+    arnRegion,
+    arr,
+    dependencyUrns,
+    dependsOn,
+    get,
+    isSet,
+    isUnknown,
+    num,
+    obj,
+    ofType,
+    output,
+    refersTo,
+    str,
 } from "./resource";
 import { T, isCloudResource } from "./types";
 
@@ -166,11 +181,20 @@ export function healthCheckOf(r: PlanResource): HealthCheckFacts {
     };
 }
 
-const ROUTING_POLICIES = ["failoverRoutingPolicies", "latencyRoutingPolicies", "weightedRoutingPolicies", "geolocationRoutingPolicies", "geoproximityRoutingPolicies", "cidrRoutingPolicies"];
+const ROUTING_POLICIES = [
+    "failoverRoutingPolicies",
+    "latencyRoutingPolicies",
+    "weightedRoutingPolicies",
+    "geolocationRoutingPolicies",
+    "geoproximityRoutingPolicies",
+    "cidrRoutingPolicies",
+];
 
 /** The routing policy a record uses (e.g. "failover"), or undefined for a simple record. */
 export function routingOf(record: PlanResource): string | undefined {
-    const key = ROUTING_POLICIES.find((k) => arr(get(record, k)).length > 0) ?? (get(record, "multivalueAnswerRoutingPolicy") === true ? "multivalue" : undefined);
+    const key =
+        ROUTING_POLICIES.find((k) => arr(get(record, k)).length > 0) ??
+        (get(record, "multivalueAnswerRoutingPolicy") === true ? "multivalue" : undefined);
     return key?.replace("RoutingPolicies", "");
 }
 
@@ -199,7 +223,7 @@ export function recordOf(r: PlanResource): RecordFacts {
 
 /** A count that is unknown during preview: undefined. Else the number, or `dflt` when unset. */
 function count(v: unknown, dflt: number): number | undefined {
-    return v === UNKNOWN ? undefined : num(v) ?? (v === undefined ? dflt : undefined);
+    return v === UNKNOWN ? undefined : (num(v) ?? (v === undefined ? dflt : undefined));
 }
 
 export interface Capacity {
@@ -222,16 +246,21 @@ export function asgCapacityOf(r: PlanResource): Capacity | undefined {
 
 /** An Auto Scaling group can launch instances: it names a launch template (or configuration, or mixed policy). */
 export function launchable(g: PlanResource): boolean {
-    return ["launchTemplate.id", "launchTemplate.name", "launchConfiguration"].some((k) => isSet(get(g, k))) || get(g, "mixedInstancesPolicy") !== undefined;
+    return (
+        ["launchTemplate.id", "launchTemplate.name", "launchConfiguration"].some((k) => isSet(get(g, k))) ||
+        get(g, "mixedInstancesPolicy") !== undefined
+    );
 }
 
 /** The Application Auto Scaling target that scales an ECS service, if any. */
 export function scalableTargetOf(service: PlanResource, resources: readonly PlanResource[]): PlanResource | undefined {
     const name = str(get(service, "name"));
-    return ofType(resources, T.scalableTarget).filter((t) => get(t, "serviceNamespace") === "ecs").find((t) => {
-        const id = str(get(t, "resourceId"));
-        return refersTo(t, "resourceId", service) || (name !== undefined && name !== "" && id !== undefined && id.endsWith(`/${name}`));
-    });
+    return ofType(resources, T.scalableTarget)
+        .filter((t) => get(t, "serviceNamespace") === "ecs")
+        .find((t) => {
+            const id = str(get(t, "resourceId"));
+            return refersTo(t, "resourceId", service) || (name !== undefined && name !== "" && id !== undefined && id.endsWith(`/${name}`));
+        });
 }
 
 /** An ECS service's task count and its scaling range (the service's own count when nothing scales it); undefined when unknown. */
@@ -345,9 +374,12 @@ export function stackFacts(view: StackView): StackFacts {
         const ref = obj(get(r, "launchTemplate"));
         const handle = (t: PlanResource, k: string) => [get(t, k), output(t, k)];
         // By property dependency first (the template's id is unknown in a preview), then by value.
-        const lt = templates.find((t) => dependsOn(r, "launchTemplate", t))
-            ?? templates.find((t) => (ref.id !== undefined && handle(t, "id").includes(ref.id)) || (ref.name !== undefined && handle(t, "name").includes(ref.name)))
-            ?? (templates.length === 1 ? templates[0] : undefined);
+        const lt =
+            templates.find((t) => dependsOn(r, "launchTemplate", t)) ??
+            templates.find(
+                (t) => (ref.id !== undefined && handle(t, "id").includes(ref.id)) || (ref.name !== undefined && handle(t, "name").includes(ref.name)),
+            ) ??
+            (templates.length === 1 ? templates[0] : undefined);
         const c = asgCapacityOf(r) ?? { min: 0, max: 0, desired: 0 };
         return {
             name: r.name,
@@ -363,9 +395,10 @@ export function stackFacts(view: StackView): StackFacts {
     const taskDefs = of(T.taskDefinition);
     const services: ServiceFacts[] = of(T.ecsService).map((r) => {
         const tdRef = str(get(r, "taskDefinition"));
-        const td = taskDefs.find((t) => dependsOn(r, "taskDefinition", t))
-            ?? taskDefs.find((t) => tdRef !== undefined && [output(t, "arn"), output(t, "id"), get(t, "family")].includes(tdRef))
-            ?? (taskDefs.length === 1 ? taskDefs[0] : undefined);
+        const td =
+            taskDefs.find((t) => dependsOn(r, "taskDefinition", t)) ??
+            taskDefs.find((t) => tdRef !== undefined && [output(t, "arn"), output(t, "id"), get(t, "family")].includes(tdRef)) ??
+            (taskDefs.length === 1 ? taskDefs[0] : undefined);
         const cpu = td ? num(get(td, "cpu")) : undefined;
         const mem = td ? num(get(td, "memory")) : undefined;
         const providers = arr(get(r, "capacityProviderStrategies")).map((c) => text(obj(c).capacityProvider));
@@ -390,7 +423,10 @@ export function stackFacts(view: StackView): StackFacts {
             restored: get(r, "snapshotIdentifier") !== undefined || get(r, "restoreToPointInTime") !== undefined || get(r, "s3Import") !== undefined,
             instanceClasses: mine.map((i) => text(get(i, "instanceClass"))),
             managedSecret: get(r, "manageMasterUserPassword") === true,
-            writer: get(r, "globalClusterIdentifier") === undefined || get(r, "masterUsername") !== undefined || get(r, "manageMasterUserPassword") === true,
+            writer:
+                get(r, "globalClusterIdentifier") === undefined ||
+                get(r, "masterUsername") !== undefined ||
+                get(r, "manageMasterUserPassword") === true,
             ioOptimized: get(r, "storageType") === "aurora-iopt1",
         };
     });
@@ -403,8 +439,8 @@ export function stackFacts(view: StackView): StackFacts {
             arn: str(output(r, "arn")),
             urn: r.urn,
             provisioned,
-            readCapacity: provisioned ? num(get(r, "readCapacity")) ?? 0 : 0,
-            writeCapacity: provisioned ? num(get(r, "writeCapacity")) ?? 0 : 0,
+            readCapacity: provisioned ? (num(get(r, "readCapacity")) ?? 0) : 0,
+            writeCapacity: provisioned ? (num(get(r, "writeCapacity")) ?? 0) : 0,
             inlineReplicaRegions: replicas.map((x) => text(x.regionName)).filter(Boolean),
             strong: replicas.some((x) => x.consistencyMode === "STRONG") || get(r, "globalTableWitness") !== undefined,
             pitr: obj(get(r, "pointInTimeRecovery")).enabled === true,
@@ -433,22 +469,26 @@ export function stackFacts(view: StackView): StackFacts {
         // A plan's ARN ends with its id (arn:aws:backup:<region>:<account>:backup-plan:<id>).
         const planId = str(output(p, "id")) ?? str(output(p, "arn"))?.split(":").pop();
         // With property dependencies (a plan's view), a selection belongs to the plan its planId comes from.
-        const mine = selections.filter((s) => (dependencyUrns(s, "planId").length > 0 && p.urn !== undefined
-            ? dependsOn(s, "planId", p)
-            : planId === undefined || str(get(s, "planId")) === undefined || get(s, "planId") === planId));
-        return arr(get(p, "rules")).map(obj).map((rule) => {
-            const schedule = str(rule.schedule);
-            const destinations = arr(rule.copyActions).map((c) => obj(c).destinationVaultArn);
-            return {
-                plan: p.name,
-                rule: text(rule.ruleName),
-                schedule,
-                intervalSeconds: schedule ? cronIntervalSeconds(schedule) : undefined,
-                copyRegions: destinations.map((d) => arnRegion(str(d))).filter((x): x is string => x !== undefined),
-                unknownCopyDestinations: destinations.filter(isUnknown).length,
-                selected: mine.flatMap(selectedBy),
-            };
-        });
+        const mine = selections.filter((s) =>
+            dependencyUrns(s, "planId").length > 0 && p.urn !== undefined
+                ? dependsOn(s, "planId", p)
+                : planId === undefined || str(get(s, "planId")) === undefined || get(s, "planId") === planId,
+        );
+        return arr(get(p, "rules"))
+            .map(obj)
+            .map((rule) => {
+                const schedule = str(rule.schedule);
+                const destinations = arr(rule.copyActions).map((c) => obj(c).destinationVaultArn);
+                return {
+                    plan: p.name,
+                    rule: text(rule.ruleName),
+                    schedule,
+                    intervalSeconds: schedule ? cronIntervalSeconds(schedule) : undefined,
+                    copyRegions: destinations.map((d) => arnRegion(str(d))).filter((x): x is string => x !== undefined),
+                    unknownCopyDestinations: destinations.filter(isUnknown).length,
+                    selected: mine.flatMap(selectedBy),
+                };
+            });
     });
     const backupSelected = selections.length ? selections.flatMap(selectedBy) : undefined;
 

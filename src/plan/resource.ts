@@ -111,12 +111,12 @@ export function dependencyUrns(r: PlanResource, key: string): readonly string[] 
 
 /** The parent's URN, if any. */
 export function parentUrn(r: PlanResource): string | undefined {
-    return isPolicyShape(r) ? r.parent?.urn : r.parent ?? undefined;
+    return isPolicyShape(r) ? r.parent?.urn : (r.parent ?? undefined);
 }
 
 /** The explicit or default provider's URN, if the reader sees one. */
 export function providerUrn(r: PlanResource): string | undefined {
-    return isPolicyShape(r) ? r.provider?.urn : r.provider ?? undefined;
+    return isPolicyShape(r) ? r.provider?.urn : (r.provider ?? undefined);
 }
 
 /** Whether the resource carries the `protect` option. */

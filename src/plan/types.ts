@@ -31,8 +31,7 @@ import { ENGINE } from "./engineTypes";
 export { DYNAMIC, dynamicToken, isAws, isCloudResource, moduleOf } from "./engineTypes";
 
 /** A generated resource class: its token is a static `__pulumiType` (not in the declarations). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ResourceClass = abstract new (...args: any[]) => unknown;
+export type ResourceClass = abstract new (...args: never[]) => unknown;
 
 /** The type token of a resource class, read from the class. */
 export function tokenOf(cls: ResourceClass): string {
@@ -130,9 +129,9 @@ export const CLASSES = {
 export type Kind = keyof typeof CLASSES;
 
 /** Type tokens by short name, e.g. `T.vpc` is "aws:ec2/vpc:Vpc". */
-export const T: { readonly [K in Kind]: string } = Object.fromEntries(
-    Object.entries(CLASSES).map(([k, cls]) => [k, tokenOf(cls)]),
-) as { readonly [K in Kind]: string };
+export const T: { readonly [K in Kind]: string } = Object.fromEntries(Object.entries(CLASSES).map(([k, cls]) => [k, tokenOf(cls)])) as {
+    readonly [K in Kind]: string;
+};
 
 /** Types the engine itself adds, and the AWS provider's, whose token its class carries. */
 export const PULUMI = {
