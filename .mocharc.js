@@ -1,0 +1,21 @@
+// Mocha runs the compiled tests (tools/build.js) on two workers, one per core of the machine the suite is
+// sized for. Files start in the order listed: the longest first, so that both workers finish together.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+
+const LONGEST_FIRST = ["policiesGrpc", "drill", "plan", "preview", "policies", "compute", "badInput"];
+const dir = path.join(__dirname, "build", "test");
+const all = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".test.js")) : [];
+const rank = (f) => {
+    const i = LONGEST_FIRST.indexOf(f.replace(/\.test\.js$/, ""));
+    return i < 0 ? LONGEST_FIRST.length : i;
+};
+
+module.exports = {
+    spec: [...all].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).map((f) => path.join("build", "test", f)),
+    timeout: 120000,
+    reporter: "spec",
+    parallel: true,
+    jobs: 2,
+};
