@@ -1,65 +1,186 @@
 /**
- * `npm run bench`: times `npm run plan -- --stack S --json` for every shipped stack as a whole process, and
- * compares each with a floor measured in the same run: the same runtime registering the same number of
- * bare resources (tools/benchFloor.ts). Prints the median of several runs, both times and the ratio.
+ * `npm run bench`: measures, in one run, what an engineer waits for dozens of times a day.
+ * - The whole offline plan (`build/tools/plan.js --json`: both stacks, the policy pack over gRPC in its own
+ *   process, estimates, diagrams) against a floor measured alongside it: plain node loading the same SDKs and
+ *   registering the same number of resources per stack under the same mocks (tools/benchFloor.ts).
+ * - The test suite, `npm test` as CI runs it (static checks, build, mocha).
+ * Each figure is a whole process tree: wall time (median, min, max of the runs) and peak memory (the
+ * largest sum of the tree's resident sets, sampled from /proc every 50 ms; Linux only).
  * A measurement, not a test: nothing here passes or fails on speed.
  */
-import { spawnSync } from "child_process";
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { loadFromFiles, loadProjectFiles } from "../src/configSource";
 import { CliSpec, UsageError, parseArgs, runCli } from "./cli";
+import { BUILD_DIR, PROJECT_DIR } from "./paths";
 
-const ROOT = path.resolve(__dirname, "..");
-const RUNS = Number(process.env.BENCH_RUNS ?? "3");
-const TS_NODE = ["-r", "ts-node/register/transpile-only"];
-
-function timeProcess(args: string[]): { ms: number; stdout: string } {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [...TS_NODE, ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
-    return { ms, stdout: r.stdout };
-}
-
-function median(xs: number[]): number {
-    const s = [...xs].sort((a, b) => a - b);
-    return s[Math.floor(s.length / 2)];
-}
-
-/** What `npm run bench` accepts: nothing (the number of runs is BENCH_RUNS). */
+/** What `npm run bench` accepts: nothing (run counts come from BENCH_RUNS and BENCH_SUITE_RUNS). */
 export const BENCH_ARGS: CliSpec = { stack: false, config: false };
 
-/**
- * The `npm run bench` command on an argument list. Arguments and the shipped config are checked before
- * anything is timed (exit 2 on a mistake, like every command of the project).
- */
-export function runBench(argv: readonly string[]): number {
-    parseArgs(argv, BENCH_ARGS);
-    if (!Number.isInteger(RUNS) || RUNS < 1)
-        throw new UsageError(`BENCH_RUNS: got ${JSON.stringify(process.env.BENCH_RUNS)}; expected a whole number >= 1`);
-    const files = loadProjectFiles(ROOT);
-    loadFromFiles(files);
-    const stacks = Object.keys(files.stacks);
-    const rows: string[][] = [["stack", "resources", "plan (median ms)", "floor (median ms)", "ratio"]];
-    for (const stack of stacks) {
-        const planTimes: number[] = [];
-        let count = 0;
-        for (let i = 0; i < RUNS; i++) {
-            const { ms, stdout } = timeProcess(["tools/plan.ts", "--stack", stack, "--json"]);
-            planTimes.push(ms);
-            count = (JSON.parse(stdout) as { resources: unknown[] }).resources.length;
-        }
-        const floorTimes = Array.from({ length: RUNS }, () => timeProcess(["tools/benchFloor.ts", String(count)]).ms);
-        const p = median(planTimes);
-        const f = median(floorTimes);
-        rows.push([stack, String(count), p.toFixed(0), f.toFixed(0), `${(p / f).toFixed(2)}x`]);
+interface Sample {
+    readonly ms: number;
+    /** Peak resident memory of the process tree in MiB, or undefined where /proc cannot be read. */
+    readonly peakMiB?: number;
+    readonly stdout: string;
+}
+
+/** Resident memory (KiB) of `root` and all its descendants, from /proc; undefined off Linux. */
+function treeRssKiB(root: number): number | undefined {
+    let pids: string[];
+    try {
+        pids = fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p));
+    } catch {
+        return undefined;
     }
-    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-    for (const r of rows) process.stdout.write(`${r.map((v, c) => v.padEnd(widths[c])).join("  ")}\n`);
-    process.stdout.write(
-        `\n${RUNS} runs each on ${process.platform}/${process.arch}, node ${process.version}. ` +
-            "Plan = the whole `tools/plan.ts --stack S --json` process (ts-node startup, config, program, mocks, and whatever checks plan runs); " +
-            "floor = the same runtime registering the same number of bare resources.\n",
+    const children = new Map<number, number[]>();
+    for (const p of pids) {
+        try {
+            // The command name (field 2) may hold spaces; the parent pid follows its closing parenthesis.
+            const stat = fs.readFileSync(`/proc/${p}/stat`, "utf8");
+            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+            children.set(ppid, [...(children.get(ppid) ?? []), Number(p)]);
+        } catch {
+            // The process ended while we looked.
+        }
+    }
+    let total = 0;
+    const todo = [root];
+    while (todo.length) {
+        const pid = todo.pop()!;
+        try {
+            const m = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+            total += m ? Number(m[1]) : 0;
+        } catch {
+            // Ended.
+        }
+        todo.push(...(children.get(pid) ?? []));
+    }
+    return total;
+}
+
+/**
+ * Runs a command to its end, timing it, and with `sampleMemory` sampling its process tree's memory (which
+ * costs CPU, so timed runs do not sample). Throws on a non-zero exit.
+ */
+function measure(command: string, args: readonly string[], sampleMemory = false, env: NodeJS.ProcessEnv = process.env): Promise<Sample> {
+    return new Promise((resolve, reject) => {
+        const t0 = process.hrtime.bigint();
+        const child = spawn(command, args, { cwd: PROJECT_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        let peak: number | undefined;
+        const sample = () => {
+            const kib = child.pid === undefined ? undefined : treeRssKiB(child.pid);
+            if (kib !== undefined) peak = Math.max(peak ?? 0, kib);
+        };
+        const timer = sampleMemory ? setInterval(sample, 50) : undefined;
+        child.on("error", (e) => {
+            clearInterval(timer);
+            reject(e);
+        });
+        child.on("close", (code) => {
+            clearInterval(timer);
+            const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+            if (code !== 0) reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${stderr.slice(-4000)}`));
+            else resolve({ ms, peakMiB: peak === undefined ? undefined : peak / 1024, stdout });
+        });
+    });
+}
+
+interface Row {
+    readonly what: string;
+    readonly samples: readonly Sample[];
+    /** Peak memory from a separate sampled run; default: the samples' own. */
+    readonly peakMiB?: number;
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mib = (x: number | undefined) => (x === undefined ? "n/a" : `${x.toFixed(0)} MiB`);
+
+function table(rows: readonly Row[]): string {
+    const lines = [["", "median", "min", "max", "peak memory"]];
+    for (const r of rows) {
+        const ms = r.samples.map((s) => s.ms);
+        const peaks = [r.peakMiB, ...r.samples.map((s) => s.peakMiB)].filter((x): x is number => x !== undefined);
+        lines.push([
+            r.what,
+            seconds(median(ms)),
+            seconds(Math.min(...ms)),
+            seconds(Math.max(...ms)),
+            mib(peaks.length ? Math.max(...peaks) : undefined),
+        ]);
+    }
+    const widths = lines[0].map((_, c) => Math.max(...lines.map((l) => l[c].length)));
+    return lines.map((l) => l.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join("  ")).join("\n");
+}
+
+function runsFrom(name: string, fallback: number, min: number): number {
+    const raw = process.env[name];
+    const n = raw === undefined ? fallback : Number(raw);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`${name}: got ${JSON.stringify(raw)}; expected a whole number >= ${min}`);
+    return n;
+}
+
+/**
+ * The `npm run bench` command on an argument list. Arguments, run counts and the shipped config are checked
+ * before anything is timed (exit 2 on a mistake, like every command of the project).
+ */
+export async function runBench(argv: readonly string[], write: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
+    parseArgs(argv, BENCH_ARGS);
+    const runs = runsFrom("BENCH_RUNS", 5, 1);
+    const suiteRuns = runsFrom("BENCH_SUITE_RUNS", 1, 0);
+    loadFromFiles(loadProjectFiles(PROJECT_DIR));
+    const node = process.execPath;
+    const plan = path.join(BUILD_DIR, "tools", "plan.js");
+    const floorJs = path.join(BUILD_DIR, "tools", "benchFloor.js");
+
+    // The floor registers what the plan registers: its resource count per stack, from the plan's own JSON.
+    // This first run (a warm-up for the file cache) and one floor run sample memory; the timed runs do not.
+    const first = await measure(node, [plan, "--json"], true);
+    const counts = (JSON.parse(first.stdout) as { resources: unknown[] }[]).map((d) => d.resources.length);
+    const floorMemory = await measure(node, [floorJs, ...counts.map(String)], true);
+    const planSamples: Sample[] = [];
+    const floorSamples: Sample[] = [];
+    // Alternating, so both see the same machine.
+    for (let i = 0; i < runs; i++) {
+        planSamples.push(await measure(node, [plan, "--json"]));
+        floorSamples.push(await measure(node, [floorJs, ...counts.map(String)]));
+    }
+    const ratio = median(planSamples.map((s) => s.ms)) / median(floorSamples.map((s) => s.ms));
+    const total = counts.reduce((a, b) => a + b, 0);
+    write(`Offline plan against its floor (${runs} run(s) each, whole process trees):\n\n`);
+    write(
+        `${table([
+            {
+                what: `plan: build/tools/plan.js --json (${counts.length} stacks, ${total} resources, policies over gRPC, estimates, diagrams)`,
+                samples: planSamples,
+                peakMiB: first.peakMiB,
+            },
+            {
+                what: `floor: plain node, same SDKs and mocks, ${counts.join(" + ")} bare resources`,
+                samples: floorSamples,
+                peakMiB: floorMemory.peakMiB,
+            },
+        ])}\n\n`,
+    );
+    write(`plan / floor: ${ratio.toFixed(2)}x (medians)\n`);
+
+    if (suiteRuns > 0) {
+        const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+        const suite: Sample[] = [];
+        // The suite is long enough that sampling its memory does not move its time.
+        for (let i = 0; i < suiteRuns; i++) suite.push(await measure(npm, ["test", "--silent"], true, { ...process.env, FORCE_COLOR: "0" }));
+        write(`\nTest suite, ${suiteRuns} run(s):\n\n${table([{ what: "npm test (static checks, build, mocha on 2 workers)", samples: suite }])}\n`);
+    }
+    write(
+        `\n${process.platform}/${process.arch}, node ${process.version}, ${os.cpus().length} core(s). ` +
+            "Peak memory is the largest sum of the process tree's resident sets, sampled every 50 ms from /proc in a separate, untimed run of the plan and the floor. " +
+            "BENCH_RUNS sets the plan and floor runs (default 5), BENCH_SUITE_RUNS the suite runs (default 1, 0 skips it).\n",
     );
     return 0;
 }
