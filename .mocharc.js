@@ -18,4 +18,7 @@ module.exports = {
     reporter: "spec",
     parallel: true,
     jobs: 2,
+    // Planning allocates many short-lived objects; a larger young generation spends less time collecting
+    // them (measured: about 10% of the suite's wall time). Workers inherit the flag.
+    "node-option": ["max-semi-space-size=64"],
 };
