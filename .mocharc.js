@@ -14,6 +14,7 @@ const rank = (f) => {
 
 module.exports = {
     spec: [...all].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).map((f) => path.join("build", "test", f)),
+    require: [path.join("build", "test", "fixtures.js")],
     timeout: 120000,
     reporter: "spec",
     parallel: true,

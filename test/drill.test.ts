@@ -3,24 +3,16 @@ import { execFile } from "child_process";
 import { promisify } from "util";
 import { ResourceChange, diffPlans } from "../tools/diff";
 import { Rehearsal, rehearse, renderRehearsal, splitStackScoped } from "../tools/drill";
-import { PlanOptions, PlannedResource, StackPlan, deployedClusters, planStacks } from "../tools/planner";
+import type { PlannedResource, StackPlan } from "../tools/planner";
 import { DELETE_IS_WARNING, STATEFUL_RULES, STATEFUL_TYPES } from "../src/replaceRules";
-import { mergeConfig } from "../src/configSource";
-import { PROJECT_DIR, STACKS, STRATEGIES, files, overrides, toolArgs } from "./helpers";
+import { PROJECT_DIR, STRATEGIES, files, overrides, toolArgs } from "./helpers";
+import { cachedPlanStacks } from "./planCache";
 
 const HOME = "prod";
 const DR_REGION = "us-west-2";
 
-// Plans are deterministic; the same effective configuration is planned once for the whole file.
-const memo = new Map<string, Promise<StackPlan[]>>();
-const plan = (o: PlanOptions, only?: readonly string[]) => {
-    const effective = Object.fromEntries(STACKS.map((s) => [s, mergeConfig(files, s, [...(o.overrides ?? []), ...(o.perStack?.[s] ?? [])])]));
-    // What is deployed decides the result too (look-ups and StackReferences read it).
-    const deployed = o.deployed ? [deployedClusters(o.deployed), o.deployed.map((d) => [d.stack, d.stackOutputs])] : null;
-    const key = JSON.stringify([effective, only, deployed]);
-    if (!memo.has(key)) memo.set(key, planStacks(o, only));
-    return memo.get(key)!;
-};
+// Plans are deterministic; the same effective configuration is planned once for the whole run.
+const plan = cachedPlanStacks;
 
 function drill(base: string[], changes: string[], perStackChanges: Record<string, string[]> = {}): Promise<Rehearsal> {
     const per = Object.fromEntries(Object.entries(perStackChanges).map(([s, kv]) => [s, overrides(...kv)]));

@@ -3,7 +3,8 @@ import * as path from "path";
 import { BUILD_DIR, PROJECT_DIR } from "../tools/paths";
 import { ConfigError } from "../src/config";
 import { Override, ProjectFiles, loadProjectFiles, parseOverride } from "../src/configSource";
-import { PlannedResource, StackPlan, planStacks } from "../tools/planner";
+import type { PlannedResource, StackPlan, planStacks } from "../tools/planner";
+import { cachedPlanStacks } from "./planCache";
 
 export { PROJECT_DIR };
 
@@ -17,13 +18,9 @@ export function toolArgs(script: string): string[] {
 export const files: ProjectFiles = loadProjectFiles(PROJECT_DIR);
 export const STACKS = Object.keys(files.stacks);
 
-const cache = new Map<string, Promise<StackPlan[]>>();
-
 /** Plans every stack with `-c` style overrides, e.g. planAll("strategy=pilot-light", "primaryRegion=us-west-2"). */
 export function planAll(...overrides: string[]): Promise<StackPlan[]> {
-    const key = JSON.stringify(overrides);
-    if (!cache.has(key)) cache.set(key, planStacks({ files, overrides: overrides.map(parseOverride) }));
-    return cache.get(key)!;
+    return cachedPlanStacks({ files, overrides: overrides.map(parseOverride) });
 }
 
 export async function planOf(stack: string, ...overrides: string[]): Promise<StackPlan> {
@@ -33,19 +30,11 @@ export async function planOf(stack: string, ...overrides: string[]): Promise<Sta
     return p;
 }
 
-const memo = new Map<string, Promise<StackPlan[]>>();
-
 /**
- * planStacks memoised on what decides its result (project directory, overrides, preview, requested stacks), for
- * running the plan command in-process (tools/plan.ts runPlan) on plans the tests share. Options with a planted
- * dynamic-provider loader, per-stack overrides or a deployed state are not memoised.
+ * planStacks planned once per distinct input for the whole run (test/planCache.ts), for running the plan
+ * command in-process (tools/plan.ts runPlan) on plans the tests share.
  */
-export const memoPlanStacks: typeof planStacks = (opts, only) => {
-    if (opts.loadDynamicProvider || opts.perStack || opts.deployed) return planStacks(opts, only);
-    const key = JSON.stringify([opts.files.dir, opts.overrides ?? [], opts.preview === true, only ?? null]);
-    if (!memo.has(key)) memo.set(key, planStacks(opts, only));
-    return memo.get(key)!;
-};
+export const memoPlanStacks: typeof planStacks = cachedPlanStacks;
 
 /** Plans every stack as a first `pulumi preview` sees it (tools/planner.ts `preview`), with `-c` style overrides. */
 export function previewAll(...overrides: string[]): Promise<StackPlan[]> {
