@@ -3,69 +3,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as vpc from "@pulumi/aws/vpc";
 import { PolicyResource, validateResourceOfType } from "@pulumi/policy";
 import { OPEN_CIDRS, ResourcePolicy, StackPolicy, configOf } from "./lib";
-import { T, arr, label, nonEmpty, ofType, refersTo } from "../src/plan";
-
-/** One ingress permission, whatever resource declared it. */
-export interface Ingress {
-    readonly protocol: string;
-    readonly fromPort?: number;
-    readonly toPort?: number;
-    readonly cidrs: readonly string[];
-}
-
-const ALL_PROTOCOLS = ["-1", "all"];
-const PROTOCOL_NUMBERS: Record<string, string> = { "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6" };
-
-function protocolName(p: unknown): string {
-    const s = String(p ?? "-1").toLowerCase();
-    return PROTOCOL_NUMBERS[s] ?? s;
-}
-
-/** Whether an ingress permission opens `port` (TCP or UDP). */
-export function opensPort(i: Ingress, port: number): boolean {
-    if (ALL_PROTOCOLS.includes(i.protocol)) return true;
-    if (i.protocol !== "tcp" && i.protocol !== "udp") return false;
-    const from = i.fromPort ?? 0;
-    const to = i.toPort ?? 65535;
-    return from <= port && port <= to;
-}
-
-const strings = (v: unknown): string[] => arr(v).filter(nonEmpty);
-
-/** The ingress permissions a resource declares: inline rules of a group, or a standalone rule resource. */
-export function ingressOf(type: string, props: Record<string, unknown>): Ingress[] {
-    switch (type) {
-        case T.securityGroup:
-            return arr<Record<string, unknown>>(props.ingress).map((r) => ({
-                protocol: protocolName(r.protocol),
-                fromPort: r.fromPort as number | undefined,
-                toPort: r.toPort as number | undefined,
-                cidrs: [...strings(r.cidrBlocks), ...strings(r.ipv6CidrBlocks)],
-            }));
-        case T.securityGroupRule:
-            return props.type !== "ingress"
-                ? []
-                : [
-                      {
-                          protocol: protocolName(props.protocol),
-                          fromPort: props.fromPort as number | undefined,
-                          toPort: props.toPort as number | undefined,
-                          cidrs: [...strings(props.cidrBlocks), ...strings(props.ipv6CidrBlocks)],
-                      },
-                  ];
-        case T.ingressRule:
-            return [
-                {
-                    protocol: protocolName(props.ipProtocol),
-                    fromPort: props.fromPort as number | undefined,
-                    toPort: props.toPort as number | undefined,
-                    cidrs: [props.cidrIpv4, props.cidrIpv6].filter(nonEmpty),
-                },
-            ];
-        default:
-            return [];
-    }
-}
+import { ALL_PROTOCOLS, Ingress, T, allDependencyUrns, get, ingressOf, label, ofType, opensPort, refersTo } from "../src/plan";
 
 function describe(i: Ingress): string {
     const ports = ALL_PROTOCOLS.includes(i.protocol)
@@ -140,13 +78,11 @@ const RULE_TYPES: readonly string[] = [T.securityGroup, T.securityGroupRule, T.i
 
 /** The resources a group is attached to: everything that refers to it except security groups and their rules. */
 function attachmentsOf(sg: PolicyResource, resources: readonly PolicyResource[]): PolicyResource[] {
-    return resources.filter(
-        (r) => !RULE_TYPES.includes(r.type) && Object.values(r.propertyDependencies).some((deps) => deps.some((d) => d.urn === sg.urn)),
-    );
+    return resources.filter((r) => !RULE_TYPES.includes(r.type) && allDependencyUrns(r).includes(sg.urn));
 }
 
 const isPublicAlb = (r: PolicyResource) =>
-    r.type === T.loadBalancer && (r.props.loadBalancerType ?? "application") === "application" && r.props.internal !== true;
+    r.type === T.loadBalancer && (get(r, "loadBalancerType") ?? "application") === "application" && get(r, "internal") !== true;
 
 export const noPublicIngress: StackPolicy = {
     name: "aws-security-group-no-public-ingress",
@@ -199,8 +135,11 @@ export const vpcFlowLogs: StackPolicy = {
         for (const vpc of ofType(args.resources, T.vpc)) {
             const mine = logs.filter((l) => refersTo(l, "vpcId", vpc));
             if (mine.length === 0) report(`${label(vpc)} must have a VPC flow log; none refers to it.`, vpc.urn);
-            else if (!mine.some((l) => l.props.trafficType === "ALL"))
-                report(`${label(vpc)} must have a flow log with trafficType ALL; found ${mine.map((l) => l.props.trafficType).join(", ")}.`, vpc.urn);
+            else if (!mine.some((l) => get(l, "trafficType") === "ALL"))
+                report(
+                    `${label(vpc)} must have a flow log with trafficType ALL; found ${mine.map((l) => String(get(l, "trafficType"))).join(", ")}.`,
+                    vpc.urn,
+                );
         }
     },
 };

@@ -16,6 +16,7 @@ import {
     get,
     isSet,
     isUnknown,
+    nonEmpty,
     num,
     obj,
     ofType,
@@ -215,6 +216,75 @@ export function recordOf(r: PlanResource): RecordFacts {
         ttlSeconds: aliases.length > 0 ? undefined : num(get(r, "ttl")),
         hasHealthCheck: get(r, "healthCheckId") !== undefined,
     };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Network
+// ---------------------------------------------------------------------------------------------------------
+
+/** One ingress permission, whatever resource declared it. */
+export interface Ingress {
+    readonly protocol: string;
+    readonly fromPort?: number;
+    readonly toPort?: number;
+    readonly cidrs: readonly string[];
+}
+
+export const ALL_PROTOCOLS = ["-1", "all"];
+const PROTOCOL_NUMBERS: Record<string, string> = { "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6" };
+
+function protocolName(p: unknown): string {
+    const s = String(p ?? "-1").toLowerCase();
+    return PROTOCOL_NUMBERS[s] ?? s;
+}
+
+/** Whether an ingress permission opens `port` (TCP or UDP). */
+export function opensPort(i: Ingress, port: number): boolean {
+    if (ALL_PROTOCOLS.includes(i.protocol)) return true;
+    if (i.protocol !== "tcp" && i.protocol !== "udp") return false;
+    const from = i.fromPort ?? 0;
+    const to = i.toPort ?? 65535;
+    return from <= port && port <= to;
+}
+
+const strings = (v: unknown): string[] => arr(v).filter(nonEmpty);
+
+/**
+ * The ingress permissions a resource declares (from its props, as a resource policy gets them): inline rules
+ * of a group, or a standalone rule resource.
+ */
+export function ingressOf(type: string, props: Record<string, unknown>): Ingress[] {
+    switch (type) {
+        case T.securityGroup:
+            return arr<Record<string, unknown>>(props.ingress).map((r) => ({
+                protocol: protocolName(r.protocol),
+                fromPort: r.fromPort as number | undefined,
+                toPort: r.toPort as number | undefined,
+                cidrs: [...strings(r.cidrBlocks), ...strings(r.ipv6CidrBlocks)],
+            }));
+        case T.securityGroupRule:
+            return props.type !== "ingress"
+                ? []
+                : [
+                      {
+                          protocol: protocolName(props.protocol),
+                          fromPort: props.fromPort as number | undefined,
+                          toPort: props.toPort as number | undefined,
+                          cidrs: [...strings(props.cidrBlocks), ...strings(props.ipv6CidrBlocks)],
+                      },
+                  ];
+        case T.ingressRule:
+            return [
+                {
+                    protocol: protocolName(props.ipProtocol),
+                    fromPort: props.fromPort as number | undefined,
+                    toPort: props.toPort as number | undefined,
+                    cidrs: [props.cidrIpv4, props.cidrIpv6].filter(nonEmpty),
+                },
+            ];
+        default:
+            return [];
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------

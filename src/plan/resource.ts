@@ -109,6 +109,16 @@ export function dependencyUrns(r: PlanResource, key: string): readonly string[] 
     return r.propertyDependencies?.[key] ?? [];
 }
 
+/** URNs of every resource whose outputs flowed into any input of `r`. */
+export function allDependencyUrns(r: PlanResource): string[] {
+    const deps = isPolicyShape(r)
+        ? Object.values(r.propertyDependencies ?? {})
+              .flat()
+              .map((d) => d.urn)
+        : Object.values(r.propertyDependencies ?? {}).flat();
+    return [...new Set(deps)];
+}
+
 /** The parent's URN, if any. */
 export function parentUrn(r: PlanResource): string | undefined {
     return isPolicyShape(r) ? r.parent?.urn : (r.parent ?? undefined);
