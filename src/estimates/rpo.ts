@@ -26,7 +26,7 @@ export interface BackupPath {
 /**
  * How a store's data reaches the standby by backup: the primary's backup rules that copy to the standby's
  * region, whether a selection covers the store, and the shortest such rule's interval. `storeUrn` identifies
- * the store when its ARN is not known yet (a preview): selections then name it by URN (src/estimates/facts.ts).
+ * the store when its ARN is not known yet (a preview): selections then name it by URN (src/plan/facts.ts).
  */
 export function backupPath(p: StackFacts, s: StackFacts, storeArn: string | undefined, storeLabel: string, storeUrn?: string): BackupPath {
     const rules = p.backupRules.filter((r) => r.copyRegions.includes(s.region));
