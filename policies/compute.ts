@@ -6,7 +6,7 @@ import * as ecs from "@pulumi/aws/ecs";
 import * as lb from "@pulumi/aws/lb";
 import { validateResourceOfType } from "@pulumi/policy";
 import { ResourcePolicy, StackPolicy, configOf } from "./lib";
-import { T, UNKNOWN, arr, at, get, isCmk, isSet, isTrue, known, label, nonEmpty, ofType } from "../src/plan";
+import { T, UNKNOWN, arr, at, get, isApplicationLoadBalancerType, isCmk, isSet, isTrue, known, label, nonEmpty, ofType, text } from "../src/plan";
 
 export const imdsv2Required: ResourcePolicy = {
     name: "aws-ec2-imdsv2-required",
@@ -55,7 +55,10 @@ export const ebsEncryptedCmk: ResourcePolicy = {
             }
             for (const m of maps) {
                 const p = ebsProblem(
-                    `Block device ${String(known(() => m.deviceName) ?? "(unnamed)")}`,
+                    `Block device ${text(
+                        known(() => m.deviceName),
+                        "(unnamed)",
+                    )}`,
                     known(() => m.ebs?.encrypted),
                     known(() => m.ebs?.kmsKeyId),
                 );
@@ -72,7 +75,7 @@ export const ebsEncryptedCmk: ResourcePolicy = {
             if (p) report(`${p}.`);
             for (const d of arr<NonNullable<typeof i.ebsBlockDevices>[number]>(i.ebsBlockDevices)) {
                 const q = ebsProblem(
-                    `EBS block device ${String(known(() => d.deviceName))}`,
+                    `EBS block device ${text(known(() => d.deviceName))}`,
                     known(() => d.encrypted),
                     known(() => d.kmsKeyId),
                 );
@@ -146,8 +149,6 @@ export const albHttpRedirect: ResourcePolicy = {
     }),
 };
 
-const isAlb = (type: unknown) => (type ?? "application") === "application";
-
 export const albAccessLogs: ResourcePolicy = {
     name: "aws-alb-access-logs-enabled",
     description: "Application load balancers write access logs to S3.",
@@ -156,7 +157,7 @@ export const albAccessLogs: ResourcePolicy = {
     remediationSteps:
         "Set accessLogs: { bucket, enabled: true } with a bucket in the same region whose policy lets the region's ELB log-delivery principal write.",
     validateResource: validateResourceOfType(lb.LoadBalancer, (lb, _args, report) => {
-        if (!isAlb(lb.loadBalancerType)) return;
+        if (!isApplicationLoadBalancerType(lb.loadBalancerType)) return;
         if (lb.accessLogs?.enabled !== true || !isSet(known(() => lb.accessLogs?.bucket)))
             report("Application load balancers must have access logs enabled (accessLogs.enabled true, with a bucket).");
     }),
@@ -169,7 +170,7 @@ export const albDropInvalidHeaders: ResourcePolicy = {
     enforcementLevel: "mandatory",
     remediationSteps: "Set dropInvalidHeaderFields: true on the load balancer.",
     validateResource: validateResourceOfType(lb.LoadBalancer, (lb, _args, report) => {
-        if (!isAlb(lb.loadBalancerType)) return;
+        if (!isApplicationLoadBalancerType(lb.loadBalancerType)) return;
         if (lb.dropInvalidHeaderFields !== true) report("Application load balancers must drop invalid header fields (dropInvalidHeaderFields true).");
     }),
 };

@@ -26,6 +26,7 @@ import {
     ofType,
     isAws,
     providerRegion,
+    text,
     routingOf,
     serviceCapacityOf,
     stackContext,
@@ -331,7 +332,7 @@ export const backupsCopiedToStandbys: StackPolicy = {
                       : ["(any other region)"];
                 if (missing.length)
                     report(
-                        `Rule "${String(at(rule, "ruleName"))}" of ${label(p)} must copy to a vault in every standby region; missing ${missing.join(", ")}.`,
+                        `Rule "${text(at(rule, "ruleName"))}" of ${label(p)} must copy to a vault in every standby region; missing ${missing.join(", ")}.`,
                         p.urn,
                     );
             }

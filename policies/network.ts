@@ -3,7 +3,20 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as vpc from "@pulumi/aws/vpc";
 import { PolicyResource, validateResourceOfType } from "@pulumi/policy";
 import { OPEN_CIDRS, ResourcePolicy, StackPolicy, configOf } from "./lib";
-import { ALL_PROTOCOLS, Ingress, T, allDependencyUrns, get, ingressOf, label, ofType, opensPort, refersTo } from "../src/plan";
+import {
+    ALL_PROTOCOLS,
+    Ingress,
+    T,
+    allDependencyUrns,
+    ingressOf,
+    isApplicationLoadBalancerType,
+    label,
+    ofType,
+    opensPort,
+    refersTo,
+    strict,
+    text,
+} from "../src/plan";
 
 function describe(i: Ingress): string {
     const ports = ALL_PROTOCOLS.includes(i.protocol)
@@ -82,7 +95,7 @@ function attachmentsOf(sg: PolicyResource, resources: readonly PolicyResource[])
 }
 
 const isPublicAlb = (r: PolicyResource) =>
-    r.type === T.loadBalancer && (get(r, "loadBalancerType") ?? "application") === "application" && get(r, "internal") !== true;
+    r.type === T.loadBalancer && isApplicationLoadBalancerType(strict(r, "loadBalancerType")) && strict(r, "internal") !== true;
 
 export const noPublicIngress: StackPolicy = {
     name: "aws-security-group-no-public-ingress",
@@ -135,9 +148,9 @@ export const vpcFlowLogs: StackPolicy = {
         for (const vpc of ofType(args.resources, T.vpc)) {
             const mine = logs.filter((l) => refersTo(l, "vpcId", vpc));
             if (mine.length === 0) report(`${label(vpc)} must have a VPC flow log; none refers to it.`, vpc.urn);
-            else if (!mine.some((l) => get(l, "trafficType") === "ALL"))
+            else if (!mine.some((l) => strict(l, "trafficType") === "ALL"))
                 report(
-                    `${label(vpc)} must have a flow log with trafficType ALL; found ${mine.map((l) => String(get(l, "trafficType"))).join(", ")}.`,
+                    `${label(vpc)} must have a flow log with trafficType ALL; found ${mine.map((l) => text(strict(l, "trafficType"))).join(", ")}.`,
                     vpc.urn,
                 );
         }

@@ -6,7 +6,7 @@ import * as rds from "@pulumi/aws/rds";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import { PolicyResource, validateResourceOfType } from "@pulumi/policy";
 import { ResourcePolicy, StackPolicy, configOf } from "./lib";
-import { T, UNKNOWN, Unknown, arr, at, get, isAws, isCmk, known, label, nonEmpty, ofType, refersTo, tagsFrom } from "../src/plan";
+import { T, UNKNOWN, Unknown, arr, at, get, isAws, isCmk, known, label, nonEmpty, ofType, refersTo, tagsFrom, text } from "../src/plan";
 
 export const kmsRotation: ResourcePolicy = {
     name: "aws-kms-key-rotation-enabled",
@@ -60,7 +60,10 @@ export const secretsEncrypted: ResourcePolicy = {
             for (const r of arr<{ region?: string; kmsKeyId?: string }>(known(() => s.replicas))) {
                 if (!isCmk(known(() => r.kmsKeyId)))
                     report(
-                        `The ${String(known(() => r.region) ?? "(unnamed)")} replica of the secret must be encrypted under a customer-managed KMS key (kmsKeyId).`,
+                        `The ${text(
+                            known(() => r.region),
+                            "(unnamed)",
+                        )} replica of the secret must be encrypted under a customer-managed KMS key (kmsKeyId).`,
                     );
             }
         }),
@@ -158,7 +161,7 @@ export const s3Encrypted: StackPolicy = {
                     );
             } else if (!kms) {
                 report(
-                    `${label(b)} must declare default encryption under a customer-managed KMS key (sseAlgorithm aws:kms with kmsMasterKeyId); found ${sse.map((s) => String(s.algorithm)).join(", ") || "none"}.`,
+                    `${label(b)} must declare default encryption under a customer-managed KMS key (sseAlgorithm aws:kms with kmsMasterKeyId); found ${sse.map((s) => text(s.algorithm)).join(", ") || "none"}.`,
                     b.urn,
                 );
             }

@@ -16,7 +16,7 @@ import type { PolicyConfigSchema } from "@pulumi/policy";
 import { formatDuration } from "../src/duration";
 import { CONSTANT_NAMES, PairEstimate, ResourceView, StackFacts, checkTargets, estimatePair, resolveConstants, stackFacts } from "../src/estimates";
 import { PROJECT_FACTS_SCHEMA, StackPolicy, configOf } from "./lib";
-import { ProjectFacts, expectedPlan, stackContext } from "../src/plan";
+import { ProjectFacts, expectedPlan, stackContext, tableNameOfArn } from "../src/plan";
 
 interface PeerResource {
     readonly type: string;
@@ -78,7 +78,7 @@ export function mirroredPrimary(s: StackFacts, standbyScaledDown: boolean | unde
         `the primary's resources are not visible to this policy (no \`peer\` in its config): its health check and record are taken to match ${s.stack}'s (the project's DNS settings are shared)`,
     ];
     const tables = s.replicas.map((r) => {
-        const name = (r.globalTableArn ?? r.name).split("/").pop() as string;
+        const name = tableNameOfArn(r.globalTableArn) ?? r.name;
         return {
             name,
             arn: r.globalTableArn,

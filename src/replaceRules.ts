@@ -17,7 +17,7 @@
  * (Optional + Computed, defaulting to the provider's region); "Changing the value of region will force
  * resource replacement" (terraform-provider-aws website/docs/guides/enhanced-region-support.html.markdown).
  */
-import { T } from "./plan";
+import { T, isAws, moduleOf } from "./plan";
 
 /** One replace-on-change input property. */
 export interface ReplaceProperty {
@@ -390,14 +390,7 @@ export const OTHER_RULES: readonly ReplaceRule[] = [
 const BY_TYPE = new Map<string, ReplaceRule>([...STATEFUL_RULES, ...OTHER_RULES].map((r) => [r.type, r]));
 
 /** Global types with no `region` input (Route 53, IAM, ARC, ...): region never forces their replacement. */
-const NO_REGION_PREFIXES = [
-    "aws:iam/",
-    "aws:route53/",
-    "aws:route53recoverycontrol/",
-    "aws:cloudfront/",
-    "aws:globalaccelerator/",
-    "aws:organizations/",
-];
+const NO_REGION_PREFIXES = [T.iamRole, T.record, T.arcCluster, T.cloudfrontDistribution, T.globalAccelerator, T.organization].map(moduleOf);
 
 export function isStateful(type: string): boolean {
     return STATEFUL_TYPES.includes(type);
@@ -409,7 +402,7 @@ export function ruleFor(type: string): ReplaceRule | undefined {
 
 /** Whether `type` takes the v6 per-resource `region` input. */
 export function isRegionAware(type: string): boolean {
-    return type.startsWith("aws:") && !NO_REGION_PREFIXES.some((p) => type.startsWith(p));
+    return isAws(type) && !NO_REGION_PREFIXES.some((p) => type.startsWith(p));
 }
 
 /** Why a property change replaces a resource. */

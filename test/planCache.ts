@@ -3,7 +3,9 @@
  * preview mode and deployed state always give the same plans. The suite plans each such input once per run
  * and shares it across suites and across mocha's workers: in memory within a worker, through a directory of
  * JSON plans between workers (SECURECART_PLAN_CACHE, made and removed by test/fixtures.ts for each run).
- * A plan with a planted dynamic-provider loader is never shared. A failed plan is not written to disk.
+ * A plan with a planted dynamic-provider loader is never shared. A failed plan is not written to disk. Between
+ * workers the plans travel as JSON, which is what the plan's own JSON holds; every worker, the one that planned
+ * included, gets that JSON copy.
  */
 import { createHash } from "crypto";
 import * as fs from "fs";
@@ -51,11 +53,12 @@ async function shared(dir: string, key: string, plan: () => Promise<StackPlan[]>
         if (got) return got;
     }
     try {
-        const plans = await plan();
+        const json = JSON.stringify(await plan());
         const tmp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, JSON.stringify(plans));
+        fs.writeFileSync(tmp, json);
         fs.renameSync(tmp, file);
-        return plans;
+        // The same copy every worker reads, so no test sees a difference between planning and reading.
+        return JSON.parse(json) as StackPlan[];
     } finally {
         if (mine) fs.rmSync(lock, { force: true });
     }
@@ -64,7 +67,13 @@ async function shared(dir: string, key: string, plan: () => Promise<StackPlan[]>
 /** planStacks, planned once per distinct input for the whole test run. */
 export const cachedPlanStacks: typeof planStacks = (opts, only) => {
     if (opts.loadDynamicProvider) return planStacks(opts, only);
-    const key = keyOf(opts, only);
+    let key: string;
+    try {
+        key = keyOf(opts, only);
+    } catch {
+        // Config the key cannot be built from (a bad override): planStacks reports it, with every problem.
+        return planStacks(opts, only);
+    }
     let p = memory.get(key);
     if (!p) {
         const dir = process.env.SECURECART_PLAN_CACHE;

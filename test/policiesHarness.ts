@@ -118,7 +118,8 @@ export async function evaluateLocally(
 
     for (const r of plan.resources) {
         if (r.type.startsWith("pulumi:providers:") && r.name.startsWith("default")) continue;
-        // One deserialized copy per resource for all policies, as the analyzer makes one per Analyze call.
+        // The analyzer deserializes a fresh copy for each policy; policies only read their props (none writes
+        // to them), so one copy per resource serves them all here, and the gRPC tests hold the verdicts equal.
         const props = propsOf(r.inputs);
         const provider = providerOf(r);
         for (const p of policies) {
@@ -156,7 +157,7 @@ export async function evaluateLocally(
         }
     }
 
-    // One deserialized copy of the stack for all stack policies, as the analyzer makes one per AnalyzeStack call.
+    // One deserialized copy of the stack for all stack policies (the analyzer makes one per policy; they only read it).
     const resources = new Map<string, PolicyResource>();
     {
         for (const r of plan.resources) {

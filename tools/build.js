@@ -79,7 +79,11 @@ function build() {
                 {},
                 { ...ts_.sys, onUnRecoverableConfigFileDiagnostic: (d) => problems.push(ts_.flattenDiagnosticMessageText(d.messageText, "\n")) },
             );
-            if (!parsed) break;
+            if (!parsed) {
+                process.stderr.write(`build: ${problems.join("\n")}\n`);
+                process.exitCode = 1;
+                return written;
+            }
             options = {
                 ...parsed.options,
                 noEmit: false,
@@ -92,7 +96,13 @@ function build() {
             };
         }
         const result = ts_.transpileModule(fs.readFileSync(src, "utf8"), { fileName: src, compilerOptions: options, reportDiagnostics: true });
-        for (const d of result.diagnostics ?? []) problems.push(`${rel}: ${ts_.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+        const diagnostics = result.diagnostics ?? [];
+        for (const d of diagnostics) problems.push(`${rel}: ${ts_.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+        // A file that does not transpile leaves no output, so no later build or command runs a stale copy.
+        if (diagnostics.length) {
+            fs.rmSync(out, { force: true });
+            continue;
+        }
         fs.mkdirSync(path.dirname(out), { recursive: true });
         const map = JSON.parse(result.sourceMapText);
         map.sources = [path.relative(path.dirname(out), src)];

@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { formatDuration } from "../src/duration";
-import type { StackFacts } from "../src/estimates";
+import { type StackFacts, replicaOf } from "../src/plan";
 
 export interface DiagramStack {
     readonly facts: StackFacts;
@@ -118,9 +118,7 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
                     `    ${id(primary.stack, "aurora", writer.name)} ==>|${label("Aurora global database: async storage replication")}| ${id(sb.stack, "aurora", secondary.name)}`,
                 );
             for (const t of primary.tables) {
-                const r = sb.replicas.find(
-                    (x) => (x.globalTableArn !== undefined && x.globalTableArn === t.arn) || (x.globalTableArn ?? "").endsWith(`/${t.name}`),
-                );
+                const r = replicaOf(t, sb.replicas);
                 if (r)
                     edges.push(
                         `    ${id(primary.stack, "table", t.name)} <-->|${label(t.strong || r.strong ? "global table MRSC (synchronous)" : "global table MREC (async, last writer wins)")}| ${id(sb.stack, "replica", r.name)}`,

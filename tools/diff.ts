@@ -10,7 +10,7 @@
  */
 import { DELETE_IS_WARNING, ReplaceReason, deepEqual, isStateful, replaceReason, ruleFor, show } from "../src/replaceRules";
 import type { PlannedResource, StackPlan } from "./planner";
-import { tagsOf } from "../src/plan";
+import { isAws, tagsOf } from "../src/plan";
 
 export type Op = "create" | "update" | "replace" | "delete";
 
@@ -174,7 +174,7 @@ function compare(
         retainOnDelete: a.retainOnDelete,
         changes: effective,
         replaceReasons: reasons,
-        unknownType: reasons.length === 0 && !ruleFor(a.type) && a.type.startsWith("aws:") ? true : undefined,
+        unknownType: reasons.length === 0 && !ruleFor(a.type) && isAws(a.type) ? true : undefined,
         masked: masked.length ? masked : undefined,
     };
 }

@@ -18,7 +18,7 @@ import { PROJECT_DIR } from "./paths";
 import { Finding, ResourceChange, StackDiff, describeChange, diffPlans } from "./diff";
 // The planner loads the Pulumi runtime; it is imported only when something is planned.
 import type { StackPlan, planStacks } from "./planner";
-import { DYNAMIC, T, arnRegion, get, healthCheckOf, ofType, parentUrn, str, tableNameOfArn } from "../src/plan";
+import { DYNAMIC, T, arnRegion, get, healthCheckOf, ofType, parentUrn, routingOf, tableNameOfArn, text } from "../src/plan";
 
 export { PROJECT_DIR };
 
@@ -76,21 +76,22 @@ export function dataRestores(before: readonly StackPlan[], after: readonly Stack
         const created = a.resources.filter((r) => !had.has(r.urn));
         const aurora = ofType(created, DYNAMIC.restorePoint.token).map((rp) => {
             const cluster = ofType(a.resources, T.rdsCluster).find((r) => parentUrn(r) === parentUrn(rp));
-            const given = str(get(rp, "givenSnapshotArn"));
+            // An unknown value (a preview) is still a value the program set: shown as "[unknown]".
+            const given = get(rp, "givenSnapshotArn");
             return {
-                cluster: (cluster && str(get(cluster, "clusterIdentifier"))) ?? "(unknown cluster)",
+                cluster: cluster ? text(get(cluster, "clusterIdentifier"), "(unknown cluster)") : "(unknown cluster)",
                 from:
                     given !== undefined
-                        ? `recovery point ${given} (database.restoreFromArn)`
-                        : `the newest available copy in ${String(get(rp, "region"))} of ${String(get(rp, "sourceClusterIdentifier"))}'s snapshots`,
+                        ? `recovery point ${text(given)} (database.restoreFromArn)`
+                        : `the newest available copy in ${text(get(rp, "region"))} of ${text(get(rp, "sourceClusterIdentifier"))}'s snapshots`,
             };
         });
         const tables = ofType(created, T.table)
-            .filter((r) => str(get(r, "restoreSourceTableArn")) !== undefined)
+            .filter((r) => get(r, "restoreSourceTableArn") !== undefined)
             .map((t) => {
-                const src = String(get(t, "restoreSourceTableArn"));
+                const src = text(get(t, "restoreSourceTableArn"));
                 return {
-                    table: String(get(t, "name")),
+                    table: text(get(t, "name")),
                     from: `${tableNameOfArn(src) ?? src} in ${arnRegion(src) ?? "?"}, point-in-time recovery to its latest restorable time`,
                 };
             });
@@ -135,7 +136,7 @@ export function runbookOrder(before: readonly StackPlan[], after: readonly Stack
         // Explanations follow what the planned stacks contain (decided in src/strategy.ts), not strategy names.
         const movesWriter = ofType(a.resources, DYNAMIC.globalWriter.token).length > 0;
         const records = ofType(a.resources, T.record);
-        const latencyRouted = records.some((r) => get(r, "latencyRoutingPolicies") !== undefined);
+        const latencyRouted = records.some((r) => routingOf(r) === "latency");
         const record = records.find((r) => get(r, "setIdentifier") !== undefined);
         const inverted = ofType(a.resources, T.healthCheck).some((r) => healthCheckOf(r).inverted);
         const dnsAfterDemotion = latencyRouted

@@ -8,7 +8,7 @@
  */
 import { PriceSheet, RegionPrices } from "../prices";
 import { Constants, cite } from "./constants";
-import { DYNAMIC, StackFacts, StackView, T, arr, get, ofType } from "../plan";
+import { DYNAMIC, StackFacts, StackView, T, arr, get, isCloudResource, ofType, replicates } from "../plan";
 
 export interface CostLine {
     /** What is billed, e.g. "NAT gateway hours". */
@@ -142,11 +142,6 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     [T.bucketLifecycle]: "no charge",
 };
 
-/** Engine-level types that are not AWS resources. */
-export function isEngineType(type: string): boolean {
-    return type.startsWith("pulumi:") || type.startsWith("securecart:");
-}
-
 export interface CostContext {
     /** The other stacks of the project (for what they hold of this stack's data, and inter-region traffic). */
     readonly peers: readonly StackFacts[];
@@ -181,7 +176,7 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
         });
     };
     const unknownTypes = [...new Set(view.resources.map((r) => r.type))]
-        .filter((t) => !isEngineType(t) && !(t in BILLABLE_TYPES) && !(t in FREE_TYPES))
+        .filter((t) => isCloudResource(t) && !(t in BILLABLE_TYPES) && !(t in FREE_TYPES))
         .sort();
     const sheetInfo = { label: sheet.label, date: sheet.date, source: sheet.source };
     if (!prices) {
@@ -332,17 +327,11 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
     // --- DynamoDB ----------------------------------------------------------------------------------------
     const peerReplicas = ctx.peers.flatMap((p) => p.replicas);
     for (const t of f.tables) {
-        const global =
-            t.inlineReplicaRegions.length > 0 ||
-            peerReplicas.some(
-                (r) => (r.globalTableArn !== undefined && r.globalTableArn === t.arn) || (r.globalTableArn ?? "").endsWith(`/${t.name}`),
-            );
+        const global = t.inlineReplicaRegions.length > 0 || peerReplicas.some((r) => replicates(r, t));
         dynamoLines(t.name, T.table, global, t.provisioned, t.readCapacity, t.writeCapacity, t.pitr, `table ${t.name}`);
     }
     for (const r of f.replicas) {
-        const base = ctx.peers
-            .flatMap((p) => p.tables)
-            .find((t) => (r.globalTableArn !== undefined && r.globalTableArn === t.arn) || (r.globalTableArn ?? "").endsWith(`/${t.name}`));
+        const base = ctx.peers.flatMap((p) => p.tables).find((t) => replicates(r, t));
         dynamoLines(
             base?.name ?? r.name,
             T.tableReplica,

@@ -14,7 +14,8 @@ import { Timeline, timeline } from "./rto";
 
 export { CONSTANTS, CONSTANT_NAMES, constantOverrideProblems, resolveConstants } from "./constants";
 export type { Constants, ConstantName } from "./constants";
-export { BILLABLE_TYPES, FREE_TYPES, isEngineType } from "./cost";
+export { BILLABLE_TYPES, FREE_TYPES } from "./cost";
+export { isEngineType } from "../plan";
 export type { CostEstimate, CostLine } from "./cost";
 export { cronIntervalSeconds, stackFacts } from "../plan";
 export type { ResourceView, StackFacts, StackView } from "../plan";

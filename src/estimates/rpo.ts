@@ -3,8 +3,7 @@
  * the standby may lack at that moment. Pure, from the two stacks' facts and the constants.
  */
 import { Constants, cite } from "./constants";
-import { AuroraFacts, StackFacts, TableFacts, replicatingSecondary, writerCluster } from "../plan";
-import { UNKNOWN_JSON } from "../plan";
+import { AuroraFacts, StackFacts, TableFacts, UNKNOWN_JSON, replicaOf, replicatingSecondary, writerCluster } from "../plan";
 
 export interface StoreRpo {
     /** "aurora" or "dynamodb:<table>". */
@@ -115,9 +114,7 @@ function auroraRpo(p: StackFacts, s: StackFacts, c: Constants): StoreRpo | undef
 
 function tableRpo(t: TableFacts, p: StackFacts, s: StackFacts, c: Constants): StoreRpo {
     // By the table's ARN; failing that (a policy sees no outputs) by the table name at the end of either.
-    const replica =
-        s.replicas.find((r) => r.globalTableArn !== undefined && r.globalTableArn === t.arn) ??
-        s.replicas.find((r) => (r.globalTableArn ?? "").endsWith(`/${t.name}`) || r.name.endsWith(t.name));
+    const replica = replicaOf(t, s.replicas);
     const inline = t.inlineReplicaRegions.includes(s.region);
     if (replica || inline) {
         const strong = t.strong || replica?.strong === true;

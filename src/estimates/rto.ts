@@ -9,7 +9,7 @@
  * over). RTO ends when the standby serves all traffic at the primary's capacity with a writable database.
  */
 import { Constants, cite } from "./constants";
-import { StackFacts, replicatingSecondary, writerCluster } from "../plan";
+import { StackFacts, replicates, replicatingSecondary, writerCluster } from "../plan";
 import { backupPath } from "./rpo";
 
 export type StepName = "detection" | "dns" | "data promotion" | "capacity";
@@ -152,16 +152,7 @@ function promotion(kind: Timeline["kind"], p: StackFacts, s: StackFacts, c: Cons
                 );
         }
     }
-    const unreplicated = p.tables.filter(
-        (t) =>
-            !t.inlineReplicaRegions.includes(s.region) &&
-            !s.replicas.some(
-                (r) =>
-                    (r.globalTableArn !== undefined && r.globalTableArn === t.arn) ||
-                    (r.globalTableArn ?? "").endsWith(`/${t.name}`) ||
-                    r.name.endsWith(t.name),
-            ),
-    );
+    const unreplicated = p.tables.filter((t) => !t.inlineReplicaRegions.includes(s.region) && !s.replicas.some((r) => replicates(r, t)));
     if (p.tables.length > 0 && unreplicated.length === 0) {
         parallel.push(
             step("data promotion", [], [`${s.stack} holds replicas of all ${p.tables.length} DynamoDB table(s): they already take writes`]),

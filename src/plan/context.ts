@@ -7,7 +7,7 @@
  */
 import { STRATEGIES, type CapacityConfig, type Role, type Strategy, type WebConfig } from "../config";
 import { RegionPlan, planRegion } from "../strategy";
-import { PlanResource, get, isTrue, nonEmpty, ofType, providerUrn, tagsOf } from "./resource";
+import { PlanResource, at, get, isTrue, nonEmpty, ofType, providerUrn, tagsOf } from "./resource";
 import { PULUMI, T, isAws } from "./types";
 
 /** Project facts a single stack cannot see. */
@@ -41,7 +41,8 @@ export function stackRegion(resources: readonly PlanResource[]): string | undefi
     // A policy's AnalyzeStack view carries each resource's provider with its properties.
     for (const r of resources as readonly (PlanResource & WithProvider)[]) {
         const p = r.provider;
-        if (p && typeof p === "object" && p.name.startsWith("default") && nonEmpty(p.props.region)) return p.props.region;
+        const region = p && typeof p === "object" && p.name.startsWith("default") ? at(p.props, "region") : undefined;
+        if (nonEmpty(region)) return region;
     }
     return undefined;
 }
@@ -49,7 +50,10 @@ export function stackRegion(resources: readonly PlanResource[]): string | undefi
 /** The region a resource is placed in by its own provider, when the reader sees that provider's properties. */
 export function providerRegion(r: PlanResource, resources: readonly PlanResource[] = []): string | undefined {
     const p = (r as PlanResource & WithProvider).provider;
-    if (p && typeof p === "object") return nonEmpty(p.props.region) ? p.props.region : undefined;
+    if (p && typeof p === "object") {
+        const region = at(p.props, "region");
+        return nonEmpty(region) ? region : undefined;
+    }
     const urn = providerUrn(r);
     const provider = urn ? resources.find((x) => x.urn === urn) : undefined;
     const region = provider ? get(provider, "region") : undefined;

@@ -40,7 +40,12 @@ export function isAws(type: string): boolean {
     return type.startsWith("aws:");
 }
 
+/** Whether a type is the engine's or the project's own (the Stack, a provider, a component), not a cloud resource. */
+export function isEngineType(type: string): boolean {
+    return type.startsWith("pulumi:") || type.startsWith("securecart:");
+}
+
 /** Whether a resource is a custom resource of the cloud (not the Stack, a component, or a provider). */
 export function isCloudResource(type: string): boolean {
-    return !type.startsWith("pulumi:") && !type.startsWith("securecart:");
+    return !isEngineType(type);
 }

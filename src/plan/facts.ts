@@ -23,6 +23,7 @@ import {
     output,
     refersTo,
     str,
+    text,
 } from "./resource";
 import { T, isCloudResource } from "./types";
 
@@ -150,9 +151,6 @@ export interface StackFacts {
     readonly vaults: number;
     readonly arcClusters: number;
 }
-
-/** Text of a value for a label: an unknown reads as the plan's "[unknown]". */
-const text = (v: unknown, fallback = ""): string => (v === undefined || v === null ? fallback : isUnknown(v) ? UNKNOWN_JSON : String(v));
 
 // ---------------------------------------------------------------------------------------------------------
 // Route 53
@@ -291,6 +289,11 @@ export function ingressOf(type: string, props: Record<string, unknown>): Ingress
 // Compute
 // ---------------------------------------------------------------------------------------------------------
 
+/** Whether a load balancer's type is an Application Load Balancer (the provider's default type). */
+export function isApplicationLoadBalancerType(type: unknown): boolean {
+    return (type ?? "application") === "application";
+}
+
 /** A count that is unknown during preview: undefined. Else the number, or `dflt` when unset. */
 function count(v: unknown, dflt: number): number | undefined {
     return v === UNKNOWN ? undefined : (num(v) ?? (v === undefined ? dflt : undefined));
@@ -302,16 +305,21 @@ export interface Capacity {
     readonly desired: number;
 }
 
+/** An Auto Scaling group's counts as set; each undefined when unknown during preview or unset. */
+export function asgCountsOf(r: PlanResource): { readonly min?: number; readonly max?: number; readonly desired?: number; readonly unknown: boolean } {
+    const [min, max, desired] = ["minSize", "maxSize", "desiredCapacity"].map((k) => get(r, k));
+    return { min: num(min), max: num(max), desired: num(desired), unknown: [min, max, desired].includes(UNKNOWN) };
+}
+
 /**
- * An Auto Scaling group's capacity, with Auto Scaling's defaults (desired starts at minSize); undefined
- * when a count is unknown during preview.
+ * An Auto Scaling group's capacity, with Auto Scaling's defaults (desired starts at minSize; max is required,
+ * taken as min if absent); undefined when a count is unknown during preview.
  */
 export function asgCapacityOf(r: PlanResource): Capacity | undefined {
-    const min = count(get(r, "minSize"), 0);
-    if (min === undefined) return undefined;
-    const max = count(get(r, "maxSize"), min);
-    const desired = count(get(r, "desiredCapacity"), min);
-    return max === undefined || desired === undefined ? undefined : { min, max, desired };
+    const c = asgCountsOf(r);
+    if (c.unknown) return undefined;
+    const min = c.min ?? 0;
+    return { min, max: c.max ?? min, desired: c.desired ?? min };
 }
 
 /** An Auto Scaling group can launch instances: it names a launch template (or configuration, or mixed policy). */
@@ -361,6 +369,21 @@ export function engineVersionOf(r: PlanResource): string | undefined {
 // ---------------------------------------------------------------------------------------------------------
 // DynamoDB
 // ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Whether a replica replicates a table: by the table's ARN; failing that (a policy sees no outputs, a preview
+ * no ARN yet) by the table's name at the end of the replica's table ARN or of its own name.
+ */
+export function replicates(r: ReplicaFacts, t: TableFacts): boolean {
+    return (
+        (r.globalTableArn !== undefined && r.globalTableArn === t.arn) || (r.globalTableArn ?? "").endsWith(`/${t.name}`) || r.name.endsWith(t.name)
+    );
+}
+
+/** The replica of table `t`, preferring one that names it by ARN. */
+export function replicaOf(t: TableFacts, replicas: readonly ReplicaFacts[]): ReplicaFacts | undefined {
+    return replicas.find((r) => r.globalTableArn !== undefined && r.globalTableArn === t.arn) ?? replicas.find((r) => replicates(r, t));
+}
 
 /** The table name in a table ARN (`arn:aws:dynamodb:<region>:<account>:table/<name>`). */
 export function tableNameOfArn(arn: unknown): string | undefined {
@@ -450,12 +473,14 @@ export function stackFacts(view: StackView): StackFacts {
                 (t) => (ref.id !== undefined && handle(t, "id").includes(ref.id)) || (ref.name !== undefined && handle(t, "name").includes(ref.name)),
             ) ??
             (templates.length === 1 ? templates[0] : undefined);
-        const c = asgCapacityOf(r) ?? { min: 0, max: 0, desired: 0 };
+        // Each count falls back on its own (unknown in a preview: as if unset).
+        const c = asgCountsOf(r);
+        const min = c.min ?? 0;
         return {
             name: r.name,
-            min: c.min,
-            max: c.max,
-            desired: c.desired,
+            min,
+            max: c.max ?? min,
+            desired: c.desired ?? min,
             // Auto Scaling's default grace period is 300 s.
             graceSeconds: num(get(r, "healthCheckGracePeriod")) ?? 300,
             instanceType: lt ? str(get(lt, "instanceType")) : undefined,

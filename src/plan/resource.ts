@@ -93,6 +93,22 @@ export function get(r: PlanResource, path: string): unknown {
     return v !== undefined ? v : r.outputs ? at(r.outputs, path) : undefined;
 }
 
+/**
+ * A property read the strict way: an unknown value is not a value. For the policy pack's resources the read
+ * throws the pack's UnknownValueError, so the analyzer skips the whole policy with an advisory note, as the
+ * engine does in preview; use it where a policy cannot decide anything without the value. For a planned
+ * resource an unknown value throws an error of the same name.
+ */
+export function strict(r: PlanResource, path: string): unknown {
+    if (isPolicyShape(r))
+        return path
+            .split(".")
+            .reduce<unknown>((o, k) => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), r.props);
+    const v = get(r, path);
+    if (v === UNKNOWN) throw Object.assign(new Error(`${r.type} ${r.name}: ${path} is unknown until the update`), { name: "UnknownValueError" });
+    return v;
+}
+
 /** An output the provider computes (id, ARN), from the plan's outputs or a policy's props. */
 export function output(r: PlanResource, path: string): unknown {
     return isPolicyShape(r) ? at(r.props, path) : r.outputs ? at(r.outputs, path) : undefined;
@@ -178,6 +194,11 @@ export function num(v: unknown): number | undefined {
     if (typeof v === "number" && Number.isFinite(v)) return v;
     if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
     return undefined;
+}
+
+/** Text of a value for a message: an unknown reads as the plan's "[unknown]", nothing as `fallback`. */
+export function text(v: unknown, fallback = ""): string {
+    return v === undefined || v === null ? fallback : isUnknown(v) ? UNKNOWN_JSON : String(v);
 }
 
 /** A known string (not an unknown). */

@@ -3,11 +3,12 @@
  * themselves (each @pulumi/aws class carries its token as `__pulumiType`), so a token is never spelled by
  * hand. The policy pack, the estimator, the drill diff and the diagram all look resources up through these.
  *
- * Adding a service: add its classes here, its readers in src/plan/readers.ts.
+ * Adding a service: add its classes here, its readers in src/plan/facts.ts.
  */
 import * as appautoscaling from "@pulumi/aws/appautoscaling";
 import * as autoscaling from "@pulumi/aws/autoscaling";
 import * as backup from "@pulumi/aws/backup";
+import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as dynamodb from "@pulumi/aws/dynamodb";
 import * as ebs from "@pulumi/aws/ebs";
@@ -15,9 +16,11 @@ import * as acm from "@pulumi/aws/acm";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecr from "@pulumi/aws/ecr";
 import * as ecs from "@pulumi/aws/ecs";
+import * as globalaccelerator from "@pulumi/aws/globalaccelerator";
 import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
 import * as lb from "@pulumi/aws/lb";
+import * as organizations from "@pulumi/aws/organizations";
 import * as rds from "@pulumi/aws/rds";
 import * as route53 from "@pulumi/aws/route53";
 import * as route53recoverycontrol from "@pulumi/aws/route53recoverycontrol";
@@ -28,7 +31,7 @@ import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import { ENGINE } from "./engineTypes";
 
-export { DYNAMIC, dynamicToken, isAws, isCloudResource, moduleOf } from "./engineTypes";
+export { DYNAMIC, dynamicToken, isAws, isCloudResource, isEngineType, moduleOf } from "./engineTypes";
 
 /** A generated resource class: its token is a static `__pulumiType` (not in the declarations). */
 export type ResourceClass = abstract new (...args: never[]) => unknown;
@@ -118,6 +121,10 @@ export const CLASSES = {
     arcControlPanel: route53recoverycontrol.ControlPanel,
     arcRoutingControl: route53recoverycontrol.RoutingControl,
     arcSafetyRule: route53recoverycontrol.SafetyRule,
+    // Global services the drill's region rule names (src/replaceRules.ts); the program plans none yet.
+    cloudfrontDistribution: cloudfront.Distribution,
+    globalAccelerator: globalaccelerator.Accelerator,
+    organization: organizations.Organization,
     iamRole: iam.Role,
     iamPolicy: iam.Policy,
     iamRolePolicy: iam.RolePolicy,
