@@ -9,12 +9,22 @@ import { STRATEGIES } from "../src/config";
 import type { ProjectEstimate } from "../src/estimates";
 import { PROJECT_DIR } from "./paths";
 import { CheckFailed, ParsedArgs, UsageError, parseArgs, runCli } from "./cli";
-import { writeDiagrams } from "./diagram";
-import { CompareRow, compareRow, estimatePlans, estimatesJson, renderBasis, renderCompare, renderEstimates } from "./estimateReport";
-import { StackPlan, planStacks } from "./planner";
-import { PolicyAnalyzer } from "./policyRunner";
-import { failureMessage, policiesJson, renderPolicyReport, runPolicies } from "./policyReport";
-import { OFFLINE_NOTICE, PREVIEW_NOTICE, renderOutputs, renderPreviewFacts, renderSummary, renderTree } from "./render";
+import { startAnalyzerProcess } from "./analyzerProcess";
+import type { CompareRow } from "./estimateReport";
+import type { StackPlan, planStacks } from "./planner";
+import type { PolicyAnalyzer } from "./policyRunner";
+
+// Everything heavy (the Pulumi SDK, the estimator, gRPC) is loaded inside runPlan, after the policy pack's
+// process has been started, so the pack loads on the other core while this one loads the SDK and plans.
+const heavy = () =>
+    Promise.all([
+        import("./planner"),
+        import("./estimateReport"),
+        import("./diagram"),
+        import("./policyRunner"),
+        import("./policyReport"),
+        import("./render"),
+    ]);
 
 export { PROJECT_DIR };
 
@@ -66,7 +76,6 @@ export async function runPlan(argv: readonly string[], env: PlanEnvironment = {}
         ((t: string) => {
             process.stdout.write(t);
         });
-    const plan = env.planStacks ?? planStacks;
     const args = parseArgs(argv, ["--json", "--compare-strategies", "--preview"], ["--policy-config"]);
     const preview = args.flags.has("--preview");
     if (preview && args.flags.has("--compare-strategies")) {
@@ -75,15 +84,24 @@ export async function runPlan(argv: readonly string[], env: PlanEnvironment = {}
         );
     }
     const files = loadProjectFiles(PROJECT_DIR);
-    if (args.flags.has("--compare-strategies")) return compareStrategies(files, args.overrides, write, plan);
-    // The analyzer is its own process: it loads the pack on the other core while this one plans.
+    if (args.flags.has("--compare-strategies")) {
+        return compareStrategies(files, args.overrides, write, env.planStacks ?? (await import("./planner")).planStacks);
+    }
+    // Config mistakes are refused before any process starts.
     loadFromFiles(files, args.overrides);
-    const started = env.analyzer ? undefined : PolicyAnalyzer.start();
-    started?.catch(() => undefined);
+    const proc = env.analyzer ? undefined : startAnalyzerProcess();
     try {
-        return await planAndCheck(args, files, preview, write, plan, env.analyzer ?? started!);
+        const { PolicyAnalyzer } = await import("./policyRunner");
+        const analyzer = env.analyzer ?? PolicyAnalyzer.connect(proc!);
+        // A failed start is reported where the analyzer is needed, not as an unhandled rejection meanwhile.
+        if (analyzer instanceof Promise) analyzer.catch(() => undefined);
+        try {
+            return await planAndCheck(args, files, preview, write, env.planStacks ?? (await import("./planner")).planStacks, analyzer);
+        } finally {
+            if (!env.analyzer) (await (analyzer as Promise<PolicyAnalyzer>).catch(() => undefined))?.close();
+        }
     } finally {
-        if (started) (await started.catch(() => undefined))?.close();
+        proc?.kill();
     }
 }
 
@@ -95,6 +113,15 @@ async function planAndCheck(
     plan: typeof planStacks,
     analyzerReady: PolicyAnalyzer | Promise<PolicyAnalyzer>,
 ): Promise<number> {
+    const [
+        ,
+        { estimatePlans, estimatesJson, renderBasis, renderEstimates },
+        { writeDiagrams },
+        ,
+        { failureMessage, policiesJson, renderPolicyReport, runPolicies },
+        render,
+    ] = await heavy();
+    const { OFFLINE_NOTICE, PREVIEW_NOTICE, renderOutputs, renderPreviewFacts, renderSummary, renderTree } = render;
     // Estimates need every stack of a pair, so every stack is planned; only the requested ones are printed.
     const all = await plan(
         { files, overrides: args.overrides, preview },
@@ -164,6 +191,10 @@ async function compareStrategies(
     write: (text: string) => void,
     plan: typeof planStacks,
 ): Promise<number> {
+    const [{ compareRow, estimatePlans, renderBasis, renderCompare }, { OFFLINE_NOTICE }] = await Promise.all([
+        import("./estimateReport"),
+        import("./render"),
+    ]);
     const rows: CompareRow[] = [];
     let last: ProjectEstimate | undefined;
     let firstPlans: StackPlan[] = [];

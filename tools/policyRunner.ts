@@ -15,13 +15,14 @@
  * Analyze for each resource (inputs, options, provider) and AnalyzeStack (outputs, parent, dependencies,
  * property dependencies). This module does the same for a plan from tools/planner.ts (or its JSON).
  */
-import { ChildProcess, spawn } from "child_process";
-import * as fs from "fs";
+import type { ChildProcess } from "child_process";
 import { createRequire } from "module";
-import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import { UNKNOWN } from "../src/unknown";
-import { BUILD_DIR, PROJECT_DIR } from "./paths";
+import { AnalyzerProcess, StartOptions, startAnalyzerProcess } from "./analyzerProcess";
+
+export { POLICY_PACK_DIR, POLICY_PACK_ENTRY } from "./analyzerProcess";
+export type { StartOptions } from "./analyzerProcess";
 import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import { ENGINE, SECRET_JSON, UNKNOWN_JSON } from "../src/plan/engineTypes";
@@ -30,15 +31,6 @@ import { ENGINE, SECRET_JSON, UNKNOWN_JSON } from "../src/plan/engineTypes";
 const protoRequire = createRequire(require.resolve("@pulumi/pulumi/proto/analyzer_pb"));
 const { Struct } = protoRequire("google-protobuf/google/protobuf/struct_pb") as typeof import("google-protobuf/google/protobuf/struct_pb");
 const { Empty } = protoRequire("google-protobuf/google/protobuf/empty_pb") as typeof import("google-protobuf/google/protobuf/empty_pb");
-
-export const POLICY_PACK_DIR = path.join(PROJECT_DIR, "policies");
-
-/**
- * The pack's compiled entry point (tools/build.js). The engine would load policies/index.ts through ts-node
- * with a full type check; offline the pack starts from the same code compiled once, and `npm test` type-checks
- * it (tsc) instead of every analyzer start.
- */
-export const POLICY_PACK_ENTRY = path.join(BUILD_DIR, "policies", "index.js");
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
@@ -150,15 +142,6 @@ function unary<Req, Res>(fn: (req: Req, cb: (err: grpc.ServiceError | null, res:
     return new Promise((resolve, reject) => fn(req, (err, res) => (err ? reject(err) : resolve(res))));
 }
 
-export interface StartOptions {
-    /** Directory holding PulumiPolicy.yaml. Default: policies/ of this project. */
-    readonly packDir?: string;
-    /** The pack's entry point, as run-policy-pack's program argument. Default: the compiled policies/index.ts. */
-    readonly entry?: string;
-    /** How long the pack may take to load. Default 120 s. */
-    readonly startTimeoutMs?: number;
-}
-
 /** A running analyzer process and a client connected to it. Start once, analyze many stacks, close. */
 export class PolicyAnalyzer {
     private infoCache?: Promise<PackInfo>;
@@ -169,50 +152,24 @@ export class PolicyAnalyzer {
         private readonly stderr: () => string,
     ) {}
 
-    static async start(opts: StartOptions = {}): Promise<PolicyAnalyzer> {
-        const packDir = opts.packDir ?? POLICY_PACK_DIR;
-        const runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
-        const env: NodeJS.ProcessEnv = {};
-        // The child must not inherit this process's ts-node or Pulumi runtime settings: it starts the way
-        // the engine starts it.
-        for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("TS_NODE_") && !k.startsWith("PULUMI_NODEJS_")) env[k] = v;
-        const entry = opts.entry ?? (opts.packDir ? "." : POLICY_PACK_ENTRY);
-        if (entry !== "." && !fs.existsSync(entry))
-            throw new Error(`the policy pack is not compiled: no ${entry}; run \`node tools/build.js\` (npm test and npm run plan do)`);
-        const child = spawn(process.execPath, [runPolicyPack, "engine-address-unused", entry], {
-            cwd: packDir,
-            env,
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        let out = "";
-        let err = "";
-        child.stderr?.on("data", (d: Buffer) => {
-            err += d.toString();
-        });
-        const port = await new Promise<number>((resolve, reject) => {
-            const timer = setTimeout(() => {
-                child.kill();
-                reject(new Error(`policy pack in ${packDir} did not start within ${(opts.startTimeoutMs ?? 120000) / 1000} s\n${err}`));
-            }, opts.startTimeoutMs ?? 120000);
-            child.stdout?.on("data", (d: Buffer) => {
-                out += d.toString();
-                const m = /^(\d+)\s*$/m.exec(out);
-                if (m) {
-                    clearTimeout(timer);
-                    resolve(Number(m[1]));
-                }
-            });
-            child.on("exit", (code) => {
-                clearTimeout(timer);
-                reject(new Error(`policy pack in ${packDir} exited (code ${code}) before serving:\n${err || out}`));
-            });
-        });
-        child.removeAllListeners("exit");
+    static start(opts: StartOptions = {}): Promise<PolicyAnalyzer> {
+        return PolicyAnalyzer.connect(startAnalyzerProcess(opts));
+    }
+
+    /** Connects to an analyzer process once it serves (tools/analyzerProcess.ts); stops it if it never does. */
+    static async connect(proc: AnalyzerProcess): Promise<PolicyAnalyzer> {
+        let port: number;
+        try {
+            port = await proc.port;
+        } catch (e) {
+            proc.kill();
+            throw e;
+        }
         const client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
             "grpc.max_receive_message_length": 400 * 1024 * 1024,
             "grpc.max_send_message_length": 400 * 1024 * 1024,
         });
-        return new PolicyAnalyzer(child, client, () => err);
+        return new PolicyAnalyzer(proc.child, client, proc.stderr);
     }
 
     /** GetAnalyzerInfo: the pack's name, version and policies with their levels and config schemas. */
