@@ -24,7 +24,7 @@ import {
 } from "../src/plan";
 import { UNKNOWN as ENGINE_UNKNOWN } from "../src/unknown";
 import type { PlannedResource, StackPlan } from "../tools/planner";
-import { STRATEGIES, planAll } from "./helpers";
+import { STRATEGIES, planAll, previewAll } from "./helpers";
 
 /** A planned resource as the policy pack's analyzer hands it to a stack policy (AnalyzeStack: outputs as props). */
 function asPolicyShape(r: PlannedResource, byUrn: ReadonlyMap<string, PlannedResource>): PolicyShape {
@@ -149,9 +149,15 @@ describe("model: one way to read a property, unknowns represented once", () => {
 });
 
 describe("model: the offline plan's view and the policy pack's view give the same facts", () => {
-    for (const strategy of STRATEGIES) {
-        it(`${strategy}: stackFacts and stackContext agree between both shapes, and with the program's config`, async () => {
-            for (const p of await planAll(`strategy=${strategy}`)) {
+    const variants: readonly { readonly name: string; readonly plans: () => Promise<StackPlan[]> }[] = [
+        ...STRATEGIES.map((strategy) => ({ name: strategy, plans: () => planAll(`strategy=${strategy}`) })),
+        ...STRATEGIES.map((strategy) => ({ name: `${strategy}, first preview`, plans: () => previewAll(`strategy=${strategy}`) })),
+        { name: "warm-standby with ARC routing controls", plans: () => planAll("failoverControl=arc") },
+        { name: "pilot-light switched over to us-west-2", plans: () => planAll("strategy=pilot-light", "primaryRegion=us-west-2") },
+    ];
+    for (const v of variants) {
+        it(`${v.name}: stackFacts and stackContext agree between both shapes, and with the program's config`, async () => {
+            for (const p of await v.plans()) {
                 const policy = policyView(p);
                 assert.deepEqual(
                     stackFacts({ stack: p.stack, region: p.region, resources: policy }),
