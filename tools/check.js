@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * The static checks of `npm test`, run side by side (they read the same files and share nothing):
- * eslint, prettier's check and the TypeScript type check. Prints each one's output under its name and
- * exits non-zero if any failed. Plain JavaScript: it runs before anything is compiled.
+ * The static checks of `npm test`, run side by side (they read the same files and share nothing): eslint,
+ * prettier's check, and the TypeScript type check of the project and of the policy pack as the engine loads it.
+ * Prints each one's output under its name and exits non-zero if any failed. Plain JavaScript: it runs before
+ * anything is compiled.
  */
 "use strict";
 const { spawn } = require("child_process");
@@ -15,6 +16,8 @@ const bin = (name) => path.join(ROOT, "node_modules", ".bin", name);
 const CACHE = path.join(ROOT, "node_modules", ".cache", "securecart");
 const CHECKS = [
     ["tsc", bin("tsc"), ["--noEmit", "-p", ".", "--incremental", "--tsBuildInfoFile", path.join(CACHE, "tsconfig.tsbuildinfo")]],
+    // The pack with its own tsconfig, as the engine's ts-node loads it for `pulumi preview --policy-pack policies`.
+    ["tsc (policy pack)", bin("tsc"), ["--noEmit", "-p", "policies", "--incremental", "--tsBuildInfoFile", path.join(CACHE, "policies.tsbuildinfo")]],
     ["eslint", bin("eslint"), ["--max-warnings=0", "."]],
     ["prettier", bin("prettier"), ["--check", "--log-level=warn", "--cache", "--cache-location", path.join(CACHE, "prettier"), "."]],
 ];

@@ -114,11 +114,6 @@ export function output(r: PlanResource, path: string): unknown {
     return isPolicyShape(r) ? at(r.props, path) : r.outputs ? at(r.outputs, path) : undefined;
 }
 
-/** The resource's own URN, or undefined when the reader was given none. */
-export function urnOf(r: PlanResource): string | undefined {
-    return r.urn;
-}
-
 /** URNs of the resources whose outputs flowed into input `key` (the engine's property dependencies). */
 export function dependencyUrns(r: PlanResource, key: string): readonly string[] {
     if (isPolicyShape(r)) return (r.propertyDependencies?.[key] ?? []).map((d) => d.urn);
