@@ -15,7 +15,7 @@ export interface DiagramStack {
 }
 
 /** Mermaid-safe label text: quotes become an entity, angle brackets and pipes are dropped. */
-function label(text: string): string {
+function mermaidLabel(text: string): string {
     return `"${text.replace(/"/g, "#quot;").replace(/[<>|]/g, " ").replace(/\s+/g, " ").trim()}"`;
 }
 
@@ -34,34 +34,34 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
     L.push(`    %% ${title.replace(/\n/g, " ")}`);
     const recordName = ordered.flatMap((s) => s.facts.records).map((r) => r.name)[0];
     L.push(`    users(["Users"])`);
-    L.push(`    dns{{${label(`Route 53 ${recordName ?? "(no record planned)"}`)}}}`);
+    L.push(`    dns{{${mermaidLabel(`Route 53 ${recordName ?? "(no record planned)"}`)}}}`);
     L.push("    users --> dns");
     const edges: string[] = [];
 
     for (const { facts: f, role } of ordered) {
         const s = f.stack;
-        L.push(`    subgraph ${id("region", s)}[${label(`${f.region} · stack ${s} · ${role}`)}]`);
+        L.push(`    subgraph ${id("region", s)}[${mermaidLabel(`${f.region} · stack ${s} · ${role}`)}]`);
         L.push("        direction TB");
         // Web tier.
-        L.push(`        subgraph ${id(s, "web")}[${label("web tier")}]`);
+        L.push(`        subgraph ${id(s, "web")}[${mermaidLabel("web tier")}]`);
         if (f.albs === 0 && f.web.length === 0)
-            L.push(`            ${id(s, "noweb")}[${label("no load balancer or instances (created at recovery)")}]`);
-        if (f.albs > 0) L.push(`            ${id(s, "alb")}[${label(`Application Load Balancer${f.albs > 1 ? ` × ${f.albs}` : ""}`)}]`);
+            L.push(`            ${id(s, "noweb")}[${mermaidLabel("no load balancer or instances (created at recovery)")}]`);
+        if (f.albs > 0) L.push(`            ${id(s, "alb")}[${mermaidLabel(`Application Load Balancer${f.albs > 1 ? ` × ${f.albs}` : ""}`)}]`);
         for (const w of f.web)
             L.push(
-                `            ${id(s, "asg", w.name)}[${label(`EC2 Auto Scaling: ${w.desired} × ${w.instanceType ?? "?"} (min ${w.min}, max ${w.max})`)}]`,
+                `            ${id(s, "asg", w.name)}[${mermaidLabel(`EC2 Auto Scaling: ${w.desired} × ${w.instanceType ?? "?"} (min ${w.min}, max ${w.max})`)}]`,
             );
         L.push("        end");
         // Application tier.
-        L.push(`        subgraph ${id(s, "app")}[${label("application tier")}]`);
-        if (f.services.length === 0) L.push(`            ${id(s, "noapp")}[${label("no services (created at recovery)")}]`);
+        L.push(`        subgraph ${id(s, "app")}[${mermaidLabel("application tier")}]`);
+        if (f.services.length === 0) L.push(`            ${id(s, "noapp")}[${mermaidLabel("no services (created at recovery)")}]`);
         for (const svc of f.services)
             L.push(
-                `            ${id(s, "svc", svc.name)}[${label(`${svc.fargate ? "Fargate" : "ECS"} ${short(svc.name.replace(/-service$/, ""), "securecart-svc-")}: ${svc.desired} task(s)`)}]`,
+                `            ${id(s, "svc", svc.name)}[${mermaidLabel(`${svc.fargate ? "Fargate" : "ECS"} ${short(svc.name.replace(/-service$/, ""), "securecart-svc-")}: ${svc.desired} task(s)`)}]`,
             );
         L.push("        end");
         // Data tier.
-        L.push(`        subgraph ${id(s, "data")}[${label("data tier")}]`);
+        L.push(`        subgraph ${id(s, "data")}[${mermaidLabel("data tier")}]`);
         for (const a of f.aurora) {
             const n = a.instanceClasses.length;
             const what = a.restored
@@ -72,19 +72,19 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
                     ? "Aurora secondary, headless"
                     : "Aurora secondary";
             L.push(
-                `            ${id(s, "aurora", a.name)}[(${label(`${what}: ${n} instance(s)${n ? ` ${[...new Set(a.instanceClasses)].join(", ")}` : ""}`)})]`,
+                `            ${id(s, "aurora", a.name)}[(${mermaidLabel(`${what}: ${n} instance(s)${n ? ` ${[...new Set(a.instanceClasses)].join(", ")}` : ""}`)})]`,
             );
         }
-        if (f.aurora.length === 0) L.push(`            ${id(s, "noaurora")}[(${label("no Aurora cluster")})]`);
+        if (f.aurora.length === 0) L.push(`            ${id(s, "noaurora")}[(${mermaidLabel("no Aurora cluster")})]`);
         for (const t of f.tables)
             L.push(
-                `            ${id(s, "table", t.name)}[(${label(`DynamoDB ${short(t.name)}${t.provisioned ? " (provisioned)" : " (on-demand)"}`)})]`,
+                `            ${id(s, "table", t.name)}[(${mermaidLabel(`DynamoDB ${short(t.name)}${t.provisioned ? " (provisioned)" : " (on-demand)"}`)})]`,
             );
         for (const r of f.replicas)
             L.push(
-                `            ${id(s, "replica", r.name)}[(${label(`DynamoDB replica ${short(r.name.replace(/-replica$/, ""), "securecart-table-")}`)})]`,
+                `            ${id(s, "replica", r.name)}[(${mermaidLabel(`DynamoDB replica ${short(r.name.replace(/-replica$/, ""), "securecart-table-")}`)})]`,
             );
-        if (f.vaults > 0) L.push(`            ${id(s, "vault")}[(${label(`AWS Backup vault${f.vaults > 1 ? ` × ${f.vaults}` : ""}`)})]`);
+        if (f.vaults > 0) L.push(`            ${id(s, "vault")}[(${mermaidLabel(`AWS Backup vault${f.vaults > 1 ? ` × ${f.vaults}` : ""}`)})]`);
         L.push("        end");
         L.push("    end");
 
@@ -101,9 +101,9 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
                   ? "ARC routing control"
                   : `health check ${hc.intervalSeconds}s × ${hc.failureThreshold}`;
             const arrow = rec.routing === "failover" && rec.failoverRole !== "PRIMARY" ? "-.->" : "-->";
-            edges.push(`    dns ${arrow}|${label(`${policy} · ${ttl} · ${check}`)}| ${target}`);
+            edges.push(`    dns ${arrow}|${mermaidLabel(`${policy} · ${ttl} · ${check}`)}| ${target}`);
         } else {
-            edges.push(`    dns -.->|${label("no record in this region (created at recovery)")}| ${target}`);
+            edges.push(`    dns -.->|${mermaidLabel("no record in this region (created at recovery)")}| ${target}`);
         }
     }
 
@@ -115,13 +115,13 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
             const secondary = sb.aurora.find((a) => !a.writer && a.global);
             if (writer && secondary)
                 edges.push(
-                    `    ${id(primary.stack, "aurora", writer.name)} ==>|${label("Aurora global database: async storage replication")}| ${id(sb.stack, "aurora", secondary.name)}`,
+                    `    ${id(primary.stack, "aurora", writer.name)} ==>|${mermaidLabel("Aurora global database: async storage replication")}| ${id(sb.stack, "aurora", secondary.name)}`,
                 );
             for (const t of primary.tables) {
                 const r = replicaOf(t, sb.replicas);
                 if (r)
                     edges.push(
-                        `    ${id(primary.stack, "table", t.name)} <-->|${label(t.strong || r.strong ? "global table MRSC (synchronous)" : "global table MREC (async, last writer wins)")}| ${id(sb.stack, "replica", r.name)}`,
+                        `    ${id(primary.stack, "table", t.name)} <-->|${mermaidLabel(t.strong || r.strong ? "global table MRSC (synchronous)" : "global table MREC (async, last writer wins)")}| ${id(sb.stack, "replica", r.name)}`,
                     );
             }
             const copies = primary.backupRules.filter((r) => r.copyRegions.includes(sb.region));
@@ -130,7 +130,7 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
                     ...new Set(copies.map((c) => (c.intervalSeconds ? `every ${formatDuration(c.intervalSeconds)}` : (c.schedule ?? "")))),
                 ].join(", ");
                 const dest = sb.vaults > 0 ? id(sb.stack, "vault") : id("region", sb.stack);
-                edges.push(`    ${id(primary.stack, "vault")} -->|${label(`AWS Backup cross-region copy ${every}`)}| ${dest}`);
+                edges.push(`    ${id(primary.stack, "vault")} -->|${mermaidLabel(`AWS Backup cross-region copy ${every}`)}| ${dest}`);
             }
         }
     }
