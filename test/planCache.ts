@@ -31,11 +31,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The plans from another worker's file, waiting while that worker holds the lock (up to `waitMs`). */
 async function fromDisk(file: string, lock: string, waitMs: number): Promise<StackPlan[] | undefined> {
-    for (let waited = 0; ; waited += 50) {
-        if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as StackPlan[];
-        if (!fs.existsSync(lock) || waited >= waitMs) return undefined;
+    const read = () => (fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as StackPlan[]) : undefined);
+    for (let waited = 0; waited < waitMs; waited += 50) {
+        const got = read();
+        if (got) return got;
+        // The file is renamed into place before the lock goes: look once more after the lock is gone.
+        if (!fs.existsSync(lock)) return read();
         await sleep(50);
     }
+    return read();
 }
 
 async function shared(dir: string, key: string, plan: () => Promise<StackPlan[]>): Promise<StackPlan[]> {
@@ -45,8 +49,9 @@ async function shared(dir: string, key: string, plan: () => Promise<StackPlan[]>
     try {
         fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
         mine = true;
-    } catch {
-        // Another worker plans it (or has).
+    } catch (e) {
+        // Another worker plans it (or has); anything else is a real failure.
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
     if (!mine) {
         const got = await fromDisk(file, lock, 120_000);
@@ -54,9 +59,13 @@ async function shared(dir: string, key: string, plan: () => Promise<StackPlan[]>
     }
     try {
         const json = JSON.stringify(await plan());
-        const tmp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, json);
-        fs.renameSync(tmp, file);
+        try {
+            const tmp = `${file}.${process.pid}.tmp`;
+            fs.writeFileSync(tmp, json);
+            fs.renameSync(tmp, file);
+        } catch {
+            // Not shared, then: the other workers plan it themselves.
+        }
         // The same copy every worker reads, so no test sees a difference between planning and reading.
         return JSON.parse(json) as StackPlan[];
     } finally {

@@ -64,12 +64,17 @@ export function startAnalyzerProcess(opts: StartOptions = {}): AnalyzerProcess {
         }, opts.startTimeoutMs ?? 120000);
         child.stdout?.on("data", (d: Buffer) => {
             out += d.toString();
-            const m = /^(\d+)\s*$/m.exec(out);
+            // The port is a line of its own; wait for its end, as it may arrive in pieces.
+            const m = /^(\d+)\r?\n/m.exec(out);
             if (m) {
                 clearTimeout(timer);
                 child.removeAllListeners("exit");
                 resolve(Number(m[1]));
             }
+        });
+        child.on("error", (e) => {
+            clearTimeout(timer);
+            reject(new Error(`policy pack in ${packDir} could not be started: ${e.message}`));
         });
         child.on("exit", (code) => {
             clearTimeout(timer);

@@ -24,6 +24,7 @@ interface Sample {
     /** Peak resident memory of the process tree in MiB, or undefined where /proc cannot be read. */
     readonly peakMiB?: number;
     readonly stdout: string;
+    readonly stderr: string;
     readonly code: number;
 }
 
@@ -94,7 +95,7 @@ function measure(
             const ms = Number(process.hrtime.bigint() - t0) / 1e6;
             if (code === null || !measured.includes(code)) {
                 reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`));
-            } else resolve({ ms, peakMiB: peak === undefined ? undefined : peak / 1024, stdout, code });
+            } else resolve({ ms, peakMiB: peak === undefined ? undefined : peak / 1024, stdout, stderr, code });
         });
     });
 }
@@ -128,6 +129,23 @@ function table(rows: readonly Row[]): string {
     return lines.map((l) => l.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join("  ")).join("\n");
 }
 
+/**
+ * The stacks a plan run printed. Exit 1 is a whole plan whose checks failed only when it printed every stack;
+ * anything else (a crash, a pack that did not start) is not a plan to time, and stops the benchmark.
+ */
+function planDocs(s: Sample, expected?: number): { resources: unknown[] }[] {
+    let docs: unknown;
+    try {
+        docs = JSON.parse(s.stdout);
+    } catch {
+        docs = undefined;
+    }
+    if (!Array.isArray(docs) || docs.length === 0 || (expected !== undefined && docs.length !== expected)) {
+        throw new Error(`the plan exited ${s.code} without printing every stack:\n${s.stdout.slice(-2000)}\n${s.stderr.slice(-2000)}`);
+    }
+    return docs as { resources: unknown[] }[];
+}
+
 function runsFrom(name: string, fallback: number, min: number): number {
     const raw = process.env[name];
     const n = raw === undefined ? fallback : Number(raw);
@@ -153,13 +171,15 @@ export async function runBench(argv: readonly string[], write: (text: string) =>
     // The plan exits 1 when a policy or an estimate target fails: still a whole plan, still timed.
     const planRun = { measured: [0, 1] };
     const first = await measure(node, [plan, "--json"], { ...planRun, sampleMemory: true });
-    const counts = (JSON.parse(first.stdout) as { resources: unknown[] }[]).map((d) => d.resources.length);
+    const counts = planDocs(first).map((d) => d.resources.length);
     const floorMemory = await measure(node, [floorJs, ...counts.map(String)], { sampleMemory: true });
     const planSamples: Sample[] = [];
     const floorSamples: Sample[] = [];
     // Alternating, so both see the same machine.
     for (let i = 0; i < runs; i++) {
-        planSamples.push(await measure(node, [plan, "--json"], planRun));
+        const sample = await measure(node, [plan, "--json"], planRun);
+        planDocs(sample, counts.length);
+        planSamples.push(sample);
         floorSamples.push(await measure(node, [floorJs, ...counts.map(String)]));
     }
     const ratio = median(planSamples.map((s) => s.ms)) / median(floorSamples.map((s) => s.ms));

@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import { Override, ProjectFiles, loadFromFiles, loadProjectFiles, parseOverride } from "../src/configSource";
-import { STRATEGIES } from "../src/config";
+import { ConfigError, STRATEGIES } from "../src/config";
 import type { ProjectEstimate } from "../src/estimates";
 import { PROJECT_DIR } from "./paths";
 import { CheckFailed, ParsedArgs, UsageError, parseArgs, runCli } from "./cli";
@@ -87,8 +87,11 @@ export async function runPlan(argv: readonly string[], env: PlanEnvironment = {}
     if (args.flags.has("--compare-strategies")) {
         return compareStrategies(files, args.overrides, write, env.planStacks ?? (await import("./planner")).planStacks);
     }
-    // Config mistakes are refused before any process starts.
-    loadFromFiles(files, args.overrides);
+    // Config mistakes and unknown stacks are refused before any process starts (the planner says the same).
+    const configs = loadFromFiles(files, args.overrides);
+    const unknown = args.stacks.filter((s) => !configs.some((c) => c.stack === s));
+    if (unknown.length)
+        throw new ConfigError(unknown.map((s) => `--stack: got ${JSON.stringify(s)}; expected one of ${configs.map((c) => c.stack).join(", ")}`));
     const proc = env.analyzer ? undefined : startAnalyzerProcess();
     try {
         const { PolicyAnalyzer } = await import("./policyRunner");
@@ -98,7 +101,11 @@ export async function runPlan(argv: readonly string[], env: PlanEnvironment = {}
         try {
             return await planAndCheck(args, files, preview, write, env.planStacks ?? (await import("./planner")).planStacks, analyzer);
         } finally {
-            if (!env.analyzer) (await (analyzer as Promise<PolicyAnalyzer>).catch(() => undefined))?.close();
+            if (!env.analyzer) {
+                // Stopped first: a run that failed early does not wait for the pack to finish loading.
+                proc?.kill();
+                (await (analyzer as Promise<PolicyAnalyzer>).catch(() => undefined))?.close();
+            }
         }
     } finally {
         proc?.kill();

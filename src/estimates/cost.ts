@@ -8,7 +8,7 @@
  */
 import { PriceSheet, RegionPrices } from "../prices";
 import { Constants, cite } from "./constants";
-import { DYNAMIC, StackFacts, StackView, T, arr, get, isCloudResource, ofType, replicates } from "../plan";
+import { DYNAMIC, StackFacts, StackView, T, arr, get, isCloudResource, ofType, replicates, tableOf } from "../plan";
 
 export interface CostLine {
     /** What is billed, e.g. "NAT gateway hours". */
@@ -331,7 +331,10 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
         dynamoLines(t.name, T.table, global, t.provisioned, t.readCapacity, t.writeCapacity, t.pitr, `table ${t.name}`);
     }
     for (const r of f.replicas) {
-        const base = ctx.peers.flatMap((p) => p.tables).find((t) => replicates(r, t));
+        const base = tableOf(
+            r,
+            ctx.peers.flatMap((p) => p.tables),
+        );
         dynamoLines(
             base?.name ?? r.name,
             T.tableReplica,

@@ -372,17 +372,25 @@ export function engineVersionOf(r: PlanResource): string | undefined {
 
 /**
  * Whether a replica replicates a table: by the table's ARN; failing that (a policy sees no outputs, a preview
- * no ARN yet) by the table's name at the end of the replica's table ARN or of its own name.
+ * no ARN yet) by the table's name at the end of the replica's table ARN, or the replica standing for the table
+ * under its own name (a primary mirrored from a standby's view).
  */
 export function replicates(r: ReplicaFacts, t: TableFacts): boolean {
-    return (
-        (r.globalTableArn !== undefined && r.globalTableArn === t.arn) || (r.globalTableArn ?? "").endsWith(`/${t.name}`) || r.name.endsWith(t.name)
-    );
+    return byArn(r, t) || (r.globalTableArn ?? "").endsWith(`/${t.name}`) || r.name === t.name;
+}
+
+function byArn(r: ReplicaFacts, t: TableFacts): boolean {
+    return r.globalTableArn !== undefined && r.globalTableArn === t.arn;
 }
 
 /** The replica of table `t`, preferring one that names it by ARN. */
 export function replicaOf(t: TableFacts, replicas: readonly ReplicaFacts[]): ReplicaFacts | undefined {
-    return replicas.find((r) => r.globalTableArn !== undefined && r.globalTableArn === t.arn) ?? replicas.find((r) => replicates(r, t));
+    return replicas.find((r) => byArn(r, t)) ?? replicas.find((r) => replicates(r, t));
+}
+
+/** The table a replica replicates, preferring one it names by ARN. */
+export function tableOf(r: ReplicaFacts, tables: readonly TableFacts[]): TableFacts | undefined {
+    return tables.find((t) => byArn(r, t)) ?? tables.find((t) => replicates(r, t));
 }
 
 /** The table name in a table ARN (`arn:aws:dynamodb:<region>:<account>:table/<name>`). */
