@@ -25,6 +25,7 @@ import {
     nonEmpty,
     ofType,
     isAws,
+    isProtected,
     providerRegion,
     text,
     routingOf,
@@ -350,7 +351,7 @@ export const statefulProtected: StackPolicy = {
         "Create the resource with { protect: true, retainOnDelete: true }. The analyzer protocol carries `protect` only; deletion protection on the resource itself is checked by aws-rds-deletion-protection and aws-dynamodb-deletion-protection.",
     validateStack: (args, report) => {
         for (const r of ofType(args.resources, ...STATEFUL_TYPES)) {
-            if (r.opts.protect !== true) report(`${label(r)} is stateful and must be protected (resource option protect: true).`, r.urn);
+            if (!isProtected(r)) report(`${label(r)} is stateful and must be protected (resource option protect: true).`, r.urn);
         }
     },
 };
