@@ -181,7 +181,7 @@ class RecordingMonitor {
 
     registerResource(req: any, callback: (err: any, resp?: any) => void): void {
         const type: string = req.getType();
-        if (req.getCustom() && type.startsWith("pulumi-nodejs:dynamic/")) {
+        if (req.getCustom() && type.startsWith(PULUMI.dynamicPrefix)) {
             // The engine checks the inputs with the resource's own provider before it creates (or previews) it.
             const news = engineInputs(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
             // A failure is recorded and fails the plan once the program has run (planOne): failing the RPC here

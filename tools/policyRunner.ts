@@ -273,7 +273,7 @@ export class PolicyAnalyzer {
         // The engine analyzes resources as their steps run, many at once; the calls are independent, so they
         // are all sent before the first answer is read, and the answers are taken in the plan's order.
         const answers = plan.resources
-            .filter((r) => !(r.type.startsWith("pulumi:providers:") && r.name.startsWith("default")))
+            .filter((r) => !(r.type.startsWith(ENGINE.providerPrefix) && r.name.startsWith("default")))
             .map((r) => {
                 const req = new analyzerPb.AnalyzeRequest();
                 req.setType(r.type);

@@ -74,7 +74,7 @@ export function renderTree(plan: StackPlan): string {
 }
 
 export function renderSummary(plan: StackPlan): string {
-    const custom = plan.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+    const custom = plan.resources.filter((r) => r.custom && !r.type.startsWith(ENGINE.providerPrefix));
     const byType = new Map<string, number>();
     for (const r of custom) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
