@@ -8,6 +8,7 @@ import {
     Ingress,
     T,
     allDependencyUrns,
+    PolicyShape,
     ingressOf,
     isApplicationLoadBalancerType,
     label,
@@ -41,8 +42,8 @@ interface AdminPortsConfig {
     ports: number[];
 }
 
-function checkAdminPorts(type: string, props: Record<string, unknown>, ports: readonly number[], report: (m: string) => void): void {
-    for (const i of ingressOf(type, props)) {
+function checkAdminPorts(r: PolicyShape, ports: readonly number[], report: (m: string) => void): void {
+    for (const i of ingressOf(r)) {
         if (!i.cidrs.some((c) => OPEN_CIDRS.includes(c))) continue;
         const open = ports.filter((p) => opensPort(i, p));
         if (open.length)
@@ -62,13 +63,25 @@ export const noAdminPortsFromInternet: ResourcePolicy = {
     configSchema: adminPortsSchema,
     validateResource: [
         validateResourceOfType(ec2.SecurityGroup, (sg, args, report) =>
-            checkAdminPorts(args.type, sg as Record<string, unknown>, configOf<AdminPortsConfig>(adminPortsSchema, args.getConfig()).ports, report),
+            checkAdminPorts(
+                { type: args.type, name: args.name, urn: args.urn, props: sg as Record<string, unknown> },
+                configOf<AdminPortsConfig>(adminPortsSchema, args.getConfig()).ports,
+                report,
+            ),
         ),
         validateResourceOfType(ec2.SecurityGroupRule, (rule, args, report) =>
-            checkAdminPorts(args.type, rule as Record<string, unknown>, configOf<AdminPortsConfig>(adminPortsSchema, args.getConfig()).ports, report),
+            checkAdminPorts(
+                { type: args.type, name: args.name, urn: args.urn, props: rule as Record<string, unknown> },
+                configOf<AdminPortsConfig>(adminPortsSchema, args.getConfig()).ports,
+                report,
+            ),
         ),
         validateResourceOfType(vpc.SecurityGroupIngressRule, (rule, args, report) =>
-            checkAdminPorts(args.type, rule as Record<string, unknown>, configOf<AdminPortsConfig>(adminPortsSchema, args.getConfig()).ports, report),
+            checkAdminPorts(
+                { type: args.type, name: args.name, urn: args.urn, props: rule as Record<string, unknown> },
+                configOf<AdminPortsConfig>(adminPortsSchema, args.getConfig()).ports,
+                report,
+            ),
         ),
     ],
 };
@@ -113,7 +126,7 @@ export const noPublicIngress: StackPolicy = {
             const group = r.type === T.securityGroup ? r : groups.find((g) => refersTo(r, "securityGroupId", g));
             const attached = group ? attachmentsOf(group, args.resources) : [];
             const others = attached.filter((a) => !isPublicAlb(a));
-            for (const i of ingressOf(r.type, r.props)) {
+            for (const i of ingressOf(r)) {
                 if (!i.cidrs.some((c) => OPEN_CIDRS.includes(c))) continue;
                 const webPort = i.protocol === "tcp" && i.fromPort === i.toPort && albPorts.includes(i.fromPort ?? -1);
                 if (!group) {

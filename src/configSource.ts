@@ -485,6 +485,12 @@ function declarationProblems(files: ProjectFiles, stack: string, merged: RawConf
     return out;
 }
 
+/** Each of `names` that is not a stack of the project, as a problem naming the stacks there are. */
+export function unknownStackProblems(files: ProjectFiles, names: readonly string[]): string[] {
+    const stackNames = Object.keys(files.stacks);
+    return names.filter((s) => !(s in files.stacks)).map((s) => `--stack: got ${JSON.stringify(s)}; expected one of ${stackNames.join(", ")}`);
+}
+
 export function loadFromFiles(
     files: ProjectFiles,
     overrides: readonly Override[] = [],
@@ -493,9 +499,7 @@ export function loadFromFiles(
     opts: LoadOptions = {},
 ): StackConfig[] {
     const stackNames = Object.keys(files.stacks);
-    const problems: string[] = [...(files.problems ?? [])];
-    for (const s of only ?? [])
-        if (!(s in files.stacks)) problems.push(`--stack: got ${JSON.stringify(s)}; expected one of ${stackNames.join(", ")}`);
+    const problems: string[] = [...(files.problems ?? []), ...unknownStackProblems(files, only ?? [])];
     const scoped = [
         ...overrides.filter((o) => o.stack !== undefined).map((o) => [o.stack as string, o] as const),
         ...Object.entries(perStack).flatMap(([s, os]) => os.map((o) => [s, o] as const)),

@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import { Override, ProjectFiles, loadFromFiles, loadProjectFiles, parseOverride } from "../src/configSource";
-import { ConfigError, STRATEGIES } from "../src/config";
+import { STRATEGIES } from "../src/config";
 import type { ProjectEstimate } from "../src/estimates";
 import { PROJECT_DIR } from "./paths";
 import { CheckFailed, ParsedArgs, UsageError, parseArgs, runCli } from "./cli";
@@ -14,17 +14,8 @@ import type { CompareRow } from "./estimateReport";
 import type { StackPlan, planStacks } from "./planner";
 import type { PolicyAnalyzer } from "./policyRunner";
 
-// Everything heavy (the Pulumi SDK, the estimator, gRPC) is loaded inside runPlan, after the policy pack's
+// Everything heavy (the Pulumi SDK, the estimator, gRPC) is imported inside runPlan, after the policy pack's
 // process has been started, so the pack loads on the other core while this one loads the SDK and plans.
-const heavy = () =>
-    Promise.all([
-        import("./planner"),
-        import("./estimateReport"),
-        import("./diagram"),
-        import("./policyRunner"),
-        import("./policyReport"),
-        import("./render"),
-    ]);
 
 export { PROJECT_DIR };
 
@@ -87,28 +78,20 @@ export async function runPlan(argv: readonly string[], env: PlanEnvironment = {}
     if (args.flags.has("--compare-strategies")) {
         return compareStrategies(files, args.overrides, write, env.planStacks ?? (await import("./planner")).planStacks);
     }
-    // Config mistakes and unknown stacks are refused before any process starts (the planner says the same).
-    const configs = loadFromFiles(files, args.overrides);
-    const unknown = args.stacks.filter((s) => !configs.some((c) => c.stack === s));
-    if (unknown.length)
-        throw new ConfigError(unknown.map((s) => `--stack: got ${JSON.stringify(s)}; expected one of ${configs.map((c) => c.stack).join(", ")}`));
-    const proc = env.analyzer ? undefined : startAnalyzerProcess();
+    // Config mistakes and unknown stacks are refused before any process starts.
+    loadFromFiles(files, args.overrides, args.stacks);
+    if (env.analyzer) return planAndCheck(args, files, preview, write, env.planStacks ?? (await import("./planner")).planStacks, env.analyzer);
+    const proc = startAnalyzerProcess();
+    let analyzer: Promise<PolicyAnalyzer> | undefined;
     try {
-        const { PolicyAnalyzer } = await import("./policyRunner");
-        const analyzer = env.analyzer ?? PolicyAnalyzer.connect(proc!);
+        analyzer = (await import("./policyRunner")).PolicyAnalyzer.connect(proc);
         // A failed start is reported where the analyzer is needed, not as an unhandled rejection meanwhile.
-        if (analyzer instanceof Promise) analyzer.catch(() => undefined);
-        try {
-            return await planAndCheck(args, files, preview, write, env.planStacks ?? (await import("./planner")).planStacks, analyzer);
-        } finally {
-            if (!env.analyzer) {
-                // Stopped first: a run that failed early does not wait for the pack to finish loading.
-                proc?.kill();
-                (await (analyzer as Promise<PolicyAnalyzer>).catch(() => undefined))?.close();
-            }
-        }
+        analyzer.catch(() => undefined);
+        return await planAndCheck(args, files, preview, write, env.planStacks ?? (await import("./planner")).planStacks, analyzer);
     } finally {
-        proc?.kill();
+        // Stopped first: a run that failed early does not wait for the pack to finish loading.
+        proc.kill();
+        (await analyzer?.catch(() => undefined))?.close();
     }
 }
 
@@ -121,13 +104,11 @@ async function planAndCheck(
     analyzerReady: PolicyAnalyzer | Promise<PolicyAnalyzer>,
 ): Promise<number> {
     const [
-        ,
         { estimatePlans, estimatesJson, renderBasis, renderEstimates },
         { writeDiagrams },
-        ,
         { failureMessage, policiesJson, renderPolicyReport, runPolicies },
         render,
-    ] = await heavy();
+    ] = await Promise.all([import("./estimateReport"), import("./diagram"), import("./policyReport"), import("./render")]);
     const { OFFLINE_NOTICE, PREVIEW_NOTICE, renderOutputs, renderPreviewFacts, renderSummary, renderTree } = render;
     // Estimates need every stack of a pair, so every stack is planned; only the requested ones are printed.
     const all = await plan(

@@ -13,7 +13,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, StackConfig } from "../src/config";
-import { Override, ProjectFiles, loadFromFiles, mergeConfig } from "../src/configSource";
+import { Override, ProjectFiles, loadFromFiles, mergeConfig, unknownStackProblems } from "../src/configSource";
 import { loadSerializedProvider, providerTextOf } from "./engineDynamic";
 import { FakeAws, PLACEHOLDER_ACCOUNT } from "./fakeAws";
 import { UNKNOWN } from "../src/unknown";
@@ -370,9 +370,8 @@ async function planStacksNow(opts: PlanOptions, only?: readonly string[]): Promi
     // Default order: the home stack first, then the others in file order (the order a first deployment takes).
     const ordered = [...configs].sort((a, b) => Number(b.isHome) - Number(a.isHome));
     const wanted = only && only.length ? only : ordered.map((c) => c.stack);
-    for (const w of wanted)
-        if (!configs.some((c) => c.stack === w))
-            throw new ConfigError([`--stack: got ${JSON.stringify(w)}; expected one of ${configs.map((c) => c.stack).join(", ")}`]);
+    const unknown = unknownStackProblems(opts.files, wanted);
+    if (unknown.length) throw new ConfigError(unknown);
     // Home first: its outputs feed the other stacks' StackReferences. A stack the home stack reads before it is
     // planned here shows its deployed outputs (none on a first deployment).
     const outputsByRef: Record<string, Record<string, unknown>> = {};

@@ -41,8 +41,8 @@ export function stackRegion(resources: readonly PlanResource[]): string | undefi
     // A policy's AnalyzeStack view carries each resource's provider with its properties.
     for (const r of resources as readonly (PlanResource & WithProvider)[]) {
         const p = r.provider;
-        const region = p && typeof p === "object" && p.name.startsWith("default") ? at(p.props, "region") : undefined;
-        if (nonEmpty(region)) return region;
+        const region = p && typeof p === "object" && p.name.startsWith("default") ? providerRegion(r) : undefined;
+        if (region) return region;
     }
     return undefined;
 }

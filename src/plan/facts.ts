@@ -23,6 +23,7 @@ import {
     output,
     refersTo,
     str,
+    strict,
     text,
 } from "./resource";
 import { T, isCloudResource } from "./types";
@@ -248,36 +249,39 @@ export function opensPort(i: Ingress, port: number): boolean {
 const strings = (v: unknown): string[] => arr(v).filter(nonEmpty);
 
 /**
- * The ingress permissions a resource declares (from its props, as a resource policy gets them): inline rules
- * of a group, or a standalone rule resource.
+ * The ingress permissions a resource declares: inline rules of a group, or a standalone rule resource. Read
+ * strictly: with an unknown rule list a policy cannot decide, and is skipped in preview as the engine does.
  */
-export function ingressOf(type: string, props: Record<string, unknown>): Ingress[] {
-    switch (type) {
+export function ingressOf(r: PlanResource): Ingress[] {
+    const rule = (v: unknown) => obj(v);
+    switch (r.type) {
         case T.securityGroup:
-            return arr<Record<string, unknown>>(props.ingress).map((r) => ({
-                protocol: protocolName(r.protocol),
-                fromPort: r.fromPort as number | undefined,
-                toPort: r.toPort as number | undefined,
-                cidrs: [...strings(r.cidrBlocks), ...strings(r.ipv6CidrBlocks)],
-            }));
+            return arr(strict(r, "ingress"))
+                .map(rule)
+                .map((i) => ({
+                    protocol: protocolName(i.protocol),
+                    fromPort: num(i.fromPort),
+                    toPort: num(i.toPort),
+                    cidrs: [...strings(i.cidrBlocks), ...strings(i.ipv6CidrBlocks)],
+                }));
         case T.securityGroupRule:
-            return props.type !== "ingress"
+            return strict(r, "type") !== "ingress"
                 ? []
                 : [
                       {
-                          protocol: protocolName(props.protocol),
-                          fromPort: props.fromPort as number | undefined,
-                          toPort: props.toPort as number | undefined,
-                          cidrs: [...strings(props.cidrBlocks), ...strings(props.ipv6CidrBlocks)],
+                          protocol: protocolName(strict(r, "protocol")),
+                          fromPort: num(strict(r, "fromPort")),
+                          toPort: num(strict(r, "toPort")),
+                          cidrs: [...strings(strict(r, "cidrBlocks")), ...strings(strict(r, "ipv6CidrBlocks"))],
                       },
                   ];
         case T.ingressRule:
             return [
                 {
-                    protocol: protocolName(props.ipProtocol),
-                    fromPort: props.fromPort as number | undefined,
-                    toPort: props.toPort as number | undefined,
-                    cidrs: [props.cidrIpv4, props.cidrIpv6].filter(nonEmpty),
+                    protocol: protocolName(strict(r, "ipProtocol")),
+                    fromPort: num(strict(r, "fromPort")),
+                    toPort: num(strict(r, "toPort")),
+                    cidrs: [strict(r, "cidrIpv4"), strict(r, "cidrIpv6")].filter(nonEmpty),
                 },
             ];
         default:
@@ -305,21 +309,19 @@ export interface Capacity {
     readonly desired: number;
 }
 
-/** An Auto Scaling group's counts as set; each undefined when unknown during preview or unset. */
-export function asgCountsOf(r: PlanResource): { readonly min?: number; readonly max?: number; readonly desired?: number; readonly unknown: boolean } {
-    const [min, max, desired] = ["minSize", "maxSize", "desiredCapacity"].map((k) => get(r, k));
-    return { min: num(min), max: num(max), desired: num(desired), unknown: [min, max, desired].includes(UNKNOWN) };
+/**
+ * An Auto Scaling group's counts with Auto Scaling's defaults (desired starts at minSize; max, which is
+ * required, taken as min if absent); a count unknown during preview is undefined.
+ */
+export function asgCountsOf(r: PlanResource): Partial<Capacity> {
+    const min = count(get(r, "minSize"), 0);
+    return { min, max: count(get(r, "maxSize"), min ?? 0), desired: count(get(r, "desiredCapacity"), min ?? 0) };
 }
 
-/**
- * An Auto Scaling group's capacity, with Auto Scaling's defaults (desired starts at minSize; max is required,
- * taken as min if absent); undefined when a count is unknown during preview.
- */
+/** An Auto Scaling group's capacity (see asgCountsOf); undefined when a count is unknown during preview. */
 export function asgCapacityOf(r: PlanResource): Capacity | undefined {
-    const c = asgCountsOf(r);
-    if (c.unknown) return undefined;
-    const min = c.min ?? 0;
-    return { min, max: c.max ?? min, desired: c.desired ?? min };
+    const { min, max, desired } = asgCountsOf(r);
+    return min === undefined || max === undefined || desired === undefined ? undefined : { min, max, desired };
 }
 
 /** An Auto Scaling group can launch instances: it names a launch template (or configuration, or mixed policy). */
@@ -472,16 +474,12 @@ export function stackFacts(view: StackView): StackFacts {
 
     const templates = of(T.launchTemplate);
     const web: WebFacts[] = of(T.asg).map((r) => {
-        const ref = obj(get(r, "launchTemplate"));
-        const handle = (t: PlanResource, k: string) => [get(t, k), output(t, k)];
         // By property dependency first (the template's id is unknown in a preview), then by value.
         const lt =
             templates.find((t) => dependsOn(r, "launchTemplate", t)) ??
-            templates.find(
-                (t) => (ref.id !== undefined && handle(t, "id").includes(ref.id)) || (ref.name !== undefined && handle(t, "name").includes(ref.name)),
-            ) ??
+            templates.find((t) => refersTo(r, "launchTemplate.id", t) || refersTo(r, "launchTemplate.name", t)) ??
             (templates.length === 1 ? templates[0] : undefined);
-        // Each count falls back on its own (unknown in a preview: as if unset).
+        // A count unknown in a preview counts as unset: its default.
         const c = asgCountsOf(r);
         const min = c.min ?? 0;
         return {
@@ -497,10 +495,10 @@ export function stackFacts(view: StackView): StackFacts {
 
     const taskDefs = of(T.taskDefinition);
     const services: ServiceFacts[] = of(T.ecsService).map((r) => {
-        const tdRef = str(get(r, "taskDefinition"));
+        // By property dependency first (the ARN is unknown in a preview), then by ARN, id or family.
         const td =
             taskDefs.find((t) => dependsOn(r, "taskDefinition", t)) ??
-            taskDefs.find((t) => tdRef !== undefined && [output(t, "arn"), output(t, "id"), get(t, "family")].includes(tdRef)) ??
+            taskDefs.find((t) => refersTo(r, "taskDefinition", t)) ??
             (taskDefs.length === 1 ? taskDefs[0] : undefined);
         const cpu = td ? num(get(td, "cpu")) : undefined;
         const mem = td ? num(get(td, "memory")) : undefined;

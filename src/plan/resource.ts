@@ -7,7 +7,7 @@
  * - the policy pack's PolicyResource: `props` (inputs in Analyze, outputs in AnalyzeStack), relations as
  *   other PolicyResources, and unknown values that throw UnknownValueError when touched.
  * Every reader goes through `get`, `dependencyUrns`, `refersTo` and the scalar readers below, so an unknown
- * value is represented once (`UNKNOWN`), whatever shape it came in.
+ * value is represented once (`UNKNOWN`, at any depth of what `get` returns), whatever shape it came in.
  */
 import { UNKNOWN as ENGINE_UNKNOWN } from "../unknown";
 import { SECRET_JSON, UNKNOWN_JSON } from "./engineTypes";
@@ -71,26 +71,44 @@ export function known<X>(read: () => X): X | Unknown {
     }
 }
 
+/** Walks a (dotted) path into a value; touching a value the pack's proxy holds unknown throws its UnknownValueError. */
+function walk(value: unknown, path: string): unknown {
+    let o: unknown = value;
+    for (const k of path.split(".")) {
+        if (isUnknown(o)) return UNKNOWN;
+        o = o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined;
+    }
+    return o;
+}
+
 /** A (dotted) path into a value; UNKNOWN when it touches a value unknown during preview. */
 export function at(value: unknown, path: string): unknown {
-    return known(() => {
-        let o: unknown = value;
-        for (const k of path.split(".")) {
-            if (isUnknown(o)) return UNKNOWN;
-            o = o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined;
-        }
-        return o;
-    });
+    return known(() => walk(value, path));
+}
+
+/**
+ * A value as plain data with every unknown inside it, at any depth, as UNKNOWN: the pack's proxy throws when
+ * an unknown element of a list or object is touched, and the plan writes it as "[unknown]".
+ */
+function plain(v: unknown): unknown {
+    if (isUnknown(v)) return UNKNOWN;
+    if (Array.isArray(v)) return Array.from({ length: v.length }, (_, i) => known(() => plain(v[i])));
+    if (v !== null && typeof v === "object") {
+        const out: Record<string, unknown> = {};
+        for (const k of Object.keys(v)) out[k] = known(() => plain((v as Record<string, unknown>)[k]));
+        return out;
+    }
+    return v;
 }
 
 /**
  * A resource's (dotted) property: the inputs, else the outputs (a value the provider computes, or a
- * policy's props); UNKNOWN when it is unknown during preview.
+ * policy's props), as plain data; UNKNOWN for a value unknown during preview, at any depth.
  */
 export function get(r: PlanResource, path: string): unknown {
-    if (isPolicyShape(r)) return at(r.props, path);
+    if (isPolicyShape(r)) return plain(at(r.props, path));
     const v = at(r.inputs, path);
-    return v !== undefined ? v : r.outputs ? at(r.outputs, path) : undefined;
+    return plain(v !== undefined ? v : r.outputs ? at(r.outputs, path) : undefined);
 }
 
 /**
@@ -100,12 +118,8 @@ export function get(r: PlanResource, path: string): unknown {
  * resource an unknown value throws an error of the same name.
  */
 export function strict(r: PlanResource, path: string): unknown {
-    if (isPolicyShape(r))
-        return path
-            .split(".")
-            .reduce<unknown>((o, k) => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), r.props);
-    const v = get(r, path);
-    if (v === UNKNOWN) throw Object.assign(new Error(`${r.type} ${r.name}: ${path} is unknown until the update`), { name: "UnknownValueError" });
+    const v = isPolicyShape(r) ? walk(r.props, path) : get(r, path);
+    if (isUnknown(v)) throw Object.assign(new Error(`${r.type} ${r.name}: ${path} is unknown until the update`), { name: "UnknownValueError" });
     return v;
 }
 
@@ -150,9 +164,9 @@ export function dependsOn(r: PlanResource, key: string, target: PlanResource): b
     return target.urn !== undefined && dependencyUrns(r, key).includes(target.urn);
 }
 
-/** The values a resource may be referred to by: its ARN, name, bucket, key id, id, cluster identifiers. */
+/** The values a resource may be referred to by: its ARN, name, bucket, key id, id, family, cluster identifiers. */
 function handles(r: PlanResource): string[] {
-    return ["arn", "name", "bucket", "keyId", "id", "clusterIdentifier", "globalClusterIdentifier"]
+    return ["arn", "name", "bucket", "keyId", "id", "family", "clusterIdentifier", "globalClusterIdentifier"]
         .flatMap((k) => [get(r, k), output(r, k)])
         .filter((v): v is string => nonEmpty(v));
 }
@@ -253,13 +267,8 @@ export function tagsFrom(t: unknown): Record<string, string> | Unknown {
     });
 }
 
-/** A resource's tags (see tagsFrom). */
-export function tagsOrUnknown(r: PlanResource): Record<string, string> | Unknown {
-    return tagsFrom(get(r, "tags"));
-}
-
-/** Tags as a map ({} when unknown during preview). */
+/** A resource's tags as a map ({} when unknown during preview). */
 export function tagsOf(r: PlanResource): Record<string, string> {
-    const t = tagsOrUnknown(r);
+    const t = tagsFrom(get(r, "tags"));
     return t === UNKNOWN ? {} : t;
 }
