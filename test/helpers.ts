@@ -3,8 +3,10 @@ import * as path from "path";
 import { BUILD_DIR, PROJECT_DIR } from "../tools/paths";
 import { ConfigError } from "../src/config";
 import { Override, ProjectFiles, loadProjectFiles, parseOverride } from "../src/configSource";
-import type { PlannedResource, StackPlan, planStacks } from "../tools/planner";
+import type { PlannedResource, StackPlan } from "../tools/planner";
 import { cachedPlanStacks } from "./planCache";
+
+export { cachedPlanStacks };
 
 export { PROJECT_DIR };
 
@@ -30,15 +32,9 @@ export async function planOf(stack: string, ...overrides: string[]): Promise<Sta
     return p;
 }
 
-/**
- * planStacks planned once per distinct input for the whole run (test/planCache.ts), for running the plan
- * command in-process (tools/plan.ts runPlan) on plans the tests share.
- */
-export const memoPlanStacks: typeof planStacks = cachedPlanStacks;
-
 /** Plans every stack as a first `pulumi preview` sees it (tools/planner.ts `preview`), with `-c` style overrides. */
 export function previewAll(...overrides: string[]): Promise<StackPlan[]> {
-    return memoPlanStacks({ files, overrides: overrides.map(parseOverride), preview: true });
+    return cachedPlanStacks({ files, overrides: overrides.map(parseOverride), preview: true });
 }
 
 export async function previewOf(stack: string, ...overrides: string[]): Promise<StackPlan> {

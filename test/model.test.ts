@@ -11,7 +11,6 @@ import {
     DYNAMIC,
     PULUMI,
     PlanResource,
-    PolicyShape,
     T,
     UNKNOWN,
     UNKNOWN_JSON,
@@ -20,35 +19,16 @@ import {
     known,
     stackContext,
     stackFacts,
+    strict,
     tokenOf,
 } from "../src/plan";
 import { UNKNOWN as ENGINE_UNKNOWN } from "../src/unknown";
 import type { PlannedResource, StackPlan } from "../tools/planner";
 import { STRATEGIES, planAll, previewAll } from "./helpers";
+import { stackView } from "./policiesHarness";
 
-/** A planned resource as the policy pack's analyzer hands it to a stack policy (AnalyzeStack: outputs as props). */
-function asPolicyShape(r: PlannedResource, byUrn: ReadonlyMap<string, PlannedResource>): PolicyShape {
-    const ref = (urn: string) => ({ urn });
-    return {
-        type: r.type,
-        name: r.name,
-        urn: r.urn,
-        props: { ...r.outputs, ...r.inputs },
-        parent: r.parent ? ref(r.parent) : undefined,
-        provider:
-            r.provider && byUrn.has(r.provider)
-                ? { urn: r.provider, type: byUrn.get(r.provider)!.type, name: byUrn.get(r.provider)!.name, props: byUrn.get(r.provider)!.inputs }
-                : undefined,
-        dependencies: r.dependencies.map(ref),
-        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, urns]) => [k, urns.map(ref)])),
-        opts: { protect: r.protect, ignoreChanges: r.ignoreChanges },
-    };
-}
-
-const policyView = (p: StackPlan): PolicyShape[] => {
-    const byUrn = new Map(p.resources.map((r) => [r.urn, r]));
-    return p.resources.map((r) => asPolicyShape(r, byUrn));
-};
+/** A stack as the policy pack's stack policies receive it (the harness builds it as the analyzer does). */
+const policyView = (p: StackPlan): PlanResource[] => stackView(p) as unknown as PlanResource[];
 
 describe("model: type tokens come from the resource classes", () => {
     it("every class yields its own token, none twice", () => {
@@ -93,18 +73,26 @@ describe("model: one way to read a property, unknowns represented once", () => {
     const leaf = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }));
     const nest = (keys: readonly string[], v: unknown): Record<string, unknown> =>
         keys.reduceRight<unknown>((acc, k) => ({ [k]: acc }), v) as Record<string, unknown>;
+    // Every fixture is the home stack's planned VPC with one property added at the generated path.
+    let vpc: PlannedResource;
+    before(async () => {
+        const prod = (await planAll()).find((p) => p.stack === "prod")!;
+        vpc = prod.resources.find((r) => r.type === T.vpc)!;
+        assert.ok(vpc, "prod plans a VPC");
+    });
+    const withProps = (extra: Record<string, unknown>) => JSON.parse(JSON.stringify({ ...vpc.inputs, ...extra })) as Record<string, unknown>;
+    /** The VPC as the plan holds it, as a computed output, and as the pack's proxy hands it to a policy. */
+    const shapes = (props: Record<string, unknown>): PlanResource[] => [
+        { ...vpc, inputs: props },
+        { ...vpc, inputs: {}, outputs: props },
+        { type: vpc.type, name: vpc.name, urn: vpc.urn, props: unknownCheckingProxy(props) as Record<string, unknown> },
+    ];
 
     it("property: a known value reads the same from a planned resource's inputs, its outputs, and a policy's props", () => {
         fc.assert(
             fc.property(path, leaf, (keys, v) => {
-                const props = nest(keys, v);
                 const at = keys.join(".");
-                const planned: PlanResource = { type: T.vpc, name: "r", inputs: props };
-                const computed: PlanResource = { type: T.vpc, name: "r", inputs: {}, outputs: props };
-                const policy: PlanResource = { type: T.vpc, name: "r", urn: "u", props: unknownCheckingProxy(props) as Record<string, unknown> };
-                assert.deepEqual(get(planned, at), v);
-                assert.deepEqual(get(computed, at), v);
-                assert.deepEqual(get(policy, at), v);
+                shapes(withProps(nest(keys, v))).forEach((r, i) => assert.deepEqual(get(r, at), v, `shape ${i}`));
             }),
         );
     });
@@ -116,17 +104,31 @@ describe("model: one way to read a property, unknowns represented once", () => {
                 const at = keys.join(".");
                 // The unknown sits at the full path, or higher up (everything below it is unknown too).
                 const forms: PlanResource[] = [
-                    { type: T.vpc, name: "r", inputs: nest(keys.slice(0, depth + 1), UNKNOWN_JSON) },
-                    { type: T.vpc, name: "r", inputs: nest(keys.slice(0, depth + 1), ENGINE_UNKNOWN) },
-                    {
-                        type: T.vpc,
-                        name: "r",
-                        urn: "u",
-                        props: unknownCheckingProxy(nest(keys.slice(0, depth + 1), ENGINE_UNKNOWN)) as Record<string, unknown>,
-                    },
+                    shapes(withProps(nest(keys.slice(0, depth + 1), UNKNOWN_JSON)))[0],
+                    shapes(withProps(nest(keys.slice(0, depth + 1), ENGINE_UNKNOWN)))[0],
+                    shapes(withProps(nest(keys.slice(0, depth + 1), ENGINE_UNKNOWN)))[2],
                 ];
-                forms.forEach((r, i) => assert.equal(get(r, at), UNKNOWN, `form ${i}`));
+                forms.forEach((r, i) => {
+                    assert.equal(get(r, at), UNKNOWN, `form ${i}`);
+                    // Read from above, the unknown is inside plain data, in the same one form.
+                    if (depth > 0) assert.deepEqual(get(r, keys.slice(0, depth).join(".")), { [keys[depth]]: UNKNOWN }, `form ${i}, from above`);
+                });
             }),
+        );
+    });
+
+    it("strict() returns a known value, and refuses an unknown one the way the engine skips a policy (the pack's UnknownValueError)", () => {
+        const props = withProps({ trafficType: ENGINE_UNKNOWN });
+        const [planned, , policy] = shapes(props);
+        assert.equal(strict(planned, "cidrBlock"), vpc.inputs.cidrBlock);
+        assert.equal(strict(policy, "cidrBlock"), vpc.inputs.cidrBlock);
+        assert.throws(
+            () => strict(policy, "trafficType"),
+            (e: unknown) => e instanceof UnknownValueError,
+        );
+        assert.throws(
+            () => strict(planned, "trafficType"),
+            (e: Error) => e.name === "UnknownValueError" && /trafficType is unknown/.test(e.message),
         );
     });
 

@@ -98,6 +98,25 @@ describe("policy pack: how policies read the stack", () => {
         assert.match(vs[0].message, /can't run policy 'aws-ec2-imdsv2-required'.*during preview/);
     });
 
+    // Stack policies that cannot decide without a value read it strictly: unknown in a preview, they are skipped
+    // with the engine's advisory note, never failed.
+    for (const [policy, type, prop] of [
+        ["aws-vpc-flow-logs-enabled", T.flowLog, "trafficType"],
+        ["aws-security-group-no-public-ingress", T.lb, "loadBalancerType"],
+        ["aws-security-group-no-public-ingress", T.sg, "ingress"],
+    ] as const) {
+        it(`${policy}: an unknown ${prop} on the planned ${type.split(":").pop()} skips it with an advisory note`, async () => {
+            const plan = clonePlan(await planOf("prod"));
+            const before = policiesIn(await verdicts(plan), policy);
+            assert.deepStrictEqual(before, [], `the planned stack passes ${policy}`);
+            setProp(pick(plan, type), prop, "[unknown]");
+            const vs = policiesIn(await verdicts(plan), policy);
+            assert.strictEqual(vs.length, 1, JSON.stringify(vs));
+            assert.strictEqual(vs[0].enforcementLevel, "advisory");
+            assert.match(vs[0].message, new RegExp(`can't run policy '${policy}'.*during preview`));
+        });
+    }
+
     it("in a first preview (outputs unknown) nothing is failed for a pending reference, and every stack policy still runs", async () => {
         for (const strategy of STRATEGIES) {
             for (const stack of ["prod", "dr"] as const) {

@@ -193,6 +193,21 @@ describe("policy pack over gRPC: the real analyzer process", function () {
         }
     });
 
+    it("the pack as the engine loads it (run-policy-pack on policies/, index.ts through ts-node with a type check) serves the same policies and verdicts as its compiled copy", async () => {
+        const engine = await PolicyAnalyzer.start({ entry: "." });
+        try {
+            assert.deepStrictEqual(await engine.info(), await analyzer.info());
+            const plans = await planAll("strategy=warm-standby");
+            const [fromEngine, fromCompiled] = [await runPolicies(plans, { analyzer: engine }), await runPolicies(plans, { analyzer })];
+            assert.deepStrictEqual(
+                fromEngine.map((r) => sorted(r.violations)),
+                fromCompiled.map((r) => sorted(r.violations)),
+            );
+        } finally {
+            engine.close();
+        }
+    });
+
     for (const strategy of STRATEGIES) {
         it(`${strategy}: both shipped stacks pass every mandatory policy, and the in-process verdicts equal the analyzer's`, async () => {
             const plans = await planAll(`strategy=${strategy}`);

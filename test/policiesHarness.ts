@@ -83,6 +83,59 @@ function fromWire(v: unknown): unknown {
 const propsOf = (v: Record<string, unknown>) => unknownCheckingProxy(fromWire(toWire(v)) as Record<string, unknown>) as Record<string, unknown>;
 
 type Level = EnforcementLevel;
+type PlanResourceOf = AnalyzablePlan["resources"][number];
+
+/** A resource's provider as the analyzer hands it over: type, name, URN and deserialized properties. */
+function providerView(r: PlanResourceOf, byUrn: ReadonlyMap<string, PlanResourceOf>) {
+    const p = r.provider ? byUrn.get(r.provider) : undefined;
+    return p ? { type: p.type, name: p.name, urn: p.urn, props: propsOf(p.inputs) } : undefined;
+}
+
+/** A resource's options as the analyzer hands them over. */
+function opts(r: PlanResourceOf) {
+    return {
+        protect: r.protect,
+        ignoreChanges: [...(r.ignoreChanges ?? [])],
+        aliases: [],
+        additionalSecretOutputs: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        deleteBeforeReplace: r.deleteBeforeReplace === true,
+        ...(r.parent ? { parent: r.parent } : {}),
+    };
+}
+
+/**
+ * The stack as a stack policy receives it (AnalyzeStack): every resource's outputs deserialized behind the
+ * pack's unknown-checking proxy, with its provider, options, parent, dependencies and property dependencies
+ * linked to the other resources.
+ */
+export function stackView(plan: AnalyzablePlan): PolicyResource[] {
+    const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
+    const resources = new Map<string, PolicyResource>();
+    for (const r of plan.resources) {
+        const props = propsOf(r.outputs);
+        resources.set(r.urn, {
+            type: r.type,
+            props,
+            urn: r.urn,
+            name: r.name,
+            opts: opts(r),
+            provider: providerView(r, byUrn),
+            dependencies: [],
+            propertyDependencies: {},
+            isType: ((cls: { __pulumiType?: string }) => cls.__pulumiType === r.type) as PolicyResource["isType"],
+            asType: ((cls: { __pulumiType?: string }) => (cls.__pulumiType === r.type ? props : undefined)) as PolicyResource["asType"],
+        });
+    }
+    for (const r of plan.resources) {
+        const pr = resources.get(r.urn)!;
+        if (r.parent && resources.has(r.parent)) pr.parent = resources.get(r.parent);
+        pr.dependencies = r.dependencies.map((d) => resources.get(d)).filter((d): d is PolicyResource => d !== undefined);
+        for (const [k, urns] of Object.entries(r.propertyDependencies))
+            pr.propertyDependencies[k] = urns.map((d) => resources.get(d)).filter((d): d is PolicyResource => d !== undefined);
+    }
+    return [...resources.values()];
+}
 
 /** Evaluates `policies` against a plan, returning violations in the runner's form. */
 export async function evaluateLocally(
@@ -97,19 +150,7 @@ export async function evaluateLocally(
         const l = config[p.name]?.enforcementLevel ?? p.enforcementLevel ?? "advisory";
         return l === "remediate" ? "mandatory" : l;
     };
-    const providerOf = (r: AnalyzablePlan["resources"][number]) => {
-        const p = r.provider ? byUrn.get(r.provider) : undefined;
-        return p ? { type: p.type, name: p.name, urn: p.urn, props: propsOf(p.inputs) } : undefined;
-    };
-    const opts = (r: AnalyzablePlan["resources"][number]) => ({
-        protect: r.protect,
-        ignoreChanges: [...(r.ignoreChanges ?? [])],
-        aliases: [],
-        additionalSecretOutputs: [],
-        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-        deleteBeforeReplace: r.deleteBeforeReplace === true,
-        ...(r.parent ? { parent: r.parent } : {}),
-    });
+    const providerOf = (r: AnalyzablePlan["resources"][number]) => providerView(r, byUrn);
     const notApplicable = (reason?: string): never => {
         throw new NotApplicable(reason);
     };
@@ -158,37 +199,13 @@ export async function evaluateLocally(
     }
 
     // One deserialized copy of the stack for all stack policies (the analyzer makes one per policy; they only read it).
-    const resources = new Map<string, PolicyResource>();
-    {
-        for (const r of plan.resources) {
-            const props = propsOf(r.outputs);
-            resources.set(r.urn, {
-                type: r.type,
-                props,
-                urn: r.urn,
-                name: r.name,
-                opts: opts(r),
-                provider: providerOf(r),
-                dependencies: [],
-                propertyDependencies: {},
-                isType: ((cls: { __pulumiType?: string }) => cls.__pulumiType === r.type) as PolicyResource["isType"],
-                asType: ((cls: { __pulumiType?: string }) => (cls.__pulumiType === r.type ? props : undefined)) as PolicyResource["asType"],
-            });
-        }
-        for (const r of plan.resources) {
-            const pr = resources.get(r.urn)!;
-            if (r.parent && resources.has(r.parent)) pr.parent = resources.get(r.parent);
-            pr.dependencies = r.dependencies.map((d) => resources.get(d)).filter((d): d is PolicyResource => d !== undefined);
-            for (const [k, urns] of Object.entries(r.propertyDependencies))
-                pr.propertyDependencies[k] = urns.map((d) => resources.get(d)).filter((d): d is PolicyResource => d !== undefined);
-        }
-    }
+    const resources = stackView(plan);
     for (const p of policies) {
         if (!("validateStack" in p)) continue;
         const level = levelOf(p);
         if (level === "disabled") continue;
         const args = {
-            resources: [...resources.values()],
+            resources,
             stackTags: new Map<string, string>(),
             getConfig: () => ({ ...(config[p.name]?.properties ?? {}) }),
             notApplicable,

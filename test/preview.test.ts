@@ -16,7 +16,7 @@ import { FakeAws, hash } from "../tools/fakeAws";
 import { runPlan } from "../tools/plan";
 import { PlanError, StackPlan, checkDynamicResource, engineInputs, planStacks } from "../tools/planner";
 import { PolicyAnalyzer } from "../tools/policyRunner";
-import { PROJECT_DIR, STACKS, STRATEGIES, files, memoPlanStacks, ofType, planAll, planOf, previewAll, previewOf, toolArgs } from "./helpers";
+import { PROJECT_DIR, STACKS, STRATEGIES, files, cachedPlanStacks, ofType, planAll, planOf, previewAll, previewOf, toolArgs } from "./helpers";
 import { verdicts } from "./policyCases";
 
 const T = {
@@ -358,7 +358,7 @@ describe("preview: the command line", () => {
                         out += t;
                     },
                     analyzer,
-                    planStacks: memoPlanStacks,
+                    planStacks: cachedPlanStacks,
                 });
                 assert.strictEqual(code, 0);
                 for (const s of STACKS) {
@@ -373,7 +373,7 @@ describe("preview: the command line", () => {
 
         it("--compare-strategies --preview is refused as bad arguments (exit 2) with the reason", async () => {
             await assert.rejects(
-                runPlan(["--compare-strategies", "--preview"], { write: () => undefined, analyzer, planStacks: memoPlanStacks }),
+                runPlan(["--compare-strategies", "--preview"], { write: () => undefined, analyzer, planStacks: cachedPlanStacks }),
                 (e: Error) => e instanceof UsageError && /--compare-strategies with --preview: .* a preview gives the same table/.test(e.message),
             );
         });
