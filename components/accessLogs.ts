@@ -1,10 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ELB_ACCOUNT_PRINCIPAL_REGIONS } from "../src/awsFacts";
+import { serverAccessLogPrefix } from "./serverAccessLogs";
 
 export interface AccessLogBucketArgs {
     /** Key prefix the load balancer writes under (`<prefix>/AWSLogs/<account>/...`). Default "alb". */
     readonly prefix?: string;
+    /** The region's server-access-log bucket: requests to this bucket are logged there. Default none. */
+    readonly serverAccessLogBucket?: pulumi.Input<string>;
     /** Days access logs are kept. Default 90. */
     readonly retentionDays?: number;
     /** Tags applied to every taggable child. Default none. */
@@ -69,6 +72,13 @@ export class AccessLogBucket extends pulumi.ComponentResource {
             },
             p,
         );
+        if (args.serverAccessLogBucket !== undefined) {
+            new aws.s3.BucketLogging(
+                `${name}-logging`,
+                { bucket: bucket.id, targetBucket: args.serverAccessLogBucket, targetPrefix: bucket.bucket.apply(serverAccessLogPrefix) },
+                p,
+            );
+        }
         const prefix = this.prefix;
         const policy = pulumi.all([bucket.arn, account, region]).apply(async ([arn, acct, reg]) => {
             const objects = `${arn}/${prefix}/AWSLogs/${acct}/*`;

@@ -4,30 +4,34 @@ import * as pulumi from "@pulumi/pulumi";
 export interface DnsArgs {
     /** Id of the existing public hosted zone that holds the application's record. */
     readonly zoneId: string;
-    /** The application's record name, e.g. shop.example.com. */
+    /** The record this region answers on: the edge's origin hostname, e.g. origin-shop.example.com. */
     readonly recordName: string;
     /** This stack's region: the record's set identifier and, for latency routing, its region. */
     readonly region: string;
-    /** Health path the ALB serves. */
-    readonly healthPath: string;
-    /** Health-check request interval, 10 (fast) or 30 seconds. Default 10. */
-    readonly healthCheckInterval?: number;
-    /** Consecutive failures before unhealthy, 1-10. Default 3. */
+    /** Consecutive one-minute periods with no healthy storefront target before unhealthy, 1-10. Default 3. */
     readonly failureThreshold?: number;
-    /** This region's ALB. When undefined (no compute here), no health check and no record are created. */
-    readonly alb?: { readonly dnsName: pulumi.Input<string>; readonly zoneId: pulumi.Input<string> };
+    /**
+     * This region's ALB, with the ARN suffixes its CloudWatch metrics are keyed by. When undefined (no compute
+     * here), no health check and no record are created.
+     */
+    readonly alb?: {
+        readonly dnsName: pulumi.Input<string>;
+        readonly zoneId: pulumi.Input<string>;
+        readonly arnSuffix: pulumi.Input<string>;
+        readonly targetGroupArnSuffix: pulumi.Input<string>;
+    };
     /** failover (PRIMARY/SECONDARY) or latency (active-active). */
     readonly routing: "failover" | "latency";
     /** For failover routing: this region's record type. Required when routing is failover. */
     readonly failoverRole?: "PRIMARY" | "SECONDARY";
     /**
-     * Force this region's HTTPS health check unhealthy (disabled and inverted): the outage drill, the fence on
+     * Force this region's health check unhealthy (disabled and inverted): the outage drill, the fence on
      * an old primary after an unplanned failover, or a standby holding the PRIMARY record. Default false.
      */
     readonly forceUnhealthy?: boolean;
     /**
      * ARC routing control ARN for this region. When set, the record's health check is of type
-     * RECOVERY_CONTROL on that routing control instead of an HTTPS check, and `forceUnhealthy` is not applied:
+     * RECOVERY_CONTROL on that routing control instead of the alarm, and `forceUnhealthy` is not applied:
      * with ARC, which region takes traffic is the routing controls' On/Off state, set through the ARC data
      * plane by operators. Default undefined (DNS health checks).
      */
@@ -37,9 +41,15 @@ export interface DnsArgs {
 }
 
 /**
- * This region's share of Route 53: its own health check on its own ALB, a CloudWatch alarm on that check,
- * and its own record (failover or latency, an alias to the ALB with evaluateTargetHealth). Each region's
+ * This region's share of Route 53: its own health check, a CloudWatch alarm on that check, and its own record
+ * on the origin hostname (failover or latency, an alias to the ALB with evaluateTargetHealth). Each region's
  * stack owns only its own records, so applying one stack never rewrites another region's.
+ *
+ * The ALB accepts only CloudFront, so Route 53's health checkers cannot probe it. The check follows a CloudWatch
+ * alarm instead (type CLOUDWATCH_METRIC): the storefront target group's HealthyHostCount, as the load balancer
+ * itself sees it, below 1 for `failureThreshold` one-minute periods (missing data, as with no registered target,
+ * counts as unhealthy). That is the region's real health, with no
+ * list of health-checker addresses to keep open or current.
  */
 export class Dns extends pulumi.ComponentResource {
     public readonly healthCheckId?: pulumi.Output<string>;
@@ -56,9 +66,32 @@ export class Dns extends pulumi.ComponentResource {
             this.registerOutputs({});
             return;
         }
-        const interval = args.healthCheckInterval ?? 10;
         const threshold = args.failureThreshold ?? 3;
-        const healthCheck = args.routingControlArn
+        // In the region of the ALB, whose metrics it reads; Route 53 reads the alarm's state from there.
+        const healthy = args.routingControlArn
+            ? undefined
+            : new aws.cloudwatch.MetricAlarm(
+                  `${name}-targets-alarm`,
+                  {
+                      alarmDescription: `SecureCart ${args.region}: no healthy storefront target behind the ALB (drives the Route 53 health check)`,
+                      namespace: "AWS/ApplicationELB",
+                      metricName: "HealthyHostCount",
+                      dimensions: { LoadBalancer: args.alb.arnSuffix, TargetGroup: args.alb.targetGroupArnSuffix },
+                      // The most any load balancer node sees: unhealthy only when no node has a healthy target.
+                      statistic: "Maximum",
+                      // ALB metrics are published every 60 s (ELB user guide, "CloudWatch metrics for your Application Load Balancer").
+                      period: 60,
+                      evaluationPeriods: threshold,
+                      datapointsToAlarm: threshold,
+                      comparisonOperator: "LessThanThreshold",
+                      threshold: 1,
+                      // No data means no healthy target is reporting: unhealthy, never "all clear".
+                      treatMissingData: "breaching",
+                      tags,
+                  },
+                  p,
+              );
+        const healthCheck = !healthy
             ? new aws.route53.HealthCheck(
                   `${name}-health`,
                   {
@@ -71,16 +104,18 @@ export class Dns extends pulumi.ComponentResource {
             : new aws.route53.HealthCheck(
                   `${name}-health`,
                   {
-                      type: "HTTPS",
-                      fqdn: args.alb.dnsName,
-                      port: 443,
-                      resourcePath: args.healthPath,
-                      enableSni: true,
-                      requestInterval: interval,
-                      failureThreshold: threshold,
+                      type: "CLOUDWATCH_METRIC",
+                      cloudwatchAlarmName: healthy.name,
+                      cloudwatchAlarmRegion: args.region,
+                      // A new alarm has no state yet: no traffic until it has seen healthy targets.
+                      insufficientDataHealthStatus: "Unhealthy",
+                      // Route 53 copies the alarm's settings when the check is written and never again (Route 53
+                      // developer guide, "Updating health checks when you change CloudWatch alarm settings"): a change
+                      // to the alarm rewrites the check.
+                      triggers: { alarm: healthy.name, evaluationPeriods: String(threshold) },
                       // Forced unhealthy = disabled AND inverted. A disabled check is always healthy; inverting that is
-                      // always unhealthy, whatever the endpoint answers. Inverting alone would make a failing endpoint
-                      // healthy (Route 53 API reference, HealthCheckConfig: Disabled, Inverted).
+                      // always unhealthy, whatever the alarm says. Inverting alone would make a failing region healthy
+                      // (Route 53 API reference, HealthCheckConfig: Disabled, Inverted).
                       disabled: args.forceUnhealthy ?? false,
                       invertHealthcheck: args.forceUnhealthy ?? false,
                       tags,

@@ -13,6 +13,11 @@ export interface FargateServicesArgs {
     readonly appSecurityGroupId: pulumi.Input<string>;
     /** The ALB's HTTPS listener; one path rule per service is added to it. Required. */
     readonly httpsListenerArn: pulumi.Input<string>;
+    /**
+     * The header every forwarded request must carry (the edge's secret): each path rule requires it, so only
+     * requests that came through CloudFront reach a service. Required.
+     */
+    readonly originVerify: { readonly headerName: string; readonly value: pulumi.Input<string> };
     /** The services, as validated by config (unique names and prefixes, valid Fargate sizes). Required. */
     readonly services: readonly ServiceConfig[];
     /** Task counts by service name, from the strategy plan. Required for every service. */
@@ -224,7 +229,10 @@ export class FargateServices extends pulumi.ComponentResource {
                     listenerArn: args.httpsListenerArn,
                     priority: rule.priority,
                     actions: [{ type: "forward", targetGroupArn: tg.arn }],
-                    conditions: [{ pathPattern: { values: [...rule.pathPatterns] } }],
+                    conditions: [
+                        { pathPattern: { values: [...rule.pathPatterns] } },
+                        { httpHeader: { httpHeaderName: args.originVerify.headerName, values: [args.originVerify.value] } },
+                    ],
                     tags: tags(`${n}-rule`),
                 },
                 p,

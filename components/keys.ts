@@ -7,6 +7,11 @@ export interface KeysArgs {
      * when undefined (the home stack), the primary multi-Region key is created here. Default undefined.
      */
     readonly primaryDataKeyArn?: pulumi.Input<string>;
+    /**
+     * The edge's distribution: CloudFront may decrypt with the data key for that distribution only, to read the
+     * asset bucket through Origin Access Control. Default none (no CloudFront grant).
+     */
+    readonly cloudFrontDistributionArn?: pulumi.Input<string>;
     /** Waiting period before a scheduled key deletion, 7-30 days. Default 30. */
     readonly deletionWindowInDays?: number;
     /** Tags applied to every child. Default none. */
@@ -40,7 +45,21 @@ export class Keys extends pulumi.ComponentResource {
             Resource: "*",
         };
 
-        const dataPolicy = pulumi.jsonStringify({ Version: "2012-10-17", Statement: [rootStatement] });
+        // Reads only: CloudFront never writes assets (CloudFront developer guide, "Restrict access to an Amazon S3
+        // origin", SSE-KMS), and only on behalf of the edge's own distribution.
+        const oacStatement = args.cloudFrontDistributionArn
+            ? [
+                  {
+                      Sid: "CloudFrontOacDecrypt",
+                      Effect: "Allow",
+                      Principal: { Service: "cloudfront.amazonaws.com" },
+                      Action: "kms:Decrypt",
+                      Resource: "*",
+                      Condition: { StringEquals: { "AWS:SourceArn": args.cloudFrontDistributionArn } },
+                  },
+              ]
+            : [];
+        const dataPolicy = pulumi.jsonStringify({ Version: "2012-10-17", Statement: [rootStatement, ...oacStatement] });
         if (args.primaryDataKeyArn === undefined) {
             const key = new aws.kms.Key(
                 `${name}-data`,

@@ -1,8 +1,13 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../src/config";
+import * as random from "@pulumi/random";
+import { originNameOf, type StackConfig } from "../src/config";
 import type { RegionPlan } from "../src/strategy";
 import { repositoryNames } from "../src/compute";
 import { AccessLogBucket } from "./accessLogs";
+import { AssetBucket, assetBucketName, regionalDomainName } from "./assetBucket";
+import { Edge, ORIGIN_VERIFY_HEADER } from "./edge";
+import { ServerAccessLogBucket } from "./serverAccessLogs";
 import { AuroraGlobal } from "./auroraGlobal";
 import { Backup } from "./backup";
 import { Ecr } from "./ecr";
@@ -20,6 +25,9 @@ import { SecurityGroups } from "./securityGroups";
 import { ServiceLogGroups } from "./serviceLogs";
 import { WebTier } from "./webTier";
 
+/** CloudFront's origin-facing servers, an AWS-managed prefix list in every region (VPC user guide, "AWS-managed prefix lists"). */
+export const CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing";
+
 /** Outputs of the home stack that other stacks build on (read through a StackReference). */
 export interface HomeRefs {
     readonly dataKeyArn: pulumi.Input<string>;
@@ -33,6 +41,10 @@ export interface HomeRefs {
     readonly tableArns: pulumi.Input<Record<string, string>>;
     /** The home stack's deployed `recovery` output (plain: read before the plan is made). */
     readonly recovery?: RecoveryOutput;
+    /** The edge's distribution (the asset bucket and data key grant it reads). */
+    readonly distributionArn: pulumi.Input<string>;
+    /** The secret value of the edge's origin-verify header (a secret output of the home stack). */
+    readonly originSecret: pulumi.Input<string>;
 }
 
 /** What a stack exports of backup-restore's recovery tiers (every strategy exports it; empty outside backup-restore). */
@@ -67,6 +79,11 @@ export interface RegionArgs {
     readonly home?: HomeRefs;
     /** Home stack under backup-restore: the other stacks' deployed recovery tiers. Default none. */
     readonly peers?: readonly PeerRecovery[];
+    /**
+     * The other regions whose asset bucket exists (their stacks' deployed outputs say so): S3 refuses to
+     * replicate into a bucket that does not exist yet. Default none.
+     */
+    readonly assetPeers?: readonly string[];
 }
 
 /** One region of SecureCart, composed from the strategy plan: network, keys, and the tiers built on them. */
@@ -79,7 +96,46 @@ export class Region extends pulumi.ComponentResource {
         const tags = { ...cfg.tags, strategy: cfg.strategy, "managed-by": "pulumi" };
         const p = { parent: this };
 
-        const keys = new Keys(`${name}-keys`, { primaryDataKeyArn: args.home?.dataKeyArn, tags }, p);
+        // --- edge (CloudFront, WAF) and static assets -----------------------------------------------------------
+        // Every region's asset bucket has a fixed name, so every stack knows them all without reading another stack.
+        const account = aws.getCallerIdentityOutput({}, p).accountId;
+        const bucketOf = (r: string) => account.apply((a) => assetBucketName(a, r));
+        const originName = originNameOf(cfg);
+        let edge: Edge | undefined;
+        let originSecret: pulumi.Input<string>;
+        if (plan.edge.ownsGlobalEdge) {
+            // Shared with every region's ALB through this stack's (secret) output; letters and digits only, as an
+            // ALB header condition matches * and ? as wildcards.
+            // Protected: a new value would break the edge until every region's ALB had it.
+            originSecret = new random.RandomPassword(`${name}-origin-secret`, { length: 40, special: false }, { parent: this, protect: true }).result;
+            // The origin group's order is fixed (home first), so a change of primary never edits the edge.
+            const assetRegions = [cfg.region, ...cfg.regions.filter((r) => r !== cfg.region)];
+            edge = new Edge(
+                `${name}-edge`,
+                {
+                    zoneId: cfg.dns.zoneId,
+                    recordName: cfg.dns.recordName,
+                    originName,
+                    originSecret,
+                    assetOrigins: assetRegions.map((r) => ({ region: r, regionalDomainName: bucketOf(r).apply((b) => regionalDomainName(b, r)) })),
+                    assetsPathPattern: cfg.edge.assetsPathPattern,
+                    priceClass: cfg.edge.priceClass,
+                    logRetentionDays: cfg.edge.logRetentionDays,
+                    rateLimit: cfg.edge.waf.rateLimit,
+                    rateWindowSeconds: cfg.edge.waf.rateWindowSeconds,
+                    rateAction: cfg.edge.waf.rateAction,
+                    ruleGroupActions: cfg.edge.waf.ruleGroups,
+                    tags,
+                },
+                p,
+            );
+        } else {
+            if (!args.home) throw new pulumi.ResourceError(`Region ${name}: a stack that does not own the edge needs the home stack's outputs`, this);
+            originSecret = args.home.originSecret;
+        }
+        const distributionArn = edge ? edge.distributionArn : args.home?.distributionArn;
+
+        const keys = new Keys(`${name}-keys`, { primaryDataKeyArn: args.home?.dataKeyArn, cloudFrontDistributionArn: distributionArn, tags }, p);
         const network = new Network(
             `${name}-net`,
             {
@@ -104,6 +160,7 @@ export class Region extends pulumi.ComponentResource {
             {
                 vpcId: network.vpcId,
                 vpcCidr: network.cidr,
+                albIngressPrefixListId: aws.ec2.getManagedPrefixListOutput({ name: CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST }, p).id,
                 appPorts: cfg.services.map((s) => s.port),
                 tags,
             },
@@ -123,8 +180,27 @@ export class Region extends pulumi.ComponentResource {
             },
             p,
         );
+        // Every bucket's server access logs land here; it is the one bucket that logs nowhere (see its component).
+        const serverLogs = new ServerAccessLogBucket(`${name}-s3-logs`, { tags }, p);
         // Stateful, so it exists in every region whether or not an ALB does (a demotion never deletes logs).
-        const albLogs = new AccessLogBucket(`${name}-alb-logs`, { tags }, p);
+        const albLogs = new AccessLogBucket(`${name}-alb-logs`, { serverAccessLogBucket: serverLogs.bucketName, tags }, p);
+        // The data key's ARN differs between regions only in its region (one multi-Region key), so a replica's
+        // destination key is known here without reading the other stack.
+        const dataKeyIn = (r: string) => keys.dataKeyArn.apply((arn) => arn.replace(/^(arn:[^:]+:kms:)[^:]+(:.*)$/, `$1${r}$2`));
+        const assets = new AssetBucket(
+            `${name}-assets`,
+            {
+                bucketName: bucketOf(cfg.region),
+                region: cfg.region,
+                kmsKeyArn: keys.dataKeyArn,
+                accessLogBucket: serverLogs.bucketName,
+                distributionArn,
+                replicateTo: (args.assetPeers ?? []).map((r) => ({ region: r, bucketName: bucketOf(r), kmsKeyArn: dataKeyIn(r) })),
+                replicaStorageClass: plan.edge.replicaStorageClass,
+                tags,
+            },
+            p,
+        );
         // Likewise the services' log groups: in every region, outside the services, so that a demotion that removes
         // the services (backup-restore) keeps their logs and a promotion finds them. They were children of the
         // FargateServices component before; the alias lets existing stacks adopt them rather than recreate them.
@@ -151,6 +227,8 @@ export class Region extends pulumi.ComponentResource {
                     albSecurityGroupId: sgs.albSecurityGroupId,
                     webSecurityGroupId: sgs.webSecurityGroupId,
                     domainName: cfg.dns.recordName,
+                    originName,
+                    originVerify: { headerName: ORIGIN_VERIFY_HEADER, value: originSecret },
                     zoneId: cfg.dns.zoneId,
                     healthPath: cfg.dns.healthPath,
                     instanceType: cfg.web.instanceType,
@@ -172,6 +250,7 @@ export class Region extends pulumi.ComponentResource {
                     appSubnetIds: network.subnetIds["private-app"],
                     appSecurityGroupId: sgs.appSecurityGroupId,
                     httpsListenerArn: web.httpsListenerArn,
+                    originVerify: { headerName: ORIGIN_VERIFY_HEADER, value: originSecret },
                     services: cfg.services,
                     capacities: plan.services,
                     logGroups: serviceLogs.groups,
@@ -185,6 +264,7 @@ export class Region extends pulumi.ComponentResource {
         const albDnsName: pulumi.Output<string> | undefined = web?.albDnsName;
         const albZoneId: pulumi.Output<string> | undefined = web?.albZoneId;
         const albArnSuffix: pulumi.Output<string> | undefined = web?.albArnSuffix;
+        const targetGroupArnSuffix: pulumi.Output<string> | undefined = web?.webTargetGroupArnSuffix;
 
         // --- data tier (issue 4): Aurora global database, DynamoDB global tables, backups -------------
         // Ownership never follows the role: the home stack owns the GlobalCluster, the base tables and the
@@ -371,12 +451,13 @@ export class Region extends pulumi.ComponentResource {
             `${name}-dns`,
             {
                 zoneId: cfg.dns.zoneId,
-                recordName: cfg.dns.recordName,
+                recordName: originName,
                 region: cfg.region,
-                healthPath: cfg.dns.healthPath,
-                healthCheckInterval: cfg.dns.healthCheckInterval,
                 failureThreshold: cfg.dns.failureThreshold,
-                alb: albDnsName && albZoneId ? { dnsName: albDnsName, zoneId: albZoneId } : undefined,
+                alb:
+                    albDnsName && albZoneId && albArnSuffix && targetGroupArnSuffix
+                        ? { dnsName: albDnsName, zoneId: albZoneId, arnSuffix: albArnSuffix, targetGroupArnSuffix }
+                        : undefined,
                 routing: plan.dns.routing,
                 failoverRole: plan.dns.failoverRole,
                 forceUnhealthy: plan.dns.forcedUnhealthy !== undefined,
@@ -407,6 +488,17 @@ export class Region extends pulumi.ComponentResource {
             ...dataOutputs,
             ...(dns.healthCheckId ? { healthCheckId: dns.healthCheckId } : {}),
             ...(arc ? { routingControlArns: arc.routingControlArns, arcClusterArn: arc.clusterArn } : {}),
+            // Read by the other stacks: a bucket that exists can be replicated into.
+            assetBucketName: assets.bucketName,
+            originName,
+            ...(edge
+                ? {
+                      distributionArn: edge.distributionArn,
+                      distributionDomainName: edge.distributionDomainName,
+                      webAclArn: edge.webAclArn,
+                      originVerifySecret: pulumi.secret(originSecret),
+                  }
+                : {}),
         };
         this.registerOutputs(this.outputs);
     }

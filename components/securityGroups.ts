@@ -4,6 +4,11 @@ import * as pulumi from "@pulumi/pulumi";
 export interface SecurityGroupsArgs {
     /** The VPC the groups belong to. Required. */
     readonly vpcId: pulumi.Input<string>;
+    /**
+     * The managed prefix list the ALB accepts HTTPS from: CloudFront's origin-facing servers, looked up in the
+     * region. Required: the ALB is reachable only through the edge.
+     */
+    readonly albIngressPrefixListId: pulumi.Input<string>;
     /** The VPC CIDR: the app tier may reach the data tier's ports inside it. Required. */
     readonly vpcCidr: string;
     /** Port the web instances serve on behind the ALB. Default 80. */
@@ -21,7 +26,9 @@ const ANYWHERE = "0.0.0.0/0";
 /**
  * The compute tier's security groups, one per tier, with every rule a separate resource
  * (aws.vpc.SecurityGroupIngressRule / EgressRule; no inline rules, so nothing fights over them):
- * - `alb`: the only group open to the internet, on 80 and 443; it may reach only the web and app groups.
+ * - `alb`: HTTPS from CloudFront's origin-facing prefix list only (no port 80: CloudFront reaches the origin over
+ *   HTTPS only, and the prefix list weighs 55 of a group's default 60 rules, so it fits once); it may reach only
+ *   the web and app groups.
  * - `web`: the storefront instances; ingress from the ALB group on the web port only.
  * - `app`: the Fargate services; ingress from the ALB group on the services' ports only.
  * The data tier's groups (issue 4) accept from `app` only: `appSecurityGroupIds` is what they must allow.
@@ -52,7 +59,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
                 },
                 p,
             );
-        const alb = group("alb", "SecureCart ALB: HTTP/HTTPS from the internet");
+        const alb = group("alb", "SecureCart ALB: HTTPS from CloudFront only");
         const web = group("web", "SecureCart storefront instances: from the ALB only");
         const app = group("app", "SecureCart Fargate services: from the ALB only");
 
@@ -60,7 +67,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
             rule: string,
             sg: aws.ec2.SecurityGroup,
             port: number,
-            from: { cidr?: string; sg?: pulumi.Input<string> },
+            from: { cidr?: string; sg?: pulumi.Input<string>; prefixList?: pulumi.Input<string> },
             description: string,
         ) =>
             new aws.vpc.SecurityGroupIngressRule(
@@ -72,6 +79,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
                     toPort: port,
                     cidrIpv4: from.cidr,
                     referencedSecurityGroupId: from.sg,
+                    prefixListId: from.prefixList,
                     description,
                     tags: tags(`${name}-${rule}`),
                 },
@@ -99,9 +107,9 @@ export class SecurityGroups extends pulumi.ComponentResource {
                 p,
             );
 
-        // The ALB: the only 0.0.0.0/0 ingress in the project, and only on 80 (redirected) and 443.
-        ingress("alb-in-http", alb, 80, { cidr: ANYWHERE }, "HTTP from the internet (redirected to HTTPS)");
-        ingress("alb-in-https", alb, 443, { cidr: ANYWHERE }, "HTTPS from the internet");
+        // The ALB: HTTPS from CloudFront's origin-facing servers, nothing else. The listener also checks the
+        // edge's secret header, so another CloudFront distribution cannot reach it either.
+        ingress("alb-in-https", alb, 443, { prefixList: args.albIngressPrefixListId }, "HTTPS from CloudFront origin-facing servers");
         egress(`alb-out-web-${webPort}`, alb, webPort, { sg: web.id }, "to the storefront instances");
         for (const port of appPorts) egress(`alb-out-app-${port}`, alb, port, { sg: app.id }, "to the Fargate services");
 

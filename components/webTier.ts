@@ -18,6 +18,13 @@ export interface WebTierArgs {
     readonly webSecurityGroupId: pulumi.Input<string>;
     /** The application's DNS name; the HTTPS certificate is issued for it. Required. */
     readonly domainName: string;
+    /** The origin hostname CloudFront connects to; the certificate covers it too. Required. */
+    readonly originName: string;
+    /**
+     * The header CloudFront adds and its secret value: the listener forwards only requests that carry it and
+     * answers everything else with a fixed 403. Required.
+     */
+    readonly originVerify: { readonly headerName: string; readonly value: pulumi.Input<string> };
     /** Public hosted zone that holds the certificate's DNS validation record. Required. */
     readonly zoneId: string;
     /** Path the storefront answers 200 on; the target group health-checks it. Default /health. */
@@ -43,8 +50,9 @@ export interface WebTierArgs {
 }
 
 /**
- * The storefront: an internet-facing ALB (HTTPS only, HTTP redirected; invalid headers dropped; access logs
- * to the region's log bucket, see accessLogs.ts) in front of an Auto Scaling group of Amazon Linux 2023 instances
+ * The storefront: an internet-facing ALB that answers only the edge (HTTPS from CloudFront's prefix list, see
+ * securityGroups.ts; requests without the edge's secret header get a fixed 403; invalid headers dropped; access
+ * logs to the region's log bucket, see accessLogs.ts) in front of an Auto Scaling group of Amazon Linux 2023 instances
  * in the private app subnets (IMDSv2 only, encrypted gp3 root, SSM-only instance role), scaled by target
  * tracking and replaced by a rolling instance refresh when the launch template changes.
  * Capacity comes from the caller (the strategy plan); this component never decides it.
@@ -58,6 +66,8 @@ export class WebTier extends pulumi.ComponentResource {
     /** The HTTPS listener: services add their path rules to it. */
     public readonly httpsListenerArn: pulumi.Output<string>;
     public readonly webTargetGroupArn: pulumi.Output<string>;
+    /** For CloudWatch metrics of the storefront's targets (`targetgroup/<name>/<id>`). */
+    public readonly webTargetGroupArnSuffix: pulumi.Output<string>;
     public readonly autoScalingGroupName: pulumi.Output<string>;
     public readonly launchTemplateId: pulumi.Output<string>;
     public readonly certificateArn: pulumi.Output<string>;
@@ -83,33 +93,37 @@ export class WebTier extends pulumi.ComponentResource {
             `${name}-cert`,
             {
                 domainName: args.domainName,
+                // CloudFront connects by the origin name and checks the certificate against it.
+                subjectAlternativeNames: [args.originName],
                 validationMethod: "DNS",
                 keyAlgorithm: "RSA_2048",
                 tags: tags(`${name}-cert`),
             },
             p,
         );
-        const dvo = cert.domainValidationOptions.apply((o) => o[0]);
         // ACM's validation CNAME is the same for a domain in every region of an account, so every stack
-        // writes the same record: allowOverwrite lets them share it, and retainOnDelete keeps one stack's
-        // destroy from breaking the other regions' renewals.
-        const validationRecord = new aws.route53.Record(
-            `${name}-cert-validation`,
-            {
-                zoneId: args.zoneId,
-                name: dvo.apply((o) => o.resourceRecordName),
-                type: dvo.apply((o) => o.resourceRecordType),
-                records: [dvo.apply((o) => o.resourceRecordValue)],
-                ttl: 60,
-                allowOverwrite: true,
-            },
-            { parent: this, retainOnDelete: true },
-        );
+        // writes the same records: allowOverwrite lets them share them, and retainOnDelete keeps one stack's
+        // destroy from breaking the other regions' renewals. One record per name on the certificate.
+        const validationRecords = [args.domainName, args.originName].map((domain, i) => {
+            const dvo = cert.domainValidationOptions.apply((o) => o.find((x) => x.domainName === domain) ?? o[i]);
+            return new aws.route53.Record(
+                i === 0 ? `${name}-cert-validation` : `${name}-cert-validation-origin`,
+                {
+                    zoneId: args.zoneId,
+                    name: dvo.apply((o) => o.resourceRecordName),
+                    type: dvo.apply((o) => o.resourceRecordType),
+                    records: [dvo.apply((o) => o.resourceRecordValue)],
+                    ttl: 60,
+                    allowOverwrite: true,
+                },
+                { parent: this, retainOnDelete: true },
+            );
+        });
         const validation = new aws.acm.CertificateValidation(
             `${name}-cert-validation`,
             {
                 certificateArn: cert.arn,
-                validationRecordFqdns: [validationRecord.fqdn],
+                validationRecordFqdns: validationRecords.map((r) => r.fqdn),
             },
             p,
         );
@@ -160,6 +174,7 @@ export class WebTier extends pulumi.ComponentResource {
             p,
         );
         this.webTargetGroupArn = webTg.arn;
+        this.webTargetGroupArnSuffix = webTg.arnSuffix;
 
         const https = new aws.lb.Listener(
             `${name}-https`,
@@ -169,20 +184,24 @@ export class WebTier extends pulumi.ComponentResource {
                 protocol: "HTTPS",
                 sslPolicy: ALB_SSL_POLICY,
                 certificateArn: validation.certificateArn,
-                defaultActions: [{ type: "forward", targetGroupArn: webTg.arn }],
+                // Whatever did not come through the edge: a fixed 403 (no port 80 listener: CloudFront connects over HTTPS).
+                defaultActions: [
+                    { type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" } },
+                ],
                 tags: tags(`${name}-https`),
             },
             p,
         );
         this.httpsListenerArn = https.arn;
-        new aws.lb.Listener(
-            `${name}-http`,
+        // The storefront: the last rule (the services' path rules come first), for requests carrying the edge's header.
+        new aws.lb.ListenerRule(
+            `${name}-from-edge`,
             {
-                loadBalancerArn: alb.arn,
-                port: 80,
-                protocol: "HTTP",
-                defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-                tags: tags(`${name}-http`),
+                listenerArn: https.arn,
+                priority: 50000,
+                actions: [{ type: "forward", targetGroupArn: webTg.arn }],
+                conditions: [{ httpHeader: { httpHeaderName: args.originVerify.headerName, values: [args.originVerify.value] } }],
+                tags: tags(`${name}-from-edge`),
             },
             p,
         );

@@ -83,14 +83,58 @@ const dnsSchema = z.strictObject({
     zoneName: z.string().min(3),
     /** The application's record name, e.g. shop.example.com. */
     recordName: z.string().min(3),
-    /** Health-check request interval in seconds: 10 (fast) or 30 (standard). Default 10. */
-    healthCheckInterval: number()
-        .refine((v) => v === 10 || v === 30, { message: "__interval" })
-        .default(10),
-    /** Consecutive failures before unhealthy, 1-10. Default 3. */
+    /**
+     * Consecutive one-minute periods with no healthy storefront target before the region's health check turns
+     * unhealthy (the evaluation periods of its CloudWatch alarm), 1-10. Default 3.
+     */
     failureThreshold: int(1, 10).default(3),
     /** Health path served by the storefront. Default /health. */
     healthPath: z.string().startsWith("/").default("/health"),
+});
+
+/** How a managed rule group (or the rate rule) acts on a match: block, or only count (to tune before blocking). */
+const wafAction = z.enum(["block", "count"]);
+
+const wafSchema = z.strictObject({
+    /** Requests per source IP in the evaluation window before the rate rule acts, 10-2,000,000,000. Default 2000. */
+    rateLimit: int(10, 2_000_000_000).default(2000),
+    /** The rate rule's evaluation window in seconds: 60, 120, 300 or 600. Default 300. */
+    rateWindowSeconds: number()
+        .refine((v) => [60, 120, 300, 600].includes(v), { message: "__rateWindow" })
+        .default(300),
+    rateAction: wafAction.default("block"),
+    /** Action of each AWS managed rule group: block (the group's own actions) or count (every rule only counts). */
+    ruleGroups: z
+        .strictObject({
+            common: wafAction.default("block"),
+            knownBadInputs: wafAction.default("block"),
+            sqlInjection: wafAction.default("block"),
+            ipReputation: wafAction.default("block"),
+        })
+        .default(() => ({
+            common: "block" as const,
+            knownBadInputs: "block" as const,
+            sqlInjection: "block" as const,
+            ipReputation: "block" as const,
+        })),
+});
+
+const edgeSchema = z.strictObject({
+    /**
+     * The origin hostname CloudFront sends dynamic requests to: Route 53's failover or latency records on this
+     * name pick the serving region's ALB. Default `origin-<first label of dns.recordName>.<dns.zoneName>`.
+     */
+    originName: z.string().min(3).optional(),
+    /** Path pattern of the static behaviour, served from the asset buckets. Default /assets/*. */
+    assetsPathPattern: z
+        .string()
+        .regex(/^\/[A-Za-z0-9_\-./]*\*$/, "__pathPattern")
+        .default("/assets/*"),
+    /** CloudFront price class. Default PriceClass_100 (North America and Europe edges). */
+    priceClass: z.enum(["PriceClass_100", "PriceClass_200", "PriceClass_All"]).default("PriceClass_100"),
+    /** Days the edge's access and WAF logs are kept. Default 90. */
+    logRetentionDays: int(1, 3653).default(90),
+    waf: wafSchema.default(() => wafSchema.parse({})),
 });
 
 const webSchema = z.strictObject({
@@ -244,6 +288,8 @@ const nsSchema = z.strictObject({
     network: networkSchema,
     tags: tagsSchema,
     dns: dnsSchema,
+    /** The edge (CloudFront, WAF, static assets), owned by the home stack; identical in every stack. */
+    edge: edgeSchema.default(() => edgeSchema.parse({})),
     web: webSchema.default(() => webSchema.parse({})),
     services: z
         .array(serviceSchema)
@@ -286,6 +332,7 @@ export type ServiceConfig = Ns["services"][number];
 export type TableConfig = Ns["tables"][number];
 export type DatabaseConfig = Ns["database"];
 export type DnsConfig = Ns["dns"];
+export type EdgeConfig = Ns["edge"];
 export type WebConfig = Ns["web"];
 export type CapacityConfig = Ns["capacity"];
 export type BackupConfig = Ns["backup"];
@@ -354,7 +401,8 @@ const CUSTOM_MESSAGES: Record<string, string> = {
     __name: `lowercase letters, digits and '-', starting with a letter, at most 31 characters`,
     __cidr: `an IPv4 CIDR from /16 to /23 with no host bits set, e.g. 10.10.0.0/16`,
     __zoneId: `a Route 53 hosted zone id such as Z0123456789ABC`,
-    __interval: `10 (fast) or 30 (standard)`,
+    __rateWindow: `60, 120, 300 or 600 (seconds)`,
+    __pathPattern: `a CloudFront path pattern starting with / and ending with *, e.g. /assets/*`,
     __instanceType: `an EC2 instance type such as t3.medium`,
     __pathPrefix: `a single path segment such as /catalog`,
     __user: `a non-root uid or uid:gid, e.g. 101 or 1000:1000`,
@@ -451,8 +499,15 @@ function pathOf(text: string): (string | number)[] | undefined {
     return segs;
 }
 
+/** Keys that existed once, with why they went and what replaces them. */
+const REMOVED_KEYS: Readonly<Record<string, string>> = {
+    "dns.healthCheckInterval":
+        "it was removed: the ALB accepts only CloudFront, so Route 53 no longer probes it; each region's health check follows a CloudWatch alarm on the storefront's healthy targets, evaluated every 60 s (set dns.failureThreshold for the periods)",
+};
+
 /** Where else a misplaced key `name` (found at `at`) may be written, as a hint, or "". */
 function belongsHint(name: string, at: string): string {
+    if (REMOVED_KEYS[at]) return `; ${REMOVED_KEYS[at]}`;
     const places = (KEY_INDEX.get(name) ?? []).filter((p) => p !== at);
     return places.length ? `; "${name}" belongs at ${places.map((p) => `${NS}:${p}`).join(" or ")}` : "";
 }
@@ -850,6 +905,16 @@ function semanticProblems(ns: Loose<Ns>, regionName: string | undefined, raw: Re
             );
         }
     }
+    if (dns.zoneName !== undefined && dns.recordName !== undefined && ns.edge?.originName !== undefined) {
+        const zone = dns.zoneName.replace(/\.$/, "").toLowerCase();
+        const origin = ns.edge.originName.replace(/\.$/, "").toLowerCase();
+        const rec = dns.recordName.replace(/\.$/, "").toLowerCase();
+        if (!origin.endsWith(`.${zone}`) || origin === rec) {
+            p.push(
+                `${NS}:edge.originName: got "${ns.edge.originName}"; expected a name inside ${NS}:dns.zoneName "${dns.zoneName}" other than ${NS}:dns.recordName (CloudFront serves the record name; the origin name is what Route 53 resolves to a region's ALB)`,
+            );
+        }
+    }
     if (regions && ns.strategy !== undefined && ns.strategy !== "active-active" && regions.length !== 2) {
         p.push(
             `${NS}:regions: got ${regions.length} region(s) with strategy "${ns.strategy}"; expected exactly 2 (Route 53 failover routing has one PRIMARY and one SECONDARY record; use active-active for more regions)`,
@@ -916,6 +981,8 @@ export function projectProblems(stacks: readonly PartialStack[], opts: ProjectCh
     same(`${NS}:tableConsistency`, "tableConsistency", (s) => s.tableConsistency);
     same(`${NS}:failoverControl`, "failoverControl", (s) => s.failoverControl);
     same(`${NS}:tables`, "tables", (s) => s.tables);
+    same(`${NS}:dns`, "dns", (s) => s.dns);
+    same(`${NS}:edge`, "edge", (s) => s.edge);
 
     const byRegion = new Map<string, string>();
     for (const s of stacks) {
@@ -945,6 +1012,19 @@ export function projectProblems(stacks: readonly PartialStack[], opts: ProjectCh
         }
     }
     return p;
+}
+
+/**
+ * The origin hostname of the edge's dynamic behaviour: `edge.originName`, or `origin-<first label>` beside
+ * the record name (shop.example.com → origin-shop.example.com), so it stays inside the zone.
+ */
+export function originNameOf(c: Pick<StackConfig, "dns" | "edge">): string {
+    if (c.edge.originName) return c.edge.originName.replace(/\.$/, "");
+    const rec = c.dns.recordName.replace(/\.$/, "");
+    const zone = c.dns.zoneName.replace(/\.$/, "");
+    if (rec === zone) return `origin.${zone}`;
+    const [first, ...rest] = rec.split(".");
+    return [`origin-${first}`, ...rest].join(".");
 }
 
 /** Stack name → its region, for the stacks of a project. */

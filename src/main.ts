@@ -126,8 +126,15 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
     };
     let home: HomeRefs | undefined;
     const peers: PeerRecovery[] = [];
+    // The other stacks, read through the state backend (never their regions). One reference per stack.
+    const refs = new Map<string, pulumi.StackReference>();
+    const refOf = (stack: string) => {
+        let r = refs.get(stack);
+        if (!r) refs.set(stack, (r = new pulumi.StackReference(stackReferenceName(cfg, stack))));
+        return r;
+    };
     if (!cfg.isHome && homeStack) {
-        const ref = new pulumi.StackReference(stackReferenceName(cfg, homeStack.stack));
+        const ref = refOf(homeStack.stack);
         const homeRecovery = recoveryOutput(await ref.getOutputValue("recovery"));
         recoveryIn.homeLive = homeRecovery?.liveGeneration ?? 0;
         home = {
@@ -137,16 +144,23 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
             auroraClusterIdentifier: ref.requireOutput("auroraClusterIdentifier") as pulumi.Output<string>,
             tableArns: ref.requireOutput("tableArns") as pulumi.Output<Record<string, string>>,
             recovery: homeRecovery,
+            distributionArn: ref.requireOutput("distributionArn") as pulumi.Output<string>,
+            originSecret: ref.requireOutput("originVerifySecret") as pulumi.Output<string>,
         };
     } else if (readsPeerRecovery(cfg.strategy, cfg.isHome)) {
         // The home stack brings a recovery home: it needs to know what the other regions hold. Each of their
         // stacks must exist in the backend (`pulumi stack init`) before the home stack's first `pulumi up`.
         for (const s of stacks.filter((x) => !x.isHome)) {
-            const ref = new pulumi.StackReference(stackReferenceName(cfg, s.stack));
-            const r = recoveryOutput(await ref.getOutputValue("recovery"));
+            const r = recoveryOutput(await refOf(s.stack).getOutputValue("recovery"));
             peers.push({ stack: s.stack, region: s.region, recovery: r });
         }
         recoveryIn.peers = peers.map((x) => ({ stack: x.stack, region: x.region, newest: Math.max(0, ...(x.recovery?.generations ?? [])) }));
+    }
+    // Asset replication goes only into buckets that exist: a stack's deployed output names its bucket. On a first
+    // deployment the home stack sees none, and replicates out from its second `pulumi up` on.
+    const assetPeers: string[] = [];
+    for (const s of stacks.filter((x) => x.stack !== cfg.stack)) {
+        if (typeof (await refOf(s.stack).getOutputValue("assetBucketName")) === "string") assetPeers.push(s.region);
     }
     const plan = planRegion({
         strategy: cfg.strategy,
@@ -163,7 +177,7 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
     });
     if (plan.recovery.problems.length)
         throw new pulumi.RunError(new ConfigError(plan.recovery.problems.map((m) => `[stack ${cfg.stack}] ${m}`)).message);
-    const region = new Region("securecart", { config: cfg, stacks, plan, home, peers });
+    const region = new Region("securecart", { config: cfg, stacks, plan, home, peers, assetPeers });
     return {
         region: cfg.region,
         role: cfg.role,

@@ -66,6 +66,29 @@ export interface RegionPlan {
     };
     /** Whether this stack must move the Aurora writer to itself during `pulumi up`, and how. */
     readonly writerMove?: "switchover" | "failover";
+    /** The edge (CloudFront, WAF) and the static assets. */
+    readonly edge: EdgePlan;
+}
+
+/** S3 storage classes a replica of the static assets is written in (Amazon S3 user guide, "Storage classes"). */
+export type AssetStorageClass = "STANDARD" | "STANDARD_IA";
+
+export interface EdgePlan {
+    /**
+     * Whether this stack owns the global edge: the distribution, the CLOUDFRONT-scope web ACL, the us-east-1
+     * certificate and the edge's logs. The home stack, whatever its role: ownership never moves, so no drill
+     * touches the edge.
+     */
+    readonly ownsGlobalEdge: boolean;
+    /** Every region keeps an asset bucket: the origin group's members, and the replicas' destinations. */
+    readonly assetBucket: true;
+    /**
+     * The storage class of the replicas this region writes into the other regions. Backup-restore's primary
+     * writes its standby's copy in Standard-IA: a copy that is read only after a disaster costs less there, and
+     * is still served at once (unlike the archive classes). Everywhere else, Standard: a standby that serves (or
+     * may at any minute) reads its copy like the primary.
+     */
+    readonly replicaStorageClass: AssetStorageClass;
 }
 
 export interface StrategyInputs {
@@ -202,6 +225,11 @@ export function planRegion(i: StrategyInputs): RegionPlan {
         // The writer follows primaryRegion: the new primary's stack moves it (a no-op when it is already
         // there). Backup-restore has no replication, so there is nothing to move; it restores instead.
         writerMove: primary && i.strategy !== "backup-restore" ? (i.failoverMode === "unplanned" ? "failover" : "switchover") : undefined,
+        edge: {
+            ownsGlobalEdge: i.isHome,
+            assetBucket: true,
+            replicaStorageClass: i.strategy === "backup-restore" && primary ? "STANDARD_IA" : "STANDARD",
+        },
     };
 }
 

@@ -419,6 +419,48 @@ export class FakeAws implements pulumi.runtime.Mocks {
                 id = `arn:aws:route53-recovery-control::${PLACEHOLDER_ACCOUNT}:controlpanel/${h}/safetyrule/${hash(name, 16)}`;
                 set({ arn: id });
                 break;
+            case T.cloudfrontDistribution:
+                id = `E${h.slice(0, 13).toUpperCase()}`;
+                set({
+                    arn: `arn:aws:cloudfront::${PLACEHOLDER_ACCOUNT}:distribution/${id}`,
+                    domainName: `d${h.slice(0, 13)}.cloudfront.net`,
+                    // Every distribution's alias zone (Route 53 API reference, AliasTarget).
+                    hostedZoneId: "Z2FDTNDATAQYW2",
+                    status: "InProgress",
+                    etag: `E${hash(name + "etag", 13).toUpperCase()}`,
+                });
+                break;
+            case T.originAccessControl:
+                id = `E${hash(name + "oac", 13).toUpperCase()}`;
+                set({ etag: `E${hash(name + "etag", 13).toUpperCase()}` });
+                break;
+            case T.webAcl: {
+                const n = autoname(inputs.name);
+                const uuid = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(12, 15)}-8${h.slice(15, 17)}0-${hash(name + "acl", 12)}`;
+                id = uuid;
+                const scope = inputs.scope === "CLOUDFRONT" ? "global" : "regional";
+                set({ arn: this.arn("wafv2", `${scope}/webacl/${n}/${uuid}`), capacity: 1125, lockToken: hash(name + "lock", 36) });
+                break;
+            }
+            case T.logDeliverySource: {
+                const n = autoname(inputs.name);
+                id = n;
+                set({ name: n, arn: this.arn("logs", `delivery-source:${n}`), service: "cloudfront" });
+                break;
+            }
+            case T.logDeliveryDestination: {
+                const n = autoname(inputs.name);
+                id = n;
+                set({ name: n, arn: this.arn("logs", `delivery-destination:${n}`), deliveryDestinationType: "CWL" });
+                break;
+            }
+            case T.logDelivery:
+                id = h.slice(0, 16);
+                set({ arn: this.arn("logs", `delivery:${id}`) });
+                break;
+            case T.bucketReplication:
+                id = String(inputs.bucket);
+                break;
             // The writer-move dynamic resource (components/globalSwitchover.ts): offline, no RDS call is made.
             // The restore-point pin (components/restorePoint.ts): a placeholder copy in this region, no RDS call.
             case DYNAMIC.restorePoint.token:
@@ -504,6 +546,22 @@ export class FakeAws implements pulumi.runtime.Mocks {
             case "aws:rds/getClusters:getClusters": {
                 const ids = [...(this.opts.existingClusters?.[region] ?? [])];
                 return { id: region, clusterIdentifiers: ids, clusterArns: ids.map((c) => this.arn("rds", `cluster:${c}`, region)) };
+            }
+            case "aws:ec2/getManagedPrefixList:getManagedPrefixList": {
+                // An AWS-managed prefix list: same name in every region, a different id in each.
+                const n = String(args.inputs.name ?? "");
+                const plId = `pl-${hash(`${region}/${n}`, 8)}`;
+                return {
+                    id: plId,
+                    name: n,
+                    addressFamily: "IPv4",
+                    maxEntries: 55,
+                    ownerId: "AWS",
+                    arn: `arn:aws:ec2:${region}:aws:prefix-list/${plId}`,
+                    entries: [],
+                    version: 1,
+                    tags: {},
+                };
             }
             case "aws:iam/getPolicyDocument:getPolicyDocument":
                 return {

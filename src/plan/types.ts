@@ -27,6 +27,7 @@ import * as route53recoverycontrol from "@pulumi/aws/route53recoverycontrol";
 import * as s3 from "@pulumi/aws/s3";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as vpc from "@pulumi/aws/vpc";
+import * as wafv2 from "@pulumi/aws/wafv2";
 import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import { ENGINE } from "./engineTypes";
@@ -115,14 +116,22 @@ export const CLASSES = {
     bucketOwnershipControls: s3.BucketOwnershipControls,
     bucketLifecycle: s3.BucketLifecycleConfiguration,
     bucketLifecycleV2: s3.BucketLifecycleConfigurationV2,
+    bucketLogging: s3.BucketLogging,
+    bucketReplication: s3.BucketReplicationConfig,
     record: route53.Record,
     healthCheck: route53.HealthCheck,
     arcCluster: route53recoverycontrol.Cluster,
     arcControlPanel: route53recoverycontrol.ControlPanel,
     arcRoutingControl: route53recoverycontrol.RoutingControl,
     arcSafetyRule: route53recoverycontrol.SafetyRule,
-    // Global services the drill's region rule names (src/replaceRules.ts); the program plans none yet.
     cloudfrontDistribution: cloudfront.Distribution,
+    originAccessControl: cloudfront.OriginAccessControl,
+    webAcl: wafv2.WebAcl,
+    webAclLogging: wafv2.WebAclLoggingConfiguration,
+    logDeliverySource: cloudwatch.LogDeliverySource,
+    logDeliveryDestination: cloudwatch.LogDeliveryDestination,
+    logDelivery: cloudwatch.LogDelivery,
+    // Global services the drill's region rule names (src/replaceRules.ts); the program plans none yet.
     globalAccelerator: globalaccelerator.Accelerator,
     organization: organizations.Organization,
     iamRole: iam.Role,
