@@ -1,9 +1,10 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import { imageRef, listenerRules, pathPatternMatches, repositoryNames, storefrontUserData, writableVolumes } from "../src/compute";
-import { DEFAULT_SERVICE_IMAGE, ServiceConfig, parseStackConfig } from "../src/config";
+import { DEFAULT_SERVICE_IMAGE, ServiceConfig, originNameOf, parseStackConfig } from "../src/config";
 import { mergeConfig } from "../src/configSource";
 import { Capacity, StrategyInputs, applyOverride, planRegion } from "../src/strategy";
+import { hash } from "../tools/fakeAws";
 import type { PlannedResource, StackPlan } from "../tools/planner";
 import { PROJECT_DIR, STACKS, STRATEGIES, configProblems, files, ofType, planAll, planOf, toolArgs } from "./helpers";
 
@@ -25,9 +26,12 @@ const T = {
     repo: "aws:ecr/repository:Repository",
     replication: "aws:ecr/replicationConfiguration:ReplicationConfiguration",
     template: "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate",
+    randomPassword: "random:index/randomPassword:RandomPassword",
 } as const;
 
 const cfg = parseStackConfig("securecart", "prod", mergeConfig(files, "prod"));
+/** The id the offline plan's fake gives CloudFront's origin-facing prefix list in a region (looked up per region). */
+const prefixListIdIn = (region: string) => `pl-${hash(`${region}/com.amazonaws.global.cloudfront.origin-facing`, 8)}`;
 const inputs = (over: Partial<StrategyInputs>): StrategyInputs => ({
     strategy: "warm-standby",
     role: "primary",
@@ -206,7 +210,7 @@ describe("compute: web tier", () => {
             assert.equal(ofType(plan, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === role).length, 0);
         });
 
-        it(`${stack}: HTTPS with TLS 1.2+ and a DNS-validated certificate; HTTP redirects; invalid headers dropped; logs to a locked bucket`, async () => {
+        it(`${stack}: HTTPS only, TLS 1.2+, a DNS-validated certificate for the record and origin names; 403 unless the edge's header; invalid headers dropped; logs to a locked bucket`, async () => {
             const plan = await planOf(stack);
             const alb = ofType(plan, T.alb)[0];
             assert.equal(alb.inputs.internal, false);
@@ -214,19 +218,40 @@ describe("compute: web tier", () => {
             assert.equal(alb.inputs.enableDeletionProtection, plan.role === "primary", "default strategy: protected where primary");
             const listeners = ofType(plan, T.listener);
             const https = listeners.find((l) => l.inputs.port === 443)!;
-            const http = listeners.find((l) => l.inputs.port === 80)!;
+            assert.deepEqual(
+                listeners.map((l) => l.inputs.port),
+                [443],
+                "no port 80 listener: CloudFront reaches the origin over HTTPS only",
+            );
             assert.equal(https.inputs.protocol, "HTTPS");
             assert.equal(https.inputs.sslPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06");
             const cert = outputOf(plan, "aws:acm/certificate:Certificate", https.inputs.certificateArn)!;
             assert.equal(cert.inputs.domainName, cfg.dns.recordName);
+            assert.deepEqual(
+                cert.inputs.subjectAlternativeNames,
+                [originNameOf(cfg)],
+                "CloudFront checks the origin's certificate against the origin name",
+            );
             assert.equal(cert.inputs.validationMethod, "DNS");
-            const validation = ofType(plan, "aws:route53/record:Record").find((r) => r.name.endsWith("cert-validation"))!;
-            assert.equal(validation.inputs.zoneId, cfg.dns.zoneId);
-            assert.equal(validation.retainOnDelete, true, "shared by every region's certificate");
-            assert.deepEqual((http.inputs.defaultActions as Array<Record<string, unknown>>)[0], {
-                type: "redirect",
-                redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" },
+            const validations = ofType(plan, "aws:route53/record:Record").filter((r) => /securecart-web-cert-validation/.test(r.name));
+            assert.equal(validations.length, 2, "one validation record per name on the certificate");
+            for (const v of validations) {
+                assert.equal(v.inputs.zoneId, cfg.dns.zoneId);
+                assert.equal(v.retainOnDelete, true, "shared by every region's certificate");
+            }
+            assert.deepEqual((https.inputs.defaultActions as Array<Record<string, unknown>>)[0], {
+                type: "fixed-response",
+                fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" },
             });
+            const secret = String(ofType(plan, T.randomPassword).find((r) => r.name === "securecart-origin-secret")?.outputs.result ?? "");
+            const forwards = ofType(plan, "aws:lb/listenerRule:ListenerRule").filter((r) => r.inputs.listenerArn === https.outputs.arn);
+            assert.ok(forwards.length > 0);
+            for (const rule of forwards) {
+                const conds = rule.inputs.conditions as Array<{ httpHeader?: { httpHeaderName: string; values: string[] } }>;
+                const header = conds.find((c) => c.httpHeader)?.httpHeader;
+                assert.equal(header?.httpHeaderName, "X-Origin-Verify", `${rule.name} requires the edge's header`);
+                if (plan.stack === "prod") assert.deepEqual(header?.values, [secret], `${rule.name} checks the home stack's secret`);
+            }
             const logs = alb.inputs.accessLogs as { bucket: string; enabled: boolean };
             assert.equal(logs.enabled, true);
             const bucket = outputOf(plan, "aws:s3/bucket:Bucket", logs.bucket)!;
@@ -294,7 +319,7 @@ describe("compute: web tier", () => {
 
 describe("compute: security groups between tiers", () => {
     for (const stack of STACKS) {
-        it(`${stack}: only the ALB is open to 0.0.0.0/0, on 80 and 443; web and app accept from the ALB only`, async () => {
+        it(`${stack}: nothing is open to 0.0.0.0/0; the ALB takes 443 from CloudFront's prefix list only; web and app accept from the ALB only`, async () => {
             const plan = await planOf(stack);
             const sgs = ofType(plan, T.sg);
             const sgName = (id: unknown) => outputOf(plan, T.sg, id)?.name ?? `unknown ${String(id)}`;
@@ -305,11 +330,14 @@ describe("compute: security groups between tiers", () => {
             for (const g of sgs) assert.deepEqual(g.inputs.ingress ?? [], [], `${g.name} has no inline ingress`);
             const ingress = ofType(plan, T.ingress);
             const open = ingress.filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0" || r.inputs.cidrIpv6 === "::/0");
-            assert.deepEqual(open.map((r) => [sgName(r.inputs.securityGroupId), r.inputs.fromPort, r.inputs.toPort]).sort(), [
-                ["securecart-sg-alb", 443, 443],
-                ["securecart-sg-alb", 80, 80],
-            ]);
+            assert.deepEqual(open, []);
             const albSg = sgId("securecart-sg-alb");
+            const albIn = ingress.filter((r) => r.inputs.securityGroupId === albSg);
+            assert.deepEqual(
+                albIn.map((r) => [r.inputs.fromPort, r.inputs.toPort, r.inputs.prefixListId]),
+                [[443, 443, prefixListIdIn(plan.region)]],
+                "one rule: the prefix list weighs 55 of a group's 60 rules",
+            );
             for (const tier of ["securecart-sg-web", "securecart-sg-app"]) {
                 const rules = ingress.filter((r) => sgName(r.inputs.securityGroupId) === tier);
                 assert.ok(rules.length > 0, `${tier} has ingress`);
@@ -363,8 +391,14 @@ describe("compute: ALB routing to the services", () => {
         it(`${stack}: each service's rule on the HTTPS listener forwards to its own IP target group`, async () => {
             const plan = await planOf(stack);
             const https = ofType(plan, T.listener).find((l) => l.inputs.port === 443)!;
-            const rules = ofType(plan, T.rule);
+            // The services' path rules, then the storefront's catch-all from the edge (the last priority).
+            const all = ofType(plan, T.rule);
+            const rules = all.filter((r) => !r.name.endsWith("-from-edge"));
             assert.equal(rules.length, cfg.services.length);
+            assert.deepEqual(
+                all.filter((r) => r.name.endsWith("-from-edge")).map((r) => r.inputs.priority),
+                [50000],
+            );
             const priorities = rules.map((r) => Number(r.inputs.priority));
             assert.deepEqual(
                 priorities,

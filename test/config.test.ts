@@ -32,7 +32,8 @@ describe("config: the shipped stacks", () => {
     it("fills documented defaults", () => {
         const c = parse(base());
         assert.equal(c.network.azCount, 3);
-        assert.equal(c.dns.healthCheckInterval, 10);
+        assert.equal(c.edge.waf.rateLimit, 2000);
+        assert.equal(c.edge.assetsPathPattern, "/assets/*");
         assert.equal(c.dns.failureThreshold, 3);
         assert.deepEqual(
             c.services.map((s) => s.name),
@@ -80,9 +81,29 @@ describe("config: each rule names the key, the value and what is allowed", () =>
         ["duration", withNs("rtoTarget", "soon"), /securecart:rtoTarget: got "soon"; expected a duration such as 30s, 15m, 4h or 1d/],
         ["tags", withNs("tags", { app: "a", environment: "e", owner: "o" }), /securecart:tags.costCenter: got \(missing\); expected a string/],
         [
-            "health interval",
-            withNs("dns", { ...(base()["securecart:dns"] as object), healthCheckInterval: 20 }),
-            /securecart:dns.healthCheckInterval: got 20; expected 10 \(fast\) or 30 \(standard\)/,
+            "removed health interval",
+            withNs("dns", { ...(base()["securecart:dns"] as object), healthCheckInterval: 10 }),
+            /securecart:dns: unknown key\(s\) "healthCheckInterval".*it was removed: the ALB accepts only CloudFront/,
+        ],
+        [
+            "WAF rate limit",
+            withNs("edge", { waf: { rateLimit: 5 } }),
+            /securecart:edge.waf.rateLimit: got 5; expected a whole number from 10 to 2000000000/,
+        ],
+        [
+            "WAF group action",
+            withNs("edge", { waf: { ruleGroups: { sqlInjection: "allow" } } }),
+            /securecart:edge.waf.ruleGroups.sqlInjection: got "allow"; expected one of block, count/,
+        ],
+        [
+            "WAF window",
+            withNs("edge", { waf: { rateWindowSeconds: 90 } }),
+            /securecart:edge.waf.rateWindowSeconds: got 90; expected 60, 120, 300 or 600/,
+        ],
+        [
+            "origin outside the zone",
+            withNs("edge", { originName: "origin.other.org" }),
+            /securecart:edge.originName: got "origin.other.org"; expected a name inside securecart:dns.zoneName/,
         ],
         ["failover mode", withNs("failoverMode", "panic"), /securecart:failoverMode: got "panic"; expected one of planned, unplanned/],
         [

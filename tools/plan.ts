@@ -149,6 +149,10 @@ async function planAndCheck(
             write(
                 `\n=== stack ${plan.stack} (${plan.region}): role ${plan.role}, strategy ${plan.strategy}${plan.preview ? " — PREVIEW (first pulumi preview: computed values [unknown])" : ""} ===\n`,
             );
+            if (plan.secondPassAfter?.length)
+                write(
+                    `Planned as this stack's second \`pulumi up\` of a first deployment, after ${plan.secondPassAfter.join(", ")}: its first cannot replicate assets into buckets that do not exist yet.\n`,
+                );
             write(`${renderTree(plan)}\n\n${renderSummary(plan)}\n`);
             if (plan.preview) write(`\n${renderOutputs(plan)}\n\n${renderPreviewFacts(plan)}\n`);
             write(`\n${renderEstimates(estimateOf(plan.stack), estimates)}\n`);

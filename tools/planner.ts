@@ -81,6 +81,11 @@ export interface StackPlan {
     stackReferences: Record<string, "planned" | "deployed" | "before-this-run">;
     /** The dynamic provider checks made while planning (none failed, or the plan would have thrown). */
     dynamicChecks: DynamicCheck[];
+    /**
+     * The home stack planned a second time, after these stacks (a first deployment applies it twice: what it
+     * builds on their outputs comes with its second `pulumi up`). Absent when planned once.
+     */
+    secondPassAfter?: string[];
     /** Added by later stages (policies, estimates). */
     [extra: string]: unknown;
 }
@@ -404,6 +409,21 @@ async function planStacksNow(opts: PlanOptions, only?: readonly string[]): Promi
             plannedRefs.add(ref);
         }
         plans.set(cfg.stack, plan);
+    }
+    // A first deployment takes the home stack twice: it reads the other stacks before they exist (no outputs), and
+    // what it builds on them (replication into their asset buckets) comes with its second `pulumi up`, after theirs.
+    // The plan shows that settled state: the home stack again, now reading the other stacks as planned here.
+    const home = ordered.find((c) => c.isHome);
+    const first = home && plans.get(home.stack);
+    // With a deployed base (a drill) the other stacks' outputs exist already, and the home stack reads them at once.
+    if (!preview && !opts.deployed && home && first) {
+        const pending = Object.entries(first.stackReferences).filter(([ref, source]) => source === "before-this-run" && plannedRefs.has(ref));
+        if (pending.length) {
+            const settled = await planOne(opts, home, outputsByRef, false, plannedRefs);
+            settled.secondPassAfter = pending.map(([ref]) => ref.split("/").pop() as string);
+            plans.set(home.stack, settled);
+            outputsByRef[`${home.stackOrg}/${home.project}/${home.stack}`] = settled.stackOutputs;
+        }
     }
     return wanted.map((w) => plans.get(w) as StackPlan);
 }
