@@ -142,6 +142,19 @@ function processes(): Record<string, Promise<Run>> {
         planStray: runTool("tools/plan.ts", "--stack", "prod", "stray"),
         planEmpty: runTool("tools/plan.ts", "--stack", "prod", "-c", "web.minSize=", "-c", "failoverMode="),
         planAzs: runTool("tools/plan.ts", "--stack", "prod", "-c", "network.azCount=5"),
+        planEdge: runTool(
+            "tools/plan.ts",
+            "--stack",
+            "prod",
+            "-c",
+            "edge.waf.rateLimit=0",
+            "-c",
+            "edge.waf.ruleGroups.common=allow",
+            "-c",
+            "edge.priceClass=cheap",
+            "-c",
+            "dns.healthCheckInterval=10",
+        ),
         policyEmpty: runTool("tools/policyCheck.ts", emptyPlanFile),
         benchArg: runTool("tools/bench.ts", "--stack", "prod"),
         drillStray: runTool("tools/drill.ts", "--all-stacks", "-c", "drill=outage", "prod"),
@@ -191,6 +204,13 @@ describe("bad input: every mistake is refused cleanly (issue 11)", function () {
                 );
                 has(problems, /securecart:backup\.intervalHours: got .*; expected a whole number/);
             }
+        });
+
+        it("the plan CLI exits 2 on bad edge values, naming each at once (a real process)", async () => {
+            await exitsTwo("planEdge", /securecart:edge\.waf\.rateLimit: got "0"; expected a whole number from 10 to 2000000000/);
+            await exitsTwo("planEdge", /securecart:edge\.waf\.ruleGroups\.common: got "allow"; expected one of block, count/);
+            await exitsTwo("planEdge", /securecart:edge\.priceClass: got "cheap"; expected one of PriceClass_100, PriceClass_200, PriceClass_All/);
+            await exitsTwo("planEdge", /securecart:dns: unknown key\(s\) "healthCheckInterval".*it was removed/);
         });
 
         it("the plan CLI exits 2 on empty values, naming each (a real process)", async () => {
@@ -652,6 +672,12 @@ describe("bad input: every mistake is refused cleanly (issue 11)", function () {
                 "web.minSize",
                 "web.instanceType",
                 "dns.healthCheckInterval",
+                "edge",
+                "edge.originName",
+                "edge.priceClass",
+                "edge.waf.rateLimit",
+                "edge.waf.rateWindowSeconds",
+                "edge.waf.ruleGroups.ipReputation",
                 "services",
                 "services[0].cpu",
                 "services[1].port",

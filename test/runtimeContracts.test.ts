@@ -331,6 +331,31 @@ function allows(doc: PolicyDocument, action: string, resource: string): boolean 
     return doc.Statement.some((st) => st.Effect === "Allow" && st.Condition === undefined && matching(st));
 }
 
+/**
+ * `allows`, for a request with the given condition keys: a statement's StringEquals and StringLike conditions
+ * must hold for them (any listed value); a statement with any other condition operator is not counted.
+ */
+function allowsIn(doc: PolicyDocument, action: string, resource: string, context: Readonly<Record<string, string>>): boolean {
+    const holds = (st: Statement) =>
+        Object.entries(st.Condition ?? {}).every(([op, keys]) =>
+            Object.entries(keys).every(([k, v]) => {
+                const got = context[k];
+                if (got === undefined) return false;
+                if (op === "StringEquals") return list(v).includes(got);
+                if (op === "StringLike") return list(v).some((p) => wildcard(p, got));
+                return false;
+            }),
+        );
+    const matching = (st: Statement) =>
+        st.NotAction === undefined &&
+        st.NotResource === undefined &&
+        list(st.Action).some((a) => wildcard(a, action, true)) &&
+        list(st.Resource).some((r) => (resource === "*" ? r === "*" : wildcard(r, resource))) &&
+        holds(st);
+    if (doc.Statement.some((st) => st.Effect === "Deny" && matching(st))) return false;
+    return doc.Statement.some((st) => st.Effect === "Allow" && matching(st));
+}
+
 function policyOfRole(plan: StackPlan, role: PlannedResource): PolicyDocument {
     const inline = ofType(plan, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === role.outputs.name);
     assert.equal(inline.length, 1, `${role.name}: one inline policy`);
@@ -439,6 +464,54 @@ describe("runtime contract: IAM roles hold the documented minimum permissions", 
                 const [trust] = trustOf(role).Statement;
                 assert.deepEqual(trust.Principal, { Service: "ecs-tasks.amazonaws.com" });
             }
+        });
+    }
+
+    for (const stack of STACKS) {
+        it(`${stack}: the asset replication role may read this bucket's versions and write each other region's, through S3 with each region's key, and only S3 may assume it`, async () => {
+            const plan = (await planAll()).find((p) => p.stack === stack)!;
+            const [config] = ofType(plan, "aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+            assert.ok(config, `${stack} replicates its asset bucket`);
+            const role = roleByArn(plan, config.inputs.role);
+            const doc = policyOfRole(plan, role);
+            const source = `arn:aws:s3:::${String(config.inputs.bucket)}`;
+            const key = String(plan.stackOutputs.dataKeyArn);
+            const rules = config.inputs.rules as Array<{ destination: { bucket: string; encryptionConfiguration: { replicaKmsKeyId: string } } }>;
+            assert.ok(rules.length > 0);
+            const via = (region: string) => `s3.${region}.amazonaws.com`;
+            // Amazon S3 user guide, "Setting up permissions for live replication" and "Replicating encrypted objects":
+            // with an S3 Bucket Key, the encryption context is the bucket's ARN.
+            const needs: Array<[string, string, Record<string, string>]> = [
+                ["s3:GetReplicationConfiguration", source, {}],
+                ["s3:ListBucket", source, {}],
+                ["s3:GetObjectVersionForReplication", `${source}/assets/logo.png`, {}],
+                ["s3:GetObjectVersionAcl", `${source}/assets/logo.png`, {}],
+                ["s3:GetObjectVersionTagging", `${source}/assets/logo.png`, {}],
+                ["kms:Decrypt", key, { "kms:ViaService": via(plan.region), "kms:EncryptionContext:aws:s3:arn": source }],
+            ];
+            for (const r of rules) {
+                const destRegion = /:kms:([a-z0-9-]+):/.exec(r.destination.encryptionConfiguration.replicaKmsKeyId)![1];
+                assert.notEqual(destRegion, plan.region, "replicas are encrypted under the destination region's key");
+                for (const a of ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"])
+                    needs.push([a, `${r.destination.bucket}/assets/logo.png`, {}]);
+                needs.push([
+                    "kms:Encrypt",
+                    r.destination.encryptionConfiguration.replicaKmsKeyId,
+                    { "kms:ViaService": via(destRegion), "kms:EncryptionContext:aws:s3:arn": r.destination.bucket },
+                ]);
+            }
+            assert.deepEqual(
+                needs.filter(([a, r, c]) => !allowsIn(doc, a, r, c)).map(([a, r]) => `${a} on ${r}`),
+                [],
+            );
+            assert.ok(!allowsIn(doc, "s3:ReplicateObject", "arn:aws:s3:::someone-elses-bucket/x", {}), "writes only the asset buckets");
+            assert.ok(
+                !allowsIn(doc, "kms:Decrypt", key, { "kms:ViaService": "sqs.us-east-1.amazonaws.com", "kms:EncryptionContext:aws:s3:arn": source }),
+                "decrypts only through S3",
+            );
+            assert.ok(!allowsIn(doc, "s3:GetObjectVersionForReplication", "arn:aws:s3:::someone-elses-bucket/x", {}), "reads only its own bucket");
+            const [trust] = trustOf(role).Statement;
+            assert.deepEqual([trust.Effect, trust.Principal, trust.Action], ["Allow", { Service: "s3.amazonaws.com" }, "sts:AssumeRole"]);
         });
     }
 

@@ -273,6 +273,28 @@ describe("strategy: the standby table for every strategy", () => {
         }
     });
 
+    it("the edge stays with the home stack in every role and drill; every region keeps an asset bucket", () => {
+        const roles = ["primary", "standby"] as const;
+        const modes = ["planned", "unplanned"] as const;
+        for (const strategy of STRATEGIES)
+            for (const role of roles)
+                for (const isHome of [true, false])
+                    for (const failoverMode of modes)
+                        for (const drill of ["none", "outage"] as const) {
+                            const e = planRegion(inputs({ strategy, role, isHome, failoverMode, drill })).edge;
+                            assert.equal(e.ownsGlobalEdge, isHome, `${strategy} ${role} home=${isHome}`);
+                            assert.equal(e.assetBucket, true);
+                        }
+    });
+
+    it("only backup-restore's primary writes its standby's asset copy in a colder class (Standard-IA); every other writer, Standard", () => {
+        for (const strategy of STRATEGIES)
+            for (const role of ["primary", "standby"] as const) {
+                const c = planRegion(inputs({ strategy, role })).edge.replicaStorageClass;
+                assert.equal(c, strategy === "backup-restore" && role === "primary" ? "STANDARD_IA" : "STANDARD", `${strategy} ${role}`);
+            }
+    });
+
     it("the new primary moves the writer: switchover when planned, failover when unplanned; backup-restore restores instead", () => {
         assert.equal(planRegion(inputs({ strategy: "pilot-light", role: "primary", isHome: false })).writerMove, "switchover");
         assert.equal(
