@@ -36,6 +36,16 @@ export interface DnsArgs {
      * plane by operators. Default undefined (DNS health checks).
      */
     readonly routingControlArn?: pulumi.Input<string>;
+    /**
+     * The user-facing name and the edge it resolves to (the stack that owns the edge): A and AAAA aliases.
+     * They are written after this region's own record, which, in a deployment made before the edge, held the
+     * same name and must go first (Route 53 keeps no alias beside failover or latency records of one name and
+     * type). Default none.
+     */
+    readonly userAlias?: {
+        readonly recordName: string;
+        readonly target: { readonly name: pulumi.Input<string>; readonly zoneId: pulumi.Input<string> };
+    };
     /** Tags applied to every taggable child. Default none. */
     readonly tags?: Readonly<Record<string, string>>;
 }
@@ -62,7 +72,23 @@ export class Dns extends pulumi.ComponentResource {
         }
         const p = { parent: this };
         const tags = { ...(args.tags ?? {}), Name: `${name}-${args.region}` };
+        const aliases = (after: pulumi.Resource[]) => {
+            if (!args.userAlias) return;
+            for (const type of ["A", "AAAA"]) {
+                new aws.route53.Record(
+                    `${name}-alias-${type.toLowerCase()}`,
+                    {
+                        zoneId: args.zoneId,
+                        name: args.userAlias.recordName,
+                        type,
+                        aliases: [{ name: args.userAlias.target.name, zoneId: args.userAlias.target.zoneId, evaluateTargetHealth: false }],
+                    },
+                    { parent: this, dependsOn: after },
+                );
+            }
+        };
         if (!args.alb) {
+            aliases([]);
             this.registerOutputs({});
             return;
         }
@@ -158,9 +184,12 @@ export class Dns extends pulumi.ComponentResource {
                     ? { failoverRoutingPolicies: [{ type: args.failoverRole as string }] }
                     : { latencyRoutingPolicies: [{ region: args.region }] }),
             },
-            p,
+            // A renamed record (the application's name before the edge, the origin name now) is deleted before
+            // its replacement is created, so that the users' alias on the old name can follow it in the same update.
+            { parent: this, deleteBeforeReplace: true },
         );
         this.recordFqdn = record.fqdn;
+        aliases([record]);
         this.registerOutputs({ healthCheckId: this.healthCheckId, recordFqdn: this.recordFqdn });
     }
 }

@@ -32,7 +32,7 @@ export type ManagedRuleGroup = keyof typeof MANAGED_RULE_GROUPS;
 export type WafAction = "block" | "count";
 
 export interface EdgeArgs {
-    /** Id of the public hosted zone that holds the application's records. Required. */
+    /** Id of the public hosted zone that holds the certificate's validation record. Required. */
     readonly zoneId: string;
     /** The name users browse to (the distribution's alias, its certificate's name). Required. */
     readonly recordName: string;
@@ -66,7 +66,8 @@ export interface EdgeArgs {
 /**
  * The global edge, owned by one stack (the home stack): the CloudFront distribution on the application's name,
  * its us-east-1 certificate, the CLOUDFRONT-scope web ACL, Origin Access Control for the asset buckets, and
- * the access and WAF logs in us-east-1 under a key of their own there.
+ * the access and WAF logs in us-east-1 under a key of their own there. The alias records users resolve to it
+ * are written by the region's DNS component, after the records they replace.
  *
  * Nothing here depends on which region serves: dynamic requests go to the origin hostname, whose Route 53
  * records (each region's own stack) pick the region; static requests go to an origin group of two regions'
@@ -77,6 +78,8 @@ export class Edge extends pulumi.ComponentResource {
     public readonly distributionArn: pulumi.Output<string>;
     public readonly distributionId: pulumi.Output<string>;
     public readonly distributionDomainName: pulumi.Output<string>;
+    /** For alias records (the users' names are the region's DNS component's: see components/dns.ts). */
+    public readonly distributionHostedZoneId: pulumi.Output<string>;
     public readonly webAclArn: pulumi.Output<string>;
 
     constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -321,6 +324,7 @@ export class Edge extends pulumi.ComponentResource {
         this.distributionArn = distribution.arn;
         this.distributionId = distribution.id;
         this.distributionDomainName = distribution.domainName;
+        this.distributionHostedZoneId = distribution.hostedZoneId;
 
         // Standard logging (v2) into the encrypted log group; legacy logging would need an ACL-enabled bucket.
         const source = new aws.cloudwatch.LogDeliverySource(
@@ -349,20 +353,6 @@ export class Edge extends pulumi.ComponentResource {
             { region: at, deliverySourceName: source.name, deliveryDestinationArn: destination.arn, tags: tags(`${name}-access-delivery`) },
             p,
         );
-
-        // --- the names users resolve --------------------------------------------------------------------------------
-        for (const type of ["A", "AAAA"]) {
-            new aws.route53.Record(
-                `${name}-alias-${type.toLowerCase()}`,
-                {
-                    zoneId: args.zoneId,
-                    name: args.recordName,
-                    type,
-                    aliases: [{ name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false }],
-                },
-                p,
-            );
-        }
 
         this.registerOutputs({
             distributionArn: this.distributionArn,

@@ -460,6 +460,9 @@ export class Region extends pulumi.ComponentResource {
                         : undefined,
                 routing: plan.dns.routing,
                 failoverRole: plan.dns.failoverRole,
+                userAlias: edge
+                    ? { recordName: cfg.dns.recordName, target: { name: edge.distributionDomainName, zoneId: edge.distributionHostedZoneId } }
+                    : undefined,
                 forceUnhealthy: plan.dns.forcedUnhealthy !== undefined,
                 routingControlArn: routingControls?.apply((m) => {
                     const arn = m?.[cfg.region];
