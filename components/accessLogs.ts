@@ -48,13 +48,14 @@ export class AccessLogBucket extends pulumi.ComponentResource {
             p,
         );
         new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, p);
+        // Protected like the bucket: deleting it (a replacement deletes the old one last) resets the encryption.
         new aws.s3.BucketServerSideEncryptionConfiguration(
             `${name}-sse`,
             {
                 bucket: bucket.id,
                 rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
             },
-            p,
+            { parent: this, protect: true },
         );
         new aws.s3.BucketLifecycleConfiguration(
             `${name}-lifecycle`,
@@ -76,7 +77,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
             new aws.s3.BucketLogging(
                 `${name}-logging`,
                 { bucket: bucket.id, targetBucket: args.serverAccessLogBucket, targetPrefix: bucket.bucket.apply(serverAccessLogPrefix) },
-                p,
+                { parent: this, protect: true },
             );
         }
         const prefix = this.prefix;

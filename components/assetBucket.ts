@@ -72,10 +72,13 @@ export class AssetBucket extends pulumi.ComponentResource {
             { bucket: args.bucketName, forceDestroy: false, tags: tags(name) },
             { parent: this, protect: true, retainOnDelete: true },
         );
+        // The bucket's settings are protected like the bucket: deleting one of these resources (a replacement
+        // deletes the old one last) suspends versioning, resets encryption, stops logging or removes replication.
+        const keep = { parent: this, protect: true };
         const versioning = new aws.s3.BucketVersioning(
             `${name}-versioning`,
             { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
-            p,
+            keep,
         );
         const pab = new aws.s3.BucketPublicAccessBlock(
             `${name}-pab`,
@@ -89,12 +92,12 @@ export class AssetBucket extends pulumi.ComponentResource {
                 bucket: bucket.id,
                 rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }],
             },
-            p,
+            keep,
         );
         new aws.s3.BucketLogging(
             `${name}-logging`,
             { bucket: bucket.id, targetBucket: args.accessLogBucket, targetPrefix: pulumi.output(args.bucketName).apply(serverAccessLogPrefix) },
-            p,
+            keep,
         );
         // Old versions (overwritten or deleted assets) are kept 30 days, long enough to undo a bad publish.
         new aws.s3.BucketLifecycleConfiguration(
@@ -228,7 +231,7 @@ export class AssetBucket extends pulumi.ComponentResource {
                     })),
                 },
                 // Replication needs versioning on the source first, and the role's permissions in place.
-                { parent: this, dependsOn: [versioning, rolePolicy] },
+                { parent: this, protect: true, dependsOn: [versioning, rolePolicy] },
             );
         }
 

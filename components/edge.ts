@@ -217,7 +217,8 @@ export class Edge extends pulumi.ComponentResource {
                 visibilityConfig: visibility("securecart-edge"),
                 tags: tags(`${name}-waf`),
             },
-            p,
+            // Protected: a new web ACL (name and scope force one) would leave the distribution without its rules.
+            { parent: this, protect: true },
         );
         new aws.wafv2.WebAclLoggingConfiguration(
             `${name}-waf-logging`,

@@ -38,10 +38,11 @@ export class ServerAccessLogBucket extends pulumi.ComponentResource {
             p,
         );
         new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, p);
+        // Protected like the bucket: deleting it (a replacement deletes the old one last) resets the encryption.
         new aws.s3.BucketServerSideEncryptionConfiguration(
             `${name}-sse`,
             { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-            p,
+            { parent: this, protect: true },
         );
         new aws.s3.BucketLifecycleConfiguration(
             `${name}-lifecycle`,

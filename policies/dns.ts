@@ -1,15 +1,15 @@
 /** DNS failover policies: routing records must be health-checked, short-lived, and fail over in time. */
 import { StackPolicy, configOf } from "./lib";
-import { T, UNKNOWN, get, healthCheckOf, isSet, label, ofType, refersTo, routingOf } from "../src/plan";
+import { T, UNKNOWN, alarmDetectionOf, get, healthCheckOf, isSet, label, ofType, refersTo, routingOf } from "../src/plan";
 
 export const routingRecordsHealthChecked: StackPolicy = {
     name: "dr-routing-records-have-health-checks",
     description:
-        "Every failover or latency record has a health check (an HTTPS check, or an ARC routing control's RECOVERY_CONTROL check), so Route 53 can route away from a failed region.",
+        "Every failover or latency record has a health check (a CLOUDWATCH_METRIC check on the region's healthy-target alarm that counts missing data as unhealthy, or an ARC routing control's RECOVERY_CONTROL check), so Route 53 can route away from a failed region.",
     severity: "critical",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "Set healthCheckId on the record to the region's aws.route53.HealthCheck (type HTTPS on the ALB's health path, or RECOVERY_CONTROL with failoverControl arc). Without one, a SECONDARY never takes over and a latency record keeps sending users to a dead region.",
+        "Set healthCheckId on the record to the region's aws.route53.HealthCheck: type CLOUDWATCH_METRIC with cloudwatchAlarmName/cloudwatchAlarmRegion naming the alarm on the ALB's HealthyHostCount and insufficientDataHealthStatus \"Unhealthy\" (with no registered target the metric stops, and a check that then reads healthy never fails over), or RECOVERY_CONTROL with failoverControl arc. Without one, a SECONDARY never takes over and a latency record keeps sending users to a dead region.",
     validateStack: (args, report) => {
         const checks = ofType(args.resources, T.healthCheck);
         for (const r of ofType(args.resources, T.record)) {
@@ -22,6 +22,19 @@ export const routingRecordsHealthChecked: StackPolicy = {
             const check = checks.find((c) => refersTo(r, "healthCheckId", c));
             if (check && get(check, "type") === "RECOVERY_CONTROL" && !isSet(get(check, "routingControlArn"))) {
                 report(`${label(check)} is a RECOVERY_CONTROL check and must name its routing control (routingControlArn).`, check.urn);
+            }
+            if (check && get(check, "type") === "CLOUDWATCH_METRIC") {
+                if (!isSet(get(check, "cloudwatchAlarmName")) || !isSet(get(check, "cloudwatchAlarmRegion")))
+                    report(
+                        `${label(check)} is a CLOUDWATCH_METRIC check and must name its alarm (cloudwatchAlarmName and cloudwatchAlarmRegion).`,
+                        check.urn,
+                    );
+                const missing = get(check, "insufficientDataHealthStatus");
+                if (missing !== UNKNOWN && missing !== "Unhealthy")
+                    report(
+                        `${label(check)} must count missing alarm data as unhealthy (insufficientDataHealthStatus "Unhealthy"); it has ${JSON.stringify(missing ?? "the default")}, so a region whose ALB reports no healthy-target data would keep its traffic.`,
+                        check.urn,
+                    );
             }
         }
     },
@@ -79,8 +92,11 @@ const detectionSchema = {
         maxDetectionSeconds: {
             type: "integer" as const,
             minimum: 10,
-            default: 90,
-            description: "Detection budget without an RTO target: 90 s, the Route 53 standard check (30 s interval x default threshold 3).",
+            // Three 60-s periods: the ALB publishes HealthyHostCount every 60 s (Elastic Load Balancing user guide,
+            // "CloudWatch metrics for your Application Load Balancer"), and three is Route 53's default failure threshold.
+            default: 180,
+            description:
+                "Detection budget without an RTO target: 180 s, three 60-s periods of the alarm a CLOUDWATCH_METRIC check follows (an endpoint check's standard 30 s x 3 = 90 s fits too).",
         },
     },
 };
@@ -92,11 +108,12 @@ interface DetectionConfig {
 
 export const detectionWithinRto: StackPolicy = {
     name: "dr-failure-detection-within-rto",
-    description: "Health-check detection time (request interval x failure threshold) fits the RTO budget.",
+    description:
+        "Health-check detection time fits the RTO budget: for a CLOUDWATCH_METRIC check its alarm's period x evaluation periods, for an endpoint check its request interval x failure threshold.",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "Use the fast 10 s interval (securecart:dns.healthCheckInterval) or a lower failureThreshold (securecart:dns.failureThreshold), or relax the RTO target. The interval cannot change after creation: the check is replaced.",
+        "Lower securecart:dns.failureThreshold (the evaluation periods of the alarm the health check follows; each period is 60 s, the ALB's metric resolution), or relax the RTO target. Route 53 copies the alarm's settings when the check is created or updated, so the check carries triggers on the alarm's period and evaluation periods.",
     configSchema: detectionSchema,
     validateStack: (args, report) => {
         const c = configOf<DetectionConfig>(detectionSchema, args.getConfig());
@@ -104,6 +121,17 @@ export const detectionWithinRto: StackPolicy = {
         const why =
             c.rtoSeconds > 0 ? `${Math.round(c.detectionShareOfRto * 100)}% of the ${c.rtoSeconds} s RTO target` : "the default detection budget";
         for (const h of ofType(args.resources, T.healthCheck)) {
+            const alarm = alarmDetectionOf(h, args.resources);
+            if (alarm === UNKNOWN) continue;
+            if (alarm !== undefined) {
+                const detection = alarm.periodSeconds * alarm.evaluationPeriods;
+                if (detection > budget)
+                    report(
+                        `${label(h)} follows alarm ${alarm.alarm}, which detects a failure in ${alarm.periodSeconds} s x ${alarm.evaluationPeriods} = ${detection} s; it must be at most ${budget} s (${why}).`,
+                        h.urn,
+                    );
+                continue;
+            }
             const check = healthCheckOf(h);
             if (check.kind !== "endpoint") continue;
             // Decided by another resource's output: not knowable in preview.

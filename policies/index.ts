@@ -29,6 +29,20 @@ import {
     statefulProtected,
 } from "./dr";
 import { dynamoDeletionProtection, dynamoEncryptedCmk, dynamoPitr } from "./dynamodb";
+import {
+    albOnlyFromCloudFront,
+    assetBucketsCloudFrontOnly,
+    assetBucketsProtected,
+    assetBucketsReplicated,
+    cloudfrontHttpsOnly,
+    cloudfrontLogging,
+    cloudfrontS3OriginsOac,
+    cloudfrontViewerTls,
+    cloudfrontWafAttached,
+    serverAccessLogs,
+    wafLoggingEncrypted,
+    wafManagedRules,
+} from "./edge";
 import { noAdminPortsFromInternet, noPublicIngress, vpcFlowLogs } from "./network";
 import { backupVaultEncrypted, kmsRotation, logGroupEncrypted, requiredTags, s3Encrypted, secretsEncrypted } from "./security";
 import { drEstimatesWithinTargets } from "./targets";
@@ -70,6 +84,19 @@ new PolicyPack("securecart-policies", {
         secretsEncrypted,
         s3Encrypted,
         requiredTags,
+        // edge
+        cloudfrontViewerTls,
+        cloudfrontHttpsOnly,
+        cloudfrontLogging,
+        cloudfrontWafAttached,
+        cloudfrontS3OriginsOac,
+        wafManagedRules,
+        wafLoggingEncrypted,
+        assetBucketsCloudFrontOnly,
+        assetBucketsProtected,
+        assetBucketsReplicated,
+        serverAccessLogs,
+        albOnlyFromCloudFront,
         // dns
         routingRecordsHealthChecked,
         routingRecordTtl,

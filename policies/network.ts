@@ -91,8 +91,10 @@ const publicIngressSchema = {
         albPorts: {
             type: "array" as const,
             items: { type: "integer" as const },
-            default: [80, 443],
-            description: "TCP ports an internet-facing application load balancer may accept from anywhere.",
+            // None: the ALB is reached through CloudFront only, from its origin-facing prefix list (aws-alb-only-from-cloudfront).
+            default: [],
+            description:
+                "TCP ports an internet-facing application load balancer may accept from anywhere; none by default, since the ALB takes CloudFront's origin-facing prefix list only (a project without the edge would list 443).",
         },
     },
 };
@@ -113,11 +115,11 @@ const isPublicAlb = (r: PolicyResource) =>
 export const noPublicIngress: StackPolicy = {
     name: "aws-security-group-no-public-ingress",
     description:
-        "Nothing accepts traffic from 0.0.0.0/0 or ::/0 except an internet-facing ALB, on TCP 80 and 443: a group open to the internet is attached to such load balancers only (or, until one exists, to nothing).",
+        "Nothing accepts traffic from 0.0.0.0/0 or ::/0: the ALB is reached through CloudFront's origin-facing prefix list. Only ports listed in albPorts (none by default) may be open, on a group attached to internet-facing ALBs only (or, until one exists, to nothing).",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "Allow the tier's traffic from the security group in front of it (referencedSecurityGroupId) instead of a CIDR; only the ALB's group may be open to the internet, on 80 and 443, and it must not be attached to anything else.",
+        "Allow the tier's traffic from the security group in front of it (referencedSecurityGroupId) instead of a CIDR, and the ALB's from CloudFront's origin-facing managed prefix list (prefixListId). Only a port listed in albPorts may be open to the internet, on the ALB's group, attached to nothing else.",
     configSchema: publicIngressSchema,
     validateStack: (args, report) => {
         const { albPorts } = configOf<PublicIngressConfig>(publicIngressSchema, args.getConfig());
@@ -136,7 +138,9 @@ export const noPublicIngress: StackPolicy = {
                     );
                 } else if (!webPort) {
                     report(
-                        `${label(r)} must not accept ${describe(i)}: only an internet-facing ALB's security group may be open to the internet, on TCP ${albPorts.join(" and ")}.`,
+                        albPorts.length
+                            ? `${label(r)} must not accept ${describe(i)}: only an internet-facing ALB's security group may be open to the internet, on TCP ${albPorts.join(" and ")}.`
+                            : `${label(r)} must not accept ${describe(i)}: nothing is open to the internet; the ALB takes only CloudFront's origin-facing prefix list.`,
                         r.urn,
                     );
                 } else if (others.length) {

@@ -6,7 +6,25 @@ import * as rds from "@pulumi/aws/rds";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import { PolicyResource, validateResourceOfType } from "@pulumi/policy";
 import { ResourcePolicy, StackPolicy, configOf } from "./lib";
-import { T, UNKNOWN, Unknown, arr, at, get, isAws, isCmk, known, label, nonEmpty, ofType, refersTo, tagsFrom, text } from "../src/plan";
+import {
+    T,
+    UNKNOWN,
+    Unknown,
+    arr,
+    at,
+    bucketEncryptionOf,
+    get,
+    isAws,
+    isCmk,
+    isServerAccessLogTarget,
+    known,
+    label,
+    nonEmpty,
+    ofType,
+    refersTo,
+    tagsFrom,
+    text,
+} from "../src/plan";
 
 export const kmsRotation: ResourcePolicy = {
     name: "aws-kms-key-rotation-enabled",
@@ -76,23 +94,6 @@ export const secretsEncrypted: ResourcePolicy = {
     ],
 };
 
-type Sse = { algorithm?: unknown; key?: unknown };
-
-/** The default encryption a bucket gets: from its SSE configuration resources, or the (deprecated) inline block. */
-function bucketEncryption(b: PolicyResource, resources: readonly PolicyResource[]): Sse[] {
-    const out: Sse[] = [];
-    const fromRule = (rule: unknown) => {
-        const d = at(rule, "applyServerSideEncryptionByDefault") as Record<string, unknown> | undefined;
-        if (d && typeof d === "object") out.push({ algorithm: known(() => d.sseAlgorithm), key: known(() => d.kmsMasterKeyId) });
-    };
-    for (const c of ofType(resources, T.bucketSse, T.bucketSseV2)) {
-        if (refersTo(c, "bucket", b)) for (const rule of arr(get(c, "rules"))) fromRule(rule);
-    }
-    const inline = get(b, "serverSideEncryptionConfiguration.rule");
-    if (inline) fromRule(inline);
-    return out;
-}
-
 const ELB_LOG_DELIVERY = "logdelivery.elasticloadbalancing.amazonaws.com";
 
 /** Whether a bucket policy document lets Elastic Load Balancing deliver access logs (its service principal may PutObject). */
@@ -115,11 +116,12 @@ function grantsElbLogDelivery(policy: unknown): boolean {
 }
 
 /**
- * Whether `b` is a load-balancer access-log bucket (ALB access logs support SSE-S3 only): an ALB logs to it,
- * or its bucket policy grants ELB log delivery (a standby keeps the bucket while it has no ALB). UNKNOWN when
- * its bucket policy is unknown during preview.
+ * Whether `b` receives logs that only SSE-S3 supports: a load-balancer access-log bucket (an ALB logs to it, or
+ * its bucket policy grants ELB log delivery: a standby keeps the bucket while it has no ALB), or a target of S3
+ * server access logs. UNKNOWN when its bucket policy is unknown during preview.
  */
-function isAlbLogBucket(b: PolicyResource, resources: readonly PolicyResource[]): boolean | Unknown {
+function isSseS3LogBucket(b: PolicyResource, resources: readonly PolicyResource[]): boolean | Unknown {
+    if (isServerAccessLogTarget(b, resources) === true) return true;
     if (
         ofType(resources, T.loadBalancer).some(
             (lb) => refersTo(lb, "accessLogs", b) || (nonEmpty(get(lb, "accessLogs.bucket")) && get(lb, "accessLogs.bucket") === get(b, "bucket")),
@@ -130,33 +132,34 @@ function isAlbLogBucket(b: PolicyResource, resources: readonly PolicyResource[])
         .filter((p) => refersTo(p, "bucket", b))
         .map((p) => get(p, "policy"));
     if (policies.some(grantsElbLogDelivery)) return true;
-    return policies.includes(UNKNOWN) ? UNKNOWN : false;
+    return policies.includes(UNKNOWN) || isServerAccessLogTarget(b, resources) === UNKNOWN ? UNKNOWN : false;
 }
 
 export const s3Encrypted: StackPolicy = {
     name: "aws-s3-bucket-encrypted-cmk",
     description:
-        "S3 buckets declare default encryption under a customer-managed KMS key; a load-balancer access-log bucket (an ALB logs to it, or its policy grants ELB log delivery) uses SSE-S3, the only encryption log delivery supports.",
+        "S3 buckets declare default encryption under a customer-managed KMS key; a log bucket uses SSE-S3, the only encryption its log delivery supports: a load-balancer access-log bucket (an ALB logs to it, or its policy grants ELB log delivery) or a server-access-log target (a BucketLogging's targetBucket, or its policy grants logging.s3.amazonaws.com).",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "Add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms and kmsMasterKeyId set (bucketKeyEnabled true). For an ALB access-log bucket use AES256 (Elastic Load Balancing user guide: access-log buckets support SSE-S3 only).",
+        'Add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms and kmsMasterKeyId set (bucketKeyEnabled true). For an ALB access-log bucket use AES256 (Elastic Load Balancing user guide: access-log buckets support SSE-S3 only), and the same for a server-access-log target bucket (Amazon S3 user guide, "Enabling Amazon S3 server access logging": the target bucket supports SSE-S3 default encryption only).',
     validateStack: (args, report) => {
         for (const b of ofType(args.resources, T.bucket, T.bucketV2)) {
-            const sse = bucketEncryption(b, args.resources);
-            const logBucket = isAlbLogBucket(b, args.resources);
-            const kms = sse.some((s) => (s.algorithm === "aws:kms" || s.algorithm === "aws:kms:dsse") && isCmk(s.key));
+            const sse = bucketEncryptionOf(b, args.resources);
+            const logBucket = isSseS3LogBucket(b, args.resources);
+            const kms = sse.some((s) => (s.algorithm === "aws:kms" || s.algorithm === "aws:kms:dsse" || s.algorithm === UNKNOWN) && isCmk(s.key));
+            const sseS3 = sse.some((s) => s.algorithm === "AES256" || s.algorithm === UNKNOWN);
             if (logBucket === UNKNOWN) {
                 // Its policy is unknown until the update: either kind of bucket may be meant; require one of the two.
-                if (!kms && !sse.some((s) => s.algorithm === "AES256"))
+                if (!kms && !sseS3)
                     report(
-                        `${label(b)} must declare default encryption: a customer-managed KMS key, or SSE-S3 if it receives load-balancer logs.`,
+                        `${label(b)} must declare default encryption: a customer-managed KMS key, or SSE-S3 if it receives load-balancer or server access logs.`,
                         b.urn,
                     );
             } else if (logBucket) {
-                if (!sse.some((s) => s.algorithm === "AES256"))
+                if (!sseS3)
                     report(
-                        `${label(b)} receives ALB access logs and must declare SSE-S3 (AES256) default encryption, the only one log delivery supports.`,
+                        `${label(b)} receives ALB or S3 server access logs and must declare SSE-S3 (AES256) default encryption, the only one log delivery supports.`,
                         b.urn,
                     );
             } else if (!kms) {
@@ -225,6 +228,11 @@ export const TAGGABLE_TYPES: readonly string[] = [
     T.secret,
     T.egressRule,
     T.ingressRule,
+    T.cloudfrontDistribution,
+    T.webAcl,
+    T.logDeliverySource,
+    T.logDeliveryDestination,
+    T.logDelivery,
 ];
 
 const tagsSchema = {

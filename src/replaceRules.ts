@@ -29,6 +29,11 @@ export interface ReplaceProperty {
     readonly default?: unknown;
     /** Removing the value never replaces (a DiffSuppressFunc, e.g. snapshotIdentifier). */
     readonly removalSuppressed?: boolean;
+    /**
+     * Not ForceNew in the schema: a known change is an in-place update, but a value that is unknown until apply
+     * (it comes from a replaced resource) plans a replacement. Set where a provider bug says so (cited in `note`).
+     */
+    readonly unknownReplaces?: boolean;
 }
 
 export interface ReplaceRule {
@@ -68,6 +73,19 @@ export const STATEFUL_TYPES: readonly string[] = [
     // Issue 11: logs an incident review needs (application, database, flow logs) and container images.
     T.logGroup,
     T.ecrRepository,
+    // The edge and the static assets. A bucket's versioning, encryption, logging and replication are one
+    // configuration per bucket: a replacement creates the new one, then deletes the old one, which on S3 suspends
+    // versioning, resets encryption to the default, stops server access logging or removes replication, so the
+    // bucket is left without it (and its other regions without new copies) until the next update.
+    T.bucketVersioning,
+    T.bucketSse,
+    T.bucketLogging,
+    T.bucketReplication,
+    // The distribution's domain name is what the user-facing alias records answer with: a new distribution has a
+    // new name, and CloudFront refuses an alias that another distribution still holds (CNAMEAlreadyExists). Both it
+    // and its web ACL are managed through us-east-1, which a drill must never need.
+    T.cloudfrontDistribution,
+    T.webAcl,
 ];
 
 /**
@@ -252,6 +270,66 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
             "(AssociateKmsKey / DisassociateKmsKey), retentionInDays by PutRetentionPolicy, skipDestroy and tags in place.",
     },
     {
+        type: T.bucketVersioning,
+        terraform: "aws_s3_bucket_versioning",
+        source: `${TF} internal/service/s3/bucket_versioning.go`,
+        properties: [{ name: "bucket" }, { name: "expectedBucketOwner" }],
+        note:
+            "bucket and expected_bucket_owner are ForceNew; versioning_configuration (status, mfa_delete) and mfa change in place " +
+            "(PutBucketVersioning). Deleting the resource suspends versioning, which S3 replication does not accept on either end.",
+    },
+    {
+        type: T.bucketSse,
+        terraform: "aws_s3_bucket_server_side_encryption_configuration",
+        source: `${TF} internal/service/s3/bucket_server_side_encryption_configuration.go`,
+        properties: [{ name: "bucket" }, { name: "expectedBucketOwner" }],
+        note: "rules (the algorithm, the key, the bucket key) change in place (PutBucketEncryption); deleting it calls DeleteBucketEncryption.",
+    },
+    {
+        type: T.bucketLogging,
+        terraform: "aws_s3_bucket_logging",
+        source: `${TF} internal/service/s3/bucket_logging.go`,
+        properties: [{ name: "bucket" }, { name: "expectedBucketOwner" }],
+        note: "targetBucket, targetPrefix, targetGrants and targetObjectKeyFormat change in place (PutBucketLogging); deleting it turns logging off.",
+    },
+    {
+        type: T.bucketReplication,
+        terraform: "aws_s3_bucket_replication_configuration",
+        source: `${TF} internal/service/s3/bucket_replication_configuration.go`,
+        properties: [{ name: "bucket" }],
+        note:
+            "Only bucket is ForceNew. role and every rule field (destination, storageClass, RTC, metrics, filter, priority, " +
+            "delete-marker replication) change in place with one PutBucketReplication, so a role change such as the standby's " +
+            "replica storage class is an update. token (Optional, Sensitive, not ForceNew) is the Object Lock token, only for " +
+            "Object Lock buckets; leave it unset. After a refresh the resource may show a diff where nothing changed " +
+            "(pulumi/pulumi-aws#2063, closed won't-fix; hashicorp/terraform-provider-aws#665): set id, priority, filter and " +
+            "deleteMarkerReplication on every rule so the read-back matches. Deleting it calls DeleteBucketReplication.",
+    },
+    {
+        type: T.cloudfrontDistribution,
+        terraform: "aws_cloudfront_distribution",
+        source: `${TF} internal/service/cloudfront/distribution.go`,
+        properties: [
+            { name: "staging", default: false },
+            { name: "origins", unknownReplaces: true },
+        ],
+        note:
+            "staging (default false) is the only ForceNew argument; aliases, origins, origin groups, behaviours, the viewer " +
+            "certificate and webAclId change in place (UpdateDistribution). An origin whose value is unknown at preview (from a " +
+            "replaced resource) makes Pulumi plan a replacement of the whole distribution (pulumi/pulumi-aws#5229, open), so " +
+            "origins is treated as replacing when it depends on a replaced resource. Re-read at a 2023 schema version; arguments " +
+            "added since (e.g. anycastIpListId) were not re-read.",
+    },
+    {
+        type: T.webAcl,
+        terraform: "aws_wafv2_web_acl",
+        source: `${TF} internal/service/wafv2/web_acl.go`,
+        properties: [{ name: "name", computed: true }, { name: "namePrefix", computed: true }, { name: "scope" }],
+        note:
+            "name and namePrefix are Optional + Computed + ForceNew, scope is Required + ForceNew; rules, defaultAction, " +
+            "description, visibilityConfig and the other settings change in place (UpdateWebACL with the lock token).",
+    },
+    {
         type: T.ecrRepository,
         terraform: "aws_ecr_repository",
         source: `${TF} internal/service/ecr/repository.go`,
@@ -428,7 +506,8 @@ export function replaceReason(type: string, property: string, before: unknown, a
     }
     const rule = ruleFor(type);
     const prop = rule?.properties.find((p) => p.name === property);
-    if (!rule || !prop) return undefined;
+    // A known value of an unknownReplaces property is an update; the unknown case is decided by the diff.
+    if (!rule || !prop || prop.unknownReplaces) return undefined;
     const b = before === undefined && prop.default !== undefined ? prop.default : before;
     const a = after === undefined && prop.default !== undefined ? prop.default : after;
     if (deepEqual(b, a)) return undefined;

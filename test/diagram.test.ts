@@ -14,9 +14,10 @@ type Mermaid = { parse(text: string): Promise<{ diagramType: string }> };
 let mermaid: Mermaid;
 const globals = globalThis as Record<string, unknown>;
 
-async function diagramsOf(strategy: string): Promise<DiagramStack[]> {
-    const e = estimatePlans(await planAll(`strategy=${strategy}`));
-    return e.stacks.map((s) => ({ facts: s.facts, role: s.role }));
+async function diagramsOf(strategy: string, ...overrides: string[]): Promise<DiagramStack[]> {
+    const plans = await planAll(`strategy=${strategy}`, ...overrides);
+    const e = estimatePlans(plans);
+    return e.stacks.map((s) => ({ facts: s.facts, role: s.role, resources: plans.find((p) => p.stack === s.stack)!.resources }));
 }
 
 describe("diagram: Mermaid topology per stack pair", () => {
@@ -81,6 +82,49 @@ describe("diagram: Mermaid topology per stack pair", () => {
         assert.match(br, /-->\|"AWS Backup cross-region copy every 1h"\|/);
         assert.match(br, /no load balancer or instances \(created at recovery\)/);
         assert.match(br, /no record in this region \(created at recovery\)/);
+    });
+
+    for (const strategy of STRATEGIES) {
+        it(`${strategy}: the edge, from the plan: users → CloudFront + WAF → the origin hostname's records → each ALB; /assets/* → origin group → both regions' buckets, replicating both ways with RTC`, async () => {
+            const stacks = await diagramsOf(strategy);
+            const source = mermaidFor(stacks, strategy);
+            assert.equal((await mermaid.parse(source)).diagramType, "flowchart-v2");
+            assert.match(source, /subgraph edge\["global edge · owned by stack prod · managed in us-east-1, untouched by failover"\]/);
+            assert.match(
+                source,
+                /cdn\{\{"CloudFront shop\.securecart\.example\.com \+ AWS WAF securecart-edge: 4 managed rule group\(s\), 1 rate rule\(s\)"\}\}/,
+            );
+            assert.match(source, /users -->\|"HTTPS"\| cdn/);
+            assert.doesNotMatch(source, /users --> dns/, "users reach the origin only through CloudFront");
+            assert.match(source, /cdn -->\|"default behaviour: all methods, not cached → origin-shop\.securecart\.example\.com"\| dns/);
+            assert.match(source, /dns\{\{"Route 53 origin-shop\.securecart\.example\.com"\}\}/);
+            assert.match(source, /cdn -->\|"\/assets\/\* · cached"\| origin_group_0/);
+            assert.match(source, /origin_group_0\{\{"origin group: fails over per request on 403, 404, 500, 502, 503, 504"\}\}/);
+            const bucket = (region: string) => `securecart_assets_\\d{12}_${region.replace(/-/g, "_")}`;
+            assert.match(source, new RegExp(`origin_group_0 -->\\|"primary origin \\(OAC\\)"\\| prod_assets_${bucket("us-east-1")}`));
+            assert.match(source, new RegExp(`origin_group_0 -\\.->\\|"failover origin \\(OAC\\)"\\| dr_assets_${bucket("us-west-2")}`));
+            assert.match(
+                source,
+                new RegExp(`prod_assets_${bucket("us-east-1")} <-->\\|"S3 replication both ways · RTC 15 min"\\| dr_assets_${bucket("us-west-2")}`),
+            );
+            for (const s of ["prod", "dr"]) assert.match(source, new RegExp(`subgraph ${s}_static\\["static assets"\\]`));
+        });
+    }
+
+    it("after a switchover the edge stays with the home stack, now the standby, and keeps its origin order", async () => {
+        const stacks = await diagramsOf("warm-standby", "primaryRegion=us-west-2");
+        const source = mermaidFor(stacks, "after switchover");
+        assert.equal((await mermaid.parse(source)).diagramType, "flowchart-v2");
+        assert.match(source, /owned by stack prod/);
+        assert.match(source, /subgraph region_dr\["us-west-2 · stack dr · primary"\]/);
+        assert.match(source, /origin_group_0 -->\|"primary origin \(OAC\)"\| prod_assets_/);
+    });
+
+    it("without planned resources (facts only) the diagram is drawn as before: users straight to the records", async () => {
+        const stacks = (await diagramsOf("pilot-light")).map(({ facts, role }) => ({ facts, role }));
+        const source = mermaidFor(stacks, "facts only");
+        assert.match(source, /users --> dns/);
+        assert.doesNotMatch(source, /cdn|origin_group|_assets_/);
     });
 
     it("labels cannot break the syntax: quotes, pipes and angle brackets in names are neutralised", async () => {

@@ -257,6 +257,85 @@ describe("drill rehearsal: log groups and ECR repositories outlive every role ch
     });
 });
 
+// The edge and the static assets: the buckets and their replication are state, and the us-east-1 edge is never touched.
+const ASSET_TYPES = [
+    "aws:s3/bucket:Bucket",
+    "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketLogging:BucketLogging",
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+];
+const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+const WEB_ACL = "aws:wafv2/webAcl:WebAcl";
+const REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
+const HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck";
+const EDGE_PARENT = /securecart:edge:Edge\$/;
+
+describe("drill rehearsal: the edge and the asset buckets", () => {
+    for (const strategy of STRATEGIES) {
+        const base = [`strategy=${strategy}`];
+        const west = [...base, `primaryRegion=${DR_REGION}`];
+        const transitions: Array<[string, string[], string[]]> = [
+            ["planned switchover", base, [`primaryRegion=${DR_REGION}`]],
+            ["failback", west, ["primaryRegion=us-east-1"]],
+            ["unplanned failover", base, [`primaryRegion=${DR_REGION}`, "failoverMode=unplanned"]],
+        ];
+        for (const [what, b, c] of transitions) {
+            it(`${strategy}, ${what}: the edge is untouched; buckets, replication, distribution and web ACL are neither replaced nor deleted`, async () => {
+                const r = await drill(b, c);
+                assertSafe(r, `${strategy} ${what}`);
+                const all = r.stacks.flatMap((d) => d.changes.map((x) => ({ stack: d.stack, ...x })));
+                // Nothing the edge component owns (distribution, web ACL, certificate, logs in us-east-1) changes.
+                assert.deepEqual(
+                    all.filter((x) => EDGE_PARENT.test(x.urn)).map((x) => `${x.stack}: ${x.op} ${x.type} ${x.name}`),
+                    [],
+                );
+                // The users' A/AAAA aliases to the distribution stay as they are.
+                assert.deepEqual(
+                    all
+                        .filter((x) => x.type === "aws:route53/record:Record" && /-alias-(a|aaaa)$/.test(x.name))
+                        .map((x) => `${x.stack}: ${x.op} ${x.name}`),
+                    [],
+                );
+                // Asset buckets and their settings: at most the replicas' storage class is updated in place.
+                const assets = all.filter((x) => ASSET_TYPES.includes(x.type));
+                assert.deepEqual(
+                    assets.filter((x) => x.op !== "update").map((x) => `${x.stack}: ${x.op} ${x.type} ${x.name}`),
+                    [],
+                );
+                for (const x of assets) {
+                    assert.equal(x.type, REPLICATION, `${x.stack}: ${x.type} ${x.name} changes`);
+                    assert.deepEqual(
+                        x.changes.map((p) => p.path),
+                        ["rules[0].destination.storageClass"],
+                    );
+                }
+                // backup-restore: the primary writes its replicas into the standby as STANDARD_IA, so both rules flip.
+                if (strategy === "backup-restore") {
+                    assert.deepEqual(assets.map((x) => x.stack).sort(), ["dr", "prod"]);
+                    const toStandby = (stack: string) => assets.find((x) => x.stack === stack)!.changes[0].after;
+                    const newPrimary = what === "failback" ? "prod" : "dr";
+                    assert.equal(toStandby(newPrimary), "STANDARD_IA");
+                    assert.equal(toStandby(newPrimary === "prod" ? "dr" : "prod"), "STANDARD");
+                } else assert.deepEqual(assets, [], "the replica storage class does not follow the role");
+                // Of the global records and checks, only health checks' flags change in place.
+                for (const x of all.filter((y) => y.type === HEALTH_CHECK && y.op === "update"))
+                    assert.deepEqual(
+                        x.changes.map((p) => p.path).filter((p) => !["disabled", "invertHealthcheck"].includes(p)),
+                        [],
+                    );
+            });
+        }
+    }
+
+    it("the edge's distribution, web ACL and every asset-bucket setting are stateful, with deletion a failure", () => {
+        for (const t of [...ASSET_TYPES, DISTRIBUTION, WEB_ACL]) {
+            assert.ok(STATEFUL_TYPES.includes(t), t);
+            assert.ok(!DELETE_IS_WARNING[t], t);
+        }
+    });
+});
+
 describe("drill rehearsal: identity changes fail and name the resource", () => {
     it("a table's hash key change replaces the table: verdict fail, naming the table and hashKey", async () => {
         const r = await drill([], ["tables[0].hashKey=x", "tables[0].attributes[0].name=x"]);
@@ -512,6 +591,121 @@ describe("drill diff: one property at a time on real planned resources", () => {
             gone.findings.map((f) => [f.level, f.op]),
             [["failure", "delete"]],
         );
+    });
+
+    const named = (t: string, n: RegExp) => (r: PlannedResource) => r.type === t && n.test(r.name);
+    const findingsOf = (p: StackPlan, match: (r: PlannedResource) => boolean, f: (r: PlannedResource) => PlannedResource | undefined) =>
+        diffPlans(home, edit(p, match, f));
+
+    it("asset replication: a new replica storage class is an update; another source bucket replaces it and fails; deleting it fails", async () => {
+        // Planned with the other stack, so the home stack replicates into its bucket (the settled state).
+        const home = (await plan({ files })).find((p) => p.stack === HOME)!;
+        const findingsOf = (p: StackPlan, match: (r: PlannedResource) => boolean, f: (r: PlannedResource) => PlannedResource | undefined) =>
+            diffPlans(home, edit(p, match, f));
+        const repl = named(REPLICATION, /assets-replication$/);
+        assert.ok(home.resources.some(repl), "the home stack replicates its asset bucket");
+        const colder = findingsOf(home, repl, (r) => {
+            const rules = JSON.parse(JSON.stringify(r.inputs.rules)) as { destination: { storageClass: string } }[];
+            rules[0].destination.storageClass = "STANDARD_IA";
+            return { ...r, inputs: { ...r.inputs, rules } };
+        });
+        assert.deepEqual(
+            colder.changes.map((c) => [c.op, c.type]),
+            [["update", REPLICATION]],
+        );
+        assert.deepEqual(colder.findings, []);
+        const moved = findingsOf(home, repl, (r) => ({ ...r, inputs: { ...r.inputs, bucket: "another-bucket" } }));
+        assert.deepEqual(
+            moved.findings.map((f) => [f.level, f.op, f.property]),
+            [["failure", "replace", "bucket"]],
+        );
+        assert.match(moved.findings[0].message, /internal\/service\/s3\/bucket_replication_configuration\.go/);
+        const tokened = findingsOf(home, repl, (r) => ({ ...r, inputs: { ...r.inputs, token: "object-lock-token" } }));
+        assert.deepEqual(tokened.findings, [], "the Object Lock token is not ForceNew");
+        const gone = findingsOf(home, repl, () => undefined);
+        assert.deepEqual(
+            gone.findings.map((f) => [f.level, f.op, f.type]),
+            [["failure", "delete", REPLICATION]],
+        );
+    });
+
+    it("an asset bucket's versioning, encryption and logging are replaced only by another bucket; deleting one fails", () => {
+        for (const t of ASSET_TYPES.filter((x) => x !== REPLICATION)) {
+            const match = named(t, /^securecart-assets/);
+            assert.ok(home.resources.some(match), `the home stack plans ${t} for its asset bucket`);
+            const moved = findingsOf(home, match, (r) => ({ ...r, inputs: { ...r.inputs, bucket: "another-bucket" } }));
+            assert.deepEqual(
+                moved.findings.filter((f) => f.type === t).map((f) => [f.level, f.op, f.property]),
+                [["failure", "replace", "bucket"]],
+                t,
+            );
+            const gone = findingsOf(home, match, () => undefined);
+            assert.deepEqual(
+                gone.findings.map((f) => [f.level, f.op, f.type]),
+                [["failure", "delete", t]],
+                t,
+            );
+        }
+    });
+
+    it("the distribution: staging replaces it and fails; an origin known at preview is an update; an origin from a replaced resource replaces it", () => {
+        const dist = named(DISTRIBUTION, /-cdn$/);
+        assert.ok(home.resources.some(dist), "the home stack owns the distribution");
+        const staged = findingsOf(home, dist, (r) => ({ ...r, inputs: { ...r.inputs, staging: true } }));
+        assert.deepEqual(
+            staged.findings.map((f) => [f.level, f.op, f.property]),
+            [["failure", "replace", "staging"]],
+        );
+        const cheaper = findingsOf(home, dist, (r) => ({ ...r, inputs: { ...r.inputs, priceClass: "PriceClass_All" } }));
+        assert.deepEqual(cheaper.findings, []);
+        const reorigined = findingsOf(home, dist, (r) => {
+            const origins = JSON.parse(JSON.stringify(r.inputs.origins)) as { connectionTimeout: number }[];
+            origins[0].connectionTimeout = 5;
+            return { ...r, inputs: { ...r.inputs, origins } };
+        });
+        assert.deepEqual(
+            reorigined.changes.map((c) => c.op),
+            ["update"],
+        );
+        // The origin-verify secret feeds an origin's custom header: a new secret is unknown until apply, and an
+        // origin with an unknown value makes the provider replace the distribution (pulumi/pulumi-aws#5229).
+        const secretUrn = (home.resources.find(dist)!.propertyDependencies.origins ?? []).find((u) => /randomPassword/.test(u));
+        assert.ok(secretUrn, "the origins depend on the origin-verify secret");
+        const rotated = findingsOf(
+            home,
+            (r) => r.urn === secretUrn,
+            (r) => ({ ...r, inputs: { ...r.inputs, length: 48 } }),
+        );
+        const d = rotated.changes.find((c) => c.type === DISTRIBUTION && /-cdn$/.test(c.name));
+        assert.equal(d?.op, "replace");
+        assert.equal(d!.replaceReasons[0].property, "origins");
+        assert.ok(rotated.findings.some((f) => f.type === DISTRIBUTION && f.op === "replace"));
+    });
+
+    it("the web ACL: its scope or name replaces it and fails; a new rate limit is an update", () => {
+        const acl = named(WEB_ACL, /-waf$/);
+        const regional = findingsOf(home, acl, (r) => ({ ...r, inputs: { ...r.inputs, scope: "REGIONAL" } }));
+        assert.deepEqual(
+            regional.findings.map((f) => [f.level, f.op, f.property]),
+            [["failure", "replace", "scope"]],
+        );
+        assert.match(regional.findings[0].message, /internal\/service\/wafv2\/web_acl\.go/);
+        const renamed = findingsOf(home, acl, (r) => ({ ...r, inputs: { ...r.inputs, name: "other" } }));
+        assert.deepEqual(
+            renamed.findings.map((f) => f.property),
+            ["name"],
+        );
+        const limited = findingsOf(home, acl, (r) => {
+            const rules = JSON.parse(JSON.stringify(r.inputs.rules)) as { statement: { rateBasedStatement?: { limit: number } } }[];
+            const rate = rules.find((x) => x.statement.rateBasedStatement)!;
+            rate.statement.rateBasedStatement!.limit = 500;
+            return { ...r, inputs: { ...r.inputs, rules } };
+        });
+        assert.deepEqual(
+            limited.changes.map((c) => c.op),
+            ["update"],
+        );
+        assert.deepEqual(limited.findings, []);
     });
 
     it("every stateful type has a rule naming its source", () => {

@@ -19,9 +19,10 @@ import {
 import { estimateCost } from "../src/estimates/cost";
 import { stackFacts } from "../src/plan";
 import { PRICES } from "../src/prices";
-import type { StackPlan } from "../tools/planner";
+import type { PlannedResource, StackPlan } from "../tools/planner";
 import { estimatePlans } from "../tools/estimateReport";
 import { PROJECT_DIR, STRATEGIES, configProblems, planAll, toolArgs } from "./helpers";
+import { formatDuration } from "../src/duration";
 
 const estimatesOf = async (...overrides: string[]): Promise<ProjectEstimate> => estimatePlans(await planAll(...overrides));
 const standbyOf = (e: ProjectEstimate): StackEstimate => e.stacks.find((s) => s.role === "standby")!;
@@ -72,13 +73,31 @@ describe("estimates: across the four strategies", () => {
 });
 
 describe("estimates: each figure moves with the setting that drives it", () => {
-    it("health-check interval 30 → 10 s lowers detection and the unplanned RTO", async () => {
-        const slow = await estimatesOf("strategy=warm-standby", "dns.healthCheckInterval=30");
-        const fast = await estimatesOf("strategy=warm-standby"); // the default interval is 10 s
-        assert.equal(stepOf(slow, "unplanned", "detection").seconds, 90);
-        assert.equal(stepOf(fast, "unplanned", "detection").seconds, 30);
+    it("dns.failureThreshold 5 → 3 lowers detection (the alarm's period × evaluation periods) and the unplanned RTO", async () => {
+        const slow = await estimatesOf("strategy=warm-standby", "dns.failureThreshold=5");
+        const fast = await estimatesOf("strategy=warm-standby"); // the default threshold is 3 one-minute periods
+        const reaction = CONSTANTS.route53AlarmReactionSeconds.value;
+        assert.equal(stepOf(slow, "unplanned", "detection").seconds, 5 * 60 + reaction);
+        assert.equal(stepOf(fast, "unplanned", "detection").seconds, 3 * 60 + reaction);
+        const parts = stepOf(fast, "unplanned", "detection").parts;
+        assert.match(parts[0].restsOn, /period 60 s × evaluationPeriods 3 of the alarm/);
+        assert.match(parts[1].restsOn, /route53AlarmReactionSeconds = 60 s/);
+        assert.match(CONSTANTS.route53AlarmReactionSeconds.source, /unknown, because AWS publishes no figure/);
         assert.ok(standbyOf(fast).rtoSeconds.unplanned! < standbyOf(slow).rtoSeconds.unplanned!);
         assert.equal(stepOf(fast, "planned", "detection").seconds, 0, "a planned switchover detects nothing");
+    });
+
+    it("a CLOUDWATCH_METRIC health check whose alarm is not planned has no detection time, rather than the endpoint defaults", async () => {
+        const plans = await planAll("strategy=warm-standby");
+        const prod = plans.find((p) => p.role === "primary")!;
+        const check = prod.resources.find((r) => r.type === "aws:route53/healthCheck:HealthCheck")!;
+        assert.equal(check.inputs.type, "CLOUDWATCH_METRIC");
+        const alarmUrn = (check.propertyDependencies?.cloudwatchAlarmName ?? [])[0];
+        const without = estimatePlans(plans.map((p) => (p === prod ? { ...p, resources: p.resources.filter((r) => r.urn !== alarmUrn) } : p)));
+        const detection = stepOf(without, "unplanned", "detection");
+        assert.equal(detection.seconds, null);
+        assert.match(detection.unknown ?? "", /follows CloudWatch alarm .*its detection time cannot be read/);
+        assert.equal(standbyOf(without).rtoSeconds.unplanned, null);
     });
 
     it("a headless → one-reader Aurora secondary lowers data promotion (fixture: the real pilot-light plan plus one instance)", async () => {
@@ -162,6 +181,150 @@ describe("estimates: each figure moves with the setting that drives it", () => {
     });
 });
 
+/** The plans with `f` applied to the resources of `type` in the stack of `role`. */
+const editing = (plans: StackPlan[], role: "primary" | "standby", type: string, f: (r: PlannedResource) => PlannedResource): StackPlan[] =>
+    plans.map((p) => (p.role !== role ? p : { ...p, resources: p.resources.map((r) => (r.type === type ? f(r) : r)) }));
+const REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
+const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+const lineOf = (e: StackEstimate, item: RegExp) => e.breakdown.find((l) => item.test(l.item));
+
+describe("estimates: the edge", () => {
+    it("static assets: RTC gives the asset RPO (15 min for 99.99 % of objects) apart from the data stores' RPO; without replication it is not covered", async () => {
+        for (const strategy of STRATEGIES) {
+            const edge = standbyOf(await estimatesOf(`strategy=${strategy}`)).pair!.edge!;
+            assert.equal(edge.assetRpo.mode, "replication with RTC", strategy);
+            assert.equal(edge.assetRpo.unplannedSeconds, 15 * 60, strategy);
+            assert.equal(edge.assetRpo.plannedSeconds, 0, strategy);
+            assert.equal(edge.assetRpo.percentOfObjects, 99.99);
+            assert.match(edge.assetRpo.restsOn.join(" "), /S3 user guide.*99\.99 percent of those objects within 15 minutes/);
+        }
+        // A first deployment of the home stack: no replication rule yet.
+        const plans = await planAll("strategy=warm-standby");
+        const first = plans.map((p) => (p.role === "primary" ? { ...p, resources: p.resources.filter((r) => r.type !== REPLICATION) } : p));
+        const s = standbyOf(estimatePlans(first));
+        assert.equal(s.pair!.edge!.assetRpo.mode, "none");
+        assert.equal(s.pair!.edge!.assetRpo.unplannedSeconds, null);
+        assert.match(s.pair!.edge!.assetRpo.restsOn.join(" "), /no replication rule planned in stack prod.*the asset RPO is not covered/);
+        assert.equal(s.rpoSeconds, standbyOf(estimatePlans(plans)).rpoSeconds, "the data stores' RPO does not include the assets");
+        // Without RTC, S3 publishes no bound.
+        const noRtc = editing(plans, "primary", REPLICATION, (r) => ({
+            ...r,
+            inputs: {
+                ...r.inputs,
+                rules: (r.inputs.rules as Record<string, Record<string, unknown>>[]).map((x) => ({
+                    ...x,
+                    destination: { ...x.destination, replicationTime: { status: "Disabled", time: { minutes: 15 } } },
+                })),
+            },
+        }));
+        const rpo = standbyOf(estimatePlans(noRtc)).pair!.edge!.assetRpo;
+        assert.equal(rpo.mode, "replication");
+        assert.equal(rpo.unplannedSeconds, null);
+    });
+
+    it("the static behaviour's origin failover is connectionAttempts × connectionTimeout of the primary's bucket origin, and leaves the RTO alone", async () => {
+        const plans = await planAll("strategy=warm-standby");
+        const base = standbyOf(estimatePlans(plans));
+        assert.equal(base.pair!.edge!.originFailover.seconds, 3 * 10);
+        assert.match(base.pair!.edge!.originFailover.restsOn.join(" "), /connectionAttempts 3 × connectionTimeout 10 s on origin assets-us-east-1/);
+        const quick = editing(plans, "primary", DISTRIBUTION, (r) => ({
+            ...r,
+            inputs: {
+                ...r.inputs,
+                origins: (r.inputs.origins as Record<string, unknown>[]).map((o) =>
+                    o.originId === "assets-us-east-1" ? { ...o, connectionAttempts: 2, connectionTimeout: 5 } : o,
+                ),
+            },
+        }));
+        const q = standbyOf(estimatePlans(quick));
+        assert.equal(q.pair!.edge!.originFailover.seconds, 2 * 5);
+        assert.deepEqual(q.rtoSeconds, base.rtoSeconds, "the dynamic RTO is DNS failover, not origin failover");
+    });
+
+    it("CloudFront and WAF are paid by the stack that owns the distribution, and move with the requests and the rule count", async () => {
+        const plans = await planAll("strategy=warm-standby");
+        const e = estimatePlans(plans);
+        const prod = primaryOf(e);
+        const requests = CONSTANTS.edgeRequestsMillionsPerMonth.value;
+        const us = PRICES.regions["us-east-1"];
+        assert.equal(
+            lineOf(prod, /^CloudFront data transfer out/)!.monthlyUsd,
+            Math.round(CONSTANTS.edgeGbOutPerMonth.value * us.cloudfrontDataTransferOutGb * 100) / 100,
+        );
+        assert.equal(lineOf(prod, /^CloudFront HTTPS requests/)!.quantity, requests * 100);
+        assert.equal(lineOf(prod, /^AWS WAF web ACL/)!.monthlyUsd, us.wafWebAclMonth);
+        assert.equal(lineOf(prod, /^AWS WAF rules/)!.quantity, 5, "four managed rule groups and the rate rule");
+        assert.equal(lineOf(prod, /^AWS WAF requests/)!.monthlyUsd, Math.round(requests * us.wafRequestMillion * 100) / 100);
+        for (const item of [/^CloudFront/, /^AWS WAF/]) assert.equal(lineOf(standbyOf(e), item), undefined, "the standby owns no edge");
+        // One rule fewer: one rule-month less.
+        const fewer = editing(plans, "primary", "aws:wafv2/webAcl:WebAcl", (r) => ({
+            ...r,
+            inputs: { ...r.inputs, rules: (r.inputs.rules as unknown[]).slice(1) },
+        }));
+        const f = primaryOf(estimatePlans(fewer));
+        assert.equal(lineOf(f, /^AWS WAF rules/)!.quantity, 4);
+        assert.equal(Math.round((prod.monthlyCostUsd - f.monthlyCostUsd) * 100) / 100, us.wafRuleMonth);
+        // Twice the requests: the request lines and the edge logs double.
+        const busy = estimatePlans(
+            plans.map((p) => ({ ...p, config: { ...p.config, "securecart:estimates": { edgeRequestsMillionsPerMonth: requests * 2 } } })),
+        );
+        for (const item of [/^CloudFront HTTPS requests/, /^AWS WAF requests/, /^CloudWatch Logs ingestion \(edge/])
+            assert.equal(lineOf(primaryOf(busy), item)!.monthlyUsd, Math.round(lineOf(prod, item)!.monthlyUsd! * 2 * 100) / 100, String(item));
+    });
+
+    it("the replicas' storage class is the standby's storage cost; RTC and the transfer are paid by the source", async () => {
+        const plans = await planAll("strategy=backup-restore");
+        const e = estimatePlans(plans);
+        const dr = standbyOf(e);
+        const ia = lineOf(dr, /^S3 asset storage/)!;
+        assert.match(ia.item, /STANDARD_IA/);
+        assert.equal(ia.unitPriceUsd, PRICES.regions["us-west-2"].s3StandardIaGbMonth);
+        assert.match(ia.basis, /rule to-us-west-2 of stack prod writes them in STANDARD_IA, and dr, the destination's owner, pays/);
+        const standard = estimatePlans(
+            editing(plans, "primary", REPLICATION, (r) => ({
+                ...r,
+                inputs: {
+                    ...r.inputs,
+                    rules: (r.inputs.rules as Record<string, Record<string, unknown>>[]).map((x) => ({
+                        ...x,
+                        destination: { ...x.destination, storageClass: "STANDARD" },
+                    })),
+                },
+            })),
+        );
+        const st = lineOf(standbyOf(standard), /^S3 asset storage/)!;
+        assert.equal(st.unitPriceUsd, PRICES.regions["us-west-2"].s3StandardGbMonth);
+        assert.ok(st.monthlyUsd! > ia.monthlyUsd!);
+        assert.ok(standbyOf(standard).monthlyCostUsd > dr.monthlyCostUsd);
+        // The source (prod, which takes the traffic and the publishing) pays RTC and the transfer; dr's rule idles.
+        const prod = primaryOf(e);
+        const gb = CONSTANTS.assetsChangedGbPerMonth.value;
+        assert.equal(lineOf(prod, /^S3 Replication Time Control/)!.monthlyUsd, Math.round(gb * PRICES.regions["us-east-1"].s3RtcGb * 100) / 100);
+        assert.equal(lineOf(prod, /^S3 replication transfer/)!.quantity, gb);
+        assert.equal(lineOf(dr, /^S3 replication \(/)!.monthlyUsd, 0);
+        assert.equal(lineOf(dr, /^S3 Replication Time Control/), undefined);
+    });
+
+    it("every edge price not confirmed on an AWS page says so in the sheet's notes, with its page and date", () => {
+        const notes = PRICES.notes ?? {};
+        for (const k of [
+            "cloudfrontDataTransferOutGb",
+            "cloudfrontHttpsRequest10k",
+            "wafWebAclMonth",
+            "wafRuleMonth",
+            "wafRequestMillion",
+            "s3StandardIaGbMonth",
+            "s3RtcGb",
+        ]) {
+            assert.ok(notes[k], `${k} has a note`);
+            assert.match(notes[k], /20\d\d-\d\d-\d\d/, `${k}: dated`);
+            assert.match(notes[k], /https?:\/\/|\.com|guide/, `${k}: names its page`);
+        }
+        for (const k of ["cloudfrontHttpsRequest10k", "wafWebAclMonth", "s3StandardIaGbMonth", "s3RtcGb"]) assert.match(notes[k], /NOT CONFIRMED/, k);
+        assert.match(notes.cloudfrontDataTransferOutGb, /^Confirmed on https:\/\/aws\.amazon\.com\/cloudfront\/pricing/);
+    });
+});
+
 describe("estimates: the price sheet covers every billable type the program creates", () => {
     it("every resource type planned under every strategy, in both stacks, is priced or declared free", async () => {
         const seen = new Map<string, string>();
@@ -201,10 +364,10 @@ describe("estimates: the price sheet covers every billable type the program crea
 
     it("a new billable type without a price is reported, and an uncovered instance type is not priced silently", async () => {
         const plan = (await planAll("strategy=warm-standby")).find((p) => p.role === "primary")!;
-        const waf = { ...plan.resources[plan.resources.length - 1], type: "aws:wafv2/webAcl:WebAcl", name: "new-acl", inputs: {} };
-        const view = { stack: plan.stack, region: plan.region, resources: [...plan.resources, waf] };
+        const shield = { ...plan.resources[plan.resources.length - 1], type: "aws:shield/protection:Protection", name: "new-protection", inputs: {} };
+        const view = { stack: plan.stack, region: plan.region, resources: [...plan.resources, shield] };
         const cost = estimateCost(view, stackFacts(view), { peers: [] }, resolveConstants(), PRICES);
-        assert.deepEqual(cost.unknownTypes, ["aws:wafv2/webAcl:WebAcl"]);
+        assert.deepEqual(cost.unknownTypes, ["aws:shield/protection:Protection"]);
         const exotic = estimatePlans(withInstanceType(await planAll("strategy=warm-standby"), "z1d.large"));
         assert.ok(
             primaryOf(exotic).cost.unpriced.some((u) => /z1d\.large/.test(u)),
@@ -319,8 +482,15 @@ describe("estimates: the dr-estimates-within-targets policy", () => {
             peer: { stack: prod.stack, region: prod.region, resources: asPolicy(prod) },
         });
         assert.equal(withPeer.violations.length, 1, withPeer.violations.join("\n"));
-        assert.match(withPeer.violations[0], /estimate 11m30s exceeds rtoTarget 5m: dominated by data promotion/);
-        assert.equal(standbyOf(estimatePlans(plans)).rtoSeconds.unplanned, 690, "the policy and the plan agree (11m30s)");
+        // Detection (3 one-minute periods + Route 53's reaction), then the longest overlapping step: creating an
+        // instance in the headless secondary and failing over.
+        const expected =
+            3 * 60 +
+            CONSTANTS.route53AlarmReactionSeconds.value +
+            CONSTANTS.auroraInstanceCreateSeconds.value +
+            CONSTANTS.auroraFailoverSeconds.value;
+        assert.match(withPeer.violations[0], new RegExp(`estimate ${formatDuration(expected)} exceeds rtoTarget 5m: dominated by data promotion`));
+        assert.equal(standbyOf(estimatePlans(plans)).rtoSeconds.unplanned, expected, `the policy and the plan agree (${formatDuration(expected)})`);
         const mirrored = run(asPolicy(dr), { ...facts, rtoTargetSeconds: 300 });
         assert.equal(mirrored.violations.length, 1);
         assert.match(mirrored.violations[0], /dominated by data promotion.*Assumed: the primary's resources are not visible/);

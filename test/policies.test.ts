@@ -104,6 +104,8 @@ describe("policy pack: how policies read the stack", () => {
         ["aws-vpc-flow-logs-enabled", T.flowLog, "trafficType"],
         ["aws-security-group-no-public-ingress", T.lb, "loadBalancerType"],
         ["aws-security-group-no-public-ingress", T.sg, "ingress"],
+        ["aws-cloudfront-viewer-tls", T.cdn, "viewerCertificate"],
+        ["aws-waf-managed-rules-and-rate-limit", T.waf, "rules"],
     ] as const) {
         it(`${policy}: an unknown ${prop} on the planned ${type.split(":").pop()} skips it with an advisory note`, async () => {
             const plan = clonePlan(await planOf("prod"));
@@ -137,6 +139,44 @@ describe("policy pack: how policies read the stack", () => {
         const plan = asFirstPreview(await planOf("dr"));
         setProp(pick(plan, T.vault), "kmsKeyArn", undefined);
         assert.strictEqual(policiesIn(await verdicts(plan), "aws-backup-vault-encrypted-cmk").length, 1);
+    });
+
+    it("with ALB ports allowed from the internet (albPorts, a project without the edge), the open group must front only ALBs", async () => {
+        const plan = clonePlan(await planOf("dr"));
+        const rule = pick(plan, T.rule, (r) => r.name.includes("alb-in-https"));
+        setProp(rule, "prefixListId", undefined);
+        setProp(rule, "cidrIpv4", "0.0.0.0/0");
+        const config = localConfig(projectPolicyConfig([plan.config]), { "aws-security-group-no-public-ingress": { albPorts: [443] } });
+        const policy = "aws-security-group-no-public-ingress";
+        assert.deepStrictEqual(policiesIn(await evaluateLocally(plan, config), policy), [], "443 from anywhere is allowed on the ALB's group");
+        pick(plan, T.svc).propertyDependencies.networkConfiguration.push(pick(plan, T.sg, (r) => r.name.includes("sg-alb")).urn);
+        const vs = policiesIn(await evaluateLocally(plan, config), policy);
+        assert.ok(vs.length > 0 && vs.every((v) => v.enforcementLevel === "mandatory"), JSON.stringify(vs));
+        assert.match(vs[0].message, /also attached to Service/);
+        // The shipped default admits nothing from the internet, ALB included.
+        assert.match(policiesIn(await verdicts(plan), policy)[0]?.message ?? "", /nothing is open to the internet/);
+    });
+
+    it("dr-asset-buckets-replicated: on a first deployment (no peer stack has outputs yet) the home stack needs no rule; once a peer's outputs name its bucket, it does", async () => {
+        const plan = clonePlan(await planOf("prod"));
+        const policy = "dr-asset-buckets-replicated";
+        plan.resources = plan.resources.filter((r) => r.type !== T.replication);
+        const ref = pick(plan, T.stackRef);
+        const deployed = ref.outputs.outputs;
+        // A first deployment: the home stack goes first, the other stacks exist but have no outputs.
+        ref.outputs.outputs = {};
+        assert.deepStrictEqual(policiesIn(await verdicts(plan), policy), []);
+        ref.outputs.outputs = deployed;
+        assert.match(
+            policiesIn(await verdicts(plan), policy)[0]?.message ?? "",
+            /must replicate into us-west-2's asset bucket securecart-assets-123456789012-us-west-2/,
+        );
+    });
+
+    it("dr-asset-buckets-replicated: a first preview's pending rules are not judged", async () => {
+        const preview = asFirstPreview(await planOf("dr"));
+        assert.strictEqual(pick(preview, T.replication).inputs.rules, "[unknown]");
+        assert.deepStrictEqual(policiesIn(await verdicts(preview), "dr-asset-buckets-replicated"), []);
     });
 
     it("the standby's role comes from the role tag on its health check, before primaryRegion in the config", async () => {

@@ -100,6 +100,36 @@ const EDITS: ReadonlyArray<{ what: string; stack: "prod" | "dr"; policy: string;
             ),
     },
     {
+        what: "a distribution without its web ACL",
+        stack: "prod",
+        policy: "aws-cloudfront-waf-attached",
+        apply: (d) =>
+            edit(
+                d,
+                "aws:cloudfront/distribution:Distribution",
+                () => true,
+                (p, r) => {
+                    delete p.webAclId;
+                    delete r.propertyDependencies.webAclId;
+                },
+            ),
+    },
+    {
+        what: "an ALB that admits 0.0.0.0/0 instead of CloudFront's prefix list",
+        stack: "dr",
+        policy: "aws-alb-only-from-cloudfront",
+        apply: (d) =>
+            edit(
+                d,
+                "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+                (r) => r.name.includes("alb-in-https"),
+                (p) => {
+                    delete p.prefixListId;
+                    p.cidrIpv4 = "0.0.0.0/0";
+                },
+            ),
+    },
+    {
         what: "a TTL of 300",
         stack: "dr",
         policy: "dr-routing-record-ttl",

@@ -94,12 +94,52 @@ export const T = {
     sg: "aws:ec2/securityGroup:SecurityGroup",
     repo: "aws:ecr/repository:Repository",
     template: "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate",
+    cdn: "aws:cloudfront/distribution:Distribution",
+    waf: "aws:wafv2/webAcl:WebAcl",
+    wafLogging: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+    logSource: "aws:cloudwatch/logDeliverySource:LogDeliverySource",
+    logDelivery: "aws:cloudwatch/logDelivery:LogDelivery",
+    bucket: "aws:s3/bucket:Bucket",
+    bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+    pab: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    versioning: "aws:s3/bucketVersioning:BucketVersioning",
+    bucketLogging: "aws:s3/bucketLogging:BucketLogging",
+    replication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+    listenerRule: "aws:lb/listenerRule:ListenerRule",
+    stackRef: "pulumi:pulumi:StackReference",
 } as const;
 
 const failoverRecord = (r: PlannedResource) => Array.isArray(r.inputs.failoverRoutingPolicies);
 const named = (part: string) => (r: PlannedResource) => r.name.includes(part);
 const containers = (r: PlannedResource) => JSON.parse(String(r.inputs.containerDefinitions)) as Array<Record<string, unknown>>;
 const setContainers = (r: PlannedResource, cs: unknown) => setProp(r, "containerDefinitions", JSON.stringify(cs));
+
+/** Removes the planned resources of `type` matching `where` (at least one must exist: the fixture is real). */
+function remove(plan: StackPlan, type: string, where: (r: PlannedResource) => boolean = () => true, what = ""): void {
+    pick(plan, type, where, what);
+    plan.resources = plan.resources.filter((r) => !(r.type === type && where(r)));
+}
+
+/** The index of the distribution's origin with `id`, for a dotted path. */
+function originIndex(cdn: PlannedResource, id: string): number {
+    const i = (cdn.inputs.origins as Array<{ originId: string }>).findIndex((o) => o.originId === id);
+    assert.ok(i >= 0, `the distribution plans no origin ${id}`);
+    return i;
+}
+
+/** A bucket policy's statements, edited by `change`. */
+function editStatements(r: PlannedResource, change: (sts: Array<Record<string, unknown>>) => Array<Record<string, unknown>>): void {
+    const doc = JSON.parse(String(r.inputs.policy)) as { Version: string; Statement: Array<Record<string, unknown>> };
+    setProp(r, "policy", JSON.stringify({ ...doc, Statement: change(doc.Statement) }));
+}
+
+/** The ALB's HTTPS ingress opened to `cidr` instead of CloudFront's origin-facing prefix list. */
+function albIngressFrom(plan: StackPlan, cidr: string): PlannedResource {
+    const r = pick(plan, T.rule, named("alb-in-https"));
+    setProp(r, "prefixListId", undefined);
+    setProp(r, "cidrIpv4", cidr);
+    return r;
+}
 
 export interface Case {
     readonly policy: string;
@@ -117,17 +157,17 @@ export const CASES: readonly Case[] = [
     // network
     {
         policy: "aws-security-group-no-ssh-rdp-from-internet",
-        change: "the ALB's open HTTP rule allows every protocol",
+        change: "the ALB's ingress is opened to 0.0.0.0/0 for every protocol",
         stack: "dr",
-        alter: (p) => setProp(pick(p, T.rule, named("alb-in-http")), "ipProtocol", "-1"),
+        alter: (p) => setProp(albIngressFrom(p, "0.0.0.0/0"), "ipProtocol", "-1"),
         says: /22, 3389/,
     },
     {
         policy: "aws-security-group-no-ssh-rdp-from-internet",
-        change: "the ALB's open HTTPS rule moves to RDP",
+        change: "the ALB's ingress moves to RDP from 0.0.0.0/0",
         stack: "prod",
         alter: (p) => {
-            const r = pick(p, T.rule, named("alb-in-https"));
+            const r = albIngressFrom(p, "0.0.0.0/0");
             setProp(r, "fromPort", 3389);
             setProp(r, "toPort", 3389);
         },
@@ -138,24 +178,14 @@ export const CASES: readonly Case[] = [
         change: "the app tier's rule also takes 0.0.0.0/0",
         stack: "dr",
         alter: (p) => setProp(pick(p, T.rule, named("app-in-alb")), "cidrIpv4", "0.0.0.0/0"),
-        says: /only an internet-facing ALB/,
+        says: /nothing is open to the internet/,
     },
     {
         policy: "aws-security-group-no-public-ingress",
-        change: "the ALB's HTTPS rule widens to a port range",
+        change: "the ALB's HTTPS ingress takes 0.0.0.0/0 instead of CloudFront's prefix list",
         stack: "prod",
-        alter: (p) => setProp(pick(p, T.rule, named("alb-in-https")), "toPort", 8443),
-        says: /tcp\/443-8443/,
-    },
-    {
-        policy: "aws-security-group-no-public-ingress",
-        change: "a service is attached to the ALB's open group",
-        stack: "dr",
-        alter: (p) => {
-            const alb = pick(p, T.sg, named("sg-alb"));
-            pick(p, T.svc).propertyDependencies.networkConfiguration.push(alb.urn);
-        },
-        says: /also attached to Service/,
+        alter: (p) => albIngressFrom(p, "0.0.0.0/0"),
+        says: /tcp\/443 from 0\.0\.0\.0\/0: nothing is open/,
     },
     {
         policy: "aws-vpc-flow-logs-enabled",
@@ -219,14 +249,22 @@ export const CASES: readonly Case[] = [
     },
     {
         policy: "aws-alb-http-redirects-to-https",
-        change: "the HTTP listener forwards instead of redirecting",
+        change: "an HTTP listener that forwards is added (the HTTPS listener's copy on port 80)",
         stack: "prod",
-        alter: (p) =>
-            setProp(
-                pick(p, T.listener, (r) => r.inputs.protocol === "HTTP"),
-                "defaultActions.0.type",
-                "forward",
-            ),
+        alter: (p) => {
+            const https = pick(p, T.listener, (r) => r.inputs.protocol === "HTTPS");
+            const http = JSON.parse(JSON.stringify(https)) as PlannedResource;
+            http.name = `${https.name}-plain`;
+            http.urn = `${https.urn}-plain`;
+            p.resources.push(http);
+            setProp(http, "protocol", "HTTP");
+            setProp(http, "port", 80);
+            setProp(http, "sslPolicy", undefined);
+            setProp(http, "certificateArn", undefined);
+            setProp(http, "defaultActions", [
+                { type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/x/1" },
+            ]);
+        },
         says: /redirect to HTTPS/,
     },
     {
@@ -443,15 +481,22 @@ export const CASES: readonly Case[] = [
         policy: "aws-s3-bucket-encrypted-cmk",
         change: "the ALB log bucket switches to SSE-KMS (log delivery would fail)",
         stack: "prod",
-        alter: (p) => setProp(pick(p, T.sse), "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm", "aws:kms"),
+        alter: (p) => setProp(pick(p, T.sse, named("alb-logs")), "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm", "aws:kms"),
         says: /AES256/,
+    },
+    {
+        policy: "aws-s3-bucket-encrypted-cmk",
+        change: "the server-access-log bucket switches to SSE-KMS (S3 log delivery would fail)",
+        stack: "dr",
+        alter: (p) => setProp(pick(p, T.sse, named("s3-logs")), "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm", "aws:kms"),
+        says: /server access logs and must declare SSE-S3/,
     },
     {
         policy: "aws-s3-bucket-encrypted-cmk",
         change: "the standby's waiting log bucket no longer grants ELB log delivery",
         stack: "dr",
         overrides: ["strategy=backup-restore"],
-        alter: (p) => setProp(pick(p, "aws:s3/bucketPolicy:BucketPolicy"), "policy", JSON.stringify({ Version: "2012-10-17", Statement: [] })),
+        alter: (p) => setProp(pick(p, T.bucketPolicy, named("alb-logs")), "policy", JSON.stringify({ Version: "2012-10-17", Statement: [] })),
         says: /customer-managed KMS key/,
     },
     {
@@ -504,11 +549,18 @@ export const CASES: readonly Case[] = [
         says: /at most 60 s; it has 300 s/,
     },
     {
-        policy: "dr-failure-detection-within-rto",
-        change: "the health check waits for 10 failures",
+        policy: "dr-routing-records-have-health-checks",
+        change: "the CLOUDWATCH_METRIC check counts missing alarm data as healthy",
         stack: "prod",
-        alter: (p) => setProp(pick(p, T.check), "failureThreshold", 10),
-        says: /100 s; it must be at most 90 s/,
+        alter: (p) => setProp(pick(p, T.check), "insufficientDataHealthStatus", "Healthy"),
+        says: /insufficientDataHealthStatus "Unhealthy"/,
+    },
+    {
+        policy: "dr-failure-detection-within-rto",
+        change: "the alarm the health check follows waits for 10 evaluation periods",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.alarm, named("targets-alarm")), "evaluationPeriods", 10),
+        says: /60 s x 10 = 600 s; it must be at most 180 s/,
     },
     // dr
     {
@@ -671,7 +723,279 @@ export const CASES: readonly Case[] = [
         policy: "dr-resources-in-stack-region",
         change: "the Route 53 alarm watches another namespace (no exemption)",
         stack: "dr",
-        alter: (p) => setProp(pick(p, T.alarm), "namespace", "AWS/EC2"),
+        alter: (p) => setProp(pick(p, T.alarm, named("health-alarm")), "namespace", "AWS/EC2"),
         says: /in us-east-1/,
+    },
+    // edge
+    {
+        policy: "aws-cloudfront-viewer-tls",
+        change: "the distribution accepts the TLSv1.2_2019 security policy",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.cdn), "viewerCertificate.minimumProtocolVersion", "TLSv1.2_2019"),
+        says: /TLSv1\.2_2021 or newer .*got "TLSv1\.2_2019"/,
+    },
+    {
+        policy: "aws-cloudfront-viewer-tls",
+        change: "the distribution falls back to the default *.cloudfront.net certificate",
+        stack: "prod",
+        alter: (p) => {
+            const cdn = pick(p, T.cdn);
+            setProp(cdn, "viewerCertificate.acmCertificateArn", undefined);
+            setProp(cdn, "viewerCertificate.cloudfrontDefaultCertificate", true);
+        },
+        says: /default CloudFront certificate/,
+    },
+    {
+        policy: "aws-cloudfront-https-only",
+        change: "the /assets/* behaviour allows plain HTTP",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.cdn), "orderedCacheBehaviors.0.viewerProtocolPolicy", "allow-all"),
+        says: /the \/assets\/\* cache behaviour must take viewers over HTTPS/,
+    },
+    {
+        policy: "aws-cloudfront-https-only",
+        change: "the app origin also allows TLSv1",
+        stack: "prod",
+        alter: (p) => {
+            const cdn = pick(p, T.cdn);
+            setProp(cdn, `origins.${originIndex(cdn, "app")}.customOriginConfig.originSslProtocols`, ["TLSv1", "TLSv1.2"]);
+        },
+        says: /Origin "app" must allow TLSv1\.2 only/,
+    },
+    {
+        policy: "aws-cloudfront-https-only",
+        change: "the app origin matches the viewer's protocol",
+        stack: "prod",
+        alter: (p) => {
+            const cdn = pick(p, T.cdn);
+            setProp(cdn, `origins.${originIndex(cdn, "app")}.customOriginConfig.originProtocolPolicy`, "match-viewer");
+        },
+        says: /HTTPS only \(originProtocolPolicy https-only\)/,
+    },
+    {
+        policy: "aws-cloudfront-logging-enabled",
+        change: "the delivery source is for another log type",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.logSource), "logType", "CONNECTION_LOGS"),
+        says: /not of logType ACCESS_LOGS/,
+    },
+    {
+        policy: "aws-cloudfront-logging-enabled",
+        change: "no log delivery uses the distribution's source",
+        stack: "prod",
+        alter: (p) => remove(p, T.logDelivery),
+        says: /no log delivery uses it/,
+    },
+    {
+        policy: "aws-cloudfront-waf-attached",
+        change: "the web ACL is scoped REGIONAL",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.waf), "scope", "REGIONAL"),
+        says: /scope REGIONAL/,
+    },
+    {
+        policy: "aws-cloudfront-waf-attached",
+        change: "the distribution has no web ACL",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.cdn), "webAclId", undefined),
+        says: /webAclId is unset/,
+    },
+    {
+        policy: "aws-cloudfront-s3-origins-use-oac",
+        change: "an asset origin uses a legacy origin access identity instead of OAC",
+        stack: "prod",
+        alter: (p) => {
+            const cdn = pick(p, T.cdn);
+            const i = originIndex(cdn, "assets-us-west-2");
+            setProp(cdn, `origins.${i}.originAccessControlId`, undefined);
+            setProp(cdn, `origins.${i}.s3OriginConfig`, { originAccessIdentity: "origin-access-identity/cloudfront/E2QWRUHEXAMPLE" });
+        },
+        says: /"assets-us-west-2" must use Origin Access Control/,
+    },
+    {
+        policy: "aws-waf-managed-rules-and-rate-limit",
+        change: "the SQL injection rule group is dropped",
+        stack: "prod",
+        alter: (p) => {
+            const waf = pick(p, T.waf);
+            const rules = waf.inputs.rules as Array<{ name: string }>;
+            setProp(
+                waf,
+                "rules",
+                rules.filter((r) => r.name !== "AWSManagedRulesSQLiRuleSet"),
+            );
+        },
+        says: /AWSManagedRulesSQLiRuleSet/,
+    },
+    {
+        policy: "aws-waf-managed-rules-and-rate-limit",
+        change: "the rate-based rule is dropped",
+        stack: "prod",
+        alter: (p) => {
+            const waf = pick(p, T.waf);
+            const rules = waf.inputs.rules as Array<{ statement: Record<string, unknown> }>;
+            setProp(
+                waf,
+                "rules",
+                rules.filter((r) => r.statement.rateBasedStatement === undefined),
+            );
+        },
+        says: /rate-based rule/,
+    },
+    {
+        policy: "aws-waf-logging-encrypted",
+        change: "the WAF log group loses its key",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.logGroup, named("edge-waf-logs")), "kmsKeyId", undefined),
+        says: /customer-managed KMS key/,
+    },
+    {
+        policy: "aws-waf-logging-encrypted",
+        change: "the WAF log group is renamed without the aws-waf-logs- prefix",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.logGroup, named("edge-waf-logs")), "name", "securecart-edge-waf"),
+        says: /must be named aws-waf-logs-\*/,
+    },
+    {
+        policy: "aws-waf-logging-encrypted",
+        change: "the web ACL's logging configuration is gone",
+        stack: "prod",
+        alter: (p) => remove(p, T.wafLogging),
+        says: /no WebAclLoggingConfiguration names it/,
+    },
+    {
+        policy: "aws-s3-asset-buckets-cloudfront-only",
+        change: "the standby's asset bucket stops blocking public policies",
+        stack: "dr",
+        alter: (p) => setProp(pick(p, T.pab, named("assets")), "blockPublicPolicy", false),
+        says: /must set blockPublicPolicy to true/,
+    },
+    {
+        policy: "aws-s3-asset-buckets-cloudfront-only",
+        change: "the home asset bucket's policy lets everyone read",
+        stack: "prod",
+        alter: (p) =>
+            editStatements(pick(p, T.bucketPolicy, named("assets")), (sts) =>
+                sts.map((st) => (st.Sid === "CloudFrontOacRead" ? { ...st, Principal: "*", Condition: undefined } : st)),
+            ),
+        says: /allows everyone/,
+    },
+    {
+        policy: "aws-s3-asset-buckets-cloudfront-only",
+        change: "the standby's asset bucket lets CloudFront read without AWS:SourceArn (any distribution)",
+        stack: "dr",
+        alter: (p) =>
+            editStatements(pick(p, T.bucketPolicy, named("assets")), (sts) =>
+                sts.map((st) => (st.Sid === "CloudFrontOacRead" ? { ...st, Condition: undefined } : st)),
+            ),
+        says: /without an AWS:SourceArn condition/,
+    },
+    {
+        policy: "aws-s3-asset-buckets-versioned-encrypted-logged",
+        change: "the home asset bucket's versioning is suspended",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.versioning, named("assets")), "versioningConfiguration.status", "Suspended"),
+        says: /must be versioned .*found Suspended/,
+    },
+    {
+        policy: "aws-s3-asset-buckets-versioned-encrypted-logged",
+        change: "the standby's asset bucket falls back to SSE-S3",
+        stack: "dr",
+        alter: (p) => {
+            const sse = pick(p, T.sse, named("assets"));
+            setProp(sse, "rules", [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+        },
+        says: /customer-managed KMS key/,
+    },
+    {
+        policy: "aws-s3-asset-buckets-versioned-encrypted-logged",
+        change: "the standby's asset bucket stops logging its requests",
+        stack: "dr",
+        alter: (p) => remove(p, T.bucketLogging, named("assets")),
+        says: /must write server access logs/,
+    },
+    {
+        policy: "dr-asset-buckets-replicated",
+        change: "the standby's rule into the home bucket drops Replication Time Control",
+        stack: "dr",
+        alter: (p) => setProp(pick(p, T.replication), "rules.0.destination.replicationTime.status", "Disabled"),
+        says: /rule to-us-east-1 must enable Replication Time Control/,
+    },
+    {
+        policy: "dr-asset-buckets-replicated",
+        change: "the standby's rule stops replicating delete markers and replica changes",
+        stack: "dr",
+        alter: (p) => {
+            const r = pick(p, T.replication);
+            setProp(r, "rules.0.deleteMarkerReplication.status", "Disabled");
+            setProp(r, "rules.0.sourceSelectionCriteria.replicaModifications.status", "Disabled");
+        },
+        says: /delete-marker replication, replica modification sync/,
+    },
+    {
+        policy: "dr-asset-buckets-replicated",
+        change: "the standby no longer replicates into the deployed home bucket",
+        stack: "dr",
+        alter: (p) => remove(p, T.replication),
+        says: /must replicate into us-east-1's asset bucket securecart-assets-123456789012-us-east-1/,
+    },
+    {
+        policy: "dr-asset-buckets-replicated",
+        change: "the home stack's replication into the standby's deployed bucket is gone",
+        stack: "prod",
+        alter: (p) => remove(p, T.replication),
+        says: /must replicate into us-west-2's asset bucket/,
+    },
+    {
+        policy: "aws-s3-server-access-logging",
+        change: "the ALB log bucket stops writing server access logs",
+        stack: "prod",
+        alter: (p) => remove(p, T.bucketLogging, named("alb-logs")),
+        says: /Bucket "securecart-alb-logs" must write server access logs/,
+    },
+    {
+        policy: "aws-s3-server-access-logging",
+        change: "nothing logs into the standby's log bucket any more, and its policy no longer admits S3 log delivery",
+        stack: "dr",
+        overrides: ["strategy=backup-restore"],
+        alter: (p) => {
+            remove(p, T.bucketLogging);
+            setProp(pick(p, T.bucketPolicy, named("s3-logs")), "policy", JSON.stringify({ Version: "2012-10-17", Statement: [] }));
+        },
+        says: /Bucket "securecart-s3-logs" must write server access logs/,
+    },
+    {
+        policy: "aws-alb-only-from-cloudfront",
+        change: "the ALB also admits an office CIDR",
+        stack: "prod",
+        alter: (p) => albIngressFrom(p, "203.0.113.0/24"),
+        says: /admits 203\.0\.113\.0\/24/,
+    },
+    {
+        policy: "aws-alb-only-from-cloudfront",
+        change: "the HTTPS listener forwards by default",
+        stack: "dr",
+        alter: (p) =>
+            setProp(
+                pick(p, T.listener, (r) => r.inputs.protocol === "HTTPS"),
+                "defaultActions",
+                [{ type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/x/1" }],
+            ),
+        says: /fixed 403/,
+    },
+    {
+        policy: "aws-alb-only-from-cloudfront",
+        change: "a service's rule no longer checks the origin header",
+        stack: "prod",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => {
+            const r = pick(p, T.listenerRule, named("svc-cart"));
+            setProp(
+                r,
+                "conditions",
+                (r.inputs.conditions as Array<Record<string, unknown>>).filter((c) => c.httpHeader === undefined),
+            );
+        },
+        says: /ListenerRule "securecart-svc-cart-rule" forwards without checking the origin header/,
     },
 ];

@@ -1,17 +1,110 @@
 /**
- * The topology of a stack pair as a Mermaid flowchart (renders on GitHub): one subgraph per region with
- * its web, application and data tiers, the DNS record with each region's routing policy, and the
- * replication arrows between regions with their mode. Built from the planned resources' facts, so it shows
- * what the plan creates, not what the strategy name suggests.
+ * The topology of a stack pair as a Mermaid flowchart (renders on GitHub): the edge (CloudFront with its web
+ * ACL, the dynamic behaviour on the origin hostname, the static behaviour on an origin group of asset buckets),
+ * one subgraph per region with its web, application and data tiers and its asset bucket, the origin hostname's
+ * Route 53 records with each region's routing policy, and the replication arrows between regions with their
+ * mode. Built from the planned resources and their facts, so it shows what the plan creates, not what the
+ * strategy name suggests.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { formatDuration } from "../src/duration";
-import { type StackFacts, replicaOf } from "../src/plan";
+import { type PlanResource, type StackFacts, T, arr, get, num, obj, ofType, refersTo, replicaOf, str, text } from "../src/plan";
 
 export interface DiagramStack {
     readonly facts: StackFacts;
     readonly role: "primary" | "standby";
+    /** The stack's planned resources, for the edge and the asset buckets. Default none (no edge is drawn). */
+    readonly resources?: readonly PlanResource[];
+}
+
+/** One S3 origin of the distribution: the bucket and its region, read from the origin's regional domain. */
+interface BucketOrigin {
+    readonly originId: string;
+    readonly bucket: string;
+    readonly region?: string;
+}
+
+/** The edge as the owning stack plans it. */
+interface EdgeView {
+    readonly stack: string;
+    readonly aliases: readonly string[];
+    readonly webAcl?: { readonly name: string; readonly managedGroups: number; readonly rateRules: number };
+    /** The dynamic (default) behaviour's origin domain: the origin hostname. */
+    readonly dynamicOrigin: string;
+    readonly staticBehaviors: readonly {
+        readonly pathPattern: string;
+        /** The group's failover codes; undefined when the behaviour targets a single origin. */
+        readonly failoverCodes?: readonly number[];
+        /** In failover order: the first is the primary. */
+        readonly members: readonly BucketOrigin[];
+    }[];
+}
+
+/** `<bucket>.s3.<region>.amazonaws.com` (or the global `<bucket>.s3.amazonaws.com`). */
+function bucketOrigin(originId: string, domain: string): BucketOrigin | undefined {
+    const m = /^(.+)\.s3(?:\.([a-z0-9-]+))?\.amazonaws\.com$/.exec(domain);
+    return m ? { originId, bucket: m[1], region: m[2] } : undefined;
+}
+
+function edgeOf(stack: string, rs: readonly PlanResource[]): EdgeView | undefined {
+    const d = ofType(rs, T.cloudfrontDistribution)[0];
+    if (!d) return undefined;
+    const origins = arr<Record<string, unknown>>(get(d, "origins"));
+    const domainOf = (id: string) => text(origins.find((o) => o.originId === id)?.domainName, "?");
+    const groups = arr<Record<string, unknown>>(get(d, "originGroups"));
+    const aclArn = get(d, "webAclId");
+    const acl = ofType(rs, T.webAcl).find((a) => get(a, "arn") === aclArn) ?? (aclArn !== undefined ? ofType(rs, T.webAcl)[0] : undefined);
+    const rules = acl ? arr<Record<string, unknown>>(get(acl, "rules")) : [];
+    const statement = (r: Record<string, unknown>) => obj(r.statement);
+    return {
+        stack,
+        aliases: arr(get(d, "aliases")).map((a) => text(a)),
+        webAcl: acl
+            ? {
+                  name: text(get(acl, "name"), acl.name),
+                  managedGroups: rules.filter((r) => statement(r).managedRuleGroupStatement !== undefined).length,
+                  rateRules: rules.filter((r) => statement(r).rateBasedStatement !== undefined).length,
+              }
+            : undefined,
+        dynamicOrigin: domainOf(text(obj(get(d, "defaultCacheBehavior")).targetOriginId)),
+        staticBehaviors: arr<Record<string, unknown>>(get(d, "orderedCacheBehaviors")).flatMap((b) => {
+            const target = text(b.targetOriginId);
+            const group = groups.find((g) => g.originId === target);
+            const ids = group ? arr<Record<string, unknown>>(group.members).map((m) => text(m.originId)) : [target];
+            const members = ids.flatMap((id) => bucketOrigin(id, domainOf(id)) ?? []);
+            if (!members.length) return [];
+            return [
+                {
+                    pathPattern: text(b.pathPattern),
+                    failoverCodes: group ? arr(obj(group.failoverCriteria).statusCodes).flatMap((c) => num(c) ?? []) : undefined,
+                    members,
+                },
+            ];
+        }),
+    };
+}
+
+/** A stack's asset-bucket replication: each rule's destination bucket and its Replication Time Control. */
+function replicationOf(rs: readonly PlanResource[]): { readonly source: string; readonly to: string; readonly rtcMinutes?: number }[] {
+    return ofType(rs, T.bucketReplication).flatMap((c) => {
+        const source = str(get(c, "bucket")) ?? bucketNameOf(rs, c);
+        if (!source) return [];
+        return arr<Record<string, unknown>>(get(c, "rules")).flatMap((r) => {
+            if (r.status !== "Enabled") return [];
+            const dest = obj(r.destination);
+            const to = /^arn:aws:s3:::(.+)$/.exec(text(dest.bucket))?.[1];
+            const rtc = obj(dest.replicationTime);
+            return to ? [{ source, to, rtcMinutes: rtc.status === "Enabled" ? num(obj(rtc.time).minutes) : undefined }] : [];
+        });
+    });
+}
+
+/** The name of the bucket a bucket-level resource configures, through the bucket it depends on (its `bucket` is the bucket's id). */
+function bucketNameOf(rs: readonly PlanResource[], r: PlanResource): string | undefined {
+    // By property dependency first: in a preview the bucket's id (what `bucket` holds) is unknown.
+    const b = ofType(rs, T.bucket, T.bucketV2).find((x) => refersTo(r, "bucket", x));
+    return b ? str(get(b, "bucket")) : undefined;
 }
 
 /** Mermaid-safe label text: quotes become an entity, angle brackets and pipes are dropped. */
@@ -33,10 +126,39 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
     L.push("flowchart LR");
     L.push(`    %% ${title.replace(/\n/g, " ")}`);
     const recordName = ordered.flatMap((s) => s.facts.records).map((r) => r.name)[0];
+    const edge = ordered.map((s) => edgeOf(s.facts.stack, s.resources ?? [])).find((e) => e !== undefined);
+    // Asset buckets by name: the buckets the edge reads and the buckets replication reads or writes.
+    const assetBuckets = new Map<string, string>(); // bucket name → stack
+    const replication = ordered.flatMap((s) => replicationOf(s.resources ?? []).map((r) => ({ ...r, stack: s.facts.stack })));
+    for (const s of ordered) {
+        for (const b of ofType(s.resources ?? [], T.bucket, T.bucketV2)) {
+            const name = str(get(b, "bucket"));
+            const read = edge?.staticBehaviors.some((x) => x.members.some((m) => m.bucket === name));
+            if (name && (read || replication.some((r) => r.source === name || r.to === name))) assetBuckets.set(name, s.facts.stack);
+        }
+    }
     L.push(`    users(["Users"])`);
     L.push(`    dns{{${mermaidLabel(`Route 53 ${recordName ?? "(no record planned)"}`)}}}`);
-    L.push("    users --> dns");
     const edges: string[] = [];
+    if (edge) {
+        // Global: owned by one stack, managed through us-east-1; a failover changes nothing here.
+        L.push(`    subgraph edge[${mermaidLabel(`global edge · owned by stack ${edge.stack} · managed in us-east-1, untouched by failover`)}]`);
+        const waf = edge.webAcl
+            ? ` + AWS WAF ${edge.webAcl.name}: ${edge.webAcl.managedGroups} managed rule group(s), ${edge.webAcl.rateRules} rate rule(s)`
+            : " (no web ACL)";
+        L.push(`        cdn{{${mermaidLabel(`CloudFront ${edge.aliases.join(", ") || "(no alias)"}${waf}`)}}}`);
+        edge.staticBehaviors.forEach((b, i) => {
+            if (b.failoverCodes)
+                L.push(
+                    `        ${id("origin_group", String(i))}{{${mermaidLabel(`origin group: fails over per request on ${b.failoverCodes.join(", ")}`)}}}`,
+                );
+        });
+        L.push("    end");
+        L.push('    users -->|"HTTPS"| cdn');
+        edges.push(`    cdn -->|${mermaidLabel(`default behaviour: all methods, not cached → ${edge.dynamicOrigin}`)}| dns`);
+    } else {
+        L.push("    users --> dns");
+    }
 
     for (const { facts: f, role } of ordered) {
         const s = f.stack;
@@ -86,6 +208,12 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
             );
         if (f.vaults > 0) L.push(`            ${id(s, "vault")}[(${mermaidLabel(`AWS Backup vault${f.vaults > 1 ? ` × ${f.vaults}` : ""}`)})]`);
         L.push("        end");
+        const buckets = [...assetBuckets].filter(([, st]) => st === s).map(([b]) => b);
+        if (buckets.length) {
+            L.push(`        subgraph ${id(s, "static")}[${mermaidLabel("static assets")}]`);
+            for (const b of buckets) L.push(`            ${id(s, "assets", b)}[(${mermaidLabel(`S3 ${b}`)})]`);
+            L.push("        end");
+        }
         L.push("    end");
 
         // DNS → region.
@@ -105,6 +233,37 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
         } else {
             edges.push(`    dns -.->|${mermaidLabel("no record in this region (created at recovery)")}| ${target}`);
         }
+    }
+
+    // The static behaviour: the origin group's members in failover order, each the bucket of a region.
+    if (edge) {
+        edge.staticBehaviors.forEach((b, i) => {
+            const group = id("origin_group", String(i));
+            const via = b.failoverCodes ? group : "cdn";
+            if (b.failoverCodes) edges.push(`    cdn -->|${mermaidLabel(`${b.pathPattern} · cached`)}| ${group}`);
+            b.members.forEach((m, j) => {
+                const st = assetBuckets.get(m.bucket);
+                const target = st ? id(st, "assets", m.bucket) : id("bucket", m.bucket);
+                if (!st) L.push(`    ${target}[(${mermaidLabel(`S3 ${m.bucket}${m.region ? ` (${m.region})` : ""}`)})]`);
+                const label = b.failoverCodes ? (j === 0 ? "primary origin (OAC)" : "failover origin (OAC)") : `${b.pathPattern} · cached (OAC)`;
+                edges.push(`    ${via} ${j === 0 ? "-->" : "-.->"}|${mermaidLabel(label)}| ${target}`);
+            });
+        });
+    }
+    // Asset replication: one arrow per pair of buckets, both ways when each replicates into the other.
+    const drawn = new Set<string>();
+    for (const r of replication) {
+        const key = [r.source, r.to].sort().join(" ");
+        if (drawn.has(key)) continue;
+        drawn.add(key);
+        const back = replication.find((x) => x.source === r.to && x.to === r.source);
+        const from = assetBuckets.get(r.source);
+        const to = assetBuckets.get(r.to);
+        if (!from || !to) continue;
+        const rtc = [r.rtcMinutes, back?.rtcMinutes].every((m) => m !== undefined) ? ` · RTC ${r.rtcMinutes} min` : "";
+        edges.push(
+            `    ${id(from, "assets", r.source)} ${back ? "<-->" : "-->"}|${mermaidLabel(`S3 replication ${back ? "both ways" : "one way"}${rtc}`)}| ${id(to, "assets", r.to)}`,
+        );
     }
 
     // Replication between the primary and each standby.
@@ -143,7 +302,7 @@ export function diagramMarkdown(stack: string, stacks: readonly DiagramStack[], 
     return [
         `# ${title}`,
         "",
-        `Generated by \`npm run plan\` from the planned resources of ${stacks.map((s) => `\`${s.facts.stack}\``).join(" and ")}: regions, tiers, replication arrows with their mode, and the DNS record with each region's routing policy. Solid arrows carry traffic or replicate now; dotted arrows are standby paths.`,
+        `Generated by \`npm run plan\` from the planned resources of ${stacks.map((s) => `\`${s.facts.stack}\``).join(" and ")}: the edge (CloudFront and its web ACL, with the dynamic and static behaviours), regions, tiers, replication arrows with their mode, and the origin hostname's DNS records with each region's routing policy. Solid arrows carry traffic or replicate now; dotted arrows are standby or failover paths.`,
         "",
         "```mermaid",
         mermaidFor(stacks, title).trimEnd(),

@@ -353,6 +353,22 @@ export function splitStackScoped(
     return { rest, base, changes };
 }
 
+/** `npm run drill -- --help`. */
+export const DRILL_USAGE = [
+    "npm run drill -- (--stack NAME | --all-stacks) [-c key=value]... [-c STACK/key=value]... [--base key=value]... [--json]",
+    "",
+    "Plans the stacks as configured (plus --base) and with the drill's changes (-c), offline, and prints what `pulumi up`",
+    "would create, update, replace and delete, stack by stack in runbook order. Any replacement or deletion of a stateful",
+    "resource (data, keys, logs, asset buckets and their replication, the distribution, the web ACL) fails the verdict.",
+    "",
+    "  planned switchover      npm run drill -- --all-stacks -c primaryRegion=us-west-2",
+    "  failback                npm run drill -- --all-stacks --base primaryRegion=us-west-2 -c primaryRegion=us-east-1",
+    "  unplanned failover      npm run drill -- --all-stacks -c primaryRegion=us-west-2 -c failoverMode=unplanned",
+    "  outage drill (one stack) npm run drill -- --all-stacks -c prod/drill=outage",
+    "",
+    "Exit codes: 0 pass, 1 verdict failed, 2 bad arguments or configuration.",
+].join("\n");
+
 /** What `npm run drill` accepts. */
 export const DRILL_ARGS: CliSpec = { flags: ["--json", "--all-stacks"], base: true };
 
@@ -366,6 +382,10 @@ export async function runDrill(
         process.stdout.write(t);
     },
 ): Promise<number> {
+    if (argv.includes("--help") || argv.includes("-h")) {
+        write(`${DRILL_USAGE}\n`);
+        return 0;
+    }
     const args = parseArgs(argv, DRILL_ARGS);
     const files = loadProjectFiles(PROJECT_DIR);
     const stackNames = Object.keys(files.stacks);

@@ -43,6 +43,8 @@ export function estimatesJson(e: StackEstimate, project: ProjectEstimate): Recor
         pair: e.pair ? { primary: e.pair.primary, standby: e.pair.standby } : null,
         timeline: e.pair ? { planned: e.pair.rto.planned, unplanned: e.pair.rto.unplanned } : null,
         rpoByStore: e.pair?.rpo.stores ?? [],
+        // Apart from rtoSeconds and rpoSeconds: the static behaviour's origin failover and the asset RPO.
+        edge: e.pair?.edge ?? null,
         targets: e.targets,
         unpriced: e.cost.unpriced,
         priceSheet: project.priceSheet,
@@ -88,6 +90,17 @@ export function renderEstimates(e: StackEstimate, project: ProjectEstimate): str
             for (const r of s.restsOn) out.push(`${" ".repeat(44)}· ${r}`);
         }
         if (pair.rpo.stores.length === 0) out.push(`    ${pair.rpo.restsOn.join("; ")}`);
+        if (pair.edge) {
+            const { originFailover: fo, assetRpo: a } = pair.edge;
+            out.push("  Static assets (the edge; not in the RTO and RPO above: dynamic requests fail over by DNS):");
+            out.push(`    ${"origin failover".padEnd(28)} ${secs(fo.seconds).padStart(8)}  per request, while the primary's bucket does not answer`);
+            for (const r of fo.restsOn) out.push(`${" ".repeat(44)}· ${r}`);
+            const pct = a.percentOfObjects !== undefined && a.unplannedSeconds !== null ? ` for ${a.percentOfObjects} % of objects` : "";
+            out.push(
+                `    ${"asset RPO".padEnd(28)} ${secs(a.unplannedSeconds).padStart(8)}  ${a.mode}${pct}; planned ${secs(a.plannedSeconds)}${a.mode === "none" ? " (not covered)" : ""}`,
+            );
+            for (const r of a.restsOn) out.push(`${" ".repeat(44)}· ${r}`);
+        }
     }
     for (const t of e.targets) out.push(`  ${t.ok ? "OK  " : "FAIL"} ${t.target}: ${t.message}`);
     // The total sums priced lines only: say so when something is left out (e.g. a size not visible), so the
@@ -120,6 +133,11 @@ export function renderBasis(project: ProjectEstimate, overrides: Readonly<Record
     out.push("");
     out.push(`Price sheet (src/prices/prices.json), dated ${project.priceSheet.date}: ${project.priceSheet.label}`);
     out.push(`  source: ${project.priceSheet.source}`);
+    const notes = Object.entries(PRICES.notes ?? {});
+    if (notes.length) {
+        out.push("  notes (page and date of each figure the source does not cover; NOT CONFIRMED = not from AWS's own page):");
+        for (const [k, n] of notes) out.push(`    ${k}: ${n}`);
+    }
     const regions = Object.keys(PRICES.regions);
     const rows: string[][] = [];
     const first = PRICES.regions[regions[0]];

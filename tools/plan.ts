@@ -120,7 +120,7 @@ async function planAndCheck(
     const estimateOf = (stack: string) => estimates.stacks.find((e) => e.stack === stack)!;
     const diagrams = writeDiagrams(
         path.join(PROJECT_DIR, "plan-out"),
-        estimates.stacks.map((e) => ({ facts: e.facts, role: e.role })),
+        estimates.stacks.map((e) => ({ facts: e.facts, role: e.role, resources: all.find((p) => p.stack === e.stack)?.resources })),
         all[0]?.strategy ?? "",
         plans.map((p) => p.stack),
     );

@@ -403,6 +403,21 @@ async function planStacksNow(opts: PlanOptions, only?: readonly string[]): Promi
             }
             continue;
         }
+        if (preview && cfg.isHome && !opts.deployed && configs.length > 1) {
+            // The home stack's preview reads the other stacks as deployed (their normal plans, made after the home
+            // stack's): the preview of its steady-state `pulumi up`, not of the first pass of a first deployment,
+            // whose StackReferences find nothing yet. It then shows what the normal plan shows.
+            if (!plannedRefs.has(ref)) {
+                outputsByRef[ref] = (await planOne(opts, cfg, outputsByRef, false, plannedRefs)).stackOutputs;
+                plannedRefs.add(ref);
+            }
+            for (const other of ordered.filter((c) => !c.isHome)) {
+                const otherRef = `${other.stackOrg}/${other.project}/${other.stack}`;
+                if (plannedRefs.has(otherRef)) continue;
+                outputsByRef[otherRef] = (await planOne(opts, other, outputsByRef, false, plannedRefs)).stackOutputs;
+                plannedRefs.add(otherRef);
+            }
+        }
         const plan = await planOne(opts, cfg, outputsByRef, preview, plannedRefs);
         if (!preview) {
             outputsByRef[ref] = plan.stackOutputs;

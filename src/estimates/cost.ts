@@ -8,7 +8,22 @@
  */
 import { PriceSheet, RegionPrices } from "../prices";
 import { Constants, cite } from "./constants";
-import { DYNAMIC, StackFacts, StackView, T, arr, get, isCloudResource, ofType, replicates, tableOf } from "../plan";
+import {
+    DYNAMIC,
+    EdgeFacts,
+    StackFacts,
+    StackView,
+    T,
+    arr,
+    edgeFacts,
+    edgeLogGroupsOf,
+    get,
+    isCloudResource,
+    ofType,
+    refersTo,
+    replicates,
+    tableOf,
+} from "../plan";
 
 export interface CostLine {
     /** What is billed, e.g. "NAT gateway hours". */
@@ -76,8 +91,11 @@ export const BILLABLE_TYPES: Readonly<Record<string, readonly PriceKey[]>> = {
     [T.logGroup]: ["logsIngestGb"],
     [T.secret]: ["secretMonth"],
     [T.ecrRepository]: ["ecrStorageGbMonth"],
-    [T.bucket]: ["s3StandardGbMonth"],
-    [T.bucketV2]: ["s3StandardGbMonth"],
+    [T.bucket]: ["s3StandardGbMonth", "s3StandardIaGbMonth"],
+    [T.bucketV2]: ["s3StandardGbMonth", "s3StandardIaGbMonth"],
+    [T.bucketReplication]: ["s3RtcGb", "interRegionTransferGb"],
+    [T.cloudfrontDistribution]: ["cloudfrontDataTransferOutGb", "cloudfrontHttpsRequest10k"],
+    [T.webAcl]: ["wafWebAclMonth", "wafRuleMonth", "wafRequestMillion"],
 };
 
 /** Types the program creates that AWS does not bill by themselves, with the reason. */
@@ -140,11 +158,22 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     [T.bucketOwnershipControls]: "no charge",
     [T.bucketLifecycleV2]: "no charge",
     [T.bucketLifecycle]: "no charge",
+    [T.bucketLogging]:
+        'no charge for enabling server access logging; the log objects are billed as storage in the target bucket (Amazon S3 user guide, "Logging requests with server access logging")',
+    [T.originAccessControl]: "no charge of its own: a signing setting of the distribution; S3 bills the requests it signs",
+    [T.webAclLogging]: "no charge of its own: the logs are billed as ingestion at the log group it names",
+    [T.logDeliverySource]: "no charge of its own: the delivered logs are billed as vended-log ingestion at the destination log group",
+    [T.logDeliveryDestination]: "no charge of its own: the delivered logs are billed as vended-log ingestion at the destination log group",
+    [T.logDelivery]: "no charge of its own: the delivered logs are billed as vended-log ingestion at the destination log group",
 };
 
 export interface CostContext {
     /** The other stacks of the project (for what they hold of this stack's data, and inter-region traffic). */
     readonly peers: readonly StackFacts[];
+    /** This stack's edge facts (distribution, web ACL, asset buckets, edge logs); read from the view when absent. */
+    readonly edge?: EdgeFacts;
+    /** The other stacks' edge facts (whose replication rules write into this stack's asset bucket). */
+    readonly peerEdges?: readonly EdgeFacts[];
 }
 
 /** Whether a stack takes user traffic: its record is a failover PRIMARY, or latency/weighted/simple. */
@@ -175,6 +204,7 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
             basis,
         });
     };
+    const edge = ctx.edge ?? edgeFacts(view);
     const unknownTypes = [...new Set(view.resources.map((r) => r.type))]
         .filter((t) => isCloudResource(t) && !(t in BILLABLE_TYPES) && !(t in FREE_TYPES))
         .sort();
@@ -436,7 +466,9 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
             1,
             "check-months",
             prices.route53HealthCheckMonth,
-            `${type || "endpoint"} health check on an AWS endpoint${type === "RECOVERY_CONTROL" ? " (assumed priced as a basic check)" : ""}`,
+            type === "CLOUDWATCH_METRIC"
+                ? `health check on CloudWatch alarm ${h.alarmName ?? "(unset)"}: assumed priced as a basic check of an AWS endpoint (not confirmed on the pricing page; see the price sheet's notes)`
+                : `${type || "endpoint"} health check on an AWS endpoint${type === "RECOVERY_CONTROL" ? " (assumed priced as a basic check)" : ""}`,
         );
         if (h.features.length)
             add(
@@ -471,17 +503,19 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
 
     // --- keys, logs, alarms, secrets, registries, buckets ----------------------------------------------
     const keys = of(T.kmsKey).length + of(T.kmsReplicaKey).length;
+    const edgeGroups = edgeLogGroupsOf(view.resources);
+    const edgeKeys = of(T.kmsKey).filter((k) => edgeGroups.some((g) => refersTo(g, "kmsKeyId", k))).length;
     add(
         "KMS customer managed keys",
         T.kmsKey,
         keys,
         "key-months",
         prices.kmsKeyMonth,
-        `${keys} key(s), multi-Region replicas included; requests left out`,
+        `${keys} key(s), multi-Region replicas included${edgeKeys ? `, ${edgeKeys} of them for the edge's logs` : ""}; requests left out`,
     );
     const alarms = of(T.metricAlarm).length;
     add("CloudWatch alarms", T.metricAlarm, alarms, "alarm-months", prices.cloudwatchAlarmMonth, `${alarms} standard-resolution alarm(s)`);
-    const logGroups = of(T.logGroup).length;
+    const logGroups = of(T.logGroup).length - edgeGroups.length;
     add(
         "CloudWatch Logs ingestion",
         T.logGroup,
@@ -501,15 +535,18 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
         prices.ecrStorageGbMonth,
         `${repos} repositor(ies) × ${cite(c, "ecrStorageGbPerRepository")}`,
     );
-    const buckets = of(T.bucket).length + of(T.bucketV2).length;
+    const buckets = of(T.bucket).length + of(T.bucketV2).length - edge.assetBuckets.length;
     add(
         "S3 storage",
         T.bucketV2,
         buckets * v.s3StorageGbPerBucket,
         "GB-months",
         prices.s3StandardGbMonth,
-        `${buckets} bucket(s) × ${cite(c, "s3StorageGbPerBucket")}`,
+        `${buckets} bucket(s) × ${cite(c, "s3StorageGbPerBucket")}${edge.assetBuckets.length ? "; the asset buckets are priced below" : ""}`,
     );
+
+    // --- edge: CloudFront, AWS WAF, edge logs, asset buckets and their replication -------------------------
+    edgeLines({ add, lines, f, edge, peerEdges: ctx.peerEdges ?? [], c, prices, share, shareText, edgeGroups: edge.edgeLogGroups });
 
     // --- inter-region transfer: from a region that holds data to each peer that receives a copy -----------
     const holdsData = f.aurora.some((a) => a.writer) || f.tables.length > 0 || f.backupRules.length > 0;
@@ -529,6 +566,159 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
 
     const monthly = round2(lines.reduce((a, l) => a + (l.monthlyUsd ?? 0), 0));
     return { region: view.region, monthlyUsd: monthly, lines, unpriced, unknownTypes, priceSheet: sheetInfo };
+}
+
+type Add = (item: string, type: string, quantity: number, unit: string, price: number | undefined, basis: string) => void;
+
+interface EdgeLineArgs {
+    readonly add: Add;
+    readonly lines: CostLine[];
+    readonly f: StackFacts;
+    readonly edge: EdgeFacts;
+    readonly peerEdges: readonly EdgeFacts[];
+    readonly c: Constants;
+    readonly prices: RegionPrices;
+    /** This region's share of the traffic (and, by assumption, of the assets published). */
+    readonly share: number;
+    readonly shareText: string;
+    /** Names of the log groups that receive the edge's logs. */
+    readonly edgeGroups: readonly string[];
+}
+
+/** Price key of an S3 storage class, where the sheet has one. */
+const STORAGE_CLASS_PRICE: Readonly<Record<string, PriceKey>> = { STANDARD: "s3StandardGbMonth", STANDARD_IA: "s3StandardIaGbMonth" };
+
+/**
+ * The edge's monthly lines. The distribution and the web ACL are global and owned by one stack, which pays for
+ * all of the application's requests whichever region serves them. Each asset bucket's storage is paid by its own
+ * stack, in the class its objects are in: the objects published there are Standard; a region that takes no
+ * traffic holds replicas, in the class the other stacks' replication rules write them in. Replication (RTC and
+ * the inter-region transfer) is paid by the source stack, for what is published there.
+ */
+function edgeLines(a: EdgeLineArgs): void {
+    const { add, lines, f, edge, peerEdges, c, prices, share, shareText } = a;
+    const v = c.values;
+    for (const d of edge.distributions) {
+        add(
+            `CloudFront data transfer out (${d.name})`,
+            T.cloudfrontDistribution,
+            v.edgeGbOutPerMonth,
+            "GB",
+            prices.cloudfrontDataTransferOutGb,
+            `${cite(c, "edgeGbOutPerMonth")}: all of the application's traffic passes this distribution whichever region serves, so ${f.stack}, which owns it, pays it all; first-10-TB rate, free tier not deducted; origin fetches from S3 and the ALB are free`,
+        );
+        add(
+            `CloudFront HTTPS requests (${d.name})`,
+            T.cloudfrontDistribution,
+            v.edgeRequestsMillionsPerMonth * 100,
+            "10k requests",
+            prices.cloudfrontHttpsRequest10k,
+            `${cite(c, "edgeRequestsMillionsPerMonth")}, all HTTPS; paid by ${f.stack}, which owns the distribution`,
+        );
+    }
+    for (const acl of edge.webAcls) {
+        add(`AWS WAF web ACL (${acl.name})`, T.webAcl, 1, "ACL-months", prices.wafWebAclMonth, `one web ACL, owned by ${f.stack}`);
+        const managed = acl.managedRuleGroups.length;
+        add(
+            `AWS WAF rules (${acl.name})`,
+            T.webAcl,
+            acl.rules,
+            "rule-months",
+            prices.wafRuleMonth,
+            `${acl.rules} rule(s) planned: ${managed} AWS managed rule group(s)${managed ? ` (${acl.managedRuleGroups.join(", ")}; each one rule, with no charge of its own)` : ""} and ${acl.rules - managed} other(s)`,
+        );
+        if (acl.attached || edge.distributions.some((d) => d.webAcl))
+            add(
+                `AWS WAF requests (${acl.name})`,
+                T.webAcl,
+                v.edgeRequestsMillionsPerMonth,
+                "million requests",
+                prices.wafRequestMillion,
+                `every request of the distribution it is attached to: ${cite(c, "edgeRequestsMillionsPerMonth")}`,
+            );
+    }
+    if (a.edgeGroups.length) {
+        const gbPerGroup = (v.edgeRequestsMillionsPerMonth * 1e6 * v.edgeLogBytesPerRequest) / 1e9;
+        add(
+            "CloudWatch Logs ingestion (edge: WAF and CloudFront access logs)",
+            T.logGroup,
+            a.edgeGroups.length * gbPerGroup,
+            "GB",
+            prices.logsIngestGb,
+            `${a.edgeGroups.length} log group(s) (${a.edgeGroups.join(", ")}), each: ${cite(c, "edgeRequestsMillionsPerMonth")} × ${cite(c, "edgeLogBytesPerRequest")}; vended logs at the first-tier rate; storage left out`,
+        );
+    }
+
+    // Replicas the other stacks' rules write into this stack's buckets.
+    const incomingTo = (bucket: string) =>
+        peerEdges.flatMap((pe) =>
+            pe.assetBuckets.flatMap((pb) =>
+                pb.rules === "unknown"
+                    ? []
+                    : pb.rules.filter((r) => r.enabled && r.destinationBucket === bucket).map((rule) => ({ stack: pe.stack, rule })),
+            ),
+        );
+    for (const b of edge.assetBuckets) {
+        const incoming = incomingTo(b.name);
+        let cls = "STANDARD";
+        let why: string;
+        if (share === 0 && incoming.length) {
+            const x = incoming[0];
+            cls = x.rule.storageClass ?? "STANDARD";
+            why = `${f.stack} takes no traffic, so its bucket holds replicas: rule ${x.rule.id} of stack ${x.stack} writes them in ${x.rule.storageClass ?? "the source objects' class (Standard)"}, and ${f.stack}, the destination's owner, pays for their storage`;
+        } else if (share === 0) {
+            why = `${f.stack} takes no traffic and no other stack's rule writes into it yet: S3 Standard`;
+        } else {
+            why = `${shareText}: the assets published here are in S3 Standard (the default class)${incoming.length ? `; the replicas other stacks write here are in ${[...new Set(incoming.map((x) => x.rule.storageClass ?? "STANDARD"))].join(", ")}` : ""}`;
+        }
+        const key = STORAGE_CLASS_PRICE[cls];
+        add(
+            `S3 asset storage (${b.name}, ${cls})`,
+            T.bucket,
+            v.assetsStorageGb,
+            "GB-months",
+            key === undefined ? undefined : (prices[key] as number),
+            `${cite(c, "assetsStorageGb")}; ${why}${key === undefined ? `; the sheet has no price for storage class ${cls}` : ""}${cls === "STANDARD_IA" ? "; Standard-IA's retrieval fee, paid when CloudFront reads these replicas after a failover, is not priced" : ""}; S3 requests left out`,
+        );
+        if (b.rules === "unknown") continue;
+        for (const rule of b.rules.filter((r) => r.enabled)) {
+            const dest = typeof rule.destinationBucket === "string" ? rule.destinationBucket : "(unknown bucket)";
+            const destRegion = peerEdges.find((pe) => pe.assetBuckets.some((pb) => pb.name === dest))?.region;
+            const what = `${b.name} → ${dest}`;
+            if (share === 0) {
+                lines.push({
+                    item: `S3 replication (${what})`,
+                    type: T.bucketReplication,
+                    quantity: 0,
+                    unit: "GB",
+                    unitPriceUsd: prices.s3RtcGb,
+                    monthlyUsd: 0,
+                    basis: `rule ${rule.id}: ${f.stack} takes no traffic, so nothing is published here in steady state; after a failover, what is published here is replicated and billed to ${f.stack}`,
+                });
+                continue;
+            }
+            const gb = v.assetsChangedGbPerMonth * share;
+            const assumed = `${cite(c, "assetsChangedGbPerMonth")}, assumed published where traffic is served; ${shareText}; paid by ${f.stack}, the source`;
+            if (rule.rtcEnabled)
+                add(
+                    `S3 Replication Time Control (${what})`,
+                    T.bucketReplication,
+                    gb,
+                    "GB",
+                    prices.s3RtcGb,
+                    `rule ${rule.id} with RTC: ${assumed}; its replication metrics (billed as CloudWatch custom metrics) left out`,
+                );
+            if (destRegion !== f.region)
+                add(
+                    `S3 replication transfer (${what})`,
+                    T.bucketReplication,
+                    gb,
+                    "GB",
+                    prices.interRegionTransferGb,
+                    `rule ${rule.id}: inter-region transfer to ${destRegion ?? "another region"}: ${assumed}`,
+                );
+        }
+    }
 }
 
 /** The resource types of a view that need a price (for the coverage test and the policy). */

@@ -8,7 +8,8 @@ import { formatDuration } from "../duration";
 import { PRICES, PriceSheet } from "../prices";
 import { Constants, resolveConstants } from "./constants";
 import { CostEstimate, CostLine, estimateCost } from "./cost";
-import { StackFacts, StackView, stackFacts } from "../plan";
+import { EdgeFacts, StackFacts, StackView, edgeFacts, stackFacts } from "../plan";
+import { EdgeRecovery, PairEdge, estimateEdge } from "./edge";
 import { RpoEstimate, estimateRpo } from "./rpo";
 import { Timeline, timeline } from "./rto";
 
@@ -21,21 +22,29 @@ export { cronIntervalSeconds, stackFacts } from "../plan";
 export type { ResourceView, StackFacts, StackView } from "../plan";
 export type { RpoEstimate, StoreRpo } from "./rpo";
 export type { Step, Timeline } from "./rto";
+export type { AssetRpo, EdgeFigure, EdgeRecovery, PairEdge } from "./edge";
 
 export interface PairEstimate {
     readonly primary: string;
     readonly standby: string;
     readonly rto: { readonly planned: Timeline; readonly unplanned: Timeline };
     readonly rpo: RpoEstimate;
+    /**
+     * The edge's figures, apart from the RTO and RPO above: the static behaviour's origin failover and the asset
+     * RPO. Absent when the edge facts are not given (the policy pack's view) or no edge is planned.
+     */
+    readonly edge?: EdgeRecovery;
 }
 
-/** Estimates a recovery from `p` (the primary) into `s` (a standby). */
-export function estimatePair(p: StackFacts, s: StackFacts, c: Constants): PairEstimate {
+/** Estimates a recovery from `p` (the primary) into `s` (a standby); with the stacks' edge facts, the edge's figures too. */
+export function estimatePair(p: StackFacts, s: StackFacts, c: Constants, edge?: PairEdge): PairEstimate {
+    const e = edge ? estimateEdge(edge) : undefined;
     return {
         primary: p.stack,
         standby: s.stack,
         rto: { planned: timeline("planned", p, s, c), unplanned: timeline("unplanned", p, s, c) },
         rpo: estimateRpo(p, s, c),
+        ...(e ? { edge: e } : {}),
     };
 }
 
@@ -139,12 +148,20 @@ export interface ProjectEstimate {
 /** Estimates every stack of a project. Each standby pairs with the primary; the primary reports its best pair. */
 export function estimateProject(inputs: readonly StackInput[], sheet: PriceSheet = PRICES): ProjectEstimate {
     const facts = new Map(inputs.map((i) => [i.stack, stackFacts(i)]));
+    const edges = new Map<string, EdgeFacts>(inputs.map((i) => [i.stack, edgeFacts(i)]));
+    const project = [...edges.values()];
     const consts = new Map(inputs.map((i) => [i.stack, resolveConstants(i.constantOverrides ?? {})]));
     const primary = inputs.find((i) => i.role === "primary");
     const pairs: PairEstimate[] = [];
     if (primary) {
         for (const s of inputs.filter((i) => i.role === "standby")) {
-            pairs.push(estimatePair(facts.get(primary.stack)!, facts.get(s.stack)!, consts.get(s.stack)!));
+            pairs.push(
+                estimatePair(facts.get(primary.stack)!, facts.get(s.stack)!, consts.get(s.stack)!, {
+                    primary: edges.get(primary.stack)!,
+                    standby: edges.get(s.stack)!,
+                    project,
+                }),
+            );
         }
     }
     const best = pairs.length
@@ -153,7 +170,8 @@ export function estimateProject(inputs: readonly StackInput[], sheet: PriceSheet
     const stacks = inputs.map((i): StackEstimate => {
         const f = facts.get(i.stack)!;
         const peers = inputs.filter((x) => x.stack !== i.stack).map((x) => facts.get(x.stack)!);
-        const cost = estimateCost(i, f, { peers }, consts.get(i.stack)!, sheet);
+        const peerEdges = project.filter((e) => e.stack !== i.stack);
+        const cost = estimateCost(i, f, { peers, edge: edges.get(i.stack), peerEdges }, consts.get(i.stack)!, sheet);
         const pair = i.role === "primary" ? best : pairs.find((p) => p.standby === i.stack);
         return {
             stack: i.stack,

@@ -9,7 +9,7 @@
  * over). RTO ends when the standby serves all traffic at the primary's capacity with a writable database.
  */
 import { Constants, cite } from "./constants";
-import { StackFacts, replicates, replicatingSecondary, writerCluster } from "../plan";
+import { HealthCheckFacts, StackFacts, replicates, replicatingSecondary, writerCluster } from "../plan";
 import { backupPath } from "./rpo";
 
 export type StepName = "detection" | "dns" | "data promotion" | "capacity";
@@ -51,6 +51,9 @@ const part = (label: string, seconds: number, restsOn: string): Part => ({ label
 
 function detection(kind: Timeline["kind"], p: StackFacts, c: Constants): Step {
     if (kind === "planned") return step("detection", [], ["planned switchover: nothing to detect"]);
+    // A check on a CloudWatch alarm is timed by its alarm, never by the endpoint defaults its facts also carry.
+    const alarmCheck = p.healthChecks.find((h) => h.protocol === "CLOUDWATCH_METRIC");
+    if (alarmCheck) return alarmDetection(alarmCheck, p, c);
     const hc = p.healthChecks.find((h) => h.kind === "endpoint");
     if (hc) {
         return step("detection", [
@@ -71,6 +74,29 @@ function detection(kind: Timeline["kind"], p: StackFacts, c: Constants): Step {
         ]);
     }
     return unknownStep("detection", `no Route 53 health check planned in stack ${p.stack}: failure is not detected automatically`);
+}
+
+/**
+ * Detection by a CLOUDWATCH_METRIC health check: Route 53 copies the alarm's period and evaluation periods and
+ * evaluates the alarm's data stream itself (Route 53 API reference, CloudWatchAlarmConfiguration: it carries
+ * Period and EvaluationPeriods, not DatapointsToAlarm), so a failure shows after period × evaluation periods;
+ * how much later Route 53 acts on it AWS does not publish, which is a labelled constant.
+ */
+function alarmDetection(hc: HealthCheckFacts, p: StackFacts, c: Constants): Step {
+    const a = hc.alarm;
+    if (!a)
+        return unknownStep(
+            "detection",
+            `health check ${hc.name} in stack ${p.stack} follows CloudWatch alarm ${hc.alarmName ?? "(unset)"}, which is not planned in that stack or whose period and evaluation periods are not known yet: its detection time cannot be read`,
+        );
+    return step("detection", [
+        part(
+            `alarm ${a.alarm}: ${a.evaluationPeriods} breaching period(s) of ${a.periodSeconds} s`,
+            a.periodSeconds * a.evaluationPeriods,
+            `period ${a.periodSeconds} s × evaluationPeriods ${a.evaluationPeriods} of the alarm ${p.stack}'s health check ${hc.name} follows (Route 53 API reference, CloudWatchAlarmConfiguration: the check copies the alarm's Period and EvaluationPeriods and reads its data stream)`,
+        ),
+        part("Route 53 reacts to the alarm's data stream", c.values.route53AlarmReactionSeconds, cite(c, "route53AlarmReactionSeconds")),
+    ]);
 }
 
 function dns(kind: Timeline["kind"], p: StackFacts, s: StackFacts, c: Constants): Step {

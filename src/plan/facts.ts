@@ -26,7 +26,7 @@ import {
     strict,
     text,
 } from "./resource";
-import { T, isCloudResource } from "./types";
+import { PULUMI, T, isCloudResource } from "./types";
 
 /** One planned resource as the estimator sees it: either shape the model reads. */
 export type ResourceView = PlanResource;
@@ -43,9 +43,15 @@ export interface HealthCheckFacts {
     /** endpoint: Route 53 probes an endpoint; recovery-control: an ARC routing control decides; other: calculated/alarm. */
     readonly kind: "endpoint" | "recovery-control" | "other";
     readonly protocol?: string;
+    /** Seconds between checks: the requestInterval, or for a CLOUDWATCH_METRIC check its alarm's period. */
     readonly intervalSeconds: number;
+    /** Failed checks before unhealthy: the failureThreshold, or for a CLOUDWATCH_METRIC check its alarm's evaluation periods. */
     readonly failureThreshold: number;
     readonly inverted: boolean;
+    /** CLOUDWATCH_METRIC: the alarm the check names (cloudwatchAlarmName). */
+    readonly alarmName?: string;
+    /** CLOUDWATCH_METRIC: that alarm's timing, when the alarm is planned in the same stack and its timing is known. */
+    readonly alarm?: AlarmDetection;
     /** Optional features Route 53 bills on top of a basic check. */
     readonly features: readonly ("HTTPS" | "fast interval" | "string matching" | "latency measurement")[];
 }
@@ -159,8 +165,11 @@ export interface StackFacts {
 
 const ENDPOINT_CHECKS = ["HTTP", "HTTPS", "TCP", "HTTP_STR_MATCH", "HTTPS_STR_MATCH"];
 
-/** A health check's type, timing and features, with Route 53's defaults (30 s interval, threshold 3) filled in. */
-export function healthCheckOf(r: PlanResource): HealthCheckFacts {
+/**
+ * A health check's type, timing and features, with Route 53's defaults (30 s interval, threshold 3) filled in.
+ * With the stack's resources, a CLOUDWATCH_METRIC check's timing is its alarm's (period, evaluation periods).
+ */
+export function healthCheckOf(r: PlanResource, resources?: readonly PlanResource[]): HealthCheckFacts {
     const type = text(get(r, "type"));
     const kind = type === "RECOVERY_CONTROL" ? "recovery-control" : ENDPOINT_CHECKS.includes(type) ? "endpoint" : "other";
     // Route 53 defaults (developer guide): 30 s interval, threshold 3.
@@ -170,14 +179,17 @@ export function healthCheckOf(r: PlanResource): HealthCheckFacts {
     if (intervalSeconds === 10) features.push("fast interval");
     if (/STR_MATCH$/.test(type) || get(r, "searchString") !== undefined) features.push("string matching");
     if (get(r, "measureLatency") === true) features.push("latency measurement");
+    const detection = resources ? alarmDetectionOf(r, resources) : undefined;
+    const alarm = detection === UNKNOWN ? undefined : detection;
     return {
         name: r.name,
         kind,
         protocol: type || undefined,
-        intervalSeconds,
-        failureThreshold: num(get(r, "failureThreshold")) ?? 3,
+        intervalSeconds: alarm?.periodSeconds ?? intervalSeconds,
+        failureThreshold: alarm?.evaluationPeriods ?? num(get(r, "failureThreshold")) ?? 3,
         inverted: get(r, "invertHealthcheck") === true,
         features,
+        ...(type === "CLOUDWATCH_METRIC" ? { alarmName: text(get(r, "cloudwatchAlarmName"), "(unset)"), alarm } : {}),
     };
 }
 
@@ -468,7 +480,7 @@ export function stackFacts(view: StackView): StackFacts {
     const rs = view.resources;
     const of = (type: string) => ofType(rs, type);
 
-    const healthChecks: HealthCheckFacts[] = of(T.healthCheck).map(healthCheckOf);
+    const healthChecks: HealthCheckFacts[] = of(T.healthCheck).map((h) => healthCheckOf(h, rs));
     // The application's records; plain records (e.g. ACM validation CNAMEs) carry no user traffic and do not count.
     const records: RecordFacts[] = of(T.record).filter(isRoutingRecord).map(recordOf);
 
@@ -628,4 +640,488 @@ export function writerCluster(f: StackFacts): AuroraFacts | undefined {
  */
 export function replicatingSecondary(writer: AuroraFacts | undefined, s: StackFacts): AuroraFacts | undefined {
     return writer?.global ? s.aurora.find((a) => a.global) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// edge
+// ---------------------------------------------------------------------------------------------------------
+
+/** One statement of an IAM policy document (a bucket policy), as plain data. */
+export type PolicyStatement = Readonly<Record<string, unknown>>;
+
+/**
+ * The statements of a policy document given as JSON text or an object; UNKNOWN while the document is unknown
+ * (a preview), [] when it is absent or not valid JSON.
+ */
+export function policyStatements(policy: unknown): PolicyStatement[] | typeof UNKNOWN {
+    if (isUnknown(policy)) return UNKNOWN;
+    let doc: unknown = policy;
+    if (typeof policy === "string") {
+        if (policy.includes(UNKNOWN_JSON)) return UNKNOWN;
+        try {
+            doc = JSON.parse(policy);
+        } catch {
+            return [];
+        }
+    }
+    const st = obj(doc).Statement;
+    return (Array.isArray(st) ? st : st !== undefined ? [st] : []).map(obj);
+}
+
+/** The service principals a statement names (`Principal: { Service: ... }`). */
+export function statementServices(s: PolicyStatement): string[] {
+    return [obj(s.Principal).Service].flat().filter(nonEmpty);
+}
+
+/** Whether a statement names everyone: `Principal: "*"` or `{ AWS: "*" }`. */
+export function statementIsPublic(s: PolicyStatement): boolean {
+    return s.Principal === "*" || [obj(s.Principal).AWS].flat().includes("*");
+}
+
+/** The actions of a statement. */
+export function statementActions(s: PolicyStatement): string[] {
+    return [s.Action].flat().filter(nonEmpty);
+}
+
+/** The condition keys a statement tests, whatever the operator (`{ StringEquals: { "AWS:SourceArn": ... } }`). */
+export function statementConditionKeys(s: PolicyStatement): string[] {
+    return Object.values(obj(s.Condition)).flatMap((ops) => Object.keys(obj(ops)));
+}
+
+/** The policies of the bucket policies that apply to `bucket`. */
+export function bucketPoliciesOf(bucket: PlanResource, resources: readonly PlanResource[]): unknown[] {
+    return ofType(resources, T.bucketPolicy)
+        .filter((p) => refersTo(p, "bucket", bucket))
+        .map((p) => get(p, "policy"));
+}
+
+/**
+ * Whether a bucket's policies let `service` write into it (s3:PutObject or s3:*); UNKNOWN when a policy is
+ * unknown (a preview) and none of the known ones does.
+ */
+export function bucketGrantsServiceWrite(bucket: PlanResource, resources: readonly PlanResource[], service: string): boolean | typeof UNKNOWN {
+    let pending = false;
+    for (const p of bucketPoliciesOf(bucket, resources)) {
+        const sts = policyStatements(p);
+        if (sts === UNKNOWN) {
+            pending = true;
+            continue;
+        }
+        const grants = sts.some(
+            (st) =>
+                st.Effect === "Allow" &&
+                statementServices(st).includes(service) &&
+                statementActions(st).some((a) => a === "s3:PutObject" || a === "s3:*"),
+        );
+        if (grants) return true;
+    }
+    return pending ? UNKNOWN : false;
+}
+
+/**
+ * The default encryption of a bucket: from its SSE configuration resources, or the (deprecated) inline block;
+ * an algorithm and key UNKNOWN for a configuration whose rules are unknown (a preview).
+ */
+export interface BucketSse {
+    readonly algorithm: unknown;
+    readonly key: unknown;
+}
+
+export function bucketEncryptionOf(bucket: PlanResource, resources: readonly PlanResource[]): BucketSse[] {
+    const out: BucketSse[] = [];
+    const fromRule = (rule: unknown) => {
+        const d = obj(obj(rule).applyServerSideEncryptionByDefault);
+        if (Object.keys(d).length) out.push({ algorithm: d.sseAlgorithm, key: d.kmsMasterKeyId });
+    };
+    for (const c of ofType(resources, T.bucketSse, T.bucketSseV2)) {
+        if (!refersTo(c, "bucket", bucket)) continue;
+        const rules = get(c, "rules");
+        // Rules that name a pending key (a preview): declared, their algorithm and key known at the update.
+        if (isUnknown(rules)) out.push({ algorithm: UNKNOWN, key: UNKNOWN });
+        else for (const rule of arr(rules)) fromRule(rule);
+    }
+    const inline = get(bucket, "serverSideEncryptionConfiguration.rule");
+    if (inline) fromRule(inline);
+    return out;
+}
+
+/** The service principal S3 server access logging writes as (Amazon S3 user guide, "Enabling Amazon S3 server access logging"). */
+export const S3_LOG_DELIVERY = "logging.s3.amazonaws.com";
+
+/** The BucketLogging resources that log `bucket`'s requests. */
+export function bucketLoggingsOf(bucket: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
+    return ofType(resources, T.bucketLogging).filter((l) => refersTo(l, "bucket", bucket));
+}
+
+/**
+ * Whether a bucket receives S3 server access logs: a BucketLogging names it as its target, or its policy lets
+ * S3's log delivery write. UNKNOWN when neither is shown and one of its policies is unknown (a preview).
+ */
+export function isServerAccessLogTarget(bucket: PlanResource, resources: readonly PlanResource[]): boolean | typeof UNKNOWN {
+    if (ofType(resources, T.bucketLogging).some((l) => refersTo(l, "targetBucket", bucket))) return true;
+    return bucketGrantsServiceWrite(bucket, resources, S3_LOG_DELIVERY);
+}
+
+/** The bucket name an S3 origin's domain names (`<bucket>.s3.<region>.amazonaws.com`, `<bucket>.s3.amazonaws.com`). */
+export function s3OriginBucket(domainName: unknown): string | undefined {
+    return nonEmpty(domainName) ? /^(.+)\.s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?$/.exec(domainName)?.[1] : undefined;
+}
+
+/** One origin of a CloudFront distribution. */
+export interface OriginFacts {
+    readonly id: string;
+    readonly domainName: unknown;
+    /** An S3 bucket origin (s3OriginConfig, or an S3 endpoint as its domain), not an S3 website endpoint. */
+    readonly s3: boolean;
+    readonly bucket?: string;
+    readonly originAccessControlId: unknown;
+    readonly originAccessIdentity: unknown;
+    /** The customOriginConfig block, when the origin is a custom (HTTP) origin. */
+    readonly custom?: Readonly<Record<string, unknown>>;
+}
+
+/** A distribution's origins; UNKNOWN while the list is unknown (a preview). */
+export function originsOf(distribution: PlanResource): OriginFacts[] | typeof UNKNOWN {
+    const os = get(distribution, "origins");
+    if (isUnknown(os)) return UNKNOWN;
+    return arr(os)
+        .map(obj)
+        .map((o) => {
+            const custom = o.customOriginConfig === undefined ? undefined : obj(o.customOriginConfig);
+            const bucket = s3OriginBucket(o.domainName);
+            return {
+                id: text(o.originId),
+                domainName: o.domainName,
+                s3: custom === undefined && (o.s3OriginConfig !== undefined || bucket !== undefined),
+                bucket,
+                originAccessControlId: o.originAccessControlId,
+                originAccessIdentity: obj(o.s3OriginConfig).originAccessIdentity,
+                custom,
+            };
+        });
+}
+
+/**
+ * The buckets that hold static assets: those a planned distribution reads as an S3 origin, those whose policy
+ * lets CloudFront read, and those that replicate to other buckets (a standby's asset bucket has no
+ * distribution in its stack; in a first preview its policy is unknown, but its replication names it).
+ */
+export function assetBucketsOf(resources: readonly PlanResource[]): PlanResource[] {
+    const originBuckets = new Set(
+        ofType(resources, T.cloudfrontDistribution).flatMap((d) => {
+            const os = originsOf(d);
+            return os === UNKNOWN ? [] : os.filter((o) => o.s3 && o.bucket !== undefined).map((o) => o.bucket as string);
+        }),
+    );
+    const replications = ofType(resources, T.bucketReplication);
+    return ofType(resources, T.bucket, T.bucketV2).filter((b) => {
+        const name = str(get(b, "bucket")) ?? str(output(b, "bucket"));
+        if (name !== undefined && originBuckets.has(name)) return true;
+        if (replications.some((r) => refersTo(r, "bucket", b))) return true;
+        return bucketPoliciesOf(b, resources).some((p) => {
+            const sts = policyStatements(p);
+            return sts !== UNKNOWN && sts.some((st) => st.Effect === "Allow" && statementServices(st).includes("cloudfront.amazonaws.com"));
+        });
+    });
+}
+
+/** One replication rule of a bucket's replication configuration, as plain data. */
+export interface ReplicationRuleFacts {
+    readonly id: string;
+    readonly enabled: boolean;
+    /** The destination bucket's name (from its ARN); UNKNOWN while it is unknown. */
+    readonly destinationBucket: string | typeof UNKNOWN | undefined;
+    readonly rtcMinutes?: number;
+    readonly rtcEnabled: boolean;
+    readonly metricsEnabled: boolean;
+    readonly deleteMarkers: boolean;
+    readonly kmsObjects: boolean;
+    readonly replicaKmsKey: unknown;
+    readonly replicaModifications: boolean;
+}
+
+/** The replication rules `bucket` is the source of; UNKNOWN when a configuration's rules are unknown (a preview). */
+export function replicationRulesOf(bucket: PlanResource, resources: readonly PlanResource[]): ReplicationRuleFacts[] | typeof UNKNOWN {
+    const out: ReplicationRuleFacts[] = [];
+    for (const c of ofType(resources, T.bucketReplication).filter((r) => refersTo(r, "bucket", bucket))) {
+        const rules = get(c, "rules");
+        if (isUnknown(rules)) return UNKNOWN;
+        for (const rule of arr(rules).map(obj)) {
+            const dest = obj(rule.destination);
+            const enabled = (v: unknown) => obj(v).status === "Enabled";
+            const arn = dest.bucket;
+            out.push({
+                id: text(rule.id),
+                enabled: rule.status === "Enabled",
+                destinationBucket: isUnknown(arn) ? UNKNOWN : nonEmpty(arn) ? arn.replace(/^arn:aws[a-z-]*:s3:::/, "") : undefined,
+                rtcMinutes: num(obj(obj(dest.replicationTime).time).minutes),
+                rtcEnabled: enabled(dest.replicationTime),
+                metricsEnabled: enabled(dest.metrics),
+                deleteMarkers: enabled(rule.deleteMarkerReplication),
+                kmsObjects: enabled(obj(rule.sourceSelectionCriteria).sseKmsEncryptedObjects),
+                replicaKmsKey: obj(dest.encryptionConfiguration).replicaKmsKeyId,
+                replicaModifications: enabled(obj(rule.sourceSelectionCriteria).replicaModifications),
+            });
+        }
+    }
+    return out;
+}
+
+/** Another stack's asset bucket, as this stack's StackReferences read it from that stack's deployed outputs. */
+export interface PeerBucket {
+    readonly stack: string;
+    readonly region?: string;
+    readonly bucket: string;
+}
+
+/**
+ * The other regions' asset buckets that exist: each StackReference whose referenced stack's outputs name an
+ * `assetBucketName` (src/main.ts replicates into exactly these). A stack not deployed yet has no outputs.
+ */
+export function peerAssetBuckets(resources: readonly PlanResource[]): PeerBucket[] {
+    return ofType(resources, PULUMI.stackReference).flatMap((r) => {
+        const bucket = get(r, "outputs.assetBucketName");
+        return nonEmpty(bucket) ? [{ stack: text(get(r, "name"), r.name), region: str(get(r, "outputs.region")), bucket }] : [];
+    });
+}
+
+/** How a CLOUDWATCH_METRIC health check decides: its alarm's period and evaluation periods. */
+export interface AlarmDetection {
+    readonly alarm: string;
+    readonly periodSeconds: number;
+    readonly evaluationPeriods: number;
+}
+
+/**
+ * The alarm a CLOUDWATCH_METRIC health check follows (its cloudwatchAlarmName refers to it) and that alarm's
+ * timing; undefined when the check is another type or its alarm is not in the stack, UNKNOWN while the
+ * timing is unknown (a preview). Route 53 copies the alarm's period and evaluation periods and watches its
+ * data stream (Route 53 API reference, CloudWatchAlarmConfiguration).
+ */
+export function alarmDetectionOf(check: PlanResource, resources: readonly PlanResource[]): AlarmDetection | typeof UNKNOWN | undefined {
+    if (get(check, "type") !== "CLOUDWATCH_METRIC") return undefined;
+    const alarm = ofType(resources, T.metricAlarm).find((a) => refersTo(check, "cloudwatchAlarmName", a));
+    if (!alarm) return undefined;
+    const period = get(alarm, "period");
+    const evaluations = get(alarm, "evaluationPeriods");
+    if (isUnknown(period) || isUnknown(evaluations)) return UNKNOWN;
+    const p = num(period);
+    const e = num(evaluations);
+    return p === undefined || e === undefined ? undefined : { alarm: alarm.name, periodSeconds: p, evaluationPeriods: e };
+}
+
+/** Where one ingress permission admits traffic from: CIDRs, managed prefix lists, other security groups. */
+export interface IngressSources {
+    readonly cidrs: readonly string[];
+    readonly prefixLists: readonly string[];
+    readonly groups: readonly string[];
+    /** Some source is unknown (a preview). */
+    readonly pending: boolean;
+}
+
+/**
+ * The sources of the ingress permissions that apply to security group `sg`: its inline rules, and the
+ * SecurityGroupRule (type ingress) and SecurityGroupIngressRule resources that name it. Read leniently: a
+ * source unknown in a preview is a reference to another resource (a prefix list or group), never a CIDR.
+ */
+export function ingressSourcesOf(sg: PlanResource, resources: readonly PlanResource[]): IngressSources[] {
+    const list = (v: unknown) => (isUnknown(v) ? [] : [v].flat().filter(nonEmpty));
+    const pending = (...vs: unknown[]) => vs.some((v) => isUnknown(v) || (Array.isArray(v) && v.some(isUnknown)));
+    const inline = get(sg, "ingress");
+    const out: IngressSources[] = isUnknown(inline)
+        ? [{ cidrs: [], prefixLists: [], groups: [], pending: true }]
+        : arr(inline)
+              .map(obj)
+              .map((i) => ({
+                  cidrs: [...list(i.cidrBlocks), ...list(i.ipv6CidrBlocks)],
+                  prefixLists: list(i.prefixListIds),
+                  groups: list(i.securityGroups),
+                  pending: pending(i.cidrBlocks, i.ipv6CidrBlocks, i.prefixListIds, i.securityGroups),
+              }));
+    for (const r of ofType(resources, T.securityGroupRule)) {
+        if (get(r, "type") !== "ingress" || !refersTo(r, "securityGroupId", sg)) continue;
+        const [c4, c6, pl, g] = ["cidrBlocks", "ipv6CidrBlocks", "prefixListIds", "sourceSecurityGroupId"].map((k) => get(r, k));
+        out.push({ cidrs: [...list(c4), ...list(c6)], prefixLists: list(pl), groups: list(g), pending: pending(c4, c6, pl, g) });
+    }
+    for (const r of ofType(resources, T.ingressRule)) {
+        if (!refersTo(r, "securityGroupId", sg)) continue;
+        const [c4, c6, pl, g] = ["cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId"].map((k) => get(r, k));
+        out.push({ cidrs: [...list(c4), ...list(c6)], prefixLists: list(pl), groups: list(g), pending: pending(c4, c6, pl, g) });
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// edge (estimates)
+// ---------------------------------------------------------------------------------------------------------
+
+/** The connection settings CloudFront tries an origin with before giving up on it. */
+export interface OriginTiming {
+    readonly id: string;
+    /** The bucket an S3 origin reads, and its region, from the origin's domain. */
+    readonly bucket?: string;
+    readonly region?: string;
+    readonly connectionAttempts: number;
+    readonly connectionTimeoutSeconds: number;
+}
+
+/** A cache behaviour served from S3 (the static assets): the origin group's members in failover order, or one origin. */
+export interface StaticBehaviorFacts {
+    readonly pathPattern: string;
+    readonly targetOriginId: string;
+    /** Served through an origin group (origin failover), not a single origin. */
+    readonly grouped: boolean;
+    readonly members: readonly OriginTiming[];
+    readonly failoverStatusCodes: readonly number[];
+}
+
+export interface DistributionFacts {
+    readonly name: string;
+    /** A web ACL is attached (webAclId set): every request the distribution receives is inspected. */
+    readonly webAcl: boolean;
+    readonly staticBehaviors: readonly StaticBehaviorFacts[];
+}
+
+export interface WebAclFacts {
+    readonly name: string;
+    /** Rules in the web ACL (a managed rule group is one rule). */
+    readonly rules: number;
+    readonly managedRuleGroups: readonly string[];
+    /** Attached to a distribution planned in the same stack. */
+    readonly attached: boolean;
+}
+
+/** An asset bucket's replication rule, with the storage class it writes the replicas in. */
+export interface AssetReplicationRule extends ReplicationRuleFacts {
+    /** The destination.storageClass; undefined when unset (S3 then keeps the source object's class). */
+    readonly storageClass?: string;
+}
+
+export interface AssetBucketFacts {
+    readonly name: string;
+    /** Its replication rules; "unknown" while they are unknown (a preview). */
+    readonly rules: readonly AssetReplicationRule[] | "unknown";
+}
+
+/** What the estimates read of the edge tier in one stack. */
+export interface EdgeFacts {
+    readonly stack: string;
+    readonly region: string;
+    readonly distributions: readonly DistributionFacts[];
+    readonly webAcls: readonly WebAclFacts[];
+    readonly assetBuckets: readonly AssetBucketFacts[];
+    /** Log groups that receive WAF or CloudFront access logs (their volume follows the edge's requests). */
+    readonly edgeLogGroups: readonly string[];
+}
+
+/** The region an S3 origin's domain names (`<bucket>.s3.<region>.amazonaws.com`). */
+function s3OriginRegion(domainName: unknown): string | undefined {
+    return nonEmpty(domainName) ? /\.s3[.-]([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com(?:\.cn)?$/.exec(domainName)?.[1] : undefined;
+}
+
+/**
+ * A distribution's origins with their connection settings, CloudFront's defaults filled in: 3 attempts of
+ * 10 s each (CloudFront developer guide, "Origin settings": Connection attempts, Connection timeout).
+ */
+export function originTimingsOf(distribution: PlanResource): OriginTiming[] {
+    return arr(get(distribution, "origins"))
+        .map(obj)
+        .map((o) => ({
+            id: text(o.originId),
+            bucket: s3OriginBucket(o.domainName),
+            region: s3OriginRegion(o.domainName),
+            connectionAttempts: num(o.connectionAttempts) ?? 3,
+            connectionTimeoutSeconds: num(o.connectionTimeout) ?? 10,
+        }));
+}
+
+/** The behaviours of a distribution that serve from S3 origins (directly or through an origin group). */
+export function staticBehaviorsOf(distribution: PlanResource): StaticBehaviorFacts[] {
+    const origins = originTimingsOf(distribution);
+    const groups = arr(get(distribution, "originGroups")).map(obj);
+    const behaviors = [
+        { ...obj(get(distribution, "defaultCacheBehavior")), pathPattern: "*" },
+        ...arr(get(distribution, "orderedCacheBehaviors")).map(obj),
+    ];
+    return behaviors.flatMap((b) => {
+        const target = text(b.targetOriginId);
+        const group = groups.find((g) => text(g.originId) === target);
+        const found = group
+            ? arr(group.members).map((m) => origins.find((o) => o.id === text(obj(m).originId)))
+            : origins.filter((o) => o.id === target);
+        const members = found.filter((m): m is OriginTiming => m !== undefined && m.bucket !== undefined);
+        if (members.length === 0 || members.length !== found.length) return [];
+        return [
+            {
+                pathPattern: text(b.pathPattern),
+                targetOriginId: target,
+                grouped: group !== undefined,
+                members,
+                failoverStatusCodes: group
+                    ? arr(obj(group.failoverCriteria).statusCodes)
+                          .map(num)
+                          .filter((n): n is number => n !== undefined)
+                    : [],
+            },
+        ];
+    });
+}
+
+/** A web ACL's rule count and managed rule groups. */
+export function webAclOf(acl: PlanResource, resources: readonly PlanResource[]): WebAclFacts {
+    const rules = arr(get(acl, "rules")).map(obj);
+    return {
+        name: acl.name,
+        rules: rules.length,
+        managedRuleGroups: rules.map((r) => str(obj(obj(r.statement).managedRuleGroupStatement).name)).filter(nonEmpty),
+        attached: ofType(resources, T.cloudfrontDistribution).some((d) => refersTo(d, "webAclId", acl)),
+    };
+}
+
+/** The asset buckets of a stack (assetBucketsOf) with their replication rules and replica storage classes. */
+export function assetBucketFactsOf(resources: readonly PlanResource[]): AssetBucketFacts[] {
+    return assetBucketsOf(resources).map((b) => {
+        const rules = replicationRulesOf(b, resources);
+        const classes = new Map<string, string | undefined>(
+            ofType(resources, T.bucketReplication)
+                .filter((c) => refersTo(c, "bucket", b))
+                .flatMap((c) => arr(get(c, "rules")).map(obj))
+                .map((rule) => [text(rule.id), str(obj(rule.destination).storageClass)]),
+        );
+        return {
+            name: str(get(b, "bucket")) ?? str(output(b, "bucket")) ?? b.name,
+            rules: rules === UNKNOWN ? "unknown" : rules.map((r) => ({ ...r, storageClass: classes.get(r.id) })),
+        };
+    });
+}
+
+/** Log groups that a WAF logging configuration or a CloudWatch Logs delivery destination (CloudFront access logs) writes to. */
+export function edgeLogGroupsOf(resources: readonly PlanResource[]): PlanResource[] {
+    const waf = ofType(resources, T.webAclLogging);
+    const deliveries = ofType(resources, T.logDeliveryDestination);
+    return ofType(resources, T.logGroup).filter(
+        (g) =>
+            waf.some((w) => refersTo(w, "logDestinationConfigs", g)) ||
+            deliveries.some(
+                (d) =>
+                    refersTo(d, "deliveryDestinationConfiguration", g) || refersTo(d, "deliveryDestinationConfiguration.destinationResourceArn", g),
+            ),
+    );
+}
+
+/** The edge tier's facts of one stack, for the estimates. */
+export function edgeFacts(view: StackView): EdgeFacts {
+    const rs = view.resources;
+    return {
+        stack: view.stack,
+        region: view.region,
+        distributions: ofType(rs, T.cloudfrontDistribution).map((d) => ({
+            name: d.name,
+            webAcl: nonEmpty(get(d, "webAclId")) || isUnknown(get(d, "webAclId")),
+            staticBehaviors: staticBehaviorsOf(d),
+        })),
+        webAcls: ofType(rs, T.webAcl).map((a) => webAclOf(a, rs)),
+        assetBuckets: assetBucketFactsOf(rs),
+        edgeLogGroups: edgeLogGroupsOf(rs).map((g) => text(get(g, "name"), g.name)),
+    };
 }

@@ -42,7 +42,14 @@ export interface RegionPrices {
     readonly secretMonth: number;
     readonly ecrStorageGbMonth: number;
     readonly s3StandardGbMonth: number;
+    readonly s3StandardIaGbMonth: number;
+    readonly s3RtcGb: number;
     readonly interRegionTransferGb: number;
+    readonly cloudfrontDataTransferOutGb: number;
+    readonly cloudfrontHttpsRequest10k: number;
+    readonly wafWebAclMonth: number;
+    readonly wafRuleMonth: number;
+    readonly wafRequestMillion: number;
 }
 
 export interface PriceSheet {
@@ -55,6 +62,11 @@ export interface PriceSheet {
     readonly currency: string;
     /** Price key → what one unit is. */
     readonly units: Readonly<Record<string, string>>;
+    /**
+     * Price key → where its figure comes from and when it was read, for the figures the sheet-wide `source`
+     * does not cover; says "NOT CONFIRMED on an AWS page" where the figure is not from AWS's own page.
+     */
+    readonly notes?: Readonly<Record<string, string>>;
     readonly regions: Readonly<Record<string, RegionPrices>>;
 }
 
