@@ -189,6 +189,8 @@ function npm(...args: string[]) {
         cwd: PROJECT_DIR,
         encoding: "utf8",
         timeout: 600000,
+        // The JSON plan of both stacks is over a megabyte, spawnSync's default buffer.
+        maxBuffer: 256 * 1024 * 1024,
         env: { ...process.env, FORCE_COLOR: "0" },
     });
     return { code: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };

@@ -790,6 +790,7 @@ export const CASES: readonly Case[] = [
         policy: "aws-cloudfront-waf-attached",
         change: "the web ACL is scoped REGIONAL",
         stack: "prod",
+        overrides: ["strategy=active-active"],
         alter: (p) => setProp(pick(p, T.waf), "scope", "REGIONAL"),
         says: /scope REGIONAL/,
     },
@@ -966,9 +967,17 @@ export const CASES: readonly Case[] = [
     },
     {
         policy: "aws-alb-only-from-cloudfront",
-        change: "the ALB also admits an office CIDR",
+        change: "the ALB also admits an office CIDR (a copy of its CloudFront rule)",
         stack: "prod",
-        alter: (p) => albIngressFrom(p, "203.0.113.0/24"),
+        alter: (p) => {
+            const https = pick(p, T.rule, named("alb-in-https"));
+            const office = JSON.parse(JSON.stringify(https)) as PlannedResource;
+            office.name = `${https.name}-office`;
+            office.urn = `${https.urn}-office`;
+            p.resources.push(office);
+            setProp(office, "prefixListId", undefined);
+            setProp(office, "cidrIpv4", "203.0.113.0/24");
+        },
         says: /admits 203\.0\.113\.0\/24/,
     },
     {
