@@ -60,6 +60,8 @@ export interface AssetBucketArgs {
  */
 export class AssetBucket extends pulumi.ComponentResource {
     public readonly bucketName: pulumi.Output<string>;
+    /** The bucket's name once it can receive replicas (versioned): what the other stacks read. */
+    public readonly replicaReadyName: pulumi.Output<string>;
     public readonly bucketArn: pulumi.Output<string>;
 
     constructor(name: string, args: AssetBucketArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -236,6 +238,9 @@ export class AssetBucket extends pulumi.ComponentResource {
         }
 
         this.bucketName = bucket.bucket;
+        // Ready once versioned: other stacks replicate into it as soon as this stack's output names it, and S3
+        // refuses a replication rule into a bucket without versioning.
+        this.replicaReadyName = pulumi.all([bucket.bucket, versioning.id]).apply(([b]) => b);
         this.bucketArn = bucket.arn;
         this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
     }

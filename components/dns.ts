@@ -93,7 +93,9 @@ export class Dns extends pulumi.ComponentResource {
             return;
         }
         const threshold = args.failureThreshold ?? 3;
-        // In the region of the ALB, whose metrics it reads; Route 53 reads the alarm's state from there.
+        // In the region of the ALB, whose metrics it reads. Route 53 follows the alarm's metric data stream, not its
+        // state, so `aws cloudwatch set-alarm-state` cannot rehearse a failover (Route 53 developer guide, "How
+        // Amazon Route 53 determines whether a health check is healthy").
         const healthy = args.routingControlArn
             ? undefined
             : new aws.cloudwatch.MetricAlarm(

@@ -112,10 +112,12 @@ export class Edge extends pulumi.ComponentResource {
                         },
                         {
                             // CloudFront's access logs are delivered by the vended-logs service into the encrypted group.
+                            // AWS documents no key grant for it (CloudWatch Logs encrypts on ingest); granted narrowly
+                            // because the encrypted destination is not verified here (see the README).
                             Sid: "LogDeliveryUse",
                             Effect: "Allow",
                             Principal: { Service: "delivery.logs.amazonaws.com" },
-                            Action: ["kms:Encrypt", "kms:GenerateDataKey*", "kms:Decrypt"],
+                            Action: "kms:GenerateDataKey*",
                             Resource: "*",
                             Condition: { StringEquals: { "aws:SourceAccount": account } },
                         },
@@ -143,7 +145,7 @@ export class Edge extends pulumi.ComponentResource {
             `${name}-access-logs`,
             {
                 region: at,
-                name: "/securecart/edge/cloudfront-access",
+                name: "/aws/vendedlogs/securecart/edge/cloudfront-access",
                 retentionInDays: retention,
                 kmsKeyId: logsKey.arn,
                 tags: tags(`${name}-access-logs`),
@@ -344,6 +346,8 @@ export class Edge extends pulumi.ComponentResource {
             {
                 region: at,
                 name: "securecart-edge-cloudfront",
+                // Set explicitly: a format AWS fills in later would plan a replacement (it forces one in the provider).
+                outputFormat: "json",
                 deliveryDestinationConfiguration: { destinationResourceArn: accessLogs.arn },
                 tags: tags(`${name}-access-destination`),
             },

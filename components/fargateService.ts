@@ -15,9 +15,10 @@ export interface FargateServicesArgs {
     readonly httpsListenerArn: pulumi.Input<string>;
     /**
      * The header every forwarded request must carry (the edge's secret): each path rule requires it, so only
-     * requests that came through CloudFront reach a service. Required.
+     * requests that came through CloudFront reach a service. When undefined (only while a deployment made
+     * before the edge migrates), the rules match on the path alone.
      */
-    readonly originVerify: { readonly headerName: string; readonly value: pulumi.Input<string> };
+    readonly originVerify?: { readonly headerName: string; readonly value: pulumi.Input<string> };
     /** The services, as validated by config (unique names and prefixes, valid Fargate sizes). Required. */
     readonly services: readonly ServiceConfig[];
     /** Task counts by service name, from the strategy plan. Required for every service. */
@@ -231,7 +232,9 @@ export class FargateServices extends pulumi.ComponentResource {
                     actions: [{ type: "forward", targetGroupArn: tg.arn }],
                     conditions: [
                         { pathPattern: { values: [...rule.pathPatterns] } },
-                        { httpHeader: { httpHeaderName: args.originVerify.headerName, values: [args.originVerify.value] } },
+                        ...(args.originVerify
+                            ? [{ httpHeader: { httpHeaderName: args.originVerify.headerName, values: [args.originVerify.value] } }]
+                            : []),
                     ],
                     tags: tags(`${n}-rule`),
                 },

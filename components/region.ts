@@ -103,13 +103,18 @@ export class Region extends pulumi.ComponentResource {
         const originName = originNameOf(cfg);
         let edge: Edge | undefined;
         let originSecret: pulumi.Input<string>;
+        // This region's bucket, once it exists: the edge's origin waits for it (the bucket is built further down,
+        // after the data key, whose policy names the distribution).
+        const [ownBucket, resolveOwnBucket] = pulumi.deferredOutput<string>();
         if (plan.edge.ownsGlobalEdge) {
             // Shared with every region's ALB through this stack's (secret) output; letters and digits only, as an
             // ALB header condition matches * and ? as wildcards.
             // Protected: a new value would break the edge until every region's ALB had it.
             originSecret = new random.RandomPassword(`${name}-origin-secret`, { length: 40, special: false }, { parent: this, protect: true }).result;
-            // The origin group's order is fixed (home first), so a change of primary never edits the edge.
-            const assetRegions = [cfg.region, ...cfg.regions.filter((r) => r !== cfg.region)];
+            // The origin group's order is fixed (home first), so a change of primary never edits the edge. Only
+            // buckets that exist are origins: the names are predictable, and an origin pointing at a bucket nobody
+            // owns yet could be served from someone else's bucket of that name.
+            const assetRegions = [cfg.region, ...cfg.regions.filter((r) => r !== cfg.region && (args.assetPeers ?? []).includes(r))];
             edge = new Edge(
                 `${name}-edge`,
                 {
@@ -117,7 +122,10 @@ export class Region extends pulumi.ComponentResource {
                     recordName: cfg.dns.recordName,
                     originName,
                     originSecret,
-                    assetOrigins: assetRegions.map((r) => ({ region: r, regionalDomainName: bucketOf(r).apply((b) => regionalDomainName(b, r)) })),
+                    assetOrigins: assetRegions.map((r) => ({
+                        region: r,
+                        regionalDomainName: (r === cfg.region ? ownBucket : bucketOf(r)).apply((b) => regionalDomainName(b, r)),
+                    })),
                     assetsPathPattern: cfg.edge.assetsPathPattern,
                     priceClass: cfg.edge.priceClass,
                     logRetentionDays: cfg.edge.logRetentionDays,
@@ -134,6 +142,7 @@ export class Region extends pulumi.ComponentResource {
             originSecret = args.home.originSecret;
         }
         const distributionArn = edge ? edge.distributionArn : args.home?.distributionArn;
+        const originVerify = plan.edge.lockedToEdge ? { headerName: ORIGIN_VERIFY_HEADER, value: originSecret } : undefined;
 
         const keys = new Keys(`${name}-keys`, { primaryDataKeyArn: args.home?.dataKeyArn, cloudFrontDistributionArn: distributionArn, tags }, p);
         const network = new Network(
@@ -160,7 +169,9 @@ export class Region extends pulumi.ComponentResource {
             {
                 vpcId: network.vpcId,
                 vpcCidr: network.cidr,
-                albIngressPrefixListId: aws.ec2.getManagedPrefixListOutput({ name: CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST }, p).id,
+                albIngressPrefixListId: plan.edge.lockedToEdge
+                    ? aws.ec2.getManagedPrefixListOutput({ name: CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST }, p).id
+                    : undefined,
                 appPorts: cfg.services.map((s) => s.port),
                 tags,
             },
@@ -201,6 +212,7 @@ export class Region extends pulumi.ComponentResource {
             },
             p,
         );
+        resolveOwnBucket(assets.bucketName);
         // Likewise the services' log groups: in every region, outside the services, so that a demotion that removes
         // the services (backup-restore) keeps their logs and a promotion finds them. They were children of the
         // FargateServices component before; the alias lets existing stacks adopt them rather than recreate them.
@@ -228,7 +240,7 @@ export class Region extends pulumi.ComponentResource {
                     webSecurityGroupId: sgs.webSecurityGroupId,
                     domainName: cfg.dns.recordName,
                     originName,
-                    originVerify: { headerName: ORIGIN_VERIFY_HEADER, value: originSecret },
+                    originVerify: originVerify,
                     zoneId: cfg.dns.zoneId,
                     healthPath: cfg.dns.healthPath,
                     instanceType: cfg.web.instanceType,
@@ -250,7 +262,7 @@ export class Region extends pulumi.ComponentResource {
                     appSubnetIds: network.subnetIds["private-app"],
                     appSecurityGroupId: sgs.appSecurityGroupId,
                     httpsListenerArn: web.httpsListenerArn,
-                    originVerify: { headerName: ORIGIN_VERIFY_HEADER, value: originSecret },
+                    originVerify,
                     services: cfg.services,
                     capacities: plan.services,
                     logGroups: serviceLogs.groups,
@@ -451,7 +463,8 @@ export class Region extends pulumi.ComponentResource {
             `${name}-dns`,
             {
                 zoneId: cfg.dns.zoneId,
-                recordName: originName,
+                // Mid-migration (not yet locked to the edge) the record stays on the users' name, as before the edge.
+                recordName: plan.edge.lockedToEdge ? originName : cfg.dns.recordName,
                 region: cfg.region,
                 failureThreshold: cfg.dns.failureThreshold,
                 alb:
@@ -460,9 +473,10 @@ export class Region extends pulumi.ComponentResource {
                         : undefined,
                 routing: plan.dns.routing,
                 failoverRole: plan.dns.failoverRole,
-                userAlias: edge
-                    ? { recordName: cfg.dns.recordName, target: { name: edge.distributionDomainName, zoneId: edge.distributionHostedZoneId } }
-                    : undefined,
+                userAlias:
+                    edge && plan.edge.lockedToEdge
+                        ? { recordName: cfg.dns.recordName, target: { name: edge.distributionDomainName, zoneId: edge.distributionHostedZoneId } }
+                        : undefined,
                 forceUnhealthy: plan.dns.forcedUnhealthy !== undefined,
                 routingControlArn: routingControls?.apply((m) => {
                     const arn = m?.[cfg.region];
@@ -492,7 +506,7 @@ export class Region extends pulumi.ComponentResource {
             ...(dns.healthCheckId ? { healthCheckId: dns.healthCheckId } : {}),
             ...(arc ? { routingControlArns: arc.routingControlArns, arcClusterArn: arc.clusterArn } : {}),
             // Read by the other stacks: a bucket that exists can be replicated into.
-            assetBucketName: assets.bucketName,
+            assetBucketName: assets.replicaReadyName,
             originName,
             ...(edge
                 ? {

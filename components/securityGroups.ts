@@ -6,9 +6,9 @@ export interface SecurityGroupsArgs {
     readonly vpcId: pulumi.Input<string>;
     /**
      * The managed prefix list the ALB accepts HTTPS from: CloudFront's origin-facing servers, looked up in the
-     * region. Required: the ALB is reachable only through the edge.
+     * region. When undefined (only while a deployment made before the edge migrates), HTTPS from anywhere.
      */
-    readonly albIngressPrefixListId: pulumi.Input<string>;
+    readonly albIngressPrefixListId?: pulumi.Input<string>;
     /** The VPC CIDR: the app tier may reach the data tier's ports inside it. Required. */
     readonly vpcCidr: string;
     /** Port the web instances serve on behind the ALB. Default 80. */
@@ -109,7 +109,15 @@ export class SecurityGroups extends pulumi.ComponentResource {
 
         // The ALB: HTTPS from CloudFront's origin-facing servers, nothing else. The listener also checks the
         // edge's secret header, so another CloudFront distribution cannot reach it either.
-        ingress("alb-in-https", alb, 443, { prefixList: args.albIngressPrefixListId }, "HTTPS from CloudFront origin-facing servers");
+        ingress(
+            "alb-in-https",
+            alb,
+            443,
+            args.albIngressPrefixListId === undefined ? { cidr: ANYWHERE } : { prefixList: args.albIngressPrefixListId },
+            args.albIngressPrefixListId === undefined
+                ? "HTTPS from the internet (until the edge takes over)"
+                : "HTTPS from CloudFront origin-facing servers",
+        );
         egress(`alb-out-web-${webPort}`, alb, webPort, { sg: web.id }, "to the storefront instances");
         for (const port of appPorts) egress(`alb-out-app-${port}`, alb, port, { sg: app.id }, "to the Fargate services");
 

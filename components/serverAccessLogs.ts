@@ -79,7 +79,8 @@ export class ServerAccessLogBucket extends pulumi.ComponentResource {
                         Principal: { Service: "logging.s3.amazonaws.com" },
                         Action: "s3:PutObject",
                         Resource: `${arn}/s3/*`,
-                        Condition: { StringEquals: { "aws:SourceAccount": acct } },
+                        // This account's SecureCart buckets only (Amazon S3 user guide, "Enabling Amazon S3 server access logging").
+                        Condition: { StringEquals: { "aws:SourceAccount": acct }, ArnLike: { "aws:SourceArn": "arn:aws:s3:::securecart-*" } },
                     },
                 ],
             }),

@@ -22,9 +22,10 @@ export interface WebTierArgs {
     readonly originName: string;
     /**
      * The header CloudFront adds and its secret value: the listener forwards only requests that carry it and
-     * answers everything else with a fixed 403. Required.
+     * answers everything else with a fixed 403. When undefined (only while a deployment made before the edge
+     * migrates), the listener forwards every request to the storefront.
      */
-    readonly originVerify: { readonly headerName: string; readonly value: pulumi.Input<string> };
+    readonly originVerify?: { readonly headerName: string; readonly value: pulumi.Input<string> };
     /** Public hosted zone that holds the certificate's DNS validation record. Required. */
     readonly zoneId: string;
     /** Path the storefront answers 200 on; the target group health-checks it. Default /health. */
@@ -185,26 +186,28 @@ export class WebTier extends pulumi.ComponentResource {
                 sslPolicy: ALB_SSL_POLICY,
                 certificateArn: validation.certificateArn,
                 // Whatever did not come through the edge: a fixed 403 (no port 80 listener: CloudFront connects over HTTPS).
-                defaultActions: [
-                    { type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" } },
-                ],
+                defaultActions: args.originVerify
+                    ? [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" } }]
+                    : [{ type: "forward", targetGroupArn: webTg.arn }],
                 tags: tags(`${name}-https`),
             },
             p,
         );
         this.httpsListenerArn = https.arn;
         // The storefront: the last rule (the services' path rules come first), for requests carrying the edge's header.
-        new aws.lb.ListenerRule(
-            `${name}-from-edge`,
-            {
-                listenerArn: https.arn,
-                priority: 50000,
-                actions: [{ type: "forward", targetGroupArn: webTg.arn }],
-                conditions: [{ httpHeader: { httpHeaderName: args.originVerify.headerName, values: [args.originVerify.value] } }],
-                tags: tags(`${name}-from-edge`),
-            },
-            p,
-        );
+        if (args.originVerify) {
+            new aws.lb.ListenerRule(
+                `${name}-from-edge`,
+                {
+                    listenerArn: https.arn,
+                    priority: 50000,
+                    actions: [{ type: "forward", targetGroupArn: webTg.arn }],
+                    conditions: [{ httpHeader: { httpHeaderName: args.originVerify.headerName, values: [args.originVerify.value] } }],
+                    tags: tags(`${name}-from-edge`),
+                },
+                p,
+            );
+        }
 
         // --- instances -------------------------------------------------------------------------------
         const role = new aws.iam.Role(

@@ -66,7 +66,7 @@ export const CROSS_REGION_EXCEPTIONS: readonly CrossRegionException[] = [
     {
         type: T.logGroup,
         region: EDGE_REGION,
-        when: { name: "/securecart/edge/cloudfront-access" },
+        when: { name: "/aws/vendedlogs/securecart/edge/cloudfront-access" },
         reason: 'the destination of CloudFront standard logging (v2), next to its delivery resources: "When calling the CloudWatch API to enable standard logging, you must specify the US East (N. Virginia) Region (us-east-1), even if you want to enable cross Region delivery to another destination" (CloudFront developer guide, https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging.html). Cross-Region delivery into a log group is documented for S3 destinations only (unconfirmed for CloudWatch Logs), so the group stays in us-east-1',
     },
     {

@@ -135,6 +135,15 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
     };
     if (!cfg.isHome && homeStack) {
         const ref = refOf(homeStack.stack);
+        // The edge's outputs: a home stack deployed before the edge has none yet, and must go first.
+        const edgeOut = await ref.getOutputDetails("originVerifySecret");
+        if (edgeOut.value === undefined && edgeOut.secretValue === undefined && (await ref.getOutputValue("region")) !== undefined) {
+            throw new pulumi.RunError(
+                new ConfigError([
+                    `[stack ${cfg.stack}] the home stack "${homeStack.stack}" was deployed before the edge (no originVerifySecret output); run pulumi up on "${homeStack.stack}" first, then on this stack, then on "${homeStack.stack}" again (see the README, "Migrating a deployment made before the edge")`,
+                ]).message,
+            );
+        }
         const homeRecovery = recoveryOutput(await ref.getOutputValue("recovery"));
         recoveryIn.homeLive = homeRecovery?.liveGeneration ?? 0;
         home = {
@@ -159,8 +168,14 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
     // Asset replication goes only into buckets that exist: a stack's deployed output names its bucket. On a first
     // deployment the home stack sees none, and replicates out from its second `pulumi up` on.
     const assetPeers: string[] = [];
+    // Home stack: the stacks deployed before the edge (outputs, but no origin name) still hold a record on the
+    // users' name, so the home stack does not cut over to the edge until their next `pulumi up`.
+    const peersBeforeEdge: string[] = [];
     for (const s of stacks.filter((x) => x.stack !== cfg.stack)) {
-        if (typeof (await refOf(s.stack).getOutputValue("assetBucketName")) === "string") assetPeers.push(s.region);
+        const ref = refOf(s.stack);
+        if (typeof (await ref.getOutputValue("assetBucketName")) === "string") assetPeers.push(s.region);
+        if (cfg.isHome && (await ref.getOutputValue("region")) !== undefined && (await ref.getOutputValue("originName")) === undefined)
+            peersBeforeEdge.push(s.stack);
     }
     const plan = planRegion({
         strategy: cfg.strategy,
@@ -174,6 +189,7 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
         recovery: recoveryIn,
         failoverMode: cfg.failoverMode,
         drill: cfg.drill,
+        peersBeforeEdge,
     });
     if (plan.recovery.problems.length)
         throw new pulumi.RunError(new ConfigError(plan.recovery.problems.map((m) => `[stack ${cfg.stack}] ${m}`)).message);

@@ -83,6 +83,14 @@ export interface EdgePlan {
     /** Every region keeps an asset bucket: the origin group's members, and the replicas' destinations. */
     readonly assetBucket: true;
     /**
+     * Whether users reach this region only through the edge: its record is on the origin hostname, its ALB
+     * accepts only CloudFront, and (home stack) the users' name is CloudFront's alias. False only in the
+     * home stack while another stack still holds a record on the users' name (a deployment made before the
+     * edge, mid-migration): Route 53 keeps no alias beside those records, and locking the ALB before users'
+     * DNS moves would turn them away. The home stack's next `pulumi up` after theirs cuts over.
+     */
+    readonly lockedToEdge: boolean;
+    /**
      * The storage class of the replicas this region writes into the other regions. Backup-restore's primary
      * writes its standby's copy in Standard-IA: a copy that is read only after a disaster costs less there, and
      * is still served at once (unlike the archive classes). Everywhere else, Standard: a standby that serves (or
@@ -107,6 +115,11 @@ export interface StrategyInputs {
     readonly failoverMode?: "planned" | "unplanned";
     /** The outage drill on this stack. Default none. */
     readonly drill?: "none" | "outage";
+    /**
+     * Home stack: other stacks deployed before the edge existed, still holding their record on the users'
+     * name (looked up from their deployed outputs). Default none.
+     */
+    readonly peersBeforeEdge?: readonly string[];
 }
 
 const ZERO: Capacity = { min: 0, max: 0, desired: 0 };
@@ -228,6 +241,7 @@ export function planRegion(i: StrategyInputs): RegionPlan {
         edge: {
             ownsGlobalEdge: i.isHome,
             assetBucket: true,
+            lockedToEdge: !(i.isHome && (i.peersBeforeEdge ?? []).length > 0),
             replicaStorageClass: i.strategy === "backup-restore" && primary ? "STANDARD_IA" : "STANDARD",
         },
     };

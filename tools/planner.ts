@@ -340,6 +340,11 @@ export interface PlanOptions {
      * nothing deployed (a first deployment, home first: the other stacks exist but have no outputs yet).
      */
     readonly deployed?: readonly StackPlan[];
+    /**
+     * Stacks this run does not apply (with `deployed`): the others read their deployed outputs, as when a
+     * stack is updated before the home stack. Default none: the home stack is applied first.
+     */
+    readonly notApplied?: readonly string[];
 }
 
 /** Aurora cluster identifiers by region, as a deployed set of stacks has them. */
@@ -397,7 +402,7 @@ async function planStacksNow(opts: PlanOptions, only?: readonly string[]): Promi
             plannedRefs.add(ref);
         }
         if (!wanted.includes(cfg.stack)) {
-            if (!preview) {
+            if (!preview && !(opts.deployed && opts.notApplied?.includes(cfg.stack))) {
                 outputsByRef[ref] = (await planOne(opts, cfg, outputsByRef, false, plannedRefs)).stackOutputs;
                 plannedRefs.add(ref);
             }
