@@ -344,7 +344,7 @@ export const backupsCopiedToStandbys: StackPolicy = {
 export const statefulProtected: StackPolicy = {
     name: "dr-stateful-resources-protected",
     description:
-        "Every stateful resource (databases, tables, replicas, keys, vaults, buckets, secrets, log groups, ECR repositories) has the Pulumi protect option, so no update or drill can delete it.",
+        "Every stateful resource (databases, tables, replicas, keys, vaults, buckets and their versioning, encryption, logging and replication settings, secrets, log groups, ECR repositories, the CloudFront distribution and its web ACL) has the Pulumi protect option, so no update or drill can delete it.",
     severity: "critical",
     enforcementLevel: "mandatory",
     remediationSteps:
