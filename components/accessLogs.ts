@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ELB_ACCOUNT_PRINCIPAL_REGIONS } from "../src/awsFacts";
+import { denyInsecureTransport, privateBucket } from "./privateBucket";
 import { serverAccessLogPrefix } from "./serverAccessLogs";
 
 export interface AccessLogBucketArgs {
@@ -35,28 +36,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
         const account = aws.getCallerIdentityOutput({}, p).accountId;
         const region = aws.getRegionOutput({}, p).region;
 
-        const bucket = new aws.s3.Bucket(name, { forceDestroy: false, tags }, { parent: this, protect: true, retainOnDelete: true });
-        const pab = new aws.s3.BucketPublicAccessBlock(
-            `${name}-pab`,
-            {
-                bucket: bucket.id,
-                blockPublicAcls: true,
-                blockPublicPolicy: true,
-                ignorePublicAcls: true,
-                restrictPublicBuckets: true,
-            },
-            p,
-        );
-        new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, p);
-        // Protected like the bucket: deleting it (a replacement deletes the old one last) resets the encryption.
-        new aws.s3.BucketServerSideEncryptionConfiguration(
-            `${name}-sse`,
-            {
-                bucket: bucket.id,
-                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-            },
-            { parent: this, protect: true },
-        );
+        const { bucket, publicAccessBlock: pab } = privateBucket(name, { tags }, this);
         new aws.s3.BucketLifecycleConfiguration(
             `${name}-lifecycle`,
             {
@@ -84,14 +64,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
         const policy = pulumi.all([bucket.arn, account, region]).apply(async ([arn, acct, reg]) => {
             const objects = `${arn}/${prefix}/AWSLogs/${acct}/*`;
             const statements: unknown[] = [
-                {
-                    Sid: "DenyInsecureTransport",
-                    Effect: "Deny",
-                    Principal: "*",
-                    Action: "s3:*",
-                    Resource: [arn, `${arn}/*`],
-                    Condition: { Bool: { "aws:SecureTransport": "false" } },
-                },
+                denyInsecureTransport(arn),
                 {
                     Sid: "ElbLogDelivery",
                     Effect: "Allow",

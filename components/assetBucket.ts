@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { denyInsecureTransport, privateBucket } from "./privateBucket";
 import { serverAccessLogPrefix } from "./serverAccessLogs";
 
 /**
@@ -69,31 +70,17 @@ export class AssetBucket extends pulumi.ComponentResource {
         const p = { parent: this };
         const tags = (n: string) => ({ ...(args.tags ?? {}), Name: n });
 
-        const bucket = new aws.s3.Bucket(
+        const { bucket, publicAccessBlock: pab } = privateBucket(
             name,
-            { bucket: args.bucketName, forceDestroy: false, tags: tags(name) },
-            { parent: this, protect: true, retainOnDelete: true },
+            { bucketName: args.bucketName, kmsKeyArn: args.kmsKeyArn, tags: tags(name) },
+            this,
         );
         // The bucket's settings are protected like the bucket: deleting one of these resources (a replacement
-        // deletes the old one last) suspends versioning, resets encryption, stops logging or removes replication.
+        // deletes the old one last) suspends versioning, stops logging or removes replication.
         const keep = { parent: this, protect: true };
         const versioning = new aws.s3.BucketVersioning(
             `${name}-versioning`,
             { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
-            keep,
-        );
-        const pab = new aws.s3.BucketPublicAccessBlock(
-            `${name}-pab`,
-            { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-            p,
-        );
-        new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, p);
-        new aws.s3.BucketServerSideEncryptionConfiguration(
-            `${name}-sse`,
-            {
-                bucket: bucket.id,
-                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }],
-            },
             keep,
         );
         new aws.s3.BucketLogging(
@@ -119,14 +106,7 @@ export class AssetBucket extends pulumi.ComponentResource {
             { parent: this, dependsOn: [versioning] },
         );
         const statements = pulumi.all([bucket.arn, args.distributionArn]).apply(([arn, dist]) => [
-            {
-                Sid: "DenyInsecureTransport",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "s3:*",
-                Resource: [arn, `${arn}/*`],
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
+            denyInsecureTransport(arn),
             ...(dist
                 ? [
                       {

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { denyInsecureTransport, privateBucket } from "./privateBucket";
 
 /** Where server access logs of a bucket go inside the region's log bucket: `s3/<bucket>/`. */
 export function serverAccessLogPrefix(bucket: string): string {
@@ -31,19 +32,7 @@ export class ServerAccessLogBucket extends pulumi.ComponentResource {
         const tags = { ...(args.tags ?? {}), Name: name };
         const account = aws.getCallerIdentityOutput({}, p).accountId;
 
-        const bucket = new aws.s3.Bucket(name, { forceDestroy: false, tags }, { parent: this, protect: true, retainOnDelete: true });
-        const pab = new aws.s3.BucketPublicAccessBlock(
-            `${name}-pab`,
-            { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-            p,
-        );
-        new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, p);
-        // Protected like the bucket: deleting it (a replacement deletes the old one last) resets the encryption.
-        new aws.s3.BucketServerSideEncryptionConfiguration(
-            `${name}-sse`,
-            { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-            { parent: this, protect: true },
-        );
+        const { bucket, publicAccessBlock: pab } = privateBucket(name, { tags }, this);
         new aws.s3.BucketLifecycleConfiguration(
             `${name}-lifecycle`,
             {
@@ -64,14 +53,7 @@ export class ServerAccessLogBucket extends pulumi.ComponentResource {
             JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [
-                    {
-                        Sid: "DenyInsecureTransport",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: "s3:*",
-                        Resource: [arn, `${arn}/*`],
-                        Condition: { Bool: { "aws:SecureTransport": "false" } },
-                    },
+                    denyInsecureTransport(arn),
                     {
                         // The bucket-policy grant S3 recommends over ACLs, limited to this account's source buckets.
                         Sid: "S3ServerAccessLogsDelivery",
