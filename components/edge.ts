@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { DnsValidatedCertificate } from "./certificate";
 
 /** CloudFront's control plane, its certificates, CLOUDFRONT-scope web ACLs and their logs live here (CloudFront developer guide). */
 export const EDGE_REGION = "us-east-1";
@@ -153,32 +154,8 @@ export class Edge extends pulumi.ComponentResource {
             keep,
         );
 
-        // --- certificate (CloudFront takes certificates from us-east-1 only) ------------------------------------------------
-        const cert = new aws.acm.Certificate(
-            `${name}-cert`,
-            { region: at, domainName: args.recordName, validationMethod: "DNS", keyAlgorithm: "RSA_2048", tags: tags(`${name}-cert`) },
-            p,
-        );
-        const dvo = cert.domainValidationOptions.apply((o) => o[0]);
-        // The validation CNAME is the same for a name in every region of an account: the regional certificates
-        // write it too, so the record is shared (allowOverwrite) and kept on delete.
-        const validationRecord = new aws.route53.Record(
-            `${name}-cert-validation`,
-            {
-                zoneId: args.zoneId,
-                name: dvo.apply((o) => o.resourceRecordName),
-                type: dvo.apply((o) => o.resourceRecordType),
-                records: [dvo.apply((o) => o.resourceRecordValue)],
-                ttl: 60,
-                allowOverwrite: true,
-            },
-            { parent: this, retainOnDelete: true },
-        );
-        const validation = new aws.acm.CertificateValidation(
-            `${name}-cert-validation`,
-            { region: at, certificateArn: cert.arn, validationRecordFqdns: [validationRecord.fqdn] },
-            p,
-        );
+        // --- certificate (CloudFront takes certificates from us-east-1 only) -----------------------------------------
+        const cert = new DnsValidatedCertificate(`${name}-cert`, { names: [args.recordName], zoneId: args.zoneId, region: at, tags: args.tags }, p);
 
         // --- web ACL -------------------------------------------------------------------------------------------------
         const visibility = (metric: string) => ({ cloudwatchMetricsEnabled: true, metricName: metric, sampledRequestsEnabled: true });
@@ -311,7 +288,7 @@ export class Edge extends pulumi.ComponentResource {
                     },
                 ],
                 viewerCertificate: {
-                    acmCertificateArn: validation.certificateArn,
+                    acmCertificateArn: cert.certificateArn,
                     sslSupportMethod: "sni-only",
                     minimumProtocolVersion: "TLSv1.2_2021",
                 },

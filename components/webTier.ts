@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { storefrontUserData } from "../src/compute";
+import { DnsValidatedCertificate } from "./certificate";
 import type { Capacity } from "../src/strategy";
 
 /** TLS 1.3 and 1.2 only (source: ELB user guide, "Security policies for your Application Load Balancer"). */
@@ -90,45 +91,13 @@ export class WebTier extends pulumi.ComponentResource {
         const account = aws.getCallerIdentityOutput({}, p).accountId;
 
         // --- certificate -----------------------------------------------------------------------------
-        const cert = new aws.acm.Certificate(
+        // CloudFront connects by the origin name and checks the certificate against it.
+        const cert = new DnsValidatedCertificate(
             `${name}-cert`,
-            {
-                domainName: args.domainName,
-                // CloudFront connects by the origin name and checks the certificate against it.
-                subjectAlternativeNames: [args.originName],
-                validationMethod: "DNS",
-                keyAlgorithm: "RSA_2048",
-                tags: tags(`${name}-cert`),
-            },
+            { names: [args.domainName, args.originName], zoneId: args.zoneId, tags: args.tags },
             p,
         );
-        // ACM's validation CNAME is the same for a domain in every region of an account, so every stack
-        // writes the same records: allowOverwrite lets them share them, and retainOnDelete keeps one stack's
-        // destroy from breaking the other regions' renewals. One record per name on the certificate.
-        const validationRecords = [args.domainName, args.originName].map((domain, i) => {
-            const dvo = cert.domainValidationOptions.apply((o) => o.find((x) => x.domainName === domain) ?? o[i]);
-            return new aws.route53.Record(
-                i === 0 ? `${name}-cert-validation` : `${name}-cert-validation-origin`,
-                {
-                    zoneId: args.zoneId,
-                    name: dvo.apply((o) => o.resourceRecordName),
-                    type: dvo.apply((o) => o.resourceRecordType),
-                    records: [dvo.apply((o) => o.resourceRecordValue)],
-                    ttl: 60,
-                    allowOverwrite: true,
-                },
-                { parent: this, retainOnDelete: true },
-            );
-        });
-        const validation = new aws.acm.CertificateValidation(
-            `${name}-cert-validation`,
-            {
-                certificateArn: cert.arn,
-                validationRecordFqdns: validationRecords.map((r) => r.fqdn),
-            },
-            p,
-        );
-        this.certificateArn = validation.certificateArn;
+        this.certificateArn = cert.certificateArn;
 
         // --- load balancer ---------------------------------------------------------------------------
         const alb = new aws.lb.LoadBalancer(
@@ -184,7 +153,7 @@ export class WebTier extends pulumi.ComponentResource {
                 port: 443,
                 protocol: "HTTPS",
                 sslPolicy: ALB_SSL_POLICY,
-                certificateArn: validation.certificateArn,
+                certificateArn: cert.certificateArn,
                 // Whatever did not come through the edge: a fixed 403 (no port 80 listener: CloudFront connects over HTTPS).
                 defaultActions: args.originVerify
                     ? [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" } }]
