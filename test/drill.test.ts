@@ -169,19 +169,23 @@ describe("drill rehearsal: every transition keeps every stateful resource", () =
     }
 });
 
+/** The three drills of a strategy: [what, base overrides, changes]. */
+function transitionsOf(strategy: string): Array<[string, string[], string[]]> {
+    const base = [`strategy=${strategy}`];
+    return [
+        ["planned switchover", base, [`primaryRegion=${DR_REGION}`]],
+        ["failback", [...base, `primaryRegion=${DR_REGION}`], ["primaryRegion=us-east-1"]],
+        ["unplanned failover", base, [`primaryRegion=${DR_REGION}`, "failoverMode=unplanned"]],
+    ];
+}
+
 // Issue 11, drill findings: logs an incident review needs, and container images, are state.
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const REPOSITORY = "aws:ecr/repository:Repository";
 
 describe("drill rehearsal: log groups and ECR repositories outlive every role change (issue 11)", () => {
     for (const strategy of STRATEGIES) {
-        const base = [`strategy=${strategy}`];
-        const west = [...base, `primaryRegion=${DR_REGION}`];
-        const transitions: Array<[string, string[], string[]]> = [
-            ["planned switchover", base, [`primaryRegion=${DR_REGION}`]],
-            ["failback", west, ["primaryRegion=us-east-1"]],
-            ["unplanned failover", base, [`primaryRegion=${DR_REGION}`, "failoverMode=unplanned"]],
-        ];
+        const transitions = transitionsOf(strategy);
         for (const [what, b, c] of transitions) {
             it(`${strategy}, ${what}: no log group or repository is created, deleted or replaced`, async () => {
                 const r = await drill(b, c);
@@ -273,13 +277,7 @@ const EDGE_PARENT = /securecart:edge:Edge\$/;
 
 describe("drill rehearsal: the edge and the asset buckets", () => {
     for (const strategy of STRATEGIES) {
-        const base = [`strategy=${strategy}`];
-        const west = [...base, `primaryRegion=${DR_REGION}`];
-        const transitions: Array<[string, string[], string[]]> = [
-            ["planned switchover", base, [`primaryRegion=${DR_REGION}`]],
-            ["failback", west, ["primaryRegion=us-east-1"]],
-            ["unplanned failover", base, [`primaryRegion=${DR_REGION}`, "failoverMode=unplanned"]],
-        ];
+        const transitions = transitionsOf(strategy);
         for (const [what, b, c] of transitions) {
             it(`${strategy}, ${what}: the edge is untouched; buckets, replication, distribution and web ACL are neither replaced nor deleted`, async () => {
                 const r = await drill(b, c);
