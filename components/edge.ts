@@ -6,8 +6,6 @@ import { DnsValidatedCertificate } from "./certificate";
 export const EDGE_REGION = "us-east-1";
 /** The header CloudFront adds to every dynamic request; the ALB forwards only requests that carry its secret value. */
 export const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
-/** The hosted zone id of every CloudFront distribution, for alias records (Route 53 API reference, AliasTarget). */
-export const CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2";
 /** AWS managed policies (CloudFront developer guide, "Use managed cache policies" / "Use managed origin request policies"). */
 export const MANAGED_POLICY = {
     cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",

@@ -6,6 +6,9 @@
  * Commercial AWS regions (source: AWS General Reference, "AWS service endpoints → Regions", 2026).
  * GovCloud and China partitions are left out on purpose: ARNs and pricing here assume the `aws` partition.
  */
+/** The hosted zone of every CloudFront distribution, for alias records (Route 53 API reference, AliasTarget). */
+export const CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2";
+
 export const KNOWN_REGIONS: readonly string[] = [
     "us-east-1",
     "us-east-2",

@@ -362,6 +362,27 @@ describe("estimates: the price sheet covers every billable type the program crea
         assert.ok(PRICES.source.length > 40);
     });
 
+    it("traffic-driven cost lands where Route 53 answers: on the primary, never on the users' alias to the edge or a forced-unhealthy PRIMARY record", async () => {
+        const TAKES = /takes (no|\d+%)(?: of)? traffic/;
+        const share = (e: ProjectEstimate, stack: string) =>
+            e.stacks
+                .find((s) => s.stack === stack)!
+                .breakdown.filter((l) => TAKES.test(l.basis))
+                .map((l) => TAKES.exec(l.basis)![1]);
+        for (const strategy of ["backup-restore", "pilot-light", "warm-standby"]) {
+            // After a failover to dr: prod keeps the PRIMARY record type (forced unhealthy) or, under backup-restore,
+            // no record at all, and its users' alias to CloudFront routes to no region.
+            const failedOver = await estimatesOf(`strategy=${strategy}`, "primaryRegion=us-west-2");
+            assert.ok(share(failedOver, "prod").length > 0, strategy);
+            assert.deepEqual([...new Set(share(failedOver, "prod"))], ["no"], `${strategy}: prod takes no traffic`);
+            assert.deepEqual([...new Set(share(failedOver, "dr"))], ["100%"], `${strategy}: dr takes it all`);
+            const home = await estimatesOf(`strategy=${strategy}`);
+            assert.deepEqual([...new Set(share(home, "prod"))], ["100%"], `${strategy}: prod serves by default`);
+        }
+        const aa = await estimatesOf("strategy=active-active");
+        assert.deepEqual([...new Set([...share(aa, "prod"), ...share(aa, "dr")])], ["50%"]);
+    });
+
     it("a new billable type without a price is reported, and an uncovered instance type is not priced silently", async () => {
         const plan = (await planAll("strategy=warm-standby")).find((p) => p.role === "primary")!;
         const shield = { ...plan.resources[plan.resources.length - 1], type: "aws:shield/protection:Protection", name: "new-protection", inputs: {} };

@@ -11,6 +11,7 @@
  */
 import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { CLOUDFRONT_HOSTED_ZONE_ID } from "../src/awsFacts";
 import { UNKNOWN } from "../src/unknown";
 import { DYNAMIC, T } from "../src/plan";
 
@@ -424,8 +425,7 @@ export class FakeAws implements pulumi.runtime.Mocks {
                 set({
                     arn: `arn:aws:cloudfront::${PLACEHOLDER_ACCOUNT}:distribution/${id}`,
                     domainName: `d${h.slice(0, 13)}.cloudfront.net`,
-                    // Every distribution's alias zone (Route 53 API reference, AliasTarget).
-                    hostedZoneId: "Z2FDTNDATAQYW2",
+                    hostedZoneId: CLOUDFRONT_HOSTED_ZONE_ID,
                     status: "InProgress",
                     etag: `E${hash(name + "etag", 13).toUpperCase()}`,
                 });

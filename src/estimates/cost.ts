@@ -176,9 +176,18 @@ export interface CostContext {
     readonly peerEdges?: readonly EdgeFacts[];
 }
 
-/** Whether a stack takes user traffic: its record is a failover PRIMARY, or latency/weighted/simple. */
-export function serves(f: StackFacts): boolean {
-    return f.records.some((r) => r.routing !== "failover" || r.failoverRole === "PRIMARY");
+/**
+ * Whether a stack takes user traffic, as Route 53 answers: not while its health check is forced unhealthy;
+ * a latency, weighted or simple record, or a failover PRIMARY, serves; a failover SECONDARY serves when no other
+ * stack's PRIMARY can (absent, or forced unhealthy). `all` is every stack of the project, this one included.
+ */
+export function serves(f: StackFacts, all: readonly StackFacts[] = [f]): boolean {
+    const forced = (s: StackFacts) => s.healthChecks.length > 0 && s.healthChecks.every((h) => h.inverted);
+    if (forced(f)) return false;
+    const primaryElsewhere = all.some(
+        (s) => s !== f && !forced(s) && s.records.some((r) => r.routing === "failover" && r.failoverRole === "PRIMARY"),
+    );
+    return f.records.some((r) => r.routing !== "failover" || r.failoverRole === "PRIMARY" || !primaryElsewhere);
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -222,8 +231,8 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
 
     // Traffic-driven usage lands on the regions that take traffic, shared evenly between them.
     const all = [f, ...ctx.peers];
-    const servingCount = all.filter(serves).length;
-    const share = serves(f) ? 1 / Math.max(1, servingCount) : 0;
+    const servingCount = all.filter((s) => serves(s, all)).length;
+    const share = serves(f, all) ? 1 / Math.max(1, servingCount) : 0;
     const shareText =
         share === 0 ? "this region takes no traffic" : `this region takes ${Math.round(share * 100)}% of traffic (${servingCount} serving region(s))`;
 

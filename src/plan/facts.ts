@@ -26,6 +26,7 @@ import {
     strict,
     text,
 } from "./resource";
+import { CLOUDFRONT_HOSTED_ZONE_ID } from "../awsFacts";
 import { PULUMI, T, isCloudResource } from "./types";
 
 /** One planned resource as the estimator sees it: either shape the model reads. */
@@ -213,6 +214,16 @@ export function routingOf(record: PlanResource): string | undefined {
 /** Whether a record carries user traffic: a routing policy, a health check or an alias (not, e.g., an ACM validation CNAME). */
 export function isRoutingRecord(r: PlanResource): boolean {
     return arr(get(r, "aliases")).length > 0 || get(r, "healthCheckId") !== undefined || get(r, "setIdentifier") !== undefined;
+}
+
+/**
+ * Whether a record is the users' name on the edge: an alias to a CloudFront distribution (its zone, or a
+ * planned distribution it refers to). Such a record routes to no region, so it is not one of the region's.
+ */
+export function isEdgeAlias(r: PlanResource, resources: readonly PlanResource[]): boolean {
+    const aliases = arr(get(r, "aliases")).map((a) => obj(a));
+    if (aliases.some((a) => a.zoneId === CLOUDFRONT_HOSTED_ZONE_ID || /\.cloudfront\.net\.?$/.test(text(a.name)))) return true;
+    return ofType(resources, T.cloudfrontDistribution).some((d) => refersTo(r, "aliases", d));
 }
 
 export function recordOf(r: PlanResource): RecordFacts {
@@ -481,8 +492,11 @@ export function stackFacts(view: StackView): StackFacts {
     const of = (type: string) => ofType(rs, type);
 
     const healthChecks: HealthCheckFacts[] = of(T.healthCheck).map((h) => healthCheckOf(h, rs));
-    // The application's records; plain records (e.g. ACM validation CNAMEs) carry no user traffic and do not count.
-    const records: RecordFacts[] = of(T.record).filter(isRoutingRecord).map(recordOf);
+    // The region's records; plain records (e.g. ACM validation CNAMEs) carry no user traffic, and the users' alias
+    // to the edge routes to no region: neither counts.
+    const records: RecordFacts[] = of(T.record)
+        .filter((r) => isRoutingRecord(r) && !isEdgeAlias(r, rs))
+        .map(recordOf);
 
     const templates = of(T.launchTemplate);
     const web: WebFacts[] = of(T.asg).map((r) => {
