@@ -82,8 +82,8 @@ export interface StackPlan {
     /** The dynamic provider checks made while planning (none failed, or the plan would have thrown). */
     dynamicChecks: DynamicCheck[];
     /**
-     * The home stack planned a second time, after these stacks (a first deployment applies it twice: what it
-     * builds on their outputs comes with its second `pulumi up`). Absent when planned once.
+     * Planned a second time, after these stacks (a first deployment applies a stack that reads stacks deployed
+     * after it twice: what it builds on their outputs comes with its second `pulumi up`). Absent when planned once.
      */
     secondPassAfter?: string[];
     /** Added by later stages (policies, estimates). */
@@ -430,19 +430,20 @@ async function planStacksNow(opts: PlanOptions, only?: readonly string[]): Promi
         }
         plans.set(cfg.stack, plan);
     }
-    // A first deployment takes the home stack twice: it reads the other stacks before they exist (no outputs), and
-    // what it builds on them (replication into their asset buckets) comes with its second `pulumi up`, after theirs.
-    // The plan shows that settled state: the home stack again, now reading the other stacks as planned here.
-    const home = ordered.find((c) => c.isHome);
-    const first = home && plans.get(home.stack);
-    // With a deployed base (a drill) the other stacks' outputs exist already, and the home stack reads them at once.
-    if (!preview && !opts.deployed && home && first) {
-        const pending = Object.entries(first.stackReferences).filter(([ref, source]) => source === "before-this-run" && plannedRefs.has(ref));
-        if (pending.length) {
-            const settled = await planOne(opts, home, outputsByRef, false, plannedRefs);
+    // A first deployment takes a stack twice when it reads stacks deployed after it (the home stack, and with three
+    // or more regions every stack but the last): what it builds on their outputs (replication into their asset
+    // buckets) comes with its second `pulumi up`. The plan shows that settled state: such a stack again, now
+    // reading the others as planned here. With a deployed base (a drill) the others' outputs exist already.
+    if (!preview && !opts.deployed) {
+        for (const cfg of ordered) {
+            const first = plans.get(cfg.stack);
+            if (!first) continue;
+            const pending = Object.entries(first.stackReferences).filter(([ref, source]) => source === "before-this-run" && plannedRefs.has(ref));
+            if (!pending.length) continue;
+            const settled = await planOne(opts, cfg, outputsByRef, false, plannedRefs);
             settled.secondPassAfter = pending.map(([ref]) => ref.split("/").pop() as string);
-            plans.set(home.stack, settled);
-            outputsByRef[`${home.stackOrg}/${home.project}/${home.stack}`] = settled.stackOutputs;
+            plans.set(cfg.stack, settled);
+            outputsByRef[`${cfg.stackOrg}/${cfg.project}/${cfg.stack}`] = settled.stackOutputs;
         }
     }
     return wanted.map((w) => plans.get(w) as StackPlan);

@@ -216,8 +216,8 @@ export const CONSTANTS = {
         value: 100,
         unit: "GB",
         kind: "usage",
-        what: "data sent from the primary to each standby region (replication and backup copies)",
-        source: "assumption about the workload: set from your bill's inter-region transfer",
+        what: "data sent from the primary to each standby region (database replication and backup copies; S3 asset replication has its own line)",
+        source: "assumption about the workload: set from your bill's inter-region transfer, less what S3 replication sends (assetsChangedGbPerMonth)",
     },
     logsIngestGbPerMonthPerGroup: {
         value: 5,

@@ -61,14 +61,18 @@ function originFailover(p: EdgeFacts, s: EdgeFacts, project: readonly EdgeFacts[
             restsOn: [`${where} reads one bucket, with no origin group: its requests do not fail over to ${s.stack}'s bucket`],
         };
     const primaryIdx = b.members.findIndex((m) => isBucketOf(m, p));
-    const standbyIdx = b.members.findIndex((m) => isBucketOf(m, s));
-    if (standbyIdx < 0) return { seconds: null, restsOn: [`${where}: no member of the origin group reads ${s.stack}'s bucket`] };
+    // The group has two members; a third region's bucket is in none, and its requests fall back to the other member.
+    const ownIdx = b.members.findIndex((m) => isBucketOf(m, s));
+    const standbyIdx = ownIdx >= 0 ? ownIdx : b.members.findIndex((_, i) => i !== primaryIdx);
+    if (standbyIdx < 0) return { seconds: null, restsOn: [`${where}: the origin group has no member other than ${p.stack}'s bucket`] };
     const groupNote = `${CF_DG}, "Optimize high availability with CloudFront origin failover": failover is per request, for GET, HEAD and OPTIONS only, and every request tries the primary member first; a response with a status in the failover criteria (${b.failoverStatusCodes.join(", ")}) fails over without waiting`;
-    if (primaryIdx < 0 || standbyIdx < primaryIdx)
+    if (primaryIdx < 0)
+        return { seconds: 0, restsOn: [`${where}: the origin group does not read ${p.stack}'s bucket, so losing it costs no failover`] };
+    if (standbyIdx < primaryIdx)
         return {
             seconds: 0,
             restsOn: [
-                `${where}: the origin group tries ${s.stack}'s bucket (${b.members[standbyIdx].id}) first, so losing ${p.stack}'s bucket costs no failover`,
+                `${where}: the origin group tries ${b.members[standbyIdx].id} first, so losing ${p.stack}'s bucket costs no failover`,
             ],
         };
     const m = b.members[primaryIdx];
