@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { MANAGED_RULE_GROUPS, type ManagedRuleGroup } from "../src/awsFacts";
 import { DnsValidatedCertificate } from "./certificate";
 
 /** CloudFront's control plane, its certificates, CLOUDFRONT-scope web ACLs and their logs live here (CloudFront developer guide). */
@@ -20,14 +21,6 @@ export const MANAGED_POLICY = {
  */
 export const ORIGIN_FAILOVER_STATUS_CODES = [403, 404, 500, 502, 503, 504] as const;
 
-/** The AWS managed rule groups the web ACL runs, by config name (AWS WAF developer guide, "AWS Managed Rules rule groups list"). */
-export const MANAGED_RULE_GROUPS = {
-    ipReputation: "AWSManagedRulesAmazonIpReputationList",
-    common: "AWSManagedRulesCommonRuleSet",
-    knownBadInputs: "AWSManagedRulesKnownBadInputsRuleSet",
-    sqlInjection: "AWSManagedRulesSQLiRuleSet",
-} as const;
-export type ManagedRuleGroup = keyof typeof MANAGED_RULE_GROUPS;
 export type WafAction = "block" | "count";
 
 export interface EdgeArgs {

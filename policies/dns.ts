@@ -1,6 +1,7 @@
 /** DNS failover policies: routing records must be health-checked, short-lived, and fail over in time. */
+import { CONSTANT_NAMES, resolveConstants } from "../src/estimates";
 import { StackPolicy, configOf } from "./lib";
-import { T, UNKNOWN, alarmDetectionOf, get, healthCheckOf, isSet, label, ofType, refersTo, routingOf } from "../src/plan";
+import { T, UNKNOWN, alarmDetectionOf, get, healthCheckOf, isSet, isUnknown, label, ofType, refersTo, routingOf, text } from "../src/plan";
 
 export const routingRecordsHealthChecked: StackPolicy = {
     name: "dr-routing-records-have-health-checks",
@@ -92,11 +93,18 @@ const detectionSchema = {
         maxDetectionSeconds: {
             type: "integer" as const,
             minimum: 10,
-            // Three 60-s periods: the ALB publishes HealthyHostCount every 60 s (Elastic Load Balancing user guide,
-            // "CloudWatch metrics for your Application Load Balancer"), and three is Route 53's default failure threshold.
-            default: 180,
+            // Four minutes: three 60-s periods of the alarm (the ALB publishes HealthyHostCount every 60 s, Elastic Load
+            // Balancing user guide, "CloudWatch metrics for your Application Load Balancer"; three is Route 53's default
+            // failure threshold and securecart:dns.failureThreshold's), plus Route 53's reaction to the alarm's data,
+            // route53AlarmReactionSeconds (60 s, an assumption: AWS publishes no figure).
+            default: 240,
             description:
-                "Detection budget without an RTO target: 180 s, three 60-s periods of the alarm a CLOUDWATCH_METRIC check follows (an endpoint check's standard 30 s x 3 = 90 s fits too).",
+                "Detection budget without an RTO target: 240 s, three 60-s periods of the alarm a CLOUDWATCH_METRIC check follows plus Route 53's 60-s reaction to the alarm's data (route53AlarmReactionSeconds); an endpoint check's standard 30 s x 3 = 90 s fits too.",
+        },
+        estimates: {
+            type: "object" as const,
+            default: {},
+            description: `Overrides of estimate constants by name (securecart:estimates), the way the plan's estimates read them; this policy uses route53AlarmReactionSeconds. Allowed: ${CONSTANT_NAMES.join(", ")}.`,
         },
     },
 };
@@ -104,32 +112,47 @@ interface DetectionConfig {
     rtoSeconds: number;
     detectionShareOfRto: number;
     maxDetectionSeconds: number;
+    estimates: Record<string, number>;
 }
 
 export const detectionWithinRto: StackPolicy = {
     name: "dr-failure-detection-within-rto",
     description:
-        "Health-check detection time fits the RTO budget: for a CLOUDWATCH_METRIC check its alarm's period x evaluation periods, for an endpoint check its request interval x failure threshold.",
+        "Health-check detection time fits the RTO budget (without an RTO target, four minutes: three one-minute alarm periods plus Route 53's reaction to the alarm): for a CLOUDWATCH_METRIC check its alarm's period x evaluation periods plus route53AlarmReactionSeconds, the alarm being planned in the same stack; for an endpoint check its request interval x failure threshold.",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "Lower securecart:dns.failureThreshold (the evaluation periods of the alarm the health check follows; each period is 60 s, the ALB's metric resolution), or relax the RTO target. Route 53 copies the alarm's settings when the check is created or updated, so the check carries triggers on the alarm's period and evaluation periods.",
+        "Lower securecart:dns.failureThreshold (the evaluation periods of the alarm the health check follows; each period is 60 s, the ALB's metric resolution), or relax the RTO target. Route 53 copies the alarm's settings when the check is created or updated, so the check carries triggers on the alarm's period and evaluation periods. Plan the alarm in the stack that owns the health check, so its timing can be read.",
     configSchema: detectionSchema,
     validateStack: (args, report) => {
         const c = configOf<DetectionConfig>(detectionSchema, args.getConfig());
         const budget = c.rtoSeconds > 0 ? Math.floor(c.rtoSeconds * c.detectionShareOfRto) : c.maxDetectionSeconds;
         const why =
             c.rtoSeconds > 0 ? `${Math.round(c.detectionShareOfRto * 100)}% of the ${c.rtoSeconds} s RTO target` : "the default detection budget";
+        // The same constant, with the same overrides, as the plan's RTO estimate (src/estimates/rto.ts).
+        const reaction = resolveConstants(c.estimates ?? {}).values.route53AlarmReactionSeconds;
         for (const h of ofType(args.resources, T.healthCheck)) {
             const alarm = alarmDetectionOf(h, args.resources);
             if (alarm === UNKNOWN) continue;
             if (alarm !== undefined) {
-                const detection = alarm.periodSeconds * alarm.evaluationPeriods;
+                const detection = alarm.periodSeconds * alarm.evaluationPeriods + reaction;
                 if (detection > budget)
                     report(
-                        `${label(h)} follows alarm ${alarm.alarm}, which detects a failure in ${alarm.periodSeconds} s x ${alarm.evaluationPeriods} = ${detection} s; it must be at most ${budget} s (${why}).`,
+                        `${label(h)} follows alarm ${alarm.alarm}, which detects a failure in ${alarm.periodSeconds} s x ${alarm.evaluationPeriods} + ${reaction} s for Route 53 to react to the alarm's data (route53AlarmReactionSeconds) = ${detection} s; it must be at most ${budget} s (${why}).`,
                         h.urn,
                     );
+                continue;
+            }
+            if (get(h, "type") === "CLOUDWATCH_METRIC") {
+                const name = get(h, "cloudwatchAlarmName");
+                if (isUnknown(name)) continue; // another resource's output no planned alarm shows: known after the update
+                const planned = ofType(args.resources, T.metricAlarm).some((a) => refersTo(h, "cloudwatchAlarmName", a));
+                report(
+                    planned
+                        ? `${label(h)} follows CloudWatch alarm ${text(name)}, which sets no period or evaluation periods, so its detection time cannot be checked.`
+                        : `${label(h)} follows CloudWatch alarm ${text(name, "(unset)")}, which is not planned in this stack, so its detection time cannot be checked; plan the alarm in the stack that owns the health check.`,
+                    h.urn,
+                );
                 continue;
             }
             const check = healthCheckOf(h);

@@ -9,6 +9,7 @@ import * as wafv2 from "@pulumi/aws/wafv2";
 import { validateResourceOfType } from "@pulumi/policy";
 import { OPEN_CIDRS, ResourcePolicy, StackPolicy, configOf } from "./lib";
 import {
+    PlanResource,
     T,
     UNKNOWN,
     arr,
@@ -16,6 +17,7 @@ import {
     bucketEncryptionOf,
     bucketLoggingsOf,
     bucketPoliciesOf,
+    dependsOn,
     get,
     ingressSourcesOf,
     isApplicationLoadBalancerType,
@@ -28,6 +30,7 @@ import {
     nonEmpty,
     obj,
     ofType,
+    output,
     peerAssetBuckets,
     policyStatements,
     refersTo,
@@ -191,19 +194,24 @@ export const cloudfrontWafAttached: StackPolicy = {
 
 export const cloudfrontS3OriginsOac: ResourcePolicy = {
     name: "aws-cloudfront-s3-origins-use-oac",
-    description: "A CloudFront distribution reaches every S3 bucket origin through Origin Access Control, never a legacy origin access identity.",
+    description:
+        "A CloudFront distribution reaches every S3 bucket origin (every origin without a customOriginConfig or vpcOriginConfig, whatever its domain) through Origin Access Control, never a legacy origin access identity.",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        'Create an aws.cloudfront.OriginAccessControl { originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" }, set originAccessControlId on each S3 origin and remove s3OriginConfig.originAccessIdentity; the bucket policy then grants cloudfront.amazonaws.com with an AWS:SourceArn condition on the distribution.',
+        'Create an aws.cloudfront.OriginAccessControl { originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" }, set originAccessControlId on each S3 origin and remove s3OriginConfig.originAccessIdentity; the bucket policy then grants cloudfront.amazonaws.com with an AWS:SourceArn condition on the distribution. An origin that is not a bucket takes a customOriginConfig.',
     validateResource: validateResourceOfType(cloudfront.Distribution, (d, _args, report) => {
         for (const o of arr<NonNullable<typeof d.origins>[number]>(d.origins)) {
-            if (o.customOriginConfig !== undefined) continue;
-            if (o.s3OriginConfig === undefined && s3OriginBucket(known(() => o.domainName)) === undefined) continue;
-            if (!isSet(known(() => o.originAccessControlId)))
-                report(`S3 origin "${text(o.originId)}" must use Origin Access Control (originAccessControlId).`);
+            // CloudFront knows three kinds of origin: custom, VPC and S3. One with neither of the first two settings
+            // is sent as an S3 origin, so it is judged as one even when its domain (e.g. a bucket's regional domain
+            // name not known until the bucket exists) does not show a bucket.
+            if (o.customOriginConfig !== undefined || o.vpcOriginConfig !== undefined) continue;
+            const bucket = s3OriginBucket(known(() => o.domainName));
+            const what =
+                bucket === undefined ? `Origin "${text(o.originId)}" (no customOriginConfig: an S3 origin)` : `S3 origin "${text(o.originId)}"`;
+            if (!isSet(known(() => o.originAccessControlId))) report(`${what} must use Origin Access Control (originAccessControlId).`);
             if (nonEmpty(known(() => o.s3OriginConfig?.originAccessIdentity)))
-                report(`S3 origin "${text(o.originId)}" must not use a legacy origin access identity (s3OriginConfig.originAccessIdentity).`);
+                report(`${what} must not use a legacy origin access identity (s3OriginConfig.originAccessIdentity).`);
         }
     }),
 };
@@ -226,42 +234,59 @@ const wafRulesSchema = {
             ],
             description: "AWS managed rule groups (vendor AWS) every CLOUDFRONT web ACL must run.",
         },
-        allowCountMode: {
-            type: "boolean" as const,
-            default: true,
+        ruleGroupActions: {
+            type: "object" as const,
+            additionalProperties: { type: "string" as const, enum: ["block", "count"] },
+            default: {},
             description:
-                "Whether a required rule group may run in count mode (overrideAction count: it labels and logs but does not block), as securecart:edge.waf.ruleGroups allows while false positives are assessed.",
+                "Action of each required rule group by its AWS name, as securecart:edge.waf.ruleGroups sets it (the offline plan derives it from the project's config): a group may run in count mode (overrideAction count: it labels and logs but blocks nothing) only where this says count; a group not named here must block.",
+        },
+        rateAction: {
+            type: "string" as const,
+            enum: ["block", "count"],
+            default: "block",
+            description: "The action the rate-based rule must take, as securecart:edge.waf.rateAction sets it (default block).",
         },
     },
 };
 interface WafRulesConfig {
     requiredRuleGroups: string[];
-    allowCountMode: boolean;
+    ruleGroupActions: Record<string, "block" | "count">;
+    rateAction: "block" | "count";
 }
+
+/** The action a WAF rule's action names (AWS WAF API reference, RuleAction: exactly one of these), or undefined. */
+const wafActionOf = (a: unknown): string | undefined => ["block", "count", "allow", "captcha", "challenge"].find((k) => obj(a)[k] !== undefined);
 
 export const wafManagedRules: ResourcePolicy = {
     name: "aws-waf-managed-rules-and-rate-limit",
     description:
-        "A CLOUDFRONT-scope web ACL runs the AWS managed rule groups (common, known bad inputs, SQL injection, IP reputation) and a rate-based rule.",
+        "A CLOUDFRONT-scope web ACL runs the AWS managed rule groups (common, known bad inputs, SQL injection, IP reputation), each blocking unless the project's config sets it to count, and a rate-based rule whose action is the configured one (block by default).",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "Add one rule per AWS managed group (statement.managedRuleGroupStatement { vendorName: AWS, name }, overrideAction none, or count while assessing) and a rule with statement.rateBasedStatement { limit: securecart:edge.waf.rateLimit, aggregateKeyType: IP } and action block.",
+        "Add one rule per AWS managed group (statement.managedRuleGroupStatement { vendorName: AWS, name }, overrideAction none; count only while securecart:edge.waf.ruleGroups.<group> is count, to assess false positives) and a rule with statement.rateBasedStatement { limit: securecart:edge.waf.rateLimit, aggregateKeyType: IP } and the action securecart:edge.waf.rateAction names (block unless set to count).",
     configSchema: wafRulesSchema,
     validateResource: validateResourceOfType(wafv2.WebAcl, (acl, args, report) => {
         if (acl.scope !== "CLOUDFRONT") return;
-        const { requiredRuleGroups, allowCountMode } = configOf<WafRulesConfig>(wafRulesSchema, args.getConfig());
+        const { requiredRuleGroups, ruleGroupActions, rateAction } = configOf<WafRulesConfig>(wafRulesSchema, args.getConfig());
         const rules = arr<NonNullable<typeof acl.rules>[number]>(acl.rules);
         const managed = rules.filter((r) => r.statement?.managedRuleGroupStatement?.vendorName === "AWS");
         for (const group of requiredRuleGroups) {
             const rule = managed.find((r) => r.statement?.managedRuleGroupStatement?.name === group);
             if (!rule) report(`CLOUDFRONT web ACLs must run the AWS managed rule group ${group}.`);
-            else if (!allowCountMode && rule.overrideAction?.count !== undefined)
-                report(`The AWS managed rule group ${group} runs in count mode (overrideAction count) and blocks nothing; set overrideAction none.`);
+            else if (rule.overrideAction?.count !== undefined && ruleGroupActions[group] !== "count")
+                report(
+                    `The AWS managed rule group ${group} runs in count mode (overrideAction count) and blocks nothing, while the project's config has it block (securecart:edge.waf.ruleGroups); set overrideAction none.`,
+                );
         }
         const rate = rules.filter((r) => r.statement?.rateBasedStatement !== undefined);
         if (rate.length === 0)
             report("CLOUDFRONT web ACLs must have a rate-based rule (statement.rateBasedStatement) limiting requests per client IP.");
+        else if (!rate.some((r) => wafActionOf(r.action) === rateAction))
+            report(
+                `The rate-based rule must ${rateAction} (action ${rateAction}), as securecart:edge.waf.rateAction says; it has action ${rate.map((r) => wafActionOf(r.action) ?? "(none)").join(", ")}.`,
+            );
     }),
 };
 
@@ -391,10 +416,28 @@ export const assetBucketsProtected: StackPolicy = {
     },
 };
 
+/**
+ * What a replication rule's filter limits it to ("under prefix x/", "tagged k=v"), or undefined when it takes every
+ * object: no filter, `filter {}`, or a filter with an empty prefix and no tag or `and` (S3 API reference,
+ * ReplicationRuleFilter: the filter "identifies the subset of objects to which the replication rule applies", by
+ * prefix, tag or both; the legacy rule-level prefix does the same). A value pending in a preview limits nothing yet.
+ */
+function replicationFilterLimit(rule: Record<string, unknown>): string | undefined {
+    const filter = obj(rule.filter);
+    const and = obj(filter.and);
+    const tagText = (t: unknown) => `tagged ${text(obj(t).key)}=${text(obj(t).value)}`;
+    const limits = [
+        ...[rule.prefix, filter.prefix, and.prefix].filter(nonEmpty).map((p) => `under prefix ${p}`),
+        ...(Object.keys(obj(filter.tag)).length ? [tagText(filter.tag)] : []),
+        ...Object.entries(obj(and.tags)).map(([k, v]) => tagText({ key: k, value: v })),
+    ];
+    return limits.length ? limits.join(" and ") : undefined;
+}
+
 export const assetBucketsReplicated: StackPolicy = {
     name: "dr-asset-buckets-replicated",
     description:
-        "Every asset bucket replicates into every other region's asset bucket that exists (as this stack's StackReferences read it), each rule enabled with Replication Time Control (15 min) and its metrics, delete-marker replication, SSE-KMS objects re-encrypted under a replica key, and replica modification sync.",
+        "Every asset bucket replicates every object (an empty or absent filter) into every other region's asset bucket that exists (as this stack's StackReferences read it), each rule enabled with Replication Time Control (15 min) and its metrics, delete-marker replication, SSE-KMS objects re-encrypted under a replica key, and replica modification sync.",
     severity: "critical",
     enforcementLevel: "mandatory",
     remediationSteps:
@@ -416,6 +459,15 @@ export const assetBucketsReplicated: StackPolicy = {
                 ].filter((m): m is string => m !== undefined);
                 if (missing.length) report(`${label(b)}'s replication rule ${r.id} must enable ${missing.join(", ")}.`, b.urn);
             }
+            for (const c of ofType(args.resources, T.bucketReplication).filter((x) => refersTo(x, "bucket", b)))
+                for (const rule of arr(get(c, "rules")).map(obj)) {
+                    const limit = rule.status === "Enabled" ? replicationFilterLimit(rule) : undefined;
+                    if (limit)
+                        report(
+                            `${label(b)}'s replication rule ${text(rule.id)} replicates only objects ${limit}; it must replicate every object (filter {} or none), or an asset outside the filter is missing from the other region's bucket and a failover serves it as a 404.`,
+                            b.urn,
+                        );
+                }
             const pending = rules.some((r) => r.destinationBucket === UNKNOWN);
             for (const p of peers.filter((x) => x.bucket !== own)) {
                 if (pending) continue;
@@ -454,15 +506,63 @@ export const serverAccessLogs: StackPolicy = {
 /** Whether a listener or rule action forwards to targets. */
 const forwards = (a: unknown) => obj(a).type === "forward" || obj(a).forward !== undefined;
 
+const MANAGED_PREFIX_LIST = "aws:ec2/managedPrefixList:ManagedPrefixList";
+
+/**
+ * The prefix lists planned in this stack (customer-managed: their entries are whatever the stack writes, 0.0.0.0/0
+ * included) that an ingress permission of `sg` admits: by reference (the list's output flowed into the rule) or by
+ * its literal id or ARN. CloudFront's origin-facing list is AWS-managed: the program looks it up, it plans no such list.
+ */
+function plannedPrefixListsAdmitted(sg: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
+    const lists = ofType(resources, MANAGED_PREFIX_LIST);
+    if (lists.length === 0) return [];
+    const literal = new Set(ingressSourcesOf(sg, resources).flatMap((i) => i.prefixLists));
+    const referring: Array<[PlanResource, string]> = [
+        [sg, "ingress"],
+        ...ofType(resources, T.securityGroupRule)
+            .filter((r) => get(r, "type") === "ingress" && refersTo(r, "securityGroupId", sg))
+            .map((r): [PlanResource, string] => [r, "prefixListIds"]),
+        ...ofType(resources, T.ingressRule)
+            .filter((r) => refersTo(r, "securityGroupId", sg))
+            .map((r): [PlanResource, string] => [r, "prefixListId"]),
+    ];
+    return lists.filter(
+        (l) =>
+            referring.some(([r, key]) => dependsOn(r, key, l)) ||
+            [get(l, "id"), output(l, "id"), get(l, "arn"), output(l, "arn")].some((h) => nonEmpty(h) && literal.has(h)),
+    );
+}
+
+/** An ALB http-header value that matches any value of the header: only wildcards (* and ?), or nothing. */
+const matchesAnyValue = (v: unknown) => typeof v === "string" && !isUnknown(v) && /^[*?]*$/.test(v.trim());
+
+const albOnlyFromCloudFrontSchema = {
+    properties: {
+        originVerifyHeader: {
+            type: "string" as const,
+            minLength: 1,
+            // The header the distribution adds to every request to the origin hostname (components/edge.ts).
+            default: "X-Origin-Verify",
+            description:
+                "The secret origin header CloudFront sends (securecart's edge sends X-Origin-Verify): every forwarding listener rule must require it, with its secret value.",
+        },
+    },
+};
+interface AlbOnlyFromCloudFrontConfig {
+    originVerifyHeader: string;
+}
+
 export const albOnlyFromCloudFront: StackPolicy = {
     name: "aws-alb-only-from-cloudfront",
     description:
-        "An internet-facing ALB accepts traffic only from a managed prefix list (CloudFront's origin-facing list), never from a CIDR; its HTTPS listener answers a fixed 403 by default, and every rule that forwards requires the secret origin header (an httpHeader condition).",
+        "An internet-facing ALB accepts traffic only from an AWS-managed prefix list (CloudFront's origin-facing list, looked up, not a prefix list the stack plans), never from a CIDR; its HTTPS listener answers a fixed 403 by default, and every rule that forwards requires the secret origin header (an httpHeader condition on X-Origin-Verify, configurable, with a secret value).",
     severity: "critical",
     enforcementLevel: "mandatory",
     remediationSteps:
-        'Allow 443 on the ALB\'s security group only from the prefix list com.amazonaws.global.cloudfront.origin-facing (aws.ec2.getManagedPrefixList in the ALB\'s region), give the HTTPS listener the default action { type: "fixed-response", fixedResponse: { statusCode: "403" } }, and add to every forwarding ListenerRule a condition { httpHeader: { httpHeaderName: "X-Origin-Verify", values: [<the secret the distribution sends>] } }.',
+        'Allow 443 on the ALB\'s security group only from the prefix list com.amazonaws.global.cloudfront.origin-facing (aws.ec2.getManagedPrefixList in the ALB\'s region; never an aws.ec2.ManagedPrefixList of the stack\'s own, whose entries can be any CIDR), give the HTTPS listener the default action { type: "fixed-response", fixedResponse: { statusCode: "403" } }, and add to every forwarding ListenerRule a condition { httpHeader: { httpHeaderName: "X-Origin-Verify", values: [<the secret the distribution sends>] } }.',
+    configSchema: albOnlyFromCloudFrontSchema,
     validateStack: (args, report) => {
+        const { originVerifyHeader } = configOf<AlbOnlyFromCloudFrontConfig>(albOnlyFromCloudFrontSchema, args.getConfig());
         const groups = ofType(args.resources, T.securityGroup);
         const listeners = ofType(args.resources, T.listener);
         const rules = ofType(args.resources, T.listenerRule);
@@ -483,6 +583,11 @@ export const albOnlyFromCloudFront: StackPolicy = {
                             sg.urn,
                         );
                 }
+                for (const list of plannedPrefixListsAdmitted(sg, args.resources))
+                    report(
+                        `${label(alb)}'s ${label(sg)} admits ${label(list)}, a prefix list this stack plans (customer-managed: it can hold any CIDR, 0.0.0.0/0 included); it must admit only CloudFront's AWS-managed origin-facing prefix list.`,
+                        sg.urn,
+                    );
             }
             for (const l of listeners.filter((x) => refersTo(x, "loadBalancerArn", alb))) {
                 const actions = get(l, "defaultActions");
@@ -503,9 +608,33 @@ export const albOnlyFromCloudFront: StackPolicy = {
                     const acts = get(r, "actions");
                     const conds = get(r, "conditions");
                     if (isUnknown(acts) || isUnknown(conds) || !arr(acts).some(forwards)) continue;
-                    if (!arr(conds).some((c) => nonEmpty(obj(obj(c).httpHeader).httpHeaderName)))
+                    const raw = arr(conds)
+                        .map((c) => obj(c).httpHeader)
+                        .filter((h) => h !== undefined && h !== null);
+                    if (raw.some((h) => isUnknown(h) || isUnknown(obj(h).httpHeaderName))) continue; // decided at the update
+                    const headers = raw.map(obj);
+                    // HTTP field names are case-insensitive (RFC 9110, section 5.1).
+                    const named = headers.filter((h) => str(h.httpHeaderName)?.toLowerCase() === originVerifyHeader.toLowerCase());
+                    const secret = named.some((h) => {
+                        const values = h.values;
+                        return (
+                            isUnknown(values) ||
+                            (arr(values).length > 0 && arr(values).every((v) => isUnknown(v) || (nonEmpty(v) && !matchesAnyValue(v))))
+                        );
+                    });
+                    if (headers.length === 0)
                         report(
                             `${label(r)} forwards without checking the origin header (no httpHeader condition), so requests that bypass CloudFront reach targets.`,
+                            r.urn,
+                        );
+                    else if (named.length === 0)
+                        report(
+                            `${label(r)} checks header ${headers.map((h) => text(h.httpHeaderName, "(unnamed)")).join(", ")}, not the origin header ${originVerifyHeader} CloudFront sends, so requests that bypass CloudFront reach targets.`,
+                            r.urn,
+                        );
+                    else if (!secret)
+                        report(
+                            `${label(r)} checks the origin header ${originVerifyHeader} without a secret value (values empty or only wildcards), so any request that sets the header reaches targets.`,
                             r.urn,
                         );
                 }

@@ -9,6 +9,15 @@
 /** The hosted zone of every CloudFront distribution, for alias records (Route 53 API reference, AliasTarget). */
 export const CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2";
 
+/** The AWS managed rule groups the web ACL runs, by config name (AWS WAF developer guide, "AWS Managed Rules rule groups list"). */
+export const MANAGED_RULE_GROUPS = {
+    ipReputation: "AWSManagedRulesAmazonIpReputationList",
+    common: "AWSManagedRulesCommonRuleSet",
+    knownBadInputs: "AWSManagedRulesKnownBadInputsRuleSet",
+    sqlInjection: "AWSManagedRulesSQLiRuleSet",
+} as const;
+export type ManagedRuleGroup = keyof typeof MANAGED_RULE_GROUPS;
+
 export const KNOWN_REGIONS: readonly string[] = [
     "us-east-1",
     "us-east-2",

@@ -6,6 +6,8 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { ORIGIN_VERIFY_HEADER } from "../components/edge";
+import { albOnlyFromCloudFront } from "../policies/edge";
 import { TAGGABLE_TYPES } from "../policies/security";
 import { loadFromFiles } from "../src/configSource";
 import { projectPolicyConfig, projectPolicyConfigOf, readPolicyConfigFile } from "../tools/policyConfig";
@@ -177,6 +179,49 @@ describe("policy pack: how policies read the stack", () => {
         const preview = asFirstPreview(await planOf("dr"));
         assert.strictEqual(pick(preview, T.replication).inputs.rules, "[unknown]");
         assert.deepStrictEqual(policiesIn(await verdicts(preview), "dr-asset-buckets-replicated"), []);
+    });
+
+    it("aws-waf-managed-rules-and-rate-limit follows the project's config: a group may count only where securecart:edge.waf.ruleGroups says so, and the rate rule takes edge.waf.rateAction", async () => {
+        const policy = "aws-waf-managed-rules-and-rate-limit";
+        const plan = await planOf("prod", "edge.waf.ruleGroups.sqlInjection=count", "edge.waf.rateAction=count");
+        const waf = pick(plan, T.waf);
+        const rules = waf.inputs.rules as Array<{ name: string; overrideAction?: object; action?: object }>;
+        assert.deepStrictEqual(
+            rules.find((r) => r.name === "AWSManagedRulesSQLiRuleSet")?.overrideAction,
+            { count: {} },
+            "the plan follows the config",
+        );
+        assert.deepStrictEqual(policiesIn(await verdicts(plan), policy), [], "what the project's config asks for passes");
+        // The same web ACL judged against the shipped defaults (every group and the rate rule block) fails twice.
+        const vs = policiesIn(await evaluateLocally(plan, localConfig({})), policy);
+        assert.deepStrictEqual(vs.map((v) => v.message).sort(), [
+            "The AWS managed rule group AWSManagedRulesSQLiRuleSet runs in count mode (overrideAction count) and blocks nothing, while the project's config has it block (securecart:edge.waf.ruleGroups); set overrideAction none.",
+            "The rate-based rule must block (action block), as securecart:edge.waf.rateAction says; it has action count.",
+        ]);
+    });
+
+    it("dr-failure-detection-within-rto counts Route 53's reaction to the alarm, read with the project's estimate overrides", async () => {
+        const policy = "dr-failure-detection-within-rto";
+        assert.deepStrictEqual(policiesIn(await verdicts(await planOf("prod")), policy), [], "3 x 60 s + 60 s = 240 s fits the default budget");
+        const slow = await planOf("prod", `estimates={"route53AlarmReactionSeconds":61}`);
+        assert.match(policiesIn(await verdicts(slow), policy)[0]?.message ?? "", /60 s x 3 \+ 61 s .*= 241 s; it must be at most 240 s/);
+    });
+
+    it("aws-alb-only-from-cloudfront: the origin header it requires is the one the edge sends, and is configurable", async () => {
+        const policy = "aws-alb-only-from-cloudfront";
+        const schema = albOnlyFromCloudFront.configSchema?.properties?.originVerifyHeader as { default?: unknown };
+        assert.strictEqual(schema.default, ORIGIN_VERIFY_HEADER);
+        const plan = await planOf("dr");
+        const config = localConfig(projectPolicyConfig([plan.config]), { [policy]: { originVerifyHeader: "X-Edge-Secret" } });
+        const vs = policiesIn(await evaluateLocally(plan, config), policy);
+        assert.ok(vs.length > 0 && vs.every((v) => /not the origin header X-Edge-Secret/.test(v.message)), JSON.stringify(vs));
+    });
+
+    it("aws-alb-only-from-cloudfront: a rule whose origin-header value is only a wildcard matches any request", async () => {
+        const plan = clonePlan(await planOf("prod"));
+        const r = pick(plan, T.listenerRule, (x) => x.name.includes("web-from-edge"));
+        setProp(r, "conditions.0.httpHeader.values", ["*"]);
+        assert.match(policiesIn(await verdicts(plan), "aws-alb-only-from-cloudfront")[0]?.message ?? "", /without a secret value/);
     });
 
     it("the standby's role comes from the role tag on its health check, before primaryRegion in the config", async () => {

@@ -106,6 +106,7 @@ export const T = {
     bucketLogging: "aws:s3/bucketLogging:BucketLogging",
     replication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
     listenerRule: "aws:lb/listenerRule:ListenerRule",
+    prefixList: "aws:ec2/managedPrefixList:ManagedPrefixList",
     stackRef: "pulumi:pulumi:StackReference",
 } as const;
 
@@ -139,6 +140,34 @@ function albIngressFrom(plan: StackPlan, cidr: string): PlannedResource {
     setProp(r, "prefixListId", undefined);
     setProp(r, "cidrIpv4", cidr);
     return r;
+}
+
+/**
+ * Adds to the plan a customer-managed prefix list holding `cidrs`, as the program would plan one next to `like`
+ * (same provider and parent): the program itself plans none, it looks CloudFront's AWS-managed list up.
+ */
+function addPrefixList(plan: StackPlan, like: PlannedResource, name: string, cidrs: readonly string[]): PlannedResource {
+    const id = "pl-0c0ffee0c0ffee0c0";
+    const inputs = { name, addressFamily: "IPv4", maxEntries: cidrs.length, entries: cidrs.map((cidr) => ({ cidr })) };
+    const list: PlannedResource = {
+        ...(JSON.parse(JSON.stringify(like)) as PlannedResource),
+        type: T.prefixList,
+        name,
+        urn: `urn:pulumi:${plan.stack}::${plan.project}::${T.prefixList}::${name}`,
+        dependencies: [],
+        propertyDependencies: {},
+        inputs,
+        outputs: { ...inputs, id, arn: `arn:aws:ec2:${plan.region}:123456789012:prefix-list/${id}`, ownerId: "123456789012" },
+    };
+    plan.resources.push(list);
+    return list;
+}
+
+/** The index of the web ACL's rule matching `where`, for a dotted path. */
+function wafRuleIndex(waf: PlannedResource, where: (r: Record<string, unknown>) => boolean, what: string): number {
+    const i = (waf.inputs.rules as Array<Record<string, unknown>>).findIndex(where);
+    assert.ok(i >= 0, `the web ACL plans no ${what}`);
+    return i;
 }
 
 export interface Case {
@@ -560,7 +589,14 @@ export const CASES: readonly Case[] = [
         change: "the alarm the health check follows waits for 10 evaluation periods",
         stack: "prod",
         alter: (p) => setProp(pick(p, T.alarm, named("targets-alarm")), "evaluationPeriods", 10),
-        says: /60 s x 10 = 600 s; it must be at most 180 s/,
+        says: /60 s x 10 \+ 60 s for Route 53 to react to the alarm's data \(route53AlarmReactionSeconds\) = 660 s; it must be at most 240 s/,
+    },
+    {
+        policy: "dr-failure-detection-within-rto",
+        change: "the alarm the health check follows is not planned in the stack",
+        stack: "dr",
+        alter: (p) => remove(p, T.alarm, named("targets-alarm")),
+        says: /alarm securecart-dns-targets-alarm-\w+, which is not planned in this stack, so its detection time cannot be checked/,
     },
     // dr
     {
@@ -814,6 +850,18 @@ export const CASES: readonly Case[] = [
         says: /"assets-us-west-2" must use Origin Access Control/,
     },
     {
+        policy: "aws-cloudfront-s3-origins-use-oac",
+        change: "an asset origin whose domain is not known yet (no customOriginConfig) has no OAC",
+        stack: "prod",
+        alter: (p) => {
+            const cdn = pick(p, T.cdn);
+            const i = originIndex(cdn, "assets-us-west-2");
+            setProp(cdn, `origins.${i}.originAccessControlId`, undefined);
+            setProp(cdn, `origins.${i}.domainName`, "[unknown]");
+        },
+        says: /Origin "assets-us-west-2" \(no customOriginConfig: an S3 origin\) must use Origin Access Control/,
+    },
+    {
         policy: "aws-waf-managed-rules-and-rate-limit",
         change: "the SQL injection rule group is dropped",
         stack: "prod",
@@ -827,6 +875,28 @@ export const CASES: readonly Case[] = [
             );
         },
         says: /AWSManagedRulesSQLiRuleSet/,
+    },
+    {
+        policy: "aws-waf-managed-rules-and-rate-limit",
+        change: "the common rule set is overridden to count while the project's config has it block",
+        stack: "prod",
+        alter: (p) => {
+            const waf = pick(p, T.waf);
+            const i = wafRuleIndex(waf, (r) => r.name === "AWSManagedRulesCommonRuleSet", "common rule set");
+            setProp(waf, `rules.${i}.overrideAction`, { count: {} });
+        },
+        says: /AWSManagedRulesCommonRuleSet runs in count mode .*while the project's config has it block/,
+    },
+    {
+        policy: "aws-waf-managed-rules-and-rate-limit",
+        change: "the rate-based rule only counts while the project's config has it block",
+        stack: "prod",
+        alter: (p) => {
+            const waf = pick(p, T.waf);
+            const i = wafRuleIndex(waf, (r) => (r.statement as Record<string, unknown>).rateBasedStatement !== undefined, "rate-based rule");
+            setProp(waf, `rules.${i}.action`, { count: {} });
+        },
+        says: /rate-based rule must block \(action block\).*it has action count/,
     },
     {
         policy: "aws-waf-managed-rules-and-rate-limit",
@@ -935,6 +1005,13 @@ export const CASES: readonly Case[] = [
     },
     {
         policy: "dr-asset-buckets-replicated",
+        change: "the standby's rule into the home bucket replicates only objects under x/",
+        stack: "dr",
+        alter: (p) => setProp(pick(p, T.replication), "rules.0.filter", { prefix: "x/" }),
+        says: /rule to-us-east-1 replicates only objects under prefix x\/; it must replicate every object/,
+    },
+    {
+        policy: "dr-asset-buckets-replicated",
         change: "the standby no longer replicates into the deployed home bucket",
         stack: "dr",
         alter: (p) => remove(p, T.replication),
@@ -991,6 +1068,34 @@ export const CASES: readonly Case[] = [
                 [{ type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/x/1" }],
             ),
         says: /fixed 403/,
+    },
+    {
+        policy: "aws-alb-only-from-cloudfront",
+        change: "the ALB's HTTPS ingress admits a prefix list the stack plans (customer-managed, here 0.0.0.0/0)",
+        stack: "dr",
+        alter: (p) => {
+            const https = pick(p, T.rule, named("alb-in-https"));
+            const list = addPrefixList(p, https, "securecart-alb-sources", ["0.0.0.0/0"]);
+            setProp(https, "prefixListId", list.outputs.id);
+            https.propertyDependencies.prefixListId = [list.urn];
+        },
+        says: /admits ManagedPrefixList "securecart-alb-sources", a prefix list this stack plans/,
+    },
+    {
+        policy: "aws-alb-only-from-cloudfront",
+        change: "the storefront's rule checks User-Agent instead of the origin header",
+        stack: "dr",
+        alter: (p) => {
+            const r = pick(p, T.listenerRule, named("web-from-edge"));
+            setProp(
+                r,
+                "conditions",
+                (r.inputs.conditions as Array<Record<string, unknown>>).map((c) =>
+                    c.httpHeader === undefined ? c : { httpHeader: { ...(c.httpHeader as object), httpHeaderName: "User-Agent" } },
+                ),
+            );
+        },
+        says: /ListenerRule "securecart-web-from-edge" checks header User-Agent, not the origin header X-Origin-Verify/,
     },
     {
         policy: "aws-alb-only-from-cloudfront",

@@ -4,10 +4,12 @@
  * `enforcementLevel` plus properties; `"all"` sets every policy's level), validated against the schema.
  *
  * The offline plan adds one layer under the user's file: the project facts a single stack cannot see
- * (regions, primary region, table names, engine version, RTO target, tag keys), derived from the
- * project's own config, so `npm run plan` checks exactly the configuration it planned.
+ * (regions, primary region, table names, engine version, RTO target, estimate overrides, tag keys, the web
+ * ACL's configured actions), derived from the project's own config, so `npm run plan` checks exactly the
+ * configuration it planned.
  */
 import * as fs from "fs";
+import { MANAGED_RULE_GROUPS } from "../src/awsFacts";
 import type { StackConfig } from "../src/config";
 import { parseDuration } from "../src/duration";
 import { UsageError } from "./cli";
@@ -37,6 +39,12 @@ export function projectPolicyConfig(configs: readonly EffectiveConfig[]): Policy
     const tagKeys = new Set<string>();
     for (const s of configs) for (const k of Object.keys((s["securecart:tags"] as Record<string, string> | undefined) ?? {})) tagKeys.add(k);
     tagKeys.add("strategy");
+    const estimates = (c["securecart:estimates"] as Record<string, number> | undefined) ?? {};
+    // The web ACL's actions as securecart:edge.waf sets them, each managed group under the AWS name the ACL runs it by.
+    const waf = (c["securecart:edge"] as { waf?: { rateAction?: string; ruleGroups?: Record<string, string> } } | undefined)?.waf;
+    const ruleGroupActions = Object.fromEntries(
+        Object.entries(MANAGED_RULE_GROUPS).flatMap(([k, aws]) => (waf?.ruleGroups?.[k] ? [[aws, waf.ruleGroups[k]]] : [])),
+    );
     return {
         "aws-required-tags": { keys: [...tagKeys] },
         "dr-standby-has-strategy-resources": { ...facts, tables },
@@ -44,12 +52,13 @@ export function projectPolicyConfig(configs: readonly EffectiveConfig[]): Policy
         "dr-aurora-engine-version-consistent": { engineVersion },
         "dr-global-tables-replicated": { ...facts, tables },
         "dr-backups-copied-to-standby-regions": { ...facts },
-        ...(rto !== undefined ? { "dr-failure-detection-within-rto": { rtoSeconds: rto } } : {}),
+        "dr-failure-detection-within-rto": { ...(rto !== undefined ? { rtoSeconds: rto } : {}), estimates },
+        "aws-waf-managed-rules-and-rate-limit": { ruleGroupActions, rateAction: waf?.rateAction ?? "block" },
         "dr-estimates-within-targets": {
             ...facts,
             rtoTargetSeconds: rto ?? 0,
             rpoTargetSeconds: (typeof c["securecart:rpoTarget"] === "string" ? parseDuration(c["securecart:rpoTarget"] as string) : undefined) ?? 0,
-            estimates: (c["securecart:estimates"] as Record<string, number> | undefined) ?? {},
+            estimates,
         },
     };
 }

@@ -71,9 +71,7 @@ function originFailover(p: EdgeFacts, s: EdgeFacts, project: readonly EdgeFacts[
     if (standbyIdx < primaryIdx)
         return {
             seconds: 0,
-            restsOn: [
-                `${where}: the origin group tries ${b.members[standbyIdx].id} first, so losing ${p.stack}'s bucket costs no failover`,
-            ],
+            restsOn: [`${where}: the origin group tries ${b.members[standbyIdx].id} first, so losing ${p.stack}'s bucket costs no failover`],
         };
     const m = b.members[primaryIdx];
     return {
