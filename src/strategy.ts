@@ -68,6 +68,40 @@ export interface RegionPlan {
     readonly writerMove?: "switchover" | "failover";
     /** The edge (CloudFront, WAF) and the static assets. */
     readonly edge: EdgePlan;
+    /** The asynchronous order pipeline (queues, functions, event bus, fulfilment saga). */
+    readonly pipeline: PipelinePlan;
+}
+
+/**
+ * The order pipeline's shape in a region. What an order in flight meets in each strategy follows from it: a
+ * region whose consumers are off keeps its queues filling (pilot light: nothing runs until promotion), and work
+ * stranded in a lost region's queues is found again by the reconciler of the region that takes over.
+ */
+export interface PipelinePlan {
+    /** Whether the pipeline exists here at all: not in a backup-restore standby, which holds only backups. */
+    readonly exists: boolean;
+    /**
+     * Whether its consumers run: the queues' event source mappings and the event bus's rules are enabled. Off
+     * in a pilot-light standby (everything deployed, nothing consuming); a promotion turns them on in the same
+     * `pulumi up` that gives the region its traffic, before its health check lets DNS answer with it.
+     */
+    readonly consumersEnabled: boolean;
+    /**
+     * Each consumer's reserved concurrency as a share of its configured value, rounded up, at least 1 where
+     * consumers run: 1 on a primary and under active-active, the warm-standby fraction on a warm standby.
+     */
+    readonly concurrencyShare: number;
+    /**
+     * Whether this region's reconciler runs: the primary's, which resumes or compensates orders that were
+     * accepted (written to the global table) but never completed, e.g. stranded in a lost region's queue.
+     */
+    readonly reconcilerEnabled: boolean;
+    /**
+     * The EventBridge global endpoint spanning the regions' buses (warm standby and active-active): "owner" in
+     * the home stack, which creates it whatever its role (like the other global resources), "member" elsewhere,
+     * "none" where the strategy has no endpoint.
+     */
+    readonly globalEndpoint: "none" | "owner" | "member";
 }
 
 /** S3 storage classes a replica of the static assets is written in (Amazon S3 user guide, "Storage classes"). */
@@ -238,12 +272,33 @@ export function planRegion(i: StrategyInputs): RegionPlan {
         // The writer follows primaryRegion: the new primary's stack moves it (a no-op when it is already
         // there). Backup-restore has no replication, so there is nothing to move; it restores instead.
         writerMove: primary && i.strategy !== "backup-restore" ? (i.failoverMode === "unplanned" ? "failover" : "switchover") : undefined,
+        pipeline: planPipeline(i.strategy, primary, i.isHome, i.capacity.warmStandbyFraction),
         edge: {
             ownsGlobalEdge: i.isHome,
             assetBucket: true,
             lockedToEdge: !(i.isHome && (i.peersBeforeEdge ?? []).length > 0),
             replicaStorageClass: i.strategy === "backup-restore" && primary ? "STANDARD_IA" : "STANDARD",
         },
+    };
+}
+
+/** A consumer's reserved concurrency: its configured value scaled by the plan's share, rounded up, at least 1 (0 when off). */
+export function scaledConcurrency(configured: number, share: number): number {
+    return share <= 0 ? 0 : Math.max(1, Math.ceil(configured * share));
+}
+
+/** The pipeline's shape for a strategy and role (see PipelinePlan). */
+export function planPipeline(strategy: Strategy, primary: boolean, isHome: boolean, warmStandbyFraction: number): PipelinePlan {
+    const exists = primary || strategy !== "backup-restore";
+    const consumersEnabled = exists && (primary || strategy === "warm-standby" || strategy === "active-active");
+    const concurrencyShare = !consumersEnabled ? 0 : primary || strategy === "active-active" ? 1 : warmStandbyFraction;
+    const endpoint = strategy === "warm-standby" || strategy === "active-active";
+    return {
+        exists,
+        consumersEnabled,
+        concurrencyShare,
+        reconcilerEnabled: primary,
+        globalEndpoint: !endpoint ? "none" : isHome ? "owner" : "member",
     };
 }
 

@@ -12,6 +12,7 @@ import {
     recoveryClusterId,
     recoveryTableName,
     scaleDown,
+    scaledConcurrency,
 } from "../src/strategy";
 import { STRATEGIES, files } from "./helpers";
 
@@ -285,6 +286,38 @@ describe("strategy: the standby table for every strategy", () => {
                             assert.equal(e.ownsGlobalEdge, isHome, `${strategy} ${role} home=${isHome}`);
                             assert.equal(e.assetBucket, true);
                         }
+    });
+
+    it("the order pipeline per strategy: nothing in a backup-restore standby, consumers off in pilot light, reduced in warm standby, full in active-active", () => {
+        // [exists, consumers on, concurrency share, global endpoint] of the standby (home stack demoted: isHome true).
+        const standby: Record<string, [boolean, boolean, number, string]> = {
+            "backup-restore": [false, false, 0, "none"],
+            "pilot-light": [true, false, 0, "none"],
+            "warm-standby": [true, true, cfg.capacity.warmStandbyFraction, "owner"],
+            "active-active": [true, true, 1, "owner"],
+        };
+        for (const strategy of STRATEGIES) {
+            const s = planRegion(inputs({ strategy, role: "standby", isHome: true })).pipeline;
+            assert.deepEqual([s.exists, s.consumersEnabled, s.concurrencyShare, s.globalEndpoint], standby[strategy], strategy);
+            assert.equal(s.reconcilerEnabled, false, `${strategy}: only the primary reconciles`);
+            const p = planRegion(inputs({ strategy, role: "primary", isHome: false })).pipeline;
+            assert.deepEqual([p.exists, p.consumersEnabled, p.concurrencyShare, p.reconcilerEnabled], [true, true, 1, true], strategy);
+            assert.equal(
+                p.globalEndpoint,
+                standby[strategy][3] === "none" ? "none" : "member",
+                `${strategy}: the endpoint stays with the home stack`,
+            );
+        }
+    });
+
+    it("property: scaled reserved concurrency is 0 only when consumers are off, at least 1 otherwise, never above the configured value", () => {
+        fc.assert(
+            fc.property(fc.integer({ min: 1, max: 1000 }), fc.double({ min: 0, max: 1, noNaN: true }), (configured, share) => {
+                const n = scaledConcurrency(configured, share);
+                if (share <= 0) return n === 0;
+                return n >= 1 && n <= configured && n >= configured * share;
+            }),
+        );
     });
 
     it("only backup-restore's primary writes its standby's asset copy in a colder class (Standard-IA); every other writer, Standard", () => {

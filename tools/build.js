@@ -17,7 +17,7 @@ const { createHash } = require("crypto");
 const ROOT = path.resolve(__dirname, "..");
 const OUT = path.join(ROOT, "build");
 /** What is compiled: the program, its tools, the policy pack and the tests. */
-const ENTRIES = ["index.ts", "src", "components", "tools", "policies", "test"];
+const ENTRIES = ["index.ts", "src", "components", "functions", "tools", "policies", "test"];
 const STAMP = path.join(OUT, ".stamp");
 
 function walk(rel, found) {
