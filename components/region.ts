@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from "../src/awsFacts";
 import { originNameOf, type StackConfig } from "../src/config";
 import type { RegionPlan } from "../src/strategy";
 import { repositoryNames } from "../src/compute";
@@ -24,9 +25,6 @@ import { recoveryClusterId, recoveryTableName } from "../src/strategy";
 import { SecurityGroups } from "./securityGroups";
 import { ServiceLogGroups } from "./serviceLogs";
 import { WebTier } from "./webTier";
-
-/** CloudFront's origin-facing servers, an AWS-managed prefix list in every region (VPC user guide, "AWS-managed prefix lists"). */
-export const CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing";
 
 /** Outputs of the home stack that other stacks build on (read through a StackReference). */
 export interface HomeRefs {

@@ -2,12 +2,11 @@
  * Plain facts about AWS that validation needs. Each list names where it comes from.
  */
 
-/**
- * Commercial AWS regions (source: AWS General Reference, "AWS service endpoints → Regions", 2026).
- * GovCloud and China partitions are left out on purpose: ARNs and pricing here assume the `aws` partition.
- */
 /** The hosted zone of every CloudFront distribution, for alias records (Route 53 API reference, AliasTarget). */
 export const CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2";
+
+/** CloudFront's origin-facing servers, an AWS-managed prefix list in every region (VPC user guide, "AWS-managed prefix lists"). */
+export const CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing";
 
 /** The AWS managed rule groups the web ACL runs, by config name (AWS WAF developer guide, "AWS Managed Rules rule groups list"). */
 export const MANAGED_RULE_GROUPS = {
@@ -18,6 +17,10 @@ export const MANAGED_RULE_GROUPS = {
 } as const;
 export type ManagedRuleGroup = keyof typeof MANAGED_RULE_GROUPS;
 
+/**
+ * Commercial AWS regions (source: AWS General Reference, "AWS service endpoints → Regions", 2026).
+ * GovCloud and China partitions are left out on purpose: ARNs and pricing here assume the `aws` partition.
+ */
 export const KNOWN_REGIONS: readonly string[] = [
     "us-east-1",
     "us-east-2",

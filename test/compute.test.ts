@@ -3,10 +3,12 @@ import { spawnSync } from "child_process";
 import { imageRef, listenerRules, pathPatternMatches, repositoryNames, storefrontUserData, writableVolumes } from "../src/compute";
 import { DEFAULT_SERVICE_IMAGE, ServiceConfig, originNameOf, parseStackConfig } from "../src/config";
 import { mergeConfig } from "../src/configSource";
-import { Capacity, StrategyInputs, applyOverride, planRegion } from "../src/strategy";
-import { hash } from "../tools/fakeAws";
+import { Capacity, applyOverride, planRegion } from "../src/strategy";
+import type * as pulumi from "@pulumi/pulumi";
+import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from "../src/awsFacts";
+import { FakeAws } from "../tools/fakeAws";
 import type { PlannedResource, StackPlan } from "../tools/planner";
-import { PROJECT_DIR, STACKS, STRATEGIES, configProblems, files, ofType, planAll, planOf, toolArgs } from "./helpers";
+import { configProblems, files, ofType, planAll, planOf, PROJECT_DIR, STACKS, STRATEGIES, strategyInputs, toolArgs } from "./helpers";
 
 const T = {
     alb: "aws:lb/loadBalancer:LoadBalancer",
@@ -30,18 +32,15 @@ const T = {
 } as const;
 
 const cfg = parseStackConfig("securecart", "prod", mergeConfig(files, "prod"));
-/** The id the offline plan's fake gives CloudFront's origin-facing prefix list in a region (looked up per region). */
-const prefixListIdIn = (region: string) => `pl-${hash(`${region}/com.amazonaws.global.cloudfront.origin-facing`, 8)}`;
-const inputs = (over: Partial<StrategyInputs>): StrategyInputs => ({
-    strategy: "warm-standby",
-    role: "primary",
-    isHome: true,
-    web: cfg.web,
-    services: cfg.services,
-    capacity: cfg.capacity,
-    auroraReaders: 1,
-    ...over,
-});
+/** CloudFront's origin-facing prefix list in a region, as the offline plan's AWS answers the program's look-up. */
+const prefixListIdIn = (region: string) =>
+    String(
+        new FakeAws({ region }).call({
+            token: "aws:ec2/getManagedPrefixList:getManagedPrefixList",
+            inputs: { name: CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST },
+        } as pulumi.runtime.MockCallArgs).id,
+    );
+const inputs = strategyInputs;
 const webFull: Capacity = { min: cfg.web.minSize, max: cfg.web.maxSize, desired: cfg.web.desiredCapacity };
 const svcFull = (s: ServiceConfig): Capacity => ({ min: s.minCount, max: s.maxCount, desired: s.desiredCount });
 const ZERO: Capacity = { min: 0, max: 0, desired: 0 };

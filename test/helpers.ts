@@ -1,9 +1,10 @@
 /** Test helpers: plan stacks in-process with the real program under the mock runtime, memoised per input. */
 import * as path from "path";
 import { BUILD_DIR, PROJECT_DIR } from "../tools/paths";
-import { ConfigError } from "../src/config";
-import { Override, ProjectFiles, loadProjectFiles, parseOverride } from "../src/configSource";
+import { ConfigError, parseStackConfig } from "../src/config";
+import { Override, ProjectFiles, loadProjectFiles, mergeConfig, parseOverride } from "../src/configSource";
 import type { PlannedResource, StackPlan } from "../tools/planner";
+import type { StrategyInputs } from "../src/strategy";
 import { cachedPlanStacks } from "./planCache";
 
 export { cachedPlanStacks };
@@ -63,3 +64,21 @@ export function overrides(...kv: string[]): Override[] {
 }
 
 export const STRATEGIES = ["backup-restore", "pilot-light", "warm-standby", "active-active"] as const;
+
+/**
+ * The strategy module's inputs for the home stack's shipped config (prod): warm standby, primary, home, one
+ * reader, with `over` on top.
+ */
+export function strategyInputs(over: Partial<StrategyInputs>): StrategyInputs {
+    const cfg = parseStackConfig("securecart", "prod", mergeConfig(files, "prod"));
+    return {
+        strategy: "warm-standby",
+        role: "primary",
+        isHome: true,
+        web: cfg.web,
+        services: cfg.services,
+        capacity: cfg.capacity,
+        auroraReaders: 1,
+        ...over,
+    };
+}

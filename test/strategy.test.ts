@@ -5,7 +5,6 @@ import { mergeConfig } from "../src/configSource";
 import {
     RegionPlan,
     RetireStep,
-    StrategyInputs,
     heldGenerations,
     planRecovery,
     planRegion,
@@ -14,19 +13,10 @@ import {
     scaleDown,
     scaledConcurrency,
 } from "../src/strategy";
-import { STRATEGIES, files } from "./helpers";
+import { files, STRATEGIES, strategyInputs } from "./helpers";
 
 const cfg = parseStackConfig("securecart", "prod", mergeConfig(files, "prod"));
-const inputs = (over: Partial<StrategyInputs>): StrategyInputs => ({
-    strategy: "warm-standby",
-    role: "primary",
-    isHome: true,
-    web: cfg.web,
-    services: cfg.services,
-    capacity: cfg.capacity,
-    auroraReaders: 1,
-    ...over,
-});
+const inputs = strategyInputs;
 
 // The strategy table, as shipped in the README. Rows: what the standby region runs.
 const STANDBY: Record<
