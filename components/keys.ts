@@ -12,6 +12,13 @@ export interface KeysArgs {
      * asset bucket through Origin Access Control. Default none (no CloudFront grant).
      */
     readonly cloudFrontDistributionArn?: pulumi.Input<string>;
+    /**
+     * AWS services that deliver into this account's queues and topics encrypted under the data key (the order
+     * pipeline: `sns.amazonaws.com` into the notification queue, `events.amazonaws.com` into the notifications topic
+     * and the failure queue). Each may generate data keys and decrypt, only on behalf of this account; without it
+     * SNS drops what it cannot encrypt into the queue, silently. Default none.
+     */
+    readonly messagingServices?: readonly string[];
     /** Waiting period before a scheduled key deletion, 7-30 days. Default 30. */
     readonly deletionWindowInDays?: number;
     /** Tags applied to every child. Default none. */
@@ -59,7 +66,22 @@ export class Keys extends pulumi.ComponentResource {
                   },
               ]
             : [];
-        const dataPolicy = pulumi.jsonStringify({ Version: "2012-10-17", Statement: [rootStatement, ...oacStatement] });
+        // SQS and SNS encryption with a customer-managed key: the sending service needs GenerateDataKey and Decrypt
+        // on the key (SQS developer guide, "Key management": "Enable compatibility between AWS services and
+        // encrypted queues"). aws:SourceAccount keeps it to deliveries made for this account.
+        const messaging = args.messagingServices?.length
+            ? [
+                  {
+                      Sid: "MessagingServicesEncrypt",
+                      Effect: "Allow",
+                      Principal: { Service: [...args.messagingServices].sort() },
+                      Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+                      Resource: "*",
+                      Condition: { StringEquals: { "aws:SourceAccount": account } },
+                  },
+              ]
+            : [];
+        const dataPolicy = pulumi.jsonStringify({ Version: "2012-10-17", Statement: [rootStatement, ...oacStatement, ...messaging] });
         if (args.primaryDataKeyArn === undefined) {
             const key = new aws.kms.Key(
                 `${name}-data`,
