@@ -137,6 +137,55 @@ const edgeSchema = z.strictObject({
     waf: wafSchema.default(() => wafSchema.parse({})),
 });
 
+/**
+ * The retention periods CloudWatch Logs accepts, in days (CloudWatch Logs API reference, PutRetentionPolicy,
+ * retentionInDays; read 2026-12-06). Any other value is rejected when the log group is written.
+ */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** Reserved concurrency of one pipeline function on a primary, 1-1000; a standby runs its plan's share of it. */
+const concurrency = (d: number) => int(1, 1000).default(d);
+
+const pipelineSchema = z.strictObject({
+    /**
+     * Receives of a message before SQS moves it to its dead-letter queue, 1-1000 (SQS's range). Default 5, so a
+     * transient failure is retried a few times before the message is set aside.
+     */
+    maxReceiveCount: int(1, 1000).default(5),
+    /**
+     * Every function's timeout in seconds, 1-900 (Lambda's maximum). Default 30. The queues' visibility timeout is
+     * six times this (Lambda developer guide, "Configuring an Amazon SQS event source").
+     */
+    functionTimeoutSeconds: int(1, 900).default(30),
+    /** Days the functions' and the state machine's logs are kept: a value CloudWatch Logs accepts. Default 90. */
+    logRetentionDays: number()
+        .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), { message: "__logRetention" })
+        .default(90),
+    /**
+     * Reserved concurrency per function on a primary (and every active-active region), 1-1000; a warm standby runs
+     * `capacity.warmStandbyFraction` of it (rounded up, at least 1) and a pilot-light standby 0, which throttles.
+     * 0 is not accepted here: it would throttle the function in every region.
+     */
+    reservedConcurrency: z
+        .strictObject({
+            orderProcessor: concurrency(10),
+            fulfilment: concurrency(10),
+            notifier: concurrency(5),
+            dlqWatcher: concurrency(2),
+            thumbnailer: concurrency(5),
+            orderReconciler: concurrency(1),
+        })
+        .default(() => ({ orderProcessor: 10, fulfilment: 10, notifier: 5, dlqWatcher: 2, thumbnailer: 5, orderReconciler: 1 })),
+});
+
+/** The tables the order pipeline's handlers use (src/config `tables` must hold them, with these keys). */
+export const PIPELINE_TABLES: Readonly<Record<string, { readonly hashKey: string; readonly rangeKey?: string }>> = {
+    orders: { hashKey: "customerId", rangeKey: "orderId" },
+    idempotency: { hashKey: "idempotencyKey" },
+    inventory: { hashKey: "sku" },
+    ledger: { hashKey: "entryId" },
+};
+
 const webSchema = z.strictObject({
     /** EC2 instance type for the storefront. Default t3.medium (x86_64; the AMI parameter follows the architecture). */
     instanceType: z
@@ -269,6 +318,12 @@ const DEFAULT_TABLES = [
             { name: "orderId", type: "S" },
         ],
     },
+    // The order pipeline's: claims of work done once (functions/shared/idempotency.ts), stock by SKU, and the
+    // payment and reservation ledger (functions/fulfilment). Global tables like the others, so a message replayed
+    // in another region finds the claim, and a recovery restores them with the orders.
+    { name: "idempotency", hashKey: "idempotencyKey", attributes: [{ name: "idempotencyKey", type: "S" }], ttlAttribute: "expiresAt" },
+    { name: "inventory", hashKey: "sku", attributes: [{ name: "sku", type: "S" }] },
+    { name: "ledger", hashKey: "entryId", attributes: [{ name: "entryId", type: "S" }] },
 ];
 
 /** The `securecart:*` keys, with defaults. Unknown keys are an error (typos would otherwise be ignored). */
@@ -291,6 +346,8 @@ const nsSchema = z.strictObject({
     /** The edge (CloudFront, WAF, static assets), owned by the home stack; identical in every stack. */
     edge: edgeSchema.default(() => edgeSchema.parse({})),
     web: webSchema.default(() => webSchema.parse({})),
+    /** The asynchronous order pipeline (queues, functions, saga); identical in every stack. */
+    pipeline: pipelineSchema.default(() => pipelineSchema.parse({})),
     services: z
         .array(serviceSchema)
         .min(1)
@@ -333,6 +390,7 @@ export type TableConfig = Ns["tables"][number];
 export type DatabaseConfig = Ns["database"];
 export type DnsConfig = Ns["dns"];
 export type EdgeConfig = Ns["edge"];
+export type PipelineConfig = Ns["pipeline"];
 export type WebConfig = Ns["web"];
 export type CapacityConfig = Ns["capacity"];
 export type BackupConfig = Ns["backup"];
@@ -402,6 +460,7 @@ const CUSTOM_MESSAGES: Record<string, string> = {
     __cidr: `an IPv4 CIDR from /16 to /23 with no host bits set, e.g. 10.10.0.0/16`,
     __zoneId: `a Route 53 hosted zone id such as Z0123456789ABC`,
     __rateWindow: `60, 120, 300 or 600 (seconds)`,
+    __logRetention: `a retention CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")} (days)`,
     __pathPattern: `a CloudFront path pattern starting with / and ending with *, e.g. /assets/*`,
     __instanceType: `an EC2 instance type such as t3.medium`,
     __pathPrefix: `a single path segment such as /catalog`,
@@ -895,6 +954,18 @@ function semanticProblems(ns: Loose<Ns>, regionName: string | undefined, raw: Re
             p.push(`${k}.billingMode: got "PROVISIONED" without readCapacity and writeCapacity; expected both`);
         }
     });
+    // The order pipeline's handlers read and write these tables by these keys.
+    if (ns.tables !== undefined && allDefined(ns.tables)) {
+        for (const [tname, keys] of Object.entries(PIPELINE_TABLES)) {
+            const t = ns.tables.find((x) => x?.name === tname);
+            const want = `hashKey "${keys.hashKey}"${keys.rangeKey ? ` and rangeKey "${keys.rangeKey}"` : ""}`;
+            if (!t) p.push(`${NS}:tables: no table "${tname}"; expected one with ${want} (the order pipeline's handlers use it)`);
+            else if (t.hashKey !== undefined && (t.hashKey !== keys.hashKey || (t.rangeKey ?? undefined) !== keys.rangeKey))
+                p.push(
+                    `${NS}:tables: table "${tname}" has hashKey "${t.hashKey}"${t.rangeKey ? ` and rangeKey "${t.rangeKey}"` : ""}; expected ${want} (the order pipeline's handlers use it)`,
+                );
+        }
+    }
     const dns = ns.dns ?? {};
     if (dns.zoneName !== undefined && dns.recordName !== undefined) {
         const zone = dns.zoneName.replace(/\.$/, "").toLowerCase();
@@ -983,6 +1054,7 @@ export function projectProblems(stacks: readonly PartialStack[], opts: ProjectCh
     same(`${NS}:tables`, "tables", (s) => s.tables);
     same(`${NS}:dns`, "dns", (s) => s.dns);
     same(`${NS}:edge`, "edge", (s) => s.edge);
+    same(`${NS}:pipeline`, "pipeline", (s) => s.pipeline);
 
     const byRegion = new Map<string, string>();
     for (const s of stacks) {

@@ -41,9 +41,13 @@ describe("config: the shipped stacks", () => {
         );
         assert.deepEqual(
             c.tables.map((t) => t.name),
-            ["carts", "sessions", "orders"],
+            ["carts", "sessions", "orders", "idempotency", "inventory", "ledger"],
         );
         assert.equal(c.database.backupRetentionDays, 7);
+        assert.equal(c.pipeline.maxReceiveCount, 5);
+        assert.equal(c.pipeline.functionTimeoutSeconds, 30);
+        assert.equal(c.pipeline.logRetentionDays, 90);
+        assert.equal(c.pipeline.reservedConcurrency.orderProcessor, 10);
     });
 });
 
@@ -104,6 +108,64 @@ describe("config: each rule names the key, the value and what is allowed", () =>
             "origin outside the zone",
             withNs("edge", { originName: "origin.other.org" }),
             /securecart:edge.originName: got "origin.other.org"; expected a name inside securecart:dns.zoneName/,
+        ],
+        [
+            "pipeline maxReceiveCount",
+            withNs("pipeline", { maxReceiveCount: 0 }),
+            /securecart:pipeline.maxReceiveCount: got 0; expected a whole number from 1 to 1000/,
+        ],
+        [
+            "pipeline function timeout past Lambda's maximum",
+            withNs("pipeline", { functionTimeoutSeconds: 901 }),
+            /securecart:pipeline.functionTimeoutSeconds: got 901; expected a whole number from 1 to 900/,
+        ],
+        [
+            "pipeline log retention CloudWatch does not accept",
+            withNs("pipeline", { logRetentionDays: 2 }),
+            /securecart:pipeline.logRetentionDays: got 2; expected a retention CloudWatch Logs accepts: 1, 3, 5/,
+        ],
+        [
+            "pipeline reserved concurrency 0 (throttled everywhere)",
+            withNs("pipeline", { reservedConcurrency: { notifier: 0 } }),
+            /securecart:pipeline.reservedConcurrency.notifier: got 0; expected a whole number from 1 to 1000/,
+        ],
+        [
+            "pipeline unknown function",
+            withNs("pipeline", { reservedConcurrency: { mailer: 3 } }),
+            /securecart:pipeline.reservedConcurrency: unknown key\(s\) "mailer"/,
+        ],
+        [
+            "tables without the pipeline's",
+            withNs("tables", [
+                {
+                    name: "orders",
+                    hashKey: "customerId",
+                    rangeKey: "orderId",
+                    attributes: [
+                        { name: "customerId", type: "S" },
+                        { name: "orderId", type: "S" },
+                    ],
+                },
+            ]),
+            /securecart:tables: no table "idempotency"; expected one with hashKey "idempotencyKey"/,
+        ],
+        [
+            "a pipeline table with other keys",
+            withNs("tables", [
+                {
+                    name: "orders",
+                    hashKey: "customerId",
+                    rangeKey: "orderId",
+                    attributes: [
+                        { name: "customerId", type: "S" },
+                        { name: "orderId", type: "S" },
+                    ],
+                },
+                { name: "idempotency", hashKey: "id", attributes: [{ name: "id", type: "S" }] },
+                { name: "inventory", hashKey: "sku", attributes: [{ name: "sku", type: "S" }] },
+                { name: "ledger", hashKey: "entryId", attributes: [{ name: "entryId", type: "S" }] },
+            ]),
+            /securecart:tables: table "idempotency" has hashKey "id"; expected hashKey "idempotencyKey"/,
         ],
         ["failover mode", withNs("failoverMode", "panic"), /securecart:failoverMode: got "panic"; expected one of planned, unplanned/],
         [
