@@ -278,6 +278,85 @@ export class OrderPipeline extends pulumi.ComponentResource {
         this.busName = ORDER_BUS_NAME;
         const ruleState = args.consumersEnabled ? "ENABLED" : "DISABLED";
 
+        // --- global endpoint (home stack) ------------------------------------------------------------------------------
+        if (args.globalEndpoint) {
+            const ge = args.globalEndpoint;
+            // After AWS's template for global endpoints (EventBridge user guide, "Setting up the Route 53 health check"):
+            // unhealthy when EventBridge's latency averages above 30 s. The template waits 5 one-minute periods; this
+            // waits 3, the project's detection budget for any health check (policy dr-failure-detection-within-rto:
+            // 3 periods + Route 53's reaction = 240 s), so events fail over no later than users do. Orders arrive
+            // intermittently, so missing data is not a failure (the template's own advice for such buses).
+            const alarmName = `securecart-order-events-latency`;
+            const alarm = new aws.cloudwatch.MetricAlarm(
+                `${name}-endpoint-alarm`,
+                {
+                    name: alarmName,
+                    namespace: "AWS/Events",
+                    metricName: "IngestionToInvocationStartLatency",
+                    statistic: "Average",
+                    period: 60,
+                    evaluationPeriods: 3,
+                    threshold: 30_000,
+                    comparisonOperator: "GreaterThanThreshold",
+                    treatMissingData: "notBreaching",
+                    tags: tagsOf(alarmName),
+                },
+                p,
+            );
+            const health = new aws.route53.HealthCheck(
+                `${name}-endpoint-health`,
+                {
+                    type: "CLOUDWATCH_METRIC",
+                    cloudwatchAlarmName: alarm.name,
+                    cloudwatchAlarmRegion: args.region,
+                    insufficientDataHealthStatus: "LastKnownStatus",
+                    // Route 53 copies the alarm's settings when the check is written, never again: a change rewrites it.
+                    triggers: { alarm: alarmName, evaluationPeriods: "3" },
+                    tags: { ...tagsOf(alarmName), purpose: ENDPOINT_HEALTH_CHECK_PURPOSE },
+                },
+                p,
+            );
+            // Replication on: without it a failback waits for someone to reset the health check by hand. It needs a
+            // role events.amazonaws.com can assume (the default state ENABLED requires RoleArn).
+            const replRole = new aws.iam.Role(
+                `${name}-endpoint-role`,
+                {
+                    name: `securecart-order-endpoint-${args.region}`,
+                    assumeRolePolicy: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                    }),
+                    tags: tagsOf(`securecart-order-endpoint-${args.region}`),
+                },
+                p,
+            );
+            const replPolicy = new aws.iam.RolePolicy(
+                `${name}-endpoint-policy`,
+                {
+                    role: replRole.name,
+                    policy: pulumi.jsonStringify({
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Action: "events:PutEvents", Resource: [bus.arn, ge.secondaryBusArn] }],
+                    }),
+                },
+                p,
+            );
+            const endpoint = new aws.cloudwatch.EventEndpoint(
+                `${name}-endpoint`,
+                {
+                    name: "securecart-orders",
+                    description: "SecureCart order events: the home region's bus, failing over to the other region's",
+                    eventBuses: [{ eventBusArn: bus.arn }, { eventBusArn: ge.secondaryBusArn }],
+                    routingConfig: { failoverConfig: { primary: { healthCheck: health.arn }, secondary: { route: ge.secondaryRegion } } },
+                    replicationConfig: { state: "ENABLED" },
+                    roleArn: replRole.arn,
+                },
+                { parent: this, dependsOn: [replPolicy] },
+            );
+            this.endpointUrl = endpoint.endpointUrl;
+            this.endpointId = endpoint.endpointUrl.apply((u) => endpointIdOf(u));
+        }
+
         // --- functions -------------------------------------------------------------------------------------------
         const dataKey = { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.dataKeyArn };
         const tableArn = (t: { readonly arn: pulumi.Input<string> }) => t.arn;
@@ -371,7 +450,9 @@ export class OrderPipeline extends pulumi.ComponentResource {
                 env: { ...env, STATE_MACHINE_ARN: stateMachineArn },
             },
         };
-        if (args.endpointId !== undefined) specs["order-processor"].env.ENDPOINT_ID = pulumi.output(args.endpointId).apply((v) => v ?? "");
+        // Publishers use the global endpoint where one exists (this stack's own, or the home stack's).
+        const endpointId = this.endpointId ?? args.endpointId;
+        if (endpointId !== undefined) specs["order-processor"].env.ENDPOINT_ID = pulumi.output(endpointId).apply((v) => v ?? "");
 
         const functions = new Map<PipelineFunction, aws.lambda.Function>();
         for (const f of PIPELINE_FUNCTIONS) {
@@ -681,81 +762,6 @@ export class OrderPipeline extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [s3Invoke] },
         );
-
-        // --- global endpoint (home stack) ------------------------------------------------------------------------------
-        if (args.globalEndpoint) {
-            const ge = args.globalEndpoint;
-            // AWS's template for global endpoints (EventBridge user guide, "Setting up the Route 53 health check"):
-            // unhealthy when EventBridge's latency averages above 30 s for 5 one-minute periods. Orders arrive
-            // intermittently, so missing data is not a failure here (the template's own advice for such buses).
-            const alarmName = `securecart-order-events-latency`;
-            new aws.cloudwatch.MetricAlarm(
-                `${name}-endpoint-alarm`,
-                {
-                    name: alarmName,
-                    namespace: "AWS/Events",
-                    metricName: "IngestionToInvocationStartLatency",
-                    statistic: "Average",
-                    period: 60,
-                    evaluationPeriods: 5,
-                    threshold: 30_000,
-                    comparisonOperator: "GreaterThanThreshold",
-                    treatMissingData: "notBreaching",
-                    tags: tagsOf(alarmName),
-                },
-                p,
-            );
-            const health = new aws.route53.HealthCheck(
-                `${name}-endpoint-health`,
-                {
-                    type: "CLOUDWATCH_METRIC",
-                    cloudwatchAlarmName: alarmName,
-                    cloudwatchAlarmRegion: args.region,
-                    insufficientDataHealthStatus: "LastKnownStatus",
-                    tags: { ...tagsOf(alarmName), purpose: ENDPOINT_HEALTH_CHECK_PURPOSE },
-                },
-                p,
-            );
-            // Replication on: without it a failback waits for someone to reset the health check by hand. It needs a
-            // role events.amazonaws.com can assume (the default state ENABLED requires RoleArn).
-            const replRole = new aws.iam.Role(
-                `${name}-endpoint-role`,
-                {
-                    name: `securecart-order-endpoint-${args.region}`,
-                    assumeRolePolicy: JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [{ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" }],
-                    }),
-                    tags: tagsOf(`securecart-order-endpoint-${args.region}`),
-                },
-                p,
-            );
-            const replPolicy = new aws.iam.RolePolicy(
-                `${name}-endpoint-policy`,
-                {
-                    role: replRole.name,
-                    policy: pulumi.jsonStringify({
-                        Version: "2012-10-17",
-                        Statement: [{ Effect: "Allow", Action: "events:PutEvents", Resource: [bus.arn, ge.secondaryBusArn] }],
-                    }),
-                },
-                p,
-            );
-            const endpoint = new aws.cloudwatch.EventEndpoint(
-                `${name}-endpoint`,
-                {
-                    name: "securecart-orders",
-                    description: "SecureCart order events: the home region's bus, failing over to the other region's",
-                    eventBuses: [{ eventBusArn: bus.arn }, { eventBusArn: ge.secondaryBusArn }],
-                    routingConfig: { failoverConfig: { primary: { healthCheck: health.arn }, secondary: { route: ge.secondaryRegion } } },
-                    replicationConfig: { state: "ENABLED" },
-                    roleArn: replRole.arn,
-                },
-                { parent: this, dependsOn: [replPolicy] },
-            );
-            this.endpointUrl = endpoint.endpointUrl;
-            this.endpointId = endpoint.endpointUrl.apply((u) => endpointIdOf(u));
-        }
 
         this.registerOutputs({ orderQueueUrl: this.orderQueueUrl, busArn: this.busArn, stateMachineArn: this.stateMachineArn });
     }

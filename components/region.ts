@@ -21,7 +21,9 @@ import { GlobalWriter } from "./globalSwitchover";
 import { GLOBAL_CLUSTER_ID } from "./auroraGlobal";
 import { RecoveryControl } from "./recoveryControl";
 import { RecoveryTier } from "./recoveryTier";
-import { recoveryClusterId, recoveryTableName } from "../src/strategy";
+import { recoveryClusterId, recoveryTableName, scaledConcurrency } from "../src/strategy";
+import { bundleFunctions, type FunctionBundle } from "../src/functionBundles";
+import { ORDER_BUS_NAME, OrderPipeline, type PipelineFunction, type PipelineTables } from "./orderPipeline";
 import { SecurityGroups } from "./securityGroups";
 import { ServiceLogGroups } from "./serviceLogs";
 import { WebTier } from "./webTier";
@@ -43,6 +45,14 @@ export interface HomeRefs {
     readonly distributionArn: pulumi.Input<string>;
     /** The secret value of the edge's origin-verify header (a secret output of the home stack). */
     readonly originSecret: pulumi.Input<string>;
+    /** The order events' global endpoint id, where the home stack has one (publishers send through it). */
+    readonly orderEventEndpointId?: pulumi.Input<string | undefined>;
+}
+
+/** The functions' deployment packages, bundled once per process (every stack planned in it deploys the same code). */
+let bundlesMemo: FunctionBundle[] | undefined;
+function pipelineBundles(): FunctionBundle[] {
+    return (bundlesMemo ??= bundleFunctions());
 }
 
 /** What a stack exports of backup-restore's recovery tiers (every strategy exports it; empty outside backup-restore). */
@@ -82,6 +92,11 @@ export interface RegionArgs {
      * replicate into a bucket that does not exist yet. Default none.
      */
     readonly assetPeers?: readonly string[];
+    /**
+     * The other regions whose order bus exists (their stacks' deployed outputs say so): the home stack's global
+     * endpoint needs both buses to exist before it is created. Default none.
+     */
+    readonly pipelinePeers?: readonly string[];
 }
 
 /** One region of SecureCart, composed from the strategy plan: network, keys, and the tiers built on them. */
@@ -142,7 +157,17 @@ export class Region extends pulumi.ComponentResource {
         const distributionArn = edge ? edge.distributionArn : args.home?.distributionArn;
         const originVerify = plan.edge.lockedToEdge ? { headerName: ORIGIN_VERIFY_HEADER, value: originSecret } : undefined;
 
-        const keys = new Keys(`${name}-keys`, { primaryDataKeyArn: args.home?.dataKeyArn, cloudFrontDistributionArn: distributionArn, tags }, p);
+        const keys = new Keys(
+            `${name}-keys`,
+            {
+                primaryDataKeyArn: args.home?.dataKeyArn,
+                cloudFrontDistributionArn: distributionArn,
+                // The order pipeline's queues and topics (in every region: its queues are kept even where it does not run).
+                messagingServices: ["events.amazonaws.com", "sns.amazonaws.com"],
+                tags,
+            },
+            p,
+        );
         const network = new Network(
             `${name}-net`,
             {
@@ -436,6 +461,71 @@ export class Region extends pulumi.ComponentResource {
             },
         };
 
+        // --- order pipeline: queues, functions, event bus, fulfilment saga ------------------------------------
+        // Its tables are the project's global tables (config `tables`): this region's replica, or the live recovery
+        // tier's copy where backup-restore restored one. The queues and log groups exist in every region; the rest
+        // where the plan says the pipeline exists.
+        const tableRef = (t: string): { name: pulumi.Input<string>; arn: pulumi.Input<string> } | undefined => {
+            if (live && liveTier >= 0) return { name: recoveryTableName(t, plan.recovery.tiers[liveTier].generation), arn: live.tableArns[t] };
+            const i = cfg.tables.findIndex((c) => c.name === t);
+            return i >= 0 && tables[i] ? { name: tables[i].tableName, arn: tables[i].tableArn } : undefined;
+        };
+        const pipelineTables =
+            plan.pipeline.exists && ["orders", "idempotency", "inventory", "ledger"].every((t) => tableRef(t) !== undefined)
+                ? ({
+                      orders: tableRef("orders"),
+                      idempotency: tableRef("idempotency"),
+                      inventory: tableRef("inventory"),
+                      ledger: tableRef("ledger"),
+                  } as PipelineTables)
+                : undefined;
+        if (plan.pipeline.exists && !pipelineTables)
+            throw new pulumi.ResourceError(`Region ${name}: the order pipeline runs here but its tables do not exist in this region`, this);
+        const rc = cfg.pipeline.reservedConcurrency;
+        const configured: Record<PipelineFunction, number> = {
+            "order-processor": rc.orderProcessor,
+            fulfilment: rc.fulfilment,
+            notifier: rc.notifier,
+            "dlq-watcher": rc.dlqWatcher,
+            thumbnailer: rc.thumbnailer,
+            "order-reconciler": rc.orderReconciler,
+        };
+        const share = plan.pipeline.concurrencyShare;
+        // The endpoint's second bus: the first other region whose bus exists (strategies with an endpoint other than
+        // active-active have exactly two regions). Its ARN follows from its fixed name.
+        const secondary = cfg.regions.find((r) => r !== cfg.region && (args.pipelinePeers ?? []).includes(r));
+        const pipeline = new OrderPipeline(
+            `${name}-orders`,
+            {
+                region: cfg.region,
+                exists: plan.pipeline.exists,
+                consumersEnabled: plan.pipeline.consumersEnabled,
+                reconcilerEnabled: plan.pipeline.reconcilerEnabled,
+                reservedConcurrency: Object.fromEntries(Object.entries(configured).map(([f, n]) => [f, scaledConcurrency(n, share)])) as Record<
+                    PipelineFunction,
+                    number
+                >,
+                bundles: plan.pipeline.exists ? pipelineBundles() : [],
+                tables: pipelineTables,
+                dataKeyArn: keys.dataKeyArn,
+                logsKeyArn: keys.logsKeyArn,
+                assetBucket: { name: assets.bucketName, arn: assets.bucketArn },
+                maxReceiveCount: cfg.pipeline.maxReceiveCount,
+                functionTimeoutSeconds: cfg.pipeline.functionTimeoutSeconds,
+                logRetentionDays: cfg.pipeline.logRetentionDays,
+                globalEndpoint:
+                    plan.pipeline.globalEndpoint === "owner" && secondary
+                        ? {
+                              secondaryRegion: secondary,
+                              secondaryBusArn: pulumi.interpolate`arn:aws:events:${secondary}:${account}:event-bus/${ORDER_BUS_NAME}`,
+                          }
+                        : undefined,
+                endpointId: plan.pipeline.globalEndpoint === "member" ? args.home?.orderEventEndpointId : undefined,
+                tags,
+            },
+            p,
+        );
+
         // The writer follows primaryRegion inside `pulumi up`: the (new) primary's stack asserts that its cluster
         // is the global writer, after its instances exist and its compute has scaled to full capacity. A no-op
         // when it already is; planned → managed switchover (RPO 0), unplanned → failover with data loss.
@@ -505,6 +595,17 @@ export class Region extends pulumi.ComponentResource {
             ...(arc ? { routingControlArns: arc.routingControlArns, arcClusterArn: arc.clusterArn } : {}),
             // Read by the other stacks: a bucket that exists can be replicated into.
             assetBucketName: assets.replicaReadyName,
+            orderQueueUrl: pipeline.orderQueueUrl,
+            // Read by the home stack: a bus that exists can be the global endpoint's second.
+            ...(pipeline.busArn
+                ? {
+                      orderBusArn: pipeline.busArn,
+                      stateMachineArn: pipeline.stateMachineArn,
+                      notificationTopicArn: pipeline.topicArn,
+                      functionArns: pipeline.functionArns,
+                  }
+                : {}),
+            ...(pipeline.endpointUrl ? { orderEventEndpointUrl: pipeline.endpointUrl, orderEventEndpointId: pipeline.endpointId } : {}),
             originName,
             ...(edge
                 ? {

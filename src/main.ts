@@ -155,6 +155,7 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
             recovery: homeRecovery,
             distributionArn: ref.requireOutput("distributionArn") as pulumi.Output<string>,
             originSecret: ref.requireOutput("originVerifySecret") as pulumi.Output<string>,
+            orderEventEndpointId: ref.getOutput("orderEventEndpointId") as pulumi.Output<string | undefined>,
         };
     } else if (readsPeerRecovery(cfg.strategy, cfg.isHome)) {
         // The home stack brings a recovery home: it needs to know what the other regions hold. Each of their
@@ -171,9 +172,12 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
     // Home stack: the stacks deployed before the edge (outputs, but no origin name) still hold a record on the
     // users' name, so the home stack does not cut over to the edge until their next `pulumi up`.
     const peersBeforeEdge: string[] = [];
+    // Home stack: the global endpoint waits for the other region's order bus (both must exist before it).
+    const pipelinePeers: string[] = [];
     for (const s of stacks.filter((x) => x.stack !== cfg.stack)) {
         const ref = refOf(s.stack);
         if (typeof (await ref.getOutputValue("assetBucketName")) === "string") assetPeers.push(s.region);
+        if (cfg.isHome && typeof (await ref.getOutputValue("orderBusArn")) === "string") pipelinePeers.push(s.region);
         if (cfg.isHome && (await ref.getOutputValue("region")) !== undefined && (await ref.getOutputValue("originName")) === undefined)
             peersBeforeEdge.push(s.stack);
     }
@@ -193,7 +197,7 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
     });
     if (plan.recovery.problems.length)
         throw new pulumi.RunError(new ConfigError(plan.recovery.problems.map((m) => `[stack ${cfg.stack}] ${m}`)).message);
-    const region = new Region("securecart", { config: cfg, stacks, plan, home, peers, assetPeers });
+    const region = new Region("securecart", { config: cfg, stacks, plan, home, peers, assetPeers, pipelinePeers });
     return {
         region: cfg.region,
         role: cfg.role,

@@ -461,6 +461,89 @@ export class FakeAws implements pulumi.runtime.Mocks {
             case T.bucketReplication:
                 id = String(inputs.bucket);
                 break;
+            // The order pipeline: ARNs and URLs in the shapes AWS gives them, so the saga definition, the roles'
+            // policies and the functions' environment read like a deployed stack's.
+            case T.sqsQueue: {
+                const n = autoname(inputs.name);
+                id = `https://sqs.${region}.amazonaws.com/${PLACEHOLDER_ACCOUNT}/${n}`;
+                set({ name: n, url: id, arn: this.arn("sqs", n) });
+                break;
+            }
+            case T.sqsQueuePolicy:
+            case T.sqsRedrivePolicy:
+            case T.sqsRedriveAllowPolicy:
+                id = String(inputs.queueUrl);
+                break;
+            case T.snsTopic: {
+                const n = autoname(inputs.name);
+                id = this.arn("sns", n);
+                set({ name: n, arn: id });
+                break;
+            }
+            case T.snsTopicPolicy:
+                id = String(inputs.arn);
+                break;
+            case T.snsTopicSubscription:
+                id = `${String(inputs.topic)}:${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+                set({ arn: id });
+                break;
+            case T.lambdaFunction: {
+                const n = autoname(inputs.name);
+                id = n;
+                const arn = this.arn("lambda", `function:${n}`);
+                set({
+                    name: n,
+                    arn,
+                    qualifiedArn: `${arn}:$LATEST`,
+                    invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
+                    version: "$LATEST",
+                });
+                break;
+            }
+            case T.lambdaPermission:
+                id = autoname(inputs.statementId);
+                set({ statementId: id });
+                break;
+            case T.eventSourceMapping:
+                id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+                set({ uuid: id, functionArn: inputs.functionName, arn: this.arn("lambda", `event-source-mapping:${id}`) });
+                break;
+            case T.eventBus: {
+                const n = autoname(inputs.name);
+                id = n;
+                set({ name: n, arn: this.arn("events", `event-bus/${n}`) });
+                break;
+            }
+            case T.eventRule: {
+                const n = autoname(inputs.name);
+                const bus = typeof inputs.eventBusName === "string" && inputs.eventBusName !== "default" ? inputs.eventBusName : undefined;
+                id = bus ? `${bus}/${n}` : n;
+                set({ name: n, arn: this.arn("events", `rule/${bus ? `${bus}/` : ""}${n}`) });
+                break;
+            }
+            case T.eventTarget:
+                id = `${String(inputs.rule)}-${h.slice(0, 8)}`;
+                set({ targetId: autoname(inputs.targetId) });
+                break;
+            case T.eventEndpoint: {
+                const n = autoname(inputs.name);
+                id = n;
+                set({
+                    name: n,
+                    arn: this.arn("events", `endpoint/${n}`),
+                    endpointUrl: `https://${h.slice(0, 5)}.${h.slice(5, 8)}.endpoint.events.amazonaws.com`,
+                });
+                break;
+            }
+            case T.stateMachine: {
+                const n = autoname(inputs.name);
+                id = this.arn("states", `stateMachine:${n}`);
+                set({ name: n, arn: id, status: "ACTIVE", stateMachineVersionArn: "" });
+                break;
+            }
+            case T.bucketNotification:
+                id = String(inputs.bucket);
+                break;
             // The writer-move dynamic resource (components/globalSwitchover.ts): offline, no RDS call is made.
             // The restore-point pin (components/restorePoint.ts): a placeholder copy in this region, no RDS call.
             case DYNAMIC.restorePoint.token:

@@ -19,6 +19,10 @@ import * as ecs from "@pulumi/aws/ecs";
 import * as globalaccelerator from "@pulumi/aws/globalaccelerator";
 import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
+import * as lambda from "@pulumi/aws/lambda";
+import * as sfn from "@pulumi/aws/sfn";
+import * as sns from "@pulumi/aws/sns";
+import * as sqs from "@pulumi/aws/sqs";
 import * as lb from "@pulumi/aws/lb";
 import * as organizations from "@pulumi/aws/organizations";
 import * as rds from "@pulumi/aws/rds";
@@ -131,6 +135,23 @@ export const CLASSES = {
     logDeliverySource: cloudwatch.LogDeliverySource,
     logDeliveryDestination: cloudwatch.LogDeliveryDestination,
     logDelivery: cloudwatch.LogDelivery,
+    // The order pipeline.
+    sqsQueue: sqs.Queue,
+    sqsQueuePolicy: sqs.QueuePolicy,
+    sqsRedrivePolicy: sqs.RedrivePolicy,
+    sqsRedriveAllowPolicy: sqs.RedriveAllowPolicy,
+    snsTopic: sns.Topic,
+    snsTopicPolicy: sns.TopicPolicy,
+    snsTopicSubscription: sns.TopicSubscription,
+    lambdaFunction: lambda.Function,
+    lambdaPermission: lambda.Permission,
+    eventSourceMapping: lambda.EventSourceMapping,
+    eventBus: cloudwatch.EventBus,
+    eventRule: cloudwatch.EventRule,
+    eventTarget: cloudwatch.EventTarget,
+    eventEndpoint: cloudwatch.EventEndpoint,
+    stateMachine: sfn.StateMachine,
+    bucketNotification: s3.BucketNotification,
     // Global services the drill's region rule names (src/replaceRules.ts); the program plans none yet.
     globalAccelerator: globalaccelerator.Accelerator,
     organization: organizations.Organization,
