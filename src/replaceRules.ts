@@ -86,6 +86,10 @@ export const STATEFUL_TYPES: readonly string[] = [
     // and its web ACL are managed through us-east-1, which a drill must never need.
     T.cloudfrontDistribution,
     T.webAcl,
+    // The order pipeline: a queue holds messages (orders accepted but not processed, failures set aside in a
+    // dead-letter queue) that a replacement or deletion loses. Its tables (idempotency, inventory, ledger) are
+    // global tables, stateful above. Turning consumers on and off (event source mappings, rules) replaces nothing.
+    T.sqsQueue,
 ];
 
 /**
@@ -99,6 +103,21 @@ export const DELETE_IS_WARNING: Readonly<Record<string, string>> = {
 };
 
 export const STATEFUL_RULES: readonly ReplaceRule[] = [
+    {
+        type: T.sqsQueue,
+        terraform: "aws_sqs_queue",
+        reread: false,
+        source: `${TF} internal/service/sqs/queue.go`,
+        properties: [
+            { name: "name", computed: true },
+            { name: "namePrefix", computed: true },
+            { name: "fifoQueue", default: false },
+        ],
+        note:
+            "name, name_prefix and fifo_queue are ForceNew (a queue's name and type cannot change); every other attribute (visibility timeout, " +
+            "retention, KMS key, policies, redrive) is set in place with SetQueueAttributes. Recalled from the provider's documentation, " +
+            "not re-read at the schema file.",
+    },
     {
         type: T.rdsCluster,
         terraform: "aws_rds_cluster",

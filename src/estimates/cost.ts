@@ -96,6 +96,30 @@ export const BILLABLE_TYPES: Readonly<Record<string, readonly PriceKey[]>> = {
     [T.bucketReplication]: ["s3RtcGb", "interRegionTransferGb"],
     [T.cloudfrontDistribution]: ["cloudfrontDataTransferOutGb", "cloudfrontHttpsRequest10k"],
     [T.webAcl]: ["wafWebAclMonth", "wafRuleMonth", "wafRequestMillion"],
+    // The order pipeline: billed by use, and not priced yet (UNPRICED_USAGE says why for each).
+    [T.lambdaFunction]: [],
+    [T.sqsQueue]: [],
+    [T.snsTopic]: [],
+    [T.eventBus]: [],
+    [T.stateMachine]: [],
+};
+
+/**
+ * Billable types whose lines are not estimated yet, with the reason: each is billed by use (requests, GB-seconds,
+ * messages, events, transitions), and the project has no sourced assumption of the order volume to multiply by.
+ * Reported as unpriced, so the total is known to leave them out.
+ */
+export const UNPRICED_USAGE: Readonly<Record<string, string>> = {
+    [T.lambdaFunction]:
+        "Lambda requests and GB-seconds: unknown, because the prices seen ($0.20 per million requests, $0.0000166667 per GB-second x86) come from secondary sources, not AWS's pricing page, and no order-volume assumption exists to multiply them by",
+    [T.sqsQueue]:
+        "SQS requests: unknown, because the price seen ($0.40 per million standard-queue requests) comes from secondary sources, and no order-volume assumption exists; an idle queue costs nothing but the consumers' polling",
+    [T.snsTopic]:
+        "SNS publishes: unknown, because the price seen ($0.50 per million publishes; no charge for deliveries to SQS) comes from secondary sources, and no order-volume assumption exists",
+    [T.eventBus]:
+        "EventBridge custom events: unknown, because the price seen ($1.00 per million events, replication through a global endpoint billed again) comes from secondary sources, and no order-volume assumption exists",
+    [T.stateMachine]:
+        "Step Functions state transitions: unknown, because although AWS's pricing page gives $0.025 per 1,000 transitions (4,000 a month free; https://aws.amazon.com/step-functions/pricing/, read 2026-12-06), no order-volume assumption exists to multiply it by",
 };
 
 /** Types the program creates that AWS does not bill by themselves, with the reason. */
@@ -165,6 +189,19 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     [T.logDeliverySource]: "no charge of its own: the delivered logs are billed as vended-log ingestion at the destination log group",
     [T.logDeliveryDestination]: "no charge of its own: the delivered logs are billed as vended-log ingestion at the destination log group",
     [T.logDelivery]: "no charge of its own: the delivered logs are billed as vended-log ingestion at the destination log group",
+    [T.sqsQueuePolicy]: "no charge",
+    [T.sqsRedrivePolicy]: "no charge; moved messages are billed as SQS requests at the queue",
+    [T.sqsRedriveAllowPolicy]: "no charge",
+    [T.snsTopicPolicy]: "no charge",
+    [T.snsTopicSubscription]: "no charge of its own: deliveries are billed with the topic's publishes",
+    [T.lambdaPermission]: "IAM-like resource policy of a function: no charge",
+    [T.eventSourceMapping]: "no charge of its own: the poller's SQS requests are billed at the queue, the invocations at the function",
+    [T.eventRule]:
+        "no charge for a rule: events are billed at the bus they are put on (AWS service events and schedules are not billed as custom events)",
+    [T.eventTarget]: "no charge of its own: billed with the rule's events and the target's own use",
+    [T.eventEndpoint]:
+        'no charge of its own: global endpoints work "at no additional cost" (EventBridge user guide, "Making applications Regional-fault tolerant with global endpoints"); the replicated events are billed as custom events at the bus, its health check and alarm at their own types',
+    [T.bucketNotification]: "no charge; the invocations are billed at the function",
 };
 
 export interface CostContext {
@@ -572,6 +609,8 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
             `to ${receivers.length} region(s) holding replicas or backup copies (${receivers.map((p) => p.region).join(", ") || "none"}): ${cite(c, "interRegionTransferGbPerMonth")} each`,
         );
     }
+
+    for (const [type, why] of Object.entries(UNPRICED_USAGE)) if (of(type).length > 0) unpriced.push(why);
 
     const monthly = round2(lines.reduce((a, l) => a + (l.monthlyUsd ?? 0), 0));
     return { region: view.region, monthlyUsd: monthly, lines, unpriced, unknownTypes, priceSheet: sheetInfo };

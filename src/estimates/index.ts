@@ -15,7 +15,7 @@ import { Timeline, timeline } from "./rto";
 
 export { CONSTANTS, CONSTANT_NAMES, constantOverrideProblems, resolveConstants } from "./constants";
 export type { Constants, ConstantName } from "./constants";
-export { BILLABLE_TYPES, FREE_TYPES } from "./cost";
+export { BILLABLE_TYPES, FREE_TYPES, UNPRICED_USAGE } from "./cost";
 export { isEngineType } from "../plan";
 export type { CostEstimate, CostLine } from "./cost";
 export { cronIntervalSeconds, stackFacts } from "../plan";
