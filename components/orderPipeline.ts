@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { archiveOf, HANDLER, LAMBDA_RUNTIME, type FunctionBundle } from "../src/functionBundles";
+import { EVENT_ENDPOINT_HEALTH_CHECK_PURPOSE } from "../src/plan/facts";
 import { DEFAULT_TIMEOUTS, orderSagaDefinitionJson, orderSagaTargets, SAGA_ACTIONS } from "../src/orderSaga";
 
 /** The functions of the pipeline: the folders under functions/ that the bundles come from. */
@@ -16,7 +17,7 @@ export const EVENT_SOURCE = "securecart.orders";
 /** Alarms on the dead-letter queues are named with this prefix; the DLQ watcher's rule matches it. */
 export const DLQ_ALARM_PREFIX = "securecart-dlq-";
 /** Tag value that marks the global endpoint's health check (it routes events, not users: the estimator's DNS facts leave it out). */
-export const ENDPOINT_HEALTH_CHECK_PURPOSE = "order-event-endpoint";
+export const ENDPOINT_HEALTH_CHECK_PURPOSE = EVENT_ENDPOINT_HEALTH_CHECK_PURPOSE;
 
 /** The longest message retention SQS allows (SQS developer guide, "Amazon SQS message quotas"): 14 days. */
 const MAX_RETENTION_SECONDS = 1_209_600;
@@ -370,7 +371,9 @@ export class OrderPipeline extends pulumi.ComponentResource {
             Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
             Resource: q.arn,
         });
-        const stateMachineArn = pulumi.interpolate`arn:${partition}:states:${args.region}:${account}:stateMachine:${STATE_MACHINE_NAME}`;
+        // The state machine invokes the fulfilment function, and the order processor and the reconciler start it: its
+        // ARN reaches them once it exists (unknown in a preview, like any ARN AWS assigns).
+        const [stateMachineArn, resolveStateMachineArn] = pulumi.deferredOutput<string>();
         const fulfilmentTables = [tables.orders, tables.idempotency, tables.ledger, tables.inventory];
         const rw = ["GetItem", "PutItem", "UpdateItem", "ConditionCheckItem"];
         const env = {
@@ -624,6 +627,7 @@ export class OrderPipeline extends pulumi.ComponentResource {
             { parent: this, dependsOn: [sfnPolicy] },
         );
         this.stateMachineArn = machine.arn;
+        resolveStateMachineArn(machine.arn);
 
         // --- rules ---------------------------------------------------------------------------------------------------
         // The order processor starts each saga itself, named after the order (StartExecution is idempotent for a

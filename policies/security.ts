@@ -178,6 +178,13 @@ export const s3Encrypted: StackPolicy = {
  * the provider's own types: each has a `tags` input, and every taggable type the program plans is here.
  */
 export const TAGGABLE_TYPES: readonly string[] = [
+    T.sqsQueue,
+    T.snsTopic,
+    T.lambdaFunction,
+    T.eventSourceMapping,
+    T.eventBus,
+    T.eventRule,
+    T.stateMachine,
     T.certificate,
     T.scalableTarget,
     T.asg,

@@ -18,7 +18,7 @@ const T = {
 };
 /** Resources that hold data or protect it: they must be protected, retained, encrypted and regional. */
 const STATEFUL = [T.global, T.cluster, T.table, T.replica, T.vault, T.secret, T.key, T.replicaKey];
-const TABLES = ["carts", "sessions", "orders"];
+const TABLES = ["carts", "sessions", "orders", "idempotency", "inventory", "ledger"];
 const HOME = "prod";
 const OTHER = "dr";
 const PRIMARY_CHOICES = [
@@ -40,20 +40,20 @@ const EXPECTED: Record<
     Record<string, { cluster: "member" | "none"; instances: number; forwarding: boolean; tables: number; replicas: number; plans: number }>
 > = {
     "backup-restore": {
-        prod: { cluster: "member", instances: 2, forwarding: false, tables: 3, replicas: 0, plans: 2 },
+        prod: { cluster: "member", instances: 2, forwarding: false, tables: TABLES.length, replicas: 0, plans: 2 },
         dr: { cluster: "none", instances: 0, forwarding: false, tables: 0, replicas: 0, plans: 0 },
     },
     "pilot-light": {
-        prod: { cluster: "member", instances: 2, forwarding: false, tables: 3, replicas: 0, plans: 2 },
-        dr: { cluster: "member", instances: 0, forwarding: false, tables: 0, replicas: 3, plans: 0 },
+        prod: { cluster: "member", instances: 2, forwarding: false, tables: TABLES.length, replicas: 0, plans: 2 },
+        dr: { cluster: "member", instances: 0, forwarding: false, tables: 0, replicas: TABLES.length, plans: 0 },
     },
     "warm-standby": {
-        prod: { cluster: "member", instances: 2, forwarding: false, tables: 3, replicas: 0, plans: 2 },
-        dr: { cluster: "member", instances: 1, forwarding: false, tables: 0, replicas: 3, plans: 0 },
+        prod: { cluster: "member", instances: 2, forwarding: false, tables: TABLES.length, replicas: 0, plans: 2 },
+        dr: { cluster: "member", instances: 1, forwarding: false, tables: 0, replicas: TABLES.length, plans: 0 },
     },
     "active-active": {
-        prod: { cluster: "member", instances: 2, forwarding: false, tables: 3, replicas: 0, plans: 2 },
-        dr: { cluster: "member", instances: 2, forwarding: true, tables: 0, replicas: 3, plans: 0 },
+        prod: { cluster: "member", instances: 2, forwarding: false, tables: TABLES.length, replicas: 0, plans: 2 },
+        dr: { cluster: "member", instances: 2, forwarding: true, tables: 0, replicas: TABLES.length, plans: 0 },
     },
 };
 

@@ -158,7 +158,7 @@ describe("drill rehearsal: every transition keeps every stateful resource", () =
                         "the data comes home to prod",
                     );
                     assert.equal(back.restores[0].aurora.length, 1);
-                    assert.equal(back.restores[0].tables.length, 3);
+                    assert.equal(back.restores[0].tables.length, 6, "every global table, the order pipeline's included");
                     assert.match(
                         renderRehearsal(back),
                         /Data this change restores[\s\S]*prod \(us-east-1\): Aurora securecart-us-east-1-r1 ← .*securecart-us-west-2-r1/,

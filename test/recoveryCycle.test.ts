@@ -74,7 +74,14 @@ describe("backup-restore recovery tiers: a whole cycle, each side planned agains
             ["securecart-us-east-1-r1"],
         );
         assert.match(back[0].aurora[0].from, /securecart-us-west-2-r1/);
-        assert.deepEqual(back[0].tables.map((t) => t.table).sort(), ["securecart-carts-r1", "securecart-orders-r1", "securecart-sessions-r1"]);
+        assert.deepEqual(back[0].tables.map((t) => t.table).sort(), [
+            "securecart-carts-r1",
+            "securecart-idempotency-r1",
+            "securecart-inventory-r1",
+            "securecart-ledger-r1",
+            "securecart-orders-r1",
+            "securecart-sessions-r1",
+        ]);
         for (const t of back[0].tables) assert.match(t.from, /-r1 in us-west-2/);
         assert.deepEqual(clusters(stack(states[2], "dr")), ["securecart-us-west-2-r1"], "dr keeps its tier after failback");
         assert.equal(

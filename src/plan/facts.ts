@@ -24,6 +24,7 @@ import {
     refersTo,
     str,
     strict,
+    tagsOf,
     text,
 } from "./resource";
 import { CLOUDFRONT_HOSTED_ZONE_ID } from "../awsFacts";
@@ -486,12 +487,25 @@ function maxCyclicGap(values: readonly number[], period: number): number {
     return gap;
 }
 
+/**
+ * The `purpose` tag of the order events' global endpoint health check: it routes events, not users, so the
+ * stack's DNS facts (what Route 53 answers users with, and how fast it detects a failure) leave it out.
+ */
+export const EVENT_ENDPOINT_HEALTH_CHECK_PURPOSE = "order-event-endpoint";
+
+/** Whether a health check is the one the order events' global endpoint follows (not a user-facing DNS check). */
+export function isEventEndpointHealthCheck(r: PlanResource): boolean {
+    return tagsOf(r).purpose === EVENT_ENDPOINT_HEALTH_CHECK_PURPOSE;
+}
+
 /** Extracts the estimate-relevant facts from one stack's resources. */
 export function stackFacts(view: StackView): StackFacts {
     const rs = view.resources;
     const of = (type: string) => ofType(rs, type);
 
-    const healthChecks: HealthCheckFacts[] = of(T.healthCheck).map((h) => healthCheckOf(h, rs));
+    const healthChecks: HealthCheckFacts[] = of(T.healthCheck)
+        .filter((h) => !isEventEndpointHealthCheck(h))
+        .map((h) => healthCheckOf(h, rs));
     // The region's records; plain records (e.g. ACM validation CNAMEs) carry no user traffic, and the users' alias
     // to the edge routes to no region: neither counts.
     const records: RecordFacts[] = of(T.record)
