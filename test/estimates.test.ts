@@ -91,7 +91,8 @@ describe("estimates: each figure moves with the setting that drives it", () => {
     it("a CLOUDWATCH_METRIC health check whose alarm is not planned has no detection time, rather than the endpoint defaults", async () => {
         const plans = await planAll("strategy=warm-standby");
         const prod = plans.find((p) => p.role === "primary")!;
-        const check = prod.resources.find((r) => r.type === "aws:route53/healthCheck:HealthCheck")!;
+        // The region's own health check (the order events' endpoint has one too, which the DNS facts leave out).
+        const check = prod.resources.find((r) => r.type === "aws:route53/healthCheck:HealthCheck" && r.name.endsWith("-dns-health"))!;
         assert.equal(check.inputs.type, "CLOUDWATCH_METRIC");
         const alarmUrn = (check.propertyDependencies?.cloudwatchAlarmName ?? [])[0];
         const without = estimatePlans(plans.map((p) => (p === prod ? { ...p, resources: p.resources.filter((r) => r.urn !== alarmUrn) } : p)));

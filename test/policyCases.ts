@@ -581,7 +581,7 @@ export const CASES: readonly Case[] = [
         policy: "dr-routing-records-have-health-checks",
         change: "the CLOUDWATCH_METRIC check counts missing alarm data as healthy",
         stack: "prod",
-        alter: (p) => setProp(pick(p, T.check), "insufficientDataHealthStatus", "Healthy"),
+        alter: (p) => setProp(pick(p, T.check, named("dns-health")), "insufficientDataHealthStatus", "Healthy"),
         says: /insufficientDataHealthStatus "Unhealthy"/,
     },
     {

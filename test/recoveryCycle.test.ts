@@ -151,7 +151,7 @@ describe("backup-restore recovery tiers: a whole cycle, each side planned agains
         const pin = prod.resources.find((r) => r.type === "pulumi-nodejs:dynamic/securecart:RestorePoint")!;
         assert.equal(pin.inputs.sourceClusterIdentifier, "securecart-us-west-2-r1");
         const tables = prod.resources.filter((r) => r.type === TABLE && typeof r.inputs.restoreSourceTableArn === "string");
-        assert.equal(tables.length, 3);
+        assert.equal(tables.length, 6);
         for (const t of tables)
             assert.match(String(t.inputs.restoreSourceTableArn), /^arn:aws:dynamodb:us-west-2:\d{12}:table\/securecart-[a-z]+-r1$/);
     });
