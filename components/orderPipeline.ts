@@ -10,6 +10,8 @@ export type PipelineFunction = (typeof PIPELINE_FUNCTIONS)[number];
 
 /** The order event bus: the same name in every region, as an EventBridge global endpoint requires of its two buses. */
 export const ORDER_BUS_NAME = "securecart-orders";
+/** The order events' global endpoint: a fixed name, which is how publishers in every region find its id. */
+export const ORDER_ENDPOINT_NAME = "securecart-orders";
 /** The fulfilment saga's state machine: the same name in every region, so the reconciler can name another region's executions. */
 export const STATE_MACHINE_NAME = "securecart-order-saga";
 /** The `source` of the domain events the pipeline publishes (functions/order-processor EVENT_SOURCE). */
@@ -73,8 +75,12 @@ export interface OrderPipelineArgs {
      * region's bus exists (its stack's deployed output names it), as the endpoint needs both buses. Default none.
      */
     readonly globalEndpoint?: { readonly secondaryRegion: string; readonly secondaryBusArn: pulumi.Input<string> };
-    /** The global endpoint's id (`abcde.veo`) where one exists: the order processor publishes through it. Default none. */
-    readonly endpointId?: pulumi.Input<string | undefined>;
+    /**
+     * The region the order events' global endpoint is managed in (the home region), where the strategy has one
+     * (`pipeline.globalEndpoint` is not "none"). The order processor looks the endpoint up there by its fixed name
+     * when it starts, and publishes through it once it is active (functions/shared/events.ts). Default none.
+     */
+    readonly endpointRegion?: string;
     /** Tags applied to every taggable child. Default none. */
     readonly tags?: Readonly<Record<string, string>>;
 }
@@ -103,8 +109,6 @@ export class OrderPipeline extends pulumi.ComponentResource {
     public readonly topicArn?: pulumi.Output<string>;
     public readonly functionArns?: pulumi.Output<Record<string, string>>;
     public readonly endpointUrl?: pulumi.Output<string>;
-    /** The PutEvents EndpointId, derived from the endpoint's URL (`https://<id>.endpoint.events.amazonaws.com`). */
-    public readonly endpointId?: pulumi.Output<string>;
 
     constructor(name: string, args: OrderPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("securecart:pipeline:OrderPipeline", name, {}, opts);
@@ -345,7 +349,7 @@ export class OrderPipeline extends pulumi.ComponentResource {
             const endpoint = new aws.cloudwatch.EventEndpoint(
                 `${name}-endpoint`,
                 {
-                    name: "securecart-orders",
+                    name: ORDER_ENDPOINT_NAME,
                     description: "SecureCart order events: the home region's bus, failing over to the other region's",
                     eventBuses: [{ eventBusArn: bus.arn }, { eventBusArn: ge.secondaryBusArn }],
                     routingConfig: { failoverConfig: { primary: { healthCheck: health.arn }, secondary: { route: ge.secondaryRegion } } },
@@ -355,7 +359,6 @@ export class OrderPipeline extends pulumi.ComponentResource {
                 { parent: this, dependsOn: [replPolicy] },
             );
             this.endpointUrl = endpoint.endpointUrl;
-            this.endpointId = endpoint.endpointUrl.apply((u) => endpointIdOf(u));
         }
 
         // --- functions -------------------------------------------------------------------------------------------
@@ -453,9 +456,16 @@ export class OrderPipeline extends pulumi.ComponentResource {
                 env: { ...env, STATE_MACHINE_ARN: stateMachineArn },
             },
         };
-        // Publishers use the global endpoint where one exists (this stack's own, or the home stack's).
-        const endpointId = this.endpointId ?? args.endpointId;
-        if (endpointId !== undefined) specs["order-processor"].env.ENDPOINT_ID = pulumi.output(endpointId).apply((v) => v ?? "");
+        // Publishers use the global endpoint where the strategy has one: they look it up by name in its region.
+        if (args.endpointRegion !== undefined) {
+            specs["order-processor"].env.ENDPOINT_NAME = ORDER_ENDPOINT_NAME;
+            specs["order-processor"].env.ENDPOINT_REGION = args.endpointRegion;
+            specs["order-processor"].statements.push({
+                Effect: "Allow",
+                Action: "events:DescribeEndpoint",
+                Resource: pulumi.interpolate`arn:${partition}:events:${args.endpointRegion}:${account}:endpoint/${ORDER_ENDPOINT_NAME}`,
+            });
+        }
 
         const functions = new Map<PipelineFunction, aws.lambda.Function>();
         for (const f of PIPELINE_FUNCTIONS) {
@@ -769,9 +779,4 @@ export class OrderPipeline extends pulumi.ComponentResource {
 
         this.registerOutputs({ orderQueueUrl: this.orderQueueUrl, busArn: this.busArn, stateMachineArn: this.stateMachineArn });
     }
-}
-
-/** The PutEvents EndpointId of an endpoint URL: `https://abcde.veo.endpoint.events.amazonaws.com` → `abcde.veo`. */
-export function endpointIdOf(url: string): string {
-    return url.replace(/^https:\/\//, "").replace(/\.endpoints?\.events?\.amazonaws\.com\/?$/, "");
 }

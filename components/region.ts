@@ -45,8 +45,6 @@ export interface HomeRefs {
     readonly distributionArn: pulumi.Input<string>;
     /** The secret value of the edge's origin-verify header (a secret output of the home stack). */
     readonly originSecret: pulumi.Input<string>;
-    /** The order events' global endpoint id, where the home stack has one (publishers send through it). */
-    readonly orderEventEndpointId?: pulumi.Input<string | undefined>;
 }
 
 /** The functions' deployment packages, bundled once per process (every stack planned in it deploys the same code). */
@@ -520,7 +518,7 @@ export class Region extends pulumi.ComponentResource {
                               secondaryBusArn: pulumi.interpolate`arn:aws:events:${secondary}:${account}:event-bus/${ORDER_BUS_NAME}`,
                           }
                         : undefined,
-                endpointId: plan.pipeline.globalEndpoint === "member" ? args.home?.orderEventEndpointId : undefined,
+                endpointRegion: plan.pipeline.globalEndpoint === "none" ? undefined : cfg.homeRegion,
                 tags,
             },
             p,
@@ -605,7 +603,7 @@ export class Region extends pulumi.ComponentResource {
                       functionArns: pipeline.functionArns,
                   }
                 : {}),
-            ...(pipeline.endpointUrl ? { orderEventEndpointUrl: pipeline.endpointUrl, orderEventEndpointId: pipeline.endpointId } : {}),
+            ...(pipeline.endpointUrl ? { orderEventEndpointUrl: pipeline.endpointUrl } : {}),
             originName,
             ...(edge
                 ? {

@@ -155,7 +155,6 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
             recovery: homeRecovery,
             distributionArn: ref.requireOutput("distributionArn") as pulumi.Output<string>,
             originSecret: ref.requireOutput("originVerifySecret") as pulumi.Output<string>,
-            orderEventEndpointId: ref.getOutput("orderEventEndpointId") as pulumi.Output<string | undefined>,
         };
     } else if (readsPeerRecovery(cfg.strategy, cfg.isHome)) {
         // The home stack brings a recovery home: it needs to know what the other regions hold. Each of their

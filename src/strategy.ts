@@ -78,7 +78,17 @@ export interface RegionPlan {
  * stranded in a lost region's queues is found again by the reconciler of the region that takes over.
  */
 export interface PipelinePlan {
-    /** Whether the pipeline exists here at all: not in a backup-restore standby, which holds only backups. */
+    /**
+     * Every region keeps the pipeline's queues, their dead-letter queues, their alarms and the functions' log
+     * groups, whatever the strategy: they may hold messages and logs (a promoted backup-restore standby's
+     * queue still holds orders when it is demoted again), and a drill never deletes stateful resources. Idle,
+     * they cost nothing but the alarms.
+     */
+    readonly queues: true;
+    /**
+     * Whether the rest of the pipeline exists here (functions, event bus, topics, fulfilment saga): not in a
+     * backup-restore standby, which holds only backups.
+     */
     readonly exists: boolean;
     /**
      * Whether its consumers run: the queues' event source mappings and the event bus's rules are enabled. Off
@@ -294,6 +304,7 @@ export function planPipeline(strategy: Strategy, primary: boolean, isHome: boole
     const concurrencyShare = !consumersEnabled ? 0 : primary || strategy === "active-active" ? 1 : warmStandbyFraction;
     const endpoint = strategy === "warm-standby" || strategy === "active-active";
     return {
+        queues: true,
         exists,
         consumersEnabled,
         concurrencyShare,

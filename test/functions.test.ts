@@ -1,4 +1,4 @@
-import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { DescribeEndpointCommand, EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
@@ -23,7 +23,7 @@ import * as notifier from "../functions/notifier";
 import * as processor from "../functions/order-processor";
 import * as reconciler from "../functions/order-reconciler";
 import { ConfigError, requireEnv } from "../functions/shared/config";
-import { createEventPublisher, sigv4aImplementation } from "../functions/shared/events";
+import { createEventPublisher, endpointLookup, sigv4aImplementation } from "../functions/shared/events";
 import { Idempotency } from "../functions/shared/idempotency";
 import { SAGA_STATES, orderSagaDefinition } from "../src/orderSaga";
 import { MemoryLogger } from "../functions/shared/log";
@@ -192,7 +192,7 @@ describe("functions: shared", () => {
             eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "e" }] });
             const client = new EventBridgeClient({ region: "eu-west-1" });
             const cfg = { busName: "securecart-orders", endpointId: "abcde.veo", source: "securecart.orders" };
-            assert.throws(() => createEventPublisher(client, cfg, () => "none"), /ENDPOINT_ID.*@aws-sdk\/signature-v4a/);
+            assert.throws(() => createEventPublisher(client, cfg, () => "none"), /ENDPOINT_NAME.*@aws-sdk\/signature-v4a/);
             // The module imports the pure-JavaScript signer, so the client finds it.
             assert.strictEqual(sigv4aImplementation(), "js");
             await createEventPublisher(client, cfg).publish([{ detailType: "OrderAccepted", detail: { orderId: "o" } }]);
@@ -205,6 +205,56 @@ describe("functions: shared", () => {
         } finally {
             eb.restore();
         }
+    });
+    it("the global endpoint is looked up by name: used once ACTIVE, the regional bus meanwhile, asked again a minute later", async () => {
+        const eb = ebMock();
+        try {
+            eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "e" }] });
+            let now = 0;
+            const reasons: string[] = [];
+            eb.on(DescribeEndpointCommand)
+                .rejectsOnce(Object.assign(new Error("Endpoint securecart-orders does not exist"), { name: "ResourceNotFoundException" }))
+                .resolvesOnce({ Name: "securecart-orders", State: "CREATING", EndpointId: "abcde.veo" })
+                .resolves({ Name: "securecart-orders", State: "ACTIVE", EndpointId: "abcde.veo" });
+            const client = new EventBridgeClient({ region: "eu-west-1" });
+            const lookup = endpointLookup(client, "securecart-orders", { now: () => now, onFallback: (r) => reasons.push(r) });
+            const pub = createEventPublisher(client, { busName: "securecart-orders", endpointId: lookup, source: "securecart.orders" });
+            const endpointIds = () => eb.commandCalls(PutEventsCommand).map((c) => c.args[0].input.EndpointId);
+            const describes = () => eb.commandCalls(DescribeEndpointCommand).length;
+            const send = () => pub.publish([{ detailType: "OrderAccepted", detail: { orderId: "o" } }]);
+            await send(); // not there yet: the regional bus
+            now += 30_000;
+            await send(); // within the minute: not asked again
+            assert.strictEqual(describes(), 1);
+            now += 30_000;
+            await send(); // being created: still the regional bus
+            now += 60_000;
+            await send(); // active: through the endpoint, and kept
+            await send();
+            assert.deepStrictEqual(endpointIds(), [undefined, undefined, undefined, "abcde.veo", "abcde.veo"]);
+            assert.strictEqual(describes(), 3);
+            assert.match(reasons[0], /ResourceNotFoundException/);
+            assert.match(reasons[1], /CREATING/);
+            assert.deepStrictEqual(eb.commandCalls(DescribeEndpointCommand)[0].args[0].input, { Name: "securecart-orders" });
+        } finally {
+            eb.restore();
+        }
+    });
+
+    it("the order processor is told the endpoint's name and region, never one without the other", () => {
+        const base = {
+            ORDERS_TABLE: "o",
+            IDEMPOTENCY_TABLE: "i",
+            STATE_MACHINE_ARN: "arn:aws:states:eu-west-1:1:stateMachine:s",
+            AWS_REGION: "eu-west-1",
+            EVENT_BUS_NAME: "securecart-orders",
+        };
+        assert.strictEqual(processor.configFromEnv(base).endpoint, undefined);
+        assert.deepStrictEqual(processor.configFromEnv({ ...base, ENDPOINT_NAME: "securecart-orders", ENDPOINT_REGION: "us-east-1" }).endpoint, {
+            name: "securecart-orders",
+            region: "us-east-1",
+        });
+        assert.throws(() => processor.configFromEnv({ ...base, ENDPOINT_NAME: "securecart-orders" }), /ENDPOINT_REGION/);
     });
 });
 

@@ -278,7 +278,7 @@ describe("strategy: the standby table for every strategy", () => {
                         }
     });
 
-    it("the order pipeline per strategy: nothing in a backup-restore standby, consumers off in pilot light, reduced in warm standby, full in active-active", () => {
+    it("the order pipeline per strategy: only its queues in a backup-restore standby, consumers off in pilot light, reduced in warm standby, full in active-active", () => {
         // [exists, consumers on, concurrency share, global endpoint] of the standby (home stack demoted: isHome true).
         const standby: Record<string, [boolean, boolean, number, string]> = {
             "backup-restore": [false, false, 0, "none"],
@@ -290,6 +290,7 @@ describe("strategy: the standby table for every strategy", () => {
             const s = planRegion(inputs({ strategy, role: "standby", isHome: true })).pipeline;
             assert.deepEqual([s.exists, s.consumersEnabled, s.concurrencyShare, s.globalEndpoint], standby[strategy], strategy);
             assert.equal(s.reconcilerEnabled, false, `${strategy}: only the primary reconciles`);
+            assert.equal(s.queues, true, `${strategy}: every region keeps the queues`);
             const p = planRegion(inputs({ strategy, role: "primary", isHome: false })).pipeline;
             assert.deepEqual([p.exists, p.consumersEnabled, p.concurrencyShare, p.reconcilerEnabled], [true, true, 1, true], strategy);
             assert.equal(

@@ -397,9 +397,23 @@ async function planStacksNow(opts: PlanOptions, only?: readonly string[]): Promi
         if (!wanted.includes(cfg.stack) && !feedsOthers) continue;
         const ref = `${cfg.stackOrg}/${cfg.project}/${cfg.stack}`;
         if (preview && feedsOthers) {
-            // A real preview of another stack reads the home stack's DEPLOYED outputs: a normal plan of it.
-            outputsByRef[ref] = (await planOne(opts, cfg, outputsByRef, false, plannedRefs)).stackOutputs;
+            // A real preview of another stack reads the home stack's DEPLOYED outputs: a normal plan of it, settled
+            // the way a first deployment settles it (planned again once the stacks it reads have outputs; e.g. the
+            // order events' global endpoint exists only once the other region's bus does).
+            const first = await planOne(opts, cfg, outputsByRef, false, plannedRefs);
+            outputsByRef[ref] = first.stackOutputs;
             plannedRefs.add(ref);
+            const read = ordered.filter((o) => o.stack !== cfg.stack && first.stackReferences[`${o.stackOrg}/${o.project}/${o.stack}`]);
+            if (!opts.deployed && read.length) {
+                const scratch = { ...outputsByRef };
+                const scratchRefs = new Set(plannedRefs);
+                for (const o of read) {
+                    const oRef = `${o.stackOrg}/${o.project}/${o.stack}`;
+                    scratch[oRef] = (await planOne(opts, o, scratch, false, scratchRefs)).stackOutputs;
+                    scratchRefs.add(oRef);
+                }
+                outputsByRef[ref] = (await planOne(opts, cfg, scratch, false, scratchRefs)).stackOutputs;
+            }
         }
         if (!wanted.includes(cfg.stack)) {
             if (!preview && !(opts.deployed && opts.notApplied?.includes(cfg.stack))) {

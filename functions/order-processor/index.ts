@@ -6,7 +6,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { intEnv, optionalEnv, requireEnv, type Env } from "../shared/config";
 import { errorName, isConditionalCheckFailed, messageOf } from "../shared/errors";
 import { startOrderExecution } from "../shared/execution";
-import { createEventPublisher, type EventPublisher } from "../shared/events";
+import { createEventPublisher, endpointLookup, type EventPublisher } from "../shared/events";
 import { Idempotency, InProgressError, once } from "../shared/idempotency";
 import { consoleLogger, type Logger } from "../shared/log";
 import { parseOrder, type Order } from "../shared/order";
@@ -32,7 +32,15 @@ export interface OrderProcessorConfig {
     readonly idempotencyTtlSeconds: number;
 }
 
-export function configFromEnv(env: Env): OrderProcessorConfig & { busName: string; endpointId?: string; source: string } {
+export interface PublisherEnv {
+    readonly busName: string;
+    /** The global endpoint to publish through, where the strategy has one (ENDPOINT_NAME, ENDPOINT_REGION). */
+    readonly endpoint?: { readonly name: string; readonly region: string };
+    readonly source: string;
+}
+
+export function configFromEnv(env: Env): OrderProcessorConfig & PublisherEnv {
+    const endpointName = optionalEnv(env, "ENDPOINT_NAME");
     return {
         ordersTable: requireEnv(env, "ORDERS_TABLE", "the orders global table"),
         idempotencyTable: requireEnv(env, "IDEMPOTENCY_TABLE", "the idempotency global table"),
@@ -40,7 +48,9 @@ export function configFromEnv(env: Env): OrderProcessorConfig & { busName: strin
         region: requireEnv(env, "AWS_REGION", "this region, set by Lambda"),
         idempotencyTtlSeconds: intEnv(env, "IDEMPOTENCY_TTL_SECONDS", 15 * 24 * 3600),
         busName: requireEnv(env, "EVENT_BUS_NAME", "the order event bus"),
-        endpointId: optionalEnv(env, "ENDPOINT_ID"),
+        ...(endpointName !== undefined
+            ? { endpoint: { name: endpointName, region: requireEnv(env, "ENDPOINT_REGION", "the region the global endpoint is managed in") } }
+            : {}),
         source: optionalEnv(env, "EVENT_SOURCE") ?? "securecart.orders",
     };
 }
@@ -119,7 +129,25 @@ export function defaultDeps(env: Env = process.env): OrderProcessorDeps {
         config,
         ddb: DynamoDBDocumentClient.from(new DynamoDBClient({})),
         sfn: new SFNClient({}),
-        events: createEventPublisher(new EventBridgeClient({}), config),
+        events: createEventPublisher(new EventBridgeClient({}), {
+            busName: config.busName,
+            source: config.source,
+            ...(config.endpoint
+                ? {
+                      endpointId: endpointLookup(
+                          // Short timeouts and no retries: when the home region does not answer, the regional bus
+                          // is the right target, and an order should not wait for the SDK's retries to find that out.
+                          new EventBridgeClient({
+                              region: config.endpoint.region,
+                              maxAttempts: 1,
+                              requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+                          }),
+                          config.endpoint.name,
+                          { onFallback: (reason) => consoleLogger.log("warn", "publishing to the regional bus", { reason }) },
+                      ),
+                  }
+                : {}),
+        }),
         logger: consoleLogger,
         now: Date.now,
     };
