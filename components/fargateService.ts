@@ -90,7 +90,7 @@ export class FargateServices extends pulumi.ComponentResource {
     public readonly clusterName: pulumi.Output<string>;
     public readonly clusterArn: pulumi.Output<string>;
     public readonly serviceNames: Record<string, pulumi.Output<string>>;
-    /** Task role per service: grant a service's data access here (issue 4), nowhere else. */
+    /** Task role per service: grant a service's data access here, nowhere else. */
     public readonly taskRoleNames: Record<string, pulumi.Output<string>>;
     public readonly taskRoleArns: Record<string, pulumi.Output<string>>;
 

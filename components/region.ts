@@ -182,7 +182,7 @@ export class Region extends pulumi.ComponentResource {
             p,
         );
 
-        // --- compute tier (issue 3): security groups, web tier, ECR, Fargate services -------------------
+        // --- compute tier: security groups, web tier, ECR, Fargate services -------------------
         // Security groups and ECR exist in every region; the ALB, instances and services only where the plan
         // says compute exists (not in a backup-restore standby). Sizes come from the plan alone.
         const sgs = new SecurityGroups(
@@ -299,7 +299,7 @@ export class Region extends pulumi.ComponentResource {
         const albArnSuffix: pulumi.Output<string> | undefined = web?.albArnSuffix;
         const targetGroupArnSuffix: pulumi.Output<string> | undefined = web?.webTargetGroupArnSuffix;
 
-        // --- data tier (issue 4): Aurora global database, DynamoDB global tables, backups -------------
+        // --- data tier: Aurora global database, DynamoDB global tables, backups -------------
         // Ownership never follows the role: the home stack owns the GlobalCluster, the base tables and the
         // primary data key; every other stack owns its member cluster, table replicas and replica key. Names are
         // deterministic (securecart-global, securecart-<region>, securecart-<table>); the home stack's values
@@ -540,7 +540,7 @@ export class Region extends pulumi.ComponentResource {
             );
         }
 
-        // --- DNS (issue 5): health checks, failover/latency records, ARC ------------------------------
+        // --- DNS: health checks, failover/latency records, ARC ------------------------------
         // ARC (failoverControl: arc): the home stack owns the cluster, control panel and one routing control per
         // region; each stack attaches its own RECOVERY_CONTROL health check to its own record.
         const arc = cfg.failoverControl === "arc" && cfg.isHome ? new RecoveryControl(`${name}-arc`, { regions: cfg.regions, tags }, p) : undefined;
@@ -573,10 +573,11 @@ export class Region extends pulumi.ComponentResource {
                     return arn;
                 }),
                 tags,
-                // Traffic may return to this region only after it has full capacity and the writer: the health
-                // check and record change last within this stack's `pulumi up`.
+                // Traffic may return to this region only after it has full capacity, the writer and its order
+                // consumers on (a promotion enables them in the same `pulumi up`): the health check and record
+                // change last within this stack's `pulumi up`.
             },
-            { parent: this, dependsOn: [...(web ? [web] : []), ...(services ? [services] : []), ...(writer ? [writer] : [])] },
+            { parent: this, dependsOn: [...(web ? [web] : []), ...(services ? [services] : []), ...(writer ? [writer] : []), pipeline] },
         );
 
         this.outputs = {

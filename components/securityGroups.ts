@@ -31,7 +31,7 @@ const ANYWHERE = "0.0.0.0/0";
  *   the web and app groups.
  * - `web`: the storefront instances; ingress from the ALB group on the web port only.
  * - `app`: the Fargate services; ingress from the ALB group on the services' ports only.
- * The data tier's groups (issue 4) accept from `app` only: `appSecurityGroupIds` is what they must allow.
+ * The data tier's groups accept from `app` only: `appSecurityGroupIds` is what they must allow.
  * Outbound HTTPS from web/app goes anywhere (SSM, ECR, CloudWatch Logs through NAT or gateway endpoints).
  */
 export class SecurityGroups extends pulumi.ComponentResource {

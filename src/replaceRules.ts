@@ -94,7 +94,7 @@ export const STATEFUL_TYPES: readonly string[] = [
 
 /**
  * Stateful types whose DELETION is a warning, not a failure, with the reason. Replacing them still fails.
- * Lead's decision (issue 5): an Aurora instance holds no data (the cluster volume does), and the
+ * Lead's decision: an Aurora instance holds no data (the cluster volume does), and the
  * pilot-light and warm-standby standby shapes require the instance count to follow the role on
  * switchover and failback.
  */

@@ -1,5 +1,5 @@
 /**
- * Bad input, class by class (issue 11): every user mistake is refused with exit 2, one message naming every
+ * Bad input, class by class: every user mistake is refused with exit 2, one message naming every
  * problem (key or argument, value, what is allowed), no stack trace, nothing half-applied. In-process through
  * the loader, the validator and the argument parser (fast), plus a handful of real CLI processes.
  */
@@ -169,7 +169,7 @@ async function exitsTwo(name: string, re: RegExp): Promise<void> {
     assert.doesNotMatch(r.stderr + r.stdout, STACK_TRACE);
 }
 
-describe("bad input: every mistake is refused cleanly (issue 11)", function () {
+describe("bad input: every mistake is refused cleanly", function () {
     this.timeout(180000);
     before(() => {
         processes();

@@ -179,11 +179,11 @@ function transitionsOf(strategy: string): Array<[string, string[], string[]]> {
     ];
 }
 
-// Issue 11, drill findings: logs an incident review needs, and container images, are state.
+// Drill findings: logs an incident review needs, and container images, are state.
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const REPOSITORY = "aws:ecr/repository:Repository";
 
-describe("drill rehearsal: log groups and ECR repositories outlive every role change (issue 11)", () => {
+describe("drill rehearsal: log groups and ECR repositories outlive every role change", () => {
     for (const strategy of STRATEGIES) {
         const transitions = transitionsOf(strategy);
         for (const [what, b, c] of transitions) {
@@ -331,6 +331,97 @@ describe("drill rehearsal: the edge and the asset buckets", () => {
             assert.ok(STATEFUL_TYPES.includes(t), t);
             assert.ok(!DELETE_IS_WARNING[t], t);
         }
+    });
+});
+
+// The order pipeline: its queues hold orders and its idempotency table makes a replay harmless, so no role change
+// touches them; consumers are switched on and off in place.
+const QUEUE = "aws:sqs/queue:Queue";
+const ESM = "aws:lambda/eventSourceMapping:EventSourceMapping";
+const RULE = "aws:cloudwatch/eventRule:EventRule";
+const FUNCTION = "aws:lambda/function:Function";
+const PIPELINE_PARENT = /securecart:pipeline:OrderPipeline\$/;
+
+describe("drill rehearsal: the order pipeline", () => {
+    for (const strategy of STRATEGIES) {
+        for (const [what, b, c] of transitionsOf(strategy)) {
+            it(`${strategy}, ${what}: no queue or table is touched, nothing of the pipeline is replaced, consumers switch in place`, async () => {
+                const r = await drill(b, c);
+                assertSafe(r, `${strategy} ${what}`);
+                const all = r.stacks.flatMap((d) => d.changes.map((x) => ({ stack: d.stack, ...x })));
+                const pipeline = all.filter((x) => PIPELINE_PARENT.test(x.urn));
+                assert.deepEqual(
+                    pipeline.filter((x) => x.op === "replace").map((x) => `${x.stack}: replace ${x.type} ${x.name}`),
+                    [],
+                );
+                // The queues, their redrive settings, their alarms and the log groups are there in every role.
+                assert.deepEqual(
+                    pipeline
+                        .filter((x) => x.type === QUEUE || x.type === LOG_GROUP || /redrive/i.test(x.type))
+                        .map((x) => `${x.stack}: ${x.op} ${x.name}`),
+                    [],
+                );
+                // The idempotency records (and the orders) stay: a table is at most updated in place (backup-restore's
+                // recoveries create restored copies beside them).
+                assert.deepEqual(
+                    all
+                        .filter((x) => /dynamodb/.test(x.type) && /idempotency|orders/.test(x.name) && ["replace", "delete"].includes(x.op))
+                        .map((x) => `${x.stack}: ${x.op} ${x.name}`),
+                    [],
+                );
+                // Consumers switch on and off in place: a mapping's `enabled` and concurrency, a rule's `state`.
+                for (const x of pipeline.filter((y) => y.type === ESM && y.op === "update"))
+                    assert.deepEqual(
+                        x.changes.map((p) => p.path).filter((p) => !/^(enabled|scalingConfig)/.test(p)),
+                        [],
+                        `${x.stack}: ${x.name}`,
+                    );
+                for (const x of pipeline.filter((y) => y.type === RULE && y.op === "update"))
+                    assert.deepEqual(
+                        x.changes.map((p) => p.path),
+                        ["state"],
+                        `${x.stack}: ${x.name}`,
+                    );
+                for (const x of pipeline.filter((y) => y.type === FUNCTION && y.op === "update"))
+                    assert.deepEqual(
+                        x.changes.map((p) => p.path),
+                        ["reservedConcurrentExecutions"],
+                        `${x.stack}: ${x.name}`,
+                    );
+                const ops = new Set(pipeline.map((x) => x.op));
+                if (strategy === "backup-restore") {
+                    // Only the primary runs the pipeline: the new primary creates it, the old one removes all but its queues.
+                    assert.ok(!pipeline.some((x) => x.op === "update" && x.type === ESM), "nothing to switch: the pipeline is created or removed");
+                } else {
+                    assert.ok(!ops.has("create") && !ops.has("delete"), `${strategy} ${what}: the pipeline exists in both regions: ${[...ops]}`);
+                    if (strategy === "pilot-light") {
+                        const esm = pipeline.filter((x) => x.type === ESM);
+                        assert.deepEqual(
+                            esm.map((x) => `${x.stack} ${x.changes.find((p) => p.path === "enabled")?.after}`).sort(),
+                            what === "failback"
+                                ? ["dr false", "dr false", "prod true", "prod true"]
+                                : ["dr true", "dr true", "prod false", "prod false"],
+                            "the new primary's consumers on, the old primary's off",
+                        );
+                    }
+                }
+            });
+        }
+    }
+
+    it("a promotion's consumers are on before its DNS takes traffic: the region's DNS waits for the whole pipeline", async () => {
+        const [prod] = await plan({ files, overrides: overrides("strategy=pilot-light") });
+        const esms = prod.resources.filter((x) => x.type === ESM);
+        const dns = prod.resources.find((x) => x.type === "securecart:dns:Dns")!;
+        assert.equal(esms.length, 2);
+        for (const esm of esms) assert.ok(dns.dependencies.includes(esm.urn), `the DNS component waits for ${esm.urn}`);
+        const check = prod.resources.find((x) => x.type === HEALTH_CHECK && x.urn.includes("securecart:dns:Dns"))!;
+        assert.ok(check, "the region's health check is the DNS component's");
+    });
+
+    it("queues are stateful and their deletion is a failure", () => {
+        assert.ok(STATEFUL_TYPES.includes(QUEUE));
+        assert.ok(!DELETE_IS_WARNING[QUEUE]);
     });
 });
 
@@ -498,7 +589,7 @@ describe("drill diff: one property at a time on real planned resources", () => {
         assert.deepEqual(diffPlans(home, after).changes, []);
     });
 
-    it("an ECR repository is stateful: renaming replaces it and fails, deleting it fails (issue 11)", () => {
+    it("an ECR repository is stateful: renaming replaces it and fails, deleting it fails", () => {
         const repo = only(home, REPOSITORY)[0];
         assert.ok(repo, "the home stack has a repository");
         const renamed = diffPlans(
@@ -549,7 +640,7 @@ describe("drill diff: one property at a time on real planned resources", () => {
         assert.deepEqual(mutable.findings, [], "tag mutability changes in place");
     });
 
-    it("a log group is stateful: its class replaces it and fails, its key changes in place, deleting it fails (issue 11)", () => {
+    it("a log group is stateful: its class replaces it and fails, its key changes in place, deleting it fails", () => {
         const group = only(home, LOG_GROUP)[0];
         const reclassed = diffPlans(
             home,

@@ -733,7 +733,7 @@ export const CASES: readonly Case[] = [
     },
     {
         policy: "dr-stateful-resources-protected",
-        change: "a service's log group in a standby without compute loses protect (issue 11)",
+        change: "a service's log group in a standby without compute loses protect",
         stack: "dr",
         overrides: ["strategy=backup-restore"],
         alter: (p) => {
@@ -742,7 +742,7 @@ export const CASES: readonly Case[] = [
     },
     {
         policy: "dr-stateful-resources-protected",
-        change: "an ECR repository loses protect (issue 11)",
+        change: "an ECR repository loses protect",
         stack: "prod",
         alter: (p) => {
             pick(p, T.repo).protect = false;

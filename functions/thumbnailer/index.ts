@@ -16,9 +16,9 @@ import { consoleLogger, type Logger } from "../shared/log";
  * - S3 replication writes a replica under the same key in the other region's bucket, and a replica is an
  *   object creation there: a replicated `uploads/` object would trigger that region's thumbnailer, which
  *   would write a second thumbnail racing the replica of the first (not a loop, but double work and two
- *   writers of one key). So it skips objects whose HeadObject says `ReplicationStatus: REPLICA`; better still,
- *   the replication rules leave `uploads/` out. A replicated thumbnail lands under `assets/thumbnails/`,
- *   which no thumbnailer reacts to.
+ *   writers of one key). So it skips objects whose HeadObject says `ReplicationStatus: REPLICA`. The
+ *   replication rules copy `uploads/` all the same, so the originals survive a lost region; the thumbnail
+ *   arrives by replication too, under `assets/thumbnails/`, which no thumbnailer reacts to.
  */
 
 export const SOURCE_PREFIX = "uploads/";
