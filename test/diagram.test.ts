@@ -111,6 +111,39 @@ describe("diagram: Mermaid topology per stack pair", () => {
         });
     }
 
+    it("the order pipeline per region, as the strategy table says: queues everywhere, consumers on or off, the global endpoint between the buses", async () => {
+        const consumers = (source: string, stack: string) => new RegExp(`${stack}_fn\\["Lambda: 6 functions · consumers (on|off)`).exec(source)?.[1];
+        for (const strategy of STRATEGIES) {
+            const source = mermaidFor(await diagramsOf(strategy), strategy);
+            assert.equal((await mermaid.parse(source)).diagramType, "flowchart-v2", strategy);
+            for (const s of ["prod", "dr"]) {
+                assert.match(source, new RegExp(`subgraph ${s}_pipeline\\["order pipeline"\\]`), `${strategy} ${s}`);
+                assert.match(source, new RegExp(`${s}_queues\\[\\("SQS orders, notifications, each with a DLQ; kept in every role"\\)\\]`));
+            }
+            assert.equal(consumers(source, "prod"), "on", `${strategy}: the primary consumes`);
+            assert.match(source, /prod_queues -->\|"event source mappings on"\| prod_fn/);
+            assert.match(source, /prod_fn -->\|"StartExecution"\| prod_saga/);
+            const standby = { "backup-restore": undefined, "pilot-light": "off", "warm-standby": "on", "active-active": "on" }[strategy];
+            assert.equal(consumers(source, "dr"), standby, `${strategy}: the standby's consumers`);
+            if (strategy === "backup-restore") assert.match(source, /dr_nofn\["no consumers \(created at recovery\)"\]/);
+            if (strategy === "pilot-light") {
+                assert.match(source, /dr_queues -\.->\|"event source mappings off"\| dr_fn/);
+                assert.match(source, /dr_bus\{\{"EventBridge bus securecart-orders · rules disabled"\}\}/);
+            }
+            const endpoint =
+                /endpoint_securecart_orders\{\{"EventBridge global endpoint securecart-orders · owned by stack prod · health check · replication on"\}\}/;
+            if (strategy === "warm-standby" || strategy === "active-active") {
+                assert.match(source, endpoint);
+                assert.match(source, /endpoint_securecart_orders -->\|"primary while healthy"\| prod_bus/);
+                assert.match(source, /endpoint_securecart_orders -\.->\|"failover"\| dr_bus/);
+            } else assert.doesNotMatch(source, /global endpoint/);
+        }
+        // A warm standby runs at the warm-standby share of the configured concurrency.
+        const warm = mermaidFor(await diagramsOf("warm-standby"), "warm");
+        const reserved = (stack: string) => Number(new RegExp(`${stack}_fn\\["[^"]*order processor reserved (\\d+)`).exec(warm)?.[1]);
+        assert.ok(reserved("dr") < reserved("prod"), `${reserved("dr")} < ${reserved("prod")}`);
+    });
+
     it("after a switchover the edge stays with the home stack, now the standby, and keeps its origin order", async () => {
         const stacks = await diagramsOf("warm-standby", "primaryRegion=us-west-2");
         const source = mermaidFor(stacks, "after switchover");

@@ -1,7 +1,8 @@
 /**
  * The topology of a stack pair as a Mermaid flowchart (renders on GitHub): the edge (CloudFront with its web
  * ACL, the dynamic behaviour on the origin hostname, the static behaviour on an origin group of asset buckets),
- * one subgraph per region with its web, application and data tiers and its asset bucket, the origin hostname's
+ * one subgraph per region with its web, application and data tiers, its asset bucket and its order pipeline (queues,
+ * consumers on or off, event bus, fulfilment saga; the global endpoint between the buses), the origin hostname's
  * Route 53 records with each region's routing policy, and the replication arrows between regions with their
  * mode. Built from the planned resources and their facts, so it shows what the plan creates, not what the
  * strategy name suggests.
@@ -107,6 +108,50 @@ function bucketNameOf(rs: readonly PlanResource[], r: PlanResource): string | un
     return b ? str(get(b, "bucket")) : undefined;
 }
 
+/** The order pipeline of one region, as planned. */
+interface PipelineView {
+    readonly queues: readonly string[];
+    readonly functions: number;
+    /** The queue consumers' mappings: how many, and how many enabled. */
+    readonly mappings: { readonly total: number; readonly enabled: number };
+    /** The order processor's reserved concurrency, where it exists. */
+    readonly processorConcurrency?: number;
+    readonly bus?: { readonly name: string; readonly rulesEnabled: number; readonly rules: number };
+    readonly stateMachine?: string;
+    /** The global endpoint this stack owns: its buses' regions in routing order (the primary's first). */
+    readonly endpoint?: { readonly name: string; readonly regions: readonly string[]; readonly replication: boolean };
+}
+
+function pipelineOf(rs: readonly PlanResource[]): PipelineView | undefined {
+    const queues = ofType(rs, T.sqsQueue).map((q) => text(get(q, "name"), "?"));
+    if (!queues.length) return undefined;
+    const mappings = ofType(rs, T.eventSourceMapping);
+    const bus = ofType(rs, T.eventBus)[0];
+    const busName = bus ? str(get(bus, "name")) : undefined;
+    const rules = ofType(rs, T.eventRule).filter((r) => busName !== undefined && get(r, "eventBusName") === busName);
+    const processor = ofType(rs, T.lambdaFunction).find((f) => /order-processor$/.test(text(get(f, "name"), "")));
+    const machine = ofType(rs, T.stateMachine)[0];
+    const ep = ofType(rs, T.eventEndpoint)[0];
+    const arnRegionOf = (arn: unknown) => /^arn:[^:]+:events:([^:]+):/.exec(text(arn, ""))?.[1] ?? "?";
+    return {
+        queues,
+        functions: ofType(rs, T.lambdaFunction).length,
+        mappings: { total: mappings.length, enabled: mappings.filter((m) => get(m, "enabled") !== false).length },
+        processorConcurrency: processor ? num(get(processor, "reservedConcurrentExecutions")) : undefined,
+        bus: bus
+            ? { name: busName ?? "?", rules: rules.length, rulesEnabled: rules.filter((r) => get(r, "state") !== "DISABLED").length }
+            : undefined,
+        stateMachine: machine ? text(get(machine, "name"), "?") : undefined,
+        endpoint: ep
+            ? {
+                  name: text(get(ep, "name"), "?"),
+                  regions: arr<Record<string, unknown>>(get(ep, "eventBuses")).map((b) => arnRegionOf(b.eventBusArn)),
+                  replication: obj(get(ep, "replicationConfig")).state !== "DISABLED",
+              }
+            : undefined,
+    };
+}
+
 /** Mermaid-safe label text: quotes become an entity, angle brackets and pipes are dropped. */
 function mermaidLabel(text: string): string {
     return `"${text.replace(/"/g, "#quot;").replace(/[<>|]/g, " ").replace(/\s+/g, " ").trim()}"`;
@@ -160,7 +205,8 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
         L.push("    users --> dns");
     }
 
-    for (const { facts: f, role } of ordered) {
+    const endpoints: { stack: string; name: string; regions: readonly string[]; replication: boolean }[] = [];
+    for (const { facts: f, role, resources = [] } of ordered) {
         const s = f.stack;
         L.push(`    subgraph ${id("region", s)}[${mermaidLabel(`${f.region} · stack ${s} · ${role}`)}]`);
         L.push("        direction TB");
@@ -213,6 +259,40 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
             L.push(`        subgraph ${id(s, "static")}[${mermaidLabel("static assets")}]`);
             for (const b of buckets) L.push(`            ${id(s, "assets", b)}[(${mermaidLabel(`S3 ${b}`)})]`);
             L.push("        end");
+        }
+        const pipe = pipelineOf(resources);
+        if (pipe) {
+            L.push(`        subgraph ${id(s, "pipeline")}[${mermaidLabel("order pipeline")}]`);
+            const main = pipe.queues.filter((q) => !/-dlq$|failures$/.test(q));
+            L.push(
+                `            ${id(s, "queues")}[(${mermaidLabel(`SQS ${main.map((q) => short(q)).join(", ")}, each with a DLQ; kept in every role`)})]`,
+            );
+            if (pipe.functions === 0) L.push(`            ${id(s, "nofn")}[${mermaidLabel("no consumers (created at recovery)")}]`);
+            else {
+                const on = pipe.mappings.enabled === pipe.mappings.total ? "on" : pipe.mappings.enabled === 0 ? "off" : "partly on";
+                const rc = pipe.processorConcurrency !== undefined ? ` · order processor reserved ${pipe.processorConcurrency}` : "";
+                L.push(`            ${id(s, "fn")}[${mermaidLabel(`Lambda: ${pipe.functions} functions · consumers ${on}${rc}`)}]`);
+                const mark = pipe.mappings.enabled > 0 ? "-->" : "-.->";
+                edges.push(`    ${id(s, "queues")} ${mark}|${mermaidLabel(`event source mappings ${on}`)}| ${id(s, "fn")}`);
+            }
+            if (pipe.bus) {
+                const rules =
+                    pipe.bus.rulesEnabled === pipe.bus.rules
+                        ? "rules enabled"
+                        : pipe.bus.rulesEnabled === 0
+                          ? "rules disabled"
+                          : "rules partly enabled";
+                L.push(`            ${id(s, "bus")}{{${mermaidLabel(`EventBridge bus ${pipe.bus.name} · ${rules}`)}}}`);
+                if (pipe.functions) edges.push(`    ${id(s, "fn")} -->|${mermaidLabel("OrderAccepted")}| ${id(s, "bus")}`);
+            }
+            if (pipe.stateMachine) {
+                L.push(
+                    `            ${id(s, "saga")}[${mermaidLabel(`Step Functions ${pipe.stateMachine} (Standard): reserve, pay, confirm, notify`)}]`,
+                );
+                if (pipe.functions) edges.push(`    ${id(s, "fn")} -->|${mermaidLabel("StartExecution")}| ${id(s, "saga")}`);
+            }
+            L.push("        end");
+            if (pipe.endpoint) endpoints.push({ stack: s, ...pipe.endpoint });
         }
         L.push("    end");
 
@@ -293,6 +373,20 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
             }
         }
     }
+    // The order events' global endpoint: owned by one stack, routing to the first region's bus while its health
+    // check passes, else to the second's; events replicate to the second.
+    for (const ep of endpoints) {
+        L.push(
+            `    ${id("endpoint", ep.name)}{{${mermaidLabel(`EventBridge global endpoint ${ep.name} · owned by stack ${ep.stack} · health check${ep.replication ? " · replication on" : ""}`)}}}`,
+        );
+        ep.regions.forEach((r, i) => {
+            const st = ordered.find((x) => x.facts.region === r);
+            if (!st) return;
+            edges.push(
+                `    ${id("endpoint", ep.name)} ${i === 0 ? "-->" : "-.->"}|${mermaidLabel(i === 0 ? "primary while healthy" : "failover")}| ${id(st.facts.stack, "bus")}`,
+            );
+        });
+    }
     return [...L, ...edges].join("\n") + "\n";
 }
 
@@ -302,7 +396,7 @@ export function diagramMarkdown(stack: string, stacks: readonly DiagramStack[], 
     return [
         `# ${title}`,
         "",
-        `Generated by \`npm run plan\` from the planned resources of ${stacks.map((s) => `\`${s.facts.stack}\``).join(" and ")}: the edge (CloudFront and its web ACL, with the dynamic and static behaviours), regions, tiers, replication arrows with their mode, and the origin hostname's DNS records with each region's routing policy. Solid arrows carry traffic or replicate now; dotted arrows are standby or failover paths.`,
+        `Generated by \`npm run plan\` from the planned resources of ${stacks.map((s) => `\`${s.facts.stack}\``).join(" and ")}: the edge (CloudFront and its web ACL, with the dynamic and static behaviours), regions, tiers, the order pipeline (queues, consumers on or off, event bus, saga, global endpoint), replication arrows with their mode, and the origin hostname's DNS records with each region's routing policy. Solid arrows carry traffic or replicate now; dotted arrows are standby or failover paths.`,
         "",
         "```mermaid",
         mermaidFor(stacks, title).trimEnd(),
