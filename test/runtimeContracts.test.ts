@@ -545,3 +545,120 @@ describe("runtime contract: IAM roles hold the documented minimum permissions", 
         assert.deepEqual([trust.Effect, trust.Principal, trust.Action], ["Allow", { Service: "ecr.amazonaws.com" }, "sts:AssumeRole"]);
     });
 });
+
+describe("runtime contract: the order pipeline's roles and resource policies let each delivery happen", () => {
+    const FN = "aws:lambda/function:Function";
+    for (const stack of STACKS) {
+        it(`${stack}: each function's role may write its own logs and traces, dead-letter under the data key, and consume its queue; only Lambda may assume it`, async () => {
+            const plan = (await planAll("strategy=warm-standby")).find((p) => p.stack === stack)!;
+            const functions = ofType(plan, FN);
+            assert.equal(functions.length, 6);
+            const queues = ofType(plan, "aws:sqs/queue:Queue");
+            const queueByArn = (arn: unknown) => queues.find((q) => q.outputs.arn === arn)!;
+            const logGroups = ofType(plan, "aws:cloudwatch/logGroup:LogGroup");
+            const problems: string[] = [];
+            for (const fn of functions) {
+                const role = roleByArn(plan, fn.inputs.role);
+                const doc = policyOfRole(plan, role);
+                const logGroup = logGroups.find((g) => g.inputs.name === (fn.inputs.loggingConfig as { logGroup: string }).logGroup)!;
+                const dlq = queueByArn((fn.inputs.deadLetterConfig as { targetArn: string }).targetArn);
+                // Lambda developer guide: the execution role writes its log streams ("Working with Lambda execution
+                // roles"), traces ("Visualize Lambda function invocations using AWS X-Ray": PutTraceSegments and
+                // PutTelemetryRecords, no resource-level permissions) and sends to its dead-letter queue
+                // (sqs:SendMessage); an SQS queue under a customer-managed key needs GenerateDataKey and Decrypt
+                // from its producers (SQS developer guide, "Key management").
+                const needs: Array<[string, string]> = [
+                    ["logs:CreateLogStream", `${String(logGroup.outputs.arn)}:log-stream:2026/12/06/[$LATEST]abc`],
+                    ["logs:PutLogEvents", `${String(logGroup.outputs.arn)}:log-stream:2026/12/06/[$LATEST]abc`],
+                    ["xray:PutTraceSegments", "*"],
+                    ["xray:PutTelemetryRecords", "*"],
+                    ["sqs:SendMessage", String(dlq.outputs.arn)],
+                    ["kms:GenerateDataKey", String(dlq.inputs.kmsMasterKeyId)],
+                    ["kms:Decrypt", String(dlq.inputs.kmsMasterKeyId)],
+                ];
+                // An SQS event source: Lambda polls with the function's role (ReceiveMessage, DeleteMessage,
+                // GetQueueAttributes; "Using Lambda with Amazon SQS") and decrypts with the queue's key.
+                for (const esm of ofType(plan, "aws:lambda/eventSourceMapping:EventSourceMapping").filter(
+                    (m) => m.inputs.functionName === fn.outputs.arn,
+                )) {
+                    const q = queueByArn(esm.inputs.eventSourceArn);
+                    for (const a of ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]) needs.push([a, String(q.outputs.arn)]);
+                    needs.push(["kms:Decrypt", String(q.inputs.kmsMasterKeyId)]);
+                }
+                for (const [a, r] of needs) if (!allows(doc, a, r)) problems.push(`${fn.name}: ${a} on ${r}`);
+                if (allows(doc, "logs:PutLogEvents", "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/other:log-stream:x"))
+                    problems.push(`${fn.name}: writes another function's logs`);
+                const [trust] = trustOf(role).Statement;
+                assert.deepEqual(trust.Principal, { Service: "lambda.amazonaws.com" }, fn.name);
+            }
+            assert.deepEqual(problems, []);
+        });
+
+        it(`${stack}: the saga's role may invoke its function, publish to its encrypted topic, deliver its logs and trace; SNS, EventBridge and S3 may deliver where the pipeline sends them`, async () => {
+            const plan = (await planAll("strategy=warm-standby")).find((p) => p.stack === stack)!;
+            const [machine] = ofType(plan, "aws:sfn/stateMachine:StateMachine");
+            const doc = policyOfRole(plan, roleByArn(plan, machine.inputs.roleArn));
+            const definition = JSON.parse(String(machine.inputs.definition)) as {
+                States: Record<string, { Resource?: string; Parameters?: Record<string, string> }>;
+            };
+            const targets = Object.values(definition.States).flatMap((st) =>
+                [st.Parameters?.FunctionName, st.Parameters?.TopicArn].filter((x) => x !== undefined),
+            );
+            const fulfilment = ofType(plan, "aws:lambda/function:Function").find((f) => f.inputs.name === "securecart-fulfilment")!;
+            const topic = ofType(plan, "aws:sns/topic:Topic").find((t) => t.inputs.name === "securecart-notifications")!;
+            assert.ok(targets.includes(String(fulfilment.outputs.arn)) && targets.includes(String(topic.outputs.arn)), "the definition names both");
+            // Step Functions developer guide: "IAM policies for logging to CloudWatch Logs" and "Tracing with X-Ray".
+            const needs: Array<[string, string]> = [
+                ["lambda:InvokeFunction", String(fulfilment.outputs.arn)],
+                ["sns:Publish", String(topic.outputs.arn)],
+                ["kms:GenerateDataKey", String(topic.inputs.kmsMasterKeyId)],
+                ["kms:Decrypt", String(topic.inputs.kmsMasterKeyId)],
+                ...[
+                    "CreateLogDelivery",
+                    "GetLogDelivery",
+                    "UpdateLogDelivery",
+                    "DeleteLogDelivery",
+                    "ListLogDeliveries",
+                    "PutResourcePolicy",
+                    "DescribeResourcePolicies",
+                    "DescribeLogGroups",
+                ].map((a) => [`logs:${a}`, "*"] as [string, string]),
+                ...["PutTraceSegments", "PutTelemetryRecords", "GetSamplingRules", "GetSamplingTargets"].map(
+                    (a) => [`xray:${a}`, "*"] as [string, string],
+                ),
+            ];
+            assert.deepEqual(
+                needs.filter(([a, r]) => !allows(doc, a, r)).map(([a, r]) => `${a} on ${r}`),
+                [],
+            );
+            assert.ok(
+                !allows(doc, "lambda:InvokeFunction", "arn:aws:lambda:us-east-1:123456789012:function:other"),
+                "invokes only what the definition names",
+            );
+
+            // SNS → the notification queue: the queue's policy lets this topic send (and nothing else).
+            const notifyQueue = ofType(plan, "aws:sqs/queue:Queue").find((q) => q.inputs.name === "securecart-notifications")!;
+            const qp = ofType(plan, "aws:sqs/queuePolicy:QueuePolicy").find((p) => p.inputs.queueUrl === notifyQueue.outputs.url)!;
+            const [st] = (JSON.parse(String(qp.inputs.policy)) as PolicyDocument).Statement;
+            assert.deepEqual(
+                [st.Principal, st.Action, st.Resource, st.Condition],
+                [{ Service: "sns.amazonaws.com" }, "sqs:SendMessage", notifyQueue.outputs.arn, { ArnEquals: { "aws:SourceArn": topic.outputs.arn } }],
+            );
+            // SNS and EventBridge encrypt into the data key's queues and topic: the key's policy lets them, for this account only.
+            const keyPolicies = [...ofType(plan, "aws:kms/key:Key"), ...ofType(plan, "aws:kms/replicaKey:ReplicaKey")]
+                .filter((k) => k.outputs.arn === notifyQueue.inputs.kmsMasterKeyId)
+                .map((k) => JSON.parse(String(k.inputs.policy)) as PolicyDocument);
+            assert.equal(keyPolicies.length, 1, "the data key is planned in this stack");
+            const svc = keyPolicies[0].Statement.find((x) => x.Sid === "MessagingServicesEncrypt")!;
+            assert.deepEqual(svc.Principal, { Service: ["events.amazonaws.com", "sns.amazonaws.com"] });
+            assert.deepEqual(list(svc.Action as string[]).sort(), ["kms:Decrypt", "kms:GenerateDataKey*"]);
+            assert.deepEqual(svc.Condition, { StringEquals: { "aws:SourceAccount": PLACEHOLDER_ACCOUNT } });
+            // S3 invokes the thumbnailer for this account's asset bucket only.
+            const thumbnailer = ofType(plan, "aws:lambda/function:Function").find((f) => f.inputs.name === "securecart-thumbnailer")!;
+            const s3 = ofType(plan, "aws:lambda/permission:Permission").find((p) => p.inputs.principal === "s3.amazonaws.com")!;
+            assert.equal(s3.inputs.function, thumbnailer.outputs.name);
+            assert.match(String(s3.inputs.sourceArn), /^arn:aws:s3:::securecart-assets-/);
+            assert.equal(s3.inputs.sourceAccount, PLACEHOLDER_ACCOUNT);
+        });
+    }
+});
