@@ -132,6 +132,20 @@ export class OrderPipeline extends pulumi.ComponentResource {
         }
         if (problems.length) throw new pulumi.ResourceError(`OrderPipeline ${name}: ${problems.join("; ")}`, this);
 
+        // A role only the named AWS service may assume; its permissions come as one inline policy beside it.
+        const serviceRole = (n: string, roleName: string, service: string) =>
+            new aws.iam.Role(
+                n,
+                {
+                    name: roleName,
+                    assumeRolePolicy: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+                    }),
+                    tags: tagsOf(roleName),
+                },
+                p,
+            );
         const account = aws.getCallerIdentityOutput({}, p).accountId;
         const partition = aws.getPartitionOutput({}, p).partition;
 
@@ -323,18 +337,7 @@ export class OrderPipeline extends pulumi.ComponentResource {
             );
             // Replication on: without it a failback waits for someone to reset the health check by hand. It needs a
             // role events.amazonaws.com can assume (the default state ENABLED requires RoleArn).
-            const replRole = new aws.iam.Role(
-                `${name}-endpoint-role`,
-                {
-                    name: `securecart-order-endpoint-${args.region}`,
-                    assumeRolePolicy: JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [{ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" }],
-                    }),
-                    tags: tagsOf(`securecart-order-endpoint-${args.region}`),
-                },
-                p,
-            );
+            const replRole = serviceRole(`${name}-endpoint-role`, `securecart-order-endpoint-${args.region}`, "events.amazonaws.com");
             const replPolicy = new aws.iam.RolePolicy(
                 `${name}-endpoint-policy`,
                 {
@@ -472,18 +475,7 @@ export class OrderPipeline extends pulumi.ComponentResource {
             const spec = specs[f];
             const fnName = `securecart-${f}`;
             const logGroup = logGroups.get(f) as aws.cloudwatch.LogGroup;
-            const role = new aws.iam.Role(
-                `${name}-${f}-role`,
-                {
-                    name: `${fnName}-${args.region}`,
-                    assumeRolePolicy: JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
-                    }),
-                    tags: tagsOf(`${fnName}-${args.region}`),
-                },
-                p,
-            );
+            const role = serviceRole(`${name}-${f}-role`, `${fnName}-${args.region}`, "lambda.amazonaws.com");
             const policy = new aws.iam.RolePolicy(
                 `${name}-${f}-policy`,
                 {
@@ -574,18 +566,7 @@ export class OrderPipeline extends pulumi.ComponentResource {
             timeouts: Object.fromEntries(SAGA_ACTIONS.map((a) => [a, Math.max(DEFAULT_TIMEOUTS[a], timeout + 10)])),
         }));
         const targets = sagaArgs.apply((a) => orderSagaTargets(a));
-        const sfnRole = new aws.iam.Role(
-            `${name}-saga-role`,
-            {
-                name: `${STATE_MACHINE_NAME}-${args.region}`,
-                assumeRolePolicy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [{ Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole" }],
-                }),
-                tags: tagsOf(`${STATE_MACHINE_NAME}-${args.region}`),
-            },
-            p,
-        );
+        const sfnRole = serviceRole(`${name}-saga-role`, `${STATE_MACHINE_NAME}-${args.region}`, "states.amazonaws.com");
         const sfnPolicy = new aws.iam.RolePolicy(
             `${name}-saga-policy`,
             {
@@ -645,18 +626,7 @@ export class OrderPipeline extends pulumi.ComponentResource {
         // - OrderFulfilmentRequested (an operator, or a reconciler elsewhere, asking this region to run a saga;
         //   through the global endpoint it reaches the healthy region) → the state machine;
         // - OrderAccepted → the notifications topic (the customer's confirmation of receipt).
-        const eventsRole = new aws.iam.Role(
-            `${name}-events-role`,
-            {
-                name: `securecart-order-events-${args.region}`,
-                assumeRolePolicy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [{ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" }],
-                }),
-                tags: tagsOf(`securecart-order-events-${args.region}`),
-            },
-            p,
-        );
+        const eventsRole = serviceRole(`${name}-events-role`, `securecart-order-events-${args.region}`, "events.amazonaws.com");
         new aws.iam.RolePolicy(
             `${name}-events-policy`,
             {

@@ -122,7 +122,7 @@ interface PipelineView {
     readonly endpoint?: { readonly name: string; readonly regions: readonly string[]; readonly replication: boolean };
 }
 
-function pipelineOf(rs: readonly PlanResource[]): PipelineView | undefined {
+function pipelineOf(rs: readonly PlanResource[], ownRegion: string): PipelineView | undefined {
     const queues = ofType(rs, T.sqsQueue).map((q) => text(get(q, "name"), "?"));
     if (!queues.length) return undefined;
     const mappings = ofType(rs, T.eventSourceMapping);
@@ -132,7 +132,9 @@ function pipelineOf(rs: readonly PlanResource[]): PipelineView | undefined {
     const processor = ofType(rs, T.lambdaFunction).find((f) => /order-processor$/.test(text(get(f, "name"), "")));
     const machine = ofType(rs, T.stateMachine)[0];
     const ep = ofType(rs, T.eventEndpoint)[0];
-    const arnRegionOf = (arn: unknown) => /^arn:[^:]+:events:([^:]+):/.exec(text(arn, ""))?.[1] ?? "?";
+    // A bus ARN names its region; one unknown until deployment (a preview) is the owning stack's own bus, the
+    // only one whose ARN AWS has not assigned yet (the other's is derived from its fixed name).
+    const arnRegionOf = (arn: unknown) => /^arn:[^:]+:events:([^:]+):/.exec(text(arn, ""))?.[1] ?? ownRegion;
     return {
         queues,
         functions: ofType(rs, T.lambdaFunction).length,
@@ -260,7 +262,7 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
             for (const b of buckets) L.push(`            ${id(s, "assets", b)}[(${mermaidLabel(`S3 ${b}`)})]`);
             L.push("        end");
         }
-        const pipe = pipelineOf(resources);
+        const pipe = pipelineOf(resources, f.region);
         if (pipe) {
             L.push(`        subgraph ${id(s, "pipeline")}[${mermaidLabel("order pipeline")}]`);
             const main = pipe.queues.filter((q) => !/-dlq$|failures$/.test(q));
