@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import * as fc from "fast-check";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -24,6 +25,8 @@ import type { PlannedResource, StackPlan } from "../tools/planner";
 import { estimatePlans } from "../tools/estimateReport";
 import { PROJECT_DIR, STRATEGIES, configProblems, planAll, toolArgs } from "./helpers";
 import { formatDuration } from "../src/duration";
+import { configFromEnv as reconcilerConfig } from "../functions/order-reconciler";
+import { orderSagaDefinition } from "../src/orderSaga";
 
 const estimatesOf = async (...overrides: string[]): Promise<ProjectEstimate> => estimatePlans(await planAll(...overrides));
 const standbyOf = (e: ProjectEstimate): StackEstimate => e.stacks.find((s) => s.role === "standby")!;
@@ -354,11 +357,15 @@ describe("estimates: the price sheet covers every billable type the program crea
         }
         for (const strategy of STRATEGIES) {
             for (const s of (await estimatesOf(`strategy=${strategy}`)).stacks) {
-                // Only what is declared unpriced, each saying why (the order pipeline's usage-billed services).
+                // Only what is declared unpriced, each saying why (the order pipeline's SQS, SNS and EventBridge).
                 for (const u of s.cost.unpriced)
                     assert.ok(Object.values(UNPRICED_USAGE).includes(u) && /unknown, because/.test(u), `${strategy}/${s.stack}: ${u}`);
                 assert.deepEqual(s.cost.unknownTypes, [], `${strategy}/${s.stack}`);
-                for (const l of s.breakdown) assert.ok(l.monthlyUsd !== null && l.basis.length > 0, l.item);
+                // A line without a price is one of those declared types, and its reason is listed.
+                for (const l of s.breakdown) {
+                    assert.ok(l.basis.length > 0, l.item);
+                    if (l.monthlyUsd === null) assert.ok(s.cost.unpriced.includes(UNPRICED_USAGE[l.type]), `${strategy}/${s.stack}: ${l.item}`);
+                }
             }
         }
         assert.match(PRICES.label, /ESTIMATE/);
@@ -535,5 +542,154 @@ describe("estimates: the dr-estimates-within-targets policy", () => {
         });
         assert.equal(brPeer.violations.length, 1);
         assert.match(brPeer.violations[0], /RPO .* estimate 2h exceeds rpoTarget 15m/);
+    });
+});
+
+describe("estimates: the order pipeline", () => {
+    const PIPELINE_TYPES = [
+        "aws:lambda/function:Function",
+        "aws:sqs/queue:Queue",
+        "aws:sns/topic:Topic",
+        "aws:cloudwatch/eventBus:EventBus",
+        "aws:sfn/stateMachine:StateMachine",
+    ];
+    const lineOf = (s: StackEstimate, re: RegExp) => s.breakdown.find((l) => re.test(l.item));
+    const v = (n: keyof typeof CONSTANTS) => CONSTANTS[n].value;
+
+    it("per strategy: consumers on, the order events' endpoint failover only with an endpoint, the reconciler's bound, the accepted and queued orders", async () => {
+        const want: Record<string, { consumers: number; endpoint: boolean }> = {
+            "backup-restore": { consumers: v("provisionSeconds") + v("esmEnableSeconds"), endpoint: false },
+            "pilot-light": { consumers: v("esmEnableSeconds"), endpoint: false },
+            "warm-standby": { consumers: 0, endpoint: true },
+            "active-active": { consumers: 0, endpoint: true },
+        };
+        for (const strategy of STRATEGIES) {
+            const e = await estimatesOf(`strategy=${strategy}`);
+            const pair = standbyOf(e).pair!;
+            const pl = pair.pipeline!;
+            assert.ok(pl, `${strategy}: the pipeline's figures are estimated`);
+            assert.equal(pl.consumersOn.seconds, want[strategy].consumers, `${strategy}: consumers on`);
+            assert.equal(pl.eventFailover !== undefined, want[strategy].endpoint, `${strategy}: endpoint failover only with a global endpoint`);
+            if (pl.eventFailover) {
+                // The project's alarm waits 3 one-minute periods, not the AWS template's 5; AWS's remainder is added.
+                assert.equal(pl.eventFailover.seconds, 3 * 60 + v("eventEndpointFailoverAfterAlarmSeconds"), strategy);
+                assert.ok(pl.eventFailover.seconds! < 360, `${strategy}: faster than AWS's 360 s for the template's 5-period alarm`);
+                assert.match(pl.eventFailover.restsOn.join(" "), /360 s, at most 420 s/);
+            }
+            // The reconciler: ACCEPTED longer than its threshold, found at its next run of rate(5 minutes).
+            assert.equal(pl.strandedOrderResumed.seconds, v("reconcilerStaleAfterSeconds") + 300, strategy);
+            assert.match(pl.strandedOrderResumed.restsOn[0], /rate\(5 minutes\)/);
+            // Accepted orders: the orders table's RPO, whatever it rests on (replication, or a copied backup).
+            const orders = pair.rpo.stores.find((x) => /orders/.test(x.store))!;
+            assert.equal(pl.acceptedOrders.seconds, orders.unplannedSeconds, strategy);
+            assert.equal(pl.acceptedOrders.seconds, strategy === "backup-restore" ? 3600 + v("backupCopySeconds") : v("dynamoReplicationLagSeconds"));
+            // Queued messages are stranded, not given as seconds, and held for the queues' 14-day retention.
+            assert.equal(pl.queuedMessages.mode, "stranded");
+            assert.match(pl.queuedMessages.restsOn[0], /not lost while they are retained \(14 day\(s\)/);
+            // None of it moves the pair's RTO or RPO.
+            assert.notEqual(pair.rto.unplanned.seconds, null);
+        }
+    });
+
+    it("the endpoint failover follows the alarm's evaluation periods (3 → 5 makes it AWS's 420 s upper bound)", async () => {
+        const plans = await planAll("strategy=warm-standby");
+        const five = plans.map((p) => ({
+            ...p,
+            resources: p.resources.map((r) =>
+                r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.inputs.name === "securecart-order-events-latency"
+                    ? { ...r, inputs: { ...r.inputs, evaluationPeriods: 5 } }
+                    : r,
+            ),
+        }));
+        const fo = standbyOf(estimatePlans(five)).pair!.pipeline!.eventFailover!;
+        assert.equal(fo.seconds, 420);
+        assert.equal(standbyOf(estimatePlans(plans)).pair!.pipeline!.eventFailover!.seconds, 300);
+    });
+
+    it("the per-order constants are the code's: the saga's happy path, the reconciler's threshold", () => {
+        const fn = "arn:aws:lambda:us-east-1:123456789012:function:securecart-fulfilment";
+        const d = orderSagaDefinition({
+            fulfilmentFunctionArn: fn,
+            notificationTopicArn: "arn:aws:sns:us-east-1:123456789012:securecart-notifications",
+        });
+        const path: string[] = [];
+        for (let name: string | undefined = d.StartAt; name !== undefined;) {
+            path.push(name);
+            const st: (typeof d.States)[string] = d.States[name];
+            name = st.Type === "Task" ? st.Next : undefined;
+        }
+        assert.deepEqual(path, ["ReserveInventory", "TakePayment", "ConfirmOrder", "NotifyCustomer"]);
+        assert.equal(v("sagaTransitionsPerOrder"), path.length);
+        // Three Lambda tasks on the path (fulfilment), plus the order processor and two notifications.
+        const lambdaTasks = path.filter(
+            (n) => d.States[n].Type === "Task" && (d.States[n] as { Resource: string }).Resource.includes("lambda"),
+        ).length;
+        assert.equal(v("lambdaInvocationsPerOrder"), 1 + lambdaTasks + 2);
+        assert.equal(v("reconcilerStaleAfterSeconds"), reconcilerConfig({ ORDERS_TABLE: "t", STATE_MACHINE_ARN: "a" }).thresholdSeconds);
+    });
+
+    it("Lambda and Step Functions are priced and scale with ordersPerMonth; SQS, SNS and EventBridge carry the volume, unpriced", async () => {
+        const plan = (await planAll("strategy=warm-standby")).find((p) => p.role === "primary")!;
+        const view = { stack: plan.stack, region: plan.region, resources: plan.resources };
+        const prices = PRICES.regions[plan.region];
+        const runs = (CONSTANTS.hoursPerMonth.value * 3600) / 300; // the primary's reconciler, rate(5 minutes)
+        const at = (orders: number) => estimateCost(view, stackFacts(view), { peers: [] }, resolveConstants({ ordersPerMonth: orders }), PRICES);
+        // Quantities are shown to 5 decimals: compare to that, not to the float's last bit.
+        const near = (actual: number, expected: number, what: string) =>
+            assert.ok(Math.abs(actual - expected) < 1e-5, `${what}: ${actual} vs ${expected}`);
+        const r2 = (x: number) => Math.round(x * 100) / 100;
+        fc.assert(
+            fc.property(fc.integer({ min: 0, max: 50_000_000 }), fc.integer({ min: 0, max: 50_000_000 }), (a, b) => {
+                const [lo, hi] = [Math.min(a, b), Math.max(a, b)];
+                const [x, y] = [at(lo), at(hi)];
+                const line = (c: typeof x, re: RegExp) => c.lines.find((l) => re.test(l.item));
+                const req = line(y, /^Lambda requests/)!;
+                near(req.quantity, (hi * v("lambdaInvocationsPerOrder") + runs) / 1e6, "Lambda requests");
+                assert.equal(req.unitPriceUsd, prices.lambdaRequestMillion);
+                const sfn = line(y, /^Step Functions state transitions/);
+                if (hi > 0) assert.equal(sfn!.monthlyUsd, r2(((hi * v("sagaTransitionsPerOrder")) / 1000) * prices.stepFunctionsTransition1k));
+                const sqs = line(y, /^SQS requests/)!;
+                near(sqs.quantity, (hi * v("sqsRequestsPerOrder")) / 1e6, "SQS requests");
+                assert.equal(sqs.monthlyUsd, null);
+                assert.ok(y.unpriced.includes(UNPRICED_USAGE["aws:sqs/queue:Queue"]));
+                assert.ok(y.monthlyUsd >= x.monthlyUsd, `${hi} orders cost no less than ${lo}`);
+                if (hi - lo >= 1000) assert.ok(line(y, /^Lambda duration/)!.monthlyUsd! > line(x, /^Lambda duration/)!.monthlyUsd!);
+            }),
+            { numRuns: 40 },
+        );
+        // The global endpoint's health check, left out of the DNS facts, is priced here; its alarm with the others.
+        assert.equal(lineOf({ breakdown: at(1).lines } as StackEstimate, /global endpoint\)$/)!.unitPriceUsd, prices.route53HealthCheckMonth);
+    });
+
+    it("a region that runs no pipeline costs nothing for it: backup-restore's standby (queues only), pilot light's (consumers off)", async () => {
+        for (const [strategy, why] of [
+            ["backup-restore", /only the pipeline's 5 queue\(s\)/],
+            ["pilot-light", /consumers off/],
+        ] as const) {
+            const dr = standbyOf(await estimatesOf(`strategy=${strategy}`));
+            const pipeline = dr.breakdown.filter((l) => PIPELINE_TYPES.includes(l.type));
+            assert.deepEqual(
+                pipeline.map((l) => [l.item, l.monthlyUsd]),
+                [["order pipeline", 0]],
+                `${strategy}: one idle line at $0`,
+            );
+            assert.match(pipeline[0].basis, why);
+            assert.deepEqual(dr.cost.unpriced, [], `${strategy}: nothing left unpriced on the standby`);
+        }
+        // Warm standby: consumers on but no traffic, so no orders; the pollers' requests are declared, not priced.
+        const ws = standbyOf(await estimatesOf("strategy=warm-standby"));
+        assert.equal(lineOf(ws, /^Lambda requests/), undefined, "no orders and no reconciler on the warm standby");
+        assert.equal(lineOf(ws, /^SQS requests/)!.quantity, 0);
+        assert.deepEqual(ws.cost.unpriced, [UNPRICED_USAGE["aws:sqs/queue:Queue"]]);
+    });
+
+    it("active-active splits the orders between the regions; only the primary runs the reconciler", async () => {
+        const e = await estimatesOf("strategy=active-active");
+        const n = v("ordersPerMonth") * v("lambdaInvocationsPerOrder");
+        const runs = (CONSTANTS.hoursPerMonth.value * 3600) / 300;
+        const near = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-5, `${a} vs ${b}`);
+        near(lineOf(standbyOf(e), /^Lambda requests/)!.quantity, n / 2 / 1e6);
+        near(lineOf(primaryOf(e), /^Lambda requests/)!.quantity, (n / 2 + runs) / 1e6);
+        assert.equal(lineOf(standbyOf(e), /^Step Functions/)!.quantity, ((v("ordersPerMonth") / 2) * v("sagaTransitionsPerOrder")) / 1000);
     });
 });

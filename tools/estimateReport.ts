@@ -45,6 +45,8 @@ export function estimatesJson(e: StackEstimate, project: ProjectEstimate): Recor
         rpoByStore: e.pair?.rpo.stores ?? [],
         // Apart from rtoSeconds and rpoSeconds: the static behaviour's origin failover and the asset RPO.
         edge: e.pair?.edge ?? null,
+        // Apart from rtoSeconds and rpoSeconds too: the order pipeline's figures for orders in flight.
+        pipeline: e.pair?.pipeline ?? null,
         targets: e.targets,
         unpriced: e.cost.unpriced,
         priceSheet: project.priceSheet,
@@ -101,6 +103,24 @@ export function renderEstimates(e: StackEstimate, project: ProjectEstimate): str
             );
             for (const r of a.restsOn) out.push(`${" ".repeat(44)}· ${r}`);
         }
+    }
+    if (pair?.pipeline) {
+        const pl = pair.pipeline;
+        out.push("  Order pipeline (orders in flight; not in the RTO and RPO above: users are served once DNS, data and capacity are ready):");
+        const figure = (name: string, f: { seconds: number | null; restsOn: readonly string[] }, what: string) => {
+            out.push(`    ${name.padEnd(28)} ${secs(f.seconds).padStart(8)}  ${what}`);
+            for (const r of f.restsOn) out.push(`${" ".repeat(44)}· ${r}`);
+        };
+        figure("consumers on", pl.consumersOn, "until the standby consumes its order queue");
+        if (pl.eventFailover) figure("order events fail over", pl.eventFailover, "until events put through the global endpoint reach a live bus");
+        else
+            out.push(
+                `    ${"order events fail over".padEnd(28)} ${"-".padStart(8)}  no global endpoint planned: each region puts events on its own bus`,
+            );
+        figure("stranded order resumed", pl.strandedOrderResumed, "at most, after acceptance, by the standby's reconciler");
+        figure("accepted orders RPO", pl.acceptedOrders, "the orders table's (global table or backup copy)");
+        out.push(`    ${"queued messages".padEnd(28)} ${pl.queuedMessages.mode.padStart(8)}  not a number of seconds: held in the lost region`);
+        for (const r of pl.queuedMessages.restsOn) out.push(`${" ".repeat(44)}· ${r}`);
     }
     for (const t of e.targets) out.push(`  ${t.ok ? "OK  " : "FAIL"} ${t.target}: ${t.message}`);
     // The total sums priced lines only: say so when something is left out (e.g. a size not visible), so the

@@ -141,6 +141,27 @@ export const CONSTANTS = {
         what: "detection when failover is an operator's decision (ARC routing controls): noticing, deciding, flipping",
         source: `${ASSUMPTION}: ARC routing controls do not fail over by themselves`,
     },
+    esmEnableSeconds: {
+        value: 90,
+        unit: "s",
+        kind: "time",
+        what: "from the promotion's `pulumi up` enabling an SQS event source mapping (pilot light) until Lambda polls the queue again",
+        source: `${ASSUMPTION}: AWS publishes none for SQS mappings; the Lambda developer guide's figure for stream (Kafka) mappings ("Polling and stream starting positions in Lambda": an update may take up to 90 seconds to stop and restart polling) is borrowed as the bound; measure it in a drill (enable → first ReceiveMessage) and override`,
+    },
+    eventEndpointFailoverAfterAlarmSeconds: {
+        value: 120,
+        unit: "s",
+        kind: "time",
+        what: "after the global endpoint's health check alarm has breached: until EventBridge routes custom events to the secondary region's bus",
+        source: `derived from the EventBridge user guide ("Making applications Regional-fault tolerant with global endpoints", Recovery Time & Recovery Point Objectives, read 2026-12-06): RTO and RPO of 360 s, at most 420 s, when the alarm follows AWS's prescriptive guidance (its template waits 5 one-minute periods, 300 s); the remaining 60-120 s is the health check and the re-routing, upper end taken. Assumption: that remainder does not depend on the alarm's length; measure it in a drill and override`,
+    },
+    reconcilerStaleAfterSeconds: {
+        value: 900,
+        unit: "s",
+        kind: "time",
+        what: "how long an order must have been ACCEPTED before the order reconciler resumes or compensates it (its STALE_AFTER_SECONDS)",
+        source: "project setting, not an AWS figure: the default of functions/order-reconciler configFromEnv, which components/orderPipeline.ts does not override (assumption: the deployed function keeps it)",
+    },
     // --- workload volumes for the monthly cost ----------------------------------------------------------
     hoursPerMonth: {
         value: 730,
@@ -274,6 +295,56 @@ export const CONSTANTS = {
         kind: "usage",
         what: "objects stored per S3 bucket other than the asset buckets (log buckets)",
         source: "assumption about the workload",
+    },
+    // --- the order pipeline's volumes: per order, counted from the code; per month, set from your bills --------
+    ordersPerMonth: {
+        value: 100000,
+        unit: "orders",
+        kind: "usage",
+        what: "orders the application accepts per month, all regions together (each is processed where its request is served)",
+        source: "assumption about the workload: set from the order queue's NumberOfMessagesSent",
+    },
+    lambdaInvocationsPerOrder: {
+        value: 6,
+        unit: "invocations",
+        kind: "usage",
+        what: "Lambda invocations per order on the happy path: order-processor 1, fulfilment 3 (the saga's reserve, payment and confirm tasks), notifier 2 (OrderAccepted's and OrderConfirmed's notifications); one invocation per message, as at low volume (batches of up to 10 lower it)",
+        source: "derived from components/orderPipeline.ts and src/orderSaga.ts; retries, compensations, thumbnails and the DLQ watcher left out: set from the functions' Invocations if they matter",
+    },
+    lambdaDurationMs: {
+        value: 200,
+        unit: "ms",
+        kind: "usage",
+        what: "average billed duration of one pipeline function invocation (the reconciler's scheduled runs included)",
+        source: "assumption about the workload: set from the functions' Duration metric",
+    },
+    sqsRequestsPerOrder: {
+        value: 9,
+        unit: "requests",
+        kind: "usage",
+        what: "SQS requests per order: on the order queue a send, a receive and a delete; on the notification queue the same for each of its 2 messages (OrderAccepted through the rule and topic, OrderConfirmed from the saga), unbatched; messages up to 64 KB",
+        source: "derived from components/orderPipeline.ts (queues, topic subscription, event source mappings); the pollers' empty receives are not per order and are left out",
+    },
+    snsPublishesPerOrder: {
+        value: 2,
+        unit: "publishes",
+        kind: "usage",
+        what: "SNS publishes to the notifications topic per order: the order-accepted rule's delivery and the saga's NotifyCustomer task",
+        source: "derived from components/orderPipeline.ts and src/orderSaga.ts",
+    },
+    eventsPerOrder: {
+        value: 1,
+        unit: "events",
+        kind: "usage",
+        what: "custom events put on the order bus per order: the order processor's OrderAccepted (OrderFulfilmentRequested comes only from operators and the reconciler)",
+        source: "derived from functions/order-processor (accept publishes one event)",
+    },
+    sagaTransitionsPerOrder: {
+        value: 4,
+        unit: "transitions",
+        kind: "usage",
+        what: "Step Functions state transitions per order on the saga's happy path: ReserveInventory → TakePayment → ConfirmOrder → NotifyCustomer; each retry adds one",
+        source: "derived from src/orderSaga.ts orderSagaDefinition (the states from StartAt to End; a test walks the definition and holds this to it)",
     },
 } as const satisfies Record<string, ConstantSpec>;
 

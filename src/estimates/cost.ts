@@ -23,7 +23,9 @@ import {
     refersTo,
     replicates,
     tableOf,
+    isEventEndpointHealthCheck,
 } from "../plan";
+import { PipelineFacts, pipelineFacts } from "./pipeline";
 
 export interface CostLine {
     /** What is billed, e.g. "NAT gateway hours". */
@@ -96,30 +98,27 @@ export const BILLABLE_TYPES: Readonly<Record<string, readonly PriceKey[]>> = {
     [T.bucketReplication]: ["s3RtcGb", "interRegionTransferGb"],
     [T.cloudfrontDistribution]: ["cloudfrontDataTransferOutGb", "cloudfrontHttpsRequest10k"],
     [T.webAcl]: ["wafWebAclMonth", "wafRuleMonth", "wafRequestMillion"],
-    // The order pipeline: billed by use, and not priced yet (UNPRICED_USAGE says why for each).
-    [T.lambdaFunction]: [],
+    // The order pipeline: billed by use. Lambda and Step Functions are priced; SQS, SNS and EventBridge have no
+    // price from an AWS page yet (UNPRICED_USAGE says why), so their volumes are shown without a price.
+    [T.lambdaFunction]: ["lambdaRequestMillion", "lambdaGbSecond"],
     [T.sqsQueue]: [],
     [T.snsTopic]: [],
     [T.eventBus]: [],
-    [T.stateMachine]: [],
+    [T.stateMachine]: ["stepFunctionsTransition1k"],
 };
 
 /**
- * Billable types whose lines are not estimated yet, with the reason: each is billed by use (requests, GB-seconds,
- * messages, events, transitions), and the project has no sourced assumption of the order volume to multiply by.
- * Reported as unpriced, so the total is known to leave them out.
+ * Billable types whose lines carry a volume but no price, with the reason: the figures seen for them come from
+ * secondary sources, not from an AWS page, so the total leaves them out and says so. Reported only where the type
+ * has volume (a region that processes orders, or whose queues are polled).
  */
 export const UNPRICED_USAGE: Readonly<Record<string, string>> = {
-    [T.lambdaFunction]:
-        "Lambda requests and GB-seconds: unknown, because the prices seen ($0.20 per million requests, $0.0000166667 per GB-second x86) come from secondary sources, not AWS's pricing page, and no order-volume assumption exists to multiply them by",
     [T.sqsQueue]:
-        "SQS requests: unknown, because the price seen ($0.40 per million standard-queue requests) comes from secondary sources, and no order-volume assumption exists; an idle queue costs nothing but the consumers' polling",
+        "SQS requests: unknown, because no AWS page read states the price (the $0.40 per million standard-queue requests seen is from secondary sources; https://aws.amazon.com/sqs/pricing/ was not in the text read on 2026-12-06), and the empty receives of enabled event source mappings polling a quiet queue depend on a poller count AWS does not publish",
     [T.snsTopic]:
-        "SNS publishes: unknown, because the price seen ($0.50 per million publishes; no charge for deliveries to SQS) comes from secondary sources, and no order-volume assumption exists",
+        "SNS publishes: unknown, because no AWS page read states the price (the $0.50 per million publishes, deliveries to SQS free, seen is from secondary sources; https://aws.amazon.com/sns/pricing/ was not in the text read on 2026-12-06)",
     [T.eventBus]:
-        "EventBridge custom events: unknown, because the price seen ($1.00 per million events, replication through a global endpoint billed again) comes from secondary sources, and no order-volume assumption exists",
-    [T.stateMachine]:
-        "Step Functions state transitions: unknown, because although AWS's pricing page gives $0.025 per 1,000 transitions (4,000 a month free; https://aws.amazon.com/step-functions/pricing/, read 2026-12-06), no order-volume assumption exists to multiply it by",
+        "EventBridge custom events: unknown, because the AWS page read (https://aws.amazon.com/eventbridge/pricing/, 2026-12-06) says global endpoints cost nothing extra and events published through one are billed as custom events, but its custom-event rate was not in the text read (the $1.00 per million seen is from secondary sources); the endpoint's replicated events add to the volume (EventBridge user guide: replication increases the monthly cost)",
 };
 
 /** Types the program creates that AWS does not bill by themselves, with the reason. */
@@ -610,7 +609,8 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
         );
     }
 
-    for (const [type, why] of Object.entries(UNPRICED_USAGE)) if (of(type).length > 0) unpriced.push(why);
+    // --- the order pipeline -----------------------------------------------------------------------------------
+    pipelineLines({ add, lines, unpriced, view, c, prices, share, shareText });
 
     const monthly = round2(lines.reduce((a, l) => a + (l.monthlyUsd ?? 0), 0));
     return { region: view.region, monthlyUsd: monthly, lines, unpriced, unknownTypes, priceSheet: sheetInfo };
@@ -631,6 +631,135 @@ interface EdgeLineArgs {
     readonly shareText: string;
     /** Names of the log groups that receive the edge's logs. */
     readonly edgeGroups: readonly string[];
+}
+
+interface PipelineLineArgs {
+    readonly add: Add;
+    readonly lines: CostLine[];
+    readonly unpriced: string[];
+    readonly view: StackView;
+    readonly c: Constants;
+    readonly prices: RegionPrices;
+    /** This region's share of the traffic: the orders are accepted, and processed, where their requests are served. */
+    readonly share: number;
+    readonly shareText: string;
+}
+
+/** The functions on an order's path, whose memory its invocations are billed at. */
+const ORDER_PATH_FUNCTIONS = ["securecart-order-processor", "securecart-fulfilment", "securecart-notifier"];
+const RECONCILER_FUNCTION = "securecart-order-reconciler";
+
+/**
+ * The order pipeline's monthly lines. Everything it bills is use: requests, GB-seconds, transitions, messages and
+ * events, multiplied from the orders this region processes (its share of ordersPerMonth) and the per-order counts
+ * in constants.ts; the reconciler's scheduled runs add to the primary's. A region that processes no orders shows
+ * one line at $0 saying why (queues only; consumers off; consumers on but no traffic). Free tiers are not deducted.
+ */
+function pipelineLines(a: PipelineLineArgs): void {
+    const { add, lines, unpriced, view, c, prices, share, shareText } = a;
+    const v = c.values;
+    const pf: PipelineFacts = pipelineFacts(view);
+    if (pf.queues === 0 && !pf.exists) return;
+    const of = (type: string) => ofType(view.resources, type);
+    const orders = pf.exists ? v.ordersPerMonth * share : 0;
+    const runs = pf.reconciler?.enabled && pf.reconciler.intervalSeconds ? (v.hoursPerMonth * 3600) / pf.reconciler.intervalSeconds : 0;
+    const polling = pf.mappings.enabled > 0;
+    const idle = (why: string) =>
+        lines.push({ item: "order pipeline", type: T.sqsQueue, quantity: 0, unit: "orders", unitPriceUsd: 0, monthlyUsd: 0, basis: why });
+    const ordersText = `${cite(c, "ordersPerMonth")}; ${shareText}`;
+
+    if (!pf.exists)
+        idle(
+            `only the pipeline's ${pf.queues} queue(s) and their log groups here (no functions, bus, topics or saga): no requests in steady state; the log groups are priced with the others`,
+        );
+    else if (orders === 0 && runs === 0)
+        idle(
+            polling
+                ? `consumers on (${pf.mappings.enabled} event source mapping(s)) but ${shareText}: no orders to process; the pollers' empty receives are SQS requests (not priced, see below)`
+                : `consumers off (${pf.mappings.total} event source mapping(s) disabled) and ${shareText}: idle functions, bus, topics and saga cost nothing until the promotion turns them on`,
+        );
+
+    // Lambda: per-order invocations at the order path's memory; the reconciler's runs at its own.
+    const pathMem = ORDER_PATH_FUNCTIONS.map((n) => pf.memoryMb[n]).filter((m): m is number => m !== undefined);
+    const orderMemGb = (pathMem.length ? pathMem.reduce((x, y) => x + y, 0) / pathMem.length : 128) / 1024;
+    const reconcilerMemGb = (pf.memoryMb[RECONCILER_FUNCTION] ?? 128) / 1024;
+    const invocations = orders * v.lambdaInvocationsPerOrder;
+    const runText = runs ? `; plus the reconciler's ${Math.round(runs)} scheduled run(s) (${pf.reconciler?.expression} × ${v.hoursPerMonth} h)` : "";
+    add(
+        "Lambda requests (order pipeline)",
+        T.lambdaFunction,
+        (invocations + runs) / 1e6,
+        "million requests",
+        prices.lambdaRequestMillion,
+        `${ordersText}; × ${cite(c, "lambdaInvocationsPerOrder")}${runText}; free tier not deducted`,
+    );
+    const seconds = v.lambdaDurationMs / 1000;
+    add(
+        "Lambda duration (order pipeline)",
+        T.lambdaFunction,
+        invocations * seconds * orderMemGb + runs * seconds * reconcilerMemGb,
+        "GB-seconds",
+        prices.lambdaGbSecond,
+        `${Math.round(invocations)} order invocation(s) × ${cite(c, "lambdaDurationMs")} × ${orderMemGb * 1024} MB (the order path's memorySize)${runs ? ` + ${Math.round(runs)} reconciler run(s) × ${reconcilerMemGb * 1024} MB` : ""}; x86; free tier not deducted; the reconciler's DynamoDB scans and the thumbnailer's uploads are left out`,
+    );
+    if (of(T.stateMachine).length)
+        add(
+            "Step Functions state transitions (order saga)",
+            T.stateMachine,
+            (orders * v.sagaTransitionsPerOrder) / 1000,
+            "thousand transitions",
+            prices.stepFunctionsTransition1k,
+            `${ordersText}; × ${cite(c, "sagaTransitionsPerOrder")} (Standard workflow; retries add transitions); free tier not deducted`,
+        );
+
+    // SQS, SNS, EventBridge: the volume, without a price (UNPRICED_USAGE says why).
+    const volume = (item: string, type: string, quantity: number, unit: string, basis: string) => {
+        lines.push({ item, type, quantity: round2(quantity * 1000) / 1000, unit, unitPriceUsd: null, monthlyUsd: null, basis });
+        if (!unpriced.includes(UNPRICED_USAGE[type])) unpriced.push(UNPRICED_USAGE[type]);
+    };
+    if (orders > 0 || polling)
+        volume(
+            "SQS requests (order pipeline)",
+            T.sqsQueue,
+            (orders * v.sqsRequestsPerOrder) / 1e6,
+            "million requests",
+            `${ordersText}; × ${cite(c, "sqsRequestsPerOrder")}${polling ? `; plus the empty receives of ${pf.mappings.enabled} enabled mapping(s), not counted` : ""}`,
+        );
+    if (orders > 0 && of(T.snsTopic).length)
+        volume(
+            "SNS publishes (order pipeline)",
+            T.snsTopic,
+            (orders * v.snsPublishesPerOrder) / 1e6,
+            "million publishes",
+            `${ordersText}; × ${cite(c, "snsPublishesPerOrder")}; deliveries to the SQS queue not billed as publishes`,
+        );
+    if (orders > 0 && of(T.eventBus).length)
+        volume(
+            "EventBridge custom events (order bus)",
+            T.eventBus,
+            (orders * v.eventsPerOrder) / 1e6,
+            "million events",
+            `${ordersText}; × ${cite(c, "eventsPerOrder")}; the DLQ watcher's alarm events and the reconciler's schedule are AWS events, not billed as custom events`,
+        );
+    if (pf.endpoint?.replication)
+        volume(
+            `EventBridge replicated events (global endpoint ${pf.endpoint.name})`,
+            T.eventBus,
+            (v.ordersPerMonth * v.eventsPerOrder) / 1e6,
+            "million events",
+            `every order event put through the endpoint, whichever region puts it (${cite(c, "ordersPerMonth")} × ${cite(c, "eventsPerOrder")}), is copied to the bus in ${pf.endpoint.secondaryRegion ?? "the secondary region"}; counted at ${view.stack}, which owns the endpoint`,
+        );
+
+    // The global endpoint's health check: left out of the stack's DNS facts (it routes events, not users), so priced here.
+    for (const h of of(T.healthCheck).filter(isEventEndpointHealthCheck))
+        add(
+            `Route 53 health check (${h.name}, the order events' global endpoint)`,
+            T.healthCheck,
+            1,
+            "check-months",
+            prices.route53HealthCheckMonth,
+            `health check on CloudWatch alarm ${pf.endpoint?.alarm?.alarm ?? "(not readable)"}: assumed priced as a basic check of an AWS endpoint (see the price sheet's notes); its alarm is counted in the CloudWatch alarms line`,
+        );
 }
 
 /** Price key of an S3 storage class, where the sheet has one. */

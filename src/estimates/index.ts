@@ -10,6 +10,7 @@ import { Constants, resolveConstants } from "./constants";
 import { CostEstimate, CostLine, estimateCost } from "./cost";
 import { EdgeFacts, StackFacts, StackView, edgeFacts, stackFacts } from "../plan";
 import { EdgeRecovery, PairEdge, estimateEdge } from "./edge";
+import { PipelineFacts, PipelineRecovery, estimatePipeline, pipelineFacts } from "./pipeline";
 import { RpoEstimate, estimateRpo } from "./rpo";
 import { Timeline, timeline } from "./rto";
 
@@ -23,6 +24,8 @@ export type { ResourceView, StackFacts, StackView } from "../plan";
 export type { RpoEstimate, StoreRpo } from "./rpo";
 export type { Step, Timeline } from "./rto";
 export type { AssetRpo, EdgeFigure, EdgeRecovery, PairEdge } from "./edge";
+export { pipelineFacts, rateIntervalSeconds } from "./pipeline";
+export type { PipelineFacts, PipelineFigure, PipelineRecovery } from "./pipeline";
 
 export interface PairEstimate {
     readonly primary: string;
@@ -34,17 +37,35 @@ export interface PairEstimate {
      * RPO. Absent when the edge facts are not given (the policy pack's view) or no edge is planned.
      */
     readonly edge?: EdgeRecovery;
+    /**
+     * The order pipeline's figures, apart from the RTO and RPO above: consumers on, the order events' endpoint
+     * failover, the reconciler's bound on a stranded order, and the accepted and queued orders' RPO. Absent when
+     * the pipeline facts are not given (the policy pack's view) or no pipeline is planned.
+     */
+    readonly pipeline?: PipelineRecovery;
 }
 
-/** Estimates a recovery from `p` (the primary) into `s` (a standby); with the stacks' edge facts, the edge's figures too. */
-export function estimatePair(p: StackFacts, s: StackFacts, c: Constants, edge?: PairEdge): PairEstimate {
+/**
+ * Estimates a recovery from `p` (the primary) into `s` (a standby); with the stacks' edge facts, the edge's
+ * figures too; with their pipeline facts, the pipeline's.
+ */
+export function estimatePair(
+    p: StackFacts,
+    s: StackFacts,
+    c: Constants,
+    edge?: PairEdge,
+    pipeline?: { readonly primary: PipelineFacts; readonly standby: PipelineFacts },
+): PairEstimate {
     const e = edge ? estimateEdge(edge) : undefined;
+    const rpo = estimateRpo(p, s, c);
+    const pl = pipeline ? estimatePipeline({ ...pipeline, stores: rpo.stores }, c) : undefined;
     return {
         primary: p.stack,
         standby: s.stack,
         rto: { planned: timeline("planned", p, s, c), unplanned: timeline("unplanned", p, s, c) },
-        rpo: estimateRpo(p, s, c),
+        rpo,
         ...(e ? { edge: e } : {}),
+        ...(pl ? { pipeline: pl } : {}),
     };
 }
 
@@ -149,6 +170,7 @@ export interface ProjectEstimate {
 export function estimateProject(inputs: readonly StackInput[], sheet: PriceSheet = PRICES): ProjectEstimate {
     const facts = new Map(inputs.map((i) => [i.stack, stackFacts(i)]));
     const edges = new Map<string, EdgeFacts>(inputs.map((i) => [i.stack, edgeFacts(i)]));
+    const pipelines = new Map<string, PipelineFacts>(inputs.map((i) => [i.stack, pipelineFacts(i)]));
     const project = [...edges.values()];
     const consts = new Map(inputs.map((i) => [i.stack, resolveConstants(i.constantOverrides ?? {})]));
     const primary = inputs.find((i) => i.role === "primary");
@@ -156,11 +178,13 @@ export function estimateProject(inputs: readonly StackInput[], sheet: PriceSheet
     if (primary) {
         for (const s of inputs.filter((i) => i.role === "standby")) {
             pairs.push(
-                estimatePair(facts.get(primary.stack)!, facts.get(s.stack)!, consts.get(s.stack)!, {
-                    primary: edges.get(primary.stack)!,
-                    standby: edges.get(s.stack)!,
-                    project,
-                }),
+                estimatePair(
+                    facts.get(primary.stack)!,
+                    facts.get(s.stack)!,
+                    consts.get(s.stack)!,
+                    { primary: edges.get(primary.stack)!, standby: edges.get(s.stack)!, project },
+                    { primary: pipelines.get(primary.stack)!, standby: pipelines.get(s.stack)! },
+                ),
             );
         }
     }

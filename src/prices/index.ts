@@ -50,6 +50,9 @@ export interface RegionPrices {
     readonly wafWebAclMonth: number;
     readonly wafRuleMonth: number;
     readonly wafRequestMillion: number;
+    readonly lambdaRequestMillion: number;
+    readonly lambdaGbSecond: number;
+    readonly stepFunctionsTransition1k: number;
 }
 
 export interface PriceSheet {
