@@ -44,6 +44,22 @@ import {
     wafManagedRules,
 } from "./edge";
 import { noAdminPortsFromInternet, noPublicIngress, vpcFlowLogs } from "./network";
+import {
+    eventEndpointFailover,
+    lambdaFailureDestination,
+    lambdaLogGroupProtected,
+    lambdaNotPublic,
+    lambdaSupportedRuntime,
+    lambdaTracingActive,
+    orderEventEndpoint,
+    pipelineMatchesStrategy,
+    queuesKeepStrandedMessages,
+    sfnLoggingAndTracing,
+    snsEncryptedCmk,
+    sqsDeadLetterQueues,
+    sqsEncryptedCmk,
+    sqsVisibilityCoversConsumer,
+} from "./pipeline";
 import { backupVaultEncrypted, kmsRotation, logGroupEncrypted, requiredTags, s3Encrypted, secretsEncrypted } from "./security";
 import { drEstimatesWithinTargets } from "./targets";
 
@@ -101,6 +117,21 @@ new PolicyPack("securecart-policies", {
         routingRecordsHealthChecked,
         routingRecordTtl,
         detectionWithinRto,
+        // order pipeline
+        sqsEncryptedCmk,
+        sqsDeadLetterQueues,
+        sqsVisibilityCoversConsumer,
+        lambdaNotPublic,
+        lambdaTracingActive,
+        lambdaFailureDestination,
+        lambdaSupportedRuntime,
+        lambdaLogGroupProtected,
+        snsEncryptedCmk,
+        sfnLoggingAndTracing,
+        eventEndpointFailover,
+        pipelineMatchesStrategy,
+        orderEventEndpoint,
+        queuesKeepStrandedMessages,
         // dr
         standbyHasStrategyResources,
         capacityMatchesStrategy,

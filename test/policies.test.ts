@@ -175,6 +175,72 @@ describe("policy pack: how policies read the stack", () => {
         );
     });
 
+    it("dr-order-event-endpoint: on a first deployment (the other stack has no bus yet) the home stack needs no endpoint; once its outputs name a bus, it does", async () => {
+        const plan = clonePlan(await planOf("prod"));
+        const policy = "dr-order-event-endpoint";
+        plan.resources = plan.resources.filter((r) => r.type !== T.endpoint);
+        const ref = pick(plan, T.stackRef);
+        const deployed = ref.outputs.outputs;
+        ref.outputs.outputs = {};
+        assert.deepStrictEqual(policiesIn(await verdicts(plan), policy), []);
+        ref.outputs.outputs = deployed;
+        assert.match(policiesIn(await verdicts(plan), policy)[0]?.message ?? "", /must own a global endpoint over the order buses/);
+    });
+
+    it("dr-order-event-endpoint: no stack has a global endpoint under pilot light, nor a stack other than the home stack", async () => {
+        const policy = "dr-order-event-endpoint";
+        const endpoint = pick(await planOf("prod"), T.endpoint);
+        for (const [stack, strategy, why] of [
+            ["prod", "pilot-light", /pilot-light has no global endpoint/],
+            ["dr", "active-active", /the home stack owns the global endpoint/],
+        ] as const) {
+            const plan = clonePlan(await planOf(stack, `strategy=${strategy}`));
+            assert.deepStrictEqual(
+                plan.resources.filter((r) => r.type === T.endpoint),
+                [],
+                `${stack} under ${strategy} plans no endpoint`,
+            );
+            plan.resources.push({ ...(JSON.parse(JSON.stringify(endpoint)) as PlannedResource), urn: `${endpoint.urn}-${stack}` });
+            const vs = policiesIn(await verdicts(plan), policy);
+            assert.ok(vs.length === 1 && why.test(vs[0].message), JSON.stringify(vs));
+        }
+    });
+
+    it("dr-order-pipeline-matches-strategy: a backup-restore standby keeps only the pipeline's queues; a function there is refused", async () => {
+        const policy = "dr-order-pipeline-matches-strategy";
+        const plan = clonePlan(await planOf("dr", "strategy=backup-restore"));
+        assert.deepStrictEqual(policiesIn(await verdicts(plan), policy), []);
+        assert.ok(plan.resources.some((r) => r.type === T.queue) && !plan.resources.some((r) => r.type === T.fn));
+        const fn = pick(await planOf("dr", "strategy=pilot-light"), T.fn, (r) => r.name.includes("order-processor"));
+        plan.resources.push(JSON.parse(JSON.stringify(fn)) as PlannedResource);
+        assert.match(
+            policiesIn(await verdicts(plan), policy)[0]?.message ?? "",
+            /Function "securecart-orders-order-processor" must not exist: the pipeline does not run in the backup-restore standby in us-west-2/,
+        );
+    });
+
+    it("aws-sqs-dead-letter-queues: the function-failures queue is a dead-letter queue by config where nothing in the stack names it (a backup-restore standby)", async () => {
+        const policy = "aws-sqs-dead-letter-queues";
+        const plan = await planOf("dr", "strategy=backup-restore");
+        assert.deepStrictEqual(policiesIn(await verdicts(plan), policy), []);
+        const config = localConfig(projectPolicyConfig([plan.config]), { [policy]: { deadLetterQueues: [] } });
+        assert.deepStrictEqual(
+            policiesIn(await evaluateLocally(plan, config), policy).map((v) => v.message),
+            [
+                'Queue "securecart-orders-function-failures" must have a redrive policy to a dead-letter queue (an aws.sqs.RedrivePolicy on its URL); it has none.',
+            ],
+        );
+        // Where the functions exist, their deadLetterConfig names it: no config needed.
+        const pilot = await planOf("dr", "strategy=pilot-light");
+        assert.deepStrictEqual(
+            policiesIn(
+                await evaluateLocally(pilot, localConfig(projectPolicyConfig([pilot.config]), { [policy]: { deadLetterQueues: [] } })),
+                policy,
+            ),
+            [],
+        );
+    });
+
     it("dr-asset-buckets-replicated: a first preview's pending rules are not judged", async () => {
         const preview = asFirstPreview(await planOf("dr"));
         assert.strictEqual(pick(preview, T.replication).inputs.rules, "[unknown]");

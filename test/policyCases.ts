@@ -108,6 +108,17 @@ export const T = {
     listenerRule: "aws:lb/listenerRule:ListenerRule",
     prefixList: "aws:ec2/managedPrefixList:ManagedPrefixList",
     stackRef: "pulumi:pulumi:StackReference",
+    queue: "aws:sqs/queue:Queue",
+    redrive: "aws:sqs/redrivePolicy:RedrivePolicy",
+    redriveAllow: "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",
+    fn: "aws:lambda/function:Function",
+    permission: "aws:lambda/permission:Permission",
+    functionUrl: "aws:lambda/functionUrl:FunctionUrl",
+    esm: "aws:lambda/eventSourceMapping:EventSourceMapping",
+    topic: "aws:sns/topic:Topic",
+    stateMachine: "aws:sfn/stateMachine:StateMachine",
+    eventRule: "aws:cloudwatch/eventRule:EventRule",
+    endpoint: "aws:cloudwatch/eventEndpoint:EventEndpoint",
 } as const;
 
 const failoverRecord = (r: PlannedResource) => Array.isArray(r.inputs.failoverRoutingPolicies);
@@ -161,6 +172,27 @@ function addPrefixList(plan: StackPlan, like: PlannedResource, name: string, cid
     };
     plan.resources.push(list);
     return list;
+}
+
+/**
+ * Adds to the plan a function URL for `fn`, as the program would plan one beside it (same provider and parent): the
+ * program itself gives no function a URL.
+ */
+function addFunctionUrl(plan: StackPlan, fn: PlannedResource, authorizationType: string): PlannedResource {
+    const name = `${fn.name}-url`;
+    const inputs = { functionName: fn.inputs.name, authorizationType };
+    const url: PlannedResource = {
+        ...(JSON.parse(JSON.stringify(fn)) as PlannedResource),
+        type: T.functionUrl,
+        name,
+        urn: `urn:pulumi:${plan.stack}::${plan.project}::${T.functionUrl}::${name}`,
+        dependencies: [fn.urn],
+        propertyDependencies: { functionName: [fn.urn] },
+        inputs,
+        outputs: { ...inputs, functionUrl: `https://abcdefghij.lambda-url.${plan.region}.on.aws/` },
+    };
+    plan.resources.push(url);
+    return url;
 }
 
 /** The index of the web ACL's rule matching `where`, for a dotted path. */
@@ -1111,5 +1143,236 @@ export const CASES: readonly Case[] = [
             );
         },
         says: /ListenerRule "securecart-svc-cart-rule" forwards without checking the origin header/,
+    },
+    // order pipeline
+    {
+        policy: "aws-sqs-encrypted-cmk",
+        change: "the order queue is encrypted under the AWS-managed alias/aws/sqs",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.queue, named("orders-orders")), "kmsMasterKeyId", "alias/aws/sqs"),
+        says: /AWS-managed alias\/aws\/sqs/,
+    },
+    {
+        policy: "aws-sqs-encrypted-cmk",
+        change: "the standby's notification queue falls back to SQS-managed SSE",
+        stack: "dr",
+        alter: (p) => {
+            const q = pick(p, T.queue, named("orders-notifications"));
+            setProp(q, "kmsMasterKeyId", undefined);
+            setProp(q, "sqsManagedSseEnabled", true);
+        },
+        says: /SQS-managed SSE alone/,
+    },
+    {
+        policy: "aws-sqs-dead-letter-queues",
+        change: "the order queue loses its redrive policy",
+        stack: "prod",
+        alter: (p) => remove(p, T.redrive, named("orders-orders-redrive")),
+        says: /Queue "securecart-orders-orders" must have a redrive policy/,
+    },
+    {
+        policy: "aws-sqs-dead-letter-queues",
+        change: "the backup-restore standby's order DLQ loses its redrive-allow policy",
+        stack: "dr",
+        overrides: ["strategy=backup-restore"],
+        alter: (p) => remove(p, T.redriveAllow, named("orders-orders-redrive-allow")),
+        says: /Queue "securecart-orders-orders-dlq" is the dead-letter queue of Queue "securecart-orders-orders" and must have a redrive-allow policy/,
+    },
+    {
+        policy: "aws-sqs-dead-letter-queues",
+        change: "the notification DLQ's redrive-allow policy names the order queue instead of its own source",
+        stack: "dr",
+        alter: (p) => {
+            const a = pick(p, T.redriveAllow, named("notifications-redrive-allow"));
+            const orders = pick(p, T.queue, named("orders-orders"));
+            setProp(a, "redriveAllowPolicy", JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [orders.outputs.arn] }));
+        },
+        says: /must name its source queue Queue "securecart-orders-notifications"/,
+    },
+    {
+        policy: "aws-sqs-visibility-timeout-covers-consumer",
+        change: "the order queue's visibility timeout drops to 60 s (the order processor may run 30 s)",
+        stack: "dr",
+        alter: (p) => setProp(pick(p, T.queue, named("orders-orders")), "visibilityTimeoutSeconds", 60),
+        says: /read by Function "securecart-orders-order-processor" \(timeout 30 s\) and must have a visibility timeout of at least 180 s; it has 60 s/,
+    },
+    {
+        policy: "aws-lambda-not-public",
+        change: "the DLQ watcher may be invoked by everyone",
+        stack: "prod",
+        alter: (p) => {
+            const perm = pick(p, T.permission, named("dlq-alarm-invoke"));
+            setProp(perm, "principal", "*");
+            setProp(perm, "sourceArn", undefined);
+        },
+        says: /must not grant principal "\*"/,
+    },
+    {
+        policy: "aws-lambda-not-public",
+        change: "S3's permission on the thumbnailer names no bucket (any bucket in the account may invoke it)",
+        stack: "dr",
+        alter: (p) => setProp(pick(p, T.permission, named("thumbnailer-invoke")), "sourceArn", undefined),
+        says: /permission for s3\.amazonaws\.com must name the one resource .* in the account can/,
+    },
+    {
+        policy: "aws-lambda-not-public",
+        change: "the notifier gets a function URL without authorization",
+        stack: "prod",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => addFunctionUrl(p, pick(p, T.fn, named("orders-notifier")), "NONE"),
+        says: /authorizationType "AWS_IAM"/,
+    },
+    {
+        policy: "aws-lambda-tracing-active",
+        change: "the fulfilment function only passes traces through",
+        stack: "dr",
+        alter: (p) => setProp(pick(p, T.fn, named("orders-fulfilment")), "tracingConfig.mode", "PassThrough"),
+        says: /got "PassThrough"/,
+    },
+    {
+        policy: "aws-lambda-failure-destination",
+        change: "the thumbnailer loses its dead-letter queue",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.fn, named("orders-thumbnailer")), "deadLetterConfig", undefined),
+        says: /Function "securecart-orders-thumbnailer" must keep its failed asynchronous invocations/,
+    },
+    {
+        policy: "aws-lambda-supported-runtime",
+        change: "the order processor goes back to nodejs18.x (deprecated)",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.fn, named("orders-order-processor")), "runtime", "nodejs18.x"),
+        says: /got "nodejs18\.x"/,
+    },
+    {
+        policy: "aws-lambda-supported-runtime",
+        change: "the standby's notifier runs nodejs20.x (deprecated)",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.fn, named("orders-notifier")), "runtime", "nodejs20.x"),
+        says: /got "nodejs20\.x"/,
+    },
+    {
+        policy: "aws-lambda-log-group-encrypted-retained",
+        change: "the order processor's log group loses its key",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.logGroup, named("orders-order-processor-logs")), "kmsKeyId", undefined),
+        says: /Function "securecart-orders-order-processor"'s LogGroup "securecart-orders-order-processor-logs" must be encrypted/,
+    },
+    {
+        policy: "aws-lambda-log-group-encrypted-retained",
+        change: "the notifier's log group keeps logs forever",
+        stack: "dr",
+        alter: (p) => setProp(pick(p, T.logGroup, named("orders-notifier-logs")), "retentionInDays", undefined),
+        says: /must have a retention/,
+    },
+    {
+        policy: "aws-lambda-log-group-encrypted-retained",
+        change: "the DLQ watcher logs to a group the stack does not plan",
+        stack: "dr",
+        alter: (p) => setProp(pick(p, T.fn, named("orders-dlq-watcher")), "loggingConfig.logGroup", "/aws/lambda/somewhere-else"),
+        says: /must log to a log group planned in this stack \(loggingConfig\.logGroup \/aws\/lambda\/somewhere-else\)/,
+    },
+    {
+        policy: "aws-sns-topic-encrypted-cmk",
+        change: "the notifications topic uses alias/aws/sns",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.topic, named("orders-notifications")), "kmsMasterKeyId", "alias/aws/sns"),
+        says: /AWS-managed alias\/aws\/sns/,
+    },
+    {
+        policy: "aws-sfn-logging-and-tracing",
+        change: "the saga's logging is OFF",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.stateMachine), "loggingConfiguration.level", "OFF"),
+        says: /got "OFF"/,
+    },
+    {
+        policy: "aws-sfn-logging-and-tracing",
+        change: "the saga is no longer traced",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.stateMachine), "tracingConfiguration.enabled", false),
+        says: /tracingConfiguration\.enabled true/,
+    },
+    {
+        policy: "aws-eventbridge-global-endpoint-failover",
+        change: "the endpoint stops replicating events",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.endpoint), "replicationConfig.state", "DISABLED"),
+        says: /replicationConfig\.state ENABLED\); it is "DISABLED"/,
+    },
+    {
+        policy: "aws-eventbridge-global-endpoint-failover",
+        change: "the endpoint loses its health check and its replication role",
+        stack: "prod",
+        alter: (p) => {
+            const e = pick(p, T.endpoint);
+            setProp(e, "routingConfig.failoverConfig.primary.healthCheck", undefined);
+            setProp(e, "roleArn", undefined);
+        },
+        says: /primary\.healthCheck/,
+    },
+    {
+        policy: "dr-order-pipeline-matches-strategy",
+        change: "the pilot-light standby's order processor starts polling its queue",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.esm, named("order-processor-esm")), "enabled", true),
+        says: /must be disabled \(enabled false\): consumers are off in the pilot-light standby in us-west-2/,
+    },
+    {
+        policy: "dr-order-pipeline-matches-strategy",
+        change: "the warm standby's order-accepted rule is disabled",
+        stack: "dr",
+        alter: (p) => setProp(pick(p, T.eventRule, named("order-accepted")), "state", "DISABLED"),
+        says: /EventRule "securecart-orders-order-accepted" of the order bus must be ENABLED/,
+    },
+    {
+        policy: "dr-order-pipeline-matches-strategy",
+        change: "the warm standby runs the reconciler too",
+        stack: "dr",
+        alter: (p) => setProp(pick(p, T.eventRule, named("order-reconciler")), "state", "ENABLED"),
+        says: /schedules the reconciler and must be DISABLED in the warm-standby standby/,
+    },
+    {
+        policy: "dr-order-pipeline-matches-strategy",
+        change: "the active-active standby's notifier is throttled (reserved concurrency 0)",
+        stack: "dr",
+        overrides: ["strategy=active-active"],
+        alter: (p) => setProp(pick(p, T.fn, named("orders-notifier")), "reservedConcurrentExecutions", 0),
+        says: /reserved concurrency above 0/,
+    },
+    {
+        policy: "dr-order-event-endpoint",
+        change: "the home stack drops the global endpoint although the standby's bus exists",
+        stack: "prod",
+        overrides: ["strategy=active-active"],
+        alter: (p) => remove(p, T.endpoint),
+        says: /must own a global endpoint over the order buses: us-west-2's bus arn:aws:events:us-west-2:123456789012:event-bus\/securecart-orders exists/,
+    },
+    {
+        policy: "dr-order-event-endpoint",
+        change: "the endpoint no longer lists the standby's bus",
+        stack: "prod",
+        alter: (p) => {
+            const e = pick(p, T.endpoint);
+            setProp(e, "eventBuses", (e.inputs.eventBuses as unknown[]).slice(0, 1));
+        },
+        says: /must fail over to us-west-2's bus/,
+    },
+    {
+        policy: "dr-sqs-retention-maximum",
+        change: "the order DLQ keeps messages for 4 days",
+        stack: "dr",
+        alter: (p) => setProp(pick(p, T.queue, named("orders-orders-dlq")), "messageRetentionSeconds", 345600),
+        says: /keeps them 345600 s/,
+    },
+    {
+        policy: "dr-sqs-retention-maximum",
+        change: "the backup-restore standby's order queue falls back to SQS's default retention",
+        stack: "dr",
+        overrides: ["strategy=backup-restore"],
+        alter: (p) => setProp(pick(p, T.queue, named("orders-orders")), "messageRetentionSeconds", undefined),
+        says: /345600 s \(the default\)/,
     },
 ];

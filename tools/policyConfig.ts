@@ -52,6 +52,8 @@ export function projectPolicyConfig(configs: readonly EffectiveConfig[]): Policy
         "dr-aurora-engine-version-consistent": { engineVersion },
         "dr-global-tables-replicated": { ...facts, tables },
         "dr-backups-copied-to-standby-regions": { ...facts },
+        "dr-order-pipeline-matches-strategy": { ...facts },
+        "dr-order-event-endpoint": { ...facts },
         "dr-failure-detection-within-rto": { ...(rto !== undefined ? { rtoSeconds: rto } : {}), estimates },
         "aws-waf-managed-rules-and-rate-limit": { ruleGroupActions, rateAction: waf?.rateAction ?? "block" },
         "dr-estimates-within-targets": {

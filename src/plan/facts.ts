@@ -1153,3 +1153,198 @@ export function edgeFacts(view: StackView): EdgeFacts {
         edgeLogGroups: edgeLogGroupsOf(rs).map((g) => text(get(g, "name"), g.name)),
     };
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The order pipeline: SQS queues and their dead-letter queues, Lambda functions, EventBridge.
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * A JSON document given as text or as an object (SQS redrive policies are JSON text): UNKNOWN while it is
+ * unknown (a preview), undefined when absent or not valid JSON.
+ */
+export function jsonDocument(v: unknown): Record<string, unknown> | typeof UNKNOWN | undefined {
+    if (isUnknown(v)) return UNKNOWN;
+    if (typeof v === "string") {
+        if (v.includes(UNKNOWN_JSON)) return UNKNOWN;
+        try {
+            return obj(JSON.parse(v));
+        } catch {
+            return undefined;
+        }
+    }
+    return v === undefined || v === null ? undefined : obj(v);
+}
+
+/**
+ * Whether the value at `path` of `r` (under the top-level input `top`) names `target` by its ARN or URL; while
+ * the value is unknown (a preview), whether `target`'s outputs flowed into `top`.
+ */
+function namesAt(r: PlanResource, top: string, path: string, target: PlanResource): boolean {
+    const v = get(r, path);
+    if (nonEmpty(v)) return ["arn", "url"].some((k) => [get(target, k), output(target, k)].includes(v));
+    return isUnknown(v) || isUnknown(get(r, top)) ? dependsOn(r, top, target) : false;
+}
+
+/** Whether `r`'s input `key` names `queue`: by dependency, or by the queue's URL (SQS settings address queues by URL). */
+function namesQueue(r: PlanResource, key: string, queue: PlanResource): boolean {
+    if (dependsOn(r, key, queue)) return true;
+    const v = get(r, key);
+    return nonEmpty(v) && [get(queue, "url"), output(queue, "url"), get(queue, "id"), output(queue, "id")].includes(v);
+}
+
+/** One redrive policy of a queue: where its messages go after maxReceiveCount receives. */
+export interface Redrive {
+    /** What sets it: the queue itself (inline redrivePolicy) or an aws.sqs.RedrivePolicy. */
+    readonly via: PlanResource;
+    /** The dead-letter queue's ARN; UNKNOWN while the policy is (a preview). */
+    readonly deadLetterTargetArn: unknown;
+}
+
+/** The redrive policies of `queue`: its inline redrivePolicy and every aws.sqs.RedrivePolicy on its URL. */
+export function redrivesOf(queue: PlanResource, resources: readonly PlanResource[]): Redrive[] {
+    const via = [queue, ...ofType(resources, T.sqsRedrivePolicy).filter((p) => namesQueue(p, "queueUrl", queue))];
+    return via.flatMap((v) => {
+        const doc = jsonDocument(get(v, "redrivePolicy"));
+        if (doc === undefined) return [];
+        return [{ via: v, deadLetterTargetArn: doc === UNKNOWN ? UNKNOWN : doc.deadLetterTargetArn }];
+    });
+}
+
+/** Whether a redrive policy sends to `dlq` (by ARN, or while unknown by dependency). */
+export function redrivesTo(d: Redrive, dlq: PlanResource): boolean {
+    if (nonEmpty(d.deadLetterTargetArn)) return [get(dlq, "arn"), output(dlq, "arn")].includes(d.deadLetterTargetArn);
+    return isUnknown(d.deadLetterTargetArn) && dependsOn(d.via, "redrivePolicy", dlq);
+}
+
+/** One redrive-allow policy of a dead-letter queue: which source queues may use it. */
+export interface RedriveAllow {
+    readonly via: PlanResource;
+    /** allowAll, denyAll or byQueue; UNKNOWN in a preview. */
+    readonly permission: unknown;
+    /** The source queues' ARNs (byQueue); UNKNOWN in a preview. */
+    readonly sourceQueueArns: unknown[] | typeof UNKNOWN;
+}
+
+/** The redrive-allow policies of `dlq`: its inline redriveAllowPolicy and every aws.sqs.RedriveAllowPolicy on its URL. */
+export function redriveAllowsOf(dlq: PlanResource, resources: readonly PlanResource[]): RedriveAllow[] {
+    const via = [dlq, ...ofType(resources, T.sqsRedriveAllowPolicy).filter((p) => namesQueue(p, "queueUrl", dlq))];
+    return via.flatMap((v) => {
+        const doc = jsonDocument(get(v, "redriveAllowPolicy"));
+        if (doc === undefined) return [];
+        if (doc === UNKNOWN) return [{ via: v, permission: UNKNOWN, sourceQueueArns: UNKNOWN }];
+        return [{ via: v, permission: doc.redrivePermission, sourceQueueArns: isUnknown(doc.sourceQueueArns) ? UNKNOWN : arr(doc.sourceQueueArns) }];
+    });
+}
+
+/** Whether a byQueue redrive-allow policy names `source` (by ARN, or while unknown by dependency). */
+export function allowsSource(a: RedriveAllow, source: PlanResource): boolean {
+    if (a.sourceQueueArns === UNKNOWN || a.sourceQueueArns.some(isUnknown)) return dependsOn(a.via, "redriveAllowPolicy", source);
+    const arns = [get(source, "arn"), output(source, "arn")].filter(nonEmpty);
+    return a.sourceQueueArns.some((x) => arns.includes(x as string));
+}
+
+/**
+ * What names `queue` as a dead-letter target: another queue's redrive policy, a function's deadLetterConfig, an
+ * EventBridge target's deadLetterConfig, an asynchronous invocation config's or an event source mapping's
+ * on-failure destination.
+ */
+export function deadLetterSourcesOf(queue: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
+    const out: PlanResource[] = [];
+    for (const q of ofType(resources, T.sqsQueue)) if (q !== queue && redrivesOf(q, resources).some((d) => redrivesTo(d, queue))) out.push(q);
+    for (const f of ofType(resources, T.lambdaFunction)) if (namesAt(f, "deadLetterConfig", "deadLetterConfig.targetArn", queue)) out.push(f);
+    for (const t of ofType(resources, T.eventTarget)) if (namesAt(t, "deadLetterConfig", "deadLetterConfig.arn", queue)) out.push(t);
+    for (const c of ofType(resources, T.lambdaEventInvokeConfig))
+        if (namesAt(c, "destinationConfig", "destinationConfig.onFailure.destination", queue)) out.push(c);
+    for (const m of ofType(resources, T.eventSourceMapping))
+        if (namesAt(m, "destinationConfig", "destinationConfig.onFailure.destinationArn", queue)) out.push(m);
+    return out;
+}
+
+/** A queue's visibility timeout in seconds (SQS's default 30 when unset); undefined while unknown. */
+export function visibilityTimeoutOf(queue: PlanResource): number | undefined {
+    const v = get(queue, "visibilityTimeoutSeconds");
+    return v === undefined || v === null ? 30 : num(v);
+}
+
+/** A queue's message retention in seconds (SQS's default 4 days when unset); undefined while unknown. */
+export function messageRetentionOf(queue: PlanResource): number | undefined {
+    const v = get(queue, "messageRetentionSeconds");
+    return v === undefined || v === null ? 345_600 : num(v);
+}
+
+/** A function's timeout in seconds (Lambda's default 3 when unset); undefined while unknown. */
+export function functionTimeoutOf(fn: PlanResource): number | undefined {
+    const v = get(fn, "timeout");
+    return v === undefined || v === null ? 3 : num(v);
+}
+
+/** The planned function an event source mapping invokes (functionName is the function's name or ARN). */
+export function mappedFunctionOf(mapping: PlanResource, resources: readonly PlanResource[]): PlanResource | undefined {
+    return ofType(resources, T.lambdaFunction).find((f) => refersTo(mapping, "functionName", f));
+}
+
+/** The planned queue an event source mapping reads. */
+export function mappedQueueOf(mapping: PlanResource, resources: readonly PlanResource[]): PlanResource | undefined {
+    return ofType(resources, T.sqsQueue).find((q) => refersTo(mapping, "eventSourceArn", q));
+}
+
+/** Whether an event source mapping polls (the provider's default is enabled); UNKNOWN while unknown. */
+export function mappingEnabled(mapping: PlanResource): boolean | typeof UNKNOWN {
+    const v = get(mapping, "enabled");
+    if (isUnknown(v)) return UNKNOWN;
+    return v === undefined || v === null ? true : v === true || v === "true";
+}
+
+/**
+ * An EventBridge rule's state: `state`, else the deprecated `isEnabled`, else the provider's default ENABLED;
+ * UNKNOWN while unknown.
+ */
+export function ruleStateOf(rule: PlanResource): string | typeof UNKNOWN {
+    const state = get(rule, "state");
+    if (isUnknown(state)) return UNKNOWN;
+    if (nonEmpty(state)) return state;
+    const enabled = get(rule, "isEnabled");
+    if (isUnknown(enabled)) return UNKNOWN;
+    return enabled === false || enabled === "false" ? "DISABLED" : "ENABLED";
+}
+
+/** The planned event bus a rule is on (none: the account's default bus). */
+export function ruleBusOf(rule: PlanResource, resources: readonly PlanResource[]): PlanResource | undefined {
+    return ofType(resources, T.eventBus).find((b) => refersTo(rule, "eventBusName", b));
+}
+
+/** The planned functions a rule's targets invoke. */
+export function ruleFunctionTargets(rule: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
+    const targets = ofType(resources, T.eventTarget).filter((t) => refersTo(t, "rule", rule));
+    return ofType(resources, T.lambdaFunction).filter((f) => targets.some((t) => refersTo(t, "arn", f)));
+}
+
+/**
+ * The log group a function writes to: loggingConfig.logGroup, else Lambda's default /aws/lambda/<name>, among
+ * the planned log groups; UNKNOWN while the name is unknown and no planned group flowed into it; undefined when
+ * no planned group has that name.
+ */
+export function functionLogGroupOf(fn: PlanResource, resources: readonly PlanResource[]): PlanResource | typeof UNKNOWN | undefined {
+    const groups = ofType(resources, T.logGroup);
+    const named = get(fn, "loggingConfig.logGroup");
+    if (isUnknown(named)) return groups.find((g) => dependsOn(fn, "loggingConfig", g)) ?? UNKNOWN;
+    const fnName = get(fn, "name");
+    const name = nonEmpty(named) ? named : nonEmpty(fnName) ? `/aws/lambda/${fnName}` : undefined;
+    if (name === undefined) return isUnknown(fnName) ? UNKNOWN : undefined;
+    return groups.find((g) => get(g, "name") === name || output(g, "name") === name);
+}
+
+/** Another region's order bus as this stack's StackReferences read it (its stack's deployed `orderBusArn` output). */
+export interface PeerBus {
+    readonly stack: string;
+    readonly region?: string;
+    readonly busArn: string;
+}
+
+/** The other stacks' order buses that exist: those whose deployed outputs name an orderBusArn. */
+export function peerOrderBuses(resources: readonly PlanResource[]): PeerBus[] {
+    return ofType(resources, PULUMI.stackReference).flatMap((r) => {
+        const busArn = get(r, "outputs.orderBusArn");
+        return nonEmpty(busArn) ? [{ stack: text(get(r, "name"), r.name), region: str(get(r, "outputs.region")) ?? arnRegion(busArn), busArn }] : [];
+    });
+}

@@ -145,6 +145,8 @@ export const CLASSES = {
     snsTopicSubscription: sns.TopicSubscription,
     lambdaFunction: lambda.Function,
     lambdaPermission: lambda.Permission,
+    lambdaFunctionUrl: lambda.FunctionUrl,
+    lambdaEventInvokeConfig: lambda.FunctionEventInvokeConfig,
     eventSourceMapping: lambda.EventSourceMapping,
     eventBus: cloudwatch.EventBus,
     eventRule: cloudwatch.EventRule,
