@@ -191,6 +191,12 @@ export class OrderPipeline extends pulumi.ComponentResource {
         };
         redrive("orders", orderQueue, orderDlq);
         redrive("notifications", notifyQueue, notifyDlq);
+        // The failure queue is nobody's dead-letter queue: only Lambda and EventBridge send to it, by their own settings.
+        new aws.sqs.RedriveAllowPolicy(
+            `${name}-function-failures-redrive-allow`,
+            { queueUrl: failureDlq.url, redriveAllowPolicy: JSON.stringify({ redrivePermission: "denyAll" }) },
+            p,
+        );
         this.orderQueueUrl = orderQueue.url;
         this.orderQueueArn = orderQueue.arn;
         this.queueArns = [orderQueue, orderDlq, notifyQueue, notifyDlq, failureDlq].map((q) => q.arn);

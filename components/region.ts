@@ -488,7 +488,9 @@ export class Region extends pulumi.ComponentResource {
             thumbnailer: rc.thumbnailer,
             "order-reconciler": rc.orderReconciler,
         };
-        const share = plan.pipeline.concurrencyShare;
+        // The DLQ watcher and the thumbnailer run wherever the pipeline exists; the consumers at the plan's share.
+        const shareOf = (f: PipelineFunction) =>
+            f === "dlq-watcher" || f === "thumbnailer" ? plan.pipeline.operationsShare : plan.pipeline.concurrencyShare;
         // The endpoint's second bus: the first other region whose bus exists (strategies with an endpoint other than
         // active-active have exactly two regions). Its ARN follows from its fixed name.
         const secondary = cfg.regions.find((r) => r !== cfg.region && (args.pipelinePeers ?? []).includes(r));
@@ -499,10 +501,9 @@ export class Region extends pulumi.ComponentResource {
                 exists: plan.pipeline.exists,
                 consumersEnabled: plan.pipeline.consumersEnabled,
                 reconcilerEnabled: plan.pipeline.reconcilerEnabled,
-                reservedConcurrency: Object.fromEntries(Object.entries(configured).map(([f, n]) => [f, scaledConcurrency(n, share)])) as Record<
-                    PipelineFunction,
-                    number
-                >,
+                reservedConcurrency: Object.fromEntries(
+                    Object.entries(configured).map(([f, n]) => [f, scaledConcurrency(n, shareOf(f as PipelineFunction))]),
+                ) as Record<PipelineFunction, number>,
                 bundles: plan.pipeline.exists ? pipelineBundles() : [],
                 tables: pipelineTables,
                 dataKeyArn: keys.dataKeyArn,

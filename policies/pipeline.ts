@@ -44,7 +44,6 @@ import {
     ruleFunctionTargets,
     ruleStateOf,
     stackContext,
-    str,
     text,
     visibilityTimeoutOf,
 } from "../src/plan";
@@ -74,23 +73,6 @@ export const sqsEncryptedCmk: ResourcePolicy = {
     }),
 };
 
-const deadLetterSchema = {
-    properties: {
-        deadLetterQueues: {
-            type: "array" as const,
-            items: { type: "string" as const },
-            // components/orderPipeline.ts: the failed asynchronous invocations' and rule deliveries' queue, kept (with
-            // its alarm) in a backup-restore standby where no function or rule names it.
-            default: ["securecart-function-failures"],
-            description:
-                "Names of queues that are dead-letter queues by design even where nothing in the stack names them as one (a queue kept in a region where its sources do not exist); they need no redrive policy of their own.",
-        },
-    },
-};
-interface DeadLetterConfig {
-    deadLetterQueues: string[];
-}
-
 export const sqsDeadLetterQueues: StackPolicy = {
     name: "aws-sqs-dead-letter-queues",
     description:
@@ -99,15 +81,14 @@ export const sqsDeadLetterQueues: StackPolicy = {
     enforcementLevel: "mandatory",
     remediationSteps:
         'Give the source queue an aws.sqs.RedrivePolicy { queueUrl, redrivePolicy: { deadLetterTargetArn: <DLQ ARN>, maxReceiveCount } } and the dead-letter queue an aws.sqs.RedriveAllowPolicy { queueUrl: <DLQ URL>, redriveAllowPolicy: { redrivePermission: "byQueue", sourceQueueArns: [<source ARN>] } } (separate resources: inline, the two queues would refer to each other). Without a DLQ a poison message is retried until retention ends and blocks its batch; without the allow policy any queue in the account may dump into the DLQ and its alarm means nothing.',
-    configSchema: deadLetterSchema,
     validateStack: (args, report) => {
-        const { deadLetterQueues } = configOf<DeadLetterConfig>(deadLetterSchema, args.getConfig());
         const rs = args.resources;
         const queues = ofType(rs, T.sqsQueue);
         for (const q of queues) {
-            const name = str(get(q, "name"));
             const sources = deadLetterSourcesOf(q, rs);
-            const isDlq = sources.length > 0 || redriveAllowsOf(q, rs).length > 0 || (name !== undefined && deadLetterQueues.includes(name));
+            // A dead-letter queue is one something names as such, or one that says whom it admits (a redrive-allow
+            // policy; `denyAll` for a queue only Lambda and EventBridge write to, kept where they do not exist).
+            const isDlq = sources.length > 0 || redriveAllowsOf(q, rs).length > 0;
             if (!isDlq) {
                 const redrives = redrivesOf(q, rs);
                 if (redrives.length === 0)

@@ -102,6 +102,12 @@ export interface PipelinePlan {
      */
     readonly concurrencyShare: number;
     /**
+     * The operational functions' share (the DLQ watcher, the thumbnailer): 1 wherever the pipeline exists,
+     * consumers on or off, so a standby's dead-letter alarms still reach operators and the uploads replicated
+     * into its bucket are still seen (and skipped, being replicas) instead of failing into its failure queue.
+     */
+    readonly operationsShare: number;
+    /**
      * Whether this region's reconciler runs: the primary's, which resumes or compensates orders that were
      * accepted (written to the global table) but never completed, e.g. stranded in a lost region's queue.
      */
@@ -308,6 +314,7 @@ export function planPipeline(strategy: Strategy, primary: boolean, isHome: boole
         exists,
         consumersEnabled,
         concurrencyShare,
+        operationsShare: exists ? 1 : 0,
         reconcilerEnabled: primary,
         globalEndpoint: !endpoint ? "none" : isHome ? "owner" : "member",
     };

@@ -219,25 +219,20 @@ describe("policy pack: how policies read the stack", () => {
         );
     });
 
-    it("aws-sqs-dead-letter-queues: the function-failures queue is a dead-letter queue by config where nothing in the stack names it (a backup-restore standby)", async () => {
+    it("aws-sqs-dead-letter-queues: the function-failures queue is terminal by its denyAll redrive-allow policy, also where nothing names it (a backup-restore standby)", async () => {
         const policy = "aws-sqs-dead-letter-queues";
         const plan = await planOf("dr", "strategy=backup-restore");
         assert.deepStrictEqual(policiesIn(await verdicts(plan), policy), []);
-        const config = localConfig(projectPolicyConfig([plan.config]), { [policy]: { deadLetterQueues: [] } });
+        const allow = plan.resources.find(
+            (r) => r.type === "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy" && r.name.endsWith("function-failures-redrive-allow"),
+        )!;
+        assert.deepStrictEqual(JSON.parse(String(allow.inputs.redriveAllowPolicy)), { redrivePermission: "denyAll" });
+        const without = { ...plan, resources: plan.resources.filter((r) => r !== allow) };
         assert.deepStrictEqual(
-            policiesIn(await evaluateLocally(plan, config), policy).map((v) => v.message),
+            policiesIn(await verdicts(without), policy).map((v) => v.message),
             [
                 'Queue "securecart-orders-function-failures" must have a redrive policy to a dead-letter queue (an aws.sqs.RedrivePolicy on its URL); it has none.',
             ],
-        );
-        // Where the functions exist, their deadLetterConfig names it: no config needed.
-        const pilot = await planOf("dr", "strategy=pilot-light");
-        assert.deepStrictEqual(
-            policiesIn(
-                await evaluateLocally(pilot, localConfig(projectPolicyConfig([pilot.config]), { [policy]: { deadLetterQueues: [] } })),
-                policy,
-            ),
-            [],
         );
     });
 

@@ -291,6 +291,7 @@ describe("strategy: the standby table for every strategy", () => {
             assert.deepEqual([s.exists, s.consumersEnabled, s.concurrencyShare, s.globalEndpoint], standby[strategy], strategy);
             assert.equal(s.reconcilerEnabled, false, `${strategy}: only the primary reconciles`);
             assert.equal(s.queues, true, `${strategy}: every region keeps the queues`);
+            assert.equal(s.operationsShare, s.exists ? 1 : 0, `${strategy}: the DLQ watcher and thumbnailer run wherever the pipeline exists`);
             const p = planRegion(inputs({ strategy, role: "primary", isHome: false })).pipeline;
             assert.deepEqual([p.exists, p.consumersEnabled, p.concurrencyShare, p.reconcilerEnabled], [true, true, 1, true], strategy);
             assert.equal(
