@@ -48,6 +48,8 @@ export interface OrderPipelineArgs {
     readonly consumersEnabled: boolean;
     /** The reconciler's schedule enabled (`pipeline.reconcilerEnabled`). Required. */
     readonly reconcilerEnabled: boolean;
+    /** The bus's rule from `OrderFulfilmentRequested` to the saga enabled (`pipeline.fulfilmentRequestsEnabled`). Default false. */
+    readonly fulfilmentRequestsEnabled?: boolean;
     /**
      * Reserved concurrency per function, already scaled by the plan's share (src/strategy.ts `scaledConcurrency`).
      * 0 throttles the function (Lambda: "A value of 0 disables lambda from being triggered"); it never means
@@ -129,6 +131,8 @@ export class OrderPipeline extends pulumi.ComponentResource {
             if (!args.bundles.some((b) => b.name === f)) problems.push(`no bundle for function ${f}`);
             const rc = args.reservedConcurrency[f];
             if (!Number.isInteger(rc) || rc < 0) problems.push(`reservedConcurrency.${f} ${rc}: expected a whole number, 0 to throttle`);
+            else if (args.consumersEnabled && (f === "order-processor" || f === "notifier") && rc < 2)
+                problems.push(`reservedConcurrency.${f} ${rc}: a running queue consumer needs at least 2 (its mapping's least maximum concurrency)`);
         }
         if (problems.length) throw new pulumi.ResourceError(`OrderPipeline ${name}: ${problems.join("; ")}`, this);
 
@@ -310,7 +314,10 @@ export class OrderPipeline extends pulumi.ComponentResource {
             // unhealthy when EventBridge's latency averages above 30 s. The template waits 5 one-minute periods; this
             // waits 3, the project's detection budget for any health check (policy dr-failure-detection-within-rto:
             // 3 periods + Route 53's reaction = 240 s), so events fail over no later than users do. Orders arrive
-            // intermittently, so missing data is not a failure (the template's own advice for such buses).
+            // intermittently, so missing data is "missing" (the template's own advice for such buses): a stretch without
+            // data keeps the alarm's last state and the check its last status, rather than counting as healthy. A
+            // region whose EventBridge ingests nothing measures nothing, so a hard outage may not fail the endpoint
+            // over; publishers then fall back to their own region's bus (functions/shared/events.ts).
             const alarmName = `securecart-order-events-latency`;
             const alarm = new aws.cloudwatch.MetricAlarm(
                 `${name}-endpoint-alarm`,
@@ -323,7 +330,7 @@ export class OrderPipeline extends pulumi.ComponentResource {
                     evaluationPeriods: 3,
                     threshold: 30_000,
                     comparisonOperator: "GreaterThanThreshold",
-                    treatMissingData: "notBreaching",
+                    treatMissingData: "missing",
                     tags: tagsOf(alarmName),
                 },
                 p,
@@ -540,8 +547,8 @@ export class OrderPipeline extends pulumi.ComponentResource {
 
         // --- queue consumers ---------------------------------------------------------------------------------------
         // `enabled` is an in-place update, so a promotion turns consumers on without replacing anything.
-        // maximumConcurrency must be 2-1000 and at most the reserved concurrency, or the function throttles its
-        // own poller; with fewer than 2 reserved it is left to reserved concurrency alone.
+        // maximumConcurrency (2-1000) is the reserved concurrency, so Lambda's pollers never outrun the function (a
+        // throttled receive counts towards maxReceiveCount); where consumers are off there is none (reserved 0).
         for (const [f, q] of [
             ["order-processor", orderQueue],
             ["notifier", notifyQueue],
@@ -649,7 +656,7 @@ export class OrderPipeline extends pulumi.ComponentResource {
         const failed = { deadLetterConfig: { arn: failureDlq.arn }, retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 } };
         const toSaga = rule("fulfilment-requested", {
             eventBusName: bus.name,
-            state: ruleState,
+            state: args.consumersEnabled && args.fulfilmentRequestsEnabled ? "ENABLED" : "DISABLED",
             eventPattern: JSON.stringify({ source: [EVENT_SOURCE], "detail-type": ["OrderFulfilmentRequested"] }),
         });
         new aws.cloudwatch.EventTarget(

@@ -21,7 +21,7 @@ import { GlobalWriter } from "./globalSwitchover";
 import { GLOBAL_CLUSTER_ID } from "./auroraGlobal";
 import { RecoveryControl } from "./recoveryControl";
 import { RecoveryTier } from "./recoveryTier";
-import { recoveryClusterId, recoveryTableName, scaledConcurrency } from "../src/strategy";
+import { QUEUE_CONSUMER_MIN_CONCURRENCY, recoveryClusterId, recoveryTableName, scaledConcurrency } from "../src/strategy";
 import { bundleFunctions, type FunctionBundle } from "../src/functionBundles";
 import { ORDER_BUS_NAME, OrderPipeline, type PipelineFunction, type PipelineTables } from "./orderPipeline";
 import { SecurityGroups } from "./securityGroups";
@@ -501,8 +501,16 @@ export class Region extends pulumi.ComponentResource {
                 exists: plan.pipeline.exists,
                 consumersEnabled: plan.pipeline.consumersEnabled,
                 reconcilerEnabled: plan.pipeline.reconcilerEnabled,
+                fulfilmentRequestsEnabled: plan.pipeline.fulfilmentRequestsEnabled,
                 reservedConcurrency: Object.fromEntries(
-                    Object.entries(configured).map(([f, n]) => [f, scaledConcurrency(n, shareOf(f as PipelineFunction))]),
+                    Object.entries(configured).map(([f, n]) => [
+                        f,
+                        scaledConcurrency(
+                            n,
+                            shareOf(f as PipelineFunction),
+                            f === "order-processor" || f === "notifier" ? QUEUE_CONSUMER_MIN_CONCURRENCY : 1,
+                        ),
+                    ]),
                 ) as Record<PipelineFunction, number>,
                 bundles: plan.pipeline.exists ? pipelineBundles() : [],
                 tables: pipelineTables,

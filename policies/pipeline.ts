@@ -42,6 +42,7 @@ import {
     refersTo,
     ruleBusOf,
     ruleFunctionTargets,
+    ruleStateMachineTargets,
     ruleStateOf,
     stackContext,
     text,
@@ -459,9 +460,15 @@ export const pipelineMatchesStrategy: StackPolicy = {
             if (state === UNKNOWN) continue;
             if (ruleBusOf(rule, rs)) {
                 const on = state !== "DISABLED";
-                if (on !== want)
+                // The rule that starts sagas on request runs only where the plan lets it (the primary): with replication,
+                // every region's bus sees every event.
+                const sagaRule = ruleStateMachineTargets(rule, rs).length > 0;
+                const ruleWant = sagaRule ? want && plan.fulfilmentRequestsEnabled : want;
+                if (on !== ruleWant)
                     report(
-                        `${label(rule)} of the order bus must be ${want ? "ENABLED" : "DISABLED"}: consumers ${want ? "run" : "are off"} in ${who(ctx)}; it is ${state}.`,
+                        sagaRule
+                            ? `${label(rule)} starts sagas on request and must be ${ruleWant ? "ENABLED" : "DISABLED"} in ${who(ctx)} (only the primary's runs); it is ${state}.`
+                            : `${label(rule)} of the order bus must be ${want ? "ENABLED" : "DISABLED"}: consumers ${want ? "run" : "are off"} in ${who(ctx)}; it is ${state}.`,
                         rule.urn,
                     );
             } else if (isSet(get(rule, "scheduleExpression")) && ruleFunctionTargets(rule, rs).length > 0) {

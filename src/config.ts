@@ -168,9 +168,10 @@ const pipelineSchema = z.strictObject({
      */
     reservedConcurrency: z
         .strictObject({
-            orderProcessor: concurrency(10),
+            // Queue consumers: at least 2, their event source mappings' least maximum concurrency.
+            orderProcessor: int(2, 1000).default(10),
             fulfilment: concurrency(10),
-            notifier: concurrency(5),
+            notifier: int(2, 1000).default(5),
             dlqWatcher: concurrency(2),
             thumbnailer: concurrency(5),
             orderReconciler: concurrency(1),

@@ -106,8 +106,7 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
     {
         type: T.sqsQueue,
         terraform: "aws_sqs_queue",
-        reread: false,
-        source: `${TF} internal/service/sqs/queue.go`,
+        source: `${TF} internal/service/sqs/queue.go (queueSchema, read 2026-12-06)`,
         properties: [
             { name: "name", computed: true },
             { name: "namePrefix", computed: true },
@@ -115,8 +114,8 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
         ],
         note:
             "name, name_prefix and fifo_queue are ForceNew (a queue's name and type cannot change); every other attribute (visibility timeout, " +
-            "retention, KMS key, policies, redrive) is set in place with SetQueueAttributes. Recalled from the provider's documentation, " +
-            "not re-read at the schema file.",
+            "retention, KMS key, policies, redrive) is set in place with SetQueueAttributes. policy, redrive_policy and redrive_allow_policy " +
+            "are Optional and Computed, so the separate QueuePolicy, RedrivePolicy and RedriveAllowPolicy resources leave the queue without a diff.",
     },
     {
         type: T.rdsCluster,

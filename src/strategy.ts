@@ -113,6 +113,13 @@ export interface PipelinePlan {
      */
     readonly reconcilerEnabled: boolean;
     /**
+     * Whether this region's bus starts sagas asked for by `OrderFulfilmentRequested` events: the primary's only.
+     * With the global endpoint's replication on, every event reaches both regions' buses, and two regions claiming
+     * the same payment within the orders table's replication lag could both succeed (a global table's conditional
+     * writes are checked per region); an operator's request is re-sent after a promotion instead.
+     */
+    readonly fulfilmentRequestsEnabled: boolean;
+    /**
      * The EventBridge global endpoint spanning the regions' buses (warm standby and active-active): "owner" in
      * the home stack, which creates it whatever its role (like the other global resources), "member" elsewhere,
      * "none" where the strategy has no endpoint.
@@ -298,10 +305,18 @@ export function planRegion(i: StrategyInputs): RegionPlan {
     };
 }
 
-/** A consumer's reserved concurrency: its configured value scaled by the plan's share, rounded up, at least 1 (0 when off). */
-export function scaledConcurrency(configured: number, share: number): number {
-    return share <= 0 ? 0 : Math.max(1, Math.ceil(configured * share));
+/**
+ * A function's reserved concurrency: its configured value scaled by the plan's share, rounded up, at least
+ * `floor` (default 1; 0 when off). A queue consumer's floor is 2: its event source mapping's maximum
+ * concurrency must be 2-1000 and at most the reserved concurrency, and without it Lambda's pollers outrun a
+ * smaller reservation, whose throttled receives count towards maxReceiveCount and dead-letter sound messages.
+ */
+export function scaledConcurrency(configured: number, share: number, floor = 1): number {
+    return share <= 0 ? 0 : Math.max(floor, Math.ceil(configured * share));
 }
+
+/** The queue consumers' least reserved concurrency where they run (see scaledConcurrency). */
+export const QUEUE_CONSUMER_MIN_CONCURRENCY = 2;
 
 /** The pipeline's shape for a strategy and role (see PipelinePlan). */
 export function planPipeline(strategy: Strategy, primary: boolean, isHome: boolean, warmStandbyFraction: number): PipelinePlan {
@@ -316,6 +331,7 @@ export function planPipeline(strategy: Strategy, primary: boolean, isHome: boole
         concurrencyShare,
         operationsShare: exists ? 1 : 0,
         reconcilerEnabled: primary,
+        fulfilmentRequestsEnabled: primary,
         globalEndpoint: !endpoint ? "none" : isHome ? "owner" : "member",
     };
 }

@@ -126,8 +126,13 @@ describe("config: each rule names the key, the value and what is allowed", () =>
         ],
         [
             "pipeline reserved concurrency 0 (throttled everywhere)",
-            withNs("pipeline", { reservedConcurrency: { notifier: 0 } }),
-            /securecart:pipeline.reservedConcurrency.notifier: got 0; expected a whole number from 1 to 1000/,
+            withNs("pipeline", { reservedConcurrency: { notifier: 1 } }),
+            /securecart:pipeline.reservedConcurrency.notifier: got 1; expected a whole number from 2 to 1000/,
+        ],
+        [
+            "a function's reserved concurrency 0",
+            withNs("pipeline", { reservedConcurrency: { dlqWatcher: 0 } }),
+            /securecart:pipeline.reservedConcurrency.dlqWatcher: got 0; expected a whole number from 1 to 1000/,
         ],
         [
             "pipeline unknown function",

@@ -241,6 +241,55 @@ describe("functions: shared", () => {
         }
     });
 
+    it("a publish through the endpoint that fails goes to the regional bus at once, and the endpoint is asked for again a minute later", async () => {
+        const eb = ebMock();
+        try {
+            let now = 0;
+            eb.on(DescribeEndpointCommand).resolves({ Name: "securecart-orders", State: "ACTIVE", EndpointId: "abcde.veo" });
+            // The regional bus answers every call; the endpoint's answers are set after it (a later, narrower match wins).
+            eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "r" }, { EventId: "r" }] });
+            eb.on(PutEventsCommand, { EndpointId: "abcde.veo" })
+                .rejectsOnce(Object.assign(new Error("connect ETIMEDOUT"), { name: "TimeoutError" }))
+                .resolvesOnce({ FailedEntryCount: 1, Entries: [{ EventId: "e1" }, { ErrorCode: "InternalException", ErrorMessage: "x" }] })
+                .resolves({ FailedEntryCount: 0, Entries: [{ EventId: "e" }] });
+            const client = new EventBridgeClient({ region: "us-west-2" });
+            const reasons: string[] = [];
+            const lookup = endpointLookup(client, "securecart-orders", { now: () => now, onFallback: (r) => reasons.push(r) });
+            const pub = createEventPublisher(client, { busName: "securecart-orders", endpointId: lookup, source: "securecart.orders" });
+            const two = [
+                { detailType: "OrderAccepted", detail: { orderId: "a" } },
+                { detailType: "OrderAccepted", detail: { orderId: "b" } },
+            ];
+            const calls = () =>
+                eb.commandCalls(PutEventsCommand).map((c) => [c.args[0].input.EndpointId ?? "regional", c.args[0].input.Entries!.length]);
+            await pub.publish(two); // endpoint times out: both to the regional bus
+            await pub.publish(two); // within the minute: regional, no look-up
+            now += 60_000;
+            await pub.publish(two); // looked up again; one entry fails through the endpoint: that one to the regional bus
+            now += 60_000;
+            await pub.publish(two); // through the endpoint again
+            assert.deepStrictEqual(calls(), [
+                ["abcde.veo", 2],
+                ["regional", 2],
+                ["regional", 2],
+                ["abcde.veo", 2],
+                ["regional", 1],
+                ["abcde.veo", 2],
+            ]);
+            assert.strictEqual(eb.commandCalls(DescribeEndpointCommand).length, 3);
+            assert.match(reasons[0], /PutEvents through endpoint abcde\.veo failed: TimeoutError/);
+            assert.match(reasons[1], /failed for 1 event/);
+            // A fixed id (no look-up to fall back on) fails as before.
+            eb.on(PutEventsCommand, { EndpointId: "fixed.veo" }).rejects(new Error("down"));
+            await assert.rejects(
+                createEventPublisher(client, { busName: "securecart-orders", endpointId: "fixed.veo", source: "securecart.orders" }).publish(two),
+                /down/,
+            );
+        } finally {
+            eb.restore();
+        }
+    });
+
     it("the order processor is told the endpoint's name and region, never one without the other", () => {
         const base = {
             ORDERS_TABLE: "o",

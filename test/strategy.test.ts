@@ -292,6 +292,8 @@ describe("strategy: the standby table for every strategy", () => {
             assert.equal(s.reconcilerEnabled, false, `${strategy}: only the primary reconciles`);
             assert.equal(s.queues, true, `${strategy}: every region keeps the queues`);
             assert.equal(s.operationsShare, s.exists ? 1 : 0, `${strategy}: the DLQ watcher and thumbnailer run wherever the pipeline exists`);
+            assert.equal(s.fulfilmentRequestsEnabled, false, `${strategy}: only the primary starts sagas on request`);
+            assert.equal(planRegion(inputs({ strategy, role: "primary", isHome: false })).pipeline.fulfilmentRequestsEnabled, true, strategy);
             const p = planRegion(inputs({ strategy, role: "primary", isHome: false })).pipeline;
             assert.deepEqual([p.exists, p.consumersEnabled, p.concurrencyShare, p.reconcilerEnabled], [true, true, 1, true], strategy);
             assert.equal(
@@ -302,13 +304,18 @@ describe("strategy: the standby table for every strategy", () => {
         }
     });
 
-    it("property: scaled reserved concurrency is 0 only when consumers are off, at least 1 otherwise, never above the configured value", () => {
+    it("property: scaled reserved concurrency is 0 only when consumers are off, at least its floor (1, or 2 for a queue consumer) otherwise, never above the configured value", () => {
         fc.assert(
-            fc.property(fc.integer({ min: 1, max: 1000 }), fc.double({ min: 0, max: 1, noNaN: true }), (configured, share) => {
-                const n = scaledConcurrency(configured, share);
-                if (share <= 0) return n === 0;
-                return n >= 1 && n <= configured && n >= configured * share;
-            }),
+            fc.property(
+                fc.integer({ min: 2, max: 1000 }),
+                fc.double({ min: 0, max: 1, noNaN: true }),
+                fc.constantFrom(1, 2),
+                (configured, share, floor) => {
+                    const n = scaledConcurrency(configured, share, floor);
+                    if (share <= 0) return n === 0;
+                    return n >= floor && n <= configured && n >= configured * share;
+                },
+            ),
         );
     });
 

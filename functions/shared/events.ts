@@ -17,9 +17,11 @@ import { ConfigError } from "./config";
  * starts (DescribeEndpoint) instead of being told it at deployment: the endpoint is created by the home
  * stack only once the other region's bus exists, so an id passed through stack outputs would reach the other
  * region's functions only at its next `pulumi up`, and every home-stack change to the endpoint would redeploy
- * them. Until the endpoint is ACTIVE, and whenever the home region's API does not answer (which is when a
- * failover matters), the publisher sends to this region's own bus and asks again a minute later; this
- * region's bus is where the endpoint would send events anyway once the home region is unhealthy.
+ * them. Until the endpoint is ACTIVE, whenever the home region's API does not answer, and whenever a publish
+ * through the endpoint fails (the endpoint still routing to a region that takes no events: its health check
+ * fails over on measured latency, and a region that ingests nothing measures none), the publisher sends to
+ * this region's own bus and asks again a minute later; this region's bus is where the endpoint would send
+ * events anyway once the home region is unhealthy.
  *
  * What the SDK needs for the global endpoint. PutEvents with `EndpointId` goes to
  * `<endpointId>.endpoint.events.amazonaws.com` and must be signed with SigV4a (the multi-region signature,
@@ -36,7 +38,11 @@ import { ConfigError } from "./config";
  */
 
 /** Finds the global endpoint's id: undefined while there is none to use (publish to the regional bus). */
-export type EndpointIdSource = () => Promise<string | undefined>;
+export interface EndpointIdSource {
+    (): Promise<string | undefined>;
+    /** Told that a publish through the id failed: forget it, and look again after the retry interval. */
+    readonly invalidate?: (reason: string) => void;
+}
 
 export interface EventPublisherConfig {
     /** The order bus's name or ARN (EVENT_BUS_NAME). With an endpoint, either region's bus: EventBridge maps it. */
@@ -65,7 +71,7 @@ export function endpointLookup(client: EventBridgeClient, name: string, opts: En
     const now = opts.now ?? Date.now;
     let found: string | undefined;
     let askAgainAt = 0;
-    return async () => {
+    const lookup = async () => {
         if (found !== undefined) return found;
         if (now() < askAgainAt) return undefined;
         let reason: string;
@@ -83,6 +89,13 @@ export function endpointLookup(client: EventBridgeClient, name: string, opts: En
         opts.onFallback?.(reason);
         return undefined;
     };
+    return Object.assign(lookup, {
+        invalidate: (reason: string) => {
+            found = undefined;
+            askAgainAt = now() + retryAfterMs;
+            opts.onFallback?.(reason);
+        },
+    });
 }
 
 export interface DomainEvent {
@@ -110,22 +123,43 @@ export function createEventPublisher(
                 `add @aws-sdk/signature-v4a to the dependencies and import it in the function, or unset ENDPOINT_NAME to publish to EVENT_BUS_NAME`,
         );
     const idSource = config.endpointId;
+    const put = async (events: readonly DomainEvent[], endpointId: string | undefined) =>
+        client.send(
+            new PutEventsCommand({
+                ...(endpointId !== undefined ? { EndpointId: endpointId } : {}),
+                Entries: events.map((e) => ({
+                    EventBusName: config.busName,
+                    Source: config.source,
+                    DetailType: e.detailType,
+                    Detail: JSON.stringify(e.detail),
+                })),
+            }),
+        );
     return {
         async publish(events) {
             if (events.length === 0) return;
             const endpointId = typeof idSource === "function" ? await idSource() : idSource;
-            const out = await client.send(
-                new PutEventsCommand({
-                    ...(endpointId !== undefined ? { EndpointId: endpointId } : {}),
-                    Entries: events.map((e) => ({
-                        EventBusName: config.busName,
-                        Source: config.source,
-                        DetailType: e.detailType,
-                        Detail: JSON.stringify(e.detail),
-                    })),
-                }),
-            );
-            // PutEvents answers 200 with per-entry failures (throttling, internal errors): a partial success is a failure here.
+            let out: Awaited<ReturnType<typeof put>>;
+            let pending = events;
+            try {
+                out = await put(pending, endpointId);
+            } catch (e) {
+                // Through a looked-up endpoint: the endpoint routes to a region that does not take events (its health
+                // check has not failed over yet, or cannot: no data is not a failure). This region's own bus is where
+                // the endpoint would send them once it has, so send them there now, and forget the endpoint a while.
+                if (endpointId === undefined || typeof idSource !== "function") throw e;
+                idSource.invalidate?.(
+                    `PutEvents through endpoint ${endpointId} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+                );
+                out = await put(pending, undefined);
+            }
+            // PutEvents answers 200 with per-entry failures (throttling, internal errors): a partial success is a failure here,
+            // after one more try of the failed entries on this region's own bus where they went through the endpoint.
+            if ((out.FailedEntryCount ?? 0) > 0 && endpointId !== undefined && typeof idSource === "function") {
+                pending = pending.filter((_, i) => out.Entries?.[i]?.ErrorCode !== undefined);
+                idSource.invalidate?.(`PutEvents through endpoint ${endpointId} failed for ${out.FailedEntryCount} event(s)`);
+                out = await put(pending, undefined);
+            }
             if ((out.FailedEntryCount ?? 0) > 0) {
                 const first = out.Entries?.find((x) => x.ErrorCode !== undefined);
                 throw new Error(

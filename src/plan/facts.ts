@@ -1313,6 +1313,12 @@ export function ruleBusOf(rule: PlanResource, resources: readonly PlanResource[]
     return ofType(resources, T.eventBus).find((b) => refersTo(rule, "eventBusName", b));
 }
 
+/** The planned state machines a rule's targets start. */
+export function ruleStateMachineTargets(rule: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
+    const targets = ofType(resources, T.eventTarget).filter((t) => refersTo(t, "rule", rule));
+    return ofType(resources, T.stateMachine).filter((m) => targets.some((t) => refersTo(t, "arn", m)));
+}
+
 /** The planned functions a rule's targets invoke. */
 export function ruleFunctionTargets(rule: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
     const targets = ofType(resources, T.eventTarget).filter((t) => refersTo(t, "rule", rule));
