@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { archiveOf, HANDLER, LAMBDA_RUNTIME, type FunctionBundle } from "../src/functionBundles";
+import { archiveOf, HANDLER, LAMBDA_RUNTIME, type BundleDir } from "../src/functionBundles";
 import { EVENT_ENDPOINT_HEALTH_CHECK_PURPOSE } from "../src/plan/facts";
 import { DEFAULT_TIMEOUTS, orderSagaDefinitionJson, orderSagaTargets, SAGA_ACTIONS } from "../src/orderSaga";
 
@@ -56,8 +56,8 @@ export interface OrderPipelineArgs {
      * "unreserved". Required where `exists`.
      */
     readonly reservedConcurrency: Readonly<Record<PipelineFunction, number>>;
-    /** The deployment packages (src/functionBundles.ts `bundleFunctions`). Required where `exists`. */
-    readonly bundles: readonly FunctionBundle[];
+    /** The deployment packages on disk (src/functionBundles.ts `bundleDirs`). Required where `exists`. */
+    readonly bundles: readonly BundleDir[];
     /** The tables the handlers use (this region's replica, or the live recovery tier's table). Required where `exists`. */
     readonly tables?: PipelineTables;
     /** The region's data key (queues, topics). Required. */
@@ -521,7 +521,7 @@ export class OrderPipeline extends pulumi.ComponentResource {
                     role: role.arn,
                     runtime: LAMBDA_RUNTIME,
                     handler: HANDLER,
-                    code: archiveOf(args.bundles.find((b) => b.name === f) as FunctionBundle),
+                    code: archiveOf(args.bundles.find((b) => b.name === f) as BundleDir),
                     memorySize: spec.memory,
                     timeout,
                     tracingConfig: { mode: "Active" },

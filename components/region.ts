@@ -22,7 +22,7 @@ import { GLOBAL_CLUSTER_ID } from "./auroraGlobal";
 import { RecoveryControl } from "./recoveryControl";
 import { RecoveryTier } from "./recoveryTier";
 import { QUEUE_CONSUMER_MIN_CONCURRENCY, recoveryClusterId, recoveryTableName, scaledConcurrency } from "../src/strategy";
-import { bundleFunctions, type FunctionBundle } from "../src/functionBundles";
+import { bundleDirs, type BundleDir } from "../src/functionBundles";
 import { ORDER_BUS_NAME, OrderPipeline, type PipelineFunction, type PipelineTables } from "./orderPipeline";
 import { SecurityGroups } from "./securityGroups";
 import { ServiceLogGroups } from "./serviceLogs";
@@ -48,9 +48,9 @@ export interface HomeRefs {
 }
 
 /** The functions' deployment packages, bundled once per process (every stack planned in it deploys the same code). */
-let bundlesMemo: FunctionBundle[] | undefined;
-function pipelineBundles(): FunctionBundle[] {
-    return (bundlesMemo ??= bundleFunctions());
+let bundlesMemo: BundleDir[] | undefined;
+function pipelineBundles(): BundleDir[] {
+    return (bundlesMemo ??= bundleDirs());
 }
 
 /** What a stack exports of backup-restore's recovery tiers (every strategy exports it; empty outside backup-restore). */

@@ -92,10 +92,80 @@ export function bundleFunctions(root: string = projectRoot()): FunctionBundle[] 
     return functionNames(root).map((n) => bundleFunction(n, root));
 }
 
+/** A function's deployment package on disk: the folder holding its index.js and index.js.map. */
+export interface BundleDir {
+    readonly name: string;
+    /** The folder, relative to the project root (where `pulumi up` runs): `.bundles/<inputs hash>/<name>`. */
+    readonly dir: string;
+    /** The package's SHA-256 (FunctionBundle.sha256). */
+    readonly sha256: string;
+}
+
+/** Where bundles are kept, under the project root (not committed). */
+export const BUNDLE_DIR = ".bundles";
+
+/** Every file under `dir`, sorted, relative to `root`. */
+function filesUnder(root: string, dir: string): string[] {
+    const out: string[] = [];
+    const walk = (d: string) => {
+        for (const e of fs.readdirSync(path.join(root, d), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+            const rel = path.join(d, e.name);
+            if (e.isDirectory()) walk(rel);
+            else out.push(rel);
+        }
+    };
+    walk(dir);
+    return out;
+}
+
+/**
+ * What the bundles are made of: the functions' sources, the lock file (the bundled dependencies) and this
+ * module (esbuild's options). Equal keys, equal bundles: esbuild is deterministic.
+ */
+export function bundleInputsKey(root: string = projectRoot()): string {
+    const h = createHash("sha256");
+    for (const f of [...filesUnder(root, "functions"), "package-lock.json"])
+        h.update(f)
+            .update("\0")
+            .update(fs.readFileSync(path.join(root, f)))
+            .update("\0");
+    h.update(fs.readFileSync(__filename));
+    return h.digest("hex").slice(0, 16);
+}
+
+/**
+ * The deployment packages as folders on disk, bundled once per set of inputs: a process (a plan, a test
+ * worker, `pulumi up`) reuses the folders another made for the same inputs, and a function's resource refers
+ * to its folder by path, so its planned inputs and the analyzer's messages carry a path, not megabytes of
+ * code. The engine hashes the folder's contents when it deploys. Written to a temporary folder and renamed,
+ * so two processes bundling at once never see half a package.
+ */
+export function bundleDirs(root: string = projectRoot()): BundleDir[] {
+    const key = bundleInputsKey(root);
+    const base = path.join(BUNDLE_DIR, key);
+    const manifest = path.join(root, base, "manifest.json");
+    if (!fs.existsSync(manifest)) {
+        const tmp = path.join(root, BUNDLE_DIR, `.tmp-${key}-${process.pid}-${Date.now()}`);
+        fs.mkdirSync(tmp, { recursive: true });
+        const bundles = bundleFunctions(root);
+        for (const b of bundles) {
+            fs.mkdirSync(path.join(tmp, b.name));
+            fs.writeFileSync(path.join(tmp, b.name, "index.js"), b.code);
+            fs.writeFileSync(path.join(tmp, b.name, "index.js.map"), b.sourceMap);
+        }
+        fs.writeFileSync(path.join(tmp, "manifest.json"), JSON.stringify(bundles.map((b) => ({ name: b.name, sha256: b.sha256 }))));
+        try {
+            fs.renameSync(tmp, path.join(root, base));
+        } catch {
+            // Another process got there first with the same bytes.
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
+    }
+    const entries = JSON.parse(fs.readFileSync(manifest, "utf8")) as { name: string; sha256: string }[];
+    return entries.map((e) => ({ name: e.name, dir: path.join(base, e.name).split(path.sep).join("/"), sha256: e.sha256 }));
+}
+
 /** The deployment package as a Pulumi archive: `code` for an aws.lambda.Function, with HANDLER and LAMBDA_RUNTIME. */
-export function archiveOf(bundle: FunctionBundle): pulumi.asset.AssetArchive {
-    return new pulumi.asset.AssetArchive({
-        "index.js": new pulumi.asset.StringAsset(bundle.code),
-        "index.js.map": new pulumi.asset.StringAsset(bundle.sourceMap),
-    });
+export function archiveOf(bundle: BundleDir): pulumi.asset.FileArchive {
+    return new pulumi.asset.FileArchive(bundle.dir);
 }

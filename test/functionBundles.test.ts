@@ -1,7 +1,10 @@
 import * as assert from "assert";
 import * as http from "http";
 import type { AddressInfo } from "net";
-import { bundleFunction, bundleFunctions, functionNames, LAMBDA_RUNTIME } from "../src/functionBundles";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { bundleDirs, bundleFunction, bundleFunctions, bundleInputsKey, functionNames, LAMBDA_RUNTIME, projectRoot } from "../src/functionBundles";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const requireFromString = require("require-from-string") as (code: string, filename?: string) => Record<string, unknown>;
 
@@ -59,6 +62,42 @@ describe("function bundles", function () {
             assert.doesNotMatch(b.code, /(?<!\[)require\("@aws-sdk\//, `${b.name}: the SDK is bundled, not left to the runtime`);
             assert.doesNotMatch(b.code + b.sourceMap, /\/work\/|\/home\//, `${b.name}: no absolute paths`);
             assert.ok(JSON.parse(b.sourceMap).sources.some((s: string) => s.endsWith(`functions/${b.name}/index.ts`)));
+        }
+    });
+
+    it("on disk: one folder per function under .bundles/<inputs key>, the same bytes, reused by the next process, new when a source changes", () => {
+        const root = projectRoot();
+        const dirs = bundleDirs(root);
+        assert.deepStrictEqual(
+            dirs.map((d) => d.name),
+            bundles.map((b) => b.name),
+        );
+        for (const d of dirs) {
+            assert.match(d.dir, /^\.bundles\/[0-9a-f]{16}\/[a-z-]+$/, "relative to the project root, where pulumi up runs");
+            assert.strictEqual(fs.readFileSync(path.join(root, d.dir, "index.js"), "utf8"), byName[d.name].code, d.name);
+            assert.strictEqual(fs.readFileSync(path.join(root, d.dir, "index.js.map"), "utf8"), byName[d.name].sourceMap, d.name);
+            assert.deepStrictEqual(fs.readdirSync(path.join(root, d.dir)).sort(), ["index.js", "index.js.map"], "the package holds only these");
+            assert.strictEqual(d.sha256, byName[d.name].sha256);
+        }
+        // Reused: a marker in the folder survives a second call, so nothing was rebundled.
+        const marker = path.join(root, path.dirname(dirs[0].dir), "reused-marker");
+        fs.writeFileSync(marker, "x");
+        try {
+            assert.deepStrictEqual(bundleDirs(root), dirs);
+            assert.ok(fs.existsSync(marker));
+        } finally {
+            fs.rmSync(marker, { force: true });
+        }
+        // The key follows the sources: a copy of the project with one handler changed gets another key.
+        const copy = fs.mkdtempSync(path.join(os.tmpdir(), "bundle-key-"));
+        try {
+            fs.cpSync(path.join(root, "functions"), path.join(copy, "functions"), { recursive: true });
+            fs.copyFileSync(path.join(root, "package-lock.json"), path.join(copy, "package-lock.json"));
+            assert.strictEqual(bundleInputsKey(copy), bundleInputsKey(root));
+            fs.appendFileSync(path.join(copy, "functions", "notifier", "index.ts"), "\n// changed\n");
+            assert.notStrictEqual(bundleInputsKey(copy), bundleInputsKey(root));
+        } finally {
+            fs.rmSync(copy, { recursive: true, force: true });
         }
     });
 
