@@ -12,7 +12,7 @@ const globals = require("globals");
 const PROGRAM = ["index.ts", "src/**/*.ts", "components/**/*.ts"];
 
 module.exports = tseslint.config(
-    { ignores: ["build/**", "node_modules/**", "policies/node_modules/**", "plan-out/**"] },
+    { ignores: ["build/**", "node_modules/**", "policies/node_modules/**", "plan-out/**", ".bundles/**"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {

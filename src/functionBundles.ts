@@ -160,6 +160,11 @@ export function bundleDirs(root: string = projectRoot()): BundleDir[] {
             // Another process got there first with the same bytes.
             fs.rmSync(tmp, { recursive: true, force: true });
         }
+        // Packages of earlier inputs are not needed again once an hour old (no process still starting with them).
+        for (const e of fs.readdirSync(path.join(root, BUNDLE_DIR), { withFileTypes: true })) {
+            const p = path.join(root, BUNDLE_DIR, e.name);
+            if (e.isDirectory() && e.name !== key && Date.now() - fs.statSync(p).mtimeMs > 3_600_000) fs.rmSync(p, { recursive: true, force: true });
+        }
     }
     const entries = JSON.parse(fs.readFileSync(manifest, "utf8")) as { name: string; sha256: string }[];
     return entries.map((e) => ({ name: e.name, dir: path.join(base, e.name).split(path.sep).join("/"), sha256: e.sha256 }));
