@@ -163,7 +163,7 @@ function eventFailover(p: PipelineFacts, s: PipelineFacts, c: Constants): Pipeli
             `endpoint ${ep.name} (owned by ${p.stack}) fails over to ${ep.secondaryRegion ?? "the secondary region"} once its health check's alarm ${ep.alarm.alarm} has breached: period ${ep.alarm.periodSeconds} s × evaluationPeriods ${ep.alarm.evaluationPeriods} = ${window} s`,
             `then the health check and the re-routing: ${cite(c, "eventEndpointFailoverAfterAlarmSeconds")}`,
             `${EB_GE}: 360 s, at most 420 s, is for an alarm per AWS's guidance (5 one-minute periods); this alarm waits ${ep.alarm.evaluationPeriods}, so the same remainder is added to its own window instead`,
-            `until then, events put through the endpoint go to ${p.stack}'s bus and are not processed; ${ep.replication ? "replication is on, so events put before the failure were copied to the secondary bus as well" : "replication is off: events put before the failure exist only on the lost bus, and failing back needs the health check reset by hand"}`,
+            `until then, events put through the endpoint go to ${p.stack}'s bus: a put that fails is sent to the publisher's own region's bus at once (functions/shared/events.ts), one that the impaired bus accepts waits for it; ${ep.replication ? "replication is on, so events put before the failure were copied to the secondary bus as well" : "replication is off: events put before the failure exist only on the lost bus, and failing back needs the health check reset by hand"}`,
         ],
     };
 }
