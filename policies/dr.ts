@@ -4,12 +4,11 @@
  * from config) and the strategy table (src/strategy.ts, the same pure function the program uses), and
  * takes project facts it cannot see (regions, tables, engine version) from its config.
  */
-import { PolicyConfigSchema, PolicyResource, StackValidationArgs } from "@pulumi/policy";
-import { PROJECT_FACTS_SCHEMA, STATEFUL_TYPES, StackPolicy, configOf } from "./lib";
+import { PolicyResource } from "@pulumi/policy";
+import { STATEFUL_TYPES, StackPolicy, configOf, factsSchema, requireContext, who } from "./lib";
 import {
     Capacity,
     ProjectFacts,
-    StackContext,
     T,
     UNKNOWN,
     arnRegion,
@@ -30,31 +29,10 @@ import {
     text,
     routingOf,
     serviceCapacityOf,
-    stackContext,
     stackRegion,
     tableNameOfArn,
 } from "../src/plan";
 import { CROSS_REGION_EXCEPTIONS, CrossRegionException, exceptionApplies } from "../src/crossRegion";
-
-function factsSchema(extra: PolicyConfigSchema["properties"] = {}): PolicyConfigSchema {
-    return { properties: { ...PROJECT_FACTS_SCHEMA, ...extra } };
-}
-
-/** The stack's context, or `notApplicable` when the strategy or role cannot be told. */
-function requireContext(
-    args: StackValidationArgs,
-    facts: ProjectFacts,
-): Required<Pick<StackContext, "strategy" | "role" | "plan" | "region">> & StackContext {
-    const ctx = stackContext(args.resources, facts);
-    if (!ctx.strategy) args.notApplicable("no AWS resource carries a `strategy` tag");
-    if (!ctx.role) args.notApplicable("the stack's role is unknown: no `role` tag and no primaryRegion in the policy config");
-    if (!ctx.region) args.notApplicable("the stack's region is unknown: no default AWS provider");
-    return ctx as Required<Pick<StackContext, "strategy" | "role" | "plan" | "region">> & StackContext;
-}
-
-function who(ctx: StackContext, start = false): string {
-    return `${start ? "The" : "the"} ${ctx.strategy} ${ctx.role} in ${ctx.region}`;
-}
 
 const tablesSchema = {
     tables: {

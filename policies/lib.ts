@@ -9,8 +9,10 @@ import type {
     ResourceValidation,
     ResourceValidationPolicy,
     Severity,
+    StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
+import { type ProjectFacts, type StackContext, stackContext } from "../src/plan";
 import { DELETE_IS_WARNING, STATEFUL_TYPES as ALL_STATEFUL_TYPES } from "../src/replaceRules";
 
 /** What every SecureCart policy states besides its check. */
@@ -51,3 +53,25 @@ export const PROJECT_FACTS_SCHEMA: PolicyConfigSchema["properties"] = {
     regions: { type: "array", items: { type: "string" }, default: [], description: "The project's regions; the first is the home region." },
     primaryRegion: { type: "string", default: "", description: "The region that holds the primary role (used when the stack carries no role tag)." },
 };
+
+/** The project facts' config schema, with a policy's own properties. */
+export function factsSchema(extra: PolicyConfigSchema["properties"] = {}): PolicyConfigSchema {
+    return { properties: { ...PROJECT_FACTS_SCHEMA, ...extra } };
+}
+
+/** A stack whose strategy, role and region are known (requireContext). */
+export type KnownContext = Required<Pick<StackContext, "strategy" | "role" | "plan" | "region">> & StackContext;
+
+/** The stack's context, or `notApplicable` when the strategy, role or region cannot be told. */
+export function requireContext(args: StackValidationArgs, facts: ProjectFacts): KnownContext {
+    const ctx = stackContext(args.resources, facts);
+    if (!ctx.strategy) args.notApplicable("no AWS resource carries a `strategy` tag");
+    if (!ctx.role) args.notApplicable("the stack's role is unknown: no `role` tag and no primaryRegion in the policy config");
+    if (!ctx.region) args.notApplicable("the stack's region is unknown: no default AWS provider");
+    return ctx as KnownContext;
+}
+
+/** "the <strategy> <role> in <region>", for messages. */
+export function who(ctx: StackContext, start = false): string {
+    return `${start ? "The" : "the"} ${ctx.strategy} ${ctx.role} in ${ctx.region}`;
+}

@@ -9,11 +9,10 @@ import * as lambda from "@pulumi/aws/lambda";
 import * as sfn from "@pulumi/aws/sfn";
 import * as sns from "@pulumi/aws/sns";
 import * as sqs from "@pulumi/aws/sqs";
-import { PolicyConfigSchema, StackValidationArgs, validateResourceOfType } from "@pulumi/policy";
-import { PROJECT_FACTS_SCHEMA, ResourcePolicy, StackPolicy, configOf } from "./lib";
+import { validateResourceOfType } from "@pulumi/policy";
+import { ResourcePolicy, StackPolicy, configOf, factsSchema, requireContext, who } from "./lib";
 import {
     ProjectFacts,
-    StackContext,
     T,
     UNKNOWN,
     allowsSource,
@@ -44,7 +43,6 @@ import {
     ruleFunctionTargets,
     ruleStateMachineTargets,
     ruleStateOf,
-    stackContext,
     text,
     visibilityTimeoutOf,
 } from "../src/plan";
@@ -377,24 +375,6 @@ export const eventEndpointFailover: ResourcePolicy = {
 // ---------------------------------------------------------------------------------------------------------
 // DR invariants
 // ---------------------------------------------------------------------------------------------------------
-
-function factsSchema(): PolicyConfigSchema {
-    return { properties: { ...PROJECT_FACTS_SCHEMA } };
-}
-
-/** The stack's context, or `notApplicable` when the strategy or role cannot be told (as policies/dr.ts reads it). */
-function requireContext(
-    args: StackValidationArgs,
-    facts: ProjectFacts,
-): Required<Pick<StackContext, "strategy" | "role" | "plan" | "region">> & StackContext {
-    const ctx = stackContext(args.resources, facts);
-    if (!ctx.strategy) args.notApplicable("no AWS resource carries a `strategy` tag");
-    if (!ctx.role) args.notApplicable("the stack's role is unknown: no `role` tag and no primaryRegion in the policy config");
-    if (!ctx.region) args.notApplicable("the stack's region is unknown: no default AWS provider");
-    return ctx as Required<Pick<StackContext, "strategy" | "role" | "plan" | "region">> & StackContext;
-}
-
-const who = (ctx: StackContext) => `the ${ctx.strategy} ${ctx.role} in ${ctx.region}`;
 
 const shapeSchema = factsSchema();
 
