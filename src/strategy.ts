@@ -70,6 +70,68 @@ export interface RegionPlan {
     readonly edge: EdgePlan;
     /** The asynchronous order pipeline (queues, functions, event bus, fulfilment saga). */
     readonly pipeline: PipelinePlan;
+    /** The API in front of the microservices (decided here; not deployed yet). */
+    readonly api: ApiPlan;
+    /** Sign-in: the Cognito user pool and its replica (decided here; not deployed yet). */
+    readonly identity: IdentityPlan;
+}
+
+/**
+ * Sign-in in a region. Cognito's multi-Region replication (June 2026; Cognito developer guide, "Multi-Region
+ * user pools", read 2026-12-06) keeps one secondary replica of a user pool in another region: existing users
+ * sign in there with the same tokens' issuer, but nobody signs up, resets a password or edits a profile while
+ * the primary is unreachable, and TOTP MFA does not work on the secondary. A replica starts INACTIVE (no end-user
+ * requests) and is made ACTIVE with UpdateUserPoolReplica, callable in either region. It needs the Essentials or
+ * Plus plan and a multi-Region KMS key. Decided here ahead of its component, which is not built yet.
+ */
+export interface IdentityPlan {
+    /** The home stack owns the user pool (its primary), whatever its role: ownership never moves, like the other global resources. */
+    readonly ownsUserPool: boolean;
+    /** A replica of the home stack's pool in this region: where the strategy keeps a live standby (not backup-restore). */
+    readonly replica: boolean;
+    /**
+     * The replica takes end users' requests (status ACTIVE): wherever this region may have to serve at once
+     * (warm standby, active-active), and in pilot light once the region is promoted (the promotion's `pulumi up`
+     * activates it before the region's DNS takes traffic). INACTIVE otherwise: an idle replica answers nobody.
+     */
+    readonly replicaActive: boolean;
+    /**
+     * Backup-restore keeps no replica: the primary exports its users' attributes on the backup schedule to a
+     * bucket replicated to the other regions, and a recovery imports them into a new pool. Cognito exports no
+     * passwords, so restored users set a new one at their first sign-in.
+     */
+    readonly exportUsers: boolean;
+}
+
+/** Sign-in's shape for a region (see IdentityPlan). */
+export function planIdentity(strategy: Strategy, primary: boolean, isHome: boolean): IdentityPlan {
+    const replica = !isHome && strategy !== "backup-restore";
+    return {
+        ownsUserPool: isHome,
+        replica,
+        replicaActive: replica && (strategy !== "pilot-light" || primary),
+        exportUsers: strategy === "backup-restore" && primary,
+    };
+}
+
+/**
+ * The API in front of the microservices in a region: API Gateway with a private integration (a VPC link) to
+ * the services. Decided here ahead of its component, which is not built yet.
+ */
+export interface ApiPlan {
+    /** Wherever compute exists: the API is how the services are reached, so it follows them. */
+    readonly exists: boolean;
+    /**
+     * A scheduled probe through the API and its VPC link where the region takes no traffic: API Gateway makes a
+     * VPC link that carried no traffic for 60 days INACTIVE, and a standby must not find its API dead on the day
+     * it is promoted. Off where the region serves (its users are the traffic).
+     */
+    readonly keepAliveProbe: boolean;
+}
+
+/** The API's shape for a region (see ApiPlan). */
+export function planApi(computeExists: boolean, serves: boolean): ApiPlan {
+    return { exists: computeExists, keepAliveProbe: computeExists && !serves };
 }
 
 /**
@@ -296,6 +358,8 @@ export function planRegion(i: StrategyInputs): RegionPlan {
         // there). Backup-restore has no replication, so there is nothing to move; it restores instead.
         writerMove: primary && i.strategy !== "backup-restore" ? (i.failoverMode === "unplanned" ? "failover" : "switchover") : undefined,
         pipeline: planPipeline(i.strategy, primary, i.isHome, i.capacity.warmStandbyFraction),
+        api: planApi(computeExists, primary || i.strategy === "active-active"),
+        identity: planIdentity(i.strategy, primary, i.isHome),
         edge: {
             ownsGlobalEdge: i.isHome,
             assetBucket: true,

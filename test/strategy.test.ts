@@ -304,6 +304,58 @@ describe("strategy: the standby table for every strategy", () => {
         }
     });
 
+    it("the API exists wherever compute does, and a region that takes no traffic probes it so its VPC link never goes idle", () => {
+        for (const strategy of STRATEGIES)
+            for (const role of ["primary", "standby"] as const) {
+                const p = planRegion(inputs({ strategy, role }));
+                assert.equal(p.api.exists, p.computeExists, `${strategy} ${role}`);
+                assert.equal(p.api.keepAliveProbe, p.computeExists && !p.serves, `${strategy} ${role}`);
+            }
+        assert.equal(planRegion(inputs({ strategy: "pilot-light", role: "standby" })).api.keepAliveProbe, true, "pilot light's idle standby");
+        assert.equal(planRegion(inputs({ strategy: "backup-restore", role: "standby" })).api.exists, false, "no compute, no API");
+        assert.equal(planRegion(inputs({ strategy: "active-active", role: "standby" })).api.keepAliveProbe, false, "it takes traffic");
+    });
+
+    it("sign-in: the home stack owns the pool; a replica wherever a live standby is kept, answering users where the region may serve at once; backup-restore exports users instead", () => {
+        // [replica, replica active] of the non-home region, as standby and as primary.
+        const want: Record<string, [[boolean, boolean], [boolean, boolean]]> = {
+            "backup-restore": [
+                [false, false],
+                [false, false],
+            ],
+            "pilot-light": [
+                [true, false],
+                [true, true],
+            ],
+            "warm-standby": [
+                [true, true],
+                [true, true],
+            ],
+            "active-active": [
+                [true, true],
+                [true, true],
+            ],
+        };
+        for (const strategy of STRATEGIES) {
+            const standby = planRegion(inputs({ strategy, role: "standby", isHome: false })).identity;
+            const promoted = planRegion(inputs({ strategy, role: "primary", isHome: false })).identity;
+            assert.deepEqual(
+                [
+                    [standby.replica, standby.replicaActive],
+                    [promoted.replica, promoted.replicaActive],
+                ],
+                want[strategy],
+                strategy,
+            );
+            for (const role of ["primary", "standby"] as const) {
+                const home = planRegion(inputs({ strategy, role, isHome: true })).identity;
+                assert.deepEqual([home.ownsUserPool, home.replica], [true, false], `${strategy} ${role}: the home stack owns the pool`);
+                assert.equal(home.exportUsers, strategy === "backup-restore" && role === "primary");
+            }
+            assert.equal(standby.ownsUserPool, false);
+        }
+    });
+
     it("property: scaled reserved concurrency is 0 only when consumers are off, at least its floor (1, or 2 for a queue consumer) otherwise, never above the configured value", () => {
         fc.assert(
             fc.property(
