@@ -74,9 +74,10 @@ export interface OrderPipelineArgs {
     readonly logRetentionDays?: number;
     /**
      * The EventBridge global endpoint (home stack, warm standby and active-active): created only once the other
-     * region's bus exists (its stack's deployed output names it), as the endpoint needs both buses. Default none.
+     * region's bus exists (its stack's deployed output names it), as the endpoint needs both buses. That bus has
+     * this one's fixed name, in the same account. Default none.
      */
-    readonly globalEndpoint?: { readonly secondaryRegion: string; readonly secondaryBusArn: pulumi.Input<string> };
+    readonly globalEndpoint?: { readonly secondaryRegion: string };
     /**
      * The region the order events' global endpoint is managed in (the home region), where the strategy has one
      * (`pipeline.globalEndpoint` is not "none"). The order processor looks the endpoint up there by its fixed name
@@ -310,6 +311,7 @@ export class OrderPipeline extends pulumi.ComponentResource {
         // --- global endpoint (home stack) ------------------------------------------------------------------------------
         if (args.globalEndpoint) {
             const ge = args.globalEndpoint;
+            const secondaryBusArn = pulumi.interpolate`arn:${partition}:events:${ge.secondaryRegion}:${account}:event-bus/${ORDER_BUS_NAME}`;
             // After AWS's template for global endpoints (EventBridge user guide, "Setting up the Route 53 health check"):
             // unhealthy when EventBridge's latency averages above 30 s. The template waits 5 one-minute periods; this
             // waits 3, the project's detection budget for any health check (policy dr-failure-detection-within-rto:
@@ -357,7 +359,7 @@ export class OrderPipeline extends pulumi.ComponentResource {
                     role: replRole.name,
                     policy: pulumi.jsonStringify({
                         Version: "2012-10-17",
-                        Statement: [{ Effect: "Allow", Action: "events:PutEvents", Resource: [bus.arn, ge.secondaryBusArn] }],
+                        Statement: [{ Effect: "Allow", Action: "events:PutEvents", Resource: [bus.arn, secondaryBusArn] }],
                     }),
                 },
                 p,
@@ -367,7 +369,7 @@ export class OrderPipeline extends pulumi.ComponentResource {
                 {
                     name: ORDER_ENDPOINT_NAME,
                     description: "SecureCart order events: the home region's bus, failing over to the other region's",
-                    eventBuses: [{ eventBusArn: bus.arn }, { eventBusArn: ge.secondaryBusArn }],
+                    eventBuses: [{ eventBusArn: bus.arn }, { eventBusArn: secondaryBusArn }],
                     routingConfig: { failoverConfig: { primary: { healthCheck: health.arn }, secondary: { route: ge.secondaryRegion } } },
                     replicationConfig: { state: "ENABLED" },
                     roleArn: replRole.arn,

@@ -23,7 +23,7 @@ import { RecoveryControl } from "./recoveryControl";
 import { RecoveryTier } from "./recoveryTier";
 import { QUEUE_CONSUMER_MIN_CONCURRENCY, recoveryClusterId, recoveryTableName, scaledConcurrency } from "../src/strategy";
 import { bundleDirs, type BundleDir } from "../src/functionBundles";
-import { ORDER_BUS_NAME, OrderPipeline, type PipelineFunction, type PipelineTables } from "./orderPipeline";
+import { OrderPipeline, type PipelineFunction, type PipelineTables } from "./orderPipeline";
 import { SecurityGroups } from "./securityGroups";
 import { ServiceLogGroups } from "./serviceLogs";
 import { WebTier } from "./webTier";
@@ -520,13 +520,7 @@ export class Region extends pulumi.ComponentResource {
                 maxReceiveCount: cfg.pipeline.maxReceiveCount,
                 functionTimeoutSeconds: cfg.pipeline.functionTimeoutSeconds,
                 logRetentionDays: cfg.pipeline.logRetentionDays,
-                globalEndpoint:
-                    plan.pipeline.globalEndpoint === "owner" && secondary
-                        ? {
-                              secondaryRegion: secondary,
-                              secondaryBusArn: pulumi.interpolate`arn:aws:events:${secondary}:${account}:event-bus/${ORDER_BUS_NAME}`,
-                          }
-                        : undefined,
+                globalEndpoint: plan.pipeline.globalEndpoint === "owner" && secondary ? { secondaryRegion: secondary } : undefined,
                 endpointRegion: plan.pipeline.globalEndpoint === "none" ? undefined : cfg.homeRegion,
                 tags,
             },
