@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { SQS_MAX_RETENTION_SECONDS, SQS_VISIBILITY_PER_LAMBDA_TIMEOUT } from "../src/awsFacts";
 import { archiveOf, HANDLER, LAMBDA_RUNTIME, type BundleDir } from "../src/functionBundles";
 import { EVENT_ENDPOINT_HEALTH_CHECK_PURPOSE } from "../src/plan/facts";
 import { DEFAULT_TIMEOUTS, orderSagaDefinitionJson, orderSagaTargets, SAGA_ACTIONS } from "../src/orderSaga";
@@ -20,9 +21,6 @@ export const EVENT_SOURCE = "securecart.orders";
 export const DLQ_ALARM_PREFIX = "securecart-dlq-";
 /** Tag value that marks the global endpoint's health check (it routes events, not users: the estimator's DNS facts leave it out). */
 export const ENDPOINT_HEALTH_CHECK_PURPOSE = EVENT_ENDPOINT_HEALTH_CHECK_PURPOSE;
-
-/** The longest message retention SQS allows (SQS developer guide, "Amazon SQS message quotas"): 14 days. */
-const MAX_RETENTION_SECONDS = 1_209_600;
 
 export interface PipelineTables {
     /** Orders global table (customerId, orderId). */
@@ -158,7 +156,7 @@ export class OrderPipeline extends pulumi.ComponentResource {
         // Lambda: "set the source queue's visibility timeout to at least six times the configuration timeout on
         // your function" (Lambda developer guide, "Configuring an Amazon SQS event source"); it rejects a mapping
         // whose queue's visibility timeout is shorter than the function's timeout.
-        const visibility = 6 * timeout;
+        const visibility = SQS_VISIBILITY_PER_LAMBDA_TIMEOUT * timeout;
         const queue = (n: string, extra: Partial<aws.sqs.QueueArgs> = {}) =>
             new aws.sqs.Queue(
                 `${name}-${n}`,
@@ -168,7 +166,7 @@ export class OrderPipeline extends pulumi.ComponentResource {
                     // SQS's default: one data key call per 5 minutes per principal, not per message.
                     kmsDataKeyReusePeriodSeconds: 300,
                     // The longest retention: messages stranded in a lost region's queue wait for it to return.
-                    messageRetentionSeconds: MAX_RETENTION_SECONDS,
+                    messageRetentionSeconds: SQS_MAX_RETENTION_SECONDS,
                     visibilityTimeoutSeconds: visibility,
                     tags: tagsOf(`securecart-${n}`),
                     ...extra,

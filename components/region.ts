@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from "../src/awsFacts";
-import { originNameOf, type StackConfig } from "../src/config";
+import { originNameOf, PIPELINE_TABLES, type StackConfig } from "../src/config";
 import type { RegionPlan } from "../src/strategy";
 import { repositoryNames } from "../src/compute";
 import { AccessLogBucket } from "./accessLogs";
@@ -21,9 +21,9 @@ import { GlobalWriter } from "./globalSwitchover";
 import { GLOBAL_CLUSTER_ID } from "./auroraGlobal";
 import { RecoveryControl } from "./recoveryControl";
 import { RecoveryTier } from "./recoveryTier";
-import { QUEUE_CONSUMER_MIN_CONCURRENCY, recoveryClusterId, recoveryTableName, scaledConcurrency } from "../src/strategy";
+import { pipelineConcurrency, recoveryClusterId, recoveryTableName } from "../src/strategy";
 import { bundleDirs, type BundleDir } from "../src/functionBundles";
-import { OrderPipeline, type PipelineFunction, type PipelineTables } from "./orderPipeline";
+import { OrderPipeline, type PipelineTables } from "./orderPipeline";
 import { SecurityGroups } from "./securityGroups";
 import { ServiceLogGroups } from "./serviceLogs";
 import { WebTier } from "./webTier";
@@ -468,29 +468,13 @@ export class Region extends pulumi.ComponentResource {
             const i = cfg.tables.findIndex((c) => c.name === t);
             return i >= 0 && tables[i] ? { name: tables[i].tableName, arn: tables[i].tableArn } : undefined;
         };
-        const pipelineTables =
-            plan.pipeline.exists && ["orders", "idempotency", "inventory", "ledger"].every((t) => tableRef(t) !== undefined)
-                ? ({
-                      orders: tableRef("orders"),
-                      idempotency: tableRef("idempotency"),
-                      inventory: tableRef("inventory"),
-                      ledger: tableRef("ledger"),
-                  } as PipelineTables)
-                : undefined;
-        if (plan.pipeline.exists && !pipelineTables)
+        // The config refuses `tables` without the pipeline's (PIPELINE_TABLES), so each has a table here.
+        const pipelineTables = plan.pipeline.exists
+            ? (Object.fromEntries(Object.keys(PIPELINE_TABLES).map((t) => [t, tableRef(t)])) as Partial<PipelineTables>)
+            : undefined;
+        if (pipelineTables && Object.values(pipelineTables).some((t) => t === undefined))
             throw new pulumi.ResourceError(`Region ${name}: the order pipeline runs here but its tables do not exist in this region`, this);
-        const rc = cfg.pipeline.reservedConcurrency;
-        const configured: Record<PipelineFunction, number> = {
-            "order-processor": rc.orderProcessor,
-            fulfilment: rc.fulfilment,
-            notifier: rc.notifier,
-            "dlq-watcher": rc.dlqWatcher,
-            thumbnailer: rc.thumbnailer,
-            "order-reconciler": rc.orderReconciler,
-        };
-        // The DLQ watcher and the thumbnailer run wherever the pipeline exists; the consumers at the plan's share.
-        const shareOf = (f: PipelineFunction) =>
-            f === "dlq-watcher" || f === "thumbnailer" ? plan.pipeline.operationsShare : plan.pipeline.concurrencyShare;
+        const rc = pipelineConcurrency(plan.pipeline, cfg.pipeline.reservedConcurrency);
         // The endpoint's second bus: the first other region whose bus exists (strategies with an endpoint other than
         // active-active have exactly two regions). Its ARN follows from its fixed name.
         const secondary = cfg.regions.find((r) => r !== cfg.region && (args.pipelinePeers ?? []).includes(r));
@@ -502,18 +486,17 @@ export class Region extends pulumi.ComponentResource {
                 consumersEnabled: plan.pipeline.consumersEnabled,
                 reconcilerEnabled: plan.pipeline.reconcilerEnabled,
                 fulfilmentRequestsEnabled: plan.pipeline.fulfilmentRequestsEnabled,
-                reservedConcurrency: Object.fromEntries(
-                    Object.entries(configured).map(([f, n]) => [
-                        f,
-                        scaledConcurrency(
-                            n,
-                            shareOf(f as PipelineFunction),
-                            f === "order-processor" || f === "notifier" ? QUEUE_CONSUMER_MIN_CONCURRENCY : 1,
-                        ),
-                    ]),
-                ) as Record<PipelineFunction, number>,
+                // The config's keys, as the functions' folders are named.
+                reservedConcurrency: {
+                    "order-processor": rc.orderProcessor,
+                    fulfilment: rc.fulfilment,
+                    notifier: rc.notifier,
+                    "dlq-watcher": rc.dlqWatcher,
+                    thumbnailer: rc.thumbnailer,
+                    "order-reconciler": rc.orderReconciler,
+                },
                 bundles: plan.pipeline.exists ? pipelineBundles() : [],
-                tables: pipelineTables,
+                tables: pipelineTables as PipelineTables | undefined,
                 dataKeyArn: keys.dataKeyArn,
                 logsKeyArn: keys.logsKeyArn,
                 assetBucket: { name: assets.bucketName, arn: assets.bucketArn },

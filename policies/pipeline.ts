@@ -10,6 +10,7 @@ import * as sfn from "@pulumi/aws/sfn";
 import * as sns from "@pulumi/aws/sns";
 import * as sqs from "@pulumi/aws/sqs";
 import { validateResourceOfType } from "@pulumi/policy";
+import { SQS_MAX_RETENTION_SECONDS, SQS_VISIBILITY_PER_LAMBDA_TIMEOUT } from "../src/awsFacts";
 import { ResourcePolicy, StackPolicy, configOf, factsSchema, requireContext, who } from "./lib";
 import {
     ProjectFacts,
@@ -129,9 +130,6 @@ export const sqsDeadLetterQueues: StackPolicy = {
     },
 };
 
-/** Lambda developer guide, "Using Lambda with Amazon SQS": the source queue's visibility timeout is at least six times the function's timeout. */
-const VISIBILITY_FACTOR = 6;
-
 export const sqsVisibilityCoversConsumer: StackPolicy = {
     name: "aws-sqs-visibility-timeout-covers-consumer",
     description:
@@ -148,9 +146,9 @@ export const sqsVisibilityCoversConsumer: StackPolicy = {
             const visibility = visibilityTimeoutOf(q);
             const timeout = functionTimeoutOf(fn);
             if (visibility === undefined || timeout === undefined) continue; // decided at the update
-            if (visibility < VISIBILITY_FACTOR * timeout)
+            if (visibility < SQS_VISIBILITY_PER_LAMBDA_TIMEOUT * timeout)
                 report(
-                    `${label(q)} is read by ${label(fn)} (timeout ${timeout} s) and must have a visibility timeout of at least ${VISIBILITY_FACTOR * timeout} s; it has ${visibility} s.`,
+                    `${label(q)} is read by ${label(fn)} (timeout ${timeout} s) and must have a visibility timeout of at least ${SQS_VISIBILITY_PER_LAMBDA_TIMEOUT * timeout} s; it has ${visibility} s.`,
                     q.urn,
                 );
         }
@@ -515,9 +513,6 @@ export const orderEventEndpoint: StackPolicy = {
     },
 };
 
-/** SQS developer guide, "Amazon SQS message quotas": the longest message retention, 14 days. */
-const MAX_RETENTION_SECONDS = 1_209_600;
-
 export const queuesKeepStrandedMessages: StackPolicy = {
     name: "dr-sqs-retention-maximum",
     description:
@@ -529,9 +524,9 @@ export const queuesKeepStrandedMessages: StackPolicy = {
     validateStack: (args, report) => {
         for (const q of ofType(args.resources, T.sqsQueue)) {
             const seconds = messageRetentionOf(q);
-            if (seconds === undefined || seconds === MAX_RETENTION_SECONDS) continue;
+            if (seconds === undefined || seconds === SQS_MAX_RETENTION_SECONDS) continue;
             report(
-                `${label(q)} must keep messages for 14 days (messageRetentionSeconds ${MAX_RETENTION_SECONDS}), so stranded orders outlive a regional outage; it keeps them ${seconds} s${get(q, "messageRetentionSeconds") === undefined ? " (the default)" : ""}.`,
+                `${label(q)} must keep messages for 14 days (messageRetentionSeconds ${SQS_MAX_RETENTION_SECONDS}), so stranded orders outlive a regional outage; it keeps them ${seconds} s${get(q, "messageRetentionSeconds") === undefined ? " (the default)" : ""}.`,
                 q.urn,
             );
         }

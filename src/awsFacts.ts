@@ -17,6 +17,15 @@ export const MANAGED_RULE_GROUPS = {
 } as const;
 export type ManagedRuleGroup = keyof typeof MANAGED_RULE_GROUPS;
 
+/** The longest an SQS queue keeps a message (SQS developer guide, "Amazon SQS message quotas"): 14 days. */
+export const SQS_MAX_RETENTION_SECONDS = 1_209_600;
+
+/**
+ * A queue a Lambda function consumes keeps a message invisible for at least this many times the function's
+ * timeout (Lambda developer guide, "Using Lambda with Amazon SQS").
+ */
+export const SQS_VISIBILITY_PER_LAMBDA_TIMEOUT = 6;
+
 /**
  * Commercial AWS regions (source: AWS General Reference, "AWS service endpoints → Regions", 2026).
  * GovCloud and China partitions are left out on purpose: ARNs and pricing here assume the `aws` partition.

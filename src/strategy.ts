@@ -2,7 +2,7 @@
  * The one place where strategy and role become decisions. Pure: plain values in, a plain plan out.
  * Components never branch on strategy names; they receive the numbers and switches decided here.
  */
-import type { CapacityConfig, NatStrategy, Role, ServiceConfig, Strategy, WebConfig } from "./config";
+import type { CapacityConfig, NatStrategy, PipelineConfig, Role, ServiceConfig, Strategy, WebConfig } from "./config";
 
 export interface Capacity {
     readonly min: number;
@@ -381,6 +381,27 @@ export function scaledConcurrency(configured: number, share: number, floor = 1):
 
 /** The queue consumers' least reserved concurrency where they run (see scaledConcurrency). */
 export const QUEUE_CONSUMER_MIN_CONCURRENCY = 2;
+
+/** Reserved concurrency per pipeline function, keyed as in `pipeline.reservedConcurrency`. */
+export type PipelineConcurrency = PipelineConfig["reservedConcurrency"];
+
+/**
+ * Each pipeline function's reserved concurrency in a region: the operational functions (DLQ watcher, thumbnailer)
+ * at the plan's operations share, the others at its consumers' share, the queue consumers (order processor,
+ * notifier) never below QUEUE_CONSUMER_MIN_CONCURRENCY where they run.
+ */
+export function pipelineConcurrency(p: PipelinePlan, configured: PipelineConcurrency): PipelineConcurrency {
+    const c = (n: number, floor = 1) => scaledConcurrency(n, p.concurrencyShare, floor);
+    const ops = (n: number) => scaledConcurrency(n, p.operationsShare);
+    return {
+        orderProcessor: c(configured.orderProcessor, QUEUE_CONSUMER_MIN_CONCURRENCY),
+        notifier: c(configured.notifier, QUEUE_CONSUMER_MIN_CONCURRENCY),
+        fulfilment: c(configured.fulfilment),
+        orderReconciler: c(configured.orderReconciler),
+        dlqWatcher: ops(configured.dlqWatcher),
+        thumbnailer: ops(configured.thumbnailer),
+    };
+}
 
 /** The pipeline's shape for a strategy and role (see PipelinePlan). */
 export function planPipeline(strategy: Strategy, primary: boolean, isHome: boolean, warmStandbyFraction: number): PipelinePlan {

@@ -1,11 +1,13 @@
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
-import { parseStackConfig } from "../src/config";
+import { parseStackConfig, type Strategy } from "../src/config";
 import { mergeConfig } from "../src/configSource";
 import {
     RegionPlan,
     RetireStep,
     heldGenerations,
+    pipelineConcurrency,
+    planPipeline,
     planRecovery,
     planRegion,
     recoveryClusterId,
@@ -354,6 +356,24 @@ describe("strategy: the standby table for every strategy", () => {
             }
             assert.equal(standby.ownsUserPool, false);
         }
+    });
+
+    it("each pipeline function's reserved concurrency: consumers at the plan's share (queue consumers at least 2), the DLQ watcher and thumbnailer whole wherever the pipeline exists", () => {
+        const configured = { orderProcessor: 10, fulfilment: 10, notifier: 5, dlqWatcher: 2, thumbnailer: 5, orderReconciler: 1 };
+        const of = (strategy: Strategy, warmStandbyFraction = 0.5) =>
+            pipelineConcurrency(planPipeline(strategy, false, false, warmStandbyFraction), configured);
+        assert.deepEqual(of("backup-restore"), { orderProcessor: 0, fulfilment: 0, notifier: 0, dlqWatcher: 0, thumbnailer: 0, orderReconciler: 0 });
+        assert.deepEqual(of("pilot-light"), { orderProcessor: 0, fulfilment: 0, notifier: 0, dlqWatcher: 2, thumbnailer: 5, orderReconciler: 0 });
+        assert.deepEqual(of("warm-standby"), { orderProcessor: 5, fulfilment: 5, notifier: 3, dlqWatcher: 2, thumbnailer: 5, orderReconciler: 1 });
+        assert.deepEqual(of("warm-standby", 0.1), {
+            orderProcessor: 2,
+            fulfilment: 1,
+            notifier: 2,
+            dlqWatcher: 2,
+            thumbnailer: 5,
+            orderReconciler: 1,
+        });
+        assert.deepEqual(of("active-active"), configured);
     });
 
     it("property: scaled reserved concurrency is 0 only when consumers are off, at least its floor (1, or 2 for a queue consumer) otherwise, never above the configured value", () => {
