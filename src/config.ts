@@ -58,6 +58,18 @@ const cidrSchema = z.string().refine(
     { message: "__cidr" },
 );
 
+/**
+ * The retention periods CloudWatch Logs accepts, in days (CloudWatch Logs API reference, PutRetentionPolicy,
+ * retentionInDays; read 2026-12-06). Any other value is rejected when the log group is written.
+ */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** A log group's retention in days: one CloudWatch Logs accepts, so a bad value is refused here, not at `pulumi up`. */
+const logRetentionDays = (d: (typeof LOG_RETENTION_DAYS)[number]) =>
+    number()
+        .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), { message: "__logRetention" })
+        .default(d);
+
 const networkSchema = z.strictObject({
     /** VPC CIDR block, /16 to /23. Must not overlap another stack's. */
     cidr: cidrSchema,
@@ -65,8 +77,8 @@ const networkSchema = z.strictObject({
     azCount: int(2, 6).default(3),
     /** NAT strategy override. Default: derived from strategy and role (see strategy.ts). */
     natStrategy: z.enum(NAT_STRATEGIES).optional(),
-    /** Flow-log retention in days. Default 90. */
-    flowLogRetentionDays: int(1, 3653).default(90),
+    /** Flow-log retention in days, a value CloudWatch Logs accepts. Default 90. */
+    flowLogRetentionDays: logRetentionDays(90),
 });
 
 const tagsSchema = z.strictObject({
@@ -132,16 +144,11 @@ const edgeSchema = z.strictObject({
         .default("/assets/*"),
     /** CloudFront price class. Default PriceClass_100 (North America and Europe edges). */
     priceClass: z.enum(["PriceClass_100", "PriceClass_200", "PriceClass_All"]).default("PriceClass_100"),
-    /** Days the edge's access and WAF logs are kept. Default 90. */
-    logRetentionDays: int(1, 3653).default(90),
+    /** Days the edge's access and WAF logs are kept, a value CloudWatch Logs accepts. Default 90. */
+    logRetentionDays: logRetentionDays(90),
     waf: wafSchema.default(() => wafSchema.parse({})),
 });
 
-/**
- * The retention periods CloudWatch Logs accepts, in days (CloudWatch Logs API reference, PutRetentionPolicy,
- * retentionInDays; read 2026-12-06). Any other value is rejected when the log group is written.
- */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /** Reserved concurrency of one pipeline function on a primary, 1-1000; a standby runs its plan's share of it. */
 const concurrency = (d: number) => int(1, 1000).default(d);
@@ -158,9 +165,7 @@ const pipelineSchema = z.strictObject({
      */
     functionTimeoutSeconds: int(1, 900).default(30),
     /** Days the functions' and the state machine's logs are kept: a value CloudWatch Logs accepts. Default 90. */
-    logRetentionDays: number()
-        .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), { message: "__logRetention" })
-        .default(90),
+    logRetentionDays: logRetentionDays(90),
     /**
      * Reserved concurrency per function on a primary (and every active-active region), 1-1000; a warm standby runs
      * `capacity.warmStandbyFraction` of it (rounded up, at least 1) and a pilot-light standby 0, which throttles.

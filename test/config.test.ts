@@ -125,6 +125,16 @@ describe("config: each rule names the key, the value and what is allowed", () =>
             /securecart:pipeline.logRetentionDays: got 2; expected a retention CloudWatch Logs accepts: 1, 3, 5/,
         ],
         [
+            "flow-log retention CloudWatch does not accept (the same rule as every log retention)",
+            withNs("network", { ...(base()["securecart:network"] as object), flowLogRetentionDays: 8 }),
+            /securecart:network.flowLogRetentionDays: got 8; expected a retention CloudWatch Logs accepts: 1, 3, 5/,
+        ],
+        [
+            "edge log retention CloudWatch does not accept",
+            withNs("edge", { logRetentionDays: 8 }),
+            /securecart:edge.logRetentionDays: got 8; expected a retention CloudWatch Logs accepts: 1, 3, 5/,
+        ],
+        [
             "pipeline reserved concurrency 0 (throttled everywhere)",
             withNs("pipeline", { reservedConcurrency: { notifier: 1 } }),
             /securecart:pipeline.reservedConcurrency.notifier: got 1; expected a whole number from 2 to 1000/,
