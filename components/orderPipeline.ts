@@ -149,6 +149,22 @@ export class OrderPipeline extends pulumi.ComponentResource {
                 },
                 p,
             );
+        // A resource policy letting one AWS service do one action on this resource, only for the named source(s). With
+        // its Version: a queue policy without one hangs its create until it times out (the provider's QueuePolicy docs).
+        const onlyFrom = (sid: string, service: string, action: string, resource: pulumi.Input<string>, sourceArn: pulumi.Input<unknown>) =>
+            pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: sid,
+                        Effect: "Allow",
+                        Principal: { Service: service },
+                        Action: action,
+                        Resource: resource,
+                        Condition: { ArnEquals: { "aws:SourceArn": sourceArn } },
+                    },
+                ],
+            });
         const account = aws.getCallerIdentityOutput({}, p).accountId;
         const partition = aws.getPartitionOutput({}, p).partition;
 
@@ -276,20 +292,7 @@ export class OrderPipeline extends pulumi.ComponentResource {
             `${name}-notifications-policy`,
             {
                 queueUrl: notifyQueue.url,
-                // Without Version the create hangs until it times out (the provider's QueuePolicy documentation).
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "NotificationsTopicSends",
-                            Effect: "Allow",
-                            Principal: { Service: "sns.amazonaws.com" },
-                            Action: "sqs:SendMessage",
-                            Resource: notifyQueue.arn,
-                            Condition: { ArnEquals: { "aws:SourceArn": topic.arn } },
-                        },
-                    ],
-                }),
+                policy: onlyFrom("NotificationsTopicSends", "sns.amazonaws.com", "sqs:SendMessage", notifyQueue.arn, topic.arn),
             },
             p,
         );
@@ -678,19 +681,7 @@ export class OrderPipeline extends pulumi.ComponentResource {
             `${name}-notifications-topic-policy`,
             {
                 arn: topic.arn,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "OrderAcceptedRulePublishes",
-                            Effect: "Allow",
-                            Principal: { Service: "events.amazonaws.com" },
-                            Action: "sns:Publish",
-                            Resource: topic.arn,
-                            Condition: { ArnEquals: { "aws:SourceArn": toTopic.arn } },
-                        },
-                    ],
-                }),
+                policy: onlyFrom("OrderAcceptedRulePublishes", "events.amazonaws.com", "sns:Publish", topic.arn, toTopic.arn),
             },
             p,
         );
@@ -722,19 +713,7 @@ export class OrderPipeline extends pulumi.ComponentResource {
             `${name}-function-failures-policy`,
             {
                 queueUrl: failureDlq.url,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "RulesDeadLetter",
-                            Effect: "Allow",
-                            Principal: { Service: "events.amazonaws.com" },
-                            Action: "sqs:SendMessage",
-                            Resource: failureDlq.arn,
-                            Condition: { ArnEquals: { "aws:SourceArn": failureSources } },
-                        },
-                    ],
-                }),
+                policy: onlyFrom("RulesDeadLetter", "events.amazonaws.com", "sqs:SendMessage", failureDlq.arn, failureSources),
             },
             p,
         );

@@ -9,6 +9,8 @@ const base = (stack = "prod"): RawConfig => mergeConfig(files, stack);
 const parse = (raw: RawConfig, stack = "prod") => parseStackConfig("securecart", stack, raw);
 const problemsOf = (raw: RawConfig) => configProblems(() => parse(raw));
 const withNs = (key: string, value: unknown): RawConfig => ({ ...base(), [`securecart:${key}`]: value });
+/** The shipped stacks' tables, as the config parses them: a valid `tables` value to edit. */
+const shippedTables = () => parse(base()).tables;
 
 describe("config: the shipped stacks", () => {
     it("prod is the home stack and the primary; dr is a standby", () => {
@@ -135,7 +137,7 @@ describe("config: each rule names the key, the value and what is allowed", () =>
             /securecart:edge.logRetentionDays: got 8; expected a retention CloudWatch Logs accepts: 1, 3, 5/,
         ],
         [
-            "pipeline reserved concurrency 0 (throttled everywhere)",
+            "a queue consumer's reserved concurrency below 2 (its mapping's least maximum concurrency)",
             withNs("pipeline", { reservedConcurrency: { notifier: 1 } }),
             /securecart:pipeline.reservedConcurrency.notifier: got 1; expected a whole number from 2 to 1000/,
         ],
@@ -151,35 +153,20 @@ describe("config: each rule names the key, the value and what is allowed", () =>
         ],
         [
             "tables without the pipeline's",
-            withNs("tables", [
-                {
-                    name: "orders",
-                    hashKey: "customerId",
-                    rangeKey: "orderId",
-                    attributes: [
-                        { name: "customerId", type: "S" },
-                        { name: "orderId", type: "S" },
-                    ],
-                },
-            ]),
+            withNs(
+                "tables",
+                shippedTables().filter((t) => t.name === "orders"),
+            ),
             /securecart:tables: no table "idempotency"; expected one with hashKey "idempotencyKey"/,
         ],
         [
             "a pipeline table with other keys",
-            withNs("tables", [
-                {
-                    name: "orders",
-                    hashKey: "customerId",
-                    rangeKey: "orderId",
-                    attributes: [
-                        { name: "customerId", type: "S" },
-                        { name: "orderId", type: "S" },
-                    ],
-                },
-                { name: "idempotency", hashKey: "id", attributes: [{ name: "id", type: "S" }] },
-                { name: "inventory", hashKey: "sku", attributes: [{ name: "sku", type: "S" }] },
-                { name: "ledger", hashKey: "entryId", attributes: [{ name: "entryId", type: "S" }] },
-            ]),
+            withNs(
+                "tables",
+                shippedTables().map((t) =>
+                    t.name === "idempotency" ? { name: "idempotency", hashKey: "id", attributes: [{ name: "id", type: "S" }] } : t,
+                ),
+            ),
             /securecart:tables: table "idempotency" has hashKey "id"; expected hashKey "idempotencyKey"/,
         ],
         ["failover mode", withNs("failoverMode", "panic"), /securecart:failoverMode: got "panic"; expected one of planned, unplanned/],

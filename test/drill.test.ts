@@ -5,6 +5,7 @@ import { ResourceChange, diffPlans } from "../tools/diff";
 import { Rehearsal, rehearse, renderRehearsal, splitStackScoped } from "../tools/drill";
 import type { PlannedResource, StackPlan } from "../tools/planner";
 import { DELETE_IS_WARNING, STATEFUL_RULES, STATEFUL_TYPES } from "../src/replaceRules";
+import { functionNames } from "../src/functionBundles";
 import { PROJECT_DIR, STRATEGIES, files, overrides, toolArgs } from "./helpers";
 import { cachedPlanStacks } from "./planCache";
 
@@ -340,6 +341,7 @@ const QUEUE = "aws:sqs/queue:Queue";
 const ESM = "aws:lambda/eventSourceMapping:EventSourceMapping";
 const RULE = "aws:cloudwatch/eventRule:EventRule";
 const FUNCTION = "aws:lambda/function:Function";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const PIPELINE_PARENT = /securecart:pipeline:OrderPipeline\$/;
 
 describe("drill rehearsal: the order pipeline", () => {
@@ -350,6 +352,8 @@ describe("drill rehearsal: the order pipeline", () => {
                 assertSafe(r, `${strategy} ${what}`);
                 const all = r.stacks.flatMap((d) => d.changes.map((x) => ({ stack: d.stack, ...x })));
                 const pipeline = all.filter((x) => PIPELINE_PARENT.test(x.urn));
+                // Every transition moves something of the pipeline (at least the reconciler), so the filter matches.
+                assert.ok(pipeline.length > 0, "the pipeline's changes are found by their parent");
                 assert.deepEqual(
                     pipeline.filter((x) => x.op === "replace").map((x) => `${x.stack}: replace ${x.type} ${x.name}`),
                     [],
@@ -357,7 +361,7 @@ describe("drill rehearsal: the order pipeline", () => {
                 // The queues, their redrive settings, their alarms and the log groups are there in every role.
                 assert.deepEqual(
                     pipeline
-                        .filter((x) => x.type === QUEUE || x.type === LOG_GROUP || /redrive/i.test(x.type))
+                        .filter((x) => x.type === QUEUE || x.type === LOG_GROUP || x.type === ALARM || /redrive/i.test(x.type))
                         .map((x) => `${x.stack}: ${x.op} ${x.name}`),
                     [],
                 );
@@ -392,6 +396,22 @@ describe("drill rehearsal: the order pipeline", () => {
                 if (strategy === "backup-restore") {
                     // Only the primary runs the pipeline: the new primary creates it, the old one removes all but its queues.
                     assert.ok(!pipeline.some((x) => x.op === "update" && x.type === ESM), "nothing to switch: the pipeline is created or removed");
+                    const newPrimary = what === "failback" ? "prod" : "dr";
+                    const fns = (op: string) =>
+                        pipeline
+                            .filter((x) => x.type === FUNCTION && x.op === op)
+                            .map((x) => x.stack)
+                            .sort();
+                    assert.deepEqual(
+                        fns("create"),
+                        functionNames().map(() => newPrimary),
+                        "the new primary creates every function",
+                    );
+                    assert.deepEqual(
+                        fns("delete"),
+                        functionNames().map(() => (newPrimary === "prod" ? "dr" : "prod")),
+                        "the old one deletes them",
+                    );
                 } else {
                     assert.ok(!ops.has("create") && !ops.has("delete"), `${strategy} ${what}: the pipeline exists in both regions: ${[...ops]}`);
                     if (strategy === "pilot-light") {

@@ -586,8 +586,16 @@ describe("estimates: the order pipeline", () => {
             // Queued messages are stranded, not given as seconds, and held for the queues' 14-day retention.
             assert.equal(pl.queuedMessages.mode, "stranded");
             assert.match(pl.queuedMessages.restsOn[0], /not lost while they are retained \(14 day\(s\)/);
-            // None of it moves the pair's RTO or RPO.
-            assert.notEqual(pair.rto.unplanned.seconds, null);
+            // None of it moves the pair's RTO or RPO: the same plans without the pipeline estimate the same figures.
+            const withoutPipeline = estimatePlans(
+                (await planAll(`strategy=${strategy}`)).map((p) => ({ ...p, resources: p.resources.filter((r) => !/OrderPipeline\$/.test(r.urn)) })),
+            );
+            assert.deepEqual(
+                withoutPipeline.stacks.map((x) => [x.stack, x.rtoSeconds, x.rpoSeconds]),
+                e.stacks.map((x) => [x.stack, x.rtoSeconds, x.rpoSeconds]),
+                strategy,
+            );
+            assert.equal(standbyOf(withoutPipeline).pair!.pipeline, undefined, "and without it there is no pipeline block");
         }
     });
 

@@ -33,6 +33,13 @@ import { FakeDynamo, FakeStepFunctions, awsError } from "./functionsFakes";
 
 const SM = "arn:aws:states:eu-west-1:111122223333:stateMachine:securecart-fulfilment";
 const TABLES = { orders: "securecart-orders", idempotency: "securecart-idempotency", ledger: "securecart-ledger", inventory: "securecart-inventory" };
+/** The fulfilment function's environment, as the pipeline sets it (it also serves the reconciler's compensations). */
+const FULFILMENT_ENV = {
+    ORDERS_TABLE: TABLES.orders,
+    IDEMPOTENCY_TABLE: TABLES.idempotency,
+    LEDGER_TABLE: TABLES.ledger,
+    INVENTORY_TABLE: TABLES.inventory,
+};
 const KEYS = {
     [TABLES.orders]: ["customerId", "orderId"],
     [TABLES.idempotency]: ["idempotencyKey"],
@@ -426,12 +433,7 @@ describe("functions: fulfilment", () => {
         db.seed(TABLES.inventory, { sku: "SKU-B", available: 1 });
         db.seed(TABLES.orders, { ...o, status: "ACCEPTED", acceptedAt: new Date(NOW).toISOString() });
         const ddb = ddbClient();
-        const config = fulfilment.configFromEnv({
-            ORDERS_TABLE: TABLES.orders,
-            IDEMPOTENCY_TABLE: TABLES.idempotency,
-            LEDGER_TABLE: TABLES.ledger,
-            INVENTORY_TABLE: TABLES.inventory,
-        });
+        const config = fulfilment.configFromEnv(FULFILMENT_ENV);
         deps = {
             config,
             ddb,
@@ -787,12 +789,7 @@ describe("functions: order-reconciler", () => {
         sfn = new FakeStepFunctions();
         const ddb = ddbClient();
         const client = new SFNClient({ region: "eu-west-1" });
-        const fconfig = fulfilment.configFromEnv({
-            ORDERS_TABLE: TABLES.orders,
-            IDEMPOTENCY_TABLE: TABLES.idempotency,
-            LEDGER_TABLE: TABLES.ledger,
-            INVENTORY_TABLE: TABLES.inventory,
-        });
+        const fconfig = fulfilment.configFromEnv(FULFILMENT_ENV);
         deps = {
             config: reconciler.configFromEnv({ ORDERS_TABLE: TABLES.orders, STATE_MACHINE_ARN: SM }),
             ddb,

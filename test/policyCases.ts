@@ -123,6 +123,8 @@ export const T = {
 
 const failoverRecord = (r: PlannedResource) => Array.isArray(r.inputs.failoverRoutingPolicies);
 const named = (part: string) => (r: PlannedResource) => r.name.includes(part);
+/** The planned resource with this logical name (where `named` would also match its dead-letter twin). */
+const exactly = (name: string) => (r: PlannedResource) => r.name === name;
 const containers = (r: PlannedResource) => JSON.parse(String(r.inputs.containerDefinitions)) as Array<Record<string, unknown>>;
 const setContainers = (r: PlannedResource, cs: unknown) => setProp(r, "containerDefinitions", JSON.stringify(cs));
 
@@ -1149,7 +1151,7 @@ export const CASES: readonly Case[] = [
         policy: "aws-sqs-encrypted-cmk",
         change: "the order queue is encrypted under the AWS-managed alias/aws/sqs",
         stack: "prod",
-        alter: (p) => setProp(pick(p, T.queue, named("orders-orders")), "kmsMasterKeyId", "alias/aws/sqs"),
+        alter: (p) => setProp(pick(p, T.queue, exactly("securecart-orders-orders")), "kmsMasterKeyId", "alias/aws/sqs"),
         says: /AWS-managed alias\/aws\/sqs/,
     },
     {
@@ -1157,7 +1159,7 @@ export const CASES: readonly Case[] = [
         change: "the standby's notification queue falls back to SQS-managed SSE",
         stack: "dr",
         alter: (p) => {
-            const q = pick(p, T.queue, named("orders-notifications"));
+            const q = pick(p, T.queue, exactly("securecart-orders-notifications"));
             setProp(q, "kmsMasterKeyId", undefined);
             setProp(q, "sqsManagedSseEnabled", true);
         },
@@ -1184,7 +1186,7 @@ export const CASES: readonly Case[] = [
         stack: "dr",
         alter: (p) => {
             const a = pick(p, T.redriveAllow, named("notifications-redrive-allow"));
-            const orders = pick(p, T.queue, named("orders-orders"));
+            const orders = pick(p, T.queue, exactly("securecart-orders-orders"));
             setProp(a, "redriveAllowPolicy", JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [orders.outputs.arn] }));
         },
         says: /must name its source queue Queue "securecart-orders-notifications"/,
@@ -1193,7 +1195,7 @@ export const CASES: readonly Case[] = [
         policy: "aws-sqs-visibility-timeout-covers-consumer",
         change: "the order queue's visibility timeout drops to 60 s (the order processor may run 30 s)",
         stack: "dr",
-        alter: (p) => setProp(pick(p, T.queue, named("orders-orders")), "visibilityTimeoutSeconds", 60),
+        alter: (p) => setProp(pick(p, T.queue, exactly("securecart-orders-orders")), "visibilityTimeoutSeconds", 60),
         says: /read by Function "securecart-orders-order-processor" \(timeout 30 s\) and must have a visibility timeout of at least 180 s; it has 60 s/,
     },
     {
@@ -1303,14 +1305,17 @@ export const CASES: readonly Case[] = [
     },
     {
         policy: "aws-eventbridge-global-endpoint-failover",
-        change: "the endpoint loses its health check and its replication role",
+        change: "the endpoint loses its health check",
         stack: "prod",
-        alter: (p) => {
-            const e = pick(p, T.endpoint);
-            setProp(e, "routingConfig.failoverConfig.primary.healthCheck", undefined);
-            setProp(e, "roleArn", undefined);
-        },
+        alter: (p) => setProp(pick(p, T.endpoint), "routingConfig.failoverConfig.primary.healthCheck", undefined),
         says: /primary\.healthCheck/,
+    },
+    {
+        policy: "aws-eventbridge-global-endpoint-failover",
+        change: "the endpoint loses its replication role",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.endpoint), "roleArn", undefined),
+        says: /replication is on \(ENABLED, the default\) but no roleArn is set/,
     },
     {
         policy: "dr-order-pipeline-matches-strategy",
@@ -1372,7 +1377,7 @@ export const CASES: readonly Case[] = [
         change: "the backup-restore standby's order queue falls back to SQS's default retention",
         stack: "dr",
         overrides: ["strategy=backup-restore"],
-        alter: (p) => setProp(pick(p, T.queue, named("orders-orders")), "messageRetentionSeconds", undefined),
+        alter: (p) => setProp(pick(p, T.queue, exactly("securecart-orders-orders")), "messageRetentionSeconds", undefined),
         says: /345600 s \(the default\)/,
     },
 ];
