@@ -1,6 +1,8 @@
 /**
  * Policy test fixtures: real planned resources, altered one property at a time. Each case names the policy
- * it must trip. Shared by test/policies.test.ts (in-process) and test/policiesGrpc.test.ts (the analyzer).
+ * it must trip. Where a policy guards a type the program never plans (a customer-managed prefix list, a function
+ * URL, a plain-HTTP listener), the case adds one beside a real planned resource, copying its provider and parent,
+ * and says so in its change. Shared by test/policies.test.ts (in-process) and test/policiesGrpc.test.ts (the analyzer).
  */
 import * as assert from "assert";
 import type { PlannedResource, StackPlan } from "../tools/planner";
@@ -325,7 +327,7 @@ export const CASES: readonly Case[] = [
             setProp(http, "sslPolicy", undefined);
             setProp(http, "certificateArn", undefined);
             setProp(http, "defaultActions", [
-                { type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/x/1" },
+                { type: "forward", targetGroupArn: pick(p, "aws:lb/targetGroup:TargetGroup", named("web-tg")).outputs.arn },
             ]);
         },
         says: /redirect to HTTPS/,
@@ -1099,7 +1101,7 @@ export const CASES: readonly Case[] = [
             setProp(
                 pick(p, T.listener, (r) => r.inputs.protocol === "HTTPS"),
                 "defaultActions",
-                [{ type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/x/1" }],
+                [{ type: "forward", targetGroupArn: pick(p, "aws:lb/targetGroup:TargetGroup", named("web-tg")).outputs.arn }],
             ),
         says: /fixed 403/,
     },
