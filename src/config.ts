@@ -149,7 +149,6 @@ const edgeSchema = z.strictObject({
     waf: wafSchema.default(() => wafSchema.parse({})),
 });
 
-
 /** Reserved concurrency of one pipeline function on a primary, 1-1000; a standby runs its plan's share of it. */
 const concurrency = (d: number) => int(1, 1000).default(d);
 
