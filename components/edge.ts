@@ -30,6 +30,11 @@ export interface EdgeArgs {
     readonly recordName: string;
     /** The origin hostname Route 53 resolves to the serving region's ALB. Required. */
     readonly originName: string;
+    /**
+     * The API's custom domain (Route 53 resolves it to the serving region's API Gateway): the `/api/*` behaviour's
+     * origin. Undefined: no `/api/*` behaviour (the default behaviour takes those paths). Default undefined.
+     */
+    readonly apiOriginName?: string;
     /** Secret value of the origin-verify header, shared with every region's ALB. Required. */
     readonly originSecret: pulumi.Input<string>;
     /**
@@ -198,6 +203,30 @@ export class Edge extends pulumi.ComponentResource {
         this.webAclArn = acl.arn;
 
         // --- distribution --------------------------------------------------------------------------------------------
+        // The API's cache policy: nothing kept (no default TTL; an answer may ask for at most a second), but the
+        // Authorization header in the key. CloudFront passes Authorization on GET and HEAD only when the cache policy
+        // names it, and an origin request policy cannot (CloudFront developer guide, "Control origin requests with a
+        // policy"); without it a signed-in GET would reach the API without its token.
+        const apiCache = args.apiOriginName
+            ? new aws.cloudfront.CachePolicy(
+                  `${name}-api-cache`,
+                  {
+                      name: `${name}-api-no-store`,
+                      comment: "SecureCart API: nothing cached; Authorization forwarded",
+                      minTtl: 0,
+                      defaultTtl: 0,
+                      maxTtl: 1,
+                      parametersInCacheKeyAndForwardedToOrigin: {
+                          headersConfig: { headerBehavior: "whitelist", headers: { items: ["Authorization"] } },
+                          cookiesConfig: { cookieBehavior: "none" },
+                          queryStringsConfig: { queryStringBehavior: "all" },
+                          enableAcceptEncodingGzip: true,
+                          enableAcceptEncodingBrotli: true,
+                      },
+                  },
+                  p,
+              )
+            : undefined;
         const oac = new aws.cloudfront.OriginAccessControl(
             `${name}-oac`,
             {
@@ -238,6 +267,27 @@ export class Edge extends pulumi.ComponentResource {
                         connectionAttempts: 3,
                         connectionTimeout: 10,
                     },
+                    // The API: the same secret header, passed on by API Gateway to the services' load balancer, whose
+                    // rules require it, so the API's own domain called directly (past this WAF) reaches no service.
+                    ...(args.apiOriginName
+                        ? [
+                              {
+                                  originId: "api",
+                                  domainName: args.apiOriginName,
+                                  customOriginConfig: {
+                                      httpPort: 80,
+                                      httpsPort: 443,
+                                      originProtocolPolicy: "https-only",
+                                      originSslProtocols: ["TLSv1.2"],
+                                      originReadTimeout: 30,
+                                      originKeepaliveTimeout: 5,
+                                  },
+                                  customHeaders: [{ name: ORIGIN_VERIFY_HEADER, value: args.originSecret }],
+                                  connectionAttempts: 3,
+                                  connectionTimeout: 10,
+                              },
+                          ]
+                        : []),
                     ...assets.map((a) => ({
                         originId: assetOriginId(a.region),
                         domainName: a.regionalDomainName,
@@ -268,6 +318,22 @@ export class Edge extends pulumi.ComponentResource {
                     compress: true,
                 },
                 orderedCacheBehaviors: [
+                    // The API: like the default behaviour (nothing cached, every method), to the API's domain; the
+                    // viewer's Authorization header goes with it, the JWT authorizer's token source.
+                    ...(args.apiOriginName
+                        ? [
+                              {
+                                  pathPattern: "/api/*",
+                                  targetOriginId: "api",
+                                  viewerProtocolPolicy: "redirect-to-https",
+                                  allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+                                  cachedMethods: ["GET", "HEAD"],
+                                  cachePolicyId: apiCache!.id,
+                                  originRequestPolicyId: MANAGED_POLICY.allViewerExceptHostHeader,
+                                  compress: true,
+                              },
+                          ]
+                        : []),
                     {
                         pathPattern: args.assetsPathPattern ?? "/assets/*",
                         targetOriginId: staticTarget,

@@ -9,14 +9,15 @@ export interface FargateServicesArgs {
     readonly vpcId: pulumi.Input<string>;
     /** Private subnets the tasks run in (no public IP). Required, at least 2 AZs. */
     readonly appSubnetIds: pulumi.Input<string>[];
-    /** The app tier's security group (ingress from the ALB only). Required. */
+    /** The app tier's security group (ingress from the services' load balancer only). Required. */
     readonly appSecurityGroupId: pulumi.Input<string>;
-    /** The ALB's HTTPS listener; one path rule per service is added to it. Required. */
+    /** The services' internal load balancer's HTTPS listener; one path rule per service is added to it. Required. */
     readonly httpsListenerArn: pulumi.Input<string>;
     /**
-     * The header every forwarded request must carry (the edge's secret): each path rule requires it, so only
-     * requests that came through CloudFront reach a service. When undefined (only while a deployment made
-     * before the edge migrates), the rules match on the path alone.
+     * The header every forwarded request must carry (the edge's secret, passed on unchanged by the API): each path
+     * rule requires it, so only requests that came through CloudFront and its WAF reach a service, not one sent to
+     * the API's domain directly. When undefined (only while a deployment made before the edge migrates), the rules
+     * match on the path alone.
      */
     readonly originVerify?: { readonly headerName: string; readonly value: pulumi.Input<string> };
     /** The services, as validated by config (unique names and prefixes, valid Fargate sizes). Required. */
@@ -78,7 +79,7 @@ export function writableTmpfs(paths: readonly string[], sizeMiB: number, taskMem
  * its own encrypted log group (given by the caller, see serviceLogs.ts); a task definition that runs as a non-root user with a read-only root
  * filesystem (each writable path a tmpfs any user may write, see `writableTmpfs`) and every Linux capability
  * dropped; a separate execution role (pull its image, write its log group) and task role (no permissions until
- * the service needs some); an IP target group reached by a path rule on the shared HTTPS listener; the
+ * the service needs some); an IP target group reached by a path rule on the services' internal load balancer; the
  * deployment circuit breaker with rollback; and Application Auto Scaling target tracking on CPU.
  *
  * Counts come from the caller (the strategy plan). `desiredCount` is managed, not ignored: each `pulumi up`
@@ -90,6 +91,8 @@ export class FargateServices extends pulumi.ComponentResource {
     public readonly clusterName: pulumi.Output<string>;
     public readonly clusterArn: pulumi.Output<string>;
     public readonly serviceNames: Record<string, pulumi.Output<string>>;
+    /** Each service's target group's CloudWatch dimension (its ARN suffix), by service name. */
+    public readonly targetGroupArnSuffixes: Record<string, pulumi.Output<string>>;
     /** Task role per service: grant a service's data access here, nowhere else. */
     public readonly taskRoleNames: Record<string, pulumi.Output<string>>;
     public readonly taskRoleArns: Record<string, pulumi.Output<string>>;
@@ -134,6 +137,7 @@ export class FargateServices extends pulumi.ComponentResource {
 
         const rules = new Map(listenerRules(args.services).map((r) => [r.service, r]));
         this.serviceNames = {};
+        this.targetGroupArnSuffixes = {};
         this.taskRoleNames = {};
         this.taskRoleArns = {};
         for (const s of args.services) {
@@ -224,6 +228,7 @@ export class FargateServices extends pulumi.ComponentResource {
                 },
                 p,
             );
+            this.targetGroupArnSuffixes[s.name] = tg.arnSuffix;
             const listenerRule = new aws.lb.ListenerRule(
                 `${n}-rule`,
                 {
@@ -238,7 +243,10 @@ export class FargateServices extends pulumi.ComponentResource {
                     ],
                     tags: tags(`${n}-rule`),
                 },
-                p,
+                // Deleted before its replacement is created: an ALB target group belongs to one load balancer at a
+                // time, so a rule moving to another load balancer (the services leaving the public ALB) must let go
+                // of the target group first.
+                { parent: this, deleteBeforeReplace: true },
             );
 
             // A writable root needs no mounts; a read-only one gets a tmpfs per writable path (see writableTmpfs).

@@ -19,6 +19,11 @@ export interface KeysArgs {
      * SNS drops what it cannot encrypt into the queue, silently. Default none.
      */
     readonly messagingServices?: readonly string[];
+    /**
+     * Let Amazon Cognito encrypt user pools under the data key (a multi-Region key, as a replicated pool needs), for
+     * this account only. Default false.
+     */
+    readonly userPools?: boolean;
     /** Waiting period before a scheduled key deletion, 7-30 days. Default 30. */
     readonly deletionWindowInDays?: number;
     /** Tags applied to every child. Default none. */
@@ -81,7 +86,19 @@ export class Keys extends pulumi.ComponentResource {
                   },
               ]
             : [];
-        const dataPolicy = pulumi.jsonStringify({ Version: "2012-10-17", Statement: [rootStatement, ...oacStatement, ...messaging] });
+        const userPools = args.userPools
+            ? [
+                  {
+                      Sid: "CognitoUserPools",
+                      Effect: "Allow",
+                      Principal: { Service: "cognito-idp.amazonaws.com" },
+                      Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                      Resource: "*",
+                      Condition: { StringEquals: { "aws:SourceAccount": account } },
+                  },
+              ]
+            : [];
+        const dataPolicy = pulumi.jsonStringify({ Version: "2012-10-17", Statement: [rootStatement, ...oacStatement, ...messaging, ...userPools] });
         if (args.primaryDataKeyArn === undefined) {
             const key = new aws.kms.Key(
                 `${name}-data`,

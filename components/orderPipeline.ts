@@ -5,9 +5,8 @@ import { archiveOf, HANDLER, LAMBDA_RUNTIME, type BundleDir } from "../src/funct
 import { EVENT_ENDPOINT_HEALTH_CHECK_PURPOSE } from "../src/plan/facts";
 import { DEFAULT_TIMEOUTS, orderSagaDefinitionJson, orderSagaTargets, SAGA_ACTIONS } from "../src/orderSaga";
 
-/** The functions of the pipeline: the folders under functions/ that the bundles come from. */
-export const PIPELINE_FUNCTIONS = ["order-processor", "fulfilment", "notifier", "dlq-watcher", "thumbnailer", "order-reconciler"] as const;
-export type PipelineFunction = (typeof PIPELINE_FUNCTIONS)[number];
+import { PIPELINE_FUNCTIONS, type PipelineFunction } from "../src/config";
+export { PIPELINE_FUNCTIONS, type PipelineFunction };
 
 /** The order event bus: the same name in every region, as an EventBridge global endpoint requires of its two buses. */
 export const ORDER_BUS_NAME = "securecart-orders";
@@ -104,6 +103,8 @@ export class OrderPipeline extends pulumi.ComponentResource {
     public readonly orderQueueUrl: pulumi.Output<string>;
     public readonly orderQueueArn: pulumi.Output<string>;
     public readonly queueArns: pulumi.Output<string>[];
+    /** The region's queue for functions' failed asynchronous invocations (every function in the region may use it). */
+    public readonly failureQueueArn: pulumi.Output<string>;
     public readonly busArn?: pulumi.Output<string>;
     public readonly busName?: string;
     public readonly stateMachineArn?: pulumi.Output<string>;
@@ -219,6 +220,7 @@ export class OrderPipeline extends pulumi.ComponentResource {
         this.orderQueueUrl = orderQueue.url;
         this.orderQueueArn = orderQueue.arn;
         this.queueArns = [orderQueue, orderDlq, notifyQueue, notifyDlq, failureDlq].map((q) => q.arn);
+        this.failureQueueArn = failureDlq.arn;
 
         // --- log groups (every region) -------------------------------------------------------------------------
         const logGroups = new Map<string, aws.cloudwatch.LogGroup>();

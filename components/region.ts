@@ -2,7 +2,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from "../src/awsFacts";
-import { originNameOf, PIPELINE_TABLES, type StackConfig } from "../src/config";
+import { apiDomainOf, authDomainOf, originNameOf, PIPELINE_TABLES, type StackConfig } from "../src/config";
+import { apiRoutes } from "../src/apiRoutes";
+import { Api } from "./api";
+import { Identity } from "./identity";
+import { UserPoolReplicaStatus } from "./replicaStatus";
+import { ServicesLoadBalancer } from "./servicesLoadBalancer";
 import type { RegionPlan } from "../src/strategy";
 import { repositoryNames } from "../src/compute";
 import { AccessLogBucket } from "./accessLogs";
@@ -45,6 +50,11 @@ export interface HomeRefs {
     readonly distributionArn: pulumi.Input<string>;
     /** The secret value of the edge's origin-verify header (a secret output of the home stack). */
     readonly originSecret: pulumi.Input<string>;
+    /** The user pool's id and the storefront client's (the API's JWT authorizer checks tokens against them). */
+    readonly userPoolId: pulumi.Input<string>;
+    readonly userPoolClientId: pulumi.Input<string>;
+    /** The region the home stack's deployed replica of the pool lives in (plain: read before the plan), if any. */
+    readonly userPoolReplicaRegion?: string;
 }
 
 /** The functions' deployment packages, bundled once per process (every stack planned in it deploys the same code). */
@@ -137,6 +147,7 @@ export class Region extends pulumi.ComponentResource {
                         region: r,
                         regionalDomainName: (r === cfg.region ? ownBucket : bucketOf(r)).apply((b) => regionalDomainName(b, r)),
                     })),
+                    apiOriginName: apiDomainOf(cfg),
                     assetsPathPattern: cfg.edge.assetsPathPattern,
                     priceClass: cfg.edge.priceClass,
                     logRetentionDays: cfg.edge.logRetentionDays,
@@ -162,6 +173,8 @@ export class Region extends pulumi.ComponentResource {
                 cloudFrontDistributionArn: distributionArn,
                 // The order pipeline's queues and topics (in every region: its queues are kept even where it does not run).
                 messagingServices: ["events.amazonaws.com", "sns.amazonaws.com"],
+                // The user pool (home) and its replica encrypt under the data key.
+                userPools: plan.identity.ownsUserPool || plan.identity.replica,
                 tags,
             },
             p,
@@ -250,6 +263,9 @@ export class Region extends pulumi.ComponentResource {
         );
         let web: WebTier | undefined;
         let services: FargateServices | undefined;
+        let servicesLb: ServicesLoadBalancer | undefined;
+        // The name on the services' load balancer's certificate, which the API verifies; no record needs it.
+        const servicesLbName = `services.${apiDomainOf(cfg)}`;
         if (plan.computeExists) {
             web = new WebTier(
                 `${name}-web`,
@@ -276,13 +292,27 @@ export class Region extends pulumi.ComponentResource {
                 },
                 p,
             );
+            // The services leave the public ALB: the internet reaches them only through the API.
+            servicesLb = new ServicesLoadBalancer(
+                `${name}-svc-lb`,
+                {
+                    subnetIds: network.subnetIds["private-app"],
+                    securityGroupId: sgs.servicesLbSecurityGroupId,
+                    certificateName: servicesLbName,
+                    zoneId: cfg.dns.zoneId,
+                    deletionProtection: plan.albDeletionProtection,
+                    accessLogBucket: albLogs.bucketName,
+                    tags,
+                },
+                p,
+            );
             services = new FargateServices(
                 `${name}-svc`,
                 {
                     vpcId: network.vpcId,
                     appSubnetIds: network.subnetIds["private-app"],
                     appSecurityGroupId: sgs.appSecurityGroupId,
-                    httpsListenerArn: web.httpsListenerArn,
+                    httpsListenerArn: servicesLb.listenerArn,
                     originVerify,
                     services: cfg.services,
                     capacities: plan.services,
@@ -566,6 +596,91 @@ export class Region extends pulumi.ComponentResource {
             { parent: this, dependsOn: [...(web ? [web] : []), ...(services ? [services] : []), ...(writer ? [writer] : []), pipeline] },
         );
 
+        // --- sign-in (Cognito) and the API (API Gateway) ----------------------------------------------------------
+        // The home stack owns the pool whatever its role, and replicates it where the strategy keeps a live standby.
+        // The sign-in domain fails over on the home region's own health check (so the drills and ARC move it too),
+        // and is written after the users' A record on its parent, which Cognito requires.
+        let identity: Identity | undefined;
+        if (plan.identity.ownsUserPool) {
+            const replicaRegion = plan.identity.replicates ? cfg.regions.find((r) => r !== cfg.region) : undefined;
+            if (replicaRegion && !dns.healthCheckId)
+                throw new pulumi.ResourceError(
+                    `Region ${name}: the sign-in domain's failover needs this region's health check, and it has none`,
+                    this,
+                );
+            identity = new Identity(
+                `${name}-identity`,
+                {
+                    region: cfg.region,
+                    featurePlan: cfg.identity.featurePlan,
+                    mfa: cfg.identity.mfa,
+                    passwordMinimumLength: cfg.identity.passwordMinimumLength,
+                    threatProtection: cfg.identity.threatProtection,
+                    domainName: authDomainOf(cfg),
+                    zoneId: cfg.dns.zoneId,
+                    callbackUrls: cfg.identity.callbackUrls ?? [`https://${cfg.dns.recordName.replace(/\.$/, "")}/`],
+                    dataKeyArn: keys.dataKeyArn,
+                    replica: replicaRegion && dns.healthCheckId ? { region: replicaRegion, primaryHealthCheckId: dns.healthCheckId } : undefined,
+                    domainDependsOn: [dns],
+                    tags,
+                },
+                p,
+            );
+        }
+        const userPoolId = identity ? identity.userPoolId : args.home?.userPoolId;
+        const clientId = identity ? identity.clientId : args.home?.userPoolClientId;
+        if (!userPoolId || !clientId)
+            throw new pulumi.ResourceError(`Region ${name}: a stack that does not own the user pool needs the home stack's outputs`, this);
+        // This region's replica takes users' requests where the plan says so, once the home stack has created it.
+        let replicaStatus: UserPoolReplicaStatus | undefined;
+        if (plan.identity.replica && args.home?.userPoolReplicaRegion === cfg.region) {
+            replicaStatus = new UserPoolReplicaStatus(
+                `${name}-identity-replica`,
+                { userPoolId, region: cfg.region, status: plan.identity.replicaActive ? "ACTIVE" : "INACTIVE" },
+                p,
+            );
+        }
+        // The tokens' issuer: the pool's updated issuer, named after its primary region, valid in both regions.
+        const issuer = pulumi.interpolate`https://issuer-cognito-idp.${cfg.homeRegion}.amazonaws.com/${userPoolId}`;
+        let api: Api | undefined;
+        if (plan.api.exists) {
+            if (!servicesLb || !services || !dns.healthCheckId)
+                throw new pulumi.ResourceError(`Region ${name}: the API needs the region's services, their load balancer and its health check`, this);
+            api = new Api(
+                `${name}-api`,
+                {
+                    region: cfg.region,
+                    domainName: apiDomainOf(cfg),
+                    zoneId: cfg.dns.zoneId,
+                    vpcLinkSubnetIds: network.subnetIds["private-app"],
+                    vpcLinkSecurityGroupId: sgs.vpcLinkSecurityGroupId,
+                    loadBalancer: { listenerArn: servicesLb.listenerArn, certificateName: servicesLbName, arnSuffix: servicesLb.arnSuffix },
+                    routes: apiRoutes(cfg.services, cfg.api.publicRoutes),
+                    jwt: { issuer, audience: clientId },
+                    throttling: { rateLimit: cfg.api.throttlingRateLimit, burstLimit: cfg.api.throttlingBurstLimit },
+                    logRetentionDays: cfg.api.logRetentionDays,
+                    logsKmsKeyArn: keys.logsKeyArn,
+                    dns: {
+                        routing: plan.dns.routing,
+                        failoverRole: plan.dns.failoverRole,
+                        regionHealthCheckId: dns.healthCheckId,
+                        targetGroupArnSuffixes: services.targetGroupArnSuffixes,
+                        failureThreshold: cfg.dns.failureThreshold,
+                    },
+                    keepAlive: plan.api.keepAliveProbe
+                        ? {
+                              bundle: pipelineBundles().find((b) => b.name === "api-probe") as BundleDir,
+                              failureQueueArn: pipeline.failureQueueArn,
+                              dataKeyArn: keys.dataKeyArn,
+                          }
+                        : undefined,
+                    tags,
+                },
+                // A promoted pilot-light region's replica is active before its API takes traffic.
+                { parent: this, dependsOn: replicaStatus ? [replicaStatus] : [] },
+            );
+        }
+
         this.outputs = {
             vpcId: network.vpcId,
             natGateways: network.natGatewayIds.length,
@@ -592,6 +707,11 @@ export class Region extends pulumi.ComponentResource {
                 : {}),
             ...(pipeline.endpointUrl ? { orderEventEndpointUrl: pipeline.endpointUrl } : {}),
             originName,
+            userPoolId,
+            userPoolClientId: clientId,
+            tokenIssuer: issuer,
+            ...(identity?.replicaRegion ? { userPoolReplicaRegion: identity.replicaRegion } : {}),
+            ...(api ? { apiDomainName: apiDomainOf(cfg), apiHealthCheckId: api.healthCheckId } : {}),
             ...(edge
                 ? {
                       distributionArn: edge.distributionArn,

@@ -28,9 +28,13 @@ const ANYWHERE = "0.0.0.0/0";
  * (aws.vpc.SecurityGroupIngressRule / EgressRule; no inline rules, so nothing fights over them):
  * - `alb`: HTTPS from CloudFront's origin-facing prefix list only (no port 80: CloudFront reaches the origin over
  *   HTTPS only, and the prefix list weighs 55 of a group's default 60 rules, so it fits once); it may reach only
- *   the web and app groups.
+ *   the web group.
  * - `web`: the storefront instances; ingress from the ALB group on the web port only.
- * - `app`: the Fargate services; ingress from the ALB group on the services' ports only.
+ * - `vpc-link`: the API's VPC link (its network interfaces in the app subnets); no ingress, and out only to the
+ *   services' load balancer.
+ * - `svc-lb`: the services' internal load balancer; HTTPS from the VPC link only, out only to the services.
+ * - `app`: the Fargate services; ingress from the services' load balancer only, on the services' ports: the
+ *   internet reaches them through the API and nothing else.
  * The data tier's groups accept from `app` only: `appSecurityGroupIds` is what they must allow.
  * Outbound HTTPS from web/app goes anywhere (SSM, ECR, CloudWatch Logs through NAT or gateway endpoints).
  */
@@ -38,6 +42,8 @@ export class SecurityGroups extends pulumi.ComponentResource {
     public readonly albSecurityGroupId: pulumi.Output<string>;
     public readonly webSecurityGroupId: pulumi.Output<string>;
     public readonly appSecurityGroupId: pulumi.Output<string>;
+    public readonly vpcLinkSecurityGroupId: pulumi.Output<string>;
+    public readonly servicesLbSecurityGroupId: pulumi.Output<string>;
     /** Groups whose members are the application tier: the data tier accepts these and nothing else. */
     public readonly appSecurityGroupIds: pulumi.Output<string>[];
 
@@ -61,7 +67,9 @@ export class SecurityGroups extends pulumi.ComponentResource {
             );
         const alb = group("alb", "SecureCart ALB: HTTPS from CloudFront only");
         const web = group("web", "SecureCart storefront instances: from the ALB only");
-        const app = group("app", "SecureCart Fargate services: from the ALB only");
+        const app = group("app", "SecureCart Fargate services: from the services' load balancer only");
+        const link = group("vpc-link", "SecureCart API VPC link: to the services' load balancer only");
+        const svcLb = group("svc-lb", "SecureCart services' internal load balancer: from the API's VPC link only");
 
         const ingress = (
             rule: string,
@@ -119,19 +127,30 @@ export class SecurityGroups extends pulumi.ComponentResource {
                 : "HTTPS from CloudFront origin-facing servers",
         );
         egress(`alb-out-web-${webPort}`, alb, webPort, { sg: web.id }, "to the storefront instances");
-        for (const port of appPorts) egress(`alb-out-app-${port}`, alb, port, { sg: app.id }, "to the Fargate services");
+
+        egress("vpc-link-out-https", link, 443, { sg: svcLb.id }, "to the services' load balancer");
+        ingress("svc-lb-in-https", svcLb, 443, { sg: link.id }, "HTTPS from the API's VPC link only");
+        for (const port of appPorts) egress(`svc-lb-out-app-${port}`, svcLb, port, { sg: app.id }, "to the Fargate services");
 
         ingress(`web-in-alb-${webPort}`, web, webPort, { sg: alb.id }, "from the ALB only");
         egress("web-out-https", web, 443, { cidr: ANYWHERE }, "HTTPS out: SSM, CloudWatch, package mirrors");
 
-        for (const port of appPorts) ingress(`app-in-alb-${port}`, app, port, { sg: alb.id }, "from the ALB only");
+        for (const port of appPorts) ingress(`app-in-svc-lb-${port}`, app, port, { sg: svcLb.id }, "from the services' load balancer only");
         egress("app-out-https", app, 443, { cidr: ANYWHERE }, "HTTPS out: ECR, CloudWatch Logs, AWS APIs");
         for (const port of dataPorts) egress(`app-out-data-${port}`, app, port, { cidr: args.vpcCidr }, "to the data tier inside the VPC");
 
         this.albSecurityGroupId = alb.id;
         this.webSecurityGroupId = web.id;
         this.appSecurityGroupId = app.id;
+        this.vpcLinkSecurityGroupId = link.id;
+        this.servicesLbSecurityGroupId = svcLb.id;
         this.appSecurityGroupIds = [app.id];
-        this.registerOutputs({ albSecurityGroupId: alb.id, webSecurityGroupId: web.id, appSecurityGroupId: app.id });
+        this.registerOutputs({
+            albSecurityGroupId: alb.id,
+            webSecurityGroupId: web.id,
+            appSecurityGroupId: app.id,
+            vpcLinkSecurityGroupId: link.id,
+            servicesLbSecurityGroupId: svcLb.id,
+        });
     }
 }

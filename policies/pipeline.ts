@@ -11,6 +11,8 @@ import * as sns from "@pulumi/aws/sns";
 import * as sqs from "@pulumi/aws/sqs";
 import { validateResourceOfType } from "@pulumi/policy";
 import { SQS_MAX_RETENTION_SECONDS, SQS_VISIBILITY_PER_LAMBDA_TIMEOUT } from "../src/awsFacts";
+import { PIPELINE_FUNCTIONS } from "../src/config";
+import type { PlanResource } from "../src/plan/resource";
 import { ResourcePolicy, StackPolicy, configOf, factsSchema, requireContext, who } from "./lib";
 import {
     ProjectFacts,
@@ -391,7 +393,8 @@ export const pipelineMatchesStrategy: StackPolicy = {
         const plan = ctx.plan.pipeline;
         const rs = args.resources;
         const queues = ofType(rs, T.sqsQueue);
-        const functions = ofType(rs, T.lambdaFunction);
+        // The pipeline's own functions (fixed names); the API's keep-alive probe is another tier's.
+        const functions = ofType(rs, T.lambdaFunction).filter((f) => isPipelineFunction(f));
         const buses = ofType(rs, T.eventBus);
         const machines = ofType(rs, T.stateMachine);
         if (!queues.some((q) => redrivesOf(q, rs).length > 0))
@@ -449,7 +452,7 @@ export const pipelineMatchesStrategy: StackPolicy = {
                             : `${label(rule)} of the order bus must be ${want ? "ENABLED" : "DISABLED"}: consumers ${want ? "run" : "are off"} in ${who(ctx)}; it is ${state}.`,
                         rule.urn,
                     );
-            } else if (isSet(get(rule, "scheduleExpression")) && ruleFunctionTargets(rule, rs).length > 0) {
+            } else if (isSet(get(rule, "scheduleExpression")) && ruleFunctionTargets(rule, rs).some((f) => isPipelineFunction(f))) {
                 // The only scheduled function in the pipeline is the reconciler: it runs in one region at a time.
                 const on = state !== "DISABLED";
                 if (on !== plan.reconcilerEnabled)
@@ -463,6 +466,12 @@ export const pipelineMatchesStrategy: StackPolicy = {
 };
 
 const endpointSchema = factsSchema();
+
+/** Whether a planned function is one of the order pipeline's (securecart-<name>, a name from PIPELINE_FUNCTIONS). */
+function isPipelineFunction(f: PlanResource): boolean {
+    const n = get(f, "name");
+    return typeof n === "string" && (PIPELINE_FUNCTIONS as readonly string[]).some((x) => n === `securecart-${x}`);
+}
 
 export const orderEventEndpoint: StackPolicy = {
     name: "dr-order-event-endpoint",

@@ -2,7 +2,7 @@
  * Pure decisions for the compute tier that are not about strategy: ALB routing, image references and
  * writable mounts. Plain values in, plain values out; tested alone (test/compute.test.ts).
  */
-import type { ServiceConfig } from "./config";
+import { API_BASE_PATH, type ServiceConfig } from "./config";
 
 /** First listener-rule priority for services; each next service is PRIORITY_STEP higher (room to insert). */
 export const FIRST_RULE_PRIORITY = 100;
@@ -12,19 +12,20 @@ export interface ListenerRulePlan {
     readonly service: string;
     /** Unique, ascending in config order. */
     readonly priority: number;
-    /** The prefix itself and everything below it: `/cart` and `/cart/*`. */
+    /** The service's API path and everything below it: `/api/cart` and `/api/cart/*` (the API forwards paths unchanged). */
     readonly pathPatterns: readonly [string, string];
 }
 
 /**
- * One path-based rule per service, ordered as configured. Prefixes are single segments and unique
- * (validated in config), so `/cart/*` can never match `/catalog`: the rules do not overlap.
+ * One path-based rule per service on the services' internal load balancer, ordered as configured. Prefixes are
+ * single segments and unique (validated in config), so `/api/cart/*` can never match `/api/catalog`: the rules
+ * do not overlap.
  */
 export function listenerRules(services: readonly Pick<ServiceConfig, "name" | "pathPrefix">[]): ListenerRulePlan[] {
     return services.map((s, i) => ({
         service: s.name,
         priority: FIRST_RULE_PRIORITY + PRIORITY_STEP * i,
-        pathPatterns: [s.pathPrefix, `${s.pathPrefix}/*`] as const,
+        pathPatterns: [`${API_BASE_PATH}${s.pathPrefix}`, `${API_BASE_PATH}${s.pathPrefix}/*`] as const,
     }));
 }
 

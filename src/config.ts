@@ -183,6 +183,67 @@ const pipelineSchema = z.strictObject({
         .default(() => ({ orderProcessor: 10, fulfilment: 10, notifier: 5, dlqWatcher: 2, thumbnailer: 5, orderReconciler: 1 })),
 });
 
+/** Where the API's routes live, under the users' name: CloudFront sends `/api/*` to the API. */
+export const API_BASE_PATH = "/api";
+
+/** HTTP methods an API route may name (API Gateway HTTP APIs), or ANY. */
+export const API_METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE", "ANY"] as const;
+
+/** An HTTP API route key: a method, a space and a path of plain segments, `{name}` or a final `{name+}`. */
+const ROUTE_KEY = new RegExp(
+    `^(${API_METHODS.join("|")}) /(?:[A-Za-z0-9._~-]+|\\{[A-Za-z0-9_]+\\})(?:/(?:[A-Za-z0-9._~-]+|\\{[A-Za-z0-9_]+\\}))*(?:/\\{[A-Za-z0-9_]+\\+\\})?$`,
+);
+
+const identitySchema = z.strictObject({
+    /**
+     * Cognito feature plan: essentials or plus. Multi-Region replication needs one of them; threat protection
+     * (adaptive authentication, compromised-credential checks) needs plus. Default plus.
+     */
+    featurePlan: z.enum(["essentials", "plus"]).default("plus"),
+    /**
+     * MFA: optional (each user chooses to enrol an authenticator app) or required. Required is refused with a
+     * strategy that keeps a replica: TOTP, the factor offered, does not work on a replica, so every user would
+     * be locked out after a failover. Default optional.
+     */
+    mfa: z.enum(["optional", "required"]).default("optional"),
+    /** Minimum password length, 12-99 (PCI DSS v4.0 8.3.6 asks for at least 12). Default 14. */
+    passwordMinimumLength: int(12, 99).default(14),
+    /** Threat protection on the plus plan: audit (log only) or enforced (block risky sign-ins). Default enforced. */
+    threatProtection: z.enum(["audit", "enforced"]).default("enforced"),
+    /** The managed-login (hosted UI) domain. Default `auth.<dns.recordName>`, whose parent has the users' A record. */
+    domainName: z.string().min(3).optional(),
+    /** Where the storefront's sign-in may return to (https only). Default [`https://<dns.recordName>/`]. */
+    callbackUrls: z
+        .array(z.string().regex(/^https:\/\/[^\s]+$/, "__httpsUrl"))
+        .min(1)
+        .optional(),
+    /** Monthly active users, for the cost estimate only, 0 or more. Default 10000. */
+    monthlyActiveUsers: int(0, 1_000_000_000).default(10_000),
+});
+
+const apiSchema = z.strictObject({
+    /** The API's custom domain, answered by every region with compute. Default `api.<dns.recordName>`. */
+    domainName: z.string().min(3).optional(),
+    /** Steady-state requests per second the API's default route allows, 1-10000 (the account's regional quota). Default 1000. */
+    throttlingRateLimit: int(1, 10_000).default(1000),
+    /** Burst the API's default route allows, 1-5000 (the account's regional quota). Default 500. */
+    throttlingBurstLimit: int(1, 5000).default(500),
+    /** Days the API's access logs are kept, a value CloudWatch Logs accepts. Default 365 (PCI DSS v4.0 10.5.1). */
+    logRetentionDays: logRetentionDays(365),
+    /**
+     * Routes anyone may call without signing in: the catalogue's reads. Each is a route key such as
+     * `GET /api/catalog/{proxy+}`, under `/api` and a service's pathPrefix (users call the API at
+     * `https://<dns.recordName>/api/...`, CloudFront's `/api/*` behaviour). Every other route needs a Cognito token.
+     */
+    publicRoutes: z.array(z.string().regex(ROUTE_KEY, "__routeKey")).default(["GET /api/catalog", "GET /api/catalog/{proxy+}"]),
+    /** Requests a month, for the cost estimate only, 0 or more. Default 10000000. */
+    monthlyRequests: int(0, 1_000_000_000_000).default(10_000_000),
+});
+
+/** The functions of the order pipeline: the folders under functions/ that their bundles come from (each deployed as securecart-<name>). */
+export const PIPELINE_FUNCTIONS = ["order-processor", "fulfilment", "notifier", "dlq-watcher", "thumbnailer", "order-reconciler"] as const;
+export type PipelineFunction = (typeof PIPELINE_FUNCTIONS)[number];
+
 /** The tables the order pipeline's handlers use (src/config `tables` must hold them, with these keys). */
 export const PIPELINE_TABLES: Readonly<Record<string, { readonly hashKey: string; readonly rangeKey?: string }>> = {
     orders: { hashKey: "customerId", rangeKey: "orderId" },
@@ -353,6 +414,10 @@ const nsSchema = z.strictObject({
     web: webSchema.default(() => webSchema.parse({})),
     /** The asynchronous order pipeline (queues, functions, saga); identical in every stack. */
     pipeline: pipelineSchema.default(() => pipelineSchema.parse({})),
+    /** Sign-in (Cognito), owned by the home stack; identical in every stack. */
+    identity: identitySchema.default(() => identitySchema.parse({})),
+    /** The API in front of the services (API Gateway); identical in every stack. */
+    api: apiSchema.default(() => apiSchema.parse({})),
     services: z
         .array(serviceSchema)
         .min(1)
@@ -396,6 +461,8 @@ export type DatabaseConfig = Ns["database"];
 export type DnsConfig = Ns["dns"];
 export type EdgeConfig = Ns["edge"];
 export type PipelineConfig = Ns["pipeline"];
+export type IdentityConfig = Ns["identity"];
+export type ApiConfig = Ns["api"];
 export type WebConfig = Ns["web"];
 export type CapacityConfig = Ns["capacity"];
 export type BackupConfig = Ns["backup"];
@@ -470,6 +537,8 @@ const CUSTOM_MESSAGES: Record<string, string> = {
     __instanceType: `an EC2 instance type such as t3.medium`,
     __pathPrefix: `a single path segment such as /catalog`,
     __user: `a non-root uid or uid:gid, e.g. 101 or 1000:1000`,
+    __httpsUrl: `an https:// URL`,
+    __routeKey: `a route key: a method (${API_METHODS.join(", ")}), a space and a path such as /catalog/{proxy+}`,
     __dbName: `lowercase letters, digits and '_', starting with a letter`,
     __dbUser: `lowercase letters, digits and '_', starting with a letter, at most 16 characters`,
 };
@@ -991,6 +1060,42 @@ function semanticProblems(ns: Loose<Ns>, regionName: string | undefined, raw: Re
             );
         }
     }
+    // Sign-in and the API: their names live in the zone beside the users' name (their certificates are validated there).
+    for (const [key, value] of [
+        ["identity.domainName", ns.identity?.domainName],
+        ["api.domainName", ns.api?.domainName],
+    ] as const) {
+        if (value === undefined || dns.zoneName === undefined || dns.recordName === undefined) continue;
+        const zone = dns.zoneName.replace(/\.$/, "").toLowerCase();
+        const name = value.replace(/\.$/, "").toLowerCase();
+        const taken = [dns.recordName, ns.edge?.originName]
+            .filter((x): x is string => x !== undefined)
+            .map((x) => x.replace(/\.$/, "").toLowerCase());
+        if (!name.endsWith(`.${zone}`) || taken.includes(name))
+            p.push(
+                `${NS}:${key}: got "${value}"; expected a name inside ${NS}:dns.zoneName "${dns.zoneName}" other than the users' and the origin's names`,
+            );
+    }
+    if (
+        ns.identity?.domainName !== undefined &&
+        ns.api?.domainName !== undefined &&
+        ns.identity.domainName.toLowerCase() === ns.api.domainName.toLowerCase()
+    )
+        p.push(`${NS}:api.domainName: got "${ns.api.domainName}", the same as ${NS}:identity.domainName; expected a name of its own`);
+    if (ns.identity?.mfa === "required" && ns.strategy !== undefined && ns.strategy !== "backup-restore")
+        p.push(
+            `${NS}:identity.mfa: got "required" with strategy "${ns.strategy}"; expected "optional": the factor offered (an authenticator app, TOTP) does not work on the user pool's replica, so required MFA would lock every user out after a failover`,
+        );
+    const routed = ns.services ?? DEFAULT_SERVICES;
+    if (ns.api?.publicRoutes !== undefined && routed.length && routed.every((s) => s?.pathPrefix !== undefined)) {
+        ns.api.publicRoutes.forEach((r, i) => {
+            if (typeof r !== "string") return;
+            const path = r.slice(r.indexOf(" ") + 1);
+            const bases = routed.map((s) => `${API_BASE_PATH}${s!.pathPrefix}`);
+            if (!bases.some((b) => path === b || path.startsWith(`${b}/`)))
+                p.push(`${NS}:api.publicRoutes[${i}]: got "${r}"; expected a route under a service's path (${bases.join(", ")})`);
+        });
+    }
     if (regions && ns.strategy !== undefined && ns.strategy !== "active-active" && regions.length !== 2) {
         p.push(
             `${NS}:regions: got ${regions.length} region(s) with strategy "${ns.strategy}"; expected exactly 2 (Route 53 failover routing has one PRIMARY and one SECONDARY record; use active-active for more regions)`,
@@ -1060,6 +1165,8 @@ export function projectProblems(stacks: readonly PartialStack[], opts: ProjectCh
     same(`${NS}:dns`, "dns", (s) => s.dns);
     same(`${NS}:edge`, "edge", (s) => s.edge);
     same(`${NS}:pipeline`, "pipeline", (s) => s.pipeline);
+    same(`${NS}:identity`, "identity", (s) => s.identity);
+    same(`${NS}:api`, "api", (s) => s.api);
 
     const byRegion = new Map<string, string>();
     for (const s of stacks) {
@@ -1102,6 +1209,16 @@ export function originNameOf(c: Pick<StackConfig, "dns" | "edge">): string {
     if (rec === zone) return `origin.${zone}`;
     const [first, ...rest] = rec.split(".");
     return [`origin-${first}`, ...rest].join(".");
+}
+
+/** The managed-login (sign-in) domain: `identity.domainName`, or `auth.` before the users' name (its parent has their A record, as Cognito requires). */
+export function authDomainOf(c: Pick<StackConfig, "dns" | "identity">): string {
+    return (c.identity.domainName ?? `auth.${c.dns.recordName}`).replace(/\.$/, "");
+}
+
+/** The API's custom domain: `api.domainName`, or `api.` before the users' name. */
+export function apiDomainOf(c: Pick<StackConfig, "dns" | "api">): string {
+    return (c.api.domainName ?? `api.${c.dns.recordName}`).replace(/\.$/, "");
 }
 
 /** Stack name → its region, for the stacks of a project. */

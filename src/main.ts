@@ -124,6 +124,7 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
         held: heldGenerations(cfg.region, own.clusterIdentifiers ?? []),
         retire: cfg.recovery.retire,
     };
+    const stringOr = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
     let home: HomeRefs | undefined;
     const peers: PeerRecovery[] = [];
     // The other stacks, read through the state backend (never their regions). One reference per stack.
@@ -155,6 +156,9 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
             recovery: homeRecovery,
             distributionArn: ref.requireOutput("distributionArn") as pulumi.Output<string>,
             originSecret: ref.requireOutput("originVerifySecret") as pulumi.Output<string>,
+            userPoolId: ref.requireOutput("userPoolId") as pulumi.Output<string>,
+            userPoolClientId: ref.requireOutput("userPoolClientId") as pulumi.Output<string>,
+            userPoolReplicaRegion: stringOr(await ref.getOutputValue("userPoolReplicaRegion")),
         };
     } else if (readsPeerRecovery(cfg.strategy, cfg.isHome)) {
         // The home stack brings a recovery home: it needs to know what the other regions hold. Each of their

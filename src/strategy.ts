@@ -70,9 +70,9 @@ export interface RegionPlan {
     readonly edge: EdgePlan;
     /** The asynchronous order pipeline (queues, functions, event bus, fulfilment saga). */
     readonly pipeline: PipelinePlan;
-    /** The API in front of the microservices (decided here; not deployed yet). */
+    /** The API in front of the microservices. */
     readonly api: ApiPlan;
-    /** Sign-in: the Cognito user pool and its replica (decided here; not deployed yet). */
+    /** Sign-in: the Cognito user pool and its replica. */
     readonly identity: IdentityPlan;
 }
 
@@ -82,11 +82,16 @@ export interface RegionPlan {
  * sign in there with the same tokens' issuer, but nobody signs up, resets a password or edits a profile while
  * the primary is unreachable, and TOTP MFA does not work on the secondary. A replica starts INACTIVE (no end-user
  * requests) and is made ACTIVE with UpdateUserPoolReplica, callable in either region. It needs the Essentials or
- * Plus plan and a multi-Region KMS key. Decided here ahead of its component, which is not built yet.
+ * Plus plan and a multi-Region KMS key.
  */
 export interface IdentityPlan {
     /** The home stack owns the user pool (its primary), whatever its role: ownership never moves, like the other global resources. */
     readonly ownsUserPool: boolean;
+    /**
+     * The home stack creates the pool's replica in the other region (Cognito keeps one; it is created by a call to
+     * the pool's own region) and points the sign-in domain's failover at it: every strategy but backup-restore.
+     */
+    readonly replicates: boolean;
     /** A replica of the home stack's pool in this region: where the strategy keeps a live standby (not backup-restore). */
     readonly replica: boolean;
     /**
@@ -96,11 +101,13 @@ export interface IdentityPlan {
      */
     readonly replicaActive: boolean;
     /**
-     * Backup-restore keeps no replica: the primary exports its users' attributes on the backup schedule to a
-     * bucket replicated to the other regions, and a recovery imports them into a new pool. Cognito exports no
+     * Backup-restore keeps no replica: the home stack exports its users' attributes on the backup schedule into
+     * the other regions' export buckets, from which a recovery imports them into a new pool. Cognito exports no
      * passwords, so restored users set a new one at their first sign-in.
      */
     readonly exportUsers: boolean;
+    /** Backup-restore, outside the home region: the bucket the home stack's exports land in. */
+    readonly receivesExports: boolean;
 }
 
 /** Sign-in's shape for a region (see IdentityPlan). */
@@ -108,15 +115,17 @@ export function planIdentity(strategy: Strategy, primary: boolean, isHome: boole
     const replica = !isHome && strategy !== "backup-restore";
     return {
         ownsUserPool: isHome,
+        replicates: isHome && strategy !== "backup-restore",
         replica,
         replicaActive: replica && (strategy !== "pilot-light" || primary),
-        exportUsers: strategy === "backup-restore" && primary,
+        exportUsers: strategy === "backup-restore" && isHome,
+        receivesExports: strategy === "backup-restore" && !isHome,
     };
 }
 
 /**
  * The API in front of the microservices in a region: API Gateway with a private integration (a VPC link) to
- * the services. Decided here ahead of its component, which is not built yet.
+ * the services' internal load balancer.
  */
 export interface ApiPlan {
     /** Wherever compute exists: the API is how the services are reached, so it follows them. */

@@ -352,9 +352,13 @@ describe("strategy: the standby table for every strategy", () => {
             for (const role of ["primary", "standby"] as const) {
                 const home = planRegion(inputs({ strategy, role, isHome: true })).identity;
                 assert.deepEqual([home.ownsUserPool, home.replica], [true, false], `${strategy} ${role}: the home stack owns the pool`);
-                assert.equal(home.exportUsers, strategy === "backup-restore" && role === "primary");
+                assert.equal(home.replicates, strategy !== "backup-restore", `${strategy} ${role}: the home stack creates the replica`);
+                assert.deepEqual([home.exportUsers, home.receivesExports], [strategy === "backup-restore", false], `${strategy} ${role}: exports`);
             }
             assert.equal(standby.ownsUserPool, false);
+            assert.equal(standby.replicates, false);
+            for (const p of [standby, promoted])
+                assert.deepEqual([p.exportUsers, p.receivesExports], [false, strategy === "backup-restore"], strategy);
         }
     });
 

@@ -544,6 +544,76 @@ export class FakeAws implements pulumi.runtime.Mocks {
             case T.bucketNotification:
                 id = String(inputs.bucket);
                 break;
+            case T.httpApi:
+                id = hash(name, 10);
+                set({
+                    arn: `arn:aws:apigateway:${region}::/apis/${id}`,
+                    apiEndpoint: `https://${id}.execute-api.${region}.amazonaws.com`,
+                    executionArn: this.arn("execute-api", id),
+                });
+                break;
+            case T.vpcLink:
+                id = hash(name, 6);
+                set({ arn: `arn:aws:apigateway:${region}::/vpclinks/${id}` });
+                break;
+            case T.apiIntegration:
+            case T.apiAuthorizer:
+            case T.apiRoute:
+            case T.apiMapping:
+                id = hash(name, 7);
+                break;
+            case T.apiStage:
+                id = String(inputs.name);
+                set({
+                    arn: `arn:aws:apigateway:${region}::/apis/${String(inputs.apiId)}/stages/${id}`,
+                    invokeUrl: `https://${String(inputs.apiId)}.example/`,
+                });
+                break;
+            case T.apiDomainName: {
+                id = String(inputs.domainName);
+                const cfg = (inputs.domainNameConfiguration ?? {}) as State;
+                set({
+                    arn: `arn:aws:apigateway:${region}::/domainnames/${id}`,
+                    apiMappingSelectionExpression: "$request.basepath",
+                    domainNameConfiguration: {
+                        ...cfg,
+                        targetDomainName: `d-${hash(name, 10)}.execute-api.${region}.amazonaws.com`,
+                        hostedZoneId: "Z1UJRXOUMOOFQ8",
+                    },
+                });
+                break;
+            }
+            case T.cachePolicy:
+                id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+                set({ etag: h.slice(0, 13).toUpperCase() });
+                break;
+            case T.userPoolClient:
+                id = hash(name, 26);
+                set({ clientSecret: "" });
+                break;
+            case T.userPool: {
+                const poolId = `${region}_${hash(name, 9)}`;
+                id = poolId;
+                set({
+                    userPoolId: poolId,
+                    arn: this.arn("cognito-idp", `userpool/${poolId}`),
+                    providerName: `cognito-idp.${region}.amazonaws.com/${poolId}`,
+                    providerUrl: `https://cognito-idp.${region}.amazonaws.com/${poolId}`,
+                });
+                break;
+            }
+            case T.userPoolReplica:
+                id = `${String(inputs.userPoolId)}|${String(inputs.regionName)}`;
+                break;
+            case T.userPoolDomain:
+                id = String(inputs.domain);
+                set({ cloudFrontDistribution: `d${hash(name, 13)}.cloudfront.net` });
+                break;
+            // The replica's status (components/replicaStatus.ts): offline, no Cognito call is made.
+            case DYNAMIC.userPoolReplicaStatus.token:
+                id = `${String(inputs.userPoolId)}/${String(inputs.region)}`;
+                set({ previousStatus: "offline-plan (no Cognito call)" });
+                break;
             // The writer-move dynamic resource (components/globalSwitchover.ts): offline, no RDS call is made.
             // The restore-point pin (components/restorePoint.ts): a placeholder copy in this region, no RDS call.
             case DYNAMIC.restorePoint.token:

@@ -20,6 +20,7 @@ export function dynamicToken(module: string, type: string): string {
 export const DYNAMIC = {
     globalWriter: { module: "securecart", type: "GlobalWriter", token: dynamicToken("securecart", "GlobalWriter") },
     restorePoint: { module: "securecart", type: "RestorePoint", token: dynamicToken("securecart", "RestorePoint") },
+    userPoolReplicaStatus: { module: "securecart", type: "UserPoolReplicaStatus", token: dynamicToken("securecart", "UserPoolReplicaStatus") },
 } as const;
 
 /** Types the engine itself adds. */

@@ -13,6 +13,9 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as dynamodb from "@pulumi/aws/dynamodb";
 import * as ebs from "@pulumi/aws/ebs";
 import * as acm from "@pulumi/aws/acm";
+import * as apigatewayv2 from "@pulumi/aws/apigatewayv2";
+import * as cognito from "@pulumi/aws/cognito";
+import * as cognitoNative from "@pulumi/aws-native/cognito";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecr from "@pulumi/aws/ecr";
 import * as ecs from "@pulumi/aws/ecs";
@@ -130,6 +133,7 @@ export const CLASSES = {
     arcSafetyRule: route53recoverycontrol.SafetyRule,
     cloudfrontDistribution: cloudfront.Distribution,
     originAccessControl: cloudfront.OriginAccessControl,
+    cachePolicy: cloudfront.CachePolicy,
     webAcl: wafv2.WebAcl,
     webAclLogging: wafv2.WebAclLoggingConfiguration,
     logDeliverySource: cloudwatch.LogDeliverySource,
@@ -154,6 +158,19 @@ export const CLASSES = {
     eventEndpoint: cloudwatch.EventEndpoint,
     stateMachine: sfn.StateMachine,
     bucketNotification: s3.BucketNotification,
+    httpApi: apigatewayv2.Api,
+    vpcLink: apigatewayv2.VpcLink,
+    apiIntegration: apigatewayv2.Integration,
+    apiAuthorizer: apigatewayv2.Authorizer,
+    apiRoute: apigatewayv2.Route,
+    apiStage: apigatewayv2.Stage,
+    apiDomainName: apigatewayv2.DomainName,
+    apiMapping: apigatewayv2.ApiMapping,
+    userPoolClient: cognito.UserPoolClient,
+    // Sign-in's pool, replica and domain come from @pulumi/aws-native (components/identity.ts says why).
+    userPool: cognitoNative.UserPool,
+    userPoolReplica: cognitoNative.UserPoolReplica,
+    userPoolDomain: cognitoNative.UserPoolDomain,
     // Global services the drill's region rule names (src/replaceRules.ts); the program plans none yet.
     globalAccelerator: globalaccelerator.Accelerator,
     organization: organizations.Organization,
