@@ -4,6 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { DiagramStack, mermaidBlock, mermaidFor, writeDiagrams } from "../tools/diagram";
 import { estimatePlans } from "../tools/estimateReport";
+import { T } from "../src/plan";
+import type { PlannedResource } from "../tools/planner";
 import { STRATEGIES, planAll } from "./helpers";
 
 /**
@@ -142,6 +144,130 @@ describe("diagram: Mermaid topology per stack pair", () => {
         const warm = mermaidFor(await diagramsOf("warm-standby"), "warm");
         const reserved = (stack: string) => Number(new RegExp(`${stack}_fn\\["[^"]*order processor reserved (\\d+)`).exec(warm)?.[1]);
         assert.ok(reserved("dr") < reserved("prod"), `${reserved("dr")} < ${reserved("prod")}`);
+    });
+
+    // Sign-in and the API, from the plan: the table the strategy module decides (src/strategy.ts planIdentity, planApi).
+    const TIER: Record<(typeof STRATEGIES)[number], { replica?: "ACTIVE" | "INACTIVE"; drCompute: boolean; probe: readonly string[] }> = {
+        "backup-restore": { replica: undefined, drCompute: false, probe: [] },
+        "pilot-light": { replica: "INACTIVE", drCompute: true, probe: ["dr"] },
+        "warm-standby": { replica: "ACTIVE", drCompute: true, probe: ["dr"] },
+        "active-active": { replica: "ACTIVE", drCompute: true, probe: [] },
+    };
+    const replicaNodes = (source: string) =>
+        [...source.matchAll(/^\s*(\w+)_userpool_replica\[\("Cognito user pool replica · (\w+)/gm)].map((m) => [m[1], m[2]]);
+
+    for (const strategy of STRATEGIES) {
+        it(`${strategy}: sign-in from the plan: the pool in the home region, the replica where planned with its status, replication, the domain failing over`, async () => {
+            const stacks = await diagramsOf(strategy);
+            const source = mermaidFor(stacks, strategy);
+            assert.equal((await mermaid.parse(source)).diagramType, "flowchart-v2");
+            assert.match(source, /subgraph prod_identity\["sign-in"\]/);
+            assert.match(source, /prod_userpool\[\("Cognito user pool securecart-users \(\w+\) · primary, owned by stack prod"\)\]/);
+            assert.doesNotMatch(source, /dr_userpool\[/, "one pool, in the home region");
+            assert.match(source, /signin\{\{"Cognito managed login auth\.shop\.securecart\.example\.com · owned by stack prod"\}\}/);
+            assert.match(source, /users -->\|"sign-in"\| signin/);
+            const expected = TIER[strategy].replica;
+            assert.deepEqual(replicaNodes(source), expected ? [["dr", expected]] : [], `${strategy}: the replica node`);
+            if (expected) {
+                assert.match(
+                    source,
+                    new RegExp(
+                        `dr_userpool_replica\\[\\("Cognito user pool replica · ${expected} · created by stack prod, status set by stack dr"\\)\\]`,
+                    ),
+                );
+                assert.match(source, /subgraph dr_identity\["sign-in"\]/);
+                assert.match(source, /prod_userpool ==>\|"Cognito user pool replication"\| dr_userpool_replica/);
+                assert.match(source, /signin -->\|"primary while its health check \d+s × \d+ passes"\| prod_userpool/);
+                assert.match(source, /signin -\.->\|"failover to us-west-2 when it fails"\| dr_userpool_replica/);
+            } else {
+                assert.doesNotMatch(source, /dr_identity|replication"\| \w*userpool_replica|failover to/);
+                assert.match(source, /signin -->\|"no failover \(no replica\)"\| prod_userpool/);
+            }
+        });
+    }
+
+    it("pilot light promoted: the replica in the promoted region turns ACTIVE; the pool stays with the home stack", async () => {
+        const source = mermaidFor(await diagramsOf("pilot-light", "primaryRegion=us-west-2"), "promoted");
+        assert.deepEqual(replicaNodes(source), [["dr", "ACTIVE"]]);
+        assert.match(source, /prod_userpool\[\("Cognito user pool [^"]* · primary, owned by stack prod"\)\]/);
+    });
+
+    for (const strategy of STRATEGIES) {
+        it(`${strategy}: the API in every region with compute: API → VPC link → internal load balancer → each service, no public ALB → service edge; /api/* → the API's records; the keep-alive probe where planned`, async () => {
+            const stacks = await diagramsOf(strategy);
+            const source = mermaidFor(stacks, strategy);
+            assert.equal((await mermaid.parse(source)).diagramType, "flowchart-v2");
+            assert.match(source, /apidns\{\{"Route 53 api\.shop\.securecart\.example\.com"\}\}/);
+            assert.match(
+                source,
+                /cdn -->\|"\/api\/\* · all methods · not cached \(max TTL 1s\) · Authorization forwarded → api\.shop\.securecart\.example\.com"\| apidns/,
+            );
+            const withCompute = stacks.filter((x) => x.facts.services.length > 0).map((x) => x.facts.stack);
+            assert.deepEqual(withCompute, TIER[strategy].drCompute ? ["prod", "dr"] : ["prod"], "regions with compute");
+            for (const { facts: f } of stacks) {
+                const s = f.stack;
+                assert.match(source, new RegExp(`subgraph ${s}_apitier\\["API tier"\\]`));
+                if (!withCompute.includes(s)) {
+                    assert.match(source, new RegExp(`${s}_noapi\\["no API \\(created at recovery\\)"\\]`));
+                    assert.doesNotMatch(source, new RegExp(`${s}_(api|vpclink|svclb|probe)\\b`));
+                    continue;
+                }
+                assert.match(
+                    source,
+                    new RegExp(
+                        `${s}_api\\{\\{"API Gateway HTTP API securecart-api-${f.region}: 11 route\\(s\\), 8 behind the Cognito JWT authorizer`,
+                    ),
+                );
+                assert.match(source, new RegExp(`${s}_vpclink\\["VPC link securecart-api-${f.region} \\(app subnets\\)"\\]`));
+                assert.match(source, new RegExp(`${s}_svclb\\["internal Application Load Balancer: no public address"\\]`));
+                assert.match(source, new RegExp(`${s}_api -->\\|"private integration \\(HTTP proxy\\)"\\| ${s}_vpclink`));
+                assert.match(source, new RegExp(`${s}_vpclink -->\\|"[^"]*"\\| ${s}_svclb`));
+                const routing = strategy === "active-active" ? "latency" : s === "prod" ? "failover PRIMARY" : "failover SECONDARY";
+                assert.match(
+                    source,
+                    new RegExp(`apidns -(->|\\.->)\\|"${routing} · alias \\(TTL 60s\\) · calculated health check of 5 checks[^"]*"\\| ${s}_api`),
+                );
+                // Every service is reached from the internal load balancer, on its own paths, and from nothing public.
+                assert.equal(f.services.length, 4);
+                for (const svc of f.services) {
+                    const node = `${s}_svc_${svc.name.replace(/[^A-Za-z0-9_]/g, "_")}`;
+                    const into = source.split("\n").filter((l) => new RegExp(`\\| ${node}$`).test(l));
+                    assert.equal(into.length, 1, `${node}: ${into.join("; ")}`);
+                    assert.match(into[0], new RegExp(`^\\s*${s}_svclb -->\\|"/api/\\w+, /api/\\w+/\\* · X-Origin-Verify header required"\\|`));
+                }
+                // The probe where the region takes no traffic.
+                const probe = TIER[strategy].probe.includes(s);
+                assert.equal(
+                    new RegExp(`${s}_probe\\["Lambda keep-alive probe securecart-api-keepalive-${f.region} · rate\\(1 day\\)"\\]`).test(source),
+                    probe,
+                    `${s} probe`,
+                );
+                assert.equal(new RegExp(`${s}_probe -\\.->\\|"[^"]*"\\| ${s}_api`).test(source), probe);
+            }
+            assert.doesNotMatch(source, /_alb -[-.]+>\|[^|]*\| \w+_svc_/, "no edge from a public ALB to a service");
+            // The probe is the API's: the order pipeline's function count leaves it out.
+            assert.doesNotMatch(source, /Lambda: 7 functions/);
+        });
+    }
+
+    it("a service rule left on the public ALB shows as a public ALB → service edge (the check above can fail)", async () => {
+        const stacks = await diagramsOf("warm-standby");
+        const prod = stacks.find((x) => x.facts.stack === "prod")!;
+        const rs = prod.resources as readonly PlannedResource[];
+        const publicListener = rs.find((r) => r.type === T.listener && r.name === "securecart-web-https")!;
+        // The cart's rule hung on the public ALB's listener instead: its dependency and its value name that listener.
+        const moved = rs.map((r) =>
+            r.type === T.listenerRule && r.name === "securecart-svc-cart-rule"
+                ? {
+                      ...r,
+                      inputs: { ...r.inputs, listenerArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/public/1" },
+                      propertyDependencies: { ...r.propertyDependencies, listenerArn: [publicListener.urn] },
+                  }
+                : r,
+        );
+        const source = mermaidFor([{ ...prod, resources: moved }, ...stacks.filter((x) => x !== prod)], "moved");
+        assert.match(source, /prod_alb -->\|"\/api\/cart, \/api\/cart\/\* · X-Origin-Verify header required"\| prod_svc_securecart_svc_cart_service/);
+        assert.doesNotMatch(source, /prod_svclb -->[^\n]*prod_svc_securecart_svc_cart_service/);
     });
 
     it("after a switchover the edge stays with the home stack, now the standby, and keeps its origin order", async () => {

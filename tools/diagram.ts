@@ -1,16 +1,37 @@
 /**
  * The topology of a stack pair as a Mermaid flowchart (renders on GitHub): the edge (CloudFront with its web
  * ACL, the dynamic behaviour on the origin hostname, the static behaviour on an origin group of asset buckets),
- * one subgraph per region with its web, application and data tiers, its asset bucket and its order pipeline (queues,
- * consumers on or off, event bus, fulfilment saga; the global endpoint between the buses), the origin hostname's
- * Route 53 records with each region's routing policy, and the replication arrows between regions with their
- * mode. Built from the planned resources and their facts, so it shows what the plan creates, not what the
- * strategy name suggests.
+ * one subgraph per region with its web, API, application and data tiers, its asset bucket, its order pipeline
+ * (queues, consumers on or off, event bus, fulfilment saga; the global endpoint between the buses) and sign-in (the
+ * user pool in its owner's region, the replica with the status its region's stack sets), the origin hostname's and
+ * the API's Route 53 records with each region's routing policy, what each load balancer forwards to (the API's VPC
+ * link to the services' internal load balancer), the sign-in domain's failover, and the replication arrows between
+ * regions with their mode. Built from the planned resources and their facts, so it shows what the plan creates,
+ * not what the strategy name suggests.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { formatDuration } from "../src/duration";
-import { type PlanResource, type StackFacts, T, arr, get, num, obj, ofType, refersTo, replicaOf, str, text } from "../src/plan";
+import {
+    DYNAMIC,
+    type HealthCheckFacts,
+    type PlanResource,
+    type StackFacts,
+    T,
+    arr,
+    dependsOn,
+    get,
+    isRoutingRecord,
+    num,
+    obj,
+    ofType,
+    output,
+    recordOf,
+    refersTo,
+    replicaOf,
+    str,
+    text,
+} from "../src/plan";
 
 export interface DiagramStack {
     readonly facts: StackFacts;
@@ -33,6 +54,14 @@ interface EdgeView {
     readonly webAcl?: { readonly name: string; readonly managedGroups: number; readonly rateRules: number };
     /** The dynamic (default) behaviour's origin domain: the origin hostname. */
     readonly dynamicOrigin: string;
+    /** Ordered behaviours to a custom origin (not a bucket), e.g. `/api/*` to the API's domain. */
+    readonly customBehaviors: readonly {
+        readonly pathPattern: string;
+        readonly domain: string;
+        readonly allMethods: boolean;
+        /** From its cache policy, when planned in the same stack: the TTLs and the headers in the cache key. */
+        readonly cache?: { readonly defaultTtl?: number; readonly maxTtl?: number; readonly headers: readonly string[] };
+    }[];
     readonly staticBehaviors: readonly {
         readonly pathPattern: string;
         /** The group's failover codes; undefined when the behaviour targets a single origin. */
@@ -69,6 +98,33 @@ function edgeOf(stack: string, rs: readonly PlanResource[]): EdgeView | undefine
               }
             : undefined,
         dynamicOrigin: domainOf(text(obj(get(d, "defaultCacheBehavior")).targetOriginId)),
+        customBehaviors: arr<Record<string, unknown>>(get(d, "orderedCacheBehaviors")).flatMap((b) => {
+            const target = text(b.targetOriginId);
+            const origin = origins.find((o) => o.originId === target);
+            if (!origin || origin.customOriginConfig === undefined || groups.some((g) => g.originId === target)) return [];
+            // The policy by its id; in a plan whose ids are unknown, the one policy the distribution depends on.
+            const policies = ofType(rs, T.cachePolicy);
+            const cp =
+                policies.find((p) => output(p, "id") !== undefined && output(p, "id") === b.cachePolicyId) ??
+                (policies.filter((p) => dependsOn(d, "orderedCacheBehaviors", p)).length === 1
+                    ? policies.find((p) => dependsOn(d, "orderedCacheBehaviors", p))
+                    : undefined);
+            const key = cp ? obj(get(cp, "parametersInCacheKeyAndForwardedToOrigin")) : {};
+            return [
+                {
+                    pathPattern: text(b.pathPattern),
+                    domain: text(origin.domainName, "?"),
+                    allMethods: arr(b.allowedMethods).includes("POST"),
+                    cache: cp
+                        ? {
+                              defaultTtl: num(get(cp, "defaultTtl")),
+                              maxTtl: num(get(cp, "maxTtl")),
+                              headers: arr(obj(obj(key.headersConfig).headers).items).map((h) => text(h)),
+                          }
+                        : undefined,
+                },
+            ];
+        }),
         staticBehaviors: arr<Record<string, unknown>>(get(d, "orderedCacheBehaviors")).flatMap((b) => {
             const target = text(b.targetOriginId);
             const group = groups.find((g) => g.originId === target);
@@ -154,6 +210,189 @@ function pipelineOf(rs: readonly PlanResource[], ownRegion: string): PipelineVie
     };
 }
 
+/**
+ * Whether `value`, read from `r`'s input `key` (an action's or attachment's ARN), names `target`: through the
+ * property dependencies first (in a preview the ARN is unknown), then by value.
+ */
+function names(r: PlanResource, key: string, value: unknown, target: PlanResource): boolean {
+    if (dependsOn(r, key, target)) return true;
+    const arn = str(get(target, "arn")) ?? str(output(target, "arn"));
+    return arn !== undefined && value === arn;
+}
+
+/** What a load balancer forwards to: per target, the path patterns of the rules that send it requests. */
+interface LoadBalancerView {
+    readonly resource: PlanResource;
+    readonly internal: boolean;
+    /** ECS services (by resource name) and Auto Scaling groups (by resource name) behind its listeners' forward actions. */
+    readonly forwards: readonly {
+        readonly kind: "svc" | "asg";
+        readonly name: string;
+        readonly paths: readonly string[];
+        /** The header a rule requires (the edge's origin-verify secret), if any. */
+        readonly header?: string;
+    }[];
+}
+
+/**
+ * Each load balancer of a stack with what its listeners forward to, read from the listener rules and default
+ * actions, the target groups they name, and the services and groups registered in those: so an edge in the
+ * diagram is a path the plan actually routes, whichever load balancer a component hangs its rules on.
+ */
+function loadBalancersOf(rs: readonly PlanResource[]): LoadBalancerView[] {
+    const tgs = ofType(rs, T.targetGroup);
+    const svcs = ofType(rs, T.ecsService);
+    const asgs = ofType(rs, T.asg);
+    const forwardedBy = (r: PlanResource, key: string, actions: readonly Record<string, unknown>[]) =>
+        tgs.filter((tg) =>
+            actions.some(
+                (a) =>
+                    a.type === "forward" &&
+                    (names(r, key, a.targetGroupArn, tg) ||
+                        arr<Record<string, unknown>>(obj(a.forward).targetGroups).some((g) => names(r, key, g.arn, tg))),
+            ),
+        );
+    return ofType(rs, T.loadBalancer).map((lb) => {
+        const listeners = ofType(rs, T.listener).filter((l) => refersTo(l, "loadBalancerArn", lb));
+        const routes: { tg: PlanResource; paths: string[]; header?: string }[] = [];
+        for (const l of listeners) {
+            for (const tg of forwardedBy(l, "defaultActions", arr(get(l, "defaultActions")))) routes.push({ tg, paths: [] });
+            for (const rule of ofType(rs, T.listenerRule).filter((x) => refersTo(x, "listenerArn", l))) {
+                const conditions = arr<Record<string, unknown>>(get(rule, "conditions"));
+                const paths = conditions.flatMap((c) => arr(obj(c.pathPattern).values).map((v) => text(v)));
+                const header = conditions.map((c) => str(obj(c.httpHeader).httpHeaderName)).find((h) => h !== undefined);
+                for (const tg of forwardedBy(rule, "actions", arr(get(rule, "actions")))) routes.push({ tg, paths, header });
+            }
+        }
+        const forwards = routes.flatMap(({ tg, paths, header }) => [
+            ...svcs
+                .filter((s) => arr<Record<string, unknown>>(get(s, "loadBalancers")).some((b) => names(s, "loadBalancers", b.targetGroupArn, tg)))
+                .map((s) => ({ kind: "svc" as const, name: s.name, paths, header })),
+            ...asgs
+                .filter((g) => dependsOn(g, "targetGroupArns", tg) || arr(get(g, "targetGroupArns")).some((a) => names(g, "targetGroupArns", a, tg)))
+                .map((g) => ({ kind: "asg" as const, name: g.name, paths, header })),
+        ]);
+        return { resource: lb, internal: get(lb, "internal") === true, forwards };
+    });
+}
+
+/** One region's API as planned: the HTTP API, its routes, its private integration and the region's record on its domain. */
+interface ApiView {
+    readonly name: string;
+    readonly domain?: string;
+    readonly routes: number;
+    readonly authorized: number;
+    readonly throttle?: { readonly rate?: number; readonly burst?: number };
+    /** The VPC link of the private integration, and the load balancer its listener belongs to. */
+    readonly vpcLink?: string;
+    readonly loadBalancer?: PlanResource;
+    readonly record?: {
+        readonly routing: string;
+        readonly failoverRole?: string;
+        readonly alias: boolean;
+        /** The record's health check: its type and, for a calculated one, how many checks it combines. */
+        readonly check?: { readonly type: string; readonly children: number };
+    };
+    /** The keep-alive probe: its function and its schedule. */
+    readonly probe?: { readonly fn: PlanResource; readonly schedule?: string };
+}
+
+function apiOf(rs: readonly PlanResource[]): ApiView | undefined {
+    const api = ofType(rs, T.httpApi)[0];
+    if (!api) return undefined;
+    const routes = ofType(rs, T.apiRoute).filter((r) => refersTo(r, "apiId", api));
+    const stage = ofType(rs, T.apiStage).find((x) => refersTo(x, "apiId", api));
+    const settings = stage ? obj(get(stage, "defaultRouteSettings")) : {};
+    const integration = ofType(rs, T.apiIntegration).find((i) => refersTo(i, "apiId", api) && get(i, "connectionType") === "VPC_LINK");
+    const link = integration ? ofType(rs, T.vpcLink).find((l) => refersTo(integration, "connectionId", l)) : undefined;
+    const listener = integration ? ofType(rs, T.listener).find((l) => refersTo(integration, "integrationUri", l)) : undefined;
+    const lb = listener ? ofType(rs, T.loadBalancer).find((b) => refersTo(listener, "loadBalancerArn", b)) : undefined;
+    const mapping = ofType(rs, T.apiMapping).find((m) => refersTo(m, "apiId", api));
+    const domain = ofType(rs, T.apiDomainName).find((d) => mapping === undefined || refersTo(mapping, "domainName", d));
+    const domainName = domain ? str(get(domain, "domainName")) : undefined;
+    const record = ofType(rs, T.record).find((r) => domainName !== undefined && isRoutingRecord(r) && get(r, "name") === domainName);
+    const hc = record ? ofType(rs, T.healthCheck).find((h) => refersTo(record, "healthCheckId", h)) : undefined;
+    // The probe: the function that calls this API's domain (its environment is built from it).
+    const fn = ofType(rs, T.lambdaFunction).find(
+        (f) =>
+            (domain !== undefined && dependsOn(f, "environment", domain)) ||
+            (domainName !== undefined && get(f, "environment.variables.API_DOMAIN") === domainName),
+    );
+    const target = fn ? ofType(rs, T.eventTarget).find((t) => refersTo(t, "arn", fn)) : undefined;
+    const rule = target ? ofType(rs, T.eventRule).find((r) => refersTo(target, "rule", r)) : undefined;
+    const rec = record ? recordOf(record) : undefined;
+    return {
+        name: text(get(api, "name"), api.name),
+        domain: domainName,
+        routes: routes.length,
+        authorized: routes.filter((r) => get(r, "authorizationType") === "JWT").length,
+        throttle: stage ? { rate: num(settings.throttlingRateLimit), burst: num(settings.throttlingBurstLimit) } : undefined,
+        vpcLink: link ? text(get(link, "name"), link.name) : undefined,
+        loadBalancer: lb,
+        record: rec
+            ? {
+                  routing: rec.routing,
+                  failoverRole: rec.failoverRole,
+                  alias: rec.alias,
+                  check: hc ? { type: text(get(hc, "type"), "?"), children: arr(get(hc, "childHealthchecks")).length } : undefined,
+              }
+            : undefined,
+        probe: fn ? { fn, schedule: rule ? str(get(rule, "scheduleExpression")) : undefined } : undefined,
+    };
+}
+
+/** Sign-in as planned across the stacks: the pool and its owner, the replica and the status its region's stack sets, the domain. */
+interface IdentityView {
+    readonly pool: { readonly stack: string; readonly name: string; readonly tier?: string };
+    /** The replica the owner creates, and the status the replica region's stack asserts (undefined: none sets it). */
+    readonly replica?: { readonly region: string; readonly status?: string; readonly statusStack?: string };
+    readonly domain?: { readonly name: string; readonly failoverRegion?: string; readonly check?: HealthCheckFacts };
+}
+
+function identityOf(stacks: readonly DiagramStack[]): IdentityView | undefined {
+    const owner = stacks.find((s) => ofType(s.resources ?? [], T.userPool).length > 0);
+    if (!owner) return undefined;
+    const rs = owner.resources ?? [];
+    const pool = ofType(rs, T.userPool)[0];
+    const replica = ofType(rs, T.userPoolReplica).find((r) => refersTo(r, "userPoolId", pool));
+    const region = replica ? str(get(replica, "regionName")) : undefined;
+    // The status is the replica region's stack's to set (a dynamic resource calling that region only).
+    const statuses = stacks.flatMap((s) =>
+        ofType(s.resources ?? [], DYNAMIC.userPoolReplicaStatus.token).map((r) => ({
+            stack: s.facts.stack,
+            region: str(get(r, "region")),
+            status: str(get(r, "status")),
+        })),
+    );
+    const status =
+        statuses.find((x) => x.region === region) ?? statuses.find((x) => stacks.find((s) => s.facts.stack === x.stack)?.facts.region === region);
+    const domain = ofType(rs, T.userPoolDomain).find((d) => refersTo(d, "userPoolId", pool));
+    const failover = domain ? obj(obj(get(domain, "routing")).failover) : {};
+    const hc = domain
+        ? ofType(rs, T.healthCheck).find((h) => dependsOn(domain, "routing", h) || (failover.primaryRoute53HealthCheckId ?? null) === output(h, "id"))
+        : undefined;
+    return {
+        pool: { stack: owner.facts.stack, name: text(get(pool, "userPoolName"), pool.name), tier: str(get(pool, "userPoolTier")) },
+        replica: region ? { region, status: status?.status, statusStack: status?.stack } : undefined,
+        domain: domain
+            ? {
+                  name: text(get(domain, "domain"), "?"),
+                  failoverRegion: str(failover.secondaryRegion),
+                  check: hc ? owner.facts.healthChecks.find((h) => h.name === hc.name) : undefined,
+              }
+            : undefined,
+    };
+}
+
+/** The check label of a record: none, ARC's routing control, or an endpoint/alarm check's timing. */
+function checkLabel(hc: HealthCheckFacts | undefined): string {
+    return !hc
+        ? "no health check"
+        : hc.kind === "recovery-control"
+          ? "ARC routing control"
+          : `health check ${hc.intervalSeconds}s × ${hc.failureThreshold}`;
+}
+
 /** Mermaid-safe label text: quotes become an entity, angle brackets and pipes are dropped. */
 function mermaidLabel(text: string): string {
     return `"${text.replace(/"/g, "#quot;").replace(/[<>|]/g, " ").replace(/\s+/g, " ").trim()}"`;
@@ -172,7 +411,15 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
     const ordered = [...stacks].sort((a, b) => Number(b.role === "primary") - Number(a.role === "primary"));
     L.push("flowchart LR");
     L.push(`    %% ${title.replace(/\n/g, " ")}`);
-    const recordName = ordered.flatMap((s) => s.facts.records).map((r) => r.name)[0];
+    // The API tier per stack, and its domain: its records are the API's, not the origin hostname's.
+    const apis = new Map(ordered.map((s) => [s.facts.stack, apiOf(s.resources ?? [])]));
+    const apiNames = new Set([...apis.values()].flatMap((a) => (a?.domain ? [a.domain] : [])));
+    const anyApi = [...apis.values()].some((a) => a !== undefined);
+    const identity = identityOf(ordered);
+    const recordName = ordered
+        .flatMap((s) => s.facts.records)
+        .map((r) => r.name)
+        .filter((n) => !apiNames.has(n))[0];
     const edge = ordered.map((s) => edgeOf(s.facts.stack, s.resources ?? [])).find((e) => e !== undefined);
     // Asset buckets by name: the buckets the edge reads and the buckets replication reads or writes.
     const assetBuckets = new Map<string, string>(); // bucket name → stack
@@ -186,6 +433,7 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
     }
     L.push(`    users(["Users"])`);
     L.push(`    dns{{${mermaidLabel(`Route 53 ${recordName ?? "(no record planned)"}`)}}}`);
+    if (anyApi) L.push(`    apidns{{${mermaidLabel(`Route 53 ${[...apiNames][0] ?? "(no API record planned)"}`)}}}`);
     const edges: string[] = [];
     if (edge) {
         // Global: owned by one stack, managed through us-east-1; a failover changes nothing here.
@@ -203,6 +451,20 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
         L.push("    end");
         L.push('    users -->|"HTTPS"| cdn');
         edges.push(`    cdn -->|${mermaidLabel(`default behaviour: all methods, not cached → ${edge.dynamicOrigin}`)}| dns`);
+        // Behaviours to a custom origin: the API's domain goes to its records, the origin hostname to its own.
+        edge.customBehaviors.forEach((b, i) => {
+            const target = apiNames.has(b.domain) ? "apidns" : b.domain === edge.dynamicOrigin ? "dns" : id("origin", String(i));
+            if (target !== "apidns" && target !== "dns") L.push(`    ${target}[${mermaidLabel(b.domain)}]`);
+            const cached = !b.cache
+                ? ""
+                : b.cache.defaultTtl === 0
+                  ? ` · not cached${b.cache.maxTtl ? ` (max TTL ${b.cache.maxTtl}s)` : ""}`
+                  : ` · cached (default TTL ${b.cache.defaultTtl ?? "?"}s)`;
+            const headers = b.cache?.headers.length ? ` · ${b.cache.headers.join(", ")} forwarded` : "";
+            edges.push(
+                `    cdn -->|${mermaidLabel(`${b.pathPattern} · ${b.allMethods ? "all methods" : "read methods"}${cached}${headers} → ${b.domain}`)}| ${target}`,
+            );
+        });
     } else {
         L.push("    users --> dns");
     }
@@ -210,20 +472,48 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
     const endpoints: { stack: string; name: string; regions: readonly string[]; replication: boolean }[] = [];
     for (const { facts: f, role, resources = [] } of ordered) {
         const s = f.stack;
+        const lbs = loadBalancersOf(resources);
+        // Facts count every load balancer; with the resources, the internal one (the services') is drawn on its own.
+        const publicAlbs = resources.length ? lbs.filter((l) => !l.internal).length : f.albs;
+        const internalAlbs = lbs.filter((l) => l.internal).length;
+        const api = apis.get(s);
         L.push(`    subgraph ${id("region", s)}[${mermaidLabel(`${f.region} · stack ${s} · ${role}`)}]`);
         L.push("        direction TB");
         // Web tier.
         L.push(`        subgraph ${id(s, "web")}[${mermaidLabel("web tier")}]`);
-        if (f.albs === 0 && f.web.length === 0)
+        if (publicAlbs === 0 && f.web.length === 0)
             L.push(`            ${id(s, "noweb")}[${mermaidLabel("no load balancer or instances (created at recovery)")}]`);
-        if (f.albs > 0) L.push(`            ${id(s, "alb")}[${mermaidLabel(`Application Load Balancer${f.albs > 1 ? ` × ${f.albs}` : ""}`)}]`);
+        if (publicAlbs > 0)
+            L.push(`            ${id(s, "alb")}[${mermaidLabel(`Application Load Balancer${publicAlbs > 1 ? ` × ${publicAlbs}` : ""}`)}]`);
         for (const w of f.web)
             L.push(
                 `            ${id(s, "asg", w.name)}[${mermaidLabel(`EC2 Auto Scaling: ${w.desired} × ${w.instanceType ?? "?"} (min ${w.min}, max ${w.max})`)}]`,
             );
         L.push("        end");
+        // API tier: the HTTP API, its VPC link and the keep-alive probe where the region takes no traffic.
+        if (anyApi) {
+            L.push(`        subgraph ${id(s, "apitier")}[${mermaidLabel("API tier")}]`);
+            if (!api) L.push(`            ${id(s, "noapi")}[${mermaidLabel("no API (created at recovery)")}]`);
+            else {
+                const t = api.throttle;
+                const throttle = t ? ` · throttled ${t.rate ?? "?"} req/s, burst ${t.burst ?? "?"}` : "";
+                L.push(
+                    `            ${id(s, "api")}{{${mermaidLabel(`API Gateway HTTP API ${api.name}: ${api.routes} route(s), ${api.authorized} behind the Cognito JWT authorizer${throttle}`)}}}`,
+                );
+                if (api.vpcLink) L.push(`            ${id(s, "vpclink")}[${mermaidLabel(`VPC link ${api.vpcLink} (app subnets)`)}]`);
+                if (api.probe)
+                    L.push(
+                        `            ${id(s, "probe")}[${mermaidLabel(`Lambda keep-alive probe ${text(get(api.probe.fn, "name"), api.probe.fn.name)} · ${api.probe.schedule ?? "unscheduled"}`)}]`,
+                    );
+            }
+            L.push("        end");
+        }
         // Application tier.
         L.push(`        subgraph ${id(s, "app")}[${mermaidLabel("application tier")}]`);
+        if (internalAlbs > 0)
+            L.push(
+                `            ${id(s, "svclb")}[${mermaidLabel(`internal Application Load Balancer${internalAlbs > 1 ? ` × ${internalAlbs}` : ""}: no public address`)}]`,
+            );
         if (f.services.length === 0) L.push(`            ${id(s, "noapp")}[${mermaidLabel("no services (created at recovery)")}]`);
         for (const svc of f.services)
             L.push(
@@ -262,7 +552,11 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
             for (const b of buckets) L.push(`            ${id(s, "assets", b)}[(${mermaidLabel(`S3 ${b}`)})]`);
             L.push("        end");
         }
-        const pipe = pipelineOf(resources, f.region);
+        // The keep-alive probe is the API's, not the order pipeline's.
+        const pipe = pipelineOf(
+            resources.filter((r) => r !== api?.probe?.fn),
+            f.region,
+        );
         if (pipe) {
             L.push(`        subgraph ${id(s, "pipeline")}[${mermaidLabel("order pipeline")}]`);
             const main = pipe.queues.filter((q) => !/-dlq$|failures$/.test(q));
@@ -296,20 +590,69 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
             L.push("        end");
             if (pipe.endpoint) endpoints.push({ stack: s, ...pipe.endpoint });
         }
+        // Sign-in: the pool in its owner's region, the replica in its own with the status that region's stack sets.
+        const ownsPool = identity?.pool.stack === s;
+        const holdsReplica = identity?.replica?.region === f.region;
+        if (identity && (ownsPool || holdsReplica)) {
+            L.push(`        subgraph ${id(s, "identity")}[${mermaidLabel("sign-in")}]`);
+            if (ownsPool)
+                L.push(
+                    `            ${id(s, "userpool")}[(${mermaidLabel(`Cognito user pool ${identity.pool.name}${identity.pool.tier ? ` (${identity.pool.tier})` : ""} · primary, owned by stack ${s}`)})]`,
+                );
+            if (holdsReplica) L.push(`            ${id(s, "userpool_replica")}[(${mermaidLabel(replicaLabel(identity))})]`);
+            L.push("        end");
+        }
         L.push("    end");
 
+        // Each load balancer to what its rules forward to, and the API's path to the services' load balancer.
+        const drawnLb = new Set<string>();
+        for (const lb of lbs) {
+            for (const fw of lb.forwards) {
+                const from = lb.internal ? id(s, "svclb") : id(s, "alb");
+                const to = id(s, fw.kind, fw.name);
+                if (drawnLb.has(`${from} ${to}`)) continue;
+                drawnLb.add(`${from} ${to}`);
+                const header = fw.header ? ` · ${fw.header} header required` : "";
+                edges.push(`    ${from} -->|${mermaidLabel(`${fw.paths.length ? fw.paths.join(", ") : "all paths"}${header}`)}| ${to}`);
+            }
+        }
+        if (api) {
+            const lbNode = api.loadBalancer ? (get(api.loadBalancer, "internal") === true ? id(s, "svclb") : id(s, "alb")) : undefined;
+            const link = api.vpcLink ? id(s, "vpclink") : undefined;
+            if (link) edges.push(`    ${id(s, "api")} -->|${mermaidLabel("private integration (HTTP proxy)")}| ${link}`);
+            if (lbNode) edges.push(`    ${link ?? id(s, "api")} -->|${mermaidLabel("HTTPS to the listener, certificate name verified")}| ${lbNode}`);
+            if (api.probe)
+                edges.push(
+                    `    ${id(s, "probe")} -.->|${mermaidLabel("request through the API and its VPC link (keeps the link from going idle)")}| ${id(s, "api")}`,
+                );
+            if (api.record) {
+                const r = api.record;
+                const policy = r.routing === "failover" ? `failover ${r.failoverRole ?? ""}` : r.routing;
+                const check = !r.check
+                    ? "no health check"
+                    : r.check.type === "CALCULATED"
+                      ? `calculated health check of ${r.check.children} checks (region and services)`
+                      : `${r.check.type} health check`;
+                const arrow = r.routing === "failover" && r.failoverRole !== "PRIMARY" ? "-.->" : "-->";
+                edges.push(
+                    `    apidns ${arrow}|${mermaidLabel(`${policy} · ${r.alias ? "alias (TTL 60s)" : "no alias"} · ${check}`)}| ${id(s, "api")}`,
+                );
+            } else edges.push(`    apidns -.->|${mermaidLabel("no record in this region")}| ${id(s, "api")}`);
+        } else if (anyApi) {
+            edges.push(`    apidns -.->|${mermaidLabel("no record in this region (created at recovery)")}| ${id(s, "noapi")}`);
+        }
+
         // DNS → region.
-        const rec = f.records[0];
-        const target = f.albs > 0 ? id(s, "alb") : id(s, "noweb");
+        const rec = f.records.find((r) => !apiNames.has(r.name));
+        const target = publicAlbs > 0 ? id(s, "alb") : id(s, "noweb");
         if (rec) {
-            const hc = f.healthChecks[0];
+            // The record's own check (the stack plans others: the API's, each service's), else the first.
+            const recRes = ofType(resources, T.record).find((r) => isRoutingRecord(r) && get(r, "name") === rec.name);
+            const hcRes = recRes ? ofType(resources, T.healthCheck).find((h) => refersTo(recRes, "healthCheckId", h)) : undefined;
+            const hc = hcRes ? f.healthChecks.find((h) => h.name === hcRes.name) : f.healthChecks[0];
             const policy = rec.routing === "failover" ? `failover ${rec.failoverRole ?? ""}` : rec.routing;
             const ttl = rec.alias ? "alias (TTL 60s)" : rec.ttlSeconds !== undefined ? `TTL ${formatDuration(rec.ttlSeconds)}` : "no TTL";
-            const check = !hc
-                ? "no health check"
-                : hc.kind === "recovery-control"
-                  ? "ARC routing control"
-                  : `health check ${hc.intervalSeconds}s × ${hc.failureThreshold}`;
+            const check = checkLabel(hc);
             const arrow = rec.routing === "failover" && rec.failoverRole !== "PRIMARY" ? "-.->" : "-->";
             edges.push(`    dns ${arrow}|${mermaidLabel(`${policy} · ${ttl} · ${check}`)}| ${target}`);
         } else {
@@ -389,7 +732,35 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
             );
         });
     }
+    // Sign-in: the managed-login domain (Cognito runs it on CloudFront) goes to the pool's region while its health
+    // check passes and to the replica's when it fails; the pool replicates into the replica.
+    if (identity) {
+        const pool = id(identity.pool.stack, "userpool");
+        const rep = identity.replica;
+        const repStack = rep ? ordered.find((x) => x.facts.region === rep.region)?.facts.stack : undefined;
+        const replicaNode = rep ? (repStack ? id(repStack, "userpool_replica") : id("userpool_replica", rep.region)) : undefined;
+        if (rep && !repStack) L.push(`    ${replicaNode}[(${mermaidLabel(`${replicaLabel(identity)} (${rep.region})`)})]`);
+        if (rep) edges.push(`    ${pool} ==>|${mermaidLabel("Cognito user pool replication")}| ${replicaNode}`);
+        const d = identity.domain;
+        if (d) {
+            L.push(`    signin{{${mermaidLabel(`Cognito managed login ${d.name} · owned by stack ${identity.pool.stack}`)}}}`);
+            edges.push(`    users -->|${mermaidLabel("sign-in")}| signin`);
+            if (d.failoverRegion) {
+                edges.push(`    signin -->|${mermaidLabel(`primary while its ${checkLabel(d.check)} passes`)}| ${pool}`);
+                const to = replicaNode && rep?.region === d.failoverRegion ? replicaNode : id("userpool_replica", d.failoverRegion);
+                if (to !== replicaNode) L.push(`    ${to}[(${mermaidLabel(`Cognito user pool replica (${d.failoverRegion}): not planned`)})]`);
+                edges.push(`    signin -.->|${mermaidLabel(`failover to ${d.failoverRegion} when it fails`)}| ${to}`);
+            } else edges.push(`    signin -->|${mermaidLabel("no failover (no replica)")}| ${pool}`);
+        }
+    }
     return [...L, ...edges].join("\n") + "\n";
+}
+
+/** The replica's label: its status as the replica region's stack sets it. */
+function replicaLabel(identity: IdentityView): string {
+    const r = identity.replica;
+    const status = r?.status ? `${r.status}` : "status not set by any stack";
+    return `Cognito user pool replica · ${status} · created by stack ${identity.pool.stack}${r?.statusStack ? `, status set by stack ${r.statusStack}` : ""}`;
 }
 
 /** The Markdown file for one stack: a heading, a line on what it shows, and the diagram. */
@@ -398,7 +769,7 @@ export function diagramMarkdown(stack: string, stacks: readonly DiagramStack[], 
     return [
         `# ${title}`,
         "",
-        `Generated by \`npm run plan\` from the planned resources of ${stacks.map((s) => `\`${s.facts.stack}\``).join(" and ")}: the edge (CloudFront and its web ACL, with the dynamic and static behaviours), regions, tiers, the order pipeline (queues, consumers on or off, event bus, saga, global endpoint), replication arrows with their mode, and the origin hostname's DNS records with each region's routing policy. Solid arrows carry traffic or replicate now; dotted arrows are standby or failover paths.`,
+        `Generated by \`npm run plan\` from the planned resources of ${stacks.map((s) => `\`${s.facts.stack}\``).join(" and ")}: the edge (CloudFront and its web ACL, with the dynamic, API and static behaviours), regions, tiers, the API (VPC link to the services' internal load balancer, keep-alive probe where the region takes no traffic), the order pipeline (queues, consumers on or off, event bus, saga, global endpoint), sign-in (the user pool, its replica and status, the sign-in domain's failover), replication arrows with their mode, and the origin hostname's and the API's DNS records with each region's routing policy. Solid arrows carry traffic or replicate now; dotted arrows are standby or failover paths.`,
         "",
         "```mermaid",
         mermaidFor(stacks, title).trimEnd(),
