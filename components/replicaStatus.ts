@@ -43,7 +43,11 @@ export const replicaStatusProvider: pulumi.dynamic.ResourceProvider = {
         return { inputs: { userPoolId: news.userPoolId, region: news.region, status: news.status }, failures };
     },
     async diff(_id: string, olds: any, news: any) {
-        const result = (changes: boolean) => ({ changes, replaces: [], deleteBeforeReplace: false });
+        const result = (changes: boolean, replaces: string[] = []) => ({ changes, replaces, deleteBeforeReplace: false });
+        // Another pool or region is another replica: a new resource (its id names both). Replacing is harmless: delete
+        // does nothing, and create leaves a replica already in the wanted status alone.
+        const moved = (["userPoolId", "region"] as const).filter((k) => news[k] !== UNKNOWN && olds[k] !== news[k]);
+        if (moved.length) return result(true, [...moved]);
         if (KEYS.some((k) => news[k] === UNKNOWN || olds[k] !== news[k])) return result(true);
         try {
             const live = await readReplica(new CognitoIdentityProviderClient({ region: news.region }), news.userPoolId, news.region);
@@ -52,7 +56,7 @@ export const replicaStatusProvider: pulumi.dynamic.ResourceProvider = {
             return result(drift);
         } catch (e) {
             console.error(
-                `[UserPoolReplicaStatus ${String(news.userPoolId)}] warning: could not read the replica's status (${(e as Error).message}); comparing the recorded state only`,
+                `[UserPoolReplicaStatus ${String(news.userPoolId)}] warning: could not read the replica's status (${(e as Error).message}); comparing the recorded state only, so a status changed outside Pulumi is not seen. Give these credentials cognito-idp:ListUserPoolReplicas in ${String(news.region)}`,
             );
             return result(olds.status !== news.status);
         }

@@ -69,6 +69,10 @@ const outputOf = (plan: StackPlan, type: string, value: unknown): PlannedResourc
             (r.outputs.arn === value || r.outputs.name === value || r.outputs.bucket === value || String(r.outputs.arn ?? "").endsWith(`/${value}`)),
     );
 
+/** The internet-facing ALB (the storefront's) and the services' internal one. */
+const publicAlb = (plan: StackPlan) => ofType(plan, T.alb).find((a) => a.inputs.internal === false)!;
+const servicesLb = (plan: StackPlan) => ofType(plan, T.alb).find((a) => a.inputs.internal === true)!;
+
 describe("compute: sizing by strategy and role (pure)", () => {
     for (const strategy of STRATEGIES) {
         for (const role of ["primary", "standby"] as const) {
@@ -211,11 +215,11 @@ describe("compute: web tier", () => {
 
         it(`${stack}: HTTPS only, TLS 1.2+, a DNS-validated certificate for the record and origin names; 403 unless the edge's header; invalid headers dropped; logs to a locked bucket`, async () => {
             const plan = await planOf(stack);
-            const alb = ofType(plan, T.alb)[0];
+            const alb = publicAlb(plan);
             assert.equal(alb.inputs.internal, false);
             assert.equal(alb.inputs.dropInvalidHeaderFields, true);
             assert.equal(alb.inputs.enableDeletionProtection, plan.role === "primary", "default strategy: protected where primary");
-            const listeners = ofType(plan, T.listener);
+            const listeners = ofType(plan, T.listener).filter((l) => l.inputs.loadBalancerArn === alb.outputs.arn);
             const https = listeners.find((l) => l.inputs.port === 443)!;
             assert.deepEqual(
                 listeners.map((l) => l.inputs.port),
@@ -244,7 +248,11 @@ describe("compute: web tier", () => {
             });
             const secret = String(ofType(plan, T.randomPassword).find((r) => r.name === "securecart-origin-secret")?.outputs.result ?? "");
             const forwards = ofType(plan, "aws:lb/listenerRule:ListenerRule").filter((r) => r.inputs.listenerArn === https.outputs.arn);
-            assert.ok(forwards.length > 0);
+            assert.deepEqual(
+                forwards.map((r) => r.name),
+                ["securecart-web-from-edge"],
+                "the public ALB serves the storefront only: no service hangs off it",
+            );
             for (const rule of forwards) {
                 const conds = rule.inputs.conditions as Array<{ httpHeader?: { httpHeaderName: string; values: string[] } }>;
                 const header = conds.find((c) => c.httpHeader)?.httpHeader;
@@ -304,13 +312,14 @@ describe("compute: web tier", () => {
         it(`${stack}: the ALB and the ASG each span at least 2 AZs`, async () => {
             const plan = await planOf(stack);
             const azsOf = (ids: unknown) => new Set((ids as string[]).map((id) => outputOf(plan, T.subnet, id)!.inputs.availabilityZone));
-            const albAzs = azsOf(ofType(plan, T.alb)[0].inputs.subnets);
+            const albAzs = azsOf(publicAlb(plan).inputs.subnets);
             const asgAzs = azsOf(ofType(plan, T.asg)[0].inputs.vpcZoneIdentifiers);
             assert.ok(albAzs.size >= 2, `ALB AZs ${[...albAzs]}`);
             assert.ok(asgAzs.size >= 2, `ASG AZs ${[...asgAzs]}`);
             const tierOf = (ids: unknown) =>
                 new Set((ids as string[]).map((id) => (outputOf(plan, T.subnet, id)!.inputs.tags as Record<string, string>).tier));
-            assert.deepEqual([...tierOf(ofType(plan, T.alb)[0].inputs.subnets)], ["public"]);
+            assert.deepEqual([...tierOf(publicAlb(plan).inputs.subnets)], ["public"]);
+            assert.deepEqual([...tierOf(servicesLb(plan).inputs.subnets)], ["private-app"], "the services' load balancer has no public subnet");
             assert.deepEqual([...tierOf(ofType(plan, T.asg)[0].inputs.vpcZoneIdentifiers)], ["private-app"]);
         });
     }
@@ -318,7 +327,7 @@ describe("compute: web tier", () => {
 
 describe("compute: security groups between tiers", () => {
     for (const stack of STACKS) {
-        it(`${stack}: nothing is open to 0.0.0.0/0; the ALB takes 443 from CloudFront's prefix list only; web and app accept from the ALB only`, async () => {
+        it(`${stack}: nothing is open to 0.0.0.0/0; the ALB takes 443 from CloudFront's prefix list only; web accepts from the ALB only, the services from their internal load balancer only, which accepts from the API's VPC link only`, async () => {
             const plan = await planOf(stack);
             const sgs = ofType(plan, T.sg);
             const sgName = (id: unknown) => outputOf(plan, T.sg, id)?.name ?? `unknown ${String(id)}`;
@@ -337,14 +346,24 @@ describe("compute: security groups between tiers", () => {
                 [[443, 443, prefixListIdIn(plan.region)]],
                 "one rule: the prefix list weighs 55 of a group's 60 rules",
             );
-            for (const tier of ["securecart-sg-web", "securecart-sg-app"]) {
+            for (const [tier, from] of [
+                ["securecart-sg-web", "securecart-sg-alb"],
+                ["securecart-sg-app", "securecart-sg-svc-lb"],
+                ["securecart-sg-svc-lb", "securecart-sg-vpc-link"],
+            ]) {
                 const rules = ingress.filter((r) => sgName(r.inputs.securityGroupId) === tier);
                 assert.ok(rules.length > 0, `${tier} has ingress`);
-                for (const r of rules) assert.equal(r.inputs.referencedSecurityGroupId, albSg, `${tier} ingress from the ALB group only`);
+                for (const r of rules) assert.equal(r.inputs.referencedSecurityGroupId, sgId(from), `${tier} ingress from ${from} only`);
             }
+            assert.deepEqual(
+                ingress.filter((r) => sgName(r.inputs.securityGroupId) === "securecart-sg-vpc-link"),
+                [],
+                "the VPC link takes no inbound connection",
+            );
             const appPorts = ingress.filter((r) => sgName(r.inputs.securityGroupId) === "securecart-sg-app").map((r) => r.inputs.fromPort);
             assert.deepEqual([...new Set(appPorts)], [...new Set(cfg.services.map((s) => s.port))]);
-            assert.deepEqual(ofType(plan, T.alb)[0].inputs.securityGroups, [albSg]);
+            assert.deepEqual(publicAlb(plan).inputs.securityGroups, [albSg]);
+            assert.deepEqual(servicesLb(plan).inputs.securityGroups, [sgId("securecart-sg-svc-lb")]);
             const app = sgId("securecart-sg-app");
             assert.deepEqual(plan.stackOutputs.appSecurityGroupIds, [app], "the data tier allows the app group");
             for (const svc of ofType(plan, T.service))
@@ -352,7 +371,7 @@ describe("compute: security groups between tiers", () => {
         });
     }
 
-    it("a changed service port opens exactly that port from the ALB", async () => {
+    it("a changed service port opens exactly that port from the services' load balancer", async () => {
         const plan = await planOf("prod", "services[0].port=9000");
         const app = String(ofType(plan, T.sg).find((g) => g.name === "securecart-sg-app")!.outputs.arn)
             .split("/")
@@ -365,7 +384,7 @@ describe("compute: security groups between tiers", () => {
     });
 });
 
-describe("compute: ALB routing to the services", () => {
+describe("compute: the services' internal load balancer routes to them", () => {
     it("one rule per service, priorities ascending in config order, patterns that never overlap (pure)", () => {
         const services = [
             { name: "cart", pathPrefix: "/cart" },
@@ -387,10 +406,18 @@ describe("compute: ALB routing to the services", () => {
     });
 
     for (const stack of STACKS) {
-        it(`${stack}: each service's rule on the HTTPS listener forwards to its own IP target group`, async () => {
+        it(`${stack}: each service's rule on the internal load balancer's HTTPS listener forwards /api/<prefix> to its own IP target group`, async () => {
             const plan = await planOf(stack);
-            const https = ofType(plan, T.listener).find((l) => l.inputs.port === 443)!;
-            // The services' path rules, then the storefront's catch-all from the edge (the last priority).
+            const lb = servicesLb(plan);
+            assert.equal(lb.inputs.internal, true);
+            const https = ofType(plan, T.listener).find((l) => l.inputs.loadBalancerArn === lb.outputs.arn)!;
+            assert.equal(https.inputs.port, 443);
+            assert.equal(https.inputs.protocol, "HTTPS");
+            assert.deepEqual((https.inputs.defaultActions as Array<Record<string, unknown>>)[0], {
+                type: "fixed-response",
+                fixedResponse: { contentType: "text/plain", messageBody: "Not Found", statusCode: "404" },
+            });
+            // The services' path rules; the storefront's catch-all from the edge is the public ALB's (the last priority).
             const all = ofType(plan, T.rule);
             const rules = all.filter((r) => !r.name.endsWith("-from-edge"));
             assert.equal(rules.length, cfg.services.length);
@@ -408,9 +435,10 @@ describe("compute: ALB routing to the services", () => {
                 const rule = rules[i];
                 assert.equal(rule.inputs.listenerArn, https.outputs.arn);
                 assert.deepEqual((rule.inputs.conditions as Array<{ pathPattern: { values: string[] } }>)[0].pathPattern.values, [
-                    s.pathPrefix,
-                    `${s.pathPrefix}/*`,
+                    `/api${s.pathPrefix}`,
+                    `/api${s.pathPrefix}/*`,
                 ]);
+                assert.equal(rule.deleteBeforeReplace, true, "a target group leaves its old load balancer before joining another");
                 const tgArn = (rule.inputs.actions as Array<{ targetGroupArn: string }>)[0].targetGroupArn;
                 const tg = outputOf(plan, T.tg, tgArn)!;
                 assert.equal(tg.inputs.targetType, "ip");

@@ -33,7 +33,8 @@ const policyView = (p: StackPlan): PlanResource[] => stackView(p) as unknown as 
 describe("model: type tokens come from the resource classes", () => {
     it("every class yields its own token, none twice", () => {
         const tokens = Object.values(CLASSES).map(tokenOf);
-        for (const t of tokens) assert.match(t, /^(aws|random):[a-zA-Z0-9]+\/[a-zA-Z0-9]+:[A-Z][A-Za-z0-9]+$/);
+        // @pulumi/aws and @pulumi/random spell module/member:Type; @pulumi/aws-native (Cloud Control) module:Type.
+        for (const t of tokens) assert.match(t, /^((aws|random):[a-zA-Z0-9]+\/[a-zA-Z0-9]+|aws-native:[a-zA-Z0-9]+):[A-Z][A-Za-z0-9]+$/);
         assert.equal(new Set(tokens).size, tokens.length);
         assert.deepEqual(Object.values(T), tokens);
     });
@@ -59,6 +60,7 @@ describe("model: type tokens come from the resource classes", () => {
                 PULUMI.stack,
                 PULUMI.stackReference,
                 PULUMI.awsProvider,
+                PULUMI.awsNativeProvider,
             ]);
             for (const p of await planAll(`strategy=${strategy}`)) {
                 const unknownTypes = [...new Set(p.resources.map((r) => r.type))].filter((t) => !known.has(t) && !t.startsWith("securecart:")).sort();

@@ -239,16 +239,17 @@ describe("UserPoolReplicaStatus as the engine runs it: the planned dr resource's
             assert.equal(cognito.calls().length, 0);
         });
 
-        it("another pool or region is an update too, not a replacement", async () => {
+        it("another pool or region is another replica: a replacement of this record (harmless: delete calls nothing), asking nothing", async () => {
             const { olds, news } = await state();
-            for (const changed of [
-                { ...news, userPoolId: "us-east-1_Other1" },
-                { ...news, region: "us-east-2" },
-            ]) {
+            for (const [key, changed] of [
+                ["userPoolId", { ...news, userPoolId: "us-east-1_Other1" }],
+                ["region", { ...news, region: "us-east-2" }],
+            ] as const) {
                 const d = await provider.diff!(ID, olds, changed);
                 assert.equal(d.changes, true);
-                assert.deepEqual(d.replaces, []);
+                assert.deepEqual(d.replaces, [key]);
             }
+            assert.equal(cognito.calls().length, 0);
         });
 
         it("same inputs: asks Cognito in the stack's region; the same live status is no change", async () => {
@@ -292,7 +293,7 @@ describe("UserPoolReplicaStatus as the engine runs it: the planned dr resource's
             const warnings = lines.filter(
                 (l) =>
                     l ===
-                    `[UserPoolReplicaStatus ${POOL}] warning: could not read the replica's status (ListUserPoolReplicas(${POOL}) in ${DR} failed: CredentialsProviderError: Could not load credentials from any providers); comparing the recorded state only`,
+                    `[UserPoolReplicaStatus ${POOL}] warning: could not read the replica's status (ListUserPoolReplicas(${POOL}) in ${DR} failed: CredentialsProviderError: Could not load credentials from any providers); comparing the recorded state only, so a status changed outside Pulumi is not seen. Give these credentials cognito-idp:ListUserPoolReplicas in ${DR}`,
             );
             assert.equal(warnings.length, 1, lines.join("\n"));
         });

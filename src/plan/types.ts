@@ -36,6 +36,7 @@ import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as vpc from "@pulumi/aws/vpc";
 import * as wafv2 from "@pulumi/aws/wafv2";
 import { Provider as AwsProvider } from "@pulumi/aws/provider";
+import { Provider as AwsNativeProvider } from "@pulumi/aws-native/provider";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import { ENGINE } from "./engineTypes";
 
@@ -194,4 +195,6 @@ export const PULUMI = {
     ...ENGINE,
     /** The AWS provider's resource type: `pulumi:providers:` and the provider class's package token. */
     awsProvider: `${ENGINE.providerPrefix}${tokenOf(AwsProvider)}`,
+    /** Sign-in's Cloud Control provider, set to the stack's region (components/identity.ts). */
+    awsNativeProvider: `${ENGINE.providerPrefix}${tokenOf(AwsNativeProvider)}`,
 } as const;
