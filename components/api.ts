@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { routeSlug, type RoutePlan } from "../src/apiRoutes";
 import { archiveOf, HANDLER, LAMBDA_RUNTIME, type BundleDir } from "../src/functionBundles";
+import { keepAliveFunctionName, type ApiLogGroup } from "./apiLogs";
 import { DnsValidatedCertificate } from "./certificate";
 
 /** The route the keep-alive probe calls: public, and no service owns it, so the load balancer answers 404 itself. */
@@ -30,10 +31,8 @@ export interface ApiArgs {
     readonly jwt: { readonly issuer: pulumi.Input<string>; readonly audience: pulumi.Input<string> };
     /** The default route's steady-state rate (requests per second) and burst. Required. */
     readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
-    /** Days the access logs are kept (a value CloudWatch Logs accepts). Required. */
-    readonly logRetentionDays: number;
-    /** The logs key: the access and probe logs are encrypted under it. Required. */
-    readonly logsKmsKeyArn: pulumi.Input<string>;
+    /** The access logs' and the probe's log groups (apiLogs.ts: they outlive the API). Required. */
+    readonly logGroups: { readonly access: ApiLogGroup; readonly keepAlive: ApiLogGroup };
     /**
      * Route 53: failover (PRIMARY/SECONDARY, the region's type) or latency routing, as the origin records; the
      * region's own health check (the drills' forced state and ARC's routing control act through it); and, per
@@ -95,30 +94,7 @@ export class Api extends pulumi.ComponentResource {
         const p = { parent: this };
         const tags = (n: string) => ({ ...(args.tags ?? {}), Name: n });
 
-        const logs = new aws.cloudwatch.LogGroup(
-            `${name}-access-logs`,
-            {
-                name: `/securecart/api/${args.region}/access`,
-                retentionInDays: args.logRetentionDays,
-                kmsKeyId: args.logsKmsKeyArn,
-                tags: tags(`${name}-access-logs`),
-            },
-            // Audit evidence: kept when the API goes (a demotion under backup-restore removes it).
-            { parent: this, protect: true, retainOnDelete: true },
-        );
-        // The keep-alive probe's logs exist wherever the API does, so that a promotion (which removes the probe) never
-        // has to delete a protected log group.
-        const probeName = `securecart-api-keepalive-${args.region}`;
-        const probeLogs = new aws.cloudwatch.LogGroup(
-            `${name}-keepalive-logs`,
-            {
-                name: `/aws/lambda/${probeName}`,
-                retentionInDays: args.logRetentionDays,
-                kmsKeyId: args.logsKmsKeyArn,
-                tags: tags(`${name}-keepalive-logs`),
-            },
-            { parent: this, protect: true, retainOnDelete: true },
-        );
+        const logs = args.logGroups.access;
         const api = new aws.apigatewayv2.Api(
             `${name}-http`,
             {
@@ -297,7 +273,7 @@ export class Api extends pulumi.ComponentResource {
         );
 
         // --- keep-alive probe ------------------------------------------------------------------------------------
-        if (args.keepAlive) this.keepAlive(name, probeName, probeLogs, args, args.keepAlive, tags);
+        if (args.keepAlive) this.keepAlive(name, keepAliveFunctionName(args.region), args.logGroups.keepAlive, args, args.keepAlive, tags);
 
         this.apiId = api.id;
         this.apiEndpoint = api.apiEndpoint;
@@ -312,7 +288,7 @@ export class Api extends pulumi.ComponentResource {
     private keepAlive(
         name: string,
         fnName: string,
-        logs: aws.cloudwatch.LogGroup,
+        logs: ApiLogGroup,
         args: ApiArgs,
         k: NonNullable<ApiArgs["keepAlive"]>,
         tags: (n: string) => Record<string, string>,
@@ -371,7 +347,7 @@ export class Api extends pulumi.ComponentResource {
                 },
                 tags: tags(fnName),
             },
-            { parent: this, dependsOn: [policy, logs] },
+            { parent: this, dependsOn: [policy] },
         );
         const rule = new aws.cloudwatch.EventRule(
             `${name}-keepalive-schedule`,

@@ -5,6 +5,7 @@ import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from "../src/awsFacts";
 import { apiDomainOf, authDomainOf, originNameOf, PIPELINE_TABLES, type StackConfig } from "../src/config";
 import { apiRoutes } from "../src/apiRoutes";
 import { Api } from "./api";
+import { ApiLogGroups } from "./apiLogs";
 import { Identity } from "./identity";
 import { UserPoolReplicaStatus } from "./replicaStatus";
 import { ServicesLoadBalancer } from "./servicesLoadBalancer";
@@ -642,6 +643,12 @@ export class Region extends pulumi.ComponentResource {
         }
         // The tokens' issuer: the pool's updated issuer, named after its primary region, valid in both regions.
         const issuer = pulumi.interpolate`https://issuer-cognito-idp.${cfg.homeRegion}.amazonaws.com/${userPoolId}`;
+        // In every region: the API's logs outlive it (see apiLogs.ts).
+        const apiLogs = new ApiLogGroups(
+            `${name}-api-logs`,
+            { region: cfg.region, retentionDays: cfg.api.logRetentionDays, logsKmsKeyArn: keys.logsKeyArn, tags },
+            p,
+        );
         let api: Api | undefined;
         if (plan.api.exists) {
             if (!servicesLb || !services || !dns.healthCheckId)
@@ -658,8 +665,7 @@ export class Region extends pulumi.ComponentResource {
                     routes: apiRoutes(cfg.services, cfg.api.publicRoutes),
                     jwt: { issuer, audience: clientId },
                     throttling: { rateLimit: cfg.api.throttlingRateLimit, burstLimit: cfg.api.throttlingBurstLimit },
-                    logRetentionDays: cfg.api.logRetentionDays,
-                    logsKmsKeyArn: keys.logsKeyArn,
+                    logGroups: { access: apiLogs.access, keepAlive: apiLogs.keepAlive },
                     dns: {
                         routing: plan.dns.routing,
                         failoverRole: plan.dns.failoverRole,

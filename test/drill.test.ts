@@ -5,7 +5,7 @@ import { ResourceChange, diffPlans } from "../tools/diff";
 import { Rehearsal, rehearse, renderRehearsal, splitStackScoped } from "../tools/drill";
 import type { PlannedResource, StackPlan } from "../tools/planner";
 import { DELETE_IS_WARNING, STATEFUL_RULES, STATEFUL_TYPES } from "../src/replaceRules";
-import { functionNames } from "../src/functionBundles";
+import { PIPELINE_FUNCTIONS } from "../src/config";
 import { PROJECT_DIR, STRATEGIES, files, overrides, toolArgs } from "./helpers";
 import { cachedPlanStacks } from "./planCache";
 
@@ -404,12 +404,12 @@ describe("drill rehearsal: the order pipeline", () => {
                             .sort();
                     assert.deepEqual(
                         fns("create"),
-                        functionNames().map(() => newPrimary),
+                        PIPELINE_FUNCTIONS.map(() => newPrimary),
                         "the new primary creates every function",
                     );
                     assert.deepEqual(
                         fns("delete"),
-                        functionNames().map(() => (newPrimary === "prod" ? "dr" : "prod")),
+                        PIPELINE_FUNCTIONS.map(() => (newPrimary === "prod" ? "dr" : "prod")),
                         "the old one deletes them",
                     );
                 } else {
