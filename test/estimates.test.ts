@@ -555,6 +555,7 @@ describe("estimates: the order pipeline", () => {
     ];
     const lineOf = (s: StackEstimate, re: RegExp) => s.breakdown.find((l) => re.test(l.item));
     const v = (n: keyof typeof CONSTANTS) => CONSTANTS[n].value;
+    const isPipelineUnpriced = (u: string) => PIPELINE_TYPES.some((t) => UNPRICED_USAGE[t] === u);
 
     it("per strategy: consumers on, the order events' endpoint failover only with an endpoint, the reconciler's bound, the accepted and queued orders", async () => {
         const want: Record<string, { consumers: number; endpoint: boolean }> = {
@@ -675,20 +676,21 @@ describe("estimates: the order pipeline", () => {
             ["pilot-light", /consumers off/],
         ] as const) {
             const dr = standbyOf(await estimatesOf(`strategy=${strategy}`));
-            const pipeline = dr.breakdown.filter((l) => PIPELINE_TYPES.includes(l.type));
+            // The API's keep-alive probe is a function too, but not the pipeline's (priced with the API).
+            const pipeline = dr.breakdown.filter((l) => PIPELINE_TYPES.includes(l.type) && !/keep-alive/.test(l.item));
             assert.deepEqual(
                 pipeline.map((l) => [l.item, l.monthlyUsd]),
                 [["order pipeline", 0]],
                 `${strategy}: one idle line at $0`,
             );
             assert.match(pipeline[0].basis, why);
-            assert.deepEqual(dr.cost.unpriced, [], `${strategy}: nothing left unpriced on the standby`);
+            assert.deepEqual(dr.cost.unpriced.filter(isPipelineUnpriced), [], `${strategy}: nothing of the pipeline left unpriced on the standby`);
         }
         // Warm standby: consumers on but no traffic, so no orders; the pollers' requests are declared, not priced.
         const ws = standbyOf(await estimatesOf("strategy=warm-standby"));
-        assert.equal(lineOf(ws, /^Lambda requests/), undefined, "no orders and no reconciler on the warm standby");
+        assert.equal(lineOf(ws, /^Lambda requests \(order pipeline/), undefined, "no orders and no reconciler on the warm standby");
         assert.equal(lineOf(ws, /^SQS requests/)!.quantity, 0);
-        assert.deepEqual(ws.cost.unpriced, [UNPRICED_USAGE["aws:sqs/queue:Queue"]]);
+        assert.deepEqual(ws.cost.unpriced.filter(isPipelineUnpriced), [UNPRICED_USAGE["aws:sqs/queue:Queue"]]);
     });
 
     it("active-active splits the orders between the regions; only the primary runs the reconciler", async () => {
@@ -699,5 +701,156 @@ describe("estimates: the order pipeline", () => {
         near(lineOf(standbyOf(e), /^Lambda requests/)!.quantity, n / 2 / 1e6);
         near(lineOf(primaryOf(e), /^Lambda requests/)!.quantity, (n / 2 + runs) / 1e6);
         assert.equal(lineOf(standbyOf(e), /^Step Functions/)!.quantity, ((v("ordersPerMonth") / 2) * v("sagaTransitionsPerOrder")) / 1000);
+    });
+});
+
+describe("estimates: sign-in and the API", () => {
+    const v = (n: keyof typeof CONSTANTS) => CONSTANTS[n].value;
+    const lineOf = (s: StackEstimate, re: RegExp) => s.breakdown.find((l) => re.test(l.item));
+    const NEW_TYPES = [
+        "aws-native:cognito:UserPool",
+        "aws-native:cognito:UserPoolReplica",
+        "aws-native:cognito:UserPoolDomain",
+        "aws:cognito/userPoolClient:UserPoolClient",
+        "pulumi-nodejs:dynamic/securecart:UserPoolReplicaStatus",
+        "aws:apigatewayv2/api:Api",
+        "aws:apigatewayv2/vpcLink:VpcLink",
+        "aws:apigatewayv2/integration:Integration",
+        "aws:apigatewayv2/authorizer:Authorizer",
+        "aws:apigatewayv2/route:Route",
+        "aws:apigatewayv2/stage:Stage",
+        "aws:apigatewayv2/domainName:DomainName",
+        "aws:apigatewayv2/apiMapping:ApiMapping",
+        "aws:cloudfront/cachePolicy:CachePolicy",
+    ];
+    /** The plans without the sign-in and API tier: its components' children and the replica's status. */
+    const withoutTier = (plans: StackPlan[]): StackPlan[] =>
+        plans.map((p) => ({
+            ...p,
+            resources: p.resources.filter(
+                (r) => !/securecart:(api:Api|identity:Identity)\$/.test(r.urn) && r.type !== "pulumi-nodejs:dynamic/securecart:UserPoolReplicaStatus",
+            ),
+        }));
+    const withConfig = (plans: StackPlan[], key: string, value: Record<string, unknown>): StackPlan[] =>
+        plans.map((p) => ({ ...p, config: { ...p.config, [key]: { ...((p.config[key] as object) ?? {}), ...value } } }));
+
+    it("every type of the tier is classified: billable with its price keys, or free with a reason", () => {
+        for (const t of NEW_TYPES) {
+            assert.ok(t in BILLABLE_TYPES || t in FREE_TYPES, `${t} is classified`);
+            assert.ok(!(t in BILLABLE_TYPES && t in FREE_TYPES), `${t} is not both`);
+            if (t in FREE_TYPES) assert.ok(FREE_TYPES[t].length > 10, `${t}: a reason`);
+            if (t in BILLABLE_TYPES && BILLABLE_TYPES[t].length === 0) assert.match(UNPRICED_USAGE[t], /unknown, because/, `${t}: why no price`);
+        }
+        assert.deepEqual([...BILLABLE_TYPES["aws:apigatewayv2/api:Api"]], ["apiGatewayHttpRequestMillion", "apiGatewayHttpRequestMillionOver300M"]);
+        for (const k of ["apiGatewayHttpRequestMillion", "apiGatewayHttpRequestMillionOver300M"]) {
+            assert.match(PRICES.notes![k], /^Confirmed on an AWS page: .*cost-optimization\.html, read 2026-12-06/, k);
+            assert.match(PRICES.notes![k], /us-west-2 are an assumption/, k);
+        }
+    });
+
+    it("per strategy: the identity RPO is unknown with a replica and the backup interval under backup-restore; sign-in and the API fail over as their checks say", async () => {
+        const detection = 3 * 60 + v("route53AlarmReactionSeconds");
+        for (const strategy of STRATEGIES) {
+            const plans = await planAll(`strategy=${strategy}`);
+            const e = estimatePlans(plans);
+            const ia = standbyOf(e).pair!.identityApi!;
+            assert.ok(ia, `${strategy}: the block is estimated`);
+            if (strategy === "backup-restore") {
+                assert.equal(ia.identityRpo!.mode, "export");
+                assert.equal(ia.identityRpo!.seconds, 3600, "backup.intervalHours defaults to 1");
+                assert.match(ia.identityRpo!.restsOn.join(" "), /plan\.identity\.exportUsers/);
+                assert.match(ia.identityRpo!.restsOn.join(" "), /passwords are never exported/);
+                assert.equal(ia.signIn!.seconds, null);
+                assert.match(ia.signIn!.restsOn.join(" "), /new user pool and a user import job.*unknown, because AWS publishes no duration/);
+                // No API in the standby: the promotion creates it with the services.
+                assert.equal(ia.apiFailover!.seconds, detection + v("provisionSeconds") + v("aliasTtlSeconds"));
+            } else {
+                assert.equal(ia.identityRpo!.mode, "replication", strategy);
+                assert.equal(ia.identityRpo!.seconds, null, strategy);
+                assert.match(
+                    ia.identityRpo!.restsOn.join(" "),
+                    /unknown, because Cognito documents replication only as eventually consistent, with no figure/,
+                );
+                assert.match(ia.identityRpo!.restsOn.join(" "), /user-pool-multi-region\.html, read 2026-12-06/);
+                if (strategy === "pilot-light") {
+                    assert.equal(ia.signIn!.seconds, null);
+                    assert.match(ia.signIn!.restsOn.join(" "), /INACTIVE.*UpdateUserPoolReplica.*unknown, because/);
+                } else {
+                    assert.equal(ia.signIn!.seconds, detection, strategy);
+                    assert.match(ia.signIn!.restsOn.join(" "), /securecart-dns-targets-alarm: period 60 s × evaluationPeriods 3/);
+                }
+                assert.equal(ia.apiFailover!.seconds, detection + v("aliasTtlSeconds"), strategy);
+            }
+            // None of it moves the pair's RTO or RPO, and detection stays the storefront's region check.
+            const without = estimatePlans(withoutTier(plans));
+            assert.deepEqual(
+                without.stacks.map((x) => [x.stack, x.rtoSeconds, x.rpoSeconds]),
+                e.stacks.map((x) => [x.stack, x.rtoSeconds, x.rpoSeconds]),
+                strategy,
+            );
+            assert.equal(standbyOf(without).pair!.identityApi, undefined, `${strategy}: no tier, no block`);
+            assert.match(stepOf(e, "unplanned", "detection").parts[0].label, /securecart-dns-targets-alarm/, strategy);
+        }
+        const daily = standbyOf(await estimatesOf("strategy=backup-restore", "backup.intervalHours=24")).pair!.identityApi!;
+        assert.equal(daily.identityRpo!.seconds, 86400);
+    });
+
+    it("the API's failover follows its children's alarms (dns.failureThreshold 5 → 5 periods)", async () => {
+        const slow = standbyOf(await estimatesOf("strategy=warm-standby", "dns.failureThreshold=5")).pair!.identityApi!;
+        assert.equal(slow.apiFailover!.seconds, 5 * 60 + v("route53AlarmReactionSeconds") + v("aliasTtlSeconds"));
+        assert.equal(slow.signIn!.seconds, 5 * 60 + v("route53AlarmReactionSeconds"));
+    });
+
+    it("the API's request cost scales with api.monthlyRequests in the serving region, at the whitepaper's tiers", async () => {
+        const plans = await planAll("strategy=warm-standby");
+        const us = PRICES.regions["us-east-1"];
+        const at = (requests: number) => estimatePlans(withConfig(plans, "securecart:api", { monthlyRequests: requests }));
+        const line = (e: ProjectEstimate) => lineOf(primaryOf(e), /^API Gateway HTTP API requests \(/)!;
+        assert.equal(line(at(10_000_000)).quantity, 10);
+        assert.equal(line(at(10_000_000)).monthlyUsd, 10 * us.apiGatewayHttpRequestMillion);
+        assert.equal(line(at(20_000_000)).monthlyUsd, 20 * us.apiGatewayHttpRequestMillion);
+        assert.match(line(at(20_000_000)).basis, /api\.monthlyRequests = 20000000 requests/);
+        const big = at(400_000_000);
+        assert.equal(line(big).quantity, 300);
+        assert.equal(lineOf(primaryOf(big), /above 300 million/)!.monthlyUsd, Math.round(100 * us.apiGatewayHttpRequestMillionOver300M * 100) / 100);
+        assert.ok(primaryOf(at(20_000_000)).monthlyCostUsd > primaryOf(at(10_000_000)).monthlyCostUsd);
+        // The standby takes no traffic: only its keep-alive probe's daily requests, whatever api.monthlyRequests says.
+        const probe = (CONSTANTS.hoursPerMonth.value * 3600) / 86400;
+        for (const e of [at(10_000_000), at(400_000_000)])
+            assert.equal(lineOf(standbyOf(e), /^API Gateway HTTP API requests \(/)!.quantity, Math.round((probe / 1e6) * 1e5) / 1e5);
+        // Active-active splits the requests.
+        const aa = estimatePlans(withConfig(await planAll("strategy=active-active"), "securecart:api", { monthlyRequests: 10_000_000 }));
+        assert.equal(lineOf(primaryOf(aa), /^API Gateway HTTP API requests \(/)!.quantity, 5);
+    });
+
+    it("the MAU lines say unknown and show the configured monthly active users and plan; the replica's only where one is created", async () => {
+        for (const strategy of STRATEGIES) {
+            const plans = withConfig(await planAll(`strategy=${strategy}`), "securecart:identity", { monthlyActiveUsers: 12345 });
+            const e = estimatePlans(plans);
+            const prod = primaryOf(e);
+            const mau = lineOf(prod, /^Cognito monthly active users/)!;
+            assert.equal(mau.quantity, 12345, strategy);
+            assert.equal(mau.monthlyUsd, null, strategy);
+            assert.equal(mau.unitPriceUsd, null, strategy);
+            assert.match(mau.item, /PLUS plan/);
+            assert.match(mau.basis, /identity\.monthlyActiveUsers = 12345 MAUs/);
+            assert.ok(prod.cost.unpriced.includes(UNPRICED_USAGE["aws-native:cognito:UserPool"]));
+            assert.match(UNPRICED_USAGE["aws-native:cognito:UserPool"], /unknown, because .*Essentials and Plus/);
+            const replica = lineOf(prod, /^Cognito multi-Region replication/);
+            assert.equal(replica !== undefined, strategy !== "backup-restore", `${strategy}: a replica line only with a replica`);
+            if (replica) assert.equal(replica.quantity, 12345);
+            assert.equal(lineOf(standbyOf(e), /^Cognito/), undefined, `${strategy}: the standby owns no pool`);
+        }
+    });
+
+    it("the internal load balancer is priced with the others; the keep-alive probe only where the region takes no traffic", async () => {
+        const e = await estimatesOf("strategy=warm-standby");
+        for (const s of e.stacks) {
+            const internal = s.facts.albs;
+            assert.equal(internal, 2, `${s.stack}: the web tier's and the services' internal load balancer`);
+            assert.equal(lineOf(s, /^Application Load Balancer hours/)!.quantity, 2 * 730);
+        }
+        assert.ok(lineOf(standbyOf(e), /^Lambda requests \(API keep-alive probe/));
+        assert.equal(lineOf(primaryOf(e), /keep-alive/), undefined);
     });
 });

@@ -7,6 +7,8 @@ import { parseDuration, formatDuration } from "../src/duration";
 import { CONSTANTS, CONSTANT_NAMES, ProjectEstimate, StackEstimate, StackInput, Step, Timeline, estimateProject } from "../src/estimates";
 import { PRICES } from "../src/prices";
 import type { StackPlan } from "./planner";
+import { planIdentity } from "../src/strategy";
+import type { Strategy } from "../src/config";
 
 /**
  * Turns planned stacks into the estimator's inputs: resources, role, constant overrides and targets from config.
@@ -18,6 +20,11 @@ export function estimateInputs(plans: readonly StackPlan[]): StackInput[] {
     return plans.map((p) => {
         const cfg = p.config;
         const dur = (k: string) => (typeof cfg[k] === "string" ? parseDuration(cfg[k] as string) : undefined);
+        const identity = (cfg["securecart:identity"] ?? {}) as { monthlyActiveUsers?: number };
+        const api = (cfg["securecart:api"] ?? {}) as { monthlyRequests?: number };
+        const regions = cfg["securecart:regions"];
+        // The user exports are the strategy plan's (the home stack, the first region, owns the pool), not a resource yet.
+        const plan = Array.isArray(regions) ? planIdentity(p.strategy as Strategy, p.role === "primary", p.region === regions[0]) : undefined;
         return {
             stack: p.stack,
             region: p.region,
@@ -25,6 +32,11 @@ export function estimateInputs(plans: readonly StackPlan[]): StackInput[] {
             resources: p.resources,
             constantOverrides: (cfg["securecart:estimates"] ?? {}) as Record<string, number>,
             targets: { rtoTargetSeconds: dur("securecart:rtoTarget"), rpoTargetSeconds: dur("securecart:rpoTarget") },
+            identityApi: {
+                monthlyActiveUsers: identity.monthlyActiveUsers,
+                apiMonthlyRequests: api.monthlyRequests,
+                ...(plan ? { exportUsers: plan.exportUsers, receivesExports: plan.receivesExports } : {}),
+            },
         };
     });
 }
@@ -47,6 +59,8 @@ export function estimatesJson(e: StackEstimate, project: ProjectEstimate): Recor
         edge: e.pair?.edge ?? null,
         // Apart from rtoSeconds and rpoSeconds too: the order pipeline's figures for orders in flight.
         pipeline: e.pair?.pipeline ?? null,
+        // Apart from them too: the identity RPO, sign-in's failover and the API's.
+        identityApi: e.pair?.identityApi ?? null,
         targets: e.targets,
         unpriced: e.cost.unpriced,
         priceSheet: project.priceSheet,
@@ -121,6 +135,17 @@ export function renderEstimates(e: StackEstimate, project: ProjectEstimate): str
         figure("accepted orders RPO", pl.acceptedOrders, "the orders table's (global table or backup copy)");
         out.push(`    ${"queued messages".padEnd(28)} ${pl.queuedMessages.mode.padStart(8)}  not a number of seconds: held in the lost region`);
         for (const r of pl.queuedMessages.restsOn) out.push(`${" ".repeat(44)}· ${r}`);
+    }
+    if (pair?.identityApi) {
+        const ia = pair.identityApi;
+        out.push("  Sign-in and the API (not in the RTO and RPO above, which stay the storefront's and the data stores'):");
+        const figure = (name: string, f: { seconds: number | null; restsOn: readonly string[] }, what: string) => {
+            out.push(`    ${name.padEnd(28)} ${secs(f.seconds).padStart(8)}  ${what}`);
+            for (const r of f.restsOn) out.push(`${" ".repeat(44)}· ${r}`);
+        };
+        if (ia.identityRpo) figure("identity RPO", ia.identityRpo, `${ia.identityRpo.mode}: what the standby's user directory may lack`);
+        if (ia.signIn) figure("sign-in fails over", ia.signIn, "until users sign in through the standby");
+        if (ia.apiFailover) figure("API fails over", ia.apiFailover, "until the API's domain answers from the standby");
     }
     for (const t of e.targets) out.push(`  ${t.ok ? "OK  " : "FAIL"} ${t.target}: ${t.message}`);
     // The total sums priced lines only: say so when something is left out (e.g. a size not visible), so the

@@ -26,6 +26,7 @@ import {
     isEventEndpointHealthCheck,
 } from "../plan";
 import { PipelineFacts, pipelineFacts } from "./pipeline";
+import { IdentityApiInput, identityApiFacts } from "./identity";
 
 export interface CostLine {
     /** What is billed, e.g. "NAT gateway hours". */
@@ -105,6 +106,31 @@ export const BILLABLE_TYPES: Readonly<Record<string, readonly PriceKey[]>> = {
     [T.snsTopic]: [],
     [T.eventBus]: [],
     [T.stateMachine]: ["stepFunctionsTransition1k"],
+    // Sign-in and the API. Cognito bills monthly active users by feature plan and the replication add-on per user; no
+    // AWS page read gives those rates (UNPRICED_USAGE), so their lines show the volume only. The HTTP API is priced
+    // per request; its VPC link has no price from an AWS page.
+    [T.userPool]: [],
+    [T.userPoolReplica]: [],
+    [T.httpApi]: ["apiGatewayHttpRequestMillion", "apiGatewayHttpRequestMillionOver300M"],
+    [T.vpcLink]: [],
+};
+
+/** The Cognito pricing page, as read: its per-user rates were not in the text. */
+const COGNITO_PRICING_UNREAD =
+    "no AWS page read states the price (https://aws.amazon.com/cognito/pricing/ was not in the text read on 2026-12-06; the figures seen are from third parties)";
+
+/**
+ * Usage of the sign-in and API tier that the sheet cannot price, with the reason, keyed like UNPRICED_USAGE. The
+ * health-check entry is only for the API's checks (a CALCULATED one and one per service on a CloudWatch alarm): the
+ * sheet's route53HealthCheckMonth is Route 53's price for a basic check of an AWS endpoint.
+ */
+export const UNPRICED_IDENTITY_API: Readonly<Record<string, string>> = {
+    [T.userPool]: `Cognito monthly active users: unknown, because ${COGNITO_PRICING_UNREAD}: the per-MAU prices of the Essentials and Plus feature plans`,
+    [T.userPoolReplica]: `Cognito multi-Region replication: unknown, because ${COGNITO_PRICING_UNREAD}: the replication add-on's price (the developer guide, "Multi-Region replication for user pools", says only that it is a separate add-on cost)`,
+    [T.vpcLink]:
+        "API Gateway VPC link: unknown, because no AWS page read states a price for a VPC link of an HTTP API (the whitepaper's cost table and the text read on https://aws.amazon.com/api-gateway/pricing/, 2026-12-06, name only the requests and the data transferred out)",
+    [T.healthCheck]:
+        "Route 53 health checks of the API (CALCULATED, and CLOUDWATCH_METRIC on the services' alarms): unknown, because the sheet's route53HealthCheckMonth ($0.50) is the price read for a basic check of an AWS endpoint, and no AWS page read states one for a calculated check or a check on a CloudWatch alarm",
 };
 
 /**
@@ -119,6 +145,7 @@ export const UNPRICED_USAGE: Readonly<Record<string, string>> = {
         "SNS publishes: unknown, because no AWS page read states the price (the $0.50 per million publishes, deliveries to SQS free, seen is from secondary sources; https://aws.amazon.com/sns/pricing/ was not in the text read on 2026-12-06)",
     [T.eventBus]:
         "EventBridge custom events: unknown, because the AWS page read (https://aws.amazon.com/eventbridge/pricing/, 2026-12-06) says global endpoints cost nothing extra and events published through one are billed as custom events, but its custom-event rate was not in the text read (the $1.00 per million seen is from secondary sources); the endpoint's replicated events add to the volume (EventBridge user guide: replication increases the monthly cost)",
+    ...UNPRICED_IDENTITY_API,
 };
 
 /** Types the program creates that AWS does not bill by themselves, with the reason. */
@@ -201,6 +228,19 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     [T.eventEndpoint]:
         'no charge of its own: global endpoints work "at no additional cost" (EventBridge user guide, "Making applications Regional-fault tolerant with global endpoints"); the replicated events are billed as custom events at the bus, its health check and alarm at their own types',
     [T.bucketNotification]: "no charge; the invocations are billed at the function",
+    [T.apiIntegration]: "part of the HTTP API: API Gateway bills an HTTP API's requests and data transferred out (its pricing page), not its parts",
+    [T.apiRoute]: "part of the HTTP API: API Gateway bills an HTTP API's requests and data transferred out (its pricing page), not its parts",
+    [T.apiStage]:
+        "part of the HTTP API: API Gateway bills an HTTP API's requests and data transferred out (its pricing page), not its parts; its access logs are billed at their log group",
+    [T.apiAuthorizer]: "part of the HTTP API: API Gateway bills an HTTP API's requests and data transferred out (its pricing page), not its parts",
+    [T.apiMapping]: "part of the HTTP API: API Gateway bills an HTTP API's requests and data transferred out (its pricing page), not its parts",
+    [T.apiDomainName]:
+        "part of the HTTP API: API Gateway bills an HTTP API's requests and data transferred out (its pricing page), not its parts; its ACM certificate is free",
+    [T.cachePolicy]: "no charge of its own: a setting of the distribution, whose requests are billed at the distribution",
+    [T.userPoolClient]: "no charge of its own: Cognito bills the pool's monthly active users, whatever client they sign in with",
+    [T.userPoolDomain]:
+        "no charge of its own seen on an AWS page: Cognito bills the pool's monthly active users (managed login is a feature of the pool's plan); its certificate is free and its record is an alias",
+    [DYNAMIC.userPoolReplicaStatus.token]: "a Pulumi dynamic resource that sets the replica's status through the Cognito API; no AWS charge",
 };
 
 export interface CostContext {
@@ -210,6 +250,8 @@ export interface CostContext {
     readonly edge?: EdgeFacts;
     /** The other stacks' edge facts (whose replication rules write into this stack's asset bucket). */
     readonly peerEdges?: readonly EdgeFacts[];
+    /** What the config says of sign-in and the API (monthly active users, API requests). */
+    readonly identityApi?: IdentityApiInput;
 }
 
 /**
@@ -242,7 +284,8 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
         lines.push({
             item,
             type,
-            quantity: round2(quantity * 1000) / 1000,
+            // Five decimals, rounded once (dividing twice leaves float tails such as 0.0000299…).
+            quantity: Math.round(quantity * 1e5) / 1e5,
             unit,
             unitPriceUsd: p,
             monthlyUsd: p === null ? null : round2(quantity * p),
@@ -612,6 +655,9 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
     // --- the order pipeline -----------------------------------------------------------------------------------
     pipelineLines({ add, lines, unpriced, view, c, prices, share, shareText });
 
+    // --- sign-in and the API -------------------------------------------------------------------------------
+    identityApiLines({ add, lines, unpriced, view, c, prices, share, shareText, input: ctx.identityApi ?? {} });
+
     const monthly = round2(lines.reduce((a, l) => a + (l.monthlyUsd ?? 0), 0));
     return { region: view.region, monthlyUsd: monthly, lines, unpriced, unknownTypes, priceSheet: sheetInfo };
 }
@@ -714,7 +760,7 @@ function pipelineLines(a: PipelineLineArgs): void {
 
     // SQS, SNS, EventBridge: the volume, without a price (UNPRICED_USAGE says why).
     const volume = (item: string, type: string, quantity: number, unit: string, basis: string) => {
-        lines.push({ item, type, quantity: round2(quantity * 1000) / 1000, unit, unitPriceUsd: null, monthlyUsd: null, basis });
+        lines.push({ item, type, quantity: Math.round(quantity * 1e5) / 1e5, unit, unitPriceUsd: null, monthlyUsd: null, basis });
         if (!unpriced.includes(UNPRICED_USAGE[type])) unpriced.push(UNPRICED_USAGE[type]);
     };
     if (orders > 0 || polling)
@@ -760,6 +806,131 @@ function pipelineLines(a: PipelineLineArgs): void {
             prices.route53HealthCheckMonth,
             `health check on CloudWatch alarm ${pf.endpoint?.alarm?.alarm ?? "(not readable)"}: assumed priced as a basic check of an AWS endpoint (see the price sheet's notes); its alarm is counted in the CloudWatch alarms line`,
         );
+}
+
+/**
+ * The HTTP API's first price tier, in million requests a month: $1.00 per million up to it, $0.90 above (the AWS
+ * whitepaper "Best Practices for Designing Amazon API Gateway Private APIs and Private Integration", Cost
+ * optimization, Table 4, read 2026-12-06; see the price sheet's notes).
+ */
+const HTTP_API_FIRST_TIER_MILLIONS = 300;
+
+interface IdentityApiLineArgs extends Omit<PipelineLineArgs, "share" | "shareText"> {
+    /** This region's share of the traffic: the API's requests are served where Route 53 answers, as the storefront's. */
+    readonly share: number;
+    readonly shareText: string;
+    readonly input: IdentityApiInput;
+}
+
+/**
+ * Sign-in's and the API's monthly lines. The user pool's monthly active users and its replication are billed to the
+ * stack that owns the pool and creates the replica (the home stack), with the volume from the config and no price
+ * (UNPRICED_USAGE says why). The API's requests land where the region serves, at the whitepaper's tiers, plus the
+ * keep-alive probe's daily request; its VPC link and its health checks carry no price from an AWS page. The internal
+ * load balancer is one of the stack's load balancers, priced with the others.
+ */
+function identityApiLines(a: IdentityApiLineArgs): void {
+    const { add, lines, unpriced, view, c, prices, share, shareText, input } = a;
+    const v = c.values;
+    const f = identityApiFacts(view, input);
+    const volume = (item: string, type: string, quantity: number, unit: string, basis: string) => {
+        lines.push({ item, type, quantity: Math.round(quantity * 1e5) / 1e5, unit, unitPriceUsd: null, monthlyUsd: null, basis });
+        if (!unpriced.includes(UNPRICED_USAGE[type])) unpriced.push(UNPRICED_USAGE[type]);
+    };
+    const mau = input.monthlyActiveUsers;
+    const mauText =
+        mau === undefined
+            ? "identity.monthlyActiveUsers not given (the policy's view): 0 shown"
+            : `identity.monthlyActiveUsers = ${mau} MAUs (config)`;
+    if (f.pool) {
+        volume(
+            `Cognito monthly active users (${f.pool.name}, ${f.pool.tier} plan)`,
+            T.userPool,
+            mau ?? 0,
+            "MAUs",
+            `${mauText}; feature plan ${f.pool.tier} (identity.featurePlan); billed to ${view.stack}, which owns the pool, whichever region signs them in`,
+        );
+        for (const region of f.pool.replicaRegions)
+            volume(
+                `Cognito multi-Region replication (${f.pool.name} → ${region})`,
+                T.userPoolReplica,
+                mau ?? 0,
+                "MAUs",
+                `${mauText}, assumed billed per MAU like the plan (not confirmed on an AWS page); the replica in ${region} is created by ${view.stack}`,
+            );
+    }
+    if (!f.api) return;
+    const probe = f.api.keepAlive;
+    const runs = probe?.intervalSeconds ? (v.hoursPerMonth * 3600) / probe.intervalSeconds : 0;
+    const requests = (input.apiMonthlyRequests ?? 0) * share + runs;
+    const millions = requests / 1e6;
+    const reqText =
+        input.apiMonthlyRequests === undefined
+            ? "api.monthlyRequests not given (the policy's view)"
+            : `api.monthlyRequests = ${input.apiMonthlyRequests} requests (config); ${shareText}`;
+    const probeText = runs ? `; plus the keep-alive probe's ${Math.round(runs)} request(s) (${probe?.expression} × ${v.hoursPerMonth} h)` : "";
+    const first = Math.min(millions, HTTP_API_FIRST_TIER_MILLIONS);
+    if (millions === 0)
+        lines.push({
+            item: `API Gateway HTTP API requests (${f.api.name})`,
+            type: T.httpApi,
+            quantity: 0,
+            unit: "million requests",
+            unitPriceUsd: prices.apiGatewayHttpRequestMillion,
+            monthlyUsd: 0,
+            basis: `${reqText}: no requests`,
+        });
+    add(
+        `API Gateway HTTP API requests (${f.api.name})`,
+        T.httpApi,
+        first,
+        "million requests",
+        prices.apiGatewayHttpRequestMillion,
+        `${reqText}${probeText}; the first ${HTTP_API_FIRST_TIER_MILLIONS} million a month; requests over 512 KB count more than once, not modelled; free tier not deducted`,
+    );
+    if (millions > HTTP_API_FIRST_TIER_MILLIONS)
+        add(
+            `API Gateway HTTP API requests above ${HTTP_API_FIRST_TIER_MILLIONS} million (${f.api.name})`,
+            T.httpApi,
+            millions - HTTP_API_FIRST_TIER_MILLIONS,
+            "million requests",
+            prices.apiGatewayHttpRequestMillionOver300M,
+            `${reqText}${probeText}: the requests above the first tier`,
+        );
+    for (const link of f.api.vpcLinks)
+        volume(
+            `API Gateway VPC link (${link})`,
+            T.vpcLink,
+            1,
+            "links",
+            `one VPC link to the services' internal load balancer; idle links go INACTIVE after 60 days, which the keep-alive probe prevents`,
+        );
+    for (const h of f.api.checks)
+        volume(
+            `Route 53 health check (${h}, the API's)`,
+            T.healthCheck,
+            1,
+            "check-months",
+            `the API's ${h === f.api.check?.name ? "CALCULATED check" : "check on a service's CloudWatch alarm"}; its alarm, if any, is counted in the CloudWatch alarms line`,
+        );
+    if (probe && runs > 0) {
+        add(
+            `Lambda requests (API keep-alive probe ${probe.name})`,
+            T.lambdaFunction,
+            runs / 1e6,
+            "million requests",
+            prices.lambdaRequestMillion,
+            `schedule ${probe.expression}: ${Math.round(runs)} invocation(s) over ${v.hoursPerMonth} h; free tier not deducted`,
+        );
+        add(
+            `Lambda duration (API keep-alive probe ${probe.name})`,
+            T.lambdaFunction,
+            runs * (v.lambdaDurationMs / 1000) * (probe.memoryMb / 1024),
+            "GB-seconds",
+            prices.lambdaGbSecond,
+            `${Math.round(runs)} invocation(s) × ${cite(c, "lambdaDurationMs")} (the pipeline functions' average, assumed for the probe) × ${probe.memoryMb} MB; x86; free tier not deducted`,
+        );
+    }
 }
 
 /** Price key of an S3 storage class, where the sheet has one. */

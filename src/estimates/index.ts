@@ -11,6 +11,7 @@ import { CostEstimate, CostLine, estimateCost } from "./cost";
 import { EdgeFacts, StackFacts, StackView, edgeFacts, stackFacts } from "../plan";
 import { EdgeRecovery, PairEdge, estimateEdge } from "./edge";
 import { PipelineFacts, PipelineRecovery, estimatePipeline, pipelineFacts } from "./pipeline";
+import { IdentityApiFacts, IdentityApiInput, IdentityApiRecovery, estimateIdentityApi, identityApiFacts } from "./identity";
 import { RpoEstimate, estimateRpo } from "./rpo";
 import { Timeline, timeline } from "./rto";
 
@@ -26,6 +27,8 @@ export type { Step, Timeline } from "./rto";
 export type { AssetRpo, EdgeFigure, EdgeRecovery, PairEdge } from "./edge";
 export { pipelineFacts, rateIntervalSeconds } from "./pipeline";
 export type { PipelineFacts, PipelineFigure, PipelineRecovery } from "./pipeline";
+export { identityApiFacts } from "./identity";
+export type { IdentityApiFacts, IdentityApiFigure, IdentityApiInput, IdentityApiRecovery, IdentityRpo } from "./identity";
 
 export interface PairEstimate {
     readonly primary: string;
@@ -43,11 +46,17 @@ export interface PairEstimate {
      * the pipeline facts are not given (the policy pack's view) or no pipeline is planned.
      */
     readonly pipeline?: PipelineRecovery;
+    /**
+     * Sign-in's and the API's figures, apart from the RTO and RPO above: the identity RPO, the time until users sign
+     * in through the standby, and the API's DNS failover. Absent when their facts are not given (the policy pack's
+     * view) or neither stack plans a user pool or an API.
+     */
+    readonly identityApi?: IdentityApiRecovery;
 }
 
 /**
  * Estimates a recovery from `p` (the primary) into `s` (a standby); with the stacks' edge facts, the edge's
- * figures too; with their pipeline facts, the pipeline's.
+ * figures too; with their pipeline facts, the pipeline's; with their sign-in and API facts, those.
  */
 export function estimatePair(
     p: StackFacts,
@@ -55,10 +64,12 @@ export function estimatePair(
     c: Constants,
     edge?: PairEdge,
     pipeline?: { readonly primary: PipelineFacts; readonly standby: PipelineFacts },
+    identityApi?: { readonly primary: IdentityApiFacts; readonly standby: IdentityApiFacts },
 ): PairEstimate {
     const e = edge ? estimateEdge(edge) : undefined;
     const rpo = estimateRpo(p, s, c);
     const pl = pipeline ? estimatePipeline({ ...pipeline, stores: rpo.stores }, c) : undefined;
+    const ia = identityApi ? estimateIdentityApi({ ...identityApi, primaryStack: p }, c) : undefined;
     return {
         primary: p.stack,
         standby: s.stack,
@@ -66,6 +77,7 @@ export function estimatePair(
         rpo,
         ...(e ? { edge: e } : {}),
         ...(pl ? { pipeline: pl } : {}),
+        ...(ia ? { identityApi: ia } : {}),
     };
 }
 
@@ -140,6 +152,8 @@ export interface StackInput extends StackView {
     /** `securecart:estimates` overrides of this stack. */
     readonly constantOverrides?: Readonly<Record<string, number>>;
     readonly targets?: Targets;
+    /** What the strategy plan and the config say of sign-in and the API (user exports, monthly volumes). */
+    readonly identityApi?: IdentityApiInput;
 }
 
 /** The `"estimates"` block of a stack's JSON, plus what the text output shows. */
@@ -171,6 +185,7 @@ export function estimateProject(inputs: readonly StackInput[], sheet: PriceSheet
     const facts = new Map(inputs.map((i) => [i.stack, stackFacts(i)]));
     const edges = new Map<string, EdgeFacts>(inputs.map((i) => [i.stack, edgeFacts(i)]));
     const pipelines = new Map<string, PipelineFacts>(inputs.map((i) => [i.stack, pipelineFacts(i)]));
+    const identities = new Map<string, IdentityApiFacts>(inputs.map((i) => [i.stack, identityApiFacts(i, i.identityApi)]));
     const project = [...edges.values()];
     const consts = new Map(inputs.map((i) => [i.stack, resolveConstants(i.constantOverrides ?? {})]));
     const primary = inputs.find((i) => i.role === "primary");
@@ -184,6 +199,7 @@ export function estimateProject(inputs: readonly StackInput[], sheet: PriceSheet
                     consts.get(s.stack)!,
                     { primary: edges.get(primary.stack)!, standby: edges.get(s.stack)!, project },
                     { primary: pipelines.get(primary.stack)!, standby: pipelines.get(s.stack)! },
+                    { primary: identities.get(primary.stack)!, standby: identities.get(s.stack)! },
                 ),
             );
         }
@@ -195,7 +211,7 @@ export function estimateProject(inputs: readonly StackInput[], sheet: PriceSheet
         const f = facts.get(i.stack)!;
         const peers = inputs.filter((x) => x.stack !== i.stack).map((x) => facts.get(x.stack)!);
         const peerEdges = project.filter((e) => e.stack !== i.stack);
-        const cost = estimateCost(i, f, { peers, edge: edges.get(i.stack), peerEdges }, consts.get(i.stack)!, sheet);
+        const cost = estimateCost(i, f, { peers, edge: edges.get(i.stack), peerEdges, identityApi: i.identityApi }, consts.get(i.stack)!, sheet);
         const pair = i.role === "primary" ? best : pairs.find((p) => p.standby === i.stack);
         return {
             stack: i.stack,

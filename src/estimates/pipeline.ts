@@ -9,7 +9,20 @@
  * not lost but stranded until the region returns, which no number of seconds describes, so it is its own line.
  */
 import { Constants, cite } from "./constants";
-import { AlarmDetection, StackView, T, UNKNOWN, alarmDetectionOf, get, isEventEndpointHealthCheck, num, ofType, str, text } from "../plan";
+import {
+    AlarmDetection,
+    StackView,
+    T,
+    UNKNOWN,
+    alarmDetectionOf,
+    get,
+    isApiKeepAlive,
+    isEventEndpointHealthCheck,
+    num,
+    ofType,
+    str,
+    text,
+} from "../plan";
 import type { StoreRpo } from "./rpo";
 
 /** The settings of one stack's order pipeline that the estimates read. */
@@ -51,10 +64,11 @@ const SQS_DEFAULT_RETENTION_SECONDS = 345_600;
 export function pipelineFacts(view: StackView): PipelineFacts {
     const rs = view.resources;
     const of = (type: string) => ofType(rs, type);
-    const fns = of(T.lambdaFunction);
+    // The API's keep-alive probe is a function on a schedule too, but not the pipeline's.
+    const fns = of(T.lambdaFunction).filter((f) => !isApiKeepAlive(f));
     const retention = of(T.sqsQueue).map((q) => num(get(q, "messageRetentionSeconds")) ?? SQS_DEFAULT_RETENTION_SECONDS);
     const esms = of(T.eventSourceMapping);
-    const schedule = of(T.eventRule).find((r) => typeof get(r, "scheduleExpression") === "string");
+    const schedule = of(T.eventRule).find((r) => typeof get(r, "scheduleExpression") === "string" && !isApiKeepAlive(r));
     const endpoint = of(T.eventEndpoint)[0];
     const check = of(T.healthCheck).find(isEventEndpointHealthCheck);
     const detection = check ? alarmDetectionOf(check, rs) : undefined;

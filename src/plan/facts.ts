@@ -498,18 +498,64 @@ export function isEventEndpointHealthCheck(r: PlanResource): boolean {
     return tagsOf(r).purpose === EVENT_ENDPOINT_HEALTH_CHECK_PURPOSE;
 }
 
+/**
+ * The records on the API's domain: an alias to an API Gateway custom domain name, or (when the alias's origin is
+ * not visible, a peer's exported resources) a record that follows a CALCULATED health check, which only the API
+ * plans. The API's figures are estimated apart from the region's (src/estimates/identity.ts).
+ */
+export function apiRecordsOf(resources: readonly PlanResource[]): PlanResource[] {
+    const domains = ofType(resources, T.apiDomainName);
+    const calculated = ofType(resources, T.healthCheck).filter((h) => get(h, "type") === "CALCULATED");
+    return ofType(resources, T.record).filter(
+        (r) => domains.some((d) => refersTo(r, "aliases", d)) || calculated.some((h) => refersTo(r, "healthCheckId", h)),
+    );
+}
+
+/**
+ * The API's health checks: the CALCULATED check its record follows, and that check's children that no other record
+ * follows (one CLOUDWATCH_METRIC check per service). The region's own check is a child too, but the region's record
+ * follows it, so it stays the region's.
+ */
+export function apiHealthChecksOf(resources: readonly PlanResource[]): PlanResource[] {
+    const checks = ofType(resources, T.healthCheck);
+    const apiRecords = apiRecordsOf(resources);
+    const others = ofType(resources, T.record).filter((r) => !apiRecords.includes(r));
+    const parents = checks.filter((h) => apiRecords.some((r) => refersTo(r, "healthCheckId", h)));
+    const children = checks.filter(
+        (h) =>
+            !parents.includes(h) && parents.some((p) => refersTo(p, "childHealthchecks", h)) && !others.some((r) => refersTo(r, "healthCheckId", h)),
+    );
+    return [...parents, ...children];
+}
+
+/**
+ * The name the API's keep-alive probe gives its function, its schedule and its log group (components/api.ts:
+ * `securecart-api-keepalive-<region>`): the probe is the API's, not the order pipeline's.
+ */
+export const API_KEEPALIVE_PREFIX = "securecart-api-keepalive-";
+
+/** Whether a function or schedule is the API's keep-alive probe. */
+export function isApiKeepAlive(r: PlanResource): boolean {
+    return text(get(r, "name")).startsWith(API_KEEPALIVE_PREFIX);
+}
+
 /** Extracts the estimate-relevant facts from one stack's resources. */
 export function stackFacts(view: StackView): StackFacts {
     const rs = view.resources;
     const of = (type: string) => ofType(rs, type);
 
+    // The API's record and checks answer for the API's domain, not the storefront's: the region's detection, DNS
+    // and share of traffic are the storefront record's, as before the API existed; the API's own failover is
+    // estimated beside them.
+    const apiChecks = apiHealthChecksOf(rs);
+    const apiRecords = apiRecordsOf(rs);
     const healthChecks: HealthCheckFacts[] = of(T.healthCheck)
-        .filter((h) => !isEventEndpointHealthCheck(h))
+        .filter((h) => !isEventEndpointHealthCheck(h) && !apiChecks.includes(h))
         .map((h) => healthCheckOf(h, rs));
     // The region's records; plain records (e.g. ACM validation CNAMEs) carry no user traffic, and the users' alias
     // to the edge routes to no region: neither counts.
     const records: RecordFacts[] = of(T.record)
-        .filter((r) => isRoutingRecord(r) && !isEdgeAlias(r, rs))
+        .filter((r) => isRoutingRecord(r) && !isEdgeAlias(r, rs) && !apiRecords.includes(r))
         .map(recordOf);
 
     const templates = of(T.launchTemplate);

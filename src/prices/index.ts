@@ -53,6 +53,8 @@ export interface RegionPrices {
     readonly lambdaRequestMillion: number;
     readonly lambdaGbSecond: number;
     readonly stepFunctionsTransition1k: number;
+    readonly apiGatewayHttpRequestMillion: number;
+    readonly apiGatewayHttpRequestMillionOver300M: number;
 }
 
 export interface PriceSheet {
