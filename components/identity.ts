@@ -142,9 +142,10 @@ export class Identity extends pulumi.ComponentResource {
 
         if (args.replica) {
             // Created by a call to the pool's own region, so it belongs to this stack; the replica's stack sets its status.
+            // No tags at creation: every property of the replica is create-only, so a changed tag would replace it.
             new awsnative.cognito.UserPoolReplica(
                 `${name}-replica`,
-                { userPoolId: pool.userPoolId, regionName: args.replica.region, userPoolTagsAtCreate: tags(`${name}-replica`) },
+                { userPoolId: pool.userPoolId, regionName: args.replica.region },
                 { ...n, protect: true, retainOnDelete: true },
             );
             this.replicaRegion = args.replica.region;

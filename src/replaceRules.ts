@@ -90,6 +90,10 @@ export const STATEFUL_TYPES: readonly string[] = [
     // dead-letter queue) that a replacement or deletion loses. Its tables (idempotency, inventory, ledger) are
     // global tables, stateful above. Turning consumers on and off (event source mappings, rules) replaces nothing.
     T.sqsQueue,
+    // Sign-in: the user pool is every customer's account (a new pool has a new id, no users and no passwords); its
+    // replica is the standby region's copy of them. The replica's status (a dynamic resource) changes in place.
+    T.userPool,
+    T.userPoolReplica,
 ];
 
 /**
@@ -102,7 +106,28 @@ export const DELETE_IS_WARNING: Readonly<Record<string, string>> = {
     [T.clusterInstance]: "an Aurora instance holds no data (the cluster volume does); the standby shape sets the instance count by role",
 };
 
+/** Where @pulumi/aws-native's replace-on-change properties are read: each generated class passes them as `replaceOnChanges`. */
+const AWS_NATIVE = "pulumi/pulumi-aws-native, @pulumi/aws-native 1.79.0";
+
 export const STATEFUL_RULES: readonly ReplaceRule[] = [
+    {
+        type: T.userPool,
+        terraform: "(none: AWS::Cognito::UserPool through Cloud Control)",
+        source: `${AWS_NATIVE} cognito/userPool.js (no replaceOnChanges; the CloudFormation schema's createOnlyProperties, read 2026-12-06)`,
+        properties: [],
+        note:
+            "@pulumi/aws-native replaces a resource only for its schema's create-only properties, and the user pool has none: every change " +
+            "is a Cloud Control update. One the Cognito API refuses (a username attribute, a schema attribute's type) fails the update " +
+            "instead of replacing the pool. In @pulumi/aws the same pool would be replaced on alias_attributes, username_attributes and " +
+            "username_configuration (terraform-provider-aws #35401), one reason the pool is not on that provider.",
+    },
+    {
+        type: T.userPoolReplica,
+        terraform: "(none: AWS::Cognito::UserPoolReplica through Cloud Control)",
+        source: `${AWS_NATIVE} cognito/userPoolReplica.js (replaceOnChanges: regionName, userPoolId, userPoolTagsAtCreate.*; read 2026-12-06)`,
+        properties: [{ name: "regionName" }, { name: "userPoolId" }, { name: "userPoolTagsAtCreate" }],
+        note: "Every property is create-only, tags given at creation included, so the component gives none (a changed tag would replace the replica).",
+    },
     {
         type: T.sqsQueue,
         terraform: "aws_sqs_queue",
