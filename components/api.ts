@@ -1,12 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { routeSlug, type RoutePlan } from "../src/apiRoutes";
+import { KEEPALIVE_ROUTE, routeSlug, type RoutePlan } from "../src/apiRoutes";
 import { archiveOf, HANDLER, LAMBDA_RUNTIME, type BundleDir } from "../src/functionBundles";
 import { keepAliveFunctionName, type ApiLogGroup } from "./apiLogs";
 import { DnsValidatedCertificate } from "./certificate";
 
-/** The route the keep-alive probe calls: public, and no service owns it, so the load balancer answers 404 itself. */
-export const KEEPALIVE_ROUTE = "GET /api/keepalive";
+export { KEEPALIVE_ROUTE };
 
 export interface ApiArgs {
     /** This stack's region (names, the record's set identifier and its latency region). Required. */

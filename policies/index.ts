@@ -43,6 +43,7 @@ import {
     wafLoggingEncrypted,
     wafManagedRules,
 } from "./edge";
+import { apiBaseline, apiMatchesStrategy, apiRoutesAuthorized, identityMatchesStrategy, servicesOnlyThroughApi, userPoolBaseline } from "./identity";
 import { noAdminPortsFromInternet, noPublicIngress, vpcFlowLogs } from "./network";
 import {
     eventEndpointFailover,
@@ -132,6 +133,13 @@ new PolicyPack("securecart-policies", {
         pipelineMatchesStrategy,
         orderEventEndpoint,
         queuesKeepStrandedMessages,
+        // sign-in and the API
+        servicesOnlyThroughApi,
+        apiRoutesAuthorized,
+        apiBaseline,
+        userPoolBaseline,
+        identityMatchesStrategy,
+        apiMatchesStrategy,
         // dr
         standbyHasStrategyResources,
         capacityMatchesStrategy,

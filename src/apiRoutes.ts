@@ -9,6 +9,9 @@
  */
 import { API_BASE_PATH, type ServiceConfig } from "./config";
 
+/** The route the keep-alive probe calls: public, and no service owns it, so the load balancer answers 404 itself. */
+export const KEEPALIVE_ROUTE = "GET /api/keepalive";
+
 export interface RoutePlan {
     /** The API Gateway route key, e.g. `ANY /api/cart/{proxy+}`. */
     readonly routeKey: string;

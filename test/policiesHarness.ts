@@ -12,6 +12,7 @@ import * as dns from "../policies/dns";
 import * as dr from "../policies/dr";
 import * as dynamodb from "../policies/dynamodb";
 import * as edge from "../policies/edge";
+import * as identity from "../policies/identity";
 import type { SecureCartPolicy } from "../policies/lib";
 import * as network from "../policies/network";
 import * as pipeline from "../policies/pipeline";
@@ -38,7 +39,7 @@ function policiesOf(m: object): SecureCartPolicy[] {
 }
 
 /** Every policy the plain modules export, by area. */
-export const MODULES = { network, compute, database, dynamodb, security, edge, dns, pipeline, dr } as const;
+export const MODULES = { network, compute, database, dynamodb, security, edge, dns, pipeline, identity, dr } as const;
 export const OWN_POLICIES: readonly SecureCartPolicy[] = Object.values(MODULES).flatMap(policiesOf);
 /** Everything in the pack, including the estimates policy (policies/targets.ts). */
 export const ALL_POLICIES: readonly SecureCartPolicy[] = [...OWN_POLICIES, ...policiesOf(targets)];

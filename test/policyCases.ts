@@ -121,6 +121,16 @@ export const T = {
     stateMachine: "aws:sfn/stateMachine:StateMachine",
     eventRule: "aws:cloudwatch/eventRule:EventRule",
     endpoint: "aws:cloudwatch/eventEndpoint:EventEndpoint",
+    api: "aws:apigatewayv2/api:Api",
+    apiRoute: "aws:apigatewayv2/route:Route",
+    apiStage: "aws:apigatewayv2/stage:Stage",
+    apiIntegration: "aws:apigatewayv2/integration:Integration",
+    apiDomain: "aws:apigatewayv2/domainName:DomainName",
+    userPool: "aws-native:cognito:UserPool",
+    userPoolClient: "aws:cognito/userPoolClient:UserPoolClient",
+    userPoolReplica: "aws-native:cognito:UserPoolReplica",
+    userPoolDomain: "aws-native:cognito:UserPoolDomain",
+    replicaStatus: "pulumi-nodejs:dynamic/securecart:UserPoolReplicaStatus",
 } as const;
 
 const failoverRecord = (r: PlannedResource) => Array.isArray(r.inputs.failoverRoutingPolicies);
@@ -147,6 +157,13 @@ function originIndex(cdn: PlannedResource, id: string): number {
 function editStatements(r: PlannedResource, change: (sts: Array<Record<string, unknown>>) => Array<Record<string, unknown>>): void {
     const doc = JSON.parse(String(r.inputs.policy)) as { Version: string; Statement: Array<Record<string, unknown>> };
     setProp(r, "policy", JSON.stringify({ ...doc, Statement: change(doc.Statement) }));
+}
+
+/** Moves a listener rule onto the public ALB's HTTPS listener (where the services hung before the API). */
+function moveToPublicListener(plan: StackPlan, rule: PlannedResource): void {
+    const lb = pick(plan, T.lb, (r) => r.inputs.internal === false, "internet-facing");
+    const listener = pick(plan, T.listener, (l) => l.inputs.loadBalancerArn === lb.outputs.arn);
+    setProp(rule, "listenerArn", listener.outputs.arn);
 }
 
 /** The ALB's HTTPS ingress opened to `cidr` instead of CloudFront's origin-facing prefix list. */
@@ -242,7 +259,7 @@ export const CASES: readonly Case[] = [
         policy: "aws-security-group-no-public-ingress",
         change: "the app tier's rule also takes 0.0.0.0/0",
         stack: "dr",
-        alter: (p) => setProp(pick(p, T.rule, named("app-in-alb")), "cidrIpv4", "0.0.0.0/0"),
+        alter: (p) => setProp(pick(p, T.rule, named("app-in-svc-lb")), "cidrIpv4", "0.0.0.0/0"),
         says: /nothing is open to the internet/,
     },
     {
@@ -821,7 +838,11 @@ export const CASES: readonly Case[] = [
         policy: "aws-cloudfront-https-only",
         change: "the /assets/* behaviour allows plain HTTP",
         stack: "prod",
-        alter: (p) => setProp(pick(p, T.cdn), "orderedCacheBehaviors.0.viewerProtocolPolicy", "allow-all"),
+        alter: (p) => {
+            const cdn = pick(p, T.cdn);
+            const i = (cdn.inputs.orderedCacheBehaviors as Array<{ pathPattern: string }>).findIndex((b) => b.pathPattern === "/assets/*");
+            setProp(cdn, `orderedCacheBehaviors.${i}.viewerProtocolPolicy`, "allow-all");
+        },
         says: /the \/assets\/\* cache behaviour must take viewers over HTTPS/,
     },
     {
@@ -1135,11 +1156,12 @@ export const CASES: readonly Case[] = [
     },
     {
         policy: "aws-alb-only-from-cloudfront",
-        change: "a service's rule no longer checks the origin header",
+        change: "a service's rule moves back onto the public ALB's listener and no longer checks the origin header",
         stack: "prod",
         overrides: ["strategy=pilot-light"],
         alter: (p) => {
             const r = pick(p, T.listenerRule, named("svc-cart"));
+            moveToPublicListener(p, r);
             setProp(
                 r,
                 "conditions",
@@ -1147,6 +1169,155 @@ export const CASES: readonly Case[] = [
             );
         },
         says: /ListenerRule "securecart-svc-cart-rule" forwards without checking the origin header/,
+    },
+    // sign-in and the API
+    {
+        policy: "dr-services-only-through-api",
+        change: "the cart service's rule moves back onto the public ALB",
+        stack: "prod",
+        alter: (p) => moveToPublicListener(p, pick(p, T.listenerRule, named("svc-cart"))),
+        says: /Service "securecart-svc-cart-service" is reachable from the internet: LoadBalancer "securecart-web-alb" is internet-facing/,
+    },
+    {
+        policy: "dr-services-only-through-api",
+        change: "the services' group also takes the VPC's own range (a bastion, say)",
+        stack: "dr",
+        alter: (p) => {
+            const r = pick(p, T.rule, named("app-in-svc-lb"));
+            setProp(r, "referencedSecurityGroupId", undefined);
+            setProp(r, "cidrIpv4", "10.20.0.0/16");
+        },
+        says: /lets 10\.20\.0\.0\/16 reach the services; only a load balancer's group may/,
+    },
+    {
+        policy: "dr-services-only-through-api",
+        change: "the API's integration no longer goes to the services' load balancer",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => remove(p, T.apiIntegration),
+        says: /sits behind LoadBalancer "securecart-svc-lb-alb", which no API reaches/,
+    },
+    {
+        policy: "aws-api-routes-authorized",
+        change: "the cart's routes take anyone, without a token",
+        stack: "prod",
+        alter: (p) => {
+            const r = pick(p, T.apiRoute, (x) => x.inputs.routeKey === "ANY /api/cart/{proxy+}");
+            setProp(r, "authorizationType", "NONE");
+            setProp(r, "authorizerId", undefined);
+        },
+        says: /Route "securecart-api-route-any-api-cart-proxy" \(ANY \/api\/cart\/\{proxy\+\}\) must require a Cognito token/,
+    },
+    {
+        policy: "aws-api-routes-authorized",
+        change: "the active-active standby's payments route is public although the config does not say so",
+        stack: "dr",
+        overrides: ["strategy=active-active"],
+        alter: (p) =>
+            setProp(
+                pick(p, T.apiRoute, (x) => x.inputs.routeKey === "ANY /api/payments"),
+                "authorizationType",
+                "NONE",
+            ),
+        says: /\(ANY \/api\/payments\) must require a Cognito token \(authorizationType JWT\); it is "NONE"/,
+    },
+    {
+        policy: "aws-api-baseline",
+        change: "the API's default execute-api endpoint is left on",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.api), "disableExecuteApiEndpoint", false),
+        says: /must answer only on its custom domain \(disableExecuteApiEndpoint true\)/,
+    },
+    {
+        policy: "aws-api-baseline",
+        change: "the stage stops logging requests",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.apiStage), "accessLogSettings", undefined),
+        says: /Stage "securecart-api-stage" must write access logs/,
+    },
+    {
+        policy: "aws-api-baseline",
+        change: "the stage stops throttling its default route",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.apiStage), "defaultRouteSettings.throttlingRateLimit", 0),
+        says: /must throttle its default route \(defaultRouteSettings\.throttlingRateLimit above 0\); it has 0/,
+    },
+    {
+        policy: "aws-api-baseline",
+        change: "the integration reaches the load balancer in plain HTTP",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.apiIntegration), "tlsConfig", undefined),
+        says: /verify its certificate's name \(tlsConfig\.serverNameToVerify\)/,
+    },
+    {
+        policy: "aws-cognito-user-pool-baseline",
+        change: "MFA is off and passwords may be 8 characters",
+        stack: "prod",
+        alter: (p) => {
+            const pool = pick(p, T.userPool);
+            setProp(pool, "mfaConfiguration", "OFF");
+            setProp(pool, "policies.passwordPolicy.minimumLength", 8);
+        },
+        says: /MFA must be on or optional \(mfaConfiguration "OFF"\); passwords must be at least 12 characters \(minimumLength 8\)/,
+    },
+    {
+        policy: "aws-cognito-user-pool-baseline",
+        change: "the pool drops deletion protection, its key and threat protection",
+        stack: "prod",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => {
+            const pool = pick(p, T.userPool);
+            setProp(pool, "deletionProtection", "INACTIVE");
+            setProp(pool, "keyConfiguration", undefined);
+            setProp(pool, "userPoolAddOns.advancedSecurityMode", "OFF");
+        },
+        says: /deletion protection must be ACTIVE \("INACTIVE"\); it must be encrypted under a customer-managed key[\s\S]*threat protection must be ENFORCED or AUDIT/,
+    },
+    {
+        policy: "aws-cognito-user-pool-baseline",
+        change: "the storefront's client also allows the implicit flow",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.userPoolClient), "allowedOauthFlows", ["code", "implicit"]),
+        says: /must use the authorization code flow only/,
+    },
+    {
+        policy: "dr-identity-matches-strategy",
+        change: "the warm-standby home stack drops the replica",
+        stack: "prod",
+        alter: (p) => remove(p, T.userPoolReplica),
+        says: /Under warm-standby the home stack must replicate the user pool into us-west-2/,
+    },
+    {
+        policy: "dr-identity-matches-strategy",
+        change: "the pilot-light standby activates its replica before it is promoted",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.replicaStatus), "status", "ACTIVE"),
+        says: /must set the replica INACTIVE in the pilot-light standby in us-west-2; it sets "ACTIVE"/,
+    },
+    {
+        policy: "dr-identity-matches-strategy",
+        change: "the active-active standby stops setting its replica's status",
+        stack: "dr",
+        overrides: ["strategy=active-active"],
+        alter: (p) => remove(p, T.replicaStatus),
+        says: /replica of the user pool is in us-west-2, and the active-active standby in us-west-2 must set it ACTIVE/,
+    },
+    {
+        policy: "dr-api-matches-strategy",
+        change: "the warm standby stops probing its idle API",
+        stack: "dr",
+        alter: (p) => remove(p, T.eventRule, named("keepalive-schedule")),
+        says: /takes no traffic and must run the API keep-alive probe on a schedule/,
+    },
+    {
+        policy: "dr-api-matches-strategy",
+        change: "the pilot-light standby's API loses its authorizer",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => remove(p, "aws:apigatewayv2/authorizer:Authorizer"),
+        says: /Api "securecart-api-http" has no JWT authorizer/,
     },
     // order pipeline
     {

@@ -54,6 +54,14 @@ export function projectPolicyConfig(configs: readonly EffectiveConfig[]): Policy
         "dr-backups-copied-to-standby-regions": { ...facts },
         "dr-order-pipeline-matches-strategy": { ...facts },
         "dr-order-event-endpoint": { ...facts },
+        "dr-identity-matches-strategy": { ...facts },
+        "dr-api-matches-strategy": { ...facts },
+        "aws-api-routes-authorized": {
+            ...facts,
+            ...(Array.isArray((c["securecart:api"] as { publicRoutes?: unknown } | undefined)?.publicRoutes)
+                ? { publicRoutes: (c["securecart:api"] as { publicRoutes: string[] }).publicRoutes }
+                : {}),
+        },
         "dr-failure-detection-within-rto": { ...(rto !== undefined ? { rtoSeconds: rto } : {}), estimates },
         "aws-waf-managed-rules-and-rate-limit": { ruleGroupActions, rateAction: waf?.rateAction ?? "block" },
         "dr-estimates-within-targets": {
