@@ -53,7 +53,15 @@ describe("function bundles", function () {
     };
 
     it("bundles every function folder into one CommonJS file with a linked source map", () => {
-        assert.deepStrictEqual(functionNames(), ["api-probe", "dlq-watcher", "fulfilment", "notifier", "order-processor", "order-reconciler", "thumbnailer"]);
+        assert.deepStrictEqual(functionNames(), [
+            "api-probe",
+            "dlq-watcher",
+            "fulfilment",
+            "notifier",
+            "order-processor",
+            "order-reconciler",
+            "thumbnailer",
+        ]);
         assert.strictEqual(LAMBDA_RUNTIME, "nodejs24.x");
         for (const b of bundles) {
             assert.match(b.sha256, /^[0-9a-f]{64}$/);
