@@ -7,6 +7,7 @@ import { apiRoutes } from "../src/apiRoutes";
 import { Api } from "./api";
 import { ApiLogGroups } from "./apiLogs";
 import { Identity } from "./identity";
+import { IdentityExportBucket, UserExport, UserExportLogGroup, identityExportBucketName } from "./identityExport";
 import { UserPoolReplicaStatus } from "./replicaStatus";
 import { ServicesLoadBalancer } from "./servicesLoadBalancer";
 import type { RegionPlan } from "../src/strategy";
@@ -627,6 +628,52 @@ export class Region extends pulumi.ComponentResource {
                 },
                 p,
             );
+        }
+        // Backup-restore keeps no replica: the home stack exports the users on the backup schedule into every other
+        // region's export bucket (fixed names), from which a recovery imports them into a new pool.
+        if (plan.identity.receivesExports)
+            new IdentityExportBucket(
+                `${name}-identity-export`,
+                {
+                    bucketName: account.apply((a) => identityExportBucketName(a, cfg.region)),
+                    kmsKeyArn: keys.dataKeyArn,
+                    accessLogBucket: serverLogs.bucketName,
+                    retentionDays: cfg.backup.retentionDays,
+                    tags,
+                },
+                p,
+            );
+        if (cfg.isHome) {
+            const exportLogs = new UserExportLogGroup(
+                `${name}-user-export-logs`,
+                { retentionDays: cfg.pipeline.logRetentionDays, logsKmsKeyArn: keys.logsKeyArn, tags },
+                p,
+            );
+            if (plan.identity.exportUsers && identity) {
+                const bundle = pipelineBundles().find((b) => b.name === "user-export");
+                if (!bundle) throw new pulumi.ResourceError(`Region ${name}: no bundle for the user export function (functions/user-export)`, this);
+                new UserExport(
+                    `${name}-user-export`,
+                    {
+                        userPoolArn: identity.userPoolArn,
+                        userPoolId: identity.userPoolId,
+                        region: cfg.region,
+                        targets: otherRegions.map((r) => ({
+                            region: r,
+                            bucketName: account.apply((a) => identityExportBucketName(a, r)),
+                            kmsKeyArn: dataKeyIn(r),
+                        })),
+                        intervalHours: cfg.backup.intervalHours,
+                        bundle,
+                        logGroupName: exportLogs.name,
+                        logGroupArn: exportLogs.arn,
+                        failureQueueArn: pipeline.failureQueueArn,
+                        dataKeyArn: keys.dataKeyArn,
+                        tags,
+                    },
+                    p,
+                );
+            }
         }
         const userPoolId = identity ? identity.userPoolId : args.home?.userPoolId;
         const clientId = identity ? identity.clientId : args.home?.userPoolClientId;

@@ -31,12 +31,12 @@ import { StackPolicy, configOf, factsSchema, requireContext, who } from "./lib";
 
 /** The load balancers whose listeners forward to `tg` (by a listener rule or a listener's default action). */
 function loadBalancersForwardingTo(tg: PlanResource, rs: readonly PlanResource[]): PlanResource[] {
+    // By value only where the ARN is known: in a preview every unknown ARN would equal every other.
+    const arn = get(tg, "arn");
+    const same = (v: unknown) => nonEmpty(arn) && !isUnknown(arn) && v === arn;
     const forwards = (actions: unknown) =>
         arr<Record<string, unknown>>(actions).some(
-            (a) =>
-                a.targetGroupArn === get(tg, "arn") ||
-                arr<Record<string, unknown>>(obj(a.forward).targetGroups).some((g) => g.arn === get(tg, "arn")) ||
-                false,
+            (a) => same(a.targetGroupArn) || arr<Record<string, unknown>>(obj(a.forward).targetGroups).some((g) => same(g.arn)),
         );
     const listeners = ofType(rs, T.listener);
     const viaRules = ofType(rs, T.listenerRule)
@@ -59,7 +59,10 @@ export const servicesOnlyThroughApi: StackPolicy = {
         const integrations = ofType(rs, T.apiIntegration);
         for (const svc of ofType(rs, T.ecsService)) {
             for (const attached of arr<Record<string, unknown>>(get(svc, "loadBalancers"))) {
-                const tg = ofType(rs, T.targetGroup).find((t) => get(t, "arn") === attached.targetGroupArn || refersTo(svc, "loadBalancers", t));
+                const tg = ofType(rs, T.targetGroup).find((t) => {
+                    const arn = get(t, "arn");
+                    return (nonEmpty(arn) && !isUnknown(arn) && arn === attached.targetGroupArn) || refersTo(svc, "loadBalancers", t);
+                });
                 if (!tg) continue;
                 for (const lb of loadBalancersForwardingTo(tg, rs)) {
                     const internal = get(lb, "internal");

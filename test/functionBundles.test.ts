@@ -61,6 +61,7 @@ describe("function bundles", function () {
             "order-processor",
             "order-reconciler",
             "thumbnailer",
+            "user-export",
         ]);
         assert.strictEqual(LAMBDA_RUNTIME, "nodejs24.x");
         for (const b of bundles) {

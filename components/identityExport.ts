@@ -1,0 +1,249 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { archiveOf, HANDLER, LAMBDA_RUNTIME, type BundleDir } from "../src/functionBundles";
+import { denyInsecureTransport, privateBucket } from "./privateBucket";
+import { serverAccessLogPrefix } from "./serverAccessLogs";
+
+/** A region's identity export bucket: a fixed name, so the home stack writes to it without reading that region's stack. */
+export const identityExportBucketName = (account: string, region: string) => `securecart-identity-export-${account}-${region}`;
+
+/** The export function's name (its log group is named after it, as Lambda expects). */
+export const USER_EXPORT_FUNCTION = "securecart-user-export";
+
+export interface IdentityExportBucketArgs {
+    /** The bucket's fixed name (identityExportBucketName). Required. */
+    readonly bucketName: pulumi.Input<string>;
+    /** This region's data key: the exports are encrypted under it. Required. */
+    readonly kmsKeyArn: pulumi.Input<string>;
+    /** The region's server access log bucket. Required. */
+    readonly accessLogBucket: pulumi.Input<string>;
+    /** Days an export is kept (the backups' retention). Required. */
+    readonly retentionDays: number;
+    readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Where the home stack's user exports land in a backup-restore standby region: private, versioned, encrypted under
+ * the region's data key, access-logged, TLS only, exports expiring with the backups they stand beside. It holds
+ * customers' e-mail addresses: protected and kept on delete like every bucket here.
+ */
+export class IdentityExportBucket extends pulumi.ComponentResource {
+    public readonly bucketName: pulumi.Output<string>;
+    public readonly bucketArn: pulumi.Output<string>;
+
+    constructor(name: string, args: IdentityExportBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("securecart:identity:IdentityExportBucket", name, {}, opts);
+        const tags = (n: string) => ({ ...(args.tags ?? {}), Name: n });
+        const { bucket, publicAccessBlock } = privateBucket(name, { bucketName: args.bucketName, kmsKeyArn: args.kmsKeyArn, tags: tags(name) }, this);
+        const keep = { parent: this, protect: true };
+        const versioning = new aws.s3.BucketVersioning(
+            `${name}-versioning`,
+            { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+            keep,
+        );
+        new aws.s3.BucketLogging(
+            `${name}-logging`,
+            { bucket: bucket.id, targetBucket: args.accessLogBucket, targetPrefix: pulumi.output(args.bucketName).apply(serverAccessLogPrefix) },
+            keep,
+        );
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-lifecycle`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    {
+                        id: "expire-exports",
+                        status: "Enabled",
+                        filter: {},
+                        expiration: { days: args.retentionDays },
+                        noncurrentVersionExpiration: { noncurrentDays: args.retentionDays },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+                    },
+                ],
+            },
+            { parent: this, dependsOn: [versioning] },
+        );
+        new aws.s3.BucketPolicy(
+            `${name}-policy`,
+            {
+                bucket: bucket.id,
+                policy: bucket.arn.apply((arn) => JSON.stringify({ Version: "2012-10-17", Statement: [denyInsecureTransport(arn)] })),
+            },
+            { parent: this, dependsOn: [publicAccessBlock] },
+        );
+        this.bucketName = bucket.bucket;
+        this.bucketArn = bucket.arn;
+        this.registerOutputs({ bucketName: this.bucketName });
+    }
+}
+
+/**
+ * The export function's log group: in the home stack under every strategy (not only where the export runs), so a
+ * change of strategy never has to delete a protected group. Encrypted under the logs key, protected, retained.
+ */
+export class UserExportLogGroup extends pulumi.ComponentResource {
+    public readonly name: pulumi.Output<string>;
+    public readonly arn: pulumi.Output<string>;
+
+    constructor(
+        name: string,
+        args: { readonly retentionDays: number; readonly logsKmsKeyArn: pulumi.Input<string>; readonly tags?: Readonly<Record<string, string>> },
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
+        super("securecart:identity:UserExportLogGroup", name, {}, opts);
+        const group = new aws.cloudwatch.LogGroup(
+            `${name}-group`,
+            {
+                name: `/aws/lambda/${USER_EXPORT_FUNCTION}`,
+                retentionInDays: args.retentionDays,
+                kmsKeyId: args.logsKmsKeyArn,
+                tags: { ...(args.tags ?? {}), Name: `${name}-group` },
+            },
+            { parent: this, protect: true, retainOnDelete: true },
+        );
+        this.name = group.name;
+        this.arn = group.arn;
+        this.registerOutputs({ arn: this.arn });
+    }
+}
+
+export interface UserExportArgs {
+    /** The user pool and its region. Required. */
+    readonly userPoolArn: pulumi.Input<string>;
+    readonly userPoolId: pulumi.Input<string>;
+    readonly region: string;
+    /** The export buckets, one per other region, with the data key each is encrypted under there. Required, at least one. */
+    readonly targets: readonly { readonly region: string; readonly bucketName: pulumi.Input<string>; readonly kmsKeyArn: pulumi.Input<string> }[];
+    /** Hours between exports: the backups' interval, so identities and data share a recovery point's age. Required. */
+    readonly intervalHours: number;
+    /** The function's package. Required. */
+    readonly bundle: BundleDir;
+    /** Its log group (in every region, outside this component). Required. */
+    readonly logGroupName: pulumi.Input<string>;
+    readonly logGroupArn: pulumi.Input<string>;
+    /** The region's queue for failed asynchronous invocations, under this region's data key. Required. */
+    readonly failureQueueArn: pulumi.Input<string>;
+    readonly dataKeyArn: pulumi.Input<string>;
+    readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Backup-restore's copy of the identities: a function, run on the backup schedule, that lists the user pool's users
+ * (attributes only: Cognito exports no password and no TOTP secret) into a CSV in the pool's own import format and
+ * writes it to every other region's export bucket. A recovery imports the newest export into a new pool; users set
+ * a new password at their first sign-in (docs/runbooks.md). Its Errors alarm says when an export failed.
+ */
+export class UserExport extends pulumi.ComponentResource {
+    constructor(name: string, args: UserExportArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("securecart:identity:UserExport", name, {}, opts);
+        if (args.targets.length === 0)
+            throw new pulumi.ResourceError(`UserExport ${name}: targets is empty; expected an export bucket in another region`, this);
+        const p = { parent: this };
+        const tags = (n: string) => ({ ...(args.tags ?? {}), Name: n });
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                name: `${USER_EXPORT_FUNCTION}-${args.region}`,
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                }),
+                tags: tags(`${name}-role`),
+            },
+            p,
+        );
+        const policy = new aws.iam.RolePolicy(
+            `${name}-policy`,
+            {
+                role: role.name,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            Resource: pulumi.interpolate`${args.logGroupArn}:*`,
+                        },
+                        // X-Ray's PutTraceSegments supports no resource-level permissions.
+                        { Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+                        {
+                            Effect: "Allow",
+                            Action: ["cognito-idp:DescribeUserPool", "cognito-idp:ListUsers", "cognito-idp:GetCSVHeader"],
+                            Resource: args.userPoolArn,
+                        },
+                        {
+                            Effect: "Allow",
+                            Action: "s3:PutObject",
+                            Resource: args.targets.map((t) => pulumi.interpolate`arn:aws:s3:::${t.bucketName}/*`),
+                        },
+                        // The buckets encrypt under their own region's data key (SSE-KMS by default).
+                        { Effect: "Allow", Action: "kms:GenerateDataKey", Resource: args.targets.map((t) => t.kmsKeyArn) },
+                        { Effect: "Allow", Action: "sqs:SendMessage", Resource: args.failureQueueArn },
+                        { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.dataKeyArn },
+                    ],
+                }),
+            },
+            p,
+        );
+        const fn = new aws.lambda.Function(
+            `${name}-fn`,
+            {
+                name: USER_EXPORT_FUNCTION,
+                role: role.arn,
+                runtime: LAMBDA_RUNTIME,
+                handler: HANDLER,
+                code: archiveOf(args.bundle),
+                memorySize: 256,
+                timeout: 300,
+                tracingConfig: { mode: "Active" },
+                reservedConcurrentExecutions: 1,
+                deadLetterConfig: { targetArn: args.failureQueueArn },
+                loggingConfig: { logFormat: "JSON", logGroup: args.logGroupName, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
+                environment: {
+                    variables: {
+                        USER_POOL_ID: args.userPoolId,
+                        POOL_REGION: args.region,
+                        EXPORT_TARGETS: pulumi.jsonStringify(args.targets.map((t) => ({ region: t.region, bucket: t.bucketName }))),
+                        NODE_OPTIONS: "--enable-source-maps",
+                    },
+                },
+                tags: tags(USER_EXPORT_FUNCTION),
+            },
+            { parent: this, dependsOn: [policy] },
+        );
+        const rule = new aws.cloudwatch.EventRule(
+            `${name}-schedule`,
+            {
+                name: USER_EXPORT_FUNCTION,
+                description: "Exports the user pool's users on the backup schedule (backup-restore's copy of the identities)",
+                scheduleExpression: `rate(${args.intervalHours} ${args.intervalHours === 1 ? "hour" : "hours"})`,
+                tags: tags(`${name}-schedule`),
+            },
+            p,
+        );
+        new aws.lambda.Permission(
+            `${name}-invoke`,
+            { action: "lambda:InvokeFunction", function: fn.name, principal: "events.amazonaws.com", sourceArn: rule.arn },
+            p,
+        );
+        new aws.cloudwatch.EventTarget(`${name}-target`, { rule: rule.name, arn: fn.arn }, p);
+        new aws.cloudwatch.MetricAlarm(
+            `${name}-alarm`,
+            {
+                alarmDescription: `SecureCart: the user export failed; the identities' recovery point is getting older (see the runbook)`,
+                namespace: "AWS/Lambda",
+                metricName: "Errors",
+                dimensions: { FunctionName: fn.name },
+                statistic: "Sum",
+                period: 3600,
+                evaluationPeriods: 1,
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                threshold: 1,
+                treatMissingData: "notBreaching",
+                tags: tags(`${name}-alarm`),
+            },
+            p,
+        );
+        this.registerOutputs({});
+    }
+}
