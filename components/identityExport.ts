@@ -4,7 +4,7 @@ import { archiveOf, HANDLER, LAMBDA_RUNTIME, type BundleDir } from "../src/funct
 import { denyInsecureTransport, privateBucket } from "./privateBucket";
 import { serverAccessLogPrefix } from "./serverAccessLogs";
 
-/** A region's identity export bucket: a fixed name, so the home stack writes to it without reading that region's stack. */
+/** A region's identity export bucket: a fixed name, so the home stack writes to it without reading that region's stack (policies/identity.ts knows the prefix). */
 export const identityExportBucketName = (account: string, region: string) => `securecart-identity-export-${account}-${region}`;
 
 /** The export function's name (its log group is named after it, as Lambda expects). */

@@ -18,12 +18,17 @@ import {
     num,
     obj,
     ofType,
+    text,
     refersTo,
     str,
 } from "../src/plan";
 import type { PlanResource } from "../src/plan/resource";
 import { DYNAMIC } from "../src/plan/engineTypes";
 import { StackPolicy, configOf, factsSchema, requireContext, who } from "./lib";
+
+/** The export function's name and the export buckets' name prefix (components/identityExport.ts). */
+const USER_EXPORT_FUNCTION = "securecart-user-export";
+const IDENTITY_EXPORT_PREFIX = "securecart-identity-export-";
 
 // ---------------------------------------------------------------------------------------------------------
 // The services: reachable through the API only
@@ -362,6 +367,20 @@ export const identityMatchesStrategy: StackPolicy = {
                     );
             }
         } else for (const r of replicas) report(`${label(r)} must not exist: ${who(ctx)} keeps no replica (${ctx.strategy}).`, r.urn);
+
+        // Backup-restore: the home stack's export and the other regions' export buckets (fixed names).
+        const exporter = ofType(rs, T.lambdaFunction).filter((f) => get(f, "name") === USER_EXPORT_FUNCTION);
+        if (plan.exportUsers && exporter.length === 0)
+            report(
+                `Under backup-restore the home stack must export the users on the backup schedule (function ${USER_EXPORT_FUNCTION}): it is the only copy of the identities outside ${ctx.region}.`,
+            );
+        if (!plan.exportUsers)
+            for (const f of exporter) report(`${label(f)} must not exist: ${who(ctx)} does not export users (${ctx.strategy}).`, f.urn);
+        const exportBuckets = ofType(rs, T.bucket).filter((b) => text(get(b, "bucket")).startsWith(IDENTITY_EXPORT_PREFIX));
+        if (plan.receivesExports && exportBuckets.length === 0)
+            report(
+                `Under backup-restore ${who(ctx)} must hold the identity export bucket (${IDENTITY_EXPORT_PREFIX}<account>-${ctx.region}): the home stack's exports land there.`,
+            );
 
         const statuses = ofType(rs, DYNAMIC.userPoolReplicaStatus.token);
         if (!plan.replica) {

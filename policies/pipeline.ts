@@ -11,8 +11,6 @@ import * as sns from "@pulumi/aws/sns";
 import * as sqs from "@pulumi/aws/sqs";
 import { validateResourceOfType } from "@pulumi/policy";
 import { SQS_MAX_RETENTION_SECONDS, SQS_VISIBILITY_PER_LAMBDA_TIMEOUT } from "../src/awsFacts";
-import { PIPELINE_FUNCTIONS } from "../src/config";
-import type { PlanResource } from "../src/plan/resource";
 import { ResourcePolicy, StackPolicy, configOf, factsSchema, requireContext, who } from "./lib";
 import {
     ProjectFacts,
@@ -37,6 +35,7 @@ import {
     nonEmpty,
     num,
     obj,
+    isPipelineFunction,
     ofType,
     peerOrderBuses,
     redriveAllowsOf,
@@ -466,12 +465,6 @@ export const pipelineMatchesStrategy: StackPolicy = {
 };
 
 const endpointSchema = factsSchema();
-
-/** Whether a planned function is one of the order pipeline's (securecart-<name>, a name from PIPELINE_FUNCTIONS). */
-function isPipelineFunction(f: PlanResource): boolean {
-    const n = get(f, "name");
-    return typeof n === "string" && (PIPELINE_FUNCTIONS as readonly string[]).some((x) => n === `securecart-${x}`);
-}
 
 export const orderEventEndpoint: StackPolicy = {
     name: "dr-order-event-endpoint",

@@ -39,7 +39,7 @@ export const CROSS_REGION_EXCEPTIONS: readonly CrossRegionException[] = [
     {
         type: T.certificate,
         region: EDGE_REGION,
-        reason: 'CloudFront takes viewer certificates from ACM in us-east-1 only (@pulumi/aws Distribution viewerCertificate.acmCertificateArn: "The ACM certificate must be in US-EAST-1"; CloudFront developer guide, "Requirements for using SSL/TLS certificates with CloudFront"). A regional load balancer cannot use a certificate from another region, so a certificate here from a stack elsewhere is the edge\'s.',
+        reason: 'CloudFront takes viewer certificates from ACM in us-east-1 only (@pulumi/aws Distribution viewerCertificate.acmCertificateArn: "The ACM certificate must be in US-EAST-1"; CloudFront developer guide, "Requirements for using SSL/TLS certificates with CloudFront"). A regional load balancer cannot use a certificate from another region, so a certificate here from a stack elsewhere is the edge\'s, or the one of the sign-in domain: Cognito serves managed login on a custom domain through CloudFront and takes its certificate from us-east-1 as well.',
     },
     {
         type: T.certificateValidation,

@@ -155,6 +155,17 @@ function processes(): Record<string, Promise<Run>> {
             "-c",
             "dns.healthCheckInterval=10",
         ),
+        planIdentity: runTool(
+            "tools/plan.ts",
+            "--stack",
+            "prod",
+            "-c",
+            "identity.mfa=required",
+            "-c",
+            'api.publicRoutes=["GET /api/admin"]',
+            "-c",
+            "api.throttlingRateLimit=0",
+        ),
         policyEmpty: runTool("tools/policyCheck.ts", emptyPlanFile),
         benchArg: runTool("tools/bench.ts", "--stack", "prod"),
         drillStray: runTool("tools/drill.ts", "--all-stacks", "-c", "drill=outage", "prod"),
@@ -211,6 +222,12 @@ describe("bad input: every mistake is refused cleanly", function () {
             await exitsTwo("planEdge", /securecart:edge\.waf\.ruleGroups\.common: got "allow"; expected one of block, count/);
             await exitsTwo("planEdge", /securecart:edge\.priceClass: got "cheap"; expected one of PriceClass_100, PriceClass_200, PriceClass_All/);
             await exitsTwo("planEdge", /securecart:dns: unknown key\(s\) "healthCheckInterval".*it was removed/);
+        });
+
+        it("the plan CLI exits 2 on bad sign-in and API values, naming each at once (a real process)", async () => {
+            await exitsTwo("planIdentity", /securecart:identity\.mfa: got "required" with strategy "warm-standby"; expected "optional"/);
+            await exitsTwo("planIdentity", /securecart:api\.publicRoutes\[0\]: got "GET \/api\/admin"; expected a route under a service's path/);
+            await exitsTwo("planIdentity", /securecart:api\.throttlingRateLimit: got "0"; expected a whole number from 1 to 10000/);
         });
 
         it("the plan CLI exits 2 on empty values, naming each (a real process)", async () => {
@@ -678,6 +695,10 @@ describe("bad input: every mistake is refused cleanly", function () {
                 "edge.waf.rateLimit",
                 "edge.waf.rateWindowSeconds",
                 "edge.waf.ruleGroups.ipReputation",
+                "identity.mfa",
+                "identity.passwordMinimumLength",
+                "api.throttlingRateLimit",
+                "api.publicRoutes",
                 "services",
                 "services[0].cpu",
                 "services[1].port",

@@ -112,6 +112,51 @@ describe("config: each rule names the key, the value and what is allowed", () =>
             /securecart:edge.originName: got "origin.other.org"; expected a name inside securecart:dns.zoneName/,
         ],
         [
+            "required MFA with a replica (TOTP does not work there)",
+            withNs("identity", { mfa: "required" }),
+            /securecart:identity.mfa: got "required" with strategy "warm-standby"; expected "optional": the factor offered \(an authenticator app, TOTP\) does not work on the user pool's replica/,
+        ],
+        [
+            "a short minimum password length",
+            withNs("identity", { passwordMinimumLength: 8 }),
+            /securecart:identity.passwordMinimumLength: got 8; expected a whole number from 12 to 99/,
+        ],
+        [
+            "an unknown feature plan",
+            withNs("identity", { featurePlan: "lite" }),
+            /securecart:identity.featurePlan: got "lite"; expected one of essentials, plus/,
+        ],
+        [
+            "a sign-in domain outside the zone",
+            withNs("identity", { domainName: "auth.other.org" }),
+            /securecart:identity.domainName: got "auth.other.org"; expected a name inside securecart:dns.zoneName/,
+        ],
+        [
+            "a plain-HTTP callback",
+            withNs("identity", { callbackUrls: ["http://shop.example.com/"] }),
+            /securecart:identity.callbackUrls\[0\]: got "http:\/\/shop.example.com\/"; expected an https:\/\/ URL/,
+        ],
+        [
+            "API throttling past the account's burst quota",
+            withNs("api", { throttlingBurstLimit: 6000 }),
+            /securecart:api.throttlingBurstLimit: got 6000; expected a whole number from 1 to 5000/,
+        ],
+        [
+            "a public route that is not a route key",
+            withNs("api", { publicRoutes: ["GET catalog"] }),
+            /securecart:api.publicRoutes\[0\]: got "GET catalog"; expected a route key/,
+        ],
+        [
+            "a public route under no service",
+            withNs("api", { publicRoutes: ["GET /api/admin/{proxy+}"] }),
+            /securecart:api.publicRoutes\[0\]: got "GET \/api\/admin\/\{proxy\+\}"; expected a route under a service's path \(\/api\/catalog, \/api\/cart, \/api\/orders, \/api\/payments\)/,
+        ],
+        [
+            "API log retention CloudWatch does not accept",
+            withNs("api", { logRetentionDays: 200 }),
+            /securecart:api.logRetentionDays: got 200; expected a retention CloudWatch Logs accepts/,
+        ],
+        [
             "pipeline maxReceiveCount",
             withNs("pipeline", { maxReceiveCount: 0 }),
             /securecart:pipeline.maxReceiveCount: got 0; expected a whole number from 1 to 1000/,

@@ -137,7 +137,7 @@ const EDITS: ReadonlyArray<{ what: string; stack: "prod" | "dr"; policy: string;
             edit(
                 d,
                 "aws:route53/record:Record",
-                (r) => Array.isArray(r.inputs.failoverRoutingPolicies),
+                (r) => Array.isArray(r.inputs.failoverRoutingPolicies) && r.name === "securecart-dns-record",
                 (p) => {
                     p.ttl = 300;
                 },

@@ -1305,6 +1305,22 @@ export const CASES: readonly Case[] = [
         says: /replica of the user pool is in us-west-2, and the active-active standby in us-west-2 must set it ACTIVE/,
     },
     {
+        policy: "dr-identity-matches-strategy",
+        change: "the backup-restore home stack stops exporting its users",
+        stack: "prod",
+        overrides: ["strategy=backup-restore"],
+        alter: (p) => remove(p, T.fn, named("user-export-fn")),
+        says: /must export the users on the backup schedule \(function securecart-user-export\)/,
+    },
+    {
+        policy: "dr-identity-matches-strategy",
+        change: "the backup-restore standby drops the identity export bucket",
+        stack: "dr",
+        overrides: ["strategy=backup-restore"],
+        alter: (p) => remove(p, T.bucket, named("identity-export")),
+        says: /must hold the identity export bucket \(securecart-identity-export-<account>-us-west-2\)/,
+    },
+    {
         policy: "dr-api-matches-strategy",
         change: "the warm standby stops probing its idle API",
         stack: "dr",

@@ -281,13 +281,16 @@ describe("preview: dynamic providers are checked as the engine checks them", () 
         });
         // First the home stack's normal plan (inputs known) twice, as a first deployment settles it once the other
         // stack has outputs, then its preview (the sentinel).
+        // The writer's checks (dr's replica status is checked too, with known inputs, while dr is planned).
+        const writerCalls = () => calls.filter((c) => "targetClusterArn" in c);
+        assert.ok(calls.filter((c) => "status" in c).every((c) => Object.values(c).every((v) => v !== UNKNOWN)));
         assert.deepStrictEqual(
-            calls.map((c) => c.targetClusterArn === UNKNOWN),
+            writerCalls().map((c) => c.targetClusterArn === UNKNOWN),
             [false, false, true],
         );
-        assert.match(String(calls[0].targetClusterArn), /^arn:aws:rds:us-east-1:123456789012:cluster:/);
+        assert.match(String(writerCalls()[0].targetClusterArn), /^arn:aws:rds:us-east-1:123456789012:cluster:/);
         assert.match(
-            String(calls[2].__provider),
+            String(writerCalls()[2].__provider),
             /^exports\.handler = /,
             "check gets the serialized provider text among its inputs, as from the engine",
         );
@@ -296,9 +299,11 @@ describe("preview: dynamic providers are checked as the engine checks them", () 
         const [dr] = await planStacks({ files, preview: true, loadDynamicProvider: strict }, ["dr"]);
         assert.strictEqual(dr.preview, true);
         assert.deepStrictEqual(
-            calls.map((c) => c.targetClusterArn === UNKNOWN),
+            writerCalls().map((c) => c.targetClusterArn === UNKNOWN),
             [false, false],
         );
+        // dr's replica status is previewed with every input known: the pool's id comes from prod's deployed outputs.
+        assert.ok(calls.some((c) => c.status === "ACTIVE" && c.region === "us-west-2" && c.userPoolId !== UNKNOWN));
     });
 
     it("checkDynamicResource loads serialized provider text as the engine's host does and reports failures and unknown inputs", async () => {

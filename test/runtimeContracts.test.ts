@@ -6,6 +6,7 @@
  * - the IAM roles AWS services assume hold the documented minimum permissions, on resources that cover what
  *   each action is authorised against.
  */
+import { PIPELINE_FUNCTIONS } from "../src/config";
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
 import { WRITABLE_TMPFS_OPTIONS, writableTmpfs } from "../components/fargateService";
@@ -551,7 +552,10 @@ describe("runtime contract: the order pipeline's roles and resource policies let
     for (const stack of STACKS) {
         it(`${stack}: each function's role may write its own logs and traces, dead-letter under the data key, and consume its queue; only Lambda may assume it`, async () => {
             const plan = (await planAll("strategy=warm-standby")).find((p) => p.stack === stack)!;
-            const functions = ofType(plan, FN);
+            // The pipeline's six (the API's keep-alive probe has its own test below).
+            const functions = ofType(plan, FN).filter((f) =>
+                (PIPELINE_FUNCTIONS as readonly string[]).includes(String(f.inputs.name).replace(/^securecart-/, "")),
+            );
             assert.equal(functions.length, 6);
             const queues = ofType(plan, "aws:sqs/queue:Queue");
             const queueByArn = (arn: unknown) => queues.find((q) => q.outputs.arn === arn)!;
@@ -671,4 +675,67 @@ describe("runtime contract: the order pipeline's roles and resource policies let
             assert.equal(s3.inputs.sourceAccount, PLACEHOLDER_ACCOUNT);
         });
     }
+});
+
+describe("runtime contract: the identity and API tier's functions may do their work, and nothing more", () => {
+    it("the keep-alive probe's role may write its own log group, trace and dead-letter; it calls the API over the internet, so it needs no other permission", async () => {
+        const dr = await planOf("dr");
+        const fn = ofType(dr, "aws:lambda/function:Function").find((f) => f.inputs.name === "securecart-api-keepalive-us-west-2")!;
+        assert.ok(fn, "the warm standby plans the probe");
+        const doc = policyOfRole(dr, roleByArn(dr, fn.inputs.role));
+        const group = ofType(dr, "aws:cloudwatch/logGroup:LogGroup").find(
+            (g) => g.outputs.name === (fn.inputs.loggingConfig as { logGroup: string }).logGroup,
+        )!;
+        const dlq = String((fn.inputs.deadLetterConfig as { targetArn: string }).targetArn);
+        const needs: Array<[string, string]> = [
+            ["logs:CreateLogStream", `${String(group.outputs.arn)}:log-stream:x`],
+            ["logs:PutLogEvents", `${String(group.outputs.arn)}:log-stream:x`],
+            ["xray:PutTraceSegments", "*"],
+            ["sqs:SendMessage", dlq],
+        ];
+        assert.deepEqual(
+            needs.filter(([a, r]) => !allows(doc, a, r)).map(([a, r]) => `${a} on ${r}`),
+            [],
+        );
+        const env = (fn.inputs.environment as { variables: Record<string, string> }).variables;
+        assert.equal(env.API_DOMAIN, "api.shop.securecart.example.com");
+        assert.equal(env.PROBE_PATH, "/api/keepalive");
+        assert.match(
+            String(env.API_TARGET_HOST),
+            /^d-[a-z0-9]+\.execute-api\.us-west-2\.amazonaws\.com$/,
+            "this region's API, not the failover name",
+        );
+    });
+
+    it("backup-restore: the user export's role may read the pool and write every other region's export bucket under that region's key", async () => {
+        const prod = (await planAll("strategy=backup-restore")).find((p) => p.stack === "prod")!;
+        const fn = ofType(prod, "aws:lambda/function:Function").find((f) => f.inputs.name === "securecart-user-export")!;
+        assert.ok(fn, "the home stack plans the export");
+        const doc = policyOfRole(prod, roleByArn(prod, fn.inputs.role));
+        const pool = String(prod.resources.find((r) => r.type === "aws-native:cognito:UserPool")!.outputs.arn);
+        const env = (fn.inputs.environment as { variables: Record<string, string> }).variables;
+        const targets = JSON.parse(env.EXPORT_TARGETS) as Array<{ region: string; bucket: string }>;
+        assert.deepEqual(
+            targets.map((t) => t.region),
+            ["us-west-2"],
+        );
+        const needs: Array<[string, string]> = [
+            ["cognito-idp:ListUsers", pool],
+            ["cognito-idp:GetCSVHeader", pool],
+            ["cognito-idp:DescribeUserPool", pool],
+            ...targets.map((t): [string, string] => ["s3:PutObject", `arn:aws:s3:::${t.bucket}/users/2026-12-06T00-00-00.000Z.csv`]),
+        ];
+        assert.deepEqual(
+            needs.filter(([a, r]) => !allows(doc, a, r)).map(([a, r]) => `${a} on ${r}`),
+            [],
+        );
+        // SSE-KMS in the other region: GenerateDataKey on that region's replica of the data key, nothing of this region's.
+        const keys = doc.Statement.filter((st) => list(st.Action).includes("kms:GenerateDataKey")).flatMap((st) => list(st.Resource));
+        assert.ok(
+            keys.some((k) => /^arn:aws:kms:us-west-2:/.test(k)),
+            `keys: ${keys.join(", ")}`,
+        );
+        assert.ok(!allows(doc, "cognito-idp:AdminDeleteUser", pool), "reads only");
+        assert.equal(env.POOL_REGION, "us-east-1");
+    });
 });

@@ -21,6 +21,7 @@ import {
     arr,
     dependsOn,
     get,
+    isPipelineFunction,
     isRoutingRecord,
     num,
     obj,
@@ -193,7 +194,7 @@ function pipelineOf(rs: readonly PlanResource[], ownRegion: string): PipelineVie
     const arnRegionOf = (arn: unknown) => /^arn:[^:]+:events:([^:]+):/.exec(text(arn, ""))?.[1] ?? ownRegion;
     return {
         queues,
-        functions: ofType(rs, T.lambdaFunction).length,
+        functions: ofType(rs, T.lambdaFunction).filter(isPipelineFunction).length,
         mappings: { total: mappings.length, enabled: mappings.filter((m) => get(m, "enabled") !== false).length },
         processorConcurrency: processor ? num(get(processor, "reservedConcurrentExecutions")) : undefined,
         bus: bus

@@ -16,7 +16,7 @@ import {
     UNKNOWN,
     alarmDetectionOf,
     get,
-    isApiKeepAlive,
+    isPipelineFunction,
     isEventEndpointHealthCheck,
     num,
     ofType,
@@ -64,11 +64,11 @@ const SQS_DEFAULT_RETENTION_SECONDS = 345_600;
 export function pipelineFacts(view: StackView): PipelineFacts {
     const rs = view.resources;
     const of = (type: string) => ofType(rs, type);
-    // The API's keep-alive probe is a function on a schedule too, but not the pipeline's.
-    const fns = of(T.lambdaFunction).filter((f) => !isApiKeepAlive(f));
+    // The API's keep-alive probe and the user export are functions on a schedule too, but not the pipeline's.
+    const fns = of(T.lambdaFunction).filter(isPipelineFunction);
     const retention = of(T.sqsQueue).map((q) => num(get(q, "messageRetentionSeconds")) ?? SQS_DEFAULT_RETENTION_SECONDS);
     const esms = of(T.eventSourceMapping);
-    const schedule = of(T.eventRule).find((r) => typeof get(r, "scheduleExpression") === "string" && !isApiKeepAlive(r));
+    const schedule = of(T.eventRule).find((r) => typeof get(r, "scheduleExpression") === "string" && isPipelineFunction(r));
     const endpoint = of(T.eventEndpoint)[0];
     const check = of(T.healthCheck).find(isEventEndpointHealthCheck);
     const detection = check ? alarmDetectionOf(check, rs) : undefined;

@@ -5,6 +5,7 @@
  *
  * Adding a service: give it a reader here (and its classes in src/plan/types.ts).
  */
+import { PIPELINE_FUNCTIONS } from "../config";
 import {
     PlanResource,
     UNKNOWN,
@@ -533,6 +534,15 @@ export function apiHealthChecksOf(resources: readonly PlanResource[]): PlanResou
  * `securecart-api-keepalive-<region>`): the probe is the API's, not the order pipeline's.
  */
 export const API_KEEPALIVE_PREFIX = "securecart-api-keepalive-";
+
+/**
+ * Whether a function (or the rule named like it) is one of the order pipeline's: `securecart-<name>` for a name in
+ * PIPELINE_FUNCTIONS. The API's keep-alive probe and the user export are functions of other tiers.
+ */
+export function isPipelineFunction(r: PlanResource): boolean {
+    const n = get(r, "name");
+    return typeof n === "string" && (PIPELINE_FUNCTIONS as readonly string[]).some((x) => n === `securecart-${x}`);
+}
 
 /** Whether a function or schedule is the API's keep-alive probe. */
 export function isApiKeepAlive(r: PlanResource): boolean {
