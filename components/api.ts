@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { KEEPALIVE_ROUTE, routeSlug, type RoutePlan } from "../src/apiRoutes";
-import { archiveOf, HANDLER, LAMBDA_RUNTIME, type BundleDir } from "../src/functionBundles";
+import type { BundleDir } from "../src/functionBundles";
 import { keepAliveFunctionName, type ApiLogGroup } from "./apiLogs";
 import { DnsValidatedCertificate } from "./certificate";
+import { ScheduledFunction } from "./scheduledFunction";
 
 export { KEEPALIVE_ROUTE };
 
@@ -155,7 +156,7 @@ export class Api extends pulumi.ComponentResource {
                     p,
                 ),
         );
-        new aws.apigatewayv2.Stage(
+        const stage = new aws.apigatewayv2.Stage(
             `${name}-stage`,
             {
                 apiId: api.id,
@@ -199,7 +200,8 @@ export class Api extends pulumi.ComponentResource {
             p,
         );
         // No mapping key: the API's routes carry the whole path (/api/...), as CloudFront forwards it.
-        new aws.apigatewayv2.ApiMapping(`${name}-mapping`, { apiId: api.id, domainName: domain.id, stage: "$default" }, p);
+        // The stage by its output, so the mapping waits for it (CreateApiMapping refuses a stage that does not exist yet).
+        new aws.apigatewayv2.ApiMapping(`${name}-mapping`, { apiId: api.id, domainName: domain.id, stage: stage.name }, p);
         this.targetDomainName = domain.domainNameConfiguration.targetDomainName;
 
         const threshold = args.dns.failureThreshold ?? 3;
@@ -272,7 +274,7 @@ export class Api extends pulumi.ComponentResource {
         );
 
         // --- keep-alive probe ------------------------------------------------------------------------------------
-        if (args.keepAlive) this.keepAlive(name, keepAliveFunctionName(args.region), args.logGroups.keepAlive, args, args.keepAlive, tags);
+        if (args.keepAlive) this.keepAlive(name, keepAliveFunctionName(args.region), args.logGroups.keepAlive, args, args.keepAlive);
 
         this.apiId = api.id;
         this.apiEndpoint = api.apiEndpoint;
@@ -284,102 +286,26 @@ export class Api extends pulumi.ComponentResource {
      * and Host) on the keep-alive route: the request crosses the VPC link to the load balancer, which answers 404. The
      * function fails unless the answer came from the load balancer, so its Errors alarm says when the link is down.
      */
-    private keepAlive(
-        name: string,
-        fnName: string,
-        logs: ApiLogGroup,
-        args: ApiArgs,
-        k: NonNullable<ApiArgs["keepAlive"]>,
-        tags: (n: string) => Record<string, string>,
-    ): void {
-        const p = { parent: this };
-        const role = new aws.iam.Role(
-            `${name}-keepalive-role`,
-            {
-                name: fnName,
-                assumeRolePolicy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
-                }),
-                tags: tags(fnName),
-            },
-            p,
-        );
-        const policy = new aws.iam.RolePolicy(
-            `${name}-keepalive-policy`,
-            {
-                role: role.name,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logs.arn}:*` },
-                        // X-Ray's PutTraceSegments supports no resource-level permissions.
-                        { Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
-                        { Effect: "Allow", Action: "sqs:SendMessage", Resource: k.failureQueueArn },
-                        { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: k.dataKeyArn },
-                    ],
-                }),
-            },
-            p,
-        );
-        const fn = new aws.lambda.Function(
+    private keepAlive(name: string, fnName: string, logs: ApiLogGroup, args: ApiArgs, k: NonNullable<ApiArgs["keepAlive"]>): void {
+        new ScheduledFunction(
             `${name}-keepalive`,
             {
-                name: fnName,
-                role: role.arn,
-                runtime: LAMBDA_RUNTIME,
-                handler: HANDLER,
-                code: archiveOf(k.bundle),
-                memorySize: 128,
-                timeout: 30,
-                tracingConfig: { mode: "Active" },
-                reservedConcurrentExecutions: 1,
-                deadLetterConfig: { targetArn: k.failureQueueArn },
-                loggingConfig: { logFormat: "JSON", logGroup: logs.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
-                environment: {
-                    variables: {
-                        API_TARGET_HOST: this.targetDomainName,
-                        API_DOMAIN: args.domainName,
-                        PROBE_PATH: KEEPALIVE_ROUTE.slice(KEEPALIVE_ROUTE.indexOf(" ") + 1),
-                        NODE_OPTIONS: "--enable-source-maps",
-                    },
-                },
-                tags: tags(fnName),
-            },
-            { parent: this, dependsOn: [policy] },
-        );
-        const rule = new aws.cloudwatch.EventRule(
-            `${name}-keepalive-schedule`,
-            {
-                name: fnName,
+                functionName: fnName,
                 description: "Once a day, a request through the API's VPC link (a link idle for 60 days goes INACTIVE)",
                 scheduleExpression: "rate(1 day)",
-                tags: tags(`${name}-keepalive-schedule`),
-            },
-            p,
-        );
-        new aws.lambda.Permission(
-            `${name}-keepalive-invoke`,
-            { action: "lambda:InvokeFunction", function: fn.name, principal: "events.amazonaws.com", sourceArn: rule.arn },
-            p,
-        );
-        new aws.cloudwatch.EventTarget(`${name}-keepalive-target`, { rule: rule.name, arn: fn.arn }, p);
-        new aws.cloudwatch.MetricAlarm(
-            `${name}-keepalive-alarm`,
-            {
+                bundle: k.bundle,
+                logGroup: logs,
+                environment: {
+                    API_TARGET_HOST: this.targetDomainName,
+                    API_DOMAIN: args.domainName,
+                    PROBE_PATH: KEEPALIVE_ROUTE.slice(KEEPALIVE_ROUTE.indexOf(" ") + 1),
+                },
+                failureQueueArn: k.failureQueueArn,
+                dataKeyArn: k.dataKeyArn,
                 alarmDescription: `SecureCart ${args.region}: the API keep-alive probe failed: the VPC link may be INACTIVE (see the runbook)`,
-                namespace: "AWS/Lambda",
-                metricName: "Errors",
-                dimensions: { FunctionName: fn.name },
-                statistic: "Sum",
-                period: 3600,
-                evaluationPeriods: 1,
-                comparisonOperator: "GreaterThanOrEqualToThreshold",
-                threshold: 1,
-                treatMissingData: "notBreaching",
-                tags: tags(`${name}-keepalive-alarm`),
+                tags: args.tags,
             },
-            p,
+            { parent: this },
         );
     }
 }

@@ -27,7 +27,8 @@ export interface IdentityArgs {
     readonly dataKeyArn: pulumi.Input<string>;
     /**
      * The region to replicate the pool into, and the Route 53 health check of the pool's region that the sign-in
-     * domain fails over on (healthy: the primary answers; unhealthy: the replica). Undefined: no replica.
+     * domain fails over on (healthy: the primary answers; unhealthy: the replica). Undefined: no replica. Give it
+     * only once that region's stack has deployed its replica of the data key with Cognito allowed in its policy.
      */
     readonly replica?: { readonly region: string; readonly primaryHealthCheckId: pulumi.Input<string> };
     /** Resources that must exist before the domain: the users' A record on its parent, which Cognito requires. Default none. */
@@ -140,10 +141,18 @@ export class Identity extends pulumi.ComponentResource {
         );
         this.clientId = client.id;
 
+        // Managed login (version 2) serves its pages only to an app client with a branding style: Cognito's own.
+        new awsnative.cognito.ManagedLoginBranding(
+            `${name}-storefront-branding`,
+            { userPoolId: pool.userPoolId, clientId: client.id, useCognitoProvidedValues: true },
+            n,
+        );
+
+        let replica: awsnative.cognito.UserPoolReplica | undefined;
         if (args.replica) {
             // Created by a call to the pool's own region, so it belongs to this stack; the replica's stack sets its status.
             // No tags at creation: every property of the replica is create-only, so a changed tag would replace it.
-            new awsnative.cognito.UserPoolReplica(
+            replica = new awsnative.cognito.UserPoolReplica(
                 `${name}-replica`,
                 { userPoolId: pool.userPoolId, regionName: args.replica.region },
                 { ...n, protect: true, retainOnDelete: true },
@@ -171,7 +180,8 @@ export class Identity extends pulumi.ComponentResource {
                       }
                     : {}),
             },
-            { ...n, dependsOn: args.domainDependsOn ?? [] },
+            // After the replica its failover names, and after the users' A record on its parent.
+            { ...n, dependsOn: [...(args.domainDependsOn ?? []), ...(replica ? [replica] : [])] },
         );
         new aws.route53.Record(
             `${name}-domain-record`,

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { archiveOf, HANDLER, LAMBDA_RUNTIME, type BundleDir } from "../src/functionBundles";
+import type { BundleDir } from "../src/functionBundles";
 import { denyInsecureTransport, privateBucket } from "./privateBucket";
+import { ScheduledFunction } from "./scheduledFunction";
 import { serverAccessLogPrefix } from "./serverAccessLogs";
 
 /** A region's identity export bucket: a fixed name, so the home stack writes to it without reading that region's stack (policies/identity.ts knows the prefix). */
@@ -138,111 +139,41 @@ export class UserExport extends pulumi.ComponentResource {
         super("securecart:identity:UserExport", name, {}, opts);
         if (args.targets.length === 0)
             throw new pulumi.ResourceError(`UserExport ${name}: targets is empty; expected an export bucket in another region`, this);
-        const p = { parent: this };
-        const tags = (n: string) => ({ ...(args.tags ?? {}), Name: n });
-        const role = new aws.iam.Role(
-            `${name}-role`,
+        new ScheduledFunction(
+            name,
             {
-                name: `${USER_EXPORT_FUNCTION}-${args.region}`,
-                assumeRolePolicy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
-                }),
-                tags: tags(`${name}-role`),
-            },
-            p,
-        );
-        const policy = new aws.iam.RolePolicy(
-            `${name}-policy`,
-            {
-                role: role.name,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Effect: "Allow",
-                            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-                            Resource: pulumi.interpolate`${args.logGroupArn}:*`,
-                        },
-                        // X-Ray's PutTraceSegments supports no resource-level permissions.
-                        { Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
-                        {
-                            Effect: "Allow",
-                            Action: ["cognito-idp:DescribeUserPool", "cognito-idp:ListUsers", "cognito-idp:GetCSVHeader"],
-                            Resource: args.userPoolArn,
-                        },
-                        {
-                            Effect: "Allow",
-                            Action: "s3:PutObject",
-                            Resource: args.targets.map((t) => pulumi.interpolate`arn:aws:s3:::${t.bucketName}/*`),
-                        },
-                        // The buckets encrypt under their own region's data key (SSE-KMS by default).
-                        { Effect: "Allow", Action: "kms:GenerateDataKey", Resource: args.targets.map((t) => t.kmsKeyArn) },
-                        { Effect: "Allow", Action: "sqs:SendMessage", Resource: args.failureQueueArn },
-                        { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.dataKeyArn },
-                    ],
-                }),
-            },
-            p,
-        );
-        const fn = new aws.lambda.Function(
-            `${name}-fn`,
-            {
-                name: USER_EXPORT_FUNCTION,
-                role: role.arn,
-                runtime: LAMBDA_RUNTIME,
-                handler: HANDLER,
-                code: archiveOf(args.bundle),
-                memorySize: 256,
-                timeout: 300,
-                tracingConfig: { mode: "Active" },
-                reservedConcurrentExecutions: 1,
-                deadLetterConfig: { targetArn: args.failureQueueArn },
-                loggingConfig: { logFormat: "JSON", logGroup: args.logGroupName, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
-                environment: {
-                    variables: {
-                        USER_POOL_ID: args.userPoolId,
-                        POOL_REGION: args.region,
-                        EXPORT_TARGETS: pulumi.jsonStringify(args.targets.map((t) => ({ region: t.region, bucket: t.bucketName }))),
-                        NODE_OPTIONS: "--enable-source-maps",
-                    },
-                },
-                tags: tags(USER_EXPORT_FUNCTION),
-            },
-            { parent: this, dependsOn: [policy] },
-        );
-        const rule = new aws.cloudwatch.EventRule(
-            `${name}-schedule`,
-            {
-                name: USER_EXPORT_FUNCTION,
+                functionName: USER_EXPORT_FUNCTION,
                 description: "Exports the user pool's users on the backup schedule (backup-restore's copy of the identities)",
                 scheduleExpression: `rate(${args.intervalHours} ${args.intervalHours === 1 ? "hour" : "hours"})`,
-                tags: tags(`${name}-schedule`),
+                bundle: args.bundle,
+                logGroup: { name: args.logGroupName, arn: args.logGroupArn },
+                statements: [
+                    {
+                        Effect: "Allow",
+                        Action: ["cognito-idp:DescribeUserPool", "cognito-idp:ListUsers", "cognito-idp:GetCSVHeader"],
+                        Resource: args.userPoolArn,
+                    },
+                    {
+                        Effect: "Allow",
+                        Action: "s3:PutObject",
+                        Resource: args.targets.map((t) => pulumi.interpolate`arn:aws:s3:::${t.bucketName}/*`),
+                    },
+                    // The buckets encrypt under their own region's data key (SSE-KMS by default).
+                    { Effect: "Allow", Action: "kms:GenerateDataKey", Resource: args.targets.map((t) => t.kmsKeyArn) },
+                ],
+                environment: {
+                    USER_POOL_ID: args.userPoolId,
+                    POOL_REGION: args.region,
+                    EXPORT_TARGETS: pulumi.jsonStringify(args.targets.map((t) => ({ region: t.region, bucket: t.bucketName }))),
+                },
+                failureQueueArn: args.failureQueueArn,
+                dataKeyArn: args.dataKeyArn,
+                memorySize: 256,
+                timeoutSeconds: 300,
+                alarmDescription: "SecureCart: the user export failed; the identities' recovery point is getting older (see the runbook)",
+                tags: args.tags,
             },
-            p,
-        );
-        new aws.lambda.Permission(
-            `${name}-invoke`,
-            { action: "lambda:InvokeFunction", function: fn.name, principal: "events.amazonaws.com", sourceArn: rule.arn },
-            p,
-        );
-        new aws.cloudwatch.EventTarget(`${name}-target`, { rule: rule.name, arn: fn.arn }, p);
-        new aws.cloudwatch.MetricAlarm(
-            `${name}-alarm`,
-            {
-                alarmDescription: `SecureCart: the user export failed; the identities' recovery point is getting older (see the runbook)`,
-                namespace: "AWS/Lambda",
-                metricName: "Errors",
-                dimensions: { FunctionName: fn.name },
-                statistic: "Sum",
-                period: 3600,
-                evaluationPeriods: 1,
-                comparisonOperator: "GreaterThanOrEqualToThreshold",
-                threshold: 1,
-                treatMissingData: "notBreaching",
-                tags: tags(`${name}-alarm`),
-            },
-            p,
+            { parent: this },
         );
         this.registerOutputs({});
     }

@@ -107,6 +107,11 @@ export interface RegionArgs {
      * endpoint needs both buses to exist before it is created. Default none.
      */
     readonly pipelinePeers?: readonly string[];
+    /**
+     * The other regions whose replica of the data key lets Cognito use it (their stacks' deployed outputs say so):
+     * the home stack replicates the user pool only into such a region. Default none.
+     */
+    readonly identityPeers?: readonly string[];
 }
 
 /** One region of SecureCart, composed from the strategy plan: network, keys, and the tiers built on them. */
@@ -303,7 +308,9 @@ export class Region extends pulumi.ComponentResource {
                     certificateName: servicesLbName,
                     zoneId: cfg.dns.zoneId,
                     deletionProtection: plan.albDeletionProtection,
+                    // The log bucket's policy lets ELB write under its one prefix (the keys name each load balancer).
                     accessLogBucket: albLogs.bucketName,
+                    accessLogPrefix: albLogs.prefix,
                     tags,
                 },
                 p,
@@ -604,7 +611,10 @@ export class Region extends pulumi.ComponentResource {
         // and is written after the users' A record on its parent, which Cognito requires.
         let identity: Identity | undefined;
         if (plan.identity.ownsUserPool) {
-            const replicaRegion = plan.identity.replicates ? cfg.regions.find((r) => r !== cfg.region) : undefined;
+            // Cognito keeps one replica: the first other region whose key is ready for it.
+            const replicaRegion = plan.identity.replicates
+                ? cfg.regions.find((r) => r !== cfg.region && (args.identityPeers ?? []).includes(r))
+                : undefined;
             if (replicaRegion && !dns.healthCheckId)
                 throw new pulumi.ResourceError(
                     `Region ${name}: the sign-in domain's failover needs this region's health check, and it has none`,
@@ -764,6 +774,8 @@ export class Region extends pulumi.ComponentResource {
             userPoolClientId: clientId,
             tokenIssuer: issuer,
             ...(identity?.replicaRegion ? { userPoolReplicaRegion: identity.replicaRegion } : {}),
+            // Read by the home stack: this region's data key (a replica of the multi-Region key) lets Cognito use it.
+            ...(plan.identity.replica ? { userPoolKeyArn: keys.dataKeyArn } : {}),
             ...(api ? { apiDomainName: apiDomainOf(cfg), apiHealthCheckId: api.healthCheckId } : {}),
             ...(edge
                 ? {

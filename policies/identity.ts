@@ -312,6 +312,14 @@ export const userPoolBaseline: StackPolicy = {
 
 const identitySchema = factsSchema();
 
+/** The regions whose deployed stacks say their data key is ready for the user pool's replica (their references' outputs). */
+function replicaKeyRegions(rs: readonly PlanResource[]): string[] {
+    return ofType(rs, PULUMI.stackReference).flatMap((ref) => {
+        const key = get(ref, "outputs.userPoolKeyArn");
+        return nonEmpty(key) && !isUnknown(key) ? [str(get(ref, "outputs.region")) ?? /^arn:[^:]+:kms:([^:]+):/.exec(key)?.[1] ?? "?"] : [];
+    });
+}
+
 /** The region the home stack's deployed replica lives in, as this stack's reference to it reads. */
 function homeReplicaRegion(rs: readonly PlanResource[]): string | undefined {
     for (const ref of ofType(rs, PULUMI.stackReference)) {
@@ -346,9 +354,12 @@ export const identityMatchesStrategy: StackPolicy = {
                 const region = get(r, "regionName");
                 return isUnknown(region) || (typeof region === "string" && (others.length === 0 || others.includes(region)));
             });
-            if (ok.length === 0)
+            // The replica waits for the other region's replica of the data key (its stack's deployed output says it is
+            // ready for Cognito): a first deployment of the home stack has none yet.
+            const ready = replicaKeyRegions(rs);
+            if (ok.length === 0 && ready.length > 0)
                 report(
-                    `Under ${ctx.strategy} the home stack must replicate the user pool into ${others.join(" or ") || "the other region"} (aws-native cognito.UserPoolReplica): without it nobody signs in after a failover.`,
+                    `Under ${ctx.strategy} the home stack must replicate the user pool into ${ready.join(" or ")}, whose data key is ready for it (aws-native cognito.UserPoolReplica): without it nobody signs in after a failover.`,
                 );
             for (const p of pools) {
                 const tier = get(p, "userPoolTier");

@@ -177,10 +177,13 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
     const peersBeforeEdge: string[] = [];
     // Home stack: the global endpoint waits for the other region's order bus (both must exist before it).
     const pipelinePeers: string[] = [];
+    // Home stack: the user pool's replica waits for the other region's replica of the data key (Cognito must be let use it).
+    const identityPeers: string[] = [];
     for (const s of stacks.filter((x) => x.stack !== cfg.stack)) {
         const ref = refOf(s.stack);
         if (typeof (await ref.getOutputValue("assetBucketName")) === "string") assetPeers.push(s.region);
         if (cfg.isHome && typeof (await ref.getOutputValue("orderBusArn")) === "string") pipelinePeers.push(s.region);
+        if (cfg.isHome && typeof (await ref.getOutputValue("userPoolKeyArn")) === "string") identityPeers.push(s.region);
         if (cfg.isHome && (await ref.getOutputValue("region")) !== undefined && (await ref.getOutputValue("originName")) === undefined)
             peersBeforeEdge.push(s.stack);
     }
@@ -200,7 +203,7 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
     });
     if (plan.recovery.problems.length)
         throw new pulumi.RunError(new ConfigError(plan.recovery.problems.map((m) => `[stack ${cfg.stack}] ${m}`)).message);
-    const region = new Region("securecart", { config: cfg, stacks, plan, home, peers, assetPeers, pipelinePeers });
+    const region = new Region("securecart", { config: cfg, stacks, plan, home, peers, assetPeers, pipelinePeers, identityPeers });
     return {
         region: cfg.region,
         role: cfg.role,

@@ -151,7 +151,11 @@ async function planAndCheck(
             );
             if (plan.secondPassAfter?.length)
                 write(
-                    `Planned as this stack's second \`pulumi up\` of a first deployment, after ${plan.secondPassAfter.join(", ")}: its first cannot replicate assets into buckets that do not exist yet.\n`,
+                    `Planned as this stack's next \`pulumi up\` of a first deployment, after ${plan.secondPassAfter.join(", ")}: ${
+                        (plan.config["securecart:regions"] as string[] | undefined)?.[0] === plan.region
+                            ? "its first cannot replicate assets, order events or the user pool into a region whose stack has not deployed its bucket, bus or key yet"
+                            : "its first cannot set the status of a user pool replica the home stack had not created yet"
+                    }.\n`,
                 );
             write(`${renderTree(plan)}\n\n${renderSummary(plan)}\n`);
             if (plan.preview) write(`\n${renderOutputs(plan)}\n\n${renderPreviewFacts(plan)}\n`);

@@ -459,6 +459,23 @@ async function planStacksNow(opts: PlanOptions, only?: readonly string[]): Promi
             plans.set(cfg.stack, settled);
             outputsByRef[`${cfg.stackOrg}/${cfg.project}/${cfg.stack}`] = settled.stackOutputs;
         }
+        // And a stack that reads one taken twice sees what that second `pulumi up` added (the home stack's replica of
+        // the user pool exists only once the other region's key does; that region then sets the replica's status):
+        // it is planned again after it, as a first deployment applies it again.
+        const refOf = (c: StackConfig) => `${c.stackOrg}/${c.project}/${c.stack}`;
+        const twice = new Set(ordered.filter((c) => plans.get(c.stack)?.secondPassAfter).map(refOf));
+        for (const cfg of ordered) {
+            const plan = plans.get(cfg.stack);
+            if (!plan || plan.secondPassAfter) continue;
+            const reads = Object.keys(plan.stackReferences).filter((r) => twice.has(r));
+            if (!reads.length) continue;
+            const settled = await planOne(opts, cfg, outputsByRef, false, plannedRefs);
+            if (JSON.stringify(settled.resources.map((r) => [r.urn, r.inputs])) === JSON.stringify(plan.resources.map((r) => [r.urn, r.inputs])))
+                continue;
+            settled.secondPassAfter = reads.map((r) => r.split("/").pop() as string);
+            plans.set(cfg.stack, settled);
+            outputsByRef[refOf(cfg)] = settled.stackOutputs;
+        }
     }
     return wanted.map((w) => plans.get(w) as StackPlan);
 }

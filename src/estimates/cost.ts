@@ -238,6 +238,7 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
         "part of the HTTP API: API Gateway bills an HTTP API's requests and data transferred out (its pricing page), not its parts; its ACM certificate is free",
     [T.cachePolicy]: "no charge of its own: a setting of the distribution, whose requests are billed at the distribution",
     [T.userPoolClient]: "no charge of its own: Cognito bills the pool's monthly active users, whatever client they sign in with",
+    [T.managedLoginBranding]: "no charge of its own: a style for the managed login pages, billed with the pool's monthly active users",
     [T.userPoolDomain]:
         "no charge of its own seen on an AWS page: Cognito bills the pool's monthly active users (managed login is a feature of the pool's plan); its certificate is free and its record is an alias",
     [DYNAMIC.userPoolReplicaStatus.token]: "a Pulumi dynamic resource that sets the replica's status through the Cognito API; no AWS charge",

@@ -172,6 +172,7 @@ export const CLASSES = {
     userPool: cognitoNative.UserPool,
     userPoolReplica: cognitoNative.UserPoolReplica,
     userPoolDomain: cognitoNative.UserPoolDomain,
+    managedLoginBranding: cognitoNative.ManagedLoginBranding,
     // Global services the drill's region rule names (src/replaceRules.ts); the program plans none yet.
     globalAccelerator: globalaccelerator.Accelerator,
     organization: organizations.Organization,
