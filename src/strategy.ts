@@ -74,6 +74,74 @@ export interface RegionPlan {
     readonly api: ApiPlan;
     /** Sign-in: the Cognito user pool and its replica. */
     readonly identity: IdentityPlan;
+    /** The cache (ElastiCache), decided here ahead of its component, which is not built yet. */
+    readonly cache: CachePlan;
+    /** The shared file system (EFS), decided here ahead of its component, which is not built yet. */
+    readonly files: FilesPlan;
+}
+
+/**
+ * The cache in a region (ElastiCache; facts and sources in docs/cache-and-files-design.md). Its contents are
+ * rebuilt from the data of record, so nothing that must survive a failover lives only there: sessions are in the
+ * `sessions` DynamoDB global table. A Global Datastore keeps a secondary warm (sub-second lag) but its members must
+ * all have the primary's node type, so a warm secondary costs what the primary does.
+ *
+ * - warm standby, active-active: a Global Datastore; the home stack owns it, its member in the primary region is
+ *   the primary, promoted inside the new primary's `pulumi up` (`promote`).
+ * - pilot light, backup-restore: a **cold cache** in the standby, one minimal node, that the promotion resizes to
+ *   the primary's size in place and that rebuilds from the database: the price of a full-size secondary is the
+ *   primary's, against minutes of a cold cache. It exists in every role, so no role change ever deletes a
+ *   replication group.
+ */
+export interface CachePlan {
+    /** standalone (a cold cache where not primary) or global (a Global Datastore member). */
+    readonly mode: "standalone" | "global";
+    /** full: the configured node type and replicas; minimal: the smallest node the project allows, for a cold standby. */
+    readonly size: "full" | "minimal";
+    /** The home stack owns the Global Datastore (whatever its role), as it owns the Aurora GlobalCluster. */
+    readonly ownsGlobalDatastore: boolean;
+    /** This stack makes its member the Global Datastore's primary inside `pulumi up`, and how. */
+    readonly promote?: "switchover" | "failover";
+}
+
+/** The cache's shape for a region (see CachePlan). */
+export function planCache(strategy: Strategy, primary: boolean, isHome: boolean, failoverMode: "planned" | "unplanned"): CachePlan {
+    const global = strategy === "warm-standby" || strategy === "active-active";
+    return {
+        mode: global ? "global" : "standalone",
+        size: global || primary ? "full" : "minimal",
+        ownsGlobalDatastore: global && isHome,
+        promote: global && primary ? (failoverMode === "unplanned" ? "failover" : "switchover") : undefined,
+    };
+}
+
+/**
+ * The shared file system in a region (EFS, one per region, every role: a file system is never deleted by a role
+ * change). Where the strategy keeps data warm (pilot light, warm standby, active-active) the primary's replicates
+ * into the standby's, which is read-only while it is a destination; a promotion deletes that replication (the
+ * destination becomes writable) and the new primary replicates back into the old primary's existing file system,
+ * so failback finds it current. Backup-restore copies its backups to the other region instead.
+ */
+export interface FilesPlan {
+    /** This region's file system replicates into the other region's (it is the primary, and the strategy replicates). */
+    readonly replicatesOut: boolean;
+    /** This region's file system is a replication destination (read-only). */
+    readonly replicaIn: boolean;
+    /** The new primary makes its file system writable inside `pulumi up` (deletes the replication into it), and how. */
+    readonly promote?: "switchover" | "failover";
+    /** Backups of the file system are copied to the other regions (backup-restore's path). */
+    readonly backupCopies: boolean;
+}
+
+/** The file system's shape for a region (see FilesPlan). */
+export function planFiles(strategy: Strategy, primary: boolean, failoverMode: "planned" | "unplanned"): FilesPlan {
+    const replicated = strategy !== "backup-restore";
+    return {
+        replicatesOut: replicated && primary,
+        replicaIn: replicated && !primary,
+        promote: replicated && primary ? (failoverMode === "unplanned" ? "failover" : "switchover") : undefined,
+        backupCopies: primary,
+    };
 }
 
 /**
@@ -369,6 +437,8 @@ export function planRegion(i: StrategyInputs): RegionPlan {
         pipeline: planPipeline(i.strategy, primary, i.isHome, i.capacity.warmStandbyFraction),
         api: planApi(computeExists, primary || i.strategy === "active-active"),
         identity: planIdentity(i.strategy, primary, i.isHome),
+        cache: planCache(i.strategy, primary, i.isHome, i.failoverMode ?? "planned"),
+        files: planFiles(i.strategy, primary, i.failoverMode ?? "planned"),
         edge: {
             ownsGlobalEdge: i.isHome,
             assetBucket: true,

@@ -7,6 +7,8 @@ import {
     RetireStep,
     heldGenerations,
     pipelineConcurrency,
+    planCache,
+    planFiles,
     planPipeline,
     planRecovery,
     planRegion,
@@ -462,5 +464,56 @@ describe("strategy: warm-standby scale-down (property-based)", () => {
             assert.ok(sizes[i].web.desired >= sizes[i - 1].web.desired);
             assert.ok(sizes[i].aurora.instances >= sizes[i - 1].aurora.instances);
         }
+    });
+});
+
+describe("strategy: the cache and the shared file system (decided ahead of their components)", () => {
+    const MODES = ["planned", "unplanned"] as const;
+
+    it("the cache: a Global Datastore under warm standby and active-active (owned by the home stack, promoted by the primary's stack); a cold, minimal standby elsewhere", () => {
+        for (const strategy of STRATEGIES)
+            for (const primary of [true, false])
+                for (const isHome of [true, false])
+                    for (const mode of MODES) {
+                        const c = planCache(strategy, primary, isHome, mode);
+                        const global = strategy === "warm-standby" || strategy === "active-active";
+                        const what = `${strategy} ${primary ? "primary" : "standby"} ${isHome ? "home" : "other"} ${mode}`;
+                        assert.equal(c.mode, global ? "global" : "standalone", what);
+                        // A Global Datastore's members all have the primary's node type; a cold standby is one minimal node.
+                        assert.equal(c.size, global || primary ? "full" : "minimal", what);
+                        assert.equal(c.ownsGlobalDatastore, global && isHome, what);
+                        assert.equal(c.promote, global && primary ? (mode === "unplanned" ? "failover" : "switchover") : undefined, what);
+                    }
+    });
+
+    it("the file system: the primary replicates into the standby's wherever data is kept warm, the new primary makes its own writable, backup-restore copies backups", () => {
+        for (const strategy of STRATEGIES)
+            for (const primary of [true, false])
+                for (const mode of MODES) {
+                    const f = planFiles(strategy, primary, mode);
+                    const warm = strategy !== "backup-restore";
+                    const what = `${strategy} ${primary ? "primary" : "standby"} ${mode}`;
+                    assert.deepEqual([f.replicatesOut, f.replicaIn, f.backupCopies], [warm && primary, warm && !primary, primary], what);
+                    assert.equal(f.promote, warm && primary ? (mode === "unplanned" ? "failover" : "switchover") : undefined, what);
+                }
+    });
+
+    it("property: in every strategy exactly one region of a pair writes the cache and the file system", () => {
+        fc.assert(
+            fc.property(fc.constantFrom(...STRATEGIES), fc.constantFrom(...MODES), (strategy: Strategy, mode) => {
+                const regions = [true, false].map((primary) => ({
+                    cache: planCache(strategy, primary, primary, mode),
+                    files: planFiles(strategy, primary, mode),
+                }));
+                // The Global Datastore's primary, or the one full-size standalone cache, is in the primary region only.
+                assert.equal(
+                    regions.filter((r) => r.cache.promote !== undefined || (r.cache.mode === "standalone" && r.cache.size === "full")).length,
+                    1,
+                );
+                // At most one file system is a replication destination, and never the primary's.
+                assert.ok(regions.filter((r) => r.files.replicaIn).length <= 1);
+                assert.ok(!regions[0].files.replicaIn);
+            }),
+        );
     });
 });
