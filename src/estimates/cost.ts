@@ -130,7 +130,7 @@ export const UNPRICED_IDENTITY_API: Readonly<Record<string, string>> = {
     [T.vpcLink]:
         "API Gateway VPC link: unknown, because no AWS page read states a price for a VPC link of an HTTP API (the whitepaper's cost table and the text read on https://aws.amazon.com/api-gateway/pricing/, 2026-12-06, name only the requests and the data transferred out)",
     [T.healthCheck]:
-        "Route 53 health checks of the API (CALCULATED, and CLOUDWATCH_METRIC on the services' alarms): unknown, because the sheet's route53HealthCheckMonth ($0.50) is the price read for a basic check of an AWS endpoint, and no AWS page read states one for a calculated check or a check on a CloudWatch alarm",
+        "the API's CALCULATED Route 53 health check: unknown, because the sheet's route53HealthCheckMonth ($0.50) is the price read for a basic check of an AWS endpoint, and no AWS page read states one for a calculated check (its checks on the services' alarms are priced as the region's own, under the same labelled assumption)",
 };
 
 /**
@@ -906,14 +906,26 @@ function identityApiLines(a: IdentityApiLineArgs): void {
             "links",
             `one VPC link to the services' internal load balancer; idle links go INACTIVE after 60 days, which the keep-alive probe prevents`,
         );
+    // A check on a CloudWatch alarm is priced as the region's own is (the same labelled assumption); the CALCULATED
+    // check has no price read at all.
     for (const h of f.api.checks)
-        volume(
-            `Route 53 health check (${h}, the API's)`,
-            T.healthCheck,
-            1,
-            "check-months",
-            `the API's ${h === f.api.check?.name ? "CALCULATED check" : "check on a service's CloudWatch alarm"}; its alarm, if any, is counted in the CloudWatch alarms line`,
-        );
+        if (h === f.api.check?.name)
+            volume(
+                `Route 53 health check (${h}, the API's)`,
+                T.healthCheck,
+                1,
+                "check-months",
+                "the API's CALCULATED check over the region's check and the services'",
+            );
+        else
+            add(
+                `Route 53 health check (${h}, the API's)`,
+                T.healthCheck,
+                1,
+                "check-months",
+                prices.route53HealthCheckMonth,
+                "the API's check on a service's CloudWatch alarm: assumed priced as a basic check of an AWS endpoint, as the region's own (see the price sheet's notes); its alarm is counted in the CloudWatch alarms line",
+            );
     if (probe && runs > 0) {
         add(
             `Lambda requests (API keep-alive probe ${probe.name})`,
