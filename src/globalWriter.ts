@@ -15,6 +15,9 @@
  * resource's `__provider` input). That serializer rebuilds neither Set/Map instances held at module level
  * nor classes extending Error, so this module holds only plain values, arrays and functions at top level
  * (collections are created inside functions, at call time), and its errors are plain `Error`s.
+ *
+ * The wait loop, the error factory, the AWS-call wrapper and the ARN parsing are the shared promotion
+ * skeleton (src/promotion.ts), which the cache and file-system promotions use as well.
  */
 import {
     DescribeDBClustersCommand,
@@ -24,7 +27,17 @@ import {
     type RDSClient,
     SwitchoverGlobalClusterCommand,
 } from "@aws-sdk/client-rds";
-import { describeError, plainError } from "./providerErrors";
+import { describeError } from "./providerErrors";
+import {
+    type PromotionTiming,
+    type ResolvedTiming,
+    callAws,
+    isPromotionError,
+    pollUntil,
+    promotionError,
+    regionOfServiceArn,
+    resolveTiming,
+} from "./promotion";
 
 export type WriterMoveMode = "switchover" | "failover";
 export const WRITER_MOVE_MODES: readonly WriterMoveMode[] = ["switchover", "failover"];
@@ -37,20 +50,13 @@ export interface WriterMoveRequest {
     readonly mode: WriterMoveMode;
 }
 
-export interface WriterMoveOptions {
+/** Timings default to a poll every 15 000 ms (0 polls again at once) and a 45-minute timeout. */
+export interface WriterMoveOptions extends PromotionTiming {
     /** An RDS client for a region (tests pass clients mocked with aws-sdk-client-mock). */
     readonly rds: (region: string) => RDSClient;
-    /** Milliseconds between status polls. Default 15 000; 0 polls again at once. */
-    readonly pollIntervalMs?: number;
-    /** Milliseconds to wait for the move to finish. Default 45 minutes. */
-    readonly timeoutMs?: number;
-    /** Default: setTimeout. */
-    readonly sleep?: (ms: number) => Promise<void>;
-    /** Default: Date.now. */
-    readonly now?: () => number;
-    /** Progress messages. Default: none. */
-    readonly log?: (message: string) => void;
 }
+
+const KIND = "WriterMoveError";
 
 export type WriterMoveOutcome = "already-writer" | "switched-over" | "failed-over" | "awaited-move-in-progress";
 
@@ -85,14 +91,11 @@ export interface WriterMoveError extends Error {
  * reach `pulumi up` without its reason.
  */
 export function writerMoveError(code: WriterMoveErrorCode, message: string): WriterMoveError {
-    return plainError("WriterMoveError", message, { code }) as WriterMoveError;
+    return promotionError(KIND, code, message) as WriterMoveError;
 }
 
 export function isWriterMoveError(e: unknown): e is WriterMoveError {
-    const err = e as { name?: unknown; code?: unknown; message?: unknown } | null;
-    return (
-        typeof err === "object" && err !== null && err.name === "WriterMoveError" && typeof err.code === "string" && typeof err.message === "string"
-    );
+    return isPromotionError(e, KIND);
 }
 
 /**
@@ -104,31 +107,22 @@ export const MOVE_IN_PROGRESS_STATUSES: readonly string[] = ["pending", "failing
 
 /** The region of an RDS ARN (arn:aws:rds:REGION:ACCOUNT:cluster:ID). */
 export function regionOfArn(arn: string): string | undefined {
-    const m = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):\d{12}:cluster:[A-Za-z0-9-]+$/.exec(arn);
-    return m?.[1];
+    return regionOfServiceArn(arn, "rds", /^cluster:[A-Za-z0-9-]+$/);
 }
 
 export { describeError };
 
 async function describeGlobal(rds: RDSClient, id: string): Promise<GlobalCluster> {
-    let out;
-    try {
-        out = await rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: id }));
-    } catch (e) {
-        throw writerMoveError("api-error", `DescribeGlobalClusters(${id}) failed: ${describeError(e)}`);
-    }
+    const out = await callAws(KIND, `DescribeGlobalClusters(${id})`, () =>
+        rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: id })),
+    );
     const gc = out.GlobalClusters?.find((g) => g.GlobalClusterIdentifier === id);
     if (!gc) throw writerMoveError("not-found", `global cluster ${id} was not found; check globalClusterIdentifier and the region called`);
     return gc;
 }
 
 async function describeCluster(rds: RDSClient, arn: string) {
-    let out;
-    try {
-        out = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: arn }));
-    } catch (e) {
-        throw writerMoveError("api-error", `DescribeDBClusters(${arn}) failed: ${describeError(e)}`);
-    }
+    const out = await callAws(KIND, `DescribeDBClusters(${arn})`, () => rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: arn })));
     const c = out.DBClusters?.[0];
     if (!c) throw writerMoveError("not-found", `cluster ${arn} was not found`);
     return c;
@@ -141,11 +135,6 @@ function writerOf(gc: GlobalCluster): string | undefined {
 function moveInProgress(gc: GlobalCluster): boolean {
     const status = gc.FailoverState?.Status;
     return status !== undefined && MOVE_IN_PROGRESS_STATUSES.includes(status);
-}
-
-/** Milliseconds as the timeout message shows them: sub-second timeouts (tests) are not rounded to "0 s". */
-function duration(ms: number): string {
-    return ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 /** Who RDS says the writer is now, and the move under way if any. */
@@ -186,11 +175,8 @@ export function writerDrift(live: LiveWriter, target: string): string | undefine
  */
 export async function moveGlobalWriter(req: WriterMoveRequest, opts: WriterMoveOptions): Promise<WriterMoveResult> {
     const { globalClusterIdentifier: id, targetClusterArn: target, mode } = req;
-    const log = opts.log ?? (() => undefined);
-    const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    const now = opts.now ?? Date.now;
-    const pollMs = opts.pollIntervalMs ?? 15_000;
-    const timeoutMs = opts.timeoutMs ?? 45 * 60_000;
+    const timing = resolveTiming(opts, { pollIntervalMs: 15_000, timeoutMs: 45 * 60_000 });
+    const log = timing.log;
     if (!WRITER_MOVE_MODES.includes(mode))
         throw writerMoveError("invalid-request", `mode: got ${JSON.stringify(mode)}; expected one of ${WRITER_MOVE_MODES.join(", ")}`);
     const region = typeof target === "string" ? regionOfArn(target) : undefined;
@@ -220,7 +206,7 @@ export async function moveGlobalWriter(req: WriterMoveRequest, opts: WriterMoveO
             );
         }
         log(`a move to ${target} is already ${fs.Status}; waiting for it`);
-        await waitForWriter(rds, id, target, { pollMs, timeoutMs, sleep, now, log });
+        await waitForWriter(rds, id, target, timing);
         return { outcome: "awaited-move-in-progress", writerClusterArn: target, previousWriterArn: fs.FromDbClusterArn ?? previous };
     }
     if (previous === target) {
@@ -259,7 +245,7 @@ export async function moveGlobalWriter(req: WriterMoveRequest, opts: WriterMoveO
         );
     }
 
-    try {
+    await callAws(KIND, `${mode === "switchover" ? "SwitchoverGlobalCluster" : "FailoverGlobalCluster"}(${id} → ${target})`, async () => {
         if (mode === "switchover") {
             log(`SwitchoverGlobalCluster ${id} → ${target}`);
             await rds.send(new SwitchoverGlobalClusterCommand({ GlobalClusterIdentifier: id, TargetDbClusterIdentifier: target }));
@@ -267,42 +253,22 @@ export async function moveGlobalWriter(req: WriterMoveRequest, opts: WriterMoveO
             log(`FailoverGlobalCluster ${id} → ${target} (AllowDataLoss)`);
             await rds.send(new FailoverGlobalClusterCommand({ GlobalClusterIdentifier: id, TargetDbClusterIdentifier: target, AllowDataLoss: true }));
         }
-    } catch (e) {
-        throw writerMoveError(
-            "api-error",
-            `${mode === "switchover" ? "SwitchoverGlobalCluster" : "FailoverGlobalCluster"}(${id} → ${target}) failed: ${describeError(e)}`,
-        );
-    }
-    await waitForWriter(rds, id, target, { pollMs, timeoutMs, sleep, now, log });
+    });
+    await waitForWriter(rds, id, target, timing);
     return { outcome: mode === "switchover" ? "switched-over" : "failed-over", writerClusterArn: target, previousWriterArn: previous };
 }
 
-interface WaitOptions {
-    readonly pollMs: number;
-    readonly timeoutMs: number;
-    readonly sleep: (ms: number) => Promise<void>;
-    readonly now: () => number;
-    readonly log: (message: string) => void;
-}
-
 /** Polls until the global cluster is available, no move is in progress and `target` is the writer. */
-async function waitForWriter(rds: RDSClient, id: string, target: string, w: WaitOptions): Promise<void> {
-    const deadline = w.now() + w.timeoutMs;
-    let last = "";
-    for (;;) {
-        const gc = await describeGlobal(rds, id);
-        const writer = writerOf(gc);
-        const seen = `status ${gc.Status ?? "unknown"}, writer ${writer ?? "none"}${moveInProgress(gc) ? `, move ${gc.FailoverState?.Status}` : ""}`;
-        if (gc.Status === "available" && writer === target && !moveInProgress(gc)) return;
-        if (w.now() >= deadline) {
-            throw writerMoveError(
-                "timeout",
-                `timed out after ${duration(w.timeoutMs)} waiting for ${target} to become the writer of ${id} (last seen: ${seen}); check the RDS console, then run again (the move is idempotent)`,
-            );
-        }
-        // One line per state change, not per poll: a 45-minute wait would otherwise print 180 identical lines.
-        if (seen !== last) w.log(`waiting: ${seen}`);
-        last = seen;
-        await w.sleep(w.pollMs);
-    }
+async function waitForWriter(rds: RDSClient, id: string, target: string, timing: ResolvedTiming): Promise<void> {
+    await pollUntil(
+        () => describeGlobal(rds, id),
+        (gc) => gc.Status === "available" && writerOf(gc) === target && !moveInProgress(gc),
+        (gc) => `status ${gc.Status ?? "unknown"}, writer ${writerOf(gc) ?? "none"}${moveInProgress(gc) ? `, move ${gc.FailoverState?.Status}` : ""}`,
+        {
+            ...timing,
+            kind: KIND,
+            waitingFor: `${target} to become the writer of ${id}`,
+            hint: "check the RDS console, then run again (the move is idempotent)",
+        },
+    );
 }
