@@ -97,7 +97,12 @@ function memberList(g: GlobalReplicationGroup): string {
     return (g.Members ?? []).map((m) => `${m.ReplicationGroupId} (${m.ReplicationGroupRegion}, ${m.Role ?? "no role"})`).join(", ") || "none";
 }
 
-async function describe(client: ElastiCacheClient, id: string): Promise<GlobalReplicationGroup> {
+/**
+ * Not named `describe`: the closure serializer leaves out any free variable whose name is a property of
+ * `global`, so under mocha (whose `describe` is global) a provider serialized in the test process would call
+ * mocha's function instead of this one.
+ */
+async function describeDatastore(client: ElastiCacheClient, id: string): Promise<GlobalReplicationGroup> {
     let out;
     try {
         out = await client.send(new DescribeGlobalReplicationGroupsCommand({ GlobalReplicationGroupId: id, ShowMemberInfo: true }));
@@ -131,7 +136,7 @@ export interface LiveCachePrimary {
  * the failed one. Throws a CachePromotionError (api-error or not-found).
  */
 export async function readCachePrimary(client: ElastiCacheClient, globalReplicationGroupId: string): Promise<LiveCachePrimary> {
-    const g = await describe(client, globalReplicationGroupId);
+    const g = await describeDatastore(client, globalReplicationGroupId);
     const primary = (g.Members ?? []).find(isPrimary);
     return {
         status: g.Status,
@@ -179,7 +184,7 @@ export async function promoteCacheMember(req: CachePromotionRequest, opts: Cache
     const client = opts.client(region);
     const wait = (waitingFor: string, done: (g: GlobalReplicationGroup) => boolean) =>
         pollUntil(
-            () => describe(client, id),
+            () => describeDatastore(client, id),
             done,
             (g) => seen(g, target),
             {
@@ -190,7 +195,7 @@ export async function promoteCacheMember(req: CachePromotionRequest, opts: Cache
             },
         );
 
-    let g = await describe(client, id);
+    let g = await describeDatastore(client, id);
     const previous = (g.Members ?? []).find(isPrimary)?.ReplicationGroupId;
     const member = (g.Members ?? []).find((m) => m.ReplicationGroupId === target);
     if (!member) {
