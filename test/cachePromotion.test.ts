@@ -7,6 +7,7 @@ import {
 } from "@aws-sdk/client-elasticache";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import * as fc from "fast-check";
+import { FakeRun, regionsOfCalls } from "./promotionHarness";
 import { type CachePromotionOptions, cacheDrift, isCachePromotionError, promoteCacheMember, readCachePrimary } from "../src/cachePromotion";
 
 const GDS = "ldgnf-securecart-sessions";
@@ -37,35 +38,14 @@ function datastore(
 
 // Taken in `before`, not at load: mockClient() replaces any earlier stub of the client's send, another file's too.
 let cache: AwsClientStub<ElastiCacheClient>;
-let regionsCalled: string[];
-let lines: string[];
-let slept: number;
-let clock: number;
+
+const run = new FakeRun();
 
 function opts(extra: Partial<CachePromotionOptions> = {}): CachePromotionOptions {
-    return {
-        client: (region: string) => {
-            regionsCalled.push(region);
-            return new ElastiCacheClient({ region });
-        },
-        pollIntervalMs: 1000,
-        timeoutMs: 10_000,
-        sleep: async (ms) => {
-            slept++;
-            clock += ms;
-        },
-        now: () => clock,
-        log: (m) => lines.push(m),
-        ...extra,
-    };
+    return run.options((region: string) => new ElastiCacheClient({ region }), extra);
 }
 
-/** The region each call went to, from the clients the code built. */
-async function regionsOfCalls(): Promise<string[]> {
-    const regions: string[] = [];
-    for (const call of cache.calls()) regions.push(await (call.thisValue as ElastiCacheClient).config.region());
-    return [...new Set(regions)].sort();
-}
+const regionsOf = () => regionsOfCalls(cache);
 
 async function refuses(p: Promise<unknown>, code: string, pattern: RegExp): Promise<void> {
     await assert.rejects(p, (e: unknown) => {
@@ -87,10 +67,7 @@ describe("cache promotion: ElastiCache Global Datastore primary against a mocked
     after(() => cache.restore());
     beforeEach(() => {
         cache.reset();
-        regionsCalled = [];
-        lines = [];
-        slept = 0;
-        clock = 0;
+        run.reset();
     });
 
     it("planned: FailoverGlobalReplicationGroup for the target, then modifying → target PRIMARY and available", async () => {
@@ -115,13 +92,13 @@ describe("cache promotion: ElastiCache Global Datastore primary against a mocked
             assert.deepEqual(c.args[0].input, { GlobalReplicationGroupId: GDS, ShowMemberInfo: true });
         }
         assert.deepEqual(
-            lines.filter((l) => l.startsWith("waiting:")),
+            run.lines.filter((l) => l.startsWith("waiting:")),
             [
                 `waiting: status modifying, primary ${EAST}, ${WEST} SECONDARY (associated)`,
                 `waiting: status modifying, primary ${WEST}, ${WEST} PRIMARY (associated)`,
             ],
         );
-        assert.deepEqual(regionsCalled, ["us-west-2"]);
+        assert.deepEqual(run.regionsCalled, ["us-west-2"]);
     });
 
     it("unplanned: the same call, made in the target's region only, even when the datastore is not available", async () => {
@@ -133,8 +110,8 @@ describe("cache promotion: ElastiCache Global Datastore primary against a mocked
         const r = await promoteCacheMember(unplanned, opts());
         assert.equal(r.outcome, "failed-over");
         assert.equal(cache.commandCalls(FailoverGlobalReplicationGroupCommand).length, 1);
-        assert.deepEqual(regionsCalled, ["us-west-2"]);
-        assert.deepEqual(await regionsOfCalls(), ["us-west-2"]);
+        assert.deepEqual(run.regionsCalled, ["us-west-2"]);
+        assert.deepEqual(await regionsOf(), ["us-west-2"]);
     });
 
     it("already done: the target is the primary, so nothing is called", async () => {
@@ -144,7 +121,7 @@ describe("cache promotion: ElastiCache Global Datastore primary against a mocked
             assert.equal(r.outcome, "already-primary");
         }
         assert.equal(cache.commandCalls(FailoverGlobalReplicationGroupCommand).length, 0);
-        assert.ok(lines.some((l) => l.includes("already is the primary")));
+        assert.ok(run.lines.some((l) => l.includes("already is the primary")));
     });
 
     it("a failover in progress (datastore modifying) is awaited, not started again", async () => {
@@ -156,7 +133,7 @@ describe("cache promotion: ElastiCache Global Datastore primary against a mocked
         const r = await promoteCacheMember(planned, opts());
         assert.equal(r.outcome, "awaited-in-progress");
         assert.equal(cache.commandCalls(FailoverGlobalReplicationGroupCommand).length, 0);
-        assert.equal(slept, 1, "the first look and one poll saw it modifying");
+        assert.equal(run.slept, 1, "the first look and one poll saw it modifying");
     });
 
     it("a modification that settles with another primary is awaited, then the promotion runs", async () => {
@@ -264,8 +241,8 @@ describe("cache promotion: ElastiCache Global Datastore primary against a mocked
                 `^timed out after 10 s waiting for ${WEST} to become the primary of ${GDS} \\(last seen: status modifying, primary ${EAST}, ${WEST} SECONDARY \\(associated\\)\\); check the ElastiCache console`,
             ),
         );
-        assert.equal(slept, 10);
-        assert.equal(lines.filter((l) => l.startsWith("waiting:")).length, 1, "one line for one state, however many polls");
+        assert.equal(run.slept, 10);
+        assert.equal(run.lines.filter((l) => l.startsWith("waiting:")).length, 1, "one line for one state, however many polls");
     });
 
     it("readCachePrimary and cacheDrift: the live primary, and why it is not the target", async () => {
@@ -293,8 +270,8 @@ describe("cache promotion: ElastiCache Global Datastore primary against a mocked
                 // States that are already done would end the wait early; the property is about the ones before it.
                 const pending = states.filter((s) => !(s.status === "available" && s.primary === WEST));
                 cache.reset();
-                lines = [];
-                clock = 0;
+                run.lines = [];
+                run.clock = 0;
                 let stub = cache.on(DescribeGlobalReplicationGroupsCommand).resolvesOnce(datastore(EAST));
                 for (const s of pending) stub = stub.resolvesOnce(datastore(s.primary, { Status: s.status }));
                 stub.resolves(datastore(WEST));
@@ -304,7 +281,7 @@ describe("cache promotion: ElastiCache Global Datastore primary against a mocked
                 const changes = pending.filter(
                     (s, i) => i === 0 || s.status !== pending[i - 1].status || s.primary !== pending[i - 1].primary,
                 ).length;
-                assert.equal(lines.filter((l) => l.startsWith("waiting:")).length, changes);
+                assert.equal(run.lines.filter((l) => l.startsWith("waiting:")).length, changes);
             }),
             { numRuns: 60 },
         );

@@ -10,6 +10,7 @@ import {
 } from "@aws-sdk/client-efs";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import * as fc from "fast-check";
+import { FakeRun, regionsOfCalls } from "./promotionHarness";
 import { type FilesPromotionOptions, isFilesPromotionError, promoteFileSystem, readFileSystemRole, restoreReplication } from "../src/filesPromotion";
 
 /** The original, in the home region, and its replica in the other. */
@@ -45,34 +46,14 @@ function protection(fs: string, value: "ENABLED" | "DISABLED" | "REPLICATING") {
 }
 
 let efs: AwsClientStub<EFSClient>;
-let regionsCalled: string[];
-let lines: string[];
-let slept: number;
-let clock: number;
+
+const run = new FakeRun();
 
 function opts(extra: Partial<FilesPromotionOptions> = {}): FilesPromotionOptions {
-    return {
-        client: (region: string) => {
-            regionsCalled.push(region);
-            return new EFSClient({ region });
-        },
-        pollIntervalMs: 1000,
-        timeoutMs: 10_000,
-        sleep: async (ms) => {
-            slept++;
-            clock += ms;
-        },
-        now: () => clock,
-        log: (m) => lines.push(m),
-        ...extra,
-    };
+    return run.options((region: string) => new EFSClient({ region }), extra);
 }
 
-async function regionsOfCalls(): Promise<string[]> {
-    const regions: string[] = [];
-    for (const call of efs.calls()) regions.push(await (call.thisValue as EFSClient).config.region());
-    return [...new Set(regions)].sort();
-}
+const regionsOf = () => regionsOfCalls(efs);
 
 async function refuses(p: Promise<unknown>, code: string, pattern: RegExp): Promise<void> {
     await assert.rejects(p, (e: unknown) => {
@@ -93,10 +74,7 @@ describe("file-system promotion: the EFS replica made writable, against a mocked
     after(() => efs.restore());
     beforeEach(() => {
         efs.reset();
-        regionsCalled = [];
-        lines = [];
-        slept = 0;
-        clock = 0;
+        run.reset();
     });
 
     it("planned: deletes the configuration (both sides) from the replica's region, then waits until it is writable", async () => {
@@ -122,12 +100,12 @@ describe("file-system promotion: the EFS replica made writable, against a mocked
         assert.equal(calls.length, 1);
         assert.deepEqual(calls[0].args[0].input, { SourceFileSystemId: HOME, DeletionMode: "ALL_CONFIGURATIONS" });
         assert.deepEqual(
-            lines.filter((l) => l.startsWith("waiting:")),
+            run.lines.filter((l) => l.startsWith("waiting:")),
             [`waiting: destination of ${HOME} (${HOME_REGION}), DELETING`, "waiting: standalone, protection REPLICATING"],
             "the configuration gone is not enough: the protection must leave REPLICATING",
         );
-        assert.deepEqual(regionsCalled, [OTHER_REGION]);
-        assert.deepEqual(await regionsOfCalls(), [OTHER_REGION]);
+        assert.deepEqual(run.regionsCalled, [OTHER_REGION]);
+        assert.deepEqual(await regionsOf(), [OTHER_REGION]);
     });
 
     it("unplanned: only the replica's region; when both sides cannot be deleted, this side's only", async () => {
@@ -148,8 +126,8 @@ describe("file-system promotion: the EFS replica made writable, against a mocked
             efs.commandCalls(DeleteReplicationConfigurationCommand).map((c) => c.args[0].input.DeletionMode),
             ["ALL_CONFIGURATIONS", "LOCAL_CONFIGURATION_ONLY"],
         );
-        assert.ok(lines.some((l) => l.includes("deleting both sides failed (InternalServerError: Unable to reach the source Region)")));
-        assert.deepEqual(await regionsOfCalls(), [OTHER_REGION]);
+        assert.ok(run.lines.some((l) => l.includes("deleting both sides failed (InternalServerError: Unable to reach the source Region)")));
+        assert.deepEqual(await regionsOf(), [OTHER_REGION]);
     });
 
     it("already done: standalone and writable, or already the source: nothing is deleted", async () => {
@@ -241,7 +219,7 @@ describe("file-system promotion: the EFS replica made writable, against a mocked
                 `^timed out after 10 s waiting for file system ${REPLICA} to become writable \\(last seen: destination of ${HOME} \\(${HOME_REGION}\\), DELETING\\); .*LOCAL_CONFIGURATION_ONLY$`,
             ),
         );
-        assert.equal(slept, 10);
+        assert.equal(run.slept, 10);
     });
 
     it("property: any run of intermediate states ending writable returns, one log line per change", async () => {
@@ -249,8 +227,8 @@ describe("file-system promotion: the EFS replica made writable, against a mocked
         await fc.assert(
             fc.asyncProperty(fc.array(state, { maxLength: 12 }), async (states) => {
                 efs.reset();
-                lines = [];
-                clock = 0;
+                run.lines = [];
+                run.clock = 0;
                 let configs = efs.on(DescribeReplicationConfigurationsCommand).resolvesOnce(replication("ENABLED"));
                 let prot = efs.on(DescribeFileSystemsCommand).resolvesOnce(protection(REPLICA, "REPLICATING"));
                 for (const s of states) {
@@ -263,7 +241,7 @@ describe("file-system promotion: the EFS replica made writable, against a mocked
                 const r = await promoteFileSystem(planned, opts({ timeoutMs: 1_000_000 }));
                 assert.equal(r.outcome, "promoted");
                 const changes = states.filter((s, i) => i === 0 || s !== states[i - 1]).length;
-                assert.equal(lines.filter((l) => l.startsWith("waiting:")).length, changes);
+                assert.equal(run.lines.filter((l) => l.startsWith("waiting:")).length, changes);
             }),
             { numRuns: 60 },
         );
@@ -293,10 +271,7 @@ describe("file-system failback: replicating the promoted replica back into the o
     after(() => efs.restore());
     beforeEach(() => {
         efs.reset();
-        regionsCalled = [];
-        lines = [];
-        slept = 0;
-        clock = 0;
+        run.reset();
     });
 
     it("disables the original's overwrite protection, creates REPLICA → HOME, and waits until ENABLED", async () => {
@@ -322,7 +297,7 @@ describe("file-system failback: replicating the promoted replica back into the o
         assert.equal(await (efs.commandCalls(UpdateFileSystemProtectionCommand)[0].thisValue as EFSClient).config.region(), HOME_REGION);
         assert.equal(await (efs.commandCalls(CreateReplicationConfigurationCommand)[0].thisValue as EFSClient).config.region(), OTHER_REGION);
         assert.deepEqual(
-            lines.filter((l) => l.startsWith("waiting:")),
+            run.lines.filter((l) => l.startsWith("waiting:")),
             [`waiting: replication into ${HOME}: ENABLING`],
         );
     });
