@@ -1,40 +1,9 @@
 import { strict as assert } from "assert";
-import {
-    DescribeGlobalReplicationGroupsCommand,
-    ElastiCacheClient,
-    FailoverGlobalReplicationGroupCommand,
-    type GlobalReplicationGroup,
-} from "@aws-sdk/client-elasticache";
+import { DescribeGlobalReplicationGroupsCommand, ElastiCacheClient, FailoverGlobalReplicationGroupCommand } from "@aws-sdk/client-elasticache";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import * as fc from "fast-check";
-import { FakeRun, regionsOfCalls } from "./promotionHarness";
+import { EAST, FakeRun, GDS, WEST, datastore, regionsOfCalls } from "./promotionHarness";
 import { type CachePromotionOptions, cacheDrift, isCachePromotionError, promoteCacheMember, readCachePrimary } from "../src/cachePromotion";
-
-const GDS = "ldgnf-securecart-sessions";
-const EAST = "securecart-sessions-us-east-1";
-const WEST = "securecart-sessions-us-west-2";
-
-function datastore(
-    primary: string | undefined,
-    extra: Partial<GlobalReplicationGroup> = {},
-    members = [EAST, WEST],
-): { GlobalReplicationGroups: GlobalReplicationGroup[] } {
-    return {
-        GlobalReplicationGroups: [
-            {
-                GlobalReplicationGroupId: GDS,
-                Status: "available",
-                Members: members.map((id) => ({
-                    ReplicationGroupId: id,
-                    ReplicationGroupRegion: id.endsWith("us-east-1") ? "us-east-1" : "us-west-2",
-                    Role: id === primary ? "PRIMARY" : "SECONDARY",
-                    Status: "associated",
-                })),
-                ...extra,
-            },
-        ],
-    };
-}
 
 // Taken in `before`, not at load: mockClient() replaces any earlier stub of the client's send, another file's too.
 let cache: AwsClientStub<ElastiCacheClient>;

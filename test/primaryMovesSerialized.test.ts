@@ -11,6 +11,7 @@
  * every wait here ends on its first poll: the describe after the call (or after the "in progress" look) already
  * shows the finished state, and no test sleeps.
  */
+import { EAST, GDS, WEST, datastore } from "./promotionHarness";
 import { strict as assert } from "assert";
 import {
     DeleteReplicationConfigurationCommand,
@@ -19,12 +20,7 @@ import {
     EFSClient,
     type ReplicationStatus,
 } from "@aws-sdk/client-efs";
-import {
-    DescribeGlobalReplicationGroupsCommand,
-    ElastiCacheClient,
-    FailoverGlobalReplicationGroupCommand,
-    type GlobalReplicationGroup,
-} from "@aws-sdk/client-elasticache";
+import { DescribeGlobalReplicationGroupsCommand, ElastiCacheClient, FailoverGlobalReplicationGroupCommand } from "@aws-sdk/client-elasticache";
 import * as pulumi from "@pulumi/pulumi";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { cachePrimaryProvider, filesPrimaryProvider } from "../components/primaryMoves";
@@ -97,9 +93,6 @@ function captureConsole(): void {
 describe("CachePrimary as the engine runs it: its serialized provider against a mocked ElastiCache", function () {
     this.timeout(120_000);
 
-    const GDS = "ldgnf-securecart-sessions";
-    const EAST = "securecart-sessions-us-east-1";
-    const WEST = "securecart-sessions-us-west-2";
     /** This stack's member, made the primary: dr's, in us-west-2. */
     const TARGET_REGION = "us-west-2";
     const ID = `${GDS}/primary`;
@@ -107,28 +100,6 @@ describe("CachePrimary as the engine runs it: its serialized provider against a 
     let text: string;
     let provider: pulumi.dynamic.ResourceProvider;
     let cache: AwsClientStub<ElastiCacheClient>;
-
-    function datastore(
-        primary: string | undefined,
-        extra: Partial<GlobalReplicationGroup> = {},
-        members = [EAST, WEST],
-    ): { GlobalReplicationGroups: GlobalReplicationGroup[] } {
-        return {
-            GlobalReplicationGroups: [
-                {
-                    GlobalReplicationGroupId: GDS,
-                    Status: "available",
-                    Members: members.map((id) => ({
-                        ReplicationGroupId: id,
-                        ReplicationGroupRegion: id.endsWith("us-east-1") ? "us-east-1" : "us-west-2",
-                        Role: id === primary ? "PRIMARY" : "SECONDARY",
-                        Status: "associated",
-                    })),
-                    ...extra,
-                },
-            ],
-        };
-    }
 
     async function checked(extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
         const c = await provider.check!(
