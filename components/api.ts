@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { KEEPALIVE_ROUTE, routeSlug, type RoutePlan } from "../src/apiRoutes";
+import { KEEPALIVE_ROUTE, routeNames, type RoutePlan } from "../src/apiRoutes";
 import type { BundleDir } from "../src/functionBundles";
 import { keepAliveFunctionName, type ApiLogGroup } from "./apiLogs";
 import { DnsValidatedCertificate } from "./certificate";
@@ -82,12 +82,8 @@ export class Api extends pulumi.ComponentResource {
         super("securecart:api:Api", name, {}, opts);
         const problems: string[] = [];
         if (args.routes.length === 0) problems.push("routes is empty");
-        const slugs = new Map<string, string>();
-        for (const r of [...args.routes.map((x) => x.routeKey), KEEPALIVE_ROUTE]) {
-            const slug = routeSlug(r);
-            if (slugs.has(slug)) problems.push(`routes "${r}" and "${slugs.get(slug)}" would share the resource name ${slug}`);
-            slugs.set(slug, r);
-        }
+        const names = routeNames([...args.routes.map((x) => x.routeKey), KEEPALIVE_ROUTE]);
+        if (names.size !== args.routes.length + 1) problems.push("a route key is given twice (or is the keep-alive route's)");
         if (args.dns.routing === "failover" && !args.dns.failoverRole) problems.push("dns.failoverRole is required with failover routing");
         if (Object.keys(args.dns.targetGroupArnSuffixes).length === 0) problems.push("dns.targetGroupArnSuffixes is empty");
         if (problems.length) throw new pulumi.ResourceError(`Api ${name}: ${problems.join("; ")}`, this);
@@ -146,7 +142,7 @@ export class Api extends pulumi.ComponentResource {
         const routes = [...args.routes, { routeKey: KEEPALIVE_ROUTE, authorized: false }].map(
             (r) =>
                 new aws.apigatewayv2.Route(
-                    `${name}-route-${routeSlug(r.routeKey)}`,
+                    `${name}-route-${names.get(r.routeKey)}`,
                     {
                         apiId: api.id,
                         routeKey: r.routeKey,

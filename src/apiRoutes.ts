@@ -7,10 +7,11 @@
  * with routes for HTTP APIs", read 2026-12-06), so `GET /api/catalog/{proxy+}` is public while a POST to the
  * same path still needs a token.
  */
-import { API_BASE_PATH, type ServiceConfig } from "./config";
+import { createHash } from "crypto";
+import { API_BASE_PATH, KEEPALIVE_PATH, type ServiceConfig } from "./config";
 
 /** The route the keep-alive probe calls: public, and no service owns it, so the load balancer answers 404 itself. */
-export const KEEPALIVE_ROUTE = "GET /api/keepalive";
+export const KEEPALIVE_ROUTE = `GET ${KEEPALIVE_PATH}`;
 
 export interface RoutePlan {
     /** The API Gateway route key, e.g. `ANY /api/cart/{proxy+}`. */
@@ -43,10 +44,27 @@ export function apiRoutes(services: readonly Pick<ServiceConfig, "pathPrefix">[]
     return routes;
 }
 
-/** A stable resource-name suffix for a route key: `GET /api/catalog/{proxy+}` → `get-api-catalog-proxy`. */
+/** A readable resource-name suffix for a route key: `GET /api/catalog/{proxy+}` → `get-api-catalog-proxy`. */
 export function routeSlug(routeKey: string): string {
     return routeKey
         .toLowerCase()
         .replace(/[^a-z0-9]+/g, "-")
         .replace(/^-+|-+$/g, "");
+}
+
+/**
+ * Each route key's resource-name suffix: its readable slug, unique among the keys given. Keys whose slugs would be
+ * the same (`ANY /api/a` and `ANY /api/a-`) each get a short hash of the key appended, so no two routes share a
+ * name; keys without a twin keep the plain slug, whatever other keys exist.
+ */
+export function routeNames(routeKeys: readonly string[]): Map<string, string> {
+    const keys = [...new Set(routeKeys)];
+    const count = new Map<string, number>();
+    for (const k of keys) count.set(routeSlug(k), (count.get(routeSlug(k)) ?? 0) + 1);
+    return new Map(
+        keys.map((k) => [
+            k,
+            (count.get(routeSlug(k)) ?? 0) > 1 ? `${routeSlug(k)}-${createHash("sha256").update(k).digest("hex").slice(0, 8)}` : routeSlug(k),
+        ]),
+    );
 }

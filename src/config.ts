@@ -186,6 +186,9 @@ const pipelineSchema = z.strictObject({
 /** Where the API's routes live, under the users' name: CloudFront sends `/api/*` to the API. */
 export const API_BASE_PATH = "/api";
 
+/** The API's public keep-alive path (src/apiRoutes.ts KEEPALIVE_ROUTE): no service may live under it. */
+export const KEEPALIVE_PATH = `${API_BASE_PATH}/keepalive`;
+
 /** HTTP methods an API route may name (API Gateway HTTP APIs), or ANY. */
 export const API_METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE", "ANY"] as const;
 
@@ -951,6 +954,9 @@ function semanticProblems(ns: Loose<Ns>, regionName: string | undefined, raw: Re
             if (seenPaths.has(s.pathPrefix))
                 p.push(`${k}.pathPrefix: got "${s.pathPrefix}"; expected a unique path prefix (also services[${seenPaths.get(s.pathPrefix)}])`);
             else seenPaths.set(s.pathPrefix, i);
+            // The API's keep-alive route is public: a service under it would be reachable without a token.
+            if (`${API_BASE_PATH}${s.pathPrefix}` === KEEPALIVE_PATH)
+                p.push(`${k}.pathPrefix: got "${s.pathPrefix}"; expected another prefix: ${KEEPALIVE_PATH} is the API's public keep-alive route`);
         }
         if (s.cpu !== undefined) {
             const mems = FARGATE_CPU_MEMORY[s.cpu];

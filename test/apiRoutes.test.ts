@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
-import { KEEPALIVE_ROUTE, apiPathOf, apiRoutes, routeSlug } from "../src/apiRoutes";
+import { KEEPALIVE_ROUTE, apiPathOf, apiRoutes, routeNames, routeSlug } from "../src/apiRoutes";
 import { T } from "../src/plan";
 import { ofType, planOf } from "./helpers";
 
@@ -19,6 +19,15 @@ describe("API routes (pure)", () => {
             { routeKey: "GET /api/catalog/{proxy+}", authorized: false },
         ]);
         assert.equal(apiPathOf({ pathPrefix: "/orders" }), "/api/orders");
+    });
+
+    it("route names are the readable slugs, a hash added only to keys whose slugs would collide", () => {
+        assert.equal(routeSlug("GET /api/catalog/{proxy+}"), "get-api-catalog-proxy");
+        const names = routeNames(["ANY /api/a", "ANY /api/a-", "ANY /api/b"]);
+        assert.equal(names.get("ANY /api/b"), "any-api-b");
+        assert.match(names.get("ANY /api/a")!, /^any-api-a-[0-9a-f]{8}$/);
+        assert.match(names.get("ANY /api/a-")!, /^any-api-a-[0-9a-f]{8}$/);
+        assert.notEqual(names.get("ANY /api/a"), names.get("ANY /api/a-"));
     });
 
     it("a public route naming a service's ANY route opens that route instead of adding a second", () => {
@@ -40,8 +49,8 @@ describe("API routes (pure)", () => {
                 for (const s of svcs) for (const k of [`ANY ${apiPathOf(s)}`, `ANY ${apiPathOf(s)}/{proxy+}`]) assert.ok(keys.includes(k), k);
                 for (const r of routes) assert.equal(r.authorized, !open.includes(r.routeKey), r.routeKey);
                 // The resource names the component derives from the keys do not collide.
-                const slugs = [...keys, KEEPALIVE_ROUTE].map(routeSlug);
-                assert.equal(new Set(slugs).size, slugs.length);
+                const names = [...routeNames([...keys, KEEPALIVE_ROUTE]).values()];
+                assert.equal(new Set(names).size, keys.length + 1);
             }),
         );
     });

@@ -137,6 +137,11 @@ describe("config: each rule names the key, the value and what is allowed", () =>
             /securecart:identity.callbackUrls\[0\]: got "http:\/\/shop.example.com\/"; expected an https:\/\/ URL/,
         ],
         [
+            "a service under the API's public keep-alive path",
+            withNs("services", [{ name: "probe", cpu: 256, memory: 512, port: 8080, pathPrefix: "/keepalive" }]),
+            /securecart:services\[0\]\.pathPrefix: got "\/keepalive"; expected another prefix: \/api\/keepalive is the API's public keep-alive route/,
+        ],
+        [
             "API throttling past the account's burst quota",
             withNs("api", { throttlingBurstLimit: 6000 }),
             /securecart:api.throttlingBurstLimit: got 6000; expected a whole number from 1 to 5000/,
