@@ -16,7 +16,7 @@ import { parse as parseYaml } from "yaml";
 import type { PlannedResource } from "../tools/planner";
 import { PROJECT_DIR, STACKS, STRATEGIES, files, planAll, planOf } from "./helpers";
 import { MODULES, OWN_POLICIES, evaluateLocally, localConfig, localPackInfo } from "./policiesHarness";
-import { CASES, T, asFirstPreview, clonePlan, pick, setProp, verdicts } from "./policyCases";
+import { CASES, T, albIngressFrom, asFirstPreview, clonePlan, named, pick, setProp, verdicts } from "./policyCases";
 
 const policiesIn = (vs: readonly Violation[], name: string) => vs.filter((v) => v.policy === name);
 
@@ -145,13 +145,11 @@ describe("policy pack: how policies read the stack", () => {
 
     it("with ALB ports allowed from the internet (albPorts, a project without the edge), the open group must front only ALBs", async () => {
         const plan = clonePlan(await planOf("dr"));
-        const rule = pick(plan, T.rule, (r) => r.name.includes("alb-in-https"));
-        setProp(rule, "prefixListId", undefined);
-        setProp(rule, "cidrIpv4", "0.0.0.0/0");
+        albIngressFrom(plan, "0.0.0.0/0");
         const config = localConfig(projectPolicyConfig([plan.config]), { "aws-security-group-no-public-ingress": { albPorts: [443] } });
         const policy = "aws-security-group-no-public-ingress";
         assert.deepStrictEqual(policiesIn(await evaluateLocally(plan, config), policy), [], "443 from anywhere is allowed on the ALB's group");
-        pick(plan, T.svc).propertyDependencies.networkConfiguration.push(pick(plan, T.sg, (r) => r.name.includes("sg-alb")).urn);
+        pick(plan, T.svc).propertyDependencies.networkConfiguration.push(pick(plan, T.sg, named("sg-alb")).urn);
         const vs = policiesIn(await evaluateLocally(plan, config), policy);
         assert.ok(vs.length > 0 && vs.every((v) => v.enforcementLevel === "mandatory"), JSON.stringify(vs));
         assert.match(vs[0].message, /also attached to Service/);
@@ -211,7 +209,7 @@ describe("policy pack: how policies read the stack", () => {
         const plan = clonePlan(await planOf("dr", "strategy=backup-restore"));
         assert.deepStrictEqual(policiesIn(await verdicts(plan), policy), []);
         assert.ok(plan.resources.some((r) => r.type === T.queue) && !plan.resources.some((r) => r.type === T.fn));
-        const fn = pick(await planOf("dr", "strategy=pilot-light"), T.fn, (r) => r.name.includes("order-processor"));
+        const fn = pick(await planOf("dr", "strategy=pilot-light"), T.fn, named("order-processor"));
         plan.resources.push(JSON.parse(JSON.stringify(fn)) as PlannedResource);
         assert.match(
             policiesIn(await verdicts(plan), policy)[0]?.message ?? "",

@@ -134,7 +134,7 @@ export const T = {
 } as const;
 
 const failoverRecord = (r: PlannedResource) => Array.isArray(r.inputs.failoverRoutingPolicies);
-const named = (part: string) => (r: PlannedResource) => r.name.includes(part);
+export const named = (part: string) => (r: PlannedResource) => r.name.includes(part);
 /** The planned resource with this logical name (where `named` would also match its dead-letter twin). */
 const exactly = (name: string) => (r: PlannedResource) => r.name === name;
 const containers = (r: PlannedResource) => JSON.parse(String(r.inputs.containerDefinitions)) as Array<Record<string, unknown>>;
@@ -167,7 +167,7 @@ function moveToPublicListener(plan: StackPlan, rule: PlannedResource): void {
 }
 
 /** The ALB's HTTPS ingress opened to `cidr` instead of CloudFront's origin-facing prefix list. */
-function albIngressFrom(plan: StackPlan, cidr: string): PlannedResource {
+export function albIngressFrom(plan: StackPlan, cidr: string): PlannedResource {
     const r = pick(plan, T.rule, named("alb-in-https"));
     setProp(r, "prefixListId", undefined);
     setProp(r, "cidrIpv4", cidr);
