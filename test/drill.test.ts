@@ -742,14 +742,13 @@ describe("drill diff: one property at a time on real planned resources", () => {
     });
 
     const named = (t: string, n: RegExp) => (r: PlannedResource) => r.type === t && n.test(r.name);
-    const findingsOf = (p: StackPlan, match: (r: PlannedResource) => boolean, f: (r: PlannedResource) => PlannedResource | undefined) =>
-        diffPlans(home, edit(p, match, f));
+    /** The rehearsal's verdict on `base` edited by `f` where `match` holds. */
+    const findingsOf = (base: StackPlan, match: (r: PlannedResource) => boolean, f: (r: PlannedResource) => PlannedResource | undefined) =>
+        diffPlans(base, edit(base, match, f));
 
     it("asset replication: a new replica storage class is an update; another source bucket replaces it and fails; deleting it fails", async () => {
         // Planned with the other stack, so the home stack replicates into its bucket (the settled state).
         const home = (await plan({ files })).find((p) => p.stack === HOME)!;
-        const findingsOf = (p: StackPlan, match: (r: PlannedResource) => boolean, f: (r: PlannedResource) => PlannedResource | undefined) =>
-            diffPlans(home, edit(p, match, f));
         const repl = named(REPLICATION, /assets-replication$/);
         assert.ok(home.resources.some(repl), "the home stack replicates its asset bucket");
         const colder = findingsOf(home, repl, (r) => {

@@ -553,7 +553,6 @@ describe("estimates: the order pipeline", () => {
         "aws:cloudwatch/eventBus:EventBus",
         "aws:sfn/stateMachine:StateMachine",
     ];
-    const lineOf = (s: StackEstimate, re: RegExp) => s.breakdown.find((l) => re.test(l.item));
     const v = (n: keyof typeof CONSTANTS) => CONSTANTS[n].value;
     const isPipelineUnpriced = (u: string) => PIPELINE_TYPES.some((t) => UNPRICED_USAGE[t] === u);
 
@@ -706,7 +705,6 @@ describe("estimates: the order pipeline", () => {
 
 describe("estimates: sign-in and the API", () => {
     const v = (n: keyof typeof CONSTANTS) => CONSTANTS[n].value;
-    const lineOf = (s: StackEstimate, re: RegExp) => s.breakdown.find((l) => re.test(l.item));
     const NEW_TYPES = [
         "aws-native:cognito:UserPool",
         "aws-native:cognito:UserPoolReplica",
