@@ -2,8 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { KEEPALIVE_ROUTE, routeNames, type RoutePlan } from "../src/apiRoutes";
 import type { BundleDir } from "../src/functionBundles";
-import { keepAliveFunctionName, type ApiLogGroup } from "./apiLogs";
+import type { KeptLogGroup } from "./keptLogGroups";
+import { keepAliveFunctionName } from "../src/plan";
 import { DnsValidatedCertificate } from "./certificate";
+import { healthyTargetsCheck } from "./dns";
 import { ScheduledFunction } from "./scheduledFunction";
 
 export { KEEPALIVE_ROUTE };
@@ -31,8 +33,8 @@ export interface ApiArgs {
     readonly jwt: { readonly issuer: pulumi.Input<string>; readonly audience: pulumi.Input<string> };
     /** The default route's steady-state rate (requests per second) and burst. Required. */
     readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
-    /** The access logs' and the probe's log groups (apiLogs.ts: they outlive the API). Required. */
-    readonly logGroups: { readonly access: ApiLogGroup; readonly keepAlive: ApiLogGroup };
+    /** The access logs' and the probe's log groups (keptLogGroups.ts: they outlive the API). Required. */
+    readonly logGroups: { readonly access: KeptLogGroup; readonly keepAlive: KeptLogGroup };
     /**
      * Route 53: failover (PRIMARY/SECONDARY, the region's type) or latency routing, as the origin records; the
      * region's own health check (the drills' forced state and ARC's routing control act through it); and, per
@@ -201,39 +203,22 @@ export class Api extends pulumi.ComponentResource {
         this.targetDomainName = domain.domainNameConfiguration.targetDomainName;
 
         const threshold = args.dns.failureThreshold ?? 3;
-        const serviceChecks = Object.entries(args.dns.targetGroupArnSuffixes).map(([service, tg]) => {
-            const alarm = new aws.cloudwatch.MetricAlarm(
-                `${name}-${service}-alarm`,
-                {
-                    alarmDescription: `SecureCart ${args.region}: no healthy ${service} task behind the services' load balancer (drives the API's Route 53 health check)`,
-                    namespace: "AWS/ApplicationELB",
-                    metricName: "HealthyHostCount",
-                    dimensions: { LoadBalancer: args.loadBalancer.arnSuffix, TargetGroup: tg },
-                    statistic: "Maximum",
-                    period: 60,
-                    evaluationPeriods: threshold,
-                    datapointsToAlarm: threshold,
-                    comparisonOperator: "LessThanThreshold",
-                    threshold: 1,
-                    treatMissingData: "breaching",
-                    tags: tags(`${name}-${service}-alarm`),
-                },
-                p,
-            );
-            return new aws.route53.HealthCheck(
-                `${name}-${service}-health`,
-                {
-                    type: "CLOUDWATCH_METRIC",
-                    cloudwatchAlarmName: alarm.name,
-                    cloudwatchAlarmRegion: args.region,
-                    insufficientDataHealthStatus: "Unhealthy",
-                    // Route 53 copies the alarm's settings only when the check is written.
-                    triggers: { alarm: alarm.name, evaluationPeriods: String(threshold) },
-                    tags: tags(`${name}-${service}-health`),
-                },
-                p,
-            );
-        });
+        const serviceChecks = Object.entries(args.dns.targetGroupArnSuffixes).map(
+            ([service, tg]) =>
+                healthyTargetsCheck(
+                    {
+                        region: args.region,
+                        loadBalancerArnSuffix: args.loadBalancer.arnSuffix,
+                        targetGroupArnSuffix: tg,
+                        failureThreshold: threshold,
+                        alarmDescription: `SecureCart ${args.region}: no healthy ${service} task behind the services' load balancer (drives the API's Route 53 health check)`,
+                        alarmName: `${name}-${service}-alarm`,
+                        checkName: `${name}-${service}-health`,
+                        tags: tags(`${name}-${service}-health`),
+                    },
+                    this,
+                ).check,
+        );
         const children = [args.dns.regionHealthCheckId, ...serviceChecks.map((c) => c.id)];
         const health = new aws.route53.HealthCheck(
             `${name}-health`,
@@ -282,7 +267,7 @@ export class Api extends pulumi.ComponentResource {
      * and Host) on the keep-alive route: the request crosses the VPC link to the load balancer, which answers 404. The
      * function fails unless the answer came from the load balancer, so its Errors alarm says when the link is down.
      */
-    private keepAlive(name: string, fnName: string, logs: ApiLogGroup, args: ApiArgs, k: NonNullable<ApiArgs["keepAlive"]>): void {
+    private keepAlive(name: string, fnName: string, logs: KeptLogGroup, args: ApiArgs, k: NonNullable<ApiArgs["keepAlive"]>): void {
         new ScheduledFunction(
             `${name}-keepalive`,
             {

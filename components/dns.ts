@@ -50,6 +50,80 @@ export interface DnsArgs {
     readonly tags?: Readonly<Record<string, string>>;
 }
 
+/** What `healthyTargetsCheck` watches and how the check is named and tagged. */
+export interface HealthyTargetsCheckArgs {
+    /** The region of the load balancer (the alarm's metrics live there). */
+    readonly region: string;
+    readonly loadBalancerArnSuffix: pulumi.Input<string>;
+    readonly targetGroupArnSuffix: pulumi.Input<string>;
+    /** One-minute periods without a healthy target before the alarm (and the check) turn unhealthy. */
+    readonly failureThreshold: number;
+    readonly alarmDescription: string;
+    /** Resource names of the alarm and the check. */
+    readonly alarmName: string;
+    readonly checkName: string;
+    readonly tags: Readonly<Record<string, string>>;
+    /** Disabled and inverted: always unhealthy, whatever the alarm says (see DnsArgs.forceUnhealthy). Default: not set. */
+    readonly forceUnhealthy?: boolean;
+}
+
+/**
+ * A Route 53 health check on a target group's health as its load balancer sees it (type CLOUDWATCH_METRIC): an
+ * alarm on HealthyHostCount, Maximum (unhealthy only when no load balancer node has a healthy target), below 1 for
+ * `failureThreshold` one-minute periods, missing data counting as unhealthy. Used for each region's own check and for
+ * each service behind the API.
+ */
+export function healthyTargetsCheck(
+    a: HealthyTargetsCheckArgs,
+    parent: pulumi.Resource,
+): { alarm: aws.cloudwatch.MetricAlarm; check: aws.route53.HealthCheck } {
+    const p = { parent };
+    // In the region of the load balancer, whose metrics it reads. Route 53 follows the alarm's metric data stream, not
+    // its state, so `aws cloudwatch set-alarm-state` cannot rehearse a failover (Route 53 developer guide, "How Amazon
+    // Route 53 determines whether a health check is healthy").
+    const alarm = new aws.cloudwatch.MetricAlarm(
+        a.alarmName,
+        {
+            alarmDescription: a.alarmDescription,
+            namespace: "AWS/ApplicationELB",
+            metricName: "HealthyHostCount",
+            dimensions: { LoadBalancer: a.loadBalancerArnSuffix, TargetGroup: a.targetGroupArnSuffix },
+            // The most any load balancer node sees: unhealthy only when no node has a healthy target.
+            statistic: "Maximum",
+            // ALB metrics are published every 60 s (ELB user guide, "CloudWatch metrics for your Application Load Balancer").
+            period: 60,
+            evaluationPeriods: a.failureThreshold,
+            datapointsToAlarm: a.failureThreshold,
+            comparisonOperator: "LessThanThreshold",
+            threshold: 1,
+            // No data means no healthy target is reporting: unhealthy, never "all clear".
+            treatMissingData: "breaching",
+            tags: a.tags,
+        },
+        p,
+    );
+    const check = new aws.route53.HealthCheck(
+        a.checkName,
+        {
+            type: "CLOUDWATCH_METRIC",
+            cloudwatchAlarmName: alarm.name,
+            cloudwatchAlarmRegion: a.region,
+            // A new alarm has no state yet: no traffic until it has seen healthy targets.
+            insufficientDataHealthStatus: "Unhealthy",
+            // Route 53 copies the alarm's settings when the check is written and never again (Route 53 developer guide,
+            // "Updating health checks when you change CloudWatch alarm settings"): a change to the alarm rewrites the check.
+            triggers: { alarm: alarm.name, evaluationPeriods: String(a.failureThreshold) },
+            // Forced unhealthy = disabled AND inverted. A disabled check is always healthy; inverting that is always
+            // unhealthy, whatever the alarm says. Inverting alone would make a failing region healthy (Route 53 API
+            // reference, HealthCheckConfig: Disabled, Inverted).
+            ...(a.forceUnhealthy !== undefined ? { disabled: a.forceUnhealthy, invertHealthcheck: a.forceUnhealthy } : {}),
+            tags: a.tags,
+        },
+        p,
+    );
+    return { alarm, check };
+}
+
 /**
  * This region's share of Route 53: its own health check, a CloudWatch alarm on that check, and its own record
  * on the origin hostname (failover or latency, an alias to the ALB with evaluateTargetHealth). Each region's
@@ -93,63 +167,22 @@ export class Dns extends pulumi.ComponentResource {
             return;
         }
         const threshold = args.failureThreshold ?? 3;
-        // In the region of the ALB, whose metrics it reads. Route 53 follows the alarm's metric data stream, not its
-        // state, so `aws cloudwatch set-alarm-state` cannot rehearse a failover (Route 53 developer guide, "How
-        // Amazon Route 53 determines whether a health check is healthy").
-        const healthy = args.routingControlArn
-            ? undefined
-            : new aws.cloudwatch.MetricAlarm(
-                  `${name}-targets-alarm`,
+        const healthCheck = args.routingControlArn
+            ? new aws.route53.HealthCheck(`${name}-health`, { type: "RECOVERY_CONTROL", routingControlArn: args.routingControlArn, tags }, p)
+            : healthyTargetsCheck(
                   {
+                      region: args.region,
+                      loadBalancerArnSuffix: args.alb.arnSuffix,
+                      targetGroupArnSuffix: args.alb.targetGroupArnSuffix,
+                      failureThreshold: threshold,
                       alarmDescription: `SecureCart ${args.region}: no healthy storefront target behind the ALB (drives the Route 53 health check)`,
-                      namespace: "AWS/ApplicationELB",
-                      metricName: "HealthyHostCount",
-                      dimensions: { LoadBalancer: args.alb.arnSuffix, TargetGroup: args.alb.targetGroupArnSuffix },
-                      // The most any load balancer node sees: unhealthy only when no node has a healthy target.
-                      statistic: "Maximum",
-                      // ALB metrics are published every 60 s (ELB user guide, "CloudWatch metrics for your Application Load Balancer").
-                      period: 60,
-                      evaluationPeriods: threshold,
-                      datapointsToAlarm: threshold,
-                      comparisonOperator: "LessThanThreshold",
-                      threshold: 1,
-                      // No data means no healthy target is reporting: unhealthy, never "all clear".
-                      treatMissingData: "breaching",
+                      alarmName: `${name}-targets-alarm`,
+                      checkName: `${name}-health`,
                       tags,
+                      forceUnhealthy: args.forceUnhealthy ?? false,
                   },
-                  p,
-              );
-        const healthCheck = !healthy
-            ? new aws.route53.HealthCheck(
-                  `${name}-health`,
-                  {
-                      type: "RECOVERY_CONTROL",
-                      routingControlArn: args.routingControlArn,
-                      tags,
-                  },
-                  p,
-              )
-            : new aws.route53.HealthCheck(
-                  `${name}-health`,
-                  {
-                      type: "CLOUDWATCH_METRIC",
-                      cloudwatchAlarmName: healthy.name,
-                      cloudwatchAlarmRegion: args.region,
-                      // A new alarm has no state yet: no traffic until it has seen healthy targets.
-                      insufficientDataHealthStatus: "Unhealthy",
-                      // Route 53 copies the alarm's settings when the check is written and never again (Route 53
-                      // developer guide, "Updating health checks when you change CloudWatch alarm settings"): a change
-                      // to the alarm rewrites the check.
-                      triggers: { alarm: healthy.name, evaluationPeriods: String(threshold) },
-                      // Forced unhealthy = disabled AND inverted. A disabled check is always healthy; inverting that is
-                      // always unhealthy, whatever the alarm says. Inverting alone would make a failing region healthy
-                      // (Route 53 API reference, HealthCheckConfig: Disabled, Inverted).
-                      disabled: args.forceUnhealthy ?? false,
-                      invertHealthcheck: args.forceUnhealthy ?? false,
-                      tags,
-                  },
-                  p,
-              );
+                  this,
+              ).check;
         this.healthCheckId = healthCheck.id;
 
         // Route 53 publishes HealthCheckStatus only in us-east-1, so the alarm must live there whatever the

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MANAGED_RULE_GROUPS, type ManagedRuleGroup } from "../src/awsFacts";
+import { API_BASE_PATH } from "../src/config";
 import { DnsValidatedCertificate } from "./certificate";
 
 /** CloudFront's control plane, its certificates, CLOUDFRONT-scope web ACLs and their logs live here (CloudFront developer guide). */
@@ -238,6 +239,22 @@ export class Edge extends pulumi.ComponentResource {
             },
             p,
         );
+        // A dynamic origin: HTTPS only with TLS 1.2, the secret header, three attempts of 10 s.
+        const dynamicOrigin = (originId: string, domainName: string) => ({
+            originId,
+            domainName,
+            customOriginConfig: {
+                httpPort: 80,
+                httpsPort: 443,
+                originProtocolPolicy: "https-only",
+                originSslProtocols: ["TLSv1.2"],
+                originReadTimeout: 30,
+                originKeepaliveTimeout: 5,
+            },
+            customHeaders: [{ name: ORIGIN_VERIFY_HEADER, value: args.originSecret }],
+            connectionAttempts: 3,
+            connectionTimeout: 10,
+        });
         const assets = args.assetOrigins.slice(0, 2);
         const assetOriginId = (region: string) => `assets-${region}`;
         const staticTarget = assets.length === 2 ? "assets" : assetOriginId(assets[0].region);
@@ -252,42 +269,10 @@ export class Edge extends pulumi.ComponentResource {
                 aliases: [args.recordName],
                 webAclId: acl.arn,
                 origins: [
-                    {
-                        originId: "app",
-                        domainName: args.originName,
-                        customOriginConfig: {
-                            httpPort: 80,
-                            httpsPort: 443,
-                            originProtocolPolicy: "https-only",
-                            originSslProtocols: ["TLSv1.2"],
-                            originReadTimeout: 30,
-                            originKeepaliveTimeout: 5,
-                        },
-                        customHeaders: [{ name: ORIGIN_VERIFY_HEADER, value: args.originSecret }],
-                        connectionAttempts: 3,
-                        connectionTimeout: 10,
-                    },
+                    dynamicOrigin("app", args.originName),
                     // The API: the same secret header, passed on by API Gateway to the services' load balancer, whose
                     // rules require it, so the API's own domain called directly (past this WAF) reaches no service.
-                    ...(args.apiOriginName
-                        ? [
-                              {
-                                  originId: "api",
-                                  domainName: args.apiOriginName,
-                                  customOriginConfig: {
-                                      httpPort: 80,
-                                      httpsPort: 443,
-                                      originProtocolPolicy: "https-only",
-                                      originSslProtocols: ["TLSv1.2"],
-                                      originReadTimeout: 30,
-                                      originKeepaliveTimeout: 5,
-                                  },
-                                  customHeaders: [{ name: ORIGIN_VERIFY_HEADER, value: args.originSecret }],
-                                  connectionAttempts: 3,
-                                  connectionTimeout: 10,
-                              },
-                          ]
-                        : []),
+                    ...(args.apiOriginName ? [dynamicOrigin("api", args.apiOriginName)] : []),
                     ...assets.map((a) => ({
                         originId: assetOriginId(a.region),
                         domainName: a.regionalDomainName,
@@ -323,7 +308,7 @@ export class Edge extends pulumi.ComponentResource {
                     ...(args.apiOriginName
                         ? [
                               {
-                                  pathPattern: "/api/*",
+                                  pathPattern: `${API_BASE_PATH}/*`,
                                   targetOriginId: "api",
                                   viewerProtocolPolicy: "redirect-to-https",
                                   allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],

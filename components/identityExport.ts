@@ -1,15 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { BundleDir } from "../src/functionBundles";
+import { USER_EXPORT_FUNCTION } from "../src/plan";
 import { denyInsecureTransport, privateBucket } from "./privateBucket";
 import { ScheduledFunction } from "./scheduledFunction";
 import { serverAccessLogPrefix } from "./serverAccessLogs";
-
-/** A region's identity export bucket: a fixed name, so the home stack writes to it without reading that region's stack (policies/identity.ts knows the prefix). */
-export const identityExportBucketName = (account: string, region: string) => `securecart-identity-export-${account}-${region}`;
-
-/** The export function's name (its log group is named after it, as Lambda expects). */
-export const USER_EXPORT_FUNCTION = "securecart-user-export";
 
 export interface IdentityExportBucketArgs {
     /** The bucket's fixed name (identityExportBucketName). Required. */
@@ -75,36 +70,6 @@ export class IdentityExportBucket extends pulumi.ComponentResource {
         this.bucketName = bucket.bucket;
         this.bucketArn = bucket.arn;
         this.registerOutputs({ bucketName: this.bucketName });
-    }
-}
-
-/**
- * The export function's log group: in the home stack under every strategy (not only where the export runs), so a
- * change of strategy never has to delete a protected group. Encrypted under the logs key, protected, retained.
- */
-export class UserExportLogGroup extends pulumi.ComponentResource {
-    public readonly name: pulumi.Output<string>;
-    public readonly arn: pulumi.Output<string>;
-
-    constructor(
-        name: string,
-        args: { readonly retentionDays: number; readonly logsKmsKeyArn: pulumi.Input<string>; readonly tags?: Readonly<Record<string, string>> },
-        opts?: pulumi.ComponentResourceOptions,
-    ) {
-        super("securecart:identity:UserExportLogGroup", name, {}, opts);
-        const group = new aws.cloudwatch.LogGroup(
-            `${name}-group`,
-            {
-                name: `/aws/lambda/${USER_EXPORT_FUNCTION}`,
-                retentionInDays: args.retentionDays,
-                kmsKeyId: args.logsKmsKeyArn,
-                tags: { ...(args.tags ?? {}), Name: `${name}-group` },
-            },
-            { parent: this, protect: true, retainOnDelete: true },
-        );
-        this.name = group.name;
-        this.arn = group.arn;
-        this.registerOutputs({ arn: this.arn });
     }
 }
 

@@ -5,9 +5,10 @@ import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from "../src/awsFacts";
 import { apiDomainOf, authDomainOf, originNameOf, PIPELINE_TABLES, type StackConfig } from "../src/config";
 import { apiRoutes } from "../src/apiRoutes";
 import { Api } from "./api";
-import { ApiLogGroups } from "./apiLogs";
+import { KeptLogGroups } from "./keptLogGroups";
 import { Identity } from "./identity";
-import { IdentityExportBucket, UserExport, UserExportLogGroup, identityExportBucketName } from "./identityExport";
+import { IdentityExportBucket, UserExport } from "./identityExport";
+import { USER_EXPORT_FUNCTION, identityExportBucketName, keepAliveFunctionName } from "../src/plan";
 import { UserPoolReplicaStatus } from "./replicaStatus";
 import { ServicesLoadBalancer } from "./servicesLoadBalancer";
 import type { RegionPlan } from "../src/strategy";
@@ -654,11 +655,18 @@ export class Region extends pulumi.ComponentResource {
                 p,
             );
         if (cfg.isHome) {
-            const exportLogs = new UserExportLogGroup(
+            // In the home stack under every strategy, not only where the export runs: a change of strategy never has
+            // to delete a protected group.
+            const exportLogs = new KeptLogGroups(
                 `${name}-user-export-logs`,
-                { retentionDays: cfg.pipeline.logRetentionDays, logsKmsKeyArn: keys.logsKeyArn, tags },
+                {
+                    groups: { group: `/aws/lambda/${USER_EXPORT_FUNCTION}` },
+                    retentionDays: cfg.pipeline.logRetentionDays,
+                    logsKmsKeyArn: keys.logsKeyArn,
+                    tags,
+                },
                 p,
-            );
+            ).groups.group;
             if (plan.identity.exportUsers && identity) {
                 const bundle = pipelineBundles().find((b) => b.name === "user-export");
                 if (!bundle) throw new pulumi.ResourceError(`Region ${name}: no bundle for the user export function (functions/user-export)`, this);
@@ -700,12 +708,17 @@ export class Region extends pulumi.ComponentResource {
         }
         // The tokens' issuer: the pool's updated issuer, named after its primary region, valid in both regions.
         const issuer = pulumi.interpolate`https://issuer-cognito-idp.${cfg.homeRegion}.amazonaws.com/${userPoolId}`;
-        // In every region: the API's logs outlive it (see apiLogs.ts).
-        const apiLogs = new ApiLogGroups(
+        // In every region: the API's logs outlive it (see keptLogGroups.ts).
+        const apiLogs = new KeptLogGroups(
             `${name}-api-logs`,
-            { region: cfg.region, retentionDays: cfg.api.logRetentionDays, logsKmsKeyArn: keys.logsKeyArn, tags },
+            {
+                groups: { access: `/securecart/api/${cfg.region}/access`, keepalive: `/aws/lambda/${keepAliveFunctionName(cfg.region)}` },
+                retentionDays: cfg.api.logRetentionDays,
+                logsKmsKeyArn: keys.logsKeyArn,
+                tags,
+            },
             p,
-        );
+        ).groups;
         let api: Api | undefined;
         if (plan.api.exists) {
             if (!servicesLb || !services || !dns.healthCheckId)
@@ -722,7 +735,7 @@ export class Region extends pulumi.ComponentResource {
                     routes: apiRoutes(cfg.services, cfg.api.publicRoutes),
                     jwt: { issuer, audience: clientId },
                     throttling: { rateLimit: cfg.api.throttlingRateLimit, burstLimit: cfg.api.throttlingBurstLimit },
-                    logGroups: { access: apiLogs.access, keepAlive: apiLogs.keepAlive },
+                    logGroups: { access: apiLogs.access, keepAlive: apiLogs.keepalive },
                     dns: {
                         routing: plan.dns.routing,
                         failoverRole: plan.dns.failoverRole,

@@ -19,16 +19,14 @@ import {
     obj,
     ofType,
     text,
+    USER_EXPORT_FUNCTION,
+    IDENTITY_EXPORT_BUCKET_PREFIX,
     refersTo,
     str,
 } from "../src/plan";
 import type { PlanResource } from "../src/plan/resource";
 import { DYNAMIC } from "../src/plan/engineTypes";
 import { StackPolicy, configOf, factsSchema, requireContext, who } from "./lib";
-
-/** The export function's name and the export buckets' name prefix (components/identityExport.ts). */
-const USER_EXPORT_FUNCTION = "securecart-user-export";
-const IDENTITY_EXPORT_PREFIX = "securecart-identity-export-";
 
 // ---------------------------------------------------------------------------------------------------------
 // The services: reachable through the API only
@@ -387,10 +385,10 @@ export const identityMatchesStrategy: StackPolicy = {
             );
         if (!plan.exportUsers)
             for (const f of exporter) report(`${label(f)} must not exist: ${who(ctx)} does not export users (${ctx.strategy}).`, f.urn);
-        const exportBuckets = ofType(rs, T.bucket).filter((b) => text(get(b, "bucket")).startsWith(IDENTITY_EXPORT_PREFIX));
+        const exportBuckets = ofType(rs, T.bucket).filter((b) => text(get(b, "bucket")).startsWith(IDENTITY_EXPORT_BUCKET_PREFIX));
         if (plan.receivesExports && exportBuckets.length === 0)
             report(
-                `Under backup-restore ${who(ctx)} must hold the identity export bucket (${IDENTITY_EXPORT_PREFIX}<account>-${ctx.region}): the home stack's exports land there.`,
+                `Under backup-restore ${who(ctx)} must hold the identity export bucket (${IDENTITY_EXPORT_BUCKET_PREFIX}<account>-${ctx.region}): the home stack's exports land there.`,
             );
 
         const statuses = ofType(rs, DYNAMIC.userPoolReplicaStatus.token);
@@ -447,7 +445,7 @@ export const apiMatchesStrategy: StackPolicy = {
             (r) =>
                 isSet(get(r, "scheduleExpression")) &&
                 ofType(rs, T.lambdaFunction).some(
-                    (f) => isKeepAlive(f) && ofType(rs, T.eventTarget).some((t) => refersTo(t, "rule", r) && refersTo(t, "arn", f)),
+                    (f) => isApiKeepAlive(f) && ofType(rs, T.eventTarget).some((t) => refersTo(t, "rule", r) && refersTo(t, "arn", f)),
                 ),
         );
         if (plan.keepAliveProbe) {
@@ -463,8 +461,3 @@ export const apiMatchesStrategy: StackPolicy = {
         } else for (const r of probes) report(`${label(r)} must not exist: ${who(ctx)} serves, and its users keep the VPC link alive.`, r.urn);
     },
 };
-
-/** Whether a planned function is the API's keep-alive probe (by its name, which is known at preview). */
-function isKeepAlive(f: PlanResource): boolean {
-    return isApiKeepAlive(f);
-}

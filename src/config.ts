@@ -12,6 +12,7 @@ import { AURORA_INSTANCE_FAMILIES, AURORA_PG_VERSION_PATTERN, FARGATE_CPU_MEMORY
 import { Cidr, overlaps, parseCidr } from "./cidr";
 import { parseDuration } from "./duration";
 import { constantOverrideProblems } from "./estimates/constants";
+import { planIdentity } from "./strategy";
 
 export const NS = "securecart";
 
@@ -1088,7 +1089,8 @@ function semanticProblems(ns: Loose<Ns>, regionName: string | undefined, raw: Re
         ns.identity.domainName.toLowerCase() === ns.api.domainName.toLowerCase()
     )
         p.push(`${NS}:api.domainName: got "${ns.api.domainName}", the same as ${NS}:identity.domainName; expected a name of its own`);
-    if (ns.identity?.mfa === "required" && ns.strategy !== undefined && ns.strategy !== "backup-restore")
+    // Whether the strategy keeps a replica is the strategy module's decision (the home stack's plan replicates).
+    if (ns.identity?.mfa === "required" && ns.strategy !== undefined && planIdentity(ns.strategy, true, true).replicates)
         p.push(
             `${NS}:identity.mfa: got "required" with strategy "${ns.strategy}"; expected "optional": the factor offered (an authenticator app, TOTP) does not work on the user pool's replica, so required MFA would lock every user out after a failover`,
         );

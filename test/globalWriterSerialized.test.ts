@@ -4,6 +4,7 @@
  * Nothing here imports the provider object itself: what the closure serializer does not rebuild (module-level
  * Set/Map instances, Error subclasses) only shows in this form.
  */
+import { captureProviderOutput } from "./providerOutput";
 import { strict as assert } from "assert";
 import {
     DescribeDBClustersCommand,
@@ -28,10 +29,6 @@ let GC: string;
 /** The planned target: prod's own cluster, us-east-1. */
 let TARGET: string;
 let rds: AwsClientStub<RDSClient>;
-/** What the provider printed (the engine shows it among the diagnostics). */
-let lines: string[];
-const realLog = console.log;
-const realError = console.error;
 
 function global(
     writer: string | undefined,
@@ -107,6 +104,7 @@ async function refuses(p: Promise<unknown>, code: string, pattern: RegExp): Prom
 describe("GlobalWriter as the engine runs it: the planned prod resource's serialized provider", function () {
     this.timeout(120_000);
 
+    const out = captureProviderOutput();
     before(async () => {
         const plan = await planOf("prod");
         const writers = plan.resources.filter((r) => r.type === WRITER_TYPE);
@@ -124,17 +122,6 @@ describe("GlobalWriter as the engine runs it: the planned prod resource's serial
     after(() => rds.restore());
     beforeEach(() => {
         rds.reset();
-        lines = [];
-        console.log = (...a: unknown[]) => {
-            lines.push(a.join(" "));
-        };
-        console.error = (...a: unknown[]) => {
-            lines.push(a.join(" "));
-        };
-    });
-    afterEach(() => {
-        console.log = realLog;
-        console.error = realError;
     });
 
     describe("the text itself", () => {
@@ -408,8 +395,8 @@ describe("GlobalWriter as the engine runs it: the planned prod resource's serial
             assert.deepEqual(rds.commandCalls(DescribeGlobalClustersCommand)[0].args[0].input, { GlobalClusterIdentifier: GC });
             assert.deepEqual(await regionsCalled(), ["us-east-1"], "never the old writer's region");
             assert.ok(
-                lines.some((l) => l.includes(`the live writer is ${OTHER}, not ${TARGET}`)),
-                lines.join("\n"),
+                out.lines.some((l) => l.includes(`the live writer is ${OTHER}, not ${TARGET}`)),
+                out.lines.join("\n"),
             );
         });
 
@@ -459,12 +446,12 @@ describe("GlobalWriter as the engine runs it: the planned prod resource's serial
             assert.equal(recordedElsewhere.changes, true, "recorded writer (e.g. after a refresh) differs");
             assert.equal(rds.commandCalls(DescribeGlobalClustersCommand).length, 2, "RDS was asked first");
             assert.deepEqual(await regionsCalled(), ["us-east-1"]);
-            const warnings = lines.filter((l) =>
+            const warnings = out.lines.filter((l) =>
                 l.includes(
                     `warning: could not read the live writer from RDS (DescribeGlobalClusters(${GC}) failed: CredentialsProviderError: Could not load credentials from any providers); comparing the recorded state only`,
                 ),
             );
-            assert.equal(warnings.length, 2, lines.join("\n"));
+            assert.equal(warnings.length, 2, out.lines.join("\n"));
             assert.match(warnings[0], /a writer moved outside Pulumi is not seen/);
             assert.match(warnings[0], /rds:DescribeGlobalClusters/);
         });

@@ -11,6 +11,7 @@
  * every wait here ends on its first poll: the describe after the call (or after the "in progress" look) already
  * shows the finished state, and no test sleeps.
  */
+import { captureProviderOutput } from "./providerOutput";
 import { EAST, GDS, WEST, datastore } from "./promotionHarness";
 import { strict as assert } from "assert";
 import {
@@ -69,27 +70,6 @@ async function refuses(p: Promise<unknown>, name: string, code: string, pattern:
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** What the provider printed (the engine shows it among the diagnostics). */
-let lines: string[];
-const realLog = console.log;
-const realError = console.error;
-
-function captureConsole(): void {
-    beforeEach(() => {
-        lines = [];
-        console.log = (...a: unknown[]) => {
-            lines.push(a.join(" "));
-        };
-        console.error = (...a: unknown[]) => {
-            lines.push(a.join(" "));
-        };
-    });
-    afterEach(() => {
-        console.log = realLog;
-        console.error = realError;
-    });
-}
-
 describe("CachePrimary as the engine runs it: its serialized provider against a mocked ElastiCache", function () {
     this.timeout(120_000);
 
@@ -127,7 +107,7 @@ describe("CachePrimary as the engine runs it: its serialized provider against a 
     });
     after(() => cache.restore());
     beforeEach(() => cache.reset());
-    captureConsole();
+    const out = captureProviderOutput();
 
     it("the text requires the ElastiCache client module the tests mock", () => {
         requiresSameModule(text, "@aws-sdk/client-elasticache", "ElastiCacheClient", ElastiCacheClient);
@@ -207,7 +187,10 @@ describe("CachePrimary as the engine runs it: its serialized provider against a 
             assert.equal(d.changes, true);
             assert.deepEqual(d.replaces, []);
             assert.deepEqual(await regionsCalled(), [TARGET_REGION]);
-            assert.ok(lines.includes(`[CachePrimary ${ID}] the live primary is ${EAST}, not ${WEST}; this update moves it back`), lines.join("\n"));
+            assert.ok(
+                out.lines.includes(`[CachePrimary ${ID}] the live primary is ${EAST}, not ${WEST}; this update moves it back`),
+                out.lines.join("\n"),
+            );
         });
 
         it("ElastiCache unreachable: no change (the recorded state decides), and a warning says so", async () => {
@@ -219,7 +202,7 @@ describe("CachePrimary as the engine runs it: its serialized provider against a 
             assert.equal(d.changes, false);
             assert.deepEqual(d.replaces, []);
             assert.deepEqual(await regionsCalled(), [TARGET_REGION]);
-            assert.deepEqual(lines, [
+            assert.deepEqual(out.lines, [
                 `[CachePrimary ${ID}] warning: could not read the live state (DescribeGlobalReplicationGroups(${GDS}) failed: CredentialsProviderError: Could not load credentials from any providers); comparing the recorded state only, so a move made outside Pulumi is not seen`,
             ]);
         });
@@ -247,8 +230,8 @@ describe("CachePrimary as the engine runs it: its serialized provider against a 
             });
             assert.deepEqual(await regionsCalled(), [TARGET_REGION]);
             assert.ok(
-                lines.includes(`[CachePrimary ${GDS}] FailoverGlobalReplicationGroup ${GDS} → ${WEST} (${TARGET_REGION}, switchover)`),
-                lines.join("\n"),
+                out.lines.includes(`[CachePrimary ${GDS}] FailoverGlobalReplicationGroup ${GDS} → ${WEST} (${TARGET_REGION}, switchover)`),
+                out.lines.join("\n"),
             );
         });
 
@@ -396,7 +379,7 @@ describe("FilesPrimary as the engine runs it: its serialized provider against a 
     });
     after(() => efs.restore());
     beforeEach(() => efs.reset());
-    captureConsole();
+    const out = captureProviderOutput();
 
     it("the text requires the EFS client module the tests mock", () => {
         requiresSameModule(text, "@aws-sdk/client-efs", "EFSClient", EFSClient);
@@ -466,8 +449,8 @@ describe("FilesPrimary as the engine runs it: its serialized provider against a 
             assert.deepEqual(d.replaces, []);
             assert.deepEqual(await regionsCalled(), [TARGET_REGION]);
             assert.ok(
-                lines.includes(`[FilesPrimary ${ID}] file system ${REPLICA} is a replication destination (read-only); this update moves it back`),
-                lines.join("\n"),
+                out.lines.includes(`[FilesPrimary ${ID}] file system ${REPLICA} is a replication destination (read-only); this update moves it back`),
+                out.lines.join("\n"),
             );
         });
 
@@ -480,7 +463,7 @@ describe("FilesPrimary as the engine runs it: its serialized provider against a 
             assert.equal(d.changes, false);
             assert.deepEqual(d.replaces, []);
             assert.deepEqual(await regionsCalled(), [TARGET_REGION]);
-            assert.deepEqual(lines, [
+            assert.deepEqual(out.lines, [
                 `[FilesPrimary ${ID}] warning: could not read the live state (DescribeReplicationConfigurations(${REPLICA}) failed: TimeoutError: connect ETIMEDOUT 52.94.0.1:443); comparing the recorded state only, so a move made outside Pulumi is not seen`,
             ]);
         });
@@ -499,10 +482,10 @@ describe("FilesPrimary as the engine runs it: its serialized provider against a 
             assert.deepEqual(calls[0].args[0].input, { SourceFileSystemId: HOME, DeletionMode: "ALL_CONFIGURATIONS" });
             assert.deepEqual(await regionsCalled(), [TARGET_REGION]);
             assert.ok(
-                lines.includes(
+                out.lines.includes(
                     `[FilesPrimary ${REPLICA}] DeleteReplicationConfiguration ${HOME} → ${REPLICA} (ALL_CONFIGURATIONS) in ${TARGET_REGION}`,
                 ),
-                lines.join("\n"),
+                out.lines.join("\n"),
             );
         });
 

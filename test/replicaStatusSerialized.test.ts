@@ -4,6 +4,7 @@
  * Nothing here imports the provider object itself: what the closure serializer does not rebuild (module-level
  * Set/Map instances, Error subclasses) only shows in this form.
  */
+import { captureProviderOutput } from "./providerOutput";
 import { strict as assert } from "assert";
 import {
     CognitoIdentityProviderClient,
@@ -27,10 +28,6 @@ let provider: pulumi.dynamic.ResourceProvider;
 let POOL: string;
 let ID: string;
 let cognito: AwsClientStub<CognitoIdentityProviderClient>;
-/** What the provider printed (the engine shows it among the diagnostics). */
-let lines: string[];
-const realLog = console.log;
-const realError = console.error;
 
 function replicas(status: string, role = "SECONDARY"): { UserPoolReplicas: UserPoolReplicaType[] } {
     return {
@@ -75,6 +72,7 @@ function statusOf(plan: StackPlan): unknown[] {
 describe("UserPoolReplicaStatus as the engine runs it: the planned dr resource's serialized provider", function () {
     this.timeout(120_000);
 
+    const out = captureProviderOutput();
     before(async () => {
         const plan = await planOf("dr", "strategy=warm-standby");
         const planned = ofType(plan, STATUS_TYPE);
@@ -92,17 +90,6 @@ describe("UserPoolReplicaStatus as the engine runs it: the planned dr resource's
     after(() => cognito.restore());
     beforeEach(() => {
         cognito.reset();
-        lines = [];
-        console.log = (...a: unknown[]) => {
-            lines.push(a.join(" "));
-        };
-        console.error = (...a: unknown[]) => {
-            lines.push(a.join(" "));
-        };
-    });
-    afterEach(() => {
-        console.log = realLog;
-        console.error = realError;
     });
 
     describe("where it is planned", () => {
@@ -271,13 +258,13 @@ describe("UserPoolReplicaStatus as the engine runs it: the planned dr resource's
             assert.deepEqual(d.replaces, []);
             assert.deepEqual(await regionsCalled(), [DR]);
             assert.ok(
-                lines.some((l) => l === `[UserPoolReplicaStatus ${POOL}] the replica in ${DR} is INACTIVE; this update makes it ACTIVE`),
-                lines.join("\n"),
+                out.lines.some((l) => l === `[UserPoolReplicaStatus ${POOL}] the replica in ${DR} is INACTIVE; this update makes it ACTIVE`),
+                out.lines.join("\n"),
             );
             cognito.reset();
             cognito.on(ListUserPoolReplicasCommand).resolves({ UserPoolReplicas: [{ RegionName: HOME, Status: "ACTIVE", Role: "PRIMARY" }] });
             assert.equal((await provider.diff!(ID, olds, news)).changes, true, "a replica gone is an update (which then says why it fails)");
-            assert.ok(lines.some((l) => l.includes(`the replica in ${DR} is missing`)));
+            assert.ok(out.lines.some((l) => l.includes(`the replica in ${DR} is missing`)));
         });
 
         it("Cognito cannot be asked: no failure, the recorded state decides, and a warning says so", async () => {
@@ -290,12 +277,12 @@ describe("UserPoolReplicaStatus as the engine runs it: the planned dr resource's
             assert.deepEqual(d.replaces, []);
             assert.equal(cognito.commandCalls(ListUserPoolReplicasCommand).length, 1, "Cognito was asked first");
             assert.deepEqual(await regionsCalled(), [DR]);
-            const warnings = lines.filter(
+            const warnings = out.lines.filter(
                 (l) =>
                     l ===
                     `[UserPoolReplicaStatus ${POOL}] warning: could not read the replica's status (ListUserPoolReplicas(${POOL}) in ${DR} failed: CredentialsProviderError: Could not load credentials from any providers); comparing the recorded state only, so a status changed outside Pulumi is not seen. Give these credentials cognito-idp:ListUserPoolReplicas in ${DR}`,
             );
-            assert.equal(warnings.length, 1, lines.join("\n"));
+            assert.equal(warnings.length, 1, out.lines.join("\n"));
         });
     });
 
@@ -310,7 +297,7 @@ describe("UserPoolReplicaStatus as the engine runs it: the planned dr resource's
             assert.equal(updates.length, 1);
             assert.deepEqual(updates[0].args[0].input, { UserPoolId: POOL, RegionName: DR, Status: "ACTIVE" });
             assert.deepEqual(await regionsCalled(), [DR]);
-            assert.ok(lines.some((l) => l === `[UserPoolReplicaStatus ${POOL}] UpdateUserPoolReplica ${POOL} in ${DR}: INACTIVE → ACTIVE`));
+            assert.ok(out.lines.some((l) => l === `[UserPoolReplicaStatus ${POOL}] UpdateUserPoolReplica ${POOL} in ${DR}: INACTIVE → ACTIVE`));
         });
 
         it("create, already in the wanted status (pilot-light standby, INACTIVE): nothing is updated", async () => {

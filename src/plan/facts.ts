@@ -535,6 +535,16 @@ export function apiHealthChecksOf(resources: readonly PlanResource[]): PlanResou
  */
 export const API_KEEPALIVE_PREFIX = "securecart-api-keepalive-";
 
+/** The keep-alive probe's function name in a region (its log group is named after it, as Lambda expects). */
+export const keepAliveFunctionName = (region: string) => `${API_KEEPALIVE_PREFIX}${region}`;
+
+/** Backup-restore's user export: its function (components/identityExport.ts), named alike in every stack. */
+export const USER_EXPORT_FUNCTION = "securecart-user-export";
+
+/** The identity export buckets' names: `<prefix><account>-<region>`, fixed, so the home stack writes without reading. */
+export const IDENTITY_EXPORT_BUCKET_PREFIX = "securecart-identity-export-";
+export const identityExportBucketName = (account: string, region: string) => `${IDENTITY_EXPORT_BUCKET_PREFIX}${account}-${region}`;
+
 /**
  * Whether a function (or the rule named like it) is one of the order pipeline's: `securecart-<name>` for a name in
  * PIPELINE_FUNCTIONS. The API's keep-alive probe and the user export are functions of other tiers.
