@@ -18,6 +18,8 @@ export interface BackupArgs {
     readonly auroraClusterArns?: pulumi.Input<string>[];
     /** DynamoDB table ARNs to back up (this region's tables or replicas). Default none. */
     readonly tableArns?: pulumi.Input<string>[];
+    /** EFS file system ARNs to back up (this region's shared file system, where it is the one written). Default none. */
+    readonly fileSystemArns?: pulumi.Input<string>[];
     /** Tags applied to every taggable child. Default none. */
     readonly tags?: Readonly<Record<string, string>>;
 }
@@ -81,12 +83,13 @@ export class Backup extends pulumi.ComponentResource {
         const selections: Array<[string, pulumi.Input<string>[]]> = [
             ["aurora", args.auroraClusterArns ?? []],
             ["dynamodb", args.tableArns ?? []],
+            ["efs", args.fileSystemArns ?? []],
         ];
         if (args.runsPlan && selections.some(([, arns]) => arns.length > 0)) {
             const role = new aws.iam.Role(
                 `${name}-role`,
                 {
-                    description: "AWS Backup: back up and copy SecureCart's Aurora clusters and DynamoDB tables",
+                    description: "AWS Backup: back up and copy SecureCart's Aurora clusters, DynamoDB tables and shared files",
                     assumeRolePolicy: pulumi.jsonStringify({
                         Version: "2012-10-17",
                         Statement: [

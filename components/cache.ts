@@ -5,6 +5,9 @@ import * as random from "@pulumi/random";
 /** Valkey's port (the same as Redis OSS's). */
 export const CACHE_PORT = 6379;
 
+/** The application's cache user (RBAC), the same in every region. */
+export const CACHE_APP_USER = "securecart-app";
+
 /** The Global Datastore's id suffix (AWS prefixes it with an account-specific string). */
 export const GLOBAL_DATASTORE_SUFFIX = "securecart-cache";
 
@@ -117,7 +120,7 @@ export class Cache extends pulumi.ComponentResource {
             `${name}-app-user`,
             {
                 userId: `securecart-app-${args.region}`,
-                userName: "securecart-app",
+                userName: CACHE_APP_USER,
                 engine: "valkey",
                 // The application's keys only, and no administrative or dangerous commands.
                 accessString: "on ~securecart:* &* +@all -@dangerous -@admin",

@@ -38,9 +38,37 @@ export interface FargateServicesArgs {
      * four such paths still leave half of the smallest (512 MiB) task.
      */
     readonly writablePathSizeMiB?: number;
+    /**
+     * The region's shared file system (EFS), mounted at each service's `sharedPath` through the service's own access
+     * point, with TLS and IAM authorization (the task role). Default none: services with a `sharedPath` then fail.
+     */
+    readonly sharedFiles?: {
+        readonly fileSystemId: pulumi.Input<string>;
+        readonly fileSystemArn: pulumi.Input<string>;
+        /** Access point per sharing service, by service name. */
+        readonly accessPoints: Readonly<Record<string, { readonly id: pulumi.Input<string>; readonly arn: pulumi.Input<string> }>>;
+        /** Mount read-only: the region's file system is a replication destination (EFS refuses writes there). */
+        readonly readOnly: boolean;
+    };
+    /**
+     * The region's cache, for services with `usesCache`: its endpoint and user in the environment, the user's
+     * password injected from Secrets Manager at start (the execution role reads it). Default none: services with
+     * `usesCache` then fail.
+     */
+    readonly cache?: {
+        readonly host: pulumi.Input<string>;
+        readonly port: number;
+        readonly userName: string;
+        readonly secretArn: pulumi.Input<string>;
+        /** The key the secret is encrypted under. */
+        readonly kmsKeyArn: pulumi.Input<string>;
+    };
     /** Tags applied to every taggable child. Default none. */
     readonly tags?: Readonly<Record<string, string>>;
 }
+
+/** The task definition's name for the shared file system's volume. */
+export const SHARED_FILES_VOLUME = "shared-files";
 
 /** Mount options of a writable-path tmpfs: world-writable with the sticky bit, like /tmp, so the container's user can write. */
 export const WRITABLE_TMPFS_OPTIONS: readonly string[] = ["rw", "nosuid", "nodev", "mode=1777"];
@@ -106,6 +134,14 @@ export class FargateServices extends pulumi.ComponentResource {
         if (noLogs.length) throw new pulumi.ResourceError(`FargateServices ${name}: no log group given for ${noLogs.join(", ")}`, this);
         if (args.appSubnetIds.length < 2)
             throw new pulumi.ResourceError(`FargateServices ${name}: appSubnetIds: got ${args.appSubnetIds.length}; expected at least 2 AZs`, this);
+        const unmounted = args.services.filter((s) => s.sharedPath !== undefined && args.sharedFiles?.accessPoints[s.name] === undefined);
+        if (unmounted.length)
+            throw new pulumi.ResourceError(
+                `FargateServices ${name}: no shared file system access point given for ${unmounted.map((s) => s.name).join(", ")}`,
+                this,
+            );
+        if (args.services.some((s) => s.usesCache) && !args.cache)
+            throw new pulumi.ResourceError(`FargateServices ${name}: a service uses the cache, and no cache is given`, this);
 
         const baseTags = args.tags ?? {};
         const tags = (n: string) => ({ ...baseTags, Name: n });
@@ -188,6 +224,26 @@ export class FargateServices extends pulumi.ComponentResource {
                                 Resource: pulumi.interpolate`${logGroup.arn}:*`,
                             },
                             ...pull,
+                            // The cache user's password, injected as CACHE_PASSWORD when the task starts.
+                            ...(s.usesCache && args.cache
+                                ? [
+                                      {
+                                          Sid: "ReadCacheSecret",
+                                          Effect: "Allow",
+                                          Action: "secretsmanager:GetSecretValue",
+                                          Resource: args.cache.secretArn,
+                                      },
+                                      {
+                                          Sid: "DecryptCacheSecret",
+                                          Effect: "Allow",
+                                          Action: "kms:Decrypt",
+                                          Resource: args.cache.kmsKeyArn,
+                                          Condition: {
+                                              StringEquals: { "kms:ViaService": pulumi.interpolate`secretsmanager.${region}.amazonaws.com` },
+                                          },
+                                      },
+                                  ]
+                                : []),
                         ],
                     }),
                 },
@@ -205,6 +261,33 @@ export class FargateServices extends pulumi.ComponentResource {
             );
             this.taskRoleNames[s.name] = taskRole.name;
             this.taskRoleArns[s.name] = taskRole.arn;
+            // Mounting the shared file system with IAM authorization presents the task role: it may mount (and, where
+            // the file system is writable, write) through its own access point only. Never ClientRootAccess.
+            const shared = s.sharedPath !== undefined && args.sharedFiles ? args.sharedFiles : undefined;
+            const accessPoint = shared?.accessPoints[s.name];
+            if (shared && accessPoint) {
+                new aws.iam.RolePolicy(
+                    `${n}-task-files`,
+                    {
+                        role: taskRole.id,
+                        policy: pulumi.jsonStringify({
+                            Version: "2012-10-17",
+                            Statement: [
+                                {
+                                    Sid: "MountOwnAccessPoint",
+                                    Effect: "Allow",
+                                    Action: shared.readOnly
+                                        ? ["elasticfilesystem:ClientMount"]
+                                        : ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+                                    Resource: shared.fileSystemArn,
+                                    Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPoint.arn } },
+                                },
+                            ],
+                        }),
+                    },
+                    p,
+                );
+            }
 
             const tg = new aws.lb.TargetGroup(
                 `${n}-tg`,
@@ -266,6 +349,20 @@ export class FargateServices extends pulumi.ComponentResource {
                     readonlyRootFilesystem: s.readonlyRootFilesystem,
                     linuxParameters: { capabilities: { drop: ["ALL"] }, initProcessEnabled: true, ...(tmpfs.length ? { tmpfs } : {}) },
                     portMappings: [{ containerPort: s.port, protocol: "tcp" }],
+                    ...(shared && accessPoint
+                        ? { mountPoints: [{ sourceVolume: SHARED_FILES_VOLUME, containerPath: s.sharedPath, readOnly: shared.readOnly }] }
+                        : {}),
+                    ...(s.usesCache && args.cache
+                        ? {
+                              environment: [
+                                  { name: "CACHE_HOST", value: args.cache.host },
+                                  { name: "CACHE_PORT", value: String(args.cache.port) },
+                                  { name: "CACHE_USER", value: args.cache.userName },
+                                  { name: "CACHE_TLS", value: "true" },
+                              ],
+                              secrets: [{ name: "CACHE_PASSWORD", valueFrom: args.cache.secretArn }],
+                          }
+                        : {}),
                     logConfiguration: {
                         logDriver: "awslogs",
                         options: { "awslogs-group": logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": s.name },
@@ -284,6 +381,22 @@ export class FargateServices extends pulumi.ComponentResource {
                     executionRoleArn: execRole.arn,
                     taskRoleArn: taskRole.arn,
                     containerDefinitions,
+                    // EFS with TLS and IAM authorization, through the service's access point (which sets the user and
+                    // the directory, so no rootDirectory here: ECS requires it omitted or "/" with an access point).
+                    ...(shared && accessPoint
+                        ? {
+                              volumes: [
+                                  {
+                                      name: SHARED_FILES_VOLUME,
+                                      efsVolumeConfiguration: {
+                                          fileSystemId: shared.fileSystemId,
+                                          transitEncryption: "ENABLED",
+                                          authorizationConfig: { accessPointId: accessPoint.id, iam: "ENABLED" },
+                                      },
+                                  },
+                              ],
+                          }
+                        : {}),
                     tags: tags(`${n}-task-def`),
                 },
                 p,

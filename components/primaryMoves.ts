@@ -3,9 +3,16 @@ import { ElastiCacheClient } from "@aws-sdk/client-elasticache";
 import { EFSClient } from "@aws-sdk/client-efs";
 import { UNKNOWN } from "../src/unknown";
 import { CACHE_PROMOTION_MODES, cacheDrift, promoteCacheMember, readCachePrimary, type CachePromotionMode } from "../src/cachePromotion";
-import { FILES_PROMOTION_MODES, isWritable, promoteFileSystem, readFileSystemRole, type FilesPromotionMode } from "../src/filesPromotion";
+import {
+    FILES_PROMOTION_MODES,
+    isWritable,
+    promoteFileSystem,
+    readFileSystemRole,
+    restoreReplication,
+    type FilesPromotionMode,
+} from "../src/filesPromotion";
 import { isRegionName } from "../src/promotion";
-import { dynamicToken } from "../src/plan/engineTypes";
+import { DYNAMIC } from "../src/plan/engineTypes";
 
 /**
  * Dynamic resources that make this stack's member of a cross-region pair the writable one inside `pulumi up`, as the
@@ -15,7 +22,9 @@ import { dynamicToken } from "../src/plan/engineTypes";
  * being primary must never move anything). Nothing replaces them. The pure logic lives in src/cachePromotion.ts and
  * src/filesPromotion.ts; this module adds only the engine's protocol, one factory for both.
  *
- * Not wired into the region yet (docs/cache-and-files-design.md): the Cache and SharedFiles components are not either.
+ * The file system's replication is declared the same way (`FilesReplication`, in the primary's stack): create and
+ * update make this region's file system replicate into the other's existing one, and delete does nothing either,
+ * so the stack that stops being primary never cuts the replication the new primary relies on.
  */
 
 /** One kind of move: its inputs, how to validate them, how to read the live state and how to promote. */
@@ -119,22 +128,21 @@ export const cachePrimaryProvider = moveProvider({
     id: (i) => `${String(i.globalReplicationGroupId)}/primary`,
 });
 
+const FILE_SYSTEM_ID = /^fs-[0-9a-f]{8,40}$/;
+const fileSystemProblem = (property: string, v: unknown) =>
+    known(v) && !(typeof v === "string" && FILE_SYSTEM_ID.test(v))
+        ? [{ property, reason: `${property}: got ${JSON.stringify(v)}; expected an EFS file system id such as fs-0123456789abcdef0` }]
+        : [];
+const regionProblem = (property: string, v: unknown) =>
+    known(v) && !isRegionName(v) ? [{ property, reason: `${property}: got ${JSON.stringify(v)}; expected an AWS region such as us-west-2` }] : [];
+
 /** The shared file system: this stack's is made writable (its inbound replication deleted). */
 export const filesPrimaryProvider = moveProvider({
     kind: "FilesPrimary",
     keys: ["fileSystemId", "targetRegion", "mode"],
     problems: (n) => [
-        ...(known(n.fileSystemId) && !(typeof n.fileSystemId === "string" && /^fs-[0-9a-f]{8,40}$/.test(n.fileSystemId))
-            ? [
-                  {
-                      property: "fileSystemId",
-                      reason: `fileSystemId: got ${JSON.stringify(n.fileSystemId)}; expected an EFS file system id such as fs-0123456789abcdef0`,
-                  },
-              ]
-            : []),
-        ...(known(n.targetRegion) && !isRegionName(n.targetRegion)
-            ? [{ property: "targetRegion", reason: `targetRegion: got ${JSON.stringify(n.targetRegion)}; expected an AWS region such as us-west-2` }]
-            : []),
+        ...fileSystemProblem("fileSystemId", n.fileSystemId),
+        ...regionProblem("targetRegion", n.targetRegion),
         ...(known(n.mode) && !(FILES_PROMOTION_MODES as readonly unknown[]).includes(n.mode)
             ? [{ property: "mode", reason: `mode: got ${JSON.stringify(n.mode)}; expected one of ${FILES_PROMOTION_MODES.join(", ")}` }]
             : []),
@@ -156,9 +164,52 @@ export const filesPrimaryProvider = moveProvider({
     id: (i) => `${String(i.fileSystemId)}/writable`,
 });
 
-/** Type tokens (module securecart), as pulumi builds them for a dynamic resource. */
-export const CACHE_PRIMARY_TOKEN = dynamicToken("securecart", "CachePrimary");
-export const FILES_PRIMARY_TOKEN = dynamicToken("securecart", "FilesPrimary");
+/**
+ * The shared file system's replication out of the primary: this region's file system replicates into the other
+ * region's existing one (its overwrite protection turned off first), so after a promotion the old primary is kept
+ * current for the failback. Needs both regions: the primary's stack declares it only in a planned state.
+ */
+export const filesReplicationProvider = moveProvider({
+    kind: "FilesReplication",
+    keys: ["sourceFileSystemId", "sourceRegion", "destinationFileSystemId", "destinationRegion"],
+    problems: (n) => [
+        ...fileSystemProblem("sourceFileSystemId", n.sourceFileSystemId),
+        ...regionProblem("sourceRegion", n.sourceRegion),
+        ...fileSystemProblem("destinationFileSystemId", n.destinationFileSystemId),
+        ...regionProblem("destinationRegion", n.destinationRegion),
+        ...(known(n.sourceRegion) && n.sourceRegion === n.destinationRegion
+            ? [
+                  {
+                      property: "destinationRegion",
+                      reason: `destinationRegion: got ${JSON.stringify(n.destinationRegion)}, the source's own region; expected another region`,
+                  },
+              ]
+            : []),
+    ],
+    drift: async (i) => {
+        const role = await readFileSystemRole(new EFSClient({ region: String(i.sourceRegion) }), String(i.sourceFileSystemId));
+        const into = (role.destinations ?? []).find((d) => d.fileSystemId === i.destinationFileSystemId);
+        return role.role === "source" && into?.status === "ENABLED"
+            ? undefined
+            : `file system ${String(i.sourceFileSystemId)} does not replicate into ${String(i.destinationFileSystemId)} (${String(i.destinationRegion)})`;
+    },
+    ensure: async (i) => {
+        const r = await restoreReplication(
+            {
+                sourceFileSystemId: String(i.sourceFileSystemId),
+                sourceRegion: String(i.sourceRegion),
+                destinationFileSystemId: String(i.destinationFileSystemId),
+                destinationRegion: String(i.destinationRegion),
+            },
+            {
+                client: (region: string) => new EFSClient({ region }),
+                log: (m: string) => console.log(`[FilesReplication ${String(i.sourceFileSystemId)}] ${m}`),
+            },
+        );
+        return { outcome: r.outcome };
+    },
+    id: (i) => `${String(i.sourceFileSystemId)}/replicates-into/${String(i.destinationFileSystemId)}`,
+});
 
 /** Makes this stack's replication group the Global Datastore's primary inside `pulumi up`. */
 export class CachePrimary extends pulumi.dynamic.Resource {
@@ -173,7 +224,7 @@ export class CachePrimary extends pulumi.dynamic.Resource {
         },
         opts?: pulumi.CustomResourceOptions,
     ) {
-        super(cachePrimaryProvider, name, { ...args, outcome: undefined }, opts, "securecart", "CachePrimary");
+        super(cachePrimaryProvider, name, { ...args, outcome: undefined }, opts, DYNAMIC.cachePrimary.module, DYNAMIC.cachePrimary.type);
     }
 }
 
@@ -189,6 +240,23 @@ export class FilesPrimary extends pulumi.dynamic.Resource {
         },
         opts?: pulumi.CustomResourceOptions,
     ) {
-        super(filesPrimaryProvider, name, { ...args, outcome: undefined }, opts, "securecart", "FilesPrimary");
+        super(filesPrimaryProvider, name, { ...args, outcome: undefined }, opts, DYNAMIC.filesPrimary.module, DYNAMIC.filesPrimary.type);
+    }
+}
+
+/** Makes this stack's file system replicate into the other region's existing one inside `pulumi up`. */
+export class FilesReplication extends pulumi.dynamic.Resource {
+    declare public readonly outcome: pulumi.Output<string>;
+    constructor(
+        name: string,
+        args: {
+            readonly sourceFileSystemId: pulumi.Input<string>;
+            readonly sourceRegion: pulumi.Input<string>;
+            readonly destinationFileSystemId: pulumi.Input<string>;
+            readonly destinationRegion: pulumi.Input<string>;
+        },
+        opts?: pulumi.CustomResourceOptions,
+    ) {
+        super(filesReplicationProvider, name, { ...args, outcome: undefined }, opts, DYNAMIC.filesReplication.module, DYNAMIC.filesReplication.type);
     }
 }

@@ -35,6 +35,9 @@ import { OrderPipeline, type PipelineTables } from "./orderPipeline";
 import { SecurityGroups } from "./securityGroups";
 import { ServiceLogGroups } from "./serviceLogs";
 import { WebTier } from "./webTier";
+import { Cache, CACHE_APP_USER, CACHE_PORT } from "./cache";
+import { SharedFiles } from "./sharedFiles";
+import { CachePrimary, FilesPrimary, FilesReplication } from "./primaryMoves";
 
 /** Outputs of the home stack that other stacks build on (read through a StackReference). */
 export interface HomeRefs {
@@ -58,6 +61,8 @@ export interface HomeRefs {
     readonly userPoolClientId: pulumi.Input<string>;
     /** The region the home stack's deployed replica of the pool lives in (plain: read before the plan), if any. */
     readonly userPoolReplicaRegion?: string;
+    /** The cache's Global Datastore, as the home stack deployed it (plain: read before the plan), if any. */
+    readonly cacheGlobalDatastoreId?: string;
 }
 
 /** The functions' deployment packages, bundled once per process (every stack planned in it deploys the same code). */
@@ -113,6 +118,11 @@ export interface RegionArgs {
      * the home stack replicates the user pool only into such a region. Default none.
      */
     readonly identityPeers?: readonly string[];
+    /**
+     * Region → the shared file system of the other stacks that have deployed one (their outputs say so): the
+     * primary replicates into the other region's. Default none.
+     */
+    readonly filesPeers?: Readonly<Record<string, string>>;
 }
 
 /** One region of SecureCart, composed from the strategy plan: network, keys, and the tiers built on them. */
@@ -269,6 +279,61 @@ export class Region extends pulumi.ComponentResource {
             },
             p,
         );
+        // --- cache (ElastiCache for Valkey) and shared files (EFS) ----------------------------------------------
+        // Both exist in every role (a role change resizes them, never deletes one). The cache holds nothing that must
+        // survive a failover (sessions are in the sessions global table); the file system is replicated where the
+        // strategy keeps data warm (src/strategy.ts planCache, planFiles).
+        const files = new SharedFiles(
+            `${name}-files`,
+            {
+                region: cfg.region,
+                vpcId: network.vpcId,
+                subnetIds: network.subnetIds["private-app"],
+                clientSecurityGroupId: sgs.appSecurityGroupId,
+                kmsKeyArn: keys.dataKeyArn,
+                services: cfg.services
+                    .filter((s) => s.sharedPath !== undefined)
+                    .map((s) => {
+                        const [uid, gid] = s.user.split(":").map(Number);
+                        return { name: s.name, uid, gid: gid ?? uid };
+                    }),
+                tags,
+            },
+            p,
+        );
+        // A Global Datastore member joins by the datastore's id, which the home stack's deployed output gives: until
+        // then (a first deployment, or a change to a global strategy) this region has no cache, and says so.
+        const datastoreId = plan.cache.ownsGlobalDatastore ? undefined : args.home?.cacheGlobalDatastoreId;
+        const cacheMissing = plan.cache.mode === "global" && !plan.cache.ownsGlobalDatastore && datastoreId === undefined;
+        if (cacheMissing)
+            pulumi.log.warn(
+                `the cache's Global Datastore is not deployed yet (the home stack has no cacheGlobalDatastoreId output); this region's cache is created by the next pulumi up after the home stack's`,
+                this,
+            );
+        const cache = cacheMissing
+            ? undefined
+            : new Cache(
+                  `${name}-cache`,
+                  {
+                      region: cfg.region,
+                      vpcId: network.vpcId,
+                      subnetIds: network.subnetIds["private-data"],
+                      clientSecurityGroupId: sgs.appSecurityGroupId,
+                      kmsKeyArn: keys.dataKeyArn,
+                      membership:
+                          plan.cache.mode === "standalone"
+                              ? { kind: "standalone" }
+                              : plan.cache.ownsGlobalDatastore
+                                ? { kind: "owner" }
+                                : { kind: "secondary", globalReplicationGroupId: datastoreId as string },
+                      nodeType: plan.cache.size === "full" ? cfg.cache.nodeType : cfg.cache.coldNodeType,
+                      engineVersion: cfg.cache.engineVersion,
+                      snapshotRetentionDays: cfg.cache.snapshotRetentionDays,
+                      tags,
+                  },
+                  p,
+              );
+
         let web: WebTier | undefined;
         let services: FargateServices | undefined;
         let servicesLb: ServicesLoadBalancer | undefined;
@@ -328,10 +393,21 @@ export class Region extends pulumi.ComponentResource {
                     capacities: plan.services,
                     logGroups: serviceLogs.groups,
                     targetCpuPercent: cfg.web.targetCpuPercent,
+                    sharedFiles: {
+                        fileSystemId: files.fileSystemId,
+                        fileSystemArn: files.fileSystemArn,
+                        accessPoints: files.accessPoints,
+                        readOnly: plan.files.replicaIn,
+                    },
+                    cache: cache
+                        ? { host: cache.primaryEndpoint, port: CACHE_PORT, userName: CACHE_APP_USER, secretArn: cache.secretArn, kmsKeyArn: keys.dataKeyArn }
+                        : undefined,
                     tags,
                 },
                 p,
             );
+            const sharing = cfg.services.filter((s) => s.sharedPath !== undefined);
+            if (sharing.length) files.allowClients(`${name}-files-policy`, Object.fromEntries(sharing.map((s) => [s.name, services!.taskRoleArns[s.name]])));
         }
         // Undefined where no ALB exists (backup-restore standby): DNS must not point at this region then.
         const albDnsName: pulumi.Output<string> | undefined = web?.albDnsName;
@@ -466,6 +542,8 @@ export class Region extends pulumi.ComponentResource {
                 // copied to every other region (the source of the next promotion or of a failback).
                 auroraClusterArns: [...(aurora.clusterArn ? [aurora.clusterArn] : []), ...(live ? [live.clusterArn] : [])],
                 tableArns: [...tables.map((t) => t.tableArn), ...(live ? Object.values(live.tableArns) : [])],
+                // The written file system, wherever it is: a copy in every other region whatever the strategy.
+                fileSystemArns: plan.files.backupCopies ? [files.fileSystemArn] : [],
                 tags,
             },
             p,
@@ -566,6 +644,47 @@ export class Region extends pulumi.ComponentResource {
             );
         }
 
+        // The cache and the shared files follow primaryRegion like the writer, inside the new primary's `pulumi up`
+        // and before its DNS takes traffic: its cache member becomes the Global Datastore's primary, its file system
+        // stops being a replication destination (writable), then (planned only: it needs the other region) it
+        // replicates into the other region's existing file system, which a failback then finds current. Each is a
+        // no-op where it already holds; none is declared by a stack that is not primary, and deleting one does nothing.
+        const moves: pulumi.Resource[] = [];
+        const gdsId = plan.cache.ownsGlobalDatastore ? cache?.globalReplicationGroupId : datastoreId;
+        if (plan.cache.promote && cache && gdsId !== undefined)
+            moves.push(
+                new CachePrimary(
+                    `${name}-cache-primary`,
+                    { globalReplicationGroupId: gdsId, targetReplicationGroupId: cache.replicationGroupId, targetRegion: cfg.region, mode: plan.cache.promote },
+                    { parent: this, dependsOn: [cache] },
+                ),
+            );
+        let filesPrimary: FilesPrimary | undefined;
+        if (plan.files.promote) {
+            filesPrimary = new FilesPrimary(
+                `${name}-files-primary`,
+                { fileSystemId: files.fileSystemId, targetRegion: cfg.region, mode: plan.files.promote },
+                { parent: this, dependsOn: [files] },
+            );
+            moves.push(filesPrimary);
+        }
+        // One destination: EFS replicates a file system to one other. With more regions (active-active only), the first
+        // other region in `regions` whose file system exists.
+        const filesInto = plan.files.replicatesOut ? otherRegions.find((r) => args.filesPeers?.[r] !== undefined) : undefined;
+        if (filesInto)
+            moves.push(
+                new FilesReplication(
+                    `${name}-files-replication`,
+                    {
+                        sourceFileSystemId: files.fileSystemId,
+                        sourceRegion: cfg.region,
+                        destinationFileSystemId: args.filesPeers![filesInto],
+                        destinationRegion: filesInto,
+                    },
+                    { parent: this, dependsOn: [files, ...(filesPrimary ? [filesPrimary] : [])] },
+                ),
+            );
+
         // --- DNS: health checks, failover/latency records, ARC ------------------------------
         // ARC (failoverControl: arc): the home stack owns the cluster, control panel and one routing control per
         // region; each stack attaches its own RECOVERY_CONTROL health check to its own record.
@@ -603,7 +722,7 @@ export class Region extends pulumi.ComponentResource {
                 // consumers on (a promotion enables them in the same `pulumi up`): the health check and record
                 // change last within this stack's `pulumi up`.
             },
-            { parent: this, dependsOn: [...(web ? [web] : []), ...(services ? [services] : []), ...(writer ? [writer] : []), pipeline] },
+            { parent: this, dependsOn: [...(web ? [web] : []), ...(services ? [services] : []), ...(writer ? [writer] : []), ...moves, pipeline] },
         );
 
         // --- sign-in (Cognito) and the API (API Gateway) ----------------------------------------------------------
@@ -790,6 +909,10 @@ export class Region extends pulumi.ComponentResource {
             // Read by the home stack: this region's data key (a replica of the multi-Region key) lets Cognito use it.
             ...(plan.identity.replica ? { userPoolKeyArn: keys.dataKeyArn } : {}),
             ...(api ? { apiDomainName: apiDomainOf(cfg), apiHealthCheckId: api.healthCheckId } : {}),
+            // Read by the other stacks: the primary replicates into this file system; a member joins this datastore.
+            fileSystemId: files.fileSystemId,
+            ...(cache ? { cacheReplicationGroupId: cache.replicationGroupId } : {}),
+            ...(cache?.globalReplicationGroupId ? { cacheGlobalDatastoreId: cache.globalReplicationGroupId } : {}),
             ...(edge
                 ? {
                       distributionArn: edge.distributionArn,

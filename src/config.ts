@@ -12,7 +12,7 @@ import { AURORA_INSTANCE_FAMILIES, AURORA_PG_VERSION_PATTERN, FARGATE_CPU_MEMORY
 import { Cidr, overlaps, parseCidr } from "./cidr";
 import { parseDuration } from "./duration";
 import { constantOverrideProblems } from "./estimates/constants";
-import { planIdentity } from "./strategy";
+import { planCache, planIdentity } from "./strategy";
 
 export const NS = "securecart";
 
@@ -300,6 +300,43 @@ const serviceSchema = z.strictObject({
         .default("101"),
     /** Health-check path of the container. Default /. */
     healthPath: z.string().startsWith("/").default("/"),
+    /**
+     * Where the region's shared file system (EFS) is mounted in the container, through the service's own access
+     * point (its files live under /<name> on the file system, owned by `user`). Unset: the service shares no files.
+     * Read-only while the region's file system is a replication destination (a standby's).
+     */
+    sharedPath: z.string().regex(/^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, "__mountPath").optional(),
+    /** The service reads the cache's endpoint and its user's password (Secrets Manager). Default false. */
+    usesCache: bool.default(false),
+});
+
+/**
+ * ElastiCache node families a Global Datastore accepts (ElastiCache user guide, "Global Datastore prerequisites",
+ * read 2026-12-06: M5, M6g, M7g, R5, R6g, R6gd, R7g, C7gn, size large and above; no T-class).
+ */
+export const GLOBAL_DATASTORE_NODE_FAMILIES = ["m5", "m6g", "m7g", "r5", "r6g", "r6gd", "r7g", "c7gn"] as const;
+const SMALL_NODE_SIZES = ["nano", "micro", "small", "medium"];
+
+/** Whether a Global Datastore accepts a cache node type (see GLOBAL_DATASTORE_NODE_FAMILIES). */
+export function globalDatastoreAccepts(nodeType: string): boolean {
+    const [, family, size] = nodeType.split(".");
+    return (GLOBAL_DATASTORE_NODE_FAMILIES as readonly string[]).includes(family) && size !== undefined && !SMALL_NODE_SIZES.includes(size);
+}
+
+const cacheNodeType = z.string().regex(/^cache\.[a-z][a-z0-9-]*\.[a-z0-9]+$/, "__cacheNodeType");
+
+const cacheSchema = z.strictObject({
+    /** Node type of a serving region's cache (and of every Global Datastore member). Default cache.r7g.large. */
+    nodeType: cacheNodeType.default("cache.r7g.large"),
+    /**
+     * Node type of a cold cache (a pilot-light or backup-restore standby's), resized to `nodeType` in place by a
+     * promotion. Default cache.t4g.micro.
+     */
+    coldNodeType: cacheNodeType.default("cache.t4g.micro"),
+    /** Valkey version, 7.2 or later (a Global Datastore needs 7.2+); identical in every stack. Default 8.0. */
+    engineVersion: z.string().regex(/^(7\.2|[89]\.[0-9])$/, "__valkeyVersion").default("8.0"),
+    /** Days automatic snapshots are kept, 1-35. Default 7. */
+    snapshotRetentionDays: int(1, 35).default(7),
 });
 
 const capacityOverride = z.strictObject({
@@ -370,8 +407,9 @@ const backupSchema = z.strictObject({
 export const DEFAULT_SERVICE_IMAGE = "public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine";
 
 const DEFAULT_SERVICES = [
-    { name: "catalog", cpu: 256, memory: 512, port: 8080, pathPrefix: "/catalog" },
-    { name: "cart", cpu: 256, memory: 512, port: 8080, pathPrefix: "/cart" },
+    // The catalogue keeps uploaded product images on the shared file system; both read the cache.
+    { name: "catalog", cpu: 256, memory: 512, port: 8080, pathPrefix: "/catalog", sharedPath: "/srv/shared", usesCache: true },
+    { name: "cart", cpu: 256, memory: 512, port: 8080, pathPrefix: "/cart", usesCache: true },
     { name: "orders", cpu: 512, memory: 1024, port: 8080, pathPrefix: "/orders" },
     { name: "payments", cpu: 512, memory: 1024, port: 8080, pathPrefix: "/payments" },
 ];
@@ -427,6 +465,8 @@ const nsSchema = z.strictObject({
         .min(1)
         .default(() => DEFAULT_SERVICES.map((s) => serviceSchema.parse(s))),
     capacity: capacitySchema.default(() => capacitySchema.parse({})),
+    /** The cache (ElastiCache for Valkey); identical in every stack. */
+    cache: cacheSchema.default(() => cacheSchema.parse({})),
     database: databaseSchema.default(() => databaseSchema.parse({})),
     tables: z.array(tableSchema).default(() => DEFAULT_TABLES.map((t) => tableSchema.parse(t))),
     /**
@@ -467,6 +507,7 @@ export type EdgeConfig = Ns["edge"];
 export type PipelineConfig = Ns["pipeline"];
 export type IdentityConfig = Ns["identity"];
 export type ApiConfig = Ns["api"];
+export type CacheConfig = Ns["cache"];
 export type WebConfig = Ns["web"];
 export type CapacityConfig = Ns["capacity"];
 export type BackupConfig = Ns["backup"];
@@ -542,6 +583,9 @@ const CUSTOM_MESSAGES: Record<string, string> = {
     __pathPrefix: `a single path segment such as /catalog`,
     __user: `a non-root uid or uid:gid, e.g. 101 or 1000:1000`,
     __httpsUrl: `an https:// URL`,
+    __mountPath: `an absolute path in the container such as /srv/shared`,
+    __cacheNodeType: `an ElastiCache node type such as cache.r7g.large`,
+    __valkeyVersion: `a Valkey version, 7.2 or later, such as 8.0`,
     __routeKey: `a route key: a method (${API_METHODS.join(", ")}), a space and a path such as /catalog/{proxy+}`,
     __dbName: `lowercase letters, digits and '_', starting with a letter`,
     __dbUser: `lowercase letters, digits and '_', starting with a letter, at most 16 characters`,
@@ -1094,6 +1138,22 @@ function semanticProblems(ns: Loose<Ns>, regionName: string | undefined, raw: Re
         p.push(
             `${NS}:identity.mfa: got "required" with strategy "${ns.strategy}"; expected "optional": the factor offered (an authenticator app, TOTP) does not work on the user pool's replica, so required MFA would lock every user out after a failover`,
         );
+    // A Global Datastore's members share one node type, which must be one it accepts.
+    if (ns.strategy !== undefined && planCache(ns.strategy, true, true, "planned").mode === "global") {
+        const t = ns.cache?.nodeType ?? "cache.r7g.large";
+        if (typeof t === "string" && !globalDatastoreAccepts(t))
+            p.push(
+                `${NS}:cache.nodeType: got "${t}" with strategy "${ns.strategy}"; expected a type a Global Datastore accepts: ${GLOBAL_DATASTORE_NODE_FAMILIES.join(", ")} families, large or bigger (e.g. cache.r7g.large)`,
+            );
+    }
+    (ns.services ?? []).forEach((s, i) => {
+        const shared = s?.sharedPath;
+        if (typeof shared !== "string") return;
+        const paths = (s?.writablePaths ?? ["/tmp"]).filter((w): w is string => typeof w === "string");
+        const clash = paths.find((w) => w === shared || shared.startsWith(`${w.replace(/\/+$/, "")}/`) || w.startsWith(`${shared}/`));
+        if (clash !== undefined)
+            p.push(`${NS}:services[${i}].sharedPath: got "${shared}", which overlaps writable path "${clash}"; expected a path of its own`);
+    });
     const routed = ns.services ?? DEFAULT_SERVICES;
     if (ns.api?.publicRoutes !== undefined && routed.length && routed.every((s) => s?.pathPrefix !== undefined)) {
         ns.api.publicRoutes.forEach((r, i) => {
@@ -1175,6 +1235,7 @@ export function projectProblems(stacks: readonly PartialStack[], opts: ProjectCh
     same(`${NS}:pipeline`, "pipeline", (s) => s.pipeline);
     same(`${NS}:identity`, "identity", (s) => s.identity);
     same(`${NS}:api`, "api", (s) => s.api);
+    same(`${NS}:cache`, "cache", (s) => s.cache);
 
     const byRegion = new Map<string, string>();
     for (const s of stacks) {

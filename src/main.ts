@@ -159,6 +159,7 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
             userPoolId: ref.requireOutput("userPoolId") as pulumi.Output<string>,
             userPoolClientId: ref.requireOutput("userPoolClientId") as pulumi.Output<string>,
             userPoolReplicaRegion: stringOr(await ref.getOutputValue("userPoolReplicaRegion")),
+            cacheGlobalDatastoreId: stringOr(await ref.getOutputValue("cacheGlobalDatastoreId")),
         };
     } else if (readsPeerRecovery(cfg.strategy, cfg.isHome)) {
         // The home stack brings a recovery home: it needs to know what the other regions hold. Each of their
@@ -179,8 +180,12 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
     const pipelinePeers: string[] = [];
     // Home stack: the user pool's replica waits for the other region's replica of the data key (Cognito must be let use it).
     const identityPeers: string[] = [];
+    // The primary's shared file system replicates into another region's that exists.
+    const filesPeers: Record<string, string> = {};
     for (const s of stacks.filter((x) => x.stack !== cfg.stack)) {
         const ref = refOf(s.stack);
+        const fileSystemId = stringOr(await ref.getOutputValue("fileSystemId"));
+        if (fileSystemId !== undefined) filesPeers[s.region] = fileSystemId;
         if (typeof (await ref.getOutputValue("assetBucketName")) === "string") assetPeers.push(s.region);
         if (cfg.isHome && typeof (await ref.getOutputValue("orderBusArn")) === "string") pipelinePeers.push(s.region);
         if (cfg.isHome && typeof (await ref.getOutputValue("userPoolKeyArn")) === "string") identityPeers.push(s.region);
@@ -203,7 +208,7 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
     });
     if (plan.recovery.problems.length)
         throw new pulumi.RunError(new ConfigError(plan.recovery.problems.map((m) => `[stack ${cfg.stack}] ${m}`)).message);
-    const region = new Region("securecart", { config: cfg, stacks, plan, home, peers, assetPeers, pipelinePeers, identityPeers });
+    const region = new Region("securecart", { config: cfg, stacks, plan, home, peers, assetPeers, pipelinePeers, identityPeers, filesPeers });
     return {
         region: cfg.region,
         role: cfg.role,

@@ -137,7 +137,9 @@ export interface FilesPlan {
 export function planFiles(strategy: Strategy, primary: boolean, failoverMode: "planned" | "unplanned"): FilesPlan {
     const replicated = strategy !== "backup-restore";
     return {
-        replicatesOut: replicated && primary,
+        // Not during an unplanned failover: replicating out needs the failed region (its file system's protection is
+        // turned off there first). Setting failoverMode back to planned, once that region is back, starts it.
+        replicatesOut: replicated && primary && failoverMode === "planned",
         replicaIn: replicated && !primary,
         promote: replicated && primary ? (failoverMode === "unplanned" ? "failover" : "switchover") : undefined,
         backupCopies: primary,

@@ -627,6 +627,59 @@ export class FakeAws implements pulumi.runtime.Mocks {
                 id = "none";
                 set({ result: `offline-placeholder-${h.slice(0, 12)}`, bcryptHash: `offline-placeholder-${h.slice(0, 12)}` });
                 break;
+            case T.fileSystem: {
+                const fsId = `fs-${h}`;
+                id = fsId;
+                set({ fileSystemId: fsId, arn: this.arn("elasticfilesystem", `file-system/${fsId}`) });
+                break;
+            }
+            case T.accessPoint:
+                id = `fsap-${h}`;
+                set({ arn: this.arn("elasticfilesystem", `access-point/${id}`) });
+                break;
+            case T.mountTarget:
+                id = `fsmt-${h}`;
+                break;
+            case T.cacheReplicationGroup: {
+                id = String(inputs.replicationGroupId);
+                const host = `${id}.${h.slice(0, 6)}.${region.replace(/-(\w)\w*-/, "$1")}.cache.amazonaws.com`;
+                set({
+                    arn: this.arn("elasticache", `replicationgroup:${id}`),
+                    primaryEndpointAddress: `master.${host}`,
+                    readerEndpointAddress: `replica.${host}`,
+                });
+                break;
+            }
+            case T.cacheGlobalDatastore: {
+                // AWS prefixes the suffix with a short account-specific string.
+                id = `${h.slice(0, 5)}-${String(inputs.globalReplicationGroupIdSuffix)}`;
+                set({ globalReplicationGroupId: id, arn: `arn:aws:elasticache::${PLACEHOLDER_ACCOUNT}:globalreplicationgroup:${id}` });
+                break;
+            }
+            case T.cacheUser:
+                id = String(inputs.userId);
+                set({ arn: this.arn("elasticache", `user:${id}`) });
+                break;
+            case T.cacheUserGroup:
+                id = String(inputs.userGroupId);
+                set({ arn: this.arn("elasticache", `usergroup:${id}`) });
+                break;
+            case T.cacheSubnetGroup:
+                id = String(name);
+                break;
+            // The cache's and the shared files' moves (components/primaryMoves.ts): offline, no AWS call is made.
+            case DYNAMIC.cachePrimary.token:
+                id = `${String(inputs.globalReplicationGroupId)}/primary`;
+                set({ outcome: "offline-plan (no ElastiCache call)" });
+                break;
+            case DYNAMIC.filesPrimary.token:
+                id = `${String(inputs.fileSystemId)}/writable`;
+                set({ outcome: "offline-plan (no EFS call)" });
+                break;
+            case DYNAMIC.filesReplication.token:
+                id = `${String(inputs.sourceFileSystemId)}/replicates-into/${String(inputs.destinationFileSystemId)}`;
+                set({ outcome: "offline-plan (no EFS call)" });
+                break;
             case DYNAMIC.globalWriter.token:
                 id = `${String(inputs.globalClusterIdentifier)}/writer`;
                 set({ writerClusterArn: inputs.targetClusterArn, outcome: "offline-plan (no RDS call)" });

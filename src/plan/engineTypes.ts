@@ -21,6 +21,9 @@ export const DYNAMIC = {
     globalWriter: { module: "securecart", type: "GlobalWriter", token: dynamicToken("securecart", "GlobalWriter") },
     restorePoint: { module: "securecart", type: "RestorePoint", token: dynamicToken("securecart", "RestorePoint") },
     userPoolReplicaStatus: { module: "securecart", type: "UserPoolReplicaStatus", token: dynamicToken("securecart", "UserPoolReplicaStatus") },
+    cachePrimary: { module: "securecart", type: "CachePrimary", token: dynamicToken("securecart", "CachePrimary") },
+    filesPrimary: { module: "securecart", type: "FilesPrimary", token: dynamicToken("securecart", "FilesPrimary") },
+    filesReplication: { module: "securecart", type: "FilesReplication", token: dynamicToken("securecart", "FilesReplication") },
 } as const;
 
 /** Types the engine itself adds. */

@@ -12,6 +12,9 @@ import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as dynamodb from "@pulumi/aws/dynamodb";
 import * as ebs from "@pulumi/aws/ebs";
+import * as efs from "@pulumi/aws/efs";
+import * as efsNative from "@pulumi/aws-native/efs";
+import * as elasticache from "@pulumi/aws/elasticache";
 import * as acm from "@pulumi/aws/acm";
 import * as apigatewayv2 from "@pulumi/aws/apigatewayv2";
 import * as cognito from "@pulumi/aws/cognito";
@@ -173,6 +176,19 @@ export const CLASSES = {
     userPoolReplica: cognitoNative.UserPoolReplica,
     userPoolDomain: cognitoNative.UserPoolDomain,
     managedLoginBranding: cognitoNative.ManagedLoginBranding,
+    // The cache (ElastiCache for Valkey, components/cache.ts).
+    cacheReplicationGroup: elasticache.ReplicationGroup,
+    cacheGlobalDatastore: elasticache.GlobalReplicationGroup,
+    cacheSubnetGroup: elasticache.SubnetGroup,
+    cacheUser: elasticache.User,
+    cacheUserGroup: elasticache.UserGroup,
+    // The shared files (components/sharedFiles.ts): the file system from @pulumi/aws-native (it says why).
+    fileSystem: efsNative.FileSystem,
+    mountTarget: efs.MountTarget,
+    accessPoint: efs.AccessPoint,
+    fileSystemPolicy: efs.FileSystemPolicy,
+    // Never planned (the replication is the FilesReplication dynamic resource's); named by the drill's rules.
+    efsReplicationConfiguration: efs.ReplicationConfiguration,
     // Global services the drill's region rule names (src/replaceRules.ts); the program plans none yet.
     globalAccelerator: globalaccelerator.Accelerator,
     organization: organizations.Organization,
