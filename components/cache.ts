@@ -8,6 +8,16 @@ export const CACHE_PORT = 6379;
 /** The application's cache user (RBAC), the same in every region. */
 export const CACHE_APP_USER = "securecart-app";
 
+/** The app user's password secret's name in a region (fixed, so a task definition names it before it exists). */
+export function cacheSecretName(region: string): string {
+    return `securecart/cache/${region}`;
+}
+
+/** The SSM parameter holding the cache's primary endpoint in a region (fixed, for the same reason). */
+export function cacheEndpointParameterName(region: string): string {
+    return `/securecart/cache/${region}/endpoint`;
+}
+
 /** The Global Datastore's id suffix (AWS prefixes it with an account-specific string). */
 export const GLOBAL_DATASTORE_SUFFIX = "securecart-cache";
 
@@ -99,7 +109,7 @@ export class Cache extends pulumi.ComponentResource {
         const password = new random.RandomPassword(`${name}-password`, { length: 40, special: false }, keep);
         const secret = new aws.secretsmanager.Secret(
             `${name}-secret`,
-            { name: `securecart/cache/${args.region}`, kmsKeyId: args.kmsKeyArn, tags: tags(`${name}-secret`) },
+            { name: cacheSecretName(args.region), kmsKeyId: args.kmsKeyArn, tags: tags(`${name}-secret`) },
             keep,
         );
         new aws.secretsmanager.SecretVersion(`${name}-secret-value`, { secretId: secret.id, secretString: password.result }, p);
@@ -176,6 +186,19 @@ export class Cache extends pulumi.ComponentResource {
         );
         this.replicationGroupId = group.id;
         this.primaryEndpoint = group.primaryEndpointAddress;
+        // The services read the endpoint from here when a task starts: a task definition that named the endpoint
+        // itself would be unknown until the group exists (a first preview could not check it) and would change with it.
+        new aws.ssm.Parameter(
+            `${name}-endpoint`,
+            {
+                name: cacheEndpointParameterName(args.region),
+                type: "String",
+                value: group.primaryEndpointAddress,
+                description: "SecureCart cache: the replication group's primary endpoint (TLS)",
+                tags: tags(`${name}-endpoint`),
+            },
+            p,
+        );
         this.readerEndpoint = group.readerEndpointAddress;
 
         if (args.membership.kind === "owner") {

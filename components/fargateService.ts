@@ -51,15 +51,17 @@ export interface FargateServicesArgs {
         readonly readOnly: boolean;
     };
     /**
-     * The region's cache, for services with `usesCache`: its endpoint and user in the environment, the user's
-     * password injected from Secrets Manager at start (the execution role reads it). Default none: services with
+     * The region's cache, for services with `usesCache`: its port and user in the environment, its endpoint (SSM)
+     * and the user's password (Secrets Manager) injected when a task starts (the execution role reads them). Default none: services with
      * `usesCache` then fail.
      */
     readonly cache?: {
-        readonly host: pulumi.Input<string>;
+        /** The SSM parameter (String) holding the endpoint, in this region. */
+        readonly endpointParameterName: string;
         readonly port: number;
         readonly userName: string;
-        readonly secretArn: pulumi.Input<string>;
+        /** The password secret's name, in this region. */
+        readonly secretName: string;
         /** The key the secret is encrypted under. */
         readonly kmsKeyArn: pulumi.Input<string>;
     };
@@ -224,14 +226,21 @@ export class FargateServices extends pulumi.ComponentResource {
                                 Resource: pulumi.interpolate`${logGroup.arn}:*`,
                             },
                             ...pull,
-                            // The cache user's password, injected as CACHE_PASSWORD when the task starts.
+                            // The cache's endpoint and its user's password, injected when the task starts.
                             ...(s.usesCache && args.cache
                                 ? [
+                                      {
+                                          Sid: "ReadCacheEndpoint",
+                                          Effect: "Allow",
+                                          Action: "ssm:GetParameters",
+                                          Resource: pulumi.interpolate`arn:aws:ssm:${region}:${account}:parameter${args.cache.endpointParameterName}`,
+                                      },
                                       {
                                           Sid: "ReadCacheSecret",
                                           Effect: "Allow",
                                           Action: "secretsmanager:GetSecretValue",
-                                          Resource: args.cache.secretArn,
+                                          // A secret's ARN ends in six random characters.
+                                          Resource: pulumi.interpolate`arn:aws:secretsmanager:${region}:${account}:secret:${args.cache.secretName}-??????`,
                                       },
                                       {
                                           Sid: "DecryptCacheSecret",
@@ -355,12 +364,15 @@ export class FargateServices extends pulumi.ComponentResource {
                     ...(s.usesCache && args.cache
                         ? {
                               environment: [
-                                  { name: "CACHE_HOST", value: args.cache.host },
                                   { name: "CACHE_PORT", value: String(args.cache.port) },
                                   { name: "CACHE_USER", value: args.cache.userName },
                                   { name: "CACHE_TLS", value: "true" },
                               ],
-                              secrets: [{ name: "CACHE_PASSWORD", valueFrom: args.cache.secretArn }],
+                              // Names, not ARNs: both live in the task's region, and a name is known before they exist.
+                              secrets: [
+                                  { name: "CACHE_HOST", valueFrom: args.cache.endpointParameterName },
+                                  { name: "CACHE_PASSWORD", valueFrom: args.cache.secretName },
+                              ],
                           }
                         : {}),
                     logConfiguration: {

@@ -35,7 +35,7 @@ import { OrderPipeline, type PipelineTables } from "./orderPipeline";
 import { SecurityGroups } from "./securityGroups";
 import { ServiceLogGroups } from "./serviceLogs";
 import { WebTier } from "./webTier";
-import { Cache, CACHE_APP_USER, CACHE_PORT } from "./cache";
+import { Cache, CACHE_APP_USER, CACHE_PORT, cacheEndpointParameterName, cacheSecretName } from "./cache";
 import { SharedFiles } from "./sharedFiles";
 import { CachePrimary, FilesPrimary, FilesReplication } from "./primaryMoves";
 
@@ -400,14 +400,22 @@ export class Region extends pulumi.ComponentResource {
                         readOnly: plan.files.replicaIn,
                     },
                     cache: cache
-                        ? { host: cache.primaryEndpoint, port: CACHE_PORT, userName: CACHE_APP_USER, secretArn: cache.secretArn, kmsKeyArn: keys.dataKeyArn }
+                        ? {
+                              endpointParameterName: cacheEndpointParameterName(cfg.region),
+                              port: CACHE_PORT,
+                              userName: CACHE_APP_USER,
+                              secretName: cacheSecretName(cfg.region),
+                              kmsKeyArn: keys.dataKeyArn,
+                          }
                         : undefined,
                     tags,
                 },
-                p,
+                // Tasks start only once what they mount (the mount targets) and read (the cache's secret and endpoint) exists.
+                { parent: this, dependsOn: [files, ...(cache ? [cache] : [])] },
             );
             const sharing = cfg.services.filter((s) => s.sharedPath !== undefined);
-            if (sharing.length) files.allowClients(`${name}-files-policy`, Object.fromEntries(sharing.map((s) => [s.name, services!.taskRoleArns[s.name]])));
+            if (sharing.length)
+                files.allowClients(`${name}-files-policy`, Object.fromEntries(sharing.map((s) => [s.name, services!.taskRoleArns[s.name]])));
         }
         // Undefined where no ALB exists (backup-restore standby): DNS must not point at this region then.
         const albDnsName: pulumi.Output<string> | undefined = web?.albDnsName;
@@ -655,7 +663,12 @@ export class Region extends pulumi.ComponentResource {
             moves.push(
                 new CachePrimary(
                     `${name}-cache-primary`,
-                    { globalReplicationGroupId: gdsId, targetReplicationGroupId: cache.replicationGroupId, targetRegion: cfg.region, mode: plan.cache.promote },
+                    {
+                        globalReplicationGroupId: gdsId,
+                        targetReplicationGroupId: cache.replicationGroupId,
+                        targetRegion: cfg.region,
+                        mode: plan.cache.promote,
+                    },
                     { parent: this, dependsOn: [cache] },
                 ),
             );

@@ -305,7 +305,10 @@ const serviceSchema = z.strictObject({
      * point (its files live under /<name> on the file system, owned by `user`). Unset: the service shares no files.
      * Read-only while the region's file system is a replication destination (a standby's).
      */
-    sharedPath: z.string().regex(/^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, "__mountPath").optional(),
+    sharedPath: z
+        .string()
+        .regex(/^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, "__mountPath")
+        .optional(),
     /** The service reads the cache's endpoint and its user's password (Secrets Manager). Default false. */
     usesCache: bool.default(false),
 });
@@ -334,7 +337,10 @@ const cacheSchema = z.strictObject({
      */
     coldNodeType: cacheNodeType.default("cache.t4g.micro"),
     /** Valkey version, 7.2 or later (a Global Datastore needs 7.2+); identical in every stack. Default 8.0. */
-    engineVersion: z.string().regex(/^(7\.2|[89]\.[0-9])$/, "__valkeyVersion").default("8.0"),
+    engineVersion: z
+        .string()
+        .regex(/^(7\.2|[89]\.[0-9])$/, "__valkeyVersion")
+        .default("8.0"),
     /** Days automatic snapshots are kept, 1-35. Default 7. */
     snapshotRetentionDays: int(1, 35).default(7),
 });

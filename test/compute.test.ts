@@ -478,8 +478,15 @@ describe("compute: Fargate services", () => {
                     s.writablePaths.map((path) => ({ containerPath: path, size: 64, mountOptions: ["rw", "nosuid", "nodev", "mode=1777"] })),
                 );
                 assert.deepEqual(c.linuxParameters.capabilities, { drop: ["ALL"] });
-                assert.equal(c.mountPoints, undefined);
-                assert.equal(td.inputs.volumes, undefined);
+                // Only a service that shares files mounts anything: the shared file system (test/runtimeContracts.test.ts).
+                if (s.sharedPath === undefined) {
+                    assert.equal(c.mountPoints, undefined);
+                    assert.equal(td.inputs.volumes, undefined);
+                } else
+                    assert.deepEqual(
+                        c.mountPoints.map((m: { containerPath: string }) => m.containerPath),
+                        [s.sharedPath],
+                    );
                 assert.equal(c.logConfiguration.options["awslogs-region"], plan.region);
                 const lg = ofType(plan, "aws:cloudwatch/logGroup:LogGroup").find(
                     (g) => g.outputs.name === c.logConfiguration.options["awslogs-group"],

@@ -40,19 +40,19 @@ const EXPECTED: Record<
     Record<string, { cluster: "member" | "none"; instances: number; forwarding: boolean; tables: number; replicas: number; plans: number }>
 > = {
     "backup-restore": {
-        prod: { cluster: "member", instances: 2, forwarding: false, tables: TABLES.length, replicas: 0, plans: 2 },
+        prod: { cluster: "member", instances: 2, forwarding: false, tables: TABLES.length, replicas: 0, plans: 3 },
         dr: { cluster: "none", instances: 0, forwarding: false, tables: 0, replicas: 0, plans: 0 },
     },
     "pilot-light": {
-        prod: { cluster: "member", instances: 2, forwarding: false, tables: TABLES.length, replicas: 0, plans: 2 },
+        prod: { cluster: "member", instances: 2, forwarding: false, tables: TABLES.length, replicas: 0, plans: 3 },
         dr: { cluster: "member", instances: 0, forwarding: false, tables: 0, replicas: TABLES.length, plans: 0 },
     },
     "warm-standby": {
-        prod: { cluster: "member", instances: 2, forwarding: false, tables: TABLES.length, replicas: 0, plans: 2 },
+        prod: { cluster: "member", instances: 2, forwarding: false, tables: TABLES.length, replicas: 0, plans: 3 },
         dr: { cluster: "member", instances: 1, forwarding: false, tables: 0, replicas: TABLES.length, plans: 0 },
     },
     "active-active": {
-        prod: { cluster: "member", instances: 2, forwarding: false, tables: TABLES.length, replicas: 0, plans: 2 },
+        prod: { cluster: "member", instances: 2, forwarding: false, tables: TABLES.length, replicas: 0, plans: 3 },
         dr: { cluster: "member", instances: 2, forwarding: true, tables: 0, replicas: TABLES.length, plans: 0 },
     },
 };
@@ -255,9 +255,11 @@ describe("data tier: protection, encryption, region", () => {
         assert.equal(hc.inputs.manageMasterUserPassword, undefined, "RDS-managed passwords are not supported in a global database");
         const dc = ofType(dr, T.cluster)[0];
         for (const k of ["masterUsername", "masterPasswordWo", "databaseName"]) assert.equal(dc.inputs[k], undefined, `secondary ${k}`);
-        const secrets = ofType(home, T.secret);
+        // The cache's user password is a secret of each region's own (components/cache.ts), not the database's.
+        const dbSecrets = (p: StackPlan) => ofType(p, T.secret).filter((s) => s.name !== "securecart-cache-secret");
+        const secrets = dbSecrets(home);
         assert.equal(secrets.length, 1);
-        assert.equal(ofType(dr, T.secret).length, 0);
+        assert.equal(dbSecrets(dr).length, 0);
         const replicas = secrets[0].inputs.replicas as Array<{ region: string; kmsKeyId: string }>;
         assert.deepEqual(replicas, [{ region: dr.region, kmsKeyId: dataKey(dr) }], "the replica uses dr's replica of the same multi-Region key");
     });
@@ -296,7 +298,7 @@ describe("data tier: backups", () => {
                 const primary = plans.find((p) => p.role === "primary")!;
                 for (const p of plans) if (p !== primary) assert.equal(ofType(p, T.plan).length, 0, `${p.stack} runs no plan`);
                 const backupPlans = ofType(primary, T.plan);
-                assert.equal(backupPlans.length, 2);
+                assert.equal(backupPlans.length, 3, "the database, the tables and the shared file system");
                 const others = plans.filter((p) => p !== primary);
                 const expectedVaults = others.map((o) => {
                     const v = ofType(o, T.vault)[0];
@@ -318,7 +320,8 @@ describe("data tier: backups", () => {
                     .sort();
                 const cluster = ofType(primary, T.cluster)[0];
                 const tableArns = [...ofType(primary, T.table), ...ofType(primary, T.replica)].map((t) => String(t.outputs.arn));
-                assert.deepEqual(selected, [String(cluster.outputs.arn), ...tableArns].sort());
+                const fileSystem = ofType(primary, "aws-native:efs:FileSystem")[0];
+                assert.deepEqual(selected, [String(cluster.outputs.arn), ...tableArns, String(fileSystem.outputs.arn)].sort());
             });
         }
     }
@@ -386,8 +389,8 @@ describe("data tier: restore path (backup-restore)", () => {
             assert.ok(t.ignoreChanges.includes("restoreSourceTableArn") && t.ignoreChanges.includes("restoreToLatestTime"));
         }
         assert.equal(ofType(dr, T.replica).length, 0);
-        // The promoted region now runs the backup plan, copying back to the home vault.
-        assert.equal(ofType(dr, T.plan).length, 2);
+        // The promoted region now runs the backup plans (database, tables, shared files), copying back to the home vault.
+        assert.equal(ofType(dr, T.plan).length, 3);
         assert.equal(ofType(home, T.plan).length, 0);
     });
 

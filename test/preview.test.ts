@@ -16,6 +16,7 @@ import { UNPRICED_USAGE } from "../src/estimates";
 import { FakeAws, hash } from "../tools/fakeAws";
 import { runPlan } from "../tools/plan";
 import { PlanError, StackPlan, checkDynamicResource, engineInputs, planStacks } from "../tools/planner";
+import { DYNAMIC } from "../src/plan";
 import { PolicyAnalyzer } from "../tools/policyRunner";
 import { PROJECT_DIR, STACKS, STRATEGIES, files, cachedPlanStacks, ofType, planAll, planOf, previewAll, previewOf, toolArgs } from "./helpers";
 import { verdicts } from "./policyCases";
@@ -242,6 +243,16 @@ describe("preview: StackReferences read the home stack's deployed outputs", () =
 });
 
 describe("preview: dynamic providers are checked as the engine checks them", () => {
+    it("the cache's and the files' moves were checked in prod's preview with their unknown ids as the sentinel, and passed", async () => {
+        const moves = [DYNAMIC.cachePrimary.token, DYNAMIC.filesPrimary.token, DYNAMIC.filesReplication.token];
+        const p = (await previewOf("prod")).dynamicChecks.filter((c) => moves.includes(c.type));
+        assert.deepStrictEqual(p.map((c) => [c.name, c.unknownInputs, c.failures]).sort(), [
+            ["securecart-cache-primary", ["globalReplicationGroupId", "targetReplicationGroupId"], []],
+            ["securecart-files-primary", ["fileSystemId"], []],
+            ["securecart-files-replication", ["sourceFileSystemId"], []],
+        ]);
+    });
+
     it("the GlobalWriter's check ran in prod's preview with the unknown target as the sentinel, and passed; in the normal plan with it known", async () => {
         const p = (await previewOf("prod")).dynamicChecks.filter((c) => c.type === T.writer);
         assert.deepStrictEqual(
@@ -273,10 +284,15 @@ describe("preview: dynamic providers are checked as the engine checks them", () 
         };
         await assert.rejects(planStacks({ files, preview: true, loadDynamicProvider: strict }), (e: Error) => {
             assert.ok(e instanceof PlanError, String(e));
-            assert.match(
-                e.message,
-                /^stack prod: preview failed: pulumi-nodejs:dynamic\/securecart:GlobalWriter resource 'securecart-writer': property targetClusterArn value \[unknown\] has a problem: targetClusterArn must be known$/,
-            );
+            // Every move of the primary is named, with each unknown property (the file system's and the cache's,
+            // which do not exist before a first `pulumi up`, and the writer's target).
+            assert.deepStrictEqual(e.message.split("\n"), [
+                "stack prod: preview failed: pulumi-nodejs:dynamic/securecart:FilesPrimary resource 'securecart-files-primary': property fileSystemId value [unknown] has a problem: fileSystemId must be known",
+                "pulumi-nodejs:dynamic/securecart:CachePrimary resource 'securecart-cache-primary': property globalReplicationGroupId value [unknown] has a problem: globalReplicationGroupId must be known",
+                "pulumi-nodejs:dynamic/securecart:CachePrimary resource 'securecart-cache-primary': property targetReplicationGroupId value [unknown] has a problem: targetReplicationGroupId must be known",
+                "pulumi-nodejs:dynamic/securecart:FilesReplication resource 'securecart-files-replication': property sourceFileSystemId value [unknown] has a problem: sourceFileSystemId must be known",
+                "pulumi-nodejs:dynamic/securecart:GlobalWriter resource 'securecart-writer': property targetClusterArn value [unknown] has a problem: targetClusterArn must be known",
+            ]);
             return true;
         });
         // First the home stack's normal plan (inputs known) twice, as a first deployment settles it once the other

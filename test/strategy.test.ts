@@ -493,7 +493,11 @@ describe("strategy: the cache and the shared file system (decided ahead of their
                     const f = planFiles(strategy, primary, mode);
                     const warm = strategy !== "backup-restore";
                     const what = `${strategy} ${primary ? "primary" : "standby"} ${mode}`;
-                    assert.deepEqual([f.replicatesOut, f.replicaIn, f.backupCopies], [warm && primary && mode === "planned", warm && !primary, primary], what);
+                    assert.deepEqual(
+                        [f.replicatesOut, f.replicaIn, f.backupCopies],
+                        [warm && primary && mode === "planned", warm && !primary, primary],
+                        what,
+                    );
                     assert.equal(f.promote, warm && primary ? (mode === "unplanned" ? "failover" : "switchover") : undefined, what);
                 }
     });

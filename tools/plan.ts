@@ -153,7 +153,7 @@ async function planAndCheck(
                 write(
                     `Planned as this stack's next \`pulumi up\` of a first deployment, after ${plan.secondPassAfter.join(", ")}: ${
                         (plan.config["securecart:regions"] as string[] | undefined)?.[0] === plan.region
-                            ? "its first cannot replicate assets, order events or the user pool into a region whose stack has not deployed its bucket, bus or key yet"
+                            ? "its first cannot replicate assets, order events, the user pool or the shared files into a region whose stack has not deployed its bucket, bus, key or file system yet"
                             : "its first cannot set the status of a user pool replica the home stack had not created yet"
                     }.\n`,
                 );

@@ -36,6 +36,7 @@ import * as route53 from "@pulumi/aws/route53";
 import * as route53recoverycontrol from "@pulumi/aws/route53recoverycontrol";
 import * as s3 from "@pulumi/aws/s3";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
+import * as ssm from "@pulumi/aws/ssm";
 import * as vpc from "@pulumi/aws/vpc";
 import * as wafv2 from "@pulumi/aws/wafv2";
 import { Provider as AwsProvider } from "@pulumi/aws/provider";
@@ -182,6 +183,8 @@ export const CLASSES = {
     cacheSubnetGroup: elasticache.SubnetGroup,
     cacheUser: elasticache.User,
     cacheUserGroup: elasticache.UserGroup,
+    /** The cache's endpoint, read by the services' tasks when they start. */
+    ssmParameter: ssm.Parameter,
     // The shared files (components/sharedFiles.ts): the file system from @pulumi/aws-native (it says why).
     fileSystem: efsNative.FileSystem,
     mountTarget: efs.MountTarget,
