@@ -22,7 +22,8 @@ import { estimateCost } from "../src/estimates/cost";
 import { stackFacts } from "../src/plan";
 import { PRICES } from "../src/prices";
 import type { PlannedResource, StackPlan } from "../tools/planner";
-import { estimatePlans } from "../tools/estimateReport";
+import { CompareRow, compareRow, estimatePlans, estimatesJson, renderCompare, renderEstimates } from "../tools/estimateReport";
+import { planCache, planFiles } from "../src/strategy";
 import { PROJECT_DIR, STRATEGIES, configProblems, planAll, toolArgs } from "./helpers";
 import { formatDuration } from "../src/duration";
 import { configFromEnv as reconcilerConfig } from "../functions/order-reconciler";
@@ -850,5 +851,236 @@ describe("estimates: sign-in and the API", () => {
         }
         assert.ok(lineOf(standbyOf(e), /^Lambda requests \(API keep-alive probe/));
         assert.equal(lineOf(primaryOf(e), /keep-alive/), undefined);
+    });
+});
+
+describe("estimates: the cache and the shared files", () => {
+    const v = (n: keyof typeof CONSTANTS) => CONSTANTS[n].value;
+    const TIER_TYPES = {
+        billable: ["aws:elasticache/replicationGroup:ReplicationGroup", "aws-native:efs:FileSystem"],
+        free: [
+            "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
+            "aws:elasticache/subnetGroup:SubnetGroup",
+            "aws:elasticache/user:User",
+            "aws:elasticache/userGroup:UserGroup",
+            "aws:efs/mountTarget:MountTarget",
+            "aws:efs/accessPoint:AccessPoint",
+            "aws:efs/fileSystemPolicy:FileSystemPolicy",
+            "aws:efs/replicationConfiguration:ReplicationConfiguration",
+            "pulumi-nodejs:dynamic/securecart:CachePrimary",
+            "pulumi-nodejs:dynamic/securecart:FilesPrimary",
+            "pulumi-nodejs:dynamic/securecart:FilesReplication",
+        ],
+    };
+    /** The plans without the tier: the cache's and the shared files' components' children and the primary moves. */
+    const withoutTier = (plans: StackPlan[]): StackPlan[] =>
+        plans.map((p) => ({
+            ...p,
+            resources: p.resources.filter(
+                (r) =>
+                    !/securecart:(data:Cache|storage:SharedFiles)\$/.test(r.urn) &&
+                    !/securecart:(CachePrimary|FilesPrimary|FilesReplication)$/.test(r.type),
+            ),
+        }));
+
+    it("every type of the tier is classified: the nodes billable (unpriced, saying why), the file system priced, the rest free with a reason", async () => {
+        for (const t of TIER_TYPES.billable) assert.ok(t in BILLABLE_TYPES && !(t in FREE_TYPES), t);
+        for (const t of TIER_TYPES.free) {
+            assert.ok(t in FREE_TYPES && !(t in BILLABLE_TYPES), `${t} is free`);
+            assert.ok(FREE_TYPES[t].length > 10, `${t}: a reason`);
+        }
+        assert.deepEqual([...BILLABLE_TYPES["aws:elasticache/replicationGroup:ReplicationGroup"]], []);
+        assert.match(
+            UNPRICED_USAGE["aws:elasticache/replicationGroup:ReplicationGroup"],
+            /^ElastiCache node-hours: unknown, because .*elasticache\/pricing.*2026-12-06/,
+        );
+        assert.deepEqual([...BILLABLE_TYPES["aws-native:efs:FileSystem"]], ["efsStandardGbMonth"]);
+        const note = PRICES.notes!.efsStandardGbMonth;
+        assert.match(note, /https:\/\/aws\.amazon\.com\/efs\/pricing\/ read 2026-12-06/);
+        assert.match(note, /NOT CONFIRMED/);
+        // The plans create them all (but the never-planned replication configuration), so the lists are not idle.
+        const planned = new Set<string>();
+        for (const strategy of STRATEGIES) for (const p of await planAll(`strategy=${strategy}`)) for (const r of p.resources) planned.add(r.type);
+        for (const t of [...TIER_TYPES.billable, ...TIER_TYPES.free].filter((x) => !/replicationConfiguration/.test(x)))
+            assert.ok(planned.has(t), `${t} is planned`);
+    });
+
+    it("per strategy: the cold cache's resize step only where planCache gives the standby the minimal size, the Global Datastore's lag and promotion only where it is global", async () => {
+        for (const strategy of STRATEGIES) {
+            const e = await estimatesOf(`strategy=${strategy}`);
+            const cache = standbyOf(e).pair!.cacheFiles!.cache!;
+            const plan = planCache(strategy, false, false, "planned");
+            const resize = cache.rto.unplanned.parts.find((x) => /^resize .* in place/.test(x.label));
+            assert.equal(resize !== undefined, plan.size === "minimal", `${strategy}: a resize step only for a minimal standby`);
+            assert.equal(cache.standby!.cold, plan.size === "minimal", strategy);
+            if (resize) {
+                assert.match(resize.label, /from cache\.t4g\.micro to cache\.r7g\.large/, "cache.coldNodeType → cache.nodeType");
+                assert.equal(resize.seconds, null);
+                assert.match(resize.restsOn, /unknown, because AWS documents no duration: .*Scaling\.RedisReplGrps\.html, read 2026-12-06/);
+                assert.ok(
+                    cache.rto.unplanned.parts.some((x) => /^warm-up/.test(x.label) && x.seconds === null && /unknown, because/.test(x.restsOn)),
+                );
+                assert.equal(cache.rto.unplanned.seconds, null, `${strategy}: the cold cache cannot be timed`);
+                assert.equal(cache.standby!.nodeType, "cache.t4g.micro");
+            }
+            if (plan.mode === "global") {
+                assert.equal(cache.rpo.mode, "replication", strategy);
+                assert.equal(cache.rpo.unplannedSeconds, v("cacheGlobalDatastoreLagSeconds"));
+                assert.match(cache.rpo.restsOn.join(" "), /cacheGlobalDatastoreLagSeconds = 1 s/);
+                assert.equal(cache.rto.unplanned.seconds, v("cacheGlobalDatastoreFailoverSeconds"), strategy);
+                assert.match(cache.rto.unplanned.parts[0].label, /^FailoverGlobalReplicationGroup to securecart-us-west-2 in us-west-2/);
+                assert.equal(cache.standby!.nodeType, "cache.r7g.large", `${strategy}: the secondary inherits the primary's node type`);
+            } else {
+                assert.equal(cache.rpo.mode, "rebuilt", strategy);
+                assert.equal(cache.rpo.unplannedSeconds, null, `${strategy}: no lag figure for a standalone cache`);
+                assert.doesNotMatch(JSON.stringify(cache), /cacheGlobalDatastore/, `${strategy}: no Global Datastore figure`);
+            }
+            assert.match(cache.rpo.restsOn.join(" "), /sessions live in the DynamoDB table securecart-sessions/);
+        }
+        // The constants feed the figures: an override moves them.
+        const tuned = estimatePlans(
+            (await planAll("strategy=warm-standby")).map((p) => ({
+                ...p,
+                config: { ...p.config, "securecart:estimates": { cacheGlobalDatastoreFailoverSeconds: 90, cacheGlobalDatastoreLagSeconds: 2 } },
+            })),
+        );
+        const tc = standbyOf(tuned).pair!.cacheFiles!.cache!;
+        assert.equal(tc.rto.unplanned.seconds, 90);
+        assert.equal(tc.rpo.unplannedSeconds, 2);
+        assert.match(tc.rto.unplanned.parts[0].restsOn, /\(overridden in config\)/);
+    });
+
+    it("per strategy: the shared files' RPO is 15 min where the primary replicates into the standby and the backup interval plus the copy under backup-restore; the failover and the restore have no duration", async () => {
+        for (const strategy of STRATEGIES) {
+            const files = standbyOf(await estimatesOf(`strategy=${strategy}`)).pair!.cacheFiles!.files!;
+            assert.equal(files.rpo.store, "efs:securecart-files-fs");
+            assert.equal(files.rto.unplanned.seconds, null, strategy);
+            if (planFiles(strategy, true, "planned").replicatesOut) {
+                assert.equal(files.rpo.mode, "replication", strategy);
+                assert.equal(files.rpo.unplannedSeconds, 15 * 60, strategy);
+                assert.equal(files.rpo.plannedSeconds, 15 * 60, `${strategy}: the switchover does not wait for a sync`);
+                assert.match(files.rpo.restsOn.join(" "), /efsReplicationRpoSeconds = 900 s/);
+                assert.match(
+                    CONSTANTS.efsReplicationRpoSeconds.source,
+                    /"most changes are replicated within a minute, with an overall Recovery Point Objective \(RPO\) of 15 minutes for most file systems"/,
+                );
+                assert.match(files.rto.unplanned.parts[0].restsOn, /"can take several minutes" .*delete-replications\.html/);
+            } else {
+                assert.equal(files.rpo.mode, "backup-copy", strategy);
+                assert.equal(files.rpo.unplannedSeconds, 3600 + v("backupCopySeconds"), "backup.intervalHours defaults to 1");
+                assert.match(files.rto.unplanned.parts[0].restsOn, /unknown, because AWS Backup publishes no restore duration/);
+            }
+        }
+        const daily = standbyOf(await estimatesOf("strategy=backup-restore", "backup.intervalHours=24")).pair!.cacheFiles!.files!;
+        assert.equal(daily.rpo.unplannedSeconds, 86400 + v("backupCopySeconds"));
+        // Read from the resources: without the primary's replication (a first deployment's), the copies are the path.
+        const plans = await planAll("strategy=pilot-light");
+        const first = plans.map((p) =>
+            p.role === "primary" ? { ...p, resources: p.resources.filter((r) => !/FilesReplication$/.test(r.type)) } : p,
+        );
+        const f = standbyOf(estimatePlans(first)).pair!.cacheFiles!.files!;
+        assert.equal(f.rpo.mode, "backup-copy");
+        assert.equal(f.rpo.unplannedSeconds, 3600 + v("backupCopySeconds"));
+    });
+
+    it("stands apart: the pair's RTO and RPO are the same without the tier, and without it there is no block", async () => {
+        for (const strategy of STRATEGIES) {
+            const plans = await planAll(`strategy=${strategy}`);
+            const e = estimatePlans(plans);
+            const without = estimatePlans(withoutTier(plans));
+            assert.ok(standbyOf(e).pair!.cacheFiles, strategy);
+            assert.equal(standbyOf(without).pair!.cacheFiles, undefined, `${strategy}: no tier, no block`);
+            assert.deepEqual(
+                without.stacks.map((x) => [x.stack, x.rtoSeconds, x.rpoSeconds]),
+                e.stacks.map((x) => [x.stack, x.rtoSeconds, x.rpoSeconds]),
+                strategy,
+            );
+        }
+    });
+
+    it("cost: two nodes per region at the role's node type, unpriced; EFS storage where the file system holds the data; the replication traffic paid by the source", async () => {
+        const us = PRICES.regions["us-east-1"];
+        const nodes = (s: StackEstimate) => lineOf(s, /^ElastiCache .* nodes \(/)!;
+        const storage = (s: StackEstimate) => lineOf(s, /^EFS storage \(/)!;
+        for (const strategy of STRATEGIES) {
+            const e = await estimatesOf(`strategy=${strategy}`);
+            const [prod, dr] = [primaryOf(e), standbyOf(e)];
+            const cold = planCache(strategy, false, false, "planned").size === "minimal";
+            const global = planCache(strategy, true, true, "planned").mode === "global";
+            const replicated = planFiles(strategy, true, "planned").replicatesOut;
+            assert.equal(nodes(prod).item, "ElastiCache cache.r7g.large nodes (securecart-us-east-1)", strategy);
+            assert.equal(nodes(dr).item, `ElastiCache ${cold ? "cache.t4g.micro" : "cache.r7g.large"} nodes (securecart-us-west-2)`, strategy);
+            for (const s of [prod, dr]) {
+                assert.equal(nodes(s).quantity, 2 * 730, `${strategy}/${s.stack}: numCacheClusters 2 × 730 h`);
+                assert.equal(nodes(s).monthlyUsd, null);
+                assert.ok(s.cost.unpriced.includes(UNPRICED_USAGE["aws:elasticache/replicationGroup:ReplicationGroup"]));
+            }
+            assert.equal(storage(prod).monthlyUsd, Math.round(v("filesStorageGb") * us.efsStandardGbMonth * 100) / 100, strategy);
+            if (replicated) assert.equal(storage(dr).quantity, v("filesStorageGb"), `${strategy}: the destination holds a full copy`);
+            else {
+                assert.equal(storage(dr).monthlyUsd, 0, `${strategy}: the standby's file system is empty until a restore`);
+                assert.match(storage(dr).basis, /empty until a restore/);
+            }
+            assert.equal(lineOf(prod, /^ElastiCache Global Datastore replication transfer/) !== undefined, global, strategy);
+            assert.equal(lineOf(prod, /^EFS replication transfer/) !== undefined, replicated, strategy);
+            assert.equal(
+                lineOf(dr, /replication transfer \((securecart-us-west-2|securecart-files-fs) →/),
+                undefined,
+                `${strategy}: the standby sends nothing`,
+            );
+            if (global) assert.equal(lineOf(prod, /^ElastiCache Global Datastore/)!.quantity, v("cacheReplicatedGbPerMonth"));
+        }
+        // The size assumption drives the storage line, and is overridable like the other constants.
+        const plans = await planAll("strategy=pilot-light");
+        const big = estimatePlans(plans.map((p) => ({ ...p, config: { ...p.config, "securecart:estimates": { filesStorageGb: 200 } } })));
+        assert.equal(storage(standbyOf(big)).monthlyUsd, Math.round(200 * PRICES.regions["us-west-2"].efsStandardGbMonth * 100) / 100);
+        assert.match(storage(standbyOf(big)).basis, /filesStorageGb = 200 GB \(overridden in config\)/);
+    });
+
+    it("the new constants each cite a source and the date it was read", () => {
+        for (const n of [
+            "cacheGlobalDatastoreLagSeconds",
+            "cacheGlobalDatastoreFailoverSeconds",
+            "efsReplicationRpoSeconds",
+            "filesStorageGb",
+            "filesChangedGbPerMonth",
+            "cacheReplicatedGbPerMonth",
+        ] as const) {
+            assert.match(CONSTANTS[n].source, /20\d\d-\d\d-\d\d/, `${n}: dated`);
+            if (CONSTANTS[n].kind === "time") assert.match(CONSTANTS[n].source, /https:\/\//, `${n}: names its page`);
+            else assert.match(CONSTANTS[n].source, /^assumption about the workload/, `${n}: says it is an assumption`);
+        }
+        for (const n of ["cacheGlobalDatastoreLagSeconds", "cacheGlobalDatastoreFailoverSeconds"] as const) {
+            assert.match(CONSTANTS[n].source, /disaster-recovery\.workshop\.aws\/en\/services\/databases\/elasticache\/global-datastore\.html/);
+            assert.match(CONSTANTS[n].source, /not a documented SLA/);
+        }
+    });
+
+    it("the plan's text shows the block per stack and --compare-strategies a row per strategy, the cold standby's nodes named", async () => {
+        const rows: CompareRow[] = [];
+        for (const strategy of STRATEGIES) {
+            const e = await estimatesOf(`strategy=${strategy}`);
+            rows.push(compareRow(strategy, e));
+            const text = renderEstimates(standbyOf(e), e);
+            assert.match(text, /\n {2}Cache and shared files \(not in the RTO and RPO above/);
+            assert.match(text, /\n {4}not in this figure: cache:securecart-us-east-1 \(.*\), efs:securecart-files-fs \(/);
+            assert.match(
+                text,
+                /\n {4}shared files RTO, unplanned +unknown {2}make the replica writable|\n {4}shared files RTO, unplanned +unknown {2}restore the file system/,
+            );
+            assert.ok(estimatesJson(standbyOf(e), e).cacheFiles, `${strategy}: --json carries the block`);
+        }
+        const table = renderCompare(rows);
+        const row = (strategy: string) => table.split("\n").filter((l) => l.startsWith(`| ${strategy} `))[1];
+        assert.match(
+            row("backup-restore"),
+            /\| +rebuilt \| unknown \(resize, warm-up\) \| +2h \| +unknown \(restore\) \| 2 × cache\.t4g\.micro \(cold\) \|$/,
+        );
+        assert.match(
+            row("pilot-light"),
+            /\| +rebuilt \| unknown \(resize, warm-up\) \| +15m \| unknown \(replication deleted\) \| 2 × cache\.t4g\.micro \(cold\) \|$/,
+        );
+        for (const s of ["warm-standby", "active-active"])
+            assert.match(row(s), /\| +1s \| +1m \(promotion\) \| +15m \| unknown \(replication deleted\) \| +2 × cache\.r7g\.large \|$/, s);
     });
 });

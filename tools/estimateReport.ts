@@ -4,7 +4,19 @@
  * constants and prices every figure follows from. Rendering only; the figures come from src/estimates.
  */
 import { parseDuration, formatDuration } from "../src/duration";
-import { CONSTANTS, CONSTANT_NAMES, ProjectEstimate, StackEstimate, StackInput, Step, Timeline, estimateProject } from "../src/estimates";
+import {
+    CONSTANTS,
+    CONSTANT_NAMES,
+    CacheFilesRecovery,
+    CacheFilesStep,
+    CacheFilesStore,
+    ProjectEstimate,
+    StackEstimate,
+    StackInput,
+    Step,
+    Timeline,
+    estimateProject,
+} from "../src/estimates";
 import { PRICES } from "../src/prices";
 import type { StackPlan } from "./planner";
 import { planIdentity } from "../src/strategy";
@@ -61,6 +73,8 @@ export function estimatesJson(e: StackEstimate, project: ProjectEstimate): Recor
         pipeline: e.pair?.pipeline ?? null,
         // Apart from them too: the identity RPO, sign-in's failover and the API's.
         identityApi: e.pair?.identityApi ?? null,
+        // Apart from them too: the cache's and the shared files' RPO and the step that brings each into service.
+        cacheFiles: e.pair?.cacheFiles ?? null,
         targets: e.targets,
         unpriced: e.cost.unpriced,
         priceSheet: project.priceSheet,
@@ -106,6 +120,9 @@ export function renderEstimates(e: StackEstimate, project: ProjectEstimate): str
             for (const r of s.restsOn) out.push(`${" ".repeat(44)}· ${r}`);
         }
         if (pair.rpo.stores.length === 0) out.push(`    ${pair.rpo.restsOn.join("; ")}`);
+        const apart = [pair.cacheFiles?.cache?.rpo, pair.cacheFiles?.files?.rpo].filter((x): x is CacheFilesStore => x !== undefined);
+        if (apart.length)
+            out.push(`    not in this figure: ${apart.map((x) => `${x.store} (${rpoCell(x)})`).join(", ")}, under "Cache and shared files" below`);
         if (pair.edge) {
             const { originFailover: fo, assetRpo: a } = pair.edge;
             out.push("  Static assets (the edge; not in the RTO and RPO above: dynamic requests fail over by DNS):");
@@ -147,6 +164,7 @@ export function renderEstimates(e: StackEstimate, project: ProjectEstimate): str
         if (ia.signIn) figure("sign-in fails over", ia.signIn, "until users sign in through the standby");
         if (ia.apiFailover) figure("API fails over", ia.apiFailover, "until the API's domain answers from the standby");
     }
+    if (pair?.cacheFiles) out.push(...renderCacheFiles(pair.cacheFiles));
     for (const t of e.targets) out.push(`  ${t.ok ? "OK  " : "FAIL"} ${t.target}: ${t.message}`);
     // The total sums priced lines only: say so when something is left out (e.g. a size not visible), so the
     // figure is never read as the whole cost.
@@ -164,6 +182,42 @@ export function renderEstimates(e: StackEstimate, project: ProjectEstimate): str
     for (const u of e.cost.unpriced) out.push(`    not priced: ${u}`);
     for (const t of e.cost.unknownTypes) out.push(`    not classified as billable or free: ${t}`);
     return out.join("\n");
+}
+
+/** A store's unplanned RPO as a cell: its seconds, or "rebuilt" for a cache whose content is rebuilt from the database. */
+function rpoCell(x: CacheFilesStore): string {
+    return x.mode === "rebuilt" ? "rebuilt" : secs(x.unplannedSeconds);
+}
+
+function renderCacheStep(name: string, st: CacheFilesStep): string[] {
+    const parts = st.parts.map((p) => `${p.label} (${secs(p.seconds)})`).join(" → ");
+    return [
+        `    ${name.padEnd(28)} ${secs(st.seconds).padStart(8)}  ${st.name}: ${parts || "nothing to do"}`,
+        ...st.parts.map((p) => `${" ".repeat(44)}· ${p.restsOn}`),
+        ...st.notes.map((n) => `${" ".repeat(44)}· ${n}`),
+    ];
+}
+
+/** The cache's and the shared files' block: each one's RPO as a data store, then its step, unplanned and planned. */
+function renderCacheFiles(cf: CacheFilesRecovery): string[] {
+    const out = [
+        "  Cache and shared files (not in the RTO and RPO above: the cache holds nothing of record and serves while it is resized; the file system's failover and restore have no published duration, and its replication RPO is not a bound):",
+    ];
+    for (const [what, tier] of [
+        ["cache", cf.cache],
+        ["shared files", cf.files],
+    ] as const) {
+        if (!tier) continue;
+        const r = tier.rpo;
+        const planned = r.mode === "rebuilt" ? "rebuilt" : secs(r.plannedSeconds);
+        out.push(`    ${`${what} RPO`.padEnd(28)} ${rpoCell(r).padStart(8)}  ${r.store}: ${r.mode}; planned ${planned}`);
+        for (const x of r.restsOn) out.push(`${" ".repeat(44)}· ${x}`);
+        out.push(...renderCacheStep(`${what} RTO, unplanned`, tier.rto.unplanned));
+        if (JSON.stringify(tier.rto.planned) === JSON.stringify(tier.rto.unplanned))
+            out.push(`    ${`${what} RTO, planned`.padEnd(28)} ${secs(tier.rto.planned.seconds).padStart(8)}  the same step`);
+        else out.push(...renderCacheStep(`${what} RTO, planned`, tier.rto.planned));
+    }
+    return out;
 }
 
 /** The constants and the price sheet every figure follows from. */
@@ -222,6 +276,8 @@ export interface CompareRow {
     readonly standbyShare: number;
     readonly resources: number;
     readonly standbyResources: number;
+    /** The cache's and the shared files' figures (apart from the RTO and RPO above), when the pair has them. */
+    readonly cacheFiles?: CacheFilesRecovery;
 }
 
 export function compareRow(strategy: string, project: ProjectEstimate): CompareRow {
@@ -240,7 +296,17 @@ export function compareRow(strategy: string, project: ProjectEstimate): CompareR
         standbyShare: primaryCost > 0 ? standbyCost / primaryCost : 0,
         resources: project.stacks.reduce((a, s) => a + s.resourceCount, 0),
         standbyResources: standbys.reduce((a, s) => a + s.resourceCount, 0),
+        ...(pair?.cacheFiles ? { cacheFiles: pair.cacheFiles } : {}),
     };
+}
+
+/** A Markdown table: the first column left-aligned, the others right-aligned. */
+function table(head: readonly string[], body: readonly string[][]): string {
+    const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+    const line = (cells: readonly string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
+    return [line(head), `|${widths.map((w, i) => (i === 0 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`, ...body.map(line)].join(
+        "\n",
+    );
 }
 
 export function renderCompare(rows: readonly CompareRow[]): string {
@@ -254,11 +320,29 @@ export function renderCompare(rows: readonly CompareRow[]): string {
         `${(r.standbyShare * 100).toFixed(1)}%`,
         `${r.standbyResources} / ${r.resources}`,
     ]);
-    const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-    const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
-    return [line(head), `|${widths.map((w, i) => (i === 0 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`, ...body.map(line)].join(
-        "\n",
+    const main = table(head, body);
+    if (!rows.some((r) => r.cacheFiles)) return main;
+    // What each tier's step is, in a word, so an "unknown" says which step it is.
+    const cacheStep = (cf: CacheFilesRecovery) =>
+        cf.cache?.standby?.cold ? "resize, warm-up" : cf.cache?.rpo.mode === "replication" ? "promotion" : "warm-up";
+    const filesStep = (cf: CacheFilesRecovery) => (cf.files?.rpo.mode === "replication" ? "replication deleted" : "restore");
+    const tiers = rows.map((r) => {
+        const cf = r.cacheFiles;
+        const nodes = cf?.cache?.standby;
+        return [
+            r.strategy,
+            cf?.cache ? rpoCell(cf.cache.rpo) : "-",
+            cf?.cache ? `${secs(cf.cache.rto.unplanned.seconds)} (${cacheStep(cf)})` : "-",
+            cf?.files ? rpoCell(cf.files.rpo) : "-",
+            cf?.files ? `${secs(cf.files.rto.unplanned.seconds)} (${filesStep(cf)})` : "-",
+            nodes ? `${nodes.nodes ?? "?"} × ${nodes.nodeType ?? "(unknown type)"}${nodes.cold ? " (cold)" : ""}` : "-",
+        ];
+    });
+    const second = table(
+        ["strategy", "cache RPO", "cache RTO (unplanned)", "shared files RPO", "shared files RTO (unplanned)", "standby cache nodes"],
+        tiers,
     );
+    return `${main}\n\nThe cache and the shared files, apart from the figures above (rebuilt: nothing of record is lost, the cache refills from the database; \`npm run plan -- -c strategy=<name>\` says what each figure rests on and why one is unknown):\n\n${second}`;
 }
 
 export { PRICES };

@@ -26,6 +26,8 @@ export interface ConstantSpec {
 const AURORA_UG = 'Aurora user guide, "Using Amazon Aurora global databases"';
 const R53_DG = "Route 53 developer guide";
 const ASSUMPTION = "project assumption (no published figure)";
+const DR_WORKSHOP_GDS =
+    'AWS Disaster Recovery workshop, "ElastiCache Global Datastore" (https://disaster-recovery.workshop.aws/en/services/databases/elasticache/global-datastore.html, read 2026-12-06)';
 
 export const CONSTANTS = {
     // --- recovery step durations --------------------------------------------------------------------------
@@ -162,6 +164,28 @@ export const CONSTANTS = {
         what: "how long an order must have been ACCEPTED before the order reconciler resumes or compensates it (its STALE_AFTER_SECONDS)",
         source: "project setting, not an AWS figure: the default of functions/order-reconciler configFromEnv, which components/orderPipeline.ts does not override (assumption: the deployed function keeps it)",
     },
+    // --- the cache and the shared files (docs/cache-and-files-design.md) ---------------------------------
+    cacheGlobalDatastoreLagSeconds: {
+        value: 1,
+        unit: "s",
+        kind: "time",
+        what: "ElastiCache Global Datastore replication lag: cache writes a secondary may lack when it is promoted without the primary",
+        source: `${DR_WORKSHOP_GDS}: "RPO: Generally less than 1 second"; a workshop figure, not a documented SLA (the ElastiCache user guide gives no lag figure): the upper end taken; measure it in a drill and override`,
+    },
+    cacheGlobalDatastoreFailoverSeconds: {
+        value: 60,
+        unit: "s",
+        kind: "time",
+        what: "FailoverGlobalReplicationGroup: from the call until the named secondary is the Global Datastore's primary (the datastore is Modifying meanwhile)",
+        source: `${DR_WORKSHOP_GDS}: "RTO: 1 minute"; a workshop figure, not a documented SLA (the ElastiCache user guide and API reference give no duration); measure it in a drill and override`,
+    },
+    efsReplicationRpoSeconds: {
+        value: 900,
+        unit: "s",
+        kind: "time",
+        what: "EFS replication: how far a destination file system's last sync may be behind its source (the changes a failover to it loses)",
+        source: 'AWS News Blog, "New – Replication for Amazon EFS" (read 2026-12-06, in a reposted copy): "most changes are replicated within a minute, with an overall Recovery Point Objective (RPO) of 15 minutes for most file systems"; "for most file systems" is not a bound on every one, and the Amazon EFS user guide ("Replicating EFS file systems", https://docs.aws.amazon.com/efs/latest/ug/efs-replication.html, read 2026-12-06) says changes are not replicated point-in-time consistently: those after the last sync may be missing',
+    },
     // --- workload volumes for the monthly cost ----------------------------------------------------------
     hoursPerMonth: {
         value: 730,
@@ -237,7 +261,7 @@ export const CONSTANTS = {
         value: 100,
         unit: "GB",
         kind: "usage",
-        what: "data sent from the primary to each standby region (database replication and backup copies; S3 asset replication has its own line)",
+        what: "data sent from the primary to each standby region (database replication and backup copies; S3 asset replication, the cache's Global Datastore and the shared files' replication have their own lines)",
         source: "assumption about the workload: set from your bill's inter-region transfer, less what S3 replication sends (assetsChangedGbPerMonth)",
     },
     logsIngestGbPerMonthPerGroup: {
@@ -295,6 +319,27 @@ export const CONSTANTS = {
         kind: "usage",
         what: "objects stored per S3 bucket other than the asset buckets (log buckets)",
         source: "assumption about the workload",
+    },
+    filesStorageGb: {
+        value: 50,
+        unit: "GB",
+        kind: "usage",
+        what: "shared files held by each region's file system that holds a copy (the primary's, and a replication destination's)",
+        source: "assumption about the workload (2026-12-06): set from the file system's size (DescribeFileSystems SizeInBytes)",
+    },
+    filesChangedGbPerMonth: {
+        value: 10,
+        unit: "GB",
+        kind: "usage",
+        what: "shared files written (created or changed) per month, all replicated to the destination's region",
+        source: "assumption about the workload (2026-12-06): set from the file system's DataWriteIOBytes metric",
+    },
+    cacheReplicatedGbPerMonth: {
+        value: 50,
+        unit: "GB",
+        kind: "usage",
+        what: "data written to the cache's primary per month, all sent by the Global Datastore to its secondary region",
+        source: "assumption about the workload (2026-12-06): set from your bill's ElastiCache inter-region transfer",
     },
     // --- the order pipeline's volumes: per order, counted from the code; per month, set from your bills --------
     ordersPerMonth: {

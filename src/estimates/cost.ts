@@ -27,6 +27,7 @@ import {
 } from "../plan";
 import { PipelineFacts, pipelineFacts } from "./pipeline";
 import { IdentityApiInput, identityApiFacts } from "./identity";
+import { CacheFilesFacts, cacheFilesFacts, cacheNodeType } from "./cacheAndFiles";
 
 export interface CostLine {
     /** What is billed, e.g. "NAT gateway hours". */
@@ -113,6 +114,10 @@ export const BILLABLE_TYPES: Readonly<Record<string, readonly PriceKey[]>> = {
     [T.userPoolReplica]: [],
     [T.httpApi]: ["apiGatewayHttpRequestMillion", "apiGatewayHttpRequestMillionOver300M"],
     [T.vpcLink]: [],
+    // The cache and the shared files. ElastiCache bills node-hours, whose rate no AWS page read gives (UNPRICED_USAGE),
+    // so the nodes' line shows the volume only. EFS bills storage; the replication's traffic is priced as transfer.
+    [T.cacheReplicationGroup]: [],
+    [T.fileSystem]: ["efsStandardGbMonth"],
 };
 
 /** The Cognito pricing page, as read: its per-user rates were not in the text. */
@@ -146,6 +151,8 @@ export const UNPRICED_USAGE: Readonly<Record<string, string>> = {
     [T.eventBus]:
         "EventBridge custom events: unknown, because the AWS page read (https://aws.amazon.com/eventbridge/pricing/, 2026-12-06) says global endpoints cost nothing extra and events published through one are billed as custom events, but its custom-event rate was not in the text read (the $1.00 per million seen is from secondary sources); the endpoint's replicated events add to the volume (EventBridge user guide: replication increases the monthly cost)",
     ...UNPRICED_IDENTITY_API,
+    [T.cacheReplicationGroup]:
+        'ElastiCache node-hours: unknown, because no AWS page read states an on-demand node rate (the text read on https://aws.amazon.com/elasticache/pricing/, 2026-12-06, says nodes are charged by the hour per node type, plus backup storage and data transfer within or across Regions, but shows no figure; the figures seen are from third parties); the ElastiCache FAQ says only that node-based Valkey costs "up to 20% lower" than Redis OSS',
 };
 
 /** Types the program creates that AWS does not bill by themselves, with the reason. */
@@ -242,6 +249,20 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     [T.userPoolDomain]:
         "no charge of its own seen on an AWS page: Cognito bills the pool's monthly active users (managed login is a feature of the pool's plan); its certificate is free and its record is an alias",
     [DYNAMIC.userPoolReplicaStatus.token]: "a Pulumi dynamic resource that sets the replica's status through the Cognito API; no AWS charge",
+    [T.cacheGlobalDatastore]:
+        "no fee of its own in the text read on https://aws.amazon.com/elasticache/pricing/ (2026-12-06: nodes by the hour, backup storage, data transfer within or across Regions): its members' nodes are counted at their replication groups, its cross-region traffic as transfer at the stack whose member is primary",
+    [T.cacheSubnetGroup]: "no charge: ElastiCache bills nodes, backup storage and data transfer (its pricing page)",
+    [T.cacheUser]: "no charge: ElastiCache bills nodes, backup storage and data transfer (its pricing page)",
+    [T.cacheUserGroup]: "no charge: ElastiCache bills nodes, backup storage and data transfer (its pricing page)",
+    [T.mountTarget]: "no charge of its own: EFS bills the file system's storage and throughput",
+    [T.accessPoint]: "no charge of its own: EFS bills the file system's storage and throughput",
+    [T.fileSystemPolicy]: "no charge: an IAM resource policy of the file system",
+    [T.efsReplicationConfiguration]:
+        "never planned (the replication is the FilesReplication dynamic resource's); its traffic and the destination's storage are billed, not the configuration",
+    [DYNAMIC.cachePrimary.token]: "a Pulumi dynamic resource that promotes the Global Datastore's member through the ElastiCache API; no AWS charge",
+    [DYNAMIC.filesPrimary.token]: "a Pulumi dynamic resource that makes the file system writable through the EFS API; no AWS charge",
+    [DYNAMIC.filesReplication.token]:
+        "a Pulumi dynamic resource that sets the file system's replication through the EFS API; no charge of its own: the traffic is priced as transfer at the source stack, the destination's storage at its stack",
 };
 
 export interface CostContext {
@@ -253,6 +274,10 @@ export interface CostContext {
     readonly peerEdges?: readonly EdgeFacts[];
     /** What the config says of sign-in and the API (monthly active users, API requests). */
     readonly identityApi?: IdentityApiInput;
+    /** This stack's cache and shared-files facts; read from the view when absent. */
+    readonly cacheFiles?: CacheFilesFacts;
+    /** The other stacks' (a Global Datastore secondary's node type is its primary's; a peer replicates into this file system). */
+    readonly peerCacheFiles?: readonly CacheFilesFacts[];
 }
 
 /**
@@ -659,6 +684,9 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
     // --- sign-in and the API -------------------------------------------------------------------------------
     identityApiLines({ add, lines, unpriced, view, c, prices, share, shareText, input: ctx.identityApi ?? {} });
 
+    // --- the cache and the shared files ----------------------------------------------------------------------
+    cacheFilesLines({ add, lines, unpriced, f, c, prices, own: ctx.cacheFiles ?? cacheFilesFacts(view), peers: ctx.peerCacheFiles ?? [] });
+
     const monthly = round2(lines.reduce((a, l) => a + (l.monthlyUsd ?? 0), 0));
     return { region: view.region, monthlyUsd: monthly, lines, unpriced, unknownTypes, priceSheet: sheetInfo };
 }
@@ -944,6 +972,101 @@ function identityApiLines(a: IdentityApiLineArgs): void {
             `${Math.round(runs)} invocation(s) × ${cite(c, "lambdaDurationMs")} (the pipeline functions' average, assumed for the probe) × ${probe.memoryMb} MB; x86; free tier not deducted`,
         );
     }
+}
+
+interface CacheFilesLineArgs {
+    readonly add: Add;
+    readonly lines: CostLine[];
+    readonly unpriced: string[];
+    readonly f: StackFacts;
+    readonly c: Constants;
+    readonly prices: RegionPrices;
+    readonly own: CacheFilesFacts;
+    readonly peers: readonly CacheFilesFacts[];
+}
+
+/**
+ * The cache's and the shared files' monthly lines. Each region's cache runs its node count at its node type (a Global
+ * Datastore secondary at its primary's, a cold standby at cache.coldNodeType) around the clock: the volume is shown,
+ * unpriced (UNPRICED_USAGE says why). A file system that holds the data (the primary's, backed up or promoted here, and
+ * a replication destination) is priced as `filesStorageGb` of EFS Standard; a backup-restore standby's stays empty until
+ * a restore. The replication traffic (the Global Datastore's, the file system's) is paid by the stack that sends it,
+ * at the sheet's inter-region rate: how AWS bills either was not in the text read, so that is a labelled assumption.
+ */
+function cacheFilesLines(a: CacheFilesLineArgs): void {
+    const { add, lines, unpriced, f, c, prices, own, peers } = a;
+    const v = c.values;
+    const g = own.cache;
+    if (g) {
+        const t = cacheNodeType(own, peers);
+        const other = peers.find((x) => x.cache?.nodeType && x.cache.nodeType !== t.type);
+        const typeText = t.inheritedFrom
+            ? `${t.type}, inherited from the Global Datastore member that sets one (${t.inheritedFrom}'s)`
+            : `nodeType ${t.type ?? "(not visible)"}${other ? `; ${other.stack}'s is ${other.cache!.nodeType}` : ""}`;
+        lines.push({
+            item: `ElastiCache ${t.type ?? "(unknown type)"} nodes (${g.id})`,
+            type: T.cacheReplicationGroup,
+            quantity: (g.nodes ?? 0) * v.hoursPerMonth,
+            unit: "node-hours",
+            unitPriceUsd: null,
+            monthlyUsd: null,
+            basis: `numCacheClusters ${g.nodes ?? "(not set)"} (a primary and its replica, Multi-AZ) × ${cite(c, "hoursPerMonth")}; ${typeText}; automatic snapshots kept ${g.snapshotRetentionDays} day(s): their storage is left out (no price read)`,
+        });
+        if (!unpriced.includes(UNPRICED_USAGE[T.cacheReplicationGroup])) unpriced.push(UNPRICED_USAGE[T.cacheReplicationGroup]);
+        const secondary = peers.find((x) => x.cache?.member);
+        if (own.cachePrimary && g.member && secondary)
+            add(
+                `ElastiCache Global Datastore replication transfer (${g.id} → ${secondary.region})`,
+                "transfer",
+                v.cacheReplicatedGbPerMonth,
+                "GB",
+                prices.interRegionTransferGb,
+                `${cite(c, "cacheReplicatedGbPerMonth")}: every write to ${own.stack}'s primary member reaches ${secondary.stack}'s secondary; assumed billed as inter-region transfer out of ${f.region} at the sheet's rate (the pricing page's text read on 2026-12-06 names data transfer across Regions as a cost, with no rate for a Global Datastore)`,
+            );
+    }
+    const fs = own.files;
+    if (!fs) return;
+    const selected = f.backupSelected ?? [];
+    const backedUp =
+        selected.includes("*") || (fs.arn !== undefined && selected.includes(fs.arn)) || (fs.urn !== undefined && selected.includes(fs.urn));
+    const source = peers.find((x) => x.filesReplication?.destinationRegion === own.region);
+    const why = own.filesReplication
+        ? `${own.stack}'s file system replicates into ${own.filesReplication.destinationRegion ?? "another region"}`
+        : source
+          ? `the destination of ${source.stack}'s replication: a full copy`
+          : own.filesPrimary
+            ? `${own.stack} makes it the writable one (FilesPrimary)`
+            : backedUp
+              ? `${own.stack} backs it up: it is the one written`
+              : undefined;
+    if (why === undefined)
+        lines.push({
+            item: `EFS storage (${fs.name})`,
+            type: T.fileSystem,
+            quantity: 0,
+            unit: "GB-months",
+            unitPriceUsd: prices.efsStandardGbMonth,
+            monthlyUsd: 0,
+            basis: `${own.stack}'s file system is neither replicated into, backed up nor promoted here: empty until a restore (a backup-restore standby's)`,
+        });
+    else
+        add(
+            `EFS storage (${fs.name})`,
+            T.fileSystem,
+            v.filesStorageGb,
+            "GB-months",
+            prices.efsStandardGbMonth,
+            `${cite(c, "filesStorageGb")}; ${why}; all at the Standard rate, though files its lifecycle policy moves to Infrequent Access cost less (no IA price read); Elastic Throughput's per-GB reads and writes are left out (no price read)`,
+        );
+    if (own.filesReplication?.destinationRegion && own.filesReplication.destinationRegion !== own.region)
+        add(
+            `EFS replication transfer (${fs.name} → ${own.filesReplication.destinationRegion})`,
+            "transfer",
+            v.filesChangedGbPerMonth,
+            "GB",
+            prices.interRegionTransferGb,
+            `${cite(c, "filesChangedGbPerMonth")}, all replicated; assumed billed as inter-region transfer out of ${f.region} at the sheet's rate (how EFS replication is billed was not in the text read on https://aws.amazon.com/efs/pricing/, 2026-12-06); the destination's storage is priced at its own stack`,
+        );
 }
 
 /** Price key of an S3 storage class, where the sheet has one. */

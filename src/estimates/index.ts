@@ -12,6 +12,7 @@ import { EdgeFacts, StackFacts, StackView, edgeFacts, stackFacts } from "../plan
 import { EdgeRecovery, PairEdge, estimateEdge } from "./edge";
 import { PipelineFacts, PipelineRecovery, estimatePipeline, pipelineFacts } from "./pipeline";
 import { IdentityApiFacts, IdentityApiInput, IdentityApiRecovery, estimateIdentityApi, identityApiFacts } from "./identity";
+import { CacheFilesFacts, CacheFilesRecovery, cacheFilesFacts, estimateCacheFiles } from "./cacheAndFiles";
 import { RpoEstimate, estimateRpo } from "./rpo";
 import { Timeline, timeline } from "./rto";
 
@@ -29,6 +30,8 @@ export { pipelineFacts, rateIntervalSeconds } from "./pipeline";
 export type { PipelineFacts, PipelineFigure, PipelineRecovery } from "./pipeline";
 export { identityApiFacts } from "./identity";
 export type { IdentityApiFacts, IdentityApiFigure, IdentityApiInput, IdentityApiRecovery, IdentityRpo } from "./identity";
+export { cacheFilesFacts, cacheNodeType } from "./cacheAndFiles";
+export type { CacheFilesFacts, CacheFilesPart, CacheFilesRecovery, CacheFilesStep, CacheFilesStore, CacheFilesTier } from "./cacheAndFiles";
 
 export interface PairEstimate {
     readonly primary: string;
@@ -52,11 +55,18 @@ export interface PairEstimate {
      * view) or neither stack plans a user pool or an API.
      */
     readonly identityApi?: IdentityApiRecovery;
+    /**
+     * The cache's and the shared files' figures, apart from the RTO and RPO above: each one's RPO (as a data store)
+     * and the step that brings it into service in the standby. Absent when their facts are not given (the policy
+     * pack's view) or neither is planned.
+     */
+    readonly cacheFiles?: CacheFilesRecovery;
 }
 
 /**
  * Estimates a recovery from `p` (the primary) into `s` (a standby); with the stacks' edge facts, the edge's
- * figures too; with their pipeline facts, the pipeline's; with their sign-in and API facts, those.
+ * figures too; with their pipeline facts, the pipeline's; with their sign-in and API facts, those; with their cache
+ * and shared-files facts, those.
  */
 export function estimatePair(
     p: StackFacts,
@@ -65,11 +75,13 @@ export function estimatePair(
     edge?: PairEdge,
     pipeline?: { readonly primary: PipelineFacts; readonly standby: PipelineFacts },
     identityApi?: { readonly primary: IdentityApiFacts; readonly standby: IdentityApiFacts },
+    cacheFiles?: { readonly primary: CacheFilesFacts; readonly standby: CacheFilesFacts },
 ): PairEstimate {
     const e = edge ? estimateEdge(edge) : undefined;
     const rpo = estimateRpo(p, s, c);
     const pl = pipeline ? estimatePipeline({ ...pipeline, stores: rpo.stores }, c) : undefined;
     const ia = identityApi ? estimateIdentityApi({ ...identityApi, primaryStack: p }, c) : undefined;
+    const cf = cacheFiles ? estimateCacheFiles({ ...cacheFiles, primaryStack: p, standbyStack: s }, c) : undefined;
     return {
         primary: p.stack,
         standby: s.stack,
@@ -78,6 +90,7 @@ export function estimatePair(
         ...(e ? { edge: e } : {}),
         ...(pl ? { pipeline: pl } : {}),
         ...(ia ? { identityApi: ia } : {}),
+        ...(cf ? { cacheFiles: cf } : {}),
     };
 }
 
@@ -186,6 +199,7 @@ export function estimateProject(inputs: readonly StackInput[], sheet: PriceSheet
     const edges = new Map<string, EdgeFacts>(inputs.map((i) => [i.stack, edgeFacts(i)]));
     const pipelines = new Map<string, PipelineFacts>(inputs.map((i) => [i.stack, pipelineFacts(i)]));
     const identities = new Map<string, IdentityApiFacts>(inputs.map((i) => [i.stack, identityApiFacts(i, i.identityApi)]));
+    const cacheFiles = new Map<string, CacheFilesFacts>(inputs.map((i) => [i.stack, cacheFilesFacts(i)]));
     const project = [...edges.values()];
     const consts = new Map(inputs.map((i) => [i.stack, resolveConstants(i.constantOverrides ?? {})]));
     const primary = inputs.find((i) => i.role === "primary");
@@ -200,6 +214,7 @@ export function estimateProject(inputs: readonly StackInput[], sheet: PriceSheet
                     { primary: edges.get(primary.stack)!, standby: edges.get(s.stack)!, project },
                     { primary: pipelines.get(primary.stack)!, standby: pipelines.get(s.stack)! },
                     { primary: identities.get(primary.stack)!, standby: identities.get(s.stack)! },
+                    { primary: cacheFiles.get(primary.stack)!, standby: cacheFiles.get(s.stack)! },
                 ),
             );
         }
@@ -211,7 +226,14 @@ export function estimateProject(inputs: readonly StackInput[], sheet: PriceSheet
         const f = facts.get(i.stack)!;
         const peers = inputs.filter((x) => x.stack !== i.stack).map((x) => facts.get(x.stack)!);
         const peerEdges = project.filter((e) => e.stack !== i.stack);
-        const cost = estimateCost(i, f, { peers, edge: edges.get(i.stack), peerEdges, identityApi: i.identityApi }, consts.get(i.stack)!, sheet);
+        const peerCacheFiles = inputs.filter((x) => x.stack !== i.stack).map((x) => cacheFiles.get(x.stack)!);
+        const cost = estimateCost(
+            i,
+            f,
+            { peers, edge: edges.get(i.stack), peerEdges, identityApi: i.identityApi, cacheFiles: cacheFiles.get(i.stack), peerCacheFiles },
+            consts.get(i.stack)!,
+            sheet,
+        );
         const pair = i.role === "primary" ? best : pairs.find((p) => p.standby === i.stack);
         return {
             stack: i.stack,

@@ -1420,3 +1420,52 @@ export function peerOrderBuses(resources: readonly PlanResource[]): PeerBus[] {
         return nonEmpty(busArn) ? [{ stack: text(get(r, "name"), r.name), region: str(get(r, "outputs.region")) ?? arnRegion(busArn), busArn }] : [];
     });
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// cache (ElastiCache) and shared files (EFS)
+// ---------------------------------------------------------------------------------------------------------
+
+/** A cache replication group's settings that decide its recovery and its cost. */
+export interface CacheGroupFacts {
+    /** The group's replicationGroupId, else the resource's name. */
+    readonly id: string;
+    /** Its own node type; undefined for a Global Datastore secondary, which inherits the primary's and must not set one. */
+    readonly nodeType?: string;
+    /** numCacheClusters: the primary and its replicas; undefined when not set. */
+    readonly nodes?: number;
+    /** It joins a Global Datastore by id (a secondary member by declaration); set in a preview too. */
+    readonly joinsGlobalDatastore: boolean;
+    /** snapshotRetentionLimit: days automatic snapshots are kept (0 or unset: none). */
+    readonly snapshotRetentionDays: number;
+}
+
+export function cacheGroupOf(r: PlanResource): CacheGroupFacts {
+    return {
+        id: text(get(r, "replicationGroupId"), r.name),
+        nodeType: str(get(r, "nodeType")),
+        nodes: num(get(r, "numCacheClusters")),
+        joinsGlobalDatastore: isSet(get(r, "globalReplicationGroupId")),
+        snapshotRetentionDays: num(get(r, "snapshotRetentionLimit")) ?? 0,
+    };
+}
+
+/** The shared files' replication (the FilesReplication dynamic resource's inputs): from which region into which. */
+export interface FilesReplicationFacts {
+    readonly sourceRegion?: string;
+    readonly destinationRegion?: string;
+}
+
+export function filesReplicationOf(r: PlanResource): FilesReplicationFacts {
+    return { sourceRegion: str(get(r, "sourceRegion")), destinationRegion: str(get(r, "destinationRegion")) };
+}
+
+/** A primary move of the cache or the shared files (CachePrimary, FilesPrimary): how, and into which region. */
+export interface PrimaryMoveFacts {
+    /** switchover (planned) or failover (unplanned). */
+    readonly mode?: string;
+    readonly targetRegion?: string;
+}
+
+export function primaryMoveOf(r: PlanResource): PrimaryMoveFacts {
+    return { mode: str(get(r, "mode")), targetRegion: str(get(r, "targetRegion")) };
+}

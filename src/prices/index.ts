@@ -55,6 +55,7 @@ export interface RegionPrices {
     readonly stepFunctionsTransition1k: number;
     readonly apiGatewayHttpRequestMillion: number;
     readonly apiGatewayHttpRequestMillionOver300M: number;
+    readonly efsStandardGbMonth: number;
 }
 
 export interface PriceSheet {
