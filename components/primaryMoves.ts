@@ -177,7 +177,8 @@ export const filesReplicationProvider = moveProvider({
         ...regionProblem("sourceRegion", n.sourceRegion),
         ...fileSystemProblem("destinationFileSystemId", n.destinationFileSystemId),
         ...regionProblem("destinationRegion", n.destinationRegion),
-        ...(known(n.sourceRegion) && n.sourceRegion === n.destinationRegion
+        // Only between two valid regions: a missing or malformed one already has its own failure.
+        ...(isRegionName(n.sourceRegion) && n.sourceRegion === n.destinationRegion
             ? [
                   {
                       property: "destinationRegion",

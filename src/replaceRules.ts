@@ -94,6 +94,16 @@ export const STATEFUL_TYPES: readonly string[] = [
     // replica is the standby region's copy of them. The replica's status (a dynamic resource) changes in place.
     T.userPool,
     T.userPoolReplica,
+    // The cache and the shared files. A replication group is the region's cache nodes and its snapshots' owner; the
+    // Global Datastore links the regions' groups (a new one has a new id the members must rejoin, and joining wipes a
+    // member). Both are rebuilt from the databases, but a replacement empties the cache and, for a member, detaches
+    // it. A file system holds the shared files. A replication configuration, were one ever declared through the
+    // provider, would be deleted and re-created by a replacement: the destination turns writable and diverges, then
+    // is overwritten. The cache's password secret is a secret (above).
+    T.cacheReplicationGroup,
+    T.cacheGlobalDatastore,
+    T.fileSystem,
+    T.efsReplicationConfiguration,
 ];
 
 /**
@@ -127,6 +137,72 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
         source: `${AWS_NATIVE} cognito/userPoolReplica.js (replaceOnChanges: regionName, userPoolId, userPoolTagsAtCreate.*; read 2026-12-06)`,
         properties: [{ name: "regionName" }, { name: "userPoolId" }, { name: "userPoolTagsAtCreate" }],
         note: "Every property is create-only, tags given at creation included, so the component gives none (a changed tag would replace the replica).",
+    },
+    {
+        type: T.cacheReplicationGroup,
+        terraform: "aws_elasticache_replication_group",
+        source: `${TF} internal/service/elasticache/replication_group.go (schema and CustomizeDiff, read 2026-12-06)`,
+        properties: [
+            { name: "replicationGroupId" },
+            { name: "atRestEncryptionEnabled", computed: true },
+            { name: "dataTieringEnabled", computed: true },
+            { name: "globalReplicationGroupId", computed: true },
+            { name: "kmsKeyId" },
+            { name: "networkType", computed: true },
+            { name: "port", default: 6379 },
+            { name: "securityGroupNames", computed: true },
+            { name: "snapshotArns" },
+            { name: "snapshotName" },
+            { name: "subnetGroupName", computed: true },
+            { name: "nodeGroupConfigurations" },
+        ],
+        note:
+            "nodeType, numCacheClusters, automaticFailoverEnabled, multiAzEnabled, securityGroupIds, userGroupIds, snapshot " +
+            "settings, windows and tags change in place (ModifyReplicationGroup, Increase/DecreaseReplicaCount): pilot light's cold " +
+            "standby is resized by an update. globalReplicationGroupId is Optional + Computed + ForceNew: joining a Global Datastore " +
+            "(setting it where it was unset) or naming another replaces the group; removing it keeps the live membership. port's change is suppressed when it is removed and was the default " +
+            "6379, hence the default here. Replaced only under conditions this rule does not model: engine and engineVersion on a " +
+            "downgrade (CustomizeDiff), transitEncryptionEnabled below engine version 7.0.5 (Valkey 7.2 and later change it in " +
+            "place), nodeGroupConfigurations only on a significant change (listed, erring on replacement; the program sets none). " +
+            "replicationGroupId is Required in the schema but optional in @pulumi/aws (autonamed when absent, as its optional type " +
+            "suggests; not verified), so removing it is judged a replacement. durability, in the installed " +
+            "SDK but not in the schema version read, was not re-read.",
+    },
+    {
+        type: T.cacheGlobalDatastore,
+        terraform: "aws_elasticache_global_replication_group",
+        source: `${TF} internal/service/elasticache/global_replication_group.go (read 2026-12-06, an older stored version; @pulumi/aws 7.48.0 elasticache/globalReplicationGroup.d.ts documents the same two as creating a new resource)`,
+        properties: [{ name: "globalReplicationGroupIdSuffix" }, { name: "primaryReplicationGroupId" }],
+        note:
+            "primaryReplicationGroupId is Required + ForceNew, and Read sets it from whichever member is PRIMARY " +
+            "(hashicorp/terraform-provider-aws#46121, open): after any promotion the owner's next preview would plan a " +
+            "replacement of the whole datastore. components/cache.ts therefore ignores changes to it (ignoreChanges) and moves " +
+            "the primary with the CachePrimary dynamic resource; a change of the program's own value there is reported as an " +
+            "identity change the program ignores (a failure). cacheNodeType, automaticFailoverEnabled, engineVersion " +
+            "(upgrades; a downgrade is refused, not replaced) and the description change in place (ModifyGlobalReplicationGroup).",
+    },
+    {
+        type: T.fileSystem,
+        terraform: "(none: AWS::EFS::FileSystem through Cloud Control)",
+        source: `${AWS_NATIVE} efs/fileSystem.js (replaceOnChanges: availabilityZoneName, encrypted, kmsKeyId, performanceMode; read 2026-12-06)`,
+        properties: [{ name: "availabilityZoneName" }, { name: "encrypted" }, { name: "kmsKeyId" }, { name: "performanceMode" }],
+        note:
+            "Every other property (throughput mode, lifecycle policies, backup policy, file system policy, protection, " +
+            "replicationConfiguration, tags) is a Cloud Control update. components/sharedFiles.ts ignores fileSystemProtection " +
+            "and replicationConfiguration: the FilesPrimary and FilesReplication dynamic resources set them inside pulumi up. " +
+            "The file system is on @pulumi/aws-native because @pulumi/aws reads a destination's protection back as REPLICATING, " +
+            "outside its enum, and fails every refresh (pulumi/pulumi-aws#6041).",
+    },
+    {
+        type: T.efsReplicationConfiguration,
+        terraform: "aws_efs_replication_configuration",
+        source: `${TF} internal/service/efs/replication_configuration.go (read 2026-12-06)`,
+        properties: [{ name: "sourceFileSystemId" }, { name: "destination" }],
+        note:
+            "The resource has no Update: source_file_system_id and the destination block (file_system_id, region, kms_key_id, " +
+            "availability_zone_name) are all ForceNew, and its Delete calls the destination's region, then the source's. The " +
+            "program declares none: the replication is set by the FilesReplication dynamic resource of the primary's stack, " +
+            "whose deletion calls nothing. Listed so that one declared through the provider is judged as state.",
     },
     {
         type: T.sqsQueue,

@@ -2,10 +2,12 @@ import { strict as assert } from "assert";
 import { execFile } from "child_process";
 import { promisify } from "util";
 import { ResourceChange, diffPlans } from "../tools/diff";
-import { Rehearsal, rehearse, renderRehearsal, splitStackScoped } from "../tools/drill";
+import { DROPPED_MOVE_NOTE, Rehearsal, type StackPromotions, rehearsalJson, rehearse, renderRehearsal, splitStackScoped } from "../tools/drill";
 import type { PlannedResource, StackPlan } from "../tools/planner";
-import { DELETE_IS_WARNING, STATEFUL_RULES, STATEFUL_TYPES } from "../src/replaceRules";
-import { PIPELINE_FUNCTIONS } from "../src/config";
+import { DELETE_IS_WARNING, STATEFUL_RULES, STATEFUL_TYPES, replaceReason } from "../src/replaceRules";
+import { DYNAMIC, T } from "../src/plan";
+import { mergeConfig } from "../src/configSource";
+import { PIPELINE_FUNCTIONS, parseStackConfig } from "../src/config";
 import { PROJECT_DIR, STRATEGIES, files, overrides, toolArgs } from "./helpers";
 import { cachedPlanStacks } from "./planCache";
 
@@ -484,6 +486,274 @@ describe("drill rehearsal: sign-in and the API", () => {
     }
 });
 
+// The cache and the shared files: each region's replication group and file system exist in every role, and the
+// Global Datastore lives in the home stack whatever its role, so no transition creates, replaces or deletes one; the
+// primary moves with dynamic resources of the new primary's stack, and the old primary's stack drops its own.
+const CACHE_GROUP = T.cacheReplicationGroup;
+const DATASTORE = T.cacheGlobalDatastore;
+const FILE_SYSTEM = T.fileSystem;
+const EFS_REPLICATION = T.efsReplicationConfiguration;
+const CACHE_PRIMARY = DYNAMIC.cachePrimary.token;
+const FILES_PRIMARY = DYNAMIC.filesPrimary.token;
+const FILES_REPLICATION = DYNAMIC.filesReplication.token;
+const MOVES = [CACHE_PRIMARY, FILES_PRIMARY, FILES_REPLICATION];
+
+/** The cache and file-system moves a primary declares under `strategy`, with `failoverMode`, as type tokens (sorted). */
+function movesOfPrimary(strategy: string, unplanned: boolean): string[] {
+    const global = strategy === "warm-standby" || strategy === "active-active";
+    const replicated = strategy !== "backup-restore";
+    return [
+        ...(global ? [CACHE_PRIMARY] : []),
+        ...(replicated ? [FILES_PRIMARY] : []),
+        ...(replicated && !unplanned ? [FILES_REPLICATION] : []),
+    ].sort();
+}
+
+describe("drill rehearsal: the cache and the shared files", () => {
+    for (const strategy of STRATEGIES) {
+        for (const [what, b, c] of transitionsOf(strategy)) {
+            const unplanned = what === "unplanned failover";
+            const newPrimary = what === "failback" ? HOME : "dr";
+            const oldPrimary = newPrimary === HOME ? "dr" : HOME;
+            it(`${strategy}, ${what}: no replication group, Global Datastore, file system or replication configuration is created, replaced or deleted; the new primary's stack declares its promotions, the old primary's drops its own (a move's delete makes no AWS call)`, async () => {
+                const r = await drill(b, c);
+                assertSafe(r, `${strategy} ${what}`);
+                const all = r.stacks.flatMap((d) => d.changes.map((x) => ({ stack: d.stack, ...x })));
+                const data = all.filter((x) => [CACHE_GROUP, DATASTORE, FILE_SYSTEM, EFS_REPLICATION].includes(x.type));
+                assert.deepEqual(
+                    data.filter((x) => x.op !== "update").map((x) => `${x.stack}: ${x.op} ${x.type} ${x.name}`),
+                    [],
+                );
+                // In place, at most a cold cache resized: pilot light's and backup-restore's standby runs the minimal node type.
+                const cold = strategy === "pilot-light" || strategy === "backup-restore";
+                const cfg = (stack: string) => parseStackConfig("securecart", stack, mergeConfig(files, stack, overrides(...b, ...c))).cache;
+                assert.notEqual(cfg(newPrimary).nodeType, cfg(newPrimary).coldNodeType, "the cold node type is another type");
+                assert.deepEqual(
+                    data
+                        .map((x) => `${x.stack}: ${x.type} ${x.changes.map((p) => `${p.path} ${String(p.before)} → ${String(p.after)}`).join(", ")}`)
+                        .sort(),
+                    cold
+                        ? [
+                              `${HOME}: ${CACHE_GROUP} nodeType ${newPrimary === HOME ? `${cfg(HOME).coldNodeType} → ${cfg(HOME).nodeType}` : `${cfg(HOME).nodeType} → ${cfg(HOME).coldNodeType}`}`,
+                              `dr: ${CACHE_GROUP} nodeType ${newPrimary === "dr" ? `${cfg("dr").coldNodeType} → ${cfg("dr").nodeType}` : `${cfg("dr").nodeType} → ${cfg("dr").coldNodeType}`}`,
+                          ].sort()
+                        : [],
+                    cold
+                        ? "the promoted region's cold cache grows in place, the demoted one shrinks in place (updates, never a replacement)"
+                        : "members of a Global Datastore keep their size",
+                );
+
+                const moves = (stack: string, op: string) =>
+                    all
+                        .filter((x) => x.stack === stack && MOVES.includes(x.type) && x.op === op)
+                        .map((x) => x.type)
+                        .sort();
+                assert.deepEqual(moves(newPrimary, "create"), movesOfPrimary(strategy, unplanned), "the new primary declares its promotions");
+                assert.deepEqual(
+                    moves(oldPrimary, "delete"),
+                    movesOfPrimary(strategy, false),
+                    "the old primary drops its moves: their delete makes no AWS call, so nothing moves back and no replication is cut",
+                );
+                assert.deepEqual(
+                    all
+                        .filter(
+                            (x) =>
+                                MOVES.includes(x.type) &&
+                                !((x.stack === newPrimary && x.op === "create") || (x.stack === oldPrimary && x.op === "delete")),
+                        )
+                        .map((x) => `${x.stack}: ${x.op} ${x.name}`),
+                    [],
+                    "nothing else of the moves changes",
+                );
+
+                // What each move asks for: this region's own members, and the old primary's file system to replicate into.
+                const plans = await plan({ files, overrides: overrides(...b, ...c) });
+                const mine = plans.find((p) => p.stack === newPrimary)!;
+                const theirs = plans.find((p) => p.stack === oldPrimary)!;
+                const one = (p: StackPlan, t: string) => {
+                    const rs = p.resources.filter((x) => x.type === t);
+                    assert.ok(rs.length <= 1, `${p.stack}: at most one ${t}`);
+                    return rs[0];
+                };
+                const mode = unplanned ? "failover" : "switchover";
+                const cache = one(mine, CACHE_PRIMARY);
+                if (cache) {
+                    assert.deepEqual(cache.inputs.mode, mode);
+                    assert.equal(cache.inputs.targetRegion, mine.region);
+                    assert.equal(
+                        cache.inputs.targetReplicationGroupId,
+                        one(mine, CACHE_GROUP)!.inputs.replicationGroupId,
+                        "this region's own group becomes the primary",
+                    );
+                    assert.equal(
+                        cache.inputs.globalReplicationGroupId,
+                        one(
+                            plans.find((p) => p.stack === HOME)!,
+                            DATASTORE,
+                        )!.outputs.globalReplicationGroupId,
+                    );
+                }
+                const filesPrimary = one(mine, FILES_PRIMARY);
+                if (filesPrimary) {
+                    assert.equal(filesPrimary.inputs.mode, mode);
+                    assert.equal(filesPrimary.inputs.targetRegion, mine.region);
+                    assert.equal(
+                        filesPrimary.inputs.fileSystemId,
+                        one(mine, FILE_SYSTEM)!.outputs.fileSystemId,
+                        "this region's own file system becomes writable",
+                    );
+                }
+                const replication = one(mine, FILES_REPLICATION);
+                if (replication) {
+                    assert.deepEqual(
+                        [
+                            replication.inputs.sourceFileSystemId,
+                            replication.inputs.sourceRegion,
+                            replication.inputs.destinationFileSystemId,
+                            replication.inputs.destinationRegion,
+                        ],
+                        [one(mine, FILE_SYSTEM)!.outputs.fileSystemId, mine.region, one(theirs, FILE_SYSTEM)!.outputs.fileSystemId, theirs.region],
+                        "the new primary's file system replicates into the old primary's existing one",
+                    );
+                }
+
+                // The rehearsal names them, in words.
+                const named = r.promotions.find((p) => p.stack === newPrimary);
+                const kinds = (named?.steps ?? []).map((s) => s.kind).filter((k) => k !== "writer");
+                assert.deepEqual(kinds, [
+                    ...(cold ? ["cache-resize"] : []),
+                    ...(strategy === "warm-standby" || strategy === "active-active" ? ["cache"] : []),
+                    ...(strategy !== "backup-restore" ? ["files"] : []),
+                    ...(strategy !== "backup-restore" && !unplanned ? ["files-replication"] : []),
+                ]);
+                assert.deepEqual(
+                    r.promotions.filter((p) => p.stack === oldPrimary).flatMap((p) => p.steps),
+                    [],
+                    "the old primary promotes nothing",
+                );
+            });
+        }
+    }
+
+    it("the cache's and the files' stateful resources are protected and retained in every plan; the Global Datastore ignores its primary", async () => {
+        const seen = new Set<string>();
+        for (const strategy of STRATEGIES) {
+            for (const primary of ["us-east-1", DR_REGION]) {
+                for (const p of await plan({ files, overrides: overrides(`strategy=${strategy}`, `primaryRegion=${primary}`) })) {
+                    for (const r of p.resources.filter((x) => [CACHE_GROUP, DATASTORE, FILE_SYSTEM, T.secret].includes(x.type))) {
+                        assert.ok(r.protect && r.retainOnDelete, `${strategy}, primary ${primary}: ${p.stack} ${r.type} ${r.name}`);
+                        seen.add(r.type);
+                    }
+                    for (const g of p.resources.filter((x) => x.type === DATASTORE))
+                        assert.ok(
+                            g.ignoreChanges.includes("primaryReplicationGroupId"),
+                            `${p.stack} ${g.name}: the provider reads the live primary back into this ForceNew property; a promotion must not plan a replacement`,
+                        );
+                }
+            }
+        }
+        assert.deepEqual([...seen].sort(), [CACHE_GROUP, DATASTORE, FILE_SYSTEM, T.secret].sort(), "each type is planned somewhere");
+        assert.ok(!STATEFUL_TYPES.some((t) => MOVES.includes(t)), "the moves are not state: dropping one is not a failure");
+        for (const t of [CACHE_GROUP, DATASTORE, FILE_SYSTEM, EFS_REPLICATION, T.secret]) {
+            assert.ok(STATEFUL_TYPES.includes(t), t);
+            assert.ok(!DELETE_IS_WARNING[t], `${t}: deleting one fails the drill`);
+        }
+    });
+
+    it("the promotions in the text and in --json: words per move, the old primary's dropped moves said to call nothing", async () => {
+        const r = await drill(["strategy=warm-standby"], [`primaryRegion=${DR_REGION}`]);
+        const dr = r.promotions.find((p) => p.stack === "dr")!;
+        assert.deepEqual(
+            dr.steps.map((s) => [s.kind, s.op, s.resource]),
+            [
+                ["writer", "create", "securecart-writer"],
+                ["cache", "create", "securecart-cache-primary"],
+                ["files", "create", "securecart-files-primary"],
+                ["files-replication", "create", "securecart-files-replication"],
+            ],
+        );
+        const plans = await plan({ files, overrides: overrides("strategy=warm-standby") });
+        const fsOf = (stack: string) =>
+            String(plans.find((p) => p.stack === stack)!.resources.find((x) => x.type === FILE_SYSTEM)!.outputs.fileSystemId);
+        assert.match(fsOf("dr"), /^fs-/);
+        const what = dr.steps.map((s) => s.what);
+        assert.match(
+            what[0],
+            /^database: make securecart-us-west-2 the writer of the Aurora global database \S+ \(SwitchoverGlobalCluster to us-west-2, RPO 0\)$/,
+        );
+        assert.match(what[1], /^cache: make securecart-us-west-2 the Global Datastore \S+'s primary \(FailoverGlobalReplicationGroup in us-west-2; /);
+        assert.equal(what[2], `files: make ${fsOf("dr")} writable (delete the replication into it, in us-west-2)`);
+        assert.match(what[3], new RegExp(`^files: replicate ${fsOf("dr")} \\(us-west-2\\) into ${fsOf(HOME)} \\(us-east-1\\) `));
+        const prod = r.promotions.find((p) => p.stack === HOME)!;
+        assert.deepEqual(prod.steps, []);
+        assert.deepEqual(prod.dropped.map((m) => m.kind).sort(), ["cache", "files", "files-replication", "writer"]);
+        assert.deepEqual(
+            r.promotions.map((p) => p.stack),
+            r.order.map((s) => s.stack).filter((s) => r.promotions.some((p) => p.stack === s)),
+            "in runbook order",
+        );
+
+        const out = renderRehearsal(r);
+        assert.match(
+            out,
+            /Promotions this change makes[^\n]*\n {2}dr \(us-west-2\):\n {4}\+ {2}database: [^\n]*\n {4}\+ {2}cache: make securecart-us-west-2 the Global Datastore/,
+        );
+        assert.ok(
+            out.includes(`    +  files: make ${fsOf("dr")} writable (delete the replication into it, in us-west-2)  [securecart-files-primary]`),
+            out,
+        );
+        assert.match(
+            out,
+            / {2}prod \(us-east-1\):\n {4}- {2}[^\n]*securecart-cache-primary[^\n]*: dropped from the stack's state only: a move's delete makes no AWS call/,
+        );
+        const json = JSON.parse(JSON.stringify(rehearsalJson(r))) as {
+            promotions: Array<Omit<StackPromotions, "dropped"> & { dropped: Array<{ kind: string; resource: string; note: string }> }>;
+        };
+        assert.deepEqual(
+            json.promotions.map((p) => [p.stack, p.steps.length, p.dropped.length]),
+            [
+                ["dr", 4, 0],
+                ["prod", 0, 4],
+            ],
+        );
+        assert.equal(json.promotions[0].steps[2].what, what[2]);
+        assert.ok(
+            json.promotions[1].dropped.every((m) => m.note === DROPPED_MOVE_NOTE),
+            "each dropped move carries the note",
+        );
+    });
+
+    it("pilot light, unplanned: the cold cache's resize and the files' local promotion are named; no replication back, nothing else", async () => {
+        const r = await drill(["strategy=pilot-light"], [`primaryRegion=${DR_REGION}`, "failoverMode=unplanned"]);
+        const dr = r.promotions.find((p) => p.stack === "dr")!;
+        const cfg = parseStackConfig("securecart", "dr", mergeConfig(files, "dr", overrides("strategy=pilot-light"))).cache;
+        assert.deepEqual(
+            dr.steps.map((s) => [s.kind, s.op]),
+            [
+                ["writer", "create"],
+                ["cache-resize", "update"],
+                ["files", "create"],
+            ],
+        );
+        assert.equal(
+            dr.steps[1].what,
+            `cache: resize securecart-us-west-2 from ${cfg.coldNodeType} to ${cfg.nodeType} in place (ModifyReplicationGroup in us-west-2; it starts cold and warms from the databases)`,
+        );
+        assert.match(dr.steps[0].what, /FailoverGlobalCluster with AllowDataLoss, calling only us-west-2/);
+        assert.match(dr.steps[2].what, /; this side only if the source's region cannot be reached\)$/);
+        // The demoted region's cache shrinks in place too, but that is no promotion.
+        assert.deepEqual(r.promotions.find((p) => p.stack === HOME)!.steps, []);
+    });
+
+    it("backup-restore: no cache or files promotion, only the cold cache resized", async () => {
+        const r = await drill(["strategy=backup-restore"], [`primaryRegion=${DR_REGION}`]);
+        assert.deepEqual(
+            r.promotions.map((p) => [p.stack, p.steps.map((s) => s.kind), p.dropped.map((m) => m.kind)]),
+            [["dr", ["cache-resize"], []]],
+        );
+    });
+});
+
 describe("drill rehearsal: identity changes fail and name the resource", () => {
     it("a table's hash key change replaces the table: verdict fail, naming the table and hashKey", async () => {
         const r = await drill([], ["tables[0].hashKey=x", "tables[0].attributes[0].name=x"]);
@@ -855,6 +1125,108 @@ describe("drill diff: one property at a time on real planned resources", () => {
         assert.deepEqual(limited.findings, []);
     });
 
+    it("a cache replication group: a new node type is an update; another KMS key or group id replaces it and fails; deleting it fails", () => {
+        const group = named(T.cacheReplicationGroup, /-cache-rg$/);
+        assert.ok(home.resources.some(group), "the home stack plans its cache");
+        const resized = findingsOf(home, group, (r) => ({ ...r, inputs: { ...r.inputs, nodeType: "cache.t4g.micro", numCacheClusters: 1 } }));
+        assert.deepEqual(
+            resized.changes.map((c) => [c.op, c.type]),
+            [["update", T.cacheReplicationGroup]],
+        );
+        assert.deepEqual(resized.findings, []);
+        for (const [property, value] of [
+            ["kmsKeyId", "arn:aws:kms:us-east-1:123456789012:key/other"],
+            ["replicationGroupId", "securecart-other"],
+            ["subnetGroupName", "other-subnets"],
+            ["port", 7000],
+        ] as const) {
+            const moved = findingsOf(home, group, (r) => ({ ...r, inputs: { ...r.inputs, [property]: value } }));
+            assert.deepEqual(
+                moved.findings.map((f) => [f.level, f.op, f.property]),
+                [["failure", "replace", property]],
+                property,
+            );
+            assert.match(moved.findings[0].message, /internal\/service\/elasticache\/replication_group\.go/);
+        }
+        // The default port left out: the provider suppresses the diff.
+        const noPort = findingsOf(home, group, (r) => {
+            const { port: _p, ...rest } = r.inputs;
+            return { ...r, inputs: rest };
+        });
+        assert.deepEqual(noPort.findings, []);
+        assert.deepEqual(
+            findingsOf(home, group, () => undefined).findings.map((f) => [f.level, f.op]),
+            [["failure", "delete"]],
+        );
+    });
+
+    it("the Global Datastore: its primary changed by the program is an identity change the program ignores (failure); without ignoreChanges, a replacement", () => {
+        const gds = named(T.cacheGlobalDatastore, /-cache-global$/);
+        assert.ok(home.resources.some(gds), "the home stack owns the Global Datastore");
+        const other = "securecart-us-west-2";
+        const ignored = findingsOf(home, gds, (r) => ({ ...r, inputs: { ...r.inputs, primaryReplicationGroupId: other } }));
+        assert.deepEqual(
+            ignored.findings.map((f) => [f.level, f.property]),
+            [["failure", "primaryReplicationGroupId"]],
+        );
+        assert.match(ignored.findings[0].message, /ignores changes to primaryReplicationGroupId \(ignoreChanges\)/);
+        const replaced = findingsOf(home, gds, (r) => ({
+            ...r,
+            ignoreChanges: r.ignoreChanges.filter((p) => p !== "primaryReplicationGroupId"),
+            inputs: { ...r.inputs, primaryReplicationGroupId: other },
+        }));
+        assert.deepEqual(
+            replaced.findings.map((f) => [f.level, f.op, f.property]),
+            [["failure", "replace", "primaryReplicationGroupId"]],
+        );
+        assert.match(replaced.findings[0].message, /internal\/service\/elasticache\/global_replication_group\.go/);
+        const described = findingsOf(home, gds, (r) => ({ ...r, inputs: { ...r.inputs, globalReplicationGroupDescription: "other" } }));
+        assert.deepEqual(
+            described.changes.map((c) => c.op),
+            ["update"],
+        );
+        assert.deepEqual(described.findings, []);
+    });
+
+    it("a file system (aws-native): encryption or its key replaces it and fails; throughput is an update; its protection and replication are the moves' (ignored)", () => {
+        const fs = named(T.fileSystem, /-files-fs$/);
+        assert.ok(home.resources.some(fs), "the home stack plans its file system");
+        const unencrypted = findingsOf(home, fs, (r) => ({ ...r, inputs: { ...r.inputs, encrypted: false } }));
+        assert.deepEqual(
+            unencrypted.findings.filter((f) => f.type === T.fileSystem).map((f) => [f.level, f.op, f.property]),
+            [["failure", "replace", "encrypted"]],
+        );
+        assert.match(unencrypted.findings[0].message, /@pulumi\/aws-native 1\.79\.0 efs\/fileSystem\.js/);
+        const rekeyed = findingsOf(home, fs, (r) => ({ ...r, inputs: { ...r.inputs, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/other" } }));
+        assert.deepEqual(
+            rekeyed.findings.filter((f) => f.type === T.fileSystem).map((f) => [f.op, f.property]),
+            [["replace", "kmsKeyId"]],
+        );
+        const bursting = findingsOf(home, fs, (r) => ({ ...r, inputs: { ...r.inputs, throughputMode: "bursting" } }));
+        assert.deepEqual(
+            bursting.changes.map((c) => [c.op, c.type]),
+            [["update", T.fileSystem]],
+        );
+        assert.deepEqual(bursting.findings, []);
+        const replicating = findingsOf(home, fs, (r) => ({
+            ...r,
+            inputs: { ...r.inputs, fileSystemProtection: { replicationOverwriteProtection: "REPLICATING" } },
+        }));
+        assert.deepEqual(replicating.changes, [], "set by the moves inside pulumi up, never by a diff of the declaration");
+    });
+
+    it("an EFS replication configuration (never planned) is judged by its schema: every argument replaces it", () => {
+        const dst = (fileSystemId: string) => [{ fileSystemId, region: "us-west-2" }];
+        const r = replaceReason(T.efsReplicationConfiguration, "destination", dst("fs-0123456789abcdef0"), dst("fs-0fedcba9876543210"), "us-east-1");
+        assert.match(r?.why ?? "", /destination .* \(ForceNew\)/);
+        assert.match(r!.source, /internal\/service\/efs\/replication_configuration\.go/);
+        assert.ok(replaceReason(T.efsReplicationConfiguration, "sourceFileSystemId", "fs-0123456789abcdef0", "fs-0fedcba9876543210", "us-east-1"));
+        assert.equal(
+            replaceReason(T.efsReplicationConfiguration, "sourceFileSystemId", "fs-0123456789abcdef0", "fs-0123456789abcdef0", "us-east-1"),
+            undefined,
+        );
+    });
+
     it("every stateful type has a rule naming its source", () => {
         for (const t of STATEFUL_TYPES) {
             const rule = STATEFUL_RULES.find((r) => r.type === t);
@@ -864,7 +1236,7 @@ describe("drill diff: one property at a time on real planned resources", () => {
                 rule &&
                     (/hashicorp\/terraform-provider-(aws internal\/service|random internal\/provider)\//.test(rule.source)
                         ? rule.properties.length > 0
-                        : /^pulumi\/pulumi-aws-native, @pulumi\/aws-native \d+\.\d+\.\d+ cognito\/\w+\.js/.test(rule.source) &&
+                        : /^pulumi\/pulumi-aws-native, @pulumi\/aws-native \d+\.\d+\.\d+ (cognito|efs)\/\w+\.js/.test(rule.source) &&
                           (rule.properties.length > 0 || (rule.note ?? "").length > 0)),
                 t,
             );

@@ -4,8 +4,10 @@
  * Offline rehearsal of a drill: plans every requested stack twice under Pulumi's mock runtime, as
  * configured (plus `--base`) and with the changes (`-c`), and prints what `pulumi up` would create,
  * update (with the changed properties), replace (with the property that forces it) and delete, stack by
- * stack in runbook order. Its own verdict: any replacement or deletion of a stateful resource fails
- * (exit 1), except the deletion of an Aurora instance, which is a warning (see src/replaceRules.ts).
+ * stack in runbook order, and the promotions each stack's `pulumi up` makes (the Aurora writer, the cache's
+ * Global Datastore primary, the file system made writable and replicating back, a cold cache resized). Its own
+ * verdict: any replacement or deletion of a stateful resource fails (exit 1), except the deletion of an Aurora
+ * instance, which is a warning (see src/replaceRules.ts).
  *
  * `-c key=value` and `--base key=value` apply to every stack, like a change to Pulumi.yaml (strategy,
  * primaryRegion and failoverMode must agree across stacks). `-c STACK/key=value` applies to one stack
@@ -18,7 +20,21 @@ import { PROJECT_DIR } from "./paths";
 import { Finding, ResourceChange, StackDiff, describeChange, diffPlans } from "./diff";
 // The planner loads the Pulumi runtime; it is imported only when something is planned.
 import type { StackPlan, planStacks } from "./planner";
-import { DYNAMIC, T, arnRegion, get, healthCheckOf, ofType, parentUrn, routingOf, tableNameOfArn, text } from "../src/plan";
+import {
+    DYNAMIC,
+    type PrimaryMove,
+    T,
+    arnRegion,
+    cacheGroupOf,
+    get,
+    healthCheckOf,
+    ofType,
+    parentUrn,
+    primaryMoveOf,
+    routingOf,
+    tableNameOfArn,
+    text,
+} from "../src/plan";
 
 export { PROJECT_DIR };
 
@@ -57,6 +73,8 @@ export interface Rehearsal {
     readonly warnings: readonly Finding[];
     /** The data this change restores (a promotion's or a failback's new recovery tier), stack by stack. */
     readonly restores: readonly DataRestore[];
+    /** The moves this change makes inside each stack's `pulumi up` (writer, cache, files), in runbook order. */
+    readonly promotions: readonly StackPromotions[];
     readonly verdict: "pass" | "fail";
 }
 
@@ -66,6 +84,109 @@ export interface DataRestore {
     readonly region: string;
     readonly aurora: readonly { readonly cluster: string; readonly from: string }[];
     readonly tables: readonly { readonly table: string; readonly from: string }[];
+}
+
+/** One move a stack's `pulumi up` makes (a dynamic resource created or updated, or the cold cache resized), in words. */
+export interface PromotionStep {
+    readonly kind: PrimaryMove["kind"] | "cache-resize";
+    readonly op: "create" | "update";
+    /** The resource's name in the stack. */
+    readonly resource: string;
+    readonly what: string;
+}
+
+/** A move the change drops from a stack: deleting one makes no AWS call (its provider's delete does nothing). */
+export interface DroppedMove {
+    readonly kind: PrimaryMove["kind"];
+    readonly resource: string;
+}
+
+/** The promotions of one stack: what it makes the primary here, and the moves it drops (the old primary's). */
+export interface StackPromotions {
+    readonly stack: string;
+    readonly region: string;
+    readonly steps: readonly PromotionStep[];
+    readonly dropped: readonly DroppedMove[];
+}
+
+/** Why a dropped move is harmless, said once (the text and the JSON). */
+export const DROPPED_MOVE_NOTE =
+    "dropped from the stack's state only: a move's delete makes no AWS call, so nothing is moved back and no replication is cut";
+
+const STEP_ORDER: readonly PromotionStep["kind"][] = ["writer", "cache-resize", "cache", "files", "files-replication"];
+
+/** A planned value for the words: "[unknown]" at preview. */
+const shown = (v: unknown, fallback = "(unset)") => text(v, fallback);
+
+/** The cluster id at the end of an Aurora cluster ARN (arn:aws:rds:REGION:ACCOUNT:cluster:ID), or the text as is. */
+function clusterIdOfArn(arn: unknown): string {
+    const t = shown(arn);
+    const m = /:cluster:([^:]+)$/.exec(t);
+    return m ? m[1] : t;
+}
+
+/** What a move does, in the runbook's words. */
+export function describeMove(m: PrimaryMove): string {
+    const failover = m.kind !== "files-replication" && m.mode === "failover";
+    switch (m.kind) {
+        case "writer": {
+            const region = arnRegion(m.targetClusterArn) ?? "[unknown]";
+            return `database: make ${clusterIdOfArn(m.targetClusterArn)} the writer of the Aurora global database ${shown(m.globalClusterIdentifier)} (${
+                failover ? `FailoverGlobalCluster with AllowDataLoss, calling only ${region}` : `SwitchoverGlobalCluster to ${region}, RPO 0`
+            })`;
+        }
+        case "cache":
+            return `cache: make ${shown(m.targetReplicationGroupId)} the Global Datastore ${shown(m.globalReplicationGroupId)}'s primary (FailoverGlobalReplicationGroup in ${shown(m.targetRegion)}${
+                failover ? " only; writes not yet replicated are lost" : "; replication is asynchronous, so drain the writers first"
+            })`;
+        case "files":
+            return `files: make ${shown(m.fileSystemId)} writable (delete the replication into it, in ${shown(m.targetRegion)}${
+                failover ? "; this side only if the source's region cannot be reached" : ""
+            })`;
+        case "files-replication":
+            return `files: replicate ${shown(m.sourceFileSystemId)} (${shown(m.sourceRegion)}) into ${shown(m.destinationFileSystemId)} (${shown(m.destinationRegion)}) (its overwrite protection turned off first; EFS overwrites it to match)`;
+    }
+}
+
+/**
+ * The promotions a change makes, stack by stack in runbook order: each GlobalWriter, CachePrimary, FilesPrimary and
+ * FilesReplication the change creates or updates, and, in a stack that becomes (or stays) primary, a cache group
+ * resized in place (pilot light's cold standby); and the moves the change deletes (the old primary's), which call nothing.
+ */
+export function promotionsOf(before: readonly StackPlan[], after: readonly StackPlan[], diffs: readonly StackDiff[]): StackPromotions[] {
+    const out: StackPromotions[] = [];
+    for (const d of diffs) {
+        const a = after.find((p) => p.stack === d.stack)!;
+        const b = before.find((p) => p.stack === d.stack)!;
+        const byUrn = (plan: StackPlan, urn: string) => plan.resources.find((r) => r.urn === urn);
+        const steps: PromotionStep[] = [];
+        const dropped: DroppedMove[] = [];
+        for (const c of d.changes) {
+            if (c.op === "create" || c.op === "update") {
+                const r = byUrn(a, c.urn);
+                const move = r && primaryMoveOf(r);
+                if (move) steps.push({ kind: move.kind, op: c.op, resource: c.name, what: describeMove(move) });
+                else if (r && c.type === T.cacheReplicationGroup && a.role === "primary" && c.changes.some((p) => p.path === "nodeType")) {
+                    const was = byUrn(b, c.urn);
+                    const g = cacheGroupOf(r);
+                    steps.push({
+                        kind: "cache-resize",
+                        op: "update",
+                        resource: c.name,
+                        what: `cache: resize ${shown(g.replicationGroupId)} from ${shown(was && cacheGroupOf(was).nodeType)} to ${shown(g.nodeType)} in place (ModifyReplicationGroup in ${a.region}; it starts cold and warms from the databases)`,
+                    });
+                }
+            } else if (c.op === "delete") {
+                const r = byUrn(b, c.urn);
+                const move = r && primaryMoveOf(r);
+                if (move) dropped.push({ kind: move.kind, resource: c.name });
+            }
+        }
+        // In the order the moves happen in `pulumi up` (its dependencies order them; the files' replication waits for the promotion).
+        steps.sort((x, y) => STEP_ORDER.indexOf(x.kind) - STEP_ORDER.indexOf(y.kind));
+        if (steps.length || dropped.length) out.push({ stack: d.stack, region: d.region, steps, dropped });
+    }
+    return out;
 }
 
 /** Restores created by the changed side: Aurora clusters restored from a pinned recovery point, PITR-restored tables. */
@@ -204,6 +325,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<Rehearsal> {
         failures,
         warnings: findings.filter((f) => f.level === "warning"),
         restores: dataRestores(before, after),
+        promotions: promotionsOf(before, after, stacks),
         verdict: failures.length ? "fail" : "pass",
     };
 }
@@ -270,6 +392,15 @@ export function renderRehearsal(r: Rehearsal): string {
         }
         out.push("");
     }
+    if (r.promotions.length) {
+        out.push("Promotions this change makes (inside each stack's `pulumi up`, in runbook order):");
+        for (const p of r.promotions) {
+            out.push(`  ${p.stack} (${p.region}):`);
+            for (const m of p.steps) out.push(`    ${SYMBOL[m.op].padEnd(2)} ${m.what}  [${m.resource}]`);
+            if (p.dropped.length) out.push(`    -  ${p.dropped.map((m) => m.resource).join(", ")}: ${DROPPED_MOVE_NOTE}`);
+        }
+        out.push("");
+    }
     for (const w of r.warnings) out.push(`WARNING [${w.stack}]: ${w.message}`);
     if (r.verdict === "pass") {
         out.push(`Verdict: PASS. No stateful resource is replaced or deleted${r.warnings.length ? ` (${r.warnings.length} warning(s) above)` : ""}.`);
@@ -317,6 +448,7 @@ export function rehearsalJson(r: Rehearsal): Record<string, unknown> {
         failures: r.failures,
         warnings: r.warnings,
         restores: r.restores,
+        promotions: r.promotions.map((p) => ({ ...p, dropped: p.dropped.map((m) => ({ ...m, note: DROPPED_MOVE_NOTE })) })),
         verdict: r.verdict,
     };
 }
@@ -359,7 +491,8 @@ export const DRILL_USAGE = [
     "",
     "Plans the stacks as configured (plus --base) and with the drill's changes (-c), offline, and prints what `pulumi up`",
     "would create, update, replace and delete, stack by stack in runbook order. Any replacement or deletion of a stateful",
-    "resource (data, keys, logs, asset buckets and their replication, the distribution, the web ACL) fails the verdict.",
+    "resource (data, keys, logs, asset buckets and their replication, the distribution, the web ACL, the cache, the file",
+    "systems) fails the verdict. It also names the promotions each stack's `pulumi up` makes (writer, cache, files).",
     "",
     "  planned switchover      npm run drill -- --all-stacks -c primaryRegion=us-west-2",
     "  failback                npm run drill -- --all-stacks --base primaryRegion=us-west-2 -c primaryRegion=us-east-1",

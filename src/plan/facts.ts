@@ -29,7 +29,7 @@ import {
     text,
 } from "./resource";
 import { CLOUDFRONT_HOSTED_ZONE_ID } from "../awsFacts";
-import { PULUMI, T, isCloudResource } from "./types";
+import { DYNAMIC, PULUMI, T, isCloudResource } from "./types";
 
 /** One planned resource as the estimator sees it: either shape the model reads. */
 export type ResourceView = PlanResource;
@@ -734,6 +734,92 @@ export function writerCluster(f: StackFacts): AuroraFacts | undefined {
  */
 export function replicatingSecondary(writer: AuroraFacts | undefined, s: StackFacts): AuroraFacts | undefined {
     return writer?.global ? s.aurora.find((a) => a.global) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// promotions: the moves a primary's stack declares (components/globalSwitchover.ts, components/primaryMoves.ts)
+// ---------------------------------------------------------------------------------------------------------
+
+/** A planned value as a known string, UNKNOWN (a preview), or undefined when absent. */
+function moveValue(r: PlanResource, key: string): string | typeof UNKNOWN | undefined {
+    const v = get(r, key);
+    return isUnknown(v) ? UNKNOWN : typeof v === "string" ? v : undefined;
+}
+
+/** What one of the primary's moves asks for, read from its planned inputs. */
+export type PrimaryMove =
+    | {
+          readonly kind: "writer";
+          readonly globalClusterIdentifier: string | typeof UNKNOWN | undefined;
+          readonly targetClusterArn: string | typeof UNKNOWN | undefined;
+          readonly mode: string | typeof UNKNOWN | undefined;
+      }
+    | {
+          readonly kind: "cache";
+          readonly globalReplicationGroupId: string | typeof UNKNOWN | undefined;
+          readonly targetReplicationGroupId: string | typeof UNKNOWN | undefined;
+          readonly targetRegion: string | typeof UNKNOWN | undefined;
+          readonly mode: string | typeof UNKNOWN | undefined;
+      }
+    | {
+          readonly kind: "files";
+          readonly fileSystemId: string | typeof UNKNOWN | undefined;
+          readonly targetRegion: string | typeof UNKNOWN | undefined;
+          readonly mode: string | typeof UNKNOWN | undefined;
+      }
+    | {
+          readonly kind: "files-replication";
+          readonly sourceFileSystemId: string | typeof UNKNOWN | undefined;
+          readonly sourceRegion: string | typeof UNKNOWN | undefined;
+          readonly destinationFileSystemId: string | typeof UNKNOWN | undefined;
+          readonly destinationRegion: string | typeof UNKNOWN | undefined;
+      };
+
+/** The move a GlobalWriter, CachePrimary, FilesPrimary or FilesReplication resource asks for; undefined for any other type. */
+export function primaryMoveOf(r: PlanResource): PrimaryMove | undefined {
+    const v = (k: string) => moveValue(r, k);
+    switch (r.type) {
+        case DYNAMIC.globalWriter.token:
+            return {
+                kind: "writer",
+                globalClusterIdentifier: v("globalClusterIdentifier"),
+                targetClusterArn: v("targetClusterArn"),
+                mode: v("mode"),
+            };
+        case DYNAMIC.cachePrimary.token:
+            return {
+                kind: "cache",
+                globalReplicationGroupId: v("globalReplicationGroupId"),
+                targetReplicationGroupId: v("targetReplicationGroupId"),
+                targetRegion: v("targetRegion"),
+                mode: v("mode"),
+            };
+        case DYNAMIC.filesPrimary.token:
+            return { kind: "files", fileSystemId: v("fileSystemId"), targetRegion: v("targetRegion"), mode: v("mode") };
+        case DYNAMIC.filesReplication.token:
+            return {
+                kind: "files-replication",
+                sourceFileSystemId: v("sourceFileSystemId"),
+                sourceRegion: v("sourceRegion"),
+                destinationFileSystemId: v("destinationFileSystemId"),
+                destinationRegion: v("destinationRegion"),
+            };
+        default:
+            return undefined;
+    }
+}
+
+/** A cache replication group's id and node type (a Global Datastore secondary sets no node type: undefined). */
+export function cacheGroupOf(r: PlanResource): {
+    readonly replicationGroupId: string | typeof UNKNOWN | undefined;
+    readonly nodeType: string | typeof UNKNOWN | undefined;
+    readonly globalReplicationGroupId: string | typeof UNKNOWN | undefined;
+} {
+    return {
+        replicationGroupId: moveValue(r, "replicationGroupId"),
+        nodeType: moveValue(r, "nodeType"),
+        globalReplicationGroupId: moveValue(r, "globalReplicationGroupId"),
+    };
 }
 
 // ---------------------------------------------------------------------------------------------------------
