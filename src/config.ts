@@ -305,7 +305,11 @@ const serviceSchema = z.strictObject({
      * point (its files live under /<name> on the file system, owned by `user`). Unset: the service shares no files.
      * Read-only while the region's file system is a replication destination (a standby's).
      */
-    sharedPath: z.string().regex(/^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, "__mountPath").optional(),
+    // No "." or ".." segment: the mount point is compared with the writable paths as written, so it must be one.
+    sharedPath: z
+        .string()
+        .regex(/^(\/(?!\.{1,2}(\/|$))[A-Za-z0-9._-]+)+$/, "__mountPath")
+        .optional(),
     /** The service reads the cache's endpoint and its user's password (Secrets Manager). Default false. */
     usesCache: bool.default(false),
 });
@@ -334,7 +338,10 @@ const cacheSchema = z.strictObject({
      */
     coldNodeType: cacheNodeType.default("cache.t4g.micro"),
     /** Valkey version, 7.2 or later (a Global Datastore needs 7.2+); identical in every stack. Default 8.0. */
-    engineVersion: z.string().regex(/^(7\.2|[89]\.[0-9])$/, "__valkeyVersion").default("8.0"),
+    engineVersion: z
+        .string()
+        .regex(/^(7\.2|[89]\.[0-9])$/, "__valkeyVersion")
+        .default("8.0"),
     /** Days automatic snapshots are kept, 1-35. Default 7. */
     snapshotRetentionDays: int(1, 35).default(7),
 });
@@ -583,9 +590,9 @@ const CUSTOM_MESSAGES: Record<string, string> = {
     __pathPrefix: `a single path segment such as /catalog`,
     __user: `a non-root uid or uid:gid, e.g. 101 or 1000:1000`,
     __httpsUrl: `an https:// URL`,
-    __mountPath: `an absolute path in the container such as /srv/shared`,
-    __cacheNodeType: `an ElastiCache node type such as cache.r7g.large`,
-    __valkeyVersion: `a Valkey version, 7.2 or later, such as 8.0`,
+    __mountPath: `an absolute path in the container, below / and without . or .. segments, such as /srv/shared`,
+    __cacheNodeType: `an ElastiCache node type, cache.<family>.<size> in lowercase, such as cache.r7g.large`,
+    __valkeyVersion: `a Valkey version, major.minor, 7.2 or later (7.2, 8.x or 9.x), such as 8.0`,
     __routeKey: `a route key: a method (${API_METHODS.join(", ")}), a space and a path such as /catalog/{proxy+}`,
     __dbName: `lowercase letters, digits and '_', starting with a letter`,
     __dbUser: `lowercase letters, digits and '_', starting with a letter, at most 16 characters`,
@@ -1152,7 +1159,9 @@ function semanticProblems(ns: Loose<Ns>, regionName: string | undefined, raw: Re
         const paths = (s?.writablePaths ?? ["/tmp"]).filter((w): w is string => typeof w === "string");
         const clash = paths.find((w) => w === shared || shared.startsWith(`${w.replace(/\/+$/, "")}/`) || w.startsWith(`${shared}/`));
         if (clash !== undefined)
-            p.push(`${NS}:services[${i}].sharedPath: got "${shared}", which overlaps writable path "${clash}"; expected a path of its own`);
+            p.push(
+                `${NS}:services[${i}].sharedPath: got "${shared}", which overlaps writable path "${clash}"; expected a path of its own: not a writable path, inside one or above one (the tmpfs and the file system would hide each other)`,
+            );
     });
     const routed = ns.services ?? DEFAULT_SERVICES;
     if (ns.api?.publicRoutes !== undefined && routed.length && routed.every((s) => s?.pathPrefix !== undefined)) {
