@@ -60,7 +60,7 @@ export interface CacheArgs {
  * Under warm standby and active-active the home stack also owns the Global Datastore. The datastore's
  * `primaryReplicationGroupId` is ignored once created: it is the home group at creation, a promotion moves the primary
  * (a dynamic resource of the new primary's stack), and a diff of it would plan a replacement of the whole datastore
- * (terraform-provider-aws #46121). Not wired into the region yet (docs/cache-and-files-design.md).
+ * (terraform-provider-aws #46121; docs/cache-and-files.md).
  */
 export class Cache extends pulumi.ComponentResource {
     public readonly replicationGroupId: pulumi.Output<string>;

@@ -36,7 +36,7 @@ import { SecurityGroups } from "./securityGroups";
 import { ServiceLogGroups } from "./serviceLogs";
 import { WebTier } from "./webTier";
 import { Cache, CACHE_APP_USER, CACHE_PORT, cacheEndpointParameterName, cacheSecretName } from "./cache";
-import { SharedFiles } from "./sharedFiles";
+import { NFS_PORT, SharedFiles } from "./sharedFiles";
 import { CachePrimary, FilesPrimary, FilesReplication } from "./primaryMoves";
 
 /** Outputs of the home stack that other stacks build on (read through a StackReference). */
@@ -225,6 +225,9 @@ export class Region extends pulumi.ComponentResource {
                     ? aws.ec2.getManagedPrefixListOutput({ name: CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST }, p).id
                     : undefined,
                 appPorts: cfg.services.map((s) => s.port),
+                // The services reach the data tier inside the VPC: Aurora, the cache (Valkey) and the shared files' mount
+                // targets (NFS over TLS). Without the last two a task that mounts the file system never starts.
+                dataPorts: [5432, CACHE_PORT, NFS_PORT],
                 tags,
             },
             p,

@@ -36,9 +36,8 @@ export interface SharedFilesArgs {
  * existing file system only when its protection is off. The file system comes from `@pulumi/aws-native`: @pulumi/aws
  * reads a destination's protection back as REPLICATING, outside its enum, and then fails every refresh
  * (pulumi-aws #6041). Its replication is not declared here: a dynamic resource of the primary's stack sets its
- * direction inside `pulumi up` (docs/cache-and-files-design.md), so the component ignores both settings once set.
+ * direction inside `pulumi up` (docs/cache-and-files.md), so the component ignores both settings once set.
  * Protected and retained like every stateful resource: a file system is never replaced or deleted by a role change.
- * Not wired into the region yet.
  */
 export class SharedFiles extends pulumi.ComponentResource {
     public readonly fileSystemId: pulumi.Output<string>;

@@ -305,9 +305,10 @@ const serviceSchema = z.strictObject({
      * point (its files live under /<name> on the file system, owned by `user`). Unset: the service shares no files.
      * Read-only while the region's file system is a replication destination (a standby's).
      */
+    // No "." or ".." segment: the mount point is compared with the writable paths as written, so it must be one.
     sharedPath: z
         .string()
-        .regex(/^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, "__mountPath")
+        .regex(/^(\/(?!\.{1,2}(\/|$))[A-Za-z0-9._-]+)+$/, "__mountPath")
         .optional(),
     /** The service reads the cache's endpoint and its user's password (Secrets Manager). Default false. */
     usesCache: bool.default(false),
@@ -589,9 +590,9 @@ const CUSTOM_MESSAGES: Record<string, string> = {
     __pathPrefix: `a single path segment such as /catalog`,
     __user: `a non-root uid or uid:gid, e.g. 101 or 1000:1000`,
     __httpsUrl: `an https:// URL`,
-    __mountPath: `an absolute path in the container such as /srv/shared`,
-    __cacheNodeType: `an ElastiCache node type such as cache.r7g.large`,
-    __valkeyVersion: `a Valkey version, 7.2 or later, such as 8.0`,
+    __mountPath: `an absolute path in the container, below / and without . or .. segments, such as /srv/shared`,
+    __cacheNodeType: `an ElastiCache node type, cache.<family>.<size> in lowercase, such as cache.r7g.large`,
+    __valkeyVersion: `a Valkey version, major.minor, 7.2 or later (7.2, 8.x or 9.x), such as 8.0`,
     __routeKey: `a route key: a method (${API_METHODS.join(", ")}), a space and a path such as /catalog/{proxy+}`,
     __dbName: `lowercase letters, digits and '_', starting with a letter`,
     __dbUser: `lowercase letters, digits and '_', starting with a letter, at most 16 characters`,
@@ -1158,7 +1159,9 @@ function semanticProblems(ns: Loose<Ns>, regionName: string | undefined, raw: Re
         const paths = (s?.writablePaths ?? ["/tmp"]).filter((w): w is string => typeof w === "string");
         const clash = paths.find((w) => w === shared || shared.startsWith(`${w.replace(/\/+$/, "")}/`) || w.startsWith(`${shared}/`));
         if (clash !== undefined)
-            p.push(`${NS}:services[${i}].sharedPath: got "${shared}", which overlaps writable path "${clash}"; expected a path of its own`);
+            p.push(
+                `${NS}:services[${i}].sharedPath: got "${shared}", which overlaps writable path "${clash}"; expected a path of its own: not a writable path, inside one or above one (the tmpfs and the file system would hide each other)`,
+            );
     });
     const routed = ns.services ?? DEFAULT_SERVICES;
     if (ns.api?.publicRoutes !== undefined && routed.length && routed.every((s) => s?.pathPrefix !== undefined)) {

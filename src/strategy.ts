@@ -74,14 +74,14 @@ export interface RegionPlan {
     readonly api: ApiPlan;
     /** Sign-in: the Cognito user pool and its replica. */
     readonly identity: IdentityPlan;
-    /** The cache (ElastiCache), decided here ahead of its component, which is not built yet. */
+    /** The cache (ElastiCache for Valkey, components/cache.ts). */
     readonly cache: CachePlan;
-    /** The shared file system (EFS), decided here ahead of its component, which is not built yet. */
+    /** The shared file system (EFS, components/sharedFiles.ts). */
     readonly files: FilesPlan;
 }
 
 /**
- * The cache in a region (ElastiCache; facts and sources in docs/cache-and-files-design.md). Its contents are
+ * The cache in a region (ElastiCache; facts and sources in docs/cache-and-files.md). Its contents are
  * rebuilt from the data of record, so nothing that must survive a failover lives only there: sessions are in the
  * `sessions` DynamoDB global table. A Global Datastore keeps a secondary warm (sub-second lag) but its members must
  * all have the primary's node type, so a warm secondary costs what the primary does.

@@ -166,6 +166,22 @@ function processes(): Record<string, Promise<Run>> {
             "-c",
             "api.throttlingRateLimit=0",
         ),
+        planCacheFiles: runTool(
+            "tools/plan.ts",
+            "--stack",
+            "prod",
+            "-c",
+            "cache.nodeType=cache.t4g.micro",
+            "-c",
+            "cache.engineVersion=7.0",
+            "-c",
+            "cache.snapshotRetentionDays=0",
+            "-c",
+            "services[0].sharedPath=/tmp/shared",
+            "-c",
+            "services[1].sharedPath=srv/files",
+        ),
+        planCacheType: runTool("tools/plan.ts", "--stack", "prod", "-c", "cache.nodeType=r7g.large"),
         policyEmpty: runTool("tools/policyCheck.ts", emptyPlanFile),
         benchArg: runTool("tools/bench.ts", "--stack", "prod"),
         drillStray: runTool("tools/drill.ts", "--all-stacks", "-c", "drill=outage", "prod"),
@@ -233,6 +249,80 @@ describe("bad input: every mistake is refused cleanly", function () {
         it("the plan CLI exits 2 on empty values, naming each (a real process)", async () => {
             await exitsTwo("planEmpty", /securecart:web\.minSize: got an empty value/);
             await exitsTwo("planEmpty", /securecart:failoverMode: got an empty value/);
+        });
+    });
+
+    // -----------------------------------------------------------------------------------------------------
+    describe("1b. the cache and the shared files: each bad value named with its key, its value and what is allowed", () => {
+        it("bad cache settings and shared paths are refused in-process, all at once", async () => {
+            const problems = await configProblems(() =>
+                loadFromFiles(
+                    files,
+                    cli([
+                        "cache.nodeType=cache.t4g.micro",
+                        "cache.engineVersion=7.0",
+                        "cache.snapshotRetentionDays=0",
+                        "services[0].sharedPath=/tmp/shared",
+                        "services[1].sharedPath=srv/files",
+                    ]),
+                ),
+            );
+            // A T-class node with warm standby: a Global Datastore takes large or bigger nodes of its families only.
+            has(
+                problems,
+                /^\[stacks dr, prod\] securecart:cache\.nodeType: got "cache\.t4g\.micro" with strategy "warm-standby"; expected a type a Global Datastore accepts: m5, m6g, m7g, r5, r6g, r6gd, r7g, c7gn families, large or bigger/,
+            );
+            has(
+                problems,
+                /securecart:cache\.engineVersion: got "7\.0"; expected a Valkey version, major\.minor, 7\.2 or later \(7\.2, 8\.x or 9\.x\), such as 8\.0/,
+            );
+            has(problems, /securecart:cache\.snapshotRetentionDays: got "0"; expected a whole number from 1 to 35/);
+            has(
+                problems,
+                /securecart:services\[0\]\.sharedPath: got "\/tmp\/shared", which overlaps writable path "\/tmp"; expected a path of its own/,
+            );
+            has(
+                problems,
+                /securecart:services\[1\]\.sharedPath: got "srv\/files"; expected an absolute path in the container, below \/ and without \. or \.\. segments/,
+            );
+            assert.equal(problems.length, 5, problems.join("\n"));
+            wellFormed(problems);
+        });
+
+        it("a node type that is not one, and a cache that differs between stacks, are refused naming the key", async () => {
+            has(
+                await configProblems(() => loadFromFiles(files, cli(["cache.nodeType=r7g.large"]))),
+                /securecart:cache\.nodeType: got "r7g\.large"; expected an ElastiCache node type, cache\.<family>\.<size> in lowercase, such as cache\.r7g\.large/,
+            );
+            // One Global Datastore: every stack must agree on the cache (a secondary cannot differ from its primary).
+            const dir = projectWith({ "Pulumi.dr.yaml": (t) => `${t}  securecart:cache:\n    nodeType: cache.r7g.xlarge\n` });
+            const problems = await problemsIn(dir);
+            has(
+                problems,
+                /^securecart:cache: stack "prod" has \{"nodeType":"cache\.r7g\.large".* but stack "dr" has \{"nodeType":"cache\.r7g\.xlarge".*; expected the same value in every stack$/,
+            );
+            wellFormed(problems);
+        });
+
+        it("a T-class node is accepted where no Global Datastore is built, and refused when one is (a stack file's strategy)", async () => {
+            const [dr] = loadFromFiles(files, cli(["cache.nodeType=cache.t4g.small", "strategy=pilot-light"]));
+            assert.equal(dr.cache.nodeType, "cache.t4g.small");
+            has(
+                await configProblems(() => loadFromFiles(files, cli(["cache.nodeType=cache.t4g.small", "strategy=active-active"]))),
+                /securecart:cache\.nodeType: got "cache\.t4g\.small" with strategy "active-active"/,
+            );
+        });
+
+        it("the plan CLI exits 2 on them, naming each at once, with no stack trace (a real process)", async () => {
+            await exitsTwo(
+                "planCacheFiles",
+                /securecart:cache\.nodeType: got "cache\.t4g\.micro" with strategy "warm-standby"; expected a type a Global Datastore accepts/,
+            );
+            await exitsTwo("planCacheFiles", /securecart:cache\.engineVersion: got "7\.0"; expected a Valkey version/);
+            await exitsTwo("planCacheFiles", /securecart:cache\.snapshotRetentionDays: got "0"; expected a whole number from 1 to 35/);
+            await exitsTwo("planCacheFiles", /securecart:services\[0\]\.sharedPath: got "\/tmp\/shared", which overlaps writable path "\/tmp"/);
+            await exitsTwo("planCacheFiles", /securecart:services\[1\]\.sharedPath: got "srv\/files"; expected an absolute path in the container/);
+            await exitsTwo("planCacheType", /securecart:cache\.nodeType: got "r7g\.large"; expected an ElastiCache node type/);
         });
     });
 

@@ -50,6 +50,25 @@ describe("config: the shipped stacks", () => {
         assert.equal(c.pipeline.functionTimeoutSeconds, 30);
         assert.equal(c.pipeline.logRetentionDays, 90);
         assert.equal(c.pipeline.reservedConcurrency.orderProcessor, 10);
+        assert.deepEqual(c.cache, { nodeType: "cache.r7g.large", coldNodeType: "cache.t4g.micro", engineVersion: "8.0", snapshotRetentionDays: 7 });
+        assert.deepEqual(
+            c.services.map((s) => [s.name, s.sharedPath, s.usesCache]),
+            [
+                ["catalog", "/srv/shared", true],
+                ["cart", undefined, true],
+                ["orders", undefined, false],
+                ["payments", undefined, false],
+            ],
+        );
+    });
+
+    it("a T-class cache node type is refused only where a Global Datastore needs the node type: pilot light and backup-restore take it", async () => {
+        for (const strategy of ["pilot-light", "backup-restore"]) {
+            const c = parse({ ...withNs("cache", { nodeType: "cache.t4g.small" }), "securecart:strategy": strategy });
+            assert.equal(c.cache.nodeType, "cache.t4g.small", strategy);
+        }
+        const problems = await problemsOf({ ...withNs("cache", { nodeType: "cache.t4g.small" }), "securecart:strategy": "active-active" });
+        assert.match(problems.join("\n"), /securecart:cache.nodeType: got "cache.t4g.small" with strategy "active-active"/);
     });
 });
 
@@ -115,6 +134,81 @@ describe("config: each rule names the key, the value and what is allowed", () =>
             "required MFA with a replica (TOTP does not work there)",
             withNs("identity", { mfa: "required" }),
             /securecart:identity.mfa: got "required" with strategy "warm-standby"; expected "optional": the factor offered \(an authenticator app, TOTP\) does not work on the user pool's replica/,
+        ],
+        [
+            "a cache node type that is not one",
+            withNs("cache", { nodeType: "r7g.large" }),
+            /securecart:cache.nodeType: got "r7g.large"; expected an ElastiCache node type, cache.<family>.<size> in lowercase, such as cache.r7g.large/,
+        ],
+        [
+            "a cold cache node type that is not one",
+            withNs("cache", { coldNodeType: "cache.T4G.micro" }),
+            /securecart:cache.coldNodeType: got "cache.T4G.micro"; expected an ElastiCache node type/,
+        ],
+        [
+            "a Valkey version older than a Global Datastore takes",
+            withNs("cache", { engineVersion: "7.1" }),
+            /securecart:cache.engineVersion: got "7.1"; expected a Valkey version, major.minor, 7.2 or later \(7.2, 8.x or 9.x\), such as 8.0/,
+        ],
+        [
+            "a Valkey version that is not major.minor",
+            withNs("cache", { engineVersion: "8" }),
+            /securecart:cache.engineVersion: got "8"; expected a Valkey version/,
+        ],
+        [
+            "snapshots kept longer than ElastiCache allows",
+            withNs("cache", { snapshotRetentionDays: 36 }),
+            /securecart:cache.snapshotRetentionDays: got 36; expected a whole number from 1 to 35/,
+        ],
+        [
+            "snapshots kept no day",
+            withNs("cache", { snapshotRetentionDays: 0 }),
+            /securecart:cache.snapshotRetentionDays: got 0; expected a whole number from 1 to 35/,
+        ],
+        [
+            "a node type a Global Datastore refuses, with warm standby (T-class)",
+            withNs("cache", { nodeType: "cache.t4g.micro" }),
+            /securecart:cache.nodeType: got "cache.t4g.micro" with strategy "warm-standby"; expected a type a Global Datastore accepts: m5, m6g, m7g, r5, r6g, r6gd, r7g, c7gn families, large or bigger \(e.g. cache.r7g.large\)/,
+        ],
+        [
+            "a node type a Global Datastore refuses, with warm standby (too small)",
+            withNs("cache", { nodeType: "cache.m7g.medium" }),
+            /securecart:cache.nodeType: got "cache.m7g.medium" with strategy "warm-standby"; expected a type a Global Datastore accepts/,
+        ],
+        [
+            "an unknown cache key",
+            withNs("cache", { numNodes: 3 }),
+            /securecart:cache: unknown key\(s\) "numNodes"; allowed keys: nodeType, coldNodeType, engineVersion, snapshotRetentionDays/,
+        ],
+        [
+            "a shared path that is a writable path",
+            withNs("services", [{ name: "catalog", pathPrefix: "/catalog", sharedPath: "/tmp" }]),
+            /securecart:services\[0\].sharedPath: got "\/tmp", which overlaps writable path "\/tmp"; expected a path of its own: not a writable path, inside one or above one/,
+        ],
+        [
+            "a shared path inside a writable path",
+            withNs("services", [{ name: "catalog", pathPrefix: "/catalog", sharedPath: "/var/cache/shared", writablePaths: ["/tmp", "/var/cache"] }]),
+            /securecart:services\[0\].sharedPath: got "\/var\/cache\/shared", which overlaps writable path "\/var\/cache"/,
+        ],
+        [
+            "a shared path above a writable path",
+            withNs("services", [{ name: "catalog", pathPrefix: "/catalog", sharedPath: "/run", writablePaths: ["/run/app"] }]),
+            /securecart:services\[0\].sharedPath: got "\/run", which overlaps writable path "\/run\/app"/,
+        ],
+        [
+            "a relative shared path",
+            withNs("services", [{ name: "catalog", pathPrefix: "/catalog", sharedPath: "srv/shared" }]),
+            /securecart:services\[0\].sharedPath: got "srv\/shared"; expected an absolute path in the container, below \/ and without \. or \.\. segments, such as \/srv\/shared/,
+        ],
+        [
+            "a shared path climbing out with ..",
+            withNs("services", [{ name: "catalog", pathPrefix: "/catalog", sharedPath: "/srv/../tmp" }]),
+            /securecart:services\[0\].sharedPath: got "\/srv\/..\/tmp"; expected an absolute path in the container/,
+        ],
+        [
+            "usesCache that is not a boolean",
+            withNs("services", [{ name: "catalog", pathPrefix: "/catalog", usesCache: "yes" }]),
+            /securecart:services\[0\].usesCache: got "yes"; expected true or false/,
         ],
         [
             "a short minimum password length",

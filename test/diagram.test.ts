@@ -250,6 +250,129 @@ describe("diagram: Mermaid topology per stack pair", () => {
         });
     }
 
+    // The cache and the shared files, from the plan: the shape src/strategy.ts decides (planCache, planFiles).
+    const GLOBAL_CACHE = (strategy: string) => strategy === "warm-standby" || strategy === "active-active";
+    const cacheNode = (source: string, stack: string) =>
+        new RegExp(`^\\s*${stack}_cache_securecart_cache_rg\\[\\("([^"]*)"\\)\\]`, "m").exec(source)?.[1];
+    const efsNode = (source: string, stack: string) =>
+        new RegExp(`^\\s*${stack}_efs_securecart_files_fs\\[\\("([^"]*)"\\)\\]`, "m").exec(source)?.[1];
+    const GDS_EDGE =
+        /(\w+)_cache_securecart_cache_rg ==>\|"ElastiCache Global Datastore \(owned by stack prod\): async replication"\| (\w+)_cache_securecart_cache_rg/;
+    const EFS_EDGE = /(\w+)_efs_securecart_files_fs ==>\|"replicates into · EFS replication: async, one way"\| (\w+)_efs_securecart_files_fs/;
+    const mountOf = (source: string, stack: string) =>
+        new RegExp(
+            `${stack}_svc_securecart_svc_catalog_service -->\\|"mounts (read-only|read-write) · access point /catalog, TLS, IAM"\\| ${stack}_efs_securecart_files_fs`,
+        ).exec(source)?.[1];
+
+    for (const strategy of STRATEGIES) {
+        it(`${strategy}: the cache and the shared files per region, from the plan: the cache's role and node type, EFS replication or backup copies, the services that mount and read them`, async () => {
+            const source = mermaidFor(await diagramsOf(strategy), strategy);
+            assert.equal((await mermaid.parse(source)).diagramType, "flowchart-v2");
+            for (const s of ["prod", "dr"]) assert.match(source, new RegExp(`subgraph ${s}_cachefiles\\["cache and shared files"\\]`));
+            if (GLOBAL_CACHE(strategy)) {
+                assert.equal(
+                    cacheNode(source, "prod"),
+                    "ElastiCache Valkey 8.0 securecart-us-east-1 · Global Datastore primary · cache.r7g.large × 2, Multi-AZ",
+                );
+                assert.equal(
+                    cacheNode(source, "dr"),
+                    "ElastiCache Valkey 8.0 securecart-us-west-2 · Global Datastore secondary · cache.r7g.large (the datastore's) × 2, Multi-AZ",
+                );
+                assert.deepEqual(GDS_EDGE.exec(source)?.slice(1), ["prod", "dr"]);
+            } else {
+                assert.equal(cacheNode(source, "prod"), "ElastiCache Valkey 8.0 securecart-us-east-1 · standalone · cache.r7g.large × 2, Multi-AZ");
+                assert.equal(
+                    cacheNode(source, "dr"),
+                    "ElastiCache Valkey 8.0 securecart-us-west-2 · standalone (cold) · cache.t4g.micro × 2, Multi-AZ",
+                );
+                assert.doesNotMatch(source, /Global Datastore/);
+            }
+            assert.equal(efsNode(source, "prod"), "EFS securecart-files-us-east-1 · writable · encrypted · access point /catalog");
+            // The primary's file system backs up and copies to the other region's vault in every strategy.
+            assert.match(source, /prod_efs_securecart_files_fs -\.->\|"backups copied to us-west-2 · AWS Backup every 1h"\| dr_vault/);
+            assert.equal(mountOf(source, "prod"), "read-write");
+            assert.match(
+                source,
+                /prod_svc_securecart_svc_catalog_service -->\|"reads and writes · TLS, RBAC user, password from Secrets Manager"\| prod_cache_securecart_cache_rg/,
+            );
+            assert.match(
+                source,
+                /prod_svc_securecart_svc_cart_service -->\|"reads and writes · TLS, RBAC user, password from Secrets Manager"\| prod_cache_securecart_cache_rg/,
+            );
+            assert.doesNotMatch(source, /svc_(orders|payments)_service -->\|"[^"]*"\| \w+_(cache|efs)_/, "only the services configured to use them");
+            if (strategy === "backup-restore") {
+                assert.equal(efsNode(source, "dr"), "EFS securecart-files-us-west-2 · writable · encrypted · access point /catalog");
+                assert.doesNotMatch(source, EFS_EDGE);
+                assert.equal(mountOf(source, "dr"), undefined, "no services in the standby");
+            } else {
+                assert.equal(
+                    efsNode(source, "dr"),
+                    "EFS securecart-files-us-west-2 · replication destination: read-only · encrypted · access point /catalog",
+                );
+                assert.deepEqual(EFS_EDGE.exec(source)?.slice(1), ["prod", "dr"]);
+                assert.equal(mountOf(source, "dr"), "read-only");
+            }
+        });
+    }
+
+    it("after a switchover the cache's primary, the replication's direction and the read-only mounts follow the new primary", async () => {
+        const warm = mermaidFor(await diagramsOf("warm-standby", "primaryRegion=us-west-2"), "warm, switched");
+        assert.match(
+            cacheNode(warm, "dr") ?? "",
+            /Global Datastore primary · cache\.r7g\.large \(the datastore's\)/,
+            "the promoted secondary keeps the home group's node type",
+        );
+        assert.match(cacheNode(warm, "prod") ?? "", /Global Datastore secondary · cache\.r7g\.large × 2/);
+        assert.deepEqual(GDS_EDGE.exec(warm)?.slice(1), ["dr", "prod"]);
+        assert.deepEqual(EFS_EDGE.exec(warm)?.slice(1), ["dr", "prod"]);
+        assert.equal(mountOf(warm, "dr"), "read-write");
+        assert.equal(mountOf(warm, "prod"), "read-only");
+        const pilot = mermaidFor(await diagramsOf("pilot-light", "primaryRegion=us-west-2"), "pilot, promoted");
+        assert.match(cacheNode(pilot, "dr") ?? "", /· standalone · cache\.r7g\.large/, "resized to full by the promotion");
+        assert.match(cacheNode(pilot, "prod") ?? "", /· standalone \(cold\) · cache\.t4g\.micro/);
+    });
+
+    it("unplanned failover: no EFS replication is drawn (it needs the lost region), and the fenced old primary mounts read-only", async () => {
+        const source = mermaidFor(await diagramsOf("warm-standby", "primaryRegion=us-west-2", "failoverMode=unplanned"), "unplanned");
+        assert.doesNotMatch(source, EFS_EDGE);
+        assert.equal(efsNode(source, "dr"), "EFS securecart-files-us-west-2 · writable · encrypted · access point /catalog");
+        assert.equal(mountOf(source, "dr"), "read-write");
+        assert.equal(mountOf(source, "prod"), "read-only");
+    });
+
+    it("the cache and files are read from the planned resources, not the strategy: edit the plan and the diagram follows", async () => {
+        const stacks = await diagramsOf("warm-standby");
+        const [prod, dr] = stacks;
+        const without = (x: DiagramStack, type: string) => ({
+            ...x,
+            resources: (x.resources as readonly PlannedResource[]).filter((r) => r.type !== type),
+        });
+        // No replication declared: no edge, and the other file system is writable.
+        const noReplication = mermaidFor([without(prod, "pulumi-nodejs:dynamic/securecart:FilesReplication"), dr], "edited");
+        assert.doesNotMatch(noReplication, EFS_EDGE);
+        assert.match(efsNode(noReplication, "dr") ?? "", /· writable ·/);
+        // No cache planned in a region: no node, no edge into it.
+        const noCache = mermaidFor([prod, without(dr, T.cacheReplicationGroup)], "edited");
+        assert.equal(cacheNode(noCache, "dr"), undefined);
+        assert.doesNotMatch(noCache, GDS_EDGE);
+        // A primary's node type edited in the plan shows, on the secondary too.
+        const bigger = {
+            ...prod,
+            resources: (prod.resources as readonly PlannedResource[]).map((r) =>
+                r.type === T.cacheReplicationGroup ? { ...r, inputs: { ...r.inputs, nodeType: "cache.r7g.xlarge" } } : r,
+            ),
+        };
+        assert.match(cacheNode(mermaidFor([bigger, dr], "edited"), "dr") ?? "", /cache\.r7g\.xlarge \(the datastore's\)/);
+        // The facts alone (no resources) draw none of it.
+        assert.doesNotMatch(
+            mermaidFor(
+                stacks.map(({ facts, role }) => ({ facts, role })),
+                "facts only",
+            ),
+            /cachefiles|_efs_|_cache_/,
+        );
+    });
+
     it("a service rule left on the public ALB shows as a public ALB → service edge (the check above can fail)", async () => {
         const stacks = await diagramsOf("warm-standby");
         const prod = stacks.find((x) => x.facts.stack === "prod")!;

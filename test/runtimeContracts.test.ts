@@ -430,16 +430,32 @@ describe("runtime contract: IAM roles hold the documented minimum permissions", 
                 const [c] = JSON.parse(String(td.inputs.containerDefinitions)) as Array<{
                     image: string;
                     logConfiguration: { options: Record<string, string> };
+                    secrets?: Array<{ name: string; valueFrom: string }>;
                 }>;
                 const group = ofType(plan, "aws:cloudwatch/logGroup:LogGroup").find(
                     (g) => g.outputs.name === c.logConfiguration.options["awslogs-group"],
                 )!;
-                // AmazonECSTaskExecutionRolePolicy's actions, each on what this task uses. No kms:Decrypt: the task
-                // reads no secrets, and CloudWatch Logs (not the caller) uses the log group's key.
+                // AmazonECSTaskExecutionRolePolicy's actions, each on what this task uses. CloudWatch Logs (not the
+                // caller) uses the log group's key, so no kms:Decrypt for the logs.
                 const needs: Array<[string, string]> = [
                     ["logs:CreateLogStream", `${String(group.outputs.arn)}:log-stream:${td.name}/x/0`],
                     ["logs:PutLogEvents", `${String(group.outputs.arn)}:log-stream:${td.name}/x/0`],
                 ];
+                // A task that injects secrets reads each where it lives: an SSM parameter (the cache's endpoint, named by
+                // its path) or a Secrets Manager secret (the cache's password, named by its name, so the planned secret's
+                // ARN), decrypting the latter through Secrets Manager (checked with its condition in the cache's contract
+                // below): those actions and no others.
+                const secretNeeds = (c.secrets ?? []).map((x): [string, string] =>
+                    x.valueFrom.startsWith("/")
+                        ? ["ssm:GetParameters", `arn:aws:ssm:${plan.region}:${PLACEHOLDER_ACCOUNT}:parameter${x.valueFrom}`]
+                        : [
+                              "secretsmanager:GetSecretValue",
+                              String(
+                                  ofType(plan, "aws:secretsmanager/secret:Secret").find((r) => r.inputs.name === x.valueFrom)?.outputs.arn ??
+                                      x.valueFrom,
+                              ),
+                          ],
+                );
                 const ecr = /^\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^:]+):/.exec(c.image);
                 if (ecr) {
                     const repo = `arn:aws:ecr:${ecr[1]}:${PLACEHOLDER_ACCOUNT}:repository/${ecr[2]}`;
@@ -451,16 +467,12 @@ describe("runtime contract: IAM roles hold the documented minimum permissions", 
                     );
                 }
                 assert.deepEqual(
-                    needs.filter(([a, r]) => !allows(doc, a, r)).map(([a, r]) => `${a} on ${r}`),
+                    [...needs, ...secretNeeds].filter(([a, r]) => !allows(doc, a, r)).map(([a, r]) => `${a} on ${r}`),
                     [],
                     td.name,
                 );
-                for (const st of doc.Statement)
-                    for (const a of list(st.Action))
-                        assert.ok(
-                            needs.some(([n]) => n === a),
-                            `${td.name}: unexpected action ${a}`,
-                        );
+                const allowed = [...needs.map(([a]) => a), ...secretNeeds.map(([a]) => a), ...(secretNeeds.length ? ["kms:Decrypt"] : [])];
+                for (const st of doc.Statement) for (const a of list(st.Action)) assert.ok(allowed.includes(a), `${td.name}: unexpected action ${a}`);
                 assert.equal(Boolean(ecr), td.inputs.family === "securecart-svc-catalog", `${td.name}: only the ECR-backed service pulls from ECR`);
                 const [trust] = trustOf(role).Statement;
                 assert.deepEqual(trust.Principal, { Service: "ecs-tasks.amazonaws.com" });
@@ -737,5 +749,497 @@ describe("runtime contract: the identity and API tier's functions may do their w
         );
         assert.ok(!allows(doc, "cognito-idp:AdminDeleteUser", pool), "reads only");
         assert.equal(env.POOL_REGION, "us-east-1");
+    });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The shared files (EFS) and the cache (ElastiCache) as the services reach them
+// ---------------------------------------------------------------------------------------------------------
+
+interface EfsVolume {
+    name: string;
+    efsVolumeConfiguration?: {
+        fileSystemId?: string;
+        rootDirectory?: string;
+        transitEncryption?: string;
+        authorizationConfig?: { accessPointId?: string; iam?: string };
+    };
+}
+interface AppContainer extends Container {
+    environment?: Array<{ name: string; value: string }>;
+    secrets?: Array<{ name: string; valueFrom: string }>;
+}
+
+/** Every inline policy of a role, as one document (a role may carry several: the task role's file-system policy is its own). */
+function policiesOfRole(plan: StackPlan, role: PlannedResource): PolicyDocument {
+    const inline = ofType(plan, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === role.outputs.name);
+    return { Statement: inline.flatMap((p) => (JSON.parse(String(p.inputs.policy)) as PolicyDocument).Statement) };
+}
+
+/** Whether a resource policy lets `principal` do `action` on `resource` with the given condition keys (Deny wins; StringEquals/StringLike/Bool only). */
+function resourcePolicyAllows(
+    doc: PolicyDocument,
+    principal: string,
+    action: string,
+    resource: string,
+    context: Readonly<Record<string, string>>,
+): boolean {
+    const principals = (st: Statement) => list((st.Principal as { AWS?: string | string[] } | undefined)?.AWS);
+    const holds = (st: Statement) =>
+        Object.entries(st.Condition ?? {}).every(([op, keys]) =>
+            Object.entries(keys).every(([k, v]) => {
+                const got = context[k];
+                if (got === undefined) return false;
+                if (op === "StringEquals" || op === "Bool") return list(v).includes(got);
+                if (op === "StringLike") return list(v).some((p) => wildcard(p, got));
+                return false;
+            }),
+        );
+    const matching = (st: Statement) =>
+        principals(st).some((p) => p === "*" || p === principal) &&
+        list(st.Action).some((a) => wildcard(a, action, true)) &&
+        list(st.Resource).some((r) => wildcard(r, resource)) &&
+        holds(st);
+    if (doc.Statement.some((st) => st.Effect === "Deny" && matching(st))) return false;
+    return doc.Statement.some((st) => st.Effect === "Allow" && matching(st));
+}
+
+/** The id at the end of an ARN (`…/sg-…`, `…/fsap-…`, `…/fs-…`), which the planned resources carry only in their ARN. */
+const idOfArn = (r: PlannedResource): string | undefined => /\/([^/]+)$/.exec(String(r.outputs.arn ?? ""))?.[1];
+
+/** Whether security group `sgId` admits TCP `port` from security group `fromSg` (a rule of its own, referencing the group). */
+function admits(plan: StackPlan, sgId: string, port: number, fromSg: string): boolean {
+    return ofType(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").some(
+        (r) =>
+            r.inputs.securityGroupId === sgId &&
+            r.inputs.ipProtocol === "tcp" &&
+            Number(r.inputs.fromPort) <= port &&
+            port <= Number(r.inputs.toPort) &&
+            r.inputs.referencedSecurityGroupId === fromSg,
+    );
+}
+
+/** Whether security group `sgId` lets TCP `port` out to `toSg`: a rule naming that group, or a CIDR covering the VPC (or anywhere). */
+function letsOut(plan: StackPlan, sgId: string, port: number, toSg: string): boolean {
+    const vpcCidr = (plan.config["securecart:network"] as { cidr?: string } | undefined)?.cidr;
+    return ofType(plan, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").some(
+        (r) =>
+            r.inputs.securityGroupId === sgId &&
+            (r.inputs.ipProtocol === "tcp" || r.inputs.ipProtocol === "-1") &&
+            (r.inputs.ipProtocol === "-1" || (Number(r.inputs.fromPort) <= port && port <= Number(r.inputs.toPort))) &&
+            (r.inputs.referencedSecurityGroupId === toSg ||
+                r.inputs.cidrIpv4 === "0.0.0.0/0" ||
+                (vpcCidr !== undefined && r.inputs.cidrIpv4 === vpcCidr)),
+    );
+}
+
+/** A service's task definition, container and the security groups its ECS service runs in. */
+function serviceParts(plan: StackPlan, service: string): { td: PlannedResource; c: AppContainer; sgs: string[] } | undefined {
+    const td = ofType(plan, TD).find((t) => t.inputs.family === `securecart-svc-${service}`);
+    if (!td) return undefined;
+    const [c] = JSON.parse(String(td.inputs.containerDefinitions)) as AppContainer[];
+    const svc = ofType(plan, "aws:ecs/service:Service").find((s) => s.inputs.taskDefinition === td.outputs.arn);
+    const sgs = ((svc?.inputs.networkConfiguration as { securityGroups?: string[] } | undefined)?.securityGroups ?? []).map(String);
+    return { td, c, sgs };
+}
+
+/** Whether a region's file system is a replication destination: some stack of the set replicates into that region. */
+function isDestination(plans: readonly StackPlan[], region: string): boolean {
+    return plans.some((p) => ofType(p, "pulumi-nodejs:dynamic/securecart:FilesReplication").some((r) => r.inputs.destinationRegion === region));
+}
+
+/**
+ * Why a service with a `sharedPath` could not mount the region's shared file system, or could write where EFS
+ * refuses writes; empty when it can. Checked from the plan: the task definition's EFS volume (TLS, IAM, its own
+ * access point), the container's mount, the access point's POSIX user and root directory, the task role and the
+ * file-system policy, and the security groups on both sides.
+ */
+function sharedFilesProblems(plans: readonly StackPlan[], plan: StackPlan): string[] {
+    const problems: string[] = [];
+    const services = (plan.config["securecart:services"] as ServiceConfig[]).filter((s) => s.sharedPath !== undefined);
+    // Read-only where EFS refuses writes (a replication destination), and on an old primary fenced after an unplanned
+    // failover: nothing replicates into it then, but whatever it wrote would be overwritten by the failback's replication.
+    const fenced = plan.config["securecart:failoverMode"] === "unplanned" && plan.role === "standby";
+    const destination = isDestination(plans, plan.region);
+    const readOnly = destination || fenced;
+    const [fs] = ofType(plan, "aws-native:efs:FileSystem");
+    if (!fs) return services.length ? [`${plan.stack}: no file system planned for ${services.map((s) => s.name).join(", ")}`] : [];
+    const fsId = String(fs.outputs.fileSystemId);
+    const fsArn = String(fs.outputs.arn);
+    const mountSgs = ofType(plan, "aws:efs/mountTarget:MountTarget")
+        .filter((m) => m.inputs.fileSystemId === fsId)
+        .flatMap((m) => (m.inputs.securityGroups as string[] | undefined) ?? []);
+    const fsPolicy = ofType(plan, "aws:efs/fileSystemPolicy:FileSystemPolicy").find((p) => p.inputs.fileSystemId === fsId);
+    for (const s of services) {
+        const at = `${plan.stack}/${s.name}`;
+        const parts = serviceParts(plan, s.name);
+        if (!parts) continue; // No compute in this region (a backup-restore standby): nothing mounts.
+        const { td, c, sgs } = parts;
+        const volumes = ((td.inputs.volumes as EfsVolume[] | undefined) ?? []).filter((v) => v.efsVolumeConfiguration);
+        const mount = (c.mountPoints ?? []).find((m) => norm(m.containerPath) === norm(s.sharedPath!));
+        const vol = volumes.find((v) => v.name === mount?.sourceVolume);
+        if (!mount || !vol) {
+            problems.push(`${at}: nothing of the file system is mounted at ${s.sharedPath}`);
+            continue;
+        }
+        const cfg = vol.efsVolumeConfiguration!;
+        if (cfg.fileSystemId !== fsId)
+            problems.push(`${at}: volume "${vol.name}" names ${String(cfg.fileSystemId)}, not this region's file system ${fsId}`);
+        if (cfg.transitEncryption !== "ENABLED")
+            problems.push(`${at}: volume "${vol.name}" has transitEncryption ${String(cfg.transitEncryption)}; expected ENABLED`);
+        if (cfg.authorizationConfig?.iam !== "ENABLED")
+            problems.push(`${at}: volume "${vol.name}" has authorizationConfig.iam ${String(cfg.authorizationConfig?.iam)}; expected ENABLED`);
+        if (cfg.rootDirectory !== undefined && cfg.rootDirectory !== "/")
+            problems.push(
+                `${at}: volume "${vol.name}" sets rootDirectory ${cfg.rootDirectory} with an access point (ECS requires it omitted or "/")`,
+            );
+        const ap = ofType(plan, "aws:efs/accessPoint:AccessPoint").find((a) => idOfArn(a) === cfg.authorizationConfig?.accessPointId);
+        if (!ap) {
+            problems.push(`${at}: volume "${vol.name}" mounts through no planned access point (${String(cfg.authorizationConfig?.accessPointId)})`);
+            continue;
+        }
+        const root = ap.inputs.rootDirectory as
+            { path?: string; creationInfo?: { ownerUid?: number; ownerGid?: number; permissions?: string } } | undefined;
+        if (ap.inputs.fileSystemId !== fsId) problems.push(`${at}: access point ${ap.name} is on ${String(ap.inputs.fileSystemId)}, not ${fsId}`);
+        if (root?.path !== `/${s.name}`)
+            problems.push(`${at}: access point ${ap.name} has root ${String(root?.path)}, not the service's own /${s.name}`);
+        if (mount.readOnly !== readOnly)
+            problems.push(
+                `${at}: mounted readOnly ${String(mount.readOnly)}, but this region's file system ${destination ? "is a replication destination (EFS refuses writes)" : fenced ? "belongs to a fenced old primary" : "is writable"}`,
+            );
+        // The access point's user is the container's (uid, gid defaulting to uid), and it creates its root owned by it.
+        const { uid, gid } = ids(c.user);
+        const want = { uid, gid: gid ?? uid };
+        const posix = ap.inputs.posixUser as { uid?: number; gid?: number } | undefined;
+        if (posix?.uid !== want.uid || posix?.gid !== want.gid)
+            problems.push(`${at}: access point user ${posix?.uid}:${posix?.gid}, container user ${c.user} (${want.uid}:${want.gid})`);
+        const ci = root?.creationInfo;
+        if (
+            ci?.ownerUid !== want.uid ||
+            ci?.ownerGid !== want.gid ||
+            !/^0?[0-7]{3}$/.test(ci?.permissions ?? "") ||
+            (parseInt(ci!.permissions!, 8) & 0o700) !== 0o700
+        )
+            problems.push(
+                `${at}: access point root created as ${ci?.ownerUid}:${ci?.ownerGid} mode ${ci?.permissions}; expected owned by ${want.uid}:${want.gid} with rwx for its owner`,
+            );
+        // The task role mounts (and, where EFS allows writes, writes) through this access point only.
+        const role = roleByArn(plan, td.inputs.taskRoleArn);
+        const doc = policiesOfRole(plan, role);
+        const apArn = String(ap.outputs.arn);
+        const viaAp = { "elasticfilesystem:AccessPointArn": apArn };
+        if (!allowsIn(doc, "elasticfilesystem:ClientMount", fsArn, viaAp))
+            problems.push(`${at}: the task role may not ClientMount ${fsArn} through ${apArn}`);
+        if (allowsIn(doc, "elasticfilesystem:ClientWrite", fsArn, viaAp) === readOnly)
+            problems.push(
+                `${at}: the task role ${readOnly ? "may" : "may not"} ClientWrite, on a file system that is ${readOnly ? "read-only here" : "writable"}`,
+            );
+        if (allowsIn(doc, "elasticfilesystem:ClientMount", fsArn, { "elasticfilesystem:AccessPointArn": `${fsArn}/other` }))
+            problems.push(`${at}: the task role may mount through another access point`);
+        if (allowsIn(doc, "elasticfilesystem:ClientRootAccess", fsArn, viaAp)) problems.push(`${at}: the task role has ClientRootAccess`);
+        // The file system's own policy lets that role in over TLS, through its access point, and nobody without TLS.
+        const fsDoc = fsPolicy ? (JSON.parse(String(fsPolicy.inputs.policy)) as PolicyDocument) : { Statement: [] };
+        const tls = { ...viaAp, "aws:SecureTransport": "true" };
+        if (!resourcePolicyAllows(fsDoc, String(role.outputs.arn), "elasticfilesystem:ClientMount", fsArn, tls))
+            problems.push(`${at}: the file system policy does not let ${String(role.outputs.arn)} mount through ${apArn}`);
+        if (
+            resourcePolicyAllows(fsDoc, String(role.outputs.arn), "elasticfilesystem:ClientMount", fsArn, {
+                ...viaAp,
+                "aws:SecureTransport": "false",
+            })
+        )
+            problems.push(`${at}: the file system policy lets a client mount without TLS`);
+        // NFS (2049) from the services' group into the mount targets' group, and out of the services' group.
+        for (const sg of sgs) {
+            if (!mountSgs.some((m) => admits(plan, m, 2049, sg))) problems.push(`${at}: no mount target's security group admits TCP 2049 from ${sg}`);
+            if (!mountSgs.some((m) => letsOut(plan, sg, 2049, m)))
+                problems.push(`${at}: the services' security group ${sg} lets no TCP 2049 out to the mount targets`);
+        }
+        // A tmpfs at, above or below the shared path would hide the mount or be hidden by it.
+        for (const t of c.linuxParameters?.tmpfs ?? []) {
+            const a = norm(t.containerPath ?? "");
+            const b = norm(s.sharedPath!);
+            if (a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`)) problems.push(`${at}: shared path ${b} collides with the tmpfs at ${a}`);
+        }
+    }
+    return problems;
+}
+
+/**
+ * Why a service with `usesCache` could not reach or authenticate to the region's cache; empty when it can. The
+ * container's endpoint, port and user, the password injected from the cache's secret, the execution role's read of
+ * that secret and decryption of its key (the ECS documented minimum for `secrets`), and the security groups.
+ */
+function cacheProblems(plan: StackPlan): string[] {
+    const problems: string[] = [];
+    const services = plan.config["securecart:services"] as ServiceConfig[];
+    const [group] = ofType(plan, "aws:elasticache/replicationGroup:ReplicationGroup");
+    const secret = ofType(plan, "aws:secretsmanager/secret:Secret").find((x) => x.inputs.name === `securecart/cache/${plan.region}`);
+    const users = ofType(plan, "aws:elasticache/user:User");
+    for (const s of services) {
+        const parts = serviceParts(plan, s.name);
+        if (!parts) continue;
+        const { td, c, sgs } = parts;
+        const at = `${plan.stack}/${s.name}`;
+        const env = Object.fromEntries((c.environment ?? []).map((e) => [e.name, e.value]));
+        const password = (c.secrets ?? []).find((x) => x.name === "CACHE_PASSWORD");
+        const host = (c.secrets ?? []).find((x) => x.name === "CACHE_HOST");
+        if (!s.usesCache) {
+            if (host || env.CACHE_HOST !== undefined || password)
+                problems.push(`${at}: does not use the cache, yet is given its endpoint or password`);
+            continue;
+        }
+        if (!group || !secret) {
+            problems.push(`${at}: uses the cache, and none is planned`);
+            continue;
+        }
+        // The endpoint comes from the SSM parameter that holds the group's primary endpoint, read when the task starts.
+        const parameter = ofType(plan, "aws:ssm/parameter:Parameter").find((x) => x.inputs.name === host?.valueFrom);
+        if (!parameter || parameter.inputs.value !== group.outputs.primaryEndpointAddress)
+            problems.push(
+                `${at}: CACHE_HOST comes from ${String(host?.valueFrom)}, which holds ${String(parameter?.inputs.value)}; expected a parameter holding the replication group's primary endpoint ${String(group.outputs.primaryEndpointAddress)}`,
+            );
+        if (env.CACHE_PORT !== String(group.inputs.port))
+            problems.push(`${at}: CACHE_PORT ${String(env.CACHE_PORT)}; the group listens on ${String(group.inputs.port)}`);
+        const userGroup = ofType(plan, "aws:elasticache/userGroup:UserGroup").find((g) =>
+            ((group.inputs.userGroupIds as string[] | undefined) ?? []).includes(String(g.inputs.userGroupId)),
+        );
+        const user = users.find((u) => u.inputs.userName === env.CACHE_USER);
+        if (!user || !((userGroup?.inputs.userIds as string[] | undefined) ?? []).includes(String(user.inputs.userId)))
+            problems.push(`${at}: CACHE_USER ${String(env.CACHE_USER)} is not a user of the group's user group`);
+        else if (String(user.inputs.accessString).startsWith("off")) problems.push(`${at}: CACHE_USER ${String(env.CACHE_USER)} is switched off`);
+        // By name (the task's region) or ARN: both name the secret to ECS.
+        if (!password || (password.valueFrom !== secret.inputs.name && password.valueFrom !== secret.outputs.arn))
+            problems.push(`${at}: CACHE_PASSWORD comes from ${String(password?.valueFrom)}; expected the cache secret ${String(secret.inputs.name)}`);
+        // The execution role reads the parameter and the secret, and decrypts the secret under the key it is encrypted
+        // with, through Secrets Manager.
+        const exec = policiesOfRole(plan, roleByArn(plan, td.inputs.executionRoleArn));
+        if (parameter && !allowsIn(exec, "ssm:GetParameters", String(parameter.outputs.arn), {}))
+            problems.push(`${at}: the execution role may not read the parameter ${String(parameter.inputs.name)}`);
+        const key = String(secret.inputs.kmsKeyId);
+        if (!allowsIn(exec, "secretsmanager:GetSecretValue", String(secret.outputs.arn), {}))
+            problems.push(`${at}: the execution role may not read ${String(secret.outputs.arn)}`);
+        if (!allowsIn(exec, "kms:Decrypt", key, { "kms:ViaService": `secretsmanager.${plan.region}.amazonaws.com` }))
+            problems.push(`${at}: the execution role may not decrypt ${key} through Secrets Manager`);
+        // TCP 6379 from the services' group into the cache's, and out of the services' group.
+        for (const sg of sgs) {
+            const cacheSgs = (group.inputs.securityGroupIds as string[] | undefined) ?? [];
+            if (!cacheSgs.some((g) => admits(plan, g, Number(group.inputs.port), sg)))
+                problems.push(`${at}: the cache's security group admits no TCP ${String(group.inputs.port)} from ${sg}`);
+            if (!cacheSgs.some((g) => letsOut(plan, sg, Number(group.inputs.port), g)))
+                problems.push(`${at}: the services' security group ${sg} lets no TCP ${String(group.inputs.port)} out to the cache`);
+        }
+    }
+    return problems;
+}
+
+describe("runtime contract: the services reach the shared files and the cache", () => {
+    for (const strategy of STRATEGIES) {
+        it(`${strategy}: every sharing service mounts its region's file system (TLS, IAM, its own access point as its own user; read-only exactly on a replication destination), and every cache user reaches its region's cache with its password`, async () => {
+            const plans = await planAll(`strategy=${strategy}`);
+            let mounted = 0;
+            let cached = 0;
+            for (const plan of plans) {
+                assert.deepEqual(sharedFilesProblems(plans, plan), [], plan.stack);
+                assert.deepEqual(cacheProblems(plan), [], plan.stack);
+                // The file system is a destination where the strategy keeps a warm copy: the standby, except under backup-restore.
+                assert.equal(isDestination(plans, plan.region), plan.stack === "dr" && strategy !== "backup-restore", `${plan.stack}: destination`);
+                for (const s of plan.config["securecart:services"] as ServiceConfig[]) {
+                    if (!serviceParts(plan, s.name)) continue;
+                    if (s.sharedPath !== undefined) mounted++;
+                    if (s.usesCache) cached++;
+                }
+            }
+            // The defaults: the catalogue shares files, the catalogue and the cart use the cache, in every region with compute.
+            const regions = strategy === "backup-restore" ? 1 : 2;
+            assert.equal(mounted, regions, "sharing services checked");
+            assert.equal(cached, 2 * regions, "cache users checked");
+        });
+    }
+
+    it("after a switchover the new standby's mounts turn read-only and the new primary's writable", async () => {
+        const plans = await planAll("strategy=pilot-light", "primaryRegion=us-west-2");
+        assert.ok(isDestination(plans, "us-east-1") && !isDestination(plans, "us-west-2"));
+        for (const plan of plans) assert.deepEqual(sharedFilesProblems(plans, plan), [], plan.stack);
+    });
+
+    it("unplanned failover: the new primary's file system is writable and replicates nowhere yet; the fenced old primary mounts read-only", async () => {
+        const plans = await planAll("strategy=warm-standby", "primaryRegion=us-west-2", "failoverMode=unplanned");
+        assert.ok(!isDestination(plans, "us-east-1") && !isDestination(plans, "us-west-2"), "no replication: it needs the lost region");
+        for (const plan of plans) {
+            assert.deepEqual(sharedFilesProblems(plans, plan), [], plan.stack);
+            assert.deepEqual(cacheProblems(plan), [], plan.stack);
+        }
+        const [c] = JSON.parse(
+            String(ofType(plans[0], TD).find((t) => t.inputs.family === "securecart-svc-catalog")!.inputs.containerDefinitions),
+        ) as AppContainer[];
+        assert.equal(c.mountPoints![0].readOnly, true, "prod, fenced");
+    });
+
+    it("a user of uid:gid and a service sharing under another path: the access point follows the container's user", async () => {
+        const plans = await planAll("strategy=warm-standby", "services[1].sharedPath=/var/lib/cart", "services[1].user=1000:2000");
+        for (const plan of plans) assert.deepEqual(sharedFilesProblems(plans, plan), [], plan.stack);
+        const ap = ofType(plans[0], "aws:efs/accessPoint:AccessPoint").find((a) => (a.inputs.rootDirectory as { path: string }).path === "/cart");
+        assert.deepEqual(ap?.inputs.posixUser, { uid: 1000, gid: 2000 });
+    });
+
+    it("each contract fails on a plan edited to break it", async () => {
+        const plans = await planAll("strategy=warm-standby");
+        const dr = plans.find((p) => p.stack === "dr")!;
+        const edit = (plan: StackPlan, f: (r: PlannedResource) => PlannedResource | undefined): StackPlan => ({
+            ...plan,
+            resources: plan.resources.flatMap((r) => f(r) ?? []),
+        });
+        const catalogTd = (r: PlannedResource) => r.type === TD && r.inputs.family === "securecart-svc-catalog";
+        const editContainer = (plan: StackPlan, f: (c: AppContainer) => void) =>
+            edit(plan, (r) => {
+                if (!catalogTd(r)) return r;
+                const [c] = JSON.parse(String(r.inputs.containerDefinitions)) as AppContainer[];
+                f(c);
+                return { ...r, inputs: { ...r.inputs, containerDefinitions: JSON.stringify([c]) } };
+            });
+        const editVolume = (plan: StackPlan, f: (v: EfsVolume) => EfsVolume) =>
+            edit(plan, (r) => (catalogTd(r) ? { ...r, inputs: { ...r.inputs, volumes: (r.inputs.volumes as EfsVolume[]).map(f) } } : r));
+        const editPolicy = (plan: StackPlan, match: (r: PlannedResource) => boolean, f: (d: PolicyDocument) => PolicyDocument) =>
+            edit(plan, (r) =>
+                match(r) ? { ...r, inputs: { ...r.inputs, policy: JSON.stringify(f(JSON.parse(String(r.inputs.policy)) as PolicyDocument)) } } : r,
+            );
+        const files = (p: StackPlan) => sharedFilesProblems([plans[0], p], p).join("\n");
+        const cache = (p: StackPlan) => cacheProblems(p).join("\n");
+        assert.equal(files(dr), "");
+        assert.equal(cache(dr), "");
+
+        // The volume: no TLS, no IAM, another access point, a root directory beside the access point.
+        const vcfg = (v: EfsVolume, over: Partial<NonNullable<EfsVolume["efsVolumeConfiguration"]>>) => ({
+            ...v,
+            efsVolumeConfiguration: { ...v.efsVolumeConfiguration!, ...over },
+        });
+        assert.match(files(editVolume(dr, (v) => vcfg(v, { transitEncryption: "DISABLED" }))), /transitEncryption DISABLED; expected ENABLED/);
+        assert.match(
+            files(editVolume(dr, (v) => vcfg(v, { authorizationConfig: { ...v.efsVolumeConfiguration!.authorizationConfig, iam: "DISABLED" } }))),
+            /authorizationConfig\.iam DISABLED/,
+        );
+        assert.match(
+            files(editVolume(dr, (v) => vcfg(v, { authorizationConfig: { iam: "ENABLED", accessPointId: "fsap-0000000000000000" } }))),
+            /no planned access point/,
+        );
+        assert.match(files(editVolume(dr, (v) => vcfg(v, { rootDirectory: "/catalog" }))), /sets rootDirectory \/catalog with an access point/);
+        assert.match(files(editVolume(dr, (v) => vcfg(v, { fileSystemId: "fs-00000000000000000" }))), /not this region's file system/);
+        // The mount: writable on a destination, missing, and a tmpfs on top of it.
+        assert.match(
+            files(editContainer(dr, (c) => (c.mountPoints![0].readOnly = false))),
+            /mounted readOnly false, but this region's file system is a replication destination/,
+        );
+        assert.match(files(editContainer(dr, (c) => (c.mountPoints = []))), /nothing of the file system is mounted at \/srv\/shared/);
+        assert.match(
+            files(editContainer(dr, (c) => c.linuxParameters!.tmpfs!.push({ containerPath: "/srv", size: 16, mountOptions: ["mode=1777"] }))),
+            /shared path \/srv\/shared collides with the tmpfs at \/srv/,
+        );
+        // The primary's (writable) mount made read-only is refused too.
+        const prod = plans[0];
+        const prodEdited = editContainer(prod, (c) => (c.mountPoints![0].readOnly = true));
+        assert.match(sharedFilesProblems(plans, prodEdited).join("\n"), /mounted readOnly true, but this region's file system is writable/);
+        // The container's user differs from the access point's.
+        assert.match(files(editContainer(dr, (c) => (c.user = "1000"))), /access point user 101:101, container user 1000 \(1000:1000\)/);
+        // The access point's root created for root.
+        assert.match(
+            files(
+                edit(dr, (r) =>
+                    r.type === "aws:efs/accessPoint:AccessPoint"
+                        ? {
+                              ...r,
+                              inputs: {
+                                  ...r.inputs,
+                                  rootDirectory: { path: "/catalog", creationInfo: { ownerUid: 0, ownerGid: 0, permissions: "0755" } },
+                              },
+                          }
+                        : r,
+                ),
+            ),
+            /root created as 0:0 mode 0755/,
+        );
+        // The task role: no mount permission; write permission on a destination; mounting through any access point.
+        const taskFiles = (r: PlannedResource) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "securecart-svc-catalog-task-files";
+        assert.match(files(edit(dr, (r) => (taskFiles(r) ? undefined : r))), /the task role may not ClientMount/);
+        assert.match(
+            files(
+                editPolicy(dr, taskFiles, (d) => ({
+                    Statement: d.Statement.map((st) => ({ ...st, Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"] })),
+                })),
+            ),
+            /the task role may ClientWrite, on a file system that is read-only here/,
+        );
+        assert.match(
+            files(editPolicy(dr, taskFiles, (d) => ({ Statement: d.Statement.map((st) => ({ ...st, Condition: undefined })) }))),
+            /may mount through another access point/,
+        );
+        // The file system policy: the role left out; the TLS deny removed.
+        const fsPolicy = (r: PlannedResource) => r.type === "aws:efs/fileSystemPolicy:FileSystemPolicy";
+        assert.match(
+            files(editPolicy(dr, fsPolicy, (d) => ({ Statement: d.Statement.filter((st) => st.Effect === "Deny") }))),
+            /the file system policy does not let .* mount through/,
+        );
+        assert.match(
+            files(
+                editPolicy(dr, fsPolicy, (d) => ({
+                    Statement: d.Statement.filter((st) => st.Effect !== "Deny").map((st) => ({
+                        ...st,
+                        Condition: { StringEquals: st.Condition!.StringEquals },
+                    })),
+                })),
+            ),
+            /lets a client mount without TLS/,
+        );
+        // The network: the NFS rule into the mount targets, and the services' way out to them.
+        assert.match(
+            files(edit(dr, (r) => (r.name === "securecart-files-in-nfs" ? undefined : r))),
+            /no mount target's security group admits TCP 2049/,
+        );
+        assert.match(
+            files(edit(dr, (r) => (r.name === "securecart-sg-app-out-data-2049" ? undefined : r))),
+            /lets no TCP 2049 out to the mount targets/,
+        );
+
+        // The cache: the endpoint, port, user, password, the execution role and the network.
+        const env = (name: string, value: string) => (c: AppContainer) =>
+            (c.environment = c.environment!.map((e) => (e.name === name ? { ...e, value } : e)));
+        const execPolicy = (r: PlannedResource) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "securecart-svc-catalog-exec-policy";
+        const secretFrom = (name: string, valueFrom: string) => (c: AppContainer) =>
+            (c.secrets = c.secrets!.map((x) => (x.name === name ? { ...x, valueFrom } : x)));
+        assert.match(
+            cache(editContainer(dr, secretFrom("CACHE_HOST", "/elsewhere"))),
+            /CACHE_HOST comes from \/elsewhere, which holds undefined; expected a parameter holding the replication group's primary endpoint/,
+        );
+        assert.match(
+            cache(edit(dr, (r) => (r.type === "aws:ssm/parameter:Parameter" ? { ...r, inputs: { ...r.inputs, value: "localhost" } } : r))),
+            /which holds localhost; expected a parameter holding/,
+        );
+        assert.match(
+            cache(editPolicy(dr, execPolicy, (d) => ({ Statement: d.Statement.filter((st) => st.Sid !== "ReadCacheEndpoint") }))),
+            /the execution role may not read the parameter/,
+        );
+        assert.match(cache(editContainer(dr, env("CACHE_PORT", "6380"))), /CACHE_PORT 6380; the group listens on 6379/);
+        assert.match(cache(editContainer(dr, env("CACHE_USER", "default"))), /CACHE_USER default is switched off/);
+        assert.match(cache(editContainer(dr, env("CACHE_USER", "someone"))), /CACHE_USER someone is not a user of the group's user group/);
+        assert.match(cache(editContainer(dr, secretFrom("CACHE_PASSWORD", "other"))), /CACHE_PASSWORD comes from other; expected the cache secret/);
+        assert.match(
+            cache(editPolicy(dr, execPolicy, (d) => ({ Statement: d.Statement.filter((st) => st.Sid !== "ReadCacheSecret") }))),
+            /the execution role may not read/,
+        );
+        assert.match(
+            cache(editPolicy(dr, execPolicy, (d) => ({ Statement: d.Statement.filter((st) => st.Sid !== "DecryptCacheSecret") }))),
+            /may not decrypt .* through Secrets Manager/,
+        );
+        assert.match(cache(edit(dr, (r) => (r.name === "securecart-cache-in" ? undefined : r))), /the cache's security group admits no TCP 6379/);
+        assert.match(cache(edit(dr, (r) => (r.name === "securecart-sg-app-out-data-6379" ? undefined : r))), /lets no TCP 6379 out to the cache/);
+        // A service that does not use the cache is given nothing of it.
+        const orders = (r: PlannedResource) => r.type === TD && r.inputs.family === "securecart-svc-orders";
+        const leaked = edit(dr, (r) => {
+            if (!orders(r)) return r;
+            const [c] = JSON.parse(String(r.inputs.containerDefinitions)) as AppContainer[];
+            c.secrets = [{ name: "CACHE_PASSWORD", valueFrom: "arn" }];
+            return { ...r, inputs: { ...r.inputs, containerDefinitions: JSON.stringify([c]) } };
+        });
+        assert.match(cache(leaked), /orders: does not use the cache, yet is given its endpoint or password/);
     });
 });

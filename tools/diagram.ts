@@ -3,7 +3,9 @@
  * ACL, the dynamic behaviour on the origin hostname, the static behaviour on an origin group of asset buckets),
  * one subgraph per region with its web, API, application and data tiers, its asset bucket, its order pipeline
  * (queues, consumers on or off, event bus, fulfilment saga; the global endpoint between the buses) and sign-in (the
- * user pool in its owner's region, the replica with the status its region's stack sets), the origin hostname's and
+ * user pool in its owner's region, the replica with the status its region's stack sets), the cache (its replication
+ * group's role in the Global Datastore, or standalone and cold, with its node type) and the shared file system (the
+ * services that mount it, EFS replication into the other region's, or its backups' copies), the origin hostname's and
  * the API's Route 53 records with each region's routing policy, what each load balancer forwards to (the API's VPC
  * link to the services' internal load balancer), the sign-in domain's failover, and the replication arrows between
  * regions with their mode. Built from the planned resources and their facts, so it shows what the plan creates,
@@ -14,12 +16,17 @@ import * as path from "path";
 import { formatDuration } from "../src/duration";
 import {
     DYNAMIC,
+    type CacheGroupFacts,
+    type FileSystemFacts,
     type HealthCheckFacts,
     type PlanResource,
     type StackFacts,
     T,
     arr,
+    cacheGroupsOf,
     dependsOn,
+    efsVolumesOf,
+    fileSystemsOf,
     get,
     isPipelineFunction,
     isRoutingRecord,
@@ -29,8 +36,10 @@ import {
     output,
     recordOf,
     refersTo,
+    readsCache,
     replicaOf,
     str,
+    taskDefinitionOf,
     text,
 } from "../src/plan";
 
@@ -385,6 +394,57 @@ function identityOf(stacks: readonly DiagramStack[]): IdentityView | undefined {
     };
 }
 
+/** The cache and the shared files across the stacks, as planned: each stack's groups and file systems. */
+interface CacheFilesView {
+    readonly caches: ReadonlyMap<string, readonly CacheGroupFacts[]>;
+    readonly files: ReadonlyMap<string, readonly FileSystemFacts[]>;
+    /** The Global Datastore's primary member: the one a CachePrimary move targets, else the one the datastore was created with. */
+    readonly datastorePrimary?: { readonly stack: string; readonly group: CacheGroupFacts };
+    /** The stack that plans the Global Datastore (its owner). */
+    readonly datastoreOwner?: string;
+    /** The member the datastore was created with: the one that sets engine, version and node type for all. */
+    readonly datastoreFounder?: CacheGroupFacts;
+    /** Regions whose file system another stack replicates into (a destination is read-only). */
+    readonly destinations: ReadonlySet<string>;
+}
+
+function cacheFilesOf(stacks: readonly DiagramStack[]): CacheFilesView {
+    const caches = new Map(stacks.map((s) => [s.facts.stack, cacheGroupsOf(s.resources ?? [])]));
+    const files = new Map(stacks.map((s) => [s.facts.stack, fileSystemsOf(s.resources ?? [])]));
+    const members = [...caches].flatMap(([stack, gs]) => gs.map((group) => ({ stack, group })));
+    const datastorePrimary = members.find((m) => m.group.promotedHere) ?? members.find((m) => m.group.foundsDatastore);
+    const datastoreOwner = stacks.find((s) => ofType(s.resources ?? [], T.cacheGlobalDatastore).length > 0)?.facts.stack;
+    const destinations = new Set(
+        [...files.values()].flatMap((fss) => fss.flatMap((f) => f.replicatesInto.flatMap((r) => (r.region ? [r.region] : [])))),
+    );
+    const datastoreFounder = members.find((m) => m.group.foundsDatastore)?.group;
+    return { caches, files, datastorePrimary, datastoreOwner, datastoreFounder, destinations };
+}
+
+/** A replication group's label: engine, id, its place in the Global Datastore (or standalone, cold where the region is a standby), node type. */
+function cacheLabel(g: CacheGroupFacts, stack: string, role: DiagramStack["role"], view: CacheFilesView): string {
+    const p = view.datastorePrimary;
+    const member = g.joinsGlobalDatastore || g.foundsDatastore;
+    const isPrimary = p !== undefined && p.stack === stack && p.group.resource === g.resource;
+    // A member that joined sets no engine or node type: every member has the founding member's.
+    const founder = member ? view.datastoreFounder : undefined;
+    const engine = g.engine ?? founder?.engine;
+    const version = g.engineVersion ?? founder?.engineVersion;
+    const what = member ? `Global Datastore ${isPrimary ? "primary" : "secondary"}` : role === "standby" ? "standalone (cold)" : "standalone";
+    const nodeType = g.nodeType ?? (founder?.nodeType ? `${founder.nodeType} (the datastore's)` : "node type not planned");
+    const nodes = g.nodes !== undefined ? ` × ${g.nodes}` : "";
+    const engineText = engine ? ` ${engine[0].toUpperCase()}${engine.slice(1)}${version ? ` ${version}` : ""}` : "";
+    return `ElastiCache${engineText} ${g.id} · ${what} · ${nodeType}${nodes}${g.multiAz ? ", Multi-AZ" : ""}`;
+}
+
+/** A file system's label: its name, whether EFS lets it be written here, its access points. */
+function fileSystemLabel(f: FileSystemFacts, destination: boolean): string {
+    const points = f.accessPoints.length
+        ? ` · access point${f.accessPoints.length > 1 ? "s" : ""} ${f.accessPoints.map((a) => a.path ?? "?").join(", ")}`
+        : "";
+    return `EFS ${f.nameTag ?? f.resource.name} · ${destination ? "replication destination: read-only" : "writable"}${f.encrypted ? " · encrypted" : ""}${points}`;
+}
+
 /** The check label of a record: none, ARC's routing control, or an endpoint/alarm check's timing. */
 function checkLabel(hc: HealthCheckFacts | undefined): string {
     return !hc
@@ -417,6 +477,7 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
     const apiNames = new Set([...apis.values()].flatMap((a) => (a?.domain ? [a.domain] : [])));
     const anyApi = [...apis.values()].some((a) => a !== undefined);
     const identity = identityOf(ordered);
+    const cacheFiles = cacheFilesOf(ordered);
     const recordName = ordered
         .flatMap((s) => s.facts.records)
         .map((r) => r.name)
@@ -516,7 +577,9 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
                 `            ${id(s, "svclb")}[${mermaidLabel(`internal Application Load Balancer${internalAlbs > 1 ? ` × ${internalAlbs}` : ""}: no public address`)}]`,
             );
         if (f.services.length === 0) L.push(`            ${id(s, "noapp")}[${mermaidLabel("no services (created at recovery)")}]`);
-        for (const svc of f.services)
+        // By name: the plan lists resources in the order they were registered, which waits on their inputs and so differs
+        // between a preview and an update.
+        for (const svc of [...f.services].sort((a, b) => a.name.localeCompare(b.name)))
             L.push(
                 `            ${id(s, "svc", svc.name)}[${mermaidLabel(`${svc.fargate ? "Fargate" : "ECS"} ${short(svc.name.replace(/-service$/, ""), "securecart-svc-")}: ${svc.desired} task(s)`)}]`,
             );
@@ -547,6 +610,40 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
             );
         if (f.vaults > 0) L.push(`            ${id(s, "vault")}[(${mermaidLabel(`AWS Backup vault${f.vaults > 1 ? ` × ${f.vaults}` : ""}`)})]`);
         L.push("        end");
+        // Cache and shared files: the replication group(s) and file system(s) this stack plans, and what reads or mounts them.
+        const caches = cacheFiles.caches.get(s) ?? [];
+        const fileSystems = cacheFiles.files.get(s) ?? [];
+        const destination = cacheFiles.destinations.has(f.region);
+        if (caches.length || fileSystems.length) {
+            L.push(`        subgraph ${id(s, "cachefiles")}[${mermaidLabel("cache and shared files")}]`);
+            for (const g of caches) L.push(`            ${id(s, "cache", g.resource.name)}[(${mermaidLabel(cacheLabel(g, s, role, cacheFiles))})]`);
+            for (const fsx of fileSystems)
+                L.push(`            ${id(s, "efs", fsx.resource.name)}[(${mermaidLabel(fileSystemLabel(fsx, destination))})]`);
+            L.push("        end");
+            for (const svc of [...ofType(resources, T.ecsService)].sort((a, b) => a.name.localeCompare(b.name))) {
+                const td = taskDefinitionOf(svc, resources);
+                if (!td) continue;
+                for (const v of efsVolumesOf(td, resources)) {
+                    const fsx = fileSystems.find((x) => x.resource === v.fileSystem);
+                    if (!fsx) continue;
+                    const ap = fsx.accessPoints.find((a) => a.resource === v.accessPoint);
+                    const how = [
+                        ap ? `access point ${ap.path ?? "?"}` : "no access point",
+                        v.transitEncryption === "ENABLED" ? "TLS" : "no TLS",
+                        v.iam === "ENABLED" ? "IAM" : "no IAM",
+                    ].join(", ");
+                    // As the container mounts it; in a preview (container definitions unknown), as EFS allows it here.
+                    const readOnly = v.mounts?.length ? v.mounts.every((m) => m.readOnly) : destination;
+                    edges.push(
+                        `    ${id(s, "svc", svc.name)} -->|${mermaidLabel(`mounts ${readOnly ? "read-only" : "read-write"} · ${how}`)}| ${id(s, "efs", fsx.resource.name)}`,
+                    );
+                }
+                for (const g of caches.filter((x) => readsCache(td, x.resource, resources)))
+                    edges.push(
+                        `    ${id(s, "svc", svc.name)} -->|${mermaidLabel("reads and writes · TLS, RBAC user, endpoint from SSM, password from Secrets Manager")}| ${id(s, "cache", g.resource.name)}`,
+                    );
+            }
+        }
         const buckets = [...assetBuckets].filter(([, st]) => st === s).map(([b]) => b);
         if (buckets.length) {
             L.push(`        subgraph ${id(s, "static")}[${mermaidLabel("static assets")}]`);
@@ -719,6 +816,44 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
             }
         }
     }
+    // The cache's Global Datastore: its primary member replicates into every other member.
+    const gp = cacheFiles.datastorePrimary;
+    if (gp) {
+        for (const [stack, groups] of cacheFiles.caches)
+            for (const g of groups.filter((x) => (x.joinsGlobalDatastore || x.foundsDatastore) && x !== gp.group))
+                edges.push(
+                    `    ${id(gp.stack, "cache", gp.group.resource.name)} ==>|${mermaidLabel(`ElastiCache Global Datastore${cacheFiles.datastoreOwner ? ` (owned by stack ${cacheFiles.datastoreOwner})` : ""}: async replication`)}| ${id(stack, "cache", g.resource.name)}`,
+                );
+    }
+    // The shared files: EFS replication from the primary's file system into the other region's existing one; and,
+    // where the file system is in a backup selection whose rules copy to another region, those copies.
+    for (const { facts: f } of ordered) {
+        for (const fsx of cacheFiles.files.get(f.stack) ?? []) {
+            for (const r of fsx.replicatesInto) {
+                const dest = ordered.find((x) => x.facts.region === r.region);
+                const target = (dest && cacheFiles.files.get(dest.facts.stack)?.[0]) ?? undefined;
+                const to = dest && target ? id(dest.facts.stack, "efs", target.resource.name) : id("efs", r.region ?? "unknown");
+                if (!(dest && target)) L.push(`    ${to}[(${mermaidLabel(`EFS in ${r.region ?? "an unknown region"}: not planned`)})]`);
+                edges.push(
+                    `    ${id(f.stack, "efs", fsx.resource.name)} ==>|${mermaidLabel("replicates into · EFS replication: async, one way")}| ${to}`,
+                );
+            }
+            const urn = fsx.resource.urn;
+            const arn = str(output(fsx.resource, "arn"));
+            const copies = f.backupRules.filter((b) => b.selected.some((x) => x === "*" || x === arn || (urn !== undefined && x === urn)));
+            for (const { facts: other } of ordered.filter((x) => x.facts.stack !== f.stack)) {
+                const to = copies.filter((c) => c.copyRegions.includes(other.region));
+                if (!to.length) continue;
+                const every = [
+                    ...new Set(to.map((c) => (c.intervalSeconds ? `every ${formatDuration(c.intervalSeconds)}` : (c.schedule ?? "")))),
+                ].join(", ");
+                const dest = other.vaults > 0 ? id(other.stack, "vault") : id("region", other.stack);
+                edges.push(
+                    `    ${id(f.stack, "efs", fsx.resource.name)} -.->|${mermaidLabel(`backups copied to ${other.region} · AWS Backup ${every}`)}| ${dest}`,
+                );
+            }
+        }
+    }
     // The order events' global endpoint: owned by one stack, routing to the first region's bus while its health
     // check passes, else to the second's; events replicate to the second.
     for (const ep of endpoints) {
@@ -770,7 +905,7 @@ export function diagramMarkdown(stack: string, stacks: readonly DiagramStack[], 
     return [
         `# ${title}`,
         "",
-        `Generated by \`npm run plan\` from the planned resources of ${stacks.map((s) => `\`${s.facts.stack}\``).join(" and ")}: the edge (CloudFront and its web ACL, with the dynamic, API and static behaviours), regions, tiers, the API (VPC link to the services' internal load balancer, keep-alive probe where the region takes no traffic), the order pipeline (queues, consumers on or off, event bus, saga, global endpoint), sign-in (the user pool, its replica and status, the sign-in domain's failover), replication arrows with their mode, and the origin hostname's and the API's DNS records with each region's routing policy. Solid arrows carry traffic or replicate now; dotted arrows are standby or failover paths.`,
+        `Generated by \`npm run plan\` from the planned resources of ${stacks.map((s) => `\`${s.facts.stack}\``).join(" and ")}: the edge (CloudFront and its web ACL, with the dynamic, API and static behaviours), regions, tiers, the API (VPC link to the services' internal load balancer, keep-alive probe where the region takes no traffic), the order pipeline (queues, consumers on or off, event bus, saga, global endpoint), sign-in (the user pool, its replica and status, the sign-in domain's failover), the cache (Global Datastore member or standalone, node type) and the shared file system (its mounts, EFS replication or backup copies), replication arrows with their mode, and the origin hostname's and the API's DNS records with each region's routing policy. Solid arrows carry traffic or replicate now; dotted arrows are standby or failover paths.`,
         "",
         "```mermaid",
         mermaidFor(stacks, title).trimEnd(),

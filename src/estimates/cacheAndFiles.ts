@@ -3,7 +3,7 @@
  * fails or is switched away from, the standby takes over): what each may lack (RPO, as a data store) and the step
  * that brings it into service in the standby (RTO), for an unplanned failover and a planned switchover. Pure, from
  * both stacks' resources, their stack facts (the backup path) and the constants. Facts and sources:
- * docs/cache-and-files-design.md.
+ * docs/cache-and-files.md.
  *
  * These figures stand apart from the pair's RTO and RPO, as the sign-in and edge figures do. The cache holds nothing
  * of record (sessions are in the `sessions` DynamoDB table): what it loses is rebuilt from the database, and a cold
@@ -13,21 +13,7 @@
  * make the pair's figures unknown, or claim a bound AWS does not give, without saying more than these lines do.
  */
 import { Constants, cite } from "./constants";
-import {
-    CacheGroupFacts,
-    DYNAMIC,
-    FilesReplicationFacts,
-    PrimaryMoveFacts,
-    StackFacts,
-    StackView,
-    T,
-    cacheGroupOf,
-    filesReplicationOf,
-    ofType,
-    output,
-    primaryMoveOf,
-    str,
-} from "../plan";
+import { CacheGroupSettings, DYNAMIC, PrimaryMove, StackFacts, StackView, T, cacheGroupOf, ofType, output, primaryMoveOf, str } from "../plan";
 import { backupPath } from "./rpo";
 
 const EC_SCALING =
@@ -40,20 +26,20 @@ export interface CacheFilesFacts {
     readonly stack: string;
     readonly region: string;
     /** The region's cache (one replication group per region), if planned. */
-    readonly cache?: CacheGroupFacts & {
+    readonly cache?: CacheGroupSettings & {
         /** A Global Datastore member: it joins one by id, or this stack owns the datastore it founded. */
         readonly member: boolean;
     };
     /** This stack owns the Global Datastore (the home stack, under warm standby and active-active). */
     readonly ownsGlobalDatastore: boolean;
     /** CachePrimary: this stack makes its member the datastore's primary (the primary stack, global strategies). */
-    readonly cachePrimary?: PrimaryMoveFacts;
+    readonly cachePrimary?: Extract<PrimaryMove, { kind: "cache" }>;
     /** The region's shared file system, if planned. */
     readonly files?: { readonly name: string; readonly arn?: string; readonly urn?: string };
     /** FilesPrimary: this stack makes its file system writable (the primary stack, where the strategy replicates). */
-    readonly filesPrimary?: PrimaryMoveFacts;
+    readonly filesPrimary?: Extract<PrimaryMove, { kind: "files" }>;
     /** FilesReplication: this stack's file system replicates into another region's. */
-    readonly filesReplication?: FilesReplicationFacts;
+    readonly filesReplication?: Extract<PrimaryMove, { kind: "files-replication" }>;
 }
 
 export function cacheFilesFacts(view: StackView): CacheFilesFacts {
@@ -71,10 +57,10 @@ export function cacheFilesFacts(view: StackView): CacheFilesFacts {
         region: view.region,
         ...(g ? { cache: { ...g, member: g.joinsGlobalDatastore || owns } } : {}),
         ownsGlobalDatastore: owns,
-        ...(cachePrimary ? { cachePrimary: primaryMoveOf(cachePrimary) } : {}),
+        ...((m) => (m?.kind === "cache" ? { cachePrimary: m } : {}))(cachePrimary && primaryMoveOf(cachePrimary)),
         ...(fs ? { files: { name: fs.name, arn: str(output(fs, "arn")), urn: fs.urn } } : {}),
-        ...(filesPrimary ? { filesPrimary: primaryMoveOf(filesPrimary) } : {}),
-        ...(replication ? { filesReplication: filesReplicationOf(replication) } : {}),
+        ...((m) => (m?.kind === "files" ? { filesPrimary: m } : {}))(filesPrimary && primaryMoveOf(filesPrimary)),
+        ...((m) => (m?.kind === "files-replication" ? { filesReplication: m } : {}))(replication && primaryMoveOf(replication)),
     };
 }
 
@@ -195,7 +181,7 @@ function cacheTier(pp: PairCacheFiles, c: Constants): CacheFilesRecovery["cache"
                 restsOn: [
                     `${s.stack}'s cache ${sc.id} is a secondary of the Global Datastore whose primary is ${p.stack}'s ${pc.id}: asynchronous replication`,
                     `unplanned: the writes not yet replicated are lost, ${cite(c, "cacheGlobalDatastoreLagSeconds")}`,
-                    "planned: the same, unless the writers are drained first: FailoverGlobalReplicationGroup is the only promotion API and no zero-loss mode of it was found (docs/cache-and-files-design.md)",
+                    "planned: the same, unless the writers are drained first: FailoverGlobalReplicationGroup is the only promotion API and no zero-loss mode of it was found (docs/cache-and-files.md)",
                     `${ofRecord}; but an entry ${p.stack} rewrote or deleted during the lag may be served stale by the new primary until it is rewritten or expires`,
                 ],
             },

@@ -164,7 +164,7 @@ export const CONSTANTS = {
         what: "how long an order must have been ACCEPTED before the order reconciler resumes or compensates it (its STALE_AFTER_SECONDS)",
         source: "project setting, not an AWS figure: the default of functions/order-reconciler configFromEnv, which components/orderPipeline.ts does not override (assumption: the deployed function keeps it)",
     },
-    // --- the cache and the shared files (docs/cache-and-files-design.md) ---------------------------------
+    // --- the cache and the shared files (docs/cache-and-files.md) ---------------------------------
     cacheGlobalDatastoreLagSeconds: {
         value: 1,
         unit: "s",

@@ -24,6 +24,7 @@ import {
     replicates,
     tableOf,
     isEventEndpointHealthCheck,
+    str,
 } from "../plan";
 import { PipelineFacts, pipelineFacts } from "./pipeline";
 import { IdentityApiInput, identityApiFacts } from "./identity";
@@ -1031,7 +1032,7 @@ function cacheFilesLines(a: CacheFilesLineArgs): void {
         selected.includes("*") || (fs.arn !== undefined && selected.includes(fs.arn)) || (fs.urn !== undefined && selected.includes(fs.urn));
     const source = peers.find((x) => x.filesReplication?.destinationRegion === own.region);
     const why = own.filesReplication
-        ? `${own.stack}'s file system replicates into ${own.filesReplication.destinationRegion ?? "another region"}`
+        ? `${own.stack}'s file system replicates into ${str(own.filesReplication.destinationRegion) ?? "another region"}`
         : source
           ? `the destination of ${source.stack}'s replication: a full copy`
           : own.filesPrimary
@@ -1060,7 +1061,7 @@ function cacheFilesLines(a: CacheFilesLineArgs): void {
         );
     if (own.filesReplication?.destinationRegion && own.filesReplication.destinationRegion !== own.region)
         add(
-            `EFS replication transfer (${fs.name} → ${own.filesReplication.destinationRegion})`,
+            `EFS replication transfer (${fs.name} → ${String(str(own.filesReplication.destinationRegion))})`,
             "transfer",
             v.filesChangedGbPerMonth,
             "GB",

@@ -25,6 +25,7 @@ import {
     refersTo,
     str,
     strict,
+    tagsFrom,
     tagsOf,
     text,
 } from "./resource";
@@ -599,13 +600,8 @@ export function stackFacts(view: StackView): StackFacts {
         };
     });
 
-    const taskDefs = of(T.taskDefinition);
     const services: ServiceFacts[] = of(T.ecsService).map((r) => {
-        // By property dependency first (the ARN is unknown in a preview), then by ARN, id or family.
-        const td =
-            taskDefs.find((t) => dependsOn(r, "taskDefinition", t)) ??
-            taskDefs.find((t) => refersTo(r, "taskDefinition", t)) ??
-            (taskDefs.length === 1 ? taskDefs[0] : undefined);
+        const td = taskDefinitionOf(r, rs);
         const cpu = td ? num(get(td, "cpu")) : undefined;
         const mem = td ? num(get(td, "memory")) : undefined;
         const providers = arr(get(r, "capacityProviderStrategies")).map((c) => text(obj(c).capacityProvider));
@@ -807,19 +803,6 @@ export function primaryMoveOf(r: PlanResource): PrimaryMove | undefined {
         default:
             return undefined;
     }
-}
-
-/** A cache replication group's id and node type (a Global Datastore secondary sets no node type: undefined). */
-export function cacheGroupOf(r: PlanResource): {
-    readonly replicationGroupId: string | typeof UNKNOWN | undefined;
-    readonly nodeType: string | typeof UNKNOWN | undefined;
-    readonly globalReplicationGroupId: string | typeof UNKNOWN | undefined;
-} {
-    return {
-        replicationGroupId: moveValue(r, "replicationGroupId"),
-        nodeType: moveValue(r, "nodeType"),
-        globalReplicationGroupId: moveValue(r, "globalReplicationGroupId"),
-    };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1511,47 +1494,227 @@ export function peerOrderBuses(resources: readonly PlanResource[]): PeerBus[] {
 // cache (ElastiCache) and shared files (EFS)
 // ---------------------------------------------------------------------------------------------------------
 
-/** A cache replication group's settings that decide its recovery and its cost. */
-export interface CacheGroupFacts {
+/** A cache replication group's settings that decide its recovery and its cost, read from its planned inputs. */
+export interface CacheGroupSettings {
     /** The group's replicationGroupId, else the resource's name. */
     readonly id: string;
+    /** Its replicationGroupId as planned (unknown in a preview only if computed). */
+    readonly replicationGroupId: string | typeof UNKNOWN | undefined;
     /** Its own node type; undefined for a Global Datastore secondary, which inherits the primary's and must not set one. */
     readonly nodeType?: string;
     /** numCacheClusters: the primary and its replicas; undefined when not set. */
     readonly nodes?: number;
-    /** It joins a Global Datastore by id (a secondary member by declaration); set in a preview too. */
+    /** The Global Datastore it joins by id, where it is a secondary member by declaration. */
+    readonly globalReplicationGroupId: string | typeof UNKNOWN | undefined;
+    /** It joins a Global Datastore by id; set in a preview too. */
     readonly joinsGlobalDatastore: boolean;
     /** snapshotRetentionLimit: days automatic snapshots are kept (0 or unset: none). */
     readonly snapshotRetentionDays: number;
+    /** Unset on a Global Datastore secondary: it inherits engine and version from the primary. */
+    readonly engine?: string;
+    readonly engineVersion?: string;
+    readonly multiAz: boolean;
 }
 
-export function cacheGroupOf(r: PlanResource): CacheGroupFacts {
+export function cacheGroupOf(r: PlanResource): CacheGroupSettings {
     return {
         id: text(get(r, "replicationGroupId"), r.name),
+        replicationGroupId: moveValue(r, "replicationGroupId"),
         nodeType: str(get(r, "nodeType")),
         nodes: num(get(r, "numCacheClusters")),
+        globalReplicationGroupId: moveValue(r, "globalReplicationGroupId"),
         joinsGlobalDatastore: isSet(get(r, "globalReplicationGroupId")),
         snapshotRetentionDays: num(get(r, "snapshotRetentionLimit")) ?? 0,
+        engine: str(get(r, "engine")),
+        engineVersion: str(get(r, "engineVersion")),
+        multiAz: get(r, "multiAzEnabled") === true,
     };
 }
 
-/** The shared files' replication (the FilesReplication dynamic resource's inputs): from which region into which. */
-export interface FilesReplicationFacts {
-    readonly sourceRegion?: string;
-    readonly destinationRegion?: string;
+/** One planned ElastiCache replication group, and what this stack plans around it. */
+export interface CacheGroupFacts extends CacheGroupSettings {
+    readonly resource: PlanResource;
+    /** A Global Datastore planned in this stack names it as its (first) primary: this stack owns the datastore. */
+    readonly foundsDatastore: boolean;
+    /** A CachePrimary move planned in this stack makes it the datastore's primary inside `pulumi up`. */
+    readonly promotedHere: boolean;
 }
 
-export function filesReplicationOf(r: PlanResource): FilesReplicationFacts {
-    return { sourceRegion: str(get(r, "sourceRegion")), destinationRegion: str(get(r, "destinationRegion")) };
+/** The stack's cache replication groups, with their Global Datastore membership as this stack plans it. */
+export function cacheGroupsOf(resources: readonly PlanResource[]): CacheGroupFacts[] {
+    const datastores = ofType(resources, T.cacheGlobalDatastore);
+    const moves = ofType(resources, DYNAMIC.cachePrimary.token);
+    return ofType(resources, T.cacheReplicationGroup).map((g) => ({
+        ...cacheGroupOf(g),
+        resource: g,
+        foundsDatastore: datastores.some(
+            (d) => refersTo(d, "primaryReplicationGroupId", g) || get(d, "primaryReplicationGroupId") === get(g, "replicationGroupId"),
+        ),
+        promotedHere: moves.some(
+            (m) => refersTo(m, "targetReplicationGroupId", g) || get(m, "targetReplicationGroupId") === get(g, "replicationGroupId"),
+        ),
+    }));
 }
 
-/** A primary move of the cache or the shared files (CachePrimary, FilesPrimary): how, and into which region. */
-export interface PrimaryMoveFacts {
-    /** switchover (planned) or failover (unplanned). */
-    readonly mode?: string;
-    readonly targetRegion?: string;
+/** One planned shared file system (EFS) and the moves and replication this stack plans for it. */
+export interface FileSystemFacts {
+    readonly resource: PlanResource;
+    /** Its Name tag (known at preview, unlike its id). */
+    readonly nameTag?: string;
+    readonly encrypted: boolean;
+    readonly overwriteProtection?: string;
+    readonly backupPolicy?: string;
+    /** A FilesPrimary move planned in this stack makes it writable (deletes the replication into it). */
+    readonly promotedHere: boolean;
+    /** The regions (and file systems) a FilesReplication planned in this stack replicates it into. */
+    readonly replicatesInto: readonly { readonly region?: string; readonly fileSystemId?: string }[];
+    /** Its access points: each one's root directory and POSIX user. */
+    readonly accessPoints: readonly AccessPointFacts[];
 }
 
-export function primaryMoveOf(r: PlanResource): PrimaryMoveFacts {
-    return { mode: str(get(r, "mode")), targetRegion: str(get(r, "targetRegion")) };
+export interface AccessPointFacts {
+    readonly resource: PlanResource;
+    readonly path?: string;
+    readonly uid?: number;
+    readonly gid?: number;
+    /** The root directory's creation info: its owner and permissions, created on first mount. */
+    readonly owner?: { readonly uid?: number; readonly gid?: number; readonly permissions?: string };
+}
+
+/** Whether `r`'s input `key` names file system `fs`: by property dependency, by id, or (one file system planned) any value. */
+function namesFileSystem(r: PlanResource, key: string, fs: PlanResource, only: boolean): boolean {
+    if (dependsOn(r, key, fs)) return true;
+    const v = get(r, key);
+    const id = str(output(fs, "fileSystemId")) ?? str(output(fs, "id"));
+    return (id !== undefined && v === id) || (only && isUnknown(v));
+}
+
+/** The stack's shared file systems (aws-native EFS), their access points, and the moves and replication planned for them. */
+export function fileSystemsOf(resources: readonly PlanResource[]): FileSystemFacts[] {
+    const systems = ofType(resources, T.fileSystem);
+    const only = systems.length === 1;
+    return systems.map((fs) => ({
+        resource: fs,
+        nameTag: ((t) => (t === UNKNOWN ? undefined : t.Name))(tagsFrom(get(fs, "fileSystemTags"))),
+        encrypted: get(fs, "encrypted") === true,
+        overwriteProtection: str(get(fs, "fileSystemProtection.replicationOverwriteProtection")),
+        backupPolicy: str(get(fs, "backupPolicy.status")),
+        promotedHere: ofType(resources, DYNAMIC.filesPrimary.token).some((m) => namesFileSystem(m, "fileSystemId", fs, only)),
+        replicatesInto: ofType(resources, DYNAMIC.filesReplication.token)
+            .filter((m) => namesFileSystem(m, "sourceFileSystemId", fs, only))
+            .map((m) => ({ region: str(get(m, "destinationRegion")), fileSystemId: str(get(m, "destinationFileSystemId")) })),
+        accessPoints: ofType(resources, T.accessPoint)
+            .filter((a) => namesFileSystem(a, "fileSystemId", fs, only))
+            .map((a) => ({
+                resource: a,
+                path: str(get(a, "rootDirectory.path")),
+                uid: num(get(a, "posixUser.uid")),
+                gid: num(get(a, "posixUser.gid")),
+                owner: isSet(get(a, "rootDirectory.creationInfo.ownerUid"))
+                    ? {
+                          uid: num(get(a, "rootDirectory.creationInfo.ownerUid")),
+                          gid: num(get(a, "rootDirectory.creationInfo.ownerGid")),
+                          permissions: str(get(a, "rootDirectory.creationInfo.permissions")),
+                      }
+                    : undefined,
+            })),
+    }));
+}
+
+/** The task definition an ECS service runs: by property dependency first (its ARN is unknown in a preview), then by ARN, id or family. */
+export function taskDefinitionOf(service: PlanResource, resources: readonly PlanResource[]): PlanResource | undefined {
+    const taskDefs = ofType(resources, T.taskDefinition);
+    return (
+        taskDefs.find((t) => dependsOn(service, "taskDefinition", t)) ??
+        taskDefs.find((t) => refersTo(service, "taskDefinition", t)) ??
+        (taskDefs.length === 1 ? taskDefs[0] : undefined)
+    );
+}
+
+/** One EFS volume of a task definition, as planned. */
+export interface EfsVolumeFacts {
+    readonly name: string;
+    /** The planned file system it names (by property dependency or id). */
+    readonly fileSystem?: PlanResource;
+    /** The planned access point it mounts through. */
+    readonly accessPoint?: PlanResource;
+    readonly transitEncryption?: string;
+    readonly iam?: string;
+    /** Set (or unknown) at the volume: ECS requires it omitted or "/" with an access point. */
+    readonly rootDirectory?: unknown;
+    /** The containers' mounts of it; undefined while the container definitions are unknown (a preview). */
+    readonly mounts?: readonly { readonly containerPath?: string; readonly readOnly: boolean }[];
+}
+
+/** A task definition's EFS volumes, each linked to the planned file system and access point it names. */
+export function efsVolumesOf(taskDef: PlanResource, resources: readonly PlanResource[]): EfsVolumeFacts[] {
+    const systems = ofType(resources, T.fileSystem);
+    const points = ofType(resources, T.accessPoint);
+    const defs = get(taskDef, "containerDefinitions");
+    const containers = ((): Record<string, unknown>[] | undefined => {
+        if (typeof defs !== "string" || isUnknown(defs)) return Array.isArray(defs) ? defs.map(obj) : undefined;
+        try {
+            return arr(JSON.parse(defs)).map(obj);
+        } catch {
+            return undefined;
+        }
+    })();
+    return arr(get(taskDef, "volumes"))
+        .map(obj)
+        .filter((v) => v.efsVolumeConfiguration !== undefined)
+        .map((v) => {
+            const c = obj(v.efsVolumeConfiguration);
+            const auth = obj(c.authorizationConfig);
+            // By the volumes' property dependencies first (in a preview the ids are unknown): one file system and one
+            // access point among them is the one named; else by value (an id, or the end of an ARN).
+            const deps = dependencyUrns(taskDef, "volumes");
+            const pick = (rs: readonly PlanResource[], value: unknown, idKey: string) => {
+                const linked = rs.filter((r) => r.urn !== undefined && deps.includes(r.urn));
+                if (linked.length === 1) return linked[0];
+                return nonEmpty(value)
+                    ? rs.find((r) => output(r, idKey) === value || output(r, "id") === value || str(output(r, "arn"))?.endsWith(`/${value}`))
+                    : undefined;
+            };
+            return {
+                name: text(v.name),
+                fileSystem: pick(systems, c.fileSystemId, "fileSystemId"),
+                accessPoint: pick(points, auth.accessPointId, "id"),
+                transitEncryption: str(c.transitEncryption),
+                iam: str(auth.iam),
+                rootDirectory: c.rootDirectory,
+                mounts: containers?.flatMap((ct) =>
+                    arr(ct.mountPoints)
+                        .map(obj)
+                        .filter((m) => m.sourceVolume === v.name)
+                        .map((m) => ({ containerPath: str(m.containerPath), readOnly: m.readOnly === true })),
+                ),
+            };
+        });
+}
+
+/**
+ * Whether a task definition's containers read the cache replication group `group`: its endpoint flowed into them, or
+ * they are given (as a secret read when the task starts) an SSM parameter of `resources` that holds it.
+ */
+export function readsCache(taskDef: PlanResource, group: PlanResource, resources: readonly PlanResource[]): boolean {
+    if (dependsOn(taskDef, "containerDefinitions", group)) return true;
+    const endpoint = str(output(group, "primaryEndpointAddress"));
+    const defs = get(taskDef, "containerDefinitions");
+    if (typeof defs !== "string" || isUnknown(defs)) return false;
+    if (endpoint !== undefined && defs.includes(endpoint)) return true;
+    const holders = ofType(resources, T.ssmParameter)
+        .filter((p) => dependsOn(p, "value", group) || (endpoint !== undefined && get(p, "value") === endpoint))
+        .map((p) => str(get(p, "name")))
+        .filter((n): n is string => n !== undefined);
+    let containers: Record<string, unknown>[];
+    try {
+        containers = arr(JSON.parse(defs)).map(obj);
+    } catch {
+        return false;
+    }
+    return containers.some((c) =>
+        arr(c.secrets)
+            .map(obj)
+            .some((x) => typeof x.valueFrom === "string" && holders.some((n) => x.valueFrom === n || String(x.valueFrom).endsWith(`:parameter${n}`))),
+    );
 }
