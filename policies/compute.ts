@@ -186,6 +186,18 @@ export function containersOf(json: unknown): Array<Record<string, unknown>> | un
     }
 }
 
+/**
+ * A task definition's container definitions, or `notApplicable` while they are unknown (a preview): a container
+ * that reads another resource's output, such as the cache's endpoint, makes the whole JSON unknown until that
+ * resource exists. The analyzer checks the task definition again, with the values known, before `pulumi up`
+ * creates it (policies run in preview and in the update, just before each resource is created or updated:
+ * the @pulumi/policy README), so nothing goes unchecked.
+ */
+function containerDefinitionsKnown(td: { containerDefinitions: unknown }, args: { notApplicable: (reason?: string) => never }): unknown {
+    const defs = known(() => td.containerDefinitions);
+    return defs === UNKNOWN ? args.notApplicable("the container definitions are unknown until the update") : defs;
+}
+
 export const ecsNotPrivileged: ResourcePolicy = {
     name: "aws-ecs-task-not-privileged",
     description: "No ECS container runs privileged.",
@@ -193,8 +205,8 @@ export const ecsNotPrivileged: ResourcePolicy = {
     enforcementLevel: "mandatory",
     remediationSteps:
         "Remove privileged: true from the container definition (Fargate rejects it anyway); grant specific Linux capabilities only if a workload needs them.",
-    validateResource: validateResourceOfType(ecs.TaskDefinition, (td, _args, report) => {
-        const cs = containersOf(td.containerDefinitions);
+    validateResource: validateResourceOfType(ecs.TaskDefinition, (td, args, report) => {
+        const cs = containersOf(containerDefinitionsKnown(td, args));
         if (!cs) {
             report("Task definitions must have containerDefinitions as a JSON array so they can be checked.");
             return;
@@ -210,8 +222,8 @@ export const ecsLogging: ResourcePolicy = {
     enforcementLevel: "mandatory",
     remediationSteps:
         'Give each container a logConfiguration, e.g. { logDriver: "awslogs", options: { "awslogs-group", "awslogs-region", "awslogs-stream-prefix" } } with a KMS-encrypted log group.',
-    validateResource: validateResourceOfType(ecs.TaskDefinition, (td, _args, report) => {
-        const cs = containersOf(td.containerDefinitions);
+    validateResource: validateResourceOfType(ecs.TaskDefinition, (td, args, report) => {
+        const cs = containersOf(containerDefinitionsKnown(td, args));
         if (!cs) {
             report("Task definitions must have containerDefinitions as a JSON array so they can be checked.");
             return;
