@@ -4,6 +4,7 @@
  * Every policy lives in a plain module, one per area, and is listed here explicitly.
  */
 import { PolicyPack } from "@pulumi/policy";
+import { cacheBaseline, cacheMatchesStrategy, filesBaseline, filesMatchStrategy } from "./cacheAndFiles";
 import {
     albAccessLogs,
     albDropInvalidHeaders,
@@ -140,6 +141,11 @@ new PolicyPack("securecart-policies", {
         userPoolBaseline,
         identityMatchesStrategy,
         apiMatchesStrategy,
+        // the cache and the shared files
+        cacheBaseline,
+        filesBaseline,
+        cacheMatchesStrategy,
+        filesMatchStrategy,
         // dr
         standbyHasStrategyResources,
         capacityMatchesStrategy,

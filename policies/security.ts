@@ -244,6 +244,12 @@ export const TAGGABLE_TYPES: readonly string[] = [
     T.logDeliverySource,
     T.logDeliveryDestination,
     T.logDelivery,
+    // The cache and the shared files.
+    T.cacheReplicationGroup,
+    T.cacheSubnetGroup,
+    T.cacheUser,
+    T.cacheUserGroup,
+    T.accessPoint,
 ];
 
 const tagsSchema = {

@@ -137,3 +137,24 @@ export const ELB_ACCOUNT_PRINCIPAL_REGIONS: readonly string[] = [
     "me-south-1",
     "sa-east-1",
 ];
+
+/**
+ * What a Global Datastore secondary inherits from the datastore's primary and must therefore not set on its
+ * replication group, as the replication group's inputs name them: the `ConflictsWith` list of
+ * `global_replication_group_id` in terraform-provider-aws (internal/service/elasticache/replication_group.go, read
+ * 2026-12-06; `transit_encryption_mode` is in the newer copies only), matching the CLI reference's "Do not pass in"
+ * list for a secondary (docs/cache-and-files-design.md, "Providers").
+ */
+export const CACHE_SECONDARY_INHERITED: readonly string[] = [
+    "engine",
+    "engineVersion",
+    "nodeType",
+    "numNodeGroups",
+    "parameterGroupName",
+    "securityGroupNames",
+    "transitEncryptionEnabled",
+    "transitEncryptionMode",
+    "atRestEncryptionEnabled",
+    "snapshotArns",
+    "snapshotName",
+];

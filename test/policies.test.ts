@@ -234,6 +234,60 @@ describe("policy pack: how policies read the stack", () => {
         );
     });
 
+    it("aws-elasticache-baseline: a Global Datastore secondary sets no engine or encryption parameters (it inherits them) and passes; a standalone group without them fails", async () => {
+        const policy = "aws-elasticache-baseline";
+        const plan = clonePlan(await planOf("dr"));
+        const g = pick(plan, T.cacheGroup, (r) => r.inputs.globalReplicationGroupId !== undefined, "joining the Global Datastore");
+        for (const k of ["engine", "engineVersion", "nodeType", "atRestEncryptionEnabled", "transitEncryptionEnabled"])
+            assert.strictEqual(g.inputs[k], undefined, `the secondary sets no ${k}`);
+        // It may also leave Multi-AZ and automatic failover to the primary's.
+        setProp(g, "multiAzEnabled", undefined);
+        assert.deepStrictEqual(policiesIn(await verdicts(plan), policy), []);
+        setProp(g, "globalReplicationGroupId", undefined);
+        assert.match(
+            policiesIn(await verdicts(plan), policy)[0]?.message ?? "",
+            /at-rest encryption must be on \(atRestEncryptionEnabled null\); in-transit encryption must be on \(transitEncryptionEnabled null\).*multiAzEnabled must be true \(null\)/,
+        );
+    });
+
+    it("dr-cache-matches-strategy: before the home stack's Global Datastore exists a member region has no cache; once its outputs name the datastore, it must join", async () => {
+        const policy = "dr-cache-matches-strategy";
+        const plan = clonePlan(await planOf("dr"));
+        plan.resources = plan.resources.filter((r) => r.type !== T.cacheGroup);
+        const ref = pick(plan, T.stackRef, (r) => typeof (r.outputs.outputs as Record<string, unknown>)?.cacheGlobalDatastoreId === "string");
+        const deployed = ref.outputs.outputs as Record<string, unknown>;
+        ref.outputs.outputs = { ...deployed, cacheGlobalDatastoreId: undefined };
+        assert.deepStrictEqual(policiesIn(await verdicts(plan), policy), []);
+        ref.outputs.outputs = deployed;
+        assert.match(
+            policiesIn(await verdicts(plan), policy)[0]?.message ?? "",
+            /must have its cache, a secondary of the Global Datastore \S+ the home stack deployed; it plans none/,
+        );
+    });
+
+    it("dr-files-match-strategy: on a first deployment (no other stack's file system yet) the primary replicates nothing; once a peer's outputs name one, it must", async () => {
+        const policy = "dr-files-match-strategy";
+        const plan = clonePlan(await planOf("prod"));
+        plan.resources = plan.resources.filter((r) => r.type !== T.filesReplication);
+        const ref = pick(plan, T.stackRef);
+        const deployed = ref.outputs.outputs;
+        ref.outputs.outputs = {};
+        assert.deepStrictEqual(policiesIn(await verdicts(plan), policy), []);
+        ref.outputs.outputs = deployed;
+        assert.match(policiesIn(await verdicts(plan), policy)[0]?.message ?? "", /must replicate its file system into us-west-2's fs-\w+/);
+    });
+
+    it("dr-files-match-strategy: after an unplanned failover the new primary replicates nothing back into the failed region, and a FilesReplication there is refused", async () => {
+        const policy = "dr-files-match-strategy";
+        const plan = clonePlan(await planOf("dr", "strategy=pilot-light", "primaryRegion=us-west-2", "failoverMode=unplanned"));
+        assert.strictEqual(pick(plan, T.filesPrimary).inputs.mode, "failover");
+        assert.ok(!plan.resources.some((r) => r.type === T.filesReplication), "the program plans no replication out");
+        assert.deepStrictEqual(policiesIn(await verdicts(plan), policy), []);
+        const replication = pick(await planOf("prod", "strategy=pilot-light"), T.filesReplication);
+        plan.resources.push(JSON.parse(JSON.stringify(replication)) as PlannedResource);
+        assert.match(policiesIn(await verdicts(plan), policy)[0]?.message ?? "", /an unplanned failover cannot replicate into the failed region/);
+    });
+
     it("dr-asset-buckets-replicated: a first preview's pending rules are not judged", async () => {
         const preview = asFirstPreview(await planOf("dr"));
         assert.strictEqual(pick(preview, T.replication).inputs.rules, "[unknown]");

@@ -6,6 +6,7 @@
  */
 import type { PolicyResource, ResourceValidation } from "@pulumi/policy";
 import { UnknownValueError, unknownCheckingProxy } from "@pulumi/policy";
+import * as cacheAndFiles from "../policies/cacheAndFiles";
 import * as compute from "../policies/compute";
 import * as database from "../policies/database";
 import * as dns from "../policies/dns";
@@ -39,7 +40,7 @@ function policiesOf(m: object): SecureCartPolicy[] {
 }
 
 /** Every policy the plain modules export, by area. */
-export const MODULES = { network, compute, database, dynamodb, security, edge, dns, pipeline, identity, dr } as const;
+export const MODULES = { network, compute, database, dynamodb, security, edge, dns, pipeline, identity, cacheAndFiles, dr } as const;
 export const OWN_POLICIES: readonly SecureCartPolicy[] = Object.values(MODULES).flatMap(policiesOf);
 /** Everything in the pack, including the estimates policy (policies/targets.ts). */
 export const ALL_POLICIES: readonly SecureCartPolicy[] = [...OWN_POLICIES, ...policiesOf(targets)];

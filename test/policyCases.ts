@@ -131,6 +131,15 @@ export const T = {
     userPoolReplica: "aws-native:cognito:UserPoolReplica",
     userPoolDomain: "aws-native:cognito:UserPoolDomain",
     replicaStatus: "pulumi-nodejs:dynamic/securecart:UserPoolReplicaStatus",
+    cacheGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+    cacheDatastore: "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
+    cacheUser: "aws:elasticache/user:User",
+    fileSystem: "aws-native:efs:FileSystem",
+    fileSystemPolicy: "aws:efs/fileSystemPolicy:FileSystemPolicy",
+    backupSelection: "aws:backup/selection:Selection",
+    cachePrimary: "pulumi-nodejs:dynamic/securecart:CachePrimary",
+    filesPrimary: "pulumi-nodejs:dynamic/securecart:FilesPrimary",
+    filesReplication: "pulumi-nodejs:dynamic/securecart:FilesReplication",
 } as const;
 
 const failoverRecord = (r: PlannedResource) => Array.isArray(r.inputs.failoverRoutingPolicies);
@@ -214,6 +223,18 @@ function addFunctionUrl(plan: StackPlan, fn: PlannedResource, authorizationType:
     };
     plan.resources.push(url);
     return url;
+}
+
+/** The catalogue's task definition: the service that mounts the shared files (its sharedPath, by default). */
+const catalogTask = (plan: StackPlan) => pick(plan, T.td, named("svc-catalog-task-def"), "of the catalogue (it mounts the shared files)");
+
+/** Sets `readOnly` on every container mount of the task definition's shared-files volume. */
+function mountSharedFiles(td: PlannedResource, readOnly: boolean): void {
+    const cs = containers(td);
+    const mounts = cs.flatMap((c) => (c.mountPoints as Array<Record<string, unknown>> | undefined) ?? []);
+    assert.ok(mounts.length > 0, `${td.name} mounts nothing`);
+    for (const m of mounts) m.readOnly = readOnly;
+    setContainers(td, cs);
 }
 
 /** The index of the web ACL's rule matching `where`, for a dotted path. */
@@ -550,13 +571,13 @@ export const CASES: readonly Case[] = [
         policy: "aws-secrets-encrypted-cmk",
         change: "the master secret uses the default key",
         stack: "prod",
-        alter: (p) => setProp(pick(p, T.secret), "kmsKeyId", undefined),
+        alter: (p) => setProp(pick(p, T.secret, named("db-master-secret")), "kmsKeyId", undefined),
     },
     {
         policy: "aws-secrets-encrypted-cmk",
         change: "the secret's standby replica uses the default key",
         stack: "prod",
-        alter: (p) => setProp(pick(p, T.secret), "replicas.0.kmsKeyId", undefined),
+        alter: (p) => setProp(pick(p, T.secret, named("db-master-secret")), "replicas.0.kmsKeyId", undefined),
         says: /us-west-2 replica/,
     },
     {
@@ -1334,6 +1355,200 @@ export const CASES: readonly Case[] = [
         overrides: ["strategy=pilot-light"],
         alter: (p) => remove(p, "aws:apigatewayv2/authorizer:Authorizer"),
         says: /Api "securecart-api-http" has no JWT authorizer/,
+    },
+    // the cache and the shared files
+    {
+        policy: "aws-elasticache-baseline",
+        change: "the primary's cache stops encrypting in transit",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.cacheGroup), "transitEncryptionEnabled", false),
+        says: /ReplicationGroup "securecart-cache-rg": in-transit encryption must be on \(transitEncryptionEnabled false\)/,
+    },
+    {
+        policy: "aws-elasticache-baseline",
+        change: "the cache's own default user is switched on",
+        stack: "prod",
+        alter: (p) =>
+            setProp(
+                pick(p, T.cacheUser, (r) => r.inputs.userName === "default"),
+                "accessString",
+                "on ~* +@all",
+            ),
+        says: /the default user of UserGroup "securecart-cache-users" .* must be switched off/,
+    },
+    {
+        policy: "aws-elasticache-baseline",
+        change: "the warm standby's secondary names no key of its own",
+        stack: "dr",
+        alter: (p) => setProp(pick(p, T.cacheGroup), "kmsKeyId", undefined),
+        says: /customer-managed KMS key \(kmsKeyId null\)/,
+    },
+    {
+        policy: "aws-elasticache-baseline",
+        change: "the warm standby's secondary sets the at-rest encryption it inherits",
+        stack: "dr",
+        alter: (p) => setProp(pick(p, T.cacheGroup), "atRestEncryptionEnabled", true),
+        says: /joins a Global Datastore as a secondary, which inherits atRestEncryptionEnabled from the datastore's primary and must not set it/,
+    },
+    {
+        policy: "aws-elasticache-baseline",
+        change: "the pilot light's cold cache drops to one node without failover",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => {
+            const g = pick(p, T.cacheGroup);
+            setProp(g, "numCacheClusters", 1);
+            setProp(g, "multiAzEnabled", false);
+            setProp(g, "automaticFailoverEnabled", false);
+        },
+        says: /at least 2 nodes, a primary and a replica in another AZ \(it runs 1\); multiAzEnabled must be true \(false\); automaticFailoverEnabled must be true \(false\)/,
+    },
+    {
+        policy: "aws-elasticache-baseline",
+        change: "the backup-restore standby's cache keeps no snapshots",
+        stack: "dr",
+        overrides: ["strategy=backup-restore"],
+        alter: (p) => setProp(pick(p, T.cacheGroup), "snapshotRetentionLimit", undefined),
+        says: /keep automatic snapshots at least 1 day\(s\) \(snapshotRetentionLimit null, the default: none\)/,
+    },
+    {
+        policy: "aws-efs-baseline",
+        change: "the primary's file system is no longer backed up",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.fileSystem), "backupPolicy.status", "DISABLED"),
+        says: /must be backed up \(backupPolicy\.status ENABLED; got "DISABLED"/,
+    },
+    {
+        policy: "aws-efs-baseline",
+        change: "the primary's file system policy loses its TLS-only statement",
+        stack: "prod",
+        alter: (p) => editStatements(pick(p, T.fileSystemPolicy), (sts) => sts.filter((st) => st.Sid !== "DenyWithoutTls")),
+        says: /FileSystemPolicy "securecart-files-policy" must refuse every client not using TLS/,
+    },
+    {
+        policy: "aws-efs-baseline",
+        change: "the catalogue mounts the shared files without transit encryption",
+        stack: "prod",
+        alter: (p) => setProp(catalogTask(p), "volumes.0.efsVolumeConfiguration.transitEncryption", "DISABLED"),
+        says: /its EFS volume "shared-files" must mount with transitEncryption ENABLED \(got "DISABLED"\)/,
+    },
+    {
+        policy: "aws-efs-baseline",
+        change: "the standby's file system falls back to the AWS-managed key",
+        stack: "dr",
+        alter: (p) => setProp(pick(p, T.fileSystem), "kmsKeyId", undefined),
+        says: /customer-managed KMS key \(kmsKeyId null; unset is aws\/elasticfilesystem\)/,
+    },
+    {
+        policy: "aws-efs-baseline",
+        change: "the standby's file system loses its policy while the catalogue mounts it",
+        stack: "dr",
+        alter: (p) => remove(p, T.fileSystemPolicy),
+        says: /FileSystem "securecart-files-fs" is mounted by the stack's tasks and has no file system policy/,
+    },
+    {
+        policy: "aws-efs-baseline",
+        change: "the pilot light's catalogue mounts without IAM authorization or an access point",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(catalogTask(p), "volumes.0.efsVolumeConfiguration.authorizationConfig", undefined),
+        says: /IAM authorization, authorizationConfig\.iam ENABLED \(got "DISABLED"\), an access point/,
+    },
+    {
+        policy: "dr-cache-matches-strategy",
+        change: "the home stack's Global Datastore stops ignoring its primary (a promotion would replace it)",
+        stack: "prod",
+        alter: (p) => {
+            const d = pick(p, T.cacheDatastore);
+            d.ignoreChanges = d.ignoreChanges.filter((k) => k !== "primaryReplicationGroupId");
+        },
+        says: /GlobalReplicationGroup "securecart-cache-global" must ignore changes to primaryReplicationGroupId/,
+    },
+    {
+        policy: "dr-cache-matches-strategy",
+        change: "the active-active home stack drops the Global Datastore",
+        stack: "prod",
+        overrides: ["strategy=active-active"],
+        alter: (p) => remove(p, T.cacheDatastore),
+        says: /Under active-active the home stack must own the cache's Global Datastore \(one GlobalReplicationGroup\); the active-active primary in us-east-1 plans 0/,
+    },
+    {
+        policy: "dr-cache-matches-strategy",
+        change: "the active-active primary stops promoting its cache member",
+        stack: "prod",
+        overrides: ["strategy=active-active"],
+        alter: (p) => remove(p, T.cachePrimary),
+        says: /must make its cache the Global Datastore's primary inside `pulumi up` \(a CachePrimary\)/,
+    },
+    {
+        policy: "dr-cache-matches-strategy",
+        change: "the active-active standby's cache leaves the Global Datastore",
+        stack: "dr",
+        overrides: ["strategy=active-active"],
+        alter: (p) => setProp(pick(p, T.cacheGroup), "globalReplicationGroupId", undefined),
+        says: /ReplicationGroup "securecart-cache-rg" must join the Global Datastore as a secondary \(globalReplicationGroupId\)/,
+    },
+    {
+        policy: "dr-cache-matches-strategy",
+        change: "the pilot light's cold cache runs the primary's node type",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.cacheGroup), "nodeType", "cache.r7g.large"),
+        says: /must run cache\.t4g\.micro in the pilot-light standby in us-west-2 \(a cold standby, .*\); it runs cache\.r7g\.large/,
+    },
+    {
+        policy: "dr-cache-matches-strategy",
+        change: "the backup-restore standby's cache joins a Global Datastore",
+        stack: "dr",
+        overrides: ["strategy=backup-restore"],
+        alter: (p) => setProp(pick(p, T.cacheGroup), "globalReplicationGroupId", "c0814-securecart-cache"),
+        says: /must not join a Global Datastore as a secondary: backup-restore keeps a standalone cache in each region/,
+    },
+    {
+        policy: "dr-files-match-strategy",
+        change: "the warm-standby primary stops replicating its file system",
+        stack: "prod",
+        alter: (p) => remove(p, T.filesReplication),
+        says: /must replicate its file system into us-west-2's fs-\w+ \(a FilesReplication\)/,
+    },
+    {
+        policy: "dr-files-match-strategy",
+        change: "the warm-standby primary's catalogue mounts the shared files read-only",
+        stack: "prod",
+        alter: (p) => mountSharedFiles(catalogTask(p), true),
+        says: /mounts the shared files at \/srv\/shared read-only, but in the warm-standby primary in us-east-1 the file system is writable/,
+    },
+    {
+        policy: "dr-files-match-strategy",
+        change: "the pilot-light primary no longer makes its file system writable",
+        stack: "prod",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => remove(p, T.filesPrimary),
+        says: /must make its file system writable inside `pulumi up` \(a FilesPrimary/,
+    },
+    {
+        policy: "dr-files-match-strategy",
+        change: "the pilot light's catalogue mounts the replication destination read-write",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => mountSharedFiles(catalogTask(p), false),
+        says: /mounts the shared files at \/srv\/shared read-write, but in the pilot-light standby in us-west-2 the file system is a replication destination/,
+    },
+    {
+        policy: "dr-files-match-strategy",
+        change: "the backup-restore primary's file system leaves the backup selection",
+        stack: "prod",
+        overrides: ["strategy=backup-restore"],
+        alter: (p) => setProp(pick(p, T.backupSelection, named("efs-selection")), "resources", []),
+        says: /FileSystem "securecart-files-fs" must be in an AWS Backup selection whose plan copies to us-west-2/,
+    },
+    {
+        policy: "dr-files-match-strategy",
+        change: "the backup-restore primary's file-system backups are no longer copied out",
+        stack: "prod",
+        overrides: ["strategy=backup-restore"],
+        alter: (p) => setProp(pick(p, T.plan, named("efs-plan")), "rules.0.copyActions", []),
+        says: /is backed up by Plan "securecart-backup-efs-plan", but no plan copies every rule's recovery points to us-west-2/,
     },
     // order pipeline
     {

@@ -41,6 +41,7 @@ import {
     str,
     taskDefinitionOf,
     text,
+    UNKNOWN,
 } from "../src/plan";
 
 export interface DiagramStack {
@@ -623,7 +624,8 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
             for (const svc of [...ofType(resources, T.ecsService)].sort((a, b) => a.name.localeCompare(b.name))) {
                 const td = taskDefinitionOf(svc, resources);
                 if (!td) continue;
-                for (const v of efsVolumesOf(td, resources)) {
+                const volumes = efsVolumesOf(td, resources);
+                for (const v of volumes === UNKNOWN ? [] : volumes) {
                     const fsx = fileSystems.find((x) => x.resource === v.fileSystem);
                     if (!fsx) continue;
                     const ap = fsx.accessPoints.find((a) => a.resource === v.accessPoint);

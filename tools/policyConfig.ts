@@ -39,6 +39,8 @@ export function projectPolicyConfig(configs: readonly EffectiveConfig[]): Policy
     const tagKeys = new Set<string>();
     for (const s of configs) for (const k of Object.keys((s["securecart:tags"] as Record<string, string> | undefined) ?? {})) tagKeys.add(k);
     tagKeys.add("strategy");
+    // The cache's node types (securecart:cache), the same in every stack: a full-size cache and a cold standby's.
+    const cache = (c["securecart:cache"] as { nodeType?: string; coldNodeType?: string } | undefined) ?? {};
     const estimates = (c["securecart:estimates"] as Record<string, number> | undefined) ?? {};
     // The web ACL's actions as securecart:edge.waf sets them, each managed group under the AWS name the ACL runs it by.
     const waf = (c["securecart:edge"] as { waf?: { rateAction?: string; ruleGroups?: Record<string, string> } } | undefined)?.waf;
@@ -56,6 +58,8 @@ export function projectPolicyConfig(configs: readonly EffectiveConfig[]): Policy
         "dr-order-event-endpoint": { ...facts },
         "dr-identity-matches-strategy": { ...facts },
         "dr-api-matches-strategy": { ...facts },
+        "dr-cache-matches-strategy": { ...facts, nodeType: cache.nodeType ?? "", coldNodeType: cache.coldNodeType ?? "" },
+        "dr-files-match-strategy": { ...facts },
         "aws-api-routes-authorized": {
             ...facts,
             ...(Array.isArray((c["securecart:api"] as { publicRoutes?: unknown } | undefined)?.publicRoutes)

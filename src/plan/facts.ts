@@ -1581,12 +1581,15 @@ export interface AccessPointFacts {
     readonly owner?: { readonly uid?: number; readonly gid?: number; readonly permissions?: string };
 }
 
-/** Whether `r`'s input `key` names file system `fs`: by property dependency, by id, or (one file system planned) any value. */
-function namesFileSystem(r: PlanResource, key: string, fs: PlanResource, only: boolean): boolean {
+/**
+ * Whether `r`'s input `key` names the file system `fs`: by property dependency, by its id or ARN (a list of them
+ * too), or, where `only` (one file system planned), any value still unknown (a preview).
+ */
+export function namesFileSystem(r: PlanResource, key: string, fs: PlanResource, only = false): boolean {
     if (dependsOn(r, key, fs)) return true;
+    const handles = [get(fs, "fileSystemId"), output(fs, "fileSystemId"), output(fs, "id"), get(fs, "arn"), output(fs, "arn")].filter(nonEmpty);
     const v = get(r, key);
-    const id = str(output(fs, "fileSystemId")) ?? str(output(fs, "id"));
-    return (id !== undefined && v === id) || (only && isUnknown(v));
+    return (Array.isArray(v) ? v : [v]).some((x) => handles.includes(x as string)) || (only && isUnknown(v));
 }
 
 /** The stack's shared file systems (aws-native EFS), their access points, and the moves and replication planned for them. */
@@ -1634,60 +1637,60 @@ export function taskDefinitionOf(service: PlanResource, resources: readonly Plan
 /** One EFS volume of a task definition, as planned. */
 export interface EfsVolumeFacts {
     readonly name: string;
+    /** The values it names, as planned: UNKNOWN while pending (a preview), undefined when unset. */
+    readonly fileSystemId: unknown;
+    readonly accessPointId: unknown;
+    readonly transitEncryption: unknown;
+    readonly iam: unknown;
+    /** Set (or unknown) at the volume: ECS requires it omitted or "/" with an access point. */
+    readonly rootDirectory?: unknown;
     /** The planned file system it names (by property dependency or id). */
     readonly fileSystem?: PlanResource;
     /** The planned access point it mounts through. */
     readonly accessPoint?: PlanResource;
-    readonly transitEncryption?: string;
-    readonly iam?: string;
-    /** Set (or unknown) at the volume: ECS requires it omitted or "/" with an access point. */
-    readonly rootDirectory?: unknown;
     /** The containers' mounts of it; undefined while the container definitions are unknown (a preview). */
-    readonly mounts?: readonly { readonly containerPath?: string; readonly readOnly: boolean }[];
+    readonly mounts?: readonly EfsMount[];
 }
 
-/** A task definition's EFS volumes, each linked to the planned file system and access point it names. */
-export function efsVolumesOf(taskDef: PlanResource, resources: readonly PlanResource[]): EfsVolumeFacts[] {
+/**
+ * A task definition's EFS volumes, each linked to the planned file system and access point of `resources` it
+ * names; UNKNOWN while its volumes are unknown (a preview).
+ */
+export function efsVolumesOf(taskDef: PlanResource, resources: readonly PlanResource[] = []): EfsVolumeFacts[] | typeof UNKNOWN {
+    const volumes = get(taskDef, "volumes");
+    if (isUnknown(volumes)) return UNKNOWN;
     const systems = ofType(resources, T.fileSystem);
     const points = ofType(resources, T.accessPoint);
-    const defs = get(taskDef, "containerDefinitions");
-    const containers = ((): Record<string, unknown>[] | undefined => {
-        if (typeof defs !== "string" || isUnknown(defs)) return Array.isArray(defs) ? defs.map(obj) : undefined;
-        try {
-            return arr(JSON.parse(defs)).map(obj);
-        } catch {
-            return undefined;
-        }
-    })();
-    return arr(get(taskDef, "volumes"))
+    // By the volumes' property dependencies first (in a preview the ids are unknown): one file system and one access
+    // point among them is the one named; else by value (an id, or the end of an ARN).
+    const deps = dependencyUrns(taskDef, "volumes");
+    const pick = (rs: readonly PlanResource[], value: unknown, idKey: string) => {
+        const linked = rs.filter((r) => r.urn !== undefined && deps.includes(r.urn));
+        if (linked.length === 1) return linked[0];
+        return nonEmpty(value)
+            ? rs.find((r) => output(r, idKey) === value || output(r, "id") === value || str(output(r, "arn"))?.endsWith(`/${value}`))
+            : undefined;
+    };
+    const mounts = efsMountsOf(taskDef, volumes);
+    return arr(volumes)
         .map(obj)
-        .filter((v) => v.efsVolumeConfiguration !== undefined)
+        .filter((v) => v.efsVolumeConfiguration !== undefined && v.efsVolumeConfiguration !== null)
         .map((v) => {
-            const c = obj(v.efsVolumeConfiguration);
-            const auth = obj(c.authorizationConfig);
-            // By the volumes' property dependencies first (in a preview the ids are unknown): one file system and one
-            // access point among them is the one named; else by value (an id, or the end of an ARN).
-            const deps = dependencyUrns(taskDef, "volumes");
-            const pick = (rs: readonly PlanResource[], value: unknown, idKey: string) => {
-                const linked = rs.filter((r) => r.urn !== undefined && deps.includes(r.urn));
-                if (linked.length === 1) return linked[0];
-                return nonEmpty(value)
-                    ? rs.find((r) => output(r, idKey) === value || output(r, "id") === value || str(output(r, "arn"))?.endsWith(`/${value}`))
-                    : undefined;
-            };
+            // A part still unknown (a preview) leaves everything under it unknown, never unset.
+            const field = (o: unknown, k: string) => (isUnknown(o) ? UNKNOWN : obj(o)[k]);
+            const c = v.efsVolumeConfiguration;
+            const auth = field(c, "authorizationConfig");
+            const name = text(v.name);
             return {
-                name: text(v.name),
-                fileSystem: pick(systems, c.fileSystemId, "fileSystemId"),
-                accessPoint: pick(points, auth.accessPointId, "id"),
-                transitEncryption: str(c.transitEncryption),
-                iam: str(auth.iam),
-                rootDirectory: c.rootDirectory,
-                mounts: containers?.flatMap((ct) =>
-                    arr(ct.mountPoints)
-                        .map(obj)
-                        .filter((m) => m.sourceVolume === v.name)
-                        .map((m) => ({ containerPath: str(m.containerPath), readOnly: m.readOnly === true })),
-                ),
+                name,
+                fileSystemId: field(c, "fileSystemId"),
+                accessPointId: field(auth, "accessPointId"),
+                transitEncryption: field(c, "transitEncryption"),
+                iam: field(auth, "iam"),
+                rootDirectory: field(c, "rootDirectory"),
+                fileSystem: pick(systems, field(c, "fileSystemId"), "fileSystemId"),
+                accessPoint: pick(points, field(auth, "accessPointId"), "id"),
+                mounts: mounts === UNKNOWN ? undefined : mounts.filter((m) => m.volume === name),
             };
         });
 }
@@ -1717,4 +1720,158 @@ export function readsCache(taskDef: PlanResource, group: PlanResource, resources
             .map(obj)
             .some((x) => typeof x.valueFrom === "string" && holders.some((n) => x.valueFrom === n || String(x.valueFrom).endsWith(`:parameter${n}`))),
     );
+}
+
+/**
+ * Whether a replication group joins a Global Datastore as a secondary (its globalReplicationGroupId is set, or
+ * pending): it then inherits engine, node type and encryption from the datastore's primary and sets none of them.
+ */
+export function isCacheSecondary(group: PlanResource): boolean {
+    return isSet(get(group, "globalReplicationGroupId"));
+}
+
+/** The user groups a replication group is attached to (its userGroupIds), among the planned ones. */
+export function cacheUserGroupsOf(group: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
+    const ids = arr(get(group, "userGroupIds"));
+    return ofType(resources, T.cacheUserGroup).filter((g) => dependsOn(group, "userGroupIds", g) || ids.includes(get(g, "userGroupId")));
+}
+
+/** A user group's members: the planned users it lists, and the ids it lists that no planned user has (e.g. AWS's own `default`). */
+export function cacheUsersOf(userGroup: PlanResource, resources: readonly PlanResource[]): { planned: PlanResource[]; unplanned: string[] } {
+    const ids = arr(get(userGroup, "userIds"));
+    const planned = ofType(resources, T.cacheUser).filter((u) => dependsOn(userGroup, "userIds", u) || ids.includes(get(u, "userId")));
+    const plannedIds = planned.map((u) => get(u, "userId"));
+    return { planned, unplanned: ids.filter((id): id is string => nonEmpty(id) && !plannedIds.includes(id)) };
+}
+
+/**
+ * Whether a cache user's access string leaves it switched on: its last `on`/`off` rule, as Valkey reads an ACL
+ * rule list left to right (a user with neither is off). UNKNOWN while the string is.
+ */
+export function cacheUserEnabled(user: PlanResource): boolean | typeof UNKNOWN {
+    const s = get(user, "accessString");
+    if (isUnknown(s)) return UNKNOWN;
+    const toggles = text(s)
+        .split(/\s+/)
+        .filter((w) => w === "on" || w === "off");
+    return toggles[toggles.length - 1] === "on";
+}
+
+/** One container's mount of an EFS volume. */
+export interface EfsMount {
+    readonly container: string;
+    readonly volume: string;
+    readonly containerPath: string;
+    /** ECS's default is read-write (false). */
+    readonly readOnly: boolean;
+}
+
+/** The containers' mounts of a task definition's EFS volumes; UNKNOWN while its volumes or containers are unknown. */
+export function efsMountsOf(taskDef: PlanResource, volumes: unknown = get(taskDef, "volumes")): EfsMount[] | typeof UNKNOWN {
+    const defs = get(taskDef, "containerDefinitions");
+    if (isUnknown(volumes) || isUnknown(defs) || (typeof defs === "string" && defs.includes(UNKNOWN_JSON))) return UNKNOWN;
+    let containers: unknown = defs;
+    if (typeof defs === "string") {
+        try {
+            containers = JSON.parse(defs);
+        } catch {
+            return [];
+        }
+    }
+    const names = arr(volumes)
+        .map(obj)
+        .filter((v) => v.efsVolumeConfiguration !== undefined && v.efsVolumeConfiguration !== null)
+        .map((v) => text(v.name));
+    return arr(containers)
+        .map(obj)
+        .flatMap((c) =>
+            arr(c.mountPoints)
+                .map(obj)
+                .filter((m) => names.includes(text(m.sourceVolume)))
+                .map((m) => ({
+                    container: text(c.name),
+                    volume: text(m.sourceVolume),
+                    containerPath: text(m.containerPath),
+                    readOnly: m.readOnly === true,
+                })),
+        );
+}
+
+/** The file system policies on `fs`'s policy documents (JSON text, UNKNOWN while pending). */
+export function fileSystemPoliciesOf(fs: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
+    return ofType(resources, T.fileSystemPolicy).filter((p) => namesFileSystem(p, "fileSystemId", fs));
+}
+
+/**
+ * Whether a policy's statements refuse every client that does not use TLS: a Deny for everyone, on every action
+ * or the mount, when `aws:SecureTransport` is false.
+ */
+export function deniesInsecureTransport(statements: readonly PolicyStatement[]): boolean {
+    return statements.some((s) => {
+        const secure = obj(obj(s.Condition).Bool)["aws:SecureTransport"];
+        const actions = statementActions(s);
+        return (
+            s.Effect === "Deny" &&
+            statementIsPublic(s) &&
+            [secure].flat().some((v) => v === false || v === "false") &&
+            actions.some((a) => a === "*" || a === "elasticfilesystem:*" || a === "elasticfilesystem:ClientMount")
+        );
+    });
+}
+
+/** The AWS Backup plans whose selections take `fs` (by dependency or its ARN in `resources`). */
+export function backupPlansOf(fs: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
+    const selections = ofType(resources, T.backupSelection).filter((s) => namesFileSystem(s, "resources", fs));
+    return ofType(resources, T.backupPlan).filter((p) =>
+        selections.some((s) => {
+            if (dependsOn(s, "planId", p)) return true;
+            const id = get(s, "planId");
+            return nonEmpty(id) && [get(p, "arn"), output(p, "arn")].some((arn) => nonEmpty(arn) && arn.endsWith(`:${id}`));
+        }),
+    );
+}
+
+/** The regions every rule of a backup plan copies to (a rule without a copy contributes none); UNKNOWN while pending. */
+export function backupCopyRegionsByRule(plan: PlanResource): Array<string[] | typeof UNKNOWN> | typeof UNKNOWN {
+    const rules = get(plan, "rules");
+    if (isUnknown(rules)) return UNKNOWN;
+    return arr(rules).map((rule) => {
+        const arns = arr(obj(rule).copyActions).map((c) => obj(c).destinationVaultArn);
+        if (arns.some(isUnknown)) return UNKNOWN;
+        return arns.map(arnRegion).filter(nonEmpty);
+    });
+}
+
+/** Another region's file system as this stack's StackReferences read it (its stack's deployed `fileSystemId` output). */
+export interface PeerFileSystem {
+    readonly stack: string;
+    readonly region?: string;
+    readonly fileSystemId: string;
+}
+
+/** The other stacks' file systems that exist: those whose deployed outputs name a fileSystemId. */
+export function peerFileSystems(resources: readonly PlanResource[]): PeerFileSystem[] {
+    return ofType(resources, PULUMI.stackReference).flatMap((r) => {
+        const id = get(r, "outputs.fileSystemId");
+        return nonEmpty(id) ? [{ stack: text(get(r, "name"), r.name), region: str(get(r, "outputs.region")), fileSystemId: id }] : [];
+    });
+}
+
+/** The cache's Global Datastore as the home stack deployed it (its `cacheGlobalDatastoreId` output, read through a StackReference). */
+export function peerCacheDatastore(resources: readonly PlanResource[]): string | undefined {
+    for (const r of ofType(resources, PULUMI.stackReference)) {
+        const id = get(r, "outputs.cacheGlobalDatastoreId");
+        if (nonEmpty(id)) return id;
+    }
+    return undefined;
+}
+
+/**
+ * How the stack moves the primary to itself, as its promotion resources say (the Aurora writer, the cache and
+ * the file system moves carry the mode src/strategy.ts gave them): "unplanned" when one fails over, else
+ * "planned" (also when the stack declares no move).
+ */
+export function failoverModeOf(resources: readonly PlanResource[]): "planned" | "unplanned" {
+    const moves = ofType(resources, DYNAMIC.globalWriter.token, DYNAMIC.cachePrimary.token, DYNAMIC.filesPrimary.token);
+    return moves.some((m) => get(m, "mode") === "failover") ? "unplanned" : "planned";
 }
