@@ -414,7 +414,8 @@ export class Region extends pulumi.ComponentResource {
                     tags,
                 },
                 // Tasks start only once what they mount (the mount targets) and read (the cache's secret and endpoint) exists.
-                { parent: this, dependsOn: [files, ...(cache ? [cache] : [])] },
+                // Not the file system's component: its policy names these services' task roles (a cycle).
+                { parent: this, dependsOn: [...files.mountTargets, ...(cache ? [cache] : [])] },
             );
             const sharing = cfg.services.filter((s) => s.sharedPath !== undefined);
             if (sharing.length)

@@ -43,6 +43,8 @@ export class SharedFiles extends pulumi.ComponentResource {
     public readonly fileSystemId: pulumi.Output<string>;
     public readonly fileSystemArn: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
+    /** The mount targets: a task that mounts the file system starts only once they exist. */
+    public readonly mountTargets: aws.efs.MountTarget[];
     /** Each sharing service's access point. */
     public readonly accessPoints: Record<string, { readonly id: pulumi.Output<string>; readonly arn: pulumi.Output<string> }> = {};
 
@@ -98,9 +100,10 @@ export class SharedFiles extends pulumi.ComponentResource {
             p,
         );
         this.securityGroupId = sg.id;
-        args.subnetIds.forEach((subnetId, i) => {
-            new aws.efs.MountTarget(`${name}-mt-${String.fromCharCode(97 + i)}`, { fileSystemId: fs.id, subnetId, securityGroups: [sg.id] }, p);
-        });
+        this.mountTargets = args.subnetIds.map(
+            (subnetId, i) =>
+                new aws.efs.MountTarget(`${name}-mt-${String.fromCharCode(97 + i)}`, { fileSystemId: fs.id, subnetId, securityGroups: [sg.id] }, p),
+        );
 
         for (const s of args.services ?? []) {
             const ap = new aws.efs.AccessPoint(
