@@ -8,9 +8,13 @@ export const CACHE_PORT = 6379;
 /** The application's cache user (RBAC), the same in every region. */
 export const CACHE_APP_USER = "securecart-app";
 
-/** The app user's password secret's name in a region (fixed, so a task definition names it before it exists). */
-export function cacheSecretName(region: string): string {
-    return `securecart/cache/${region}`;
+/**
+ * The SSM parameter (SecureString, under the region's data key) holding the app user's password in a region: fixed,
+ * so a task definition names it before it exists (ECS takes a parameter of the task's region by name, a Secrets
+ * Manager secret only by its full ARN, which ends in random characters: ECS API reference, `Secret.valueFrom`).
+ */
+export function cachePasswordParameterName(region: string): string {
+    return `/securecart/cache/${region}/password`;
 }
 
 /** The SSM parameter holding the cache's primary endpoint in a region (fixed, for the same reason). */
@@ -29,7 +33,7 @@ export interface CacheArgs {
     readonly subnetIds: pulumi.Input<string>[];
     /** The services' security group: the only one the cache accepts. Required. */
     readonly clientSecurityGroupId: pulumi.Input<string>;
-    /** The region's data key: at-rest encryption and the user's password secret. Required. */
+    /** The region's data key: at-rest encryption and the user's password parameter. Required. */
     readonly kmsKeyArn: pulumi.Input<string>;
     /**
      * standalone, or a member of the Global Datastore: `owner` (the home stack: its group is the datastore's first
@@ -51,9 +55,9 @@ export interface CacheArgs {
 
 /**
  * The region's cache: a Valkey replication group in the data subnets, one primary and one replica in two AZs
- * (Multi-AZ, automatic failover), encrypted at rest under the region's data key and in transit, with RBAC: the
- * default user is disabled and the application's user (`securecart-app`, password in Secrets Manager under the data
- * key) may run the application's commands only. Snapshots kept `snapshotRetentionDays`. The group exists in every role
+ * (Multi-AZ, automatic failover), encrypted at rest under the region's data key and in transit, with RBAC: a Valkey
+ * user group, whose attachment turns the default user off, holding only the application's user (`securecart-app`,
+ * password in an SSM SecureString under the data key), which may run the application's commands only. Snapshots kept `snapshotRetentionDays`. The group exists in every role
  * (its size follows the role), so no role change ever deletes it. Nothing that must survive a failover lives only
  * here: sessions are in the `sessions` global table.
  *
@@ -67,8 +71,8 @@ export class Cache extends pulumi.ComponentResource {
     public readonly primaryEndpoint: pulumi.Output<string>;
     public readonly readerEndpoint: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
-    /** The app user's password secret (the services read it). */
-    public readonly secretArn: pulumi.Output<string>;
+    /** The app user's password parameter (the services read it). */
+    public readonly passwordParameterArn: pulumi.Output<string>;
     /** The Global Datastore's id, where this stack owns it. */
     public readonly globalReplicationGroupId?: pulumi.Output<string>;
 
@@ -105,27 +109,22 @@ export class Cache extends pulumi.ComponentResource {
             p,
         );
 
-        // RBAC, per region (ElastiCache users are regional): the default user off, the application's own user on.
+        // RBAC, per region (ElastiCache users are regional). A Valkey user group holds only users with a password (or
+        // IAM) and needs no "default" user: attaching it turns the default user off (ElastiCache user guide, RBAC).
         const password = new random.RandomPassword(`${name}-password`, { length: 40, special: false }, keep);
-        const secret = new aws.secretsmanager.Secret(
-            `${name}-secret`,
-            { name: cacheSecretName(args.region), kmsKeyId: args.kmsKeyArn, tags: tags(`${name}-secret`) },
-            keep,
-        );
-        new aws.secretsmanager.SecretVersion(`${name}-secret-value`, { secretId: secret.id, secretString: password.result }, p);
-        this.secretArn = secret.arn;
-        const disabledDefault = new aws.elasticache.User(
-            `${name}-default-user`,
+        const passwordParameter = new aws.ssm.Parameter(
+            `${name}-password-parameter`,
             {
-                userId: `securecart-default-${args.region}`,
-                userName: "default",
-                engine: "valkey",
-                accessString: "off -@all",
-                authenticationMode: { type: "no-password-required" },
-                tags: tags(`${name}-default-user`),
+                name: cachePasswordParameterName(args.region),
+                type: "SecureString",
+                keyId: args.kmsKeyArn,
+                value: password.result,
+                description: "SecureCart cache: the application user's password",
+                tags: tags(`${name}-password-parameter`),
             },
             p,
         );
+        this.passwordParameterArn = passwordParameter.arn;
         const app = new aws.elasticache.User(
             `${name}-app-user`,
             {
@@ -144,7 +143,7 @@ export class Cache extends pulumi.ComponentResource {
             {
                 userGroupId: `securecart-${args.region}`,
                 engine: "valkey",
-                userIds: [disabledDefault.userId, app.userId],
+                userIds: [app.userId],
                 tags: tags(`${name}-users`),
             },
             p,
@@ -178,7 +177,9 @@ export class Cache extends pulumi.ComponentResource {
                 snapshotWindow: "03:00-04:00",
                 maintenanceWindow: "sun:05:00-sun:06:00",
                 applyImmediately: true,
-                autoMinorVersionUpgrade: true,
+                // A Global Datastore member has it off, and it cannot be turned on while a member (ElastiCache user
+                // guide, Global Datastore prerequisites): left to AWS there, or every update would try to.
+                ...(args.membership.kind === "standalone" ? { autoMinorVersionUpgrade: true } : {}),
                 finalSnapshotIdentifier: `securecart-${args.region}-final`,
                 tags: tags(`${name}-rg`),
             },

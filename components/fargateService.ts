@@ -52,7 +52,7 @@ export interface FargateServicesArgs {
     };
     /**
      * The region's cache, for services with `usesCache`: its port and user in the environment, its endpoint (SSM)
-     * and the user's password (Secrets Manager) injected when a task starts (the execution role reads them). Default none: services with
+     * and the user's password (SSM SecureString) injected when a task starts (the execution role reads them). Default none: services with
      * `usesCache` then fail.
      */
     readonly cache?: {
@@ -60,9 +60,9 @@ export interface FargateServicesArgs {
         readonly endpointParameterName: string;
         readonly port: number;
         readonly userName: string;
-        /** The password secret's name, in this region. */
-        readonly secretName: string;
-        /** The key the secret is encrypted under. */
+        /** The SSM parameter (SecureString) holding the password, in this region. */
+        readonly passwordParameterName: string;
+        /** The key the password parameter is encrypted under. */
         readonly kmsKeyArn: pulumi.Input<string>;
     };
     /** Tags applied to every taggable child. Default none. */
@@ -226,30 +226,23 @@ export class FargateServices extends pulumi.ComponentResource {
                                 Resource: pulumi.interpolate`${logGroup.arn}:*`,
                             },
                             ...pull,
-                            // The cache's endpoint and its user's password, injected when the task starts.
+                            // The cache's endpoint and its user's password (SSM parameters), injected when the task starts.
                             ...(s.usesCache && args.cache
                                 ? [
                                       {
-                                          Sid: "ReadCacheEndpoint",
+                                          Sid: "ReadCacheParameters",
                                           Effect: "Allow",
                                           Action: "ssm:GetParameters",
-                                          Resource: pulumi.interpolate`arn:aws:ssm:${region}:${account}:parameter${args.cache.endpointParameterName}`,
+                                          Resource: [args.cache.endpointParameterName, args.cache.passwordParameterName].map(
+                                              (n) => pulumi.interpolate`arn:aws:ssm:${region}:${account}:parameter${n}`,
+                                          ),
                                       },
                                       {
-                                          Sid: "ReadCacheSecret",
-                                          Effect: "Allow",
-                                          Action: "secretsmanager:GetSecretValue",
-                                          // A secret's ARN ends in six random characters.
-                                          Resource: pulumi.interpolate`arn:aws:secretsmanager:${region}:${account}:secret:${args.cache.secretName}-??????`,
-                                      },
-                                      {
-                                          Sid: "DecryptCacheSecret",
+                                          Sid: "DecryptCachePassword",
                                           Effect: "Allow",
                                           Action: "kms:Decrypt",
                                           Resource: args.cache.kmsKeyArn,
-                                          Condition: {
-                                              StringEquals: { "kms:ViaService": pulumi.interpolate`secretsmanager.${region}.amazonaws.com` },
-                                          },
+                                          Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`ssm.${region}.amazonaws.com` } },
                                       },
                                   ]
                                 : []),
@@ -368,10 +361,10 @@ export class FargateServices extends pulumi.ComponentResource {
                                   { name: "CACHE_USER", value: args.cache.userName },
                                   { name: "CACHE_TLS", value: "true" },
                               ],
-                              // Names, not ARNs: both live in the task's region, and a name is known before they exist.
+                              // SSM parameters of the task's region, by name: known before they exist (a first preview).
                               secrets: [
                                   { name: "CACHE_HOST", valueFrom: args.cache.endpointParameterName },
-                                  { name: "CACHE_PASSWORD", valueFrom: args.cache.secretName },
+                                  { name: "CACHE_PASSWORD", valueFrom: args.cache.passwordParameterName },
                               ],
                           }
                         : {}),

@@ -35,7 +35,7 @@ import { OrderPipeline, type PipelineTables } from "./orderPipeline";
 import { SecurityGroups } from "./securityGroups";
 import { ServiceLogGroups } from "./serviceLogs";
 import { WebTier } from "./webTier";
-import { Cache, CACHE_APP_USER, CACHE_PORT, cacheEndpointParameterName, cacheSecretName } from "./cache";
+import { Cache, CACHE_APP_USER, CACHE_PORT, cacheEndpointParameterName, cachePasswordParameterName } from "./cache";
 import { NFS_PORT, SharedFiles } from "./sharedFiles";
 import { CachePrimary, FilesPrimary, FilesReplication } from "./primaryMoves";
 
@@ -407,13 +407,13 @@ export class Region extends pulumi.ComponentResource {
                               endpointParameterName: cacheEndpointParameterName(cfg.region),
                               port: CACHE_PORT,
                               userName: CACHE_APP_USER,
-                              secretName: cacheSecretName(cfg.region),
+                              passwordParameterName: cachePasswordParameterName(cfg.region),
                               kmsKeyArn: keys.dataKeyArn,
                           }
                         : undefined,
                     tags,
                 },
-                // Tasks start only once what they mount (the mount targets) and read (the cache's secret and endpoint) exists.
+                // Tasks start only once what they mount (the mount targets) and read (the cache's endpoint and password) exists.
                 // Not the file system's component: its policy names these services' task roles (a cycle).
                 { parent: this, dependsOn: [...files.mountTargets, ...(cache ? [cache] : [])] },
             );

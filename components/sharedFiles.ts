@@ -30,11 +30,13 @@ export interface SharedFilesArgs {
  * per service that shares files, and a file-system policy that refuses any client not using TLS and lets only the
  * given task roles mount it through their access point (added by the caller, see `allowClient`).
  *
- * Replication overwrite protection is DISABLED, on purpose: each region's file system is the replication
- * destination of the other's at some point (the primary's replicates into the standby's; after a promotion the
- * new primary's replicates back into the old one, so a failback finds it current), and EFS replicates into an
- * existing file system only when its protection is off. The file system comes from `@pulumi/aws-native`: @pulumi/aws
- * reads a destination's protection back as REPLICATING, outside its enum, and then fails every refresh
+ * Replication overwrite protection is left at its default (ENABLED, writable) here: DISABLED makes a file system
+ * read-only until a replication fills it (EFS API reference, FileSystemProtectionDescription), so it is turned off
+ * only on the file system about to receive one, by the dynamic resource that creates the replication (each region's
+ * file system is a destination at some point: the primary's replicates into the standby's, and after a promotion
+ * the new primary's back into the old one, so a failback finds it current). The file system comes from
+ * `@pulumi/aws-native`: @pulumi/aws reads a destination's protection back as REPLICATING, outside its enum, and then
+ * fails every refresh
  * (pulumi-aws #6041). Its replication is not declared here: a dynamic resource of the primary's stack sets its
  * direction inside `pulumi up` (docs/cache-and-files.md), so the component ignores both settings once set.
  * Protected and retained like every stateful resource: a file system is never replaced or deleted by a role change.
@@ -65,7 +67,6 @@ export class SharedFiles extends pulumi.ComponentResource {
                 performanceMode: "generalPurpose",
                 throughputMode: "elastic",
                 lifecyclePolicies: [{ transitionToIa: "AFTER_30_DAYS" }, { transitionToPrimaryStorageClass: "AFTER_1_ACCESS" }],
-                fileSystemProtection: { replicationOverwriteProtection: "DISABLED" },
                 backupPolicy: { status: "ENABLED" },
                 fileSystemTags: Object.entries(tags(`securecart-files-${args.region}`)).map(([key, value]) => ({ key, value })),
             },

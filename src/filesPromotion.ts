@@ -64,7 +64,7 @@ export interface FilesPromotionRequest {
 /** Timings default to a poll every 15 000 ms and a 30-minute timeout. */
 export type FilesPromotionOptions = PromotionOptions<EFSClient>;
 
-export type FilesPromotionOutcome = "already-writable" | "already-source" | "promoted" | "awaited-in-progress";
+export type FilesPromotionOutcome = "already-writable" | "already-source" | "promoted" | "awaited-in-progress" | "protection-enabled";
 
 export interface FilesPromotionResult {
     readonly outcome: FilesPromotionOutcome;
@@ -177,8 +177,13 @@ export async function readFileSystemRole(client: EFSClient, fileSystemId: string
 }
 
 /** Whether the file system takes writes: in no configuration as a destination, and its protection no longer REPLICATING. */
+/**
+ * Whether EFS lets clients write the file system: not a destination, and its overwrite protection neither
+ * REPLICATING nor DISABLED ("The file system is read-only and can only be modified by EFS replication", the
+ * FileSystemProtectionDescription of the EFS API reference: a file system made ready to receive a replication).
+ */
 export function isWritable(r: FileSystemRole): boolean {
-    return r.role !== "destination" && r.protection !== "REPLICATING";
+    return r.role !== "destination" && r.protection !== "REPLICATING" && r.protection !== "DISABLED";
 }
 
 function describeRole(r: FileSystemRole): string {
@@ -224,6 +229,16 @@ export async function promoteFileSystem(req: FilesPromotionRequest, opts: FilesP
         return { outcome: "already-source", fileSystemId: fs };
     }
     if (r.role === "standalone") {
+        if (r.protection === "DISABLED") {
+            // Made ready to receive a replication that never came (or was deleted before EFS re-enabled it): read-only
+            // until its protection is on again.
+            log(`UpdateFileSystemProtection ${fs} ReplicationOverwriteProtection ENABLED (it is in no replication, and read-only while DISABLED)`);
+            await callAws(FILES_PROMOTION_ERROR, `UpdateFileSystemProtection(${fs}, ENABLED)`, () =>
+                client.send(new UpdateFileSystemProtectionCommand({ FileSystemId: fs, ReplicationOverwriteProtection: "ENABLED" })),
+            );
+            await waitWritable(client, fs, timing, mode);
+            return { outcome: "protection-enabled", fileSystemId: fs };
+        }
         if (r.protection !== "REPLICATING") {
             log(`${fs} is in no replication configuration and writable; nothing to do`);
             return { outcome: "already-writable", fileSystemId: fs };
