@@ -71,11 +71,11 @@ function cacheNodesOf(g: PlanResource): number | typeof UNKNOWN | undefined {
 export const cacheBaseline: StackPolicy = {
     name: "aws-elasticache-baseline",
     description:
-        "Each ElastiCache replication group encrypts at rest under a customer-managed KMS key (kmsKeyId) and in transit (never transitEncryptionMode preferred), requires authentication through an RBAC user group whose default user is switched off, runs Multi-AZ with automatic failover on at least 2 nodes, and keeps automatic snapshots; a Global Datastore secondary (globalReplicationGroupId set) inherits engine, node type and encryption from the datastore's primary, so it must leave those unset (it still names its own region's key, and Multi-AZ and failover may be left to the primary's).",
+        "Each ElastiCache replication group encrypts at rest under a customer-managed KMS key (kmsKeyId) and in transit (never transitEncryptionMode preferred), requires authentication through an RBAC user group whose users all need a password (never AWS's built-in default user; attaching a Valkey group turns the default user off), runs Multi-AZ with automatic failover on at least 2 nodes, and keeps automatic snapshots; a Global Datastore secondary (globalReplicationGroupId set) inherits engine, node type and encryption from the datastore's primary, so it must leave those unset (it still names its own region's key, and Multi-AZ and failover may be left to the primary's).",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        'Build the cache with components/cache.ts: atRestEncryptionEnabled and transitEncryptionEnabled true with kmsKeyId the region\'s data key; userGroupIds [a user group whose `default` user has accessString "off -@all"]; multiAzEnabled and automaticFailoverEnabled true with numCacheClusters >= 2; snapshotRetentionLimit >= the minimum. A secondary sets globalReplicationGroupId and none of engine, engineVersion, nodeType, numNodeGroups, parameterGroupName, securityGroupNames, transitEncryption*, atRestEncryptionEnabled, snapshotArns or snapshotName (the provider refuses them).',
+        "Build the cache with components/cache.ts: atRestEncryptionEnabled and transitEncryptionEnabled true with kmsKeyId the region's data key; userGroupIds [a Valkey user group of password users only, without AWS's built-in \"default\"]; multiAzEnabled and automaticFailoverEnabled true with numCacheClusters >= 2; snapshotRetentionLimit >= the minimum. A secondary sets globalReplicationGroupId and none of engine, engineVersion, nodeType, numNodeGroups, parameterGroupName, securityGroupNames, transitEncryption*, atRestEncryptionEnabled, snapshotArns or snapshotName (the provider refuses them).",
     configSchema: cacheSchema,
     validateStack: (args, report) => {
         const c = configOf<{ minSnapshotRetentionDays: number }>(cacheSchema, args.getConfig());
@@ -120,14 +120,17 @@ export const cacheBaseline: StackPolicy = {
                 );
             for (const ug of cacheUserGroupsOf(g, rs)) {
                 const { planned, unplanned } = cacheUsersOf(ug, rs);
-                for (const u of planned.filter((x) => get(x, "userName") === "default"))
-                    if (cacheUserEnabled(u) === true)
+                // A client that does not authenticate acts as the group's default user: none may run without a password.
+                for (const u of planned) {
+                    const auth = get(u, "authenticationMode.type");
+                    if (auth === "no-password-required" && cacheUserEnabled(u) === true)
                         problems.push(
-                            `the default user of ${label(ug)} (${label(u)}) must be switched off (accessString "off ..."): clients that do not authenticate act as it`,
+                            `${label(u)} in ${label(ug)} is switched on and needs no password: every client that reaches the cache acts as it`,
                         );
+                }
                 if (unplanned.includes("default"))
                     problems.push(
-                        `${label(ug)} lists AWS's built-in default user, which runs every command without a password; give the group its own default user, switched off`,
+                        `${label(ug)} lists AWS's built-in default user, which runs every command without a password; leave it out (a Valkey user group turns the default user off)`,
                     );
             }
 

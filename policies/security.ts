@@ -178,6 +178,7 @@ export const s3Encrypted: StackPolicy = {
  * the provider's own types: each has a `tags` input, and every taggable type the program plans is here.
  */
 export const TAGGABLE_TYPES: readonly string[] = [
+    T.ssmParameter,
     T.httpApi,
     T.vpcLink,
     T.apiDomainName,

@@ -43,6 +43,8 @@ const standbyShape = (strategy: string, owns: boolean): Shape => {
     return {
         nodeType: global ? (owns ? FULL : "member") : COLD,
         ownsDatastore: global && owns,
+        cachePrimary: undefined,
+        filesPrimary: undefined,
         replicatesOut: false,
         backedUp: false,
         mount: strategy === "backup-restore" ? "none" : "ro",

@@ -494,10 +494,13 @@ describe("compute: Fargate services", () => {
                 assert.equal(lg.inputs.kmsKeyId, plan.stackOutputs.logsKeyArn);
                 assert.ok(Number(lg.inputs.retentionInDays) > 0);
                 const taskRole = outputOf(plan, "aws:iam/role:Role", td.inputs.taskRoleArn)!;
-                assert.equal(
-                    ofType(plan, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === taskRole.outputs.name).length,
-                    0,
-                    "task role has no permissions yet",
+                // None of its own but, where the service shares files, mounting its access point (test/runtimeContracts.test.ts).
+                assert.deepEqual(
+                    ofType(plan, "aws:iam/rolePolicy:RolePolicy")
+                        .filter((p) => p.inputs.role === taskRole.outputs.name)
+                        .map((p) => p.name),
+                    s.sharedPath === undefined ? [] : [`${td.name.replace(/-task-def$/, "")}-task-files`],
+                    "task role has no permissions but the shared files'",
                 );
                 assert.equal(
                     ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((p) => p.inputs.role === taskRole.outputs.name).length,

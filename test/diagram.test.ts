@@ -293,11 +293,11 @@ describe("diagram: Mermaid topology per stack pair", () => {
             assert.equal(mountOf(source, "prod"), "read-write");
             assert.match(
                 source,
-                /prod_svc_securecart_svc_catalog_service -->\|"reads and writes · TLS, RBAC user, password from Secrets Manager"\| prod_cache_securecart_cache_rg/,
+                /prod_svc_securecart_svc_catalog_service -->\|"reads and writes · TLS, RBAC user, endpoint and password from SSM"\| prod_cache_securecart_cache_rg/,
             );
             assert.match(
                 source,
-                /prod_svc_securecart_svc_cart_service -->\|"reads and writes · TLS, RBAC user, password from Secrets Manager"\| prod_cache_securecart_cache_rg/,
+                /prod_svc_securecart_svc_cart_service -->\|"reads and writes · TLS, RBAC user, endpoint and password from SSM"\| prod_cache_securecart_cache_rg/,
             );
             assert.doesNotMatch(source, /svc_(orders|payments)_service -->\|"[^"]*"\| \w+_(cache|efs)_/, "only the services configured to use them");
             if (strategy === "backup-restore") {

@@ -139,6 +139,19 @@ describe("file-system promotion: the EFS replica made writable, against a mocked
         assert.equal(efs.commandCalls(DeleteReplicationConfigurationCommand).length, 0);
     });
 
+    it("a file system left ready to receive a replication that never came (protection DISABLED, read-only) gets its protection back on", async () => {
+        efs.on(DescribeReplicationConfigurationsCommand).rejects(notFound());
+        efs.on(DescribeFileSystemsCommand).resolvesOnce(protection(REPLICA, "DISABLED")).resolves(protection(REPLICA, "ENABLED"));
+        efs.on(UpdateFileSystemProtectionCommand).resolves({ ReplicationOverwriteProtection: "ENABLED" });
+        const r = await promoteFileSystem(planned, opts());
+        assert.equal(r.outcome, "protection-enabled");
+        assert.deepEqual(
+            efs.commandCalls(UpdateFileSystemProtectionCommand).map((c) => c.args[0].input),
+            [{ FileSystemId: REPLICA, ReplicationOverwriteProtection: "ENABLED" }],
+        );
+        assert.equal(efs.commandCalls(DeleteReplicationConfigurationCommand).length, 0);
+    });
+
     it("a deletion in progress is awaited, not started again", async () => {
         efs.on(DescribeReplicationConfigurationsCommand)
             .resolvesOnce(replication("DELETING"))

@@ -134,6 +134,7 @@ export const T = {
     cacheGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
     cacheDatastore: "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
     cacheUser: "aws:elasticache/user:User",
+    cacheUserGroup: "aws:elasticache/userGroup:UserGroup",
     fileSystem: "aws-native:efs:FileSystem",
     fileSystemPolicy: "aws:efs/fileSystemPolicy:FileSystemPolicy",
     backupSelection: "aws:backup/selection:Selection",
@@ -1366,15 +1367,20 @@ export const CASES: readonly Case[] = [
     },
     {
         policy: "aws-elasticache-baseline",
-        change: "the cache's own default user is switched on",
+        change: "the cache's user group lists AWS's built-in default user",
         stack: "prod",
-        alter: (p) =>
-            setProp(
-                pick(p, T.cacheUser, (r) => r.inputs.userName === "default"),
-                "accessString",
-                "on ~* +@all",
-            ),
-        says: /the default user of UserGroup "securecart-cache-users" .* must be switched off/,
+        alter: (p) => {
+            const ug = pick(p, T.cacheUserGroup);
+            setProp(ug, "userIds", [...(ug.inputs.userIds as string[]), "default"]);
+        },
+        says: /UserGroup "securecart-cache-users" lists AWS's built-in default user/,
+    },
+    {
+        policy: "aws-elasticache-baseline",
+        change: "the cache's application user needs no password",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.cacheUser), "authenticationMode", { type: "no-password-required" }),
+        says: /User "securecart-cache-app-user" in UserGroup "securecart-cache-users" is switched on and needs no password/,
     },
     {
         policy: "aws-elasticache-baseline",

@@ -164,8 +164,8 @@ describe("Aurora master password: generated once, never read back", () => {
 
     it("the cluster and the secret version get the same protected RandomPassword, both write-only at a fixed version", async () => {
         const home = await planOf("prod", "strategy=warm-standby");
-        // The edge's origin secret is the other RandomPassword of the home stack.
-        const pw = ofType(home, RANDOM_PASSWORD).filter((r) => !r.name.endsWith("-origin-secret"));
+        // The edge's origin secret and the cache user's password (components/cache.ts) are the home stack's others.
+        const pw = ofType(home, RANDOM_PASSWORD).filter((r) => !r.name.endsWith("-origin-secret") && !r.name.endsWith("-cache-password"));
         assert.equal(pw.length, 1);
         const password: PlannedResource = pw[0];
         assert.equal(password.protect, true, "a replacement would hold a value neither the secret nor the cluster has");
@@ -191,7 +191,12 @@ describe("Aurora master password: generated once, never read back", () => {
         assert.match(readme, /access to the state backend and its secrets provider is access to the database/);
     });
 
-    it("only the home stack generates a password", async () => {
-        for (const s of STRATEGIES) assert.equal(ofType(await planOf("dr", `strategy=${s}`), RANDOM_PASSWORD).length, 0, s);
+    it("only the home stack generates a database password (every region generates its own cache user's)", async () => {
+        for (const s of STRATEGIES)
+            assert.deepEqual(
+                ofType(await planOf("dr", `strategy=${s}`), RANDOM_PASSWORD).map((r) => r.name),
+                ["securecart-cache-password"],
+                s,
+            );
     });
 });

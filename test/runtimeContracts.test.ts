@@ -967,14 +967,15 @@ function sharedFilesProblems(plans: readonly StackPlan[], plan: StackPlan): stri
 
 /**
  * Why a service with `usesCache` could not reach or authenticate to the region's cache; empty when it can. The
- * container's endpoint, port and user, the password injected from the cache's secret, the execution role's read of
- * that secret and decryption of its key (the ECS documented minimum for `secrets`), and the security groups.
+ * container's endpoint, port and user, the password injected from the cache's SecureString parameter, the execution
+ * role's read of both parameters and decryption of the password's key through SSM (the ECS documented minimum for
+ * `secrets` from Parameter Store), and the security groups.
  */
 function cacheProblems(plan: StackPlan): string[] {
     const problems: string[] = [];
     const services = plan.config["securecart:services"] as ServiceConfig[];
     const [group] = ofType(plan, "aws:elasticache/replicationGroup:ReplicationGroup");
-    const secret = ofType(plan, "aws:secretsmanager/secret:Secret").find((x) => x.inputs.name === `securecart/cache/${plan.region}`);
+    const secret = ofType(plan, "aws:ssm/parameter:Parameter").find((x) => x.inputs.name === `/securecart/cache/${plan.region}/password`);
     const users = ofType(plan, "aws:elasticache/user:User");
     for (const s of services) {
         const parts = serviceParts(plan, s.name);
@@ -1008,19 +1009,22 @@ function cacheProblems(plan: StackPlan): string[] {
         if (!user || !((userGroup?.inputs.userIds as string[] | undefined) ?? []).includes(String(user.inputs.userId)))
             problems.push(`${at}: CACHE_USER ${String(env.CACHE_USER)} is not a user of the group's user group`);
         else if (String(user.inputs.accessString).startsWith("off")) problems.push(`${at}: CACHE_USER ${String(env.CACHE_USER)} is switched off`);
-        // By name (the task's region) or ARN: both name the secret to ECS.
+        // By name (the task's region) or ARN: both name a parameter to ECS. A SecureString under a key of ours.
         if (!password || (password.valueFrom !== secret.inputs.name && password.valueFrom !== secret.outputs.arn))
-            problems.push(`${at}: CACHE_PASSWORD comes from ${String(password?.valueFrom)}; expected the cache secret ${String(secret.inputs.name)}`);
-        // The execution role reads the parameter and the secret, and decrypts the secret under the key it is encrypted
-        // with, through Secrets Manager.
+            problems.push(
+                `${at}: CACHE_PASSWORD comes from ${String(password?.valueFrom)}; expected the cache's password parameter ${String(secret.inputs.name)}`,
+            );
+        if (secret.inputs.type !== "SecureString")
+            problems.push(`${at}: the password parameter is a ${String(secret.inputs.type)}, not a SecureString`);
+        // The execution role reads both parameters, and decrypts the password under the key it is encrypted with,
+        // through SSM.
         const exec = policiesOfRole(plan, roleByArn(plan, td.inputs.executionRoleArn));
-        if (parameter && !allowsIn(exec, "ssm:GetParameters", String(parameter.outputs.arn), {}))
-            problems.push(`${at}: the execution role may not read the parameter ${String(parameter.inputs.name)}`);
-        const key = String(secret.inputs.kmsKeyId);
-        if (!allowsIn(exec, "secretsmanager:GetSecretValue", String(secret.outputs.arn), {}))
-            problems.push(`${at}: the execution role may not read ${String(secret.outputs.arn)}`);
-        if (!allowsIn(exec, "kms:Decrypt", key, { "kms:ViaService": `secretsmanager.${plan.region}.amazonaws.com` }))
-            problems.push(`${at}: the execution role may not decrypt ${key} through Secrets Manager`);
+        for (const x of [parameter, secret])
+            if (x && !allowsIn(exec, "ssm:GetParameters", String(x.outputs.arn), {}))
+                problems.push(`${at}: the execution role may not read the parameter ${String(x.inputs.name)}`);
+        const key = String(secret.inputs.keyId);
+        if (!allowsIn(exec, "kms:Decrypt", key, { "kms:ViaService": `ssm.${plan.region}.amazonaws.com` }))
+            problems.push(`${at}: the execution role may not decrypt ${key} through SSM`);
         // TCP 6379 from the services' group into the cache's, and out of the services' group.
         for (const sg of sgs) {
             const cacheSgs = (group.inputs.securityGroupIds as string[] | undefined) ?? [];
@@ -1215,20 +1219,32 @@ describe("runtime contract: the services reach the shared files and the cache", 
             /which holds localhost; expected a parameter holding/,
         );
         assert.match(
-            cache(editPolicy(dr, execPolicy, (d) => ({ Statement: d.Statement.filter((st) => st.Sid !== "ReadCacheEndpoint") }))),
-            /the execution role may not read the parameter/,
+            cache(editPolicy(dr, execPolicy, (d) => ({ Statement: d.Statement.filter((st) => st.Sid !== "ReadCacheParameters") }))),
+            /the execution role may not read the parameter \/securecart\/cache\/us-west-2\/endpoint/,
         );
         assert.match(cache(editContainer(dr, env("CACHE_PORT", "6380"))), /CACHE_PORT 6380; the group listens on 6379/);
-        assert.match(cache(editContainer(dr, env("CACHE_USER", "default"))), /CACHE_USER default is switched off/);
-        assert.match(cache(editContainer(dr, env("CACHE_USER", "someone"))), /CACHE_USER someone is not a user of the group's user group/);
-        assert.match(cache(editContainer(dr, secretFrom("CACHE_PASSWORD", "other"))), /CACHE_PASSWORD comes from other; expected the cache secret/);
         assert.match(
-            cache(editPolicy(dr, execPolicy, (d) => ({ Statement: d.Statement.filter((st) => st.Sid !== "ReadCacheSecret") }))),
-            /the execution role may not read/,
+            cache(edit(dr, (r) => (r.type === "aws:elasticache/user:User" ? { ...r, inputs: { ...r.inputs, accessString: "off -@all" } } : r))),
+            /CACHE_USER securecart-app is switched off/,
+        );
+        assert.match(cache(editContainer(dr, env("CACHE_USER", "someone"))), /CACHE_USER someone is not a user of the group's user group/);
+        assert.match(
+            cache(editContainer(dr, secretFrom("CACHE_PASSWORD", "other"))),
+            /CACHE_PASSWORD comes from other; expected the cache's password parameter/,
         );
         assert.match(
-            cache(editPolicy(dr, execPolicy, (d) => ({ Statement: d.Statement.filter((st) => st.Sid !== "DecryptCacheSecret") }))),
-            /may not decrypt .* through Secrets Manager/,
+            cache(
+                edit(dr, (r) =>
+                    r.type === "aws:ssm/parameter:Parameter" && String(r.inputs.name).endsWith("/password")
+                        ? { ...r, inputs: { ...r.inputs, type: "String" } }
+                        : r,
+                ),
+            ),
+            /the password parameter is a String, not a SecureString/,
+        );
+        assert.match(
+            cache(editPolicy(dr, execPolicy, (d) => ({ Statement: d.Statement.filter((st) => st.Sid !== "DecryptCachePassword") }))),
+            /may not decrypt .* through SSM/,
         );
         assert.match(cache(edit(dr, (r) => (r.name === "securecart-cache-in" ? undefined : r))), /the cache's security group admits no TCP 6379/);
         assert.match(cache(edit(dr, (r) => (r.name === "securecart-sg-app-out-data-6379" ? undefined : r))), /lets no TCP 6379 out to the cache/);

@@ -642,7 +642,7 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
                 }
                 for (const g of caches.filter((x) => readsCache(td, x.resource, resources)))
                     edges.push(
-                        `    ${id(s, "svc", svc.name)} -->|${mermaidLabel("reads and writes · TLS, RBAC user, endpoint from SSM, password from Secrets Manager")}| ${id(s, "cache", g.resource.name)}`,
+                        `    ${id(s, "svc", svc.name)} -->|${mermaidLabel("reads and writes · TLS, RBAC user, endpoint and password from SSM")}| ${id(s, "cache", g.resource.name)}`,
                     );
             }
         }

@@ -158,6 +158,8 @@ export const UNPRICED_USAGE: Readonly<Record<string, string>> = {
 
 /** Types the program creates that AWS does not bill by themselves, with the reason. */
 export const FREE_TYPES: Readonly<Record<string, string>> = {
+    [T.ssmParameter]:
+        "standard-tier parameters (the cache's endpoint and password) carry no charge; advanced ones would (AWS Systems Manager pricing, Parameter Store, read 2026-12-06)",
     [T.vpc]: "no charge for a VPC",
     [T.subnet]: "no charge",
     [T.internetGateway]: "no charge (data transfer is billed, not the gateway)",
