@@ -510,10 +510,14 @@ describe("compute: Fargate services", () => {
                 const execPolicy = JSON.parse(
                     String(ofType(plan, "aws:iam/rolePolicy:RolePolicy").find((p) => p.inputs.role === execRole.outputs.name)!.inputs.policy),
                 );
+                // A cache user also reads the cache's two parameters and decrypts the password (test/runtimeContracts.test.ts).
+                const cacheParameters = ["endpoint", "password"].map(
+                    (n) => `arn:aws:ssm:${plan.region}:123456789012:parameter/securecart/cache/${plan.region}/${n}`,
+                );
                 assert.deepEqual(
                     execPolicy.Statement.map((st: { Resource: string }) => st.Resource),
-                    [`${lg.outputs.arn}:*`],
-                    "writes its own log group only (public image: no ECR rights)",
+                    [`${lg.outputs.arn}:*`, ...(s.usesCache ? [cacheParameters, plan.stackOutputs.dataKeyArn] : [])],
+                    "writes its own log group only (public image: no ECR rights), and reads the cache's parameters where it uses it",
                 );
                 const svc = ofType(plan, T.service).find((r) => r.inputs.name === s.name)!;
                 assert.equal(svc.inputs.launchType, "FARGATE");

@@ -996,9 +996,10 @@ function cacheProblems(plan: StackPlan): string[] {
         }
         // The endpoint comes from the SSM parameter that holds the group's primary endpoint, read when the task starts.
         const parameter = ofType(plan, "aws:ssm/parameter:Parameter").find((x) => x.inputs.name === host?.valueFrom);
-        if (!parameter || parameter.inputs.value !== group.outputs.primaryEndpointAddress)
+        // (The provider keeps a parameter's value secret: what it holds is read from where it comes from.)
+        if (!parameter || !(parameter.propertyDependencies.value ?? []).includes(group.urn))
             problems.push(
-                `${at}: CACHE_HOST comes from ${String(host?.valueFrom)}, which holds ${String(parameter?.inputs.value)}; expected a parameter holding the replication group's primary endpoint ${String(group.outputs.primaryEndpointAddress)}`,
+                `${at}: CACHE_HOST comes from ${String(host?.valueFrom)}, which ${parameter ? "holds something else" : "is no planned parameter"}; expected a parameter holding the replication group's primary endpoint`,
             );
         if (env.CACHE_PORT !== String(group.inputs.port))
             problems.push(`${at}: CACHE_PORT ${String(env.CACHE_PORT)}; the group listens on ${String(group.inputs.port)}`);
@@ -1212,11 +1213,15 @@ describe("runtime contract: the services reach the shared files and the cache", 
             (c.secrets = c.secrets!.map((x) => (x.name === name ? { ...x, valueFrom } : x)));
         assert.match(
             cache(editContainer(dr, secretFrom("CACHE_HOST", "/elsewhere"))),
-            /CACHE_HOST comes from \/elsewhere, which holds undefined; expected a parameter holding the replication group's primary endpoint/,
+            /CACHE_HOST comes from \/elsewhere, which is no planned parameter; expected a parameter holding the replication group's primary endpoint/,
         );
         assert.match(
-            cache(edit(dr, (r) => (r.type === "aws:ssm/parameter:Parameter" ? { ...r, inputs: { ...r.inputs, value: "localhost" } } : r))),
-            /which holds localhost; expected a parameter holding/,
+            cache(
+                edit(dr, (r) =>
+                    r.type === "aws:ssm/parameter:Parameter" ? { ...r, inputs: { ...r.inputs, value: "localhost" }, propertyDependencies: {} } : r,
+                ),
+            ),
+            /which holds something else; expected a parameter holding/,
         );
         assert.match(
             cache(editPolicy(dr, execPolicy, (d) => ({ Statement: d.Statement.filter((st) => st.Sid !== "ReadCacheParameters") }))),

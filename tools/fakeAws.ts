@@ -664,6 +664,11 @@ export class FakeAws implements pulumi.runtime.Mocks {
                 id = String(inputs.userGroupId);
                 set({ arn: this.arn("elasticache", `usergroup:${id}`) });
                 break;
+            case T.ssmParameter:
+                id = String(inputs.name);
+                // A name with a leading slash is a path: the ARN puts it right after "parameter".
+                set({ arn: this.arn("ssm", `parameter${id.startsWith("/") ? "" : "/"}${id}`), version: 1 });
+                break;
             case T.cacheSubnetGroup:
                 id = String(name);
                 break;
