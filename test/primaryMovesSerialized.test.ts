@@ -56,6 +56,28 @@ function engineNews(r: PlannedResource): Record<string, unknown> {
     return Object.fromEntries(Object.entries(r.inputs).map(([k, v]) => [k, v === UNKNOWN_JSON ? UNKNOWN : v]));
 }
 
+/**
+ * The engine's path through a first preview: check passes the preview's inputs (their unknowns as the engine's
+ * sentinel), and diff against the last deployed state (`planned`, with `outcome`) reports a change, with no AWS call.
+ * Returns the inputs it checked.
+ */
+async function assertPreviewReportsChange(
+    provider: pulumi.dynamic.ResourceProvider,
+    id: string,
+    previewed: PlannedResource,
+    planned: PlannedResource,
+    outcome: string,
+    calls: () => number,
+): Promise<Record<string, unknown>> {
+    const news = engineNews(previewed);
+    const c = await provider.check!({}, news);
+    assert.deepEqual(c.failures, []);
+    const d = await provider.diff!(id, { ...engineNews(planned), outcome }, c.inputs);
+    assert.deepEqual([d.changes, d.replaces, d.deleteBeforeReplace], [true, [], false]);
+    assert.equal(calls(), 0, "nothing is asked while an input is unknown");
+    return news;
+}
+
 /** The types each stack plans, as `stack: type` lines, for the moves only. */
 function movesIn(plans: readonly StackPlan[], type: string): string[] {
     return plans.flatMap((p) => ofType(p, type).map((r) => `${p.stack}: ${String(r.inputs.mode ?? r.inputs.sourceRegion)}`));
@@ -168,13 +190,15 @@ describe("CachePrimary as the engine runs it: its serialized provider against a 
         it("preview: the engine's check passed with the unknowns as its sentinel; check and diff of those inputs do not fail, and report a change", async () => {
             const preview = await previewOf("dr", "strategy=warm-standby", `primaryRegion=${DR}`);
             assert.deepEqual(checksOf(preview, CACHE_PRIMARY), [[["targetReplicationGroupId"], []]], "dr's own group has no id yet");
-            const news = engineNews(ofType(preview, CACHE_PRIMARY)[0]);
+            const news = await assertPreviewReportsChange(
+                provider,
+                ID,
+                ofType(preview, CACHE_PRIMARY)[0],
+                planned,
+                "switched-over",
+                () => cache.calls().length,
+            );
             assert.equal(news.targetReplicationGroupId, UNKNOWN);
-            const c = await provider.check!({}, news);
-            assert.deepEqual(c.failures, []);
-            const d = await provider.diff!(ID, { ...engineNews(planned), outcome: "switched-over" }, c.inputs);
-            assert.deepEqual([d.changes, d.replaces, d.deleteBeforeReplace], [true, [], false]);
-            assert.equal(cache.calls().length, 0, "nothing is asked while an input is unknown");
             assert.equal(news[PROVIDER_KEY], text);
         });
     });
@@ -482,13 +506,15 @@ describe("FilesPrimary as the engine runs it: its serialized provider against a 
         it("preview: the engine's check passed with the file system's id unknown; check and diff of those inputs do not fail, and report a change", async () => {
             const preview = await previewOf("dr", "strategy=pilot-light", `primaryRegion=${DR}`);
             assert.deepEqual(checksOf(preview, FILES_PRIMARY), [[["fileSystemId"], []]]);
-            const news = engineNews(ofType(preview, FILES_PRIMARY)[0]);
+            const news = await assertPreviewReportsChange(
+                provider,
+                ID,
+                ofType(preview, FILES_PRIMARY)[0],
+                planned,
+                "promoted",
+                () => efs.calls().length,
+            );
             assert.equal(news.fileSystemId, UNKNOWN);
-            const c = await provider.check!({}, news);
-            assert.deepEqual(c.failures, []);
-            const d = await provider.diff!(ID, { ...engineNews(planned), outcome: "promoted" }, c.inputs);
-            assert.deepEqual([d.changes, d.replaces, d.deleteBeforeReplace], [true, [], false]);
-            assert.equal(efs.calls().length, 0);
         });
     });
 
@@ -812,14 +838,16 @@ describe("FilesReplication as the engine runs it: the promoted stack's serialize
         it("preview: the engine's check passed with the source unknown; check and diff of those inputs do not fail, and report a change", async () => {
             const preview = await previewOf("dr", "strategy=warm-standby", `primaryRegion=${DR}`);
             assert.deepEqual(checksOf(preview, FILES_REPLICATION), [[["sourceFileSystemId"], []]], "dr's own file system has no id yet");
-            const news = engineNews(ofType(preview, FILES_REPLICATION)[0]);
+            const news = await assertPreviewReportsChange(
+                provider,
+                ID,
+                ofType(preview, FILES_REPLICATION)[0],
+                planned,
+                "replication-created",
+                () => efs.calls().length,
+            );
             assert.equal(news.sourceFileSystemId, UNKNOWN);
             assert.equal(news.destinationFileSystemId, DEST, "the other region's file system is deployed: its id is known");
-            const c = await provider.check!({}, news);
-            assert.deepEqual(c.failures, []);
-            const d = await provider.diff!(ID, { ...engineNews(planned), outcome: "replication-created" }, c.inputs);
-            assert.deepEqual([d.changes, d.replaces, d.deleteBeforeReplace], [true, [], false]);
-            assert.equal(efs.calls().length, 0);
         });
     });
 
