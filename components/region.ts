@@ -168,7 +168,7 @@ export class Region extends pulumi.ComponentResource {
                     apiOriginName: apiDomainOf(cfg),
                     assetsPathPattern: cfg.edge.assetsPathPattern,
                     priceClass: cfg.edge.priceClass,
-                    logRetentionDays: cfg.edge.logRetentionDays,
+                    logRetentionDays: cfg.edge.logRetentionDays ?? cfg.auditLogRetentionDays,
                     rateLimit: cfg.edge.waf.rateLimit,
                     rateWindowSeconds: cfg.edge.waf.rateWindowSeconds,
                     rateAction: cfg.edge.waf.rateAction,
@@ -203,7 +203,7 @@ export class Region extends pulumi.ComponentResource {
                 cidr: cfg.network.cidr,
                 azCount: cfg.network.azCount,
                 natStrategy: plan.nat,
-                flowLogRetentionDays: cfg.network.flowLogRetentionDays,
+                flowLogRetentionDays: cfg.network.flowLogRetentionDays ?? cfg.auditLogRetentionDays,
                 logsKmsKeyArn: keys.logsKeyArn,
                 tags,
                 // The stack's role, for the policy pack: on a regional resource, so that an unplanned failover never
@@ -247,9 +247,13 @@ export class Region extends pulumi.ComponentResource {
             p,
         );
         // Every bucket's server access logs land here; it is the one bucket that logs nowhere (see its component).
-        const serverLogs = new ServerAccessLogBucket(`${name}-s3-logs`, { tags }, p);
+        const serverLogs = new ServerAccessLogBucket(`${name}-s3-logs`, { retentionDays: cfg.auditLogRetentionDays, tags }, p);
         // Stateful, so it exists in every region whether or not an ALB does (a demotion never deletes logs).
-        const albLogs = new AccessLogBucket(`${name}-alb-logs`, { serverAccessLogBucket: serverLogs.bucketName, tags }, p);
+        const albLogs = new AccessLogBucket(
+            `${name}-alb-logs`,
+            { serverAccessLogBucket: serverLogs.bucketName, retentionDays: cfg.auditLogRetentionDays, tags },
+            p,
+        );
         // The data key's ARN differs between regions only in its region (one multi-Region key), so a replica's
         // destination key is known here without reading the other stack.
         const dataKeyIn = (r: string) => keys.dataKeyArn.apply((arn) => arn.replace(/^(arn:[^:]+:kms:)[^:]+(:.*)$/, `$1${r}$2`));
@@ -849,7 +853,7 @@ export class Region extends pulumi.ComponentResource {
             `${name}-api-logs`,
             {
                 groups: { access: `/securecart/api/${cfg.region}/access`, keepalive: `/aws/lambda/${keepAliveFunctionName(cfg.region)}` },
-                retentionDays: cfg.api.logRetentionDays,
+                retentionDays: cfg.api.logRetentionDays ?? cfg.auditLogRetentionDays,
                 logsKmsKeyArn: keys.logsKeyArn,
                 tags,
             },

@@ -65,11 +65,11 @@ const cidrSchema = z.string().refine(
  */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
-/** A log group's retention in days: one CloudWatch Logs accepts, so a bad value is refused here, not at `pulumi up`. */
-const logRetentionDays = (d: (typeof LOG_RETENTION_DAYS)[number]) =>
-    number()
-        .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), { message: "__logRetention" })
-        .default(d);
+/** A retention in days CloudWatch Logs accepts, so a bad value is refused here, not at `pulumi up`. */
+const retention = () => number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), { message: "__logRetention" });
+
+/** A log group's retention in days (see `retention`), with its default. */
+const logRetentionDays = (d: (typeof LOG_RETENTION_DAYS)[number]) => retention().default(d);
 
 const networkSchema = z.strictObject({
     /** VPC CIDR block, /16 to /23. Must not overlap another stack's. */
@@ -78,8 +78,8 @@ const networkSchema = z.strictObject({
     azCount: int(2, 6).default(3),
     /** NAT strategy override. Default: derived from strategy and role (see strategy.ts). */
     natStrategy: z.enum(NAT_STRATEGIES).optional(),
-    /** Flow-log retention in days, a value CloudWatch Logs accepts. Default 90. */
-    flowLogRetentionDays: logRetentionDays(90),
+    /** Flow-log retention in days, a value CloudWatch Logs accepts. Default: `auditLogRetentionDays`. */
+    flowLogRetentionDays: retention().optional(),
 });
 
 const tagsSchema = z.strictObject({
@@ -145,8 +145,8 @@ const edgeSchema = z.strictObject({
         .default("/assets/*"),
     /** CloudFront price class. Default PriceClass_100 (North America and Europe edges). */
     priceClass: z.enum(["PriceClass_100", "PriceClass_200", "PriceClass_All"]).default("PriceClass_100"),
-    /** Days the edge's access and WAF logs are kept, a value CloudWatch Logs accepts. Default 90. */
-    logRetentionDays: logRetentionDays(90),
+    /** Days the edge's access and WAF logs are kept, a value CloudWatch Logs accepts. Default: `auditLogRetentionDays`. */
+    logRetentionDays: retention().optional(),
     waf: wafSchema.default(() => wafSchema.parse({})),
 });
 
@@ -232,8 +232,8 @@ const apiSchema = z.strictObject({
     throttlingRateLimit: int(1, 10_000).default(1000),
     /** Burst the API's default route allows, 1-5000 (the account's regional quota). Default 500. */
     throttlingBurstLimit: int(1, 5000).default(500),
-    /** Days the API's access logs are kept, a value CloudWatch Logs accepts. Default 365 (PCI DSS v4.0 10.5.1). */
-    logRetentionDays: logRetentionDays(365),
+    /** Days the API's access logs are kept, a value CloudWatch Logs accepts. Default: `auditLogRetentionDays`. */
+    logRetentionDays: retention().optional(),
     /**
      * Routes anyone may call without signing in: the catalogue's reads. Each is a route key such as
      * `GET /api/catalog/{proxy+}`, under `/api` and a service's pathPrefix (users call the API at
@@ -485,6 +485,12 @@ const nsSchema = z.strictObject({
      */
     tableConsistency: z.enum(["MREC", "MRSC"]).default("MREC"),
     backup: backupSchema.default(() => backupSchema.parse({})),
+    /**
+     * Days audit and access logs are kept, a value CloudWatch Logs accepts: the VPC flow logs, the ALB and S3 server
+     * access logs, the edge's access and WAF logs, the API's access logs (each may be overridden by its own key).
+     * Default 365: PCI DSS v4.0 requirement 10.5.1 keeps audit logs at least twelve months.
+     */
+    auditLogRetentionDays: logRetentionDays(365),
     rtoTarget: duration.optional(),
     rpoTarget: duration.optional(),
     /** Overrides of estimate constants by name (see src/estimates/constants.ts). */

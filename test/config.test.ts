@@ -276,6 +276,11 @@ describe("config: each rule names the key, the value and what is allowed", () =>
             /securecart:network.flowLogRetentionDays: got 8; expected a retention CloudWatch Logs accepts: 1, 3, 5/,
         ],
         [
+            "an audit-log retention CloudWatch does not accept",
+            { ...base(), "securecart:auditLogRetentionDays": 100 },
+            /securecart:auditLogRetentionDays: got 100; expected a retention CloudWatch Logs accepts: 1, 3, 5/,
+        ],
+        [
             "edge log retention CloudWatch does not accept",
             withNs("edge", { logRetentionDays: 8 }),
             /securecart:edge.logRetentionDays: got 8; expected a retention CloudWatch Logs accepts: 1, 3, 5/,
