@@ -84,6 +84,25 @@ export class Keys extends pulumi.ComponentResource {
                       Resource: "*",
                       Condition: { StringEquals: { "aws:SourceAccount": account } },
                   },
+                  // EventBridge rules publishing to a topic encrypted under this key (the order notifications): SNS
+                  // documents that aws:SourceAccount, aws:SourceArn and aws:SourceOrgID in a key policy are not
+                  // supported for EventBridge-to-encrypted topics (SNS developer guide, "Key management", read
+                  // 2026-12-06), so the statement above does not cover them; this one is bound instead to this
+                  // account's topics in this region by the encryption context SNS passes.
+                  ...(args.messagingServices.includes("events.amazonaws.com")
+                      ? [
+                            {
+                                Sid: "EventBridgeToEncryptedTopics",
+                                Effect: "Allow",
+                                Principal: { Service: "events.amazonaws.com" },
+                                Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+                                Resource: "*",
+                                Condition: {
+                                    ArnLike: { "kms:EncryptionContext:aws:sns:topicArn": pulumi.interpolate`arn:aws:sns:${region}:${account}:*` },
+                                },
+                            },
+                        ]
+                      : []),
               ]
             : [];
         const userPools = args.userPools

@@ -679,6 +679,19 @@ describe("runtime contract: the order pipeline's roles and resource policies let
             assert.deepEqual(svc.Principal, { Service: ["events.amazonaws.com", "sns.amazonaws.com"] });
             assert.deepEqual(list(svc.Action as string[]).sort(), ["kms:Decrypt", "kms:GenerateDataKey*"]);
             assert.deepEqual(svc.Condition, { StringEquals: { "aws:SourceAccount": PLACEHOLDER_ACCOUNT } });
+            // That statement does not let EventBridge publish into the encrypted topic: SNS does not support source
+            // conditions in a key policy for EventBridge-to-encrypted topics (SNS developer guide, "Key management").
+            // A statement of its own, with none of them, bound to this account's topics by SNS's encryption context.
+            const toTopic = keyPolicies[0].Statement.filter(
+                (x) =>
+                    list((x.Principal as { Service?: string | string[] }).Service).includes("events.amazonaws.com") &&
+                    list(x.Action as string[]).includes("kms:GenerateDataKey*") &&
+                    !Object.values(x.Condition ?? {}).some((c) => Object.keys(c).some((k) => /^aws:Source(Account|Arn|OrgID)$/i.test(k))),
+            );
+            assert.equal(toTopic.length, 1, "one EventBridge statement without source conditions");
+            const context = (toTopic[0].Condition as { ArnLike: Record<string, string> }).ArnLike["kms:EncryptionContext:aws:sns:topicArn"];
+            assert.ok(wildcard(context, String(topic.outputs.arn)), `${context} covers the notifications topic`);
+            assert.ok(!wildcard(context, `arn:aws:sns:${plan.region}:999999999999:other`), "and no other account's topics");
             // S3 invokes the thumbnailer for this account's asset bucket only.
             const thumbnailer = ofType(plan, "aws:lambda/function:Function").find((f) => f.inputs.name === "securecart-thumbnailer")!;
             const s3 = ofType(plan, "aws:lambda/permission:Permission").find((p) => p.inputs.principal === "s3.amazonaws.com")!;
