@@ -677,3 +677,108 @@ function sourceOf(i: RecoveryInputs & { readonly isHome: boolean }, g: number): 
     const holder = (i.peers ?? []).find((p) => p.newest === g) ?? (i.peers ?? [])[0];
     return holder ? { kind: "peer", stack: holder.stack, region: holder.region, generation: g } : { kind: "home", generation: g - 1 };
 }
+
+/**
+ * How an alarm reaches people: `page` (the operators' urgent channel), `notify` (a lower-urgency one: a standby that
+ * could not take over, a warm standby's load), `quiet` (the alarm exists, so its state shows on the dashboards, but it
+ * sends nothing: an idle pilot-light region's would always be in ALARM or lack data).
+ */
+export type AlarmUrgency = "page" | "notify" | "quiet";
+
+/** The alarms a region may have, one per tier signal (docs/operations-design.md §1 names each metric). */
+export const ALARM_KINDS = [
+    "regionServing",
+    "albErrors",
+    "asgBelowDesired",
+    "servicesBelowDesired",
+    "auroraLoad",
+    "auroraReplicationLag",
+    "dynamoReplicationLatency",
+    "dynamoThrottles",
+    "backupJobsFailed",
+    "deadLetters",
+    "queueAge",
+    "functionErrors",
+    "sagaFailures",
+    "cacheLoad",
+    "cacheReplicationLag",
+    "filesSyncAge",
+    "filesIo",
+    "apiErrors",
+] as const;
+export type AlarmKind = (typeof ALARM_KINDS)[number];
+
+/**
+ * Operations in a region (groundwork: decided here, not built yet; docs/operations-design.md §11 is the proposal
+ * this follows). Derived from the region's own plan, never from the strategy's name: an alarm exists where its tier
+ * does and its signal means something, and how it reaches people follows whether the region serves, could serve at
+ * once (it runs capacity), or idles.
+ */
+export interface OperationsPlan {
+    /** The alarms that exist here, and how each reaches people; a kind absent from the map has no alarm here. */
+    readonly alarms: Readonly<Partial<Record<AlarmKind, AlarmUrgency>>>;
+    /** The edge's alarms (CloudFront 5xx, WAF), in us-east-1: with the edge, in the home stack whatever its role. */
+    readonly edgeAlarms: boolean;
+    /** The one multi-Region trail and the DR dashboard: the home stack's, whatever its role. */
+    readonly ownsTrail: boolean;
+    readonly ownsDrDashboard: boolean;
+    /** Fault-injection templates that have something to act on here. */
+    readonly faults: {
+        readonly stopTasks: boolean;
+        readonly azPowerInterruption: boolean;
+        readonly auroraFailover: boolean;
+        readonly subnetDisruption: boolean;
+    };
+}
+
+/** The operations plan for a region (see OperationsPlan). */
+export function planOperations(p: Omit<RegionPlan, "operations">): OperationsPlan {
+    const primary = p.role === "primary";
+    const running = p.computeExists && (p.web.desired > 0 || Object.values(p.services).some((c) => c.desired > 0));
+    // What a failing signal of a region's serving path means: an outage where it serves, a failover target that will
+    // not work where it idles warm, and nothing yet where it idles cold.
+    const serving: AlarmUrgency = p.serves ? "page" : running ? "notify" : "quiet";
+    const alarms: Partial<Record<AlarmKind, AlarmUrgency>> = {};
+    if (p.computeExists) {
+        alarms.regionServing = serving;
+        alarms.albErrors = serving;
+        alarms.filesIo = "notify";
+    }
+    // "Running below desired" means something only where something is desired; a warm standby that cannot reach its
+    // count pages: it is the failover target.
+    if (p.computeExists && p.web.desired > 0) alarms.asgBelowDesired = "page";
+    if (p.computeExists && Object.values(p.services).some((c) => c.desired > 0)) alarms.servicesBelowDesired = "page";
+    if (p.api.exists) alarms.apiErrors = serving;
+    if (p.aurora.instances > 0) alarms.auroraLoad = primary ? "page" : "notify";
+    // Published on a secondary; whether a headless one publishes it is not known (docs/operations-design.md §13).
+    if (p.aurora.shape === "secondary") alarms.auroraReplicationLag = "page";
+    if (p.dynamo.shape !== "none") {
+        alarms.dynamoThrottles = p.serves ? "page" : "notify";
+        // Published where the writes happen, one per receiving region.
+        if (p.serves) alarms.dynamoReplicationLatency = "page";
+    }
+    if (p.backup.runsPlan) alarms.backupJobsFailed = "page";
+    // The queues exist in every role; a dead letter anywhere is a message someone must look at.
+    alarms.deadLetters = p.pipeline.consumersEnabled && p.serves ? "page" : "notify";
+    if (p.pipeline.exists) {
+        const pipeline: AlarmUrgency = !p.pipeline.consumersEnabled ? "quiet" : p.serves ? "page" : "notify";
+        alarms.queueAge = pipeline;
+        alarms.functionErrors = pipeline;
+        alarms.sagaFailures = p.pipeline.reconcilerEnabled || p.serves ? "page" : pipeline;
+    }
+    alarms.cacheLoad = p.serves ? "page" : "notify";
+    if (p.cache.mode === "global" && !primary) alarms.cacheReplicationLag = "page";
+    if (p.files.replicaIn) alarms.filesSyncAge = "page";
+    return {
+        alarms,
+        edgeAlarms: p.edge.ownsGlobalEdge,
+        ownsTrail: p.isHome,
+        ownsDrDashboard: p.isHome,
+        faults: {
+            stopTasks: p.computeExists && Object.values(p.services).some((c) => c.desired > 0),
+            azPowerInterruption: running,
+            auroraFailover: p.aurora.instances >= 2,
+            subnetDisruption: running,
+        },
+    };
+}
