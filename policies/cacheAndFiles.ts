@@ -12,6 +12,7 @@ import {
     arr,
     backupCopyRegionsByRule,
     backupPlansOf,
+    cacheNodesOf,
     cacheUserEnabled,
     cacheUserGroupsOf,
     cacheUsersOf,
@@ -59,14 +60,6 @@ const cacheSchema = {
         },
     },
 };
-
-/** The nodes of a replication group: numCacheClusters, or (cluster mode) a primary and its replicas per shard. */
-function cacheNodesOf(g: PlanResource): number | typeof UNKNOWN | undefined {
-    const clusters = get(g, "numCacheClusters");
-    const replicas = get(g, "replicasPerNodeGroup");
-    if (isUnknown(clusters) || isUnknown(replicas)) return UNKNOWN;
-    return num(clusters) ?? (num(replicas) !== undefined ? 1 + (num(replicas) as number) : undefined);
-}
 
 export const cacheBaseline: StackPolicy = {
     name: "aws-elasticache-baseline",

@@ -737,7 +737,9 @@ export function replicatingSecondary(writer: AuroraFacts | undefined, s: StackFa
 // ---------------------------------------------------------------------------------------------------------
 
 /** A planned value as a known string, UNKNOWN (a preview), or undefined when absent. */
-function moveValue(r: PlanResource, key: string): string | typeof UNKNOWN | undefined {
+export type PlannedText = string | typeof UNKNOWN | undefined;
+
+function moveValue(r: PlanResource, key: string): PlannedText {
     const v = get(r, key);
     return isUnknown(v) ? UNKNOWN : typeof v === "string" ? v : undefined;
 }
@@ -746,29 +748,29 @@ function moveValue(r: PlanResource, key: string): string | typeof UNKNOWN | unde
 export type PrimaryMove =
     | {
           readonly kind: "writer";
-          readonly globalClusterIdentifier: string | typeof UNKNOWN | undefined;
-          readonly targetClusterArn: string | typeof UNKNOWN | undefined;
-          readonly mode: string | typeof UNKNOWN | undefined;
+          readonly globalClusterIdentifier: PlannedText;
+          readonly targetClusterArn: PlannedText;
+          readonly mode: PlannedText;
       }
     | {
           readonly kind: "cache";
-          readonly globalReplicationGroupId: string | typeof UNKNOWN | undefined;
-          readonly targetReplicationGroupId: string | typeof UNKNOWN | undefined;
-          readonly targetRegion: string | typeof UNKNOWN | undefined;
-          readonly mode: string | typeof UNKNOWN | undefined;
+          readonly globalReplicationGroupId: PlannedText;
+          readonly targetReplicationGroupId: PlannedText;
+          readonly targetRegion: PlannedText;
+          readonly mode: PlannedText;
       }
     | {
           readonly kind: "files";
-          readonly fileSystemId: string | typeof UNKNOWN | undefined;
-          readonly targetRegion: string | typeof UNKNOWN | undefined;
-          readonly mode: string | typeof UNKNOWN | undefined;
+          readonly fileSystemId: PlannedText;
+          readonly targetRegion: PlannedText;
+          readonly mode: PlannedText;
       }
     | {
           readonly kind: "files-replication";
-          readonly sourceFileSystemId: string | typeof UNKNOWN | undefined;
-          readonly sourceRegion: string | typeof UNKNOWN | undefined;
-          readonly destinationFileSystemId: string | typeof UNKNOWN | undefined;
-          readonly destinationRegion: string | typeof UNKNOWN | undefined;
+          readonly sourceFileSystemId: PlannedText;
+          readonly sourceRegion: PlannedText;
+          readonly destinationFileSystemId: PlannedText;
+          readonly destinationRegion: PlannedText;
       };
 
 /** The move a GlobalWriter, CachePrimary, FilesPrimary or FilesReplication resource asks for; undefined for any other type. */
@@ -993,7 +995,7 @@ export interface ReplicationRuleFacts {
     readonly id: string;
     readonly enabled: boolean;
     /** The destination bucket's name (from its ARN); UNKNOWN while it is unknown. */
-    readonly destinationBucket: string | typeof UNKNOWN | undefined;
+    readonly destinationBucket: PlannedText;
     readonly rtcMinutes?: number;
     readonly rtcEnabled: boolean;
     readonly metricsEnabled: boolean;
@@ -1499,13 +1501,13 @@ export interface CacheGroupSettings {
     /** The group's replicationGroupId, else the resource's name. */
     readonly id: string;
     /** Its replicationGroupId as planned (unknown in a preview only if computed). */
-    readonly replicationGroupId: string | typeof UNKNOWN | undefined;
+    readonly replicationGroupId: PlannedText;
     /** Its own node type; undefined for a Global Datastore secondary, which inherits the primary's and must not set one. */
     readonly nodeType?: string;
     /** numCacheClusters: the primary and its replicas; undefined when not set. */
     readonly nodes?: number;
     /** The Global Datastore it joins by id, where it is a secondary member by declaration. */
-    readonly globalReplicationGroupId: string | typeof UNKNOWN | undefined;
+    readonly globalReplicationGroupId: PlannedText;
     /** It joins a Global Datastore by id; set in a preview too. */
     readonly joinsGlobalDatastore: boolean;
     /** snapshotRetentionLimit: days automatic snapshots are kept (0 or unset: none). */
@@ -1516,12 +1518,20 @@ export interface CacheGroupSettings {
     readonly multiAz: boolean;
 }
 
+/** The nodes of a replication group: numCacheClusters, or (cluster mode) a primary and its replicas per shard. */
+export function cacheNodesOf(g: PlanResource): number | typeof UNKNOWN | undefined {
+    const clusters = get(g, "numCacheClusters");
+    const replicas = get(g, "replicasPerNodeGroup");
+    if (isUnknown(clusters) || isUnknown(replicas)) return UNKNOWN;
+    return num(clusters) ?? (num(replicas) !== undefined ? 1 + (num(replicas) as number) : undefined);
+}
+
 export function cacheGroupOf(r: PlanResource): CacheGroupSettings {
     return {
         id: text(get(r, "replicationGroupId"), r.name),
         replicationGroupId: moveValue(r, "replicationGroupId"),
         nodeType: str(get(r, "nodeType")),
-        nodes: num(get(r, "numCacheClusters")),
+        nodes: ((n) => (n === UNKNOWN ? undefined : n))(cacheNodesOf(r)),
         globalReplicationGroupId: moveValue(r, "globalReplicationGroupId"),
         joinsGlobalDatastore: isSet(get(r, "globalReplicationGroupId")),
         snapshotRetentionDays: num(get(r, "snapshotRetentionLimit")) ?? 0,
@@ -1696,19 +1706,16 @@ export function efsVolumesOf(taskDef: PlanResource, resources: readonly PlanReso
 }
 
 /**
- * Whether a task definition's containers read the cache replication group `group`: its endpoint flowed into them, or
- * they are given (as a secret read when the task starts) an SSM parameter of `resources` that holds it.
+ * Whether a task definition's containers read the cache replication group `group`: they are given (as a secret read
+ * when the task starts) an SSM parameter of `resources` whose value comes from the group (its endpoint).
  */
 export function readsCache(taskDef: PlanResource, group: PlanResource, resources: readonly PlanResource[]): boolean {
-    if (dependsOn(taskDef, "containerDefinitions", group)) return true;
-    const endpoint = str(output(group, "primaryEndpointAddress"));
-    const defs = get(taskDef, "containerDefinitions");
-    if (typeof defs !== "string" || isUnknown(defs)) return false;
-    if (endpoint !== undefined && defs.includes(endpoint)) return true;
     const holders = ofType(resources, T.ssmParameter)
-        .filter((p) => dependsOn(p, "value", group) || (endpoint !== undefined && get(p, "value") === endpoint))
+        .filter((p) => dependsOn(p, "value", group))
         .map((p) => str(get(p, "name")))
         .filter((n): n is string => n !== undefined);
+    const defs = get(taskDef, "containerDefinitions");
+    if (holders.length === 0 || typeof defs !== "string" || isUnknown(defs)) return false;
     let containers: Record<string, unknown>[];
     try {
         containers = arr(JSON.parse(defs)).map(obj);
