@@ -5,7 +5,7 @@ import type { BundleDir } from "../src/functionBundles";
 import type { KeptLogGroup } from "./keptLogGroups";
 import { keepAliveFunctionName } from "../src/plan";
 import { DnsValidatedCertificate } from "./certificate";
-import { healthyTargetsCheck } from "./dns";
+import { healthyTargetsCheck, type AlarmActionArgs } from "./dns";
 import { ScheduledFunction } from "./scheduledFunction";
 
 export { KEEPALIVE_ROUTE };
@@ -56,6 +56,8 @@ export interface ApiArgs {
      */
     readonly keepAlive?: { readonly bundle: BundleDir; readonly failureQueueArn: pulumi.Input<string>; readonly dataKeyArn: pulumi.Input<string> };
     /** Tags applied to every taggable child. Default none. */
+    /** Where the API's alarms notify (the services' target alarms, the keep-alive probe's errors). */
+    readonly alarmActions: AlarmActionArgs;
     readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -215,6 +217,7 @@ export class Api extends pulumi.ComponentResource {
                         alarmName: `${name}-${service}-alarm`,
                         checkName: `${name}-${service}-health`,
                         tags: tags(`${name}-${service}-health`),
+                        actions: args.alarmActions,
                     },
                     this,
                 ).check,
@@ -284,6 +287,7 @@ export class Api extends pulumi.ComponentResource {
                 failureQueueArn: k.failureQueueArn,
                 dataKeyArn: k.dataKeyArn,
                 alarmDescription: `SecureCart ${args.region}: the API keep-alive probe failed: the VPC link may be INACTIVE (see the runbook)`,
+                alarmActions: args.alarmActions,
                 tags: args.tags,
             },
             { parent: this },

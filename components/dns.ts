@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { healthCheckAlarmName } from "../src/alarms";
 
 export interface DnsArgs {
     /** Id of the existing public hosted zone that holds the application's record. */
@@ -46,8 +47,35 @@ export interface DnsArgs {
         readonly recordName: string;
         readonly target: { readonly name: pulumi.Input<string>; readonly zoneId: pulumi.Input<string> };
     };
+    /**
+     * The region's "serving" signals (components/tierAlarms.ts): when given (and no routing control), the record
+     * follows a CALCULATED check that is healthy only while every signal's CLOUDWATCH_METRIC check is, instead of the
+     * storefront's targets alone. The storefront check stays (its type cannot change in place, and the API's and the
+     * sign-in domain's checks name it: a calculated check cannot be another's child). Default none.
+     */
+    readonly servingSignals?: readonly ServingSignal[];
+    /** Where the region's alarms here notify (the storefront-targets alarm and, in us-east-1, the check status alarm). */
+    readonly alarmActions: { readonly own: AlarmActionArgs; readonly usEast1: AlarmActionArgs };
     /** Tags applied to every taggable child. Default none. */
     readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** An alarm's action settings (components/tierAlarms.ts alarmActions). */
+export interface AlarmActionArgs {
+    readonly actionsEnabled: boolean;
+    readonly alarmActions: pulumi.Input<string>[];
+    readonly okActions: pulumi.Input<string>[];
+}
+
+/** One signal of the "serving" health check: a single-metric alarm in this region. */
+export interface ServingSignal {
+    /** The signal's name (stable: the child check's resource name follows it). */
+    readonly name: string;
+    readonly alarmName: pulumi.Input<string>;
+    /** Its evaluation periods (the check is rewritten when they change: Route 53 copies the alarm once). */
+    readonly evaluationPeriods: number;
+    /** What the check is while the alarm has no data: Unhealthy for targets (none reporting), Healthy for 5xx counts (no traffic). */
+    readonly insufficientData: "Healthy" | "Unhealthy";
 }
 
 /** What `healthyTargetsCheck` watches and how the check is named and tagged. */
@@ -65,6 +93,8 @@ export interface HealthyTargetsCheckArgs {
     readonly tags: Readonly<Record<string, string>>;
     /** Disabled and inverted: always unhealthy, whatever the alarm says (see DnsArgs.forceUnhealthy). Default: not set. */
     readonly forceUnhealthy?: boolean;
+    /** Where the alarm notifies (it backs a check; its state also shows on the dashboards). */
+    readonly actions: AlarmActionArgs;
 }
 
 /**
@@ -98,6 +128,7 @@ export function healthyTargetsCheck(
             threshold: 1,
             // No data means no healthy target is reporting: unhealthy, never "all clear".
             treatMissingData: "breaching",
+            ...a.actions,
             tags: a.tags,
         },
         p,
@@ -136,7 +167,10 @@ export function healthyTargetsCheck(
  * list of health-checker addresses to keep open or current.
  */
 export class Dns extends pulumi.ComponentResource {
+    /** The storefront's check (the API's and the sign-in domain's checks name it). */
     public readonly healthCheckId?: pulumi.Output<string>;
+    /** The check the region's record follows (the storefront's, or the "serving" calculated check). */
+    public readonly recordHealthCheckId?: pulumi.Output<string>;
     public readonly recordFqdn?: pulumi.Output<string>;
 
     constructor(name: string, args: DnsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -180,10 +214,43 @@ export class Dns extends pulumi.ComponentResource {
                       checkName: `${name}-health`,
                       tags,
                       forceUnhealthy: args.forceUnhealthy ?? false,
+                      actions: args.alarmActions.own,
                   },
                   this,
               ).check;
         this.healthCheckId = healthCheck.id;
+        // The record's own check: the storefront's, or the "serving" signals' calculated check.
+        let recordCheck: aws.route53.HealthCheck = healthCheck;
+        if (!args.routingControlArn && args.servingSignals?.length) {
+            const children = args.servingSignals.map(
+                (s) =>
+                    new aws.route53.HealthCheck(
+                        `${name}-serving-${s.name}`,
+                        {
+                            type: "CLOUDWATCH_METRIC",
+                            cloudwatchAlarmName: s.alarmName,
+                            cloudwatchAlarmRegion: args.region,
+                            insufficientDataHealthStatus: s.insufficientData,
+                            triggers: { alarm: s.alarmName, evaluationPeriods: String(s.evaluationPeriods) },
+                            tags: { ...tags, Name: `${name}-serving-${s.name}` },
+                        },
+                        p,
+                    ),
+            );
+            recordCheck = new aws.route53.HealthCheck(
+                `${name}-serving`,
+                {
+                    type: "CALCULATED",
+                    childHealthchecks: children.map((c) => c.id),
+                    // Healthy only while every signal is: any one failing means the region does not serve.
+                    childHealthThreshold: children.length,
+                    ...(args.forceUnhealthy !== undefined ? { disabled: args.forceUnhealthy, invertHealthcheck: args.forceUnhealthy } : {}),
+                    tags: { ...tags, Name: `${name}-serving` },
+                },
+                p,
+            );
+        }
+        this.recordHealthCheckId = recordCheck.id;
 
         // Route 53 publishes HealthCheckStatus only in us-east-1, so the alarm must live there whatever the
         // stack's region (Route 53 developer guide, "Monitoring health checks using CloudWatch").
@@ -191,16 +258,18 @@ export class Dns extends pulumi.ComponentResource {
             `${name}-health-alarm`,
             {
                 region: "us-east-1",
+                name: healthCheckAlarmName(args.region),
                 alarmDescription: `SecureCart ${args.region}: Route 53 health check for ${args.recordName} is failing`,
                 namespace: "AWS/Route53",
                 metricName: "HealthCheckStatus",
-                dimensions: { HealthCheckId: healthCheck.id },
+                dimensions: { HealthCheckId: recordCheck.id },
                 statistic: "Minimum",
                 period: 60,
                 evaluationPeriods: 1,
                 comparisonOperator: "LessThanThreshold",
                 threshold: 1,
                 treatMissingData: "breaching",
+                ...args.alarmActions.usEast1,
                 tags,
             },
             p,
@@ -213,7 +282,7 @@ export class Dns extends pulumi.ComponentResource {
                 name: args.recordName,
                 type: "A",
                 setIdentifier: args.region,
-                healthCheckId: healthCheck.id,
+                healthCheckId: recordCheck.id,
                 aliases: [{ name: args.alb.dnsName, zoneId: args.alb.zoneId, evaluateTargetHealth: true }],
                 ...(args.routing === "failover"
                     ? { failoverRoutingPolicies: [{ type: args.failoverRole as string }] }

@@ -5,6 +5,9 @@ import { API_BASE_PATH } from "../src/config";
 import { DnsValidatedCertificate } from "./certificate";
 
 /** CloudFront's control plane, its certificates, CLOUDFRONT-scope web ACLs and their logs live here (CloudFront developer guide). */
+/** The web ACL's metric name: the WebACL dimension of its AWS WAF metrics (the edge alarms watch it). */
+export const EDGE_ACL_METRIC = "securecart-edge";
+
 export const EDGE_REGION = "us-east-1";
 /** The header CloudFront adds to every dynamic request; the ALB forwards only requests that carry its secret value. */
 export const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
@@ -190,7 +193,7 @@ export class Edge extends pulumi.ComponentResource {
                         visibilityConfig: visibility("rate-limit-per-ip"),
                     },
                 ],
-                visibilityConfig: visibility("securecart-edge"),
+                visibilityConfig: visibility(EDGE_ACL_METRIC),
                 tags: tags(`${name}-waf`),
             },
             // Protected: a new web ACL (name and scope force one) would leave the distribution without its rules.

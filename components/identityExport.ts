@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { AlarmActionArgs } from "./dns";
 import type { BundleDir } from "../src/functionBundles";
 import { USER_EXPORT_FUNCTION } from "../src/plan";
 import { denyInsecureTransport, privateBucket } from "./privateBucket";
@@ -90,6 +91,8 @@ export interface UserExportArgs {
     /** The region's queue for failed asynchronous invocations, under this region's data key. Required. */
     readonly failureQueueArn: pulumi.Input<string>;
     readonly dataKeyArn: pulumi.Input<string>;
+    /** Where the export's errors alarm notifies. */
+    readonly alarmActions: AlarmActionArgs;
     readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -136,6 +139,7 @@ export class UserExport extends pulumi.ComponentResource {
                 memorySize: 256,
                 timeoutSeconds: 300,
                 alarmDescription: "SecureCart: the user export failed; the identities' recovery point is getting older (see the runbook)",
+                alarmActions: args.alarmActions,
                 tags: args.tags,
             },
             { parent: this },

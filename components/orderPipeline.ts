@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { AlarmActionArgs } from "./dns";
 import { SQS_MAX_RETENTION_SECONDS, SQS_VISIBILITY_PER_LAMBDA_TIMEOUT } from "../src/awsFacts";
 import { archiveOf, HANDLER, LAMBDA_RUNTIME, type BundleDir } from "../src/functionBundles";
 import { EVENT_ENDPOINT_HEALTH_CHECK_PURPOSE } from "../src/plan/facts";
@@ -82,6 +83,8 @@ export interface OrderPipelineArgs {
      */
     readonly endpointRegion?: string;
     /** Tags applied to every taggable child. Default none. */
+    /** Where the pipeline's alarms notify (the dead-letter queues', the global endpoint's). */
+    readonly alarmActions: AlarmActionArgs;
     readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -263,6 +266,7 @@ export class OrderPipeline extends pulumi.ComponentResource {
                     comparisonOperator: "GreaterThanThreshold",
                     threshold: 0,
                     treatMissingData: "notBreaching",
+                    ...args.alarmActions,
                     tags: tagsOf(`${DLQ_ALARM_PREFIX}${n}`),
                 },
                 p,
@@ -336,6 +340,7 @@ export class OrderPipeline extends pulumi.ComponentResource {
                     threshold: 30_000,
                     comparisonOperator: "GreaterThanThreshold",
                     treatMissingData: "missing",
+                    ...args.alarmActions,
                     tags: tagsOf(alarmName),
                 },
                 p,

@@ -38,6 +38,12 @@ import { WebTier } from "./webTier";
 import { Cache, CACHE_APP_USER, CACHE_PORT, cacheEndpointParameterName, cachePasswordParameterName } from "./cache";
 import { NFS_PORT, SharedFiles } from "./sharedFiles";
 import { CachePrimary, FilesPrimary, FilesReplication } from "./primaryMoves";
+import { AlarmTopics, type TopicUrgency } from "./alarmTopics";
+import { TierAlarms, alarmActions } from "./tierAlarms";
+import { Dashboards } from "./dashboards";
+import { type AlarmSubjects, alarmDecls, alarmRegions } from "../src/alarms";
+import { type AlarmUrgency, planOfConfig } from "../src/strategy";
+import { EDGE_ACL_METRIC } from "./edge";
 
 /** Outputs of the home stack that other stacks build on (read through a StackReference). */
 export interface HomeRefs {
@@ -212,6 +218,29 @@ export class Region extends pulumi.ComponentResource {
             },
             p,
         );
+
+        // --- alarm topics ---------------------------------------------------------------------------------------
+        // One pair (page, notify) in this region, and one in us-east-1 for the alarms that must live there (Route 53's
+        // health-check status, the edge's metrics). Every alarm names a topic; a quiet one has its actions disabled.
+        const alarmsHere = alarmDecls(cfg, plan);
+        const topics: Record<string, Record<TopicUrgency, pulumi.Output<string>>> = {};
+        for (const r of alarmRegions(cfg, plan))
+            topics[r] = new AlarmTopics(
+                r === cfg.region ? `${name}-alarm-topics` : `${name}-alarm-topics-${r}`,
+                {
+                    region: r,
+                    accountId: account,
+                    namePrefix: r === cfg.region ? undefined : `securecart-alarms-${cfg.region}`,
+                    subscriptions: cfg.operations.subscriptions,
+                    tags,
+                },
+                p,
+            ).topicArns;
+        const actionsFor = (u: AlarmUrgency, r: string = cfg.region) => alarmActions(u, topics[r] ?? topics[cfg.region]);
+        // The tiers' own alarms (health-check backing, dead letters, scheduled functions): they notify where the region
+        // could serve, and stay quiet where it idles cold, like the "serving" composite they sit beside.
+        const servingUrgency: AlarmUrgency = plan.operations.alarms.regionServing ?? "quiet";
+        const tierActions = actionsFor(servingUrgency === "quiet" ? "quiet" : "notify");
 
         // --- compute tier: security groups, web tier, ECR, Fargate services -------------------
         // Security groups and ECR exist in every region; the ALB, instances and services only where the plan
@@ -638,6 +667,7 @@ export class Region extends pulumi.ComponentResource {
                 functionTimeoutSeconds: cfg.pipeline.functionTimeoutSeconds,
                 logRetentionDays: cfg.pipeline.logRetentionDays,
                 globalEndpoint: plan.pipeline.globalEndpoint === "owner" && secondary ? { secondaryRegion: secondary } : undefined,
+                alarmActions: actionsFor(plan.operations.alarms.deadLetters ?? "notify"),
                 endpointRegion: plan.pipeline.globalEndpoint === "none" ? undefined : cfg.homeRegion,
                 tags,
             },
@@ -706,6 +736,56 @@ export class Region extends pulumi.ComponentResource {
                 ),
             );
 
+        // --- alarms per tier, and the "serving" composite ---------------------------------------------------------
+        // Which exist and how each reaches people: src/strategy.ts planOperations (role-aware), src/alarms.ts (names,
+        // metrics, thresholds). The API's id comes later (the API waits for the DNS, which reads the serving signals).
+        const [apiIdLater, resolveApiId] = pulumi.deferredOutput<string>();
+        const liveAurora = live ? live.clusterIdentifier : aurora.clusterIdentifier;
+        const subjects: AlarmSubjects = {
+            storefront: web ? { loadBalancer: web.albArnSuffix, targetGroup: web.webTargetGroupArnSuffix } : undefined,
+            services:
+                services && servicesLb
+                    ? {
+                          loadBalancer: servicesLb.arnSuffix,
+                          targetGroups: services.targetGroupArnSuffixes,
+                          clusterName: services.clusterName,
+                          serviceNames: services.serviceNames,
+                      }
+                    : undefined,
+            autoScalingGroupName: web?.autoScalingGroupName,
+            auroraClusterIdentifier: liveAurora,
+            tableNames: Object.fromEntries(cfg.tables.flatMap((t) => (tableRef(t.name) ? [[t.name, tableRef(t.name)!.name]] : []))),
+            stateMachineArn: pipeline.stateMachineArn,
+            cacheReplicationGroupId: cache?.replicationGroupId,
+            fileSystemId: files.fileSystemId,
+            filesSourceId: plan.files.replicaIn ? otherRegions.map((r) => args.filesPeers?.[r]).find((id) => id !== undefined) : undefined,
+            apiId: plan.api.exists ? apiIdLater : undefined,
+            distributionId: edge?.distributionId,
+            webAclMetricName: edge ? EDGE_ACL_METRIC : undefined,
+        };
+        const tierAlarms = new TierAlarms(
+            `${name}-alarms`,
+            {
+                region: cfg.region,
+                alarms: alarmsHere,
+                subjects,
+                operations: cfg.operations,
+                topics,
+                servingUrgency: plan.operations.alarms.regionServing,
+                tags,
+            },
+            p,
+        );
+        const servingSignals =
+            cfg.operations.healthSignal === "region-serving"
+                ? tierAlarms.servingSignals.map((s) => ({
+                      name: s.name.replace(`securecart-${cfg.region}-region-serving-`, ""),
+                      alarmName: s.alarm.name,
+                      evaluationPeriods: cfg.operations.servingEvaluationMinutes,
+                      insufficientData: s.name.endsWith("-elb-5xx") ? ("Healthy" as const) : ("Unhealthy" as const),
+                  }))
+                : undefined;
+
         // --- DNS: health checks, failover/latency records, ARC ------------------------------
         // ARC (failoverControl: arc): the home stack owns the cluster, control panel and one routing control per
         // region; each stack attaches its own RECOVERY_CONTROL health check to its own record.
@@ -730,6 +810,8 @@ export class Region extends pulumi.ComponentResource {
                         ? { recordName: cfg.dns.recordName, target: { name: edge.distributionDomainName, zoneId: edge.distributionHostedZoneId } }
                         : undefined,
                 forceUnhealthy: plan.dns.forcedUnhealthy !== undefined,
+                servingSignals,
+                alarmActions: { own: tierActions, usEast1: actionsFor(servingUrgency === "quiet" ? "quiet" : "notify", "us-east-1") },
                 routingControlArn: routingControls?.apply((m) => {
                     const arn = m?.[cfg.region];
                     if (!arn)
@@ -827,6 +909,8 @@ export class Region extends pulumi.ComponentResource {
                         logGroupArn: exportLogs.arn,
                         failureQueueArn: pipeline.failureQueueArn,
                         dataKeyArn: keys.dataKeyArn,
+                        // The identities' only copy under backup-restore: a failed export is a failed backup.
+                        alarmActions: actionsFor(plan.operations.alarms.backupJobsFailed ?? "page"),
                         tags,
                     },
                     p,
@@ -883,6 +967,7 @@ export class Region extends pulumi.ComponentResource {
                         targetGroupArnSuffixes: services.targetGroupArnSuffixes,
                         failureThreshold: cfg.dns.failureThreshold,
                     },
+                    alarmActions: tierActions,
                     keepAlive: plan.api.keepAliveProbe
                         ? {
                               bundle: pipelineBundles().find((b) => b.name === "api-probe") as BundleDir,
@@ -895,7 +980,26 @@ export class Region extends pulumi.ComponentResource {
                 // A promoted pilot-light region's replica is active before its API takes traffic.
                 { parent: this, dependsOn: replicaStatus ? [replicaStatus] : [] },
             );
+            resolveApiId(api.apiId);
         }
+
+        // --- dashboards: the region's, and the DR dashboard (home) -----------------------------------------------
+        // Built from the same decisions as the alarms; the other regions' from their configuration alone.
+        const dashboardRegion = (s: typeof cfg) => {
+            const pl = s.stack === cfg.stack ? plan : planOfConfig(s);
+            return { region: s.region, stack: s.stack, plan: pl, alarms: s.stack === cfg.stack ? alarmsHere : alarmDecls(s, pl) };
+        };
+        const dashboards = new Dashboards(
+            `${name}-dashboards`,
+            {
+                accountId: account,
+                own: dashboardRegion(cfg),
+                drRegions: plan.operations.ownsDrDashboard
+                    ? cfg.regions.flatMap((r) => args.stacks.filter((s) => s.region === r).map(dashboardRegion))
+                    : undefined,
+            },
+            p,
+        );
 
         this.outputs = {
             vpcId: network.vpcId,
@@ -932,6 +1036,9 @@ export class Region extends pulumi.ComponentResource {
             ...(api ? { apiDomainName: apiDomainOf(cfg), apiHealthCheckId: api.healthCheckId } : {}),
             // Read by the other stacks: the primary replicates into this file system; a member joins this datastore.
             fileSystemId: files.fileSystemId,
+            alarmTopicArns: topics[cfg.region],
+            ...(tierAlarms.servingAlarmArn ? { servingAlarmArn: tierAlarms.servingAlarmArn } : {}),
+            dashboards: dashboards.names,
             ...(cache ? { cacheReplicationGroupId: cache.replicationGroupId } : {}),
             ...(cache?.globalReplicationGroupId ? { cacheGlobalDatastoreId: cache.globalReplicationGroupId } : {}),
             ...(edge

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { AlarmActionArgs } from "./dns";
 import { archiveOf, HANDLER, LAMBDA_RUNTIME, type BundleDir } from "../src/functionBundles";
 
 export interface ScheduledFunctionArgs {
@@ -26,6 +27,8 @@ export interface ScheduledFunctionArgs {
     readonly timeoutSeconds?: number;
     /** The Errors alarm's description: what a failure means and where to look. Required. */
     readonly alarmDescription: string;
+    /** Where its errors alarm notifies (components/tierAlarms.ts alarmActions). */
+    readonly alarmActions: AlarmActionArgs;
     readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -121,6 +124,7 @@ export class ScheduledFunction extends pulumi.ComponentResource {
                 comparisonOperator: "GreaterThanOrEqualToThreshold",
                 threshold: 1,
                 treatMissingData: "notBreaching",
+                ...args.alarmActions,
                 tags: tags(`${name}-alarm`),
             },
             p,

@@ -263,6 +263,10 @@ export class WebTier extends pulumi.ComponentResource {
                 // writer move and the health check that depend on this tier come after real capacity.
                 ...(c.desired > 0 ? { waitForElbCapacity: c.desired } : {}),
                 targetGroupArns: [webTg.arn],
+                // Group metrics are published only once collection is on (EC2 Auto Scaling API reference,
+                // EnableMetricsCollection; 1Minute is the only granularity): the "below desired" alarm reads these two.
+                enabledMetrics: ["GroupDesiredCapacity", "GroupInServiceInstances"],
+                metricsGranularity: "1Minute",
                 healthCheckType: "ELB",
                 healthCheckGracePeriod: grace,
                 defaultInstanceWarmup: grace,

@@ -8,7 +8,15 @@
  * span stacks. Both collect every problem and throw one `ConfigError`.
  */
 import { z } from "zod";
-import { AURORA_INSTANCE_FAMILIES, AURORA_PG_VERSION_PATTERN, FARGATE_CPU_MEMORY, KNOWN_REGIONS, describeFargatePairs } from "./awsFacts";
+import {
+    GUARDDUTY_FEATURES,
+    type GuardDutyFeature,
+    AURORA_INSTANCE_FAMILIES,
+    AURORA_PG_VERSION_PATTERN,
+    FARGATE_CPU_MEMORY,
+    KNOWN_REGIONS,
+    describeFargatePairs,
+} from "./awsFacts";
 import { Cidr, overlaps, parseCidr } from "./cidr";
 import { parseDuration } from "./duration";
 import { constantOverrideProblems } from "./estimates/constants";
@@ -346,6 +354,122 @@ const cacheSchema = z.strictObject({
     snapshotRetentionDays: int(1, 35).default(7),
 });
 
+/** How an alarm's notification reaches a subscriber: the urgencies of src/strategy.ts's AlarmUrgency that send. */
+const alarmUrgency = z.enum(["page", "notify"]);
+
+const subscriptionSchema = z
+    .strictObject({
+        /** An SNS protocol the alarm topics deliver to. */
+        protocol: z.enum(["email", "https", "sms"]),
+        /** An email address, an https:// URL, or a phone number in E.164 form (+ and up to 15 digits). */
+        endpoint: z.string().min(3),
+        /** Which alarm topics it subscribes to. Default both: page and notify. */
+        urgencies: z.array(alarmUrgency).min(1).default(["page", "notify"]),
+    })
+    .superRefine((s, ctx) => {
+        const ok =
+            s.protocol === "email"
+                ? /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s.endpoint)
+                : s.protocol === "https"
+                  ? /^https:\/\/[^\s/]+/.test(s.endpoint)
+                  : /^\+[1-9][0-9]{6,14}$/.test(s.endpoint);
+        if (!ok) ctx.addIssue({ code: "custom", path: ["endpoint"], message: `__endpoint_${s.protocol}` });
+    });
+
+/** Alarm thresholds, per signal (docs/operations.md lists each alarm's metric and what it means per role). */
+const thresholdsSchema = z.strictObject({
+    /** Target (application) 5xx responses per minute on a load balancer before its errors alarm. Default 25. */
+    http5xxPerMinute: int(1, 1_000_000).default(25),
+    /** Aurora writer or reader CPU, percent, over 5 minutes. Default 80. */
+    auroraCpuPercent: int(1, 100).default(80),
+    /** Aurora freeable memory below this many MiB. Default 512. */
+    auroraFreeableMemoryMiB: int(1, 1_000_000).default(512),
+    /** Aurora global database RPO lag (AuroraGlobalDBRPOLag) on a secondary, seconds. Default 60. */
+    auroraLagSeconds: int(1, 86_400).default(60),
+    /** DynamoDB global table replication latency into another region, seconds. Default 60. */
+    dynamoReplicationSeconds: int(1, 86_400).default(60),
+    /** DynamoDB throttled requests per 5 minutes. Default 10. */
+    dynamoThrottles: int(1, 1_000_000).default(10),
+    /** Age of the oldest message in an order queue, seconds. Default 300. */
+    queueAgeSeconds: int(60, 1_209_600).default(300),
+    /** Function errors per 5 minutes. Default 5. */
+    functionErrors: int(1, 1_000_000).default(5),
+    /** Failed or timed-out order sagas per 5 minutes. Default 1. */
+    sagaFailures: int(1, 1_000_000).default(1),
+    /** Cache engine CPU, percent. Default 80. */
+    cacheCpuPercent: int(1, 100).default(80),
+    /** Cache memory used (DatabaseMemoryUsagePercentage), percent. Default 80. */
+    cacheMemoryPercent: int(1, 100).default(80),
+    /** Global Datastore replication lag on a secondary, seconds. Default 30. */
+    cacheReplicationSeconds: int(1, 86_400).default(30),
+    /** EFS time since the last replication sync finished, seconds. Default 1800 (twice the published 15 minutes). */
+    filesSyncSeconds: int(60, 86_400).default(1800),
+    /** EFS PercentIOLimit, percent. Default 90. */
+    filesIoPercent: int(1, 100).default(90),
+    /** CloudFront 5xx error rate, percent. Default 5. */
+    edge5xxPercent: number()
+        .refine((v) => v > 0 && v <= 100, { message: "__percent" })
+        .default(5),
+    /** WAF blocked requests per 5 minutes (a security signal: notify, never page). Default 1000. */
+    wafBlockedPer5Minutes: int(1, 100_000_000).default(1000),
+});
+
+const faultsSchema = z.strictObject({
+    /** How long an experiment's fault lasts, minutes (1-60). Default 10. */
+    durationMinutes: int(1, 60).default(10),
+    /** Share of the services' running tasks the stop-tasks experiment stops, percent. Default 50. */
+    stopTasksPercent: int(1, 100).default(50),
+    /** Which of the region's availability zones (by position, 0 = the first) the AZ experiments act on. Default 0. */
+    availabilityZone: int(0, 5).default(0),
+});
+
+const guardDutySchema = z.strictObject({
+    /** Every protection feature with its status, declared explicitly (src/awsFacts.ts GUARDDUTY_FEATURES, the defaults). */
+    features: z
+        .strictObject(
+            Object.fromEntries(
+                (Object.keys(GUARDDUTY_FEATURES) as GuardDutyFeature[]).map((f) => [
+                    f,
+                    z.enum(["ENABLED", "DISABLED"]).default(GUARDDUTY_FEATURES[f]),
+                ]),
+            ) as Record<GuardDutyFeature, z.ZodDefault<z.ZodEnum<{ ENABLED: "ENABLED"; DISABLED: "DISABLED" }>>>,
+        )
+        .default(() => ({ ...GUARDDUTY_FEATURES })),
+    /** How often GuardDuty sends updates of an existing finding. Default FIFTEEN_MINUTES. */
+    findingPublishingFrequency: z.enum(["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"]).default("FIFTEEN_MINUTES"),
+    /** Findings at or above this severity reach the alarm topics (GuardDuty: low 1-3.9, medium 4-6.9, high 7+). Default 4. */
+    minimumSeverity: number()
+        .refine((v) => v >= 1 && v < 10, { message: "__severity" })
+        .default(4),
+});
+
+const tracingSchema = z.strictObject({
+    /** An OpenTelemetry collector (ADOT) beside every service's container, sending traces to X-Ray. Default true. */
+    enabled: bool.default(true),
+    /** The collector's image, pinned. Default the ADOT collector release named in components/fargateService.ts. */
+    collectorImage: z.string().min(3).optional(),
+});
+
+const operationsSchema = z.strictObject({
+    /** Who receives the alarm topics' notifications. Default none (the alarms still act; nobody is told). */
+    subscriptions: z.array(subscriptionSchema).default([]),
+    /**
+     * What the region's Route 53 health check follows. "storefront" (default): the storefront's healthy targets,
+     * `dns.failureThreshold` minutes. "region-serving": the signals of the region's "serving" composite alarm (the
+     * storefront's and every service's healthy targets, the load balancers' own 5xx), through a calculated check,
+     * each over `servingEvaluationMinutes`.
+     */
+    healthSignal: z.enum(["storefront", "region-serving"]).default("storefront"),
+    /** One-minute periods each "region serving" signal must fail before it counts, 1-10. Default 2. */
+    servingEvaluationMinutes: int(1, 10).default(2),
+    /** Load balancer 5xx responses of its own (no target answered) per minute that count as not serving. Default 50. */
+    servingElb5xxPerMinute: int(1, 1_000_000).default(50),
+    thresholds: thresholdsSchema.default(() => thresholdsSchema.parse({})),
+    guardDuty: guardDutySchema.default(() => guardDutySchema.parse({})),
+    tracing: tracingSchema.default(() => tracingSchema.parse({})),
+    faults: faultsSchema.default(() => faultsSchema.parse({})),
+});
+
 const capacityOverride = z.strictObject({
     min: int(0, 1000).optional(),
     max: int(0, 1000).optional(),
@@ -491,6 +615,8 @@ const nsSchema = z.strictObject({
      * Default 365: PCI DSS v4.0 requirement 10.5.1 keeps audit logs at least twelve months.
      */
     auditLogRetentionDays: logRetentionDays(365),
+    /** Alarms, their topics and subscriptions, the health signal, GuardDuty, tracing and fault injection. */
+    operations: operationsSchema.default(() => operationsSchema.parse({})),
     rtoTarget: duration.optional(),
     rpoTarget: duration.optional(),
     /** Overrides of estimate constants by name (see src/estimates/constants.ts). */
@@ -524,6 +650,7 @@ export type CacheConfig = Ns["cache"];
 export type WebConfig = Ns["web"];
 export type CapacityConfig = Ns["capacity"];
 export type BackupConfig = Ns["backup"];
+export type OperationsConfig = Ns["operations"];
 
 export interface StackConfig extends Omit<Ns, "rtoTarget" | "rpoTarget"> {
     readonly project: string;
@@ -600,6 +727,11 @@ const CUSTOM_MESSAGES: Record<string, string> = {
     __cacheNodeType: `an ElastiCache node type, cache.<family>.<size> in lowercase, such as cache.r7g.large`,
     __valkeyVersion: `a Valkey version, major.minor, 7.2 or later (7.2, 8.x or 9.x), such as 8.0`,
     __routeKey: `a route key: a method (${API_METHODS.join(", ")}), a space and a path such as /catalog/{proxy+}`,
+    __endpoint_email: `an email address such as oncall@example.com`,
+    __endpoint_https: `an https:// URL`,
+    __endpoint_sms: `a phone number in E.164 form, + and 7 to 15 digits, such as +15555550100`,
+    __percent: `a percentage above 0 and at most 100`,
+    __severity: `a GuardDuty severity from 1 to below 10 (low 1-3.9, medium 4-6.9, high 7 and above)`,
     __dbName: `lowercase letters, digits and '_', starting with a letter`,
     __dbUser: `lowercase letters, digits and '_', starting with a letter, at most 16 characters`,
 };

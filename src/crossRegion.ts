@@ -29,6 +29,40 @@ export const CROSS_REGION_EXCEPTIONS: readonly CrossRegionException[] = [
         when: { namespace: "AWS/Route53" },
         reason: 'Route 53 publishes health-check metrics only in us-east-1 (Route 53 developer guide, "Monitoring health checks using CloudWatch")',
     },
+    // The alarms a stack elsewhere keeps in us-east-1 (Route 53's health-check status above, the edge's metrics)
+    // notify through topics of their own region: the CloudWatch API reference (PutMetricAlarm, AlarmActions) gives
+    // the form arn:aws:sns:region:account-id:sns-topic-name and does not say an alarm may notify another region's
+    // topic, so none does. Each such stack has its own pair, named after its region, and their key.
+    {
+        type: T.snsTopic,
+        region: "us-east-1",
+        whenMatches: { name: "^securecart-alarms-[a-z]{2}-[a-z]+-\\d-(page|notify)$" },
+        reason: "the alarm topics of a stack outside us-east-1 for its alarms that must live in us-east-1 (Route 53 health-check status, the edge's metrics): an alarm notifies topics of its own region",
+    },
+    {
+        type: T.snsTopicPolicy,
+        region: "us-east-1",
+        whenMatches: { arn: ":securecart-alarms-[a-z]{2}-[a-z]+-\\d-(page|notify)$" },
+        reason: "the policy of such a topic (CloudWatch and EventBridge may publish to it), in the topic's region",
+    },
+    {
+        type: T.snsTopicSubscription,
+        region: "us-east-1",
+        whenMatches: { topic: ":securecart-alarms-[a-z]{2}-[a-z]+-\\d-(page|notify)$" },
+        reason: "a subscription to such a topic, in the topic's region",
+    },
+    {
+        type: T.kmsKey,
+        region: "us-east-1",
+        whenMatches: { description: "^SecureCart alarm topics \\(securecart-alarms-[a-z]{2}-[a-z]+-\\d\\) in us-east-1$" },
+        reason: "the key of such topics: a KMS key is regional, and the stack has no other key in us-east-1",
+    },
+    {
+        type: T.kmsAlias,
+        region: "us-east-1",
+        whenMatches: { name: "^alias/securecart-alarms-[a-z]{2}-[a-z]+-\\d$" },
+        reason: "the alias of that key, in the key's region",
+    },
     {
         type: moduleOf(T.arcCluster),
         region: "us-west-2",
@@ -85,6 +119,18 @@ export const CROSS_REGION_EXCEPTIONS: readonly CrossRegionException[] = [
         type: T.logDeliveryDestination,
         region: EDGE_REGION,
         reason: "the CloudFront access-log delivery's destination: the Logs delivery API calls for CloudFront are made in us-east-1 (CloudFront developer guide, standard-logging.html)",
+    },
+    {
+        type: T.metricAlarm,
+        region: EDGE_REGION,
+        when: { namespace: "AWS/CloudFront" },
+        reason: 'CloudFront publishes its metrics in us-east-1 only ("Region=Global"), and an alarm watches metrics of its own region (CloudFront developer guide, "Monitoring CloudFront metrics with Amazon CloudWatch")',
+    },
+    {
+        type: T.metricAlarm,
+        region: EDGE_REGION,
+        when: { namespace: "AWS/WAFV2" },
+        reason: 'the metrics of the CLOUDFRONT-scope web ACL are published in us-east-1, the ACL\'s region (AWS WAF developer guide, "AWS WAF metrics and dimensions")',
     },
     {
         type: T.logDelivery,

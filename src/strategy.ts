@@ -2,7 +2,7 @@
  * The one place where strategy and role become decisions. Pure: plain values in, a plain plan out.
  * Components never branch on strategy names; they receive the numbers and switches decided here.
  */
-import type { CapacityConfig, NatStrategy, PipelineConfig, Role, ServiceConfig, Strategy, WebConfig } from "./config";
+import type { CapacityConfig, NatStrategy, PipelineConfig, Role, ServiceConfig, StackConfig, Strategy, WebConfig } from "./config";
 
 export interface Capacity {
     readonly min: number;
@@ -78,6 +78,8 @@ export interface RegionPlan {
     readonly cache: CachePlan;
     /** The shared file system (EFS, components/sharedFiles.ts). */
     readonly files: FilesPlan;
+    /** Alarms and how each reaches people, the trail, dashboards and fault-injection templates (planOperations). */
+    readonly operations: OperationsPlan;
 }
 
 /**
@@ -402,7 +404,7 @@ export function planRegion(i: StrategyInputs): RegionPlan {
 
     const dynamoShape: RegionPlan["dynamo"]["shape"] = i.isHome ? "table" : i.strategy === "backup-restore" ? "none" : "replica";
 
-    return {
+    const plan: Omit<RegionPlan, "operations"> = {
         strategy: i.strategy,
         role: i.role,
         isHome: i.isHome,
@@ -448,6 +450,27 @@ export function planRegion(i: StrategyInputs): RegionPlan {
             replicaStorageClass: i.strategy === "backup-restore" && primary ? "STANDARD_IA" : "STANDARD",
         },
     };
+    return { ...plan, operations: planOperations(plan) };
+}
+
+/**
+ * Another stack's plan as its configuration alone decides it (no lookups: its recovery tiers are taken as none), for
+ * what does not depend on them: its alarms and what the DR dashboard shows of it.
+ */
+export function planOfConfig(s: StackConfig): RegionPlan {
+    return planRegion({
+        strategy: s.strategy,
+        role: s.role,
+        isHome: s.isHome,
+        web: s.web,
+        services: s.services,
+        capacity: s.capacity,
+        natOverride: s.network.natStrategy,
+        auroraReaders: s.database.readers,
+        recovery: { held: [], retire: s.recovery.retire },
+        failoverMode: s.failoverMode,
+        drill: s.drill,
+    });
 }
 
 /**
@@ -709,8 +732,7 @@ export const ALARM_KINDS = [
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 
 /**
- * Operations in a region (groundwork: decided here, not built yet; docs/operations-design.md §11 is the proposal
- * this follows). Derived from the region's own plan, never from the strategy's name: an alarm exists where its tier
+ * Operations in a region (docs/operations.md). Derived from the region's own plan, never from the strategy's name: an alarm exists where its tier
  * does and its signal means something, and how it reaches people follows whether the region serves, could serve at
  * once (it runs capacity), or idles.
  */

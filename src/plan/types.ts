@@ -109,6 +109,8 @@ export const CLASSES = {
     kmsGrant: kms.Grant,
     logGroup: cloudwatch.LogGroup,
     metricAlarm: cloudwatch.MetricAlarm,
+    compositeAlarm: cloudwatch.CompositeAlarm,
+    dashboard: cloudwatch.Dashboard,
     logResourcePolicy: cloudwatch.LogResourcePolicy,
     backupVault: backup.Vault,
     backupPlan: backup.Plan,
