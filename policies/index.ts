@@ -46,6 +46,7 @@ import {
 } from "./edge";
 import { apiBaseline, apiMatchesStrategy, apiRoutesAuthorized, identityMatchesStrategy, servicesOnlyThroughApi, userPoolBaseline } from "./identity";
 import { noAdminPortsFromInternet, noPublicIngress, vpcFlowLogs } from "./network";
+import { alarmHasAction, alarmTopicsEncrypted, logGroupRetention, tierAlarmsExist } from "./operations";
 import {
     eventEndpointFailover,
     lambdaFailureDestination,
@@ -146,6 +147,11 @@ new PolicyPack("securecart-policies", {
         filesBaseline,
         cacheMatchesStrategy,
         filesMatchStrategy,
+        // operations
+        alarmHasAction,
+        alarmTopicsEncrypted,
+        tierAlarmsExist,
+        logGroupRetention,
         // dr
         standbyHasStrategyResources,
         capacityMatchesStrategy,

@@ -93,6 +93,7 @@ export const T = {
     record: "aws:route53/record:Record",
     check: "aws:route53/healthCheck:HealthCheck",
     alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    composite: "aws:cloudwatch/compositeAlarm:CompositeAlarm",
     sg: "aws:ec2/securityGroup:SecurityGroup",
     repo: "aws:ecr/repository:Repository",
     template: "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate",
@@ -168,6 +169,13 @@ function editStatements(r: PlannedResource, change: (sts: Array<Record<string, u
     const doc = JSON.parse(String(r.inputs.policy)) as { Version: string; Statement: Array<Record<string, unknown>> };
     setProp(r, "policy", JSON.stringify({ ...doc, Statement: change(doc.Statement) }));
 }
+
+/** A tier alarm of kind `kind` (its securecart:alarm tag) whose logical name ends with `suffix`. */
+const tierAlarm = (kind: string, suffix: string) => (r: PlannedResource) =>
+    (r.inputs.tags as Record<string, string> | undefined)?.["securecart:alarm"] === kind && r.name.endsWith(suffix);
+
+/** The planned topic whose name (its `name` input) is `name`. */
+const topicNamed = (name: string) => (r: PlannedResource) => r.inputs.name === name;
 
 /** Moves a listener rule onto the public ALB's HTTPS listener (where the services hung before the API). */
 function moveToPublicListener(plan: StackPlan, rule: PlannedResource): void {
@@ -1789,5 +1797,151 @@ export const CASES: readonly Case[] = [
         overrides: ["strategy=backup-restore"],
         alter: (p) => setProp(pick(p, T.queue, exactly("securecart-orders-orders")), "messageRetentionSeconds", undefined),
         says: /345600 s \(the default\)/,
+    },
+    // operations
+    {
+        policy: "aws-alarm-has-action",
+        change: "the Aurora CPU alarm names no action",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.alarm, tierAlarm("auroraLoad", "-cpu")), "alarmActions", []),
+        says: /must name an SNS topic in alarmActions, so its state change reaches someone; it names none/,
+    },
+    {
+        policy: "aws-alarm-has-action",
+        change: "the standby's Route 53 health-check alarm (in us-east-1) notifies its own region's topic in us-west-2",
+        stack: "dr",
+        alter: (p) => {
+            const notify = pick(p, T.topic, topicNamed("securecart-alarms-notify"), "(the region's notify topic)");
+            const alarm = pick(p, T.alarm, (r) => r.inputs.namespace === "AWS/Route53", "on Route 53's health-check status");
+            setProp(alarm, "alarmActions", [notify.outputs.arn]);
+        },
+        says: /lives in us-east-1 and must notify an SNS topic of that region .*; it names arn:aws:sns:us-west-2:\d+:securecart-alarms-notify in us-west-2/,
+    },
+    {
+        policy: "aws-alarm-has-action",
+        change: "the composite serving alarm names a Lambda function instead of a topic",
+        stack: "dr",
+        alter: (p) => setProp(pick(p, T.composite), "alarmActions", [pick(p, T.fn, named("orders-dlq-watcher")).outputs.arn]),
+        says: /must name an SNS topic in alarmActions.*function:securecart-dlq-watcher/,
+    },
+    {
+        policy: "aws-alarm-has-action",
+        change: "a pilot-light standby's quiet saga alarm switches its actions on",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.alarm, tierAlarm("sagaFailures", "saga-failures")), "actionsEnabled", true),
+        says: /is quiet \(securecart:urgency quiet\) and must have its actions off/,
+    },
+    {
+        policy: "aws-alarm-topics-encrypted",
+        change: "the alarm topics' key loses its CloudWatch statement",
+        stack: "prod",
+        alter: (p) => editStatements(pick(p, T.key, named("alarm-topics-key")), (sts) => sts.filter((st) => st.Sid !== "CloudWatchAlarmsEncrypt")),
+        says: /Topic "securecart-alarm-topics-page" receives \d+ alarm\(s\).*must let cloudwatch\.amazonaws\.com kms:GenerateDataKey\* and kms:Decrypt; it does not/,
+    },
+    {
+        policy: "aws-alarm-topics-encrypted",
+        change: "the notify topic falls back to the AWS-managed alias/aws/sns",
+        stack: "dr",
+        alter: (p) => setProp(pick(p, T.topic, topicNamed("securecart-alarms-notify")), "kmsMasterKeyId", "alias/aws/sns"),
+        says: /it uses the AWS-managed alias\/aws\/sns, whose policy cannot/,
+    },
+    {
+        policy: "aws-alarm-topics-encrypted",
+        change: "the data key's EventBridge statement gains an aws:SourceAccount condition (the order-accepted rule targets the notifications topic)",
+        stack: "prod",
+        alter: (p) =>
+            editStatements(pick(p, T.key, named("keys-data")), (sts) =>
+                sts.map((st) =>
+                    st.Sid === "EventBridgeToEncryptedTopics"
+                        ? { ...st, Condition: { ...(st.Condition as object), StringEquals: { "aws:SourceAccount": "123456789012" } } }
+                        : st,
+                ),
+            ),
+        says: /Topic "securecart-orders-notifications" receives EventBridge .*must let events\.amazonaws\.com .* without aws:SourceAccount/,
+    },
+    {
+        policy: "aws-alarm-topics-encrypted",
+        change: "the standby's us-east-1 notify topic (its Route 53 health-check alarm's) is encrypted under its us-west-2 alarm key",
+        stack: "dr",
+        alter: (p) =>
+            setProp(
+                pick(p, T.topic, topicNamed("securecart-alarms-us-west-2-notify"), "(the us-east-1 notify topic)"),
+                "kmsMasterKeyId",
+                pick(p, T.key, (r) => r.inputs.region === "us-west-2" && r.name.includes("alarm-topics")).outputs.arn,
+            ),
+        says: /in us-east-1 must be encrypted under a key of its own region; Key "\S+" is in us-west-2/,
+    },
+    {
+        policy: "dr-tier-alarms-exist",
+        change: "the warm standby loses the cart service's below-desired alarm",
+        stack: "dr",
+        alter: (p) => remove(p, T.alarm, tierAlarm("servicesBelowDesired", "-cart")),
+        says: /warm-standby standby in us-west-2 must have its servicesBelowDesired \(page\) alarm about Service "\S*cart\S*"/,
+    },
+    {
+        policy: "dr-tier-alarms-exist",
+        change: "the storefront's 5xx alarm reads the load balancer's own 5xx instead of its targets'",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.alarm, tierAlarm("albErrors", "-storefront")), "metricName", "HTTPCode_ELB_5XX_Count"),
+        says: /albErrors \(page\) alarm about LoadBalancer "securecart-web-alb".*its albErrors alarms read no AWS\/ApplicationELB HTTPCode_Target_5XX_Count/,
+    },
+    {
+        policy: "dr-tier-alarms-exist",
+        change: "the Aurora CPU alarm loses its securecart:alarm tag (an alarm is known by its tag and metric, not its name)",
+        stack: "prod",
+        alter: (p) => {
+            const a = pick(p, T.alarm, tierAlarm("auroraLoad", "-cpu"));
+            setProp(a, "tags", { ...(a.inputs.tags as object), "securecart:alarm": "custom" });
+        },
+        says: /auroraLoad \(page\) alarm about Cluster "securecart-db-cluster".*read no AWS\/RDS CPUUtilization/,
+    },
+    {
+        policy: "dr-tier-alarms-exist",
+        change: "the pilot-light standby's serving composite leaves out the storefront's targets",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => {
+            const c = pick(p, T.composite);
+            const child = pick(p, T.alarm, tierAlarm("regionServing", "storefront-targets"));
+            setProp(c, "alarmRule", String(c.inputs.alarmRule).replace(`ALARM("${String(child.inputs.name)}") OR `, ""));
+        },
+        says: /must name every serving signal of the region in its alarmRule; it leaves out MetricAlarm "\S+storefront-targets"/,
+    },
+    {
+        policy: "dr-tier-alarms-exist",
+        change: "the edge's 5xx alarm is created in us-west-2, where CloudFront publishes nothing",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.alarm, tierAlarm("edgeErrors", "edge-errors")), "region", "us-west-2"),
+        says: /must live in us-east-1, where AWS\/CloudFront 5xxErrorRate about Distribution "securecart-edge-cdn" is published/,
+    },
+    {
+        policy: "aws-log-group-retention",
+        change: "the order processor's log group keeps its events forever",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.logGroup, named("orders-order-processor-logs")), "retentionInDays", 0),
+        says: /LogGroup "securecart-orders-order-processor-logs" must expire its events \(retentionInDays above 0\); 0, CloudWatch Logs keeps them forever/,
+    },
+    {
+        policy: "aws-log-group-retention",
+        change: "the flow logs are kept 90 days",
+        stack: "dr",
+        alter: (p) => setProp(pick(p, T.logGroup, named("net-flow-logs")), "retentionInDays", 90),
+        says: /receives VPC flow logs \(FlowLog "securecart-net-flow-log"\), an audit log, and must keep it at least 365 days .*; it keeps 90/,
+    },
+    {
+        policy: "aws-log-group-retention",
+        change: "the WAF's log group is kept 180 days",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.logGroup, named("edge-waf-logs")), "retentionInDays", 180),
+        says: /receives the edge's logs/,
+    },
+    {
+        policy: "aws-log-group-retention",
+        change: "the API's access logs are kept 30 days",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.logGroup, named("api-logs-access")), "retentionInDays", 30),
+        says: /receives the API's access logs \(Stage "securecart-api-stage"\)/,
     },
 ];

@@ -15,6 +15,7 @@ import {
     dependencyUrns,
     dependsOn,
     get,
+    handles,
     isSet,
     isUnknown,
     nonEmpty,
@@ -30,6 +31,7 @@ import {
     text,
 } from "./resource";
 import { CLOUDFRONT_HOSTED_ZONE_ID } from "../awsFacts";
+import { regionOf } from "./context";
 import { DYNAMIC, PULUMI, T, isCloudResource } from "./types";
 
 /** One planned resource as the estimator sees it: either shape the model reads. */
@@ -1266,11 +1268,8 @@ export function edgeLogGroupsOf(resources: readonly PlanResource[]): PlanResourc
     const deliveries = ofType(resources, T.logDeliveryDestination);
     return ofType(resources, T.logGroup).filter(
         (g) =>
-            waf.some((w) => refersTo(w, "logDestinationConfigs", g)) ||
-            deliveries.some(
-                (d) =>
-                    refersTo(d, "deliveryDestinationConfiguration", g) || refersTo(d, "deliveryDestinationConfiguration.destinationResourceArn", g),
-            ),
+            waf.some((w) => namesLogGroup(w, "logDestinationConfigs", g)) ||
+            deliveries.some((d) => namesLogGroup(d, "deliveryDestinationConfiguration.destinationResourceArn", g)),
     );
 }
 
@@ -1881,4 +1880,226 @@ export function peerCacheDatastore(resources: readonly PlanResource[]): string |
 export function failoverModeOf(resources: readonly PlanResource[]): "planned" | "unplanned" {
     const moves = ofType(resources, DYNAMIC.globalWriter.token, DYNAMIC.cachePrimary.token, DYNAMIC.filesPrimary.token);
     return moves.some((m) => get(m, "mode") === "failover") ? "unplanned" : "planned";
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// operations: alarms, the topics they notify and those topics' keys, audit log groups
+// ---------------------------------------------------------------------------------------------------------
+
+/** The tags the program puts on a tier alarm (components/tierAlarms.ts): its kind (src/alarms.ts) and its urgency. */
+export const ALARM_KIND_TAG = "securecart:alarm";
+export const ALARM_URGENCY_TAG = "securecart:urgency";
+
+/** An SNS topic ARN (`arn:<partition>:sns:<region>:<account>:<name>`). */
+const SNS_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d*:[^:]+$/;
+
+/** One entry of an alarm's action list, as planned. */
+export interface AlarmActionFacts {
+    /** The ARN as planned; UNKNOWN while it is pending (a preview). */
+    readonly arn: unknown;
+    /** The planned SNS topic it names: by its ARN, or while the ARN is pending by property dependency. */
+    readonly topic?: PlanResource;
+    /** It names an SNS topic: a planned one, or an ARN of the sns service. False while pending with no planned topic behind it. */
+    readonly sns: boolean;
+    /** The topic's region: the planned topic's own, else the ARN's. */
+    readonly region?: string;
+}
+
+/**
+ * The entries of an alarm's action list (`alarmActions`, or `okActions`), each with the planned SNS topic it names and
+ * that topic's region; UNKNOWN while the whole list is pending (a preview) and no planned topic flowed into it.
+ */
+export function alarmActionsOf(
+    alarm: PlanResource,
+    resources: readonly PlanResource[],
+    key: "alarmActions" | "okActions" = "alarmActions",
+): AlarmActionFacts[] | typeof UNKNOWN {
+    const topics = ofType(resources, T.snsTopic);
+    const linked = topics.filter((t) => dependsOn(alarm, key, t));
+    const planned = (t: PlanResource): AlarmActionFacts => ({ arn: UNKNOWN, topic: t, sns: true, region: regionOf(t, resources) });
+    const list = get(alarm, key);
+    if (isUnknown(list)) return linked.length ? linked.map(planned) : UNKNOWN;
+    const out: AlarmActionFacts[] = [];
+    const pending = arr(list).filter(isUnknown).length;
+    for (const a of arr(list)) {
+        if (!nonEmpty(a)) continue;
+        const topic = topics.find((t) => [get(t, "arn"), output(t, "arn")].includes(a));
+        out.push({ arn: a, topic, sns: topic !== undefined || SNS_ARN.test(a), region: topic ? regionOf(topic, resources) : arnRegion(a) });
+    }
+    // Pending entries stand for the planned topics that flowed into the list and no known entry names.
+    const unnamed = linked.filter((t) => !out.some((x) => x.topic === t));
+    for (let i = 0; i < pending; i++) out.push(unnamed[i] ? planned(unnamed[i]) : { arn: UNKNOWN, sns: false });
+    return out;
+}
+
+/** One metric an alarm reads: its own (namespace, metricName, dimensions), or one of its metric-math queries'. */
+export interface AlarmMetricFacts {
+    /** UNKNOWN while pending (a preview). */
+    readonly namespace: unknown;
+    readonly metricName: unknown;
+    readonly dimensions: Readonly<Record<string, unknown>> | typeof UNKNOWN;
+}
+
+/** The metrics a metric alarm reads ([] for a composite alarm); UNKNOWN while its metric queries are pending (a preview). */
+export function alarmMetricsOf(alarm: PlanResource): AlarmMetricFacts[] | typeof UNKNOWN {
+    if (alarm.type !== T.metricAlarm) return [];
+    const dims = (v: unknown) => (isUnknown(v) ? UNKNOWN : obj(v));
+    const out: AlarmMetricFacts[] = [];
+    const single = get(alarm, "metricName");
+    if (single !== undefined && single !== null)
+        out.push({ namespace: get(alarm, "namespace"), metricName: single, dimensions: dims(get(alarm, "dimensions")) });
+    const queries = get(alarm, "metricQueries");
+    if (isUnknown(queries)) return UNKNOWN;
+    for (const q of arr(queries)) {
+        if (isUnknown(q)) return UNKNOWN;
+        const m = obj(q).metric;
+        if (m === undefined || m === null) continue;
+        if (isUnknown(m)) return UNKNOWN;
+        const mo = obj(m);
+        out.push({ namespace: mo.namespace, metricName: mo.metricName, dimensions: dims(mo.dimensions) });
+    }
+    return out;
+}
+
+/** What an alarm must watch: a resource, named in a metric dimension by a value `names` accepts. */
+export interface AlarmSubject {
+    readonly resource: PlanResource;
+    readonly dimension: string;
+    readonly names: (value: string) => boolean;
+}
+
+/**
+ * Whether `alarm` reads `namespace`/`metricName`, about `subject` when one is given: a metric of that name whose
+ * `subject.dimension` is a value `subject.names` accepts, or comes from the subject (a property dependency of the
+ * alarm's metric inputs; pending in a preview). While the alarm's metric queries are pending as a whole, an
+ * alarm whose metric inputs come from the subject (or, with no subject, any alarm) is taken to read it.
+ */
+export function alarmWatches(alarm: PlanResource, namespace: string, metricName: string, subject?: AlarmSubject): boolean {
+    const fromSubject =
+        subject !== undefined && (dependsOn(alarm, "dimensions", subject.resource) || dependsOn(alarm, "metricQueries", subject.resource));
+    const metrics = alarmMetricsOf(alarm);
+    if (metrics === UNKNOWN) return subject === undefined || fromSubject;
+    const is = (v: unknown, want: string) => isUnknown(v) || v === want;
+    return metrics.some((m) => {
+        if (!is(m.namespace, namespace) || !is(m.metricName, metricName)) return false;
+        if (subject === undefined) return true;
+        const v = m.dimensions === UNKNOWN ? UNKNOWN : m.dimensions[subject.dimension];
+        // A value from the subject's outputs (an id, which a policy's view of the subject does not show) names it too.
+        return isUnknown(v) ? fromSubject : nonEmpty(v) && (subject.names(v) || fromSubject);
+    });
+}
+
+/** The values that name `r` in a metric dimension: its handles (ARN, name, id, ...) and the outputs `keys` lists. */
+export function dimensionNames(r: PlanResource, ...keys: readonly string[]): (value: string) => boolean {
+    const values = new Set([...handles(r), ...keys.flatMap((k) => [get(r, k), output(r, k)]).filter(nonEmpty)]);
+    return (v) => values.has(v);
+}
+
+/**
+ * The planned KMS key (Key or ReplicaKey) that `r`'s input `key` names: by property dependency, by the key's ARN or id,
+ * or through a planned alias that targets it; UNKNOWN while the value is pending (a preview) and nothing planned flowed
+ * into it; undefined when it names no planned key.
+ */
+export function kmsKeyOf(r: PlanResource, key: string, resources: readonly PlanResource[]): PlanResource | typeof UNKNOWN | undefined {
+    const keys = ofType(resources, T.kmsKey, T.kmsReplicaKey);
+    const linked = keys.find((k) => dependsOn(r, key, k));
+    if (linked) return linked;
+    const aliases = ofType(resources, T.kmsAlias);
+    const linkedAlias = aliases.find((a) => dependsOn(r, key, a));
+    const v = get(r, key);
+    if (isUnknown(v) && !linkedAlias) return UNKNOWN;
+    const byValue = nonEmpty(v) ? keys.find((k) => handles(k).includes(v)) : undefined;
+    if (byValue) return byValue;
+    const alias = linkedAlias ?? (nonEmpty(v) ? aliases.find((a) => [get(a, "name"), ...handles(a)].includes(v)) : undefined);
+    if (!alias) return undefined;
+    const target = keys.find((k) => refersTo(alias, "targetKeyId", k));
+    return target ?? (isUnknown(get(alias, "targetKeyId")) ? UNKNOWN : undefined);
+}
+
+/** Whether an IAM action pattern (case-insensitive, `*` and `?` wildcards) covers `action`, itself possibly a pattern. */
+function actionCovers(pattern: string, action: string): boolean {
+    const re = new RegExp(
+        `^${pattern
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".")}$`,
+        "i",
+    );
+    return re.test(action);
+}
+
+/**
+ * Whether a KMS key's policy lets AWS service `service` (a service principal) call every action of `actions` (an
+ * action may itself be a pattern, e.g. kms:GenerateDataKey*, covered by the same or a broader pattern) in one Allow
+ * statement that tests none of `forbiddenConditions`; UNKNOWN while the policy is pending (a preview). A key without a
+ * policy has the default one, which names no service.
+ */
+export function keyPolicyAllows(
+    key: PlanResource,
+    service: string,
+    actions: readonly string[],
+    forbiddenConditions: readonly string[] = [],
+): boolean | typeof UNKNOWN {
+    const sts = policyStatements(get(key, "policy"));
+    if (sts === UNKNOWN) return UNKNOWN;
+    const forbidden = forbiddenConditions.map((c) => c.toLowerCase());
+    return sts.some(
+        (s) =>
+            s.Effect === "Allow" &&
+            statementServices(s).includes(service) &&
+            !statementConditionKeys(s).some((k) => forbidden.includes(k.toLowerCase())) &&
+            actions.every((a) => statementActions(s).some((p) => actionCovers(p, a))),
+    );
+}
+
+/** The planned EventBridge targets that deliver to `topic` (their `arn` names it). */
+export function eventTargetsOf(topic: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
+    return ofType(resources, T.eventTarget).filter((t) => refersTo(t, "arn", topic));
+}
+
+/** The log group name in a CloudWatch Logs ARN (`arn:aws:logs:<region>:<account>:log-group:<name>[:*]`). */
+export function logGroupNameOfArn(arn: unknown): string | undefined {
+    return nonEmpty(arn) ? /:log-group:([^:]+)(?::\*)?$/.exec(arn)?.[1] : undefined;
+}
+
+/**
+ * Whether `r`'s input at (dotted) `path` names the log group `group`: by property dependency (of the top-level input),
+ * by the group's ARN or name, or by a log-group ARN that carries its name (known before the group's ARN is, in a
+ * preview). A list of values names it when one of them does.
+ */
+export function namesLogGroup(r: PlanResource, path: string, group: PlanResource): boolean {
+    if (dependsOn(r, path.split(".")[0], group)) return true;
+    const v = get(r, path);
+    const hs = handles(group);
+    const names = [get(group, "name"), output(group, "name")].filter(nonEmpty);
+    return (Array.isArray(v) ? v : [v]).some((x) => nonEmpty(x) && (hs.includes(x) || names.includes(logGroupNameOfArn(x) ?? "")));
+}
+
+/** The prefix AWS WAF requires of a log group it logs to (AWS WAF developer guide, "CloudWatch Logs"). */
+export const WAF_LOG_GROUP_PREFIX = "aws-waf-logs-";
+
+/**
+ * The audit log groups among the planned ones, each with what writes into it: VPC flow logs, the API's access logs,
+ * the trail's CloudWatch Logs delivery, and the edge's logs (WAF, CloudFront access logs; a group named aws-waf-logs-*
+ * receives only WAF's). PCI DSS v4.0 10.5.1 keeps these a year (docs/operations-design.md §6).
+ */
+export function auditLogGroupsOf(resources: readonly PlanResource[]): Map<PlanResource, string> {
+    const out = new Map<PlanResource, string>();
+    const writers: Array<[string, string, string]> = [
+        [T.flowLog, "logDestination", "VPC flow logs"],
+        [T.flowLog, "logGroupName", "VPC flow logs"],
+        [T.apiStage, "accessLogSettings.destinationArn", "the API's access logs"],
+        [T.trail, "cloudWatchLogsGroupArn", "the trail's events"],
+    ];
+    const edge = edgeLogGroupsOf(resources);
+    for (const g of ofType(resources, T.logGroup)) {
+        for (const [type, path, what] of writers) {
+            const w = ofType(resources, type).find((x) => namesLogGroup(x, path, g));
+            if (w && !out.has(g)) out.set(g, `${what} (${w.type.split(":").pop()} "${w.name}")`);
+        }
+        const name = get(g, "name");
+        if (!out.has(g) && (edge.includes(g) || (nonEmpty(name) && name.startsWith(WAF_LOG_GROUP_PREFIX))))
+            out.set(g, "the edge's logs (WAF, CloudFront access logs)");
+    }
+    return out;
 }

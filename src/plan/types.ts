@@ -9,6 +9,7 @@ import * as appautoscaling from "@pulumi/aws/appautoscaling";
 import * as autoscaling from "@pulumi/aws/autoscaling";
 import * as backup from "@pulumi/aws/backup";
 import * as cloudfront from "@pulumi/aws/cloudfront";
+import * as cloudtrail from "@pulumi/aws/cloudtrail";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as dynamodb from "@pulumi/aws/dynamodb";
 import * as ebs from "@pulumi/aws/ebs";
@@ -111,6 +112,8 @@ export const CLASSES = {
     metricAlarm: cloudwatch.MetricAlarm,
     compositeAlarm: cloudwatch.CompositeAlarm,
     dashboard: cloudwatch.Dashboard,
+    // The home stack's multi-Region trail (its log group is an audit log).
+    trail: cloudtrail.Trail,
     logResourcePolicy: cloudwatch.LogResourcePolicy,
     backupVault: backup.Vault,
     backupPlan: backup.Plan,
