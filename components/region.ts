@@ -871,8 +871,9 @@ export class Region extends pulumi.ComponentResource {
                                   : undefined,
                           aurora: faults.auroraFailover && aurora.clusterArn ? { clusterArn: aurora.clusterArn } : undefined,
                           subnets: faults.subnetDisruption ? { subnetArns: appSubnetArns } : undefined,
-                          // Static: a template's tags force its replacement (terraform-provider-aws fis/experiment_template.go).
-                          tags: { ...cfg.tags, "managed-by": "pulumi" },
+                          // A template's tags force its replacement (terraform-provider-aws fis/experiment_template.go): these
+                          // change only with the strategy, never with a role (the drills), and a template holds no state.
+                          tags,
                       },
                       p,
                   )
