@@ -232,7 +232,7 @@ export class Region extends pulumi.ComponentResource {
         // health-check status, the edge's metrics). Every alarm names a topic; a quiet one has its actions disabled.
         const alarmsHere = alarmDecls(cfg, plan);
         const topics: Record<string, Record<TopicUrgency, pulumi.Output<string>>> = {};
-        for (const r of alarmRegions(cfg, plan))
+        for (const r of alarmRegions(cfg))
             topics[r] = new AlarmTopics(
                 r === cfg.region ? `${name}-alarm-topics` : `${name}-alarm-topics-${r}`,
                 {
