@@ -776,8 +776,8 @@ export function planOperations(p: Omit<RegionPlan, "operations">): OperationsPla
     if (p.aurora.shape === "secondary") alarms.auroraReplicationLag = "page";
     if (p.dynamo.shape !== "none") {
         alarms.dynamoThrottles = p.serves ? "page" : "notify";
-        // Published where the writes happen, one per receiving region.
-        if (p.serves) alarms.dynamoReplicationLatency = "page";
+        // Published where the writes happen, one per receiving region; backup-restore keeps no replica to receive them.
+        if (p.serves && p.strategy !== "backup-restore") alarms.dynamoReplicationLatency = "page";
     }
     if (p.backup.runsPlan) alarms.backupJobsFailed = "page";
     // The queues exist in every role; a dead letter anywhere is a message someone must look at.
@@ -799,7 +799,8 @@ export function planOperations(p: Omit<RegionPlan, "operations">): OperationsPla
         faults: {
             stopTasks: p.computeExists && Object.values(p.services).some((c) => c.desired > 0),
             azPowerInterruption: running,
-            auroraFailover: p.aurora.instances >= 2,
+            // In-region failover moves a writer: only the global primary cluster has one (a secondary's are readers).
+            auroraFailover: p.aurora.shape === "primary" && p.aurora.instances >= 2,
             subnetDisruption: running,
         },
     };
