@@ -46,7 +46,15 @@ import {
 } from "./edge";
 import { apiBaseline, apiMatchesStrategy, apiRoutesAuthorized, identityMatchesStrategy, servicesOnlyThroughApi, userPoolBaseline } from "./identity";
 import { noAdminPortsFromInternet, noPublicIngress, vpcFlowLogs } from "./network";
-import { alarmHasAction, alarmTopicsEncrypted, logGroupRetention, tierAlarmsExist } from "./operations";
+import {
+    alarmHasAction,
+    alarmTopicsEncrypted,
+    cloudtrailBaseline,
+    fisStopConditions,
+    guardDutyEveryRegion,
+    logGroupRetention,
+    tierAlarmsExist,
+} from "./operations";
 import {
     eventEndpointFailover,
     lambdaFailureDestination,
@@ -152,6 +160,9 @@ new PolicyPack("securecart-policies", {
         alarmTopicsEncrypted,
         tierAlarmsExist,
         logGroupRetention,
+        cloudtrailBaseline,
+        guardDutyEveryRegion,
+        fisStopConditions,
         // dr
         standbyHasStrategyResources,
         capacityMatchesStrategy,

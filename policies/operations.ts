@@ -4,6 +4,7 @@
  * its role (src/strategy.ts planOperations, the same pure function the program uses), and every log group expires, audit
  * logs after a year at the earliest. Facts, sources and traps: docs/operations-design.md.
  */
+import { PROJECT_FEATURE_NAMES } from "../src/guardDutyFeatures";
 import {
     ALARM_KIND_TAG,
     ALARM_URGENCY_TAG,
@@ -12,30 +13,49 @@ import {
     UNKNOWN,
     alarmActionsOf,
     alarmWatches,
+    allowsEveryAction,
+    arnRegion,
     arr,
     asgCountsOf,
     auditLogGroupsOf,
+    bucketObjectLockOf,
+    bucketPoliciesOf,
+    bucketVersioningOf,
+    deniesInsecureTransport,
     dependsOn,
     dimensionNames,
     eventTargetsOf,
     failoverModeOf,
     get,
+    handles,
+    iamRoleOf,
+    isAdminManagedPolicy,
     isCacheSecondary,
     isCmk,
     isPipelineFunction,
     isSet,
+    isTrue,
     isUnknown,
+    jsonDocument,
     keyPolicyAllows,
     kmsKeyOf,
     label,
     mappedQueueOf,
+    namesLogGroup,
     nonEmpty,
     num,
     obj,
     ofType,
     output,
     peerFileSystems,
+    policyStatements,
+    refersTo,
     regionOf,
+    rolePermissionsOf,
+    ruleStateOf,
+    ruleTargetsOf,
+    stackContext,
+    stackRegion,
     tagsOf,
     text,
 } from "../src/plan";
@@ -544,6 +564,254 @@ export const logGroupRetention: StackPolicy = {
                     `${label(g)} receives ${why}, an audit log, and must keep it at least ${minAuditRetentionDays} days (PCI DSS v4.0 10.5.1: twelve months); it keeps ${days}.`,
                     g.urn,
                 );
+        }
+    },
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// The audit trail, threat detection, fault injection
+// ---------------------------------------------------------------------------------------------------------
+
+const trailSchema = factsSchema({
+    minLockRetentionDays: {
+        type: "integer",
+        minimum: 1,
+        default: 365,
+        description:
+            "The fewest days the trail bucket's default Object Lock retention keeps each log file (PCI DSS v4.0 10.5.1: twelve months; securecart:auditLogRetentionDays sets the program's).",
+    },
+});
+interface TrailConfig {
+    regions: string[];
+    primaryRegion: string;
+    minLockRetentionDays: number;
+}
+
+export const cloudtrailBaseline: StackPolicy = {
+    name: "aws-cloudtrail-baseline",
+    description:
+        "The home stack has one multi-Region CloudTrail trail (isMultiRegionTrail) that records global service events (includeGlobalServiceEvents, the default), validates its log files (enableLogFileValidation), is logging, encrypts under a customer-managed KMS key whose policy lets cloudtrail.amazonaws.com kms:GenerateDataKey*, and delivers to CloudWatch Logs (cloudWatchLogsGroupArn naming a planned log group, with :*, and a cloudWatchLogsRoleArn); its bucket is versioned, has Object Lock (on the bucket, and a default retention of at least minLockRetentionDays) and a policy that denies every request not using TLS. Other stacks are not checked: the trail is the home stack's.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        'Build the trail with components/auditTrail.ts: aws.cloudtrail.Trail { isMultiRegionTrail: true, includeGlobalServiceEvents: true, enableLogFileValidation: true, kmsKeyId: <its key>, cloudWatchLogsGroupArn: `${group.arn}:*`, cloudWatchLogsRoleArn }; the bucket created with objectLockEnabled true, an aws.s3.BucketVersioning Enabled, an aws.s3.BucketObjectLockConfiguration with a default retention, and a bucket policy with a Deny for "*" on s3:* when aws:SecureTransport is "false". The key\'s policy lets cloudtrail.amazonaws.com kms:GenerateDataKey* (CloudTrail user guide, "Configure AWS KMS key policies for CloudTrail"); without it CloudTrail delivers nothing.',
+    configSchema: trailSchema,
+    validateStack: (args, report) => {
+        const c = configOf<TrailConfig>(trailSchema, args.getConfig());
+        const rs = args.resources;
+        const ctx = stackContext(rs, c);
+        if (ctx.isHome !== true) args.notApplicable("the trail is the home stack's");
+        const trails = ofType(rs, T.trail);
+        const multi = trails.filter((t) => isUnknown(get(t, "isMultiRegionTrail")) || isTrue(get(t, "isMultiRegionTrail")));
+        if (multi.length === 0)
+            report(
+                `The home stack in ${ctx.region} must have the account's multi-Region trail (an aws.cloudtrail.Trail with isMultiRegionTrail true); it has ${trails.length ? trails.map(label).join(", ") + ", none multi-Region" : "none"}.`,
+            );
+        if (multi.length > 1)
+            report(
+                `The home stack must have one multi-Region trail; it has ${multi.map(label).join(", ")} (each further copy of management events is billed).`,
+            );
+        for (const t of trails) {
+            const problems: string[] = [];
+            const flag = (key: string, want: boolean, dflt: boolean, why: string) => {
+                const v = get(t, key);
+                if (!isUnknown(v) && (v === undefined || v === null ? dflt : isTrue(v)) !== want) problems.push(`${key} ${want} (${why})`);
+            };
+            flag("isMultiRegionTrail", true, false, "one trail records every region");
+            flag("includeGlobalServiceEvents", true, true, "IAM, STS and CloudFront calls are recorded in us-east-1");
+            flag("enableLogFileValidation", true, false, "digest files show a changed, deleted or missing log file");
+            flag("enableLogging", true, true, "a trail that is not logging records nothing");
+            const keyRef = get(t, "kmsKeyId");
+            if (!isCmk(keyRef) || keyRef === undefined) problems.push("kmsKeyId a customer-managed KMS key (log files are otherwise SSE-S3 only)");
+            else {
+                const key = kmsKeyOf(t, "kmsKeyId", rs);
+                if (key !== UNKNOWN && key !== undefined && keyPolicyAllows(key, "cloudtrail.amazonaws.com", ["kms:GenerateDataKey*"]) === false)
+                    problems.push(
+                        `a key whose policy lets cloudtrail.amazonaws.com kms:GenerateDataKey* (${label(key)}'s does not; CloudTrail would deliver nothing)`,
+                    );
+            }
+            const groupArn = get(t, "cloudWatchLogsGroupArn");
+            if (!isSet(groupArn)) problems.push("cloudWatchLogsGroupArn a log group (CloudWatch Logs delivery)");
+            else if (!ofType(rs, T.logGroup).some((g) => namesLogGroup(t, "cloudWatchLogsGroupArn", g)))
+                problems.push(`cloudWatchLogsGroupArn a log group this stack plans (it names ${text(groupArn)})`);
+            else if (nonEmpty(groupArn) && !groupArn.endsWith(":*"))
+                problems.push(`cloudWatchLogsGroupArn ending in ":*" (CloudTrail refuses ${groupArn})`);
+            if (!isSet(get(t, "cloudWatchLogsRoleArn"))) problems.push("cloudWatchLogsRoleArn the role CloudTrail writes to the log group as");
+
+            const bucket = ofType(rs, T.bucket, T.bucketV2).find((b) => refersTo(t, "s3BucketName", b));
+            if (!bucket) {
+                if (!isUnknown(get(t, "s3BucketName")))
+                    problems.push(`s3BucketName a bucket this stack plans (it names ${text(get(t, "s3BucketName"))})`);
+            } else {
+                if (bucketVersioningOf(bucket, rs) === false)
+                    problems.push(`its bucket ${label(bucket)} versioned (an aws.s3.BucketVersioning Enabled)`);
+                const lock = bucketObjectLockOf(bucket, rs);
+                if (lock.onBucket === false) problems.push(`its bucket ${label(bucket)} created with Object Lock (objectLockEnabled true)`);
+                const retained = lock.configurations.filter((x) => isUnknown(x.enabled) || x.enabled === "Enabled");
+                if (lock.configurations.length === 0 || retained.length === 0)
+                    problems.push(
+                        `an aws.s3.BucketObjectLockConfiguration on ${label(bucket)} with a default retention (without one new log files are not locked)`,
+                    );
+                else if (!retained.some((x) => isUnknown(x.mode) || (x.days ?? 0) >= c.minLockRetentionDays))
+                    problems.push(
+                        `${label(bucket)}'s default Object Lock retention at least ${c.minLockRetentionDays} days (it sets ${retained.map((x) => x.days ?? "none").join(", ")})`,
+                    );
+                const policies = bucketPoliciesOf(bucket, rs).map(policyStatements);
+                if (!policies.some((p) => p === UNKNOWN || deniesInsecureTransport(p, ["s3:*"])))
+                    problems.push(
+                        `a policy on ${label(bucket)} that denies every request not using TLS (Deny "*" s3:* when aws:SecureTransport is "false")`,
+                    );
+            }
+            if (problems.length) report(`${label(t)} must have ${problems.join("; ")}.`, t.urn);
+        }
+    },
+};
+
+const guardDutySchema = {
+    properties: {
+        features: {
+            type: "array" as const,
+            items: { type: "string" as const },
+            default: [...PROJECT_FEATURE_NAMES],
+            description:
+                "The protection plans every detector declares explicitly, ENABLED or DISABLED (a new detector turns plans on by itself, and deleting a DetectorFeature does not turn one off). Default: the project's list, src/guardDutyFeatures.ts.",
+        },
+    },
+};
+
+/** Where GuardDuty publishes its findings (EventBridge events reference, events-ref-guardduty.html). */
+const GUARDDUTY_SOURCE = "aws.guardduty";
+const GUARDDUTY_FINDING = "GuardDuty Finding";
+
+export const guardDutyEveryRegion: StackPolicy = {
+    name: "dr-guardduty-every-region",
+    description:
+        "Every stack (every region, standby included: GuardDuty is per account and region) has one enabled GuardDuty detector without the deprecated datasources block, a DetectorFeature on it for every protection plan of the project's list with an explicit status (ENABLED or DISABLED; never both runtime-monitoring plans ENABLED), and an ENABLED EventBridge rule on the default bus matching GuardDuty findings whose target is an alarm topic (an SNS topic the region's alarms notify) of the rule's region.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        'Build it with components/threatDetection.ts: aws.guardduty.Detector { enable: true } (no datasources), one aws.guardduty.DetectorFeature { detectorId, name, status } per plan of src/guardDutyFeatures.ts, and an aws.cloudwatch.EventRule { eventPattern: { source: ["aws.guardduty"], "detail-type": ["GuardDuty Finding"] } } with an EventTarget on the region\'s notify topic (its key must let EventBridge encrypt: aws-alarm-topics-encrypted).',
+    configSchema: guardDutySchema,
+    validateStack: (args, report) => {
+        const { features } = configOf<{ features: string[] }>(guardDutySchema, args.getConfig());
+        const rs = args.resources;
+        const region = stackRegion(rs);
+        const where = region ? ` in ${region}` : "";
+        const detectors = ofType(rs, T.guardDutyDetector);
+        if (detectors.length === 0) report(`The stack${where} must have its region's GuardDuty detector (aws.guardduty.Detector); it has none.`);
+        if (detectors.length > 1)
+            report(`The stack${where} must have one GuardDuty detector (one per account and region); it has ${detectors.map(label).join(", ")}.`);
+        const declared = ofType(rs, T.guardDutyFeature);
+        for (const d of detectors) {
+            const enable = get(d, "enable");
+            if (!isUnknown(enable) && (enable === false || enable === "false"))
+                report(`${label(d)} must be enabled (enable true); a disabled detector finds nothing.`, d.urn);
+            if (isSet(get(d, "datasources")) || Object.keys(obj(get(d, "datasources"))).length)
+                report(
+                    `${label(d)} must not set the deprecated datasources block: GuardDuty refuses a request that carries both data sources and features.`,
+                    d.urn,
+                );
+            const mine = declared.filter((f) => refersTo(f, "detectorId", d) || isUnknown(get(f, "detectorId")));
+            const status = (n: string) => mine.filter((f) => get(f, "name") === n).map((f) => get(f, "status"));
+            const missing = features.filter((n) => !status(n).some((s) => isUnknown(s) || s === "ENABLED" || s === "DISABLED"));
+            if (missing.length)
+                report(
+                    `${label(d)} must declare every protection plan explicitly, ENABLED or DISABLED (a new detector turns plans on by itself): ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not declared.`,
+                    d.urn,
+                );
+            if (status("RUNTIME_MONITORING").includes("ENABLED") && status("EKS_RUNTIME_MONITORING").includes("ENABLED"))
+                report(`${label(d)} must not enable both RUNTIME_MONITORING and EKS_RUNTIME_MONITORING: GuardDuty refuses the pair.`, d.urn);
+        }
+
+        // Findings to an alarm topic: a topic the region's alarms notify.
+        const alarmTopics = new Set(
+            ofType(rs, T.metricAlarm, T.compositeAlarm).flatMap((a) => {
+                const acts = alarmActionsOf(a, rs);
+                return acts === UNKNOWN ? [] : acts.flatMap((x) => (x.topic ? [x.topic] : []));
+            }),
+        );
+        const rules = ofType(rs, T.eventRule).filter((r) => {
+            const pattern = jsonDocument(get(r, "eventPattern"));
+            if (pattern === UNKNOWN) return true;
+            const p = obj(pattern);
+            const types = arr(p["detail-type"]);
+            return arr(p.source).includes(GUARDDUTY_SOURCE) && (types.length === 0 || types.includes(GUARDDUTY_FINDING));
+        });
+        const delivering = rules.filter((rule) => {
+            const bus = get(rule, "eventBusName");
+            const onDefault = bus === undefined || bus === null || bus === "default" || isUnknown(bus);
+            const state = ruleStateOf(rule);
+            const rr = regionOf(rule, rs);
+            const toAlarmTopic = ruleTargetsOf(rule, rs).some((t) => {
+                if (isUnknown(get(t, "arn")) && !ofType(rs, T.snsTopic).some((x) => dependsOn(t, "arn", x))) return true;
+                return [...alarmTopics].some((x) => refersTo(t, "arn", x) && [undefined, rr].includes(regionOf(x, rs)));
+            });
+            return onDefault && (state === UNKNOWN || state === "ENABLED") && toAlarmTopic;
+        });
+        if (detectors.length && delivering.length === 0)
+            report(
+                `The stack${where} must send GuardDuty findings to an alarm topic: an ENABLED EventBridge rule on the default bus matching source ${GUARDDUTY_SOURCE} and detail-type "${GUARDDUTY_FINDING}", targeting an SNS topic its alarms notify, in the rule's region; ${rules.length ? `${rules.map(label).join(", ")} ${rules.length === 1 ? "does" : "do"} not` : "it has no rule for findings"}.`,
+                rules[0]?.urn,
+            );
+    },
+};
+
+/** A CloudWatch alarm ARN (`arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>`). */
+const ALARM_ARN = /^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:\d*:alarm:.+$/;
+
+export const fisStopConditions: StackPolicy = {
+    name: "aws-fis-stop-conditions",
+    description:
+        'Every AWS FIS experiment template stops on at least one CloudWatch alarm of its own region (a stop condition of source aws:cloudwatch:alarm naming a planned alarm or an alarm ARN), never on "none" alone; and its role (roleArn, a role the stack plans) is not an admin role: no policy it holds or is attached allows every action ("*", "*:*", or an Allow with NotAction) and no AWS managed AdministratorAccess or PowerUserAccess.',
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        'Build the templates with components/faultExperiments.ts: stopConditions [{ source: "aws:cloudwatch:alarm", value: <the ARN of an alarm of the same region, e.g. a serving signal> }] (1 to 5), and a role granted the union of its actions\' listed permissions only (FIS user guide, "Actions reference"), never "*" or an AWS managed admin policy: an experiment that runs away is stopped by its alarms, and its role bounds what it can break.',
+    validateStack: (args, report) => {
+        const rs = args.resources;
+        const alarms = ofType(rs, T.metricAlarm, T.compositeAlarm);
+        for (const tpl of ofType(rs, T.fisTemplate)) {
+            const problems: string[] = [];
+            const region = regionOf(tpl, rs);
+            const conditions = get(tpl, "stopConditions");
+            if (!isUnknown(conditions)) {
+                const list = arr(conditions).map((c) => (isUnknown(c) ? { source: UNKNOWN, value: UNKNOWN } : obj(c)));
+                const byAlarm = list.filter((c) => isUnknown(c.source) || c.source === "aws:cloudwatch:alarm");
+                if (byAlarm.length === 0)
+                    problems.push(
+                        `at least one stop condition of source aws:cloudwatch:alarm (it has ${list.length ? list.map((c) => text(c.source)).join(", ") : "none"}: nothing would stop a runaway experiment)`,
+                    );
+                if (list.some((c) => c.source === "none") && byAlarm.length) problems.push('no stop condition of source "none" beside its alarms');
+                for (const c of byAlarm) {
+                    const v = c.value;
+                    if (isUnknown(v)) continue;
+                    const alarm = alarms.find((a) => handles(a).includes(v as string)) ?? undefined;
+                    const alarmRegion = alarm ? regionOf(alarm, rs) : arnRegion(v);
+                    if (!alarm && !(nonEmpty(v) && ALARM_ARN.test(v)))
+                        problems.push(`a stop condition naming a CloudWatch alarm ARN (got ${text(v, "none")})`);
+                    else if (region && alarmRegion && alarmRegion !== region)
+                        problems.push(`stop-condition alarms of its own region ${region} (${text(v)} is in ${alarmRegion})`);
+                }
+            }
+            const role = iamRoleOf(tpl, "roleArn", rs);
+            if (role === undefined)
+                problems.push(`a role this stack plans (roleArn ${text(get(tpl, "roleArn"), "unset")}), so its permissions are known`);
+            else if (role !== UNKNOWN) {
+                const { documents, managedArns } = rolePermissionsOf(role, rs);
+                const admin = managedArns.filter(isAdminManagedPolicy);
+                if (admin.length)
+                    problems.push(`a role without AWS managed admin policies (${label(role)} is attached ${admin.map((a) => text(a)).join(", ")})`);
+                for (const d of documents) {
+                    const sts = policyStatements(d.policy);
+                    if (sts === UNKNOWN) continue;
+                    const all = sts.filter(allowsEveryAction);
+                    if (all.length)
+                        problems.push(
+                            `a role that is not an admin role (${label(role)}'s ${d.via === role ? "inline policy" : label(d.via)} allows every action${all.some((s) => s.NotAction !== undefined) ? " but a NotAction list" : ' ("*")'})`,
+                        );
+                }
+            }
+            if (problems.length) report(`${label(tpl)} must have ${problems.join("; ")}.`, tpl.urn);
         }
     },
 };

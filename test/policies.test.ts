@@ -386,7 +386,24 @@ describe("policy pack: how policies read the stack", () => {
             "securecart-edge-access-logs",
             "securecart-edge-waf-logs",
             "securecart-net-flow-logs",
+            "securecart-trail-logs-trail",
         ]);
+    });
+
+    it("aws-cloudtrail-baseline applies to the home stack only: the standby has no trail and passes, and the same stack taken as home must have one", async () => {
+        const policy = "aws-cloudtrail-baseline";
+        const plan = await planOf("dr");
+        assert.deepStrictEqual(
+            plan.resources.filter((r) => r.type === T.trail),
+            [],
+            "the standby plans no trail",
+        );
+        assert.deepStrictEqual(policiesIn(await verdicts(plan), policy), []);
+        const asHome = localConfig(projectPolicyConfig([plan.config]), { [policy]: { regions: ["us-west-2", "us-east-1"] } });
+        assert.match(
+            policiesIn(await evaluateLocally(plan, asHome), policy)[0]?.message ?? "",
+            /The home stack in us-west-2 must have the account's multi-Region trail .*; it has none/,
+        );
     });
 
     it("the standby's role comes from the role tag on its health check, before primaryRegion in the config", async () => {

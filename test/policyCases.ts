@@ -94,6 +94,15 @@ export const T = {
     check: "aws:route53/healthCheck:HealthCheck",
     alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     composite: "aws:cloudwatch/compositeAlarm:CompositeAlarm",
+    trail: "aws:cloudtrail/trail:Trail",
+    objectLock: "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+    detector: "aws:guardduty/detector:Detector",
+    detectorFeature: "aws:guardduty/detectorFeature:DetectorFeature",
+    eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
+    fisTemplate: "aws:fis/experimentTemplate:ExperimentTemplate",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    roleAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     sg: "aws:ec2/securityGroup:SecurityGroup",
     repo: "aws:ecr/repository:Repository",
     template: "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate",
@@ -168,6 +177,28 @@ function originIndex(cdn: PlannedResource, id: string): number {
 function editStatements(r: PlannedResource, change: (sts: Array<Record<string, unknown>>) => Array<Record<string, unknown>>): void {
     const doc = JSON.parse(String(r.inputs.policy)) as { Version: string; Statement: Array<Record<string, unknown>> };
     setProp(r, "policy", JSON.stringify({ ...doc, Statement: change(doc.Statement) }));
+}
+
+/**
+ * Adds to the plan an attachment of an AWS managed policy to `role`, as the program would plan one beside it (same
+ * provider and parent): the program attaches no managed policy to its fault-injection role.
+ */
+function attachManagedPolicy(plan: StackPlan, role: PlannedResource, policyArn: string): PlannedResource {
+    const name = `${role.name}-admin`;
+    const inputs = { role: role.outputs.name ?? role.inputs.name, policyArn };
+    const attachment: PlannedResource = {
+        ...(JSON.parse(JSON.stringify(role)) as PlannedResource),
+        type: T.roleAttachment,
+        name,
+        urn: `urn:pulumi:${plan.stack}::${plan.project}::${T.roleAttachment}::${name}`,
+        dependencies: [role.urn],
+        propertyDependencies: { role: [role.urn] },
+        protect: false,
+        inputs,
+        outputs: { ...inputs, id: `${String(inputs.role)}-admin` },
+    };
+    plan.resources.push(attachment);
+    return attachment;
 }
 
 /** A tier alarm of kind `kind` (its securecart:alarm tag) whose logical name ends with `suffix`. */
@@ -1943,5 +1974,145 @@ export const CASES: readonly Case[] = [
         overrides: ["strategy=pilot-light"],
         alter: (p) => setProp(pick(p, T.logGroup, named("api-logs-access")), "retentionInDays", 30),
         says: /receives the API's access logs \(Stage "securecart-api-stage"\)/,
+    },
+    {
+        policy: "aws-log-group-retention",
+        change: "the trail's log group is kept 90 days",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.logGroup, named("trail-logs")), "retentionInDays", 90),
+        says: /receives the trail's events \(Trail "securecart-trail"\), an audit log, and must keep it at least 365 days/,
+    },
+    {
+        policy: "aws-cloudtrail-baseline",
+        change: "the trail stops validating its log files",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.trail), "enableLogFileValidation", false),
+        says: /Trail "securecart-trail" must have enableLogFileValidation true/,
+    },
+    {
+        policy: "aws-cloudtrail-baseline",
+        change: "the trail records its home region only",
+        stack: "prod",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.trail), "isMultiRegionTrail", false),
+        says: /must have the account's multi-Region trail .*none multi-Region/,
+    },
+    {
+        policy: "aws-cloudtrail-baseline",
+        change: "the trail no longer delivers to CloudWatch Logs",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.trail), "cloudWatchLogsGroupArn", undefined),
+        says: /cloudWatchLogsGroupArn a log group \(CloudWatch Logs delivery\)/,
+    },
+    {
+        policy: "aws-cloudtrail-baseline",
+        change: "the trail key's policy loses its CloudTrail statements",
+        stack: "prod",
+        alter: (p) =>
+            editStatements(pick(p, T.key, named("trail-key")), (sts) => sts.filter((st) => !String(st.Sid).startsWith("CloudTrailEncrypts"))),
+        says: /a key whose policy lets cloudtrail\.amazonaws\.com kms:GenerateDataKey\*/,
+    },
+    {
+        policy: "aws-cloudtrail-baseline",
+        change: "the trail bucket's policy loses its TLS-only statement",
+        stack: "prod",
+        alter: (p) =>
+            editStatements(pick(p, T.bucketPolicy, named("trail-bucket-policy")), (sts) => sts.filter((st) => st.Sid !== "DenyInsecureTransport")),
+        says: /denies every request not using TLS/,
+    },
+    {
+        policy: "aws-cloudtrail-baseline",
+        change: "the trail bucket's default lock retention drops to 30 days",
+        stack: "prod",
+        overrides: ["strategy=backup-restore"],
+        alter: (p) => setProp(pick(p, T.objectLock, named("trail-bucket-lock")), "rule.defaultRetention.days", 30),
+        says: /default Object Lock retention at least 365 days \(it sets 30\)/,
+    },
+    {
+        policy: "aws-cloudtrail-baseline",
+        change: "the trail bucket's versioning is suspended",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.versioning, named("trail-bucket-versioning")), "versioningConfiguration.status", "Suspended"),
+        says: /its bucket Bucket "securecart-trail-bucket" versioned/,
+    },
+    {
+        policy: "dr-guardduty-every-region",
+        change: "the standby's detector no longer declares S3 data events",
+        stack: "dr",
+        alter: (p) => remove(p, T.detectorFeature, (r) => r.inputs.name === "S3_DATA_EVENTS"),
+        says: /must declare every protection plan explicitly, ENABLED or DISABLED .*: S3_DATA_EVENTS is not declared/,
+    },
+    {
+        policy: "dr-guardduty-every-region",
+        change: "the home stack's detector is disabled",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.detector), "enable", false),
+        says: /Detector "securecart-guardduty-detector" must be enabled/,
+    },
+    {
+        policy: "dr-guardduty-every-region",
+        change: "the pilot-light standby's findings go to the customers' notifications topic, no alarm topic",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) =>
+            setProp(pick(p, T.eventTarget, named("guardduty-findings-target")), "arn", pick(p, T.topic, named("orders-notifications")).outputs.arn),
+        says: /The stack in us-west-2 must send GuardDuty findings to an alarm topic/,
+    },
+    {
+        policy: "dr-guardduty-every-region",
+        change: "the findings rule is disabled",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.eventRule, named("guardduty-findings")), "state", "DISABLED"),
+        says: /must send GuardDuty findings to an alarm topic: an ENABLED EventBridge rule/,
+    },
+    {
+        policy: "dr-guardduty-every-region",
+        change: "the standby turns on both runtime-monitoring plans",
+        stack: "dr",
+        alter: (p) => {
+            for (const f of ["RUNTIME_MONITORING", "EKS_RUNTIME_MONITORING"])
+                setProp(
+                    pick(p, T.detectorFeature, (r) => r.inputs.name === f),
+                    "status",
+                    "ENABLED",
+                );
+        },
+        says: /must not enable both RUNTIME_MONITORING and EKS_RUNTIME_MONITORING/,
+    },
+    {
+        policy: "aws-fis-stop-conditions",
+        change: "the stop-tasks template stops on nothing (source none)",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.fisTemplate, named("stopTasks")), "stopConditions", [{ source: "none" }]),
+        says: /at least one stop condition of source aws:cloudwatch:alarm \(it has none: nothing would stop/,
+    },
+    {
+        policy: "aws-fis-stop-conditions",
+        change: "the standby's experiment role is allowed every action",
+        stack: "dr",
+        alter: (p) =>
+            editStatements(pick(p, T.rolePolicy, named("fis-policy")), (sts) => [
+                ...sts,
+                { Sid: "Everything", Effect: "Allow", Action: "*", Resource: "*" },
+            ]),
+        says: /RolePolicy "securecart-fis-policy" allows every action \("\*"\)/,
+    },
+    {
+        policy: "aws-fis-stop-conditions",
+        change: "AdministratorAccess is attached to the experiment role (an attachment added beside the role)",
+        stack: "prod",
+        overrides: ["strategy=active-active"],
+        alter: (p) => attachManagedPolicy(p, pick(p, T.role, named("fis-role")), "arn:aws:iam::aws:policy/AdministratorAccess"),
+        says: /a role without AWS managed admin policies .*AdministratorAccess/,
+    },
+    {
+        policy: "aws-fis-stop-conditions",
+        change: "the standby's AZ template stops on an alarm of the home region",
+        stack: "dr",
+        alter: (p) =>
+            setProp(pick(p, T.fisTemplate, named("azPower")), "stopConditions", [
+                { source: "aws:cloudwatch:alarm", value: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:securecart-us-east-1-serving" },
+            ]),
+        says: /stop-condition alarms of its own region us-west-2 \(arn:aws:cloudwatch:us-east-1:\S+ is in us-east-1\)/,
     },
 ];

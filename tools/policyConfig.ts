@@ -61,6 +61,7 @@ export function projectPolicyConfig(configs: readonly EffectiveConfig[]): Policy
         "dr-cache-matches-strategy": { ...facts, nodeType: cache.nodeType ?? "", coldNodeType: cache.coldNodeType ?? "" },
         "dr-files-match-strategy": { ...facts },
         "dr-tier-alarms-exist": { ...facts },
+        "aws-cloudtrail-baseline": { ...facts },
         "aws-api-routes-authorized": {
             ...facts,
             ...(Array.isArray((c["securecart:api"] as { publicRoutes?: unknown } | undefined)?.publicRoutes)

@@ -915,6 +915,43 @@ export function bucketEncryptionOf(bucket: PlanResource, resources: readonly Pla
 /** The service principal S3 server access logging writes as (Amazon S3 user guide, "Enabling Amazon S3 server access logging"). */
 export const S3_LOG_DELIVERY = "logging.s3.amazonaws.com";
 
+/**
+ * Whether a bucket is versioned: a BucketVersioning naming it with status Enabled (UNKNOWN while that status is
+ * pending, a preview), or the deprecated inline `versioning.enabled`.
+ */
+export function bucketVersioningOf(bucket: PlanResource, resources: readonly PlanResource[]): boolean | typeof UNKNOWN {
+    const status = ofType(resources, T.bucketVersioning, T.bucketVersioningV2)
+        .filter((v) => refersTo(v, "bucket", bucket))
+        .map((v) => get(v, "versioningConfiguration.status"));
+    if (status.includes("Enabled") || get(bucket, "versioning.enabled") === true) return true;
+    return status.some(isUnknown) ? UNKNOWN : false;
+}
+
+/** A bucket's Object Lock as planned: switched on at the bucket, and the default retention its lock configurations set. */
+export interface ObjectLockFacts {
+    /** The bucket's `objectLockEnabled` (set at creation); UNKNOWN while pending. */
+    readonly onBucket: boolean | typeof UNKNOWN;
+    /** Each BucketObjectLockConfiguration naming it: enabled, and its default retention in days (years counted as 365 days). */
+    readonly configurations: readonly { readonly enabled: unknown; readonly mode: unknown; readonly days?: number }[];
+}
+
+export function bucketObjectLockOf(bucket: PlanResource, resources: readonly PlanResource[]): ObjectLockFacts {
+    const on = get(bucket, "objectLockEnabled");
+    return {
+        onBucket: isUnknown(on)
+            ? UNKNOWN
+            : on === true || on === "true" || obj(get(bucket, "objectLockConfiguration")).objectLockEnabled === "Enabled",
+        configurations: ofType(resources, T.bucketObjectLock)
+            .filter((c) => refersTo(c, "bucket", bucket))
+            .map((c) => {
+                const retention = get(c, "rule.defaultRetention");
+                const r = obj(retention);
+                const days = num(r.days) ?? (num(r.years) !== undefined ? (num(r.years) as number) * 365 : undefined);
+                return { enabled: get(c, "objectLockEnabled") ?? "Enabled", mode: isUnknown(retention) ? UNKNOWN : r.mode, days };
+            }),
+    };
+}
+
 /** The BucketLogging resources that log `bucket`'s requests. */
 export function bucketLoggingsOf(bucket: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
     return ofType(resources, T.bucketLogging).filter((l) => refersTo(l, "bucket", bucket));
@@ -1449,15 +1486,20 @@ export function ruleBusOf(rule: PlanResource, resources: readonly PlanResource[]
     return ofType(resources, T.eventBus).find((b) => refersTo(rule, "eventBusName", b));
 }
 
+/** The planned EventBridge targets of `rule` (their `rule` names it). */
+export function ruleTargetsOf(rule: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
+    return ofType(resources, T.eventTarget).filter((t) => refersTo(t, "rule", rule));
+}
+
 /** The planned state machines a rule's targets start. */
 export function ruleStateMachineTargets(rule: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
-    const targets = ofType(resources, T.eventTarget).filter((t) => refersTo(t, "rule", rule));
+    const targets = ruleTargetsOf(rule, resources);
     return ofType(resources, T.stateMachine).filter((m) => targets.some((t) => refersTo(t, "arn", m)));
 }
 
 /** The planned functions a rule's targets invoke. */
 export function ruleFunctionTargets(rule: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
-    const targets = ofType(resources, T.eventTarget).filter((t) => refersTo(t, "rule", rule));
+    const targets = ruleTargetsOf(rule, resources);
     return ofType(resources, T.lambdaFunction).filter((f) => targets.some((t) => refersTo(t, "arn", f)));
 }
 
@@ -1810,9 +1852,13 @@ export function fileSystemPoliciesOf(fs: PlanResource, resources: readonly PlanR
 
 /**
  * Whether a policy's statements refuse every client that does not use TLS: a Deny for everyone, on every action
- * or the mount, when `aws:SecureTransport` is false.
+ * (`*`, or one of `covering`: by default the file system's, `elasticfilesystem:*` or the mount), when
+ * `aws:SecureTransport` is false.
  */
-export function deniesInsecureTransport(statements: readonly PolicyStatement[]): boolean {
+export function deniesInsecureTransport(
+    statements: readonly PolicyStatement[],
+    covering: readonly string[] = ["elasticfilesystem:*", "elasticfilesystem:ClientMount"],
+): boolean {
     return statements.some((s) => {
         const secure = obj(obj(s.Condition).Bool)["aws:SecureTransport"];
         const actions = statementActions(s);
@@ -1820,7 +1866,7 @@ export function deniesInsecureTransport(statements: readonly PolicyStatement[]):
             s.Effect === "Deny" &&
             statementIsPublic(s) &&
             [secure].flat().some((v) => v === false || v === "false") &&
-            actions.some((a) => a === "*" || a === "elasticfilesystem:*" || a === "elasticfilesystem:ClientMount")
+            actions.some((a) => a === "*" || covering.includes(a))
         );
     });
 }
@@ -2102,4 +2148,64 @@ export function auditLogGroupsOf(resources: readonly PlanResource[]): Map<PlanRe
             out.set(g, "the edge's logs (WAF, CloudFront access logs)");
     }
     return out;
+}
+
+/**
+ * The planned IAM role `r`'s input `key` names (its ARN or name): by property dependency or value; UNKNOWN while the
+ * value is pending (a preview) and no planned role flowed into it; undefined when it names no planned role.
+ */
+export function iamRoleOf(r: PlanResource, key: string, resources: readonly PlanResource[]): PlanResource | typeof UNKNOWN | undefined {
+    const roles = ofType(resources, T.iamRole);
+    const found = roles.find((x) => refersTo(r, key, x));
+    if (found) return found;
+    return isUnknown(get(r, key)) ? UNKNOWN : undefined;
+}
+
+/** What a role is allowed: the policy documents it holds or is attached, and the managed policies the stack does not plan. */
+export interface RolePermissions {
+    /** Each document (JSON text or an object; UNKNOWN while pending) with what holds it: the role (inline), a RolePolicy, a Policy. */
+    readonly documents: readonly { readonly via: PlanResource; readonly policy: unknown }[];
+    /** ARNs of attached managed policies the stack does not plan (AWS managed ones); UNKNOWN while pending. */
+    readonly managedArns: readonly unknown[];
+}
+
+/**
+ * A role's permissions: its inline policies (`inlinePolicies`), the RolePolicy resources on it, and the managed
+ * policies attached to it (`managedPolicyArns`, RolePolicyAttachment), each a planned aws.iam.Policy's document or,
+ * when the stack does not plan it, its ARN.
+ */
+export function rolePermissionsOf(role: PlanResource, resources: readonly PlanResource[]): RolePermissions {
+    const documents: { via: PlanResource; policy: unknown }[] = [];
+    const managedArns: unknown[] = [];
+    const inline = get(role, "inlinePolicies");
+    if (isUnknown(inline)) documents.push({ via: role, policy: UNKNOWN });
+    else for (const p of arr(inline)) documents.push({ via: role, policy: isUnknown(p) ? UNKNOWN : obj(p).policy });
+    for (const rp of ofType(resources, T.iamRolePolicy).filter((p) => refersTo(p, "role", role)))
+        documents.push({ via: rp, policy: get(rp, "policy") });
+    const policies = ofType(resources, T.iamPolicy);
+    const attach = (holder: PlanResource, key: string, value: unknown) => {
+        const planned = policies.find((p) => dependsOn(holder, key, p) || (nonEmpty(value) && handles(p).includes(value)));
+        if (planned) documents.push({ via: planned, policy: get(planned, "policy") });
+        else managedArns.push(value);
+    };
+    const listed = get(role, "managedPolicyArns");
+    if (isUnknown(listed)) managedArns.push(UNKNOWN);
+    else for (const arn of arr(listed)) attach(role, "managedPolicyArns", arn);
+    for (const a of ofType(resources, T.iamRolePolicyAttachment).filter((x) => refersTo(x, "role", role)))
+        attach(a, "policyArn", get(a, "policyArn"));
+    return { documents, managedArns };
+}
+
+/** Whether a statement allows every action: an Allow on `*` (or `*:*`), or an Allow with NotAction (all but a list). */
+export function allowsEveryAction(s: PolicyStatement): boolean {
+    if (s.Effect !== "Allow") return false;
+    return s.NotAction !== undefined || statementActions(s).some((a) => a === "*" || a === "*:*");
+}
+
+/** The AWS managed policies that grant (nearly) every action: AdministratorAccess, and PowerUserAccess (all but IAM and Organizations). */
+export const ADMIN_MANAGED_POLICIES = ["AdministratorAccess", "PowerUserAccess"];
+
+/** Whether a managed policy ARN is one of ADMIN_MANAGED_POLICIES (`arn:<partition>:iam::aws:policy/<name>`). */
+export function isAdminManagedPolicy(arn: unknown): boolean {
+    return nonEmpty(arn) && ADMIN_MANAGED_POLICIES.some((n) => new RegExp(`^arn:aws[a-z-]*:iam::aws:policy/${n}$`).test(arn));
 }
