@@ -13,35 +13,29 @@ import {
     UNKNOWN,
     alarmActionsOf,
     alarmWatches,
+    alarmsOf,
     allowsEveryAction,
     arnRegion,
     arr,
     asgCountsOf,
     auditLogGroupsOf,
-    bucketObjectLockOf,
-    bucketPoliciesOf,
-    bucketVersioningOf,
-    deniesInsecureTransport,
     dependsOn,
     dimensionNames,
     eventTargetsOf,
     failoverModeOf,
+    faultTemplatesOf,
     get,
     handles,
-    iamRoleOf,
     isAdminManagedPolicy,
     isCacheSecondary,
     isCmk,
     isPipelineFunction,
     isSet,
-    isTrue,
     isUnknown,
-    jsonDocument,
     keyPolicyAllows,
     kmsKeyOf,
     label,
     mappedQueueOf,
-    namesLogGroup,
     nonEmpty,
     num,
     obj,
@@ -49,15 +43,14 @@ import {
     output,
     peerFileSystems,
     policyStatements,
-    refersTo,
     regionOf,
     rolePermissionsOf,
-    ruleStateOf,
-    ruleTargetsOf,
     stackContext,
     stackRegion,
     tagsOf,
     text,
+    threatDetectionOf,
+    trailsOf,
 } from "../src/plan";
 import type { PlanResource } from "../src/plan/resource";
 import { type AlarmKind, type OperationsPlan, planCache, planFiles, planOperations } from "../src/strategy";
@@ -70,17 +63,28 @@ import { type KnownContext, StackPolicy, configOf, factsSchema, requireContext, 
 export const alarmHasAction: StackPolicy = {
     name: "aws-alarm-has-action",
     description:
-        "Every CloudWatch metric and composite alarm names at least one SNS topic of its own region in alarmActions (a planned topic, or an SNS topic ARN), a quiet one (actionsEnabled false) too, so that a role change only switches its actions on, in place; and an alarm tagged with an urgency (securecart:urgency) has its actions off exactly when that urgency is quiet.",
+        "Every CloudWatch metric and composite alarm names at least one SNS topic of its own region in alarmActions (a planned topic, or an SNS topic ARN); a quiet metric alarm (actionsEnabled false) names one too, so a role change only switches its actions on, in place; a composite alarm keeps actionsEnabled true (the provider replaces a composite whose actionsEnabled changes), so a quiet composite names no action instead; and an alarm tagged with an urgency (securecart:urgency) stays silent exactly when that urgency is quiet.",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "Give the alarm alarmActions [<the page or notify topic of the alarm's region>] (components/tierAlarms.ts alarmActions; components/alarmTopics.ts builds a region's pair, one pair in us-east-1 for a stack's alarms that must live there). CloudWatch refuses an action naming another region's topic at creation (\"Invalid region … specified\"). A quiet alarm keeps its topic and sets actionsEnabled false; an alarm that pages or notifies keeps actionsEnabled true.",
+        "Give the alarm alarmActions [<the page or notify topic of the alarm's region>] (components/tierAlarms.ts alarmActions and compositeActions; components/alarmTopics.ts builds a region's pair, one pair in us-east-1 for a stack's alarms that must live there). CloudWatch refuses an action naming another region's topic at creation (\"Invalid region … specified\"). A quiet metric alarm keeps its topic and sets actionsEnabled false; a quiet composite keeps actionsEnabled true and names no action; an alarm that pages or notifies has its actions on.",
     validateStack: (args, report) => {
         const rs = args.resources;
         for (const a of ofType(rs, T.metricAlarm, T.compositeAlarm)) {
+            const composite = a.type === T.compositeAlarm;
+            const urgency = tagsOf(a)[ALARM_URGENCY_TAG];
+            const enabled = get(a, "actionsEnabled");
+            // The provider's default is true.
+            const on = isUnknown(enabled) || (enabled !== false && enabled !== "false");
+            if (composite && !on)
+                report(
+                    `${label(a)} must keep actionsEnabled true: the provider replaces a composite alarm whose actionsEnabled changes (terraform-provider-aws composite_alarm.go, ForceNew), so a role change would delete and recreate it; a quiet composite names no action instead.`,
+                    a.urn,
+                );
             const region = regionOf(a, rs);
             const actions = alarmActionsOf(a, rs);
-            if (actions !== UNKNOWN) {
+            const quietComposite = composite && urgency === "quiet";
+            if (actions !== UNKNOWN && !quietComposite) {
                 const topics = actions.filter((x) => x.sns);
                 const here = topics.filter((x) => x.region === undefined || region === undefined || x.region === region);
                 const pending = actions.some((x) => isUnknown(x.arn) && !x.sns);
@@ -97,17 +101,19 @@ export const alarmHasAction: StackPolicy = {
                         );
                 }
             }
-            const urgency = tagsOf(a)[ALARM_URGENCY_TAG];
-            const enabled = get(a, "actionsEnabled");
-            if (urgency === undefined || isUnknown(enabled)) continue;
-            // The provider's default is true.
-            const on = enabled !== false && enabled !== "false";
-            if (urgency === "quiet" && on)
+            if (urgency === undefined) continue;
+            if (quietComposite) {
+                if (actions !== UNKNOWN && actions.length > 0)
+                    report(
+                        `${label(a)} is quiet (${ALARM_URGENCY_TAG} quiet) and must name no action (a composite keeps its actions on): it would notify of an idle region all the time; it names ${actions.map((x) => text(x.arn)).join(", ")}.`,
+                        a.urn,
+                    );
+            } else if (!composite && urgency === "quiet" && on && !isUnknown(enabled))
                 report(
                     `${label(a)} is quiet (${ALARM_URGENCY_TAG} quiet) and must have its actions off (actionsEnabled false): a quiet alarm idles in ALARM or without data, and would notify all the time.`,
                     a.urn,
                 );
-            if (urgency !== "quiet" && !on)
+            else if (!composite && urgency !== "quiet" && !on)
                 report(
                     `${label(a)} ${urgency === "page" ? "pages" : "notifies"} (${ALARM_URGENCY_TAG} ${urgency}) and must have its actions on; actionsEnabled is false.`,
                     a.urn,
@@ -601,68 +607,64 @@ export const cloudtrailBaseline: StackPolicy = {
         const rs = args.resources;
         const ctx = stackContext(rs, c);
         if (ctx.isHome !== true) args.notApplicable("the trail is the home stack's");
-        const trails = ofType(rs, T.trail);
-        const multi = trails.filter((t) => isUnknown(get(t, "isMultiRegionTrail")) || isTrue(get(t, "isMultiRegionTrail")));
+        const trails = trailsOf(rs);
+        const multi = trails.filter((t) => t.multiRegion || t.pending.includes("isMultiRegionTrail"));
         if (multi.length === 0)
             report(
-                `The home stack in ${ctx.region} must have the account's multi-Region trail (an aws.cloudtrail.Trail with isMultiRegionTrail true); it has ${trails.length ? trails.map(label).join(", ") + ", none multi-Region" : "none"}.`,
+                `The home stack in ${ctx.region} must have the account's multi-Region trail (an aws.cloudtrail.Trail with isMultiRegionTrail true); it has ${trails.length ? trails.map((t) => label(t.resource)).join(", ") + ", none multi-Region" : "none"}.`,
             );
         if (multi.length > 1)
             report(
-                `The home stack must have one multi-Region trail; it has ${multi.map(label).join(", ")} (each further copy of management events is billed).`,
+                `The home stack must have one multi-Region trail; it has ${multi.map((t) => label(t.resource)).join(", ")} (each further copy of management events is billed).`,
             );
         for (const t of trails) {
             const problems: string[] = [];
-            const flag = (key: string, want: boolean, dflt: boolean, why: string) => {
-                const v = get(t, key);
-                if (!isUnknown(v) && (v === undefined || v === null ? dflt : isTrue(v)) !== want) problems.push(`${key} ${want} (${why})`);
+            const flag = (key: string, on: boolean, why: string) => {
+                if (!on && !t.pending.includes(key)) problems.push(`${key} true (${why})`);
             };
-            flag("isMultiRegionTrail", true, false, "one trail records every region");
-            flag("includeGlobalServiceEvents", true, true, "IAM, STS and CloudFront calls are recorded in us-east-1");
-            flag("enableLogFileValidation", true, false, "digest files show a changed, deleted or missing log file");
-            flag("enableLogging", true, true, "a trail that is not logging records nothing");
-            const keyRef = get(t, "kmsKeyId");
-            if (!isCmk(keyRef) || keyRef === undefined) problems.push("kmsKeyId a customer-managed KMS key (log files are otherwise SSE-S3 only)");
-            else {
-                const key = kmsKeyOf(t, "kmsKeyId", rs);
-                if (key !== UNKNOWN && key !== undefined && keyPolicyAllows(key, "cloudtrail.amazonaws.com", ["kms:GenerateDataKey*"]) === false)
-                    problems.push(
-                        `a key whose policy lets cloudtrail.amazonaws.com kms:GenerateDataKey* (${label(key)}'s does not; CloudTrail would deliver nothing)`,
-                    );
-            }
-            const groupArn = get(t, "cloudWatchLogsGroupArn");
-            if (!isSet(groupArn)) problems.push("cloudWatchLogsGroupArn a log group (CloudWatch Logs delivery)");
-            else if (!ofType(rs, T.logGroup).some((g) => namesLogGroup(t, "cloudWatchLogsGroupArn", g)))
-                problems.push(`cloudWatchLogsGroupArn a log group this stack plans (it names ${text(groupArn)})`);
-            else if (nonEmpty(groupArn) && !groupArn.endsWith(":*"))
-                problems.push(`cloudWatchLogsGroupArn ending in ":*" (CloudTrail refuses ${groupArn})`);
-            if (!isSet(get(t, "cloudWatchLogsRoleArn"))) problems.push("cloudWatchLogsRoleArn the role CloudTrail writes to the log group as");
+            flag("isMultiRegionTrail", t.multiRegion, "one trail records every region");
+            flag("includeGlobalServiceEvents", t.globalServiceEvents, "IAM, STS and CloudFront calls are recorded in us-east-1");
+            flag("enableLogFileValidation", t.logFileValidation, "digest files show a changed, deleted or missing log file");
+            flag("enableLogging", t.logging, "a trail that is not logging records nothing");
+            if (t.kmsKeyId === undefined || t.kmsKeyId === null || !isCmk(t.kmsKeyId))
+                problems.push("kmsKeyId a customer-managed KMS key (log files are otherwise SSE-S3 only)");
+            else if (
+                t.key !== undefined &&
+                t.key !== UNKNOWN &&
+                keyPolicyAllows(t.key, "cloudtrail.amazonaws.com", ["kms:GenerateDataKey*"]) === false
+            )
+                problems.push(
+                    `a key whose policy lets cloudtrail.amazonaws.com kms:GenerateDataKey* (${label(t.key)}'s does not; CloudTrail would deliver nothing)`,
+                );
+            if (!isSet(t.logGroupArn)) problems.push("cloudWatchLogsGroupArn a log group (CloudWatch Logs delivery)");
+            else if (t.logGroup === undefined) problems.push(`cloudWatchLogsGroupArn a log group this stack plans (it names ${text(t.logGroupArn)})`);
+            else if (nonEmpty(t.logGroupArn) && !t.logGroupArn.endsWith(":*"))
+                problems.push(`cloudWatchLogsGroupArn ending in ":*" (CloudTrail refuses ${t.logGroupArn})`);
+            if (!isSet(t.logsRoleArn)) problems.push("cloudWatchLogsRoleArn the role CloudTrail writes to the log group as");
 
-            const bucket = ofType(rs, T.bucket, T.bucketV2).find((b) => refersTo(t, "s3BucketName", b));
-            if (!bucket) {
-                if (!isUnknown(get(t, "s3BucketName")))
-                    problems.push(`s3BucketName a bucket this stack plans (it names ${text(get(t, "s3BucketName"))})`);
+            const b = t.bucket;
+            if (!b) {
+                if (!isUnknown(t.s3BucketName)) problems.push(`s3BucketName a bucket this stack plans (it names ${text(t.s3BucketName, "none")})`);
             } else {
-                if (bucketVersioningOf(bucket, rs) === false)
-                    problems.push(`its bucket ${label(bucket)} versioned (an aws.s3.BucketVersioning Enabled)`);
-                const lock = bucketObjectLockOf(bucket, rs);
-                if (lock.onBucket === false) problems.push(`its bucket ${label(bucket)} created with Object Lock (objectLockEnabled true)`);
-                const retained = lock.configurations.filter((x) => isUnknown(x.enabled) || x.enabled === "Enabled");
-                if (lock.configurations.length === 0 || retained.length === 0)
+                const bucket = label(b.resource);
+                if (b.versioned === false) problems.push(`its bucket ${bucket} versioned (an aws.s3.BucketVersioning Enabled)`);
+                if (b.objectLock.onBucket === false) problems.push(`its bucket ${bucket} created with Object Lock (objectLockEnabled true)`);
+                const locks = b.objectLock.configurations.filter((x) => isUnknown(x.enabled) || x.enabled === "Enabled");
+                const days = (x: (typeof locks)[number]) => x.days ?? (x.years !== undefined ? x.years * 365 : 0);
+                if (locks.length === 0)
                     problems.push(
-                        `an aws.s3.BucketObjectLockConfiguration on ${label(bucket)} with a default retention (without one new log files are not locked)`,
+                        `an aws.s3.BucketObjectLockConfiguration on ${bucket} with a default retention (without one new log files are not locked)`,
                     );
-                else if (!retained.some((x) => isUnknown(x.mode) || (x.days ?? 0) >= c.minLockRetentionDays))
+                else if (!locks.some((x) => isUnknown(x.mode) || days(x) >= c.minLockRetentionDays))
                     problems.push(
-                        `${label(bucket)}'s default Object Lock retention at least ${c.minLockRetentionDays} days (it sets ${retained.map((x) => x.days ?? "none").join(", ")})`,
+                        `${bucket}'s default Object Lock retention at least ${c.minLockRetentionDays} days (it sets ${locks.map(days).join(", ")})`,
                     );
-                const policies = bucketPoliciesOf(bucket, rs).map(policyStatements);
-                if (!policies.some((p) => p === UNKNOWN || deniesInsecureTransport(p, ["s3:*"])))
+                if (b.tlsOnly === false)
                     problems.push(
-                        `a policy on ${label(bucket)} that denies every request not using TLS (Deny "*" s3:* when aws:SecureTransport is "false")`,
+                        `a policy on ${bucket} that denies every request not using TLS (Deny "*" s3:* when aws:SecureTransport is "false")`,
                     );
             }
-            if (problems.length) report(`${label(t)} must have ${problems.join("; ")}.`, t.urn);
+            if (problems.length) report(`${label(t.resource)} must have ${problems.join("; ")}.`, t.resource.urn);
         }
     },
 };
@@ -701,57 +703,36 @@ export const guardDutyEveryRegion: StackPolicy = {
         if (detectors.length === 0) report(`The stack${where} must have its region's GuardDuty detector (aws.guardduty.Detector); it has none.`);
         if (detectors.length > 1)
             report(`The stack${where} must have one GuardDuty detector (one per account and region); it has ${detectors.map(label).join(", ")}.`);
-        const declared = ofType(rs, T.guardDutyFeature);
-        for (const d of detectors) {
-            const enable = get(d, "enable");
-            if (!isUnknown(enable) && (enable === false || enable === "false"))
-                report(`${label(d)} must be enabled (enable true); a disabled detector finds nothing.`, d.urn);
-            if (isSet(get(d, "datasources")) || Object.keys(obj(get(d, "datasources"))).length)
-                report(
-                    `${label(d)} must not set the deprecated datasources block: GuardDuty refuses a request that carries both data sources and features.`,
-                    d.urn,
-                );
-            const mine = declared.filter((f) => refersTo(f, "detectorId", d) || isUnknown(get(f, "detectorId")));
-            const status = (n: string) => mine.filter((f) => get(f, "name") === n).map((f) => get(f, "status"));
-            const missing = features.filter((n) => !status(n).some((s) => isUnknown(s) || s === "ENABLED" || s === "DISABLED"));
-            if (missing.length)
-                report(
-                    `${label(d)} must declare every protection plan explicitly, ENABLED or DISABLED (a new detector turns plans on by itself): ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not declared.`,
-                    d.urn,
-                );
-            if (status("RUNTIME_MONITORING").includes("ENABLED") && status("EKS_RUNTIME_MONITORING").includes("ENABLED"))
-                report(`${label(d)} must not enable both RUNTIME_MONITORING and EKS_RUNTIME_MONITORING: GuardDuty refuses the pair.`, d.urn);
-        }
-
-        // Findings to an alarm topic: a topic the region's alarms notify.
-        const alarmTopics = new Set(
-            ofType(rs, T.metricAlarm, T.compositeAlarm).flatMap((a) => {
-                const acts = alarmActionsOf(a, rs);
-                return acts === UNKNOWN ? [] : acts.flatMap((x) => (x.topic ? [x.topic] : []));
-            }),
-        );
-        const rules = ofType(rs, T.eventRule).filter((r) => {
-            const pattern = jsonDocument(get(r, "eventPattern"));
-            if (pattern === UNKNOWN) return true;
-            const p = obj(pattern);
-            const types = arr(p["detail-type"]);
-            return arr(p.source).includes(GUARDDUTY_SOURCE) && (types.length === 0 || types.includes(GUARDDUTY_FINDING));
-        });
-        const delivering = rules.filter((rule) => {
-            const bus = get(rule, "eventBusName");
-            const onDefault = bus === undefined || bus === null || bus === "default" || isUnknown(bus);
-            const state = ruleStateOf(rule);
-            const rr = regionOf(rule, rs);
-            const toAlarmTopic = ruleTargetsOf(rule, rs).some((t) => {
-                if (isUnknown(get(t, "arn")) && !ofType(rs, T.snsTopic).some((x) => dependsOn(t, "arn", x))) return true;
-                return [...alarmTopics].some((x) => refersTo(t, "arn", x) && [undefined, rr].includes(regionOf(x, rs)));
-            });
-            return onDefault && (state === UNKNOWN || state === "ENABLED") && toAlarmTopic;
-        });
-        if (detectors.length && delivering.length === 0)
+        const gd = threatDetectionOf(rs, region);
+        if (!gd) return;
+        const d = gd.detector;
+        if (!gd.enabled) report(`${label(d)} must be enabled (enable true); a disabled detector finds nothing.`, d.urn);
+        if (gd.datasources)
             report(
-                `The stack${where} must send GuardDuty findings to an alarm topic: an ENABLED EventBridge rule on the default bus matching source ${GUARDDUTY_SOURCE} and detail-type "${GUARDDUTY_FINDING}", targeting an SNS topic its alarms notify, in the rule's region; ${rules.length ? `${rules.map(label).join(", ")} ${rules.length === 1 ? "does" : "do"} not` : "it has no rule for findings"}.`,
-                rules[0]?.urn,
+                `${label(d)} must not set the deprecated datasources block: GuardDuty refuses a request that carries both data sources and features.`,
+                d.urn,
+            );
+        const status = (n: string) => gd.features.filter((f) => f.name === n).map((f) => f.status);
+        const missing = features.filter((n) => !status(n).some((x) => x === UNKNOWN || x === "ENABLED" || x === "DISABLED"));
+        if (missing.length)
+            report(
+                `${label(d)} must declare every protection plan explicitly, ENABLED or DISABLED (a new detector turns plans on by itself): ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not declared.`,
+                d.urn,
+            );
+        if (status("RUNTIME_MONITORING").includes("ENABLED") && status("EKS_RUNTIME_MONITORING").includes("ENABLED"))
+            report(`${label(d)} must not enable both RUNTIME_MONITORING and EKS_RUNTIME_MONITORING: GuardDuty refuses the pair.`, d.urn);
+
+        // Findings to an alarm topic: a topic the region's alarms notify, in the rule's region.
+        const f = gd.findings;
+        if (!f && gd.rulesPending) return;
+        const alarmTopics = new Set(alarmsOf(rs, region).flatMap((a) => a.topics));
+        const ruleRegion = f ? regionOf(f.rule, rs) : undefined;
+        const toAlarmTopic = f?.topics.some((t) => alarmTopics.has(t) && [undefined, ruleRegion].includes(regionOf(t, rs)));
+        const matchesFindings = f !== undefined && (f.detailTypes.length === 0 || f.detailTypes.includes(GUARDDUTY_FINDING));
+        if (!f || !matchesFindings || !f.onDefaultBus || (f.state !== UNKNOWN && f.state !== "ENABLED") || !toAlarmTopic)
+            report(
+                `The stack${where} must send GuardDuty findings to an alarm topic: an ENABLED EventBridge rule on the default bus matching source ${GUARDDUTY_SOURCE} and detail-type "${GUARDDUTY_FINDING}", targeting an SNS topic its alarms notify, in the rule's region; ${f ? `${label(f.rule)} ${!matchesFindings ? "matches other detail types" : !f.onDefaultBus ? "is not on the default bus" : f.state !== UNKNOWN && f.state !== "ENABLED" ? `is ${text(f.state)}` : `targets ${f.topics.length ? f.topics.map(label).join(", ") : "no planned topic"}, no alarm topic of its region`}` : "it has no rule for GuardDuty's findings"}.`,
+                f?.rule.urn ?? d.urn,
             );
     },
 };
@@ -770,12 +751,12 @@ export const fisStopConditions: StackPolicy = {
     validateStack: (args, report) => {
         const rs = args.resources;
         const alarms = ofType(rs, T.metricAlarm, T.compositeAlarm);
-        for (const tpl of ofType(rs, T.fisTemplate)) {
+        for (const t of faultTemplatesOf(rs)) {
+            const tpl = t.resource;
             const problems: string[] = [];
             const region = regionOf(tpl, rs);
-            const conditions = get(tpl, "stopConditions");
-            if (!isUnknown(conditions)) {
-                const list = arr(conditions).map((c) => (isUnknown(c) ? { source: UNKNOWN, value: UNKNOWN } : obj(c)));
+            if (t.conditions !== UNKNOWN) {
+                const list = t.conditions;
                 const byAlarm = list.filter((c) => isUnknown(c.source) || c.source === "aws:cloudwatch:alarm");
                 if (byAlarm.length === 0)
                     problems.push(
@@ -785,7 +766,7 @@ export const fisStopConditions: StackPolicy = {
                 for (const c of byAlarm) {
                     const v = c.value;
                     if (isUnknown(v)) continue;
-                    const alarm = alarms.find((a) => handles(a).includes(v as string)) ?? undefined;
+                    const alarm = alarms.find((a) => handles(a).includes(v as string));
                     const alarmRegion = alarm ? regionOf(alarm, rs) : arnRegion(v);
                     if (!alarm && !(nonEmpty(v) && ALARM_ARN.test(v)))
                         problems.push(`a stop condition naming a CloudWatch alarm ARN (got ${text(v, "none")})`);
@@ -793,7 +774,7 @@ export const fisStopConditions: StackPolicy = {
                         problems.push(`stop-condition alarms of its own region ${region} (${text(v)} is in ${alarmRegion})`);
                 }
             }
-            const role = iamRoleOf(tpl, "roleArn", rs);
+            const role = t.role;
             if (role === undefined)
                 problems.push(`a role this stack plans (roleArn ${text(get(tpl, "roleArn"), "unset")}), so its permissions are known`);
             else if (role !== UNKNOWN) {

@@ -1864,6 +1864,22 @@ export const CASES: readonly Case[] = [
         says: /is quiet \(securecart:urgency quiet\) and must have its actions off/,
     },
     {
+        policy: "aws-alarm-has-action",
+        change: "the pilot-light standby's quiet serving composite is silenced by actionsEnabled false (a replacement on every role change)",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.composite), "actionsEnabled", false),
+        says: /must keep actionsEnabled true: the provider replaces a composite alarm whose actionsEnabled changes/,
+    },
+    {
+        policy: "aws-alarm-has-action",
+        change: "the pilot-light standby's quiet serving composite names the notify topic",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.composite), "alarmActions", [pick(p, T.topic, topicNamed("securecart-alarms-notify")).outputs.arn]),
+        says: /is quiet \(securecart:urgency quiet\) and must name no action \(a composite keeps its actions on\)/,
+    },
+    {
         policy: "aws-alarm-topics-encrypted",
         change: "the alarm topics' key loses its CloudWatch statement",
         stack: "prod",
@@ -1926,6 +1942,14 @@ export const CASES: readonly Case[] = [
             setProp(a, "tags", { ...(a.inputs.tags as object), "securecart:alarm": "custom" });
         },
         says: /auroraLoad \(page\) alarm about Cluster "securecart-db-cluster".*read no AWS\/RDS CPUUtilization/,
+    },
+    {
+        policy: "dr-tier-alarms-exist",
+        change: "the backup-restore region promoted to primary loses the Aurora load alarms of its recovery tier",
+        stack: "dr",
+        overrides: ["strategy=backup-restore", "primaryRegion=us-west-2"],
+        alter: (p) => remove(p, T.alarm, (r) => (r.inputs.tags as Record<string, string> | undefined)?.["securecart:alarm"] === "auroraLoad"),
+        says: /backup-restore primary in us-west-2 must have its auroraLoad \(page\) alarm about Cluster "securecart-recovery-r1-cluster"/,
     },
     {
         policy: "dr-tier-alarms-exist",

@@ -17,6 +17,7 @@ import {
     get,
     handles,
     isSet,
+    isTrue,
     isUnknown,
     nonEmpty,
     num,
@@ -931,8 +932,8 @@ export function bucketVersioningOf(bucket: PlanResource, resources: readonly Pla
 export interface ObjectLockFacts {
     /** The bucket's `objectLockEnabled` (set at creation); UNKNOWN while pending. */
     readonly onBucket: boolean | typeof UNKNOWN;
-    /** Each BucketObjectLockConfiguration naming it: enabled, and its default retention in days (years counted as 365 days). */
-    readonly configurations: readonly { readonly enabled: unknown; readonly mode: unknown; readonly days?: number }[];
+    /** Each BucketObjectLockConfiguration naming it: enabled, and its default retention (mode, days or years). */
+    readonly configurations: readonly { readonly enabled: unknown; readonly mode: unknown; readonly days?: number; readonly years?: number }[];
 }
 
 export function bucketObjectLockOf(bucket: PlanResource, resources: readonly PlanResource[]): ObjectLockFacts {
@@ -946,8 +947,12 @@ export function bucketObjectLockOf(bucket: PlanResource, resources: readonly Pla
             .map((c) => {
                 const retention = get(c, "rule.defaultRetention");
                 const r = obj(retention);
-                const days = num(r.days) ?? (num(r.years) !== undefined ? (num(r.years) as number) * 365 : undefined);
-                return { enabled: get(c, "objectLockEnabled") ?? "Enabled", mode: isUnknown(retention) ? UNKNOWN : r.mode, days };
+                return {
+                    enabled: get(c, "objectLockEnabled") ?? "Enabled",
+                    mode: isUnknown(retention) ? UNKNOWN : r.mode,
+                    days: num(r.days),
+                    years: num(r.years),
+                };
             }),
     };
 }
@@ -1953,24 +1958,31 @@ export interface AlarmActionFacts {
 
 /**
  * The entries of an alarm's action list (`alarmActions`, or `okActions`), each with the planned SNS topic it names and
- * that topic's region; UNKNOWN while the whole list is pending (a preview) and no planned topic flowed into it.
+ * that topic's region (`stackRegion` places a topic that names none, where the view has no provider); UNKNOWN while the
+ * whole list is pending (a preview) and no planned topic flowed into it.
  */
 export function alarmActionsOf(
     alarm: PlanResource,
     resources: readonly PlanResource[],
     key: "alarmActions" | "okActions" = "alarmActions",
+    stackRegion?: string,
 ): AlarmActionFacts[] | typeof UNKNOWN {
     const topics = ofType(resources, T.snsTopic);
     const linked = topics.filter((t) => dependsOn(alarm, key, t));
-    const planned = (t: PlanResource): AlarmActionFacts => ({ arn: UNKNOWN, topic: t, sns: true, region: regionOf(t, resources) });
+    const planned = (t: PlanResource): AlarmActionFacts => ({ arn: UNKNOWN, topic: t, sns: true, region: regionOf(t, resources) ?? stackRegion });
     const list = get(alarm, key);
     if (isUnknown(list)) return linked.length ? linked.map(planned) : UNKNOWN;
     const out: AlarmActionFacts[] = [];
     const pending = arr(list).filter(isUnknown).length;
     for (const a of arr(list)) {
         if (!nonEmpty(a)) continue;
-        const topic = topics.find((t) => [get(t, "arn"), output(t, "arn")].includes(a));
-        out.push({ arn: a, topic, sns: topic !== undefined || SNS_ARN.test(a), region: topic ? regionOf(topic, resources) : arnRegion(a) });
+        const topic = topics.find((t) => topicArnNames(a, t, regionOf(t, resources) ?? stackRegion));
+        out.push({
+            arn: a,
+            topic,
+            sns: topic !== undefined || SNS_ARN.test(a),
+            region: topic ? (regionOf(topic, resources) ?? stackRegion) : arnRegion(a),
+        });
     }
     // Pending entries stand for the planned topics that flowed into the list and no known entry names.
     const unnamed = linked.filter((t) => !out.some((x) => x.topic === t));
@@ -2208,4 +2220,304 @@ export const ADMIN_MANAGED_POLICIES = ["AdministratorAccess", "PowerUserAccess"]
 /** Whether a managed policy ARN is one of ADMIN_MANAGED_POLICIES (`arn:<partition>:iam::aws:policy/<name>`). */
 export function isAdminManagedPolicy(arn: unknown): boolean {
     return nonEmpty(arn) && ADMIN_MANAGED_POLICIES.some((n) => new RegExp(`^arn:aws[a-z-]*:iam::aws:policy/${n}$`).test(arn));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Operations: alarms and the topics they notify, dashboards, GuardDuty, fault-injection templates, the trail
+// ---------------------------------------------------------------------------------------------------------
+
+/** Whether `value` (an ARN in some list of `r`'s input `key`) names the SNS topic `topic`: by property dependency, or by ARN. */
+function namesTopic(r: PlanResource, key: string, value: unknown, topic: PlanResource, stackRegion?: string): boolean {
+    return dependsOn(r, key, topic) || topicArnNames(value, topic, str(get(topic, "region")) ?? stackRegion);
+}
+
+/**
+ * Whether the ARN `value` is the SNS topic `topic`'s (which lives in `region`): its ARN, or the ARN spelled from its
+ * fixed name and its region (components/alarmTopics.ts), which a first preview already knows.
+ */
+function topicArnNames(value: unknown, topic: PlanResource, region: string | undefined): boolean {
+    if (!nonEmpty(value)) return false;
+    if (value === get(topic, "arn") || value === output(topic, "arn")) return true;
+    const name = str(get(topic, "name"));
+    return name !== undefined && value.endsWith(`:${name}`) && (region === undefined || arnRegion(value) === region);
+}
+
+/** One CloudWatch alarm as planned: its name, whether it is a composite, whether its actions are off, the topics it names. */
+export interface AlarmFacts {
+    readonly resource: PlanResource;
+    /** The alarm's name in CloudWatch (a metric alarm's `name`, a composite's `alarmName`), else the resource's name. */
+    readonly name: string;
+    readonly composite: boolean;
+    /** Its actions are disabled (`actionsEnabled: false`): it keeps its state for the dashboards and sends nothing. */
+    readonly quiet: boolean;
+    /** The planned SNS topics its `alarmActions` name (a quiet alarm names one too, and does not publish to it). */
+    readonly topics: readonly PlanResource[];
+}
+
+/** Every metric and composite alarm of a stack (see AlarmFacts). `stackRegion` places a topic that names no region. */
+export function alarmsOf(resources: readonly PlanResource[], stackRegion?: string): AlarmFacts[] {
+    const topics = ofType(resources, T.snsTopic);
+    return ofType(resources, T.metricAlarm, T.compositeAlarm).map((a) => {
+        const composite = a.type === T.compositeAlarm;
+        const actions = alarmActionsOf(a, resources, "alarmActions", stackRegion);
+        const named = actions === UNKNOWN ? [] : actions.flatMap((x) => (x.topic ? [x.topic] : []));
+        return {
+            resource: a,
+            name: text(get(a, composite ? "alarmName" : "name"), a.name),
+            composite,
+            quiet: get(a, "actionsEnabled") === false,
+            topics: topics.filter((t) => named.includes(t) || dependsOn(a, "alarmActions", t)),
+        };
+    });
+}
+
+/** One alarm topic (components/alarmTopics.ts: `<prefix>-page`, `<prefix>-notify`): its urgency, region and subscriptions. */
+export interface AlarmTopicFacts {
+    readonly resource: PlanResource;
+    readonly name: string;
+    readonly urgency: "page" | "notify";
+    /** The region the topic lives in: its own `region`, else the stack's (when given). */
+    readonly region?: string;
+    /** Subscriptions planned on it (an e-mail one stays pending until its owner confirms it). */
+    readonly subscriptions: number;
+}
+
+/** The stack's alarm topics: SNS topics named `…-page` or `…-notify` (see AlarmTopicFacts). */
+export function alarmTopicsOf(resources: readonly PlanResource[], stackRegion?: string): AlarmTopicFacts[] {
+    const subs = ofType(resources, T.snsTopicSubscription);
+    return ofType(resources, T.snsTopic).flatMap((t) => {
+        const name = str(get(t, "name"));
+        const urgency = name?.endsWith("-page") ? "page" : name?.endsWith("-notify") ? "notify" : undefined;
+        if (!name || !urgency) return [];
+        return [
+            {
+                resource: t,
+                name,
+                urgency,
+                region: str(get(t, "region")) ?? stackRegion,
+                subscriptions: subs.filter((s) => namesTopic(s, "topic", get(s, "topic"), t, stackRegion)).length,
+            },
+        ];
+    });
+}
+
+/** One CloudWatch dashboard: its name and, when its body is known, what it shows. */
+export interface DashboardFacts {
+    readonly resource: PlanResource;
+    readonly name: string;
+    /** Widgets in its body; undefined while the body is unknown (a preview: it is built from the account id). */
+    readonly widgets?: number;
+    /** The regions its widgets read, graphs and alarms alike (sorted); undefined while the body is unknown. */
+    readonly regions?: readonly string[];
+    /** Alarms shown on its alarm-status widgets; undefined while the body is unknown. */
+    readonly alarms?: number;
+}
+
+/** The stack's CloudWatch dashboards (see DashboardFacts). */
+export function dashboardsOf(resources: readonly PlanResource[]): DashboardFacts[] {
+    return ofType(resources, T.dashboard).map((d) => {
+        const name = text(get(d, "dashboardName"), d.name);
+        const raw = get(d, "dashboardBody");
+        let body: Record<string, unknown> | undefined;
+        try {
+            body = nonEmpty(raw) ? obj(JSON.parse(raw)) : undefined;
+        } catch {
+            body = undefined;
+        }
+        if (!body) return { resource: d, name };
+        const widgets = arr<Record<string, unknown>>(body.widgets);
+        const props = widgets.map((w) => obj(w.properties));
+        // A graph names its region; an alarm-status widget names its alarms by ARN, which carries theirs.
+        const regions = [
+            ...new Set(props.flatMap((p) => [...(nonEmpty(p.region) ? [p.region] : []), ...arr(p.alarms).flatMap((a) => arnRegion(a) ?? [])])),
+        ].sort();
+        const alarms = widgets.filter((w) => w.type === "alarm").reduce((n, w) => n + arr(obj(w.properties).alarms).length, 0);
+        return { resource: d, name, widgets: widgets.length, regions, alarms };
+    });
+}
+
+/** GuardDuty in a stack's region: the detector, its declared protection plans and where its findings go. */
+export interface ThreatDetectionFacts {
+    readonly detector: PlanResource;
+    readonly enabled: boolean;
+    /** It sets the deprecated `datasources` block (the API refuses it beside features). */
+    readonly datasources: boolean;
+    readonly findingPublishingFrequency?: string;
+    /** The protection plans declared on the detector (DetectorFeature), in plan order; a status pending (a preview) is UNKNOWN. */
+    readonly features: readonly { readonly name: string; readonly status?: string | typeof UNKNOWN }[];
+    /**
+     * The EventBridge rule on GuardDuty's findings, if planned: the least severity it matches, the detail types it
+     * names (none: any), whether it is on the default bus (where GuardDuty publishes) and its state, and the topics
+     * it targets.
+     */
+    readonly findings?: {
+        readonly rule: PlanResource;
+        readonly minimumSeverity?: number;
+        readonly detailTypes: readonly string[];
+        readonly onDefaultBus: boolean;
+        readonly state: string | typeof UNKNOWN;
+        readonly topics: readonly PlanResource[];
+    };
+    /** Some rule's event pattern is pending (a preview): the findings rule may be among them. */
+    readonly rulesPending: boolean;
+}
+
+/** GuardDuty as the stack plans it (see ThreatDetectionFacts); undefined when it plans no detector. */
+export function threatDetectionOf(resources: readonly PlanResource[], stackRegion?: string): ThreatDetectionFacts | undefined {
+    const detector = ofType(resources, T.guardDutyDetector)[0];
+    if (!detector) return undefined;
+    const features = ofType(resources, T.guardDutyDetectorFeature)
+        .filter((f) => refersTo(f, "detectorId", detector))
+        .map((f): ThreatDetectionFacts["features"][number] => {
+            const status = get(f, "status");
+            return { name: text(get(f, "name"), f.name), status: isUnknown(status) ? UNKNOWN : str(status) };
+        });
+    const patternOf = (r: PlanResource): Record<string, unknown> => {
+        const raw = get(r, "eventPattern");
+        try {
+            return nonEmpty(raw) ? obj(JSON.parse(raw)) : {};
+        } catch {
+            return {};
+        }
+    };
+    const rule = ofType(resources, T.eventRule).find((r) => arr(patternOf(r).source).includes("aws.guardduty"));
+    let findings: ThreatDetectionFacts["findings"];
+    if (rule) {
+        // `{ "numeric": [">=", n] }` in detail.severity (components/threatDetection.ts findingsPattern).
+        const severity = arr<Record<string, unknown>>(obj(patternOf(rule).detail).severity)
+            .map((m) => arr(m.numeric))
+            .find((n) => n[0] === ">=");
+        const targets = ruleTargetsOf(rule, resources);
+        const topics = ofType(resources, T.snsTopic).filter((topic) => targets.some((t) => namesTopic(t, "arn", get(t, "arn"), topic, stackRegion)));
+        const bus = get(rule, "eventBusName");
+        findings = {
+            rule,
+            minimumSeverity: severity ? num(severity[1]) : undefined,
+            detailTypes: arr(patternOf(rule)["detail-type"]).filter(nonEmpty),
+            onDefaultBus: bus === undefined || bus === null || bus === "default" || isUnknown(bus),
+            state: ruleStateOf(rule),
+            topics,
+        };
+    }
+    return {
+        detector,
+        enabled: get(detector, "enable") !== false && get(detector, "enable") !== "false",
+        datasources: get(detector, "datasources") !== undefined && get(detector, "datasources") !== null,
+        rulesPending: ofType(resources, T.eventRule).some((r) => isUnknown(get(r, "eventPattern"))),
+        findingPublishingFrequency: str(get(detector, "findingPublishingFrequency")),
+        features,
+        findings,
+    };
+}
+
+/** One AWS FIS experiment template: its name (the Name tag; a template has no name of its own), actions and stop conditions. */
+export interface FaultTemplateFacts {
+    readonly resource: PlanResource;
+    readonly name: string;
+    /** The action ids, in the template's order (e.g. aws:ecs:stop-task, aws:fis:wait). */
+    readonly actions: readonly string[];
+    readonly targets: number;
+    readonly stopConditions: number;
+    /** Its stop conditions as planned (source, value); UNKNOWN while the list is pending (a preview). */
+    readonly conditions: readonly { readonly source: unknown; readonly value: unknown }[] | typeof UNKNOWN;
+    /** The planned role it runs as (roleArn); UNKNOWN while pending, undefined when the stack plans no such role. */
+    readonly role: PlanResource | typeof UNKNOWN | undefined;
+}
+
+/** The stack's FIS experiment templates (see FaultTemplateFacts). */
+export function faultTemplatesOf(resources: readonly PlanResource[]): FaultTemplateFacts[] {
+    return ofType(resources, T.fisExperimentTemplate).map((t) => {
+        const tags = tagsFrom(get(t, "tags"));
+        return {
+            resource: t,
+            name: tags !== UNKNOWN && nonEmpty(tags.Name) ? tags.Name : t.name,
+            actions: arr<Record<string, unknown>>(get(t, "actions")).map((a) => text(a.actionId, "?")),
+            targets: arr(get(t, "targets")).length,
+            stopConditions: arr<Record<string, unknown>>(get(t, "stopConditions")).filter((s) => s.source !== "none").length,
+            conditions: isUnknown(get(t, "stopConditions"))
+                ? UNKNOWN
+                : arr(get(t, "stopConditions")).map((c) =>
+                      isUnknown(c) ? { source: UNKNOWN, value: UNKNOWN } : { source: obj(c).source, value: obj(c).value },
+                  ),
+            role: iamRoleOf(t, "roleArn", resources),
+        };
+    });
+}
+
+/** One CloudTrail trail: its scope, and where it delivers (the bucket with its Object Lock default, the log group). */
+export interface TrailFacts {
+    readonly resource: PlanResource;
+    readonly name: string;
+    readonly multiRegion: boolean;
+    readonly globalServiceEvents: boolean;
+    readonly logFileValidation: boolean;
+    /** Logging on (`enableLogging`, the provider's default true). */
+    readonly logging: boolean;
+    /** Which of isMultiRegionTrail, includeGlobalServiceEvents, enableLogFileValidation, enableLogging are pending (a preview). */
+    readonly pending: readonly string[];
+    /** Its `kmsKeyId` as planned, and the planned key it names (UNKNOWN while pending). */
+    readonly kmsKeyId: unknown;
+    readonly key?: PlanResource | typeof UNKNOWN;
+    /** Its `s3BucketName` as planned. */
+    readonly s3BucketName: unknown;
+    /**
+     * The planned bucket it delivers to: that bucket's default Object Lock retention if one is planned, its Object Lock
+     * (on the bucket, and every lock configuration), whether it is versioned, and whether a policy of its refuses every
+     * request not using TLS (each UNKNOWN while pending).
+     */
+    readonly bucket?: {
+        readonly resource: PlanResource;
+        readonly name: string;
+        readonly lock?: { readonly mode?: string; readonly days?: number; readonly years?: number };
+        readonly objectLock: ObjectLockFacts;
+        readonly versioned: boolean | typeof UNKNOWN;
+        readonly tlsOnly: boolean | typeof UNKNOWN;
+    };
+    /** Its `cloudWatchLogsGroupArn` and `cloudWatchLogsRoleArn` as planned, and the planned log group it also delivers to. */
+    readonly logGroupArn: unknown;
+    readonly logsRoleArn: unknown;
+    readonly logGroup?: string;
+}
+
+/** The stack's trails (see TrailFacts). */
+export function trailsOf(resources: readonly PlanResource[]): TrailFacts[] {
+    return ofType(resources, T.trail).map((t) => {
+        const b = ofType(resources, T.bucket, T.bucketV2).find((x) => refersTo(t, "s3BucketName", x));
+        const objectLock = b ? bucketObjectLockOf(b, resources) : undefined;
+        const lock = objectLock?.configurations[0];
+        const group = ofType(resources, T.logGroup).find((g) => namesLogGroup(t, "cloudWatchLogsGroupArn", g));
+        const flags = ["isMultiRegionTrail", "includeGlobalServiceEvents", "enableLogFileValidation", "enableLogging"];
+        const tls = (policy: unknown) => {
+            const sts = policyStatements(policy);
+            return sts === UNKNOWN ? UNKNOWN : deniesInsecureTransport(sts, ["s3:*"]);
+        };
+        const policies = b ? bucketPoliciesOf(b, resources).map(tls) : [];
+        const key = get(t, "kmsKeyId");
+        return {
+            resource: t,
+            name: text(get(t, "name"), t.name),
+            multiRegion: isTrue(get(t, "isMultiRegionTrail")),
+            globalServiceEvents: get(t, "includeGlobalServiceEvents") !== false && get(t, "includeGlobalServiceEvents") !== "false",
+            logFileValidation: isTrue(get(t, "enableLogFileValidation")),
+            logging: get(t, "enableLogging") !== false && get(t, "enableLogging") !== "false",
+            pending: flags.filter((k) => isUnknown(get(t, k))),
+            kmsKeyId: key,
+            key: key === undefined || key === null ? undefined : kmsKeyOf(t, "kmsKeyId", resources),
+            s3BucketName: get(t, "s3BucketName"),
+            bucket:
+                b && objectLock
+                    ? {
+                          resource: b,
+                          name: text(get(b, "bucket"), b.name),
+                          lock: lock ? { mode: str(lock.mode), days: lock.days, years: lock.years } : undefined,
+                          objectLock,
+                          versioned: bucketVersioningOf(b, resources),
+                          tlsOnly: policies.includes(true) ? true : policies.includes(UNKNOWN) ? UNKNOWN : false,
+                      }
+                    : undefined,
+            logGroupArn: get(t, "cloudWatchLogsGroupArn"),
+            logsRoleArn: get(t, "cloudWatchLogsRoleArn"),
+            logGroup: group ? text(get(group, "name"), group.name) : undefined,
+        };
+    });
 }
