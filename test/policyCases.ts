@@ -1843,7 +1843,7 @@ export const CASES: readonly Case[] = [
         stack: "dr",
         alter: (p) => {
             const notify = pick(p, T.topic, topicNamed("securecart-alarms-notify"), "(the region's notify topic)");
-            const alarm = pick(p, T.alarm, (r) => r.inputs.namespace === "AWS/Route53", "on Route 53's health-check status");
+            const alarm = pick(p, T.alarm, (r) => r.name.endsWith("dns-health-alarm"), "on Route 53's health-check status (in us-east-1)");
             setProp(alarm, "alarmActions", [notify.outputs.arn]);
         },
         says: /lives in us-east-1 and must notify an SNS topic of that region .*; it names arn:aws:sns:us-west-2:\d+:securecart-alarms-notify in us-west-2/,
@@ -1995,7 +1995,7 @@ export const CASES: readonly Case[] = [
         policy: "aws-log-group-retention",
         change: "the API's access logs are kept 30 days",
         stack: "dr",
-        overrides: ["strategy=pilot-light"],
+        overrides: ["strategy=active-active"],
         alter: (p) => setProp(pick(p, T.logGroup, named("api-logs-access")), "retentionInDays", 30),
         says: /receives the API's access logs \(Stage "securecart-api-stage"\)/,
     },

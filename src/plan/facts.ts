@@ -2110,9 +2110,9 @@ export function keyPolicyAllows(
     );
 }
 
-/** The planned EventBridge targets that deliver to `topic` (their `arn` names it). */
+/** The planned EventBridge targets that deliver to `topic` (their `arn` names it, as namesTopic reads an ARN). */
 export function eventTargetsOf(topic: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
-    return ofType(resources, T.eventTarget).filter((t) => refersTo(t, "arn", topic));
+    return ofType(resources, T.eventTarget).filter((t) => namesTopic(t, "arn", get(t, "arn"), topic, regionOf(topic, resources)));
 }
 
 /** The log group name in a CloudWatch Logs ARN (`arn:aws:logs:<region>:<account>:log-group:<name>[:*]`). */
