@@ -8,6 +8,7 @@
 import * as appautoscaling from "@pulumi/aws/appautoscaling";
 import * as autoscaling from "@pulumi/aws/autoscaling";
 import * as backup from "@pulumi/aws/backup";
+import * as cloudtrail from "@pulumi/aws/cloudtrail";
 import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as dynamodb from "@pulumi/aws/dynamodb";
@@ -15,6 +16,7 @@ import * as ebs from "@pulumi/aws/ebs";
 import * as efs from "@pulumi/aws/efs";
 import * as efsNative from "@pulumi/aws-native/efs";
 import * as elasticache from "@pulumi/aws/elasticache";
+import * as fis from "@pulumi/aws/fis";
 import * as acm from "@pulumi/aws/acm";
 import * as apigatewayv2 from "@pulumi/aws/apigatewayv2";
 import * as cognito from "@pulumi/aws/cognito";
@@ -23,6 +25,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as ecr from "@pulumi/aws/ecr";
 import * as ecs from "@pulumi/aws/ecs";
 import * as globalaccelerator from "@pulumi/aws/globalaccelerator";
+import * as guardduty from "@pulumi/aws/guardduty";
 import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
 import * as lambda from "@pulumi/aws/lambda";
@@ -194,6 +197,12 @@ export const CLASSES = {
     fileSystemPolicy: efs.FileSystemPolicy,
     // Never planned (the replication is the FilesReplication dynamic resource's); named by the drill's rules.
     efsReplicationConfiguration: efs.ReplicationConfiguration,
+    // Operations and security (components/auditTrail.ts, threatDetection.ts, faultExperiments.ts).
+    cloudtrailTrail: cloudtrail.Trail,
+    bucketObjectLock: s3.BucketObjectLockConfiguration,
+    guardDutyDetector: guardduty.Detector,
+    guardDutyDetectorFeature: guardduty.DetectorFeature,
+    fisExperimentTemplate: fis.ExperimentTemplate,
     // Global services the drill's region rule names (src/replaceRules.ts); the program plans none yet.
     globalAccelerator: globalaccelerator.Accelerator,
     organization: organizations.Organization,
