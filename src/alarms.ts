@@ -108,10 +108,13 @@ export function alarmDecls(cfg: StackConfig, plan: RegionPlan): AlarmDecl[] {
     return out;
 }
 
-/** The regions a stack places alarms in: its own, and us-east-1 for Route 53's health-check status and the edge. */
-export function alarmRegions(cfg: StackConfig, plan: RegionPlan): string[] {
-    const usEast = plan.computeExists || plan.operations.edgeAlarms;
-    return [...new Set([cfg.region, ...(usEast ? ["us-east-1"] : [])])];
+/**
+ * The regions a stack keeps alarm topics in: its own, and us-east-1 for Route 53's health-check status and the edge.
+ * Whatever the role, so that a role change never deletes a topic's key (a backup-restore standby has no health check
+ * today and one after its promotion).
+ */
+export function alarmRegions(cfg: StackConfig): string[] {
+    return [...new Set([cfg.region, "us-east-1"])];
 }
 
 /** A metric as CloudWatch names it. */

@@ -177,14 +177,14 @@ describe("operations estimates: monthly cost lines", () => {
             // The alarm topics: volume unknown, said why; their key counted once, in the KMS line.
             const topics = s.breakdown.filter((l) => l.type === ALARM_NOTIFICATIONS);
             assert.ok(topics.length > 0 && topics.every((l) => l.monthlyUsd === null && /alarm topics/.test(l.item)));
+            // The alarm topics (components/alarmTopics.ts `<prefix>-page`, `<prefix>-notify`), each region's, once.
             assert.deepEqual(
                 topics.flatMap((l) => l.resources ?? []).sort(),
                 plan.resources
-                    .filter((r) => r.type === T.snsTopic && /alarm-topics/.test(r.name) && /notify|page/.test(String(r.inputs.name)))
-                    .filter((r) => plan.resources.some((a) => (a.propertyDependencies?.alarmActions ?? []).includes(r.urn)))
+                    .filter((r) => r.type === T.snsTopic && /-(page|notify)$/.test(String(r.inputs.name)))
                     .map((r) => String(r.inputs.name))
                     .sort(),
-                `${plan.stack}: the topics an alarm acts on`,
+                `${plan.stack}: the alarm topics`,
             );
             assert.ok(s.cost.unpriced.includes(UNPRICED_USAGE[ALARM_NOTIFICATIONS]));
             assert.match(s.breakdown.find((l) => l.type === T.kmsKey)!.basis, /of them for the alarm topics/);
@@ -258,14 +258,14 @@ describe("operations estimates: monthly cost lines", () => {
 
 describe("operations estimates: the trail, GuardDuty and fault-injection templates (hand-built, by their type tokens)", () => {
     it("the readers look for the tokens the other branches' resources carry", () => {
-        assert.equal(T.cloudtrailTrail, "aws:cloudtrail/trail:Trail");
+        assert.equal(T.trail, "aws:cloudtrail/trail:Trail");
         assert.equal(T.guardDutyDetector, "aws:guardduty/detector:Detector");
         assert.equal(T.fisExperimentTemplate, "aws:fis/experimentTemplate:ExperimentTemplate");
     });
 
     it("one multi-Region trail costs $0 for its events (the first copy is free) and says its log volume is unknown; a second trail's copy is unknown", () => {
         const trail = (stack: string, extra: Record<string, unknown> = {}): PlanResource => ({
-            type: T.cloudtrailTrail,
+            type: T.trail,
             name: `${stack}-trail`,
             urn: `urn:${stack}-trail`,
             inputs: {
@@ -277,22 +277,22 @@ describe("operations estimates: the trail, GuardDuty and fault-injection templat
             },
         });
         const one = project([view("prod", "us-east-1", [trail("prod")]), view("dr", "us-west-2", [])]);
-        const line = one.stacks[0].breakdown.find((l) => l.type === T.cloudtrailTrail)!;
+        const line = one.stacks[0].breakdown.find((l) => l.type === T.trail)!;
         assert.equal(line.monthlyUsd, 0);
         assert.match(line.basis, /first copy in each region is delivered free/);
         assert.ok(one.stacks[0].cost.unpriced.includes(UNPRICED_OPERATIONS["cloudtrail-logs"]));
-        assert.ok(!one.stacks[0].cost.unpriced.includes(UNPRICED_OPERATIONS[T.cloudtrailTrail]));
+        assert.ok(!one.stacks[0].cost.unpriced.includes(UNPRICED_OPERATIONS[T.trail]));
 
         const two = project([view("prod", "us-east-1", [trail("prod")]), view("dr", "us-west-2", [trail("dr")])]);
         for (const s of two.stacks) {
-            const l = s.breakdown.find((x) => x.type === T.cloudtrailTrail)!;
+            const l = s.breakdown.find((x) => x.type === T.trail)!;
             assert.equal(l.monthlyUsd, null, s.stack);
             assert.match(l.basis, /2 trails of the project deliver management events/);
-            assert.ok(s.cost.unpriced.includes(UNPRICED_USAGE[T.cloudtrailTrail]));
+            assert.ok(s.cost.unpriced.includes(UNPRICED_USAGE[T.trail]));
         }
         const data = trail("prod", { eventSelectors: [{ dataResources: [{ type: "AWS::S3::Object", values: ["arn:aws:s3"] }] }] });
         const withData = project([view("prod", "us-east-1", [data])]);
-        assert.ok(withData.stacks[0].cost.unpriced.includes(UNPRICED_OPERATIONS[T.cloudtrailTrail]), "data events: volume unknown");
+        assert.ok(withData.stacks[0].cost.unpriced.includes(UNPRICED_OPERATIONS[T.trail]), "data events: volume unknown");
     });
 
     it("a GuardDuty detector is a line without a price, with its plans and the reason", () => {

@@ -103,7 +103,7 @@ export const BILLABLE_TYPES: Readonly<Record<string, readonly PriceKey[]>> = {
     // fault-injection templates' action-minutes (nothing unless experiments run); GuardDuty's rates were not read.
     [T.compositeAlarm]: ["cloudwatchCompositeAlarmMonth"],
     [T.dashboard]: ["cloudwatchDashboardMonth"],
-    [T.cloudtrailTrail]: ["cloudtrailManagementEventCopy100k"],
+    [T.trail]: ["cloudtrailManagementEventCopy100k"],
     [T.guardDutyDetector]: [],
     [T.fisExperimentTemplate]: ["fisActionMinute"],
     [T.logGroup]: ["logsIngestGb"],

@@ -12,25 +12,24 @@ import { RegionPrices } from "../prices";
 import { Constants, cite } from "./constants";
 import {
     AlarmBillingFacts,
-    DetectorFacts,
-    ExperimentTemplateFacts,
+    ExperimentActionFacts,
     StackView,
     T,
-    TrailFacts,
     UNKNOWN,
     alarmBillingOf,
     alarmTopicsOf,
+    alarmsOf,
     containerInsightsClustersOf,
-    experimentTemplateOf,
+    dashboardsOf,
+    faultTemplatesOf,
     get,
-    guardDutyDetectorOf,
     ofType,
-    refersTo,
     str,
     text,
+    threatDetectionOf,
     topicKeysOf,
     tracedResourcesOf,
-    trailOf,
+    trailsOf,
 } from "../plan";
 import type { CostLine } from "./cost";
 
@@ -49,10 +48,23 @@ export interface OperationsFacts {
         readonly subscriptions: number;
         readonly keys: readonly string[];
     }[];
-    /** The trails, each with the region it lives in (a single-Region trail records that region's events only). */
-    readonly trails: readonly (TrailFacts & { readonly region: string })[];
-    readonly detectors: readonly DetectorFacts[];
-    readonly experiments: readonly ExperimentTemplateFacts[];
+    /** The trails (trailsOf), each with the region it lives in (a single-Region trail records that region's events only). */
+    readonly trails: readonly {
+        readonly name: string;
+        readonly region: string;
+        readonly multiRegion: boolean;
+        readonly managementEvents: boolean;
+        readonly dataEvents: boolean | typeof UNKNOWN;
+        readonly insights: boolean;
+    }[];
+    /** GuardDuty's detector (threatDetectionOf) and its declared plans. */
+    readonly detectors: readonly {
+        readonly name: string;
+        readonly enabled: boolean;
+        readonly features: readonly { readonly name: string; readonly status?: string }[];
+    }[];
+    /** The fault-injection templates (faultTemplatesOf) with each action's duration. */
+    readonly experiments: readonly { readonly name: string; readonly actions: readonly ExperimentActionFacts[] }[];
     /** ECS clusters with Container Insights on. */
     readonly containerInsightsClusters: readonly string[];
     /** Functions and state machines that send traces to X-Ray. */
@@ -63,21 +75,31 @@ export interface OperationsFacts {
 export function operationsFacts(view: StackView): OperationsFacts {
     const rs = view.resources;
     const regionOf = (r: (typeof rs)[number]) => str(get(r, "region")) ?? view.region;
+    const gd = threatDetectionOf(rs, view.region);
     return {
         stack: view.stack,
         region: view.region,
         alarms: ofType(rs, T.metricAlarm).map((a) => alarmBillingOf(a, view.region)),
-        composites: ofType(rs, T.compositeAlarm).map((c) => ({ name: text(get(c, "alarmName"), c.name), region: regionOf(c) })),
-        dashboards: ofType(rs, T.dashboard).map((d) => text(get(d, "dashboardName"), d.name)),
-        alarmTopics: alarmTopicsOf(rs).map((t) => ({
-            name: text(get(t, "name"), t.name),
-            region: regionOf(t),
-            subscriptions: ofType(rs, T.snsTopicSubscription).filter((s) => refersTo(s, "topic", t)).length,
-            keys: topicKeysOf(t, rs).map((k) => k.name),
+        composites: alarmsOf(rs, view.region)
+            .filter((a) => a.composite)
+            .map((a) => ({ name: a.name, region: regionOf(a.resource) })),
+        dashboards: dashboardsOf(rs).map((d) => d.name),
+        alarmTopics: alarmTopicsOf(rs, view.region).map((t) => ({
+            name: t.name,
+            region: t.region ?? view.region,
+            subscriptions: t.subscriptions,
+            keys: topicKeysOf(t.resource, rs).map((k) => k.name),
         })),
-        trails: ofType(rs, T.cloudtrailTrail).map((t) => ({ ...trailOf(t), region: regionOf(t) })),
-        detectors: ofType(rs, T.guardDutyDetector).map((d) => guardDutyDetectorOf(d, rs)),
-        experiments: ofType(rs, T.fisExperimentTemplate).map(experimentTemplateOf),
+        trails: trailsOf(rs).map((t) => ({
+            name: t.name,
+            region: regionOf(t.resource),
+            multiRegion: t.multiRegion,
+            managementEvents: t.managementEvents,
+            dataEvents: t.dataEvents,
+            insights: t.insights,
+        })),
+        detectors: gd ? [{ name: gd.detector.name, enabled: gd.enabled, features: gd.features }] : [],
+        experiments: faultTemplatesOf(rs).map((t) => ({ name: t.name, actions: t.steps })),
         containerInsightsClusters: containerInsightsClustersOf(rs).map((c) => text(get(c, "name"), c.name)),
         traced: tracedResourcesOf(rs).map((r) => text(get(r, "name"), r.name)),
         logGroups: ofType(rs, T.logGroup).length,
@@ -112,7 +134,7 @@ export const UNPRICED_OPERATIONS: Readonly<Record<string, string>> = {
     [T.metricAlarm]: `CloudWatch alarms whose metrics are not known yet (a preview) or whose period is under 60 s (high resolution): unknown, because a preview does not show how many metrics the alarm reads, and the sheet holds no high-resolution price read on an AWS page (${CLOUDWATCH_PRICING_READ}; the AWS Compute Blog gives $0.30 per alarm metric in US East (Ohio))`,
     [T.guardDutyDetector]:
         'GuardDuty: unknown, because its rates were not read on an AWS page (https://aws.amazon.com/guardduty/pricing/ was not in the text read on 2026-12-06; the figures seen, such as $4.00 per million CloudTrail management events and $1.00 per GB of VPC flow logs at the first tier, are from third parties) and the volumes it analyses are not known before it runs (it publishes them hourly as AWS/GuardDuty usage metrics, and its 30-day free trial estimates the cost: GuardDuty user guide, "Monitoring GuardDuty usage and estimating costs")',
-    [T.cloudtrailTrail]:
+    [T.trail]:
         "CloudTrail beyond the free first copy of management events (a further trail's copy, data events, Insights events): unknown, because the account's event volume is not known (https://aws.amazon.com/cloudtrail/pricing/, read 2026-12-06: $2.00 per 100,000 management events of a further copy, $0.10 per 100,000 data events)",
     [ALARM_NOTIFICATIONS]:
         "alarm notifications (publishes to the alarm topics and their deliveries to the subscriptions): unknown, because how many alarm state changes and findings a month is not known, and no AWS page read states SNS's prices (https://aws.amazon.com/sns/pricing/ was not in the text read on 2026-12-06; the $0.50 per million publishes seen is from secondary sources)",
@@ -259,7 +281,7 @@ export function operationsLines(a: OperationsLineArgs): OperationsCost {
             const free = t.managementEvents && copies <= 1;
             push({
                 item: `CloudTrail management events (${t.name})`,
-                type: T.cloudtrailTrail,
+                type: T.trail,
                 quantity: 1,
                 unit: "trails",
                 unitPriceUsd: free ? 0 : null,
@@ -271,8 +293,8 @@ export function operationsLines(a: OperationsLineArgs): OperationsCost {
                       : "logs no management events",
                 resources: [t.name],
             });
-            if (!free && t.managementEvents) reason(UNPRICED_OPERATIONS[T.cloudtrailTrail]);
-            if (t.dataEvents === true || t.dataEvents === UNKNOWN || t.insights) reason(UNPRICED_OPERATIONS[T.cloudtrailTrail]);
+            if (!free && t.managementEvents) reason(UNPRICED_OPERATIONS[T.trail]);
+            if (t.dataEvents === true || t.dataEvents === UNKNOWN || t.insights) reason(UNPRICED_OPERATIONS[T.trail]);
         }
         reason(UNPRICED_OPERATIONS["cloudtrail-logs"]);
     }

@@ -1953,8 +1953,247 @@ export function failoverModeOf(resources: readonly PlanResource[]): "planned" | 
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// operations (estimates): alarms, dashboards, alarm topics, the audit trail, GuardDuty, fault-injection templates
+// Operations: alarms and the topics they notify, dashboards, GuardDuty, fault-injection templates, the trail
 // ---------------------------------------------------------------------------------------------------------
+
+/** Whether `value` (an ARN in some list of `r`'s input `key`) names the SNS topic `topic`: by property dependency, or by ARN. */
+function namesTopic(r: PlanResource, key: string, value: unknown, topic: PlanResource, stackRegion?: string): boolean {
+    if (dependsOn(r, key, topic)) return true;
+    if (!nonEmpty(value)) return false;
+    if (value === get(topic, "arn") || value === output(topic, "arn")) return true;
+    // The ARN spelled from the topic's fixed name (components/alarmTopics.ts): its name and its region.
+    const name = str(get(topic, "name"));
+    const region = str(get(topic, "region")) ?? stackRegion;
+    return name !== undefined && value.endsWith(`:${name}`) && (region === undefined || arnRegion(value) === region);
+}
+
+/** One CloudWatch alarm as planned: its name, whether it is a composite, whether its actions are off, the topics it names. */
+export interface AlarmFacts {
+    readonly resource: PlanResource;
+    /** The alarm's name in CloudWatch (a metric alarm's `name`, a composite's `alarmName`), else the resource's name. */
+    readonly name: string;
+    readonly composite: boolean;
+    /** Its actions are disabled (`actionsEnabled: false`): it keeps its state for the dashboards and sends nothing. */
+    readonly quiet: boolean;
+    /** The planned SNS topics its `alarmActions` name (a quiet alarm names one too, and does not publish to it). */
+    readonly topics: readonly PlanResource[];
+}
+
+/** Every metric and composite alarm of a stack (see AlarmFacts). `stackRegion` places a topic that names no region. */
+export function alarmsOf(resources: readonly PlanResource[], stackRegion?: string): AlarmFacts[] {
+    const topics = ofType(resources, T.snsTopic);
+    return ofType(resources, T.metricAlarm, T.compositeAlarm).map((a) => {
+        const composite = a.type === T.compositeAlarm;
+        const actions = get(a, "alarmActions");
+        const listed = isUnknown(actions) ? [] : arr(actions);
+        return {
+            resource: a,
+            name: text(get(a, composite ? "alarmName" : "name"), a.name),
+            composite,
+            quiet: get(a, "actionsEnabled") === false,
+            topics: topics.filter((t) => dependsOn(a, "alarmActions", t) || listed.some((v) => namesTopic(a, "alarmActions", v, t, stackRegion))),
+        };
+    });
+}
+
+/** One alarm topic (components/alarmTopics.ts: `<prefix>-page`, `<prefix>-notify`): its urgency, region and subscriptions. */
+export interface AlarmTopicFacts {
+    readonly resource: PlanResource;
+    readonly name: string;
+    readonly urgency: "page" | "notify";
+    /** The region the topic lives in: its own `region`, else the stack's (when given). */
+    readonly region?: string;
+    /** Subscriptions planned on it (an e-mail one stays pending until its owner confirms it). */
+    readonly subscriptions: number;
+}
+
+/** The stack's alarm topics: SNS topics named `…-page` or `…-notify` (see AlarmTopicFacts). */
+export function alarmTopicsOf(resources: readonly PlanResource[], stackRegion?: string): AlarmTopicFacts[] {
+    const subs = ofType(resources, T.snsTopicSubscription);
+    return ofType(resources, T.snsTopic).flatMap((t) => {
+        const name = str(get(t, "name"));
+        const urgency = name?.endsWith("-page") ? "page" : name?.endsWith("-notify") ? "notify" : undefined;
+        if (!name || !urgency) return [];
+        return [
+            {
+                resource: t,
+                name,
+                urgency,
+                region: str(get(t, "region")) ?? stackRegion,
+                subscriptions: subs.filter((s) => namesTopic(s, "topic", get(s, "topic"), t, stackRegion)).length,
+            },
+        ];
+    });
+}
+
+/** One CloudWatch dashboard: its name and, when its body is known, what it shows. */
+export interface DashboardFacts {
+    readonly resource: PlanResource;
+    readonly name: string;
+    /** Widgets in its body; undefined while the body is unknown (a preview: it is built from the account id). */
+    readonly widgets?: number;
+    /** The regions its widgets read, graphs and alarms alike (sorted); undefined while the body is unknown. */
+    readonly regions?: readonly string[];
+    /** Alarms shown on its alarm-status widgets; undefined while the body is unknown. */
+    readonly alarms?: number;
+}
+
+/** The stack's CloudWatch dashboards (see DashboardFacts). */
+export function dashboardsOf(resources: readonly PlanResource[]): DashboardFacts[] {
+    return ofType(resources, T.dashboard).map((d) => {
+        const name = text(get(d, "dashboardName"), d.name);
+        const raw = get(d, "dashboardBody");
+        let body: Record<string, unknown> | undefined;
+        try {
+            body = nonEmpty(raw) ? obj(JSON.parse(raw)) : undefined;
+        } catch {
+            body = undefined;
+        }
+        if (!body) return { resource: d, name };
+        const widgets = arr<Record<string, unknown>>(body.widgets);
+        const props = widgets.map((w) => obj(w.properties));
+        // A graph names its region; an alarm-status widget names its alarms by ARN, which carries theirs.
+        const regions = [
+            ...new Set(props.flatMap((p) => [...(nonEmpty(p.region) ? [p.region] : []), ...arr(p.alarms).flatMap((a) => arnRegion(a) ?? [])])),
+        ].sort();
+        const alarms = widgets.filter((w) => w.type === "alarm").reduce((n, w) => n + arr(obj(w.properties).alarms).length, 0);
+        return { resource: d, name, widgets: widgets.length, regions, alarms };
+    });
+}
+
+/** GuardDuty in a stack's region: the detector, its declared protection plans and where its findings go. */
+export interface ThreatDetectionFacts {
+    readonly detector: PlanResource;
+    readonly enabled: boolean;
+    readonly findingPublishingFrequency?: string;
+    /** The protection plans declared on the detector (DetectorFeature), in plan order. */
+    readonly features: readonly { readonly name: string; readonly status?: string }[];
+    /** The EventBridge rule on GuardDuty's findings, if planned: the least severity it matches and the topics it targets. */
+    readonly findings?: { readonly rule: PlanResource; readonly minimumSeverity?: number; readonly topics: readonly PlanResource[] };
+}
+
+/** GuardDuty as the stack plans it (see ThreatDetectionFacts); undefined when it plans no detector. */
+export function threatDetectionOf(resources: readonly PlanResource[], stackRegion?: string): ThreatDetectionFacts | undefined {
+    const detector = ofType(resources, T.guardDutyDetector)[0];
+    if (!detector) return undefined;
+    const features = ofType(resources, T.guardDutyDetectorFeature)
+        .filter((f) => refersTo(f, "detectorId", detector))
+        .map((f) => ({ name: text(get(f, "name"), f.name), status: str(get(f, "status")) }));
+    const patternOf = (r: PlanResource): Record<string, unknown> => {
+        const raw = get(r, "eventPattern");
+        try {
+            return nonEmpty(raw) ? obj(JSON.parse(raw)) : {};
+        } catch {
+            return {};
+        }
+    };
+    const rule = ofType(resources, T.eventRule).find((r) => arr(patternOf(r).source).includes("aws.guardduty"));
+    let findings: ThreatDetectionFacts["findings"];
+    if (rule) {
+        // `{ "numeric": [">=", n] }` in detail.severity (components/threatDetection.ts findingsPattern).
+        const severity = arr<Record<string, unknown>>(obj(patternOf(rule).detail).severity)
+            .map((m) => arr(m.numeric))
+            .find((n) => n[0] === ">=");
+        const targets = ofType(resources, T.eventTarget).filter((t) => refersTo(t, "rule", rule));
+        const topics = ofType(resources, T.snsTopic).filter((topic) => targets.some((t) => namesTopic(t, "arn", get(t, "arn"), topic, stackRegion)));
+        findings = { rule, minimumSeverity: severity ? num(severity[1]) : undefined, topics };
+    }
+    return {
+        detector,
+        enabled: get(detector, "enable") !== false,
+        findingPublishingFrequency: str(get(detector, "findingPublishingFrequency")),
+        features,
+        findings,
+    };
+}
+
+/** One AWS FIS experiment template: its name (the Name tag; a template has no name of its own), actions and stop conditions. */
+export interface FaultTemplateFacts {
+    readonly resource: PlanResource;
+    readonly name: string;
+    /** The action ids, in the template's order (e.g. aws:ecs:stop-task, aws:fis:wait). */
+    readonly actions: readonly string[];
+    /** The actions with their names and how long each runs when it says so (what AWS FIS bills: action-minutes). */
+    readonly steps: readonly ExperimentActionFacts[];
+    readonly targets: number;
+    readonly stopConditions: number;
+}
+
+/** The stack's FIS experiment templates (see FaultTemplateFacts). */
+export function faultTemplatesOf(resources: readonly PlanResource[]): FaultTemplateFacts[] {
+    return ofType(resources, T.fisExperimentTemplate).map((t) => {
+        const tags = tagsFrom(get(t, "tags"));
+        return {
+            resource: t,
+            name: tags !== UNKNOWN && nonEmpty(tags.Name) ? tags.Name : t.name,
+            actions: arr<Record<string, unknown>>(get(t, "actions")).map((a) => text(a.actionId, "?")),
+            steps: arr<Record<string, unknown>>(get(t, "actions")).map(experimentActionOf),
+            targets: arr(get(t, "targets")).length,
+            stopConditions: arr<Record<string, unknown>>(get(t, "stopConditions")).filter((s) => s.source !== "none").length,
+        };
+    });
+}
+
+/** One CloudTrail trail: its scope, and where it delivers (the bucket with its Object Lock default, the log group). */
+export interface TrailFacts {
+    readonly resource: PlanResource;
+    readonly name: string;
+    readonly multiRegion: boolean;
+    readonly globalServiceEvents: boolean;
+    readonly logFileValidation: boolean;
+    /** The planned bucket it delivers to, and that bucket's default Object Lock retention if one is planned. */
+    readonly bucket?: {
+        readonly resource: PlanResource;
+        readonly name: string;
+        readonly lock?: { readonly mode?: string; readonly days?: number; readonly years?: number };
+    };
+    /** The planned log group it also delivers to. */
+    readonly logGroup?: string;
+    /** Management events (the default, unless every event selector excludes them). */
+    readonly managementEvents: boolean;
+    /** Data events (an event selector's dataResources, or an advanced selector on eventCategory Data); UNKNOWN while pending. */
+    readonly dataEvents: boolean | typeof UNKNOWN;
+    /** Insights events (insightSelectors). */
+    readonly insights: boolean;
+}
+
+/** The stack's trails (see TrailFacts). */
+export function trailsOf(resources: readonly PlanResource[]): TrailFacts[] {
+    return ofType(resources, T.trail).map((t) => {
+        const b = ofType(resources, T.bucket, T.bucketV2).find((x) => refersTo(t, "s3BucketName", x));
+        const lock = b ? ofType(resources, T.bucketObjectLock).find((l) => refersTo(l, "bucket", b)) : undefined;
+        const retention = lock ? obj(obj(get(lock, "rule")).defaultRetention) : {};
+        const group = ofType(resources, T.logGroup).find((g) => dependsOn(t, "cloudWatchLogsGroupArn", g));
+        // What it records beyond the free first copy of management events (CloudTrail bills those).
+        const selectors = get(t, "eventSelectors");
+        const advanced = get(t, "advancedEventSelectors");
+        const basic = arr(selectors).map(obj);
+        const fields = arr(advanced)
+            .map(obj)
+            .flatMap((x) => arr(x.fieldSelectors).map(obj));
+        const category = (c: string) => fields.some((f) => f.field === "eventCategory" && arr(f.equals).includes(c));
+        return {
+            resource: t,
+            name: text(get(t, "name"), t.name),
+            multiRegion: get(t, "isMultiRegionTrail") === true,
+            globalServiceEvents: get(t, "includeGlobalServiceEvents") !== false,
+            logFileValidation: get(t, "enableLogFileValidation") === true,
+            bucket: b
+                ? {
+                      resource: b,
+                      name: text(get(b, "bucket"), b.name),
+                      lock: lock ? { mode: str(retention.mode), days: num(retention.days), years: num(retention.years) } : undefined,
+                  }
+                : undefined,
+            logGroup: group ? text(get(group, "name"), group.name) : undefined,
+            managementEvents:
+                fields.length > 0 ? category("Management") : basic.length === 0 || basic.some((x) => x.includeManagementEvents !== false),
+            dataEvents:
+                isUnknown(selectors) || isUnknown(advanced) ? UNKNOWN : basic.some((x) => arr(x.dataResources).length > 0) || category("Data"),
+            insights: arr(get(t, "insightSelectors")).length > 0,
+        };
+    });
+}
 
 /** How CloudWatch bills one metric alarm: per alarm metric (a metric-math alarm, per metric it reads). */
 export interface AlarmBillingFacts {
@@ -1993,68 +2232,9 @@ export function alarmBillingOf(alarm: PlanResource, stackRegion: string): AlarmB
     };
 }
 
-/** The SNS topics an alarm (metric or composite) names as an action: the alarm topics. */
-export function alarmTopicsOf(resources: readonly PlanResource[]): PlanResource[] {
-    const alarms = ofType(resources, T.metricAlarm, T.compositeAlarm);
-    const keys = ["alarmActions", "okActions", "insufficientDataActions"];
-    return ofType(resources, T.snsTopic).filter((t) => alarms.some((a) => keys.some((k) => refersTo(a, k, t))));
-}
-
 /** The KMS keys planned in `resources` that a topic is encrypted under (its kmsMasterKeyId). */
 export function topicKeysOf(topic: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
     return ofType(resources, T.kmsKey, T.kmsReplicaKey).filter((k) => refersTo(topic, "kmsMasterKeyId", k));
-}
-
-/** What a CloudTrail trail delivers, for its cost: the events beyond the free first copy of management events. */
-export interface TrailFacts {
-    readonly name: string;
-    readonly multiRegion: boolean;
-    /** Management events (the default, unless every event selector excludes them). */
-    readonly managementEvents: boolean;
-    /** Data events (an event selector's dataResources, or an advanced selector on eventCategory Data); UNKNOWN while pending. */
-    readonly dataEvents: boolean | typeof UNKNOWN;
-    /** Insights events (insightSelectors). */
-    readonly insights: boolean;
-    /** Also delivered to a CloudWatch Logs group. */
-    readonly cloudWatchLogs: boolean;
-}
-
-export function trailOf(trail: PlanResource): TrailFacts {
-    const selectors = get(trail, "eventSelectors");
-    const advanced = get(trail, "advancedEventSelectors");
-    const basic = arr(selectors).map(obj);
-    const fields = arr(advanced)
-        .map(obj)
-        .flatMap((a) => arr(a.fieldSelectors).map(obj));
-    const category = (c: string) => fields.some((f) => f.field === "eventCategory" && arr(f.equals).includes(c));
-    const dataEvents = isUnknown(selectors) || isUnknown(advanced) ? UNKNOWN : basic.some((b) => arr(b.dataResources).length > 0) || category("Data");
-    const management = fields.length > 0 ? category("Management") : basic.length === 0 || basic.some((b) => b.includeManagementEvents !== false);
-    return {
-        name: text(get(trail, "name"), trail.name),
-        multiRegion: get(trail, "isMultiRegionTrail") === true,
-        managementEvents: management,
-        dataEvents,
-        insights: arr(get(trail, "insightSelectors")).length > 0,
-        cloudWatchLogs: isSet(get(trail, "cloudWatchLogsGroupArn")),
-    };
-}
-
-/** A GuardDuty detector and the protection plans declared on it (its DetectorFeature resources). */
-export interface DetectorFacts {
-    readonly name: string;
-    readonly enabled: boolean;
-    readonly features: readonly { readonly name: string; readonly status: string }[];
-}
-
-export function guardDutyDetectorOf(detector: PlanResource, resources: readonly PlanResource[]): DetectorFacts {
-    return {
-        name: detector.name,
-        // GuardDuty's default: a detector is enabled unless `enable` is false.
-        enabled: get(detector, "enable") !== false,
-        features: ofType(resources, T.guardDutyDetectorFeature)
-            .filter((f) => refersTo(f, "detectorId", detector))
-            .map((f) => ({ name: text(get(f, "name"), f.name), status: text(get(f, "status"), "(unset)") })),
-    };
 }
 
 /** Whole minutes of an ISO 8601 duration of hours, minutes and seconds (`PT10M`, `PT1H30M`), rounded; undefined otherwise. */
@@ -2072,28 +2252,13 @@ export interface ExperimentActionFacts {
     readonly minutes?: number;
 }
 
-export interface ExperimentTemplateFacts {
-    /** The template's Name tag (a template has no name of its own), else its resource name. */
-    readonly name: string;
-    readonly actions: readonly ExperimentActionFacts[];
-}
-
-/** An AWS FIS experiment template's actions and their durations (parameters as the provider takes them, key/value pairs). */
-export function experimentTemplateOf(template: PlanResource): ExperimentTemplateFacts {
-    const tags = tagsOf(template);
-    return {
-        name: tags.Name ?? template.name,
-        actions: arr(get(template, "actions"))
-            .map(obj)
-            .map((a) => {
-                const raw = a.parameters;
-                const params: Record<string, unknown> = Array.isArray(raw)
-                    ? Object.fromEntries(raw.map(obj).map((p) => [text(p.key), p.value]))
-                    : obj(raw);
-                const minutes = isoDurationMinutes(params.duration ?? params.startInstancesAfterDuration);
-                return { name: text(a.name), actionId: text(a.actionId), ...(minutes !== undefined ? { minutes } : {}) };
-            }),
-    };
+/** One action of a template as planned: its `duration` (or `startInstancesAfterDuration`) read as whole minutes. */
+function experimentActionOf(a: Record<string, unknown>): ExperimentActionFacts {
+    const raw = a.parameters;
+    // The provider takes parameters as key/value pairs.
+    const params: Record<string, unknown> = Array.isArray(raw) ? Object.fromEntries(raw.map(obj).map((p) => [text(p.key), p.value])) : obj(raw);
+    const minutes = isoDurationMinutes(params.duration ?? params.startInstancesAfterDuration);
+    return { name: text(a.name), actionId: text(a.actionId), ...(minutes !== undefined ? { minutes } : {}) };
 }
 
 /** ECS clusters with Container Insights on (their `containerInsights` setting enabled or enhanced). */
