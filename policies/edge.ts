@@ -16,6 +16,7 @@ import {
     assetBucketsOf,
     bucketEncryptionOf,
     bucketLoggingsOf,
+    bucketVersioningOf,
     bucketPoliciesOf,
     dependsOn,
     get,
@@ -401,12 +402,13 @@ export const assetBucketsProtected: StackPolicy = {
     validateStack: (args, report) => {
         const versionings = ofType(args.resources, T.bucketVersioning, T.bucketVersioningV2);
         for (const b of assetBucketsOf(args.resources)) {
-            const status = versionings.filter((v) => refersTo(v, "bucket", b)).map((v) => get(v, "versioningConfiguration.status"));
-            if (!status.some((s) => s === "Enabled" || isUnknown(s)) && get(b, "versioning.enabled") !== true)
+            if (bucketVersioningOf(b, args.resources) === false) {
+                const status = versionings.filter((v) => refersTo(v, "bucket", b)).map((v) => get(v, "versioningConfiguration.status"));
                 report(
                     `${label(b)} holds assets and must be versioned (a BucketVersioning with status Enabled); found ${status.map((s) => text(s)).join(", ") || "none"}.`,
                     b.urn,
                 );
+            }
             const sse = bucketEncryptionOf(b, args.resources);
             if (!sse.some((s) => (s.algorithm === "aws:kms" || s.algorithm === "aws:kms:dsse" || isUnknown(s.algorithm)) && isCmk(s.key)))
                 report(`${label(b)} holds assets and must default-encrypt under a customer-managed KMS key (SSE-KMS with kmsMasterKeyId).`, b.urn);

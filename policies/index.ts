@@ -47,6 +47,15 @@ import {
 import { apiBaseline, apiMatchesStrategy, apiRoutesAuthorized, identityMatchesStrategy, servicesOnlyThroughApi, userPoolBaseline } from "./identity";
 import { noAdminPortsFromInternet, noPublicIngress, vpcFlowLogs } from "./network";
 import {
+    alarmHasAction,
+    alarmTopicsEncrypted,
+    cloudtrailBaseline,
+    fisStopConditions,
+    guardDutyEveryRegion,
+    logGroupRetention,
+    tierAlarmsExist,
+} from "./operations";
+import {
     eventEndpointFailover,
     lambdaFailureDestination,
     lambdaLogGroupProtected,
@@ -146,6 +155,14 @@ new PolicyPack("securecart-policies", {
         filesBaseline,
         cacheMatchesStrategy,
         filesMatchStrategy,
+        // operations
+        alarmHasAction,
+        alarmTopicsEncrypted,
+        tierAlarmsExist,
+        logGroupRetention,
+        cloudtrailBaseline,
+        guardDutyEveryRegion,
+        fisStopConditions,
         // dr
         standbyHasStrategyResources,
         capacityMatchesStrategy,

@@ -337,6 +337,75 @@ describe("policy pack: how policies read the stack", () => {
         assert.match(policiesIn(await verdicts(plan), "aws-alb-only-from-cloudfront")[0]?.message ?? "", /without a secret value/);
     });
 
+    it("dr-tier-alarms-exist is role-aware: a pilot-light standby desires no instance or task, so it needs no below-desired alarm; once its web tier desires one, it does", async () => {
+        const policy = "dr-tier-alarms-exist";
+        const plan = clonePlan(await planOf("dr", "strategy=pilot-light"));
+        const kind = (r: PlannedResource) => (r.inputs.tags as Record<string, string> | undefined)?.["securecart:alarm"];
+        assert.deepStrictEqual(
+            plan.resources.filter((r) => r.type === T.alarm && ["asgBelowDesired", "servicesBelowDesired"].includes(kind(r) ?? "")),
+            [],
+            "the pilot-light standby plans no below-desired alarm",
+        );
+        assert.deepStrictEqual(policiesIn(await verdicts(plan), policy), []);
+        setProp(pick(plan, T.asg), "desiredCapacity", 1);
+        assert.match(
+            policiesIn(await verdicts(plan), policy)[0]?.message ?? "",
+            /pilot-light standby in us-west-2 must have its asgBelowDesired \(page\) alarm about Group "securecart-web-asg".*it has no asgBelowDesired alarm/,
+        );
+    });
+
+    it("dr-tier-alarms-exist knows an alarm by the resource it watches: the cart's below-desired alarm turned on the orders service leaves the cart unwatched", async () => {
+        const policy = "dr-tier-alarms-exist";
+        const plan = clonePlan(await planOf("dr"));
+        const cart = pick(plan, T.alarm, (r) => r.name.endsWith("services-below-desired-cart"));
+        const orders = pick(plan, T.svc, (r) => r.inputs.name === "orders");
+        setProp(
+            cart,
+            "metricQueries",
+            JSON.parse(JSON.stringify(cart.inputs.metricQueries).replace(/"ServiceName":"cart"/g, '"ServiceName":"orders"')),
+        );
+        cart.propertyDependencies.metricQueries = [orders.urn];
+        assert.match(
+            policiesIn(await verdicts(plan), policy)[0]?.message ?? "",
+            /servicesBelowDesired \(page\) alarm about Service "\S*cart\S*".*its servicesBelowDesired alarms read no ECS\/ContainerInsights RunningTaskCount/,
+        );
+    });
+
+    it("aws-log-group-retention: one config value moves every audit log group, a tier's own shorter value fails, and the minimum is the policy's config", async () => {
+        const policy = "aws-log-group-retention";
+        assert.deepStrictEqual(policiesIn(await verdicts(await planOf("prod", "auditLogRetentionDays=400")), policy), []);
+        assert.match(
+            policiesIn(await verdicts(await planOf("prod", "network.flowLogRetentionDays=90")), policy)[0]?.message ?? "",
+            /LogGroup "securecart-net-flow-logs" receives VPC flow logs .* it keeps 90\./,
+        );
+        const plan = await planOf("prod");
+        const config = localConfig(projectPolicyConfig([plan.config]), { [policy]: { minAuditRetentionDays: 400 } });
+        const named = policiesIn(await evaluateLocally(plan, config), policy).map((v) => /^LogGroup "([^"]+)"/.exec(v.message)?.[1]);
+        assert.deepStrictEqual(named.sort(), [
+            "securecart-api-logs-access",
+            "securecart-edge-access-logs",
+            "securecart-edge-waf-logs",
+            "securecart-net-flow-logs",
+            "securecart-trail-logs-trail",
+        ]);
+    });
+
+    it("aws-cloudtrail-baseline applies to the home stack only: the standby has no trail and passes, and the same stack taken as home must have one", async () => {
+        const policy = "aws-cloudtrail-baseline";
+        const plan = await planOf("dr");
+        assert.deepStrictEqual(
+            plan.resources.filter((r) => r.type === T.trail),
+            [],
+            "the standby plans no trail",
+        );
+        assert.deepStrictEqual(policiesIn(await verdicts(plan), policy), []);
+        const asHome = localConfig(projectPolicyConfig([plan.config]), { [policy]: { regions: ["us-west-2", "us-east-1"] } });
+        assert.match(
+            policiesIn(await evaluateLocally(plan, asHome), policy)[0]?.message ?? "",
+            /The home stack in us-west-2 must have the account's multi-Region trail .*; it has none/,
+        );
+    });
+
     it("the standby's role comes from the role tag on its health check, before primaryRegion in the config", async () => {
         const plan = clonePlan(await planOf("dr"));
         // Claim the dr stack is primary in the policy config: the tag still says standby, so the standby checks run.

@@ -16,6 +16,7 @@ import * as edge from "../policies/edge";
 import * as identity from "../policies/identity";
 import type { SecureCartPolicy } from "../policies/lib";
 import * as network from "../policies/network";
+import * as operations from "../policies/operations";
 import * as pipeline from "../policies/pipeline";
 import * as security from "../policies/security";
 import * as targets from "../policies/targets";
@@ -40,7 +41,7 @@ function policiesOf(m: object): SecureCartPolicy[] {
 }
 
 /** Every policy the plain modules export, by area. */
-export const MODULES = { network, compute, database, dynamodb, security, edge, dns, pipeline, identity, cacheAndFiles, dr } as const;
+export const MODULES = { network, compute, database, dynamodb, security, edge, dns, pipeline, identity, cacheAndFiles, operations, dr } as const;
 export const OWN_POLICIES: readonly SecureCartPolicy[] = Object.values(MODULES).flatMap(policiesOf);
 /** Everything in the pack, including the estimates policy (policies/targets.ts). */
 export const ALL_POLICIES: readonly SecureCartPolicy[] = [...OWN_POLICIES, ...policiesOf(targets)];

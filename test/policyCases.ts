@@ -93,6 +93,16 @@ export const T = {
     record: "aws:route53/record:Record",
     check: "aws:route53/healthCheck:HealthCheck",
     alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    composite: "aws:cloudwatch/compositeAlarm:CompositeAlarm",
+    trail: "aws:cloudtrail/trail:Trail",
+    objectLock: "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+    detector: "aws:guardduty/detector:Detector",
+    detectorFeature: "aws:guardduty/detectorFeature:DetectorFeature",
+    eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
+    fisTemplate: "aws:fis/experimentTemplate:ExperimentTemplate",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    roleAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     sg: "aws:ec2/securityGroup:SecurityGroup",
     repo: "aws:ecr/repository:Repository",
     template: "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate",
@@ -168,6 +178,35 @@ function editStatements(r: PlannedResource, change: (sts: Array<Record<string, u
     const doc = JSON.parse(String(r.inputs.policy)) as { Version: string; Statement: Array<Record<string, unknown>> };
     setProp(r, "policy", JSON.stringify({ ...doc, Statement: change(doc.Statement) }));
 }
+
+/**
+ * Adds to the plan an attachment of an AWS managed policy to `role`, as the program would plan one beside it (same
+ * provider and parent): the program attaches no managed policy to its fault-injection role.
+ */
+function attachManagedPolicy(plan: StackPlan, role: PlannedResource, policyArn: string): PlannedResource {
+    const name = `${role.name}-admin`;
+    const inputs = { role: role.outputs.name ?? role.inputs.name, policyArn };
+    const attachment: PlannedResource = {
+        ...(JSON.parse(JSON.stringify(role)) as PlannedResource),
+        type: T.roleAttachment,
+        name,
+        urn: `urn:pulumi:${plan.stack}::${plan.project}::${T.roleAttachment}::${name}`,
+        dependencies: [role.urn],
+        propertyDependencies: { role: [role.urn] },
+        protect: false,
+        inputs,
+        outputs: { ...inputs, id: `${String(inputs.role)}-admin` },
+    };
+    plan.resources.push(attachment);
+    return attachment;
+}
+
+/** A tier alarm of kind `kind` (its securecart:alarm tag) whose logical name ends with `suffix`. */
+const tierAlarm = (kind: string, suffix: string) => (r: PlannedResource) =>
+    (r.inputs.tags as Record<string, string> | undefined)?.["securecart:alarm"] === kind && r.name.endsWith(suffix);
+
+/** The planned topic whose name (its `name` input) is `name`. */
+const topicNamed = (name: string) => (r: PlannedResource) => r.inputs.name === name;
 
 /** Moves a listener rule onto the public ALB's HTTPS listener (where the services hung before the API). */
 function moveToPublicListener(plan: StackPlan, rule: PlannedResource): void {
@@ -1789,5 +1828,315 @@ export const CASES: readonly Case[] = [
         overrides: ["strategy=backup-restore"],
         alter: (p) => setProp(pick(p, T.queue, exactly("securecart-orders-orders")), "messageRetentionSeconds", undefined),
         says: /345600 s \(the default\)/,
+    },
+    // operations
+    {
+        policy: "aws-alarm-has-action",
+        change: "the Aurora CPU alarm names no action",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.alarm, tierAlarm("auroraLoad", "-cpu")), "alarmActions", []),
+        says: /must name an SNS topic in alarmActions, so its state change reaches someone; it names none/,
+    },
+    {
+        policy: "aws-alarm-has-action",
+        change: "the standby's Route 53 health-check alarm (in us-east-1) notifies its own region's topic in us-west-2",
+        stack: "dr",
+        alter: (p) => {
+            const notify = pick(p, T.topic, topicNamed("securecart-alarms-notify"), "(the region's notify topic)");
+            const alarm = pick(p, T.alarm, (r) => r.inputs.namespace === "AWS/Route53", "on Route 53's health-check status");
+            setProp(alarm, "alarmActions", [notify.outputs.arn]);
+        },
+        says: /lives in us-east-1 and must notify an SNS topic of that region .*; it names arn:aws:sns:us-west-2:\d+:securecart-alarms-notify in us-west-2/,
+    },
+    {
+        policy: "aws-alarm-has-action",
+        change: "the composite serving alarm names a Lambda function instead of a topic",
+        stack: "dr",
+        alter: (p) => setProp(pick(p, T.composite), "alarmActions", [pick(p, T.fn, named("orders-dlq-watcher")).outputs.arn]),
+        says: /must name an SNS topic in alarmActions.*function:securecart-dlq-watcher/,
+    },
+    {
+        policy: "aws-alarm-has-action",
+        change: "a pilot-light standby's quiet saga alarm switches its actions on",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.alarm, tierAlarm("sagaFailures", "saga-failures")), "actionsEnabled", true),
+        says: /is quiet \(securecart:urgency quiet\) and must have its actions off/,
+    },
+    {
+        policy: "aws-alarm-has-action",
+        change: "the pilot-light standby's quiet serving composite is silenced by actionsEnabled false (a replacement on every role change)",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.composite), "actionsEnabled", false),
+        says: /must keep actionsEnabled true: the provider replaces a composite alarm whose actionsEnabled changes/,
+    },
+    {
+        policy: "aws-alarm-has-action",
+        change: "the pilot-light standby's quiet serving composite names the notify topic",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.composite), "alarmActions", [pick(p, T.topic, topicNamed("securecart-alarms-notify")).outputs.arn]),
+        says: /is quiet \(securecart:urgency quiet\) and must name no action \(a composite keeps its actions on\)/,
+    },
+    {
+        policy: "aws-alarm-topics-encrypted",
+        change: "the alarm topics' key loses its CloudWatch statement",
+        stack: "prod",
+        alter: (p) => editStatements(pick(p, T.key, named("alarm-topics-key")), (sts) => sts.filter((st) => st.Sid !== "CloudWatchAlarmsEncrypt")),
+        says: /Topic "securecart-alarm-topics-page" receives \d+ alarm\(s\).*must let cloudwatch\.amazonaws\.com kms:GenerateDataKey\* and kms:Decrypt; it does not/,
+    },
+    {
+        policy: "aws-alarm-topics-encrypted",
+        change: "the notify topic falls back to the AWS-managed alias/aws/sns",
+        stack: "dr",
+        alter: (p) => setProp(pick(p, T.topic, topicNamed("securecart-alarms-notify")), "kmsMasterKeyId", "alias/aws/sns"),
+        says: /it uses the AWS-managed alias\/aws\/sns, whose policy cannot/,
+    },
+    {
+        policy: "aws-alarm-topics-encrypted",
+        change: "the data key's EventBridge statement gains an aws:SourceAccount condition (the order-accepted rule targets the notifications topic)",
+        stack: "prod",
+        alter: (p) =>
+            editStatements(pick(p, T.key, named("keys-data")), (sts) =>
+                sts.map((st) =>
+                    st.Sid === "EventBridgeToEncryptedTopics"
+                        ? { ...st, Condition: { ...(st.Condition as object), StringEquals: { "aws:SourceAccount": "123456789012" } } }
+                        : st,
+                ),
+            ),
+        says: /Topic "securecart-orders-notifications" receives EventBridge .*must let events\.amazonaws\.com .* without aws:SourceAccount/,
+    },
+    {
+        policy: "aws-alarm-topics-encrypted",
+        change: "the standby's us-east-1 notify topic (its Route 53 health-check alarm's) is encrypted under its us-west-2 alarm key",
+        stack: "dr",
+        alter: (p) =>
+            setProp(
+                pick(p, T.topic, topicNamed("securecart-alarms-us-west-2-notify"), "(the us-east-1 notify topic)"),
+                "kmsMasterKeyId",
+                pick(p, T.key, (r) => r.inputs.region === "us-west-2" && r.name.includes("alarm-topics")).outputs.arn,
+            ),
+        says: /in us-east-1 must be encrypted under a key of its own region; Key "\S+" is in us-west-2/,
+    },
+    {
+        policy: "dr-tier-alarms-exist",
+        change: "the warm standby loses the cart service's below-desired alarm",
+        stack: "dr",
+        alter: (p) => remove(p, T.alarm, tierAlarm("servicesBelowDesired", "-cart")),
+        says: /warm-standby standby in us-west-2 must have its servicesBelowDesired \(page\) alarm about Service "\S*cart\S*"/,
+    },
+    {
+        policy: "dr-tier-alarms-exist",
+        change: "the storefront's 5xx alarm reads the load balancer's own 5xx instead of its targets'",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.alarm, tierAlarm("albErrors", "-storefront")), "metricName", "HTTPCode_ELB_5XX_Count"),
+        says: /albErrors \(page\) alarm about LoadBalancer "securecart-web-alb".*its albErrors alarms read no AWS\/ApplicationELB HTTPCode_Target_5XX_Count/,
+    },
+    {
+        policy: "dr-tier-alarms-exist",
+        change: "the Aurora CPU alarm loses its securecart:alarm tag (an alarm is known by its tag and metric, not its name)",
+        stack: "prod",
+        alter: (p) => {
+            const a = pick(p, T.alarm, tierAlarm("auroraLoad", "-cpu"));
+            setProp(a, "tags", { ...(a.inputs.tags as object), "securecart:alarm": "custom" });
+        },
+        says: /auroraLoad \(page\) alarm about Cluster "securecart-db-cluster".*read no AWS\/RDS CPUUtilization/,
+    },
+    {
+        policy: "dr-tier-alarms-exist",
+        change: "the backup-restore region promoted to primary loses the Aurora load alarms of its recovery tier",
+        stack: "dr",
+        overrides: ["strategy=backup-restore", "primaryRegion=us-west-2"],
+        alter: (p) => remove(p, T.alarm, (r) => (r.inputs.tags as Record<string, string> | undefined)?.["securecart:alarm"] === "auroraLoad"),
+        says: /backup-restore primary in us-west-2 must have its auroraLoad \(page\) alarm about Cluster "securecart-recovery-r1-cluster"/,
+    },
+    {
+        policy: "dr-tier-alarms-exist",
+        change: "the pilot-light standby's serving composite leaves out the storefront's targets",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => {
+            const c = pick(p, T.composite);
+            const child = pick(p, T.alarm, tierAlarm("regionServing", "storefront-targets"));
+            setProp(c, "alarmRule", String(c.inputs.alarmRule).replace(`ALARM("${String(child.inputs.name)}") OR `, ""));
+        },
+        says: /must name every serving signal of the region in its alarmRule; it leaves out MetricAlarm "\S+storefront-targets"/,
+    },
+    {
+        policy: "dr-tier-alarms-exist",
+        change: "the edge's 5xx alarm is created in us-west-2, where CloudFront publishes nothing",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.alarm, tierAlarm("edgeErrors", "edge-errors")), "region", "us-west-2"),
+        says: /must live in us-east-1, where AWS\/CloudFront 5xxErrorRate about Distribution "securecart-edge-cdn" is published/,
+    },
+    {
+        policy: "aws-log-group-retention",
+        change: "the order processor's log group keeps its events forever",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.logGroup, named("orders-order-processor-logs")), "retentionInDays", 0),
+        says: /LogGroup "securecart-orders-order-processor-logs" must expire its events \(retentionInDays above 0\); 0, CloudWatch Logs keeps them forever/,
+    },
+    {
+        policy: "aws-log-group-retention",
+        change: "the flow logs are kept 90 days",
+        stack: "dr",
+        alter: (p) => setProp(pick(p, T.logGroup, named("net-flow-logs")), "retentionInDays", 90),
+        says: /receives VPC flow logs \(FlowLog "securecart-net-flow-log"\), an audit log, and must keep it at least 365 days .*; it keeps 90/,
+    },
+    {
+        policy: "aws-log-group-retention",
+        change: "the WAF's log group is kept 180 days",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.logGroup, named("edge-waf-logs")), "retentionInDays", 180),
+        says: /receives the edge's logs/,
+    },
+    {
+        policy: "aws-log-group-retention",
+        change: "the API's access logs are kept 30 days",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.logGroup, named("api-logs-access")), "retentionInDays", 30),
+        says: /receives the API's access logs \(Stage "securecart-api-stage"\)/,
+    },
+    {
+        policy: "aws-log-group-retention",
+        change: "the trail's log group is kept 90 days",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.logGroup, named("trail-logs")), "retentionInDays", 90),
+        says: /receives the trail's events \(Trail "securecart-trail"\), an audit log, and must keep it at least 365 days/,
+    },
+    {
+        policy: "aws-cloudtrail-baseline",
+        change: "the trail stops validating its log files",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.trail), "enableLogFileValidation", false),
+        says: /Trail "securecart-trail" must have enableLogFileValidation true/,
+    },
+    {
+        policy: "aws-cloudtrail-baseline",
+        change: "the trail records its home region only",
+        stack: "prod",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) => setProp(pick(p, T.trail), "isMultiRegionTrail", false),
+        says: /must have the account's multi-Region trail .*none multi-Region/,
+    },
+    {
+        policy: "aws-cloudtrail-baseline",
+        change: "the trail no longer delivers to CloudWatch Logs",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.trail), "cloudWatchLogsGroupArn", undefined),
+        says: /cloudWatchLogsGroupArn a log group \(CloudWatch Logs delivery\)/,
+    },
+    {
+        policy: "aws-cloudtrail-baseline",
+        change: "the trail key's policy loses its CloudTrail statements",
+        stack: "prod",
+        alter: (p) =>
+            editStatements(pick(p, T.key, named("trail-key")), (sts) => sts.filter((st) => !String(st.Sid).startsWith("CloudTrailEncrypts"))),
+        says: /a key whose policy lets cloudtrail\.amazonaws\.com kms:GenerateDataKey\*/,
+    },
+    {
+        policy: "aws-cloudtrail-baseline",
+        change: "the trail bucket's policy loses its TLS-only statement",
+        stack: "prod",
+        alter: (p) =>
+            editStatements(pick(p, T.bucketPolicy, named("trail-bucket-policy")), (sts) => sts.filter((st) => st.Sid !== "DenyInsecureTransport")),
+        says: /denies every request not using TLS/,
+    },
+    {
+        policy: "aws-cloudtrail-baseline",
+        change: "the trail bucket's default lock retention drops to 30 days",
+        stack: "prod",
+        overrides: ["strategy=backup-restore"],
+        alter: (p) => setProp(pick(p, T.objectLock, named("trail-bucket-lock")), "rule.defaultRetention.days", 30),
+        says: /default Object Lock retention at least 365 days \(it sets 30\)/,
+    },
+    {
+        policy: "aws-cloudtrail-baseline",
+        change: "the trail bucket's versioning is suspended",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.versioning, named("trail-bucket-versioning")), "versioningConfiguration.status", "Suspended"),
+        says: /its bucket Bucket "securecart-trail-bucket" versioned/,
+    },
+    {
+        policy: "dr-guardduty-every-region",
+        change: "the standby's detector no longer declares S3 data events",
+        stack: "dr",
+        alter: (p) => remove(p, T.detectorFeature, (r) => r.inputs.name === "S3_DATA_EVENTS"),
+        says: /must declare every protection plan explicitly, ENABLED or DISABLED .*: S3_DATA_EVENTS is not declared/,
+    },
+    {
+        policy: "dr-guardduty-every-region",
+        change: "the home stack's detector is disabled",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.detector), "enable", false),
+        says: /Detector "securecart-guardduty-detector" must be enabled/,
+    },
+    {
+        policy: "dr-guardduty-every-region",
+        change: "the pilot-light standby's findings go to the customers' notifications topic, no alarm topic",
+        stack: "dr",
+        overrides: ["strategy=pilot-light"],
+        alter: (p) =>
+            setProp(pick(p, T.eventTarget, named("guardduty-findings-target")), "arn", pick(p, T.topic, named("orders-notifications")).outputs.arn),
+        says: /The stack in us-west-2 must send GuardDuty findings to an alarm topic/,
+    },
+    {
+        policy: "dr-guardduty-every-region",
+        change: "the findings rule is disabled",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.eventRule, named("guardduty-findings")), "state", "DISABLED"),
+        says: /must send GuardDuty findings to an alarm topic: an ENABLED EventBridge rule/,
+    },
+    {
+        policy: "dr-guardduty-every-region",
+        change: "the standby turns on both runtime-monitoring plans",
+        stack: "dr",
+        alter: (p) => {
+            for (const f of ["RUNTIME_MONITORING", "EKS_RUNTIME_MONITORING"])
+                setProp(
+                    pick(p, T.detectorFeature, (r) => r.inputs.name === f),
+                    "status",
+                    "ENABLED",
+                );
+        },
+        says: /must not enable both RUNTIME_MONITORING and EKS_RUNTIME_MONITORING/,
+    },
+    {
+        policy: "aws-fis-stop-conditions",
+        change: "the stop-tasks template stops on nothing (source none)",
+        stack: "prod",
+        alter: (p) => setProp(pick(p, T.fisTemplate, named("stopTasks")), "stopConditions", [{ source: "none" }]),
+        says: /at least one stop condition of source aws:cloudwatch:alarm \(it has none: nothing would stop/,
+    },
+    {
+        policy: "aws-fis-stop-conditions",
+        change: "the standby's experiment role is allowed every action",
+        stack: "dr",
+        alter: (p) =>
+            editStatements(pick(p, T.rolePolicy, named("fis-policy")), (sts) => [
+                ...sts,
+                { Sid: "Everything", Effect: "Allow", Action: "*", Resource: "*" },
+            ]),
+        says: /RolePolicy "securecart-fis-policy" allows every action \("\*"\)/,
+    },
+    {
+        policy: "aws-fis-stop-conditions",
+        change: "AdministratorAccess is attached to the experiment role (an attachment added beside the role)",
+        stack: "prod",
+        overrides: ["strategy=active-active"],
+        alter: (p) => attachManagedPolicy(p, pick(p, T.role, named("fis-role")), "arn:aws:iam::aws:policy/AdministratorAccess"),
+        says: /a role without AWS managed admin policies .*AdministratorAccess/,
+    },
+    {
+        policy: "aws-fis-stop-conditions",
+        change: "the standby's AZ template stops on an alarm of the home region",
+        stack: "dr",
+        alter: (p) =>
+            setProp(pick(p, T.fisTemplate, named("azPower")), "stopConditions", [
+                { source: "aws:cloudwatch:alarm", value: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:securecart-us-east-1-serving" },
+            ]),
+        says: /stop-condition alarms of its own region us-west-2 \(arn:aws:cloudwatch:us-east-1:\S+ is in us-east-1\)/,
     },
 ];

@@ -60,6 +60,8 @@ export function projectPolicyConfig(configs: readonly EffectiveConfig[]): Policy
         "dr-api-matches-strategy": { ...facts },
         "dr-cache-matches-strategy": { ...facts, nodeType: cache.nodeType ?? "", coldNodeType: cache.coldNodeType ?? "" },
         "dr-files-match-strategy": { ...facts },
+        "dr-tier-alarms-exist": { ...facts },
+        "aws-cloudtrail-baseline": { ...facts },
         "aws-api-routes-authorized": {
             ...facts,
             ...(Array.isArray((c["securecart:api"] as { publicRoutes?: unknown } | undefined)?.publicRoutes)

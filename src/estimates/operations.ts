@@ -98,7 +98,16 @@ export function operationsFacts(view: StackView): OperationsFacts {
             dataEvents: t.dataEvents,
             insights: t.insights,
         })),
-        detectors: gd ? [{ name: gd.detector.name, enabled: gd.enabled, features: gd.features }] : [],
+        // A plan's status pending (a preview) is shown as not known.
+        detectors: gd
+            ? [
+                  {
+                      name: gd.detector.name,
+                      enabled: gd.enabled,
+                      features: gd.features.map((f) => ({ name: f.name, status: f.status === UNKNOWN ? undefined : f.status })),
+                  },
+              ]
+            : [],
         experiments: faultTemplatesOf(rs).map((t) => ({ name: t.name, actions: t.steps })),
         containerInsightsClusters: containerInsightsClustersOf(rs).map((c) => text(get(c, "name"), c.name)),
         traced: tracedResourcesOf(rs).map((r) => text(get(r, "name"), r.name)),

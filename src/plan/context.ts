@@ -60,6 +60,16 @@ export function providerRegion(r: PlanResource, resources: readonly PlanResource
     return nonEmpty(region) ? region : undefined;
 }
 
+/**
+ * The region a resource lives in: its own `region` input (@pulumi/aws v7 places each resource in a region of its
+ * own choosing), else its provider's, else the stack's. Undefined when none is known.
+ */
+export function regionOf(r: PlanResource, resources: readonly PlanResource[]): string | undefined {
+    const own = get(r, "region");
+    if (nonEmpty(own)) return own;
+    return providerRegion(r, resources) ?? stackRegion(resources);
+}
+
 function mostCommon(values: readonly string[]): string | undefined {
     const n = new Map<string, number>();
     for (const v of values) n.set(v, (n.get(v) ?? 0) + 1);

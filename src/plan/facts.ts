@@ -15,7 +15,9 @@ import {
     dependencyUrns,
     dependsOn,
     get,
+    handles,
     isSet,
+    isTrue,
     isUnknown,
     nonEmpty,
     num,
@@ -31,6 +33,7 @@ import {
     text,
 } from "./resource";
 import { CLOUDFRONT_HOSTED_ZONE_ID } from "../awsFacts";
+import { regionOf } from "./context";
 import { DYNAMIC, PULUMI, T, isCloudResource } from "./types";
 
 /** One planned resource as the estimator sees it: either shape the model reads. */
@@ -982,6 +985,47 @@ export function bucketEncryptionOf(bucket: PlanResource, resources: readonly Pla
 /** The service principal S3 server access logging writes as (Amazon S3 user guide, "Enabling Amazon S3 server access logging"). */
 export const S3_LOG_DELIVERY = "logging.s3.amazonaws.com";
 
+/**
+ * Whether a bucket is versioned: a BucketVersioning naming it with status Enabled (UNKNOWN while that status is
+ * pending, a preview), or the deprecated inline `versioning.enabled`.
+ */
+export function bucketVersioningOf(bucket: PlanResource, resources: readonly PlanResource[]): boolean | typeof UNKNOWN {
+    const status = ofType(resources, T.bucketVersioning, T.bucketVersioningV2)
+        .filter((v) => refersTo(v, "bucket", bucket))
+        .map((v) => get(v, "versioningConfiguration.status"));
+    if (status.includes("Enabled") || get(bucket, "versioning.enabled") === true) return true;
+    return status.some(isUnknown) ? UNKNOWN : false;
+}
+
+/** A bucket's Object Lock as planned: switched on at the bucket, and the default retention its lock configurations set. */
+export interface ObjectLockFacts {
+    /** The bucket's `objectLockEnabled` (set at creation); UNKNOWN while pending. */
+    readonly onBucket: boolean | typeof UNKNOWN;
+    /** Each BucketObjectLockConfiguration naming it: enabled, and its default retention (mode, days or years). */
+    readonly configurations: readonly { readonly enabled: unknown; readonly mode: unknown; readonly days?: number; readonly years?: number }[];
+}
+
+export function bucketObjectLockOf(bucket: PlanResource, resources: readonly PlanResource[]): ObjectLockFacts {
+    const on = get(bucket, "objectLockEnabled");
+    return {
+        onBucket: isUnknown(on)
+            ? UNKNOWN
+            : on === true || on === "true" || obj(get(bucket, "objectLockConfiguration")).objectLockEnabled === "Enabled",
+        configurations: ofType(resources, T.bucketObjectLock)
+            .filter((c) => refersTo(c, "bucket", bucket))
+            .map((c) => {
+                const retention = get(c, "rule.defaultRetention");
+                const r = obj(retention);
+                return {
+                    enabled: get(c, "objectLockEnabled") ?? "Enabled",
+                    mode: isUnknown(retention) ? UNKNOWN : r.mode,
+                    days: num(r.days),
+                    years: num(r.years),
+                };
+            }),
+    };
+}
+
 /** The BucketLogging resources that log `bucket`'s requests. */
 export function bucketLoggingsOf(bucket: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
     return ofType(resources, T.bucketLogging).filter((l) => refersTo(l, "bucket", bucket));
@@ -1335,11 +1379,8 @@ export function edgeLogGroupsOf(resources: readonly PlanResource[]): PlanResourc
     const deliveries = ofType(resources, T.logDeliveryDestination);
     return ofType(resources, T.logGroup).filter(
         (g) =>
-            waf.some((w) => refersTo(w, "logDestinationConfigs", g)) ||
-            deliveries.some(
-                (d) =>
-                    refersTo(d, "deliveryDestinationConfiguration", g) || refersTo(d, "deliveryDestinationConfiguration.destinationResourceArn", g),
-            ),
+            waf.some((w) => namesLogGroup(w, "logDestinationConfigs", g)) ||
+            deliveries.some((d) => namesLogGroup(d, "deliveryDestinationConfiguration.destinationResourceArn", g)),
     );
 }
 
@@ -1519,15 +1560,20 @@ export function ruleBusOf(rule: PlanResource, resources: readonly PlanResource[]
     return ofType(resources, T.eventBus).find((b) => refersTo(rule, "eventBusName", b));
 }
 
+/** The planned EventBridge targets of `rule` (their `rule` names it). */
+export function ruleTargetsOf(rule: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
+    return ofType(resources, T.eventTarget).filter((t) => refersTo(t, "rule", rule));
+}
+
 /** The planned state machines a rule's targets start. */
 export function ruleStateMachineTargets(rule: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
-    const targets = ofType(resources, T.eventTarget).filter((t) => refersTo(t, "rule", rule));
+    const targets = ruleTargetsOf(rule, resources);
     return ofType(resources, T.stateMachine).filter((m) => targets.some((t) => refersTo(t, "arn", m)));
 }
 
 /** The planned functions a rule's targets invoke. */
 export function ruleFunctionTargets(rule: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
-    const targets = ofType(resources, T.eventTarget).filter((t) => refersTo(t, "rule", rule));
+    const targets = ruleTargetsOf(rule, resources);
     return ofType(resources, T.lambdaFunction).filter((f) => targets.some((t) => refersTo(t, "arn", f)));
 }
 
@@ -1880,9 +1926,13 @@ export function fileSystemPoliciesOf(fs: PlanResource, resources: readonly PlanR
 
 /**
  * Whether a policy's statements refuse every client that does not use TLS: a Deny for everyone, on every action
- * or the mount, when `aws:SecureTransport` is false.
+ * (`*`, or one of `covering`: by default the file system's, `elasticfilesystem:*` or the mount), when
+ * `aws:SecureTransport` is false.
  */
-export function deniesInsecureTransport(statements: readonly PolicyStatement[]): boolean {
+export function deniesInsecureTransport(
+    statements: readonly PolicyStatement[],
+    covering: readonly string[] = ["elasticfilesystem:*", "elasticfilesystem:ClientMount"],
+): boolean {
     return statements.some((s) => {
         const secure = obj(obj(s.Condition).Bool)["aws:SecureTransport"];
         const actions = statementActions(s);
@@ -1890,7 +1940,7 @@ export function deniesInsecureTransport(statements: readonly PolicyStatement[]):
             s.Effect === "Deny" &&
             statementIsPublic(s) &&
             [secure].flat().some((v) => v === false || v === "false") &&
-            actions.some((a) => a === "*" || a === "elasticfilesystem:*" || a === "elasticfilesystem:ClientMount")
+            actions.some((a) => a === "*" || covering.includes(a))
         );
     });
 }
@@ -1953,17 +2003,311 @@ export function failoverModeOf(resources: readonly PlanResource[]): "planned" | 
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// operations: alarms, the topics they notify and those topics' keys, audit log groups
+// ---------------------------------------------------------------------------------------------------------
+
+/** The tags the program puts on a tier alarm (components/tierAlarms.ts): its kind (src/alarms.ts) and its urgency. */
+export const ALARM_KIND_TAG = "securecart:alarm";
+export const ALARM_URGENCY_TAG = "securecart:urgency";
+
+/** An SNS topic ARN (`arn:<partition>:sns:<region>:<account>:<name>`). */
+const SNS_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d*:[^:]+$/;
+
+/** One entry of an alarm's action list, as planned. */
+export interface AlarmActionFacts {
+    /** The ARN as planned; UNKNOWN while it is pending (a preview). */
+    readonly arn: unknown;
+    /** The planned SNS topic it names: by its ARN, or while the ARN is pending by property dependency. */
+    readonly topic?: PlanResource;
+    /** It names an SNS topic: a planned one, or an ARN of the sns service. False while pending with no planned topic behind it. */
+    readonly sns: boolean;
+    /** The topic's region: the planned topic's own, else the ARN's. */
+    readonly region?: string;
+}
+
+/**
+ * The entries of an alarm's action list (`alarmActions`, or `okActions`), each with the planned SNS topic it names and
+ * that topic's region (`stackRegion` places a topic that names none, where the view has no provider); UNKNOWN while the
+ * whole list is pending (a preview) and no planned topic flowed into it.
+ */
+export function alarmActionsOf(
+    alarm: PlanResource,
+    resources: readonly PlanResource[],
+    key: "alarmActions" | "okActions" = "alarmActions",
+    stackRegion?: string,
+): AlarmActionFacts[] | typeof UNKNOWN {
+    const topics = ofType(resources, T.snsTopic);
+    const linked = topics.filter((t) => dependsOn(alarm, key, t));
+    const planned = (t: PlanResource): AlarmActionFacts => ({ arn: UNKNOWN, topic: t, sns: true, region: regionOf(t, resources) ?? stackRegion });
+    const list = get(alarm, key);
+    if (isUnknown(list)) return linked.length ? linked.map(planned) : UNKNOWN;
+    const out: AlarmActionFacts[] = [];
+    const pending = arr(list).filter(isUnknown).length;
+    for (const a of arr(list)) {
+        if (!nonEmpty(a)) continue;
+        const topic = topics.find((t) => topicArnNames(a, t, regionOf(t, resources) ?? stackRegion));
+        out.push({
+            arn: a,
+            topic,
+            sns: topic !== undefined || SNS_ARN.test(a),
+            region: topic ? (regionOf(topic, resources) ?? stackRegion) : arnRegion(a),
+        });
+    }
+    // Pending entries stand for the planned topics that flowed into the list and no known entry names.
+    const unnamed = linked.filter((t) => !out.some((x) => x.topic === t));
+    for (let i = 0; i < pending; i++) out.push(unnamed[i] ? planned(unnamed[i]) : { arn: UNKNOWN, sns: false });
+    return out;
+}
+
+/** One metric an alarm reads: its own (namespace, metricName, dimensions), or one of its metric-math queries'. */
+export interface AlarmMetricFacts {
+    /** UNKNOWN while pending (a preview). */
+    readonly namespace: unknown;
+    readonly metricName: unknown;
+    readonly dimensions: Readonly<Record<string, unknown>> | typeof UNKNOWN;
+}
+
+/** The metrics a metric alarm reads ([] for a composite alarm); UNKNOWN while its metric queries are pending (a preview). */
+export function alarmMetricsOf(alarm: PlanResource): AlarmMetricFacts[] | typeof UNKNOWN {
+    if (alarm.type !== T.metricAlarm) return [];
+    const dims = (v: unknown) => (isUnknown(v) ? UNKNOWN : obj(v));
+    const out: AlarmMetricFacts[] = [];
+    const single = get(alarm, "metricName");
+    if (single !== undefined && single !== null)
+        out.push({ namespace: get(alarm, "namespace"), metricName: single, dimensions: dims(get(alarm, "dimensions")) });
+    const queries = get(alarm, "metricQueries");
+    if (isUnknown(queries)) return UNKNOWN;
+    for (const q of arr(queries)) {
+        if (isUnknown(q)) return UNKNOWN;
+        const m = obj(q).metric;
+        if (m === undefined || m === null) continue;
+        if (isUnknown(m)) return UNKNOWN;
+        const mo = obj(m);
+        out.push({ namespace: mo.namespace, metricName: mo.metricName, dimensions: dims(mo.dimensions) });
+    }
+    return out;
+}
+
+/** What an alarm must watch: a resource, named in a metric dimension by a value `names` accepts. */
+export interface AlarmSubject {
+    readonly resource: PlanResource;
+    readonly dimension: string;
+    readonly names: (value: string) => boolean;
+}
+
+/**
+ * Whether `alarm` reads `namespace`/`metricName`, about `subject` when one is given: a metric of that name whose
+ * `subject.dimension` is a value `subject.names` accepts, or comes from the subject (a property dependency of the
+ * alarm's metric inputs; pending in a preview). While the alarm's metric queries are pending as a whole, an
+ * alarm whose metric inputs come from the subject (or, with no subject, any alarm) is taken to read it.
+ */
+export function alarmWatches(alarm: PlanResource, namespace: string, metricName: string, subject?: AlarmSubject): boolean {
+    const fromSubject =
+        subject !== undefined && (dependsOn(alarm, "dimensions", subject.resource) || dependsOn(alarm, "metricQueries", subject.resource));
+    const metrics = alarmMetricsOf(alarm);
+    if (metrics === UNKNOWN) return subject === undefined || fromSubject;
+    const is = (v: unknown, want: string) => isUnknown(v) || v === want;
+    return metrics.some((m) => {
+        if (!is(m.namespace, namespace) || !is(m.metricName, metricName)) return false;
+        if (subject === undefined) return true;
+        const v = m.dimensions === UNKNOWN ? UNKNOWN : m.dimensions[subject.dimension];
+        // A value from the subject's outputs (an id, which a policy's view of the subject does not show) names it too.
+        return isUnknown(v) ? fromSubject : nonEmpty(v) && (subject.names(v) || fromSubject);
+    });
+}
+
+/** The values that name `r` in a metric dimension: its handles (ARN, name, id, ...) and the outputs `keys` lists. */
+export function dimensionNames(r: PlanResource, ...keys: readonly string[]): (value: string) => boolean {
+    const values = new Set([...handles(r), ...keys.flatMap((k) => [get(r, k), output(r, k)]).filter(nonEmpty)]);
+    return (v) => values.has(v);
+}
+
+/**
+ * The planned KMS key (Key or ReplicaKey) that `r`'s input `key` names: by property dependency, by the key's ARN or id,
+ * or through a planned alias that targets it; UNKNOWN while the value is pending (a preview) and nothing planned flowed
+ * into it; undefined when it names no planned key.
+ */
+export function kmsKeyOf(r: PlanResource, key: string, resources: readonly PlanResource[]): PlanResource | typeof UNKNOWN | undefined {
+    const keys = ofType(resources, T.kmsKey, T.kmsReplicaKey);
+    const linked = keys.find((k) => dependsOn(r, key, k));
+    if (linked) return linked;
+    const aliases = ofType(resources, T.kmsAlias);
+    const linkedAlias = aliases.find((a) => dependsOn(r, key, a));
+    const v = get(r, key);
+    if (isUnknown(v) && !linkedAlias) return UNKNOWN;
+    const byValue = nonEmpty(v) ? keys.find((k) => handles(k).includes(v)) : undefined;
+    if (byValue) return byValue;
+    const alias = linkedAlias ?? (nonEmpty(v) ? aliases.find((a) => [get(a, "name"), ...handles(a)].includes(v)) : undefined);
+    if (!alias) return undefined;
+    const target = keys.find((k) => refersTo(alias, "targetKeyId", k));
+    return target ?? (isUnknown(get(alias, "targetKeyId")) ? UNKNOWN : undefined);
+}
+
+/** Whether an IAM action pattern (case-insensitive, `*` and `?` wildcards) covers `action`, itself possibly a pattern. */
+function actionCovers(pattern: string, action: string): boolean {
+    const re = new RegExp(
+        `^${pattern
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".")}$`,
+        "i",
+    );
+    return re.test(action);
+}
+
+/**
+ * Whether a KMS key's policy lets AWS service `service` (a service principal) call every action of `actions` (an
+ * action may itself be a pattern, e.g. kms:GenerateDataKey*, covered by the same or a broader pattern) in one Allow
+ * statement that tests none of `forbiddenConditions`; UNKNOWN while the policy is pending (a preview). A key without a
+ * policy has the default one, which names no service.
+ */
+export function keyPolicyAllows(
+    key: PlanResource,
+    service: string,
+    actions: readonly string[],
+    forbiddenConditions: readonly string[] = [],
+): boolean | typeof UNKNOWN {
+    const sts = policyStatements(get(key, "policy"));
+    if (sts === UNKNOWN) return UNKNOWN;
+    const forbidden = forbiddenConditions.map((c) => c.toLowerCase());
+    return sts.some(
+        (s) =>
+            s.Effect === "Allow" &&
+            statementServices(s).includes(service) &&
+            !statementConditionKeys(s).some((k) => forbidden.includes(k.toLowerCase())) &&
+            actions.every((a) => statementActions(s).some((p) => actionCovers(p, a))),
+    );
+}
+
+/** The planned EventBridge targets that deliver to `topic` (their `arn` names it). */
+export function eventTargetsOf(topic: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
+    return ofType(resources, T.eventTarget).filter((t) => refersTo(t, "arn", topic));
+}
+
+/** The log group name in a CloudWatch Logs ARN (`arn:aws:logs:<region>:<account>:log-group:<name>[:*]`). */
+export function logGroupNameOfArn(arn: unknown): string | undefined {
+    return nonEmpty(arn) ? /:log-group:([^:]+)(?::\*)?$/.exec(arn)?.[1] : undefined;
+}
+
+/**
+ * Whether `r`'s input at (dotted) `path` names the log group `group`: by property dependency (of the top-level input),
+ * by the group's ARN or name, or by a log-group ARN that carries its name (known before the group's ARN is, in a
+ * preview). A list of values names it when one of them does.
+ */
+export function namesLogGroup(r: PlanResource, path: string, group: PlanResource): boolean {
+    if (dependsOn(r, path.split(".")[0], group)) return true;
+    const v = get(r, path);
+    const hs = handles(group);
+    const names = [get(group, "name"), output(group, "name")].filter(nonEmpty);
+    return (Array.isArray(v) ? v : [v]).some((x) => nonEmpty(x) && (hs.includes(x) || names.includes(logGroupNameOfArn(x) ?? "")));
+}
+
+/** The prefix AWS WAF requires of a log group it logs to (AWS WAF developer guide, "CloudWatch Logs"). */
+export const WAF_LOG_GROUP_PREFIX = "aws-waf-logs-";
+
+/**
+ * The audit log groups among the planned ones, each with what writes into it: VPC flow logs, the API's access logs,
+ * the trail's CloudWatch Logs delivery, and the edge's logs (WAF, CloudFront access logs; a group named aws-waf-logs-*
+ * receives only WAF's). PCI DSS v4.0 10.5.1 keeps these a year (docs/operations-design.md §6).
+ */
+export function auditLogGroupsOf(resources: readonly PlanResource[]): Map<PlanResource, string> {
+    const out = new Map<PlanResource, string>();
+    const writers: Array<[string, string, string]> = [
+        [T.flowLog, "logDestination", "VPC flow logs"],
+        [T.flowLog, "logGroupName", "VPC flow logs"],
+        [T.apiStage, "accessLogSettings.destinationArn", "the API's access logs"],
+        [T.trail, "cloudWatchLogsGroupArn", "the trail's events"],
+    ];
+    const edge = edgeLogGroupsOf(resources);
+    for (const g of ofType(resources, T.logGroup)) {
+        for (const [type, path, what] of writers) {
+            const w = ofType(resources, type).find((x) => namesLogGroup(x, path, g));
+            if (w && !out.has(g)) out.set(g, `${what} (${w.type.split(":").pop()} "${w.name}")`);
+        }
+        const name = get(g, "name");
+        if (!out.has(g) && (edge.includes(g) || (nonEmpty(name) && name.startsWith(WAF_LOG_GROUP_PREFIX))))
+            out.set(g, "the edge's logs (WAF, CloudFront access logs)");
+    }
+    return out;
+}
+
+/**
+ * The planned IAM role `r`'s input `key` names (its ARN or name): by property dependency or value; UNKNOWN while the
+ * value is pending (a preview) and no planned role flowed into it; undefined when it names no planned role.
+ */
+export function iamRoleOf(r: PlanResource, key: string, resources: readonly PlanResource[]): PlanResource | typeof UNKNOWN | undefined {
+    const roles = ofType(resources, T.iamRole);
+    const found = roles.find((x) => refersTo(r, key, x));
+    if (found) return found;
+    return isUnknown(get(r, key)) ? UNKNOWN : undefined;
+}
+
+/** What a role is allowed: the policy documents it holds or is attached, and the managed policies the stack does not plan. */
+export interface RolePermissions {
+    /** Each document (JSON text or an object; UNKNOWN while pending) with what holds it: the role (inline), a RolePolicy, a Policy. */
+    readonly documents: readonly { readonly via: PlanResource; readonly policy: unknown }[];
+    /** ARNs of attached managed policies the stack does not plan (AWS managed ones); UNKNOWN while pending. */
+    readonly managedArns: readonly unknown[];
+}
+
+/**
+ * A role's permissions: its inline policies (`inlinePolicies`), the RolePolicy resources on it, and the managed
+ * policies attached to it (`managedPolicyArns`, RolePolicyAttachment), each a planned aws.iam.Policy's document or,
+ * when the stack does not plan it, its ARN.
+ */
+export function rolePermissionsOf(role: PlanResource, resources: readonly PlanResource[]): RolePermissions {
+    const documents: { via: PlanResource; policy: unknown }[] = [];
+    const managedArns: unknown[] = [];
+    const inline = get(role, "inlinePolicies");
+    if (isUnknown(inline)) documents.push({ via: role, policy: UNKNOWN });
+    else for (const p of arr(inline)) documents.push({ via: role, policy: isUnknown(p) ? UNKNOWN : obj(p).policy });
+    for (const rp of ofType(resources, T.iamRolePolicy).filter((p) => refersTo(p, "role", role)))
+        documents.push({ via: rp, policy: get(rp, "policy") });
+    const policies = ofType(resources, T.iamPolicy);
+    const attach = (holder: PlanResource, key: string, value: unknown) => {
+        const planned = policies.find((p) => dependsOn(holder, key, p) || (nonEmpty(value) && handles(p).includes(value)));
+        if (planned) documents.push({ via: planned, policy: get(planned, "policy") });
+        else managedArns.push(value);
+    };
+    const listed = get(role, "managedPolicyArns");
+    if (isUnknown(listed)) managedArns.push(UNKNOWN);
+    else for (const arn of arr(listed)) attach(role, "managedPolicyArns", arn);
+    for (const a of ofType(resources, T.iamRolePolicyAttachment).filter((x) => refersTo(x, "role", role)))
+        attach(a, "policyArn", get(a, "policyArn"));
+    return { documents, managedArns };
+}
+
+/** Whether a statement allows every action: an Allow on `*` (or `*:*`), or an Allow with NotAction (all but a list). */
+export function allowsEveryAction(s: PolicyStatement): boolean {
+    if (s.Effect !== "Allow") return false;
+    return s.NotAction !== undefined || statementActions(s).some((a) => a === "*" || a === "*:*");
+}
+
+/** The AWS managed policies that grant (nearly) every action: AdministratorAccess, and PowerUserAccess (all but IAM and Organizations). */
+export const ADMIN_MANAGED_POLICIES = ["AdministratorAccess", "PowerUserAccess"];
+
+/** Whether a managed policy ARN is one of ADMIN_MANAGED_POLICIES (`arn:<partition>:iam::aws:policy/<name>`). */
+export function isAdminManagedPolicy(arn: unknown): boolean {
+    return nonEmpty(arn) && ADMIN_MANAGED_POLICIES.some((n) => new RegExp(`^arn:aws[a-z-]*:iam::aws:policy/${n}$`).test(arn));
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Operations: alarms and the topics they notify, dashboards, GuardDuty, fault-injection templates, the trail
 // ---------------------------------------------------------------------------------------------------------
 
 /** Whether `value` (an ARN in some list of `r`'s input `key`) names the SNS topic `topic`: by property dependency, or by ARN. */
 function namesTopic(r: PlanResource, key: string, value: unknown, topic: PlanResource, stackRegion?: string): boolean {
-    if (dependsOn(r, key, topic)) return true;
+    return dependsOn(r, key, topic) || topicArnNames(value, topic, str(get(topic, "region")) ?? stackRegion);
+}
+
+/**
+ * Whether the ARN `value` is the SNS topic `topic`'s (which lives in `region`): its ARN, or the ARN spelled from its
+ * fixed name and its region (components/alarmTopics.ts), which a first preview already knows.
+ */
+function topicArnNames(value: unknown, topic: PlanResource, region: string | undefined): boolean {
     if (!nonEmpty(value)) return false;
     if (value === get(topic, "arn") || value === output(topic, "arn")) return true;
-    // The ARN spelled from the topic's fixed name (components/alarmTopics.ts): its name and its region.
     const name = str(get(topic, "name"));
-    const region = str(get(topic, "region")) ?? stackRegion;
     return name !== undefined && value.endsWith(`:${name}`) && (region === undefined || arnRegion(value) === region);
 }
 
@@ -1984,14 +2328,14 @@ export function alarmsOf(resources: readonly PlanResource[], stackRegion?: strin
     const topics = ofType(resources, T.snsTopic);
     return ofType(resources, T.metricAlarm, T.compositeAlarm).map((a) => {
         const composite = a.type === T.compositeAlarm;
-        const actions = get(a, "alarmActions");
-        const listed = isUnknown(actions) ? [] : arr(actions);
+        const actions = alarmActionsOf(a, resources, "alarmActions", stackRegion);
+        const named = actions === UNKNOWN ? [] : actions.flatMap((x) => (x.topic ? [x.topic] : []));
         return {
             resource: a,
             name: text(get(a, composite ? "alarmName" : "name"), a.name),
             composite,
             quiet: get(a, "actionsEnabled") === false,
-            topics: topics.filter((t) => dependsOn(a, "alarmActions", t) || listed.some((v) => namesTopic(a, "alarmActions", v, t, stackRegion))),
+            topics: topics.filter((t) => named.includes(t) || dependsOn(a, "alarmActions", t)),
         };
     });
 }
@@ -2065,11 +2409,26 @@ export function dashboardsOf(resources: readonly PlanResource[]): DashboardFacts
 export interface ThreatDetectionFacts {
     readonly detector: PlanResource;
     readonly enabled: boolean;
+    /** It sets the deprecated `datasources` block (the API refuses it beside features). */
+    readonly datasources: boolean;
     readonly findingPublishingFrequency?: string;
-    /** The protection plans declared on the detector (DetectorFeature), in plan order. */
-    readonly features: readonly { readonly name: string; readonly status?: string }[];
-    /** The EventBridge rule on GuardDuty's findings, if planned: the least severity it matches and the topics it targets. */
-    readonly findings?: { readonly rule: PlanResource; readonly minimumSeverity?: number; readonly topics: readonly PlanResource[] };
+    /** The protection plans declared on the detector (DetectorFeature), in plan order; a status pending (a preview) is UNKNOWN. */
+    readonly features: readonly { readonly name: string; readonly status?: string | typeof UNKNOWN }[];
+    /**
+     * The EventBridge rule on GuardDuty's findings, if planned: the least severity it matches, the detail types it
+     * names (none: any), whether it is on the default bus (where GuardDuty publishes) and its state, and the topics
+     * it targets.
+     */
+    readonly findings?: {
+        readonly rule: PlanResource;
+        readonly minimumSeverity?: number;
+        readonly detailTypes: readonly string[];
+        readonly onDefaultBus: boolean;
+        readonly state: string | typeof UNKNOWN;
+        readonly topics: readonly PlanResource[];
+    };
+    /** Some rule's event pattern is pending (a preview): the findings rule may be among them. */
+    readonly rulesPending: boolean;
 }
 
 /** GuardDuty as the stack plans it (see ThreatDetectionFacts); undefined when it plans no detector. */
@@ -2078,7 +2437,10 @@ export function threatDetectionOf(resources: readonly PlanResource[], stackRegio
     if (!detector) return undefined;
     const features = ofType(resources, T.guardDutyDetectorFeature)
         .filter((f) => refersTo(f, "detectorId", detector))
-        .map((f) => ({ name: text(get(f, "name"), f.name), status: str(get(f, "status")) }));
+        .map((f): ThreatDetectionFacts["features"][number] => {
+            const status = get(f, "status");
+            return { name: text(get(f, "name"), f.name), status: isUnknown(status) ? UNKNOWN : str(status) };
+        });
     const patternOf = (r: PlanResource): Record<string, unknown> => {
         const raw = get(r, "eventPattern");
         try {
@@ -2094,13 +2456,23 @@ export function threatDetectionOf(resources: readonly PlanResource[], stackRegio
         const severity = arr<Record<string, unknown>>(obj(patternOf(rule).detail).severity)
             .map((m) => arr(m.numeric))
             .find((n) => n[0] === ">=");
-        const targets = ofType(resources, T.eventTarget).filter((t) => refersTo(t, "rule", rule));
+        const targets = ruleTargetsOf(rule, resources);
         const topics = ofType(resources, T.snsTopic).filter((topic) => targets.some((t) => namesTopic(t, "arn", get(t, "arn"), topic, stackRegion)));
-        findings = { rule, minimumSeverity: severity ? num(severity[1]) : undefined, topics };
+        const bus = get(rule, "eventBusName");
+        findings = {
+            rule,
+            minimumSeverity: severity ? num(severity[1]) : undefined,
+            detailTypes: arr(patternOf(rule)["detail-type"]).filter(nonEmpty),
+            onDefaultBus: bus === undefined || bus === null || bus === "default" || isUnknown(bus),
+            state: ruleStateOf(rule),
+            topics,
+        };
     }
     return {
         detector,
-        enabled: get(detector, "enable") !== false,
+        enabled: get(detector, "enable") !== false && get(detector, "enable") !== "false",
+        datasources: get(detector, "datasources") !== undefined && get(detector, "datasources") !== null,
+        rulesPending: ofType(resources, T.eventRule).some((r) => isUnknown(get(r, "eventPattern"))),
         findingPublishingFrequency: str(get(detector, "findingPublishingFrequency")),
         features,
         findings,
@@ -2117,6 +2489,10 @@ export interface FaultTemplateFacts {
     readonly steps: readonly ExperimentActionFacts[];
     readonly targets: number;
     readonly stopConditions: number;
+    /** Its stop conditions as planned (source, value); UNKNOWN while the list is pending (a preview). */
+    readonly conditions: readonly { readonly source: unknown; readonly value: unknown }[] | typeof UNKNOWN;
+    /** The planned role it runs as (roleArn); UNKNOWN while pending, undefined when the stack plans no such role. */
+    readonly role: PlanResource | typeof UNKNOWN | undefined;
 }
 
 /** The stack's FIS experiment templates (see FaultTemplateFacts). */
@@ -2130,6 +2506,12 @@ export function faultTemplatesOf(resources: readonly PlanResource[]): FaultTempl
             steps: arr<Record<string, unknown>>(get(t, "actions")).map(experimentActionOf),
             targets: arr(get(t, "targets")).length,
             stopConditions: arr<Record<string, unknown>>(get(t, "stopConditions")).filter((s) => s.source !== "none").length,
+            conditions: isUnknown(get(t, "stopConditions"))
+                ? UNKNOWN
+                : arr(get(t, "stopConditions")).map((c) =>
+                      isUnknown(c) ? { source: UNKNOWN, value: UNKNOWN } : { source: obj(c).source, value: obj(c).value },
+                  ),
+            role: iamRoleOf(t, "roleArn", resources),
         };
     });
 }
@@ -2141,13 +2523,31 @@ export interface TrailFacts {
     readonly multiRegion: boolean;
     readonly globalServiceEvents: boolean;
     readonly logFileValidation: boolean;
-    /** The planned bucket it delivers to, and that bucket's default Object Lock retention if one is planned. */
+    /** Logging on (`enableLogging`, the provider's default true). */
+    readonly logging: boolean;
+    /** Which of isMultiRegionTrail, includeGlobalServiceEvents, enableLogFileValidation, enableLogging are pending (a preview). */
+    readonly pending: readonly string[];
+    /** Its `kmsKeyId` as planned, and the planned key it names (UNKNOWN while pending). */
+    readonly kmsKeyId: unknown;
+    readonly key?: PlanResource | typeof UNKNOWN;
+    /** Its `s3BucketName` as planned. */
+    readonly s3BucketName: unknown;
+    /**
+     * The planned bucket it delivers to: that bucket's default Object Lock retention if one is planned, its Object Lock
+     * (on the bucket, and every lock configuration), whether it is versioned, and whether a policy of its refuses every
+     * request not using TLS (each UNKNOWN while pending).
+     */
     readonly bucket?: {
         readonly resource: PlanResource;
         readonly name: string;
         readonly lock?: { readonly mode?: string; readonly days?: number; readonly years?: number };
+        readonly objectLock: ObjectLockFacts;
+        readonly versioned: boolean | typeof UNKNOWN;
+        readonly tlsOnly: boolean | typeof UNKNOWN;
     };
-    /** The planned log group it also delivers to. */
+    /** Its `cloudWatchLogsGroupArn` and `cloudWatchLogsRoleArn` as planned, and the planned log group it also delivers to. */
+    readonly logGroupArn: unknown;
+    readonly logsRoleArn: unknown;
     readonly logGroup?: string;
     /** Management events (the default, unless every event selector excludes them). */
     readonly managementEvents: boolean;
@@ -2161,9 +2561,16 @@ export interface TrailFacts {
 export function trailsOf(resources: readonly PlanResource[]): TrailFacts[] {
     return ofType(resources, T.trail).map((t) => {
         const b = ofType(resources, T.bucket, T.bucketV2).find((x) => refersTo(t, "s3BucketName", x));
-        const lock = b ? ofType(resources, T.bucketObjectLock).find((l) => refersTo(l, "bucket", b)) : undefined;
-        const retention = lock ? obj(obj(get(lock, "rule")).defaultRetention) : {};
-        const group = ofType(resources, T.logGroup).find((g) => dependsOn(t, "cloudWatchLogsGroupArn", g));
+        const objectLock = b ? bucketObjectLockOf(b, resources) : undefined;
+        const lock = objectLock?.configurations[0];
+        const group = ofType(resources, T.logGroup).find((g) => namesLogGroup(t, "cloudWatchLogsGroupArn", g));
+        const flags = ["isMultiRegionTrail", "includeGlobalServiceEvents", "enableLogFileValidation", "enableLogging"];
+        const tls = (policy: unknown) => {
+            const sts = policyStatements(policy);
+            return sts === UNKNOWN ? UNKNOWN : deniesInsecureTransport(sts, ["s3:*"]);
+        };
+        const policies = b ? bucketPoliciesOf(b, resources).map(tls) : [];
+        const key = get(t, "kmsKeyId");
         // What it records beyond the free first copy of management events (CloudTrail bills those).
         const selectors = get(t, "eventSelectors");
         const advanced = get(t, "advancedEventSelectors");
@@ -2175,16 +2582,27 @@ export function trailsOf(resources: readonly PlanResource[]): TrailFacts[] {
         return {
             resource: t,
             name: text(get(t, "name"), t.name),
-            multiRegion: get(t, "isMultiRegionTrail") === true,
-            globalServiceEvents: get(t, "includeGlobalServiceEvents") !== false,
-            logFileValidation: get(t, "enableLogFileValidation") === true,
-            bucket: b
-                ? {
-                      resource: b,
-                      name: text(get(b, "bucket"), b.name),
-                      lock: lock ? { mode: str(retention.mode), days: num(retention.days), years: num(retention.years) } : undefined,
-                  }
-                : undefined,
+            multiRegion: isTrue(get(t, "isMultiRegionTrail")),
+            globalServiceEvents: get(t, "includeGlobalServiceEvents") !== false && get(t, "includeGlobalServiceEvents") !== "false",
+            logFileValidation: isTrue(get(t, "enableLogFileValidation")),
+            logging: get(t, "enableLogging") !== false && get(t, "enableLogging") !== "false",
+            pending: flags.filter((k) => isUnknown(get(t, k))),
+            kmsKeyId: key,
+            key: key === undefined || key === null ? undefined : kmsKeyOf(t, "kmsKeyId", resources),
+            s3BucketName: get(t, "s3BucketName"),
+            bucket:
+                b && objectLock
+                    ? {
+                          resource: b,
+                          name: text(get(b, "bucket"), b.name),
+                          lock: lock ? { mode: str(lock.mode), days: lock.days, years: lock.years } : undefined,
+                          objectLock,
+                          versioned: bucketVersioningOf(b, resources),
+                          tlsOnly: policies.includes(true) ? true : policies.includes(UNKNOWN) ? UNKNOWN : false,
+                      }
+                    : undefined,
+            logGroupArn: get(t, "cloudWatchLogsGroupArn"),
+            logsRoleArn: get(t, "cloudWatchLogsRoleArn"),
             logGroup: group ? text(get(group, "name"), group.name) : undefined,
             managementEvents:
                 fields.length > 0 ? category("Management") : basic.length === 0 || basic.some((x) => x.includeManagementEvents !== false),

@@ -165,7 +165,7 @@ export function dependsOn(r: PlanResource, key: string, target: PlanResource): b
 }
 
 /** The values a resource may be referred to by: its ARN, name, bucket, key id, id, family, cluster identifiers. */
-function handles(r: PlanResource): string[] {
+export function handles(r: PlanResource): string[] {
     return ["arn", "name", "bucket", "keyId", "id", "family", "clusterIdentifier", "globalClusterIdentifier"]
         .flatMap((k) => [get(r, k), output(r, k)])
         .filter((v): v is string => nonEmpty(v));
