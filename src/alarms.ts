@@ -108,10 +108,14 @@ export function alarmDecls(cfg: StackConfig, plan: RegionPlan): AlarmDecl[] {
     return out;
 }
 
-/** The regions a stack places alarms in: its own, and us-east-1 for Route 53's health-check status and the edge. */
-export function alarmRegions(cfg: StackConfig, plan: RegionPlan): string[] {
-    const usEast = plan.computeExists || plan.operations.edgeAlarms;
-    return [...new Set([cfg.region, ...(usEast ? ["us-east-1"] : [])])];
+/**
+ * The regions a stack keeps alarm topics in: its own, and us-east-1 for Route 53's health-check status and the edge.
+ * Both in every role, whether or not an alarm lives there now: each pair has a protected key of its own, and a role
+ * change must never delete one (a backup-restore standby without compute would otherwise drop its us-east-1 key on
+ * every failback, and `pulumi up` stops at a protected resource).
+ */
+export function alarmRegions(cfg: StackConfig, _plan: RegionPlan): string[] {
+    return [...new Set([cfg.region, "us-east-1"])];
 }
 
 /** A metric as CloudWatch names it. */

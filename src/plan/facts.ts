@@ -1882,3 +1882,52 @@ export function failoverModeOf(resources: readonly PlanResource[]): "planned" | 
     const moves = ofType(resources, DYNAMIC.globalWriter.token, DYNAMIC.cachePrimary.token, DYNAMIC.filesPrimary.token);
     return moves.some((m) => get(m, "mode") === "failover") ? "unplanned" : "planned";
 }
+
+// --- Alarms: how each reaches people -----------------------------------------------------------------------
+
+/** The tag components/tierAlarms.ts writes on each tier alarm and the "serving" composite: page, notify or quiet. */
+export const URGENCY_TAG = "securecart:urgency";
+
+/** How an alarm reaches people (src/strategy.ts AlarmUrgency, as the planned resource says it). */
+export type PlannedUrgency = "page" | "notify" | "quiet";
+
+const URGENCIES: readonly string[] = ["page", "notify", "quiet"];
+
+/** One alarm's routing: what it is called in CloudWatch and how it reaches people. */
+export interface AlarmRouting {
+    /** The alarm's name in CloudWatch (a metric alarm's `name`, a composite's `alarmName`); the resource's name while unknown. */
+    readonly alarm: string;
+    readonly kind: "metric" | "composite";
+    /** Its urgency tag where it carries a valid one, else what its actions say (`fromActions`). */
+    readonly urgency: PlannedUrgency | typeof UNKNOWN | undefined;
+    /**
+     * What its actions say: quiet when actionsEnabled is false (the schema's default is true), else the urgency the
+     * first alarm action's topic is named for (components/alarmTopics.ts names them `<prefix>-page`, `<prefix>-notify`);
+     * undefined when it names no such topic.
+     */
+    readonly fromActions: PlannedUrgency | typeof UNKNOWN | undefined;
+    /** The urgency tag as written (undefined when the alarm carries none). */
+    readonly tagged: string | typeof UNKNOWN | undefined;
+    readonly actionsEnabled: boolean | typeof UNKNOWN;
+}
+
+/** An alarm's routing (see AlarmRouting); undefined for anything but a metric or composite alarm. */
+export function alarmRoutingOf(r: PlanResource): AlarmRouting | undefined {
+    const kind = r.type === T.metricAlarm ? "metric" : r.type === T.compositeAlarm ? "composite" : undefined;
+    if (!kind) return undefined;
+    const name = get(r, kind === "metric" ? "name" : "alarmName");
+    const enabledRaw = get(r, "actionsEnabled");
+    const actionsEnabled = isUnknown(enabledRaw) ? UNKNOWN : enabledRaw !== false;
+    const firstAction = get(r, "alarmActions.0");
+    let fromActions: AlarmRouting["fromActions"];
+    if (actionsEnabled === false) fromActions = "quiet";
+    else if (actionsEnabled === UNKNOWN || isUnknown(firstAction)) fromActions = UNKNOWN;
+    else {
+        const topic = nonEmpty(firstAction) ? (firstAction.split(":").pop() ?? "") : "";
+        fromActions = topic.endsWith("-page") ? "page" : topic.endsWith("-notify") ? "notify" : undefined;
+    }
+    const tags = tagsFrom(get(r, "tags"));
+    const tagged = tags === UNKNOWN ? UNKNOWN : tags[URGENCY_TAG];
+    const urgency = typeof tagged === "string" && URGENCIES.includes(tagged) ? (tagged as PlannedUrgency) : fromActions;
+    return { alarm: nonEmpty(name) ? name : r.name, kind, urgency, fromActions, tagged, actionsEnabled };
+}
