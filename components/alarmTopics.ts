@@ -91,11 +91,15 @@ export class AlarmTopics extends pulumi.ComponentResource {
         for (const urgency of ["page", "notify"] as const) {
             const topicName = `${prefix}-${urgency}`;
             const topic = new aws.sns.Topic(`${name}-${urgency}`, { region, name: topicName, kmsMasterKeyId: key.arn, tags: tags(topicName) }, p);
+            // The ARN as SNS forms it from the fixed name (known at a first preview, where the policy pack reads it);
+            // the policy and the subscriptions wait for the topic itself.
+            const topicArn = pulumi.interpolate`arn:aws:sns:${region}:${account}:${topicName}`;
+            const afterTopic = { parent: this, dependsOn: [topic] };
             new aws.sns.TopicPolicy(
                 `${name}-${urgency}-policy`,
                 {
                     region,
-                    arn: topic.arn,
+                    arn: topicArn,
                     policy: pulumi.jsonStringify({
                         Version: "2012-10-17",
                         Statement: [
@@ -110,14 +114,14 @@ export class AlarmTopics extends pulumi.ComponentResource {
                                     "sns:ListSubscriptionsByTopic",
                                     "sns:Publish",
                                 ],
-                                Resource: topic.arn,
+                                Resource: topicArn,
                             },
                             {
                                 Sid: "CloudWatchAlarmsPublish",
                                 Effect: "Allow",
                                 Principal: { Service: "cloudwatch.amazonaws.com" },
                                 Action: "sns:Publish",
-                                Resource: topic.arn,
+                                Resource: topicArn,
                                 Condition: {
                                     StringEquals: { "aws:SourceAccount": account },
                                     ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:cloudwatch:${region}:${account}:alarm:securecart-*` },
@@ -128,7 +132,7 @@ export class AlarmTopics extends pulumi.ComponentResource {
                                 Effect: "Allow",
                                 Principal: { Service: "events.amazonaws.com" },
                                 Action: "sns:Publish",
-                                Resource: topic.arn,
+                                Resource: topicArn,
                                 Condition: {
                                     ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:events:${region}:${account}:rule/securecart-*` },
                                 },
@@ -138,13 +142,13 @@ export class AlarmTopics extends pulumi.ComponentResource {
                                 Effect: "Deny",
                                 Principal: "*",
                                 Action: "sns:Publish",
-                                Resource: topic.arn,
+                                Resource: topicArn,
                                 Condition: { Bool: { "aws:SecureTransport": "false" } },
                             },
                         ],
                     }),
                 },
-                p,
+                afterTopic,
             );
             (args.subscriptions ?? [])
                 .filter((s) => s.urgencies.includes(urgency))
@@ -153,8 +157,8 @@ export class AlarmTopics extends pulumi.ComponentResource {
                         // An email subscription stays pending until its owner confirms it: the provider records it anyway.
                         new aws.sns.TopicSubscription(
                             `${name}-${urgency}-sub-${i}`,
-                            { region, topic: topic.arn, protocol: s.protocol, endpoint: s.endpoint },
-                            p,
+                            { region, topic: topicArn, protocol: s.protocol, endpoint: s.endpoint },
+                            afterTopic,
                         ),
                 );
             topics[urgency] = topic.arn;

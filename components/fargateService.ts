@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { FARGATE_CPU_MEMORY } from "../src/awsFacts";
 import { imageRef, listenerRules } from "../src/compute";
 import type { ServiceConfig } from "../src/config";
 import type { Capacity } from "../src/strategy";
@@ -65,6 +66,15 @@ export interface FargateServicesArgs {
         /** The key the password parameter is encrypted under. */
         readonly kmsKeyArn: pulumi.Input<string>;
     };
+    /**
+     * Tracing: an AWS Distro for OpenTelemetry (ADOT) collector beside each service's container (`otel-collector`),
+     * receiving OTLP on localhost and sending the traces to X-Ray; the service's container is told where it is
+     * (OTEL_* environment) and starts after it. `collectorImage` is the collector's image, pinned to a release;
+     * `cpu` (units) and `memoryMiB` (its hard limit, at least MIN_COLLECTOR_MEMORY_MIB) come on top of the
+     * service's own size, and the task takes the smallest Fargate size that holds both (`fargateTaskSize`). The
+     * task role gets X-Ray's write actions. Default undefined: no sidecar, and the tasks are as without this.
+     */
+    readonly tracing?: { readonly collectorImage: string; readonly cpu: number; readonly memoryMiB: number };
     /** Tags applied to every taggable child. Default none. */
     readonly tags?: Readonly<Record<string, string>>;
 }
@@ -105,12 +115,83 @@ export function writableTmpfs(paths: readonly string[], sizeMiB: number, taskMem
 }
 
 /**
+ * The smallest Fargate task size that holds `cpu` units and `memoryMiB` MiB: the smallest CPU value that covers
+ * the CPU and has a memory option that covers the memory, then the smallest such memory (FARGATE_CPU_MEMORY).
+ * Fargate's options grow together (a larger CPU value never offers a smaller memory that would still cover), so
+ * this pair is at or below every other covering pair in both CPU and memory: the cheapest at any positive
+ * per-vCPU and per-GB price. A sum that is itself a valid pair is kept. Throws when no size covers it.
+ */
+export function fargateTaskSize(cpu: number, memoryMiB: number): { readonly cpu: number; readonly memory: number } {
+    const cpus = Object.keys(FARGATE_CPU_MEMORY)
+        .map(Number)
+        .sort((a, b) => a - b);
+    for (const c of cpus) {
+        if (c < cpu) continue;
+        const memory = FARGATE_CPU_MEMORY[c].find((m) => m >= memoryMiB);
+        if (memory !== undefined) return { cpu: c, memory };
+    }
+    throw new Error(`no Fargate task size holds ${cpu} CPU units and ${memoryMiB} MiB (the largest is 16384 units, 122880 MiB)`);
+}
+
+/** The tracing sidecar's container name. */
+export const COLLECTOR_CONTAINER = "otel-collector";
+
+/**
+ * The collector's configuration, one the image ships (aws-otel-collector `config/ecs/ecs-xray.yaml`, copied to
+ * /etc/ecs/): OTLP in on 4317 (gRPC) and 4318 (HTTP), resource detection (environment, host, ECS task metadata,
+ * and EC2 instance metadata, which Fargate does not serve), batches of traces out through the `awsxray` exporter,
+ * and the `health_check` extension on localhost:13133. Not `ecs-default-config.yaml`:
+ * that one also exports metrics with `awsemf` into a log group of its own (`/aws/ecs/application/metrics`, which
+ * it would create, outside the project's encrypted, retained groups) and opens X-Ray's UDP 2000 and StatsD 8125,
+ * none of which the services use. Nothing in this configuration writes to disk (no file storage extension), and
+ * the image logs to stderr when `RUN_IN_CONTAINER=True`, which it sets itself.
+ */
+export const COLLECTOR_CONFIG = "/etc/ecs/ecs-xray.yaml";
+
+/** What the collector listens on inside the task (localhost is shared with the service's container under awsvpc). */
+export const COLLECTOR_PORTS = { otlpGrpc: 4317, otlpHttp: 4318, healthCheck: 13133 } as const;
+
+/**
+ * The collector runs as the image's own user, `aoc` (uid and gid 4317, aws-otel-collector
+ * `cmd/awscollector/Dockerfile`), named by number so that the task definition shows it is not root.
+ */
+export const COLLECTOR_USER = "4317:4317";
+
+/** The collector's log streams, in the service's own log group: `otel/otel-collector/<task id>`. */
+export const COLLECTOR_LOG_PREFIX = "otel";
+
+/**
+ * The X-Ray actions the task role gets with tracing: those of AWS's write-only X-Ray policy that a trace
+ * forwarder uses. The `awsxray` exporter sends with PutTraceSegments (and PutTelemetryRecords when its
+ * telemetry is on); the sampling pair serves an application that asks X-Ray for its sampling rules. None of them
+ * supports resource-level permissions (Resource "*"). Not GetSamplingStatisticSummaries, a console read.
+ */
+export const TRACING_XRAY_ACTIONS: readonly string[] = [
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+];
+
+/**
+ * The least memory the collector is given. ADOT's own benchmark (the collector's published performance report
+ * for v0.49.0, OTLP in, batch, awsxray out, on an m5.2xlarge, not Fargate) measured about 112 MB resident at 100
+ * to 5000 spans a second: a hard limit below 128 MiB would leave it no room over that.
+ */
+export const MIN_COLLECTOR_MEMORY_MIB = 128;
+
+/**
  * An ECS cluster (Container Insights on) and one Fargate service per configured service, each with:
  * its own encrypted log group (given by the caller, see serviceLogs.ts); a task definition that runs as a non-root user with a read-only root
  * filesystem (each writable path a tmpfs any user may write, see `writableTmpfs`) and every Linux capability
  * dropped; a separate execution role (pull its image, write its log group) and task role (no permissions until
  * the service needs some); an IP target group reached by a path rule on the services' internal load balancer; the
  * deployment circuit breaker with rollback; and Application Auto Scaling target tracking on CPU.
+ *
+ * With `tracing`, each task also runs the ADOT collector (`collectorContainer`, hardened the same way) and the
+ * task is sized for both; target tracking then measures the task's CPU, the collector's share included. The
+ * collector's image comes from ECR Public, pulled without credentials (so nothing new for the execution role)
+ * the way the default service image is: through the app subnets' NAT gateway, like its calls to X-Ray.
  *
  * Counts come from the caller (the strategy plan). `desiredCount` is managed, not ignored: each `pulumi up`
  * sets it, and the scalable target's min/max follow the plan too, so a config change (a failover, a drill)
@@ -144,6 +225,11 @@ export class FargateServices extends pulumi.ComponentResource {
             );
         if (args.services.some((s) => s.usesCache) && !args.cache)
             throw new pulumi.ResourceError(`FargateServices ${name}: a service uses the cache, and no cache is given`, this);
+        const tracing = args.tracing;
+        if (tracing) {
+            const problems = tracingProblems(tracing, args.services);
+            if (problems.length) throw new pulumi.ResourceError(`FargateServices ${name}: tracing: ${problems.join("; ")}`, this);
+        }
 
         const baseTags = args.tags ?? {};
         const tags = (n: string) => ({ ...baseTags, Name: n });
@@ -334,13 +420,53 @@ export class FargateServices extends pulumi.ComponentResource {
                 { parent: this, deleteBeforeReplace: true },
             );
 
-            // A writable root needs no mounts; a read-only one gets a tmpfs per writable path (see writableTmpfs).
+            // A writable root needs no mounts; a read-only one gets a tmpfs per writable path (see writableTmpfs). The
+            // service's own memory bounds them: the collector's comes on top.
             let tmpfs: TmpfsMount[];
+            let size: { readonly cpu: number; readonly memory: number };
             try {
                 tmpfs = s.readonlyRootFilesystem ? writableTmpfs(s.writablePaths, args.writablePathSizeMiB ?? 64, s.memory) : [];
+                size = tracing ? fargateTaskSize(s.cpu + tracing.cpu, s.memory + tracing.memoryMiB) : { cpu: s.cpu, memory: s.memory };
             } catch (e) {
                 throw new pulumi.ResourceError(`FargateServices ${name}: service ${s.name}: ${(e as Error).message}`, this);
             }
+            if (tracing) {
+                // The collector signs its X-Ray calls with the task role (the task's credentials are shared by its containers).
+                new aws.iam.RolePolicy(
+                    `${n}-task-tracing`,
+                    {
+                        role: taskRole.id,
+                        policy: pulumi.jsonStringify({
+                            Version: "2012-10-17",
+                            Statement: [{ Sid: "WriteTraces", Effect: "Allow", Action: [...TRACING_XRAY_ACTIONS], Resource: "*" }],
+                        }),
+                    },
+                    p,
+                );
+            }
+            // The service's SDK finds the collector by the standard OpenTelemetry variables: gRPC on localhost (the
+            // protocol named too: the specification's default is http/protobuf, which port 4317 would not answer), its
+            // own service name, and the region as a resource attribute.
+            const otelEnvironment = tracing
+                ? [
+                      { name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: `http://localhost:${COLLECTOR_PORTS.otlpGrpc}` },
+                      { name: "OTEL_EXPORTER_OTLP_PROTOCOL", value: "grpc" },
+                      { name: "OTEL_SERVICE_NAME", value: s.name },
+                      {
+                          name: "OTEL_RESOURCE_ATTRIBUTES",
+                          value: pulumi.interpolate`cloud.provider=aws,cloud.platform=aws_ecs,cloud.region=${region}`,
+                      },
+                  ]
+                : [];
+            const cacheEnvironment =
+                s.usesCache && args.cache
+                    ? [
+                          { name: "CACHE_PORT", value: String(args.cache.port) },
+                          { name: "CACHE_USER", value: args.cache.userName },
+                          { name: "CACHE_TLS", value: "true" },
+                      ]
+                    : [];
+            const environment = [...cacheEnvironment, ...otelEnvironment];
             const containerDefinitions = pulumi.jsonStringify([
                 {
                     name: s.name,
@@ -354,13 +480,9 @@ export class FargateServices extends pulumi.ComponentResource {
                     ...(shared && accessPoint
                         ? { mountPoints: [{ sourceVolume: SHARED_FILES_VOLUME, containerPath: s.sharedPath, readOnly: shared.readOnly }] }
                         : {}),
+                    ...(environment.length ? { environment } : {}),
                     ...(s.usesCache && args.cache
                         ? {
-                              environment: [
-                                  { name: "CACHE_PORT", value: String(args.cache.port) },
-                                  { name: "CACHE_USER", value: args.cache.userName },
-                                  { name: "CACHE_TLS", value: "true" },
-                              ],
                               // SSM parameters of the task's region, by name: known before they exist (a first preview).
                               secrets: [
                                   { name: "CACHE_HOST", valueFrom: args.cache.endpointParameterName },
@@ -372,7 +494,11 @@ export class FargateServices extends pulumi.ComponentResource {
                         logDriver: "awslogs",
                         options: { "awslogs-group": logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": s.name },
                     },
+                    // Started once the collector has started, so the first spans find it; and stopped before it, so the
+                    // collector still takes the spans the service flushes as it stops.
+                    ...(tracing ? { dependsOn: [{ containerName: COLLECTOR_CONTAINER, condition: "START" }] } : {}),
                 },
+                ...(tracing ? [collectorContainer(tracing, logGroup.name, region)] : []),
             ]);
             const taskDef = new aws.ecs.TaskDefinition(
                 `${n}-task-def`,
@@ -380,8 +506,8 @@ export class FargateServices extends pulumi.ComponentResource {
                     family: n,
                     networkMode: "awsvpc",
                     requiresCompatibilities: ["FARGATE"],
-                    cpu: String(s.cpu),
-                    memory: String(s.memory),
+                    cpu: String(size.cpu),
+                    memory: String(size.memory),
                     runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
                     executionRoleArn: execRole.arn,
                     taskRoleArn: taskRole.arn,
@@ -469,4 +595,71 @@ export class FargateServices extends pulumi.ComponentResource {
             taskRoleArns: this.taskRoleArns,
         });
     }
+}
+
+/** Why a tracing argument cannot run beside these services; empty when it can. */
+export function tracingProblems(
+    tracing: NonNullable<FargateServicesArgs["tracing"]>,
+    services: readonly Pick<ServiceConfig, "name" | "port">[],
+): string[] {
+    const problems: string[] = [];
+    if (tracing.collectorImage.trim() === "") problems.push("collectorImage is empty; expected the collector's image, pinned to a release");
+    if (!Number.isInteger(tracing.cpu) || tracing.cpu < 0) problems.push(`cpu: got ${tracing.cpu}; expected a whole number of CPU units, 0 or more`);
+    if (!Number.isInteger(tracing.memoryMiB) || tracing.memoryMiB < MIN_COLLECTOR_MEMORY_MIB)
+        problems.push(`memoryMiB: got ${tracing.memoryMiB}; expected a whole number of MiB, at least ${MIN_COLLECTOR_MEMORY_MIB}`);
+    // One network namespace per task: a service listening where the collector does would keep one of them from starting.
+    const ports = Object.values(COLLECTOR_PORTS) as number[];
+    for (const s of services) {
+        if (s.name === COLLECTOR_CONTAINER) problems.push(`service "${s.name}" has the collector's container name`);
+        if (ports.includes(s.port)) problems.push(`service "${s.name}" listens on ${s.port}, which the collector uses (${ports.join(", ")})`);
+    }
+    return problems;
+}
+
+/**
+ * The collector's container definition, hardened like the services': its image's non-root user, a read-only root
+ * filesystem (it writes nothing: see COLLECTOR_CONFIG), every capability dropped, not privileged.
+ *
+ * Not essential: tracing is diagnosis, and a collector that dies (its memory limit, a fault) must not take the
+ * checkout down with it, on every task at once when the cause is common to all. Restarted by ECS instead, once it
+ * has run a minute, without replacing the task (a container restart policy). The price: a collector that cannot
+ * start at all does not fail the deployment; its health and restart count show it (DescribeTasks, Container
+ * Insights), and an image that cannot be pulled still stops the task, essential or not.
+ *
+ * The health check runs the image's own `/healthcheck` binary (a GET of the health_check extension) directly: the
+ * image is built FROM scratch and has no shell, so a CMD-SHELL check could never pass. ECS's API reference has a
+ * task's health follow its essential containers only; an older wording of it let a non-essential container's
+ * check count where no essential container has one (the services' containers have none): not verifiable here.
+ *
+ * GOMEMLIMIT keeps the Go runtime's heap under the hard limit (80 % of it; ADOT points to it since the memory
+ * ballast was retired). AWS_REGION names the region X-Ray is called in: the exporter reads its config, then the
+ * environment, then EC2 instance metadata, which Fargate does not serve; set here rather than left to the platform.
+ */
+function collectorContainer(
+    tracing: NonNullable<FargateServicesArgs["tracing"]>,
+    logGroupName: pulumi.Input<string>,
+    region: pulumi.Input<string>,
+): Record<string, unknown> {
+    return {
+        name: COLLECTOR_CONTAINER,
+        image: tracing.collectorImage,
+        essential: false,
+        command: [`--config=${COLLECTOR_CONFIG}`],
+        cpu: tracing.cpu,
+        memory: tracing.memoryMiB,
+        user: COLLECTOR_USER,
+        privileged: false,
+        readonlyRootFilesystem: true,
+        linuxParameters: { capabilities: { drop: ["ALL"] }, initProcessEnabled: true },
+        environment: [
+            { name: "AWS_REGION", value: region },
+            { name: "GOMEMLIMIT", value: `${Math.floor(tracing.memoryMiB * 0.8)}MiB` },
+        ],
+        healthCheck: { command: ["CMD", "/healthcheck"], interval: 30, timeout: 5, retries: 3, startPeriod: 10 },
+        restartPolicy: { enabled: true, restartAttemptPeriod: 60 },
+        logConfiguration: {
+            logDriver: "awslogs",
+            options: { "awslogs-group": logGroupName, "awslogs-region": region, "awslogs-stream-prefix": COLLECTOR_LOG_PREFIX },
+        },
+    };
 }

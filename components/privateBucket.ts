@@ -6,6 +6,17 @@ export interface PrivateBucketArgs {
     readonly bucketName?: pulumi.Input<string>;
     /** Default encryption under this customer-managed key (with an S3 Bucket Key). Default SSE-S3 (AES256). */
     readonly kmsKeyArn?: pulumi.Input<string>;
+    /**
+     * With `kmsKeyArn`: whether the default encryption uses an S3 Bucket Key. Default true. A Bucket Key changes the
+     * encryption context S3 passes to KMS to the bucket's ARN, which a key policy bound to a service's own context
+     * (CloudTrail's) no longer matches.
+     */
+    readonly bucketKeyEnabled?: boolean;
+    /**
+     * Create the bucket with S3 Object Lock enabled (and so versioned). Default false. Only at creation: the provider
+     * replaces a bucket whose `objectLockEnabled` changes, so it is never turned on for an existing bucket here.
+     */
+    readonly objectLockEnabled?: boolean;
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -23,7 +34,12 @@ export function privateBucket(
     const p = { parent };
     const bucket = new aws.s3.Bucket(
         name,
-        { ...(args.bucketName !== undefined ? { bucket: args.bucketName } : {}), forceDestroy: false, tags: args.tags },
+        {
+            ...(args.bucketName !== undefined ? { bucket: args.bucketName } : {}),
+            ...(args.objectLockEnabled ? { objectLockEnabled: true } : {}),
+            forceDestroy: false,
+            tags: args.tags,
+        },
         { parent, protect: true, retainOnDelete: true },
     );
     const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
@@ -39,7 +55,10 @@ export function privateBucket(
             rules: [
                 args.kmsKeyArn === undefined
                     ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
-                    : { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true },
+                    : {
+                          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
+                          bucketKeyEnabled: args.bucketKeyEnabled ?? true,
+                      },
             ],
         },
         { parent, protect: true },

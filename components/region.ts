@@ -44,6 +44,9 @@ import { Dashboards } from "./dashboards";
 import { type AlarmSubjects, alarmDecls, alarmRegions } from "../src/alarms";
 import { type AlarmUrgency, planOfConfig } from "../src/strategy";
 import { EDGE_ACL_METRIC } from "./edge";
+import { AuditTrail } from "./auditTrail";
+import { ThreatDetection } from "./threatDetection";
+import { FaultExperiments } from "./faultExperiments";
 
 /** Outputs of the home stack that other stacks build on (read through a StackReference). */
 export interface HomeRefs {
@@ -129,6 +132,11 @@ export interface RegionArgs {
      * primary replicates into the other region's. Default none.
      */
     readonly filesPeers?: Readonly<Record<string, string>>;
+    /**
+     * The region's availability zones the network uses, in its order (the same query as components/network.ts, looked
+     * up before the plan): the fault-injection experiments name one. Default none (no AZ experiment).
+     */
+    readonly availabilityZones?: readonly string[];
 }
 
 /** One region of SecureCart, composed from the strategy plan: network, keys, and the tiers built on them. */
@@ -224,7 +232,7 @@ export class Region extends pulumi.ComponentResource {
         // health-check status, the edge's metrics). Every alarm names a topic; a quiet one has its actions disabled.
         const alarmsHere = alarmDecls(cfg, plan);
         const topics: Record<string, Record<TopicUrgency, pulumi.Output<string>>> = {};
-        for (const r of alarmRegions(cfg, plan))
+        for (const r of alarmRegions(cfg))
             topics[r] = new AlarmTopics(
                 r === cfg.region ? `${name}-alarm-topics` : `${name}-alarm-topics-${r}`,
                 {
@@ -429,6 +437,13 @@ export class Region extends pulumi.ComponentResource {
                     capacities: plan.services,
                     logGroups: serviceLogs.groups,
                     targetCpuPercent: cfg.web.targetCpuPercent,
+                    tracing: cfg.operations.tracing.enabled
+                        ? {
+                              collectorImage: cfg.operations.tracing.collectorImage,
+                              cpu: cfg.operations.tracing.cpu,
+                              memoryMiB: cfg.operations.tracing.memoryMiB,
+                          }
+                        : undefined,
                     sharedFiles: {
                         fileSystemId: files.fileSystemId,
                         fileSystemArn: files.fileSystemArn,
@@ -786,6 +801,84 @@ export class Region extends pulumi.ComponentResource {
                   }))
                 : undefined;
 
+        // --- audit trail (home), threat detection (every region), fault injection ---------------------------------
+        const trail = plan.operations.ownsTrail
+            ? new AuditTrail(
+                  `${name}-trail`,
+                  {
+                      region: cfg.region,
+                      accountId: account,
+                      retentionDays: cfg.auditLogRetentionDays,
+                      logsKmsKeyArn: keys.logsKeyArn,
+                      serverAccessLogBucket: serverLogs.bucketName,
+                      tags,
+                  },
+                  p,
+              )
+            : undefined;
+        // The standby included: GuardDuty is regional, and a standby's account activity is as much the attacker's.
+        new ThreatDetection(
+            `${name}-guardduty`,
+            {
+                features: cfg.operations.guardDuty.features,
+                findingPublishingFrequency: cfg.operations.guardDuty.findingPublishingFrequency,
+                minimumSeverity: cfg.operations.guardDuty.minimumSeverity,
+                alarmTopicArn: topics[cfg.region].notify,
+                tags,
+            },
+            p,
+        );
+        // Stop conditions: the customer-facing signals (no healthy targets, load balancers answering 5xx), as metric
+        // alarms (whether FIS accepts a composite alarm is not documented), at most FIS's five.
+        const stopAlarms = [
+            ...tierAlarms.servingSignals.map((s) => s.alarm.arn),
+            ...["storefront", "services"].flatMap((s) => tierAlarms.alarmArns[`securecart-${cfg.region}-alb-errors-${s}`] ?? []),
+        ].slice(0, 5);
+        const faults = plan.operations.faults;
+        const faultZoneIndex = cfg.operations.faults.availabilityZone;
+        const faultZone = args.availabilityZones?.[faultZoneIndex];
+        const appSubnetArns = network.subnetIds["private-app"].map((id) => pulumi.interpolate`arn:aws:ec2:${cfg.region}:${account}:subnet/${id}`);
+        const experiments =
+            stopAlarms.length && (faults.stopTasks || faults.azPowerInterruption || faults.auroraFailover || faults.subnetDisruption)
+                ? new FaultExperiments(
+                      `${name}-fis`,
+                      {
+                          region: cfg.region,
+                          accountId: account,
+                          stopConditionAlarmArns: stopAlarms,
+                          durationMinutes: cfg.operations.faults.durationMinutes,
+                          stopTasksPercent: cfg.operations.faults.stopTasksPercent,
+                          ecs:
+                              faults.stopTasks && services
+                                  ? {
+                                        clusterName: services.clusterName,
+                                        clusterArn: services.clusterArn,
+                                        serviceNames: cfg.services.map((s) => s.name),
+                                    }
+                                  : undefined,
+                          azPower:
+                              faults.azPowerInterruption && web && faultZone
+                                  ? {
+                                        availabilityZone: faultZone,
+                                        web: {
+                                            autoScalingGroupArn: web.autoScalingGroupArn,
+                                            instanceTags: { Name: `${name}-web-instance` },
+                                            ebsKmsKeyArn: keys.dataKeyArn,
+                                        },
+                                        subnetArns: appSubnetArns[faultZoneIndex] ? [appSubnetArns[faultZoneIndex]] : undefined,
+                                        auroraClusterArn: plan.aurora.shape === "primary" ? aurora.clusterArn : undefined,
+                                    }
+                                  : undefined,
+                          aurora: faults.auroraFailover && aurora.clusterArn ? { clusterArn: aurora.clusterArn } : undefined,
+                          subnets: faults.subnetDisruption ? { subnetArns: appSubnetArns } : undefined,
+                          // A template's tags force its replacement (terraform-provider-aws fis/experiment_template.go): these
+                          // change only with the strategy, never with a role (the drills), and a template holds no state.
+                          tags,
+                      },
+                      p,
+                  )
+                : undefined;
+
         // --- DNS: health checks, failover/latency records, ARC ------------------------------
         // ARC (failoverControl: arc): the home stack owns the cluster, control panel and one routing control per
         // region; each stack attaches its own RECOVERY_CONTROL health check to its own record.
@@ -1037,6 +1130,8 @@ export class Region extends pulumi.ComponentResource {
             // Read by the other stacks: the primary replicates into this file system; a member joins this datastore.
             fileSystemId: files.fileSystemId,
             alarmTopicArns: topics[cfg.region],
+            ...(trail ? { trailArn: trail.trailArn, trailBucketName: trail.bucketName } : {}),
+            ...(experiments ? { faultExperimentTemplateIds: experiments.templateIds } : {}),
             ...(tierAlarms.servingAlarmArn ? { servingAlarmArn: tierAlarms.servingAlarmArn } : {}),
             dashboards: dashboards.names,
             ...(cache ? { cacheReplicationGroupId: cache.replicationGroupId } : {}),

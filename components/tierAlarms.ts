@@ -54,7 +54,7 @@ export class TierAlarms extends pulumi.ComponentResource {
             const topics = args.topics[d.region];
             if (!topics) throw new pulumi.ResourceError(`alarm ${d.name} lives in ${d.region}, which has no alarm topics`, this);
             const alarm = new aws.cloudwatch.MetricAlarm(
-                `${name}-${d.name}`,
+                `${name}-${d.name.replace(/^securecart-/, "")}`,
                 {
                     region: d.region,
                     name: d.name,

@@ -71,6 +71,7 @@ export class WebTier extends pulumi.ComponentResource {
     /** For CloudWatch metrics of the storefront's targets (`targetgroup/<name>/<id>`). */
     public readonly webTargetGroupArnSuffix: pulumi.Output<string>;
     public readonly autoScalingGroupName: pulumi.Output<string>;
+    public readonly autoScalingGroupArn: pulumi.Output<string>;
     public readonly launchTemplateId: pulumi.Output<string>;
     public readonly certificateArn: pulumi.Output<string>;
 
@@ -277,6 +278,7 @@ export class WebTier extends pulumi.ComponentResource {
             { parent: this, dependsOn: [grant] },
         );
         this.autoScalingGroupName = asg.name;
+        this.autoScalingGroupArn = asg.arn;
 
         new aws.autoscaling.Policy(
             `${name}-cpu-target`,

@@ -197,6 +197,7 @@ export const TAGGABLE_TYPES: readonly string[] = [
     T.backupVault,
     T.logGroup,
     T.metricAlarm,
+    T.compositeAlarm,
     T.table,
     T.tableReplica,
     T.ebsVolume,

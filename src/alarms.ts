@@ -110,11 +110,10 @@ export function alarmDecls(cfg: StackConfig, plan: RegionPlan): AlarmDecl[] {
 
 /**
  * The regions a stack keeps alarm topics in: its own, and us-east-1 for Route 53's health-check status and the edge.
- * Both in every role, whether or not an alarm lives there now: each pair has a protected key of its own, and a role
- * change must never delete one (a backup-restore standby without compute would otherwise drop its us-east-1 key on
- * every failback, and `pulumi up` stops at a protected resource).
+ * Whatever the role, so that a role change never deletes a topic's key (a backup-restore standby has no health check
+ * today and one after its promotion).
  */
-export function alarmRegions(cfg: StackConfig, _plan: RegionPlan): string[] {
+export function alarmRegions(cfg: StackConfig): string[] {
     return [...new Set([cfg.region, "us-east-1"])];
 }
 

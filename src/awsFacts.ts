@@ -158,22 +158,3 @@ export const CACHE_SECONDARY_INHERITED: readonly string[] = [
     "snapshotArns",
     "snapshotName",
 ];
-
-/**
- * GuardDuty protection features the project declares, each explicitly: a new detector turns several on by itself,
- * and deleting a feature resource does not turn it off (@pulumi/aws 7.48.0 `guardduty/detectorFeature.d.ts`;
- * feature names from its doc comment). Default: what SecureCart runs (S3 buckets, Aurora PostgreSQL, Lambda, EC2
- * volumes) enabled; Runtime Monitoring off (on Fargate, GuardDuty's automated agent management creates a VPC endpoint
- * and a security group outside Pulumi and adds a sidecar to every new task: GuardDuty user guide, "How Runtime
- * Monitoring works with Fargate"); the EKS features off (no EKS).
- */
-export const GUARDDUTY_FEATURES = {
-    S3_DATA_EVENTS: "ENABLED",
-    RDS_LOGIN_EVENTS: "ENABLED",
-    LAMBDA_NETWORK_LOGS: "ENABLED",
-    EBS_MALWARE_PROTECTION: "ENABLED",
-    RUNTIME_MONITORING: "DISABLED",
-    EKS_AUDIT_LOGS: "DISABLED",
-    EKS_RUNTIME_MONITORING: "DISABLED",
-} as const;
-export type GuardDutyFeature = keyof typeof GUARDDUTY_FEATURES;

@@ -8,17 +8,10 @@
  * span stacks. Both collect every problem and throw one `ConfigError`.
  */
 import { z } from "zod";
-import {
-    GUARDDUTY_FEATURES,
-    type GuardDutyFeature,
-    AURORA_INSTANCE_FAMILIES,
-    AURORA_PG_VERSION_PATTERN,
-    FARGATE_CPU_MEMORY,
-    KNOWN_REGIONS,
-    describeFargatePairs,
-} from "./awsFacts";
+import { AURORA_INSTANCE_FAMILIES, AURORA_PG_VERSION_PATTERN, FARGATE_CPU_MEMORY, KNOWN_REGIONS, describeFargatePairs } from "./awsFacts";
 import { Cidr, overlaps, parseCidr } from "./cidr";
 import { parseDuration } from "./duration";
+import { FEATURES, FINDING_PUBLISHING_FREQUENCIES, GUARDDUTY_SEVERITY_RANGE, PROJECT_FEATURE_NAMES, featureDefaults } from "./guardDutyFeatures";
 import { constantOverrideProblems } from "./estimates/constants";
 import { planCache, planIdentity } from "./strategy";
 
@@ -424,30 +417,38 @@ const faultsSchema = z.strictObject({
 });
 
 const guardDutySchema = z.strictObject({
-    /** Every protection feature with its status, declared explicitly (src/awsFacts.ts GUARDDUTY_FEATURES, the defaults). */
+    /** Every protection plan with its status, declared explicitly (src/guardDutyFeatures.ts FEATURES, the defaults and why). */
     features: z
         .strictObject(
-            Object.fromEntries(
-                (Object.keys(GUARDDUTY_FEATURES) as GuardDutyFeature[]).map((f) => [
-                    f,
-                    z.enum(["ENABLED", "DISABLED"]).default(GUARDDUTY_FEATURES[f]),
-                ]),
-            ) as Record<GuardDutyFeature, z.ZodDefault<z.ZodEnum<{ ENABLED: "ENABLED"; DISABLED: "DISABLED" }>>>,
+            Object.fromEntries(PROJECT_FEATURE_NAMES.map((f) => [f, z.enum(["ENABLED", "DISABLED"]).default(FEATURES[f].default)])) as Record<
+                (typeof PROJECT_FEATURE_NAMES)[number],
+                z.ZodDefault<z.ZodEnum<{ ENABLED: "ENABLED"; DISABLED: "DISABLED" }>>
+            >,
         )
-        .default(() => ({ ...GUARDDUTY_FEATURES })),
+        .default(() => featureDefaults()),
     /** How often GuardDuty sends updates of an existing finding. Default FIFTEEN_MINUTES. */
-    findingPublishingFrequency: z.enum(["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"]).default("FIFTEEN_MINUTES"),
-    /** Findings at or above this severity reach the alarm topics (GuardDuty: low 1-3.9, medium 4-6.9, high 7+). Default 4. */
+    findingPublishingFrequency: z.enum(FINDING_PUBLISHING_FREQUENCIES).default("FIFTEEN_MINUTES"),
+    /** Findings at or above this severity reach the alarm topics (low 1-3.9, medium 4-6.9, high 7-8.9, critical 9-10). Default 4. */
     minimumSeverity: number()
-        .refine((v) => v >= 1 && v < 10, { message: "__severity" })
+        .refine((v) => v >= GUARDDUTY_SEVERITY_RANGE.min && v <= GUARDDUTY_SEVERITY_RANGE.max, { message: "__severity" })
         .default(4),
 });
 
 const tracingSchema = z.strictObject({
     /** An OpenTelemetry collector (ADOT) beside every service's container, sending traces to X-Ray. Default true. */
     enabled: bool.default(true),
-    /** The collector's image, pinned. Default the ADOT collector release named in components/fargateService.ts. */
-    collectorImage: z.string().min(3).optional(),
+    /**
+     * The collector's image, pinned. Default the AWS Distro for OpenTelemetry collector v0.50.0 (released 2026-08-31,
+     * the latest release on its GitHub page when read on 2026-12-06).
+     */
+    collectorImage: z.string().min(3).default("public.ecr.aws/aws-observability/aws-otel-collector:v0.50.0"),
+    /**
+     * CPU units the collector reserves, 0-1024. Default 0: it shares the task's CPU (any reservation moves every task
+     * up a Fargate size and shifts what the CPU scaling target means).
+     */
+    cpu: int(0, 1024).default(0),
+    /** Memory the collector is given, MiB, 128-2048. Default 256 (ADOT's own benchmark: about 112 MB resident). */
+    memoryMiB: int(128, 2048).default(256),
 });
 
 const operationsSchema = z.strictObject({
@@ -731,7 +732,7 @@ const CUSTOM_MESSAGES: Record<string, string> = {
     __endpoint_https: `an https:// URL`,
     __endpoint_sms: `a phone number in E.164 form, + and 7 to 15 digits, such as +15555550100`,
     __percent: `a percentage above 0 and at most 100`,
-    __severity: `a GuardDuty severity from 1 to below 10 (low 1-3.9, medium 4-6.9, high 7 and above)`,
+    __severity: `a GuardDuty severity from 1 to 10 (low 1-3.9, medium 4-6.9, high 7-8.9, critical 9-10)`,
     __dbName: `lowercase letters, digits and '_', starting with a letter`,
     __dbUser: `lowercase letters, digits and '_', starting with a letter, at most 16 characters`,
 };

@@ -208,7 +208,18 @@ export async function main(opts: MainOptions = {}): Promise<Record<string, unkno
     });
     if (plan.recovery.problems.length)
         throw new pulumi.RunError(new ConfigError(plan.recovery.problems.map((m) => `[stack ${cfg.stack}] ${m}`)).message);
-    const region = new Region("securecart", { config: cfg, stacks, plan, home, peers, assetPeers, pipelinePeers, identityPeers, filesPeers });
+    const region = new Region("securecart", {
+        config: cfg,
+        stacks,
+        plan,
+        home,
+        peers,
+        assetPeers,
+        pipelinePeers,
+        identityPeers,
+        filesPeers,
+        availabilityZones: facts.get(cfg.region)?.azs.slice(0, cfg.network.azCount),
+    });
     return {
         region: cfg.region,
         role: cfg.role,

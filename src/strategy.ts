@@ -799,7 +799,8 @@ export function planOperations(p: Omit<RegionPlan, "operations">): OperationsPla
         faults: {
             stopTasks: p.computeExists && Object.values(p.services).some((c) => c.desired > 0),
             azPowerInterruption: running,
-            auroraFailover: p.aurora.instances >= 2,
+            // In-region failover moves a writer: only the global primary cluster has one (a secondary's are readers).
+            auroraFailover: p.aurora.shape === "primary" && p.aurora.instances >= 2,
             subnetDisruption: running,
         },
     };

@@ -76,8 +76,16 @@ function fakeComputedValues(normal: StackPlan): Set<string> {
         } as pulumi.runtime.MockResourceArgs).id;
         // A bucket's domain names follow from its given name by a documented format (Amazon S3 user guide, "Virtual
         // hosting of buckets"): the program may spell them itself, as it does for the fixed-name asset buckets.
+        // Likewise an alarm's ARN from its given name (CloudWatch: arn:aws:cloudwatch:<region>:<account>:alarm:<name>), which
+        // the dashboards spell, and a topic's (SNS: arn:aws:sns:<region>:<account>:<name>), which its policy spells.
+        const named = (t: string, k: string) => r.type === t && typeof r.inputs[k] === "string";
         const derived = (k: string) =>
-            (r.type === "aws:s3/bucket:Bucket" && typeof r.inputs.bucket === "string" && /DomainName$/.test(k)) || k === "tagsAll";
+            (r.type === "aws:s3/bucket:Bucket" && typeof r.inputs.bucket === "string" && /DomainName$/.test(k)) ||
+            k === "tagsAll" ||
+            (k === "arn" &&
+                (named("aws:cloudwatch/metricAlarm:MetricAlarm", "name") ||
+                    named("aws:cloudwatch/compositeAlarm:CompositeAlarm", "alarmName") ||
+                    named("aws:sns/topic:Topic", "name")));
         const computed = Object.entries(r.outputs)
             .filter(([k, v]) => !derived(k) && JSON.stringify(v) !== JSON.stringify(r.inputs[k]))
             .flatMap(([, v]) => strings(v));

@@ -4,15 +4,22 @@
  *   Fargate (otherwise the task crashes, the circuit breaker rolls back and `pulumi up` fails on
  *   waitForSteadyState), and its task definition uses only what Fargate accepts;
  * - the IAM roles AWS services assume hold the documented minimum permissions, on resources that cover what
- *   each action is authorised against.
+ *   each action is authorised against;
+ * - a sidecar (the tracing collector) starts beside the service's container: its image's user, configuration,
+ *   health check and ports fit what the image is, the task's size holds both, and the task role lets it export.
  */
 import { PIPELINE_FUNCTIONS } from "../src/config";
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
-import { WRITABLE_TMPFS_OPTIONS, writableTmpfs } from "../components/fargateService";
+import * as fs from "fs";
+import * as path from "path";
+import { COLLECTOR_CONTAINER, TRACING_XRAY_ACTIONS, WRITABLE_TMPFS_OPTIONS, fargateTaskSize, writableTmpfs } from "../components/fargateService";
+import { FARGATE_CPU_MEMORY } from "../src/awsFacts";
 import type { ServiceConfig } from "../src/config";
 import { PLACEHOLDER_ACCOUNT } from "../tools/fakeAws";
+import { PROJECT_DIR } from "../tools/paths";
 import type { PlannedResource, StackPlan } from "../tools/planner";
+import { COMPONENT_REGION, planFargateServices, shippedServices } from "./fargateComponent";
 import { STACKS, STRATEGIES, ofType, planAll, planOf } from "./helpers";
 
 const TD = "aws:ecs/taskDefinition:TaskDefinition";
@@ -24,8 +31,19 @@ interface Tmpfs {
 }
 interface Container {
     name: string;
+    image?: string;
+    command?: string[];
+    essential?: boolean;
+    cpu?: number;
+    memory?: number;
+    memoryReservation?: number;
     user?: string;
     readonlyRootFilesystem?: boolean;
+    portMappings?: Array<{ containerPort: number; protocol?: string }>;
+    dependsOn?: Array<{ containerName: string; condition: string }>;
+    healthCheck?: { command: string[]; interval?: number; timeout?: number; retries?: number; startPeriod?: number };
+    environment?: Array<{ name: string; value: string }>;
+    logConfiguration?: { logDriver: string; options: Record<string, string> };
     mountPoints?: Array<{ sourceVolume: string; containerPath: string; readOnly?: boolean }>;
     linuxParameters?: {
         tmpfs?: Tmpfs[];
@@ -80,6 +98,86 @@ function isBindMount(v: Volume): boolean {
 
 const norm = (p: string) => p.replace(/\/+$/, "") || "/";
 
+/** What one of an image's configurations needs to start and to work: paths it writes, ports it opens, calls it makes. */
+interface ConfigFacts {
+    readonly writes: readonly string[];
+    readonly listens: readonly number[];
+    /** [IAM action, resource it is authorised against ("*": no resource-level permissions)]. */
+    readonly calls: ReadonlyArray<readonly [string, string]>;
+    /** Environment variables it reads, without which it does not start. */
+    readonly env: readonly string[];
+}
+
+/** What the contract knows of an image whose start depends on more than the task definition shows. */
+interface ImageFacts {
+    /** Whether it has a shell, for CMD-SHELL health checks. */
+    readonly shell: boolean;
+    /** The executables it ships, for CMD health checks. */
+    readonly binaries: readonly string[];
+    /** The configuration a container without `command` runs. */
+    readonly defaultConfig: string;
+    /** Every configuration it ships, with what it needs where the contract has read it (undefined: not read). */
+    readonly configs: Readonly<Record<string, ConfigFacts | undefined>>;
+}
+
+/**
+ * The AWS Distro for OpenTelemetry collector, from its repository (aws-observability/aws-otel-collector at
+ * v0.49.0, read 2026-12-06). cmd/awscollector/Dockerfile: the final stage is FROM scratch (no shell) and copies
+ * /awscollector, /healthcheck (cmd/healthcheck: GET 127.0.0.1:13133) and the configs under /etc/; USER aoc
+ * (4317); RUN_IN_CONTAINER=True (pkg/logger: log to stderr, no log file). config/ecs/*.yaml: no configuration
+ * uses a storage extension; the ports and exporters are each file's receivers and exporters. The X-Ray exporter
+ * calls PutTraceSegments only (its telemetry is off by default); awsemf creates its log group and stream and puts
+ * events into them (internal/aws/cwlogs).
+ */
+const ADOT_COLLECTOR: ImageFacts = {
+    shell: false,
+    binaries: ["/awscollector", "/healthcheck"],
+    defaultConfig: "/etc/otel-config.yaml",
+    configs: {
+        "/etc/otel-config.yaml": undefined,
+        "/etc/ecs/ecs-xray.yaml": { writes: [], listens: [4317, 4318, 13133], calls: [["xray:PutTraceSegments", "*"]], env: [] },
+        "/etc/ecs/ecs-default-config.yaml": {
+            writes: [],
+            listens: [4317, 4318, 2000, 8125, 13133],
+            calls: [
+                ["xray:PutTraceSegments", "*"],
+                ["logs:CreateLogGroup", `arn:aws:logs:${COMPONENT_REGION}:${PLACEHOLDER_ACCOUNT}:log-group:/aws/ecs/application/metrics`],
+                [
+                    "logs:CreateLogStream",
+                    `arn:aws:logs:${COMPONENT_REGION}:${PLACEHOLDER_ACCOUNT}:log-group:/aws/ecs/application/metrics:log-stream:x`,
+                ],
+                ["logs:PutLogEvents", `arn:aws:logs:${COMPONENT_REGION}:${PLACEHOLDER_ACCOUNT}:log-group:/aws/ecs/application/metrics:log-stream:x`],
+            ],
+            env: [],
+        },
+        "/etc/ecs/ecs-cloudwatch-xray.yaml": undefined,
+        "/etc/ecs/ecs-cloudwatch.yaml": undefined,
+        "/etc/ecs/ecs-amp.yaml": undefined,
+        "/etc/ecs/ecs-amp-xray.yaml": undefined,
+        "/etc/ecs/ecs-amp-prometheus.yaml": undefined,
+        "/etc/ecs/ecs-amp-xray-prometheus.yaml": undefined,
+        "/etc/ecs/otel-instance-metrics-config.yaml": undefined,
+        "/etc/ecs/container-insights/otel-task-metrics-config.yaml": undefined,
+    },
+};
+
+/** The facts of a container's image, where the contract has any (the ADOT collector, from ECR Public or Docker Hub). */
+function imageFacts(image: string | undefined): ImageFacts | undefined {
+    return /^(public\.ecr\.aws\/aws-observability\/|amazon\/)aws-otel-collector[:@]/.test(image ?? "") ? ADOT_COLLECTOR : undefined;
+}
+
+/** The configuration a collector container runs: its `--config=` argument, or the image's default. */
+function configOf(c: Container, facts: ImageFacts): string {
+    const arg = (c.command ?? []).find((a) => a.startsWith("--config="));
+    return arg === undefined ? facts.defaultConfig : arg.slice("--config=".length);
+}
+
+/** The configuration's facts for a container of a known image; undefined when the image or the file is not described. */
+function collectorConfig(c: Container): ConfigFacts | undefined {
+    const facts = imageFacts(c.image);
+    return facts ? facts.configs[configOf(c, facts)] : undefined;
+}
+
 /**
  * Why the containers of a planned task definition would not start (or not register) on Fargate; empty when they
  * would. `writable` names the paths the service needs writable (its config's writablePaths).
@@ -89,13 +187,43 @@ function startProblems(td: PlannedResource, writable: Readonly<Record<string, re
     const fargate = ((td.inputs.requiresCompatibilities as string[] | undefined) ?? []).includes("FARGATE");
     const volumes = new Map(((td.inputs.volumes as Volume[] | undefined) ?? []).map((v) => [v.name, v]));
     const memory = Number(td.inputs.memory);
+    const cpu = Number(td.inputs.cpu);
     const containers = JSON.parse(String(td.inputs.containerDefinitions)) as Container[];
+    const family = String(td.inputs.family);
+    // One network namespace per task (awsvpc): a port two containers open keeps the second from starting.
+    const listening = new Map<number, string>();
     for (const c of containers) {
-        const at = `${String(td.inputs.family)}/${c.name}`;
+        const at = `${family}/${c.name}`;
         const tmpfs = c.linuxParameters?.tmpfs ?? [];
         const mounts = c.mountPoints ?? [];
+        // An image the contract knows: the configuration must be one it ships and has read, a health check must run
+        // in it, and what that configuration writes must be writable.
+        const facts = imageFacts(c.image);
+        let needsWritable = writable[c.name] ?? [];
+        let ports = (c.portMappings ?? []).map((m) => m.containerPort);
+        if (facts) {
+            const file = configOf(c, facts);
+            const config = facts.configs[file];
+            if (!(file in facts.configs)) problems.push(`${at}: ${file} is not a configuration the image ships`);
+            else if (!config) problems.push(`${at}: what ${file} writes, opens and calls has not been read; describe it before running it`);
+            else {
+                needsWritable = [...needsWritable, ...config.writes];
+                ports = [...new Set([...ports, ...config.listens])];
+                for (const v of config.env)
+                    if (!(c.environment ?? []).some((e) => e.name === v)) problems.push(`${at}: ${file} needs ${v} in the environment`);
+            }
+            const check = c.healthCheck?.command ?? [];
+            if (check[0] === "CMD-SHELL" && !facts.shell) problems.push(`${at}: a CMD-SHELL health check, but the image has no shell`);
+            else if (check[0] === "CMD" && !facts.binaries.includes(check[1]))
+                problems.push(`${at}: the health check runs ${check[1]}, which the image does not ship`);
+        }
+        for (const port of ports) {
+            const other = listening.get(port);
+            if (other !== undefined && other !== c.name) problems.push(`${at}: port ${port} is also opened by ${other} in the same task`);
+            listening.set(port, c.name);
+        }
         if (c.readonlyRootFilesystem === true && nonRoot(c.user)) {
-            for (const path of writable[c.name] ?? []) {
+            for (const path of needsWritable) {
                 const m = mounts.find((x) => norm(x.containerPath) === norm(path));
                 const t = tmpfs.find((x) => norm(x.containerPath ?? "") === norm(path));
                 if (m && isBindMount(volumes.get(m.sourceVolume) ?? { name: m.sourceVolume })) {
@@ -113,7 +241,7 @@ function startProblems(td: PlannedResource, writable: Readonly<Record<string, re
                 if (
                     m.readOnly !== true &&
                     isBindMount(volumes.get(m.sourceVolume) ?? { name: m.sourceVolume }) &&
-                    !(writable[c.name] ?? []).some((p) => norm(p) === norm(m.containerPath))
+                    !needsWritable.some((p) => norm(p) === norm(m.containerPath))
                 ) {
                     problems.push(`${at}: ${m.containerPath} is a writable bind mount, root-owned on Fargate: user ${c.user} cannot write it`);
                 }
@@ -141,7 +269,27 @@ function startProblems(td: PlannedResource, writable: Readonly<Record<string, re
         }
         for (const cap of lp.capabilities?.add ?? []) if (cap !== "SYS_PTRACE") problems.push(`${at}: Fargate can add only SYS_PTRACE, not ${cap}`);
     }
+    // ECS: at least one essential container; each dependency names another container of the task, HEALTHY only one
+    // with a health check, COMPLETE and SUCCESS only a non-essential one.
+    if (!containers.some((c) => c.essential !== false)) problems.push(`${family}: no essential container`);
+    for (const c of containers) {
+        for (const d of c.dependsOn ?? []) {
+            const target = containers.find((x) => x.name === d.containerName);
+            const at = `${family}/${c.name}: depends on ${d.containerName} (${d.condition})`;
+            if (!target || target === c) problems.push(`${at}, which is not another container of the task`);
+            else if (!["START", "COMPLETE", "SUCCESS", "HEALTHY"].includes(d.condition)) problems.push(`${at}: not a condition ECS knows`);
+            else if (d.condition === "HEALTHY" && !target.healthCheck) problems.push(`${at}, which has no health check`);
+            else if ((d.condition === "COMPLETE" || d.condition === "SUCCESS") && target.essential !== false)
+                problems.push(`${at}, which is essential`);
+        }
+    }
     if (fargate) {
+        // The task's size: a pair Fargate offers, holding what its containers reserve.
+        if (!FARGATE_CPU_MEMORY[cpu]?.includes(memory)) problems.push(`${family}: ${cpu} CPU units with ${memory} MiB is not a Fargate task size`);
+        const cpus = containers.reduce((n, c) => n + (c.cpu ?? 0), 0);
+        const mems = containers.reduce((n, c) => n + (c.memory ?? c.memoryReservation ?? 0), 0);
+        if (cpus > cpu) problems.push(`${family}: its containers reserve ${cpus} CPU units of the task's ${cpu}`);
+        if (mems > memory) problems.push(`${family}: its containers reserve ${mems} MiB of the task's ${memory}`);
         for (const v of volumes.values()) {
             if (v.hostPath !== undefined) problems.push(`${String(td.inputs.family)}: volume "${v.name}" has a host path, not supported on Fargate`);
             if (v.dockerVolumeConfiguration !== undefined)
@@ -1275,5 +1423,307 @@ describe("runtime contract: the services reach the shared files and the cache", 
             return { ...r, inputs: { ...r.inputs, containerDefinitions: JSON.stringify([c]) } };
         });
         assert.match(cache(leaked), /orders: does not use the cache, yet is given its endpoint or password/);
+    });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The tracing sidecar, planned with the component alone (the program does not pass `tracing` yet)
+// ---------------------------------------------------------------------------------------------------------
+
+/** What the lead's default will look like: the collector from ECR Public, pinned. */
+const TRACING = { collectorImage: "public.ecr.aws/aws-observability/aws-otel-collector:v0.50.0", cpu: 256, memoryMiB: 512 } as const;
+
+/** The component's plan before tracing existed (FargateServices for the shipped services, test/fargateComponent.ts). */
+const UNTRACED_GOLDEN = path.join(PROJECT_DIR, "test", "golden", "fargateServicesUntraced.json");
+
+const writableOfServices = (services: readonly ServiceConfig[]): Record<string, readonly string[]> =>
+    Object.fromEntries(services.map((s) => [s.name, s.readonlyRootFilesystem === false ? [] : s.writablePaths]));
+
+const containersOfTd = (td: PlannedResource) => JSON.parse(String(td.inputs.containerDefinitions)) as Container[];
+const envOf = (c: Container) => Object.fromEntries((c.environment ?? []).map((e) => [e.name, e.value]));
+
+/**
+ * Why a task's collector could not export (the task role lacks a call its configuration makes), or how it was
+ * hardened less than the services: empty when it starts as the image allows and exports.
+ */
+function sidecarProblems(plan: StackPlan, td: PlannedResource): string[] {
+    const problems: string[] = [];
+    const family = String(td.inputs.family);
+    const collectors = containersOfTd(td).filter((c) => imageFacts(c.image));
+    for (const c of collectors) {
+        const at = `${family}/${c.name}`;
+        if (!nonRoot(c.user)) problems.push(`${at}: runs as ${c.user ?? "the image's user"}, not a non-root uid the task definition shows`);
+        if (c.readonlyRootFilesystem !== true) problems.push(`${at}: its root filesystem is writable`);
+        if (!(c.linuxParameters?.capabilities?.drop ?? []).includes("ALL")) problems.push(`${at}: keeps Linux capabilities`);
+        if ((c.linuxParameters?.capabilities?.add ?? []).length) problems.push(`${at}: adds Linux capabilities`);
+        if (c.logConfiguration?.logDriver !== "awslogs") problems.push(`${at}: its logs go nowhere the service's do`);
+        const config = collectorConfig(c);
+        const role = ofType(plan, "aws:iam/role:Role").find((r) => r.outputs.arn === td.inputs.taskRoleArn);
+        if (!role) {
+            problems.push(`${family}: no task role, so the collector has no credentials`);
+            continue;
+        }
+        const doc = policiesOfRole(plan, role);
+        for (const [action, resource] of config?.calls ?? [])
+            if (!allows(doc, action, resource)) problems.push(`${at}: the task role may not ${action} on ${resource}`);
+    }
+    return problems;
+}
+
+describe("runtime contract: the tracing collector starts beside every service (component plan)", () => {
+    const services = shippedServices();
+    const traced = () => planFargateServices(services, { tracing: TRACING });
+
+    it("each task runs the hardened collector, the service after it with OTLP on localhost, in a Fargate size holding both; the task role may write traces", async () => {
+        const plan = await traced();
+        const tds = ofType(plan, TD);
+        assert.equal(tds.length, services.length);
+        for (const s of services) {
+            const td = tds.find((t) => t.inputs.family === `securecart-svc-${s.name}`)!;
+            assert.deepEqual(startProblems(td, writableOfServices(services)), [], td.name);
+            assert.deepEqual(sidecarProblems(plan, td), [], td.name);
+            const [app, collector, ...rest] = containersOfTd(td);
+            assert.equal(rest.length, 0);
+            assert.equal(app.name, s.name, "the service's container stays first");
+            // The collector: the image's own uid, read-only root with nothing to write, no capabilities, not essential,
+            // the X-Ray-only configuration and the image's own health check binary.
+            assert.equal(collector.name, COLLECTOR_CONTAINER);
+            assert.equal(collector.image, TRACING.collectorImage);
+            assert.equal(collector.user, "4317:4317");
+            assert.equal(collector.readonlyRootFilesystem, true);
+            assert.equal(collector.linuxParameters?.tmpfs, undefined, "the collector writes nothing");
+            assert.equal(collector.essential, false);
+            assert.deepEqual(collector.command, ["--config=/etc/ecs/ecs-xray.yaml"]);
+            assert.deepEqual(collector.healthCheck?.command, ["CMD", "/healthcheck"]);
+            assert.deepEqual([collector.cpu, collector.memory], [TRACING.cpu, TRACING.memoryMiB]);
+            assert.equal(envOf(collector).AWS_REGION, COMPONENT_REGION);
+            // Its logs: the service's group, a stream prefix of its own.
+            const appLogs = app.logConfiguration!.options;
+            const logs = collector.logConfiguration!.options;
+            assert.equal(logs["awslogs-group"], appLogs["awslogs-group"]);
+            assert.notEqual(logs["awslogs-stream-prefix"], appLogs["awslogs-stream-prefix"]);
+            // The service: after the collector has started, told where it is.
+            assert.deepEqual(app.dependsOn, [{ containerName: COLLECTOR_CONTAINER, condition: "START" }]);
+            const env = envOf(app);
+            assert.equal(env.OTEL_EXPORTER_OTLP_ENDPOINT, "http://localhost:4317");
+            assert.equal(env.OTEL_EXPORTER_OTLP_PROTOCOL, "grpc");
+            assert.equal(env.OTEL_SERVICE_NAME, s.name);
+            assert.match(env.OTEL_RESOURCE_ATTRIBUTES, new RegExp(`(^|,)cloud\\.region=${COMPONENT_REGION}(,|$)`));
+            assert.equal(env.CACHE_PORT !== undefined, s.usesCache, "the cache's variables are kept");
+            // The task: a Fargate pair, at least the sum, the smallest that is.
+            const [cpu, memory] = [Number(td.inputs.cpu), Number(td.inputs.memory)];
+            assert.ok(FARGATE_CPU_MEMORY[cpu]?.includes(memory), `${cpu}/${memory}`);
+            assert.ok(cpu >= s.cpu + TRACING.cpu && memory >= s.memory + TRACING.memoryMiB);
+            assert.deepEqual({ cpu, memory }, fargateTaskSize(s.cpu + TRACING.cpu, s.memory + TRACING.memoryMiB));
+            // The task role: X-Ray's write actions, on "*" (X-Ray has no resource-level permissions for them), nothing else.
+            const tracingPolicy = ofType(plan, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === `securecart-svc-${s.name}-task-tracing`)!;
+            const doc = JSON.parse(String(tracingPolicy.inputs.policy)) as PolicyDocument;
+            assert.deepEqual(
+                doc.Statement.map((st) => [st.Effect, list(st.Action).sort(), st.Resource, st.Condition]),
+                [["Allow", [...TRACING_XRAY_ACTIONS].sort(), "*", undefined]],
+            );
+            const taskRole = roleByArn(plan, td.inputs.taskRoleArn);
+            for (const a of TRACING_XRAY_ACTIONS) assert.ok(allows(policiesOfRole(plan, taskRole), a, "*"), `${s.name}: ${a}`);
+            // The execution role writes the collector's stream as it writes the service's (the group's streams).
+            const exec = policyOfRole(plan, roleByArn(plan, td.inputs.executionRoleArn));
+            const group = `arn:aws:logs:${COMPONENT_REGION}:${PLACEHOLDER_ACCOUNT}:log-group:${logs["awslogs-group"]}`;
+            assert.ok(allows(exec, "logs:PutLogEvents", `${group}:log-stream:${logs["awslogs-stream-prefix"]}/${COLLECTOR_CONTAINER}/0`));
+        }
+    });
+
+    it("without tracing, the component plans exactly what it planned before tracing existed; with it, only the tasks and the task roles' grants change", async () => {
+        const golden = JSON.parse(fs.readFileSync(UNTRACED_GOLDEN, "utf8")) as Array<{ type: string; name: string; inputs: unknown }>;
+        const untraced = await planFargateServices(services);
+        assert.deepEqual(
+            untraced.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
+            golden,
+        );
+        const plan = await traced();
+        const key = (r: { type: string; name: string }) => `${r.type} ${r.name}`;
+        const before = new Map(golden.map((r) => [key(r), r.inputs]));
+        const added = plan.resources.filter((r) => !before.has(key(r))).map(key);
+        assert.deepEqual(added.sort(), services.map((s) => `aws:iam/rolePolicy:RolePolicy securecart-svc-${s.name}-task-tracing`).sort());
+        for (const r of plan.resources) {
+            if (!before.has(key(r))) continue;
+            const changed = Object.keys({ ...(before.get(key(r)) as object), ...r.inputs }).filter(
+                (k) => JSON.stringify((before.get(key(r)) as Record<string, unknown>)[k]) !== JSON.stringify(r.inputs[k]),
+            );
+            if (r.type === TD)
+                assert.ok(
+                    changed.every((k) => ["containerDefinitions", "cpu", "memory"].includes(k)),
+                    `${r.name}: ${changed.join(", ")}`,
+                );
+            else assert.deepEqual(changed, [], r.name);
+        }
+    });
+
+    it("property: for every service size the config allows and any collector size, each task starts and is the smallest Fargate size holding both", async () => {
+        const pairs = Object.entries(FARGATE_CPU_MEMORY).flatMap(([c, ms]) => ms.map((m) => [Number(c), m] as const));
+        const orders = services.find((s) => s.name === "orders")!;
+        await fc.assert(
+            fc.asyncProperty(
+                fc.constantFrom(...pairs),
+                fc.integer({ min: 0, max: 4096 }),
+                fc.integer({ min: 128, max: 8192 }),
+                async ([cpu, memory], tc, tm) => {
+                    const service = { ...orders, cpu, memory };
+                    const tracing = { ...TRACING, cpu: tc, memoryMiB: tm };
+                    let expected: { cpu: number; memory: number } | undefined;
+                    try {
+                        expected = fargateTaskSize(cpu + tc, memory + tm);
+                    } catch {
+                        expected = undefined;
+                    }
+                    if (!expected) {
+                        await assert.rejects(planFargateServices([service], { tracing }), /no Fargate task size holds/);
+                        return;
+                    }
+                    const plan = await planFargateServices([service], { tracing });
+                    const [td] = ofType(plan, TD);
+                    assert.deepEqual(startProblems(td, writableOfServices([service])), [], `${cpu}/${memory} + ${tc}/${tm}`);
+                    assert.deepEqual(sidecarProblems(plan, td), []);
+                    assert.deepEqual({ cpu: Number(td.inputs.cpu), memory: Number(td.inputs.memory) }, expected);
+                },
+            ),
+            { numRuns: 40 },
+        );
+    });
+
+    it("property (pure): fargateTaskSize gives a Fargate pair holding the sum, at or below every other pair that does, and refuses only what none holds", () => {
+        const pairs = Object.entries(FARGATE_CPU_MEMORY).flatMap(([c, ms]) => ms.map((m) => [Number(c), m] as const));
+        fc.assert(
+            fc.property(
+                fc.constantFrom(...pairs),
+                fc.integer({ min: 0, max: 20000 }),
+                fc.integer({ min: 0, max: 130000 }),
+                ([cpu, memory], tc, tm) => {
+                    const [needCpu, needMem] = [cpu + tc, memory + tm];
+                    const covering = pairs.filter(([c, m]) => c >= needCpu && m >= needMem);
+                    if (!covering.length) {
+                        assert.throws(() => fargateTaskSize(needCpu, needMem), /no Fargate task size holds/);
+                        return;
+                    }
+                    const got = fargateTaskSize(needCpu, needMem);
+                    assert.ok(FARGATE_CPU_MEMORY[got.cpu]?.includes(got.memory));
+                    assert.ok(got.cpu >= needCpu && got.memory >= needMem);
+                    // The cheapest at any price: no covering pair has less CPU or less memory.
+                    for (const [c, m] of covering) assert.ok(c >= got.cpu && m >= got.memory, `${c}/${m} is below ${got.cpu}/${got.memory}`);
+                    // A sum that is a valid pair is kept.
+                    if (FARGATE_CPU_MEMORY[needCpu]?.includes(needMem)) assert.deepEqual(got, { cpu: needCpu, memory: needMem });
+                },
+            ),
+            { numRuns: 2000 },
+        );
+        assert.deepEqual(fargateTaskSize(256 + 256, 512 + 512), { cpu: 512, memory: 1024 });
+        assert.deepEqual(fargateTaskSize(256, 512 + 2048), { cpu: 512, memory: 3072 }, "256 units offer at most 2048 MiB");
+        assert.deepEqual(fargateTaskSize(512 + 128, 1024 + 256), { cpu: 1024, memory: 2048 });
+    });
+
+    it("the contract rejects a collector that could not start or export: a shell health check, a binary or configuration the image lacks, a port taken twice, a dependency or size ECS refuses, a task role without X-Ray", async () => {
+        const plan = await traced();
+        const td = ofType(plan, TD).find((t) => t.inputs.family === "securecart-svc-orders")!;
+        const writable = writableOfServices(services);
+        const withContainers = (edit: (app: Container, collector: Container) => void, extra: Partial<PlannedResource["inputs"]> = {}) => {
+            const [app, collector] = containersOfTd(td);
+            edit(app, collector);
+            return { ...td, inputs: { ...td.inputs, containerDefinitions: JSON.stringify([app, collector]), ...extra } };
+        };
+        const problems = (t: PlannedResource) => startProblems(t, writable).join("\n");
+        assert.equal(problems(td), "");
+        assert.match(
+            problems(withContainers((_, c) => (c.healthCheck = { command: ["CMD-SHELL", "/healthcheck || exit 1"] }))),
+            /a CMD-SHELL health check, but the image has no shell/,
+        );
+        assert.match(
+            problems(withContainers((_, c) => (c.healthCheck = { command: ["CMD", "/bin/healthcheck"] }))),
+            /runs \/bin\/healthcheck, which the image does not ship/,
+        );
+        assert.match(problems(withContainers((_, c) => (c.command = ["--config=/etc/ecs/mine.yaml"]))), /not a configuration the image ships/);
+        assert.match(problems(withContainers((_, c) => delete c.command)), /\/etc\/otel-config\.yaml.*has not been read/);
+        assert.match(problems(withContainers((app) => (app.portMappings = [{ containerPort: 4317 }]))), /port 4317 is also opened by orders/);
+        assert.equal(
+            problems(withContainers((app) => (app.portMappings = [{ containerPort: 8125 }]))),
+            "",
+            "8125 is free with the X-Ray-only configuration",
+        );
+        assert.match(
+            problems(
+                withContainers((app, c) => {
+                    app.portMappings = [{ containerPort: 8125 }];
+                    c.command = ["--config=/etc/ecs/ecs-default-config.yaml"];
+                }),
+            ),
+            /port 8125 is also opened/,
+        );
+        assert.match(
+            problems(withContainers((app) => (app.dependsOn = [{ containerName: "otel", condition: "START" }]))),
+            /depends on otel \(START\), which is not another container/,
+        );
+        assert.match(
+            problems(
+                withContainers((app, c) => {
+                    app.dependsOn = [{ containerName: COLLECTOR_CONTAINER, condition: "HEALTHY" }];
+                    delete c.healthCheck;
+                }),
+            ),
+            /\(HEALTHY\), which has no health check/,
+        );
+        assert.equal(
+            problems(withContainers((app) => (app.dependsOn = [{ containerName: COLLECTOR_CONTAINER, condition: "SUCCESS" }]))),
+            "",
+            "SUCCESS on the non-essential collector is accepted",
+        );
+        assert.match(problems(withContainers((app) => (app.essential = false))), /no essential container/);
+        assert.match(
+            problems({ ...td, inputs: { ...td.inputs, cpu: "512", memory: "5120" } }),
+            /512 CPU units with 5120 MiB is not a Fargate task size/,
+        );
+        assert.match(problems(withContainers((_, c) => (c.cpu = 2048))), /its containers reserve 2048 CPU units of the task's 1024/);
+        assert.match(problems(withContainers((_, c) => (c.memory = 4096))), /its containers reserve 4096 MiB of the task's 2048/);
+        // Hardening and export.
+        const planWith = (edit: (r: PlannedResource) => PlannedResource | undefined): StackPlan => ({
+            ...plan,
+            resources: plan.resources.flatMap((r) => edit(r) ?? []),
+        });
+        assert.deepEqual(sidecarProblems(plan, td), []);
+        const editCollector = (f: (c: Container) => void) => (r: PlannedResource) => {
+            if (r !== td) return r;
+            const [app, c] = containersOfTd(r);
+            f(c);
+            return { ...r, inputs: { ...r.inputs, containerDefinitions: JSON.stringify([app, c]) } };
+        };
+        const tdOf = (p: StackPlan) => ofType(p, TD).find((t) => t.inputs.family === "securecart-svc-orders")!;
+        const sidecar = (p: StackPlan) => sidecarProblems(p, tdOf(p)).join("\n");
+        assert.match(sidecar(planWith(editCollector((c) => delete c.user))), /runs as the image's user/);
+        assert.match(sidecar(planWith(editCollector((c) => (c.user = "0")))), /runs as 0/);
+        assert.match(sidecar(planWith(editCollector((c) => (c.readonlyRootFilesystem = false)))), /root filesystem is writable/);
+        assert.match(
+            sidecar(planWith(editCollector((c) => (c.linuxParameters = { capabilities: { add: ["SYS_PTRACE"] } })))),
+            /keeps Linux capabilities\n.*adds/,
+        );
+        assert.match(
+            sidecar(planWith((r) => (r.name === "securecart-svc-orders-task-tracing" ? undefined : r))),
+            /the task role may not xray:PutTraceSegments on \*/,
+        );
+        assert.match(
+            sidecar(planWith(editCollector((c) => (c.command = ["--config=/etc/ecs/ecs-default-config.yaml"])))),
+            /may not logs:CreateLogGroup on .*\/aws\/ecs\/application\/metrics/,
+        );
+    });
+
+    it("the component refuses tracing it could not run: a port or name the collector has, too little memory, no image, a size beyond Fargate's", async () => {
+        const orders = services.find((s) => s.name === "orders")!;
+        const refused = async (
+            svc: ServiceConfig,
+            tracing: typeof TRACING | { collectorImage: string; cpu: number; memoryMiB: number },
+            message: RegExp,
+        ) => assert.rejects(planFargateServices([svc], { tracing }), message);
+        await refused({ ...orders, port: 4317 }, TRACING, /service "orders" listens on 4317, which the collector uses/);
+        await refused({ ...orders, port: 13133 }, TRACING, /listens on 13133/);
+        await refused({ ...orders, name: COLLECTOR_CONTAINER }, TRACING, /has the collector's container name/);
+        await refused(orders, { ...TRACING, memoryMiB: 64 }, /memoryMiB: got 64; expected a whole number of MiB, at least 128/);
+        await refused(orders, { ...TRACING, cpu: -1 }, /cpu: got -1/);
+        await refused(orders, { ...TRACING, collectorImage: " " }, /collectorImage is empty/);
+        await refused({ ...orders, cpu: 16384, memory: 122880 }, TRACING, /service orders: no Fargate task size holds 16640 CPU units/);
     });
 });

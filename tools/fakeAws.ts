@@ -166,6 +166,14 @@ export class FakeAws implements pulumi.runtime.Mocks {
                 id = String(inputs.name);
                 set({ arn: this.arn("kms", String(inputs.name)) });
                 break;
+            // The audit trail (components/auditTrail.ts): its ARN as CloudTrail forms it, which the trail's key and
+            // bucket policies build before the trail exists.
+            case "aws:cloudtrail/trail:Trail": {
+                const n = autoname(inputs.name);
+                id = this.arn("cloudtrail", `trail/${n}`);
+                set({ name: n, arn: id, homeRegion: region });
+                break;
+            }
             case T.logGroup: {
                 const n = autoname(inputs.name);
                 id = n;

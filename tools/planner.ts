@@ -557,6 +557,60 @@ async function planOne(
     };
 }
 
+/** Where `planProgram` runs a program: the stack's region, and its name and project (defaults for a test). */
+export interface ProgramPlanOptions {
+    readonly region: string;
+    readonly stack?: string;
+    readonly project?: string;
+}
+
+/**
+ * Plans a program other than the project's own (a component on its own, in a test) under the same mock runtime
+ * and recorder as `planStacks`: every registration as the engine would see it, in a StackPlan with no config,
+ * role or strategy. Serialised with `planStacks` (the runtime's state is process-global). A program that throws
+ * fails the plan with its message, as `pulumi up` fails.
+ */
+export function planProgram(program: () => unknown, opts: ProgramPlanOptions): Promise<StackPlan> {
+    const run = queue.then(() => planProgramNow(program, opts));
+    queue = run.catch(() => undefined);
+    return run;
+}
+
+async function planProgramNow(program: () => unknown, opts: ProgramPlanOptions): Promise<StackPlan> {
+    const stack = opts.stack ?? "test";
+    const project = opts.project ?? "securecart";
+    await pulumi.runtime.setMocks(new FakeAws({ region: opts.region }), project, stack, false);
+    const store = state.getStore();
+    const recorder = new RecordingMonitor(store.settings.monitor, opts.region, stack, project);
+    store.settings.monitor = recorder;
+    pulumi.runtime.setAllConfig({ "aws:region": opts.region }, []);
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (!process.env.SECURECART_DEBUG) Error.stackTraceLimit = 0;
+    let outputs: unknown;
+    try {
+        outputs = await pulumi.runtime.runInPulumiStack(async () => program());
+        await settings.waitForRPCs();
+    } catch (e) {
+        throw new PlanError(`program ${stack}: failed under the mock runtime: ${(e as Error).message ?? String(e)}`);
+    } finally {
+        Error.stackTraceLimit = stackTraceLimit;
+    }
+    if (recorder.checkFailures.length) throw new PlanError(`program ${stack}: plan failed: ${recorder.checkFailures.join("\n")}`);
+    return {
+        project,
+        stack,
+        region: opts.region,
+        role: "",
+        strategy: "",
+        config: { "aws:region": opts.region },
+        resources: recorder.order.map((u) => recorder.records.get(u) as PlannedResource),
+        stackOutputs: (plainValue(outputs) as Record<string, unknown> | undefined) ?? {},
+        preview: false,
+        stackReferences: {},
+        dynamicChecks: recorder.dynamicChecks,
+    };
+}
+
 /** The effective (validated, defaulted) config, keyed like the stack files. */
 export function effectiveConfig(cfg: StackConfig): Record<string, unknown> {
     const out: Record<string, unknown> = { "aws:region": cfg.region };
