@@ -360,13 +360,25 @@ describe("drill rehearsal: the order pipeline", () => {
                     pipeline.filter((x) => x.op === "replace").map((x) => `${x.stack}: replace ${x.type} ${x.name}`),
                     [],
                 );
-                // The queues, their redrive settings, their alarms and the log groups are there in every role.
+                // The queues, their redrive settings and the log groups are there in every role, untouched.
                 assert.deepEqual(
                     pipeline
-                        .filter((x) => x.type === QUEUE || x.type === LOG_GROUP || x.type === ALARM || /redrive/i.test(x.type))
+                        .filter((x) => x.type === QUEUE || x.type === LOG_GROUP || /redrive/i.test(x.type))
                         .map((x) => `${x.stack}: ${x.op} ${x.name}`),
                     [],
                 );
+                // Their alarms too; only how a dead letter reaches people follows the role (page where the region
+                // serves and consumes, notify elsewhere: src/strategy.ts planOperations), switched in place.
+                for (const x of pipeline.filter((y) => y.type === ALARM)) {
+                    assert.equal(x.op, "update", `${x.stack}: ${x.name}`);
+                    assert.deepEqual(
+                        x.changes
+                            .map((p) => p.path)
+                            .filter((p) => !/^(actionsEnabled|alarmActions\[\d+\]|okActions\[\d+\]|tags\.securecart:urgency)$/.test(p)),
+                        [],
+                        `${x.stack}: ${x.name}`,
+                    );
+                }
                 // The idempotency records (and the orders) stay: a table is at most updated in place (backup-restore's
                 // recoveries create restored copies beside them).
                 assert.deepEqual(

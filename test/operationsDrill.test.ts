@@ -45,6 +45,8 @@ const OPERATIONS_STATEFUL = [T.kmsKey, T.bucket, T.bucketObjectLock, T.logGroup,
 /** What a role change must change in place: alarms, dashboards, topics and their policies and subscriptions, health checks, FIS templates, the trail. */
 const IN_PLACE = Object.keys(REPLACE_IS_WARNING);
 const ALARM_TOPICS_CHILD = /securecart:operations:AlarmTopics\$/;
+/** What the operations tier keeps in every role: the home stack's trail and its bucket's lock, each region's GuardDuty. */
+const EVERY_ROLE = [T.trail, T.bucketObjectLock, T.guardDutyDetector, T.guardDutyDetectorFeature];
 
 type Change = ResourceChange & { readonly stack: string };
 const changesOf = (r: Rehearsal): Change[] => r.stacks.flatMap((d) => d.changes.map((c) => ({ stack: d.stack, ...c })));
@@ -97,6 +99,14 @@ describe("operations drill: the alarm tier through every role change", () => {
                     assert.deepEqual(
                         changesOf(r)
                             .filter((c) => OPERATIONS_STATEFUL.includes(c.type) && (c.op === "replace" || c.op === "delete"))
+                            .map((c) => `${c.stack}: ${c.op} ${c.type} ${c.name}`),
+                        [],
+                    );
+                    // The trail (the home stack's whatever its role), its Object Lock, and every region's detector and its
+                    // protection plans exist in every role: a role change does not even create or delete one.
+                    assert.deepEqual(
+                        changesOf(r)
+                            .filter((c) => EVERY_ROLE.includes(c.type) && c.op !== "update")
                             .map((c) => `${c.stack}: ${c.op} ${c.type} ${c.name}`),
                         [],
                     );
@@ -423,6 +433,36 @@ describe("operations drill: the replace rules of the operations types", () => {
         assert.match(ruleFor(T.guardDutyDetector)!.note!, /Suspending or disabling GuardDuty/);
         assert.deepEqual(ruleFor(T.guardDutyDetector)!.properties, [], "no argument of a detector is ForceNew");
         for (const t of IN_PLACE) assert.ok(ruleFor(t), `${t} has a rule with its source`);
+    });
+
+    it("the plans hold what the rules are for: the trail, its lock, bucket, key and log group in the home stack; a protected detector in every region; FIS templates where something runs", async () => {
+        for (const strategy of STRATEGIES)
+            for (const primary of ["us-east-1", DR_REGION]) {
+                const plans = await plan({ files, overrides: overrides(`strategy=${strategy}`, `primaryRegion=${primary}`) });
+                const of = (stack: string, type: string) => plans.find((p) => p.stack === stack)!.resources.filter((r) => r.type === type);
+                const where = `${strategy}, primary ${primary}`;
+                assert.equal(of(HOME, T.trail).length, 1, where);
+                assert.equal(of("dr", T.trail).length, 0, where);
+                assert.equal(of(HOME, T.bucketObjectLock).length, 1, where);
+                // Descendants of the trail's component (its log group sits one component further down).
+                const inTrail = (stack: string, type: string) => of(stack, type).filter((r) => /securecart:operations:AuditTrail\$/.test(r.urn));
+                for (const type of [T.bucket, T.kmsKey, T.logGroup, T.bucketObjectLock]) {
+                    assert.ok(inTrail(HOME, type).length >= 1, `${where}: the trail component holds a ${type}`);
+                    for (const r of inTrail(HOME, type)) assert.ok(r.protect, `${where}: ${r.name} is protected`);
+                }
+                for (const stack of Object.keys(REGION_OF)) {
+                    const detectors = of(stack, T.guardDutyDetector);
+                    assert.equal(detectors.length, 1, `${where}: ${stack}`);
+                    assert.ok(detectors[0].protect && detectors[0].retainOnDelete, `${where}: ${stack}'s detector is protected and retained`);
+                }
+            }
+        // FIS templates exist where something runs, so a warm standby has them on both sides of its drills.
+        const warm = await plan({ files, overrides: overrides("strategy=warm-standby") });
+        for (const p of warm)
+            assert.ok(
+                p.resources.some((r) => r.type === T.fisExperimentTemplate),
+                `${p.stack} has fault-injection templates`,
+            );
     });
 
     it("the alarm topics' keys are protected and retained in every plan, and every region keeps a pair in us-east-1 whatever its role", async () => {
