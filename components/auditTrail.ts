@@ -334,7 +334,8 @@ export class AuditTrail extends pulumi.ComponentResource {
                 cloudWatchLogsRoleArn: role.arn,
                 tags: tags(name),
             },
-            { parent: this, dependsOn: [bucketPolicy, key, lock, rolePolicy], deleteBeforeReplace: true },
+            // Protected: deleting it would stop the audit record (a gap PCI DSS 10 counts against the project).
+            { parent: this, dependsOn: [bucketPolicy, key, lock, rolePolicy], deleteBeforeReplace: true, protect: true },
         );
 
         this.trailArn = trail.arn;

@@ -776,8 +776,8 @@ export function planOperations(p: Omit<RegionPlan, "operations">): OperationsPla
     if (p.aurora.shape === "secondary") alarms.auroraReplicationLag = "page";
     if (p.dynamo.shape !== "none") {
         alarms.dynamoThrottles = p.serves ? "page" : "notify";
-        // Published where the writes happen, one per receiving region.
-        if (p.serves) alarms.dynamoReplicationLatency = "page";
+        // Published where the writes happen, one per receiving region; backup-restore keeps no replica to receive them.
+        if (p.serves && p.strategy !== "backup-restore") alarms.dynamoReplicationLatency = "page";
     }
     if (p.backup.runsPlan) alarms.backupJobsFailed = "page";
     // The queues exist in every role; a dead letter anywhere is a message someone must look at.

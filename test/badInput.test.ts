@@ -182,6 +182,21 @@ function processes(): Record<string, Promise<Run>> {
             "services[1].sharedPath=srv/files",
         ),
         planCacheType: runTool("tools/plan.ts", "--stack", "prod", "-c", "cache.nodeType=r7g.large"),
+        planOperations: runTool(
+            "tools/plan.ts",
+            "--stack",
+            "prod",
+            "-c",
+            "operations.healthSignal=composite",
+            "-c",
+            "operations.servingEvaluationMinutes=0",
+            "-c",
+            "operations.guardDuty.minimumSeverity=11",
+            "-c",
+            "operations.faults.stopTasksPercent=0",
+            "-c",
+            "auditLogRetentionDays=100",
+        ),
         policyEmpty: runTool("tools/policyCheck.ts", emptyPlanFile),
         benchArg: runTool("tools/bench.ts", "--stack", "prod"),
         drillStray: runTool("tools/drill.ts", "--all-stacks", "-c", "drill=outage", "prod"),
@@ -323,6 +338,17 @@ describe("bad input: every mistake is refused cleanly", function () {
             await exitsTwo("planCacheFiles", /securecart:services\[0\]\.sharedPath: got "\/tmp\/shared", which overlaps writable path "\/tmp"/);
             await exitsTwo("planCacheFiles", /securecart:services\[1\]\.sharedPath: got "srv\/files"; expected an absolute path in the container/);
             await exitsTwo("planCacheType", /securecart:cache\.nodeType: got "r7g\.large"; expected an ElastiCache node type/);
+        });
+
+        it("the plan CLI exits 2 on the operations keys, naming each at once (a real process)", async () => {
+            await exitsTwo("planOperations", /securecart:operations\.healthSignal: got "composite"; expected one of storefront, region-serving/);
+            await exitsTwo("planOperations", /securecart:operations\.servingEvaluationMinutes: got "0"; expected a whole number from 1 to 10/);
+            await exitsTwo(
+                "planOperations",
+                /securecart:operations\.guardDuty\.minimumSeverity: got "11"; expected a GuardDuty severity from 1 to 10/,
+            );
+            await exitsTwo("planOperations", /securecart:operations\.faults\.stopTasksPercent: got "0"; expected a whole number from 1 to 100/);
+            await exitsTwo("planOperations", /securecart:auditLogRetentionDays: got "100"; expected a retention CloudWatch Logs accepts/);
         });
     });
 

@@ -136,6 +136,36 @@ describe("config: each rule names the key, the value and what is allowed", () =>
             /securecart:identity.mfa: got "required" with strategy "warm-standby"; expected "optional": the factor offered \(an authenticator app, TOTP\) does not work on the user pool's replica/,
         ],
         [
+            "an alarm subscription whose endpoint does not fit its protocol",
+            withNs("operations", {
+                subscriptions: [
+                    { protocol: "email", endpoint: "oncall" },
+                    { protocol: "sms", endpoint: "555" },
+                ],
+            }),
+            /securecart:operations.subscriptions\[1\].endpoint: got "555"; expected a phone number in E.164 form/,
+        ],
+        [
+            "a health signal that is not one",
+            withNs("operations", { healthSignal: "composite" }),
+            /securecart:operations.healthSignal: got "composite"; expected one of storefront, region-serving/,
+        ],
+        [
+            "both GuardDuty runtime plans on",
+            withNs("operations", { guardDuty: { features: { RUNTIME_MONITORING: "ENABLED", EKS_RUNTIME_MONITORING: "ENABLED" } } }),
+            /securecart:operations.guardDuty.features: got .*; expected at most one of RUNTIME_MONITORING and EKS_RUNTIME_MONITORING ENABLED/,
+        ],
+        [
+            "a GuardDuty plan the project does not declare",
+            withNs("operations", { guardDuty: { features: { MALWARE_PROTECTION: "ENABLED" } } }),
+            /securecart:operations.guardDuty.features: unknown key\(s\) "MALWARE_PROTECTION"; allowed keys: S3_DATA_EVENTS/,
+        ],
+        [
+            "a collector too small and a threshold out of range",
+            withNs("operations", { tracing: { memoryMiB: 64 }, thresholds: { auroraCpuPercent: 150 } }),
+            /securecart:operations.tracing.memoryMiB: got 64; expected a whole number from 128 to 2048/,
+        ],
+        [
             "a cache node type that is not one",
             withNs("cache", { nodeType: "r7g.large" }),
             /securecart:cache.nodeType: got "r7g.large"; expected an ElastiCache node type, cache.<family>.<size> in lowercase, such as cache.r7g.large/,

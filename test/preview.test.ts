@@ -76,8 +76,10 @@ function fakeComputedValues(normal: StackPlan): Set<string> {
         } as pulumi.runtime.MockResourceArgs).id;
         // A bucket's domain names follow from its given name by a documented format (Amazon S3 user guide, "Virtual
         // hosting of buckets"): the program may spell them itself, as it does for the fixed-name asset buckets.
-        // Likewise an alarm's ARN from its given name (CloudWatch: arn:aws:cloudwatch:<region>:<account>:alarm:<name>), which
-        // the dashboards spell, and a topic's (SNS: arn:aws:sns:<region>:<account>:<name>), which its policy spells.
+        // Likewise an ARN from a given name, in the service's documented form, where the program spells it: an alarm's
+        // (arn:aws:cloudwatch:<region>:<account>:alarm:<name>, the dashboards), a topic's (arn:aws:sns:<region>:<account>:<name>,
+        // its policy), the trail's (arn:aws:cloudtrail:<region>:<account>:trail/<name>, its key and bucket policies: naming
+        // the trail resource there would be a cycle) and a named bucket's (arn:aws:s3:::<bucket>).
         const named = (t: string, k: string) => r.type === t && typeof r.inputs[k] === "string";
         const derived = (k: string) =>
             (r.type === "aws:s3/bucket:Bucket" && typeof r.inputs.bucket === "string" && /DomainName$/.test(k)) ||
@@ -85,11 +87,15 @@ function fakeComputedValues(normal: StackPlan): Set<string> {
             (k === "arn" &&
                 (named("aws:cloudwatch/metricAlarm:MetricAlarm", "name") ||
                     named("aws:cloudwatch/compositeAlarm:CompositeAlarm", "alarmName") ||
-                    named("aws:sns/topic:Topic", "name")));
+                    named("aws:sns/topic:Topic", "name") ||
+                    named("aws:cloudtrail/trail:Trail", "name") ||
+                    named("aws:s3/bucket:Bucket", "bucket")));
         const computed = Object.entries(r.outputs)
             .filter(([k, v]) => !derived(k) && JSON.stringify(v) !== JSON.stringify(r.inputs[k]))
             .flatMap(([, v]) => strings(v));
-        for (const c of [id, ...computed]) {
+        // A resource whose id is its ARN (a topic, a trail) has it derived too.
+        const idDerived = derived("arn") && id === r.outputs.arn;
+        for (const c of [...(idDerived ? [] : [id]), ...computed]) {
             if (typeof c !== "string" || c === "[unknown]" || own.some((x) => x.includes(c)) || c === auto || c === auto.slice(0, 32)) continue;
             if (PROVIDER_SHAPED.some((re) => re.test(c))) out.add(c);
         }

@@ -15,6 +15,8 @@ import * as dynamodb from "@pulumi/aws/dynamodb";
 import * as ebs from "@pulumi/aws/ebs";
 import * as efs from "@pulumi/aws/efs";
 import * as efsNative from "@pulumi/aws-native/efs";
+import * as fis from "@pulumi/aws/fis";
+import * as guardduty from "@pulumi/aws/guardduty";
 import * as elasticache from "@pulumi/aws/elasticache";
 import * as acm from "@pulumi/aws/acm";
 import * as apigatewayv2 from "@pulumi/aws/apigatewayv2";
@@ -114,6 +116,12 @@ export const CLASSES = {
     metricAlarm: cloudwatch.MetricAlarm,
     compositeAlarm: cloudwatch.CompositeAlarm,
     dashboard: cloudwatch.Dashboard,
+    // Operations: the audit trail, threat detection, fault injection.
+    trail: cloudtrail.Trail,
+    guardDutyDetector: guardduty.Detector,
+    guardDutyFeature: guardduty.DetectorFeature,
+    fisTemplate: fis.ExperimentTemplate,
+    bucketObjectLock: s3.BucketObjectLockConfiguration,
     logResourcePolicy: cloudwatch.LogResourcePolicy,
     backupVault: backup.Vault,
     backupPlan: backup.Plan,
