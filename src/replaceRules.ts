@@ -105,12 +105,14 @@ export const STATEFUL_TYPES: readonly string[] = [
     T.fileSystem,
     T.efsReplicationConfiguration,
     // Operations. The alarm topics' key (and the trail's key, under kmsKey above) encrypts what the topics carry; the
-    // trail's bucket and log group are a bucket and a log group (above). The trail bucket's Object Lock default
+    // trail's bucket and log group are a bucket and a log group (above). The trail is the audit record itself: while it
+    // is deleted (a replacement deletes it first: deleteBeforeReplace) nothing is recorded. The trail bucket's Object Lock default
     // retention is what keeps its log files from being deleted: deleting the configuration removes the rule (the
     // provider puts the configuration back without it), so log files written afterwards are not locked. A GuardDuty
     // detector holds the region's findings: deleting it (disabling GuardDuty) loses them for good, while suspending
     // it (enable: false, in place) keeps them (GuardDuty user guide, "Suspending or disabling GuardDuty",
     // guardduty_suspend-disable.html, read 2026-12-06).
+    T.trail,
     T.bucketObjectLock,
     T.guardDutyDetector,
 ];
@@ -144,8 +146,7 @@ export const REPLACE_IS_WARNING: Readonly<Record<string, string>> = {
     [T.snsTopicSubscription]: "a new subscription starts unconfirmed (email, https): nobody is told until its owner confirms it again",
     [T.healthCheck]:
         "a new health check has a new id: the region's record and the checks that name it change with it, and the new check starts without history",
-    [T.fisExperimentTemplate]: "a new template has a new id: runbooks and schedules that name the old one no longer find it",
-    [T.trail]: "the trail is deleted and created again: events in between are not delivered to the trail's bucket and log group",
+    [T.fisTemplate]: "a new template has a new id: runbooks and schedules that name the old one no longer find it",
 };
 
 /** Where @pulumi/aws-native's replace-on-change properties are read: each generated class passes them as `replaceOnChanges`. */
@@ -492,6 +493,17 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
             "change in place. Re-read at a pre-v6 schema version.",
     },
     {
+        type: T.trail,
+        terraform: "aws_cloudtrail",
+        source: `${TF} internal/service/cloudtrail/trail.go (read 2026-12-06)`,
+        properties: [{ name: "name" }],
+        note:
+            "Only name is ForceNew (Pulumi autonames it when absent, which would replace it); the bucket, prefix, KMS key, " +
+            "log group and role, multi-Region and global-events flags, selectors, logging and tags change in place " +
+            "(UpdateTrail, PutEventSelectors, StartLogging/StopLogging). A trail is changed only from its home region. Its " +
+            "Delete is DeleteTrail: the audit record stops until a new trail logs (components/auditTrail.ts protects it).",
+    },
+    {
         type: T.bucketObjectLock,
         terraform: "aws_s3_bucket_object_lock_configuration",
         source: `${TF} internal/service/s3/bucket_object_lock_configuration.go (read 2026-12-06)`,
@@ -694,17 +706,7 @@ export const OTHER_RULES: readonly ReplaceRule[] = [
         note: "endpoint, protocol and topic_arn (Pulumi's `topic`) are ForceNew; filter, delivery, redrive and raw delivery settings change in place.",
     },
     {
-        type: T.trail,
-        terraform: "aws_cloudtrail",
-        source: `${TF} internal/service/cloudtrail/trail.go (read 2026-12-06)`,
-        properties: [{ name: "name" }],
-        note:
-            "Only name is ForceNew (Pulumi autonames it when absent, which would replace it); the bucket, prefix, KMS key, " +
-            "log group and role, multi-Region and global-events flags, selectors, logging and tags change in place " +
-            "(UpdateTrail, PutEventSelectors, StartLogging/StopLogging). A trail is changed only from its home region.",
-    },
-    {
-        type: T.guardDutyDetectorFeature,
+        type: T.guardDutyFeature,
         terraform: "aws_guardduty_detector_feature",
         source: `${TF} internal/service/guardduty/detector_feature.go (read 2026-12-06)`,
         properties: [{ name: "detectorId" }, { name: "name" }],
@@ -714,7 +716,7 @@ export const OTHER_RULES: readonly ReplaceRule[] = [
             "Delete does nothing, so a replacement leaves the feature as the new resource set it.",
     },
     {
-        type: T.fisExperimentTemplate,
+        type: T.fisTemplate,
         terraform: "aws_fis_experiment_template",
         source: `${TF} internal/service/fis/experiment_template.go (read 2026-12-06)`,
         properties: [{ name: "tags" }],

@@ -1,7 +1,7 @@
 /**
  * The drill rehearsal over the operations tier: alarm topics and their key, the tiers' alarms and the "serving"
- * composite, dashboards, the region-serving health check; and, by type, what arrives on other branches (the audit
- * trail's bucket, key, Object Lock and log group, GuardDuty's detector, fault-injection templates). A role change must
+ * composite, dashboards, the region-serving health check; the audit trail with its bucket, key, Object Lock and log
+ * group, GuardDuty's detector and protection plans, fault-injection templates. A role change must
  * keep every stateful piece, change every alarm, dashboard and topic in place, and move urgencies the way
  * src/strategy.ts planOperations decides.
  */
@@ -40,13 +40,13 @@ function drill(strategy: Strategy, t: Transition, extra: readonly string[] = [])
     return rehearse({ files, base: overrides(...base), changes: overrides(...changes), plan });
 }
 
-/** The stateful types the operations tier brings (the alarm topics' key; the trail's bucket, key, lock and log group; the detector). */
-const OPERATIONS_STATEFUL = [T.kmsKey, T.bucket, T.bucketObjectLock, T.logGroup, T.guardDutyDetector];
-/** What a role change must change in place: alarms, dashboards, topics and their policies and subscriptions, health checks, FIS templates, the trail. */
+/** The stateful types the operations tier brings (the alarm topics' key; the trail, its bucket, key, lock and log group; the detector). */
+const OPERATIONS_STATEFUL = [T.kmsKey, T.bucket, T.bucketObjectLock, T.logGroup, T.trail, T.guardDutyDetector];
+/** What a role change must change in place: alarms, dashboards, topics and their policies and subscriptions, health checks, FIS templates. */
 const IN_PLACE = Object.keys(REPLACE_IS_WARNING);
 const ALARM_TOPICS_CHILD = /securecart:operations:AlarmTopics\$/;
 /** What the operations tier keeps in every role: the home stack's trail and its bucket's lock, each region's GuardDuty. */
-const EVERY_ROLE = [T.trail, T.bucketObjectLock, T.guardDutyDetector, T.guardDutyDetectorFeature];
+const EVERY_ROLE = [T.trail, T.bucketObjectLock, T.guardDutyDetector, T.guardDutyFeature];
 
 type Change = ResourceChange & { readonly stack: string };
 const changesOf = (r: Rehearsal): Change[] => r.stacks.flatMap((d) => d.changes.map((c) => ({ stack: d.stack, ...c })));
@@ -404,31 +404,31 @@ describe("operations drill: the replace rules of the operations types", () => {
         for (const p of ["endpoint", "protocol", "topic"]) assert.ok(replaces(T.snsTopicSubscription, p, "a", "b"), p);
     });
 
-    it("what arrives on other branches: a trail's name, an Object Lock configuration's bucket or mode, a detector feature's name, a template's tags replace them; a detector only moves with its region", () => {
+    it("the trail, its lock, GuardDuty and FIS: a trail's name, an Object Lock configuration's bucket or mode, a detector feature's name, a template's tags replace them; a detector only moves with its region", () => {
         assert.ok(replaces(T.trail, "name", "securecart", "securecart-2"));
         assert.ok(!replaces(T.trail, "s3BucketName", "a", "b"));
         assert.ok(replaces(T.bucketObjectLock, "bucket", "a", "b"));
         assert.ok(!replaces(T.bucketObjectLock, "objectLockEnabled", undefined, "Enabled"), "Enabled is the default");
         assert.ok(!replaces(T.bucketObjectLock, "rule", { defaultRetention: { days: 1 } }, { defaultRetention: { days: 365 } }));
-        assert.ok(replaces(T.guardDutyDetectorFeature, "name", "S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION"));
-        assert.ok(!replaces(T.guardDutyDetectorFeature, "status", "ENABLED", "DISABLED"));
-        assert.ok(replaces(T.fisExperimentTemplate, "tags", { role: "primary" }, { role: "standby" }), "tags are ForceNew on a template");
-        assert.ok(!replaces(T.fisExperimentTemplate, "stopConditions", [], [{ source: "none" }]));
+        assert.ok(replaces(T.guardDutyFeature, "name", "S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION"));
+        assert.ok(!replaces(T.guardDutyFeature, "status", "ENABLED", "DISABLED"));
+        assert.ok(replaces(T.fisTemplate, "tags", { role: "primary" }, { role: "standby" }), "tags are ForceNew on a template");
+        assert.ok(!replaces(T.fisTemplate, "stopConditions", [], [{ source: "none" }]));
         assert.ok(!replaces(T.guardDutyDetector, "enable", true, false), "suspending keeps the findings");
         assert.ok(!replaces(T.guardDutyDetector, "findingPublishingFrequency", "SIX_HOURS", "FIFTEEN_MINUTES"));
         assert.ok(replaces(T.guardDutyDetector, "region", "us-east-1", "us-west-2"));
     });
 
-    it("the stateful ones: the alarm topics' key, the trail's bucket, key, lock and log group, and the detector; deleting any fails the drill", () => {
+    it("the stateful ones: the alarm topics' key, the trail, its bucket, key, lock and log group, and the detector; deleting any fails the drill", () => {
         for (const t of OPERATIONS_STATEFUL) {
             assert.ok(STATEFUL_TYPES.includes(t), t);
             assert.ok(!DELETE_IS_WARNING[t], t);
             assert.ok(!REPLACE_IS_WARNING[t], t);
         }
         for (const t of IN_PLACE) assert.ok(!isStateful(t), `${t} holds no data: its replacement is a warning`);
-        for (const t of [T.bucketObjectLock, T.guardDutyDetector]) {
+        for (const t of [T.trail, T.bucketObjectLock, T.guardDutyDetector]) {
             const rule = STATEFUL_RULES.find((x) => x.type === t)!;
-            assert.match(rule.source, /^hashicorp\/terraform-provider-aws internal\/service\/(s3|guardduty)\/\w+\.go/);
+            assert.match(rule.source, /^hashicorp\/terraform-provider-aws internal\/service\/(cloudtrail|s3|guardduty)\/\w+\.go/);
         }
         assert.match(ruleFor(T.guardDutyDetector)!.note!, /Suspending or disabling GuardDuty/);
         assert.deepEqual(ruleFor(T.guardDutyDetector)!.properties, [], "no argument of a detector is ForceNew");
@@ -444,8 +444,14 @@ describe("operations drill: the replace rules of the operations types", () => {
                 assert.equal(of(HOME, T.trail).length, 1, where);
                 assert.equal(of("dr", T.trail).length, 0, where);
                 assert.equal(of(HOME, T.bucketObjectLock).length, 1, where);
-                // Descendants of the trail's component (its log group sits one component further down).
-                const inTrail = (stack: string, type: string) => of(stack, type).filter((r) => /securecart:operations:AuditTrail\$/.test(r.urn));
+                // Descendants of the trail's component (its log group sits one component further down), by their parents.
+                const home = plans.find((p) => p.stack === HOME)!;
+                const byUrn = new Map(home.resources.map((r) => [r.urn, r] as const));
+                const underTrail = (r: PlannedResource): boolean => {
+                    for (let u = r.parent; u; u = byUrn.get(u)?.parent) if (byUrn.get(u)?.type === "securecart:operations:AuditTrail") return true;
+                    return false;
+                };
+                const inTrail = (stack: string, type: string) => of(stack, type).filter(underTrail);
                 for (const type of [T.bucket, T.kmsKey, T.logGroup, T.bucketObjectLock]) {
                     assert.ok(inTrail(HOME, type).length >= 1, `${where}: the trail component holds a ${type}`);
                     for (const r of inTrail(HOME, type)) assert.ok(r.protect, `${where}: ${r.name} is protected`);
@@ -460,7 +466,7 @@ describe("operations drill: the replace rules of the operations types", () => {
         const warm = await plan({ files, overrides: overrides("strategy=warm-standby") });
         for (const p of warm)
             assert.ok(
-                p.resources.some((r) => r.type === T.fisExperimentTemplate),
+                p.resources.some((r) => r.type === T.fisTemplate),
                 `${p.stack} has fault-injection templates`,
             );
     });

@@ -25,9 +25,7 @@ import * as cognitoNative from "@pulumi/aws-native/cognito";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecr from "@pulumi/aws/ecr";
 import * as ecs from "@pulumi/aws/ecs";
-import * as fis from "@pulumi/aws/fis";
 import * as globalaccelerator from "@pulumi/aws/globalaccelerator";
-import * as guardduty from "@pulumi/aws/guardduty";
 import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
 import * as lambda from "@pulumi/aws/lambda";
@@ -143,7 +141,6 @@ export const CLASSES = {
     bucketLifecycleV2: s3.BucketLifecycleConfigurationV2,
     bucketLogging: s3.BucketLogging,
     bucketReplication: s3.BucketReplicationConfig,
-    bucketObjectLock: s3.BucketObjectLockConfiguration,
     record: route53.Record,
     healthCheck: route53.HealthCheck,
     arcCluster: route53recoverycontrol.Cluster,
@@ -206,12 +203,6 @@ export const CLASSES = {
     fileSystemPolicy: efs.FileSystemPolicy,
     // Never planned (the replication is the FilesReplication dynamic resource's); named by the drill's rules.
     efsReplicationConfiguration: efs.ReplicationConfiguration,
-    // Operations beyond the alarms: the audit trail, GuardDuty, fault-injection templates. The drill's rules name
-    // them before their components land, so a role change that would replace one is seen the day it is wired.
-    trail: cloudtrail.Trail,
-    guardDutyDetector: guardduty.Detector,
-    guardDutyDetectorFeature: guardduty.DetectorFeature,
-    fisExperimentTemplate: fis.ExperimentTemplate,
     // Global services the drill's region rule names (src/replaceRules.ts); the program plans none yet.
     globalAccelerator: globalaccelerator.Accelerator,
     organization: organizations.Organization,
