@@ -448,7 +448,8 @@ describe("operations drill: the replace rules of the operations types", () => {
                 const home = plans.find((p) => p.stack === HOME)!;
                 const byUrn = new Map(home.resources.map((r) => [r.urn, r] as const));
                 const underTrail = (r: PlannedResource): boolean => {
-                    for (let u = r.parent; u; u = byUrn.get(u)?.parent) if (byUrn.get(u)?.type === "securecart:operations:AuditTrail") return true;
+                    for (let u: string | null | undefined = r.parent; u; u = byUrn.get(u)?.parent)
+                        if (byUrn.get(u)?.type === "securecart:operations:AuditTrail") return true;
                     return false;
                 };
                 const inTrail = (stack: string, type: string) => of(stack, type).filter(underTrail);
