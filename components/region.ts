@@ -824,16 +824,25 @@ export class Region extends pulumi.ComponentResource {
                 findingPublishingFrequency: cfg.operations.guardDuty.findingPublishingFrequency,
                 minimumSeverity: cfg.operations.guardDuty.minimumSeverity,
                 alarmTopicArn: topics[cfg.region].notify,
+                pageTopicArn: topics[cfg.region].page,
+                pageSeverity: cfg.operations.guardDuty.pageSeverity,
                 tags,
             },
             p,
         );
         // Stop conditions: the customer-facing signals (no healthy targets, load balancers answering 5xx), as metric
         // alarms (whether FIS accepts a composite alarm is not documented), at most FIS's five.
+        const alarmArn = (suffix: string): pulumi.Output<string>[] => {
+            const arn = tierAlarms.alarmArns[`securecart-${cfg.region}-${suffix}`];
+            return arn ? [arn] : [];
+        };
         const stopAlarms = [
-            ...tierAlarms.servingSignals.map((s) => s.alarm.arn),
-            ...["storefront", "services"].flatMap((s) => tierAlarms.alarmArns[`securecart-${cfg.region}-alb-errors-${s}`] ?? []),
-        ].slice(0, 5);
+            ...alarmArn("region-serving-storefront-targets"),
+            ...alarmArn("region-serving-storefront-elb-5xx"),
+            ...alarmArn("region-serving-services-elb-5xx"),
+            ...alarmArn("alb-errors-storefront"),
+            ...alarmArn("alb-errors-services"),
+        ];
         const faults = plan.operations.faults;
         const faultZoneIndex = cfg.operations.faults.availabilityZone;
         const faultZone = args.availabilityZones?.[faultZoneIndex];
@@ -870,7 +879,8 @@ export class Region extends pulumi.ComponentResource {
                                     }
                                   : undefined,
                           aurora: faults.auroraFailover && aurora.clusterArn ? { clusterArn: aurora.clusterArn } : undefined,
-                          subnets: faults.subnetDisruption ? { subnetArns: appSubnetArns } : undefined,
+                          // A target takes at most five ARNs (FIS): with more AZs, one of the first five is cut.
+                          subnets: faults.subnetDisruption ? { subnetArns: appSubnetArns.slice(0, 5) } : undefined,
                           // A template's tags force its replacement (terraform-provider-aws fis/experiment_template.go): these
                           // change only with the strategy, never with a role (the drills), and a template holds no state.
                           tags,

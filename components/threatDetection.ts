@@ -91,6 +91,10 @@ export interface ThreatDetectionArgs {
      * EventBridge encrypt (components/keys.ts `EventBridgeToEncryptedTopics` does for the data key).
      */
     readonly alarmTopicArn: pulumi.Input<string>;
+    /** A topic that pages, for findings at or above `pageSeverity`. Default none (every finding only notifies). */
+    readonly pageTopicArn?: pulumi.Input<string>;
+    /** Findings at or above this severity also page. Default 7 (High and Critical). */
+    readonly pageSeverity?: number;
     /**
      * Where the rule's deliveries go once retries are exhausted. Default none (failed deliveries are dropped). The
      * queue's policy must let events.amazonaws.com send for this rule (see the component's doc).
@@ -172,44 +176,51 @@ export class ThreatDetection extends pulumi.ComponentResource {
             );
         }
 
-        const rule = new aws.cloudwatch.EventRule(
-            `${name}-findings`,
-            {
-                name: FINDINGS_RULE_NAME,
-                description: `GuardDuty findings of severity ${minimumSeverity} or more, to the alarm topic`,
-                eventPattern: JSON.stringify(findingsPattern(minimumSeverity)),
-                state: "ENABLED",
-                tags: tagsOf(FINDINGS_RULE_NAME),
-            },
-            p,
-        );
-        this.ruleArn = rule.arn;
-        new aws.cloudwatch.EventTarget(
-            `${name}-findings-target`,
-            {
-                rule: rule.name,
-                arn: args.alarmTopicArn,
-                // One line an operator can act on from a phone: what, how bad, where, and the finding's console page.
-                // A plain-text template (not a quoted JSON string), so a title with quotes needs no escaping.
-                inputTransformer: {
-                    inputPaths: {
-                        severity: "$.detail.severity",
-                        type: "$.detail.type",
-                        title: "$.detail.title",
-                        account: "$.detail.accountId",
-                        region: "$.region",
-                        id: "$.detail.id",
-                    },
-                    inputTemplate:
-                        "GuardDuty severity <severity> in <account> <region>: <type>: <title> " +
-                        "https://<region>.console.aws.amazon.com/guardduty/home?region=<region>#/findings?fId=<id>",
+        // Every finding at or above the threshold notifies; the high ones page as well (a second rule: one target each).
+        const route = (suffix: string, ruleName: string, severity: number, topicArn: pulumi.Input<string>, what: string) => {
+            const rule = new aws.cloudwatch.EventRule(
+                `${name}-findings${suffix}`,
+                {
+                    name: ruleName,
+                    description: `GuardDuty findings of severity ${severity} or more, to the ${what} topic`,
+                    eventPattern: JSON.stringify(findingsPattern(severity)),
+                    state: "ENABLED",
+                    tags: tagsOf(ruleName),
                 },
-                // EventBridge's own ceilings, stated: a finding is worth a day of retries.
-                retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 },
-                ...(args.deadLetterQueueArn ? { deadLetterConfig: { arn: args.deadLetterQueueArn } } : {}),
-            },
-            p,
-        );
+                p,
+            );
+
+            new aws.cloudwatch.EventTarget(
+                `${name}-findings${suffix}-target`,
+                {
+                    rule: rule.name,
+                    arn: topicArn,
+                    // One line an operator can act on from a phone: what, how bad, where, and the finding's console page.
+                    // A plain-text template (not a quoted JSON string), so a title with quotes needs no escaping.
+                    inputTransformer: {
+                        inputPaths: {
+                            severity: "$.detail.severity",
+                            type: "$.detail.type",
+                            title: "$.detail.title",
+                            account: "$.detail.accountId",
+                            region: "$.region",
+                            id: "$.detail.id",
+                        },
+                        inputTemplate:
+                            "GuardDuty severity <severity> in <account> <region>: <type>: <title> " +
+                            "https://<region>.console.aws.amazon.com/guardduty/home?region=<region>#/findings?fId=<id>",
+                    },
+                    // EventBridge's own ceilings, stated: a finding is worth a day of retries.
+                    retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 },
+                    ...(args.deadLetterQueueArn ? { deadLetterConfig: { arn: args.deadLetterQueueArn } } : {}),
+                },
+                p,
+            );
+            return rule;
+        };
+        this.ruleArn = route("", FINDINGS_RULE_NAME, minimumSeverity, args.alarmTopicArn, "alarm").arn;
+        if (args.pageTopicArn !== undefined)
+            route("-high", `${FINDINGS_RULE_NAME}-high`, Math.max(minimumSeverity, args.pageSeverity ?? 7), args.pageTopicArn, "paging");
 
         this.registerOutputs({ detectorId: this.detectorId, ruleArn: this.ruleArn });
     }

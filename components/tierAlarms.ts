@@ -79,16 +79,26 @@ export class TierAlarms extends pulumi.ComponentResource {
                     alarmDescription: `SecureCart ${args.region}: the region cannot serve (a storefront or service has no healthy target, or a load balancer answers 5xx itself)`,
                     // By name: the dependency on each child exists, so a child is never deleted while the rule names it.
                     alarmRule: pulumi.all(this.servingSignals.map((s) => s.alarm.name)).apply((ns) => ns.map((n) => `ALARM("${n}")`).join(" OR ")),
-                    ...alarmActions(args.servingUrgency, topics),
+                    ...compositeActions(args.servingUrgency, topics),
                     tags: { ...tags, Name: composite, "securecart:urgency": args.servingUrgency, "securecart:alarm": "regionServing" },
                 },
-                { parent: this },
+                // A fixed name: a replacement must delete the old alarm first (create-before-delete would overwrite it, then delete it).
+                { parent: this, deleteBeforeReplace: true },
             );
             this.servingAlarmArn = c.arn;
             this.alarmArns[composite] = c.arn;
         }
         this.registerOutputs({ alarmArns: this.alarmArns });
     }
+}
+
+/**
+ * A composite alarm's actions: its `actionsEnabled` forces a replacement (terraform-provider-aws
+ * cloudwatch/composite_alarm.go, ForceNew), so it stays on and a quiet composite has no actions instead (in place).
+ */
+export function compositeActions(urgency: AlarmUrgency, topics: Readonly<Record<TopicUrgency, pulumi.Input<string>>>) {
+    if (urgency === "quiet") return { actionsEnabled: true, alarmActions: [], okActions: [] };
+    return { ...alarmActions(urgency, topics), actionsEnabled: true };
 }
 
 /** The MetricAlarm arguments of a rule: one metric, or metric math (every data point of the window must breach). */

@@ -430,6 +430,10 @@ const guardDutySchema = z.strictObject({
         .refine((f) => !(f.RUNTIME_MONITORING === "ENABLED" && f.EKS_RUNTIME_MONITORING === "ENABLED"), { message: "__runtimeMonitoring" }),
     /** How often GuardDuty sends updates of an existing finding. Default FIFTEEN_MINUTES. */
     findingPublishingFrequency: z.enum(FINDING_PUBLISHING_FREQUENCIES).default("FIFTEEN_MINUTES"),
+    /** Findings at or above this severity also go to the page topic. Default 7 (high and critical). */
+    pageSeverity: number()
+        .refine((v) => v >= GUARDDUTY_SEVERITY_RANGE.min && v <= GUARDDUTY_SEVERITY_RANGE.max, { message: "__severity" })
+        .default(7),
     /** Findings at or above this severity reach the alarm topics (low 1-3.9, medium 4-6.9, high 7-8.9, critical 9-10). Default 4. */
     minimumSeverity: number()
         .refine((v) => v >= GUARDDUTY_SEVERITY_RANGE.min && v <= GUARDDUTY_SEVERITY_RANGE.max, { message: "__severity" })
@@ -1286,6 +1290,13 @@ function semanticProblems(ns: Loose<Ns>, regionName: string | undefined, raw: Re
     if (ns.identity?.mfa === "required" && ns.strategy !== undefined && planIdentity(ns.strategy, true, true).replicates)
         p.push(
             `${NS}:identity.mfa: got "required" with strategy "${ns.strategy}"; expected "optional": the factor offered (an authenticator app, TOTP) does not work on the user pool's replica, so required MFA would lock every user out after a failover`,
+        );
+    // The AZ the fault experiments act on is one the network uses.
+    const faultAz = ns.operations?.faults?.availabilityZone;
+    const azCount = ns.network?.azCount ?? 3;
+    if (typeof faultAz === "number" && typeof azCount === "number" && faultAz >= azCount)
+        p.push(
+            `${NS}:operations.faults.availabilityZone: got ${faultAz}; expected the position of an AZ the network uses, 0 to ${azCount - 1} (network.azCount is ${azCount})`,
         );
     // A Global Datastore's members share one node type, which must be one it accepts.
     if (ns.strategy !== undefined && planCache(ns.strategy, true, true, "planned").mode === "global") {

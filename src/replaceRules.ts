@@ -136,9 +136,9 @@ export const DELETE_IS_WARNING: Readonly<Record<string, string>> = {
  */
 export const REPLACE_IS_WARNING: Readonly<Record<string, string>> = {
     [T.metricAlarm]:
-        "an alarm is identified by its name: the new one is written over the old (PutMetricAlarm), then the old one's delete (DeleteAlarms by name) removes it, and its state history starts again",
+        "an alarm is identified by its name: replaced in Pulumi's default order, the new one is written over the old (PutMetricAlarm) and the old one's delete (DeleteAlarms by name) then removes it; with deleteBeforeReplace it is gone until it is written again; either way its state history starts again",
     [T.compositeAlarm]:
-        "a composite alarm is identified by its name: the new one is written over the old (PutCompositeAlarm), then the old one's delete (DeleteAlarms by name) removes it; the region's 'serving' composite is what pages and what the dashboards and fault-injection stop conditions read",
+        "a composite alarm is identified by its name: replaced in Pulumi's default order, the old one's delete (DeleteAlarms by name) removes the one just written; with deleteBeforeReplace it is gone until it is written again; the region's 'serving' composite is what pages and what fault-injection stop conditions read",
     [T.dashboard]: "a dashboard is identified by its name: the old one's delete (DeleteDashboards by name) removes the one just written",
     [T.snsTopic]: "a new topic has a new ARN: every alarm naming the old one is rewritten, and its subscriptions are not carried over",
     [T.snsTopicPolicy]:
@@ -146,7 +146,7 @@ export const REPLACE_IS_WARNING: Readonly<Record<string, string>> = {
     [T.snsTopicSubscription]: "a new subscription starts unconfirmed (email, https): nobody is told until its owner confirms it again",
     [T.healthCheck]:
         "a new health check has a new id: the region's record and the checks that name it change with it, and the new check starts without history",
-    [T.fisTemplate]: "a new template has a new id: runbooks and schedules that name the old one no longer find it",
+    [T.fisExperimentTemplate]: "a new template has a new id: runbooks and schedules that name the old one no longer find it",
 };
 
 /** Where @pulumi/aws-native's replace-on-change properties are read: each generated class passes them as `replaceOnChanges`. */
@@ -668,7 +668,8 @@ export const OTHER_RULES: readonly ReplaceRule[] = [
         properties: [{ name: "alarmName" }, { name: "actionsEnabled", default: true }],
         note:
             "alarm_name AND actions_enabled (default true) are ForceNew, unlike a metric alarm's: turning a composite's actions " +
-            "off or on replaces it, although PutCompositeAlarm itself would change it in place. alarm_actions, ok_actions, " +
+            "off or on replaces it, although PutCompositeAlarm itself would change it in place (components/tierAlarms.ts keeps " +
+            "them on and gives a quiet composite no actions instead). alarm_actions, ok_actions, " +
             "insufficient_data_actions, alarm_rule, actions_suppressor, the description and tags change in place. Every " +
             "stored copy read (2022 to 2024 schema versions) and the registry documentation mark actions_enabled ForceNew; " +
             "the version @pulumi/aws 7.48.0 bridges was not seen.",
@@ -706,7 +707,7 @@ export const OTHER_RULES: readonly ReplaceRule[] = [
         note: "endpoint, protocol and topic_arn (Pulumi's `topic`) are ForceNew; filter, delivery, redrive and raw delivery settings change in place.",
     },
     {
-        type: T.guardDutyFeature,
+        type: T.guardDutyDetectorFeature,
         terraform: "aws_guardduty_detector_feature",
         source: `${TF} internal/service/guardduty/detector_feature.go (read 2026-12-06)`,
         properties: [{ name: "detectorId" }, { name: "name" }],
@@ -716,7 +717,7 @@ export const OTHER_RULES: readonly ReplaceRule[] = [
             "Delete does nothing, so a replacement leaves the feature as the new resource set it.",
     },
     {
-        type: T.fisTemplate,
+        type: T.fisExperimentTemplate,
         terraform: "aws_fis_experiment_template",
         source: `${TF} internal/service/fis/experiment_template.go (read 2026-12-06)`,
         properties: [{ name: "tags" }],

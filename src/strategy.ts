@@ -771,10 +771,12 @@ export function planOperations(p: Omit<RegionPlan, "operations">): OperationsPla
     if (p.computeExists && p.web.desired > 0) alarms.asgBelowDesired = "page";
     if (p.computeExists && Object.values(p.services).some((c) => c.desired > 0)) alarms.servicesBelowDesired = "page";
     if (p.api.exists) alarms.apiErrors = serving;
-    if (p.aurora.instances > 0) alarms.auroraLoad = primary ? "page" : "notify";
+    // The data of record where it lives: the member cluster and tables, or backup-restore's live recovery tier.
+    const liveTier = p.recovery.tiers.find((t) => t.live);
+    if (p.aurora.instances > 0 || (liveTier?.instances ?? 0) > 0) alarms.auroraLoad = primary ? "page" : "notify";
     // Published on a secondary; whether a headless one publishes it is not known (docs/operations-design.md §13).
     if (p.aurora.shape === "secondary") alarms.auroraReplicationLag = "page";
-    if (p.dynamo.shape !== "none") {
+    if (p.dynamo.shape !== "none" || liveTier !== undefined) {
         alarms.dynamoThrottles = p.serves ? "page" : "notify";
         // Published where the writes happen, one per receiving region; backup-restore keeps no replica to receive them.
         if (p.serves && p.strategy !== "backup-restore") alarms.dynamoReplicationLatency = "page";
@@ -800,7 +802,7 @@ export function planOperations(p: Omit<RegionPlan, "operations">): OperationsPla
             stopTasks: p.computeExists && Object.values(p.services).some((c) => c.desired > 0),
             azPowerInterruption: running,
             // In-region failover moves a writer: only the global primary cluster has one (a secondary's are readers).
-            auroraFailover: p.aurora.shape === "primary" && p.aurora.instances >= 2,
+            auroraFailover: running && p.aurora.shape === "primary" && p.aurora.instances >= 2,
             subnetDisruption: running,
         },
     };

@@ -146,6 +146,11 @@ describe("config: each rule names the key, the value and what is allowed", () =>
             /securecart:operations.subscriptions\[1\].endpoint: got "555"; expected a phone number in E.164 form/,
         ],
         [
+            "a fault-injection AZ the network does not use",
+            { ...withNs("operations", { faults: { availabilityZone: 2 } }), ...withNs("network", { cidr: "10.10.0.0/16", azCount: 2 }) },
+            /securecart:operations.faults.availabilityZone: got 2; expected the position of an AZ the network uses, 0 to 1 \(network.azCount is 2\)/,
+        ],
+        [
             "a health signal that is not one",
             withNs("operations", { healthSignal: "composite" }),
             /securecart:operations.healthSignal: got "composite"; expected one of storefront, region-serving/,

@@ -409,6 +409,106 @@ describe("diagram: Mermaid topology per stack pair", () => {
         assert.doesNotMatch(source, /cdn|origin_group|_assets_/);
     });
 
+    // The operations tier, from the plan: which FIS templates each region has (src/strategy.ts planOperations().faults).
+    const FIS: Record<(typeof STRATEGIES)[number], Record<"prod" | "dr", readonly string[]>> = {
+        "backup-restore": { prod: ["aurora-failover", "az-power", "stop-tasks", "subnet-disruption"], dr: [] },
+        "pilot-light": { prod: ["aurora-failover", "az-power", "stop-tasks", "subnet-disruption"], dr: [] },
+        "warm-standby": {
+            prod: ["aurora-failover", "az-power", "stop-tasks", "subnet-disruption"],
+            dr: ["az-power", "stop-tasks", "subnet-disruption"],
+        },
+        "active-active": {
+            prod: ["aurora-failover", "az-power", "stop-tasks", "subnet-disruption"],
+            dr: ["az-power", "stop-tasks", "subnet-disruption"],
+        },
+    };
+    const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    /** Counted here from the planned resources by value, apart from the model's readers: alarms whose actions are on and name the topic's ARN. */
+    const notifyingByValue = (rs: readonly PlannedResource[], topic: PlannedResource) =>
+        rs.filter(
+            (r) =>
+                (r.type === T.metricAlarm || r.type === T.compositeAlarm) &&
+                r.inputs.actionsEnabled !== false &&
+                (r.inputs.alarmActions as string[] | undefined)?.includes(topic.outputs?.arn as string),
+        ).length;
+
+    for (const strategy of STRATEGIES) {
+        it(`${strategy}: each region's operations from the plan: its alarm topics with the alarms that notify each, dashboards, GuardDuty, FIS templates; the trail and its bucket in the home stack`, async () => {
+            const stacks = await diagramsOf(strategy);
+            const source = mermaidFor(stacks, strategy);
+            assert.equal((await mermaid.parse(source)).diagramType, "flowchart-v2");
+            for (const { facts: f, resources } of stacks) {
+                const s = f.stack as "prod" | "dr";
+                const rs = resources as readonly PlannedResource[];
+                assert.match(source, new RegExp(`subgraph ${s}_ops\\["operations"\\]`));
+                // The "serving" composite where the region has compute.
+                const composite = f.services.length > 0 ? `, 1 composite \\(securecart-${f.region}-serving\\)` : "";
+                assert.match(source, new RegExp(`${s}_alarms\\["CloudWatch alarms: \\d+ metric${composite} · \\d+ quiet`));
+                // One node per urgency, listing each topic with the alarms that publish to it.
+                const topics = rs.filter((r) => r.type === T.snsTopic && /-(page|notify)$/.test(String(r.inputs.name)));
+                assert.equal(topics.length, f.region === "us-east-1" ? 2 : 4, `${s}: its topics, and us-east-1's outside us-east-1`);
+                for (const urgency of ["page", "notify"]) {
+                    let total = 0;
+                    const node = new RegExp(`^\\s*${s}_topic_${urgency}\\[/"([^"]*)"/\\]`, "m").exec(source)?.[1];
+                    assert.ok(node, `${s} ${urgency} node`);
+                    for (const t of topics.filter((x) => String(x.inputs.name).endsWith(`-${urgency}`))) {
+                        const n = notifyingByValue(rs, t);
+                        total += n;
+                        const where = t.inputs.region !== f.region ? ` \\(${t.inputs.region}\\)` : "";
+                        assert.match(
+                            node!,
+                            new RegExp(`${escape(String(t.inputs.name))}${where} · ${n} alarms? · 1 subscription`),
+                            `${s} ${t.inputs.name}`,
+                        );
+                    }
+                    // A solid edge where some alarm publishes to the urgency's topics, dotted where none does.
+                    assert.match(source, new RegExp(`${s}_alarms ${total ? "-->" : "-\\.->"}\\|"${urgency}"\\| ${s}_topic_${urgency}`));
+                }
+                // Dashboards: the region's in every stack, the DR dashboard in the home stack.
+                const dashboards = new RegExp(`${s}_dashboards\\["([^"]*)"\\]`).exec(source)?.[1] ?? "";
+                assert.match(dashboards, new RegExp(`securecart-${f.region} \\(\\d+ widgets(, 2 regions)?\\)`));
+                assert.equal(/securecart-dr \(\d+ widgets, 2 regions\)/.test(dashboards), s === "prod", `${s}: the DR dashboard`);
+                // GuardDuty in every region, its findings to the notify topic.
+                assert.match(
+                    source,
+                    new RegExp(`${s}_guardduty\\["GuardDuty detector · 4 of 7 protection plans on · updates every fifteen minutes"\\]`),
+                );
+                assert.match(source, new RegExp(`${s}_guardduty -->\\|"findings of severity 4 or more"\\| ${s}_topic_notify`));
+                // FIS where something runs.
+                const fis = FIS[strategy][s];
+                const fisNode = new RegExp(`${s}_fis\\["AWS FIS: (\\d+) experiment templates? \\(([^)]*)\\) · 5 stop conditions each"\\]`).exec(
+                    source,
+                );
+                assert.deepEqual(fisNode ? fisNode[2].split(", ") : [], fis, `${s}: its FIS templates`);
+                assert.equal(new RegExp(`${s}_alarms -\\.->\\|"stop conditions"\\| ${s}_fis`).test(source), fis.length > 0);
+            }
+            // The trail: the home stack's, multi-Region, into its Object-Locked bucket; the other region's events reach it.
+            assert.match(
+                source,
+                /prod_trail\["CloudTrail securecart · multi-Region, global service events · log file validation · also to log group \/securecart\/audit\/trail"\]/,
+            );
+            assert.match(source, /prod_trailbucket\[\("S3 securecart-trail-\d{12}-us-east-1 · Object Lock governance 365 days"\)\]/);
+            assert.match(source, /prod_trail -->\|"log files and digests"\| prod_trailbucket/);
+            assert.match(source, /region_dr -\.->\|"management events \(multi-Region trail\)"\| prod_trail/);
+            assert.doesNotMatch(source, /dr_trail/);
+        });
+    }
+
+    it("the operations tier is read from the planned resources: a quiet alarm stops counting, no trail planned draws none", async () => {
+        const stacks = await diagramsOf("warm-standby");
+        const [prod, dr] = stacks;
+        const rs = prod.resources as readonly PlannedResource[];
+        const pageCount = (source: string) => Number(/prod_topic_page\[\/"SNS page topic: securecart-alarms-page · (\d+) alarms/.exec(source)?.[1]);
+        const before = pageCount(mermaidFor(stacks, "before"));
+        const edge = rs.find((r) => r.type === T.metricAlarm && r.inputs.name === "securecart-us-east-1-edge-errors")!;
+        const quieted = rs.map((r) => (r === edge ? { ...r, inputs: { ...r.inputs, actionsEnabled: false } } : r));
+        const after = mermaidFor([{ ...prod, resources: quieted }, dr], "quieted");
+        assert.equal(pageCount(after), before - 1);
+        const noTrail = mermaidFor([{ ...prod, resources: rs.filter((r) => r.type !== T.trail) }, dr], "no trail");
+        assert.doesNotMatch(noTrail, /prod_trail|multi-Region trail/);
+        assert.equal((await mermaid.parse(noTrail)).diagramType, "flowchart-v2");
+    });
+
     it("labels cannot break the syntax: quotes, pipes and angle brackets in names are neutralised", async () => {
         const [a, b] = await diagramsOf("warm-standby");
         const nasty = { ...a, facts: { ...a.facts, records: a.facts.records.map((r) => ({ ...r, name: `shop"|<b>.example.com` })) } };

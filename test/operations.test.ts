@@ -124,7 +124,7 @@ function urgencies(p: StackPlan): Record<string, string> {
 }
 
 const templates = (p: StackPlan) =>
-    ofType(p, T.fisTemplate)
+    ofType(p, T.fisExperimentTemplate)
         .map((t) => String(tag(t, "Name") ?? t.name).replace(/^securecart-/, ""))
         .sort();
 
@@ -168,13 +168,13 @@ describe("operations: alarms per role, topics, dashboards, GuardDuty, FIS and th
             // GuardDuty in every region, every plan declared.
             for (const p of plans) {
                 assert.equal(ofType(p, T.guardDutyDetector).length, 1, `${p.stack} detector`);
-                assert.equal(ofType(p, T.guardDutyFeature).length, 7, `${p.stack} features`);
+                assert.equal(ofType(p, T.guardDutyDetectorFeature).length, 7, `${p.stack} features`);
             }
 
             // FIS templates where something runs.
             assert.deepEqual(templates(prod), [...FAULTS.primary], "prod templates");
             assert.deepEqual(templates(dr), [...FAULTS.standby[strategy]], "dr templates");
-            for (const t of [...ofType(prod, T.fisTemplate), ...ofType(dr, T.fisTemplate)])
+            for (const t of [...ofType(prod, T.fisExperimentTemplate), ...ofType(dr, T.fisExperimentTemplate)])
                 assert.ok((t.inputs.stopConditions as unknown[]).every((c) => (c as { source: string }).source === "aws:cloudwatch:alarm"));
 
             // The trail: the home stack's, multi-Region.

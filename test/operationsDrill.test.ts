@@ -10,7 +10,7 @@ import { type Rehearsal, URGENCY_NOTE, type UrgencyMove, type UrgencySide, rehea
 import { type ResourceChange, diffPlans } from "../tools/diff";
 import type { PlannedResource, StackPlan } from "../tools/planner";
 import { DELETE_IS_WARNING, REPLACE_IS_WARNING, STATEFUL_RULES, STATEFUL_TYPES, isStateful, replaceReason, ruleFor } from "../src/replaceRules";
-import { T, UNKNOWN, URGENCY_TAG, alarmRoutingOf } from "../src/plan";
+import { type AlarmUrgencyFacts, T, UNKNOWN, URGENCY_TAG, alarmTopicsOf, alarmUrgencyOf, alarmsOf } from "../src/plan";
 import { parseStackConfig } from "../src/config";
 import { mergeConfig } from "../src/configSource";
 import { type AlarmUrgency, planOfConfig } from "../src/strategy";
@@ -46,7 +46,7 @@ const OPERATIONS_STATEFUL = [T.kmsKey, T.bucket, T.bucketObjectLock, T.logGroup,
 const IN_PLACE = Object.keys(REPLACE_IS_WARNING);
 const ALARM_TOPICS_CHILD = /securecart:operations:AlarmTopics\$/;
 /** What the operations tier keeps in every role: the home stack's trail and its bucket's lock, each region's GuardDuty. */
-const EVERY_ROLE = [T.trail, T.bucketObjectLock, T.guardDutyDetector, T.guardDutyFeature];
+const EVERY_ROLE = [T.trail, T.bucketObjectLock, T.guardDutyDetector, T.guardDutyDetectorFeature];
 
 type Change = ResourceChange & { readonly stack: string };
 const changesOf = (r: Rehearsal): Change[] => r.stacks.flatMap((d) => d.changes.map((c) => ({ stack: d.stack, ...c })));
@@ -65,24 +65,10 @@ function decidedUrgencies(stack: string, ov: readonly string[]): Map<string, Ala
     return out;
 }
 
-/**
- * The replacements the drill shows today that the issue forbids: a composite alarm's actionsEnabled is ForceNew
- * (src/replaceRules.ts), and components/tierAlarms.ts turns the "serving" composite's actions off where the region
- * idles cold (quiet), so a role change that crosses quiet replaces it: exactly where planOperations moves the
- * region's serving urgency to or from quiet. Computed here from planOperations, checked below against a hand-written
- * table, and required to still occur: once the composite keeps its actions on in every role (its quiet expressed
- * another way), the check fails and this exception goes.
- */
-function knownReplacements(strategy: Strategy, t: Transition): string[] {
-    const { base, changes } = transition(strategy, t);
-    return Object.keys(REGION_OF)
-        .filter((stack) => {
-            const was = decidedUrgencies(stack, base).get(servingAlarmName(REGION_OF[stack]));
-            const now = decidedUrgencies(stack, [...base, ...changes]).get(servingAlarmName(REGION_OF[stack]));
-            return was !== undefined && now !== undefined && (was === "quiet") !== (now === "quiet");
-        })
-        .map((stack) => `${stack}: ${T.compositeAlarm} securecart-alarms-serving (actionsEnabled)`)
-        .sort();
+/** Alarm name → its planned urgency (src/plan/facts.ts alarmUrgencyOf) and kind, for one stack's plan. */
+function plannedUrgencies(p: StackPlan): Map<string, AlarmUrgencyFacts & { readonly composite: boolean }> {
+    const topics = alarmTopicsOf(p.resources, p.region);
+    return new Map(alarmsOf(p.resources, p.region).map((a) => [a.name, { ...alarmUrgencyOf(a, topics), composite: a.composite }] as const));
 }
 
 describe("operations drill: the alarm tier through every role change", () => {
@@ -119,17 +105,17 @@ describe("operations drill: the alarm tier through every role change", () => {
                     );
                 });
 
-                it("updates every alarm, dashboard, topic and health check that exists on both sides in place, never replacing one (but the known composite defect)", () => {
-                    const replaced = changesOf(r)
-                        .filter((c) => IN_PLACE.includes(c.type) && c.op === "replace")
-                        .map((c) => `${c.stack}: ${c.type} ${c.name} (${c.replaceReasons.map((x) => x.property).join(", ")})`)
-                        .sort();
-                    assert.deepEqual(replaced, knownReplacements(strategy, t));
-                    // Each shows as a warning of the rehearsal, naming the property that forces it.
-                    for (const w of r.warnings.filter((x) => x.op === "replace")) {
-                        assert.ok(IN_PLACE.includes(w.type), w.message);
-                        assert.match(w.message, /would be REPLACED, not updated in place: actionsEnabled (true|false) → (true|false) \(ForceNew\)/);
-                    }
+                it("updates every alarm, dashboard, topic, health check and template that exists on both sides in place, never replacing one", () => {
+                    assert.deepEqual(
+                        changesOf(r)
+                            .filter((c) => IN_PLACE.includes(c.type) && c.op === "replace")
+                            .map((c) => `${c.stack}: ${c.type} ${c.name} (${c.replaceReasons.map((x) => x.property).join(", ")})`),
+                        [],
+                    );
+                    assert.deepEqual(
+                        r.warnings.filter((w) => w.op === "replace").map((w) => w.message),
+                        [],
+                    );
                 });
 
                 it("moves urgencies as planOperations decides: the rehearsal's list equals the difference of the decided alarms, and the planned alarms carry them", async () => {
@@ -147,14 +133,7 @@ describe("operations drill: the alarm tier through every role change", () => {
                             [was, sidePlans[0]],
                             [now, sidePlans[1]],
                         ] as const) {
-                            const planned = new Map(
-                                p
-                                    .find((x) => x.stack === stack)!
-                                    .resources.flatMap((x) => {
-                                        const a = alarmRoutingOf(x);
-                                        return a ? [[a.alarm, a] as const] : [];
-                                    }),
-                            );
+                            const planned = plannedUrgencies(p.find((x) => x.stack === stack)!);
                             for (const [name, urgency] of decided) {
                                 const a = planned.get(name);
                                 assert.ok(a, `${stack}: ${name} is planned`);
@@ -277,19 +256,27 @@ describe("operations drill: the urgency moves, by hand", () => {
         assert.deepEqual(names(await drill("pilot-light", "failback"), "delete"), [...services].sort());
     });
 
-    it("the known composite replacements are pilot light's, in both stacks and all three transitions, and nowhere else", () => {
-        for (const strategy of STRATEGIES)
-            for (const t of TRANSITIONS)
-                assert.deepEqual(
-                    knownReplacements(strategy, t),
-                    strategy === "pilot-light"
-                        ? [
-                              `dr: ${T.compositeAlarm} securecart-alarms-serving (actionsEnabled)`,
-                              `prod: ${T.compositeAlarm} securecart-alarms-serving (actionsEnabled)`,
-                          ]
-                        : [],
-                    `${strategy}, ${t}`,
-                );
+    it("pilot light: the serving composite crosses quiet in place: its actions stay on, a quiet one names no topic", async () => {
+        for (const [t, stack, from, to] of [
+            ["planned switchover", "dr", "quiet", "page"],
+            ["planned switchover", HOME, "page", "quiet"],
+            ["failback", "dr", "page", "quiet"],
+            ["unplanned failover", HOME, "page", "quiet"],
+        ] as const) {
+            const r = await drill("pilot-light", t);
+            const c = changesOf(r).find((x) => x.stack === stack && x.type === T.compositeAlarm)!;
+            assert.equal(c.op, "update", `${t}, ${stack}`);
+            const paths = c.changes.map((p) => p.path).sort();
+            assert.deepEqual(paths, ["alarmActions[0]", "okActions[0]", `tags.${URGENCY_TAG}`], `${t}, ${stack}: its actions stay on`);
+            const action = c.changes.find((p) => p.path === "alarmActions[0]")!;
+            const urgencyOfAction = (v: unknown) =>
+                v === undefined ? "quiet" : /-page$/.test(String(v)) ? "page" : /-notify$/.test(String(v)) ? "notify" : String(v);
+            assert.deepEqual(
+                [urgencyOfAction(action.before), urgencyOfAction(action.after)],
+                [from, to],
+                `${t}, ${stack}: a quiet composite names no topic`,
+            );
+        }
     });
 
     it("the section in the text and in --json: grouped by move, the composite marked, the source of the urgencies said once", async () => {
@@ -350,11 +337,8 @@ describe("operations drill: the region-serving health check", () => {
                     [],
                 );
                 assert.deepEqual(
-                    all
-                        .filter((c) => IN_PLACE.includes(c.type) && c.op === "replace")
-                        .map((c) => `${c.stack}: ${c.type} ${c.name} (${c.replaceReasons.map((x) => x.property).join(", ")})`)
-                        .sort(),
-                    knownReplacements(strategy, t),
+                    all.filter((c) => IN_PLACE.includes(c.type) && c.op === "replace").map((c) => `${c.stack}: ${c.type} ${c.name}`),
+                    [],
                 );
             });
         }
@@ -410,10 +394,10 @@ describe("operations drill: the replace rules of the operations types", () => {
         assert.ok(replaces(T.bucketObjectLock, "bucket", "a", "b"));
         assert.ok(!replaces(T.bucketObjectLock, "objectLockEnabled", undefined, "Enabled"), "Enabled is the default");
         assert.ok(!replaces(T.bucketObjectLock, "rule", { defaultRetention: { days: 1 } }, { defaultRetention: { days: 365 } }));
-        assert.ok(replaces(T.guardDutyFeature, "name", "S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION"));
-        assert.ok(!replaces(T.guardDutyFeature, "status", "ENABLED", "DISABLED"));
-        assert.ok(replaces(T.fisTemplate, "tags", { role: "primary" }, { role: "standby" }), "tags are ForceNew on a template");
-        assert.ok(!replaces(T.fisTemplate, "stopConditions", [], [{ source: "none" }]));
+        assert.ok(replaces(T.guardDutyDetectorFeature, "name", "S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION"));
+        assert.ok(!replaces(T.guardDutyDetectorFeature, "status", "ENABLED", "DISABLED"));
+        assert.ok(replaces(T.fisExperimentTemplate, "tags", { role: "primary" }, { role: "standby" }), "tags are ForceNew on a template");
+        assert.ok(!replaces(T.fisExperimentTemplate, "stopConditions", [], [{ source: "none" }]));
         assert.ok(!replaces(T.guardDutyDetector, "enable", true, false), "suspending keeps the findings");
         assert.ok(!replaces(T.guardDutyDetector, "findingPublishingFrequency", "SIX_HOURS", "FIFTEEN_MINUTES"));
         assert.ok(replaces(T.guardDutyDetector, "region", "us-east-1", "us-west-2"));
@@ -467,7 +451,7 @@ describe("operations drill: the replace rules of the operations types", () => {
         const warm = await plan({ files, overrides: overrides("strategy=warm-standby") });
         for (const p of warm)
             assert.ok(
-                p.resources.some((r) => r.type === T.fisTemplate),
+                p.resources.some((r) => r.type === T.fisExperimentTemplate),
                 `${p.stack} has fault-injection templates`,
             );
     });
@@ -520,31 +504,58 @@ describe("operations drill: the replace rules of the operations types", () => {
 });
 
 describe("operations drill: the urgency reader", () => {
-    const alarm = (inputs: Record<string, unknown>, type = T.metricAlarm): PlannedResource =>
-        ({ type, name: "x", urn: "urn:x", inputs, outputs: {} }) as unknown as PlannedResource;
+    const resource = (type: string, name: string, inputs: Record<string, unknown>): PlannedResource =>
+        ({
+            type,
+            name,
+            urn: `urn:pulumi:prod::securecart::${type}::${name}`,
+            inputs,
+            outputs: {},
+            propertyDependencies: {},
+        }) as unknown as PlannedResource;
     const PAGE = "arn:aws:sns:us-east-1:123456789012:securecart-alarms-page";
-    const NOTIFY = "arn:aws:sns:us-west-2:123456789012:securecart-alarms-us-west-2-notify";
+    const NOTIFY = "arn:aws:sns:us-east-1:123456789012:securecart-alarms-notify";
+    const topics = [
+        resource(T.snsTopic, "page", { region: "us-east-1", name: "securecart-alarms-page" }),
+        resource(T.snsTopic, "notify", { region: "us-east-1", name: "securecart-alarms-notify" }),
+        resource(T.snsTopic, "other", { region: "us-east-1", name: "securecart-orders-operators" }),
+    ];
+    /** The urgency of one alarm planned beside the stack's topics. */
+    const urgencyOf = (alarm: PlannedResource): AlarmUrgencyFacts => {
+        const rs = [...topics, alarm];
+        return alarmUrgencyOf(
+            alarmsOf(rs, "us-east-1").find((a) => a.resource === alarm)!,
+            alarmTopicsOf(rs, "us-east-1"),
+        );
+    };
+    const metric = (inputs: Record<string, unknown>) => resource(T.metricAlarm, "a", { name: "a", ...inputs });
 
-    it("reads the tag first, else the actions: disabled is quiet, else the topic's urgency", () => {
-        assert.deepEqual(alarmRoutingOf(alarm({ name: "a", actionsEnabled: false, alarmActions: [NOTIFY], tags: { [URGENCY_TAG]: "quiet" } })), {
-            alarm: "a",
-            kind: "metric",
-            urgency: "quiet",
-            fromActions: "quiet",
+    it("reads the tag first, else the actions: disabled or naming nothing is quiet, else the urgency of the alarm topic named", () => {
+        assert.deepEqual(urgencyOf(metric({ actionsEnabled: false, alarmActions: [NOTIFY], tags: { [URGENCY_TAG]: "quiet" } })), {
             tagged: "quiet",
-            actionsEnabled: false,
+            fromActions: "quiet",
+            urgency: "quiet",
         });
-        assert.equal(alarmRoutingOf(alarm({ name: "a", alarmActions: [PAGE] }))!.urgency, "page", "actions are enabled by default");
-        assert.equal(alarmRoutingOf(alarm({ alarmName: "c", actionsEnabled: true, alarmActions: [NOTIFY] }, T.compositeAlarm))!.urgency, "notify");
-        assert.equal(alarmRoutingOf(alarm({ alarmName: "c" }, T.compositeAlarm))!.alarm, "c");
-        assert.equal(alarmRoutingOf(alarm({ name: "a", alarmActions: ["arn:aws:sns:us-east-1:1:other"] }))!.urgency, undefined);
+        assert.deepEqual(
+            urgencyOf(metric({ alarmActions: [PAGE] })),
+            { tagged: undefined, fromActions: "page", urgency: "page" },
+            "actions are on by default",
+        );
+        const composite = (inputs: Record<string, unknown>) => resource(T.compositeAlarm, "c", { alarmName: "c", actionsEnabled: true, ...inputs });
+        assert.equal(urgencyOf(composite({ alarmActions: [NOTIFY] })).urgency, "notify");
+        assert.equal(urgencyOf(composite({ alarmActions: [] })).fromActions, "quiet", "a quiet composite keeps its actions on and names nothing");
         assert.equal(
-            alarmRoutingOf(alarm({ name: "a", alarmActions: [PAGE], tags: { [URGENCY_TAG]: "loud" } }))!.urgency,
+            urgencyOf(metric({ alarmActions: ["arn:aws:sns:us-east-1:123456789012:securecart-orders-operators"] })).urgency,
+            undefined,
+            "not an alarm topic",
+        );
+        assert.equal(
+            urgencyOf(metric({ alarmActions: [PAGE], tags: { [URGENCY_TAG]: "loud" } })).urgency,
             "page",
             "an invalid tag is not an urgency",
         );
-        assert.equal(alarmRoutingOf(alarm({ name: "a", alarmActions: "[unknown]" }))!.fromActions, UNKNOWN);
-        assert.equal(alarmRoutingOf(alarm({}, T.dashboard)), undefined);
+        assert.equal(urgencyOf(metric({ alarmActions: [NOTIFY], tags: { [URGENCY_TAG]: "page" } })).urgency, "page", "the tag is read first");
+        assert.equal(urgencyOf(metric({ alarmActions: "[unknown]" })).fromActions, UNKNOWN);
     });
 
     it("in every plan, each tagged alarm's tag agrees with its actions (the tag tells the truth), and every alarm's urgency is known", async () => {
@@ -552,15 +563,13 @@ describe("operations drill: the urgency reader", () => {
         for (const strategy of STRATEGIES)
             for (const primary of ["us-east-1", DR_REGION])
                 for (const p of await plan({ files, overrides: overrides(`strategy=${strategy}`, `primaryRegion=${primary}`) }))
-                    for (const r of p.resources) {
-                        const a = alarmRoutingOf(r);
-                        if (!a) continue;
+                    for (const [name, a] of plannedUrgencies(p)) {
                         assert.ok(
                             a.urgency === "page" || a.urgency === "notify" || a.urgency === "quiet",
-                            `${p.stack} ${a.alarm}: ${String(a.urgency)}`,
+                            `${p.stack} ${name}: ${String(a.urgency)}`,
                         );
                         if (a.tagged === undefined) continue;
-                        assert.equal(a.tagged, a.fromActions, `${strategy} ${primary} ${p.stack} ${a.alarm}`);
+                        assert.equal(a.tagged, a.fromActions, `${strategy} ${primary} ${p.stack} ${name}`);
                         tagged++;
                     }
         assert.ok(tagged > 0);

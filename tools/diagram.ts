@@ -8,24 +8,36 @@
  * services that mount it, EFS replication into the other region's, or its backups' copies), the origin hostname's and
  * the API's Route 53 records with each region's routing policy, what each load balancer forwards to (the API's VPC
  * link to the services' internal load balancer), the sign-in domain's failover, and the replication arrows between
- * regions with their mode. Built from the planned resources and their facts, so it shows what the plan creates,
- * not what the strategy name suggests.
+ * regions with their mode, and each region's operations tier (its alarms and the page and notify topics they publish
+ * to, with how many alarms notify each, its dashboards, GuardDuty, its FIS experiment templates, and in the home stack
+ * the multi-Region trail with its bucket). Built from the planned resources and their facts, so it shows what the plan
+ * creates, not what the strategy name suggests.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { formatDuration } from "../src/duration";
 import {
     DYNAMIC,
+    type AlarmFacts,
+    type AlarmTopicFacts,
     type CacheGroupFacts,
+    type DashboardFacts,
+    type FaultTemplateFacts,
+    type ThreatDetectionFacts,
+    type TrailFacts,
     type FileSystemFacts,
     type HealthCheckFacts,
     type PlanResource,
     type StackFacts,
     T,
+    alarmTopicsOf,
+    alarmsOf,
     arr,
     cacheGroupsOf,
+    dashboardsOf,
     dependsOn,
     efsVolumesOf,
+    faultTemplatesOf,
     fileSystemsOf,
     get,
     isPipelineFunction,
@@ -41,6 +53,8 @@ import {
     str,
     taskDefinitionOf,
     text,
+    threatDetectionOf,
+    trailsOf,
     UNKNOWN,
 } from "../src/plan";
 
@@ -446,6 +460,59 @@ function fileSystemLabel(f: FileSystemFacts, destination: boolean): string {
     return `EFS ${f.nameTag ?? f.resource.name} · ${destination ? "replication destination: read-only" : "writable"}${f.encrypted ? " · encrypted" : ""}${points}`;
 }
 
+/** The operations tier of one region, as planned: alarms and their topics, dashboards, GuardDuty, FIS templates, the trail. */
+interface OperationsView {
+    readonly alarms: readonly AlarmFacts[];
+    readonly topics: readonly AlarmTopicFacts[];
+    readonly dashboards: readonly DashboardFacts[];
+    readonly guardDuty?: ThreatDetectionFacts;
+    readonly faults: readonly FaultTemplateFacts[];
+    readonly trails: readonly TrailFacts[];
+}
+
+function operationsOf(rs: readonly PlanResource[], region: string): OperationsView | undefined {
+    const view: OperationsView = {
+        alarms: alarmsOf(rs, region),
+        topics: alarmTopicsOf(rs, region),
+        dashboards: dashboardsOf(rs),
+        guardDuty: threatDetectionOf(rs, region),
+        faults: faultTemplatesOf(rs),
+        trails: trailsOf(rs),
+    };
+    const empty =
+        !view.alarms.length && !view.topics.length && !view.dashboards.length && !view.guardDuty && !view.faults.length && !view.trails.length;
+    return empty ? undefined : view;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The alarms that publish to `topic`: those naming it whose actions are on. */
+const notifying = (ops: OperationsView, topic: AlarmTopicFacts) => ops.alarms.filter((a) => !a.quiet && a.topics.includes(topic.resource)).length;
+
+/** The label of the node for one urgency's topics: each topic with the alarms that notify it and its subscriptions. */
+function topicsLabel(ops: OperationsView, urgency: "page" | "notify", region: string): string {
+    const topics = ops.topics.filter((t) => t.urgency === urgency).sort((a, b) => a.name.localeCompare(b.name));
+    const each = topics.map(
+        (t) =>
+            `${t.name}${t.region && t.region !== region ? ` (${t.region})` : ""} · ${plural(notifying(ops, t), "alarm")} · ${plural(t.subscriptions, "subscription")}`,
+    );
+    return `SNS ${urgency} topic${topics.length > 1 ? "s" : ""}: ${each.join("; ")}`;
+}
+
+/** The dashboards' label: each with its widgets and, for one spanning regions, how many. */
+function dashboardsLabel(ds: readonly DashboardFacts[]): string {
+    const each = [...ds]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((d) => {
+            const what = [
+                d.widgets !== undefined ? plural(d.widgets, "widget") : "body known at deployment",
+                ...(d.regions && d.regions.length > 1 ? [`${d.regions.length} regions`] : []),
+            ];
+            return `${d.name} (${what.join(", ")})`;
+        });
+    return `CloudWatch dashboard${ds.length > 1 ? "s" : ""} ${each.join(", ")}`;
+}
+
 /** The check label of a record: none, ARC's routing control, or an endpoint/alarm check's timing. */
 function checkLabel(hc: HealthCheckFacts | undefined): string {
     return !hc
@@ -533,6 +600,8 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
     }
 
     const endpoints: { stack: string; name: string; regions: readonly string[]; replication: boolean }[] = [];
+    /** Multi-Region trails, by the stack that owns each: every other region's events reach them. */
+    const trails: { stack: string; node: string }[] = [];
     for (const { facts: f, role, resources = [] } of ordered) {
         const s = f.stack;
         const lbs = loadBalancersOf(resources);
@@ -702,6 +771,69 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
             if (holdsReplica) L.push(`            ${id(s, "userpool_replica")}[(${mermaidLabel(replicaLabel(identity))})]`);
             L.push("        end");
         }
+        // Operations: the alarms and the topics they notify, the dashboards, GuardDuty, the FIS templates, the trail.
+        const ops = operationsOf(resources, f.region);
+        if (ops) {
+            L.push(`        subgraph ${id(s, "ops")}[${mermaidLabel("operations")}]`);
+            if (ops.alarms.length) {
+                const metric = ops.alarms.filter((a) => !a.composite).length;
+                const composites = ops.alarms.filter((a) => a.composite).map((a) => a.name);
+                const quiet = ops.alarms.filter((a) => a.quiet).length;
+                L.push(
+                    `            ${id(s, "alarms")}[${mermaidLabel(`CloudWatch alarms: ${metric} metric${composites.length ? `, ${plural(composites.length, "composite")} (${composites.join(", ")})` : ""} · ${quiet} quiet (actions off)`)}]`,
+                );
+            }
+            for (const urgency of ["page", "notify"] as const) {
+                if (!ops.topics.some((t) => t.urgency === urgency)) continue;
+                L.push(`            ${id(s, "topic", urgency)}[/${mermaidLabel(topicsLabel(ops, urgency, f.region))}/]`);
+                const n = ops.topics.filter((t) => t.urgency === urgency).reduce((m, t) => m + notifying(ops, t), 0);
+                if (ops.alarms.length)
+                    edges.push(`    ${id(s, "alarms")} ${n ? "-->" : "-.->"}|${mermaidLabel(urgency)}| ${id(s, "topic", urgency)}`);
+            }
+            if (ops.dashboards.length) L.push(`            ${id(s, "dashboards")}[${mermaidLabel(dashboardsLabel(ops.dashboards))}]`);
+            const gd = ops.guardDuty;
+            if (gd) {
+                const on = gd.features.filter((x) => x.status === "ENABLED").length;
+                const every = gd.findingPublishingFrequency
+                    ? ` · updates every ${gd.findingPublishingFrequency.toLowerCase().replace(/_/g, " ")}`
+                    : "";
+                L.push(
+                    `            ${id(s, "guardduty")}[${mermaidLabel(`GuardDuty detector${gd.enabled ? "" : " (disabled)"} · ${on} of ${gd.features.length} protection plans on${every}`)}]`,
+                );
+                for (const t of gd.findings?.topics ?? []) {
+                    const topic = ops.topics.find((x) => x.resource === t);
+                    if (!topic) continue;
+                    const severity = gd.findings?.minimumSeverity;
+                    edges.push(
+                        `    ${id(s, "guardduty")} -->|${mermaidLabel(`findings${severity !== undefined ? ` of severity ${severity} or more` : ""}`)}| ${id(s, "topic", topic.urgency)}`,
+                    );
+                }
+            }
+            if (ops.faults.length) {
+                const names = ops.faults.map((t) => short(t.name)).sort();
+                const stops = [...new Set(ops.faults.map((t) => t.stopConditions))].sort((a, b) => a - b).join(" or ");
+                L.push(
+                    `            ${id(s, "fis")}[${mermaidLabel(`AWS FIS: ${plural(ops.faults.length, "experiment template")} (${names.join(", ")}) · ${stops} stop conditions each`)}]`,
+                );
+                if (ops.alarms.length) edges.push(`    ${id(s, "alarms")} -.->|${mermaidLabel("stop conditions")}| ${id(s, "fis")}`);
+            }
+            for (const t of ops.trails) {
+                const scope = [t.multiRegion ? "multi-Region" : "this region only", ...(t.globalServiceEvents ? ["global service events"] : [])];
+                const also = t.logGroup ? ` · also to log group ${t.logGroup}` : "";
+                L.push(
+                    `            ${id(s, "trail")}[${mermaidLabel(`CloudTrail ${t.name} · ${scope.join(", ")}${t.logFileValidation ? " · log file validation" : ""}${also}`)}]`,
+                );
+                if (t.bucket) {
+                    const l = t.bucket.lock;
+                    const period = l ? (l.days !== undefined ? `${l.days} days` : l.years !== undefined ? `${l.years} years` : "") : "";
+                    const lock = l ? ` · Object Lock ${(l.mode ?? "").toLowerCase()} ${period}`.trimEnd() : " · no Object Lock";
+                    L.push(`            ${id(s, "trailbucket")}[(${mermaidLabel(`S3 ${t.bucket.name}${lock}`)})]`);
+                    edges.push(`    ${id(s, "trail")} -->|${mermaidLabel("log files and digests")}| ${id(s, "trailbucket")}`);
+                }
+                if (t.multiRegion) trails.push({ stack: s, node: id(s, "trail") });
+            }
+            L.push("        end");
+        }
         L.push("    end");
 
         // Each load balancer to what its rules forward to, and the API's path to the services' load balancer.
@@ -856,6 +988,10 @@ export function mermaidFor(stacks: readonly DiagramStack[], title: string): stri
             }
         }
     }
+    // A multi-Region trail records every region's management events (each region's copy delivers to the one bucket).
+    for (const t of trails)
+        for (const { facts: o } of ordered.filter((x) => x.facts.stack !== t.stack))
+            edges.push(`    ${id("region", o.stack)} -.->|${mermaidLabel("management events (multi-Region trail)")}| ${t.node}`);
     // The order events' global endpoint: owned by one stack, routing to the first region's bus while its health
     // check passes, else to the second's; events replicate to the second.
     for (const ep of endpoints) {
@@ -907,7 +1043,7 @@ export function diagramMarkdown(stack: string, stacks: readonly DiagramStack[], 
     return [
         `# ${title}`,
         "",
-        `Generated by \`npm run plan\` from the planned resources of ${stacks.map((s) => `\`${s.facts.stack}\``).join(" and ")}: the edge (CloudFront and its web ACL, with the dynamic, API and static behaviours), regions, tiers, the API (VPC link to the services' internal load balancer, keep-alive probe where the region takes no traffic), the order pipeline (queues, consumers on or off, event bus, saga, global endpoint), sign-in (the user pool, its replica and status, the sign-in domain's failover), the cache (Global Datastore member or standalone, node type) and the shared file system (its mounts, EFS replication or backup copies), replication arrows with their mode, and the origin hostname's and the API's DNS records with each region's routing policy. Solid arrows carry traffic or replicate now; dotted arrows are standby or failover paths.`,
+        `Generated by \`npm run plan\` from the planned resources of ${stacks.map((s) => `\`${s.facts.stack}\``).join(" and ")}: the edge (CloudFront and its web ACL, with the dynamic, API and static behaviours), regions, tiers, the API (VPC link to the services' internal load balancer, keep-alive probe where the region takes no traffic), the order pipeline (queues, consumers on or off, event bus, saga, global endpoint), sign-in (the user pool, its replica and status, the sign-in domain's failover), the cache (Global Datastore member or standalone, node type) and the shared file system (its mounts, EFS replication or backup copies), each region's operations (alarms and the page and notify topics they publish to, with counts, dashboards, GuardDuty, FIS experiment templates, and the home stack's multi-Region trail and its bucket), replication arrows with their mode, and the origin hostname's and the API's DNS records with each region's routing policy. Solid arrows carry traffic or replicate now; dotted arrows are standby or failover paths.`,
         "",
         "```mermaid",
         mermaidFor(stacks, title).trimEnd(),

@@ -29,7 +29,9 @@ import {
     T,
     URGENCY_TAG,
     UNKNOWN,
-    alarmRoutingOf,
+    alarmTopicsOf,
+    alarmUrgencyOf,
+    alarmsOf,
     arnRegion,
     cacheGroupOf,
     get,
@@ -219,30 +221,34 @@ export function promotionsOf(before: readonly StackPlan[], after: readonly Stack
 
 /**
  * The alarms whose urgency the change moves, stack by stack in runbook order: each metric or composite alarm whose
- * urgency (its URGENCY_TAG, else its actionsEnabled and topic: src/plan/facts.ts alarmRoutingOf) differs between the
+ * urgency (its URGENCY_TAG, else its actions and the alarm topic they name: src/plan/facts.ts alarmUrgencyOf) differs between the
  * planned sides, an alarm the change creates (from null) or deletes (to null) included. Sorted by alarm name.
  */
 export function urgencyMovesOf(before: readonly StackPlan[], after: readonly StackPlan[], diffs: readonly StackDiff[]): StackUrgencyMoves[] {
-    const side = (r: StackPlan["resources"][number] | undefined): UrgencySide => {
-        const routing = r && alarmRoutingOf(r);
-        if (!routing) return null;
-        return routing.urgency === UNKNOWN || routing.urgency === undefined ? "unknown" : routing.urgency;
+    type Side = { readonly alarm: string; readonly kind: UrgencyMove["kind"]; readonly resource: string; readonly urgency: UrgencySide };
+    /** The stack's alarms on one side, by URN, with their urgency (src/plan/facts.ts alarmUrgencyOf). */
+    const sideOf = (p: StackPlan | undefined): Map<string, Side> => {
+        const resources = p?.resources ?? [];
+        const topics = alarmTopicsOf(resources, p?.region);
+        return new Map(
+            alarmsOf(resources, p?.region).map((a) => {
+                const u = alarmUrgencyOf(a, topics).urgency;
+                const urgency: UrgencySide = u === UNKNOWN || u === undefined ? "unknown" : u;
+                return [a.resource.urn ?? a.name, { alarm: a.name, kind: a.composite ? "composite" : "metric", resource: a.resource.name, urgency }];
+            }),
+        );
     };
     const out: StackUrgencyMoves[] = [];
     for (const d of diffs) {
-        const b = before.find((p) => p.stack === d.stack)?.resources ?? [];
-        const a = after.find((p) => p.stack === d.stack)?.resources ?? [];
-        const alarms = (rs: typeof a) => new Map(ofType(rs, T.metricAlarm, T.compositeAlarm).map((r) => [r.urn, r]));
-        const was = alarms(b);
-        const now = alarms(a);
+        const was = sideOf(before.find((p) => p.stack === d.stack));
+        const now = sideOf(after.find((p) => p.stack === d.stack));
         const moves: UrgencyMove[] = [];
         for (const urn of new Set([...was.keys(), ...now.keys()])) {
-            const from = side(was.get(urn));
-            const to = side(now.get(urn));
+            const from = was.get(urn)?.urgency ?? null;
+            const to = now.get(urn)?.urgency ?? null;
             if (from === to) continue;
-            const r = (now.get(urn) ?? was.get(urn))!;
-            const routing = alarmRoutingOf(r)!;
-            moves.push({ alarm: routing.alarm, kind: routing.kind, resource: r.name, from, to });
+            const a = (now.get(urn) ?? was.get(urn))!;
+            moves.push({ alarm: a.alarm, kind: a.kind, resource: a.resource, from, to });
         }
         moves.sort((x, y) => (x.alarm < y.alarm ? -1 : x.alarm > y.alarm ? 1 : 0));
         if (moves.length) out.push({ stack: d.stack, region: d.region, moves });
@@ -490,7 +496,7 @@ export function renderRehearsal(r: Rehearsal): string {
 }
 
 /** Where the urgencies are read from, said once (the text and the JSON). */
-export const URGENCY_NOTE = `each alarm's ${URGENCY_TAG} tag, else its actionsEnabled and the topic it names; (none): the alarm does not exist on that side`;
+export const URGENCY_NOTE = `each alarm's ${URGENCY_TAG} tag, else its actions and the alarm topic they name; (none): the alarm does not exist on that side`;
 
 const urgencyText = (u: UrgencySide) => (u === null ? "(none)" : u);
 const URGENCY_ORDER: readonly UrgencySide[] = ["page", "notify", "quiet", null, "unknown"];

@@ -1883,51 +1883,260 @@ export function failoverModeOf(resources: readonly PlanResource[]): "planned" | 
     return moves.some((m) => get(m, "mode") === "failover") ? "unplanned" : "planned";
 }
 
-// --- Alarms: how each reaches people -----------------------------------------------------------------------
+// ---------------------------------------------------------------------------------------------------------
+// Operations: alarms and the topics they notify, dashboards, GuardDuty, fault-injection templates, the trail
+// ---------------------------------------------------------------------------------------------------------
+
+/** Whether `value` (an ARN in some list of `r`'s input `key`) names the SNS topic `topic`: by property dependency, or by ARN. */
+function namesTopic(r: PlanResource, key: string, value: unknown, topic: PlanResource, stackRegion?: string): boolean {
+    if (dependsOn(r, key, topic)) return true;
+    if (!nonEmpty(value)) return false;
+    if (value === get(topic, "arn") || value === output(topic, "arn")) return true;
+    // The ARN spelled from the topic's fixed name (components/alarmTopics.ts): its name and its region.
+    const name = str(get(topic, "name"));
+    const region = str(get(topic, "region")) ?? stackRegion;
+    return name !== undefined && value.endsWith(`:${name}`) && (region === undefined || arnRegion(value) === region);
+}
+
+/** One CloudWatch alarm as planned: its name, whether it is a composite, whether its actions are off, the topics it names. */
+export interface AlarmFacts {
+    readonly resource: PlanResource;
+    /** The alarm's name in CloudWatch (a metric alarm's `name`, a composite's `alarmName`), else the resource's name. */
+    readonly name: string;
+    readonly composite: boolean;
+    /** Its actions are disabled (`actionsEnabled: false`): it keeps its state for the dashboards and sends nothing. */
+    readonly quiet: boolean;
+    /** The planned SNS topics its `alarmActions` name (a quiet alarm names one too, and does not publish to it). */
+    readonly topics: readonly PlanResource[];
+}
+
+/** Every metric and composite alarm of a stack (see AlarmFacts). `stackRegion` places a topic that names no region. */
+export function alarmsOf(resources: readonly PlanResource[], stackRegion?: string): AlarmFacts[] {
+    const topics = ofType(resources, T.snsTopic);
+    return ofType(resources, T.metricAlarm, T.compositeAlarm).map((a) => {
+        const composite = a.type === T.compositeAlarm;
+        const actions = get(a, "alarmActions");
+        const listed = isUnknown(actions) ? [] : arr(actions);
+        return {
+            resource: a,
+            name: text(get(a, composite ? "alarmName" : "name"), a.name),
+            composite,
+            quiet: get(a, "actionsEnabled") === false,
+            topics: topics.filter((t) => dependsOn(a, "alarmActions", t) || listed.some((v) => namesTopic(a, "alarmActions", v, t, stackRegion))),
+        };
+    });
+}
+
+/** One alarm topic (components/alarmTopics.ts: `<prefix>-page`, `<prefix>-notify`): its urgency, region and subscriptions. */
+export interface AlarmTopicFacts {
+    readonly resource: PlanResource;
+    readonly name: string;
+    readonly urgency: "page" | "notify";
+    /** The region the topic lives in: its own `region`, else the stack's (when given). */
+    readonly region?: string;
+    /** Subscriptions planned on it (an e-mail one stays pending until its owner confirms it). */
+    readonly subscriptions: number;
+}
+
+/** The stack's alarm topics: SNS topics named `…-page` or `…-notify` (see AlarmTopicFacts). */
+export function alarmTopicsOf(resources: readonly PlanResource[], stackRegion?: string): AlarmTopicFacts[] {
+    const subs = ofType(resources, T.snsTopicSubscription);
+    return ofType(resources, T.snsTopic).flatMap((t) => {
+        const name = str(get(t, "name"));
+        const urgency = name?.endsWith("-page") ? "page" : name?.endsWith("-notify") ? "notify" : undefined;
+        if (!name || !urgency) return [];
+        return [
+            {
+                resource: t,
+                name,
+                urgency,
+                region: str(get(t, "region")) ?? stackRegion,
+                subscriptions: subs.filter((s) => namesTopic(s, "topic", get(s, "topic"), t, stackRegion)).length,
+            },
+        ];
+    });
+}
 
 /** The tag components/tierAlarms.ts writes on each tier alarm and the "serving" composite: page, notify or quiet. */
 export const URGENCY_TAG = "securecart:urgency";
 
-/** How an alarm reaches people (src/strategy.ts AlarmUrgency, as the planned resource says it). */
+/** How an alarm reaches people, as the planned resource says it (src/strategy.ts AlarmUrgency). */
 export type PlannedUrgency = "page" | "notify" | "quiet";
 
 const URGENCIES: readonly string[] = ["page", "notify", "quiet"];
 
-/** One alarm's routing: what it is called in CloudWatch and how it reaches people. */
-export interface AlarmRouting {
-    /** The alarm's name in CloudWatch (a metric alarm's `name`, a composite's `alarmName`); the resource's name while unknown. */
-    readonly alarm: string;
-    readonly kind: "metric" | "composite";
-    /** Its urgency tag where it carries a valid one, else what its actions say (`fromActions`). */
-    readonly urgency: PlannedUrgency | typeof UNKNOWN | undefined;
+/** How one alarm reaches people: what its tag says, what its actions say, and the urgency read from both. */
+export interface AlarmUrgencyFacts {
+    /** The URGENCY_TAG as written; undefined when the alarm carries none (the DNS, pipeline and backup alarms). */
+    readonly tagged: string | typeof UNKNOWN | undefined;
     /**
-     * What its actions say: quiet when actionsEnabled is false (the schema's default is true), else the urgency the
-     * first alarm action's topic is named for (components/alarmTopics.ts names them `<prefix>-page`, `<prefix>-notify`);
-     * undefined when it names no such topic.
+     * What its actions say: quiet when they are disabled or name nothing (a quiet composite keeps its actions on and
+     * names no topic: its actionsEnabled would replace it), else the urgency of the alarm topic it names; undefined
+     * when it names no alarm topic of the stack; UNKNOWN while its actions are unknown (a preview).
      */
     readonly fromActions: PlannedUrgency | typeof UNKNOWN | undefined;
-    /** The urgency tag as written (undefined when the alarm carries none). */
-    readonly tagged: string | typeof UNKNOWN | undefined;
-    readonly actionsEnabled: boolean | typeof UNKNOWN;
+    /** Its tag where it carries a valid one, else what its actions say. */
+    readonly urgency: PlannedUrgency | typeof UNKNOWN | undefined;
 }
 
-/** An alarm's routing (see AlarmRouting); undefined for anything but a metric or composite alarm. */
-export function alarmRoutingOf(r: PlanResource): AlarmRouting | undefined {
-    const kind = r.type === T.metricAlarm ? "metric" : r.type === T.compositeAlarm ? "composite" : undefined;
-    if (!kind) return undefined;
-    const name = get(r, kind === "metric" ? "name" : "alarmName");
-    const enabledRaw = get(r, "actionsEnabled");
-    const actionsEnabled = isUnknown(enabledRaw) ? UNKNOWN : enabledRaw !== false;
-    const firstAction = get(r, "alarmActions.0");
-    let fromActions: AlarmRouting["fromActions"];
-    if (actionsEnabled === false) fromActions = "quiet";
-    else if (actionsEnabled === UNKNOWN || isUnknown(firstAction)) fromActions = UNKNOWN;
-    else {
-        const topic = nonEmpty(firstAction) ? (firstAction.split(":").pop() ?? "") : "";
-        fromActions = topic.endsWith("-page") ? "page" : topic.endsWith("-notify") ? "notify" : undefined;
-    }
-    const tags = tagsFrom(get(r, "tags"));
+/** An alarm's urgency (see AlarmUrgencyFacts), from alarmsOf and alarmTopicsOf of the same stack. */
+export function alarmUrgencyOf(a: AlarmFacts, topics: readonly AlarmTopicFacts[]): AlarmUrgencyFacts {
+    const actions = get(a.resource, "alarmActions");
+    const enabled = get(a.resource, "actionsEnabled");
+    let fromActions: AlarmUrgencyFacts["fromActions"];
+    if (a.quiet) fromActions = "quiet";
+    else if (isUnknown(actions) || isUnknown(enabled)) fromActions = UNKNOWN;
+    else if (arr(actions).length === 0) fromActions = "quiet";
+    else fromActions = topics.find((t) => a.topics.includes(t.resource))?.urgency;
+    const tags = tagsFrom(get(a.resource, "tags"));
     const tagged = tags === UNKNOWN ? UNKNOWN : tags[URGENCY_TAG];
     const urgency = typeof tagged === "string" && URGENCIES.includes(tagged) ? (tagged as PlannedUrgency) : fromActions;
-    return { alarm: nonEmpty(name) ? name : r.name, kind, urgency, fromActions, tagged, actionsEnabled };
+    return { tagged, fromActions, urgency };
+}
+
+/** One CloudWatch dashboard: its name and, when its body is known, what it shows. */
+export interface DashboardFacts {
+    readonly resource: PlanResource;
+    readonly name: string;
+    /** Widgets in its body; undefined while the body is unknown (a preview: it is built from the account id). */
+    readonly widgets?: number;
+    /** The regions its widgets read, graphs and alarms alike (sorted); undefined while the body is unknown. */
+    readonly regions?: readonly string[];
+    /** Alarms shown on its alarm-status widgets; undefined while the body is unknown. */
+    readonly alarms?: number;
+}
+
+/** The stack's CloudWatch dashboards (see DashboardFacts). */
+export function dashboardsOf(resources: readonly PlanResource[]): DashboardFacts[] {
+    return ofType(resources, T.dashboard).map((d) => {
+        const name = text(get(d, "dashboardName"), d.name);
+        const raw = get(d, "dashboardBody");
+        let body: Record<string, unknown> | undefined;
+        try {
+            body = nonEmpty(raw) ? obj(JSON.parse(raw)) : undefined;
+        } catch {
+            body = undefined;
+        }
+        if (!body) return { resource: d, name };
+        const widgets = arr<Record<string, unknown>>(body.widgets);
+        const props = widgets.map((w) => obj(w.properties));
+        // A graph names its region; an alarm-status widget names its alarms by ARN, which carries theirs.
+        const regions = [
+            ...new Set(props.flatMap((p) => [...(nonEmpty(p.region) ? [p.region] : []), ...arr(p.alarms).flatMap((a) => arnRegion(a) ?? [])])),
+        ].sort();
+        const alarms = widgets.filter((w) => w.type === "alarm").reduce((n, w) => n + arr(obj(w.properties).alarms).length, 0);
+        return { resource: d, name, widgets: widgets.length, regions, alarms };
+    });
+}
+
+/** GuardDuty in a stack's region: the detector, its declared protection plans and where its findings go. */
+export interface ThreatDetectionFacts {
+    readonly detector: PlanResource;
+    readonly enabled: boolean;
+    readonly findingPublishingFrequency?: string;
+    /** The protection plans declared on the detector (DetectorFeature), in plan order. */
+    readonly features: readonly { readonly name: string; readonly status?: string }[];
+    /** The EventBridge rule on GuardDuty's findings, if planned: the least severity it matches and the topics it targets. */
+    readonly findings?: { readonly rule: PlanResource; readonly minimumSeverity?: number; readonly topics: readonly PlanResource[] };
+}
+
+/** GuardDuty as the stack plans it (see ThreatDetectionFacts); undefined when it plans no detector. */
+export function threatDetectionOf(resources: readonly PlanResource[], stackRegion?: string): ThreatDetectionFacts | undefined {
+    const detector = ofType(resources, T.guardDutyDetector)[0];
+    if (!detector) return undefined;
+    const features = ofType(resources, T.guardDutyDetectorFeature)
+        .filter((f) => refersTo(f, "detectorId", detector))
+        .map((f) => ({ name: text(get(f, "name"), f.name), status: str(get(f, "status")) }));
+    const patternOf = (r: PlanResource): Record<string, unknown> => {
+        const raw = get(r, "eventPattern");
+        try {
+            return nonEmpty(raw) ? obj(JSON.parse(raw)) : {};
+        } catch {
+            return {};
+        }
+    };
+    const rule = ofType(resources, T.eventRule).find((r) => arr(patternOf(r).source).includes("aws.guardduty"));
+    let findings: ThreatDetectionFacts["findings"];
+    if (rule) {
+        // `{ "numeric": [">=", n] }` in detail.severity (components/threatDetection.ts findingsPattern).
+        const severity = arr<Record<string, unknown>>(obj(patternOf(rule).detail).severity)
+            .map((m) => arr(m.numeric))
+            .find((n) => n[0] === ">=");
+        const targets = ofType(resources, T.eventTarget).filter((t) => refersTo(t, "rule", rule));
+        const topics = ofType(resources, T.snsTopic).filter((topic) => targets.some((t) => namesTopic(t, "arn", get(t, "arn"), topic, stackRegion)));
+        findings = { rule, minimumSeverity: severity ? num(severity[1]) : undefined, topics };
+    }
+    return {
+        detector,
+        enabled: get(detector, "enable") !== false,
+        findingPublishingFrequency: str(get(detector, "findingPublishingFrequency")),
+        features,
+        findings,
+    };
+}
+
+/** One AWS FIS experiment template: its name (the Name tag; a template has no name of its own), actions and stop conditions. */
+export interface FaultTemplateFacts {
+    readonly resource: PlanResource;
+    readonly name: string;
+    /** The action ids, in the template's order (e.g. aws:ecs:stop-task, aws:fis:wait). */
+    readonly actions: readonly string[];
+    readonly targets: number;
+    readonly stopConditions: number;
+}
+
+/** The stack's FIS experiment templates (see FaultTemplateFacts). */
+export function faultTemplatesOf(resources: readonly PlanResource[]): FaultTemplateFacts[] {
+    return ofType(resources, T.fisExperimentTemplate).map((t) => {
+        const tags = tagsFrom(get(t, "tags"));
+        return {
+            resource: t,
+            name: tags !== UNKNOWN && nonEmpty(tags.Name) ? tags.Name : t.name,
+            actions: arr<Record<string, unknown>>(get(t, "actions")).map((a) => text(a.actionId, "?")),
+            targets: arr(get(t, "targets")).length,
+            stopConditions: arr<Record<string, unknown>>(get(t, "stopConditions")).filter((s) => s.source !== "none").length,
+        };
+    });
+}
+
+/** One CloudTrail trail: its scope, and where it delivers (the bucket with its Object Lock default, the log group). */
+export interface TrailFacts {
+    readonly resource: PlanResource;
+    readonly name: string;
+    readonly multiRegion: boolean;
+    readonly globalServiceEvents: boolean;
+    readonly logFileValidation: boolean;
+    /** The planned bucket it delivers to, and that bucket's default Object Lock retention if one is planned. */
+    readonly bucket?: {
+        readonly resource: PlanResource;
+        readonly name: string;
+        readonly lock?: { readonly mode?: string; readonly days?: number; readonly years?: number };
+    };
+    /** The planned log group it also delivers to. */
+    readonly logGroup?: string;
+}
+
+/** The stack's trails (see TrailFacts). */
+export function trailsOf(resources: readonly PlanResource[]): TrailFacts[] {
+    return ofType(resources, T.trail).map((t) => {
+        const b = ofType(resources, T.bucket, T.bucketV2).find((x) => refersTo(t, "s3BucketName", x));
+        const lock = b ? ofType(resources, T.bucketObjectLock).find((l) => refersTo(l, "bucket", b)) : undefined;
+        const retention = lock ? obj(obj(get(lock, "rule")).defaultRetention) : {};
+        const group = ofType(resources, T.logGroup).find((g) => dependsOn(t, "cloudWatchLogsGroupArn", g));
+        return {
+            resource: t,
+            name: text(get(t, "name"), t.name),
+            multiRegion: get(t, "isMultiRegionTrail") === true,
+            globalServiceEvents: get(t, "includeGlobalServiceEvents") !== false,
+            logFileValidation: get(t, "enableLogFileValidation") === true,
+            bucket: b
+                ? {
+                      resource: b,
+                      name: text(get(b, "bucket"), b.name),
+                      lock: lock ? { mode: str(retention.mode), days: num(retention.days), years: num(retention.years) } : undefined,
+                  }
+                : undefined,
+            logGroup: group ? text(get(group, "name"), group.name) : undefined,
+        };
+    });
 }

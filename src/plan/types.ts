@@ -15,8 +15,6 @@ import * as dynamodb from "@pulumi/aws/dynamodb";
 import * as ebs from "@pulumi/aws/ebs";
 import * as efs from "@pulumi/aws/efs";
 import * as efsNative from "@pulumi/aws-native/efs";
-import * as fis from "@pulumi/aws/fis";
-import * as guardduty from "@pulumi/aws/guardduty";
 import * as elasticache from "@pulumi/aws/elasticache";
 import * as acm from "@pulumi/aws/acm";
 import * as apigatewayv2 from "@pulumi/aws/apigatewayv2";
@@ -25,7 +23,9 @@ import * as cognitoNative from "@pulumi/aws-native/cognito";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecr from "@pulumi/aws/ecr";
 import * as ecs from "@pulumi/aws/ecs";
+import * as fis from "@pulumi/aws/fis";
 import * as globalaccelerator from "@pulumi/aws/globalaccelerator";
+import * as guardduty from "@pulumi/aws/guardduty";
 import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
 import * as lambda from "@pulumi/aws/lambda";
@@ -114,12 +114,6 @@ export const CLASSES = {
     metricAlarm: cloudwatch.MetricAlarm,
     compositeAlarm: cloudwatch.CompositeAlarm,
     dashboard: cloudwatch.Dashboard,
-    // Operations: the audit trail, threat detection, fault injection.
-    trail: cloudtrail.Trail,
-    guardDutyDetector: guardduty.Detector,
-    guardDutyFeature: guardduty.DetectorFeature,
-    fisTemplate: fis.ExperimentTemplate,
-    bucketObjectLock: s3.BucketObjectLockConfiguration,
     logResourcePolicy: cloudwatch.LogResourcePolicy,
     backupVault: backup.Vault,
     backupPlan: backup.Plan,
@@ -141,6 +135,7 @@ export const CLASSES = {
     bucketLifecycleV2: s3.BucketLifecycleConfigurationV2,
     bucketLogging: s3.BucketLogging,
     bucketReplication: s3.BucketReplicationConfig,
+    bucketObjectLock: s3.BucketObjectLockConfiguration,
     record: route53.Record,
     healthCheck: route53.HealthCheck,
     arcCluster: route53recoverycontrol.Cluster,
@@ -203,6 +198,12 @@ export const CLASSES = {
     fileSystemPolicy: efs.FileSystemPolicy,
     // Never planned (the replication is the FilesReplication dynamic resource's); named by the drill's rules.
     efsReplicationConfiguration: efs.ReplicationConfiguration,
+    // Operations beyond the alarms: the audit trail, GuardDuty, fault-injection templates. The drill's rules name
+    // them before their components land, so a role change that would replace one is seen the day it is wired.
+    trail: cloudtrail.Trail,
+    guardDutyDetector: guardduty.Detector,
+    guardDutyDetectorFeature: guardduty.DetectorFeature,
+    fisExperimentTemplate: fis.ExperimentTemplate,
     // Global services the drill's region rule names (src/replaceRules.ts); the program plans none yet.
     globalAccelerator: globalaccelerator.Accelerator,
     organization: organizations.Organization,
