@@ -2370,6 +2370,43 @@ export function alarmTopicsOf(resources: readonly PlanResource[], stackRegion?: 
     });
 }
 
+/** The tag components/tierAlarms.ts writes on each tier alarm and the "serving" composite: page, notify or quiet. */
+export const URGENCY_TAG = "securecart:urgency";
+
+/** How an alarm reaches people, as the planned resource says it (src/strategy.ts AlarmUrgency). */
+export type PlannedUrgency = "page" | "notify" | "quiet";
+
+const URGENCIES: readonly string[] = ["page", "notify", "quiet"];
+
+/** How one alarm reaches people: what its tag says, what its actions say, and the urgency read from both. */
+export interface AlarmUrgencyFacts {
+    /** The URGENCY_TAG as written; undefined when the alarm carries none (the DNS, pipeline and backup alarms). */
+    readonly tagged: string | typeof UNKNOWN | undefined;
+    /**
+     * What its actions say: quiet when they are disabled or name nothing (a quiet composite keeps its actions on and
+     * names no topic: its actionsEnabled would replace it), else the urgency of the alarm topic it names; undefined
+     * when it names no alarm topic of the stack; UNKNOWN while its actions are unknown (a preview).
+     */
+    readonly fromActions: PlannedUrgency | typeof UNKNOWN | undefined;
+    /** Its tag where it carries a valid one, else what its actions say. */
+    readonly urgency: PlannedUrgency | typeof UNKNOWN | undefined;
+}
+
+/** An alarm's urgency (see AlarmUrgencyFacts), from alarmsOf and alarmTopicsOf of the same stack. */
+export function alarmUrgencyOf(a: AlarmFacts, topics: readonly AlarmTopicFacts[]): AlarmUrgencyFacts {
+    const actions = get(a.resource, "alarmActions");
+    const enabled = get(a.resource, "actionsEnabled");
+    let fromActions: AlarmUrgencyFacts["fromActions"];
+    if (a.quiet) fromActions = "quiet";
+    else if (isUnknown(actions) || isUnknown(enabled)) fromActions = UNKNOWN;
+    else if (arr(actions).length === 0) fromActions = "quiet";
+    else fromActions = topics.find((t) => a.topics.includes(t.resource))?.urgency;
+    const tags = tagsFrom(get(a.resource, "tags"));
+    const tagged = tags === UNKNOWN ? UNKNOWN : tags[URGENCY_TAG];
+    const urgency = typeof tagged === "string" && URGENCIES.includes(tagged) ? (tagged as PlannedUrgency) : fromActions;
+    return { tagged, fromActions, urgency };
+}
+
 /** One CloudWatch dashboard: its name and, when its body is known, what it shows. */
 export interface DashboardFacts {
     readonly resource: PlanResource;
