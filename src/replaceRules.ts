@@ -104,6 +104,17 @@ export const STATEFUL_TYPES: readonly string[] = [
     T.cacheGlobalDatastore,
     T.fileSystem,
     T.efsReplicationConfiguration,
+    // Operations. The alarm topics' key (and the trail's key, under kmsKey above) encrypts what the topics carry; the
+    // trail's bucket and log group are a bucket and a log group (above). The trail is the audit record itself: while it
+    // is deleted (a replacement deletes it first: deleteBeforeReplace) nothing is recorded. The trail bucket's Object Lock default
+    // retention is what keeps its log files from being deleted: deleting the configuration removes the rule (the
+    // provider puts the configuration back without it), so log files written afterwards are not locked. A GuardDuty
+    // detector holds the region's findings: deleting it (disabling GuardDuty) loses them for good, while suspending
+    // it (enable: false, in place) keeps them (GuardDuty user guide, "Suspending or disabling GuardDuty",
+    // guardduty_suspend-disable.html, read 2026-12-06).
+    T.trail,
+    T.bucketObjectLock,
+    T.guardDutyDetector,
 ];
 
 /**
@@ -114,6 +125,28 @@ export const STATEFUL_TYPES: readonly string[] = [
  */
 export const DELETE_IS_WARNING: Readonly<Record<string, string>> = {
     [T.clusterInstance]: "an Aurora instance holds no data (the cluster volume does); the standby shape sets the instance count by role",
+};
+
+/**
+ * Types that hold no data but that a role change must change in place (the issue: "Alarms that change with role
+ * change in place"), with why a replacement hurts. Replacing one is a warning, not a failure: the verdict stays
+ * about state. Each is identified in AWS by a name or an ARN the replacement keeps, and Pulumi replaces by creating
+ * the new resource before deleting the old one (the default without deleteBeforeReplace), so the delete that
+ * follows acts on the same name: what the replacement wrote may be undone (not verified against AWS).
+ */
+export const REPLACE_IS_WARNING: Readonly<Record<string, string>> = {
+    [T.metricAlarm]:
+        "an alarm is identified by its name: replaced in Pulumi's default order, the new one is written over the old (PutMetricAlarm) and the old one's delete (DeleteAlarms by name) then removes it; with deleteBeforeReplace it is gone until it is written again; either way its state history starts again",
+    [T.compositeAlarm]:
+        "a composite alarm is identified by its name: replaced in Pulumi's default order, the old one's delete (DeleteAlarms by name) removes the one just written; with deleteBeforeReplace it is gone until it is written again; the region's 'serving' composite is what pages and what fault-injection stop conditions read",
+    [T.dashboard]: "a dashboard is identified by its name: the old one's delete (DeleteDashboards by name) removes the one just written",
+    [T.snsTopic]: "a new topic has a new ARN: every alarm naming the old one is rewritten, and its subscriptions are not carried over",
+    [T.snsTopicPolicy]:
+        "the old policy's delete resets the topic's policy to SNS's default, which does not let CloudWatch or EventBridge publish: alarms deliver nothing until the next update",
+    [T.snsTopicSubscription]: "a new subscription starts unconfirmed (email, https): nobody is told until its owner confirms it again",
+    [T.healthCheck]:
+        "a new health check has a new id: the region's record and the checks that name it change with it, and the new check starts without history",
+    [T.fisExperimentTemplate]: "a new template has a new id: runbooks and schedules that name the old one no longer find it",
 };
 
 /** Where @pulumi/aws-native's replace-on-change properties are read: each generated class passes them as `replaceOnChanges`. */
@@ -301,7 +334,7 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
     {
         type: T.kmsKey,
         terraform: "aws_kms_key",
-        source: `${TF} internal/service/kms/key.go`,
+        source: `${TF} internal/service/kms/key.go (re-read 2026-12-06 for the alarm topics' key: the same ForceNew set)`,
         properties: [
             { name: "customKeyStoreId" },
             { name: "customerMasterKeySpec", default: "SYMMETRIC_DEFAULT" },
@@ -459,6 +492,41 @@ export const STATEFUL_RULES: readonly ReplaceRule[] = [
             "(SuppressMissingOptionalConfigurationBlock). imageTagMutability, imageScanningConfiguration, forceDelete and tags " +
             "change in place. Re-read at a pre-v6 schema version.",
     },
+    {
+        type: T.trail,
+        terraform: "aws_cloudtrail",
+        source: `${TF} internal/service/cloudtrail/trail.go (read 2026-12-06)`,
+        properties: [{ name: "name" }],
+        note:
+            "Only name is ForceNew (Pulumi autonames it when absent, which would replace it); the bucket, prefix, KMS key, " +
+            "log group and role, multi-Region and global-events flags, selectors, logging and tags change in place " +
+            "(UpdateTrail, PutEventSelectors, StartLogging/StopLogging). A trail is changed only from its home region. Its " +
+            "Delete is DeleteTrail: the audit record stops until a new trail logs (components/auditTrail.ts protects it).",
+    },
+    {
+        type: T.bucketObjectLock,
+        terraform: "aws_s3_bucket_object_lock_configuration",
+        source: `${TF} internal/service/s3/bucket_object_lock_configuration.go (read 2026-12-06)`,
+        properties: [{ name: "bucket" }, { name: "expectedBucketOwner" }, { name: "objectLockEnabled", default: "Enabled" }],
+        note:
+            "bucket, expected_bucket_owner and object_lock_enabled (default Enabled) are ForceNew; the rule (default retention mode, " +
+            "days or years) and token change in place (PutObjectLockConfiguration). Its Delete puts the configuration back " +
+            "without the rule: Object Lock stays enabled on the bucket (it cannot be turned off), but new log files get no " +
+            "default retention. Read at a current schema version and at a 2022 one: the same ForceNew arguments.",
+    },
+    {
+        type: T.guardDutyDetector,
+        terraform: "aws_guardduty_detector",
+        source: `${TF} internal/service/guardduty/detector.go (read 2026-12-06)`,
+        properties: [],
+        note:
+            "No argument is ForceNew (only the v6 `region`, judged by the region rule): enable, datasources, " +
+            "finding_publishing_frequency and tags change in place (UpdateDetector). Its Delete is DeleteDetector, which " +
+            'disables GuardDuty in the region: its findings and configuration are lost (GuardDuty user guide, "Suspending or ' +
+            'disabling GuardDuty", guardduty_suspend-disable.html, read 2026-12-06); `enable: false` suspends it instead and ' +
+            "keeps them. GuardDuty keeps one detector per account and region, so a replacement's create would also meet the " +
+            "existing one (not verified).",
+    },
 ];
 
 /**
@@ -581,6 +649,83 @@ export const OTHER_RULES: readonly ReplaceRule[] = [
             { name: "namePrefix", computed: true },
             { name: "path", default: "/" },
         ],
+    },
+    {
+        type: T.metricAlarm,
+        terraform: "aws_cloudwatch_metric_alarm",
+        source: `${TF} internal/service/cloudwatch/metric_alarm.go (read 2026-12-06)`,
+        properties: [{ name: "name" }],
+        note:
+            "Only alarm_name (Pulumi's `name`) is ForceNew; Pulumi autonames it when absent, so leaving it out replaces the " +
+            "alarm. actions_enabled (default true), alarm_actions, ok_actions, thresholds, metrics and tags change in place " +
+            "(PutMetricAlarm), so an urgency change is an update. The copy read is newer than @pulumi/aws 7.48.0 (it checks " +
+            "that the name is free before creating); the ForceNew set matched the older copies seen.",
+    },
+    {
+        type: T.compositeAlarm,
+        terraform: "aws_cloudwatch_composite_alarm",
+        source: `${TF} internal/service/cloudwatch/composite_alarm.go (read 2026-12-06; website/docs/r/cloudwatch_composite_alarm.html.markdown says the same)`,
+        properties: [{ name: "alarmName" }, { name: "actionsEnabled", default: true }],
+        note:
+            "alarm_name AND actions_enabled (default true) are ForceNew, unlike a metric alarm's: turning a composite's actions " +
+            "off or on replaces it, although PutCompositeAlarm itself would change it in place (components/tierAlarms.ts keeps " +
+            "them on and gives a quiet composite no actions instead). alarm_actions, ok_actions, " +
+            "insufficient_data_actions, alarm_rule, actions_suppressor, the description and tags change in place. Every " +
+            "stored copy read (2022 to 2024 schema versions) and the registry documentation mark actions_enabled ForceNew; " +
+            "the version @pulumi/aws 7.48.0 bridges was not seen.",
+    },
+    {
+        type: T.dashboard,
+        terraform: "aws_cloudwatch_dashboard",
+        source: `${TF} internal/service/cloudwatch/dashboard.go (read 2026-12-06)`,
+        properties: [{ name: "dashboardName" }],
+        note: "Only dashboard_name is ForceNew; dashboard_body changes in place (PutDashboard), compared as JSON.",
+    },
+    {
+        type: T.snsTopic,
+        terraform: "aws_sns_topic",
+        source: `${TF} internal/service/sns/topic.go (read 2026-12-06)`,
+        properties: [
+            { name: "name", computed: true },
+            { name: "namePrefix", computed: true },
+            { name: "fifoTopic", default: false },
+        ],
+        note: "name and name_prefix are Optional + Computed + ForceNew, fifo_topic (default false) ForceNew; the KMS key, policy, delivery settings and tags change in place (SetTopicAttributes).",
+    },
+    {
+        type: T.snsTopicPolicy,
+        terraform: "aws_sns_topic_policy",
+        source: `${TF} internal/service/sns/topic_policy.go (read 2026-12-06)`,
+        properties: [{ name: "arn" }],
+        note: "Only arn (the topic) is ForceNew; the policy changes in place. Its Delete sets the topic's policy back to SNS's default.",
+    },
+    {
+        type: T.snsTopicSubscription,
+        terraform: "aws_sns_topic_subscription",
+        source: `${TF} internal/service/sns/topic_subscription.go (read 2026-12-06)`,
+        properties: [{ name: "endpoint" }, { name: "protocol" }, { name: "topic" }],
+        note: "endpoint, protocol and topic_arn (Pulumi's `topic`) are ForceNew; filter, delivery, redrive and raw delivery settings change in place.",
+    },
+    {
+        type: T.guardDutyDetectorFeature,
+        terraform: "aws_guardduty_detector_feature",
+        source: `${TF} internal/service/guardduty/detector_feature.go (read 2026-12-06)`,
+        properties: [{ name: "detectorId" }, { name: "name" }],
+        note:
+            "detector_id and name are ForceNew, and so is an additional configuration's name (nested, not modelled: this rule " +
+            "reads top-level properties); status changes in place. Create and update are the same UpdateDetector call and its " +
+            "Delete does nothing, so a replacement leaves the feature as the new resource set it.",
+    },
+    {
+        type: T.fisExperimentTemplate,
+        terraform: "aws_fis_experiment_template",
+        source: `${TF} internal/service/fis/experiment_template.go (read 2026-12-06)`,
+        properties: [{ name: "tags" }],
+        note:
+            "tags are ForceNew (TagsSchemaForceNew): a template whose tags follow the role is replaced by every role change; " +
+            "actions, targets, stop conditions, the role, the description and log settings change in place " +
+            "(UpdateExperimentTemplate). The copy read is older than @pulumi/aws 7.48.0 (which has experimentReportConfiguration); " +
+            "whether newer schema versions still force tags was not seen.",
     },
 ];
 

@@ -676,8 +676,9 @@ describe("estimates: the order pipeline", () => {
             ["pilot-light", /consumers off/],
         ] as const) {
             const dr = standbyOf(await estimatesOf(`strategy=${strategy}`));
-            // The API's keep-alive probe is a function too, but not the pipeline's (priced with the API).
-            const pipeline = dr.breakdown.filter((l) => PIPELINE_TYPES.includes(l.type) && !/keep-alive/.test(l.item));
+            // The API's keep-alive probe is a function too, and the alarm topics are topics, but neither is the
+            // pipeline's (priced with the API, and with the operations tier).
+            const pipeline = dr.breakdown.filter((l) => PIPELINE_TYPES.includes(l.type) && !/keep-alive|alarm topics/.test(l.item));
             assert.deepEqual(
                 pipeline.map((l) => [l.item, l.monthlyUsd]),
                 [["order pipeline", 0]],

@@ -519,7 +519,9 @@ function checkLabel(hc: HealthCheckFacts | undefined): string {
         ? "no health check"
         : hc.kind === "recovery-control"
           ? "ARC routing control"
-          : `health check ${hc.intervalSeconds}s × ${hc.failureThreshold}`;
+          : hc.protocol === "CALCULATED"
+            ? `calculated health check of ${hc.children?.length ?? "?"} alarm checks (region serving)`
+            : `health check ${hc.intervalSeconds}s × ${hc.failureThreshold}`;
 }
 
 /** Mermaid-safe label text: quotes become an entity, angle brackets and pipes are dropped. */

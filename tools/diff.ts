@@ -8,7 +8,7 @@
  * depends on a replaced resource is treated as changed to a value unknown until apply, as in a preview.
  * Resources the plans do not model (aliases, state imported outside the program) are out of scope.
  */
-import { DELETE_IS_WARNING, ReplaceReason, deepEqual, isStateful, replaceReason, ruleFor, show } from "../src/replaceRules";
+import { DELETE_IS_WARNING, REPLACE_IS_WARNING, ReplaceReason, deepEqual, isStateful, replaceReason, ruleFor, show } from "../src/replaceRules";
 import type { PlannedResource, StackPlan } from "./planner";
 import { isAws, tagsOf } from "../src/plan";
 
@@ -49,7 +49,7 @@ export interface ResourceChange {
 
 export type FindingLevel = "failure" | "warning";
 
-/** A verdict-relevant fact: a stateful resource replaced or deleted. */
+/** A verdict-relevant fact: a stateful resource replaced or deleted; or, as a warning, a resource that must change in place replaced. */
 export interface Finding {
     readonly level: FindingLevel;
     readonly stack: string;
@@ -200,7 +200,8 @@ function diffable(r: PlannedResource): boolean {
 
 /**
  * The verdict-relevant findings of one stack's changes: stateful replacements and deletions, and changes
- * to a stateful resource's identity that the program ignores (they would need a replacement to apply).
+ * to a stateful resource's identity that the program ignores (they would need a replacement to apply); and, as
+ * warnings, replacements of what a role change must update in place (alarms, dashboards, topics: REPLACE_IS_WARNING).
  */
 export function judge(stack: string, changes: readonly ResourceChange[]): Finding[] {
     const out: Finding[] = [];
@@ -217,8 +218,21 @@ export function judge(stack: string, changes: readonly ResourceChange[]): Findin
                 message: `${c.type} "${c.name}" (${c.urn}): its identity would change: ${c.masked.map((r) => `${r.why} [source: ${r.source}]`).join("; ")}; applying the new value needs a replacement, which a drill must never do`,
             });
         }
-        if (!c.stateful || (c.op !== "replace" && c.op !== "delete")) continue;
         const who = `${c.type} "${c.name}" (${c.urn})`;
+        if (!c.stateful && c.op === "replace" && REPLACE_IS_WARNING[c.type]) {
+            out.push({
+                level: "warning",
+                stack,
+                op: "replace",
+                urn: c.urn,
+                type: c.type,
+                name: c.name,
+                property: c.replaceReasons[0]?.property,
+                message: `${who} would be REPLACED, not updated in place: ${c.replaceReasons.map((r) => `${r.why} [source: ${r.source}]`).join("; ")}; ${REPLACE_IS_WARNING[c.type]}`,
+            });
+            continue;
+        }
+        if (!c.stateful || (c.op !== "replace" && c.op !== "delete")) continue;
         if (c.op === "replace") {
             const first = c.replaceReasons[0];
             const extra = c.protect ? "; it is protected, so pulumi up would stop with an error" : "";

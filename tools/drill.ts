@@ -5,9 +5,11 @@
  * configured (plus `--base`) and with the changes (`-c`), and prints what `pulumi up` would create,
  * update (with the changed properties), replace (with the property that forces it) and delete, stack by
  * stack in runbook order, and the promotions each stack's `pulumi up` makes (the Aurora writer, the cache's
- * Global Datastore primary, the file system made writable and replicating back, a cold cache resized). Its own
- * verdict: any replacement or deletion of a stateful resource fails (exit 1), except the deletion of an Aurora
- * instance, which is a warning (see src/replaceRules.ts).
+ * Global Datastore primary, the file system made writable and replicating back, a cold cache resized), and the
+ * alarms whose urgency (page, notify, quiet) the change moves. Its own verdict: any replacement or deletion of a
+ * stateful resource fails (exit 1), except the deletion of an Aurora instance, which is a warning; replacing what a
+ * role change must update in place (an alarm, a dashboard, a topic, a health check) is a warning too (see
+ * src/replaceRules.ts).
  *
  * `-c key=value` and `--base key=value` apply to every stack, like a change to Pulumi.yaml (strategy,
  * primaryRegion and failoverMode must agree across stacks). `-c STACK/key=value` applies to one stack
@@ -22,8 +24,14 @@ import { Finding, ResourceChange, StackDiff, describeChange, diffPlans } from ".
 import type { StackPlan, planStacks } from "./planner";
 import {
     DYNAMIC,
+    type PlannedUrgency,
     type PrimaryMove,
     T,
+    URGENCY_TAG,
+    UNKNOWN,
+    alarmTopicsOf,
+    alarmUrgencyOf,
+    alarmsOf,
     arnRegion,
     cacheGroupOf,
     get,
@@ -75,7 +83,29 @@ export interface Rehearsal {
     readonly restores: readonly DataRestore[];
     /** The moves this change makes inside each stack's `pulumi up` (writer, cache, files), in runbook order. */
     readonly promotions: readonly StackPromotions[];
+    /** The alarms whose urgency this change moves (created and deleted ones included), stack by stack in runbook order. */
+    readonly urgency: readonly StackUrgencyMoves[];
     readonly verdict: "pass" | "fail";
+}
+
+/** An alarm's urgency on one side: null where the alarm does not exist, "unknown" where the plan cannot tell. */
+export type UrgencySide = PlannedUrgency | "unknown" | null;
+
+/** One alarm whose urgency the change moves. */
+export interface UrgencyMove {
+    /** The alarm's name in CloudWatch. */
+    readonly alarm: string;
+    readonly kind: "metric" | "composite";
+    /** The resource's name in the stack. */
+    readonly resource: string;
+    readonly from: UrgencySide;
+    readonly to: UrgencySide;
+}
+
+export interface StackUrgencyMoves {
+    readonly stack: string;
+    readonly region: string;
+    readonly moves: readonly UrgencyMove[];
 }
 
 /** One restore the changed side creates: where each copy of the data comes from and goes to. */
@@ -185,6 +215,43 @@ export function promotionsOf(before: readonly StackPlan[], after: readonly Stack
         // In the order the moves happen in `pulumi up` (its dependencies order them; the files' replication waits for the promotion).
         steps.sort((x, y) => STEP_ORDER.indexOf(x.kind) - STEP_ORDER.indexOf(y.kind));
         if (steps.length || dropped.length) out.push({ stack: d.stack, region: d.region, steps, dropped });
+    }
+    return out;
+}
+
+/**
+ * The alarms whose urgency the change moves, stack by stack in runbook order: each metric or composite alarm whose
+ * urgency (its URGENCY_TAG, else its actions and the alarm topic they name: src/plan/facts.ts alarmUrgencyOf) differs between the
+ * planned sides, an alarm the change creates (from null) or deletes (to null) included. Sorted by alarm name.
+ */
+export function urgencyMovesOf(before: readonly StackPlan[], after: readonly StackPlan[], diffs: readonly StackDiff[]): StackUrgencyMoves[] {
+    type Side = { readonly alarm: string; readonly kind: UrgencyMove["kind"]; readonly resource: string; readonly urgency: UrgencySide };
+    /** The stack's alarms on one side, by URN, with their urgency (src/plan/facts.ts alarmUrgencyOf). */
+    const sideOf = (p: StackPlan | undefined): Map<string, Side> => {
+        const resources = p?.resources ?? [];
+        const topics = alarmTopicsOf(resources, p?.region);
+        return new Map(
+            alarmsOf(resources, p?.region).map((a) => {
+                const u = alarmUrgencyOf(a, topics).urgency;
+                const urgency: UrgencySide = u === UNKNOWN || u === undefined ? "unknown" : u;
+                return [a.resource.urn ?? a.name, { alarm: a.name, kind: a.composite ? "composite" : "metric", resource: a.resource.name, urgency }];
+            }),
+        );
+    };
+    const out: StackUrgencyMoves[] = [];
+    for (const d of diffs) {
+        const was = sideOf(before.find((p) => p.stack === d.stack));
+        const now = sideOf(after.find((p) => p.stack === d.stack));
+        const moves: UrgencyMove[] = [];
+        for (const urn of new Set([...was.keys(), ...now.keys()])) {
+            const from = was.get(urn)?.urgency ?? null;
+            const to = now.get(urn)?.urgency ?? null;
+            if (from === to) continue;
+            const a = (now.get(urn) ?? was.get(urn))!;
+            moves.push({ alarm: a.alarm, kind: a.kind, resource: a.resource, from, to });
+        }
+        moves.sort((x, y) => (x.alarm < y.alarm ? -1 : x.alarm > y.alarm ? 1 : 0));
+        if (moves.length) out.push({ stack: d.stack, region: d.region, moves });
     }
     return out;
 }
@@ -326,6 +393,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<Rehearsal> {
         warnings: findings.filter((f) => f.level === "warning"),
         restores: dataRestores(before, after),
         promotions: promotionsOf(before, after, stacks),
+        urgency: urgencyMovesOf(before, after, stacks),
         verdict: failures.length ? "fail" : "pass",
     };
 }
@@ -401,6 +469,20 @@ export function renderRehearsal(r: Rehearsal): string {
         }
         out.push("");
     }
+    if (r.urgency.length) {
+        out.push(`Alarm urgency this change moves (${URGENCY_NOTE}):`);
+        for (const u of r.urgency) {
+            out.push(`  ${u.stack} (${u.region}):`);
+            // One line per move (page first), so what starts or stops paging reads at a glance.
+            const groups = new Map<string, string[]>();
+            for (const m of [...u.moves].sort((x, y) => URGENCY_ORDER.indexOf(x.to) - URGENCY_ORDER.indexOf(y.to))) {
+                const key = `${urgencyText(m.from)} → ${urgencyText(m.to)}`;
+                groups.set(key, [...(groups.get(key) ?? []), `${m.alarm}${m.kind === "composite" ? " [composite]" : ""}`]);
+            }
+            for (const [key, alarms] of groups) out.push(`    ${key} (${alarms.length}): ${alarms.join(", ")}`);
+        }
+        out.push("");
+    }
     for (const w of r.warnings) out.push(`WARNING [${w.stack}]: ${w.message}`);
     if (r.verdict === "pass") {
         out.push(`Verdict: PASS. No stateful resource is replaced or deleted${r.warnings.length ? ` (${r.warnings.length} warning(s) above)` : ""}.`);
@@ -412,6 +494,12 @@ export function renderRehearsal(r: Rehearsal): string {
     }
     return out.join("\n");
 }
+
+/** Where the urgencies are read from, said once (the text and the JSON). */
+export const URGENCY_NOTE = `each alarm's ${URGENCY_TAG} tag, else its actions and the alarm topic they name; (none): the alarm does not exist on that side`;
+
+const urgencyText = (u: UrgencySide) => (u === null ? "(none)" : u);
+const URGENCY_ORDER: readonly UrgencySide[] = ["page", "notify", "quiet", null, "unknown"];
 
 /** The `--json` contract: the rehearsal as data. */
 export function rehearsalJson(r: Rehearsal): Record<string, unknown> {
@@ -449,6 +537,7 @@ export function rehearsalJson(r: Rehearsal): Record<string, unknown> {
         warnings: r.warnings,
         restores: r.restores,
         promotions: r.promotions.map((p) => ({ ...p, dropped: p.dropped.map((m) => ({ ...m, note: DROPPED_MOVE_NOTE })) })),
+        urgency: { note: URGENCY_NOTE, stacks: r.urgency },
         verdict: r.verdict,
     };
 }
@@ -492,7 +581,9 @@ export const DRILL_USAGE = [
     "Plans the stacks as configured (plus --base) and with the drill's changes (-c), offline, and prints what `pulumi up`",
     "would create, update, replace and delete, stack by stack in runbook order. Any replacement or deletion of a stateful",
     "resource (data, keys, logs, asset buckets and their replication, the distribution, the web ACL, the cache, the file",
-    "systems) fails the verdict. It also names the promotions each stack's `pulumi up` makes (writer, cache, files).",
+    "systems) fails the verdict. It also names the promotions each stack's `pulumi up` makes (writer, cache, files) and the",
+    "alarms whose urgency (page, notify, quiet) the change moves; an alarm, dashboard, topic or health check replaced",
+    "instead of updated in place is a warning.",
     "",
     "  planned switchover      npm run drill -- --all-stacks -c primaryRegion=us-west-2",
     "  failback                npm run drill -- --all-stacks --base primaryRegion=us-west-2 -c primaryRegion=us-east-1",

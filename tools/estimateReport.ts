@@ -77,6 +77,8 @@ export function estimatesJson(e: StackEstimate, project: ProjectEstimate): Recor
         cacheFiles: e.pair?.cacheFiles ?? null,
         targets: e.targets,
         unpriced: e.cost.unpriced,
+        // Apart from the monthly figure: each fault-injection template's cost per run.
+        operations: e.cost.operations ?? null,
         priceSheet: project.priceSheet,
     };
 }
@@ -89,13 +91,16 @@ function renderStep(s: Step, dominant: boolean): string[] {
     if (s.seconds === null) return [`${head}  ${s.unknown}`];
     const parts = s.parts.map((p) => `${p.label} (${formatDuration(p.seconds)})`).join(" → ");
     const lines = [`${head}  ${parts || "nothing to do"}${dominant ? "   ← dominates" : ""}`];
+    for (const c of s.caveats ?? []) lines.push(`${" ".repeat(26)}· caveat, not in the figure: ${c}`);
     for (const p of s.parts) lines.push(`${" ".repeat(26)}· ${p.restsOn}`);
     for (const n of s.notes) lines.push(`${" ".repeat(26)}· ${n}`);
     return lines;
 }
 
 function renderTimeline(tl: Timeline, title: string): string[] {
-    const out = [`  ${title}: ${secs(tl.seconds)}`];
+    // Unpublished time on top of the figure stands next to it, by its label (the step says why).
+    const plus = tl.seconds !== null && tl.caveats?.length ? ` ${tl.caveats.map((x) => x.split(":")[0]).join("; ")}` : "";
+    const out = [`  ${title}: ${secs(tl.seconds)}${plus}`];
     tl.phases.forEach((phase, i) => {
         if (i > 0) out.push("    then, overlapping (the longest counts):");
         for (const s of phase) out.push(...renderStep(s, tl.dominant?.step === s.name).map((l) => `    ${i > 0 ? "  " : ""}${l}`));
@@ -178,6 +183,14 @@ export function renderEstimates(e: StackEstimate, project: ProjectEstimate): str
         out.push(
             `    ${l.item.padEnd(w)} ${String(l.quantity).padStart(10)} ${l.unit.padEnd(18)} ${price.padEnd(12)} ${(l.monthlyUsd === null ? "-" : usd(l.monthlyUsd)).padStart(10)}   ${l.basis}`,
         );
+    }
+    const runs = e.cost.operations?.experimentRuns ?? [];
+    if (runs.length) {
+        out.push("    fault-injection experiments, per run (not in the monthly figure unless fisExperimentRunsPerMonth is set):");
+        for (const r of runs)
+            out.push(
+                `      ${r.template.padEnd(w - 2)} ${String(r.actionMinutes).padStart(10)} action-minutes ${r.perRunUsd === null ? "no price".padStart(14) : usd(r.perRunUsd).padStart(14)} per run   ${r.basis}`,
+            );
     }
     for (const u of e.cost.unpriced) out.push(`    not priced: ${u}`);
     for (const t of e.cost.unknownTypes) out.push(`    not classified as billable or free: ${t}`);

@@ -391,6 +391,21 @@ export const CONSTANTS = {
         what: "Step Functions state transitions per order on the saga's happy path: ReserveInventory → TakePayment → ConfirmOrder → NotifyCustomer; each retry adds one",
         source: "derived from src/orderSaga.ts orderSagaDefinition (the states from StartAt to End; a test walks the definition and holds this to it)",
     },
+    // --- operations: fault-injection experiments ---------------------------------------------------------
+    fisExperimentRunsPerMonth: {
+        value: 0,
+        unit: "runs",
+        kind: "usage",
+        what: "runs of each planned AWS FIS experiment template per month (the monthly cost of the experiments is this many runs at each template's per-run cost)",
+        source: "project setting, not an AWS figure: no experiment runs unless someone starts one (a game day, a drill); set it from your schedule of experiments",
+    },
+    fisInstantActionMinutes: {
+        value: 1,
+        unit: "min",
+        kind: "usage",
+        what: "billed minutes of an AWS FIS action that names no duration (stopping tasks, an Aurora failover): it ends when its call completes",
+        source: 'assumption: the AWS FIS pricing page (https://aws.amazon.com/fis/pricing/, read 2026-12-06) bills an action "from the time an action starts until it stops, rounded to the nearest minute", so such an action rounds to 0 or 1 minute; the upper end is taken. Read the action-minutes of a run on your bill and override',
+    },
 } as const satisfies Record<string, ConstantSpec>;
 
 export type ConstantName = keyof typeof CONSTANTS;

@@ -29,6 +29,7 @@ import {
 import { PipelineFacts, pipelineFacts } from "./pipeline";
 import { IdentityApiInput, identityApiFacts } from "./identity";
 import { CacheFilesFacts, cacheFilesFacts, cacheNodeType } from "./cacheAndFiles";
+import { OperationsCost, OperationsFacts, UNPRICED_OPERATIONS, operationsFacts, operationsLines } from "./operations";
 
 export interface CostLine {
     /** What is billed, e.g. "NAT gateway hours". */
@@ -42,6 +43,8 @@ export interface CostLine {
     readonly monthlyUsd: number | null;
     /** How quantity was derived: resource settings and the constants used. */
     readonly basis: string;
+    /** The planned resources the line counts, where it counts several of one kind (the operations tier's alarms). */
+    readonly resources?: readonly string[];
 }
 
 export interface CostEstimate {
@@ -54,6 +57,8 @@ export interface CostEstimate {
     /** Resource types seen that are neither billable nor known free. */
     readonly unknownTypes: readonly string[];
     readonly priceSheet: { readonly label: string; readonly date: string; readonly source: string };
+    /** The operations tier's figures that are not monthly: each fault-injection template's cost per run. */
+    readonly operations?: OperationsCost;
 }
 
 type PriceKey = keyof RegionPrices;
@@ -93,6 +98,14 @@ export const BILLABLE_TYPES: Readonly<Record<string, readonly PriceKey[]>> = {
     [T.kmsKey]: ["kmsKeyMonth"],
     [T.kmsReplicaKey]: ["kmsKeyMonth"],
     [T.metricAlarm]: ["cloudwatchAlarmMonth"],
+    // The operations tier (src/estimates/operations.ts): composite alarms and dashboards (prices NOT CONFIRMED on an
+    // AWS page, the sheet's notes say so), the trail's further copies of management events (none: one trail), the
+    // fault-injection templates' action-minutes (nothing unless experiments run); GuardDuty's rates were not read.
+    [T.compositeAlarm]: ["cloudwatchCompositeAlarmMonth"],
+    [T.dashboard]: ["cloudwatchDashboardMonth"],
+    [T.trail]: ["cloudtrailManagementEventCopy100k"],
+    [T.guardDutyDetector]: [],
+    [T.fisExperimentTemplate]: ["fisActionMinute"],
     [T.logGroup]: ["logsIngestGb"],
     [T.secret]: ["secretMonth"],
     [T.ecrRepository]: ["ecrStorageGbMonth"],
@@ -136,7 +149,7 @@ export const UNPRICED_IDENTITY_API: Readonly<Record<string, string>> = {
     [T.vpcLink]:
         "API Gateway VPC link: unknown, because no AWS page read states a price for a VPC link of an HTTP API (the whitepaper's cost table and the text read on https://aws.amazon.com/api-gateway/pricing/, 2026-12-06, name only the requests and the data transferred out)",
     [T.healthCheck]:
-        "the API's CALCULATED Route 53 health check: unknown, because the sheet's route53HealthCheckMonth ($0.50) is the price read for a basic check of an AWS endpoint, and no AWS page read states one for a calculated check (its checks on the services' alarms are priced as the region's own, under the same labelled assumption)",
+        "a CALCULATED Route 53 health check (the API's, and the region's with operations.healthSignal region-serving): unknown, because the sheet's route53HealthCheckMonth ($0.50) is the price read for a basic check of an AWS endpoint, and no AWS page read states one for a calculated check (its children, checks on CloudWatch alarms, are priced as the region's own check, under the same labelled assumption)",
 };
 
 /**
@@ -152,6 +165,7 @@ export const UNPRICED_USAGE: Readonly<Record<string, string>> = {
     [T.eventBus]:
         "EventBridge custom events: unknown, because the AWS page read (https://aws.amazon.com/eventbridge/pricing/, 2026-12-06) says global endpoints cost nothing extra and events published through one are billed as custom events, but its custom-event rate was not in the text read (the $1.00 per million seen is from secondary sources); the endpoint's replicated events add to the volume (EventBridge user guide: replication increases the monthly cost)",
     ...UNPRICED_IDENTITY_API,
+    ...UNPRICED_OPERATIONS,
     [T.cacheReplicationGroup]:
         'ElastiCache node-hours: unknown, because no AWS page read states an on-demand node rate (the text read on https://aws.amazon.com/elasticache/pricing/, 2026-12-06, says nodes are charged by the hour per node type, plus backup storage and data transfer within or across Regions, but shows no figure; the figures seen are from third parties); the ElastiCache FAQ says only that node-based Valkey costs "up to 20% lower" than Redis OSS',
 };
@@ -173,6 +187,8 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     [T.flowLog]: "billed as log ingestion at its log group",
     [T.launchTemplate]: "no charge; instances are billed at the Auto Scaling group",
     [T.kmsAlias]: "no charge",
+    [T.guardDutyDetectorFeature]: "no charge of its own: a protection plan of the detector, which GuardDuty bills by what the plan analyses",
+    [T.bucketObjectLock]: "no charge: the bucket's retention settings; its objects are billed as storage at the bucket",
     [T.kmsGrant]: "no charge",
     [DYNAMIC.globalWriter.token]: "a Pulumi dynamic resource that moves the Aurora writer through the RDS API; no AWS charge",
     [DYNAMIC.restorePoint.token]: "a Pulumi dynamic resource that records which snapshot a restore used; no AWS charge",
@@ -281,6 +297,10 @@ export interface CostContext {
     readonly cacheFiles?: CacheFilesFacts;
     /** The other stacks' (a Global Datastore secondary's node type is its primary's; a peer replicates into this file system). */
     readonly peerCacheFiles?: readonly CacheFilesFacts[];
+    /** This stack's operations facts (alarms, dashboards, trail, GuardDuty, experiments); read from the view when absent. */
+    readonly operations?: OperationsFacts;
+    /** The other stacks' (the dashboards and trails the account holds once). */
+    readonly peerOperations?: readonly OperationsFacts[];
 }
 
 /**
@@ -289,7 +309,13 @@ export interface CostContext {
  * stack's PRIMARY can (absent, or forced unhealthy). `all` is every stack of the project, this one included.
  */
 export function serves(f: StackFacts, all: readonly StackFacts[] = [f]): boolean {
-    const forced = (s: StackFacts) => s.healthChecks.length > 0 && s.healthChecks.every((h) => h.inverted);
+    // Forced unhealthy: the check the region's record follows is (the storefront's, or the "region-serving" calculated
+    // check, whose children are never inverted); without that link, every check is.
+    const forced = (s: StackFacts) => {
+        const followed = s.records.map((r) => r.healthCheck).filter((n): n is string => n !== undefined);
+        const own = s.healthChecks.filter((h) => followed.includes(h.name));
+        return own.length ? own.every((h) => h.inverted) : s.healthChecks.length > 0 && s.healthChecks.every((h) => h.inverted);
+    };
     if (forced(f)) return false;
     const primaryElsewhere = all.some(
         (s) => s !== f && !forced(s) && s.records.some((r) => r.routing === "failover" && r.failoverRole === "PRIMARY"),
@@ -577,6 +603,21 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
     // --- DNS and recovery control ------------------------------------------------------------------------
     for (const h of f.healthChecks) {
         const type = h.protocol ?? "";
+        if (type === "CALCULATED") {
+            // The region-serving check: no price read for a calculated check (UNPRICED_USAGE says why), as the API's.
+            lines.push({
+                item: `Route 53 health check (${h.name})`,
+                type: T.healthCheck,
+                quantity: 1,
+                unit: "check-months",
+                unitPriceUsd: null,
+                monthlyUsd: null,
+                basis: `CALCULATED check over ${h.children?.length ?? "its"} child check(s) on CloudWatch alarms${f.records.some((r) => r.healthCheck === h.name) ? ": the one the region's record follows (operations.healthSignal region-serving)" : ""}`,
+            });
+            if (!unpriced.includes(UNPRICED_USAGE[T.healthCheck])) unpriced.push(UNPRICED_USAGE[T.healthCheck]);
+            continue;
+        }
+        const parent = f.healthChecks.find((p) => p.children?.includes(h.name));
         add(
             `Route 53 health check (${h.name})`,
             T.healthCheck,
@@ -584,7 +625,7 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
             "check-months",
             prices.route53HealthCheckMonth,
             type === "CLOUDWATCH_METRIC"
-                ? `health check on CloudWatch alarm ${h.alarmName ?? "(unset)"}: assumed priced as a basic check of an AWS endpoint (not confirmed on the pricing page; see the price sheet's notes)`
+                ? `health check on CloudWatch alarm ${h.alarmName ?? "(unset)"}${parent ? `, a child of the calculated check ${parent.name}` : ""}: assumed priced as a basic check of an AWS endpoint (not confirmed on the pricing page; see the price sheet's notes)`
                 : `${type || "endpoint"} health check on an AWS endpoint${type === "RECOVERY_CONTROL" ? " (assumed priced as a basic check)" : ""}`,
         );
         if (h.features.length)
@@ -622,16 +663,16 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
     const keys = of(T.kmsKey).length + of(T.kmsReplicaKey).length;
     const edgeGroups = edgeLogGroupsOf(view.resources);
     const edgeKeys = of(T.kmsKey).filter((k) => edgeGroups.some((g) => refersTo(g, "kmsKeyId", k))).length;
+    const ops = ctx.operations ?? operationsFacts(view);
+    const topicKeys = new Set(ops.alarmTopics.flatMap((t) => t.keys)).size;
     add(
         "KMS customer managed keys",
         T.kmsKey,
         keys,
         "key-months",
         prices.kmsKeyMonth,
-        `${keys} key(s), multi-Region replicas included${edgeKeys ? `, ${edgeKeys} of them for the edge's logs` : ""}; requests left out`,
+        `${keys} key(s), multi-Region replicas included${edgeKeys ? `, ${edgeKeys} of them for the edge's logs` : ""}${topicKeys ? `, ${topicKeys} of them for the alarm topics` : ""}; requests left out`,
     );
-    const alarms = of(T.metricAlarm).length;
-    add("CloudWatch alarms", T.metricAlarm, alarms, "alarm-months", prices.cloudwatchAlarmMonth, `${alarms} standard-resolution alarm(s)`);
     const logGroups = of(T.logGroup).length - edgeGroups.length;
     add(
         "CloudWatch Logs ingestion",
@@ -690,8 +731,18 @@ export function estimateCost(view: StackView, f: StackFacts, ctx: CostContext, c
     // --- the cache and the shared files ----------------------------------------------------------------------
     cacheFilesLines({ add, lines, unpriced, f, c, prices, own: ctx.cacheFiles ?? cacheFilesFacts(view), peers: ctx.peerCacheFiles ?? [] });
 
+    // --- operations: alarms, dashboards, alarm topics, the trail, GuardDuty, fault-injection templates ------------
+    const operations = operationsLines({
+        lines,
+        unpriced,
+        own: ops,
+        peers: ctx.peerOperations ?? [],
+        c,
+        pricesIn: (region) => sheet.regions[region],
+    });
+
     const monthly = round2(lines.reduce((a, l) => a + (l.monthlyUsd ?? 0), 0));
-    return { region: view.region, monthlyUsd: monthly, lines, unpriced, unknownTypes, priceSheet: sheetInfo };
+    return { region: view.region, monthlyUsd: monthly, lines, unpriced, unknownTypes, priceSheet: sheetInfo, operations };
 }
 
 type Add = (item: string, type: string, quantity: number, unit: string, price: number | undefined, basis: string) => void;

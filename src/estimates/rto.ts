@@ -9,7 +9,7 @@
  * over). RTO ends when the standby serves all traffic at the primary's capacity with a writable database.
  */
 import { Constants, cite } from "./constants";
-import { HealthCheckFacts, StackFacts, replicates, replicatingSecondary, writerCluster } from "../plan";
+import { AlarmDetection, HealthCheckFacts, StackFacts, replicates, replicatingSecondary, writerCluster } from "../plan";
 import { backupPath } from "./rpo";
 
 export type StepName = "detection" | "dns" | "data promotion" | "capacity";
@@ -29,6 +29,11 @@ export interface Step {
     readonly unknown?: string;
     /** Facts the step rests on that add no time (e.g. "standby already runs 3 >= 3 instances"). */
     readonly notes: readonly string[];
+    /**
+     * Time the step takes on top of `seconds` that AWS publishes no figure for: not in the sum, said next to it
+     * (e.g. CALCULATED_CHECK_DELAY). Absent when there is none.
+     */
+    readonly caveats?: readonly string[];
 }
 
 export interface Timeline {
@@ -38,7 +43,16 @@ export interface Timeline {
     readonly phases: readonly (readonly Step[])[];
     /** The step that contributes most, with its longest part. */
     readonly dominant?: { readonly step: StepName; readonly seconds: number; readonly detail: string };
+    /** The caveats of the steps that count (each once): unpublished time on top of `seconds`. Absent when there is none. */
+    readonly caveats?: readonly string[];
 }
+
+/**
+ * The caveat of a detection by a CALCULATED health check: Route 53 publishes no figure for how soon a calculated check
+ * follows its children (Route 53 developer guide, "How Amazon Route 53 determines whether a health check is healthy",
+ * gives none), so the estimate adds nothing for it and says so next to the figure.
+ */
+export const CALCULATED_CHECK_DELAY = "plus an unpublished aggregation delay of a calculated check";
 
 const step = (name: StepName, parts: Part[], notes: string[] = []): Step => ({
     name,
@@ -49,10 +63,20 @@ const step = (name: StepName, parts: Part[], notes: string[] = []): Step => ({
 const unknownStep = (name: StepName, why: string): Step => ({ name, parts: [], notes: [], seconds: null, unknown: why });
 const part = (label: string, seconds: number, restsOn: string): Part => ({ label, seconds, restsOn });
 
+/** The health check the region's record follows, when the record names one planned in the stack. */
+function recordCheck(p: StackFacts): HealthCheckFacts | undefined {
+    const names = p.records.map((r) => r.healthCheck).filter((n): n is string => n !== undefined);
+    return p.healthChecks.find((h) => names.includes(h.name));
+}
+
 function detection(kind: Timeline["kind"], p: StackFacts, c: Constants): Step {
     if (kind === "planned") return step("detection", [], ["planned switchover: nothing to detect"]);
+    // The check the region's record follows decides; without that link (facts built by hand), the first alarm check.
+    const own = recordCheck(p);
+    if (own?.protocol === "CALCULATED") return calculatedDetection(own, p, c);
+    if (own?.protocol === "CLOUDWATCH_METRIC") return alarmDetection(own, p, c);
     // A check on a CloudWatch alarm is timed by its alarm, never by the endpoint defaults its facts also carry.
-    const alarmCheck = p.healthChecks.find((h) => h.protocol === "CLOUDWATCH_METRIC");
+    const alarmCheck = own?.kind === "recovery-control" ? undefined : p.healthChecks.find((h) => h.protocol === "CLOUDWATCH_METRIC");
     if (alarmCheck) return alarmDetection(alarmCheck, p, c);
     const hc = p.healthChecks.find((h) => h.kind === "endpoint");
     if (hc) {
@@ -97,6 +121,72 @@ function alarmDetection(hc: HealthCheckFacts, p: StackFacts, c: Constants): Step
         ),
         part("Route 53 reacts to the alarm's data stream", c.values.route53AlarmReactionSeconds, cite(c, "route53AlarmReactionSeconds")),
     ]);
+}
+
+/**
+ * Detection by a CALCULATED health check over CLOUDWATCH_METRIC children (the "region-serving" signal,
+ * components/dns.ts): the calculated check is unhealthy once fewer than childHealthThreshold children are healthy.
+ * A lost region stops publishing its metrics (or its load balancer sees no healthy target): the children that count
+ * missing data as unhealthy fail either way; a child that counts it healthy (a load balancer's own 5xx: no traffic
+ * is no error) may never fail, so it is not relied on. The detection is the alarm window of the child whose failure
+ * turns the check unhealthy (with every child required, the first to fail), then Route 53's reaction to the alarm's
+ * data; how much later the calculated check follows its children AWS does not publish: a caveat, not a number.
+ */
+function calculatedDetection(hc: HealthCheckFacts, p: StackFacts, c: Constants): Step {
+    const listed = hc.children ?? [];
+    const children = listed.map((n) => p.healthChecks.find((h) => h.name === n)).filter((h): h is HealthCheckFacts => h !== undefined);
+    const where = `${p.stack}'s record follows the CALCULATED health check ${hc.name}`;
+    if (children.length === 0 || children.length < listed.length || children.length < (hc.childCount ?? 0))
+        return unknownStep("detection", `${where}, whose child checks are not all planned in that stack: its detection time cannot be read`);
+    const threshold = hc.childHealthThreshold;
+    if (threshold === undefined)
+        return unknownStep("detection", `${where}, which sets no childHealthThreshold: how many children must fail cannot be read`);
+    const needed = children.length - threshold + 1;
+    const failing = children.filter((h) => h.protocol === "CLOUDWATCH_METRIC" && h.insufficientData === "Unhealthy");
+    const spared = children.filter((h) => !failing.includes(h));
+    if (needed < 1)
+        return unknownStep("detection", `${where}, healthy while ${threshold} of its ${children.length} children are: it never turns unhealthy`);
+    if (failing.length < needed)
+        return unknownStep(
+            "detection",
+            `${where}, which turns unhealthy when ${needed} of its ${children.length} children fail, but only ${failing.length} of them count missing data as unhealthy: a lost region may not turn it unhealthy`,
+        );
+    const unread = failing.filter((h) => !h.alarm);
+    if (unread.length)
+        return unknownStep(
+            "detection",
+            `${where}; its children ${unread.map((h) => `${h.name} (alarm ${h.alarmName ?? "(unset)"})`).join(", ")} follow alarms that are not planned in that stack or whose period and evaluation periods are not known yet: its detection time cannot be read`,
+        );
+    const window = (h: HealthCheckFacts) => (h.alarm as AlarmDetection).periodSeconds * (h.alarm as AlarmDetection).evaluationPeriods;
+    // The needed-th shortest window (a stable sort: among equal windows, the first of childChecksOf's order).
+    const ordered = [...failing].sort((a, b) => window(a) - window(b));
+    const first = ordered[needed - 1];
+    const a = first.alarm as AlarmDetection;
+    const windows = [...new Set(failing.map(window))];
+    const why = [
+        `${where}, healthy only while ${threshold} of its ${children.length} children are: it turns unhealthy when ${needed === 1 ? "the first child fails" : `${needed} children have failed`}`,
+        `a lost region stops publishing its metrics (or its load balancer sees no healthy target): the ${failing.length} children that count missing data as unhealthy (insufficientDataHealthStatus Unhealthy) fail either way${spared.length ? `; ${spared.map((h) => h.name).join(", ")} count it healthy (no traffic is no error) and may never fail, so they are not relied on` : ""}`,
+        windows.length === 1
+            ? `every one of them waits the same ${windows[0]} s, so the first is taken: ${first.name}`
+            : `their windows differ (${windows.join(", ")} s): the ${needed === 1 ? "shortest" : `${needed}-th shortest`} is taken: ${first.name}`,
+    ];
+    return {
+        ...step(
+            "detection",
+            [
+                part(
+                    `alarm ${a.alarm} (child ${first.name} of ${hc.name}): ${a.evaluationPeriods} breaching period(s) of ${a.periodSeconds} s`,
+                    a.periodSeconds * a.evaluationPeriods,
+                    `period ${a.periodSeconds} s × evaluationPeriods ${a.evaluationPeriods} of the alarm the child check ${first.name} follows (operations.servingEvaluationMinutes one-minute periods; Route 53 API reference, CloudWatchAlarmConfiguration: the check copies the alarm's Period and EvaluationPeriods and reads its data stream)`,
+                ),
+                part("Route 53 reacts to the alarm's data stream", c.values.route53AlarmReactionSeconds, cite(c, "route53AlarmReactionSeconds")),
+            ],
+            why,
+        ),
+        caveats: [
+            `${CALCULATED_CHECK_DELAY}: how soon ${hc.name} follows its children AWS does not publish (Route 53 developer guide, "How Amazon Route 53 determines whether a health check is healthy"); unknown, so not added`,
+        ],
+    };
 }
 
 function dns(kind: Timeline["kind"], p: StackFacts, s: StackFacts, c: Constants): Step {
@@ -281,5 +371,8 @@ export function timeline(kind: Timeline["kind"], p: StackFacts, s: StackFacts, c
             }
         }
     }
-    return { kind, seconds, phases, dominant };
+    // A phase counts with its longest step: its caveats with it (a shorter overlapping step's add nothing).
+    const counting = phases.map((ph) => ph.reduce((x, y) => ((y.seconds ?? 0) > (x.seconds ?? 0) ? y : x)));
+    const caveats = [...new Set(counting.flatMap((x) => x.caveats ?? []))];
+    return { kind, seconds, phases, dominant, ...(caveats.length ? { caveats } : {}) };
 }

@@ -24,6 +24,7 @@ import {
     obj,
     ofType,
     output,
+    parentUrn,
     refersTo,
     str,
     strict,
@@ -59,6 +60,17 @@ export interface HealthCheckFacts {
     readonly alarmName?: string;
     /** CLOUDWATCH_METRIC: that alarm's timing, when the alarm is planned in the same stack and its timing is known. */
     readonly alarm?: AlarmDetection;
+    /**
+     * CLOUDWATCH_METRIC: what Route 53 takes the check to be while the alarm has no data (insufficientDataHealthStatus:
+     * Healthy, Unhealthy or LastKnownStatus); undefined when unset.
+     */
+    readonly insufficientData?: string;
+    /** CALCULATED: the names of its child checks planned in the same stack (childChecksOf). */
+    readonly children?: readonly string[];
+    /** CALCULATED: how many children it lists (childHealthchecks), planned in the stack or not. */
+    readonly childCount?: number;
+    /** CALCULATED: how many children must be healthy for the check to be (childHealthThreshold). */
+    readonly childHealthThreshold?: number;
     /** Optional features Route 53 bills on top of a basic check. */
     readonly features: readonly ("HTTPS" | "fast interval" | "string matching" | "latency measurement")[];
 }
@@ -71,6 +83,8 @@ export interface RecordFacts {
     /** The TTL clients cache the answer for: the record's own, or undefined for an alias (fixed by the target). */
     readonly ttlSeconds?: number;
     readonly hasHealthCheck: boolean;
+    /** The name of the health check the record follows, when it is planned in the same stack (recordHealthCheckOf). */
+    readonly healthCheck?: string;
 }
 
 export interface WebFacts {
@@ -188,6 +202,8 @@ export function healthCheckOf(r: PlanResource, resources?: readonly PlanResource
     if (get(r, "measureLatency") === true) features.push("latency measurement");
     const detection = resources ? alarmDetectionOf(r, resources) : undefined;
     const alarm = detection === UNKNOWN ? undefined : detection;
+    const insufficientData = str(get(r, "insufficientDataHealthStatus"));
+    const threshold = num(get(r, "childHealthThreshold"));
     return {
         name: r.name,
         kind,
@@ -196,8 +212,46 @@ export function healthCheckOf(r: PlanResource, resources?: readonly PlanResource
         failureThreshold: alarm?.evaluationPeriods ?? num(get(r, "failureThreshold")) ?? 3,
         inverted: get(r, "invertHealthcheck") === true,
         features,
-        ...(type === "CLOUDWATCH_METRIC" ? { alarmName: text(get(r, "cloudwatchAlarmName"), "(unset)"), alarm } : {}),
+        ...(type === "CLOUDWATCH_METRIC"
+            ? { alarmName: text(get(r, "cloudwatchAlarmName"), "(unset)"), alarm, ...(insufficientData ? { insufficientData } : {}) }
+            : {}),
+        ...(type === "CALCULATED" && resources
+            ? {
+                  children: childChecksOf(r, resources).map((c) => c.name),
+                  childCount: arr(get(r, "childHealthchecks")).length,
+                  ...(threshold !== undefined ? { childHealthThreshold: threshold } : {}),
+              }
+            : {}),
     };
+}
+
+/**
+ * The child checks of a CALCULATED check that are planned in the same stack, each once: by property dependency (in
+ * the order the plan records them), then by id (in the order childHealthchecks lists them).
+ */
+export function childChecksOf(check: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
+    const checks = ofType(resources, T.healthCheck).filter((h) => h !== check);
+    const byDependency = dependencyUrns(check, "childHealthchecks").flatMap((u) => checks.filter((h) => h.urn === u));
+    const byId = arr(get(check, "childHealthchecks")).flatMap((id) =>
+        checks.filter((h) => nonEmpty(id) && (output(h, "id") === id || get(h, "id") === id)),
+    );
+    return [...new Set([...byDependency, ...byId])];
+}
+
+/** The health check a record follows (its healthCheckId), when that check is planned in `resources`. */
+export function recordHealthCheckOf(record: PlanResource, resources: readonly PlanResource[]): PlanResource | undefined {
+    return ofType(resources, T.healthCheck).find((h) => refersTo(record, "healthCheckId", h));
+}
+
+/**
+ * Whether a record aliases one of the planned load balancers (the region's own record does; the API's aliases its
+ * custom domain): by property dependency, or by the load balancer's DNS name.
+ */
+export function aliasesLoadBalancer(record: PlanResource, resources: readonly PlanResource[]): boolean {
+    const names = arr(get(record, "aliases")).map((a) => obj(a).name);
+    return ofType(resources, T.loadBalancer).some(
+        (lb) => dependsOn(record, "aliases", lb) || names.some((n) => nonEmpty(n) && (n === get(lb, "dnsName") || n === output(lb, "dnsName"))),
+    );
 }
 
 const ROUTING_POLICIES = [
@@ -232,10 +286,12 @@ export function isEdgeAlias(r: PlanResource, resources: readonly PlanResource[])
     return ofType(resources, T.cloudfrontDistribution).some((d) => refersTo(r, "aliases", d));
 }
 
-export function recordOf(r: PlanResource): RecordFacts {
+/** A record's routing, TTL and, with the stack's resources, the planned health check it follows. */
+export function recordOf(r: PlanResource, resources?: readonly PlanResource[]): RecordFacts {
     const aliases = arr(get(r, "aliases"));
     const failover = arr(get(r, "failoverRoutingPolicies"));
     const policy = routingOf(r);
+    const check = resources ? recordHealthCheckOf(r, resources) : undefined;
     return {
         name: text(get(r, "name"), r.name),
         routing: policy === "failover" || policy === "latency" || policy === "weighted" ? policy : "simple",
@@ -243,6 +299,7 @@ export function recordOf(r: PlanResource): RecordFacts {
         alias: aliases.length > 0,
         ttlSeconds: aliases.length > 0 ? undefined : num(get(r, "ttl")),
         hasHealthCheck: get(r, "healthCheckId") !== undefined,
+        ...(check ? { healthCheck: check.name } : {}),
     };
 }
 
@@ -505,30 +562,42 @@ export function isEventEndpointHealthCheck(r: PlanResource): boolean {
 
 /**
  * The records on the API's domain: an alias to an API Gateway custom domain name, or (when the alias's origin is
- * not visible, a peer's exported resources) a record that follows a CALCULATED health check, which only the API
- * plans. The API's figures are estimated apart from the region's (src/estimates/identity.ts).
+ * not visible, a peer's exported resources) a record that follows a CALCULATED health check and aliases no planned
+ * load balancer. The region's own record follows a CALCULATED check too when its health signal is "region-serving"
+ * (components/dns.ts), but it aliases the region's load balancer. The API's figures are estimated apart from the
+ * region's (src/estimates/identity.ts).
  */
 export function apiRecordsOf(resources: readonly PlanResource[]): PlanResource[] {
     const domains = ofType(resources, T.apiDomainName);
     const calculated = ofType(resources, T.healthCheck).filter((h) => get(h, "type") === "CALCULATED");
     return ofType(resources, T.record).filter(
-        (r) => domains.some((d) => refersTo(r, "aliases", d)) || calculated.some((h) => refersTo(r, "healthCheckId", h)),
+        (r) =>
+            domains.some((d) => refersTo(r, "aliases", d)) ||
+            (calculated.some((h) => refersTo(r, "healthCheckId", h)) && !aliasesLoadBalancer(r, resources)),
     );
 }
 
 /**
- * The API's health checks: the CALCULATED check its record follows, and that check's children that no other record
- * follows (one CLOUDWATCH_METRIC check per service). The region's own check is a child too, but the region's record
- * follows it, so it stays the region's.
+ * The API's health checks: the CALCULATED check its record follows, and that check's children that are the API's own
+ * (one CLOUDWATCH_METRIC check per service). The region's storefront check is a child too: it stays the region's
+ * when another record follows it, and, when no record does (the region's record follows the "region-serving" check),
+ * because the component that plans the region's record planned it, not the API's (where the parents are visible).
  */
 export function apiHealthChecksOf(resources: readonly PlanResource[]): PlanResource[] {
     const checks = ofType(resources, T.healthCheck);
     const apiRecords = apiRecordsOf(resources);
     const others = ofType(resources, T.record).filter((r) => !apiRecords.includes(r));
     const parents = checks.filter((h) => apiRecords.some((r) => refersTo(r, "healthCheckId", h)));
+    const sameComponent = (a: PlanResource, b: PlanResource) => {
+        const pa = parentUrn(a);
+        const pb = parentUrn(b);
+        return pa === undefined || pb === undefined || pa === pb;
+    };
     const children = checks.filter(
         (h) =>
-            !parents.includes(h) && parents.some((p) => refersTo(p, "childHealthchecks", h)) && !others.some((r) => refersTo(r, "healthCheckId", h)),
+            !parents.includes(h) &&
+            parents.some((p) => refersTo(p, "childHealthchecks", h) && sameComponent(p, h)) &&
+            !others.some((r) => refersTo(r, "healthCheckId", h)),
     );
     return [...parents, ...children];
 }
@@ -580,7 +649,7 @@ export function stackFacts(view: StackView): StackFacts {
     // to the edge routes to no region: neither counts.
     const records: RecordFacts[] = of(T.record)
         .filter((r) => isRoutingRecord(r) && !isEdgeAlias(r, rs) && !apiRecords.includes(r))
-        .map(recordOf);
+        .map((r) => recordOf(r, rs));
 
     const templates = of(T.launchTemplate);
     const web: WebFacts[] = of(T.asg).map((r) => {
@@ -2301,6 +2370,43 @@ export function alarmTopicsOf(resources: readonly PlanResource[], stackRegion?: 
     });
 }
 
+/** The tag components/tierAlarms.ts writes on each tier alarm and the "serving" composite: page, notify or quiet. */
+export const URGENCY_TAG = "securecart:urgency";
+
+/** How an alarm reaches people, as the planned resource says it (src/strategy.ts AlarmUrgency). */
+export type PlannedUrgency = "page" | "notify" | "quiet";
+
+const URGENCIES: readonly string[] = ["page", "notify", "quiet"];
+
+/** How one alarm reaches people: what its tag says, what its actions say, and the urgency read from both. */
+export interface AlarmUrgencyFacts {
+    /** The URGENCY_TAG as written; undefined when the alarm carries none (the DNS, pipeline and backup alarms). */
+    readonly tagged: string | typeof UNKNOWN | undefined;
+    /**
+     * What its actions say: quiet when they are disabled or name nothing (a quiet composite keeps its actions on and
+     * names no topic: its actionsEnabled would replace it), else the urgency of the alarm topic it names; undefined
+     * when it names no alarm topic of the stack; UNKNOWN while its actions are unknown (a preview).
+     */
+    readonly fromActions: PlannedUrgency | typeof UNKNOWN | undefined;
+    /** Its tag where it carries a valid one, else what its actions say. */
+    readonly urgency: PlannedUrgency | typeof UNKNOWN | undefined;
+}
+
+/** An alarm's urgency (see AlarmUrgencyFacts), from alarmsOf and alarmTopicsOf of the same stack. */
+export function alarmUrgencyOf(a: AlarmFacts, topics: readonly AlarmTopicFacts[]): AlarmUrgencyFacts {
+    const actions = get(a.resource, "alarmActions");
+    const enabled = get(a.resource, "actionsEnabled");
+    let fromActions: AlarmUrgencyFacts["fromActions"];
+    if (a.quiet) fromActions = "quiet";
+    else if (isUnknown(actions) || isUnknown(enabled)) fromActions = UNKNOWN;
+    else if (arr(actions).length === 0) fromActions = "quiet";
+    else fromActions = topics.find((t) => a.topics.includes(t.resource))?.urgency;
+    const tags = tagsFrom(get(a.resource, "tags"));
+    const tagged = tags === UNKNOWN ? UNKNOWN : tags[URGENCY_TAG];
+    const urgency = typeof tagged === "string" && URGENCIES.includes(tagged) ? (tagged as PlannedUrgency) : fromActions;
+    return { tagged, fromActions, urgency };
+}
+
 /** One CloudWatch dashboard: its name and, when its body is known, what it shows. */
 export interface DashboardFacts {
     readonly resource: PlanResource;
@@ -2416,6 +2522,8 @@ export interface FaultTemplateFacts {
     readonly name: string;
     /** The action ids, in the template's order (e.g. aws:ecs:stop-task, aws:fis:wait). */
     readonly actions: readonly string[];
+    /** The actions with their names and how long each runs when it says so (what AWS FIS bills: action-minutes). */
+    readonly steps: readonly ExperimentActionFacts[];
     readonly targets: number;
     readonly stopConditions: number;
     /** Its stop conditions as planned (source, value); UNKNOWN while the list is pending (a preview). */
@@ -2432,6 +2540,7 @@ export function faultTemplatesOf(resources: readonly PlanResource[]): FaultTempl
             resource: t,
             name: tags !== UNKNOWN && nonEmpty(tags.Name) ? tags.Name : t.name,
             actions: arr<Record<string, unknown>>(get(t, "actions")).map((a) => text(a.actionId, "?")),
+            steps: arr<Record<string, unknown>>(get(t, "actions")).map(experimentActionOf),
             targets: arr(get(t, "targets")).length,
             stopConditions: arr<Record<string, unknown>>(get(t, "stopConditions")).filter((s) => s.source !== "none").length,
             conditions: isUnknown(get(t, "stopConditions"))
@@ -2477,6 +2586,12 @@ export interface TrailFacts {
     readonly logGroupArn: unknown;
     readonly logsRoleArn: unknown;
     readonly logGroup?: string;
+    /** Management events (the default, unless every event selector excludes them). */
+    readonly managementEvents: boolean;
+    /** Data events (an event selector's dataResources, or an advanced selector on eventCategory Data); UNKNOWN while pending. */
+    readonly dataEvents: boolean | typeof UNKNOWN;
+    /** Insights events (insightSelectors). */
+    readonly insights: boolean;
 }
 
 /** The stack's trails (see TrailFacts). */
@@ -2493,6 +2608,14 @@ export function trailsOf(resources: readonly PlanResource[]): TrailFacts[] {
         };
         const policies = b ? bucketPoliciesOf(b, resources).map(tls) : [];
         const key = get(t, "kmsKeyId");
+        // What it records beyond the free first copy of management events (CloudTrail bills those).
+        const selectors = get(t, "eventSelectors");
+        const advanced = get(t, "advancedEventSelectors");
+        const basic = arr(selectors).map(obj);
+        const fields = arr(advanced)
+            .map(obj)
+            .flatMap((x) => arr(x.fieldSelectors).map(obj));
+        const category = (c: string) => fields.some((f) => f.field === "eventCategory" && arr(f.equals).includes(c));
         return {
             resource: t,
             name: text(get(t, "name"), t.name),
@@ -2518,6 +2641,94 @@ export function trailsOf(resources: readonly PlanResource[]): TrailFacts[] {
             logGroupArn: get(t, "cloudWatchLogsGroupArn"),
             logsRoleArn: get(t, "cloudWatchLogsRoleArn"),
             logGroup: group ? text(get(group, "name"), group.name) : undefined,
+            managementEvents:
+                fields.length > 0 ? category("Management") : basic.length === 0 || basic.some((x) => x.includeManagementEvents !== false),
+            dataEvents:
+                isUnknown(selectors) || isUnknown(advanced) ? UNKNOWN : basic.some((x) => arr(x.dataResources).length > 0) || category("Data"),
+            insights: arr(get(t, "insightSelectors")).length > 0,
         };
     });
+}
+
+/** How CloudWatch bills one metric alarm: per alarm metric (a metric-math alarm, per metric it reads). */
+export interface AlarmBillingFacts {
+    readonly name: string;
+    /** The region the alarm lives in (its own `region`, else the stack's): where it is billed. */
+    readonly region: string;
+    /** The metrics it reads: 1 for a single-metric alarm, the metric queries that name a metric for metric math; undefined while unknown (a preview). */
+    readonly metrics?: number;
+    /** Evaluated by metric math (metricQueries) rather than one metric. */
+    readonly math: boolean;
+    /** A period under 60 s: billed as a high-resolution alarm. */
+    readonly highResolution: boolean;
+    /** What it watches, by the project's `securecart:alarm` tag (src/alarms.ts kinds); undefined for a tier's own alarm. */
+    readonly kind?: string;
+}
+
+/**
+ * A metric alarm's billing: one alarm metric for an alarm on one metric, and one per query that names a metric for
+ * metric math (the expression itself reads no metric of its own).
+ */
+export function alarmBillingOf(alarm: PlanResource, stackRegion: string): AlarmBillingFacts {
+    const queries = get(alarm, "metricQueries");
+    const tags = tagsOf(alarm);
+    const math = isUnknown(queries) || arr(queries).length > 0;
+    const metricQueries = arr(queries)
+        .map(obj)
+        .filter((q) => q.metric !== undefined && q.metric !== null);
+    const periods = math ? metricQueries.map((q) => num(obj(q.metric).period)) : [num(get(alarm, "period"))];
+    return {
+        name: alarm.name,
+        region: str(get(alarm, "region")) ?? stackRegion,
+        ...(isUnknown(queries) ? {} : { metrics: math ? metricQueries.length : 1 }),
+        math,
+        highResolution: periods.some((p) => p !== undefined && p < 60),
+        ...(tags["securecart:alarm"] ? { kind: tags["securecart:alarm"] } : {}),
+    };
+}
+
+/** The KMS keys planned in `resources` that a topic is encrypted under (its kmsMasterKeyId). */
+export function topicKeysOf(topic: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
+    return ofType(resources, T.kmsKey, T.kmsReplicaKey).filter((k) => refersTo(topic, "kmsMasterKeyId", k));
+}
+
+/** Whole minutes of an ISO 8601 duration of hours, minutes and seconds (`PT10M`, `PT1H30M`), rounded; undefined otherwise. */
+export function isoDurationMinutes(v: unknown): number | undefined {
+    const m = typeof v === "string" ? /^PT(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$/.exec(v.trim()) : null;
+    if (!m) return undefined;
+    return Math.round(Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) + Number(m[3] ?? 0) / 60);
+}
+
+/** One action of an experiment template, with how long it runs when it says so. */
+export interface ExperimentActionFacts {
+    readonly name: string;
+    readonly actionId: string;
+    /** Its `duration` (or, for stopped instances, `startInstancesAfterDuration`) in whole minutes; undefined for an action that names none. */
+    readonly minutes?: number;
+}
+
+/** One action of a template as planned: its `duration` (or `startInstancesAfterDuration`) read as whole minutes. */
+function experimentActionOf(a: Record<string, unknown>): ExperimentActionFacts {
+    const raw = a.parameters;
+    // The provider takes parameters as key/value pairs.
+    const params: Record<string, unknown> = Array.isArray(raw) ? Object.fromEntries(raw.map(obj).map((p) => [text(p.key), p.value])) : obj(raw);
+    const minutes = isoDurationMinutes(params.duration ?? params.startInstancesAfterDuration);
+    return { name: text(a.name), actionId: text(a.actionId), ...(minutes !== undefined ? { minutes } : {}) };
+}
+
+/** ECS clusters with Container Insights on (their `containerInsights` setting enabled or enhanced). */
+export function containerInsightsClustersOf(resources: readonly PlanResource[]): PlanResource[] {
+    return ofType(resources, T.ecsCluster).filter((c) =>
+        arr(get(c, "settings"))
+            .map(obj)
+            .some((s) => s.name === "containerInsights" && (s.value === "enabled" || s.value === "enhanced")),
+    );
+}
+
+/** Functions and state machines that send traces to X-Ray (tracingConfig Active, tracingConfiguration enabled). */
+export function tracedResourcesOf(resources: readonly PlanResource[]): PlanResource[] {
+    return [
+        ...ofType(resources, T.lambdaFunction).filter((f) => get(f, "tracingConfig.mode") === "Active"),
+        ...ofType(resources, T.stateMachine).filter((m) => get(m, "tracingConfiguration.enabled") === true),
+    ];
 }

@@ -56,6 +56,10 @@ export interface RegionPrices {
     readonly apiGatewayHttpRequestMillion: number;
     readonly apiGatewayHttpRequestMillionOver300M: number;
     readonly efsStandardGbMonth: number;
+    readonly cloudwatchCompositeAlarmMonth: number;
+    readonly cloudwatchDashboardMonth: number;
+    readonly cloudtrailManagementEventCopy100k: number;
+    readonly fisActionMinute: number;
 }
 
 export interface PriceSheet {
