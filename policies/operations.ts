@@ -7,12 +7,13 @@
 import { PROJECT_FEATURE_NAMES } from "../src/guardDutyFeatures";
 import {
     ALARM_KIND_TAG,
-    ALARM_URGENCY_TAG,
     type AlarmSubject,
     T,
     UNKNOWN,
     alarmActionsOf,
     alarmWatches,
+    alarmTopicsOf,
+    alarmUrgencyOf,
     alarmsOf,
     allowsEveryAction,
     arnRegion,
@@ -51,6 +52,7 @@ import {
     text,
     threatDetectionOf,
     trailsOf,
+    URGENCY_TAG,
 } from "../src/plan";
 import type { PlanResource } from "../src/plan/resource";
 import { type AlarmKind, type OperationsPlan, planCache, planFiles, planOperations } from "../src/strategy";
@@ -70,28 +72,26 @@ export const alarmHasAction: StackPolicy = {
         "Give the alarm alarmActions [<the page or notify topic of the alarm's region>] (components/tierAlarms.ts alarmActions and compositeActions; components/alarmTopics.ts builds a region's pair, one pair in us-east-1 for a stack's alarms that must live there). CloudWatch refuses an action naming another region's topic at creation (\"Invalid region … specified\"). A quiet metric alarm keeps its topic and sets actionsEnabled false; a quiet composite keeps actionsEnabled true and names no action; an alarm that pages or notifies has its actions on.",
     validateStack: (args, report) => {
         const rs = args.resources;
-        for (const a of ofType(rs, T.metricAlarm, T.compositeAlarm)) {
-            const composite = a.type === T.compositeAlarm;
-            const urgency = tagsOf(a)[ALARM_URGENCY_TAG];
-            const enabled = get(a, "actionsEnabled");
-            // The provider's default is true.
-            const on = isUnknown(enabled) || (enabled !== false && enabled !== "false");
-            if (composite && !on)
+        const home = stackRegion(rs);
+        const topics = alarmTopicsOf(rs, home);
+        for (const alarm of alarmsOf(rs, home)) {
+            const a = alarm.resource;
+            const u = alarmUrgencyOf(alarm, topics);
+            if (alarm.composite && alarm.quiet)
                 report(
                     `${label(a)} must keep actionsEnabled true: the provider replaces a composite alarm whose actionsEnabled changes (terraform-provider-aws composite_alarm.go, ForceNew), so a role change would delete and recreate it; a quiet composite names no action instead.`,
                     a.urn,
                 );
             const region = regionOf(a, rs);
-            const actions = alarmActionsOf(a, rs);
-            const quietComposite = composite && urgency === "quiet";
-            if (actions !== UNKNOWN && !quietComposite) {
-                const topics = actions.filter((x) => x.sns);
-                const here = topics.filter((x) => x.region === undefined || region === undefined || x.region === region);
+            const actions = alarmActionsOf(a, rs, "alarmActions", home);
+            if (actions !== UNKNOWN && !(alarm.composite && u.tagged === "quiet")) {
+                const named = actions.filter((x) => x.sns);
+                const here = named.filter((x) => x.region === undefined || region === undefined || x.region === region);
                 const pending = actions.some((x) => isUnknown(x.arn) && !x.sns);
                 if (here.length === 0 && !pending) {
-                    if (topics.length > 0)
+                    if (named.length > 0)
                         report(
-                            `${label(a)} lives in ${region} and must notify an SNS topic of that region (CloudWatch publishes only to its own region's topics); it names ${topics.map((x) => `${text(x.arn, x.topic ? label(x.topic) : "")} in ${x.region}`).join(", ")}.`,
+                            `${label(a)} lives in ${region} and must notify an SNS topic of that region (CloudWatch publishes only to its own region's topics); it names ${named.map((x) => `${text(x.arn, x.topic ? label(x.topic) : "")} in ${x.region}`).join(", ")}.`,
                             a.urn,
                         );
                     else
@@ -101,21 +101,24 @@ export const alarmHasAction: StackPolicy = {
                         );
                 }
             }
-            if (urgency === undefined) continue;
-            if (quietComposite) {
-                if (actions !== UNKNOWN && actions.length > 0)
-                    report(
-                        `${label(a)} is quiet (${ALARM_URGENCY_TAG} quiet) and must name no action (a composite keeps its actions on): it would notify of an idle region all the time; it names ${actions.map((x) => text(x.arn)).join(", ")}.`,
-                        a.urn,
-                    );
-            } else if (!composite && urgency === "quiet" && on && !isUnknown(enabled))
+            // Its tag and its actions tell the same urgency.
+            const said = u.fromActions;
+            if (typeof u.tagged !== "string" || said === undefined || said === UNKNOWN || said === u.tagged) continue;
+            if (u.tagged === "quiet")
                 report(
-                    `${label(a)} is quiet (${ALARM_URGENCY_TAG} quiet) and must have its actions off (actionsEnabled false): a quiet alarm idles in ALARM or without data, and would notify all the time.`,
+                    alarm.composite
+                        ? `${label(a)} is quiet (${URGENCY_TAG} quiet) and must name no action (a composite keeps its actions on): it would ${said === "page" ? "page" : "notify"} about an idle region all the time.`
+                        : `${label(a)} is quiet (${URGENCY_TAG} quiet) and must have its actions off (actionsEnabled false): a quiet alarm idles in ALARM or without data, and would ${said === "page" ? "page" : "notify"} all the time.`,
                     a.urn,
                 );
-            else if (!composite && urgency !== "quiet" && !on)
+            else if (said === "quiet")
                 report(
-                    `${label(a)} ${urgency === "page" ? "pages" : "notifies"} (${ALARM_URGENCY_TAG} ${urgency}) and must have its actions on; actionsEnabled is false.`,
+                    `${label(a)} ${u.tagged === "page" ? "pages" : "notifies"} (${URGENCY_TAG} ${u.tagged}) and must have its actions on, naming its region's ${u.tagged} topic; ${alarm.quiet ? "actionsEnabled is false" : "it names no action"}.`,
+                    a.urn,
+                );
+            else
+                report(
+                    `${label(a)} ${u.tagged === "page" ? "pages" : "notifies"} (${URGENCY_TAG} ${u.tagged}) and must name its region's ${u.tagged} topic; it names the ${said} topic.`,
                     a.urn,
                 );
         }

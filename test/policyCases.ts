@@ -1865,6 +1865,16 @@ export const CASES: readonly Case[] = [
     },
     {
         policy: "aws-alarm-has-action",
+        change: "the primary's Aurora CPU alarm (page) names the notify topic",
+        stack: "prod",
+        alter: (p) =>
+            setProp(pick(p, T.alarm, tierAlarm("auroraLoad", "-cpu")), "alarmActions", [
+                pick(p, T.topic, topicNamed("securecart-alarms-notify")).outputs.arn,
+            ]),
+        says: /pages \(securecart:urgency page\) and must name its region's page topic; it names the notify topic/,
+    },
+    {
+        policy: "aws-alarm-has-action",
         change: "the pilot-light standby's quiet serving composite is silenced by actionsEnabled false (a replacement on every role change)",
         stack: "dr",
         overrides: ["strategy=pilot-light"],

@@ -2006,9 +2006,8 @@ export function failoverModeOf(resources: readonly PlanResource[]): "planned" | 
 // operations: alarms, the topics they notify and those topics' keys, audit log groups
 // ---------------------------------------------------------------------------------------------------------
 
-/** The tags the program puts on a tier alarm (components/tierAlarms.ts): its kind (src/alarms.ts) and its urgency. */
+/** The tag the program puts on a tier alarm (components/tierAlarms.ts): its kind (src/alarms.ts); its urgency's is URGENCY_TAG. */
 export const ALARM_KIND_TAG = "securecart:alarm";
-export const ALARM_URGENCY_TAG = "securecart:urgency";
 
 /** An SNS topic ARN (`arn:<partition>:sns:<region>:<account>:<name>`). */
 const SNS_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d*:[^:]+$/;
@@ -2683,13 +2682,14 @@ export function alarmBillingOf(alarm: PlanResource, stackRegion: string): AlarmB
         ...(isUnknown(queries) ? {} : { metrics: math ? metricQueries.length : 1 }),
         math,
         highResolution: periods.some((p) => p !== undefined && p < 60),
-        ...(tags["securecart:alarm"] ? { kind: tags["securecart:alarm"] } : {}),
+        ...(tags[ALARM_KIND_TAG] ? { kind: tags[ALARM_KIND_TAG] } : {}),
     };
 }
 
-/** The KMS keys planned in `resources` that a topic is encrypted under (its kmsMasterKeyId). */
+/** The KMS keys planned in `resources` that a topic is encrypted under (its kmsMasterKeyId, as kmsKeyOf reads it). */
 export function topicKeysOf(topic: PlanResource, resources: readonly PlanResource[]): PlanResource[] {
-    return ofType(resources, T.kmsKey, T.kmsReplicaKey).filter((k) => refersTo(topic, "kmsMasterKeyId", k));
+    const key = kmsKeyOf(topic, "kmsMasterKeyId", resources);
+    return key === undefined || key === UNKNOWN ? [] : [key];
 }
 
 /** Whole minutes of an ISO 8601 duration of hours, minutes and seconds (`PT10M`, `PT1H30M`), rounded; undefined otherwise. */
