@@ -65,7 +65,7 @@ import { type KnownContext, StackPolicy, configOf, factsSchema, requireContext, 
 export const alarmHasAction: StackPolicy = {
     name: "aws-alarm-has-action",
     description:
-        "Every CloudWatch metric and composite alarm names at least one SNS topic of its own region in alarmActions (a planned topic, or an SNS topic ARN); a quiet metric alarm (actionsEnabled false) names one too, so a role change only switches its actions on, in place; a composite alarm keeps actionsEnabled true (the provider replaces a composite whose actionsEnabled changes), so a quiet composite names no action instead; and an alarm tagged with an urgency (securecart:urgency) stays silent exactly when that urgency is quiet.",
+        "Every CloudWatch metric and composite alarm names at least one SNS topic of its own region in alarmActions (a planned topic, or an SNS topic ARN); a quiet metric alarm (actionsEnabled false) names one too, so a role change only switches its actions on, in place; a composite alarm keeps actionsEnabled true (the provider replaces a composite whose actionsEnabled changes), so a quiet composite names no action instead; and an alarm tagged with an urgency (securecart:urgency) says the same with its actions: silent exactly when that urgency is quiet, else naming its region's page or notify topic as tagged.",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
