@@ -156,9 +156,9 @@ describe("config: each rule names the key, the value and what is allowed", () =>
             /securecart:operations.healthSignal: got "composite"; expected one of storefront, region-serving/,
         ],
         [
-            "both GuardDuty runtime plans on",
-            withNs("operations", { guardDuty: { features: { RUNTIME_MONITORING: "ENABLED", EKS_RUNTIME_MONITORING: "ENABLED" } } }),
-            /securecart:operations.guardDuty.features: got .*; expected at most one of RUNTIME_MONITORING and EKS_RUNTIME_MONITORING ENABLED/,
+            "EKS Runtime Monitoring (superseded by Runtime Monitoring, which the project declares)",
+            withNs("operations", { guardDuty: { features: { EKS_RUNTIME_MONITORING: "ENABLED" } } }),
+            /securecart:operations.guardDuty.features: unknown key\(s\) "EKS_RUNTIME_MONITORING"; allowed keys: .*RUNTIME_MONITORING/,
         ],
         [
             "a GuardDuty plan the project does not declare",

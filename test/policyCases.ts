@@ -2093,13 +2093,15 @@ export const CASES: readonly Case[] = [
         policy: "dr-guardduty-every-region",
         change: "the standby turns on both runtime-monitoring plans",
         stack: "dr",
+        // EKS Runtime Monitoring is never planned: the case adds it beside the planned Runtime Monitoring plan.
         alter: (p) => {
-            for (const f of ["RUNTIME_MONITORING", "EKS_RUNTIME_MONITORING"])
-                setProp(
-                    pick(p, T.detectorFeature, (r) => r.inputs.name === f),
-                    "status",
-                    "ENABLED",
-                );
+            const rm = pick(p, T.detectorFeature, (r) => r.inputs.name === "RUNTIME_MONITORING");
+            setProp(rm, "status", "ENABLED");
+            const eks = JSON.parse(JSON.stringify(rm)) as typeof rm;
+            eks.urn = rm.urn.replace(/::[^:]+$/, "::securecart-guardduty-eks-runtime-monitoring");
+            eks.name = "securecart-guardduty-eks-runtime-monitoring";
+            setProp(eks, "name", "EKS_RUNTIME_MONITORING");
+            p.resources.push(eks);
         },
         says: /must not enable both RUNTIME_MONITORING and EKS_RUNTIME_MONITORING/,
     },
