@@ -147,7 +147,7 @@ describe("config: each rule names the key, the value and what is allowed", () =>
         ],
         [
             "a fault-injection AZ the network does not use",
-            { ...withNs("operations", { faults: { availabilityZone: 2 } }), ...withNs("network", { cidr: "10.10.0.0/16", azCount: 2 }) },
+            { ...withNs("network", { cidr: "10.10.0.0/16", azCount: 2 }), "securecart:operations": { faults: { availabilityZone: 2 } } },
             /securecart:operations.faults.availabilityZone: got 2; expected the position of an AZ the network uses, 0 to 1 \(network.azCount is 2\)/,
         ],
         [

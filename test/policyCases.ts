@@ -1843,7 +1843,7 @@ export const CASES: readonly Case[] = [
         stack: "dr",
         alter: (p) => {
             const notify = pick(p, T.topic, topicNamed("securecart-alarms-notify"), "(the region's notify topic)");
-            const alarm = pick(p, T.alarm, (r) => r.inputs.namespace === "AWS/Route53", "on Route 53's health-check status");
+            const alarm = pick(p, T.alarm, (r) => r.inputs.name === "securecart-us-west-2-health-check", "on Route 53's health-check status");
             setProp(alarm, "alarmActions", [notify.outputs.arn]);
         },
         says: /lives in us-east-1 and must notify an SNS topic of that region .*; it names arn:aws:sns:us-west-2:\d+:securecart-alarms-notify in us-west-2/,
