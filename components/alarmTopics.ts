@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { accountAdministers } from "./keys";
 
 /** How urgently an alarm's subscribers hear of it: one topic each. */
 export type TopicUrgency = "page" | "notify";
@@ -52,13 +53,7 @@ export class AlarmTopics extends pulumi.ComponentResource {
                 policy: pulumi.jsonStringify({
                     Version: "2012-10-17",
                     Statement: [
-                        {
-                            Sid: "AccountAdministers",
-                            Effect: "Allow",
-                            Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` },
-                            Action: "kms:*",
-                            Resource: "*",
-                        },
+                        accountAdministers(account),
                         {
                             // CloudWatch honours the source condition (the account's alarms only).
                             Sid: "CloudWatchAlarmsEncrypt",

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { accountAdministers } from "./keys";
 import { KeptLogGroups } from "./keptLogGroups";
 import { denyInsecureTransport, privateBucket } from "./privateBucket";
 import { serverAccessLogPrefix } from "./serverAccessLogs";
@@ -118,13 +119,7 @@ export class AuditTrail extends pulumi.ComponentResource {
                 policy: pulumi.jsonStringify({
                     Version: "2012-10-17",
                     Statement: [
-                        {
-                            Sid: "AccountAdministers",
-                            Effect: "Allow",
-                            Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` },
-                            Action: "kms:*",
-                            Resource: "*",
-                        },
+                        accountAdministers(account),
                         {
                             Sid: "CloudTrailEncryptsLogFiles",
                             Effect: "Allow",

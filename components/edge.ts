@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { accountAdministers } from "./keys";
 import { MANAGED_RULE_GROUPS, type ManagedRuleGroup } from "../src/awsFacts";
 import { API_BASE_PATH } from "../src/config";
 import { DnsValidatedCertificate } from "./certificate";
@@ -104,13 +105,7 @@ export class Edge extends pulumi.ComponentResource {
                 policy: pulumi.jsonStringify({
                     Version: "2012-10-17",
                     Statement: [
-                        {
-                            Sid: "AccountAdministers",
-                            Effect: "Allow",
-                            Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` },
-                            Action: "kms:*",
-                            Resource: "*",
-                        },
+                        accountAdministers(account),
                         {
                             // CloudFront's access logs are delivered by the vended-logs service into the encrypted group.
                             // AWS documents no key grant for it (CloudWatch Logs encrypts on ingest); granted narrowly

@@ -31,6 +31,20 @@ export interface KeysArgs {
 }
 
 /**
+ * The statement every project key policy starts with: the account administers the key through IAM (without it, a key
+ * policy locks out everyone but the principals it names).
+ */
+export function accountAdministers(account: pulumi.Input<string>): Record<string, unknown> {
+    return {
+        Sid: "AccountAdministers",
+        Effect: "Allow",
+        Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` },
+        Action: "kms:*",
+        Resource: "*",
+    };
+}
+
+/**
  * The region's customer-managed keys:
  * - `data`: a multi-Region key (primary in the home stack, a replica elsewhere) for Aurora, DynamoDB,
  *   Secrets Manager, Performance Insights and AWS Backup, so ciphertext copied between regions decrypts
@@ -49,13 +63,7 @@ export class Keys extends pulumi.ComponentResource {
         const tags = (n: string) => ({ ...(args.tags ?? {}), Name: n });
         const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const region = aws.getRegionOutput({}, { parent: this }).region;
-        const rootStatement = {
-            Sid: "AccountAdministers",
-            Effect: "Allow",
-            Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` },
-            Action: "kms:*",
-            Resource: "*",
-        };
+        const rootStatement = accountAdministers(account);
 
         // Reads only: CloudFront never writes assets (CloudFront developer guide, "Restrict access to an Amazon S3
         // origin", SSE-KMS), and only on behalf of the edge's own distribution.

@@ -308,7 +308,8 @@ export function alarmRule(d: AlarmDecl, s: AlarmSubjects, ops: OperationsConfig)
             const dims = { TableName: table };
             return {
                 math: {
-                    expression: "reads + writes",
+                    // Published only in minutes with throttling: FILL, or one series alone would yield no data point.
+                    expression: "FILL(reads, 0) + FILL(writes, 0)",
                     metrics: {
                         reads: m("AWS/DynamoDB", "ReadThrottleEvents", dims, "Sum"),
                         writes: m("AWS/DynamoDB", "WriteThrottleEvents", dims, "Sum"),
@@ -353,7 +354,7 @@ export function alarmRule(d: AlarmDecl, s: AlarmSubjects, ops: OperationsConfig)
             const dims = { StateMachineArn: s.stateMachineArn };
             return {
                 math: {
-                    expression: "failed + timedOut",
+                    expression: "FILL(failed, 0) + FILL(timedOut, 0)",
                     metrics: {
                         failed: m("AWS/States", "ExecutionsFailed", dims, "Sum"),
                         timedOut: m("AWS/States", "ExecutionsTimedOut", dims, "Sum"),

@@ -425,9 +425,7 @@ const guardDutySchema = z.strictObject({
                 z.ZodDefault<z.ZodEnum<{ ENABLED: "ENABLED"; DISABLED: "DISABLED" }>>
             >,
         )
-        .default(() => featureDefaults())
-        // GuardDuty refuses both runtime plans on at once (Runtime Monitoring supersedes EKS Runtime Monitoring).
-        .refine((f) => !(f.RUNTIME_MONITORING === "ENABLED" && f.EKS_RUNTIME_MONITORING === "ENABLED"), { message: "__runtimeMonitoring" }),
+        .default(() => featureDefaults()),
     /** How often GuardDuty sends updates of an existing finding. Default FIFTEEN_MINUTES. */
     findingPublishingFrequency: z.enum(FINDING_PUBLISHING_FREQUENCIES).default("FIFTEEN_MINUTES"),
     /** Findings at or above this severity also go to the page topic. Default 7 (high and critical). */
@@ -738,7 +736,6 @@ const CUSTOM_MESSAGES: Record<string, string> = {
     __endpoint_https: `an https:// URL`,
     __endpoint_sms: `a phone number in E.164 form, + and 7 to 15 digits, such as +15555550100`,
     __percent: `a percentage above 0 and at most 100`,
-    __runtimeMonitoring: `at most one of RUNTIME_MONITORING and EKS_RUNTIME_MONITORING ENABLED (GuardDuty refuses both)`,
     __severity: `a GuardDuty severity from 1 to 10 (low 1-3.9, medium 4-6.9, high 7-8.9, critical 9-10)`,
     __dbName: `lowercase letters, digits and '_', starting with a letter`,
     __dbUser: `lowercase letters, digits and '_', starting with a letter, at most 16 characters`,

@@ -55,11 +55,21 @@ export function regionSummary(r: DashboardRegion): string {
 /** Every alarm of a region, the composite and the Route 53 status alarm included, as ARNs. */
 function regionAlarmArns(account: string, r: DashboardRegion): string[] {
     return [
-        ...(r.plan.computeExists
-            ? [alarmArn(account, r.region, servingAlarmName(r.region)), alarmArn(account, "us-east-1", healthCheckAlarmName(r.region))]
-            : []),
+        ...(r.plan.operations.alarms.regionServing !== undefined ? [alarmArn(account, r.region, servingAlarmName(r.region))] : []),
+        ...(r.plan.computeExists ? [alarmArn(account, "us-east-1", healthCheckAlarmName(r.region))] : []),
         ...r.alarms.map((a) => alarmArn(account, a.region, a.name)),
-    ];
+    ].slice(0, MAX_ALARMS_PER_WIDGET);
+}
+
+/** An alarm status widget lists 1 to 100 alarms (CloudWatch API reference, "Dashboard Body Structure and Syntax"). */
+const MAX_ALARMS_PER_WIDGET = 100;
+
+/** The alarm status widget, or a line saying there is none (the widget refuses an empty list). */
+function alarmStatus(account: string, r: DashboardRegion, title: string, x: number, y: number, width: number): Widget {
+    const alarms = regionAlarmArns(account, r);
+    return alarms.length
+        ? { type: "alarm", x, y, width, height: 6, properties: { title, alarms, sortBy: "stateUpdatedTimestamp" } }
+        : { type: "text", x, y, width, height: 6, properties: { markdown: `${title}: none in this role` } };
 }
 
 const alarmGraph = (account: string, a: AlarmDecl, x: number, y: number, width = 8): Widget => ({
@@ -80,14 +90,7 @@ const alarmGraph = (account: string, a: AlarmDecl, x: number, y: number, width =
 export function regionDashboard(account: string, r: DashboardRegion): { widgets: Widget[] } {
     const widgets: Widget[] = [
         { type: "text", x: 0, y: 0, width: 24, height: 3, properties: { markdown: regionSummary(r) } },
-        {
-            type: "alarm",
-            x: 0,
-            y: 3,
-            width: 24,
-            height: 6,
-            properties: { title: `${r.region}: alarms`, alarms: regionAlarmArns(account, r), sortBy: "stateUpdatedTimestamp" },
-        },
+        alarmStatus(account, r, `${r.region}: alarms`, 0, 3, 24),
     ];
     r.alarms.forEach((a, i) => widgets.push(alarmGraph(account, a, (i % 3) * 8, 9 + Math.floor(i / 3) * 6)));
     return { widgets };
@@ -104,14 +107,7 @@ export function drDashboard(account: string, regions: readonly DashboardRegion[]
     regions.forEach((r, col) => {
         const x = col * width;
         widgets.push({ type: "text", x, y: 0, width, height: 4, properties: { markdown: regionSummary(r) } });
-        widgets.push({
-            type: "alarm",
-            x,
-            y: 4,
-            width,
-            height: 6,
-            properties: { title: `${r.region}: health and alarms`, alarms: regionAlarmArns(account, r) },
-        });
+        widgets.push(alarmStatus(account, r, `${r.region}: health and alarms`, x, 4, width));
         const graphed = r.alarms.filter((a) => DR_GRAPHED.includes(a.kind));
         graphed.forEach((a, i) => widgets.push(alarmGraph(account, a, x, 10 + i * 6, width)));
     });

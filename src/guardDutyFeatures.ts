@@ -47,7 +47,6 @@ export const FEATURES = {
         why: "off: on Fargate GuardDuty creates a VPC endpoint and a security group outside Pulumi and adds a sidecar to every new task",
     },
     EKS_AUDIT_LOGS: { default: "DISABLED", why: "off: the project runs no EKS cluster" },
-    EKS_RUNTIME_MONITORING: { default: "DISABLED", why: "off: no EKS cluster, and Runtime Monitoring supersedes it" },
 } as const satisfies Readonly<Partial<Record<DetectorFeatureName, { readonly default: FeatureStatus; readonly why: string }>>>;
 export type ProjectFeature = keyof typeof FEATURES;
 export const PROJECT_FEATURE_NAMES = Object.keys(FEATURES) as ProjectFeature[];
@@ -60,6 +59,10 @@ export const PROJECT_FEATURE_NAMES = Object.keys(FEATURES) as ProjectFeature[];
  */
 export const DECLARED_ELSEWHERE: Readonly<Partial<Record<DetectorFeatureName, string>>> = {
     AI_PROTECTION: "not on the API reference page read; regional availability unverified",
+    // The provider's own docs (guardduty/detectorFeature.d.ts): "Only one of two features EKS_RUNTIME_MONITORING or
+    // RUNTIME_MONITORING can be added, adding both features will cause an error". RUNTIME_MONITORING is declared (its
+    // EKS add-on management off), which covers EKS; there is no EKS cluster.
+    EKS_RUNTIME_MONITORING: "superseded by RUNTIME_MONITORING, which is declared; the provider errors when both are added",
     AI_ANALYST: "not on the API reference page read; created DISABLED on a new detector (observed 2026-07)",
 };
 

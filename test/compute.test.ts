@@ -1,3 +1,4 @@
+import { fargateTaskSize } from "../components/fargateService";
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import { imageRef, listenerRules, pathPatternMatches, repositoryNames, storefrontUserData, writableVolumes } from "../src/compute";
@@ -460,9 +461,12 @@ describe("compute: Fargate services", () => {
             const execRoles = new Set<unknown>();
             for (const s of cfg.services) {
                 const td = ofType(plan, T.taskDef).find((t) => t.inputs.family === `securecart-svc-${s.name}`)!;
+                // With tracing on (the default), the smallest Fargate size that holds the service and its collector.
+                const t = cfg.operations.tracing;
+                const size = t.enabled ? fargateTaskSize(s.cpu + t.cpu, s.memory + t.memoryMiB) : { cpu: s.cpu, memory: s.memory };
                 assert.deepEqual(
                     [td.inputs.networkMode, td.inputs.requiresCompatibilities, td.inputs.cpu, td.inputs.memory],
-                    ["awsvpc", ["FARGATE"], String(s.cpu), String(s.memory)],
+                    ["awsvpc", ["FARGATE"], String(size.cpu), String(size.memory)],
                 );
                 assert.notEqual(td.inputs.executionRoleArn, td.inputs.taskRoleArn, "execution and task roles are separate");
                 execRoles.add(td.inputs.executionRoleArn);

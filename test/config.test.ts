@@ -147,7 +147,7 @@ describe("config: each rule names the key, the value and what is allowed", () =>
         ],
         [
             "a fault-injection AZ the network does not use",
-            { ...withNs("operations", { faults: { availabilityZone: 2 } }), ...withNs("network", { cidr: "10.10.0.0/16", azCount: 2 }) },
+            { ...withNs("network", { cidr: "10.10.0.0/16", azCount: 2 }), "securecart:operations": { faults: { availabilityZone: 2 } } },
             /securecart:operations.faults.availabilityZone: got 2; expected the position of an AZ the network uses, 0 to 1 \(network.azCount is 2\)/,
         ],
         [
@@ -156,9 +156,9 @@ describe("config: each rule names the key, the value and what is allowed", () =>
             /securecart:operations.healthSignal: got "composite"; expected one of storefront, region-serving/,
         ],
         [
-            "both GuardDuty runtime plans on",
-            withNs("operations", { guardDuty: { features: { RUNTIME_MONITORING: "ENABLED", EKS_RUNTIME_MONITORING: "ENABLED" } } }),
-            /securecart:operations.guardDuty.features: got .*; expected at most one of RUNTIME_MONITORING and EKS_RUNTIME_MONITORING ENABLED/,
+            "EKS Runtime Monitoring (superseded by Runtime Monitoring, which the project declares)",
+            withNs("operations", { guardDuty: { features: { EKS_RUNTIME_MONITORING: "ENABLED" } } }),
+            /securecart:operations.guardDuty.features: unknown key\(s\) "EKS_RUNTIME_MONITORING"; allowed keys: .*RUNTIME_MONITORING/,
         ],
         [
             "a GuardDuty plan the project does not declare",

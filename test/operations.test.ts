@@ -175,7 +175,7 @@ describe("operations: alarms per role, topics, dashboards, GuardDuty, FIS and th
             // GuardDuty in every region, every plan declared.
             for (const p of plans) {
                 assert.equal(ofType(p, T.guardDutyDetector).length, 1, `${p.stack} detector`);
-                assert.equal(ofType(p, T.guardDutyDetectorFeature).length, 7, `${p.stack} features`);
+                assert.equal(ofType(p, T.guardDutyDetectorFeature).length, 6, `${p.stack} features`);
             }
 
             // FIS templates where something runs.

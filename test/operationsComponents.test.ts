@@ -85,8 +85,11 @@ describe("ThreatDetection: GuardDuty in a region, every plan declared, findings 
             const rm = declared.find((f) => f.inputs.name === "RUNTIME_MONITORING")!;
             const agents = Object.fromEntries((rm.inputs.additionalConfigurations as Inputs[]).map((c) => [c.name, c.status]));
             assert.deepEqual(agents, { ECS_FARGATE_AGENT_MANAGEMENT: runtime, EC2_AGENT_MANAGEMENT: "DISABLED", EKS_ADDON_MANAGEMENT: "DISABLED" });
-            const eks = declared.find((f) => f.inputs.name === "EKS_RUNTIME_MONITORING")!;
-            assert.deepEqual(eks.inputs.additionalConfigurations, [{ name: "EKS_ADDON_MANAGEMENT", status: "DISABLED" }]);
+            assert.equal(
+                declared.find((f) => f.inputs.name === "EKS_RUNTIME_MONITORING"),
+                undefined,
+                "superseded, never declared",
+            );
             for (const f of declared.filter((x) => !["RUNTIME_MONITORING", "EKS_RUNTIME_MONITORING"].includes(x.inputs.name)))
                 assert.equal(f.inputs.additionalConfigurations, undefined, f.inputs.name);
         }
@@ -100,7 +103,6 @@ describe("ThreatDetection: GuardDuty in a region, every plan declared, findings 
             EBS_MALWARE_PROTECTION: "ENABLED",
             RUNTIME_MONITORING: "DISABLED",
             EKS_AUDIT_LOGS: "DISABLED",
-            EKS_RUNTIME_MONITORING: "DISABLED",
         });
         for (const f of PROJECT_FEATURE_NAMES) assert.ok(FEATURES[f].why.length > 0, f);
     });

@@ -56,7 +56,12 @@ describe("docs/operations.md: the alarms per role are the code's", () => {
         ];
         for (const { col, plan } of columns)
             for (const r of table)
-                assert.equal(r[col], plan.operations.alarms[r[0] as (typeof ALARM_KINDS)[number]] ?? "—", `${r[0]}, column ${col}`);
+                // The primary's cell may name the strategies that decide otherwise after its common value: "page (backup-restore: —)".
+                assert.equal(
+                    col === 1 ? r[col].replace(/ \(.*\)$/, "") : r[col],
+                    plan.operations.alarms[r[0] as (typeof ALARM_KINDS)[number]] ?? "—",
+                    `${r[0]}, column ${col}`,
+                );
     });
 
     it("the comparison can fail: one cell changed in the doc no longer matches", () => {

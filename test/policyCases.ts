@@ -1843,7 +1843,7 @@ export const CASES: readonly Case[] = [
         stack: "dr",
         alter: (p) => {
             const notify = pick(p, T.topic, topicNamed("securecart-alarms-notify"), "(the region's notify topic)");
-            const alarm = pick(p, T.alarm, (r) => r.name.endsWith("dns-health-alarm"), "on Route 53's health-check status (in us-east-1)");
+            const alarm = pick(p, T.alarm, (r) => r.inputs.name === "securecart-us-west-2-health-check", "on Route 53's health-check status");
             setProp(alarm, "alarmActions", [notify.outputs.arn]);
         },
         says: /lives in us-east-1 and must notify an SNS topic of that region .*; it names arn:aws:sns:us-west-2:\d+:securecart-alarms-notify in us-west-2/,
@@ -2103,13 +2103,15 @@ export const CASES: readonly Case[] = [
         policy: "dr-guardduty-every-region",
         change: "the standby turns on both runtime-monitoring plans",
         stack: "dr",
+        // EKS Runtime Monitoring is never planned: the case adds it beside the planned Runtime Monitoring plan.
         alter: (p) => {
-            for (const f of ["RUNTIME_MONITORING", "EKS_RUNTIME_MONITORING"])
-                setProp(
-                    pick(p, T.detectorFeature, (r) => r.inputs.name === f),
-                    "status",
-                    "ENABLED",
-                );
+            const rm = pick(p, T.detectorFeature, (r) => r.inputs.name === "RUNTIME_MONITORING");
+            setProp(rm, "status", "ENABLED");
+            const eks = JSON.parse(JSON.stringify(rm)) as typeof rm;
+            eks.urn = rm.urn.replace(/::[^:]+$/, "::securecart-guardduty-eks-runtime-monitoring");
+            eks.name = "securecart-guardduty-eks-runtime-monitoring";
+            setProp(eks, "name", "EKS_RUNTIME_MONITORING");
+            p.resources.push(eks);
         },
         says: /must not enable both RUNTIME_MONITORING and EKS_RUNTIME_MONITORING/,
     },

@@ -332,9 +332,10 @@ describe("runtime contract: Fargate containers can start", () => {
         const td = ofType(plan, TD)[0];
         const writable = writableOf(plan);
         const withContainer = (edit: (c: Container) => void, extra: Partial<PlannedResource["inputs"]> = {}): PlannedResource => {
-            const [c] = JSON.parse(String(td.inputs.containerDefinitions)) as Container[];
+            // The app's container edited, the task's others (the collector) kept, as the contract reads them together.
+            const [c, ...rest] = JSON.parse(String(td.inputs.containerDefinitions)) as Container[];
             edit(c);
-            return { ...td, inputs: { ...td.inputs, containerDefinitions: JSON.stringify([c]), ...extra } };
+            return { ...td, inputs: { ...td.inputs, containerDefinitions: JSON.stringify([c, ...rest]), ...extra } };
         };
         // The shape the component had before: /tmp a task volume without configuration.
         const bind = withContainer(

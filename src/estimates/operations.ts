@@ -195,9 +195,10 @@ export function operationsLines(a: OperationsLineArgs): OperationsCost {
         const key = `${countable ? (al.kind ?? "") : "?"}\u0000${al.region}`;
         groups.set(key, [...(groups.get(key) ?? []), al]);
     }
-    for (const [key, group] of groups) {
+    // In a stable order (kind, region; names sorted): a first preview registers the alarms in another order.
+    for (const [key, group] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
         const [kind, region] = key.split("\u0000");
-        const names = group.map((x) => x.name);
+        const names = group.map((x) => x.name).sort();
         if (kind === "?") {
             push({
                 item: `CloudWatch alarms not counted (${region})`,
