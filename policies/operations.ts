@@ -691,7 +691,7 @@ const GUARDDUTY_FINDING = "GuardDuty Finding";
 export const guardDutyEveryRegion: StackPolicy = {
     name: "dr-guardduty-every-region",
     description:
-        "Every stack (every region, standby included: GuardDuty is per account and region) has one enabled GuardDuty detector without the deprecated datasources block, a DetectorFeature on it for every protection plan of the project's list with an explicit status (ENABLED or DISABLED; never both runtime-monitoring plans ENABLED), and an ENABLED EventBridge rule on the default bus matching GuardDuty findings whose target is an alarm topic (an SNS topic the region's alarms notify) of the rule's region.",
+        "Every stack (every region, standby included: GuardDuty is per account and region) has one enabled GuardDuty detector without the deprecated datasources block, a DetectorFeature on it for every protection plan of the project's list with an explicit status (ENABLED or DISABLED; never both runtime-monitoring plans), and an ENABLED EventBridge rule on the default bus matching GuardDuty findings whose target is an alarm topic (an SNS topic the region's alarms notify) of the rule's region.",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
@@ -722,8 +722,13 @@ export const guardDutyEveryRegion: StackPolicy = {
                 `${label(d)} must declare every protection plan explicitly, ENABLED or DISABLED (a new detector turns plans on by itself): ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not declared.`,
                 d.urn,
             );
-        if (status("RUNTIME_MONITORING").includes("ENABLED") && status("EKS_RUNTIME_MONITORING").includes("ENABLED"))
-            report(`${label(d)} must not enable both RUNTIME_MONITORING and EKS_RUNTIME_MONITORING: GuardDuty refuses the pair.`, d.urn);
+        // @pulumi/aws 7.48.0 guardduty/detectorFeature.d.ts: "Only one of two features EKS_RUNTIME_MONITORING or
+        // RUNTIME_MONITORING can be added, adding both features will cause an error".
+        if (status("RUNTIME_MONITORING").length && status("EKS_RUNTIME_MONITORING").length)
+            report(
+                `${label(d)} must not declare both RUNTIME_MONITORING and EKS_RUNTIME_MONITORING (whatever their status): the provider errors when both are added, and Runtime Monitoring covers EKS.`,
+                d.urn,
+            );
 
         // Findings to an alarm topic: a topic the region's alarms notify, in the rule's region.
         const f = gd.findings;

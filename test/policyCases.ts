@@ -2101,19 +2101,26 @@ export const CASES: readonly Case[] = [
     },
     {
         policy: "dr-guardduty-every-region",
-        change: "the standby turns on both runtime-monitoring plans",
+        change: "the standby's detector also sets the deprecated datasources block",
         stack: "dr",
-        // EKS Runtime Monitoring is never planned: the case adds it beside the planned Runtime Monitoring plan.
+        alter: (p) => setProp(pick(p, T.detector), "datasources", { s3Logs: { enable: true } }),
+        says: /must not set the deprecated datasources block/,
+    },
+    {
+        policy: "dr-guardduty-every-region",
+        change: "the home stack also declares EKS Runtime Monitoring (a feature added beside Runtime Monitoring's)",
+        stack: "prod",
+        overrides: ["strategy=pilot-light"],
         alter: (p) => {
-            const rm = pick(p, T.detectorFeature, (r) => r.inputs.name === "RUNTIME_MONITORING");
-            setProp(rm, "status", "ENABLED");
-            const eks = JSON.parse(JSON.stringify(rm)) as typeof rm;
-            eks.urn = rm.urn.replace(/::[^:]+$/, "::securecart-guardduty-eks-runtime-monitoring");
-            eks.name = "securecart-guardduty-eks-runtime-monitoring";
-            setProp(eks, "name", "EKS_RUNTIME_MONITORING");
+            const runtime = pick(p, T.detectorFeature, (r) => r.inputs.name === "RUNTIME_MONITORING");
+            const eks = JSON.parse(JSON.stringify(runtime)) as PlannedResource;
+            eks.name = runtime.name.replace("runtime-monitoring", "eks-runtime-monitoring");
+            eks.urn = runtime.urn.replace(/::[^:]+$/, `::${eks.name}`);
             p.resources.push(eks);
+            setProp(eks, "name", "EKS_RUNTIME_MONITORING");
+            setProp(eks, "additionalConfigurations", [{ name: "EKS_ADDON_MANAGEMENT", status: "DISABLED" }]);
         },
-        says: /must not enable both RUNTIME_MONITORING and EKS_RUNTIME_MONITORING/,
+        says: /must not declare both RUNTIME_MONITORING and EKS_RUNTIME_MONITORING/,
     },
     {
         policy: "aws-fis-stop-conditions",
