@@ -498,12 +498,16 @@ describe("compute: Fargate services", () => {
                 assert.equal(lg.inputs.kmsKeyId, plan.stackOutputs.logsKeyArn);
                 assert.ok(Number(lg.inputs.retentionInDays) > 0);
                 const taskRole = outputOf(plan, "aws:iam/role:Role", td.inputs.taskRoleArn)!;
-                // None of its own but, where the service shares files, mounting its access point (test/runtimeContracts.test.ts).
+                // None of its own but, where the service shares files, mounting its access point, and, with tracing on, the
+                // collector's X-Ray writes (test/runtimeContracts.test.ts checks both).
                 assert.deepEqual(
                     ofType(plan, "aws:iam/rolePolicy:RolePolicy")
                         .filter((p) => p.inputs.role === taskRole.outputs.name)
                         .map((p) => p.name),
-                    s.sharedPath === undefined ? [] : [`${td.name.replace(/-task-def$/, "")}-task-files`],
+                    [
+                        ...(cfg.operations.tracing.enabled ? [`${td.name.replace(/-task-def$/, "")}-task-tracing`] : []),
+                        ...(s.sharedPath === undefined ? [] : [`${td.name.replace(/-task-def$/, "")}-task-files`]),
+                    ],
                     "task role has no permissions but the shared files'",
                 );
                 assert.equal(

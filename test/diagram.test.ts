@@ -471,7 +471,7 @@ describe("diagram: Mermaid topology per stack pair", () => {
                 // GuardDuty in every region, its findings to the notify topic.
                 assert.match(
                     source,
-                    new RegExp(`${s}_guardduty\\["GuardDuty detector · 4 of 7 protection plans on · updates every fifteen minutes"\\]`),
+                    new RegExp(`${s}_guardduty\\["GuardDuty detector · 4 of 6 protection plans on · updates every fifteen minutes"\\]`),
                 );
                 assert.match(source, new RegExp(`${s}_guardduty -->\\|"findings of severity 4 or more"\\| ${s}_topic_notify`));
                 // FIS where something runs.
