@@ -41,7 +41,7 @@ import { CachePrimary, FilesPrimary, FilesReplication } from "./primaryMoves";
 import { AlarmTopics, type TopicUrgency } from "./alarmTopics";
 import { TierAlarms, alarmActions } from "./tierAlarms";
 import { Dashboards } from "./dashboards";
-import { type AlarmSubjects, alarmDecls, alarmRegions } from "../src/alarms";
+import { type AlarmSubjects, alarmDecls, alarmName, alarmRegions } from "../src/alarms";
 import { type AlarmUrgency, planOfConfig } from "../src/strategy";
 import { EDGE_ACL_METRIC } from "./edge";
 import { AuditTrail } from "./auditTrail";
@@ -794,10 +794,10 @@ export class Region extends pulumi.ComponentResource {
         const servingSignals =
             cfg.operations.healthSignal === "region-serving"
                 ? tierAlarms.servingSignals.map((s) => ({
-                      name: s.name.replace(`securecart-${cfg.region}-region-serving-`, ""),
+                      name: s.subject,
                       alarmName: s.alarm.name,
                       evaluationPeriods: cfg.operations.servingEvaluationMinutes,
-                      insufficientData: s.name.endsWith("-elb-5xx") ? ("Healthy" as const) : ("Unhealthy" as const),
+                      insufficientData: s.subject.endsWith("-elb-5xx") ? ("Healthy" as const) : ("Unhealthy" as const),
                   }))
                 : undefined;
 
@@ -832,17 +832,15 @@ export class Region extends pulumi.ComponentResource {
         );
         // Stop conditions: the customer-facing signals (no healthy targets, load balancers answering 5xx), as metric
         // alarms (whether FIS accepts a composite alarm is not documented), at most FIS's five.
-        const alarmArn = (suffix: string): pulumi.Output<string>[] => {
-            const arn = tierAlarms.alarmArns[`securecart-${cfg.region}-${suffix}`];
-            return arn ? [arn] : [];
-        };
-        const stopAlarms = [
-            ...alarmArn("region-serving-storefront-targets"),
-            ...alarmArn("region-serving-storefront-elb-5xx"),
-            ...alarmArn("region-serving-services-elb-5xx"),
-            ...alarmArn("alb-errors-storefront"),
-            ...alarmArn("alb-errors-services"),
-        ];
+        const stopAlarms = (
+            [
+                ["regionServing", "storefront-targets"],
+                ["regionServing", "storefront-elb-5xx"],
+                ["regionServing", "services-elb-5xx"],
+                ["albErrors", "storefront"],
+                ["albErrors", "services"],
+            ] as const
+        ).flatMap(([kind, subject]) => tierAlarms.alarmArns[alarmName(cfg.region, kind, subject)] ?? []);
         const faults = plan.operations.faults;
         const faultZoneIndex = cfg.operations.faults.availabilityZone;
         const faultZone = args.availabilityZones?.[faultZoneIndex];

@@ -11,20 +11,6 @@ import {
     type FindingPublishingFrequency,
 } from "../src/guardDutyFeatures";
 
-export {
-    DECLARED_ELSEWHERE,
-    DETECTOR_FEATURE_NAMES,
-    FEATURES,
-    FINDING_PUBLISHING_FREQUENCIES,
-    GUARDDUTY_SEVERITY_RANGE,
-    PROJECT_FEATURE_NAMES,
-    featureDefaults,
-    type DetectorFeatureName,
-    type FeatureStatus,
-    type FindingPublishingFrequency,
-    type ProjectFeature,
-} from "../src/guardDutyFeatures";
-
 /** The findings rule: the same name in every region (EventBridge rules are regional). */
 export const FINDINGS_RULE_NAME = "securecart-guardduty-findings";
 

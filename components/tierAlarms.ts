@@ -39,7 +39,7 @@ export class TierAlarms extends pulumi.ComponentResource {
     /** Alarm name → ARN, of every alarm created (the composite included). */
     public readonly alarmArns: Record<string, pulumi.Output<string>> = {};
     /** The serving signals created (Route 53 reads their configuration for the region-serving health check). */
-    public readonly servingSignals: { readonly name: string; readonly alarm: aws.cloudwatch.MetricAlarm }[] = [];
+    public readonly servingSignals: { readonly name: string; readonly subject: string; readonly alarm: aws.cloudwatch.MetricAlarm }[] = [];
     public readonly servingAlarmArn?: pulumi.Output<string>;
 
     constructor(name: string, args: TierAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -66,7 +66,7 @@ export class TierAlarms extends pulumi.ComponentResource {
                 { parent: this },
             );
             this.alarmArns[d.name] = alarm.arn;
-            if (d.serving) this.servingSignals.push({ name: d.name, alarm });
+            if (d.serving) this.servingSignals.push({ name: d.name, subject: d.subject, alarm });
         }
         if (args.servingUrgency !== undefined && this.servingSignals.length) {
             const composite = servingAlarmName(args.region);

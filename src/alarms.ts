@@ -26,15 +26,21 @@ export interface AlarmDecl {
     /** A child of the region's "serving" composite alarm (and, with healthSignal region-serving, of its Route 53 check). */
     readonly serving: boolean;
     readonly description: string;
+    /** For a replication alarm: the table and the region receiving it (kept here, not parsed back from the subject). */
+    readonly replication?: { readonly table: string; readonly receivingRegion: string };
 }
+
+const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** The name of a region's alarm of `kind` on `subject` (the rule every stack uses to name any region's alarms). */
+export const alarmName = (region: string, kind: AlarmKind | EdgeAlarmKind, subject = ""): string =>
+    `securecart-${region}-${kebab(kind)}${subject ? `-${subject}` : ""}`;
 
 /** The composite alarm that says whether a region serves (the children are its `serving` alarms). */
 export const servingAlarmName = (region: string): string => `securecart-${region}-serving`;
 
 /** The alarm behind a region's Route 53 health check status (in us-east-1, where Route 53 publishes it). */
 export const healthCheckAlarmName = (region: string): string => `securecart-${region}-health-check`;
-
-const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** Every metric alarm of a region (the composite is `servingAlarmName`, not listed). */
 export function alarmDecls(cfg: StackConfig, plan: RegionPlan): AlarmDecl[] {
@@ -44,7 +50,7 @@ export function alarmDecls(cfg: StackConfig, plan: RegionPlan): AlarmDecl[] {
         out.push({
             kind,
             subject,
-            name: `securecart-${cfg.region}-${kebab(kind)}${subject ? `-${subject}` : ""}`,
+            name: alarmName(cfg.region, kind, subject),
             region: cfg.region,
             urgency,
             serving: false,
@@ -79,7 +85,9 @@ export function alarmDecls(cfg: StackConfig, plan: RegionPlan): AlarmDecl[] {
         const receivers = cfg.regions.filter((r) => r !== cfg.region);
         for (const t of cfg.tables)
             for (const r of receivers)
-                add("dynamoReplicationLatency", `${t.name}-${r}`, u.dynamoReplicationLatency, `DynamoDB ${t.name} replicates slowly into ${r}`);
+                add("dynamoReplicationLatency", `${t.name}-${r}`, u.dynamoReplicationLatency, `DynamoDB ${t.name} replicates slowly into ${r}`, {
+                    replication: { table: t.name, receivingRegion: r },
+                });
     }
     if (u.dynamoThrottles) for (const t of cfg.tables) add("dynamoThrottles", t.name, u.dynamoThrottles, `DynamoDB ${t.name} throttles requests`);
     if (u.backupJobsFailed) {
@@ -291,11 +299,10 @@ export function alarmRule(d: AlarmDecl, s: AlarmSubjects, ops: OperationsConfig)
                 treatMissingData: "missing",
             };
         case "dynamoReplicationLatency": {
-            const table = Object.keys(s.tableNames).find((n) => d.subject.startsWith(`${n}-`) && cfgRegionSuffix(d.subject, n));
-            if (table === undefined) return new MissingSubject(`table for ${d.subject}`);
-            const receiving = d.subject.slice(table.length + 1);
+            const table = d.replication && s.tableNames[d.replication.table];
+            if (!d.replication || table === undefined) return new MissingSubject(`table for ${d.subject}`);
             return {
-                metric: m("AWS/DynamoDB", "ReplicationLatency", { TableName: s.tableNames[table], ReceivingRegion: receiving }, "Average"),
+                metric: m("AWS/DynamoDB", "ReplicationLatency", { TableName: table, ReceivingRegion: d.replication.receivingRegion }, "Average"),
                 ...every(5),
                 threshold: t.dynamoReplicationSeconds * 1000,
                 comparison: "GreaterThanThreshold",
@@ -442,19 +449,9 @@ export function alarmRule(d: AlarmDecl, s: AlarmSubjects, ops: OperationsConfig)
     }
 }
 
-/** A table name is a prefix of the subject only when the rest is a region (tables may share prefixes). */
-function cfgRegionSuffix(subject: string, table: string): boolean {
-    return /^[a-z]{2}(-[a-z]+)+-\d$/.test(subject.slice(table.length + 1));
-}
-
 /** `<group>-00n` for a plain or an output group id. */
 function interpolateNode(rg: pulumi.Input<string>, n: number): pulumi.Input<string> {
     if (typeof rg === "string") return `${rg}-00${n}`;
     const out = rg as pulumi.Output<string> | Promise<string>;
     return "apply" in out ? out.apply((g) => `${g}-00${n}`) : out.then((g) => `${g}-00${n}`);
-}
-
-/** How long a region-serving signal takes to fail: the evaluation the RTO estimate counts when it is the health signal. */
-export function servingDetectionSeconds(ops: OperationsConfig): number {
-    return 60 * ops.servingEvaluationMinutes;
 }

@@ -20,7 +20,8 @@ import {
     faultTemplates,
     actionsUsed,
 } from "../components/faultExperiments";
-import { FEATURES, FINDINGS_RULE_NAME, PROJECT_FEATURE_NAMES, ThreatDetection, featureDefaults } from "../components/threatDetection";
+import { FINDINGS_RULE_NAME, ThreatDetection } from "../components/threatDetection";
+import { FEATURES, PROJECT_FEATURE_NAMES, featureDefaults } from "../src/guardDutyFeatures";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings = require("@pulumi/pulumi/runtime/settings");
