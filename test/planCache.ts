@@ -7,25 +7,11 @@
  * workers the plans travel as JSON, which is what the plan's own JSON holds; every worker, the one that planned
  * included, gets that JSON copy.
  */
-import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { mergeConfig } from "../src/configSource";
-import { PlanOptions, StackPlan, deployedClusters, planStacks } from "../tools/planner";
+import { StackPlan, planKey, planStacks } from "../tools/planner";
 
 const memory = new Map<string, Promise<StackPlan[]>>();
-
-/** What decides a plan's result, as a hash. */
-function keyOf(opts: PlanOptions, only?: readonly string[]): string {
-    const stacks = Object.keys(opts.files.stacks);
-    const effective = Object.fromEntries(
-        stacks.map((s) => [s, mergeConfig(opts.files, s, [...(opts.overrides ?? []), ...(opts.perStack?.[s] ?? [])])]),
-    );
-    // What is deployed decides the result too: the look-ups and StackReferences read it.
-    const deployed = opts.deployed ? [deployedClusters(opts.deployed), opts.deployed.map((d) => [d.stack, d.stackOutputs])] : null;
-    const text = JSON.stringify([opts.files.dir, effective, opts.preview === true, only ?? null, deployed]);
-    return createHash("sha256").update(text).digest("hex");
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -78,7 +64,7 @@ export const cachedPlanStacks: typeof planStacks = (opts, only) => {
     if (opts.loadDynamicProvider) return planStacks(opts, only);
     let key: string;
     try {
-        key = keyOf(opts, only);
+        key = planKey(opts, only);
     } catch {
         // Config the key cannot be built from (a bad override): planStacks reports it, with every problem.
         return planStacks(opts, only);

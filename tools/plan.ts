@@ -1,6 +1,7 @@
 /**
- * `npm run plan -- [--stack NAME]... [-c key=value]... [--json] [--preview] [--compare-strategies] [--policy-config FILE]`
+ * `npm run plan -- [--stack NAME]... [-c key=value]... [--json | --explain] [--preview] [--compare-strategies] [--policy-config FILE]`
  * Evaluates the real program for each stack under Pulumi's mock runtime. See README "Offline plan".
+ * Prints a one-screen summary per stack pair; `--explain` adds every resource, step, constant and price behind it.
  * `--preview` evaluates it as a first `pulumi preview` sees it (computed values unknown; tools/planner.ts).
  */
 import * as path from "path";
@@ -8,11 +9,12 @@ import { Override, ProjectFiles, loadFromFiles, loadProjectFiles, parseOverride 
 import { STRATEGIES } from "../src/config";
 import type { ProjectEstimate } from "../src/estimates";
 import { PROJECT_DIR } from "./paths";
-import { CheckFailed, ParsedArgs, UsageError, parseArgs, runCli } from "./cli";
+import { CheckFailed, UsageError, parseArgs, runCli } from "./cli";
 import { startAnalyzerProcess } from "./analyzerProcess";
 import type { CompareRow } from "./estimateReport";
 import type { StackPlan, planStacks } from "./planner";
 import type { PolicyAnalyzer } from "./policyRunner";
+import type { StackPolicyReport } from "./policyReport";
 
 // Everything heavy (the Pulumi SDK, the estimator, gRPC) is imported inside runPlan, after the policy pack's
 // process has been started, so the pack loads on the other core while this one loads the SDK and plans.
@@ -57,6 +59,9 @@ export interface PlanEnvironment {
     readonly planStacks?: typeof planStacks;
 }
 
+/** The flags `npm run plan` takes beside --stack, -c and --policy-config. */
+export const PLAN_FLAGS = ["--json", "--compare-strategies", "--preview", "--explain"] as const;
+
 /**
  * The `npm run plan` command on an argument list. Resolves to the exit code for a clean run; throws what
  * runCli maps to exit codes otherwise (UsageError/ConfigError → 2, CheckFailed and program failures → 1).
@@ -67,27 +72,60 @@ export async function runPlan(argv: readonly string[], env: PlanEnvironment = {}
         ((t: string) => {
             process.stdout.write(t);
         });
-    const args = parseArgs(argv, ["--json", "--compare-strategies", "--preview"], ["--policy-config"]);
+    const args = parseArgs(argv, PLAN_FLAGS, ["--policy-config"]);
     const preview = args.flags.has("--preview");
     if (preview && args.flags.has("--compare-strategies")) {
         throw new UsageError(
             "--compare-strategies with --preview: the comparison rests on settings (sizes, intervals, schedules, routing), which are known before deployment, so a preview gives the same table; run --compare-strategies without --preview, or --preview with -c strategy=<name>",
         );
     }
+    if (args.flags.has("--json") && args.flags.has("--explain"))
+        throw new UsageError("--json with --explain: the JSON already holds every figure, step, cost line and violation; give one of them");
     const files = loadProjectFiles(PROJECT_DIR);
     if (args.flags.has("--compare-strategies")) {
         return compareStrategies(files, args.overrides, write, env.planStacks ?? (await import("./planner")).planStacks);
     }
     // Config mistakes and unknown stacks are refused before any process starts.
     loadFromFiles(files, args.overrides, args.stacks);
-    if (env.analyzer) return planAndCheck(args, files, preview, write, env.planStacks ?? (await import("./planner")).planStacks, env.analyzer);
+    const run = await withAnalyzer(env.analyzer, async (analyzer) =>
+        planAndCheck(
+            { stacks: args.stacks, overrides: args.overrides, policyConfigFile: args.values.get("--policy-config"), preview },
+            files,
+            env.planStacks ?? (await import("./planner")).planStacks,
+            analyzer,
+        ),
+    );
+    if (args.flags.has("--json")) {
+        const docs = await planDocuments(run);
+        write(`${JSON.stringify(docs.length === 1 && args.stacks.length === 1 ? docs[0] : docs, null, 2)}\n`);
+    } else {
+        const { renderPlanSummary } = await import("./summary");
+        write(`${renderPlanSummary(run, { explain: args.flags.has("--explain") })}\n`);
+        if (args.flags.has("--explain")) write(await renderExplanation(run));
+        const { OFFLINE_NOTICE, PREVIEW_NOTICE } = await import("./render");
+        write(`\n${OFFLINE_NOTICE}\n`);
+        if (preview) write(`\n${PREVIEW_NOTICE}\n`);
+    }
+    if (run.failures.length) throw new CheckFailed(run.failures.join("\n"));
+    return 0;
+}
+
+/**
+ * Runs `fn` with a policy analyzer: the one given, or one started for this run and stopped afterwards (the pack
+ * loads on the other core while this one loads the SDK and plans).
+ */
+export async function withAnalyzer<T>(
+    given: PolicyAnalyzer | undefined,
+    fn: (analyzer: Promise<PolicyAnalyzer> | PolicyAnalyzer) => Promise<T>,
+): Promise<T> {
+    if (given) return fn(given);
     const proc = startAnalyzerProcess();
     let analyzer: Promise<PolicyAnalyzer> | undefined;
     try {
         analyzer = (await import("./policyRunner")).PolicyAnalyzer.connect(proc);
         // A failed start is reported where the analyzer is needed, not as an unhandled rejection meanwhile.
         analyzer.catch(() => undefined);
-        return await planAndCheck(args, files, preview, write, env.planStacks ?? (await import("./planner")).planStacks, analyzer);
+        return await fn(analyzer);
     } finally {
         // Stopped first: a run that failed early does not wait for the pack to finish loading.
         proc.kill();
@@ -95,27 +133,48 @@ export async function runPlan(argv: readonly string[], env: PlanEnvironment = {}
     }
 }
 
-async function planAndCheck(
-    args: ParsedArgs,
+/** What one run of the plan found: every reader (the terminal, the JSON, the page) takes its figures from here. */
+export interface PlanRun {
+    /** Every stack of the project, planned (estimates need every stack of a pair). */
+    readonly all: readonly StackPlan[];
+    /** The stacks asked for (all of them when none was named), in the order asked. */
+    readonly plans: readonly StackPlan[];
+    readonly estimates: ProjectEstimate;
+    readonly policyReports: readonly StackPolicyReport[];
+    /** The topology diagrams written (absolute paths). */
+    readonly diagrams: readonly string[];
+    /** The checks that failed (targets, mandatory policies), one message each; empty when all hold. */
+    readonly failures: readonly string[];
+    readonly preview: boolean;
+    /** The constant overrides in effect (`securecart:estimates`). */
+    readonly constantOverrides: Readonly<Record<string, number>>;
+}
+
+/** What to plan and check. */
+export interface PlanRequest {
+    readonly stacks: readonly string[];
+    readonly overrides: readonly Override[];
+    readonly policyConfigFile?: string;
+    readonly preview: boolean;
+}
+
+/** Plans every stack, estimates, writes the diagrams and runs the policy pack over the stacks asked for. */
+export async function planAndCheck(
+    req: PlanRequest,
     files: ProjectFiles,
-    preview: boolean,
-    write: (text: string) => void,
     plan: typeof planStacks,
     analyzerReady: PolicyAnalyzer | Promise<PolicyAnalyzer>,
-): Promise<number> {
-    const [
-        { estimatePlans, estimatesJson, renderBasis, renderEstimates },
-        { writeDiagrams },
-        { failureMessage, policiesJson, renderPolicyReport, runPolicies },
-        render,
-    ] = await Promise.all([import("./estimateReport"), import("./diagram"), import("./policyReport"), import("./render")]);
-    const { OFFLINE_NOTICE, PREVIEW_NOTICE, renderOutputs, renderPreviewFacts, renderSummary, renderTree } = render;
-    // Estimates need every stack of a pair, so every stack is planned; only the requested ones are printed.
+): Promise<PlanRun> {
+    const [{ estimatePlans }, { writeDiagrams }, { failureMessage, runPolicies }] = await Promise.all([
+        import("./estimateReport"),
+        import("./diagram"),
+        import("./policyReport"),
+    ]);
     const all = await plan(
-        { files, overrides: args.overrides, preview },
-        args.stacks.length ? [...new Set([...args.stacks, ...Object.keys(files.stacks)])] : undefined,
+        { files, overrides: req.overrides, preview: req.preview },
+        req.stacks.length ? [...new Set([...req.stacks, ...Object.keys(files.stacks)])] : undefined,
     );
-    const plans = args.stacks.length ? args.stacks.map((s) => all.find((p) => p.stack === s) as StackPlan) : all;
+    const plans = req.stacks.length ? req.stacks.map((s) => all.find((p) => p.stack === s) as StackPlan) : all;
     const estimates = estimatePlans(all);
     const estimateOf = (stack: string) => estimates.stacks.find((e) => e.stack === stack)!;
     const diagrams = writeDiagrams(
@@ -135,62 +194,81 @@ async function planAndCheck(
         ),
     ];
     // The policy pack, run the way the engine runs it (tools/policyRunner.ts), once for all printed stacks.
-    const policyReports = await runPolicies(plans, { policyConfigFile: args.values.get("--policy-config"), analyzer: await analyzerReady });
-    const policiesOf = (stack: string) => policyReports.find((r) => r.stack === stack)!;
-    if (args.flags.has("--json")) {
-        const docs = plans.map((p) => ({
-            ...toJson(p),
-            estimates: estimatesJson(estimateOf(p.stack), estimates),
-            policies: policiesJson(policiesOf(p.stack)),
-        }));
-        write(`${JSON.stringify(docs.length === 1 && args.stacks.length === 1 ? docs[0] : docs, null, 2)}\n`);
-    } else {
-        for (const plan of plans) {
-            write(
-                `\n=== stack ${plan.stack} (${plan.region}): role ${plan.role}, strategy ${plan.strategy}${plan.preview ? " — PREVIEW (first pulumi preview: computed values [unknown])" : ""} ===\n`,
-            );
-            if (plan.secondPassAfter?.length)
-                write(
-                    `Planned as this stack's next \`pulumi up\` of a first deployment, after ${plan.secondPassAfter.join(", ")}: ${
-                        (plan.config["securecart:regions"] as string[] | undefined)?.[0] === plan.region
-                            ? "its first cannot replicate assets, order events, the user pool or the shared files into a region whose stack has not deployed its bucket, bus, key or file system yet"
-                            : "its first cannot set the status of a user pool replica the home stack had not created yet"
-                    }.\n`,
-                );
-            write(`${renderTree(plan)}\n\n${renderSummary(plan)}\n`);
-            if (plan.preview) write(`\n${renderOutputs(plan)}\n\n${renderPreviewFacts(plan)}\n`);
-            write(`\n${renderEstimates(estimateOf(plan.stack), estimates)}\n`);
-            write(`\n${renderPolicyReport(policiesOf(plan.stack))}\n`);
-        }
-        write(`\n${renderBasis(estimates, overridesOf(plans[0]))}\n`);
-        write(`\nTopology diagrams (Mermaid): ${diagrams.map((d) => path.relative(PROJECT_DIR, d)).join(", ")}\n`);
-        write(`\n${OFFLINE_NOTICE}\n`);
-        if (preview) write(`\n${PREVIEW_NOTICE}\n`);
-    }
+    const policyReports = await runPolicies(plans, { policyConfigFile: req.policyConfigFile, analyzer: await analyzerReady });
     const policyFailure = failureMessage(policyReports);
-    const failures = [
-        ...(failed.length ? [`estimates exceed their targets:\n${failed.map((f) => `  - ${f}`).join("\n")}`] : []),
-        ...(policyFailure ? [policyFailure] : []),
-    ];
-    if (failures.length) throw new CheckFailed(failures.join("\n"));
-    return 0;
+    return {
+        all,
+        plans,
+        estimates,
+        policyReports,
+        diagrams,
+        failures: [
+            ...(failed.length ? [`estimates exceed their targets:\n${failed.map((f) => `  - ${f}`).join("\n")}`] : []),
+            ...(policyFailure ? [policyFailure] : []),
+        ],
+        preview: req.preview,
+        constantOverrides: overridesOf(plans[0]),
+    };
+}
+
+/** The stacks' documents in the JSON contract: each plan with its estimates and its policy verdicts. */
+export async function planDocuments(run: PlanRun): Promise<Record<string, unknown>[]> {
+    const [{ estimatesJson }, { policiesJson }] = await Promise.all([import("./estimateReport"), import("./policyReport")]);
+    return run.plans.map((p) => ({
+        ...toJson(p),
+        estimates: estimatesJson(
+            run.estimates.stacks.find((e) => e.stack === p.stack)!,
+            run.estimates,
+        ),
+        policies: policiesJson(run.policyReports.find((r) => r.stack === p.stack)!),
+    }));
+}
+
+/** `--explain`: each stack's tree, resource counts, estimate timelines with every constant, cost lines and policy report, then the constants and the price sheet. */
+async function renderExplanation(run: PlanRun): Promise<string> {
+    const [{ renderBasis, renderEstimates }, { renderPolicyReport }, { renderOutputs, renderPreviewFacts, renderSummary, renderTree }] =
+        await Promise.all([import("./estimateReport"), import("./policyReport"), import("./render")]);
+    let out = "";
+    const write = (t: string) => {
+        out += t;
+    };
+    for (const plan of run.plans) {
+        write(
+            `\n=== stack ${plan.stack} (${plan.region}): role ${plan.role}, strategy ${plan.strategy}${plan.preview ? " — PREVIEW (first pulumi preview: computed values [unknown])" : ""} ===\n`,
+        );
+        if (plan.secondPassAfter?.length)
+            write(
+                `Planned as this stack's next \`pulumi up\` of a first deployment, after ${plan.secondPassAfter.join(", ")}: ${
+                    (plan.config["securecart:regions"] as string[] | undefined)?.[0] === plan.region
+                        ? "its first cannot replicate assets, order events, the user pool or the shared files into a region whose stack has not deployed its bucket, bus, key or file system yet"
+                        : "its first cannot set the status of a user pool replica the home stack had not created yet"
+                }.\n`,
+            );
+        write(`${renderTree(plan)}\n\n${renderSummary(plan)}\n`);
+        if (plan.preview) write(`\n${renderOutputs(plan)}\n\n${renderPreviewFacts(plan)}\n`);
+        write(
+            `\n${renderEstimates(
+                run.estimates.stacks.find((e) => e.stack === plan.stack)!,
+                run.estimates,
+            )}\n`,
+        );
+        write(`\n${renderPolicyReport(run.policyReports.find((r) => r.stack === plan.stack)!)}\n`);
+    }
+    write(`\n${renderBasis(run.estimates, run.constantOverrides)}\n`);
+    return out;
 }
 
 function overridesOf(plan: StackPlan | undefined): Record<string, number> {
     return (plan?.config["securecart:estimates"] ?? {}) as Record<string, number>;
 }
 
-/** `--compare-strategies`: plans the project under each strategy and prints one table, with the constants and prices behind it. */
-async function compareStrategies(
-    files: ReturnType<typeof loadProjectFiles>,
-    overrides: Override[],
-    write: (text: string) => void,
+/** The project planned and estimated under each strategy (`--compare-strategies`), one row per strategy. */
+export async function strategyRows(
+    files: ProjectFiles,
+    overrides: readonly Override[],
     plan: typeof planStacks,
-): Promise<number> {
-    const [{ compareRow, estimatePlans, renderBasis, renderCompare }, { OFFLINE_NOTICE }] = await Promise.all([
-        import("./estimateReport"),
-        import("./render"),
-    ]);
+): Promise<{ rows: CompareRow[]; last?: ProjectEstimate; constantOverrides: Record<string, number> }> {
+    const { compareRow, estimatePlans } = await import("./estimateReport");
     const rows: CompareRow[] = [];
     let last: ProjectEstimate | undefined;
     let firstPlans: StackPlan[] = [];
@@ -200,10 +278,22 @@ async function compareStrategies(
         if (!firstPlans.length) firstPlans = plans;
         rows.push(compareRow(strategy, last));
     }
+    return { rows, last, constantOverrides: overridesOf(firstPlans[0]) };
+}
+
+/** `--compare-strategies`: plans the project under each strategy and prints one table, with the constants and prices behind it. */
+async function compareStrategies(
+    files: ProjectFiles,
+    overrides: Override[],
+    write: (text: string) => void,
+    plan: typeof planStacks,
+): Promise<number> {
+    const [{ renderBasis, renderCompare }, { OFFLINE_NOTICE }] = await Promise.all([import("./estimateReport"), import("./render")]);
+    const { rows, last, constantOverrides } = await strategyRows(files, overrides, plan);
     write(
         `DR strategies compared for this project (recovery of the primary into the standby; unplanned RTO and RPO are for an unplanned failover):\n\n${renderCompare(rows)}\n\n`,
     );
-    if (last) write(`${renderBasis(last, overridesOf(firstPlans[0]))}\n\n`);
+    if (last) write(`${renderBasis(last, constantOverrides)}\n\n`);
     write(
         `Each figure follows from the planned resources' settings and the constants and prices above; run \`npm run plan -- -c strategy=<name>\` for a strategy's full timeline and cost lines.\n\n${OFFLINE_NOTICE}\n`,
     );

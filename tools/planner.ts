@@ -11,6 +11,7 @@
  * host loads it (tools/engineDynamic.ts) and its `check({}, news)` is called with the inputs as the engine
  * sends them (unknowns as the sentinel string); a failure fails the plan, as it fails `pulumi preview`/`up`.
  */
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, StackConfig } from "../src/config";
 import { Override, ProjectFiles, loadFromFiles, mergeConfig, unknownStackProblems } from "../src/configSource";
@@ -358,6 +359,48 @@ export function deployedClusters(plans: readonly StackPlan[]): Record<string, st
         }
     }
     return out;
+}
+
+/**
+ * What decides a plan's result, as a hash: each stack's effective configuration, the stacks requested,
+ * preview mode and what is deployed (the look-ups and StackReferences read it). Plans are deterministic,
+ * so two runs with the same key give the same plans.
+ */
+export function planKey(opts: PlanOptions, only?: readonly string[]): string {
+    const stacks = Object.keys(opts.files.stacks);
+    const effective = Object.fromEntries(
+        stacks.map((s) => [s, mergeConfig(opts.files, s, [...(opts.overrides ?? []), ...(opts.perStack?.[s] ?? [])])]),
+    );
+    const deployed = opts.deployed ? [deployedClusters(opts.deployed), opts.deployed.map((d) => [d.stack, d.stackOutputs])] : null;
+    const text = JSON.stringify([opts.files.dir, effective, opts.preview === true, only ?? null, deployed, opts.notApplied ?? null]);
+    return createHash("sha256").update(text).digest("hex");
+}
+
+/**
+ * planStacks, planning each distinct input once for as long as the returned function lives (a command that
+ * plans the same configuration for several readers: the report's plan, comparison and rehearsals). A plan
+ * with a planted dynamic-provider loader is never shared.
+ */
+export function memoisedPlanner(plan: typeof planStacks = planStacks): typeof planStacks {
+    const memory = new Map<string, Promise<StackPlan[]>>();
+    return (opts, only) => {
+        if (opts.loadDynamicProvider) return plan(opts, only);
+        let key: string;
+        try {
+            key = planKey(opts, only);
+        } catch {
+            // Config the key cannot be built from (a bad override): the planner reports it, with every problem.
+            return plan(opts, only);
+        }
+        let p = memory.get(key);
+        if (!p) {
+            p = plan(opts, only);
+            memory.set(key, p);
+            // A failed plan is not kept: the next caller sees the failure for itself.
+            p.catch(() => memory.delete(key));
+        }
+        return p;
+    };
 }
 
 /** Thrown when the program itself fails under the mock runtime (not a config mistake). */

@@ -18,6 +18,8 @@ export interface StackPolicyReport {
     /** name@version */
     readonly pack: string;
     readonly violations: readonly Violation[];
+    /** Every policy of the pack with its effective enforcement level on this run (the page lists passing ones too). */
+    readonly policies: readonly { readonly name: string; readonly description: string; readonly enforcementLevel: EnforcementLevel }[];
 }
 
 export interface PolicyRunOptions {
@@ -38,10 +40,22 @@ export async function runPolicies(plans: readonly PlanForPolicies[], opts: Polic
         const layers = [{ source: "project config", config: forPack(info, projectPolicyConfig(plans.map((p) => p.config ?? {}))) }];
         if (opts.extraConfig) layers.push({ source: "extra config", config: opts.extraConfig });
         if (userConfig && opts.policyConfigFile) layers.push({ source: opts.policyConfigFile, config: userConfig });
-        await analyzer.configure(resolvePolicyConfig(info, ...layers));
+        const resolved = resolvePolicyConfig(info, ...layers);
+        await analyzer.configure(resolved);
+        const policies = info.policies.map((p) => ({
+            name: p.name,
+            description: p.description,
+            enforcementLevel: resolved[p.name]?.enforcementLevel ?? p.enforcementLevel,
+        }));
         const out: StackPolicyReport[] = [];
         for (const plan of plans) {
-            out.push({ stack: plan.stack, region: plan.region, pack: `${info.name}@${info.version}`, violations: await analyzer.analyze(plan) });
+            out.push({
+                stack: plan.stack,
+                region: plan.region,
+                pack: `${info.name}@${info.version}`,
+                violations: await analyzer.analyze(plan),
+                policies,
+            });
         }
         return out;
     } finally {

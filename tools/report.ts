@@ -1,0 +1,225 @@
+/**
+ * `npm run report -- [--stack NAME]... [-c key=value]... [-c STACK/key=value]... [--policy-config FILE]`
+ *
+ * Writes the DR report page, plan-out/index.html: one self-contained file that opens from disk with no server
+ * and no network. It plans the project as `npm run plan` does (the same -c overrides), runs the policy pack,
+ * plans it under each strategy for the comparison, and rehearses the configured strategy's switchover, failback
+ * and unplanned failover for each stack pair, then prints the plan's one-screen summary with the page's path.
+ * The page is written whatever the verdicts; the exit code is then the plan's (1 when a target is missed or a
+ * mandatory policy is violated) or 1 when a drill fails or cannot be rehearsed. 2: bad arguments or configuration.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigError } from "../src/config";
+import { Override, ProjectFiles, loadFromFiles, loadProjectFiles, parseOverride } from "../src/configSource";
+import { CheckFailed, CliSpec, parseArgs, runCli } from "./cli";
+import { overrideText } from "./drill";
+import { PROJECT_DIR } from "./paths";
+import type { PlanEnvironment, PlanRun } from "./plan";
+import type { StackPlan } from "./planner";
+import type { ReportData, ReportDrill, DrillName } from "./reportPage";
+
+/** What `npm run report` accepts: what `npm run plan` takes, less the output switches. */
+export const REPORT_ARGS: CliSpec = { valueFlags: ["--policy-config"] };
+
+export interface ReportEnvironment extends PlanEnvironment {
+    /** Where the page goes. Default: plan-out/index.html in the project. */
+    readonly page?: string;
+    /** The page's date. Default: now. */
+    readonly now?: () => Date;
+}
+
+/** The page's default path. */
+export const REPORT_PAGE = path.join(PROJECT_DIR, "plan-out", "index.html");
+
+/** The drills of a pair as `npm run drill` takes them: the run's overrides are every drill's base. */
+export function drillsOf(
+    primary: StackPlan,
+    standby: StackPlan,
+    overrides: readonly Override[],
+): { name: DrillName; base: Override[]; changes: Override[]; command: string }[] {
+    const to = standby.region;
+    const home = primary.region;
+    const baseText = overrides.map((o) => ` --base ${overrideText(o, o.stack)}`).join("");
+    const c = (kv: string) => parseOverride(kv);
+    return [
+        {
+            name: "switchover",
+            base: [...overrides],
+            changes: [c(`primaryRegion=${to}`)],
+            command: `npm run drill -- --all-stacks${baseText} -c primaryRegion=${to}`,
+        },
+        {
+            name: "failback",
+            base: [...overrides, c(`primaryRegion=${to}`)],
+            changes: [c(`primaryRegion=${home}`)],
+            command: `npm run drill -- --all-stacks${baseText} --base primaryRegion=${to} -c primaryRegion=${home}`,
+        },
+        {
+            name: "unplanned failover",
+            base: [...overrides],
+            changes: [c(`primaryRegion=${to}`), c("failoverMode=unplanned")],
+            command: `npm run drill -- --all-stacks${baseText} -c primaryRegion=${to} -c failoverMode=unplanned`,
+        },
+    ];
+}
+
+/** Rehearses each pair's drills; a side whose configuration is refused is reported on the page, not thrown. */
+async function rehearseDrills(
+    run: PlanRun,
+    files: ProjectFiles,
+    overrides: readonly Override[],
+    plan: NonNullable<PlanEnvironment["planStacks"]>,
+): Promise<ReportDrill[]> {
+    const { rehearse } = await import("./drill");
+    const out: ReportDrill[] = [];
+    for (const pair of run.estimates.pairs) {
+        const primary = run.all.find((p) => p.stack === pair.primary);
+        const standby = run.all.find((p) => p.stack === pair.standby);
+        if (!primary || !standby) continue;
+        for (const d of drillsOf(primary, standby, overrides)) {
+            const global = (os: readonly Override[]) => os.filter((o) => o.stack === undefined);
+            const perStack = (os: readonly Override[]) => {
+                const m: Record<string, Override[]> = {};
+                for (const o of os) if (o.stack !== undefined) (m[o.stack] ??= []).push(o);
+                return m;
+            };
+            try {
+                const rehearsal = await rehearse({
+                    files,
+                    base: global(d.base),
+                    changes: global(d.changes),
+                    perStackBase: perStack(d.base),
+                    perStackChanges: perStack(d.changes),
+                    plan,
+                });
+                out.push({ name: d.name, primary: pair.primary, standby: pair.standby, command: d.command, rehearsal });
+            } catch (e) {
+                if (!(e instanceof ConfigError)) throw e;
+                out.push({ name: d.name, primary: pair.primary, standby: pair.standby, command: d.command, error: e.message });
+            }
+        }
+    }
+    return out;
+}
+
+/** The page's data from a plan run, the strategy comparison and the rehearsals. */
+async function reportData(
+    run: PlanRun,
+    compare: ReportData["compare"],
+    drills: readonly ReportDrill[],
+    overrides: readonly Override[],
+    now: Date,
+): Promise<ReportData> {
+    const [{ mermaidFor }, { CONSTANTS, CONSTANT_NAMES }, { OFFLINE_NOTICE }, { resourcesToCreate }] = await Promise.all([
+        import("./diagram"),
+        import("../src/estimates"),
+        import("./render"),
+        import("./summary"),
+    ]);
+    const diagramStack = (stack: string) => {
+        const e = run.estimates.stacks.find((x) => x.stack === stack)!;
+        return { facts: e.facts, role: e.role, resources: run.all.find((p) => p.stack === stack)?.resources };
+    };
+    const shown = new Set(run.plans.map((p) => p.stack));
+    const pairs = run.estimates.pairs.filter((p) => shown.has(p.primary) || shown.has(p.standby));
+    const stacks = run.all.filter((p) => pairs.some((x) => x.primary === p.stack || x.standby === p.stack) || shown.has(p.stack));
+    const strategy = run.all[0]?.strategy ?? "";
+    return {
+        project: run.all[0]?.project ?? "securecart",
+        strategy,
+        generated: now.toISOString(),
+        overrides: overrides.map((o) => overrideText(o, o.stack)),
+        stacks: stacks.map((p) => ({
+            stack: p.stack,
+            region: p.region,
+            role: p.role,
+            strategy: p.strategy,
+            resources: resourcesToCreate(p),
+            estimate: run.estimates.stacks.find((e) => e.stack === p.stack)!,
+            policies: run.policyReports.find((r) => r.stack === p.stack) ?? {
+                stack: p.stack,
+                region: p.region,
+                pack: "(not run)",
+                violations: [],
+                policies: [],
+            },
+        })),
+        pairs: pairs.map((p) => ({
+            primary: p.primary,
+            standby: p.standby,
+            estimate: p,
+            mermaid: mermaidFor(
+                [diagramStack(p.primary), diagramStack(p.standby)],
+                `SecureCart topology: ${p.primary} and ${p.standby} (strategy ${strategy})`,
+            ),
+        })),
+        compare,
+        drills: drills.filter((d) => pairs.some((p) => p.primary === d.primary && p.standby === d.standby)),
+        constants: CONSTANT_NAMES.map((n) => ({
+            name: n,
+            value: run.constantOverrides[n] ?? CONSTANTS[n].value,
+            unit: CONSTANTS[n].unit,
+            source: CONSTANTS[n].source,
+            overridden: n in run.constantOverrides,
+        })),
+        priceSheet: run.estimates.priceSheet,
+        offlineNotice: OFFLINE_NOTICE,
+        mermaidScript: fs.readFileSync(require.resolve("mermaid/dist/mermaid.min.js"), "utf8"),
+    };
+}
+
+/**
+ * The `npm run report` command on an argument list. Resolves to 0 when every check holds; throws CheckFailed
+ * (exit 1) after writing the page when one does not, and UsageError/ConfigError (exit 2) before anything runs.
+ */
+export async function runReport(argv: readonly string[], env: ReportEnvironment = {}): Promise<number> {
+    const write =
+        env.write ??
+        ((t: string) => {
+            process.stdout.write(t);
+        });
+    const args = parseArgs(argv, REPORT_ARGS);
+    const files = loadProjectFiles(PROJECT_DIR);
+    // Config mistakes and unknown stacks are refused before any process starts.
+    loadFromFiles(files, args.overrides, args.stacks);
+    const { memoisedPlanner, planStacks } = await import("./planner");
+    // The plan, the comparison and the rehearsals share plans of the same configuration.
+    const plan = memoisedPlanner(env.planStacks ?? planStacks);
+    const { planAndCheck, strategyRows, withAnalyzer } = await import("./plan");
+    const run = await withAnalyzer(env.analyzer, (analyzer) =>
+        planAndCheck(
+            { stacks: args.stacks, overrides: args.overrides, policyConfigFile: args.values.get("--policy-config"), preview: false },
+            files,
+            plan,
+            analyzer,
+        ),
+    );
+    const { rows } = await strategyRows(files, args.overrides, plan);
+    const drills = await rehearseDrills(run, files, args.overrides, plan);
+    const data = await reportData(run, rows, drills, args.overrides, (env.now ?? (() => new Date()))());
+    const { renderReportPage } = await import("./reportPage");
+    const page = env.page ?? REPORT_PAGE;
+    fs.mkdirSync(path.dirname(page), { recursive: true });
+    fs.writeFileSync(page, renderReportPage(data));
+    const { renderPlanSummary } = await import("./summary");
+    const { OFFLINE_NOTICE } = await import("./render");
+    const drillLines = data.drills.map(
+        (d) =>
+            `  ${d.name.padEnd(20)} ${d.primary} ↔ ${d.standby}: ${d.rehearsal ? (d.rehearsal.verdict === "pass" ? "PASS" : "FAIL") : "NOT REHEARSED"}`,
+    );
+    write(`${renderPlanSummary(run, { page })}\n`);
+    if (drillLines.length) write(`Drills     rehearsed offline (npm run drill):\n${drillLines.join("\n")}\n`);
+    write(`\n${OFFLINE_NOTICE}\n`);
+    const drillFailures = data.drills
+        .filter((d) => !d.rehearsal || d.rehearsal.verdict === "fail")
+        .map(
+            (d) =>
+                `drill ${d.name} (${d.primary} ↔ ${d.standby}) ${d.rehearsal ? "fails its verdict" : `cannot be rehearsed: ${d.error}`}; run: ${d.command}`,
+        );
+    const failures = [...run.failures, ...drillFailures];
+    if (failures.length) throw new CheckFailed(`${failures.join("\n")}\n(the page was written: ${path.relative(PROJECT_DIR, page)})`);
+    return 0;
+}
+
+if (require.main === module) runCli(() => runReport(process.argv.slice(2)));

@@ -1,0 +1,150 @@
+/**
+ * The answer first: one screen per stack pair (each stack's role and resources, RTO and RPO against their
+ * targets, the standby's monthly cost and its share of the primary's, the policy verdict), then where the
+ * diagrams and the page were written. Every figure is read from the run (tools/plan.ts PlanRun), the same
+ * objects the JSON and the page are made from; `--explain` prints what each rests on.
+ */
+import * as path from "path";
+import { formatDuration } from "../src/duration";
+import type { PairEstimate, StackEstimate, TargetCheck } from "../src/estimates";
+import { ENGINE } from "../src/plan/engineTypes";
+import { PROJECT_DIR } from "./paths";
+import type { PlanRun } from "./plan";
+import type { StackPlan } from "./planner";
+import { type StackPolicyReport, urnLabel } from "./policyReport";
+
+/** How many violations the summary names before it counts the rest. */
+const NAMED_VIOLATIONS = 8;
+
+export interface SummaryOptions {
+    /** The page this run wrote (absolute path); absent when the run wrote none (`npm run plan`). */
+    readonly page?: string;
+    /** `--explain` follows the summary: say what comes below instead of how to get it. */
+    readonly explain?: boolean;
+}
+
+/** The resources `pulumi up` would create for a stack: custom resources, providers left out (what the tree counts). */
+export function resourcesToCreate(plan: Pick<StackPlan, "resources">): number {
+    return plan.resources.filter((r) => r.custom && !r.type.startsWith(ENGINE.providerPrefix)).length;
+}
+
+const secs = (n: number | null | undefined) => (n === null || n === undefined ? "unknown" : formatDuration(n));
+
+/** `$1,234.56`: cost figures are read by people deciding on a budget, so they carry thousands separators. */
+export function usd(n: number): string {
+    return `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+/** The standby's monthly cost as a share of the primary's, as printed (one decimal). */
+export function sharePercent(standbyUsd: number, primaryUsd: number): string {
+    return primaryUsd > 0 ? `${((standbyUsd / primaryUsd) * 100).toFixed(1)} %` : "n/a (the primary costs nothing)";
+}
+
+/** A target's verdict in words, never a colour: "target 15m: MET" / "target 5m: MISSED (…)" / "no target set (rtoTarget)". */
+export function targetText(check: TargetCheck | undefined, key: "rtoTarget" | "rpoTarget"): string {
+    if (!check) return `no target set (${key})`;
+    if (check.ok) return `${key} ${formatDuration(check.targetSeconds)}: MET`;
+    return `${key} ${formatDuration(check.targetSeconds)}: MISSED (${check.estimateSeconds === null ? "cannot be estimated" : `estimate ${formatDuration(check.estimateSeconds)}`})`;
+}
+
+/** The pack's verdict on a stack, in words: PASS when nothing mandatory is violated. */
+export function policyVerdict(r: StackPolicyReport): { readonly verdict: "PASS" | "FAIL"; readonly counts: string } {
+    const levels = ["mandatory", "remediate", "advisory"] as const;
+    const counts = levels.map((l) => [l, r.violations.filter((v) => v.enforcementLevel === l).length] as const).filter(([, n]) => n > 0);
+    return {
+        verdict: r.violations.some((v) => v.enforcementLevel === "mandatory") ? "FAIL" : "PASS",
+        counts: counts.length ? counts.map(([l, n]) => `${n} ${l}`).join(", ") : "no violations",
+    };
+}
+
+function pairLines(pair: PairEstimate, run: PlanRun): string[] {
+    const est = (s: string) => run.estimates.stacks.find((e) => e.stack === s);
+    const planOf = (s: string) => run.all.find((p) => p.stack === s);
+    const primary = est(pair.primary);
+    const standby = est(pair.standby);
+    const strategy = planOf(pair.standby)?.strategy ?? "";
+    const out = [`Stack pair ${pair.primary} → ${pair.standby} (strategy ${strategy}: recovering ${primary?.region} into ${standby?.region})`];
+    for (const s of [pair.primary, pair.standby]) {
+        const p = planOf(s);
+        if (p)
+            out.push(`  ${s.padEnd(10)} ${p.region.padEnd(16)} ${p.role.padEnd(8)} ${String(resourcesToCreate(p)).padStart(5)} resources to create`);
+    }
+    // The standby's estimate carries the pair's target checks (the stack that recovers is the one the targets are for).
+    const checks: readonly TargetCheck[] = standby?.targets ?? [];
+    const dom = pair.rto.unplanned.dominant;
+    const plus = pair.rto.unplanned.caveats?.length ? ` (${pair.rto.unplanned.caveats.map((c) => c.split(":")[0]).join("; ")})` : "";
+    out.push(
+        `  RTO        unplanned failover ${secs(pair.rto.unplanned.seconds)}${plus}, planned switchover ${secs(pair.rto.planned.seconds)} · ${targetText(
+            checks.find((t) => t.target === "rtoTarget"),
+            "rtoTarget",
+        )}`,
+    );
+    if (dom) out.push(`             dominated by ${dom.step} (${formatDuration(dom.seconds)}: ${dom.detail})`);
+    out.push(
+        `  RPO        unplanned ${secs(pair.rpo.unplannedSeconds)}${pair.rpo.dominant ? ` (worst store: ${pair.rpo.dominant})` : ""}, planned ${secs(pair.rpo.plannedSeconds)} · ${targetText(
+            checks.find((t) => t.target === "rpoTarget"),
+            "rpoTarget",
+        )}`,
+    );
+    if (primary && standby) {
+        const leftOut = standby.cost.unpriced.length + primary.cost.unpriced.length;
+        out.push(
+            `  Cost       standby ${usd(standby.monthlyCostUsd)}/month = ${sharePercent(standby.monthlyCostUsd, primary.monthlyCostUsd)} of the primary's ${usd(primary.monthlyCostUsd)}/month${leftOut ? ` (${leftOut} item(s) not priced)` : ""} · ESTIMATE, price sheet of ${run.estimates.priceSheet.date}`,
+        );
+    }
+    return out;
+}
+
+function policyLines(reports: readonly StackPolicyReport[]): string[] {
+    if (reports.length === 0) return [];
+    const out = [
+        `Policies   ${reports[0].pack}: ${reports
+            .map((r) => {
+                const v = policyVerdict(r);
+                return `${r.stack} ${v.verdict} (${v.counts})`;
+            })
+            .join(" · ")}`,
+    ];
+    const order = ["mandatory", "remediate", "advisory"];
+    const all = reports
+        .flatMap((r) => r.violations.filter((v) => v.enforcementLevel !== "disabled").map((v) => ({ stack: r.stack, v })))
+        .sort((a, b) => order.indexOf(a.v.enforcementLevel) - order.indexOf(b.v.enforcementLevel));
+    for (const { stack, v } of all.slice(0, NAMED_VIOLATIONS))
+        out.push(`  ${v.enforcementLevel.toUpperCase().padEnd(10)} ${stack}: [${v.policy}] ${urnLabel(v.urn)}: ${v.message.split("\n")[0]}`);
+    if (all.length > NAMED_VIOLATIONS) out.push(`  … and ${all.length - NAMED_VIOLATIONS} more (--explain lists every one in full)`);
+    return out;
+}
+
+/** The one-screen summary of a plan run: a block per stack pair the printed stacks belong to, then the verdicts and where things went. */
+export function renderPlanSummary(run: PlanRun, opts: SummaryOptions = {}): string {
+    const printed = new Set(run.plans.map((p) => p.stack));
+    const pairs = run.estimates.pairs.filter((p) => printed.has(p.primary) || printed.has(p.standby));
+    const lines: string[] = [
+        `SecureCart offline plan${run.preview ? " (PREVIEW: a first `pulumi preview`, computed values unknown)" : ""}: every figure is an ESTIMATE from planned settings; nothing was deployed.`,
+        "",
+    ];
+    for (const pair of pairs) lines.push(...pairLines(pair, run), "");
+    // Stacks in no pair (a project with no primary, or no standby) still get their line.
+    const alone = run.plans.filter((p) => !pairs.some((x) => x.primary === p.stack || x.standby === p.stack));
+    for (const p of alone) {
+        const e: StackEstimate | undefined = run.estimates.stacks.find((x) => x.stack === p.stack);
+        lines.push(
+            `Stack ${p.stack} (${p.region}): role ${p.role}, strategy ${p.strategy}, ${resourcesToCreate(p)} resources to create, ${e ? usd(e.monthlyCostUsd) : "?"}/month; no stack pair to estimate a recovery for`,
+            "",
+        );
+    }
+    lines.push(...policyLines(run.policyReports));
+    const rel = (f: string) => path.relative(PROJECT_DIR, f);
+    lines.push(
+        `Written    topology diagrams ${run.diagrams.map(rel).join(", ")}` +
+            (opts.page
+                ? `; the DR report page ${rel(opts.page)} (open it in a browser)`
+                : "; the DR report page: `npm run report` writes plan-out/index.html"),
+    );
+    lines.push(
+        opts.explain
+            ? "Below: each stack's resources, both timelines step by step with the constant and source of each, every cost line, each policy violation in full, then the constants and the price sheet."
+            : "More       --explain: each stack's resources, every timeline step with its constant and source, every cost line, the constants and the price sheet; --json: all of it as data.",
+    );
+    return lines.join("\n");
+}
