@@ -4,7 +4,7 @@
 const fs = require("fs");
 const path = require("path");
 
-const LONGEST_FIRST = ["policiesGrpc", "drill", "plan", "preview", "policies", "compute", "badInput"];
+const LONGEST_FIRST = ["policiesGrpc", "drill", "plan", "preview", "policies", "compute", "badInput", "report", "reportBrowser"];
 const dir = path.join(__dirname, "build", "test");
 const all = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".test.js")) : [];
 const rank = (f) => {

@@ -15,6 +15,8 @@ import { RegionFacts, factProblems } from "../src/main";
 import { BENCH_ARGS, runBench } from "../tools/bench";
 import { CliSpec, UsageError, parseArgs } from "../tools/cli";
 import { DRILL_ARGS, runDrill } from "../tools/drill";
+import { PLAN_FLAGS } from "../tools/plan";
+import { REPORT_ARGS, REPORT_PAGE } from "../tools/report";
 import { planStacks } from "../tools/planner";
 import { POLICY_CHECK_ARGS, readPlanFile, runPolicyCheck } from "../tools/policyCheck";
 import { PROJECT_DIR, configProblems, files, overrides, toolArgs } from "./helpers";
@@ -61,7 +63,6 @@ const TAGS_WRAPPED = "  securecart:tags:\n    value:\n      app: securecart\n   
 const TAGS_BARE = "  securecart:tags:\n    app: securecart\n    owner: platform-team\n    costCenter: cc-1234\n";
 
 /** The plan CLI's options (tools/plan.ts). */
-const PLAN_FLAGS = ["--json", "--compare-strategies", "--preview"];
 const PLAN_VALUE_FLAGS = ["--policy-config"];
 
 const STACK_TRACE = /\n\s+at .+:\d+:\d+|__pulumiRunError|node:internal/;
@@ -136,6 +137,9 @@ const base = (stack = "prod") => mergeConfig(files, stack);
 
 const emptyPlanFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "securecart-plan-")), "empty.json");
 fs.writeFileSync(emptyPlanFile, "[]\n");
+/** The report page's state before any process here runs (a refused report must leave it as it was). */
+const pageStamp = () => (fs.existsSync(REPORT_PAGE) ? fs.statSync(REPORT_PAGE).mtimeMs : undefined);
+const pageBeforeProcesses = pageStamp();
 let spawned: Record<string, Promise<Run>> | undefined;
 function processes(): Record<string, Promise<Run>> {
     spawned ??= {
@@ -200,6 +204,7 @@ function processes(): Record<string, Promise<Run>> {
         policyEmpty: runTool("tools/policyCheck.ts", emptyPlanFile),
         benchArg: runTool("tools/bench.ts", "--stack", "prod"),
         drillStray: runTool("tools/drill.ts", "--all-stacks", "-c", "drill=outage", "prod"),
+        reportBadConfig: runTool("tools/report.ts", "-c", "strategy=bogus", "-c", "web.minSize=-1"),
     };
     return spawned;
 }
@@ -399,6 +404,16 @@ describe("bad input: every mistake is refused cleanly", function () {
             await exitsTwo("planStray", /"stray": unexpected argument/);
             await exitsTwo("benchArg", /--stack: unknown option; allowed: no arguments/);
             await exitsTwo("drillStray", /"prod": unexpected argument/);
+        });
+
+        it("report exits 2 on bad configuration, naming every problem at once, and writes no page", async () => {
+            await exitsTwo(
+                "reportBadConfig",
+                /securecart:strategy: got "bogus"; expected one of backup-restore, pilot-light, warm-standby, active-active/,
+            );
+            const r = await processes().reportBadConfig;
+            assert.match(r.stderr, /securecart:web\.minSize: got -1/);
+            assert.equal(pageStamp(), pageBeforeProcesses, "the page is left as it was");
         });
     });
 
@@ -895,6 +910,7 @@ describe("bad input: every mistake is refused cleanly", function () {
         const SPECS: ReadonlyArray<[string, CliSpec]> = [
             ["plan", { flags: PLAN_FLAGS, valueFlags: PLAN_VALUE_FLAGS }],
             ["drill", DRILL_ARGS],
+            ["report", REPORT_ARGS],
             ["policy:check", POLICY_CHECK_ARGS],
             ["bench", BENCH_ARGS],
         ];

@@ -63,7 +63,7 @@ describe("plan: the command line", () => {
         }
     });
 
-    it("--json with several --stack flags prints an array, and the text plan prints each stack's tree and the offline notice", () => {
+    it("--json with several --stack flags prints an array, and --explain prints each stack's tree, the constants and the price sheet after the summary", () => {
         const r = plan("--stack", "prod", "--stack", "dr", "--json");
         assert.equal(r.code, 0, r.stderr);
         const docs = JSON.parse(r.stdout);
@@ -72,12 +72,16 @@ describe("plan: the command line", () => {
             docs.map((d: { stack: string }) => d.stack),
             ["prod", "dr"],
         );
-        const t = plan();
+        const t = plan("--explain");
         assert.equal(t.code, 0, t.stderr);
         for (const s of STACKS) assert.match(t.stdout, new RegExp(`=== stack ${s} `));
         assert.match(t.stdout, /\+ aws:ec2\/vpc:Vpc\s+securecart-net-vpc/);
         assert.match(t.stdout, /OFFLINE plan/);
         assert.match(t.stdout, /by type:/);
+        assert.match(t.stdout, /Estimate constants/);
+        assert.match(t.stdout, /Price sheet \(src\/prices\/prices.json\)/);
+        // --explain follows the summary: the answer still comes first.
+        assert.ok(t.stdout.indexOf("Stack pair prod → dr") < t.stdout.indexOf("=== stack prod"), "the summary leads");
     });
 });
 

@@ -403,10 +403,10 @@ describe("preview: the command line", () => {
         after(() => analyzer?.close());
 
         for (const strategy of STRATEGIES) {
-            it(`-c strategy=${strategy} --preview exits 0 and prints the preview of both stacks`, async function () {
+            it(`-c strategy=${strategy} --preview --explain exits 0 and prints the preview of both stacks`, async function () {
                 this.timeout(240000);
                 let out = "";
-                const code = await runPlan(["-c", `strategy=${strategy}`, "--preview"], {
+                const code = await runPlan(["-c", `strategy=${strategy}`, "--preview", "--explain"], {
                     write: (t) => {
                         out += t;
                     },

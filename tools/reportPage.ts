@@ -204,7 +204,7 @@ function topology(d: ReportData): string {
         const id = `topology-${i}`;
         return `<figure class="diagram" aria-labelledby="${id}-caption">
 <h3 id="${id}-heading">${esc(p.primary)} and ${esc(p.standby)}</h3>
-<div class="diagram-target" id="${id}" data-mermaid-source="${id}-source" data-diagram-title="Topology of ${esc(p.primary)} and ${esc(p.standby)}"><p class="diagram-pending">The diagram is drawn by the page's script (Mermaid, inlined). Its source is below.</p></div>
+<div class="diagram-target" id="${id}" tabindex="0" role="group" aria-label="Topology of ${esc(p.primary)} and ${esc(p.standby)} (scrolls)" data-mermaid-source="${id}-source" data-diagram-title="Topology of ${esc(p.primary)} and ${esc(p.standby)}"><p class="diagram-pending">The diagram is drawn by the page's script (Mermaid, inlined). Its source is below.</p></div>
 <figcaption id="${id}-caption">Regions, tiers, replication with its mode and DNS routing for ${esc(p.primary)} and ${esc(p.standby)}. Solid arrows carry traffic or replicate now; dotted arrows are standby or failover paths.</figcaption>
 <details class="source"><summary>Mermaid source of this diagram</summary><pre>${esc(p.mermaid)}</pre></details>
 <script type="application/json" id="${id}-source">${JSON.stringify(p.mermaid).replace(/</g, "\\u003c")}</script>

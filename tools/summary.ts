@@ -13,8 +13,8 @@ import type { PlanRun } from "./plan";
 import type { StackPlan } from "./planner";
 import { type StackPolicyReport, urnLabel } from "./policyReport";
 
-/** How many violations the summary names before it counts the rest. */
-const NAMED_VIOLATIONS = 8;
+/** How many violated policies the summary names before it counts the rest (one line each). */
+const NAMED_POLICIES = 6;
 
 export interface SummaryOptions {
     /** The page this run wrote (absolute path); absent when the run wrote none (`npm run plan`). */
@@ -105,13 +105,24 @@ function policyLines(reports: readonly StackPolicyReport[]): string[] {
             })
             .join(" · ")}`,
     ];
+    // One line per violated policy (the strictest level first): how many on each stack, and the first one's resource.
     const order = ["mandatory", "remediate", "advisory"];
-    const all = reports
-        .flatMap((r) => r.violations.filter((v) => v.enforcementLevel !== "disabled").map((v) => ({ stack: r.stack, v })))
-        .sort((a, b) => order.indexOf(a.v.enforcementLevel) - order.indexOf(b.v.enforcementLevel));
-    for (const { stack, v } of all.slice(0, NAMED_VIOLATIONS))
-        out.push(`  ${v.enforcementLevel.toUpperCase().padEnd(10)} ${stack}: [${v.policy}] ${urnLabel(v.urn)}: ${v.message.split("\n")[0]}`);
-    if (all.length > NAMED_VIOLATIONS) out.push(`  … and ${all.length - NAMED_VIOLATIONS} more (--explain lists every one in full)`);
+    const groups = new Map<string, { level: string; policy: string; perStack: Map<string, number>; first: { urn: string; message: string } }>();
+    for (const r of reports)
+        for (const v of r.violations) {
+            if (v.enforcementLevel === "disabled") continue;
+            const key = `${v.enforcementLevel}\0${v.policy}`;
+            const g = groups.get(key) ?? { level: v.enforcementLevel, policy: v.policy, perStack: new Map(), first: v };
+            g.perStack.set(r.stack, (g.perStack.get(r.stack) ?? 0) + 1);
+            groups.set(key, g);
+        }
+    const sorted = [...groups.values()].sort((a, b) => order.indexOf(a.level) - order.indexOf(b.level) || a.policy.localeCompare(b.policy));
+    for (const g of sorted.slice(0, NAMED_POLICIES)) {
+        const counts = [...g.perStack].map(([stack, n]) => `${n} on ${stack}`).join(", ");
+        out.push(`  ${g.level.toUpperCase().padEnd(10)} ${g.policy}: ${counts} (first: ${urnLabel(g.first.urn)})`);
+    }
+    if (sorted.length > NAMED_POLICIES)
+        out.push(`  … and ${sorted.length - NAMED_POLICIES} more violated policies (--explain lists every violation in full)`);
     return out;
 }
 
