@@ -412,7 +412,7 @@ describe("bad input: every mistake is refused cleanly", function () {
                 /securecart:strategy: got "bogus"; expected one of backup-restore, pilot-light, warm-standby, active-active/,
             );
             const r = await processes().reportBadConfig;
-            assert.match(r.stderr, /securecart:web\.minSize: got -1/);
+            assert.match(r.stderr, /securecart:web\.minSize: got "-1"; expected a whole number/);
             assert.equal(pageStamp(), pageBeforeProcesses, "the page is left as it was");
         });
     });

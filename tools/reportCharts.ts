@@ -84,7 +84,7 @@ export function timelineSvg(tl: ChartTimeline, id: string, title: string): strin
             )
             .join("; ");
     out.push(
-        `<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" id="${esc(id)}" viewBox="0 0 ${W} ${h}" width="100%" role="img" aria-labelledby="${esc(id)}-title ${esc(id)}-desc">`,
+        `<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" id="${esc(id)}" viewBox="0 0 ${W} ${h}" width="${W}" height="${h}" role="img" aria-labelledby="${esc(id)}-title ${esc(id)}-desc">`,
         `<title id="${esc(id)}-title">${esc(title)}</title>`,
         `<desc id="${esc(id)}-desc">${esc(desc)}</desc>`,
         `<defs><pattern id="${esc(id)}-hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" class="hatch-bg"/><line x1="0" y1="0" x2="0" y2="8" class="hatch-line"/></pattern></defs>`,
@@ -147,13 +147,14 @@ export interface Bar {
 /** A horizontal bar chart, every bar labelled with its figure. */
 export function barsSvg(bars: readonly Bar[], id: string, title: string, unitNote: string): string {
     const rowH = 28;
-    const labelW = 200;
-    const plotW = 420 - 0;
-    const width = labelW + plotW + 160;
+    const labelW = 240;
+    const plotW = 360;
+    // Room on the right for the longest figure written after its bar.
+    const width = labelW + plotW + 12 + Math.max(...bars.map((b) => b.text.length), 4) * 8;
     const h = 30 + bars.length * rowH + 8;
     const max = Math.max(...bars.map((b) => b.value ?? 0), 0) || 1;
     const out = [
-        `<svg xmlns="http://www.w3.org/2000/svg" class="chart bars" id="${esc(id)}" viewBox="0 0 ${width} ${h}" width="100%" role="img" aria-labelledby="${esc(id)}-title ${esc(id)}-desc">`,
+        `<svg xmlns="http://www.w3.org/2000/svg" class="chart bars" id="${esc(id)}" viewBox="0 0 ${width} ${h}" width="${width}" height="${h}" role="img" aria-labelledby="${esc(id)}-title ${esc(id)}-desc">`,
         `<title id="${esc(id)}-title">${esc(title)}</title>`,
         `<desc id="${esc(id)}-desc">${esc(bars.map((b) => `${b.label}${b.current ? " (configured)" : ""}: ${b.text}`).join("; "))}. ${esc(unitNote)}</desc>`,
         `<defs><pattern id="${esc(id)}-hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" class="hatch-bg"/><line x1="0" y1="0" x2="0" y2="8" class="hatch-line"/></pattern></defs>`,

@@ -168,7 +168,7 @@ function answer(d: ReportData): string {
 <div class="card"><dt>Policies</dt><dd class="big">${[primary, standby]
             .filter((s): s is ReportStack => s !== undefined)
             .map((s) => `${esc(s.stack)} ${verdict(policyFail(s.policies) ? "FAIL" : "PASS")}`)
-            .join(" ")}</dd><dd>${[primary, standby]
+            .join("<br>")}</dd><dd>${[primary, standby]
             .filter((s): s is ReportStack => s !== undefined)
             .map(
                 (s) =>
@@ -530,7 +530,7 @@ ${table("Runbook order, and what each stack's pulumi up would change", ["stack (
 ${promotions.length ? `<h4>Promotions this change makes</h4><ul>${promotions.join("")}</ul>` : ""}
 ${r.failures.length ? `<h4>Failures</h4><ul>${r.failures.map((f) => `<li>${verdict("FAIL")} ${esc(f.stack)}: ${esc(f.message)}</li>`).join("")}</ul>` : ""}
 ${r.warnings.length ? `<h4>Warnings</h4><ul>${r.warnings.map((f) => `<li>${verdict("WARN")} ${esc(f.stack)}: ${esc(f.message)}</li>`).join("")}</ul>` : ""}
-<p>Stateful resources replaced or deleted: ${stateful.length ? `<strong>${esc(stateful.join("; "))}</strong>` : "none"}.</p>
+<p>Stateful resources replaced or deleted: ${stateful.length ? `<strong>${esc(stateful.join("; "))}</strong> (each a failure or an allowed warning, as listed above)` : "none"}.</p>
 <details><summary>Every change (${r.stacks.reduce((a, s) => a + s.changes.length, 0)})</summary>${changes.join("\n")}</details>`);
     }
     return `<section id="drills" aria-labelledby="drills-title"><h2 id="drills-title">Drills</h2>
@@ -572,9 +572,9 @@ a { color: var(--accent); }
 nav ol { display: flex; flex-wrap: wrap; gap: .3rem 1.4rem; list-style: none; padding: 0; margin: .6rem 0; }
 nav li { counter-increment: section; } nav li::before { content: counter(section) ". "; color: var(--muted); }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: .8rem; margin: 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(172px, 1fr)); gap: .7rem; margin: 0; }
 .card { border: 1px solid var(--line); background: var(--panel); padding: .6rem .8rem; }
-.card dt { font-weight: 600; color: var(--muted); } .card dd { margin: .2rem 0 0; } .card dd.big { font-size: 1.35rem; font-weight: 700; }
+.card dt { font-weight: 600; color: var(--muted); } .card dd { margin: .2rem 0 0; } .card dd.big { font-size: 1.3rem; font-weight: 700; line-height: 1.6; }
 .verdict { font-weight: 700; padding: 0 .35rem; border: 2px solid currentColor; border-radius: 3px; font-size: .85em; white-space: nowrap; }
 .verdict.good { color: var(--good); } .verdict.bad { color: var(--bad); } .verdict.neutral { color: var(--muted); }
 .table-wrap { overflow-x: auto; }
@@ -590,6 +590,7 @@ td ul, th ul { margin: 0; padding-left: 1.1rem; }
 .diagram-failed { color: var(--bad); font-weight: 700; }
 .chart-figure { margin: .6rem 0; } .chart-grid { display: grid; grid-template-columns: 1fr; gap: .4rem; }
 figcaption { color: var(--muted); font-size: .9rem; }
+svg.chart { max-width: 100%; height: auto; }
 svg.chart text { font: 13px system-ui, "Liberation Sans", Arial, sans-serif; fill: var(--ink); }
 svg.chart .tick { fill: var(--muted); font-size: 11px; }
 svg.chart .grid { stroke: #d9dee3; stroke-width: 1; }
