@@ -134,8 +134,8 @@ describe("report: the page from a run with -c overrides (markup)", function () {
             assert.deepEqual([...names].sort(), info.policies.map((p) => p.name).sort(), stack);
             const verdicts = [...table.querySelectorAll("tbody tr")].map((r) => r.querySelector(".verdict")!.textContent!);
             for (const v of verdicts) assert.match(v, /PASS|FAIL|WARN|DISABLED/);
-            // Violations first: the 5-minute target's failing policy heads the table, every pass after every failure.
-            assert.equal(names[0], "dr-failure-detection-within-rto", stack);
+            // Violations first: a policy the 5-minute target fails heads the table, every pass after every failure.
+            assert.ok(["dr-estimates-within-targets", "dr-failure-detection-within-rto"].includes(names[0]!), `${stack}: ${names[0]}`);
             assert.match(verdicts[0], /FAIL/);
             assert.ok(
                 verdicts.findIndex((v) => /PASS/.test(v)) > verdicts.map((v) => /FAIL|WARN/.test(v)).lastIndexOf(true),
