@@ -265,7 +265,7 @@ describe("report: the page in a real browser (Debian Chromium)", function () {
         const full = path.join(OUT, "report-full.png");
         await page.evaluate(() => window.scrollTo(0, 0));
         // The first screen and a little more: the header, the notice and the answer's cards.
-        await page.screenshot({ path: first, clip: { x: 0, y: 0, width: 1280, height: 1200 } });
+        await page.screenshot({ path: first, fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1100 } });
         await page.screenshot({ path: full, fullPage: true });
         for (const f of [first, full]) {
             const head = fs.readFileSync(f).subarray(0, 8);

@@ -175,7 +175,7 @@ function answer(d: ReportData): string {
                     `${esc(s.stack)}: ${fig(`policy.violations.${s.stack}`, s.policies.violations.length, `${s.policies.violations.length} violation(s)`)}`,
             )
             .join(", ")}</dd></div>
-<div class="card"><dt>Drills rehearsed</dt><dd class="big">${
+<div class="card"><dt>Drills rehearsed</dt><dd class="drill-list">${
             d.drills
                 .filter((x) => x.primary === p.primary && x.standby === p.standby)
                 .map((x) => `${esc(x.name)} ${verdict(drillVerdict(x))}`)
@@ -572,8 +572,10 @@ a { color: var(--accent); }
 nav ol { display: flex; flex-wrap: wrap; gap: .3rem 1.4rem; list-style: none; padding: 0; margin: .6rem 0; }
 nav li { counter-increment: section; } nav li::before { content: counter(section) ". "; color: var(--muted); }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(172px, 1fr)); gap: .7rem; margin: 0; }
+.cards { display: grid; grid-template-columns: repeat(3, 1fr); gap: .7rem; margin: 0; }
+@media (max-width: 800px) { .cards { grid-template-columns: 1fr; } .columns { grid-template-columns: 1fr; } }
 .card { border: 1px solid var(--line); background: var(--panel); padding: .6rem .8rem; }
+.card dd.drill-list { font-size: 1.05rem; font-weight: 600; line-height: 1.8; }
 .card dt { font-weight: 600; color: var(--muted); } .card dd { margin: .2rem 0 0; } .card dd.big { font-size: 1.3rem; font-weight: 700; line-height: 1.6; }
 .verdict { font-weight: 700; padding: 0 .35rem; border: 2px solid currentColor; border-radius: 3px; font-size: .85em; white-space: nowrap; }
 .verdict.good { color: var(--good); } .verdict.bad { color: var(--bad); } .verdict.neutral { color: var(--muted); }
