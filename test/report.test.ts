@@ -9,11 +9,13 @@ import * as fc from "fast-check";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { spawnSync } from "child_process";
+import * as vm from "vm";
 import { formatDuration } from "../src/duration";
 import { CheckFailed } from "../tools/cli";
 import { PolicyAnalyzer } from "../tools/policyRunner";
 import { runPlan } from "../tools/plan";
-import { runReport } from "../tools/report";
+import { runReport, shellWord } from "../tools/report";
 import { ChartTimeline, esc, placeSteps, timelineSvg } from "../tools/reportCharts";
 import { inlineScript } from "../tools/reportPage";
 import { cachedPlanStacks } from "./helpers";
@@ -86,6 +88,13 @@ describe("report: the page from a run with -c overrides (markup)", function () {
         assert.doesNotMatch(html.replace(/<script>[\s\S]*?<\/script>/g, ""), /url\((?!#)/, "no stylesheet fetches a resource");
     });
 
+    it("its inline scripts (Mermaid's bundle included, escaped for the HTML parser) still compile as JavaScript", () => {
+        const scripts = [...doc.querySelectorAll("script")].filter((x) => x.getAttribute("type") === null);
+        assert.equal(scripts.length, 2, "the renderer and the page's own script");
+        for (const x of scripts) assert.doesNotThrow(() => new vm.Script(x.textContent ?? ""), x.textContent?.slice(0, 60));
+        assert.ok(scripts.some((x) => (x.textContent ?? "").length > 1_000_000));
+    });
+
     it("has the sections, one h1, and headings that never skip a level", () => {
         for (const id of SECTIONS) assert.ok(doc.getElementById(id), `section #${id}`);
         assert.equal(doc.querySelectorAll("h1").length, 1);
@@ -103,7 +112,8 @@ describe("report: the page from a run with -c overrides (markup)", function () {
         assert.equal(charts.length, 2 + 3);
         for (const svg of charts) {
             assert.equal(svg.getAttribute("role"), "img");
-            const [title, desc] = svg.getAttribute("aria-labelledby")!.split(" ");
+            const title = svg.getAttribute("aria-labelledby")!;
+            const desc = svg.getAttribute("aria-describedby")!;
             assert.ok(doc.getElementById(title)?.textContent, `${svg.id} has a title`);
             assert.ok(doc.getElementById(desc)?.textContent, `${svg.id} has a description`);
             assert.ok(svg.querySelectorAll("text").length >= 4, `${svg.id} writes its figures as text`);
@@ -176,7 +186,37 @@ describe("report: the page from a run with -c overrides (markup)", function () {
     });
 });
 
+describe("plan summary: a target set on one stack only", function () {
+    this.timeout(600000);
+    it("the pair's verdict includes it, and the run fails on it (prod/rtoTarget=5m)", async () => {
+        const analyzer = await PolicyAnalyzer.start();
+        let out = "";
+        try {
+            await assert.rejects(
+                runPlan(["-c", "prod/rtoTarget=5m"], { write: (t) => (out += t), analyzer, planStacks: cachedPlanStacks }),
+                (e: Error) => e instanceof CheckFailed && /exceeds rtoTarget 5m/.test(e.message),
+            );
+        } finally {
+            analyzer.close();
+        }
+        assert.match(out, /RTO {8}unplanned failover \S+, planned switchover \S+ · rtoTarget 5m: MISSED/);
+        assert.match(out, /RPO .* · no target set \(rpoTarget\)/);
+    });
+});
+
 describe("report: the pure pieces, over generated input", () => {
+    it("shellWord: a drill command's value reads back the same in a POSIX shell", () => {
+        fc.assert(
+            fc.property(fc.string({ unit: "binary", minLength: 1 }), (raw) => {
+                const text = raw.replace(/\0/g, "");
+                fc.pre(text.length > 0);
+                const r = spawnSync("sh", ["-c", `printf %s ${shellWord(text)}`], { encoding: "utf8" });
+                return r.stdout === text;
+            }),
+            { numRuns: 40 },
+        );
+    });
+
     it("esc: any text survives as text, in content and in an attribute", () => {
         fc.assert(
             fc.property(fc.string({ unit: "binary" }), (s) => {
@@ -212,31 +252,41 @@ describe("report: the pure pieces, over generated input", () => {
         ),
         unknown: fc.boolean(),
     });
-    const timelineArb = fc.array(fc.array(stepArb, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 4 }).map((phases): ChartTimeline => {
-        const ps = phases.map((ph) =>
-            ph.map((s) => ({
-                name: s.name,
-                parts: s.unknown ? [] : s.parts,
-                seconds: s.unknown ? null : s.parts.reduce((a, p) => a + p.seconds, 0),
-                ...(s.unknown ? { unknown: "not published" } : {}),
-            })),
-        );
-        const known = ps.every((ph) => ph.every((s) => s.seconds !== null));
-        return { phases: ps, seconds: known ? ps.reduce((a, ph) => a + Math.max(...ph.map((s) => s.seconds ?? 0)), 0) : null };
-    });
+    const timelineArb = fc
+        .tuple(fc.array(fc.array(stepArb, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 4 }), fc.option(fc.nat()))
+        .map(([phases, pick]): ChartTimeline => {
+            const ps = phases.map((ph) =>
+                ph.map((s) => ({
+                    name: s.name,
+                    parts: s.unknown ? [] : s.parts,
+                    seconds: s.unknown ? null : s.parts.reduce((a, p) => a + p.seconds, 0),
+                    ...(s.unknown ? { unknown: "not published" } : {}),
+                })),
+            );
+            const known = ps.every((ph) => ph.every((s) => s.seconds !== null));
+            const named = ps.flat();
+            return {
+                phases: ps,
+                seconds: known ? ps.reduce((a, ph) => a + Math.max(...ph.map((s) => s.seconds ?? 0)), 0) : null,
+                // Some timelines name a dominating step (by name, as the estimator does), some none.
+                ...(pick === null ? {} : { dominant: { step: named[pick % named.length].name } }),
+            };
+        });
 
-    it("placeSteps: a phase starts when the longest step before it ends, and the known end is the timeline's figure", () => {
+    it("placeSteps: the steps of a phase start together, each phase where the longest step before it ends", () => {
         fc.assert(
             fc.property(timelineArb, (tl) => {
                 const { steps, knownEnd } = placeSteps(tl);
-                let start = 0;
-                for (const [i, phase] of tl.phases.entries()) {
-                    for (const p of steps.filter((x) => x.phase === i)) assert.equal(p.start, start);
-                    start += Math.max(...phase.map((s) => s.seconds ?? 0));
-                }
-                assert.equal(knownEnd, start);
-                if (tl.seconds !== null) assert.equal(knownEnd, tl.seconds);
                 assert.equal(steps.length, tl.phases.flat().length);
+                const phases = tl.phases.map((_, i) => steps.filter((p) => p.phase === i));
+                const end = (ps: typeof steps) => Math.max(...ps.map((p) => p.start + (p.seconds ?? 0)));
+                phases.forEach((ps, i) => {
+                    assert.equal(new Set(ps.map((p) => p.start)).size, 1, `phase ${i} starts once`);
+                    assert.equal(ps[0].start, i === 0 ? 0 : end(phases[i - 1]), `phase ${i} starts where phase ${i - 1} ends`);
+                });
+                assert.equal(knownEnd, end(phases[phases.length - 1]));
+                // Where every step is known, the chart ends at the timeline's own figure.
+                if (tl.seconds !== null) assert.equal(knownEnd, tl.seconds);
             }),
         );
     });
@@ -255,6 +305,13 @@ describe("report: the pure pieces, over generated input", () => {
                         assert.equal(value, "unknown");
                         assert.ok(g.querySelector("rect.unknown"));
                     } else assert.equal(value.replace(" ◆ dominates", ""), formatDuration(s.seconds));
+                    // The dominating step is said in words and outlined; no other is.
+                    const dominant = tl.dominant?.step === s.name;
+                    assert.equal(g.getAttribute("class")!.split(" ").includes("dominant"), dominant);
+                    if (s.seconds !== null) {
+                        assert.equal(value.endsWith("◆ dominates"), dominant, `${s.name}: "${value}"`);
+                        assert.equal(g.querySelector("rect.dominant-outline") !== null, dominant);
+                    }
                     for (const r of g.querySelectorAll("rect"))
                         assert.ok(Number(r.getAttribute("width")) >= 0 && Number.isFinite(Number(r.getAttribute("x"))));
                 });

@@ -15,9 +15,10 @@ import * as path from "path";
 import { Browser, Page, chromium } from "playwright-core";
 import { parseDuration } from "../src/duration";
 import { PolicyAnalyzer } from "../tools/policyRunner";
-import { runPlan } from "../tools/plan";
+import { runPlan, strategyRows } from "../tools/plan";
+import type { CompareRow } from "../tools/estimateReport";
 import { runReport } from "../tools/report";
-import { PROJECT_DIR, cachedPlanStacks } from "./helpers";
+import { PROJECT_DIR, cachedPlanStacks, files } from "./helpers";
 
 const CHROMIUM = process.env.SECURECART_CHROMIUM ?? "/usr/bin/chromium";
 /** As root on a machine with no network: no sandbox, and none of Chromium's own calls home. */
@@ -82,6 +83,7 @@ describe("report: the page in a real browser (Debian Chromium)", function () {
     let browser: Browser;
     let page: Page;
     let docs: Doc[];
+    let compare: CompareRow[];
     const problems: string[] = [];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "securecart-report-page-"));
     const file = path.join(dir, "index.html");
@@ -97,6 +99,8 @@ describe("report: the page in a real browser (Debian Chromium)", function () {
             let json = "";
             await runPlan(["--json"], { write: (t) => (json += t), analyzer, planStacks: cachedPlanStacks });
             docs = JSON.parse(json) as Doc[];
+            // The comparison has no JSON of its own: its rows, as --compare-strategies computes them.
+            compare = (await strategyRows(files, [], cachedPlanStacks)).rows;
             await runReport([], { write: () => undefined, analyzer, planStacks: cachedPlanStacks, page: file });
         } finally {
             analyzer.close();
@@ -132,8 +136,15 @@ describe("report: the page in a real browser (Debian Chromium)", function () {
             els.map((el) => {
                 const svg = el.querySelector("svg");
                 const box = svg?.getBoundingClientRect();
+                // What a reader sees first: the diagram's nodes inside the visible box, not an empty corner of it.
+                const frame = el.getBoundingClientRect();
+                const visibleNodes = [...(svg?.querySelectorAll("g.node") ?? [])].filter((n) => {
+                    const b = n.getBoundingClientRect();
+                    return b.width > 0 && b.right > frame.left && b.left < frame.right && b.bottom > frame.top && b.top < frame.bottom;
+                }).length;
                 return {
                     id: el.id,
+                    visibleNodes,
                     rendered: el.getAttribute("data-rendered"),
                     width: box?.width ?? 0,
                     height: box?.height ?? 0,
@@ -148,6 +159,7 @@ describe("report: the page in a real browser (Debian Chromium)", function () {
             assert.equal(d.rendered, "true", d.id);
             assert.ok(d.width > 400 && d.height > 300, `${d.id}: ${d.width}×${d.height}`);
             assert.ok(d.nodes >= 40, `${d.id}: ${d.nodes} nodes`);
+            assert.equal(d.visibleNodes, d.nodes, `${d.id}: the whole diagram shows at first, ${d.visibleNodes} of ${d.nodes} nodes in view`);
             assert.ok(d.edges >= 20, `${d.id}: ${d.edges} paths`);
             for (const words of ["us-east-1", "us-west-2", "Aurora", "Route 53", "CloudFront"])
                 assert.ok(d.text.includes(words), `${d.id} shows ${words}`);
@@ -209,6 +221,7 @@ describe("report: the page in a real browser (Debian Chromium)", function () {
             if (!e.pair || !e.timeline || d.stack !== e.pair.standby) continue;
             const id = `${e.pair.primary}-${e.pair.standby}`;
             expect(`rpo.unplanned.${id}`, e.rpoSeconds, secondsOf);
+            expect(`rpo.headline.${id}`, e.rpoSeconds, secondsOf);
             for (const kind of ["planned", "unplanned"] as const) {
                 const tl = e.timeline[kind];
                 expect(`rto.${kind}.${id}`, tl.seconds, secondsOf);
@@ -219,6 +232,12 @@ describe("report: the page in a real browser (Debian Chromium)", function () {
             const primary = docs.find((x) => x.stack === e.pair!.primary)!;
             expect(`cost.monthly.${d.stack}`, e.monthlyCostUsd, dollarsOf);
             expect(`cost.monthly.${primary.stack}`, primary.estimates.monthlyCostUsd, dollarsOf);
+        }
+        for (const r of compare) {
+            expect(`compare.${r.strategy}.plannedRto`, r.plannedRto, secondsOf);
+            expect(`compare.${r.strategy}.unplannedRto`, r.unplannedRto, secondsOf);
+            expect(`compare.${r.strategy}.rpo`, r.rpo, secondsOf);
+            expect(`compare.${r.strategy}.standbyMonthlyUsd`, r.standbyMonthlyUsd, dollarsOf);
         }
         assert.ok(checked >= 80, `${checked} figures checked`);
     });
@@ -280,10 +299,12 @@ describe("report: the page in a real browser (Debian Chromium)", function () {
             nav: getComputedStyle(document.querySelector("nav")!).display,
             folded: [...document.querySelectorAll("details.cost-lines table")].map((t) => t.getBoundingClientRect().height),
             breakBefore: getComputedStyle(document.querySelector("#cost-title")!).breakBefore,
+            noticeBreak: getComputedStyle(document.querySelector("#notice-title")!).breakBefore,
         }));
         assert.equal(state.nav, "none");
         assert.ok(state.folded.length >= 2 && state.folded.every((h) => h > 100), `folded tables print: ${state.folded.join(", ")}`);
         assert.equal(state.breakBefore, "page");
+        assert.equal(state.noticeBreak, "auto", "the header's notice stays on the first page");
         const pdf = path.join(OUT, "report.pdf");
         await page.pdf({ path: pdf, format: "A4", printBackground: true });
         const text = fs.readFileSync(pdf, "latin1");
@@ -291,5 +312,9 @@ describe("report: the page in a real browser (Debian Chromium)", function () {
         const pages = (text.match(/\/Type\s*\/Page[^s]/g) ?? []).length;
         assert.ok(pages >= 5, `${pages} pages`);
         await page.emulateMedia({ media: "screen" });
+    });
+
+    it("no console error, script error or outside request happened at any point (scripts, axe, printing)", () => {
+        assert.deepEqual(problems, []);
     });
 });

@@ -3,6 +3,7 @@
  * - The whole offline plan (`build/tools/plan.js --json`: both stacks, the policy pack over gRPC in its own
  *   process, estimates, diagrams) against a floor measured alongside it: plain node loading the same SDKs and
  *   registering the same number of resources per stack under the same mocks (tools/benchFloor.ts).
+ * - The report page, `build/tools/report.js` (the plan, the four strategies, three drill rehearsals, the page).
  * - The test suite, `npm test` as CI runs it (static checks, build, mocha).
  * Each figure is a whole process tree: wall time (median, min, max of the runs) and peak memory (the
  * largest sum of the tree's resident sets, sampled from /proc every 50 ms; Linux only).
@@ -161,6 +162,7 @@ export async function runBench(argv: readonly string[], write: (text: string) =>
     parseArgs(argv, BENCH_ARGS);
     const runs = runsFrom("BENCH_RUNS", 5, 1);
     const suiteRuns = runsFrom("BENCH_SUITE_RUNS", 1, 0);
+    const reportRuns = runsFrom("BENCH_REPORT_RUNS", 1, 0);
     loadFromFiles(loadProjectFiles(PROJECT_DIR));
     const node = process.execPath;
     const plan = path.join(BUILD_DIR, "tools", "plan.js");
@@ -201,6 +203,16 @@ export async function runBench(argv: readonly string[], write: (text: string) =>
     );
     write(`plan / floor: ${ratio.toFixed(2)}x (medians)\n`);
 
+    if (reportRuns > 0) {
+        const report = path.join(BUILD_DIR, "tools", "report.js");
+        const samples: Sample[] = [];
+        // Exit 1 is a whole report whose checks failed (the page is still written): timed like a pass.
+        for (let i = 0; i < reportRuns; i++) samples.push(await measure(node, [report], { sampleMemory: true, measured: [0, 1] }));
+        write(
+            `\nReport page, ${reportRuns} run(s):\n\n${table([{ what: "report: build/tools/report.js (plan, 4 strategies, 3 drills, the page)", samples }])}\n`,
+        );
+    }
+
     if (suiteRuns > 0) {
         const npm = process.platform === "win32" ? "npm.cmd" : "npm";
         const suite: Sample[] = [];
@@ -214,7 +226,7 @@ export async function runBench(argv: readonly string[], write: (text: string) =>
     write(
         `\n${process.platform}/${process.arch}, node ${process.version}, ${os.cpus().length} core(s). ` +
             "Peak memory is the largest sum of the process tree's resident sets, sampled every 50 ms from /proc in a separate, untimed run of the plan and the floor. " +
-            "BENCH_RUNS sets the plan and floor runs (default 5), BENCH_SUITE_RUNS the suite runs (default 1, 0 skips it).\n",
+            "BENCH_RUNS sets the plan and floor runs (default 5), BENCH_REPORT_RUNS the report's (default 1, 0 skips it), BENCH_SUITE_RUNS the suite runs (default 1, 0 skips it).\n",
     );
     return 0;
 }

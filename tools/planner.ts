@@ -372,7 +372,8 @@ export function planKey(opts: PlanOptions, only?: readonly string[]): string {
         stacks.map((s) => [s, mergeConfig(opts.files, s, [...(opts.overrides ?? []), ...(opts.perStack?.[s] ?? [])])]),
     );
     const deployed = opts.deployed ? [deployedClusters(opts.deployed), opts.deployed.map((d) => [d.stack, d.stackOutputs])] : null;
-    const text = JSON.stringify([opts.files.dir, effective, opts.preview === true, only ?? null, deployed, opts.notApplied ?? null]);
+    // No stacks named and an empty list ask for the same plans.
+    const text = JSON.stringify([opts.files.dir, effective, opts.preview === true, only?.length ? only : null, deployed, opts.notApplied ?? null]);
     return createHash("sha256").update(text).digest("hex");
 }
 

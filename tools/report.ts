@@ -1,8 +1,9 @@
 /**
- * `npm run report -- [--stack NAME]... [-c key=value]... [-c STACK/key=value]... [--policy-config FILE]`
+ * `npm run report -- [-c key=value]... [-c STACK/key=value]... [--policy-config FILE]`
  *
  * Writes the DR report page, plan-out/index.html: one self-contained file that opens from disk with no server
- * and no network. It plans the project as `npm run plan` does (the same -c overrides), runs the policy pack,
+ * and no network, for every stack of the project (a page shows stack pairs, so it takes no --stack). It plans
+ * the project as `npm run plan` does (the same -c overrides), runs the policy pack on every stack,
  * plans it under each strategy for the comparison, and rehearses the configured strategy's switchover, failback
  * and unplanned failover for each stack pair, then prints the plan's one-screen summary with the page's path.
  * The page is written whatever the verdicts; the exit code is then the plan's (1 when a target is missed or a
@@ -19,8 +20,13 @@ import type { PlanEnvironment, PlanRun } from "./plan";
 import type { StackPlan } from "./planner";
 import type { ReportData, ReportDrill, DrillName } from "./reportPage";
 
-/** What `npm run report` accepts: what `npm run plan` takes, less the output switches. */
-export const REPORT_ARGS: CliSpec = { valueFlags: ["--policy-config"] };
+/** What `npm run report` accepts: what `npm run plan` takes, less the output switches and --stack (the page shows every pair). */
+export const REPORT_ARGS: CliSpec = { valueFlags: ["--policy-config"], stack: false };
+
+/** A value as a POSIX shell reads it back: bare when it is plain, single-quoted otherwise. */
+export function shellWord(text: string): string {
+    return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
 
 export interface ReportEnvironment extends PlanEnvironment {
     /** Where the page goes. Default: plan-out/index.html in the project. */
@@ -40,7 +46,7 @@ export function drillsOf(
 ): { name: DrillName; base: Override[]; changes: Override[]; command: string }[] {
     const to = standby.region;
     const home = primary.region;
-    const baseText = overrides.map((o) => ` --base ${overrideText(o, o.stack)}`).join("");
+    const baseText = overrides.map((o) => ` --base ${shellWord(overrideText(o, o.stack))}`).join("");
     const c = (kv: string) => parseOverride(kv);
     return [
         {
@@ -95,8 +101,9 @@ async function rehearseDrills(
                 });
                 out.push({ name: d.name, primary: pair.primary, standby: pair.standby, command: d.command, rehearsal });
             } catch (e) {
-                if (!(e instanceof ConfigError)) throw e;
-                out.push({ name: d.name, primary: pair.primary, standby: pair.standby, command: d.command, error: e.message });
+                // The page is written whatever happens to a drill: a side refused, or the program failing under it.
+                const why = e instanceof ConfigError ? e.message : `the rehearsal failed: ${(e as Error)?.message ?? String(e)}`;
+                out.push({ name: d.name, primary: pair.primary, standby: pair.standby, command: d.command, error: why });
             }
         }
     }
@@ -111,7 +118,7 @@ async function reportData(
     overrides: readonly Override[],
     now: Date,
 ): Promise<ReportData> {
-    const [{ mermaidFor }, { CONSTANTS, CONSTANT_NAMES }, { OFFLINE_NOTICE }, { resourcesToCreate }] = await Promise.all([
+    const [{ mermaidFor }, { CONSTANTS, CONSTANT_NAMES }, { OFFLINE_NOTICE }, { pairTargetChecks, resourcesToCreate }] = await Promise.all([
         import("./diagram"),
         import("../src/estimates"),
         import("./render"),
@@ -121,10 +128,17 @@ async function reportData(
         const e = run.estimates.stacks.find((x) => x.stack === stack)!;
         return { facts: e.facts, role: e.role, resources: run.all.find((p) => p.stack === stack)?.resources };
     };
-    const shown = new Set(run.plans.map((p) => p.stack));
-    const pairs = run.estimates.pairs.filter((p) => shown.has(p.primary) || shown.has(p.standby));
-    const stacks = run.all.filter((p) => pairs.some((x) => x.primary === p.stack || x.standby === p.stack) || shown.has(p.stack));
+    const pairs = run.estimates.pairs;
+    const stacks = run.all;
     const strategy = run.all[0]?.strategy ?? "";
+    // The constants the pairs' figures used: the standby's (a stack's own securecart:estimates may differ).
+    const standbyPlan = run.all.find((p) => p.stack === pairs[0]?.standby) ?? run.all[0];
+    const constantOverrides = (standbyPlan?.config["securecart:estimates"] ?? {}) as Record<string, number>;
+    const policiesOf = (stack: string) => {
+        const r = run.policyReports.find((x) => x.stack === stack);
+        if (!r) throw new Error(`the policy pack did not run on stack ${stack}`);
+        return r;
+    };
     return {
         project: run.all[0]?.project ?? "securecart",
         strategy,
@@ -137,18 +151,13 @@ async function reportData(
             strategy: p.strategy,
             resources: resourcesToCreate(p),
             estimate: run.estimates.stacks.find((e) => e.stack === p.stack)!,
-            policies: run.policyReports.find((r) => r.stack === p.stack) ?? {
-                stack: p.stack,
-                region: p.region,
-                pack: "(not run)",
-                violations: [],
-                policies: [],
-            },
+            policies: policiesOf(p.stack),
         })),
         pairs: pairs.map((p) => ({
             primary: p.primary,
             standby: p.standby,
             estimate: p,
+            targets: pairTargetChecks(run.estimates, p),
             mermaid: mermaidFor(
                 [diagramStack(p.primary), diagramStack(p.standby)],
                 `SecureCart topology: ${p.primary} and ${p.standby} (strategy ${strategy})`,
@@ -158,10 +167,10 @@ async function reportData(
         drills: drills.filter((d) => pairs.some((p) => p.primary === d.primary && p.standby === d.standby)),
         constants: CONSTANT_NAMES.map((n) => ({
             name: n,
-            value: run.constantOverrides[n] ?? CONSTANTS[n].value,
+            value: constantOverrides[n] ?? CONSTANTS[n].value,
             unit: CONSTANTS[n].unit,
             source: CONSTANTS[n].source,
-            overridden: n in run.constantOverrides,
+            overridden: n in constantOverrides,
         })),
         priceSheet: run.estimates.priceSheet,
         offlineNotice: OFFLINE_NOTICE,
@@ -182,14 +191,14 @@ export async function runReport(argv: readonly string[], env: ReportEnvironment 
     const args = parseArgs(argv, REPORT_ARGS);
     const files = loadProjectFiles(PROJECT_DIR);
     // Config mistakes and unknown stacks are refused before any process starts.
-    loadFromFiles(files, args.overrides, args.stacks);
+    loadFromFiles(files, args.overrides);
     const { memoisedPlanner, planStacks } = await import("./planner");
     // The plan, the comparison and the rehearsals share plans of the same configuration.
     const plan = memoisedPlanner(env.planStacks ?? planStacks);
     const { planAndCheck, strategyRows, withAnalyzer } = await import("./plan");
     const run = await withAnalyzer(env.analyzer, (analyzer) =>
         planAndCheck(
-            { stacks: args.stacks, overrides: args.overrides, policyConfigFile: args.values.get("--policy-config"), preview: false },
+            { stacks: [], overrides: args.overrides, policyConfigFile: args.values.get("--policy-config"), preview: false },
             files,
             plan,
             analyzer,

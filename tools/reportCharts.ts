@@ -84,7 +84,7 @@ export function timelineSvg(tl: ChartTimeline, id: string, title: string): strin
             )
             .join("; ");
     out.push(
-        `<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" id="${esc(id)}" viewBox="0 0 ${W} ${h}" width="${W}" height="${h}" role="img" aria-labelledby="${esc(id)}-title ${esc(id)}-desc">`,
+        `<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" id="${esc(id)}" viewBox="0 0 ${W} ${h}" width="${W}" height="${h}" role="img" aria-labelledby="${esc(id)}-title" aria-describedby="${esc(id)}-desc">`,
         `<title id="${esc(id)}-title">${esc(title)}</title>`,
         `<desc id="${esc(id)}-desc">${esc(desc)}</desc>`,
         `<defs><pattern id="${esc(id)}-hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" class="hatch-bg"/><line x1="0" y1="0" x2="0" y2="8" class="hatch-line"/></pattern></defs>`,
@@ -154,7 +154,7 @@ export function barsSvg(bars: readonly Bar[], id: string, title: string, unitNot
     const h = 30 + bars.length * rowH + 8;
     const max = Math.max(...bars.map((b) => b.value ?? 0), 0) || 1;
     const out = [
-        `<svg xmlns="http://www.w3.org/2000/svg" class="chart bars" id="${esc(id)}" viewBox="0 0 ${width} ${h}" width="${width}" height="${h}" role="img" aria-labelledby="${esc(id)}-title ${esc(id)}-desc">`,
+        `<svg xmlns="http://www.w3.org/2000/svg" class="chart bars" id="${esc(id)}" viewBox="0 0 ${width} ${h}" width="${width}" height="${h}" role="img" aria-labelledby="${esc(id)}-title" aria-describedby="${esc(id)}-desc">`,
         `<title id="${esc(id)}-title">${esc(title)}</title>`,
         `<desc id="${esc(id)}-desc">${esc(bars.map((b) => `${b.label}${b.current ? " (configured)" : ""}: ${b.text}`).join("; "))}. ${esc(unitNote)}</desc>`,
         `<defs><pattern id="${esc(id)}-hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" class="hatch-bg"/><line x1="0" y1="0" x2="0" y2="8" class="hatch-line"/></pattern></defs>`,

@@ -9,7 +9,7 @@
  * Mermaid's own bundle, inlined so the page needs no network and no server.
  */
 import { formatDuration } from "../src/duration";
-import type { CostLine, PairEstimate, StackEstimate, StoreRpo, Timeline } from "../src/estimates";
+import type { CostLine, PairEstimate, StackEstimate, StoreRpo, TargetCheck, Timeline } from "../src/estimates";
 import type { CompareRow } from "./estimateReport";
 import type { Rehearsal } from "./drill";
 import type { StackPolicyReport } from "./policyReport";
@@ -32,6 +32,8 @@ export interface ReportPair {
     readonly primary: string;
     readonly standby: string;
     readonly estimate: PairEstimate;
+    /** The pair's checks against rtoTarget and rpoTarget, from both of its stacks (tools/summary.ts pairTargetChecks). */
+    readonly targets: readonly TargetCheck[];
     /** The pair's topology, as Mermaid source (tools/diagram.ts mermaidFor). */
     readonly mermaid: string;
 }
@@ -91,10 +93,11 @@ function verdict(v: "PASS" | "FAIL" | "WARN" | "MET" | "MISSED" | "NOT SET" | "N
     return `<span class="verdict ${good ? "good" : bad ? "bad" : "neutral"}"><span aria-hidden="true">${symbol} </span>${esc(v)}</span>`;
 }
 
+/** A table; the caption is plain text, the cells markup (each escaped where it is made). */
 function table(caption: string, head: readonly string[], rows: readonly string[][], cls = ""): string {
     return [
         `<div class="table-wrap"><table${cls ? ` class="${cls}"` : ""}>`,
-        `<caption>${caption}</caption>`,
+        `<caption>${esc(caption)}</caption>`,
         `<thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join("")}</tr></thead>`,
         `<tbody>${rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${c}</th>` : `<td>${c}</td>`)).join("")}</tr>`).join("\n")}</tbody>`,
         "</table></div>",
@@ -147,15 +150,14 @@ function answer(d: ReportData): string {
         const id = pairId(p);
         const primary = d.stacks.find((s) => s.stack === p.primary);
         const standby = d.stacks.find((s) => s.stack === p.standby);
-        const checks = standby?.estimate.targets ?? [];
         const target = (k: "rtoTarget" | "rpoTarget") => {
-            const t = checks.find((c) => c.target === k);
-            return t
-                ? `${verdict(t.ok ? "MET" : "MISSED")} against ${esc(k)} ${esc(formatDuration(t.targetSeconds))}`
+            const ts = p.targets.filter((c) => c.target === k);
+            return ts.length
+                ? ts.map((t) => `${verdict(t.ok ? "MET" : "MISSED")} against ${esc(k)} ${esc(formatDuration(t.targetSeconds))}`).join("<br>")
                 : `${verdict("NOT SET")} no ${esc(k)}`;
         };
         const e = p.estimate;
-        cards.push(`<section class="pair-answer" aria-labelledby="answer-${esc(id)}">
+        cards.push(`<div class="pair-answer">
 <h3 id="answer-${esc(id)}">${esc(p.primary)} → ${esc(p.standby)}</h3>
 <dl class="cards">
 <div class="card"><dt>Recovery time, unplanned failover</dt><dd class="big">${fig(`rto.unplanned.${id}`, e.rto.unplanned.seconds, dur(e.rto.unplanned.seconds))}</dd><dd>planned switchover ${fig(`rto.planned.${id}`, e.rto.planned.seconds, dur(e.rto.planned.seconds))}</dd><dd>${target("rtoTarget")}</dd></div>
@@ -189,7 +191,7 @@ function answer(d: ReportData): string {
             .map((s) => `${esc(s.stack)}: ${esc(s.region)}, ${esc(s.role)}`)
             .join("; ")}</dd></div>
 </dl>
-</section>`);
+</div>`);
     }
     return `<section id="answer" aria-labelledby="answer-title"><h2 id="answer-title">The answer</h2>
 ${cards.join("\n") || "<p>No stack pair: the project has no primary and standby to estimate a recovery for.</p>"}
@@ -204,7 +206,7 @@ function topology(d: ReportData): string {
         const id = `topology-${i}`;
         return `<figure class="diagram" aria-labelledby="${id}-caption">
 <h3 id="${id}-heading">${esc(p.primary)} and ${esc(p.standby)}</h3>
-<div class="diagram-target" id="${id}" tabindex="0" role="group" aria-label="Topology of ${esc(p.primary)} and ${esc(p.standby)} (scrolls)" data-mermaid-source="${id}-source" data-diagram-title="Topology of ${esc(p.primary)} and ${esc(p.standby)}"><p class="diagram-pending">The diagram is drawn by the page's script (Mermaid, inlined). Its source is below.</p></div>
+<div class="diagram-target" id="${id}" tabindex="0" role="group" aria-label="Topology of ${esc(p.primary)} and ${esc(p.standby)}" data-mermaid-source="${id}-source" data-diagram-title="Topology of ${esc(p.primary)} and ${esc(p.standby)}"><p class="diagram-pending">The diagram is drawn by the page's script (Mermaid, inlined). Its source is below.</p></div>
 <figcaption id="${id}-caption">Regions, tiers, replication with its mode and DNS routing for ${esc(p.primary)} and ${esc(p.standby)}. Solid arrows carry traffic or replicate now; dotted arrows are standby or failover paths.</figcaption>
 <details class="source"><summary>Mermaid source of this diagram</summary><pre>${esc(p.mermaid)}</pre></details>
 <script type="application/json" id="${id}-source">${JSON.stringify(p.mermaid).replace(/</g, "\\u003c")}</script>
@@ -250,13 +252,13 @@ function recovery(d: ReportData): string {
         ] as const) {
             const tl = p.estimate.rto[kind];
             const caveats = tl.caveats?.length ? ` (${tl.caveats.map((c) => c.split(":")[0]).join("; ")})` : "";
-            out.push(`<section class="timeline" aria-labelledby="tl-${esc(id)}-${kind}">
+            out.push(`<div class="timeline">
 <h4 id="tl-${esc(id)}-${kind}">${esc(title)}: ${fig(`timeline.${kind}.${id}`, tl.seconds, dur(tl.seconds))}${esc(caveats)}</h4>
 ${tl.dominant ? `<p>Dominated by <strong>${esc(tl.dominant.step)}</strong> (${esc(formatDuration(tl.dominant.seconds))}: ${esc(tl.dominant.detail)}).</p>` : ""}
 <figure class="chart-figure">${timelineSvg(tl, `chart-${id}-${kind}`, `${title} of ${p.primary} into ${p.standby}, step by step`)}
 <figcaption>Phases run one after another; the steps of a phase (marked ∥) overlap and the longest counts. Hover a bar segment for its constant and source; the table gives all of them.</figcaption></figure>
 ${table(`Steps of the ${title.toLowerCase()}, with each constant and its source`, ["step", "when", "takes", "parts: constant and source", "notes"], stepRows(tl, `step.${kind}.${id}`), "steps")}
-</section>`);
+</div>`);
         }
     }
     return `<section id="recovery" aria-labelledby="recovery-title"><h2 id="recovery-title">Recovery timelines</h2>
@@ -344,22 +346,27 @@ ${out.join("\n") || "<p>No stack pair.</p>"}
 function targets(d: ReportData): string {
     const rows: string[][] = [];
     for (const p of d.pairs) {
-        const standby = d.stacks.find((s) => s.stack === p.standby);
-        const checks = standby?.estimate.targets ?? [];
         for (const [k, est] of [
             ["rtoTarget", p.estimate.rto.unplanned.seconds],
             ["rpoTarget", p.estimate.rpo.unplannedSeconds],
         ] as const) {
-            const t = checks.find((c) => c.target === k);
-            rows.push([
-                `${esc(k)} (${esc(p.primary)} → ${esc(p.standby)})`,
-                t ? fig(`target.${pairId(p)}.${k}`, t.targetSeconds, formatDuration(t.targetSeconds)) : "not set",
-                esc(dur(est)),
-                t ? verdict(t.ok ? "MET" : "MISSED") : verdict("NOT SET"),
-                t
-                    ? esc(t.message)
-                    : `set <code>securecart:${esc(k)}</code> (for example <code>-c ${esc(k)}=15m</code>) to check the estimate against it`,
-            ]);
+            const ts = p.targets.filter((c) => c.target === k);
+            if (!ts.length)
+                rows.push([
+                    `${esc(k)} (${esc(p.primary)} → ${esc(p.standby)})`,
+                    "not set",
+                    esc(dur(est)),
+                    verdict("NOT SET"),
+                    `set <code>securecart:${esc(k)}</code> (for example <code>-c ${esc(k)}=15m</code>) to check the estimate against it`,
+                ]);
+            for (const t of ts)
+                rows.push([
+                    `${esc(k)} (${esc(p.primary)} → ${esc(p.standby)})`,
+                    fig(`target.${pairId(p)}.${k}`, t.targetSeconds, formatDuration(t.targetSeconds)),
+                    esc(dur(est)),
+                    verdict(t.ok ? "MET" : "MISSED"),
+                    esc(t.message),
+                ]);
         }
     }
     return `<section id="targets" aria-labelledby="targets-title"><h2 id="targets-title">Targets</h2>
@@ -381,7 +388,7 @@ function costLines(s: ReportStack): string {
     return `<details class="cost-lines"><summary>${esc(s.stack)} (${esc(s.region)}, ${esc(s.role)}): ${fig(`cost.total.${s.stack}`, s.estimate.monthlyCostUsd, usd(s.estimate.monthlyCostUsd))} per month, ${lines.length} line items${
         unpriced.length ? `, ${unpriced.length} not priced` : ""
     }</summary>
-${table(`Monthly cost of ${esc(s.stack)}, per line item (ESTIMATE)`, ["item", "quantity", "unit price", "per month", "basis"], rows, "cost")}
+${table(`Monthly cost of ${s.stack}, per line item (ESTIMATE)`, ["item", "quantity", "unit price", "per month", "basis"], rows, "cost")}
 ${unpriced.length ? `<h4>Not priced (left out of the total)</h4><ul>${unpriced.map((u) => `<li>${esc(u)}</li>`).join("")}</ul>` : ""}
 </details>`;
 }
@@ -454,7 +461,7 @@ function policies(d: ReportData): string {
         for (const v of r.violations) byPolicy.set(v.policy, [...(byPolicy.get(v.policy) ?? []), v]);
         const rows = [...r.policies]
             .map((p) => ({ p, vs: byPolicy.get(p.name) ?? [] }))
-            // Violations first (the strictest level first), then the passing ones by name.
+            // Violations first, then the rest; within each, the strictest enforcement level first, then by name.
             .sort(
                 (a, b) =>
                     Number(b.vs.length > 0) - Number(a.vs.length > 0) ||
@@ -482,7 +489,7 @@ function policies(d: ReportData): string {
         out.push(`<h3>${esc(s.stack)} (${esc(s.region)}): ${verdict(policyFail(r) ? "FAIL" : "PASS")} · ${fig(`policy.count.${s.stack}`, r.policies.length, `${r.policies.length} policies`)}, ${esc(
             `${r.violations.length} violation(s)`,
         )}</h3>
-${table(`Every policy of ${esc(r.pack)} on ${esc(s.stack)}, violations first`, ["policy", "verdict", "enforcement", "violations, or what it checks"], rows, "policies")}`);
+${table(`Every policy of ${r.pack} on ${s.stack}, violations first`, ["policy", "verdict", "enforcement", "violations, or what it checks"], rows, "policies")}`);
     }
     return `<section id="policies" aria-labelledby="policies-title"><h2 id="policies-title">Policies</h2>
 <p>The CrossGuard pack, run in its real analyzer on every planned resource. A mandatory violation fails <code>pulumi up</code>; advisory ones warn.</p>
@@ -572,6 +579,7 @@ a { color: var(--accent); }
 nav ol { display: flex; flex-wrap: wrap; gap: .3rem 1.4rem; list-style: none; padding: 0; margin: .6rem 0; }
 nav li { counter-increment: section; } nav li::before { content: counter(section) ". "; color: var(--muted); }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.skip-link:focus { position: static; width: auto; height: auto; clip: auto; display: inline-block; padding: .3rem .6rem; background: var(--panel); }
 .cards { display: grid; grid-template-columns: repeat(3, 1fr); gap: .7rem; margin: 0; }
 @media (max-width: 800px) { .cards { grid-template-columns: 1fr; } .columns { grid-template-columns: 1fr; } }
 .card { border: 1px solid var(--line); background: var(--panel); padding: .6rem .8rem; }
@@ -587,7 +595,7 @@ thead th { background: var(--panel); }
 td ul, th ul { margin: 0; padding-left: 1.1rem; }
 .source-note { color: var(--muted); font-size: .88em; }
 .diagram-target { border: 1px solid var(--line); padding: .5rem; overflow: auto; max-height: 85vh; background: #fff; }
-.diagram-target.fit svg { max-width: 100%; height: auto; }
+.diagram-target.fit { max-height: none; } .diagram-target.fit svg { max-width: 100%; height: auto; }
 .fit-toggle { font: inherit; margin: .3rem 0; }
 .diagram-failed { color: var(--bad); font-weight: 700; }
 .chart-figure { margin: .6rem 0; } .chart-grid { display: grid; grid-template-columns: 1fr; gap: .4rem; }
@@ -610,7 +618,7 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .9rem; border-top: 1p
   body { max-width: none; padding: 0; font-size: 10.5pt; }
   nav, .no-print, details.source { display: none; }
   a { color: inherit; text-decoration: none; }
-  h2 { break-before: page; } #answer-title { break-before: auto; }
+  main h2 { break-before: page; } #answer-title { break-before: auto; }
   h2, h3, h4 { break-after: avoid; }
   figure, .card, tr { break-inside: avoid; }
   details::details-content { display: contents; content-visibility: visible; }
@@ -628,7 +636,7 @@ const RENDER_SCRIPT = `
   var targets = Array.prototype.slice.call(document.querySelectorAll("[data-mermaid-source]"));
   if (!window.mermaid || !targets.length) { root.setAttribute("data-diagrams", targets.length ? "no-renderer" : "none"); return; }
   var failed = 0;
-  window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "neutral", flowchart: { useMaxWidth: false, htmlLabels: false } });
+  window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "neutral", htmlLabels: false, flowchart: { useMaxWidth: false } });
   for (var i = 0; i < targets.length; i++) {
     var el = targets[i];
     try {
@@ -642,9 +650,11 @@ const RENDER_SCRIPT = `
       var toggle = document.createElement("button");
       toggle.type = "button";
       toggle.className = "fit-toggle no-print";
-      toggle.textContent = "Fit the diagram to the page width";
+      // Fitted first, so the whole shape shows at once; full size to read the labels, scrolling.
+      el.classList.add("fit");
+      toggle.textContent = "Show the diagram at full size";
       toggle.setAttribute("aria-pressed", "false");
-      toggle.addEventListener("click", function (t, d) { return function () { var on = d.classList.toggle("fit"); t.setAttribute("aria-pressed", String(on)); }; }(toggle, el));
+      toggle.addEventListener("click", function (t, d) { return function () { var fitted = d.classList.toggle("fit"); t.setAttribute("aria-pressed", String(!fitted)); }; }(toggle, el));
       el.parentNode.insertBefore(toggle, el);
     } catch (e) {
       failed++;
@@ -674,7 +684,7 @@ export function renderReportPage(d: ReportData): string {
 <style>${STYLE}</style>
 </head>
 <body>
-<a class="visually-hidden" href="#answer">Skip to the answer</a>
+<a class="visually-hidden skip-link" href="#answer">Skip to the answer</a>
 ${header(d)}
 <main>
 ${answer(d)}

@@ -6,7 +6,7 @@
  */
 import * as path from "path";
 import { formatDuration } from "../src/duration";
-import type { PairEstimate, StackEstimate, TargetCheck } from "../src/estimates";
+import type { PairEstimate, ProjectEstimate, StackEstimate, TargetCheck } from "../src/estimates";
 import { ENGINE } from "../src/plan/engineTypes";
 import { PROJECT_DIR } from "./paths";
 import type { PlanRun } from "./plan";
@@ -40,11 +40,34 @@ export function sharePercent(standbyUsd: number, primaryUsd: number): string {
     return primaryUsd > 0 ? `${((standbyUsd / primaryUsd) * 100).toFixed(1)} %` : "n/a (the primary costs nothing)";
 }
 
-/** A target's verdict in words, never a colour: "target 15m: MET" / "target 5m: MISSED (…)" / "no target set (rtoTarget)". */
-export function targetText(check: TargetCheck | undefined, key: "rtoTarget" | "rpoTarget"): string {
-    if (!check) return `no target set (${key})`;
-    if (check.ok) return `${key} ${formatDuration(check.targetSeconds)}: MET`;
-    return `${key} ${formatDuration(check.targetSeconds)}: MISSED (${check.estimateSeconds === null ? "cannot be estimated" : `estimate ${formatDuration(check.estimateSeconds)}`})`;
+/** A target's verdicts in words, never a colour: "rtoTarget 15m: MET" / "rtoTarget 5m: MISSED (…)" / "no target set (rtoTarget)". */
+export function targetText(checks: readonly TargetCheck[], key: "rtoTarget" | "rpoTarget"): string {
+    const mine = checks.filter((c) => c.target === key);
+    if (!mine.length) return `no target set (${key})`;
+    return mine
+        .map((c) =>
+            c.ok
+                ? `${key} ${formatDuration(c.targetSeconds)}: MET`
+                : `${key} ${formatDuration(c.targetSeconds)}: MISSED (${c.estimateSeconds === null ? "cannot be estimated" : `estimate ${formatDuration(c.estimateSeconds)}`})`,
+        )
+        .join("; ");
+}
+
+/**
+ * A pair's target checks: each of its two stacks checks the pair against its own `rtoTarget`/`rpoTarget` (per-stack
+ * values may differ), and the run fails on any of them; the same check made by both is kept once.
+ */
+export function pairTargetChecks(estimates: ProjectEstimate, pair: PairEstimate): TargetCheck[] {
+    const own = estimates.stacks.filter((s) => (s.stack === pair.primary || s.stack === pair.standby) && s.pair === pair);
+    const seen = new Set<string>();
+    const out: TargetCheck[] = [];
+    for (const c of own.flatMap((s) => s.targets)) {
+        const key = `${c.target} ${c.targetSeconds}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(c);
+    }
+    return out;
 }
 
 /** The pack's verdict on a stack, in words: PASS when nothing mandatory is violated. */
@@ -69,22 +92,15 @@ function pairLines(pair: PairEstimate, run: PlanRun): string[] {
         if (p)
             out.push(`  ${s.padEnd(10)} ${p.region.padEnd(16)} ${p.role.padEnd(8)} ${String(resourcesToCreate(p)).padStart(5)} resources to create`);
     }
-    // The standby's estimate carries the pair's target checks (the stack that recovers is the one the targets are for).
-    const checks: readonly TargetCheck[] = standby?.targets ?? [];
+    const checks = pairTargetChecks(run.estimates, pair);
     const dom = pair.rto.unplanned.dominant;
     const plus = pair.rto.unplanned.caveats?.length ? ` (${pair.rto.unplanned.caveats.map((c) => c.split(":")[0]).join("; ")})` : "";
     out.push(
-        `  RTO        unplanned failover ${secs(pair.rto.unplanned.seconds)}${plus}, planned switchover ${secs(pair.rto.planned.seconds)} · ${targetText(
-            checks.find((t) => t.target === "rtoTarget"),
-            "rtoTarget",
-        )}`,
+        `  RTO        unplanned failover ${secs(pair.rto.unplanned.seconds)}${plus}, planned switchover ${secs(pair.rto.planned.seconds)} · ${targetText(checks, "rtoTarget")}`,
     );
     if (dom) out.push(`             dominated by ${dom.step} (${formatDuration(dom.seconds)}: ${dom.detail})`);
     out.push(
-        `  RPO        unplanned ${secs(pair.rpo.unplannedSeconds)}${pair.rpo.dominant ? ` (worst store: ${pair.rpo.dominant})` : ""}, planned ${secs(pair.rpo.plannedSeconds)} · ${targetText(
-            checks.find((t) => t.target === "rpoTarget"),
-            "rpoTarget",
-        )}`,
+        `  RPO        unplanned ${secs(pair.rpo.unplannedSeconds)}${pair.rpo.dominant ? ` (worst store: ${pair.rpo.dominant})` : ""}, planned ${secs(pair.rpo.plannedSeconds)} · ${targetText(checks, "rpoTarget")}`,
     );
     if (primary && standby) {
         const leftOut = standby.cost.unpriced.length + primary.cost.unpriced.length;
