@@ -14,11 +14,12 @@ import * as vm from "vm";
 import { formatDuration } from "../src/duration";
 import { CheckFailed } from "../tools/cli";
 import { PolicyAnalyzer } from "../tools/policyRunner";
-import { runPlan } from "../tools/plan";
+import { runPlan, strategyRows } from "../tools/plan";
+import { ConfigError } from "../src/config";
 import { runReport, shellWord } from "../tools/report";
 import { ChartTimeline, esc, placeSteps, timelineSvg } from "../tools/reportCharts";
 import { inlineScript } from "../tools/reportPage";
-import { cachedPlanStacks } from "./helpers";
+import { cachedPlanStacks, files, overrides } from "./helpers";
 import { Doc, parseHtml, runHtml } from "./dom";
 
 const SECTIONS = ["answer", "topology", "recovery", "data-loss", "targets", "cost", "policies", "drills", "basis"];
@@ -181,7 +182,7 @@ describe("report: the page from a run with -c overrides (markup)", function () {
         assert.match(out, /switchover +prod ↔ dr: PASS/);
         // npm run plan prints the same summary, and says how to get the rest.
         assert.match(summary, /rtoTarget 5m: MISSED/);
-        assert.match(summary, /--explain: each stack's resources/);
+        assert.match(summary, /npm run plan -- --explain`: each stack's resources/);
         assert.doesNotMatch(summary, /Estimate constants|Price sheet|=== stack/, "the constants, the price sheet and the trees wait for --explain");
     });
 });
@@ -201,6 +202,26 @@ describe("plan summary: a target set on one stack only", function () {
         }
         assert.match(out, /RTO {8}unplanned failover \S+, planned switchover \S+ · rtoTarget 5m: MISSED/);
         assert.match(out, /RPO .* · no target set \(rpoTarget\)/);
+    });
+});
+
+describe("report: a setting one strategy refuses leaves it out of the comparison, said, instead of failing the page", function () {
+    this.timeout(600000);
+    it("-c strategy=pilot-light -c cache.nodeType=cache.t4g.small: pilot light and backup-restore compared, the Global Datastore strategies refused with the reason", async () => {
+        const { rows, refused } = await strategyRows(files, overrides("strategy=pilot-light", "cache.nodeType=cache.t4g.small"), cachedPlanStacks, {
+            keepGoing: true,
+        });
+        assert.deepEqual(
+            rows.map((r) => r.strategy),
+            ["backup-restore", "pilot-light"],
+        );
+        assert.deepEqual(
+            refused.map((r) => r.strategy),
+            ["warm-standby", "active-active"],
+        );
+        for (const r of refused) assert.match(r.message, /cache\.nodeType/);
+        // Without keepGoing (--compare-strategies), the refusal is the command's exit 2.
+        await assert.rejects(strategyRows(files, overrides("strategy=pilot-light", "cache.nodeType=cache.t4g.small"), cachedPlanStacks), ConfigError);
     });
 });
 

@@ -17,6 +17,8 @@ import { parseDuration } from "../src/duration";
 import { PolicyAnalyzer } from "../tools/policyRunner";
 import { runPlan, strategyRows } from "../tools/plan";
 import type { CompareRow } from "../tools/estimateReport";
+import { Rehearsal, rehearse } from "../tools/drill";
+import { parseOverride } from "../src/configSource";
 import { runReport } from "../tools/report";
 import { PROJECT_DIR, cachedPlanStacks, files } from "./helpers";
 
@@ -62,6 +64,12 @@ interface Doc {
             { readonly seconds: number | null; readonly phases: readonly (readonly { readonly name: string; readonly seconds: number | null }[])[] }
         > | null;
         readonly rpoByStore: readonly { readonly store: string; readonly unplannedSeconds: number | null }[];
+        readonly cacheFiles: Record<
+            "cache" | "files",
+            { readonly rpo: { readonly mode: string; readonly unplannedSeconds: number | null } } | undefined
+        > | null;
+        readonly edge: { readonly assetRpo: { readonly unplannedSeconds: number | null } } | null;
+        readonly identityApi: { readonly identityRpo?: { readonly seconds: number | null } } | null;
     };
     readonly policies: { readonly violations: readonly unknown[] };
 }
@@ -84,6 +92,8 @@ describe("report: the page in a real browser (Debian Chromium)", function () {
     let page: Page;
     let docs: Doc[];
     let compare: CompareRow[];
+    let switchover: Rehearsal;
+    let policyCount: number;
     const problems: string[] = [];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "securecart-report-page-"));
     const file = path.join(dir, "index.html");
@@ -101,6 +111,9 @@ describe("report: the page in a real browser (Debian Chromium)", function () {
             docs = JSON.parse(json) as Doc[];
             // The comparison has no JSON of its own: its rows, as --compare-strategies computes them.
             compare = (await strategyRows(files, [], cachedPlanStacks)).rows;
+            // The switchover the page rehearses, rehearsed here as `npm run drill` does.
+            switchover = await rehearse({ files, changes: [parseOverride("primaryRegion=us-west-2")], plan: cachedPlanStacks });
+            policyCount = (await analyzer.info()).policies.length;
             await runReport([], { write: () => undefined, analyzer, planStacks: cachedPlanStacks, page: file });
         } finally {
             analyzer.close();
@@ -218,6 +231,11 @@ describe("report: the page in a real browser (Debian Chromium)", function () {
                 if (l.monthlyUsd !== null) expect(`cost.line.${d.stack}.${i}`, l.monthlyUsd, dollarsOf);
             });
             expect(`policy.violations.${d.stack}`, d.policies.violations.length, whole);
+            expect(`policy.count.${d.stack}`, policyCount, whole);
+            for (const op of ["create", "update", "replace", "delete"] as const) {
+                const diff = switchover.stacks.find((x) => x.stack === d.stack)!;
+                expect(`drill.switchover.${d.stack}.${op}`, diff.changes.filter((c) => c.op === op).length, whole);
+            }
             if (!e.pair || !e.timeline || d.stack !== e.pair.standby) continue;
             const id = `${e.pair.primary}-${e.pair.standby}`;
             expect(`rpo.unplanned.${id}`, e.rpoSeconds, secondsOf);
@@ -230,6 +248,15 @@ describe("report: the page in a real browser (Debian Chromium)", function () {
             }
             for (const s of e.rpoByStore) expect(`rpo.store.${id}.${s.store}`, s.unplannedSeconds, secondsOf);
             const primary = docs.find((x) => x.stack === e.pair!.primary)!;
+            // "45.1 %" back to a share.
+            expect(`cost.share.${id}`, e.monthlyCostUsd / primary.estimates.monthlyCostUsd, (t) => Number(t.replace(/ %$/, "")) / 100);
+            for (const what of ["cache", "files"] as const) {
+                const r = e.cacheFiles?.[what]?.rpo;
+                if (r && r.mode !== "rebuilt") expect(`rpo.apart.${id}.${what === "files" ? "shared files" : what}`, r.unplannedSeconds, secondsOf);
+            }
+            // "15m for 99.99 % of objects": the figure is the duration before its percentile.
+            if (e.edge) expect(`rpo.apart.${id}.assets`, e.edge.assetRpo.unplannedSeconds, (t) => secondsOf(t.split(" for ")[0]));
+            if (e.identityApi?.identityRpo) expect(`rpo.apart.${id}.identity`, e.identityApi.identityRpo.seconds, secondsOf);
             expect(`cost.monthly.${d.stack}`, e.monthlyCostUsd, dollarsOf);
             expect(`cost.monthly.${primary.stack}`, primary.estimates.monthlyCostUsd, dollarsOf);
         }

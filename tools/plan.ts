@@ -6,7 +6,7 @@
  */
 import * as path from "path";
 import { Override, ProjectFiles, loadFromFiles, loadProjectFiles, parseOverride } from "../src/configSource";
-import { STRATEGIES } from "../src/config";
+import { ConfigError, STRATEGIES } from "../src/config";
 import type { ProjectEstimate } from "../src/estimates";
 import { PROJECT_DIR } from "./paths";
 import { CheckFailed, UsageError, parseArgs, runCli } from "./cli";
@@ -183,14 +183,21 @@ export async function planAndCheck(
         all[0]?.strategy ?? "",
         plans.map((p) => p.stack),
     );
-    // A pair's check appears on both of its stacks; report it once.
+    // Each stack of a printed stack's pair checks the pair against its own targets (what the summary shows); a
+    // check both make is reported once.
+    const printed = new Set(plans.map((p) => p.stack));
+    const inPrintedPair = (stack: string) =>
+        printed.has(stack) ||
+        estimates.pairs.some((x) => (x.primary === stack || x.standby === stack) && (printed.has(x.primary) || printed.has(x.standby)));
     const failed = [
         ...new Set(
-            plans.flatMap((p) =>
-                estimateOf(p.stack)
-                    .targets.filter((t) => !t.ok)
-                    .map((t) => t.message),
-            ),
+            all
+                .filter((p) => inPrintedPair(p.stack))
+                .flatMap((p) =>
+                    estimateOf(p.stack)
+                        .targets.filter((t) => !t.ok)
+                        .map((t) => t.message),
+                ),
         ),
     ];
     // The policy pack, run the way the engine runs it (tools/policyRunner.ts), once for all printed stacks.
@@ -207,7 +214,8 @@ export async function planAndCheck(
             ...(policyFailure ? [policyFailure] : []),
         ],
         preview: req.preview,
-        constantOverrides: overridesOf(plans[0]),
+        // The constants the pairs' figures were estimated with: the first pair's standby's (a stack may override its own).
+        constantOverrides: overridesOf(all.find((p) => p.stack === estimates.pairs[0]?.standby) ?? plans[0]),
     };
 }
 
@@ -267,18 +275,33 @@ export async function strategyRows(
     files: ProjectFiles,
     overrides: readonly Override[],
     plan: typeof planStacks,
-): Promise<{ rows: CompareRow[]; last?: ProjectEstimate; constantOverrides: Record<string, number> }> {
+    opts: { readonly keepGoing?: boolean } = {},
+): Promise<{
+    rows: CompareRow[];
+    /** With `keepGoing`: the strategies this configuration is refused under (a setting one strategy does not allow), and why. */
+    refused: { strategy: string; message: string }[];
+    last?: ProjectEstimate;
+    constantOverrides: Record<string, number>;
+}> {
     const { compareRow, estimatePlans } = await import("./estimateReport");
     const rows: CompareRow[] = [];
+    const refused: { strategy: string; message: string }[] = [];
     let last: ProjectEstimate | undefined;
     let firstPlans: StackPlan[] = [];
     for (const strategy of STRATEGIES) {
-        const plans = await plan({ files, overrides: [...overrides, parseOverride(`strategy=${strategy}`)] });
+        let plans: StackPlan[];
+        try {
+            plans = await plan({ files, overrides: [...overrides, parseOverride(`strategy=${strategy}`)] });
+        } catch (e) {
+            if (!opts.keepGoing || !(e instanceof ConfigError)) throw e;
+            refused.push({ strategy, message: e.message });
+            continue;
+        }
         last = estimatePlans(plans);
         if (!firstPlans.length) firstPlans = plans;
         rows.push(compareRow(strategy, last));
     }
-    return { rows, last, constantOverrides: overridesOf(firstPlans[0]) };
+    return { rows, refused, last, constantOverrides: overridesOf(firstPlans[0]) };
 }
 
 /** `--compare-strategies`: plans the project under each strategy and prints one table, with the constants and prices behind it. */

@@ -114,6 +114,7 @@ async function rehearseDrills(
 async function reportData(
     run: PlanRun,
     compare: ReportData["compare"],
+    compareRefused: ReportData["compareRefused"],
     drills: readonly ReportDrill[],
     overrides: readonly Override[],
     now: Date,
@@ -131,9 +132,6 @@ async function reportData(
     const pairs = run.estimates.pairs;
     const stacks = run.all;
     const strategy = run.all[0]?.strategy ?? "";
-    // The constants the pairs' figures used: the standby's (a stack's own securecart:estimates may differ).
-    const standbyPlan = run.all.find((p) => p.stack === pairs[0]?.standby) ?? run.all[0];
-    const constantOverrides = (standbyPlan?.config["securecart:estimates"] ?? {}) as Record<string, number>;
     const policiesOf = (stack: string) => {
         const r = run.policyReports.find((x) => x.stack === stack);
         if (!r) throw new Error(`the policy pack did not run on stack ${stack}`);
@@ -164,13 +162,16 @@ async function reportData(
             ),
         })),
         compare,
+        compareRefused,
         drills: drills.filter((d) => pairs.some((p) => p.primary === d.primary && p.standby === d.standby)),
         constants: CONSTANT_NAMES.map((n) => ({
             name: n,
-            value: constantOverrides[n] ?? CONSTANTS[n].value,
             unit: CONSTANTS[n].unit,
             source: CONSTANTS[n].source,
-            overridden: n in constantOverrides,
+            values: stacks.map((p) => {
+                const own = (p.config["securecart:estimates"] ?? {}) as Record<string, number>;
+                return { stack: p.stack, value: own[n] ?? CONSTANTS[n].value, overridden: n in own };
+            }),
         })),
         priceSheet: run.estimates.priceSheet,
         offlineNotice: OFFLINE_NOTICE,
@@ -204,9 +205,10 @@ export async function runReport(argv: readonly string[], env: ReportEnvironment 
             analyzer,
         ),
     );
-    const { rows } = await strategyRows(files, args.overrides, plan);
+    // A setting one strategy refuses (a node type, a region count) leaves that strategy out of the comparison, said on the page.
+    const { rows, refused } = await strategyRows(files, args.overrides, plan, { keepGoing: true });
     const drills = await rehearseDrills(run, files, args.overrides, plan);
-    const data = await reportData(run, rows, drills, args.overrides, (env.now ?? (() => new Date()))());
+    const data = await reportData(run, rows, refused, drills, args.overrides, (env.now ?? (() => new Date()))());
     const { renderReportPage } = await import("./reportPage");
     const page = env.page ?? REPORT_PAGE;
     fs.mkdirSync(path.dirname(page), { recursive: true });

@@ -53,10 +53,10 @@ export interface ReportDrill {
 
 export interface ReportConstant {
     readonly name: string;
-    readonly value: number;
     readonly unit: string;
     readonly source: string;
-    readonly overridden: boolean;
+    /** Each stack's value (a stack's own securecart:estimates may override it), and whether it was overridden. */
+    readonly values: readonly { readonly stack: string; readonly value: number; readonly overridden: boolean }[];
 }
 
 export interface ReportData {
@@ -69,6 +69,8 @@ export interface ReportData {
     readonly stacks: readonly ReportStack[];
     readonly pairs: readonly ReportPair[];
     readonly compare: readonly CompareRow[];
+    /** The strategies this configuration is refused under (so absent from the comparison), and why. */
+    readonly compareRefused: readonly { readonly strategy: string; readonly message: string }[];
     readonly drills: readonly ReportDrill[];
     readonly constants: readonly ReportConstant[];
     readonly priceSheet: { readonly label: string; readonly date: string; readonly source: string };
@@ -362,7 +364,7 @@ function targets(d: ReportData): string {
             for (const t of ts)
                 rows.push([
                     `${esc(k)} (${esc(p.primary)} → ${esc(p.standby)})`,
-                    fig(`target.${pairId(p)}.${k}`, t.targetSeconds, formatDuration(t.targetSeconds)),
+                    fig(`target.${pairId(p)}.${k}.${ts.indexOf(t)}`, t.targetSeconds, formatDuration(t.targetSeconds)),
                     esc(dur(est)),
                     verdict(t.ok ? "MET" : "MISSED"),
                     esc(t.message),
@@ -429,6 +431,11 @@ function compareCharts(d: ReportData): string {
     return `<h3>The four strategies side by side</h3>
 <p>The same project planned under each strategy (<code>npm run plan -- --compare-strategies</code>), with this run's other settings.</p>
 <div class="chart-grid">${charts.map((c) => `<figure class="chart-figure">${c}</figure>`).join("\n")}</div>
+${
+    d.compareRefused.length
+        ? `<p>Not compared: ${d.compareRefused.map((r) => `<strong>${esc(r.strategy)}</strong> (this configuration is refused under it: ${esc(r.message)})`).join("; ")}.</p>`
+        : ""
+}
 ${table("Strategies compared: recovery of the primary into the standby", ["strategy", "planned RTO", "unplanned RTO", "RPO", "standby $/month", "standby share of primary", "resources (standby / all)"], rows, "compare")}`;
 }
 
@@ -547,12 +554,20 @@ ${out.join("\n") || "<p>No drill rehearsed: the project has no stack pair.</p>"}
 }
 
 function basis(d: ReportData): string {
-    const rows = d.constants.map((c) => [
-        `<code>${esc(c.name)}</code>`,
-        esc(`${c.value} ${c.unit}`),
-        c.overridden ? "overridden" : "default",
-        esc(c.source),
-    ]);
+    const rows = d.constants.map((c) => {
+        // One value when every stack has the same; each stack's otherwise (its own figures use its own).
+        const same = c.values.every((v) => v.value === c.values[0]?.value && v.overridden === c.values[0]?.overridden);
+        return [
+            `<code>${esc(c.name)}</code>`,
+            esc(same ? `${c.values[0]?.value} ${c.unit}` : c.values.map((v) => `${v.stack}: ${v.value} ${c.unit}`).join("; ")),
+            same
+                ? c.values[0]?.overridden
+                    ? "overridden"
+                    : "default"
+                : esc(c.values.map((v) => `${v.stack}: ${v.overridden ? "overridden" : "default"}`).join("; ")),
+            esc(c.source),
+        ];
+    });
     return `<section id="basis" aria-labelledby="basis-title"><h2 id="basis-title">Constants and prices the figures rest on</h2>
 <p>Override a constant with <code>-c estimates.&lt;name&gt;=&lt;number&gt;</code>. Prices: ${esc(d.priceSheet.label)}, dated ${esc(d.priceSheet.date)}, from ${esc(d.priceSheet.source)} (<code>src/prices/prices.json</code>; the full sheet is in <code>npm run plan -- --explain</code>).</p>
 <details><summary>Estimate constants (${d.constants.length}), each with its source</summary>
@@ -616,7 +631,9 @@ details > summary { cursor: pointer; font-weight: 600; margin: .4rem 0; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .9rem; border-top: 1px solid var(--line); padding-top: .6rem; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10.5pt; }
-  nav, .no-print, details.source { display: none; }
+  nav, .no-print { display: none; }
+  /* The source is printed only where the diagram could not be drawn. */
+  figure.diagram:has(.diagram-target[data-rendered]) details.source { display: none; }
   a { color: inherit; text-decoration: none; }
   main h2 { break-before: page; } #answer-title { break-before: auto; }
   h2, h3, h4 { break-after: avoid; }

@@ -171,7 +171,7 @@ export function renderPlanSummary(run: PlanRun, opts: SummaryOptions = {}): stri
     lines.push(
         opts.explain
             ? "Below: each stack's resources, both timelines step by step with the constant and source of each, every cost line, each policy violation in full, then the constants and the price sheet."
-            : "More       --explain: each stack's resources, every timeline step with its constant and source, every cost line, the constants and the price sheet; --json: all of it as data.",
+            : "More       `npm run plan -- --explain`: each stack's resources, every timeline step with its constant and source, every cost line, the constants and the price sheet; `--json`: all of it as data.",
     );
     return lines.join("\n");
 }
