@@ -139,11 +139,12 @@ describe("report: the page from a run with -c overrides (markup)", function () {
     it("lists every policy of the pack per stack, each with a verdict", async () => {
         const info = await analyzer.info();
         for (const stack of ["prod", "dr"]) {
-            const heading = [...doc.querySelectorAll("#policies h3")].find((h) => h.textContent!.startsWith(`${stack} `))!;
-            const table = heading.nextElementSibling!.querySelector("table")!;
-            const names = [...table.querySelectorAll("tbody th code")].map((c) => c.textContent);
+            const block = doc.querySelector(`#policies .policy-stack[data-stack="${stack}"]`)!;
+            // Violated first (open), then the rest folded: every policy of the pack once, in that order.
+            const names = [...block.querySelectorAll("tbody th code")].map((c) => c.textContent);
             assert.deepEqual([...names].sort(), info.policies.map((p) => p.name).sort(), stack);
-            const verdicts = [...table.querySelectorAll("tbody tr")].map((r) => r.querySelector(".verdict")!.textContent!);
+            const verdicts = [...block.querySelectorAll("tbody tr")].map((r) => r.querySelector(".verdict")!.textContent!);
+            assert.ok(block.querySelector("details.policies-rest table"), `${stack}: the policies with no violation are folded`);
             for (const v of verdicts) assert.match(v, /PASS|FAIL|WARN|DISABLED/);
             // Violations first: a policy the 5-minute target fails heads the table, every pass after every failure.
             assert.ok(["dr-estimates-within-targets", "dr-failure-detection-within-rto"].includes(names[0]!), `${stack}: ${names[0]}`);

@@ -466,7 +466,7 @@ function policies(d: ReportData): string {
         const r = s.policies;
         const byPolicy = new Map<string, typeof r.violations>();
         for (const v of r.violations) byPolicy.set(v.policy, [...(byPolicy.get(v.policy) ?? []), v]);
-        const rows = [...r.policies]
+        const entries = [...r.policies]
             .map((p) => ({ p, vs: byPolicy.get(p.name) ?? [] }))
             // Violations first, then the rest; within each, the strictest enforcement level first, then by name.
             .sort(
@@ -474,29 +474,44 @@ function policies(d: ReportData): string {
                     Number(b.vs.length > 0) - Number(a.vs.length > 0) ||
                     LEVEL_ORDER.indexOf(a.p.enforcementLevel) - LEVEL_ORDER.indexOf(b.p.enforcementLevel) ||
                     a.p.name.localeCompare(b.p.name),
-            )
-            .map(({ p, vs }) => [
-                `<code>${esc(p.name)}</code>`,
-                p.enforcementLevel === "disabled"
-                    ? verdict("DISABLED")
-                    : vs.length === 0
-                      ? verdict("PASS")
-                      : p.enforcementLevel === "mandatory"
-                        ? verdict("FAIL")
-                        : verdict("WARN"),
-                esc(p.enforcementLevel),
-                vs.length
-                    ? `<ul>${vs.map((v) => `<li><strong>${esc(urnLabel(v.urn))}</strong>: ${esc(v.message)}</li>`).join("")}</ul>`
-                    : esc(p.description),
-            ]);
+            );
+        const row = ({ p, vs }: (typeof entries)[number]) => [
+            `<code>${esc(p.name)}</code>`,
+            p.enforcementLevel === "disabled"
+                ? verdict("DISABLED")
+                : vs.length === 0
+                  ? verdict("PASS")
+                  : p.enforcementLevel === "mandatory"
+                    ? verdict("FAIL")
+                    : verdict("WARN"),
+            esc(p.enforcementLevel),
+            vs.length
+                ? `<ul>${vs.map((v) => `<li><strong>${esc(urnLabel(v.urn))}</strong>: ${esc(v.message)}</li>`).join("")}</ul>`
+                : esc(p.description),
+        ];
+        const violated = entries.filter((e) => e.vs.length > 0).map(row);
         // A violation of a policy the pack does not list (none expected) still shows.
         for (const [name, vs] of byPolicy)
             if (!r.policies.some((p) => p.name === name))
-                rows.unshift([`<code>${esc(name)}</code>`, verdict("FAIL"), esc(vs[0].enforcementLevel), esc(vs.map((v) => v.message).join("; "))]);
-        out.push(`<h3>${esc(s.stack)} (${esc(s.region)}): ${verdict(policyFail(r) ? "FAIL" : "PASS")} · ${fig(`policy.count.${s.stack}`, r.policies.length, `${r.policies.length} policies`)}, ${esc(
+                violated.unshift([
+                    `<code>${esc(name)}</code>`,
+                    verdict("FAIL"),
+                    esc(vs[0].enforcementLevel),
+                    esc(vs.map((v) => v.message).join("; ")),
+                ]);
+        const rest = entries.filter((e) => e.vs.length === 0);
+        const head = ["policy", "verdict", "enforcement", "violations, or what it checks"];
+        out.push(`<div class="policy-stack" data-stack="${esc(s.stack)}">
+<h3>${esc(s.stack)} (${esc(s.region)}): ${verdict(policyFail(r) ? "FAIL" : "PASS")} · ${fig(`policy.count.${s.stack}`, r.policies.length, `${r.policies.length} policies`)}, ${esc(
             `${r.violations.length} violation(s)`,
         )}</h3>
-${table(`Every policy of ${r.pack} on ${s.stack}, violations first`, ["policy", "verdict", "enforcement", "violations, or what it checks"], rows, "policies")}`);
+${violated.length ? table(`Violated policies on ${s.stack} (${r.pack})`, head, violated, "policies") : `<p>${verdict("PASS")} No policy is violated on ${esc(s.stack)}.</p>`}
+<details class="policies-rest"><summary>The other ${rest.length} policies on ${esc(s.stack)}: ${rest.filter((e) => e.p.enforcementLevel !== "disabled").length} pass, ${
+            rest.filter((e) => e.p.enforcementLevel === "disabled").length
+        } disabled</summary>
+${table(`Policies of ${r.pack} on ${s.stack} with no violation`, head, rest.map(row), "policies")}
+</details>
+</div>`);
     }
     return `<section id="policies" aria-labelledby="policies-title"><h2 id="policies-title">Policies</h2>
 <p>The CrossGuard pack, run in its real analyzer on every planned resource. A mandatory violation fails <code>pulumi up</code>; advisory ones warn.</p>
