@@ -204,6 +204,21 @@ describe("plan summary: a target set on one stack only", function () {
         assert.match(out, /RTO {8}unplanned failover \S+, planned switchover \S+ · rtoTarget 5m: MISSED/);
         assert.match(out, /RPO .* · no target set \(rpoTarget\)/);
     });
+
+    it("printing one stack, its pair's other stack's target still decides the exit code (--stack prod -c dr/rtoTarget=5m)", async () => {
+        const analyzer = await PolicyAnalyzer.start();
+        let out = "";
+        try {
+            await assert.rejects(
+                runPlan(["--stack", "prod", "-c", "dr/rtoTarget=5m"], { write: (t) => (out += t), analyzer, planStacks: cachedPlanStacks }),
+                (e: Error) => e instanceof CheckFailed && /exceeds rtoTarget 5m/.test(e.message),
+            );
+        } finally {
+            analyzer.close();
+        }
+        // The summary says so too: the verdict and the exit code agree.
+        assert.match(out, /rtoTarget 5m: MISSED/);
+    });
 });
 
 describe("report: a setting one strategy refuses leaves it out of the comparison, said, instead of failing the page", function () {
