@@ -9,9 +9,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { StackPlan, planKey, planStacks } from "../tools/planner";
-
-const memory = new Map<string, Promise<StackPlan[]>>();
+import { StackPlan, memoisedPlanner, planStacks } from "../tools/planner";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -59,21 +57,8 @@ async function shared(dir: string, key: string, plan: () => Promise<StackPlan[]>
     }
 }
 
-/** planStacks, planned once per distinct input for the whole test run. */
-export const cachedPlanStacks: typeof planStacks = (opts, only) => {
-    if (opts.loadDynamicProvider) return planStacks(opts, only);
-    let key: string;
-    try {
-        key = planKey(opts, only);
-    } catch {
-        // Config the key cannot be built from (a bad override): planStacks reports it, with every problem.
-        return planStacks(opts, only);
-    }
-    let p = memory.get(key);
-    if (!p) {
-        const dir = process.env.SECURECART_PLAN_CACHE;
-        p = dir && fs.existsSync(dir) ? shared(dir, key, () => planStacks(opts, only)) : planStacks(opts, only);
-        memory.set(key, p);
-    }
-    return p;
-};
+/** planStacks, planned once per distinct input for the whole test run (in memory, and on disk between workers). */
+export const cachedPlanStacks: typeof planStacks = memoisedPlanner(planStacks, (key, planNow) => {
+    const dir = process.env.SECURECART_PLAN_CACHE;
+    return dir && fs.existsSync(dir) ? shared(dir, key, planNow) : planNow();
+});

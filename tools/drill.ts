@@ -574,6 +574,16 @@ export function splitStackScoped(
     return { rest, base, changes };
 }
 
+/**
+ * Overrides for every stack apart from `STACK/key=value` ones, by stack: the rehearsal keeps them apart to show
+ * them so (RehearsalOptions' base/changes and perStackBase/perStackChanges).
+ */
+export function splitByStack(os: readonly Override[]): { global: Override[]; perStack: Record<string, Override[]> } {
+    const perStack: Record<string, Override[]> = {};
+    for (const o of os) if (o.stack !== undefined) (perStack[o.stack] ??= []).push(o);
+    return { global: os.filter((o) => o.stack === undefined), perStack };
+}
+
 /** `npm run drill -- --help`. */
 export const DRILL_USAGE = [
     "npm run drill -- (--stack NAME | --all-stacks) [-c key=value]... [-c STACK/key=value]... [--base key=value]... [--json]",
@@ -616,16 +626,8 @@ export async function runDrill(
     const all = args.flags.has("--all-stacks");
     if (all && args.stacks.length) throw new UsageError("give either --stack NAME or --all-stacks, not both");
     if (!all && args.stacks.length === 0) throw new UsageError(`give --stack NAME (one of ${stackNames.join(", ")}) or --all-stacks`);
-    // `STACK/key=value` overrides carry their stack; the rehearsal keeps them apart to show them so.
-    const perStackOf = (os: readonly Override[]) => {
-        const out: Record<string, Override[]> = {};
-        for (const o of os) if (o.stack !== undefined) (out[o.stack] ??= []).push(o);
-        return out;
-    };
-    const base = args.base.filter((o) => o.stack === undefined);
-    const changes = args.overrides.filter((o) => o.stack === undefined);
-    const perStackBase = perStackOf(args.base);
-    const perStackChanges = perStackOf(args.overrides);
+    const { global: base, perStack: perStackBase } = splitByStack(args.base);
+    const { global: changes, perStack: perStackChanges } = splitByStack(args.overrides);
     // Both sides' configuration is validated before anything is planned (exit 2 on a mistake, no stack
     // trace), and every problem of either side is reported in one message.
     const only = all ? undefined : args.stacks;

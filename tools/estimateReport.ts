@@ -83,7 +83,8 @@ export function estimatesJson(e: StackEstimate, project: ProjectEstimate): Recor
     };
 }
 
-const secs = (n: number | null) => (n === null ? "unknown" : formatDuration(n));
+/** A duration as the reports print it: "unknown" where it cannot be estimated. */
+export const secs = (n: number | null | undefined) => (n === null || n === undefined ? "unknown" : formatDuration(n));
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
 function renderStep(s: Step, dominant: boolean): string[] {

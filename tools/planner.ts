@@ -379,10 +379,14 @@ export function planKey(opts: PlanOptions, only?: readonly string[]): string {
 
 /**
  * planStacks, planning each distinct input once for as long as the returned function lives (a command that
- * plans the same configuration for several readers: the report's plan, comparison and rehearsals). A plan
- * with a planted dynamic-provider loader is never shared.
+ * plans the same configuration for several readers: the report's plan, comparison and rehearsals; the test
+ * suite, which also shares plans between its workers through `share`). A plan with a planted dynamic-provider
+ * loader is never shared; a failed one is not kept.
  */
-export function memoisedPlanner(plan: typeof planStacks = planStacks): typeof planStacks {
+export function memoisedPlanner(
+    plan: typeof planStacks = planStacks,
+    share: (key: string, planNow: () => Promise<StackPlan[]>) => Promise<StackPlan[]> = (_key, planNow) => planNow(),
+): typeof planStacks {
     const memory = new Map<string, Promise<StackPlan[]>>();
     return (opts, only) => {
         if (opts.loadDynamicProvider) return plan(opts, only);
@@ -395,7 +399,7 @@ export function memoisedPlanner(plan: typeof planStacks = planStacks): typeof pl
         }
         let p = memory.get(key);
         if (!p) {
-            p = plan(opts, only);
+            p = share(key, () => plan(opts, only));
             memory.set(key, p);
             // A failed plan is not kept: the next caller sees the failure for itself.
             p.catch(() => memory.delete(key));

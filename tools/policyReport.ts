@@ -63,7 +63,9 @@ export async function runPolicies(plans: readonly PlanForPolicies[], opts: Polic
     }
 }
 
-const ORDER: readonly EnforcementLevel[] = ["mandatory", "remediate", "advisory", "disabled"];
+/** Enforcement levels, the strictest first: the order every report lists them in. */
+export const ENFORCEMENT_ORDER: readonly EnforcementLevel[] = ["mandatory", "remediate", "advisory", "disabled"];
+const ORDER = ENFORCEMENT_ORDER;
 
 /** `Type "name"` from a URN (urn:pulumi:stack::project::parent$type::name). */
 export function urnLabel(urn: string): string {
@@ -71,6 +73,17 @@ export function urnLabel(urn: string): string {
     if (parts.length < 4) return urn || "(stack)";
     const type = parts[2].split("$").pop() ?? parts[2];
     return type === ENGINE.stack ? "(stack)" : `${type} "${parts.slice(3).join("::")}"`;
+}
+
+/** The pack's verdict on a stack, in words: FAIL when something mandatory is violated; the counts per level. */
+export function policyVerdict(r: StackPolicyReport): { readonly verdict: "PASS" | "FAIL"; readonly counts: string } {
+    const counts = ORDER.filter((l) => l !== "disabled")
+        .map((l) => [l, r.violations.filter((v) => v.enforcementLevel === l).length] as const)
+        .filter(([, n]) => n > 0);
+    return {
+        verdict: r.violations.some((v) => v.enforcementLevel === "mandatory") ? "FAIL" : "PASS",
+        counts: counts.length ? counts.map(([l, n]) => `${n} ${l}`).join(", ") : "no violations",
+    };
 }
 
 export function mandatoryViolations(reports: readonly StackPolicyReport[]): Violation[] {

@@ -1,6 +1,6 @@
 /** Text rendering of a plan: a tree like `pulumi preview`'s, and counts per type and per component. */
 import type { PlannedResource, StackPlan } from "./planner";
-import { ENGINE, SECRET_JSON, UNKNOWN_JSON } from "../src/plan/engineTypes";
+import { ENGINE, SECRET_JSON, UNKNOWN_JSON, isCloudResource } from "../src/plan/engineTypes";
 
 export const OFFLINE_NOTICE =
     "This is an OFFLINE plan under Pulumi's mock runtime: nothing is created, no AWS API is called, and every computed " +
@@ -74,7 +74,8 @@ export function renderTree(plan: StackPlan): string {
 }
 
 export function renderSummary(plan: StackPlan): string {
-    const custom = plan.resources.filter((r) => r.custom && !r.type.startsWith(ENGINE.providerPrefix));
+    // What `pulumi up` creates: cloud resources (the estimates' count too), not the engine's stack, providers or references.
+    const custom = plan.resources.filter((r) => r.custom && isCloudResource(r.type));
     const byType = new Map<string, number>();
     for (const r of custom) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
@@ -92,7 +93,7 @@ export function renderSummary(plan: StackPlan): string {
             .map(([k, v]) => `    ${String(v).padStart(4)}  ${k}`)
             .join("\n");
     return [
-        `Resources: ${custom.length} to create (${plan.resources.length} including components, providers and the stack)`,
+        `Resources: ${custom.length} to create (${plan.resources.length} including components, providers, stack references and the stack)`,
         `  by type:`,
         table(byType),
         `  by component:`,

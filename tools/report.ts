@@ -77,26 +77,22 @@ async function rehearseDrills(
     overrides: readonly Override[],
     plan: NonNullable<PlanEnvironment["planStacks"]>,
 ): Promise<ReportDrill[]> {
-    const { rehearse } = await import("./drill");
+    const { rehearse, splitByStack } = await import("./drill");
     const out: ReportDrill[] = [];
     for (const pair of run.estimates.pairs) {
         const primary = run.all.find((p) => p.stack === pair.primary);
         const standby = run.all.find((p) => p.stack === pair.standby);
         if (!primary || !standby) continue;
         for (const d of drillsOf(primary, standby, overrides)) {
-            const global = (os: readonly Override[]) => os.filter((o) => o.stack === undefined);
-            const perStack = (os: readonly Override[]) => {
-                const m: Record<string, Override[]> = {};
-                for (const o of os) if (o.stack !== undefined) (m[o.stack] ??= []).push(o);
-                return m;
-            };
+            const base = splitByStack(d.base);
+            const changes = splitByStack(d.changes);
             try {
                 const rehearsal = await rehearse({
                     files,
-                    base: global(d.base),
-                    changes: global(d.changes),
-                    perStackBase: perStack(d.base),
-                    perStackChanges: perStack(d.changes),
+                    base: base.global,
+                    changes: changes.global,
+                    perStackBase: base.perStack,
+                    perStackChanges: changes.perStack,
                     plan,
                 });
                 out.push({ name: d.name, primary: pair.primary, standby: pair.standby, command: d.command, rehearsal });
@@ -119,7 +115,7 @@ async function reportData(
     overrides: readonly Override[],
     now: Date,
 ): Promise<ReportData> {
-    const [{ mermaidFor }, { CONSTANTS, CONSTANT_NAMES }, { OFFLINE_NOTICE }, { pairTargetChecks, resourcesToCreate }] = await Promise.all([
+    const [{ mermaidFor }, { CONSTANTS, CONSTANT_NAMES }, { OFFLINE_NOTICE }, { pairTargetChecks }] = await Promise.all([
         import("./diagram"),
         import("../src/estimates"),
         import("./render"),
@@ -147,7 +143,6 @@ async function reportData(
             region: p.region,
             role: p.role,
             strategy: p.strategy,
-            resources: resourcesToCreate(p),
             estimate: run.estimates.stacks.find((e) => e.stack === p.stack)!,
             policies: policiesOf(p.stack),
         })),
@@ -209,21 +204,18 @@ export async function runReport(argv: readonly string[], env: ReportEnvironment 
     const { rows, refused } = await strategyRows(files, args.overrides, plan, { keepGoing: true });
     const drills = await rehearseDrills(run, files, args.overrides, plan);
     const data = await reportData(run, rows, refused, drills, args.overrides, (env.now ?? (() => new Date()))());
-    const { renderReportPage } = await import("./reportPage");
+    const { drillVerdict, renderReportPage } = await import("./reportPage");
     const page = env.page ?? REPORT_PAGE;
     fs.mkdirSync(path.dirname(page), { recursive: true });
     fs.writeFileSync(page, renderReportPage(data));
     const { renderPlanSummary } = await import("./summary");
     const { OFFLINE_NOTICE } = await import("./render");
-    const drillLines = data.drills.map(
-        (d) =>
-            `  ${d.name.padEnd(20)} ${d.primary} ↔ ${d.standby}: ${d.rehearsal ? (d.rehearsal.verdict === "pass" ? "PASS" : "FAIL") : "NOT REHEARSED"}`,
-    );
+    const drillLines = data.drills.map((d) => `  ${d.name.padEnd(20)} ${d.primary} ↔ ${d.standby}: ${drillVerdict(d)}`);
     write(`${renderPlanSummary(run, { page })}\n`);
     if (drillLines.length) write(`Drills     rehearsed offline (npm run drill):\n${drillLines.join("\n")}\n`);
     write(`\n${OFFLINE_NOTICE}\n`);
     const drillFailures = data.drills
-        .filter((d) => !d.rehearsal || d.rehearsal.verdict === "fail")
+        .filter((d) => drillVerdict(d) !== "PASS")
         .map(
             (d) =>
                 `drill ${d.name} (${d.primary} ↔ ${d.standby}) ${d.rehearsal ? "fails its verdict" : `cannot be rehearsed: ${d.error}`}; run: ${d.command}`,

@@ -13,17 +13,16 @@ import type { CostLine, PairEstimate, StackEstimate, StoreRpo, TargetCheck, Time
 import type { CompareRow } from "./estimateReport";
 import type { Rehearsal } from "./drill";
 import type { StackPolicyReport } from "./policyReport";
-import { urnLabel } from "./policyReport";
+import { ENFORCEMENT_ORDER, policyVerdict, urnLabel } from "./policyReport";
 import { Bar, barsSvg, esc, timelineSvg } from "./reportCharts";
-import { sharePercent, usd } from "./summary";
+import { percent, sharePercent, usd } from "./summary";
+import { secs } from "./estimateReport";
 
 export interface ReportStack {
     readonly stack: string;
     readonly region: string;
     readonly role: string;
     readonly strategy: string;
-    /** Custom resources `pulumi up` would create (tools/summary.ts resourcesToCreate). */
-    readonly resources: number;
     readonly estimate: StackEstimate;
     readonly policies: StackPolicyReport;
 }
@@ -79,8 +78,6 @@ export interface ReportData {
     /** Mermaid's browser bundle (mermaid.min.js), inlined. Empty: the topology shows its source only (unit tests). */
     readonly mermaidScript: string;
 }
-
-const dur = (n: number | null | undefined) => (n === null || n === undefined ? "unknown" : formatDuration(n));
 
 /** A figure as the page shows it: its text, with its name and its JSON value for the browser test. */
 function fig(name: string, value: number | string | null, text: string, tag = "span"): string {
@@ -162,8 +159,8 @@ function answer(d: ReportData): string {
         cards.push(`<div class="pair-answer">
 <h3 id="answer-${esc(id)}">${esc(p.primary)} → ${esc(p.standby)}</h3>
 <dl class="cards">
-<div class="card"><dt>Recovery time, unplanned failover</dt><dd class="big">${fig(`rto.unplanned.${id}`, e.rto.unplanned.seconds, dur(e.rto.unplanned.seconds))}</dd><dd>planned switchover ${fig(`rto.planned.${id}`, e.rto.planned.seconds, dur(e.rto.planned.seconds))}</dd><dd>${target("rtoTarget")}</dd></div>
-<div class="card"><dt>Data loss (RPO), unplanned</dt><dd class="big">${fig(`rpo.unplanned.${id}`, e.rpo.unplannedSeconds, dur(e.rpo.unplannedSeconds))}</dd><dd>planned ${fig(`rpo.planned.${id}`, e.rpo.plannedSeconds, dur(e.rpo.plannedSeconds))}${e.rpo.dominant ? ` · worst store ${esc(e.rpo.dominant)}` : ""}</dd><dd>${target("rpoTarget")}</dd></div>
+<div class="card"><dt>Recovery time, unplanned failover</dt><dd class="big">${fig(`rto.unplanned.${id}`, e.rto.unplanned.seconds, secs(e.rto.unplanned.seconds))}</dd><dd>planned switchover ${fig(`rto.planned.${id}`, e.rto.planned.seconds, secs(e.rto.planned.seconds))}</dd><dd>${target("rtoTarget")}</dd></div>
+<div class="card"><dt>Data loss (RPO), unplanned</dt><dd class="big">${fig(`rpo.unplanned.${id}`, e.rpo.unplannedSeconds, secs(e.rpo.unplannedSeconds))}</dd><dd>planned ${fig(`rpo.planned.${id}`, e.rpo.plannedSeconds, secs(e.rpo.plannedSeconds))}${e.rpo.dominant ? ` · worst store ${esc(e.rpo.dominant)}` : ""}</dd><dd>${target("rpoTarget")}</dd></div>
 <div class="card"><dt>Standby cost per month</dt><dd class="big">${standby ? fig(`cost.monthly.${standby.stack}`, standby.estimate.monthlyCostUsd, usd(standby.estimate.monthlyCostUsd)) : "–"}</dd><dd>${
             primary && standby
                 ? `${fig(`cost.share.${id}`, primary.estimate.monthlyCostUsd > 0 ? standby.estimate.monthlyCostUsd / primary.estimate.monthlyCostUsd : null, sharePercent(standby.estimate.monthlyCostUsd, primary.estimate.monthlyCostUsd))} of the primary's ${fig(`cost.monthly.${primary.stack}`, primary.estimate.monthlyCostUsd, usd(primary.estimate.monthlyCostUsd))}`
@@ -187,7 +184,7 @@ function answer(d: ReportData): string {
         }</dd></div>
 <div class="card"><dt>Resources to create</dt><dd class="big">${[primary, standby]
             .filter((s): s is ReportStack => s !== undefined)
-            .map((s) => `${esc(s.stack)} ${fig(`resources.${s.stack}`, s.resources, String(s.resources))}`)
+            .map((s) => `${esc(s.stack)} ${fig(`resources.${s.stack}`, s.estimate.resourceCount, String(s.estimate.resourceCount))}`)
             .join(" · ")}</dd><dd>${[primary, standby]
             .filter((s): s is ReportStack => s !== undefined)
             .map((s) => `${esc(s.stack)}: ${esc(s.region)}, ${esc(s.role)}`)
@@ -200,8 +197,9 @@ ${cards.join("\n") || "<p>No stack pair: the project has no primary and standby 
 </section>`;
 }
 
-const policyFail = (r: StackPolicyReport) => r.violations.some((v) => v.enforcementLevel === "mandatory");
-const drillVerdict = (x: ReportDrill) => (x.rehearsal ? (x.rehearsal.verdict === "pass" ? "PASS" : "FAIL") : "NOT REHEARSED");
+const policyFail = (r: StackPolicyReport) => policyVerdict(r).verdict === "FAIL";
+/** A drill's verdict in words (the page and the terminal). */
+export const drillVerdict = (x: ReportDrill) => (x.rehearsal ? (x.rehearsal.verdict === "pass" ? "PASS" : "FAIL") : "NOT REHEARSED");
 
 function topology(d: ReportData): string {
     const items = d.pairs.map((p, i) => {
@@ -234,7 +232,7 @@ function stepRows(tl: Timeline, figPrefix: string): string[][] {
             rows.push([
                 `${esc(s.name)}${dominant ? ` ${verdict("WARN").replace("WARN", "DOMINATES")}` : ""}`,
                 i === 0 ? "first" : `then, overlapping (phase ${i + 1})`,
-                fig(`${figPrefix}.${s.name}`, s.seconds, dur(s.seconds)),
+                fig(`${figPrefix}.${s.name}`, s.seconds, secs(s.seconds)),
                 parts,
                 notes.length ? `<ul>${notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>` : "",
             ]);
@@ -255,7 +253,7 @@ function recovery(d: ReportData): string {
             const tl = p.estimate.rto[kind];
             const caveats = tl.caveats?.length ? ` (${tl.caveats.map((c) => c.split(":")[0]).join("; ")})` : "";
             out.push(`<div class="timeline">
-<h4 id="tl-${esc(id)}-${kind}">${esc(title)}: ${fig(`timeline.${kind}.${id}`, tl.seconds, dur(tl.seconds))}${esc(caveats)}</h4>
+<h4 id="tl-${esc(id)}-${kind}">${esc(title)}: ${fig(`timeline.${kind}.${id}`, tl.seconds, secs(tl.seconds))}${esc(caveats)}</h4>
 ${tl.dominant ? `<p>Dominated by <strong>${esc(tl.dominant.step)}</strong> (${esc(formatDuration(tl.dominant.seconds))}: ${esc(tl.dominant.detail)}).</p>` : ""}
 <figure class="chart-figure">${timelineSvg(tl, `chart-${id}-${kind}`, `${title} of ${p.primary} into ${p.standby}, step by step`)}
 <figcaption>Phases run one after another; the steps of a phase (marked ∥) overlap and the longest counts. Hover a bar segment for its constant and source; the table gives all of them.</figcaption></figure>
@@ -273,8 +271,8 @@ function storeRow(s: StoreRpo, id: string): string[] {
     return [
         esc(s.store),
         esc(s.mode),
-        fig(`rpo.store.${id}.${s.store}`, s.unplannedSeconds, dur(s.unplannedSeconds)),
-        esc(dur(s.plannedSeconds)),
+        fig(`rpo.store.${id}.${s.store}`, s.unplannedSeconds, secs(s.unplannedSeconds)),
+        esc(secs(s.plannedSeconds)),
         `<ul>${s.restsOn.map((r) => `<li>${esc(r)}</li>`).join("")}</ul>`,
     ];
 }
@@ -297,8 +295,8 @@ function dataLoss(d: ReportData): string {
             apart.push([
                 esc(`${what}: ${r.store}`),
                 esc(r.mode),
-                r.mode === "rebuilt" ? "rebuilt" : fig(`rpo.apart.${id}.${what}`, r.unplannedSeconds, dur(r.unplannedSeconds)),
-                esc(r.mode === "rebuilt" ? "rebuilt" : dur(r.plannedSeconds)),
+                r.mode === "rebuilt" ? "rebuilt" : fig(`rpo.apart.${id}.${what}`, r.unplannedSeconds, secs(r.unplannedSeconds)),
+                esc(r.mode === "rebuilt" ? "rebuilt" : secs(r.plannedSeconds)),
                 `<ul>${r.restsOn.map((x) => `<li>${esc(x)}</li>`).join("")}</ul>`,
             ]);
         }
@@ -310,9 +308,9 @@ function dataLoss(d: ReportData): string {
                 fig(
                     `rpo.apart.${id}.assets`,
                     a.unplannedSeconds,
-                    `${dur(a.unplannedSeconds)}${a.percentOfObjects !== undefined && a.unplannedSeconds !== null ? ` for ${a.percentOfObjects} % of objects` : ""}`,
+                    `${secs(a.unplannedSeconds)}${a.percentOfObjects !== undefined && a.unplannedSeconds !== null ? ` for ${a.percentOfObjects} % of objects` : ""}`,
                 ),
-                esc(dur(a.plannedSeconds)),
+                esc(secs(a.plannedSeconds)),
                 `<ul>${a.restsOn.map((x) => `<li>${esc(x)}</li>`).join("")}</ul>`,
             ]);
         }
@@ -321,7 +319,7 @@ function dataLoss(d: ReportData): string {
             apart.push([
                 "user directory (Cognito)",
                 esc(r.mode),
-                fig(`rpo.apart.${id}.identity`, r.seconds, dur(r.seconds)),
+                fig(`rpo.apart.${id}.identity`, r.seconds, secs(r.seconds)),
                 "",
                 `<ul>${r.restsOn.map((x) => `<li>${esc(x)}</li>`).join("")}</ul>`,
             ]);
@@ -336,7 +334,7 @@ function dataLoss(d: ReportData): string {
                 `<ul>${q.restsOn.map((x) => `<li>${esc(x)}</li>`).join("")}</ul>`,
             ]);
         }
-        out.push(`<h3>${esc(p.primary)} into ${esc(p.standby)}: ${fig(`rpo.headline.${id}`, e.rpo.unplannedSeconds, dur(e.rpo.unplannedSeconds))} unplanned${e.rpo.dominant ? `, worst store ${esc(e.rpo.dominant)}` : ""}</h3>
+        out.push(`<h3>${esc(p.primary)} into ${esc(p.standby)}: ${fig(`rpo.headline.${id}`, e.rpo.unplannedSeconds, secs(e.rpo.unplannedSeconds))} unplanned${e.rpo.dominant ? `, worst store ${esc(e.rpo.dominant)}` : ""}</h3>
 ${rows.length ? table("Data stores of record: data an unplanned failover could lose, and what each figure rests on", ["store", "how the standby holds it", "unplanned", "planned", "rests on"], rows, "rpo") : `<p>${esc(e.rpo.restsOn.join("; "))}</p>`}
 ${apart.length ? table("Apart from the figure above (not data of record, or recovered by another path)", ["what", "mode", "unplanned", "planned", "rests on"], apart, "rpo-apart") : ""}`);
     }
@@ -357,7 +355,7 @@ function targets(d: ReportData): string {
                 rows.push([
                     `${esc(k)} (${esc(p.primary)} → ${esc(p.standby)})`,
                     "not set",
-                    esc(dur(est)),
+                    esc(secs(est)),
                     verdict("NOT SET"),
                     `set <code>securecart:${esc(k)}</code> (for example <code>-c ${esc(k)}=15m</code>) to check the estimate against it`,
                 ]);
@@ -365,7 +363,7 @@ function targets(d: ReportData): string {
                 rows.push([
                     `${esc(k)} (${esc(p.primary)} → ${esc(p.standby)})`,
                     fig(`target.${pairId(p)}.${k}.${ts.indexOf(t)}`, t.targetSeconds, formatDuration(t.targetSeconds)),
-                    esc(dur(est)),
+                    esc(secs(est)),
                     verdict(t.ok ? "MET" : "MISSED"),
                     esc(t.message),
                 ]);
@@ -401,19 +399,19 @@ function compareCharts(d: ReportData): string {
         d.compare.map((r) => ({ label: r.strategy, ...f(r), current: r.strategy === d.strategy }));
     const charts = [
         barsSvg(
-            bars((r) => ({ value: r.standbyShare * 100, text: `${(r.standbyShare * 100).toFixed(1)} % (${usd(r.standbyMonthlyUsd)}/month)` })),
+            bars((r) => ({ value: r.standbyShare * 100, text: `${percent(r.standbyShare)} (${usd(r.standbyMonthlyUsd)}/month)` })),
             "compare-cost",
             "Standby cost as a share of the primary's",
             "Share of the primary's monthly cost; lower costs less.",
         ),
         barsSvg(
-            bars((r) => ({ value: r.unplannedRto, text: dur(r.unplannedRto) })),
+            bars((r) => ({ value: r.unplannedRto, text: secs(r.unplannedRto) })),
             "compare-rto",
             "RTO, unplanned failover",
             "Shorter recovers sooner.",
         ),
         barsSvg(
-            bars((r) => ({ value: r.rpo, text: dur(r.rpo) })),
+            bars((r) => ({ value: r.rpo, text: secs(r.rpo) })),
             "compare-rpo",
             "RPO, unplanned failover",
             "Shorter loses less data.",
@@ -421,11 +419,11 @@ function compareCharts(d: ReportData): string {
     ];
     const rows = d.compare.map((r) => [
         `${esc(r.strategy)}${r.strategy === d.strategy ? " <strong>(configured)</strong>" : ""}`,
-        fig(`compare.${r.strategy}.plannedRto`, r.plannedRto, dur(r.plannedRto)),
-        fig(`compare.${r.strategy}.unplannedRto`, r.unplannedRto, dur(r.unplannedRto)),
-        fig(`compare.${r.strategy}.rpo`, r.rpo, dur(r.rpo)),
+        fig(`compare.${r.strategy}.plannedRto`, r.plannedRto, secs(r.plannedRto)),
+        fig(`compare.${r.strategy}.unplannedRto`, r.unplannedRto, secs(r.unplannedRto)),
+        fig(`compare.${r.strategy}.rpo`, r.rpo, secs(r.rpo)),
         fig(`compare.${r.strategy}.standbyMonthlyUsd`, r.standbyMonthlyUsd, usd(r.standbyMonthlyUsd)),
-        fig(`compare.${r.strategy}.standbyShare`, r.standbyShare, `${(r.standbyShare * 100).toFixed(1)} %`),
+        fig(`compare.${r.strategy}.standbyShare`, r.standbyShare, percent(r.standbyShare)),
         esc(`${r.standbyResources} / ${r.resources}`),
     ]);
     return `<h3>The four strategies side by side</h3>
@@ -458,8 +456,6 @@ ${compareCharts(d)}
 </section>`;
 }
 
-const LEVEL_ORDER = ["mandatory", "remediate", "advisory", "disabled"];
-
 function policies(d: ReportData): string {
     const out: string[] = [];
     for (const s of d.stacks) {
@@ -472,7 +468,7 @@ function policies(d: ReportData): string {
             .sort(
                 (a, b) =>
                     Number(b.vs.length > 0) - Number(a.vs.length > 0) ||
-                    LEVEL_ORDER.indexOf(a.p.enforcementLevel) - LEVEL_ORDER.indexOf(b.p.enforcementLevel) ||
+                    ENFORCEMENT_ORDER.indexOf(a.p.enforcementLevel) - ENFORCEMENT_ORDER.indexOf(b.p.enforcementLevel) ||
                     a.p.name.localeCompare(b.p.name),
             );
         const row = ({ p, vs }: (typeof entries)[number]) => [

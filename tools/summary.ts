@@ -7,11 +7,11 @@
 import * as path from "path";
 import { formatDuration } from "../src/duration";
 import type { PairEstimate, ProjectEstimate, StackEstimate, TargetCheck } from "../src/estimates";
-import { ENGINE } from "../src/plan/engineTypes";
 import { PROJECT_DIR } from "./paths";
 import type { PlanRun } from "./plan";
-import type { StackPlan } from "./planner";
-import { type StackPolicyReport, urnLabel } from "./policyReport";
+import { ENFORCEMENT_ORDER, type StackPolicyReport, policyVerdict, urnLabel } from "./policyReport";
+import { secs } from "./estimateReport";
+import type { EnforcementLevel } from "./policyRunner";
 
 /** How many violated policies the summary names before it counts the rest (one line each). */
 const NAMED_POLICIES = 6;
@@ -23,21 +23,19 @@ export interface SummaryOptions {
     readonly explain?: boolean;
 }
 
-/** The resources `pulumi up` would create for a stack: custom resources, providers left out (what the tree counts). */
-export function resourcesToCreate(plan: Pick<StackPlan, "resources">): number {
-    return plan.resources.filter((r) => r.custom && !r.type.startsWith(ENGINE.providerPrefix)).length;
-}
-
-const secs = (n: number | null | undefined) => (n === null || n === undefined ? "unknown" : formatDuration(n));
-
 /** `$1,234.56`: cost figures are read by people deciding on a budget, so they carry thousands separators. */
 export function usd(n: number): string {
     return `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
-/** The standby's monthly cost as a share of the primary's, as printed (one decimal). */
+/** A share as printed: percent, one decimal. */
+export function percent(share: number): string {
+    return `${(share * 100).toFixed(1)} %`;
+}
+
+/** The standby's monthly cost as a share of the primary's, as printed. */
 export function sharePercent(standbyUsd: number, primaryUsd: number): string {
-    return primaryUsd > 0 ? `${((standbyUsd / primaryUsd) * 100).toFixed(1)} %` : "n/a (the primary costs nothing)";
+    return primaryUsd > 0 ? percent(standbyUsd / primaryUsd) : "n/a (the primary costs nothing)";
 }
 
 /** A target's verdicts in words, never a colour: "rtoTarget 15m: MET" / "rtoTarget 5m: MISSED (…)" / "no target set (rtoTarget)". */
@@ -70,16 +68,6 @@ export function pairTargetChecks(estimates: ProjectEstimate, pair: PairEstimate)
     return out;
 }
 
-/** The pack's verdict on a stack, in words: PASS when nothing mandatory is violated. */
-export function policyVerdict(r: StackPolicyReport): { readonly verdict: "PASS" | "FAIL"; readonly counts: string } {
-    const levels = ["mandatory", "remediate", "advisory"] as const;
-    const counts = levels.map((l) => [l, r.violations.filter((v) => v.enforcementLevel === l).length] as const).filter(([, n]) => n > 0);
-    return {
-        verdict: r.violations.some((v) => v.enforcementLevel === "mandatory") ? "FAIL" : "PASS",
-        counts: counts.length ? counts.map(([l, n]) => `${n} ${l}`).join(", ") : "no violations",
-    };
-}
-
 function pairLines(pair: PairEstimate, run: PlanRun): string[] {
     const est = (s: string) => run.estimates.stacks.find((e) => e.stack === s);
     const planOf = (s: string) => run.all.find((p) => p.stack === s);
@@ -89,8 +77,9 @@ function pairLines(pair: PairEstimate, run: PlanRun): string[] {
     const out = [`Stack pair ${pair.primary} → ${pair.standby} (strategy ${strategy}: recovering ${primary?.region} into ${standby?.region})`];
     for (const s of [pair.primary, pair.standby]) {
         const p = planOf(s);
-        if (p)
-            out.push(`  ${s.padEnd(10)} ${p.region.padEnd(16)} ${p.role.padEnd(8)} ${String(resourcesToCreate(p)).padStart(5)} resources to create`);
+        const e = est(s);
+        if (p && e)
+            out.push(`  ${s.padEnd(10)} ${p.region.padEnd(16)} ${p.role.padEnd(8)} ${String(e.resourceCount).padStart(5)} resources to create`);
     }
     const checks = pairTargetChecks(run.estimates, pair);
     const dom = pair.rto.unplanned.dominant;
@@ -122,8 +111,10 @@ function policyLines(reports: readonly StackPolicyReport[]): string[] {
             .join(" · ")}`,
     ];
     // One line per violated policy (the strictest level first): how many on each stack, and the first one's resource.
-    const order = ["mandatory", "remediate", "advisory"];
-    const groups = new Map<string, { level: string; policy: string; perStack: Map<string, number>; first: { urn: string; message: string } }>();
+    const groups = new Map<
+        string,
+        { level: EnforcementLevel; policy: string; perStack: Map<string, number>; first: { urn: string; message: string } }
+    >();
     for (const r of reports)
         for (const v of r.violations) {
             if (v.enforcementLevel === "disabled") continue;
@@ -132,7 +123,9 @@ function policyLines(reports: readonly StackPolicyReport[]): string[] {
             g.perStack.set(r.stack, (g.perStack.get(r.stack) ?? 0) + 1);
             groups.set(key, g);
         }
-    const sorted = [...groups.values()].sort((a, b) => order.indexOf(a.level) - order.indexOf(b.level) || a.policy.localeCompare(b.policy));
+    const sorted = [...groups.values()].sort(
+        (a, b) => ENFORCEMENT_ORDER.indexOf(a.level) - ENFORCEMENT_ORDER.indexOf(b.level) || a.policy.localeCompare(b.policy),
+    );
     for (const g of sorted.slice(0, NAMED_POLICIES)) {
         const counts = [...g.perStack].map(([stack, n]) => `${n} on ${stack}`).join(", ");
         out.push(`  ${g.level.toUpperCase().padEnd(10)} ${g.policy}: ${counts} (first: ${urnLabel(g.first.urn)})`);
@@ -156,7 +149,7 @@ export function renderPlanSummary(run: PlanRun, opts: SummaryOptions = {}): stri
     for (const p of alone) {
         const e: StackEstimate | undefined = run.estimates.stacks.find((x) => x.stack === p.stack);
         lines.push(
-            `Stack ${p.stack} (${p.region}): role ${p.role}, strategy ${p.strategy}, ${resourcesToCreate(p)} resources to create, ${e ? usd(e.monthlyCostUsd) : "?"}/month; no stack pair to estimate a recovery for`,
+            `Stack ${p.stack} (${p.region}): role ${p.role}, strategy ${p.strategy}, ${e ? e.resourceCount : "?"} resources to create, ${e ? usd(e.monthlyCostUsd) : "?"}/month; no stack pair to estimate a recovery for`,
             "",
         );
     }
