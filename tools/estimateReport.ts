@@ -15,6 +15,7 @@ import {
     StackInput,
     Step,
     Timeline,
+    caveatLabels,
     estimateProject,
 } from "../src/estimates";
 import { PRICES } from "../src/prices";
@@ -100,7 +101,8 @@ function renderStep(s: Step, dominant: boolean): string[] {
 
 function renderTimeline(tl: Timeline, title: string): string[] {
     // Unpublished time on top of the figure stands next to it, by its label (the step says why).
-    const plus = tl.seconds !== null && tl.caveats?.length ? ` ${tl.caveats.map((x) => x.split(":")[0]).join("; ")}` : "";
+    const labels = caveatLabels(tl);
+    const plus = tl.seconds !== null && labels ? ` ${labels}` : "";
     const out = [`  ${title}: ${secs(tl.seconds)}${plus}`];
     tl.phases.forEach((phase, i) => {
         if (i > 0) out.push("    then, overlapping (the longest counts):");

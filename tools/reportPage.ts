@@ -10,6 +10,7 @@
  */
 import { formatDuration } from "../src/duration";
 import type { CostLine, PairEstimate, StackEstimate, StoreRpo, TargetCheck, Timeline } from "../src/estimates";
+import { caveatLabels } from "../src/estimates";
 import type { CompareRow } from "./estimateReport";
 import type { Rehearsal } from "./drill";
 import type { StackPolicyReport } from "./policyReport";
@@ -251,7 +252,8 @@ function recovery(d: ReportData): string {
             ["planned", "Planned switchover"],
         ] as const) {
             const tl = p.estimate.rto[kind];
-            const caveats = tl.caveats?.length ? ` (${tl.caveats.map((c) => c.split(":")[0]).join("; ")})` : "";
+            const labels = caveatLabels(tl);
+            const caveats = labels ? ` (${labels})` : "";
             out.push(`<div class="timeline">
 <h4 id="tl-${esc(id)}-${kind}">${esc(title)}: ${fig(`timeline.${kind}.${id}`, tl.seconds, secs(tl.seconds))}${esc(caveats)}</h4>
 ${tl.dominant ? `<p>Dominated by <strong>${esc(tl.dominant.step)}</strong> (${esc(formatDuration(tl.dominant.seconds))}: ${esc(tl.dominant.detail)}).</p>` : ""}

@@ -7,6 +7,7 @@
 import * as path from "path";
 import { formatDuration } from "../src/duration";
 import type { PairEstimate, ProjectEstimate, StackEstimate, TargetCheck } from "../src/estimates";
+import { caveatLabels } from "../src/estimates";
 import { PROJECT_DIR } from "./paths";
 import type { PlanRun } from "./plan";
 import { ENFORCEMENT_ORDER, type StackPolicyReport, policyVerdict, urnLabel } from "./policyReport";
@@ -83,7 +84,8 @@ function pairLines(pair: PairEstimate, run: PlanRun): string[] {
     }
     const checks = pairTargetChecks(run.estimates, pair);
     const dom = pair.rto.unplanned.dominant;
-    const plus = pair.rto.unplanned.caveats?.length ? ` (${pair.rto.unplanned.caveats.map((c) => c.split(":")[0]).join("; ")})` : "";
+    const labels = caveatLabels(pair.rto.unplanned);
+    const plus = labels ? ` (${labels})` : "";
     out.push(
         `  RTO        unplanned failover ${secs(pair.rto.unplanned.seconds)}${plus}, planned switchover ${secs(pair.rto.planned.seconds)} · ${targetText(checks, "rtoTarget")}`,
     );

@@ -15,7 +15,7 @@ import { IdentityApiFacts, IdentityApiInput, IdentityApiRecovery, estimateIdenti
 import { CacheFilesFacts, CacheFilesRecovery, cacheFilesFacts, estimateCacheFiles } from "./cacheAndFiles";
 import { OperationsFacts, operationsFacts } from "./operations";
 import { RpoEstimate, estimateRpo } from "./rpo";
-import { Timeline, timeline } from "./rto";
+import { Timeline, caveatLabels, timeline } from "./rto";
 
 export { CONSTANTS, CONSTANT_NAMES, constantOverrideProblems, resolveConstants } from "./constants";
 export type { Constants, ConstantName } from "./constants";
@@ -26,7 +26,7 @@ export { cronIntervalSeconds, stackFacts } from "../plan";
 export type { ResourceView, StackFacts, StackView } from "../plan";
 export type { RpoEstimate, StoreRpo } from "./rpo";
 export type { Step, Timeline } from "./rto";
-export { CALCULATED_CHECK_DELAY } from "./rto";
+export { CALCULATED_CHECK_DELAY, caveatLabels } from "./rto";
 export type { AssetRpo, EdgeFigure, EdgeRecovery, PairEdge } from "./edge";
 export { pipelineFacts, rateIntervalSeconds } from "./pipeline";
 export type { PipelineFacts, PipelineFigure, PipelineRecovery } from "./pipeline";
@@ -122,7 +122,8 @@ export function checkTargets(pair: PairEstimate, t: Targets): TargetCheck[] {
         const target = t.rtoTargetSeconds;
         const dom = tl.dominant ? `dominated by ${tl.dominant.step} (${formatDuration(tl.dominant.seconds)}: ${tl.dominant.detail})` : "";
         // Unpublished time on top of the figure (a calculated check's aggregation delay) is said, never added.
-        const plus = tl.caveats?.length ? ` (${tl.caveats.map((x) => x.split(":")[0]).join("; ")})` : "";
+        const labels = caveatLabels(tl);
+        const plus = labels ? ` (${labels})` : "";
         const ok = est !== null && est <= target;
         out.push({
             target: "rtoTarget",

@@ -54,6 +54,14 @@ export interface Timeline {
  */
 export const CALCULATED_CHECK_DELAY = "plus an unpublished aggregation delay of a calculated check";
 
+/**
+ * The timeline's caveats by their labels (each caveat is "<label>: <why>"), joined, to stand next to its figure;
+ * undefined when it has none.
+ */
+export function caveatLabels(tl: Pick<Timeline, "caveats">): string | undefined {
+    return tl.caveats?.length ? tl.caveats.map((c) => c.split(":")[0]).join("; ") : undefined;
+}
+
 const step = (name: StepName, parts: Part[], notes: string[] = []): Step => ({
     name,
     parts,
