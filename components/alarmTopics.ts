@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { accountAdministers } from "./keys";
+import { accountAdministers, servicesEncrypt } from "./keys";
+import { ALARM_TOPIC_PREFIX } from "../src/alarms";
 
 /** How urgently an alarm's subscribers hear of it: one topic each. */
 export type TopicUrgency = "page" | "notify";
@@ -10,7 +11,7 @@ export interface AlarmTopicsArgs {
     readonly region: string;
     readonly accountId: pulumi.Input<string>;
     /**
-     * Topic names are `<namePrefix>-page` and `<namePrefix>-notify`. Default `securecart-alarms`; a stack that keeps
+     * Topic names are `<namePrefix>-page` and `<namePrefix>-notify`. Default `securecart-alarms` (ALARM_TOPIC_PREFIX); a stack that keeps
      * alarms in a region other than its own passes a prefix naming its region, so two stacks never share a topic.
      */
     readonly namePrefix?: string;
@@ -39,7 +40,7 @@ export class AlarmTopics extends pulumi.ComponentResource {
         super("securecart:operations:AlarmTopics", name, {}, opts);
         const p = { parent: this };
         const region = args.region;
-        const prefix = args.namePrefix ?? "securecart-alarms";
+        const prefix = args.namePrefix ?? ALARM_TOPIC_PREFIX;
         const account = pulumi.output(args.accountId);
         const tags = (n: string) => ({ ...(args.tags ?? {}), Name: n });
         const topicArnLike = pulumi.interpolate`arn:aws:sns:${region}:${account}:${prefix}-*`;
@@ -54,25 +55,13 @@ export class AlarmTopics extends pulumi.ComponentResource {
                     Version: "2012-10-17",
                     Statement: [
                         accountAdministers(account),
-                        {
-                            // CloudWatch honours the source condition (the account's alarms only).
-                            Sid: "CloudWatchAlarmsEncrypt",
-                            Effect: "Allow",
-                            Principal: { Service: "cloudwatch.amazonaws.com" },
-                            Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-                            Resource: "*",
-                            Condition: { StringEquals: { "aws:SourceAccount": account } },
-                        },
-                        {
-                            // EventBridge (GuardDuty findings): SNS does not support source conditions for it in a key
-                            // policy, so it is bound to these topics by the encryption context SNS passes.
-                            Sid: "EventBridgeToAlarmTopics",
-                            Effect: "Allow",
-                            Principal: { Service: "events.amazonaws.com" },
-                            Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-                            Resource: "*",
-                            Condition: { ArnLike: { "kms:EncryptionContext:aws:sns:topicArn": topicArnLike } },
-                        },
+                        // CloudWatch honours the source condition (the account's alarms only).
+                        servicesEncrypt("CloudWatchAlarmsEncrypt", "cloudwatch.amazonaws.com", { StringEquals: { "aws:SourceAccount": account } }),
+                        // EventBridge (GuardDuty findings): SNS does not support source conditions for it in a key
+                        // policy, so it is bound to these topics by the encryption context SNS passes.
+                        servicesEncrypt("EventBridgeToAlarmTopics", "events.amazonaws.com", {
+                            ArnLike: { "kms:EncryptionContext:aws:sns:topicArn": topicArnLike },
+                        }),
                     ],
                 }),
                 tags: tags(`${prefix}-key`),

@@ -55,9 +55,9 @@ export interface ApiArgs {
      * `failureQueueArn` (encrypted under `dataKeyArn`).
      */
     readonly keepAlive?: { readonly bundle: BundleDir; readonly failureQueueArn: pulumi.Input<string>; readonly dataKeyArn: pulumi.Input<string> };
-    /** Tags applied to every taggable child. Default none. */
     /** Where the API's alarms notify (the services' target alarms, the keep-alive probe's errors). */
     readonly alarmActions: AlarmActionArgs;
+    /** Tags applied to every taggable child. Default none. */
     readonly tags?: Readonly<Record<string, string>>;
 }
 

@@ -5,10 +5,10 @@ import { MANAGED_RULE_GROUPS, type ManagedRuleGroup } from "../src/awsFacts";
 import { API_BASE_PATH } from "../src/config";
 import { DnsValidatedCertificate } from "./certificate";
 
-/** CloudFront's control plane, its certificates, CLOUDFRONT-scope web ACLs and their logs live here (CloudFront developer guide). */
 /** The web ACL's metric name: the WebACL dimension of its AWS WAF metrics (the edge alarms watch it). */
 export const EDGE_ACL_METRIC = "securecart-edge";
 
+/** CloudFront's control plane, its certificates, CLOUDFRONT-scope web ACLs and their logs live here (CloudFront developer guide). */
 export const EDGE_REGION = "us-east-1";
 /** The header CloudFront adds to every dynamic request; the ALB forwards only requests that carry its secret value. */
 export const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";

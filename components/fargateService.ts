@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { FARGATE_CPU_MEMORY } from "../src/awsFacts";
+import { FARGATE_CPU_MEMORY, MIN_COLLECTOR_MEMORY_MIB } from "../src/awsFacts";
 import { imageRef, listenerRules } from "../src/compute";
 import type { ServiceConfig } from "../src/config";
 import type { Capacity } from "../src/strategy";
@@ -172,13 +172,6 @@ export const TRACING_XRAY_ACTIONS: readonly string[] = [
     "xray:GetSamplingRules",
     "xray:GetSamplingTargets",
 ];
-
-/**
- * The least memory the collector is given. ADOT's own benchmark (the collector's published performance report
- * for v0.49.0, OTLP in, batch, awsxray out, on an m5.2xlarge, not Fargate) measured about 112 MB resident at 100
- * to 5000 spans a second: a hard limit below 128 MiB would leave it no room over that.
- */
-export const MIN_COLLECTOR_MEMORY_MIB = 128;
 
 /**
  * An ECS cluster (Container Insights on) and one Fargate service per configured service, each with:

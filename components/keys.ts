@@ -45,6 +45,21 @@ export function accountAdministers(account: pulumi.Input<string>): Record<string
 }
 
 /**
+ * A key-policy statement letting AWS services encrypt to the key and decrypt what they wrote (a queue's or a topic's
+ * deliveries: GenerateDataKey and Decrypt, SQS developer guide "Key management"), under `condition`.
+ */
+export function servicesEncrypt(sid: string, services: string | readonly string[], condition: Record<string, unknown>): Record<string, unknown> {
+    return {
+        Sid: sid,
+        Effect: "Allow",
+        Principal: { Service: services },
+        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        Resource: "*",
+        Condition: condition,
+    };
+}
+
+/**
  * The region's customer-managed keys:
  * - `data`: a multi-Region key (primary in the home stack, a replica elsewhere) for Aurora, DynamoDB,
  *   Secrets Manager, Performance Insights and AWS Backup, so ciphertext copied between regions decrypts
@@ -84,14 +99,7 @@ export class Keys extends pulumi.ComponentResource {
         // encrypted queues"). aws:SourceAccount keeps it to deliveries made for this account.
         const messaging = args.messagingServices?.length
             ? [
-                  {
-                      Sid: "MessagingServicesEncrypt",
-                      Effect: "Allow",
-                      Principal: { Service: [...args.messagingServices].sort() },
-                      Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-                      Resource: "*",
-                      Condition: { StringEquals: { "aws:SourceAccount": account } },
-                  },
+                  servicesEncrypt("MessagingServicesEncrypt", [...args.messagingServices].sort(), { StringEquals: { "aws:SourceAccount": account } }),
                   // EventBridge rules publishing to a topic encrypted under this key (the order notifications): SNS
                   // documents that aws:SourceAccount, aws:SourceArn and aws:SourceOrgID in a key policy are not
                   // supported for EventBridge-to-encrypted topics (SNS developer guide, "Key management", read
@@ -99,16 +107,9 @@ export class Keys extends pulumi.ComponentResource {
                   // account's topics in this region by the encryption context SNS passes.
                   ...(args.messagingServices.includes("events.amazonaws.com")
                       ? [
-                            {
-                                Sid: "EventBridgeToEncryptedTopics",
-                                Effect: "Allow",
-                                Principal: { Service: "events.amazonaws.com" },
-                                Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-                                Resource: "*",
-                                Condition: {
-                                    ArnLike: { "kms:EncryptionContext:aws:sns:topicArn": pulumi.interpolate`arn:aws:sns:${region}:${account}:*` },
-                                },
-                            },
+                            servicesEncrypt("EventBridgeToEncryptedTopics", "events.amazonaws.com", {
+                                ArnLike: { "kms:EncryptionContext:aws:sns:topicArn": pulumi.interpolate`arn:aws:sns:${region}:${account}:*` },
+                            }),
                         ]
                       : []),
               ]

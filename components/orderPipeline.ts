@@ -82,9 +82,9 @@ export interface OrderPipelineArgs {
      * when it starts, and publishes through it once it is active (functions/shared/events.ts). Default none.
      */
     readonly endpointRegion?: string;
-    /** Tags applied to every taggable child. Default none. */
     /** Where the pipeline's alarms notify (the dead-letter queues', the global endpoint's). */
     readonly alarmActions: AlarmActionArgs;
+    /** Tags applied to every taggable child. Default none. */
     readonly tags?: Readonly<Record<string, string>>;
 }
 

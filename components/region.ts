@@ -41,7 +41,7 @@ import { CachePrimary, FilesPrimary, FilesReplication } from "./primaryMoves";
 import { AlarmTopics, type TopicUrgency } from "./alarmTopics";
 import { TierAlarms, alarmActions } from "./tierAlarms";
 import { Dashboards } from "./dashboards";
-import { type AlarmSubjects, alarmDecls, alarmName, alarmRegions } from "../src/alarms";
+import { type AlarmSubjects, alarmDecls, alarmName, alarmRegions, alarmTopicPrefix } from "../src/alarms";
 import { type AlarmUrgency, planOfConfig } from "../src/strategy";
 import { EDGE_ACL_METRIC } from "./edge";
 import { AuditTrail } from "./auditTrail";
@@ -238,13 +238,13 @@ export class Region extends pulumi.ComponentResource {
                 {
                     region: r,
                     accountId: account,
-                    namePrefix: r === cfg.region ? undefined : `securecart-alarms-${cfg.region}`,
+                    namePrefix: alarmTopicPrefix(cfg.region, r),
                     subscriptions: cfg.operations.subscriptions,
                     tags,
                 },
                 p,
             ).topicArns;
-        const actionsFor = (u: AlarmUrgency, r: string = cfg.region) => alarmActions(u, topics[r] ?? topics[cfg.region]);
+        const actionsFor = (u: AlarmUrgency, r: string = cfg.region) => alarmActions(u, topics[r]);
         // The tiers' own alarms (health-check backing, dead letters, scheduled functions): they notify where the region
         // could serve, and stay quiet where it idles cold, like the "serving" composite they sit beside.
         const servingUrgency: AlarmUrgency = plan.operations.alarms.regionServing ?? "quiet";
@@ -796,8 +796,8 @@ export class Region extends pulumi.ComponentResource {
                 ? tierAlarms.servingSignals.map((s) => ({
                       name: s.subject,
                       alarmName: s.alarm.name,
-                      evaluationPeriods: cfg.operations.servingEvaluationMinutes,
-                      insufficientData: s.subject.endsWith("-elb-5xx") ? ("Healthy" as const) : ("Unhealthy" as const),
+                      evaluationPeriods: s.evaluationPeriods,
+                      insufficientData: s.insufficientData,
                   }))
                 : undefined;
 

@@ -9,6 +9,7 @@ import {
     type DetectorFeatureName,
     type FeatureStatus,
     type FindingPublishingFrequency,
+    GUARDDUTY_FINDING_EVENT,
 } from "../src/guardDutyFeatures";
 
 /** The findings rule: the same name in every region (EventBridge rules are regional). */
@@ -50,8 +51,8 @@ export function agentConfigurations(feature: DetectorFeatureName, status: Featur
  */
 export function findingsPattern(minimumSeverity: number): Record<string, unknown> {
     return {
-        source: ["aws.guardduty"],
-        "detail-type": ["GuardDuty Finding"],
+        source: [GUARDDUTY_FINDING_EVENT.source],
+        "detail-type": [GUARDDUTY_FINDING_EVENT.detailType],
         detail: { severity: [{ numeric: [">=", minimumSeverity] }] },
     };
 }
@@ -74,7 +75,7 @@ export interface ThreatDetectionArgs {
     /**
      * The alarm topic (SNS, encrypted under a customer key). Required. Its policy is not this component's: it
      * must let events.amazonaws.com publish for this rule (aws:SourceArn = the rule's ARN), and its key must let
-     * EventBridge encrypt (components/keys.ts `EventBridgeToEncryptedTopics` does for the data key).
+     * EventBridge encrypt (components/alarmTopics.ts `EventBridgeToAlarmTopics` does for the alarm topics' key).
      */
     readonly alarmTopicArn: pulumi.Input<string>;
     /** A topic that pages, for findings at or above `pageSeverity`. Default none (every finding only notifies). */

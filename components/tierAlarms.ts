@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ALARM_KIND_TAG, URGENCY_TAG } from "../src/plan";
 import { MissingSubject, type AlarmDecl, type AlarmRule, type AlarmSubjects, type MetricRef, alarmRule, servingAlarmName } from "../src/alarms";
 import type { OperationsConfig } from "../src/config";
 import type { AlarmUrgency } from "../src/strategy";
@@ -38,8 +39,18 @@ export function alarmActions(urgency: AlarmUrgency, topics: Readonly<Record<Topi
 export class TierAlarms extends pulumi.ComponentResource {
     /** Alarm name → ARN, of every alarm created (the composite included). */
     public readonly alarmArns: Record<string, pulumi.Output<string>> = {};
-    /** The serving signals created (Route 53 reads their configuration for the region-serving health check). */
-    public readonly servingSignals: { readonly name: string; readonly subject: string; readonly alarm: aws.cloudwatch.MetricAlarm }[] = [];
+    /**
+     * The serving signals created, with what Route 53 reads of each for the region-serving health check: its
+     * evaluation periods, and how a check on it treats no data (as the alarm treats missing data: an idle load
+     * balancer's 5xx count is healthy, a target group with no data is not).
+     */
+    public readonly servingSignals: {
+        readonly name: string;
+        readonly subject: string;
+        readonly alarm: aws.cloudwatch.MetricAlarm;
+        readonly evaluationPeriods: number;
+        readonly insufficientData: "Healthy" | "Unhealthy";
+    }[] = [];
     public readonly servingAlarmArn?: pulumi.Output<string>;
 
     constructor(name: string, args: TierAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -61,12 +72,19 @@ export class TierAlarms extends pulumi.ComponentResource {
                     alarmDescription: d.description,
                     ...ruleArgs(rule),
                     ...alarmActions(d.urgency, topics),
-                    tags: { ...tags, Name: d.name, "securecart:urgency": d.urgency, "securecart:alarm": d.kind },
+                    tags: { ...tags, Name: d.name, [URGENCY_TAG]: d.urgency, [ALARM_KIND_TAG]: d.kind },
                 },
                 { parent: this },
             );
             this.alarmArns[d.name] = alarm.arn;
-            if (d.serving) this.servingSignals.push({ name: d.name, subject: d.subject, alarm });
+            if (d.serving)
+                this.servingSignals.push({
+                    name: d.name,
+                    subject: d.subject,
+                    alarm,
+                    evaluationPeriods: rule.evaluationPeriods,
+                    insufficientData: rule.treatMissingData === "notBreaching" ? "Healthy" : "Unhealthy",
+                });
         }
         if (args.servingUrgency !== undefined && this.servingSignals.length) {
             const composite = servingAlarmName(args.region);
@@ -80,7 +98,7 @@ export class TierAlarms extends pulumi.ComponentResource {
                     // By name: the dependency on each child exists, so a child is never deleted while the rule names it.
                     alarmRule: pulumi.all(this.servingSignals.map((s) => s.alarm.name)).apply((ns) => ns.map((n) => `ALARM("${n}")`).join(" OR ")),
                     ...compositeActions(args.servingUrgency, topics),
-                    tags: { ...tags, Name: composite, "securecart:urgency": args.servingUrgency, "securecart:alarm": "regionServing" },
+                    tags: { ...tags, Name: composite, [URGENCY_TAG]: args.servingUrgency, [ALARM_KIND_TAG]: "regionServing" },
                 },
                 // A fixed name: a replacement must delete the old alarm first (create-before-delete would overwrite it, then delete it).
                 { parent: this, deleteBeforeReplace: true },

@@ -4,7 +4,9 @@
  * its role (src/strategy.ts planOperations, the same pure function the program uses), and every log group expires, audit
  * logs after a year at the earliest. Facts, sources and traps: docs/operations-design.md.
  */
-import { PROJECT_FEATURE_NAMES } from "../src/guardDutyFeatures";
+import { GUARDDUTY_FINDING_EVENT, PROJECT_FEATURE_NAMES } from "../src/guardDutyFeatures";
+import { EDGE_METRICS_REGION, type EdgeAlarmKind } from "../src/alarms";
+import { AUDIT_LOG_RETENTION_DAYS } from "../src/config";
 import {
     ALARM_KIND_TAG,
     type AlarmSubject,
@@ -29,6 +31,7 @@ import {
     handles,
     isAdminManagedPolicy,
     isCacheSecondary,
+    instancesOf,
     isCmk,
     isPipelineFunction,
     isSet,
@@ -48,6 +51,7 @@ import {
     rolePermissionsOf,
     stackContext,
     stackRegion,
+    tableNameOfArn,
     tagsOf,
     text,
     threatDetectionOf,
@@ -204,12 +208,9 @@ export const alarmTopicsEncrypted: StackPolicy = {
 // Every tier that exists has its alarms
 // ---------------------------------------------------------------------------------------------------------
 
-/** CloudFront and a CLOUDFRONT-scope web ACL publish their metrics in us-east-1 only (docs/operations-design.md §1). */
-const EDGE_METRICS_REGION = "us-east-1";
-
 /** One alarm a tier must have: its kind (the securecart:alarm tag), the metrics it reads and the dimension naming the subject. */
 interface TierAlarm {
-    readonly kind: AlarmKind | "edgeErrors" | "wafBlocked";
+    readonly kind: AlarmKind | EdgeAlarmKind;
     /** What it is about, for messages. */
     readonly what: string;
     /** Every one of these metrics must be read by an alarm of the kind about each subject. */
@@ -266,7 +267,7 @@ const TIER_ALARMS: readonly TierAlarm[] = [
         // superseded tiers, with fewer).
         subjects: (rs) => {
             const withInstances = ofType(rs, T.rdsCluster)
-                .map((c) => ({ c, n: ofType(rs, T.clusterInstance).filter((i) => instanceOf(i, c)).length }))
+                .map((c) => ({ c, n: instancesOf(c, rs).length }))
                 .filter((x) => x.n > 0)
                 .sort((a, b) => b.n - a.n);
             return withInstances.length ? [withInstances[0].c] : [];
@@ -295,7 +296,7 @@ const TIER_ALARMS: readonly TierAlarm[] = [
         names: (t) => {
             const base = dimensionNames(t);
             const arn = get(t, "globalTableArn");
-            const table = nonEmpty(arn) ? arn.split(":table/")[1] : undefined;
+            const table = nonEmpty(arn) ? tableNameOfArn(arn) : undefined;
             // Pending in a first preview: any table name may be its.
             return (v) => base(v) || v === table || isUnknown(arn);
         },
@@ -400,13 +401,6 @@ const TIER_ALARMS: readonly TierAlarm[] = [
 function cacheNodeNames(g: PlanResource): (value: string) => boolean {
     const ids = [get(g, "replicationGroupId"), output(g, "replicationGroupId"), output(g, "id")].filter(nonEmpty);
     return (v) => ids.some((id) => new RegExp(`^${id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-\\d{3}$`).test(v));
-}
-
-/** Whether a cluster instance belongs to `cluster` (its clusterIdentifier names it). */
-function instanceOf(i: PlanResource, cluster: PlanResource): boolean {
-    if (dependsOn(i, "clusterIdentifier", cluster)) return true;
-    const v = get(i, "clusterIdentifier");
-    return nonEmpty(v) && [get(cluster, "clusterIdentifier"), output(cluster, "clusterIdentifier"), output(cluster, "id")].includes(v);
 }
 
 /**
@@ -536,7 +530,7 @@ const retentionSchema = {
         minAuditRetentionDays: {
             type: "integer" as const,
             minimum: 1,
-            default: 365,
+            default: AUDIT_LOG_RETENTION_DAYS,
             description:
                 "The fewest days an audit log group (flow logs, the API's access logs, the trail's, the edge's WAF and CloudFront logs) keeps its events: PCI DSS v4.0 10.5.1 asks for twelve months (securecart:auditLogRetentionDays sets the program's).",
         },
@@ -585,7 +579,7 @@ const trailSchema = factsSchema({
     minLockRetentionDays: {
         type: "integer",
         minimum: 1,
-        default: 365,
+        default: AUDIT_LOG_RETENTION_DAYS,
         description:
             "The fewest days the trail bucket's default Object Lock retention keeps each log file (PCI DSS v4.0 10.5.1: twelve months; securecart:auditLogRetentionDays sets the program's).",
     },
@@ -684,9 +678,9 @@ const guardDutySchema = {
     },
 };
 
-/** Where GuardDuty publishes its findings (EventBridge events reference, events-ref-guardduty.html). */
-const GUARDDUTY_SOURCE = "aws.guardduty";
-const GUARDDUTY_FINDING = "GuardDuty Finding";
+/** Where GuardDuty publishes its findings. */
+const GUARDDUTY_SOURCE = GUARDDUTY_FINDING_EVENT.source;
+const GUARDDUTY_FINDING = GUARDDUTY_FINDING_EVENT.detailType;
 
 export const guardDutyEveryRegion: StackPolicy = {
     name: "dr-guardduty-every-region",

@@ -109,9 +109,8 @@ export function alarmDecls(cfg: StackConfig, plan: RegionPlan): AlarmDecl[] {
     if (u.filesIo) add("filesIo", "", u.filesIo, "the shared file system is near its I/O limit");
     if (u.apiErrors) add("apiErrors", "", u.apiErrors, "the API answers 5xx");
     if (ops.edgeAlarms) {
-        // CloudFront and a CLOUDFRONT-scope web ACL publish in us-east-1 only: the alarms live there.
-        add("edgeErrors", "", "page", "CloudFront's 5xx error rate is high", { region: "us-east-1" });
-        add("wafBlocked", "", "notify", "the web ACL blocks many requests (a security signal, not an outage)", { region: "us-east-1" });
+        add("edgeErrors", "", "page", "CloudFront's 5xx error rate is high", { region: EDGE_METRICS_REGION });
+        add("wafBlocked", "", "notify", "the web ACL blocks many requests (a security signal, not an outage)", { region: EDGE_METRICS_REGION });
     }
     return out;
 }
@@ -123,6 +122,20 @@ export function alarmDecls(cfg: StackConfig, plan: RegionPlan): AlarmDecl[] {
  */
 export function alarmRegions(cfg: StackConfig): string[] {
     return [...new Set([cfg.region, "us-east-1"])];
+}
+
+/** CloudFront and a CLOUDFRONT-scope web ACL publish their metrics in us-east-1 only (docs/operations-design.md §1): their alarms live there. */
+export const EDGE_METRICS_REGION = "us-east-1";
+
+/** The alarm topics' names: `<prefix>-page` and `<prefix>-notify`. */
+export const ALARM_TOPIC_PREFIX = "securecart-alarms";
+
+/**
+ * The prefix of a stack's alarm topics in `topicRegion`: the plain prefix in the stack's own region, and one naming the
+ * stack's region elsewhere (us-east-1), so two stacks never share a topic.
+ */
+export function alarmTopicPrefix(stackRegion: string, topicRegion: string): string {
+    return topicRegion === stackRegion ? ALARM_TOPIC_PREFIX : `${ALARM_TOPIC_PREFIX}-${stackRegion}`;
 }
 
 /** A metric as CloudWatch names it. */

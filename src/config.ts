@@ -8,7 +8,14 @@
  * span stacks. Both collect every problem and throw one `ConfigError`.
  */
 import { z } from "zod";
-import { AURORA_INSTANCE_FAMILIES, AURORA_PG_VERSION_PATTERN, FARGATE_CPU_MEMORY, KNOWN_REGIONS, describeFargatePairs } from "./awsFacts";
+import {
+    AURORA_INSTANCE_FAMILIES,
+    AURORA_PG_VERSION_PATTERN,
+    FARGATE_CPU_MEMORY,
+    KNOWN_REGIONS,
+    MIN_COLLECTOR_MEMORY_MIB,
+    describeFargatePairs,
+} from "./awsFacts";
 import { Cidr, overlaps, parseCidr } from "./cidr";
 import { parseDuration } from "./duration";
 import { FEATURES, FINDING_PUBLISHING_FREQUENCIES, GUARDDUTY_SEVERITY_RANGE, PROJECT_FEATURE_NAMES, featureDefaults } from "./guardDutyFeatures";
@@ -64,6 +71,9 @@ const cidrSchema = z.string().refine(
  * The retention periods CloudWatch Logs accepts, in days (CloudWatch Logs API reference, PutRetentionPolicy,
  * retentionInDays; read 2026-12-06). Any other value is rejected when the log group is written.
  */
+/** Audit logs' retention by default, days: PCI DSS v4.0 requirement 10.5.1 keeps audit log history at least twelve months. */
+export const AUDIT_LOG_RETENTION_DAYS = 365;
+
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /** A retention in days CloudWatch Logs accepts, so a bad value is refused here, not at `pulumi up`. */
@@ -408,7 +418,7 @@ const thresholdsSchema = z.strictObject({
 });
 
 const faultsSchema = z.strictObject({
-    /** How long an experiment's fault lasts, minutes (1-60). Default 10. */
+    /** How long an experiment's fault lasts, minutes (1-60: a drill's fault, at most an hour; FIS itself allows 12 hours, the limit FaultExperiments checks). Default 10. */
     durationMinutes: int(1, 60).default(10),
     /** Share of the services' running tasks the stop-tasks experiment stops, percent. Default 50. */
     stopTasksPercent: int(1, 100).default(50),
@@ -452,7 +462,7 @@ const tracingSchema = z.strictObject({
      */
     cpu: int(0, 1024).default(0),
     /** Memory the collector is given, MiB, 128-2048. Default 256 (ADOT's own benchmark: about 112 MB resident). */
-    memoryMiB: int(128, 2048).default(256),
+    memoryMiB: int(MIN_COLLECTOR_MEMORY_MIB, 2048).default(256),
 });
 
 const operationsSchema = z.strictObject({
@@ -617,9 +627,9 @@ const nsSchema = z.strictObject({
     /**
      * Days audit and access logs are kept, a value CloudWatch Logs accepts: the VPC flow logs, the ALB and S3 server
      * access logs, the edge's access and WAF logs, the API's access logs (each may be overridden by its own key).
-     * Default 365: PCI DSS v4.0 requirement 10.5.1 keeps audit logs at least twelve months.
+     * Default AUDIT_LOG_RETENTION_DAYS.
      */
-    auditLogRetentionDays: logRetentionDays(365),
+    auditLogRetentionDays: logRetentionDays(AUDIT_LOG_RETENTION_DAYS),
     /** Alarms, their topics and subscriptions, the health signal, GuardDuty, tracing and fault injection. */
     operations: operationsSchema.default(() => operationsSchema.parse({})),
     rtoTarget: duration.optional(),

@@ -4,6 +4,10 @@
  * (policies/dr.ts) and the tests use it through `allowedOutsideStackRegion`.
  */
 import { T, moduleOf } from "./plan";
+import { ALARM_TOPIC_PREFIX } from "./alarms";
+
+/** The prefix of a stack's alarm topics kept outside its region (alarmTopicPrefix), as a pattern. */
+const OTHER_REGION_TOPICS = `${ALARM_TOPIC_PREFIX}-[a-z]{2}-[a-z]+-\\d`;
 
 export interface CrossRegionException {
     /** A resource type token, or a prefix of one ending in "/" (a whole module). */
@@ -36,31 +40,31 @@ export const CROSS_REGION_EXCEPTIONS: readonly CrossRegionException[] = [
     {
         type: T.snsTopic,
         region: "us-east-1",
-        whenMatches: { name: "^securecart-alarms-[a-z]{2}-[a-z]+-\\d-(page|notify)$" },
+        whenMatches: { name: `^${OTHER_REGION_TOPICS}-(page|notify)$` },
         reason: "the alarm topics of a stack outside us-east-1 for its alarms that must live in us-east-1 (Route 53 health-check status, the edge's metrics): an alarm notifies topics of its own region",
     },
     {
         type: T.snsTopicPolicy,
         region: "us-east-1",
-        whenMatches: { arn: ":securecart-alarms-[a-z]{2}-[a-z]+-\\d-(page|notify)$" },
+        whenMatches: { arn: `:${OTHER_REGION_TOPICS}-(page|notify)$` },
         reason: "the policy of such a topic (CloudWatch and EventBridge may publish to it), in the topic's region",
     },
     {
         type: T.snsTopicSubscription,
         region: "us-east-1",
-        whenMatches: { topic: ":securecart-alarms-[a-z]{2}-[a-z]+-\\d-(page|notify)$" },
+        whenMatches: { topic: `:${OTHER_REGION_TOPICS}-(page|notify)$` },
         reason: "a subscription to such a topic, in the topic's region",
     },
     {
         type: T.kmsKey,
         region: "us-east-1",
-        whenMatches: { description: "^SecureCart alarm topics \\(securecart-alarms-[a-z]{2}-[a-z]+-\\d\\) in us-east-1$" },
+        whenMatches: { description: `^SecureCart alarm topics \\(${OTHER_REGION_TOPICS}\\) in us-east-1$` },
         reason: "the key of such topics: a KMS key is regional, and the stack has no other key in us-east-1",
     },
     {
         type: T.kmsAlias,
         region: "us-east-1",
-        whenMatches: { name: "^alias/securecart-alarms-[a-z]{2}-[a-z]+-\\d$" },
+        whenMatches: { name: `^alias/${OTHER_REGION_TOPICS}$` },
         reason: "the alias of that key, in the key's region",
     },
     {

@@ -77,3 +77,6 @@ export type FindingPublishingFrequency = (typeof FINDING_PUBLISHING_FREQUENCIES)
 
 /** The range of a finding's `detail.severity` (GuardDuty user guide, severity levels: Critical reaches 10.0). */
 export const GUARDDUTY_SEVERITY_RANGE = { min: 1, max: 10 } as const;
+
+/** How GuardDuty's findings arrive on the default bus (EventBridge events reference, events-ref-guardduty.html). */
+export const GUARDDUTY_FINDING_EVENT = { source: "aws.guardduty", detailType: "GuardDuty Finding" } as const;

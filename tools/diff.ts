@@ -219,34 +219,26 @@ export function judge(stack: string, changes: readonly ResourceChange[]): Findin
             });
         }
         const who = `${c.type} "${c.name}" (${c.urn})`;
-        if (!c.stateful && c.op === "replace" && REPLACE_IS_WARNING[c.type]) {
+        // What an update in place must not do (REPLACE_IS_WARNING) warns; a stateful resource replaced fails.
+        const inPlaceOnly = !c.stateful && REPLACE_IS_WARNING[c.type];
+        if (c.op === "replace" && (c.stateful || inPlaceOnly)) {
+            const reasons = c.replaceReasons.map((r) => `${r.why} [source: ${r.source}]`).join("; ");
             out.push({
-                level: "warning",
+                level: inPlaceOnly ? "warning" : "failure",
                 stack,
                 op: "replace",
                 urn: c.urn,
                 type: c.type,
                 name: c.name,
                 property: c.replaceReasons[0]?.property,
-                message: `${who} would be REPLACED, not updated in place: ${c.replaceReasons.map((r) => `${r.why} [source: ${r.source}]`).join("; ")}; ${REPLACE_IS_WARNING[c.type]}`,
+                message: inPlaceOnly
+                    ? `${who} would be REPLACED, not updated in place: ${reasons}; ${inPlaceOnly}`
+                    : `${who} would be REPLACED: ${reasons}${c.protect ? "; it is protected, so pulumi up would stop with an error" : ""}`,
             });
             continue;
         }
-        if (!c.stateful || (c.op !== "replace" && c.op !== "delete")) continue;
-        if (c.op === "replace") {
-            const first = c.replaceReasons[0];
-            const extra = c.protect ? "; it is protected, so pulumi up would stop with an error" : "";
-            out.push({
-                level: "failure",
-                stack,
-                op: "replace",
-                urn: c.urn,
-                type: c.type,
-                name: c.name,
-                property: first?.property,
-                message: `${who} would be REPLACED: ${c.replaceReasons.map((r) => `${r.why} [source: ${r.source}]`).join("; ")}${extra}`,
-            });
-        } else if (c.retired) {
+        if (!c.stateful || c.op !== "delete") continue;
+        if (c.retired) {
             out.push({
                 level: "warning",
                 stack,

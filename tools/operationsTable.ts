@@ -6,22 +6,14 @@
  */
 import { STRATEGIES, type Strategy, parseStackConfig } from "../src/config";
 import { loadProjectFiles, mergeConfig } from "../src/configSource";
-import { ALARM_KINDS, type AlarmKind, type OperationsPlan, type RegionPlan, planRegion } from "../src/strategy";
+import { ALARM_KINDS, type AlarmKind, type OperationsPlan, type RegionPlan, planOfConfig } from "../src/strategy";
 import { PROJECT_DIR } from "./paths";
 
 /** The operations plan of a region in each arrangement the tables show, from the shipped configuration. */
 export function operationsPlans(): (strategy: Strategy, role: RegionPlan["role"], isHome: boolean) => OperationsPlan {
     const cfg = parseStackConfig("securecart", "prod", mergeConfig(loadProjectFiles(PROJECT_DIR), "prod"));
-    return (strategy, role, isHome) =>
-        planRegion({
-            strategy,
-            role,
-            isHome,
-            web: cfg.web,
-            services: cfg.services,
-            capacity: cfg.capacity,
-            auroraReaders: cfg.database.readers,
-        }).operations;
+    // The shipped configuration with the arrangement swapped in (role and home are derived in config, so set here).
+    return (strategy, role, isHome) => planOfConfig({ ...cfg, strategy, role, isHome }).operations;
 }
 
 const cell = (o: OperationsPlan, k: AlarmKind) => o.alarms[k] ?? "—";

@@ -24,7 +24,7 @@ import {
     faultTemplatesOf,
     get,
     ofType,
-    str,
+    regionOf,
     text,
     threatDetectionOf,
     topicKeysOf,
@@ -74,7 +74,7 @@ export interface OperationsFacts {
 
 export function operationsFacts(view: StackView): OperationsFacts {
     const rs = view.resources;
-    const regionOf = (r: (typeof rs)[number]) => str(get(r, "region")) ?? view.region;
+    const regionOfHere = (r: (typeof rs)[number]) => regionOf(r, rs) ?? view.region;
     const gd = threatDetectionOf(rs, view.region);
     return {
         stack: view.stack,
@@ -82,7 +82,7 @@ export function operationsFacts(view: StackView): OperationsFacts {
         alarms: ofType(rs, T.metricAlarm).map((a) => alarmBillingOf(a, view.region)),
         composites: alarmsOf(rs, view.region)
             .filter((a) => a.composite)
-            .map((a) => ({ name: a.name, region: regionOf(a.resource) })),
+            .map((a) => ({ name: a.name, region: regionOfHere(a.resource) })),
         dashboards: dashboardsOf(rs).map((d) => d.name),
         alarmTopics: alarmTopicsOf(rs, view.region).map((t) => ({
             name: t.name,
@@ -92,7 +92,7 @@ export function operationsFacts(view: StackView): OperationsFacts {
         })),
         trails: trailsOf(rs).map((t) => ({
             name: t.name,
-            region: regionOf(t.resource),
+            region: regionOfHere(t.resource),
             multiRegion: t.multiRegion,
             managementEvents: t.managementEvents,
             dataEvents: t.dataEvents,
@@ -140,11 +140,11 @@ const CLOUDWATCH_PRICING_READ = "https://aws.amazon.com/cloudwatch/pricing/ was 
  * them): by resource type where a line without a price carries that type, else by what they are.
  */
 export const UNPRICED_OPERATIONS: Readonly<Record<string, string>> = {
-    [T.metricAlarm]: `CloudWatch alarms whose metrics are not known yet (a preview) or whose period is under 60 s (high resolution): unknown, because a preview does not show how many metrics the alarm reads, and the sheet holds no high-resolution price read on an AWS page (${CLOUDWATCH_PRICING_READ}; the AWS Compute Blog gives $0.30 per alarm metric in US East (Ohio))`,
+    [T.metricAlarm]: `CloudWatch alarms whose metrics are not known yet (a preview) or whose period is under 60 s (high resolution): unknown, because a preview does not show how many metrics the alarm reads, and the sheet holds only the standard-resolution price (${CLOUDWATCH_PRICING_READ}; for high resolution only the AWS Compute Blog's $0.30 per alarm metric in US East (Ohio) was read, not a figure for the sheet's regions: see the sheet's cloudwatchAlarmMonth note)`,
     [T.guardDutyDetector]:
         'GuardDuty: unknown, because its rates were not read on an AWS page (https://aws.amazon.com/guardduty/pricing/ was not in the text read on 2026-12-06; the figures seen, such as $4.00 per million CloudTrail management events and $1.00 per GB of VPC flow logs at the first tier, are from third parties) and the volumes it analyses are not known before it runs (it publishes them hourly as AWS/GuardDuty usage metrics, and its 30-day free trial estimates the cost: GuardDuty user guide, "Monitoring GuardDuty usage and estimating costs")',
     [T.trail]:
-        "CloudTrail beyond the free first copy of management events (a further trail's copy, data events, Insights events): unknown, because the account's event volume is not known (https://aws.amazon.com/cloudtrail/pricing/, read 2026-12-06: $2.00 per 100,000 management events of a further copy, $0.10 per 100,000 data events)",
+        "CloudTrail beyond the free first copy of management events (a further trail's copy, data events, Insights events): unknown, because the account's event volume is not known (the prices are the sheet's cloudtrailManagementEventCopy100k and its note)",
     [ALARM_NOTIFICATIONS]:
         "alarm notifications (publishes to the alarm topics and their deliveries to the subscriptions): unknown, because how many alarm state changes and findings a month is not known, and no AWS page read states SNS's prices (https://aws.amazon.com/sns/pricing/ was not in the text read on 2026-12-06; the $0.50 per million publishes seen is from secondary sources)",
     "cloudtrail-logs":

@@ -33,6 +33,7 @@ import {
     text,
 } from "./resource";
 import { CLOUDFRONT_HOSTED_ZONE_ID } from "../awsFacts";
+import { GUARDDUTY_FINDING_EVENT } from "../guardDutyFeatures";
 import { regionOf } from "./context";
 import { DYNAMIC, PULUMI, T, isCloudResource } from "./types";
 
@@ -2423,6 +2424,7 @@ export function dashboardsOf(resources: readonly PlanResource[]): DashboardFacts
     return ofType(resources, T.dashboard).map((d) => {
         const name = text(get(d, "dashboardName"), d.name);
         const raw = get(d, "dashboardBody");
+        // Parsed whole, not through jsonDocument: a body with one unknown ARN in a first preview still has its widgets.
         let body: Record<string, unknown> | undefined;
         try {
             body = nonEmpty(raw) ? obj(JSON.parse(raw)) : undefined;
@@ -2478,14 +2480,10 @@ export function threatDetectionOf(resources: readonly PlanResource[], stackRegio
             return { name: text(get(f, "name"), f.name), status: isUnknown(status) ? UNKNOWN : str(status) };
         });
     const patternOf = (r: PlanResource): Record<string, unknown> => {
-        const raw = get(r, "eventPattern");
-        try {
-            return nonEmpty(raw) ? obj(JSON.parse(raw)) : {};
-        } catch {
-            return {};
-        }
+        const doc = jsonDocument(get(r, "eventPattern"));
+        return doc === UNKNOWN || doc === undefined ? {} : doc;
     };
-    const rule = ofType(resources, T.eventRule).find((r) => arr(patternOf(r).source).includes("aws.guardduty"));
+    const rule = ofType(resources, T.eventRule).find((r) => arr(patternOf(r).source).includes(GUARDDUTY_FINDING_EVENT.source));
     let findings: ThreatDetectionFacts["findings"];
     if (rule) {
         // `{ "numeric": [">=", n] }` in detail.severity (components/threatDetection.ts findingsPattern).
