@@ -452,6 +452,16 @@ describe("compute: the services' internal load balancer routes to them", () => {
     }
 });
 
+/** The shipped services' own cpu/memory (src/config.ts DEFAULT_SERVICES), written out. */
+const SHIPPED_SERVICE_SIZES: Record<string, [number, number]> = { catalog: [256, 512], cart: [256, 512], orders: [512, 1024], payments: [512, 1024] };
+/** Their task sizes with the default tracing collector (0 CPU units, 256 MiB), worked out by hand from the Fargate table. */
+const SHIPPED_TASK_SIZES: Record<string, [string, string]> = {
+    catalog: ["256", "1024"],
+    cart: ["256", "1024"],
+    orders: ["512", "2048"],
+    payments: ["512", "2048"],
+};
+
 describe("compute: Fargate services", () => {
     for (const stack of STACKS) {
         it(`${stack}: tasks run non-root with a read-only root, own encrypted log groups and separate roles`, async () => {
@@ -459,6 +469,11 @@ describe("compute: Fargate services", () => {
             const cluster = ofType(plan, T.cluster)[0];
             assert.deepEqual(cluster.inputs.settings, [{ name: "containerInsights", value: "enabled" }]);
             const execRoles = new Set<unknown>();
+            assert.deepEqual(
+                cfg.services.map((s) => s.name),
+                Object.keys(SHIPPED_TASK_SIZES),
+                "the shipped services",
+            );
             for (const s of cfg.services) {
                 const td = ofType(plan, T.taskDef).find((t) => t.inputs.family === `securecart-svc-${s.name}`)!;
                 // With tracing on (the default), the smallest Fargate size that holds the service and its collector.
@@ -468,6 +483,15 @@ describe("compute: Fargate services", () => {
                     [td.inputs.networkMode, td.inputs.requiresCompatibilities, td.inputs.cpu, td.inputs.memory],
                     ["awsvpc", ["FARGATE"], String(size.cpu), String(size.memory)],
                 );
+                // The same sizes worked out by hand from the shipped defaults (src/config.ts: catalog and cart 256/512,
+                // orders and payments 512/1024; the collector 0 CPU units and 256 MiB) and the Fargate table: 256 + 0
+                // units with 512 + 256 = 768 MiB fits 256/1024; 512 units with 1024 + 256 = 1280 MiB fits 512/2048.
+                assert.deepEqual(
+                    [t.enabled, t.cpu, t.memoryMiB, s.cpu, s.memory],
+                    [true, 0, 256, ...SHIPPED_SERVICE_SIZES[s.name]],
+                    `${s.name}: the shipped defaults`,
+                );
+                assert.deepEqual([td.inputs.cpu, td.inputs.memory], SHIPPED_TASK_SIZES[s.name], `${s.name}: its task size`);
                 assert.notEqual(td.inputs.executionRoleArn, td.inputs.taskRoleArn, "execution and task roles are separate");
                 execRoles.add(td.inputs.executionRoleArn);
                 const [c] = JSON.parse(String(td.inputs.containerDefinitions));

@@ -500,6 +500,8 @@ describe("diagram: Mermaid topology per stack pair", () => {
         const rs = prod.resources as readonly PlannedResource[];
         const pageCount = (source: string) => Number(/prod_topic_page\[\/"SNS page topic: securecart-alarms-page · (\d+) alarms/.exec(source)?.[1]);
         const before = pageCount(mermaidFor(stacks, "before"));
+        // Not NaN (no page-topic node matched) on both sides, which the equality below would pass.
+        assert.ok(Number.isInteger(before) && before > 0, `the page topic's alarm count before: ${before}`);
         const edge = rs.find((r) => r.type === T.metricAlarm && r.inputs.name === "securecart-us-east-1-edge-errors")!;
         const quieted = rs.map((r) => (r === edge ? { ...r, inputs: { ...r.inputs, actionsEnabled: false } } : r));
         const after = mermaidFor([{ ...prod, resources: quieted }, dr], "quieted");

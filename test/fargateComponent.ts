@@ -5,17 +5,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { FargateServices, type FargateServicesArgs } from "../components/fargateService";
-import { parseStackConfig, type ServiceConfig } from "../src/config";
-import { mergeConfig } from "../src/configSource";
+import type { ServiceConfig } from "../src/config";
 import { planProgram, type StackPlan } from "../tools/planner";
 import { PLACEHOLDER_ACCOUNT } from "../tools/fakeAws";
-import { files } from "./helpers";
+import { configOf } from "./helpers";
 
 export const COMPONENT_REGION = "us-east-1";
 
 /** The shipped services (the prod stack's effective config): catalogue and cart on the cache, the catalogue sharing files. */
 export function shippedServices(): ServiceConfig[] {
-    return [...parseStackConfig("securecart", "prod", mergeConfig(files, "prod")).services];
+    return [...configOf("prod").services];
 }
 
 /** Plans FargateServices alone for `services`, with `extra` args (e.g. `tracing`) on top of the fixed ones. */

@@ -1,7 +1,7 @@
 /** Test helpers: plan stacks in-process with the real program under the mock runtime, memoised per input. */
 import * as path from "path";
 import { BUILD_DIR, PROJECT_DIR } from "../tools/paths";
-import { ConfigError, parseStackConfig } from "../src/config";
+import { ConfigError, type StackConfig, parseStackConfig } from "../src/config";
 import { Override, ProjectFiles, loadProjectFiles, mergeConfig, parseOverride } from "../src/configSource";
 import type { PlannedResource, StackPlan } from "../tools/planner";
 import type { StrategyInputs } from "../src/strategy";
@@ -63,6 +63,11 @@ export function overrides(...kv: string[]): Override[] {
     return kv.map(parseOverride);
 }
 
+/** A stack's effective settings (its file over the project's) with `-c` style overrides, e.g. configOf("dr", "strategy=pilot-light"). */
+export function configOf(stack: string, ...kv: string[]): StackConfig {
+    return parseStackConfig("securecart", stack, mergeConfig(files, stack, overrides(...kv)));
+}
+
 export const STRATEGIES = ["backup-restore", "pilot-light", "warm-standby", "active-active"] as const;
 
 /**
@@ -70,7 +75,7 @@ export const STRATEGIES = ["backup-restore", "pilot-light", "warm-standby", "act
  * reader, with `over` on top.
  */
 export function strategyInputs(over: Partial<StrategyInputs>): StrategyInputs {
-    const cfg = parseStackConfig("securecart", "prod", mergeConfig(files, "prod"));
+    const cfg = configOf("prod");
     return {
         strategy: "warm-standby",
         role: "primary",

@@ -181,8 +181,11 @@ describe("operations: alarms per role, topics, dashboards, GuardDuty, FIS and th
             // FIS templates where something runs.
             assert.deepEqual(templates(prod), [...FAULTS.primary], "prod templates");
             assert.deepEqual(templates(dr), [...FAULTS.standby[strategy]], "dr templates");
-            for (const t of [...ofType(prod, T.fisExperimentTemplate), ...ofType(dr, T.fisExperimentTemplate)])
+            for (const t of [...ofType(prod, T.fisExperimentTemplate), ...ofType(dr, T.fisExperimentTemplate)]) {
                 assert.ok((t.inputs.stopConditions as unknown[]).every((c) => (c as { source: string }).source === "aws:cloudwatch:alarm"));
+                // `every` holds for an empty list: a template without a stop condition would run unchecked.
+                assert.ok((t.inputs.stopConditions as unknown[]).length >= 1, `${t.name}: at least one stop condition`);
+            }
 
             // The trail: the home stack's, multi-Region.
             assert.equal(ofType(prod, T.trail).length, 1);
@@ -202,6 +205,7 @@ describe("operations: alarms per role, topics, dashboards, GuardDuty, FIS and th
                 ...(w.properties.annotations?.alarms ?? []),
             ]),
         );
+        let checked = 0;
         for (const a of [...ofType(await dr, T.metricAlarm), ...ofType(await dr, T.compositeAlarm)]) {
             const name = String(a.inputs.name ?? a.inputs.alarmName);
             if (!name.startsWith("securecart-us-west-2")) continue;
@@ -209,7 +213,17 @@ describe("operations: alarms per role, topics, dashboards, GuardDuty, FIS and th
                 [...shown].some((arn) => arn.endsWith(`:alarm:${name}`)),
                 `the DR dashboard shows dr's ${name}`,
             );
+            // The whole ARN, as CloudWatch spells it: the region the alarm lives in (dr's own, us-west-2, but us-east-1
+            // for the Route 53 health check's and the edge's, where those metrics are published), the placeholder
+            // account, the name. Not the fake's output ARN, which carries the stack's region whatever the alarm's.
+            const usEast1 = ["securecart-us-west-2-health-check", "securecart-us-west-2-edge-errors", "securecart-us-west-2-waf-blocked"];
+            const region = usEast1.includes(name) ? "us-east-1" : "us-west-2";
+            assert.equal(a.inputs.region ?? "us-west-2", region, `${name}: the region dr creates it in`);
+            const expected = `arn:aws:cloudwatch:${region}:123456789012:alarm:${name}`;
+            assert.ok(shown.has(expected), `the DR dashboard shows dr's ${name} as ${expected}`);
+            checked++;
         }
+        assert.ok(checked > 0, "dr's alarms were checked");
     });
 
     it("with healthSignal region-serving, the origin record follows a calculated check over the serving signals' alarm checks", async () => {

@@ -11,11 +11,9 @@ import { type ResourceChange, diffPlans } from "../tools/diff";
 import type { PlannedResource, StackPlan } from "../tools/planner";
 import { DELETE_IS_WARNING, REPLACE_IS_WARNING, STATEFUL_RULES, STATEFUL_TYPES, isStateful, replaceReason, ruleFor } from "../src/replaceRules";
 import { type AlarmUrgencyFacts, T, UNKNOWN, URGENCY_TAG, alarmTopicsOf, alarmUrgencyOf, alarmsOf } from "../src/plan";
-import { parseStackConfig } from "../src/config";
-import { mergeConfig } from "../src/configSource";
 import { type AlarmUrgency, planOfConfig } from "../src/strategy";
 import { alarmDecls, servingAlarmName } from "../src/alarms";
-import { STRATEGIES, files, overrides } from "./helpers";
+import { STRATEGIES, configOf, files, overrides } from "./helpers";
 import { cachedPlanStacks as plan } from "./planCache";
 
 type Strategy = (typeof STRATEGIES)[number];
@@ -51,14 +49,9 @@ const EVERY_ROLE = [T.trail, T.bucketObjectLock, T.guardDutyDetector, T.guardDut
 type Change = ResourceChange & { readonly stack: string };
 const changesOf = (r: Rehearsal): Change[] => r.stacks.flatMap((d) => d.changes.map((c) => ({ stack: d.stack, ...c })));
 
-/** A stack's configuration on one side of a drill, as the program reads it. */
-function configOf(stack: string, ov: readonly string[]) {
-    return parseStackConfig("securecart", stack, mergeConfig(files, stack, overrides(...ov)));
-}
-
 /** Alarm name → urgency, as planOperations and src/alarms.ts decide them for a stack on one side (the "serving" composite included). */
 function decidedUrgencies(stack: string, ov: readonly string[]): Map<string, AlarmUrgency> {
-    const cfg = configOf(stack, ov);
+    const cfg = configOf(stack, ...ov);
     const p = planOfConfig(cfg);
     const out = new Map(alarmDecls(cfg, p).map((d) => [d.name, d.urgency] as const));
     if (p.operations.alarms.regionServing !== undefined) out.set(servingAlarmName(cfg.region), p.operations.alarms.regionServing);
@@ -246,7 +239,7 @@ describe("operations drill: the urgency moves, by hand", () => {
     });
 
     it("pilot light: the standby's 'below desired' alarms are created on promotion and deleted on failback, one per service", async () => {
-        const services = configOf("dr", ["strategy=pilot-light"]).services.map((s) => s.name);
+        const services = configOf("dr", "strategy=pilot-light").services.map((s) => s.name);
         const names = (r: Rehearsal, op: string) =>
             changesOf(r)
                 .filter((c) => c.stack === "dr" && c.type === T.metricAlarm && c.op === op && /-services-below-desired-/.test(c.name))

@@ -22,11 +22,9 @@ import { estimateCost } from "../src/estimates/cost";
 import { timeline } from "../src/estimates/rto";
 import { PlanResource, T, stackFacts } from "../src/plan";
 import { PRICES } from "../src/prices";
-import { parseStackConfig } from "../src/config";
-import { mergeConfig } from "../src/configSource";
 import { estimatePlans, estimatesJson, renderEstimates } from "../tools/estimateReport";
 import { type FaultExperimentsArgs, faultTemplates } from "../components/faultExperiments";
-import { STRATEGIES, files, overrides, planAll } from "./helpers";
+import { STRATEGIES, configOf, planAll } from "./helpers";
 
 const REGION_SERVING = "operations.healthSignal=region-serving";
 const estimatesOf = async (...o: string[]): Promise<ProjectEstimate> => estimatePlans(await planAll(...o));
@@ -34,13 +32,11 @@ const primaryOf = (e: ProjectEstimate): StackEstimate => e.stacks.find((s) => s.
 const unplanned = (e: ProjectEstimate) => primaryOf(e).pair!.rto.unplanned;
 const planned = (e: ProjectEstimate) => primaryOf(e).pair!.rto.planned;
 const detectionOf = (e: ProjectEstimate) => unplanned(e).phases[0][0];
-/** The home stack's effective settings under the same `-c` overrides. */
-const configOf = (...o: string[]) => parseStackConfig("securecart", "prod", mergeConfig(files, "prod", overrides(...o)));
 
 describe("operations estimates: RTO detection with the region-serving health signal", () => {
     for (const strategy of STRATEGIES) {
         it(`${strategy}: region-serving changes the unplanned RTO by exactly (servingEvaluationMinutes − dns.failureThreshold) × 60 s; API and sign-in keep the storefront check`, async () => {
-            const cfg = configOf(`strategy=${strategy}`, REGION_SERVING);
+            const cfg = configOf("prod", `strategy=${strategy}`, REGION_SERVING);
             const expected = (cfg.operations.servingEvaluationMinutes - cfg.dns.failureThreshold) * 60;
             assert.equal(expected, -60, "the defaults: 2 one-minute periods against 3");
             const storefront = await estimatesOf(`strategy=${strategy}`);

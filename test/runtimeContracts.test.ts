@@ -319,6 +319,13 @@ describe("runtime contract: Fargate containers can start", () => {
                     // The shipped services are exactly the case the contract is about.
                     const [c] = JSON.parse(String(td.inputs.containerDefinitions)) as Container[];
                     assert.ok(c.readonlyRootFilesystem === true && nonRoot(c.user), `${td.name}: non-root with a read-only root`);
+                    // Tracing is on by default (src/config.ts, components/region.ts): each task runs the collector,
+                    // which starts hardened and whose task role may make the calls its configuration makes.
+                    assert.ok(
+                        containersOfTd(td).some((x) => x.name === COLLECTOR_CONTAINER && imageFacts(x.image) !== undefined),
+                        `${plan.stack} ${td.name}: runs the tracing collector`,
+                    );
+                    assert.deepEqual(sidecarProblems(plan, td), [], `${plan.stack} ${td.name}: its collector`);
                     checked++;
                 }
             }
@@ -1428,13 +1435,32 @@ describe("runtime contract: the services reach the shared files and the cache", 
 });
 
 // ---------------------------------------------------------------------------------------------------------
-// The tracing sidecar, planned with the component alone (the program does not pass `tracing` yet)
+// The tracing sidecar, planned with the component alone. The program passes `tracing` too, on by default
+// (components/region.ts, src/config.ts operations.tracing): its plans are checked in "Fargate containers can start".
 // ---------------------------------------------------------------------------------------------------------
 
-/** What the lead's default will look like: the collector from ECR Public, pinned. */
+/**
+ * The collector from ECR Public, pinned, with a CPU reservation of its own (the shipped default reserves none and
+ * gives it 256 MiB), so that the task sizes below add up CPU as well as memory.
+ */
 const TRACING = { collectorImage: "public.ecr.aws/aws-observability/aws-otel-collector:v0.50.0", cpu: 256, memoryMiB: 512 } as const;
 
-/** The component's plan before tracing existed (FargateServices for the shipped services, test/fargateComponent.ts). */
+/** The shipped services' task sizes with TRACING, worked out by hand from the Fargate table (src/awsFacts.ts). */
+const TRACED_TASK_SIZES: Readonly<Record<string, { cpu: number; memory: number }>> = {
+    catalog: { cpu: 512, memory: 1024 },
+    cart: { cpu: 512, memory: 1024 },
+    orders: { cpu: 1024, memory: 2048 },
+    payments: { cpu: 1024, memory: 2048 },
+};
+
+/**
+ * The component's plan before tracing existed, kept to guard that without `tracing` the component plans exactly
+ * the resources and inputs it planned before the sidecar was added (and, with it, changes only the tasks and adds
+ * only the task roles' X-Ray grants). Generated once, when tracing was added, from `planFargateServices(shippedServices())`
+ * (test/fargateComponent.ts, no `tracing`): each planned resource as `{ type, name, inputs }`, in plan order, written
+ * with JSON.stringify and formatted by prettier. Regenerate it the same way only for a change meant to alter the
+ * untraced plan.
+ */
 const UNTRACED_GOLDEN = path.join(PROJECT_DIR, "test", "golden", "fargateServicesUntraced.json");
 
 const writableOfServices = (services: readonly ServiceConfig[]): Record<string, readonly string[]> =>
@@ -1515,6 +1541,9 @@ describe("runtime contract: the tracing collector starts beside every service (c
             const [cpu, memory] = [Number(td.inputs.cpu), Number(td.inputs.memory)];
             assert.ok(FARGATE_CPU_MEMORY[cpu]?.includes(memory), `${cpu}/${memory}`);
             assert.ok(cpu >= s.cpu + TRACING.cpu && memory >= s.memory + TRACING.memoryMiB);
+            // Worked out by hand from the Fargate table: catalog and cart 256 + 256 units, 512 + 512 MiB, itself a
+            // pair; orders and payments 512 + 256 = 768 units (up to 1024), 1024 + 512 = 1536 MiB (1024's least, 2048).
+            assert.deepEqual({ cpu, memory }, TRACED_TASK_SIZES[s.name], `${s.name}: its task size`);
             assert.deepEqual({ cpu, memory }, fargateTaskSize(s.cpu + TRACING.cpu, s.memory + TRACING.memoryMiB));
             // The task role: X-Ray's write actions, on "*" (X-Ray has no resource-level permissions for them), nothing else.
             const tracingPolicy = ofType(plan, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === `securecart-svc-${s.name}-task-tracing`)!;
@@ -1522,6 +1551,16 @@ describe("runtime contract: the tracing collector starts beside every service (c
             assert.deepEqual(
                 doc.Statement.map((st) => [st.Effect, list(st.Action).sort(), st.Resource, st.Condition]),
                 [["Allow", [...TRACING_XRAY_ACTIONS].sort(), "*", undefined]],
+            );
+            // Written out, not the component's own constant: the awsxray exporter sends with PutTraceSegments (and
+            // PutTelemetryRecords when its telemetry is on); an SDK with remote sampling reads GetSamplingRules and
+            // GetSamplingTargets. ADOT's "Configuring Permissions" (aws-otel.github.io/docs/setup/permissions) and
+            // the AWSXRayDaemonWriteAccess managed policy list these four; not GetSamplingStatisticSummaries (a
+            // console read) and nothing outside X-Ray.
+            assert.deepEqual(
+                doc.Statement.map((st) => list(st.Action).sort()),
+                [["xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"]],
+                `${s.name}: the task role's X-Ray actions`,
             );
             const taskRole = roleByArn(plan, td.inputs.taskRoleArn);
             for (const a of TRACING_XRAY_ACTIONS) assert.ok(allows(policiesOfRole(plan, taskRole), a, "*"), `${s.name}: ${a}`);
@@ -1533,16 +1572,25 @@ describe("runtime contract: the tracing collector starts beside every service (c
     });
 
     it("without tracing, the component plans exactly what it planned before tracing existed; with it, only the tasks and the task roles' grants change", async () => {
-        const golden = JSON.parse(fs.readFileSync(UNTRACED_GOLDEN, "utf8")) as Array<{ type: string; name: string; inputs: unknown }>;
+        // Provider rows (`pulumi:providers:aws default_7_48_0`, its version in name and inputs) change with every
+        // provider upgrade, not with the component: left out on both sides.
+        const notProvider = (r: { type: string }) => !r.type.startsWith("pulumi:providers:");
+        const golden = (JSON.parse(fs.readFileSync(UNTRACED_GOLDEN, "utf8")) as Array<{ type: string; name: string; inputs: unknown }>).filter(
+            notProvider,
+        );
+        assert.ok(golden.length > 0 && golden.some((r) => r.type === TD), "the golden plan has the task definitions");
         const untraced = await planFargateServices(services);
         assert.deepEqual(
-            untraced.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
+            untraced.resources.filter(notProvider).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
             golden,
         );
         const plan = await traced();
         const key = (r: { type: string; name: string }) => `${r.type} ${r.name}`;
         const before = new Map(golden.map((r) => [key(r), r.inputs]));
-        const added = plan.resources.filter((r) => !before.has(key(r))).map(key);
+        const added = plan.resources
+            .filter(notProvider)
+            .filter((r) => !before.has(key(r)))
+            .map(key);
         assert.deepEqual(added.sort(), services.map((s) => `aws:iam/rolePolicy:RolePolicy securecart-svc-${s.name}-task-tracing`).sort());
         for (const r of plan.resources) {
             if (!before.has(key(r))) continue;
@@ -1569,21 +1617,22 @@ describe("runtime contract: the tracing collector starts beside every service (c
                 async ([cpu, memory], tc, tm) => {
                     const service = { ...orders, cpu, memory };
                     const tracing = { ...TRACING, cpu: tc, memoryMiB: tm };
-                    let expected: { cpu: number; memory: number } | undefined;
-                    try {
-                        expected = fargateTaskSize(cpu + tc, memory + tm);
-                    } catch {
-                        expected = undefined;
-                    }
-                    if (!expected) {
+                    // The expected pair from the Fargate table itself, not from fargateTaskSize: of the pairs that hold
+                    // the sum, the one at or below every other in both CPU and memory (Fargate's options grow together).
+                    const covering = pairs.filter(([c, m]) => c >= cpu + tc && m >= memory + tm).sort(([c1, m1], [c2, m2]) => c1 - c2 || m1 - m2);
+                    if (!covering.length) {
                         await assert.rejects(planFargateServices([service], { tracing }), /no Fargate task size holds/);
+                        assert.throws(() => fargateTaskSize(cpu + tc, memory + tm), /no Fargate task size holds/);
                         return;
                     }
+                    const expected = { cpu: covering[0][0], memory: covering[0][1] };
+                    for (const [c, m] of covering) assert.ok(c >= expected.cpu && m >= expected.memory, `${c}/${m} is below the smallest`);
                     const plan = await planFargateServices([service], { tracing });
                     const [td] = ofType(plan, TD);
                     assert.deepEqual(startProblems(td, writableOfServices([service])), [], `${cpu}/${memory} + ${tc}/${tm}`);
                     assert.deepEqual(sidecarProblems(plan, td), []);
                     assert.deepEqual({ cpu: Number(td.inputs.cpu), memory: Number(td.inputs.memory) }, expected);
+                    assert.deepEqual({ cpu: Number(td.inputs.cpu), memory: Number(td.inputs.memory) }, fargateTaskSize(cpu + tc, memory + tm));
                 },
             ),
             { numRuns: 40 },
