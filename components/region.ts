@@ -869,7 +869,7 @@ export class Region extends pulumi.ComponentResource {
                                         availabilityZone: faultZone,
                                         web: {
                                             autoScalingGroupArn: web.autoScalingGroupArn,
-                                            instanceTags: { Name: `${name}-web-instance` },
+                                            instanceTags: web.instanceSelector,
                                             ebsKmsKeyArn: keys.dataKeyArn,
                                         },
                                         subnetArns: appSubnetArns[faultZoneIndex] ? [appSubnetArns[faultZoneIndex]] : undefined,

@@ -74,6 +74,8 @@ export class WebTier extends pulumi.ComponentResource {
     public readonly autoScalingGroupArn: pulumi.Output<string>;
     public readonly launchTemplateId: pulumi.Output<string>;
     public readonly certificateArn: pulumi.Output<string>;
+    /** The tags the instances are launched with that select them (their Name), e.g. for a fault-injection target. */
+    public readonly instanceSelector: Readonly<Record<string, string>>;
 
     constructor(name: string, args: WebTierArgs, opts?: pulumi.ComponentResourceOptions) {
         super("securecart:compute:WebTier", name, {}, opts);
@@ -89,6 +91,7 @@ export class WebTier extends pulumi.ComponentResource {
         const healthPath = args.healthPath ?? "/health";
         const baseTags = args.tags ?? {};
         const tags = (n: string) => ({ ...baseTags, Name: n });
+        this.instanceSelector = { Name: `${name}-instance` };
         const account = aws.getCallerIdentityOutput({}, p).accountId;
 
         // --- certificate -----------------------------------------------------------------------------
@@ -242,7 +245,7 @@ export class WebTier extends pulumi.ComponentResource {
                 userData: Buffer.from(storefrontUserData(healthPath)).toString("base64"),
                 updateDefaultVersion: true,
                 tagSpecifications: [
-                    { resourceType: "instance", tags: tags(`${name}-instance`) },
+                    { resourceType: "instance", tags: tags(this.instanceSelector.Name) },
                     { resourceType: "volume", tags: tags(`${name}-root`) },
                 ],
                 tags: tags(`${name}-lt`),

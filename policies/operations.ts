@@ -422,7 +422,7 @@ function operationsOfPlanned(ctx: KnownContext, rs: readonly PlanResource[]): Op
         web: desired(Math.max(0, ...asgs.map((g) => known(asgCountsOf(g).desired)))),
         services: Object.fromEntries(services.map((s) => [text(get(s, "name"), s.name), desired(num(get(s, "desiredCount")))])),
         aurora: { ...row.aurora, instances: ofType(rs, T.clusterInstance).length },
-        dynamo: { shape: ofType(rs, T.table).length ? "table" : ofType(rs, T.tableReplica).length ? "replica" : "none" },
+        dynamo: { ...row.dynamo, shape: ofType(rs, T.table).length ? "table" : ofType(rs, T.tableReplica).length ? "replica" : "none" },
         api: { ...row.api, exists: ofType(rs, T.httpApi).length > 0 },
         pipeline: { ...row.pipeline, exists: ofType(rs, T.stateMachine).length > 0 },
         backup: { runsPlan: ofType(rs, T.backupPlan).length > 0 },

@@ -46,6 +46,8 @@ export interface RegionPlan {
     readonly dynamo: {
         /** table: the base table (home); replica: a TableReplica; none (backup-restore elsewhere: see recovery). */
         readonly shape: "table" | "replica" | "none";
+        /** Whether the tables are global tables with a replica in every other region (not under backup-restore). */
+        readonly replicated: boolean;
     };
     /** Backup-restore's recovery tiers in this region (restored copies of the data), and which one is live. */
     readonly recovery: RecoveryPlan;
@@ -415,7 +417,7 @@ export function planRegion(i: StrategyInputs): RegionPlan {
         web,
         services,
         aurora,
-        dynamo: { shape: dynamoShape },
+        dynamo: { shape: dynamoShape, replicated: i.strategy !== "backup-restore" },
         recovery,
         backup: { runsPlan: primary },
         dns: {
@@ -756,7 +758,8 @@ export interface OperationsPlan {
 /** The operations plan for a region (see OperationsPlan). */
 export function planOperations(p: Omit<RegionPlan, "operations">): OperationsPlan {
     const primary = p.role === "primary";
-    const running = p.computeExists && (p.web.desired > 0 || Object.values(p.services).some((c) => c.desired > 0));
+    const servicesRun = p.computeExists && Object.values(p.services).some((c) => c.desired > 0);
+    const running = servicesRun || (p.computeExists && p.web.desired > 0);
     // What a failing signal of a region's serving path means: an outage where it serves, a failover target that will
     // not work where it idles warm, and nothing yet where it idles cold.
     const serving: AlarmUrgency = p.serves ? "page" : running ? "notify" : "quiet";
@@ -769,7 +772,7 @@ export function planOperations(p: Omit<RegionPlan, "operations">): OperationsPla
     // "Running below desired" means something only where something is desired; a warm standby that cannot reach its
     // count pages: it is the failover target.
     if (p.computeExists && p.web.desired > 0) alarms.asgBelowDesired = "page";
-    if (p.computeExists && Object.values(p.services).some((c) => c.desired > 0)) alarms.servicesBelowDesired = "page";
+    if (servicesRun) alarms.servicesBelowDesired = "page";
     if (p.api.exists) alarms.apiErrors = serving;
     // The data of record where it lives: the member cluster and tables, or backup-restore's live recovery tier.
     const liveTier = p.recovery.tiers.find((t) => t.live);
@@ -778,8 +781,8 @@ export function planOperations(p: Omit<RegionPlan, "operations">): OperationsPla
     if (p.aurora.shape === "secondary") alarms.auroraReplicationLag = "page";
     if (p.dynamo.shape !== "none" || liveTier !== undefined) {
         alarms.dynamoThrottles = p.serves ? "page" : "notify";
-        // Published where the writes happen, one per receiving region; backup-restore keeps no replica to receive them.
-        if (p.serves && p.strategy !== "backup-restore") alarms.dynamoReplicationLatency = "page";
+        // Published where the writes happen, one per receiving region; without replicas there is nothing to receive them.
+        if (p.serves && p.dynamo.replicated) alarms.dynamoReplicationLatency = "page";
     }
     if (p.backup.runsPlan) alarms.backupJobsFailed = "page";
     // The queues exist in every role; a dead letter anywhere is a message someone must look at.
@@ -799,7 +802,7 @@ export function planOperations(p: Omit<RegionPlan, "operations">): OperationsPla
         ownsTrail: p.isHome,
         ownsDrDashboard: p.isHome,
         faults: {
-            stopTasks: p.computeExists && Object.values(p.services).some((c) => c.desired > 0),
+            stopTasks: servicesRun,
             azPowerInterruption: running,
             // In-region failover moves a writer: only the global primary cluster has one (a secondary's are readers).
             auroraFailover: running && p.aurora.shape === "primary" && p.aurora.instances >= 2,

@@ -314,6 +314,36 @@ describe("FaultExperiments: region-scoped FIS templates and the one role they ru
         }
     });
 
+    it("the role carries what AWS's own FIS managed policies grant for each action used (written out here, not read from the component)", async () => {
+        // From the AWS managed policy reference (docs.aws.amazon.com/aws-managed-policy/latest/reference/, read
+        // 2026-12-06): the statements of AWSFaultInjectionSimulatorECSAccess (v7), ...EC2Access, ...NetworkAccess (v3)
+        // and ...RDSAccess (v3) that serve these actions, as far as the text read showed them. A lower bound: the
+        // component may need more (its own table says what), never less.
+        const MANAGED_MINIMUM: Readonly<Record<string, readonly string[]>> = {
+            "aws:ecs:stop-task": ["ecs:DescribeTasks", "ecs:StopTask"],
+            "aws:ec2:stop-instances": ["ec2:StartInstances", "ec2:StopInstances", "kms:CreateGrant"],
+            "aws:network:disrupt-connectivity": ["ec2:CreateNetworkAcl", "ec2:CreateNetworkAclEntry", "ec2:CreateTags", "ec2:DeleteNetworkAcl"],
+            "aws:rds:failover-db-cluster": ["rds:DescribeDBClusters", "rds:FailoverDBCluster", "tag:GetResources"],
+        };
+        const rs = await planned(() => new FaultExperiments("fis", everything()));
+        const used = new Set(
+            ofType(rs, "aws:fis/experimentTemplate:ExperimentTemplate").flatMap((t) =>
+                (t.inputs.actions as Inputs[]).map((a) => a.actionId as string),
+            ),
+        );
+        const [policy] = ofType(rs, "aws:iam/rolePolicy:RolePolicy");
+        const granted = new Set(grantedActions(policy.inputs.policy));
+        let checked = 0;
+        for (const [action, minimum] of Object.entries(MANAGED_MINIMUM)) {
+            assert.ok(used.has(action), `the full set of templates uses ${action}`);
+            for (const permission of minimum) {
+                assert.ok(granted.has(permission), `${action} needs ${permission} (AWS's managed FIS policy grants it)`);
+                checked++;
+            }
+        }
+        assert.equal(checked, 12);
+    });
+
     it("scopes what it can: this cluster's tasks, the web tier's instances by tag, this group's launches, the given clusters and subnets", async () => {
         const args = everything();
         const rs = await planned(() => new FaultExperiments("fis", args));

@@ -2292,7 +2292,7 @@ export function isAdminManagedPolicy(arn: unknown): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Operations: alarms and the topics they notify, dashboards, GuardDuty, fault-injection templates, the trail
+// Operations (continued): the topics alarms notify, dashboards, GuardDuty, fault-injection templates, the trail
 // ---------------------------------------------------------------------------------------------------------
 
 /** Whether `value` (an ARN in some list of `r`'s input `key`) names the SNS topic `topic`: by property dependency, or by ARN. */
